@@ -1,0 +1,12 @@
+/** Exit codes of the `parley` command. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** An error the command line reports as one line on stderr, with its exit code, and no stack trace. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.usage,
+  ) {
+    super(message);
+  }
+}

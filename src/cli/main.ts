@@ -1,0 +1,32 @@
+import { Command, CommanderError } from 'commander';
+import { CliError, EXIT } from './errors.ts';
+
+/** Builds the `parley` program. Each subcommand lives in its own module under src/cli. */
+export function buildProgram(): Command {
+  const program = new Command('parley')
+    .description('Parley: negotiate one structured agreement among several parties, with a mediator.')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+  // subcommands are registered below
+  return program;
+}
+
+/** Runs the command line and returns the process exit code: 0 ok, 1 check failed, 2 usage error. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`parley: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`parley: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failed;
+  }
+}
