@@ -1,0 +1,312 @@
+/**
+ * The words of a negotiation as types. Everything here is plain data: ids are strings chosen at the
+ * edge (readable ones such as `pt-21` in the demo, UUIDs for things made through the API), times are
+ * ISO-8601 strings handed in by the caller.
+ */
+
+export type Id = string;
+/** An ISO-8601 timestamp or date, e.g. `2025-11-23` or `2025-11-23T18:00:00Z`. */
+export type IsoTime = string;
+
+export const DELEGATION_ROLES = ['principal', 'lead', 'negotiator', 'adviser', 'observer'] as const;
+/** A member's role inside a party's delegation. */
+export type DelegationRole = (typeof DELEGATION_ROLES)[number];
+/** Every role a person can hold in a negotiation; a mediator belongs to no party. */
+export const ROLES = [...DELEGATION_ROLES, 'mediator'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Negotiation {
+  id: Id;
+  title: string;
+  summary: string;
+  /** The version everyone works from now (the head of the main line). */
+  currentVersionId: Id | null;
+  createdAt: IsoTime;
+  revision: number;
+}
+
+export const PARTY_KINDS = ['party', 'coalition'] as const;
+export type PartyKind = (typeof PARTY_KINDS)[number];
+
+/** A side at the table. A coalition lists the parties that propose together through it. */
+export interface Party {
+  id: Id;
+  negotiationId: Id;
+  name: string;
+  shortName: string;
+  kind: PartyKind;
+  memberPartyIds: Id[];
+  revision: number;
+}
+
+export interface User {
+  id: Id;
+  email: string;
+  name: string;
+  /** Administrators run the installation; they see everything, as the audit requires. */
+  isAdmin: boolean;
+}
+
+/** A person's place in one negotiation: a role in a party's delegation, or mediator (partyId null). */
+export interface Membership {
+  id: Id;
+  negotiationId: Id;
+  userId: Id;
+  partyId: Id | null;
+  role: Role;
+  /** What the person is called in that delegation, e.g. "Secretary of State". */
+  title: string;
+}
+
+/** One alternative wording inside a bracket, with the parties that put it forward. */
+export interface BracketAlternative {
+  text: string;
+  proposedBy: Id[];
+}
+
+/**
+ * Contested language inside a point. The point's text holds the placeholder `[[<bracket id>]]` where
+ * the bracket stands; rendered UN-style as `[alternative A] / [alternative B]`.
+ */
+export interface Bracket {
+  id: Id;
+  alternatives: BracketAlternative[];
+}
+
+/** A numbered article of the agreement. `id` survives renumbering, merging and dropping of others. */
+export interface Point {
+  id: Id;
+  number: number;
+  title: string;
+  text: string;
+  brackets: Bracket[];
+  /** The issues this point decides (for red-line checks and analysis). */
+  issueIds: Id[];
+  /** When set, the point is negotiated in a separate track and seen only by that track's parties. */
+  trackId: Id | null;
+}
+
+export const VERSION_KINDS = ['draft', 'proposal'] as const;
+/** `draft`: a text of the main line; `proposal`: a counter-proposal branched from a base version. */
+export type VersionKind = (typeof VERSION_KINDS)[number];
+
+/** An immutable snapshot of the document. Versions form a tree through `parentId`. */
+export interface Version {
+  id: Id;
+  negotiationId: Id;
+  parentId: Id | null;
+  kind: VersionKind;
+  label: string;
+  summary: string;
+  /** The party or coalition that wrote it; null for a text of the mediator or of the table as a whole. */
+  authorPartyId: Id | null;
+  /** An internal draft stays inside its author party: mediators do not see it either. */
+  internal: boolean;
+  points: Point[];
+  /** What this text settles on each issue: issue id → option id. Issues the text leaves open are absent. */
+  optionChoices: Record<Id, Id>;
+  source: string | null;
+  createdAt: IsoTime;
+  createdBy: Id | null;
+}
+
+/** A version as one person sees it: the points they may see, and who has received it. */
+export interface VersionView extends Version {
+  recipientPartyIds: Id[];
+}
+
+export const STANCES = ['support', 'amend', 'oppose', 'red_line'] as const;
+export type Stance = (typeof STANCES)[number];
+
+export const VISIBILITIES = ['party', 'mediator', 'public'] as const;
+/**
+ * Who sees a party's material: `party` only its own members; `mediator` its members and the mediators;
+ * `public` everyone at the table who can see the thing it is about.
+ */
+export type Visibility = (typeof VISIBILITIES)[number];
+
+/** A party's stance on a point of a version. */
+export interface Position {
+  id: Id;
+  negotiationId: Id;
+  versionId: Id;
+  pointId: Id;
+  partyId: Id;
+  stance: Stance;
+  /** The wording the party proposes instead (for `amend`). */
+  proposedText: string | null;
+  rationale: string;
+  visibility: Visibility;
+  source: string | null;
+  revision: number;
+  updatedAt: IsoTime;
+  updatedBy: Id | null;
+}
+
+export interface IssueOption {
+  id: Id;
+  label: string;
+  description: string;
+}
+
+/** A negotiable dimension behind one or more points, with its discrete options. */
+export interface Issue {
+  id: Id;
+  negotiationId: Id;
+  name: string;
+  description: string;
+  pointIds: Id[];
+  options: IssueOption[];
+  revision: number;
+}
+
+/** A condition on one issue: the text settles it on one of `optionIds`. */
+export interface OptionCondition {
+  issueId: Id;
+  optionIds: Id[];
+}
+
+/**
+ * What a red line forbids, over issues' options:
+ * - `forbid`: the text must not settle the issue on any of these options;
+ * - `require`: the text must settle the issue on one of these options (leaving it open does not cross it);
+ * - `forbid_combination`: the text must not meet all these conditions at once.
+ */
+export type RedLineConstraint =
+  | { kind: 'forbid'; issueId: Id; optionIds: Id[] }
+  | { kind: 'require'; issueId: Id; optionIds: Id[] }
+  | { kind: 'forbid_combination'; conditions: OptionCondition[] };
+
+/** A party's non-negotiable principle, checked against every draft. */
+export interface RedLine {
+  id: Id;
+  negotiationId: Id;
+  partyId: Id;
+  title: string;
+  description: string;
+  constraint: RedLineConstraint;
+  visibility: Visibility;
+  source: string | null;
+  revision: number;
+}
+
+/**
+ * A party's private utility over the issues' options, GENIUS style: issue weights × option scores
+ * (scores in [0, 1]), and the reservation value (the utility of no deal).
+ */
+export interface Preference {
+  id: Id;
+  negotiationId: Id;
+  partyId: Id;
+  weights: Record<Id, number>;
+  scores: Record<Id, Record<Id, number>>;
+  reservation: number;
+  /** Only `party` or `mediator`: preferences are never public. */
+  visibility: Exclude<Visibility, 'public'>;
+  /** True where the numbers are modelled for illustration rather than reported. */
+  illustrative: boolean;
+  note: string;
+  revision: number;
+}
+
+/** A statement issued at a round (a joint statement), with the parties that signed it. */
+export interface RoundStatement {
+  id: Id;
+  title: string;
+  date: IsoTime;
+  text: string;
+  signatoryPartyIds: Id[];
+  source: string | null;
+}
+
+export interface RoundParticipant {
+  partyId: Id;
+  people: string[];
+}
+
+/** A meeting of the talks. */
+export interface Round {
+  id: Id;
+  negotiationId: Id;
+  title: string;
+  startsOn: IsoTime;
+  endsOn: IsoTime | null;
+  place: string;
+  participants: RoundParticipant[];
+  agendaPointIds: Id[];
+  /** The version on the table when the round opened. */
+  versionId: Id | null;
+  /** The version the round produced, if any. */
+  outcomeVersionId: Id | null;
+  outcome: string;
+  statements: RoundStatement[];
+  source: string | null;
+  revision: number;
+}
+
+export const STATEMENT_STANCES = ['supports', 'opposes', 'mixed', 'neutral'] as const;
+export type StatementStance = (typeof STATEMENT_STANCES)[number];
+
+/** What someone said in public about the plan; the speaker need not be at the table. */
+export interface PublicStatement {
+  id: Id;
+  negotiationId: Id;
+  speaker: string;
+  affiliation: string;
+  /** The party the speaker speaks for, when they speak for one at the table. */
+  partyId: Id | null;
+  date: IsoTime;
+  quote: string;
+  stance: StatementStance;
+  pointIds: Id[];
+  source: string;
+}
+
+/** A separate format: some points negotiated among some parties. */
+export interface Track {
+  id: Id;
+  negotiationId: Id;
+  name: string;
+  description: string;
+  pointIds: Id[];
+  partyIds: Id[];
+  revision: number;
+}
+
+export const APPROVAL_MODES = ['all', 'any'] as const;
+export type ApprovalMode = (typeof APPROVAL_MODES)[number];
+
+/** One stage of an approval chain: all of (or any of) the named principals must approve. */
+export interface ApprovalStage {
+  id: Id;
+  name: string;
+  mode: ApprovalMode;
+  approverUserIds: Id[];
+  deadline: IsoTime | null;
+}
+
+/** Ordered stages that gate a version; when all are approved the version is transmitted. */
+export interface ApprovalPolicy {
+  id: Id;
+  negotiationId: Id;
+  versionId: Id;
+  name: string;
+  stages: ApprovalStage[];
+  transmitToPartyIds: Id[];
+  /** Set once the last stage completed and the version went to `transmitToPartyIds`. */
+  transmittedAt: IsoTime | null;
+  revision: number;
+}
+
+export const APPROVAL_DECISIONS = ['approve', 'reject'] as const;
+export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
+
+export interface Approval {
+  id: Id;
+  policyId: Id;
+  stageId: Id;
+  userId: Id;
+  decision: ApprovalDecision;
+  comment: string;
+  at: IsoTime;
+}

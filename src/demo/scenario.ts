@@ -1,0 +1,51 @@
+import type {
+  Approval,
+  ApprovalPolicy,
+  Id,
+  Issue,
+  Negotiation,
+  Party,
+  Position,
+  Preference,
+  PublicStatement,
+  RedLine,
+  Role,
+  Round,
+  Track,
+  Version,
+} from '../core/model.ts';
+
+/** Fields the store fills in itself when a scenario is loaded. */
+type Stored = 'negotiationId' | 'revision';
+
+export interface ScenarioUser {
+  id: Id;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  memberships: { partyId: Id | null; role: Role; title: string }[];
+}
+
+/** A version of the scenario with the parties it has been transmitted to (its author party included). */
+export type ScenarioVersion = Omit<Version, 'negotiationId'> & { recipientPartyIds: Id[] };
+
+/**
+ * A whole negotiation as plain data, loaded by `loadScenario` in one go. Ids are readable and fixed so
+ * that documentation, tests and links can name them. Lists are in creation order: a version comes after
+ * its parent, an approval after its policy.
+ */
+export interface Scenario {
+  negotiation: Omit<Negotiation, 'revision'>;
+  parties: Omit<Party, Stored>[];
+  users: ScenarioUser[];
+  issues: Omit<Issue, Stored>[];
+  versions: ScenarioVersion[];
+  positions: Omit<Position, Stored>[];
+  redLines: Omit<RedLine, Stored>[];
+  preferences: Omit<Preference, Stored>[];
+  rounds: Omit<Round, Stored>[];
+  statements: Omit<PublicStatement, 'negotiationId'>[];
+  tracks: Omit<Track, Stored>[];
+  approvalPolicies: Omit<ApprovalPolicy, Stored>[];
+  approvals: Approval[];
+}
