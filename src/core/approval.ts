@@ -1,0 +1,96 @@
+import type { Approval, ApprovalPolicy, ApprovalStage, Id, IsoTime } from './model.ts';
+
+export const STAGE_STATES = ['waiting', 'pending', 'overdue', 'approved', 'rejected'] as const;
+/**
+ * - `waiting`: an earlier stage is not complete yet;
+ * - `pending`: open for decisions, deadline not passed;
+ * - `overdue`: open, and its deadline has passed (decisions are still taken: a deadline is a target);
+ * - `approved` / `rejected`: decided.
+ */
+export type StageState = (typeof STAGE_STATES)[number];
+
+export interface StageStatus {
+  stageId: Id;
+  name: string;
+  state: StageState;
+  approvedBy: Id[];
+  rejectedBy: Id[];
+  /** Approvers whose decision is still needed to complete the stage. */
+  awaiting: Id[];
+  deadline: IsoTime | null;
+}
+
+export interface ApprovalStatus {
+  state: 'in_progress' | 'approved' | 'rejected';
+  /** The stage open for decisions now, if any. */
+  currentStageId: Id | null;
+  stages: StageStatus[];
+  /** True when every stage is approved: the version is to be transmitted. */
+  complete: boolean;
+}
+
+function latestDecisions(stage: ApprovalStage, approvals: Approval[]): Map<Id, Approval> {
+  const latest = new Map<Id, Approval>();
+  for (const approval of approvals) {
+    if (approval.stageId !== stage.id || !stage.approverUserIds.includes(approval.userId)) continue;
+    const before = latest.get(approval.userId);
+    if (!before || before.at <= approval.at) latest.set(approval.userId, approval);
+  }
+  return latest;
+}
+
+function stageOutcome(stage: ApprovalStage, approvals: Approval[]): { approvedBy: Id[]; rejectedBy: Id[]; decided: 'approved' | 'rejected' | null } {
+  const latest = [...latestDecisions(stage, approvals).values()];
+  const approvedBy = latest.filter((a) => a.decision === 'approve').map((a) => a.userId);
+  const rejectedBy = latest.filter((a) => a.decision === 'reject').map((a) => a.userId);
+  if (stage.mode === 'all') {
+    if (rejectedBy.length > 0) return { approvedBy, rejectedBy, decided: 'rejected' };
+    if (stage.approverUserIds.every((id) => approvedBy.includes(id))) return { approvedBy, rejectedBy, decided: 'approved' };
+  } else {
+    if (approvedBy.length > 0) return { approvedBy, rejectedBy, decided: 'approved' };
+    if (stage.approverUserIds.every((id) => rejectedBy.includes(id))) return { approvedBy, rejectedBy, decided: 'rejected' };
+  }
+  return { approvedBy, rejectedBy, decided: null };
+}
+
+/**
+ * Where an approval chain stands at `now`: stages are taken in order; a stage opens when the one
+ * before it is approved. `all` needs every named principal, and one rejection rejects it; `any` needs
+ * one approval, and is rejected only when every principal rejected. A later decision of the same
+ * person replaces an earlier one.
+ */
+export function approvalStatus(policy: Pick<ApprovalPolicy, 'stages'>, approvals: Approval[], now: IsoTime): ApprovalStatus {
+  const stages: StageStatus[] = [];
+  let open = true;
+  let state: ApprovalStatus['state'] = 'approved';
+  let currentStageId: Id | null = null;
+  for (const stage of policy.stages) {
+    const outcome = stageOutcome(stage, approvals);
+    let stageState: StageState;
+    if (!open) stageState = 'waiting';
+    else if (outcome.decided) stageState = outcome.decided;
+    else stageState = stage.deadline !== null && Date.parse(now) > Date.parse(stage.deadline) ? 'overdue' : 'pending';
+    if (open && stageState !== 'approved') {
+      open = false;
+      state = stageState === 'rejected' ? 'rejected' : 'in_progress';
+      if (stageState !== 'rejected') currentStageId = stage.id;
+    }
+    const awaiting = stageState === 'approved' || stageState === 'rejected' ? [] : stage.approverUserIds.filter((id) => !outcome.approvedBy.includes(id));
+    stages.push({ stageId: stage.id, name: stage.name, state: stageState, approvedBy: outcome.approvedBy, rejectedBy: outcome.rejectedBy, awaiting, deadline: stage.deadline });
+  }
+  return { state, currentStageId, stages, complete: state === 'approved' };
+}
+
+/**
+ * Why a person may not decide on the current stage, or null when they may.
+ * Only named principals of the open stage decide, and only while the chain is in progress.
+ */
+export function decisionRefusal(policy: Pick<ApprovalPolicy, 'stages'>, approvals: Approval[], stageId: Id, userId: Id, now: IsoTime): string | null {
+  const status = approvalStatus(policy, approvals, now);
+  const stage = policy.stages.find((s) => s.id === stageId);
+  if (!stage) return `this approval chain has no stage "${stageId}"`;
+  if (status.state !== 'in_progress') return `the approval chain is already ${status.state}`;
+  if (status.currentStageId !== stageId) return `stage "${stage.name}" is not open for decisions; the open stage is "${status.currentStageId}"`;
+  if (!stage.approverUserIds.includes(userId)) return `you are not one of the principals who approve stage "${stage.name}"`;
+  return null;
+}

@@ -1,0 +1,28 @@
+import { renderPointText } from './document.ts';
+import type { Party, Position, Stance, Version } from './model.ts';
+
+const STANCE_WORDS: Record<Stance, string> = { support: 'supports', amend: 'amends', oppose: 'opposes', red_line: 'red line' };
+
+/**
+ * A version as Markdown: its numbered points with brackets written UN-style, and under each point the
+ * positions passed in (the caller passes what the reader may see), one line per party.
+ */
+export function versionMarkdown(negotiationTitle: string, version: Pick<Version, 'label' | 'summary' | 'createdAt' | 'points'>, positions: Position[], parties: Party[]): string {
+  const lines = [`# ${negotiationTitle}`, '', `## ${version.label}`, ''];
+  if (version.summary) lines.push(version.summary, '');
+  lines.push(`_${version.points.length} points, dated ${version.createdAt.slice(0, 10)}._`, '');
+  const partyName = (id: string) => parties.find((p) => p.id === id)?.shortName ?? id;
+  for (const point of version.points) {
+    lines.push(`### ${point.number}. ${point.title}`, '', renderPointText(point), '');
+    const onPoint = positions.filter((p) => p.pointId === point.id).sort((a, b) => partyName(a.partyId).localeCompare(partyName(b.partyId)));
+    if (onPoint.length === 0) continue;
+    lines.push('Positions:', '');
+    for (const position of onPoint) {
+      const wording = position.proposedText ? ` — proposes: "${position.proposedText}"` : '';
+      const shown = position.visibility === 'public' ? '' : ` _(${position.visibility === 'party' ? 'internal' : 'shared with mediator'})_`;
+      lines.push(`- **${partyName(position.partyId)}** ${STANCE_WORDS[position.stance]}${wording}${position.rationale ? `: ${position.rationale}` : ''}${shown}`);
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,133 @@
+import type { Id, Point, Position, Round, Stance } from './model.ts';
+import type { RedLineCrossing } from './redlines.ts';
+
+/** How far apart stances are: support 0, amend 1, oppose 2, red line 3. */
+const STANCE_SCORE: Record<Stance, number> = { support: 0, amend: 1, oppose: 2, red_line: 3 };
+const MAX_STANCE_SCORE = 3;
+
+export type PointState = 'agreed' | 'contested' | 'open';
+
+export interface PointProgress {
+  pointId: Id;
+  number: number;
+  title: string;
+  /**
+   * `agreed`: no brackets left and at least two parties took a position, all in support;
+   * `contested`: brackets remain or some party amends, opposes or holds a red line;
+   * `open`: fewer than two positions and no brackets.
+   */
+  state: PointState;
+  stances: Record<Id, Stance>;
+  brackets: number;
+  redLinesCrossed: number;
+  /** Mean distance between the parties' stances on this point, 0 (all alike) to 1; null under two positions. */
+  distance: number | null;
+}
+
+export interface VersionProgress {
+  versionId: Id;
+  points: PointProgress[];
+  agreed: number;
+  contested: number;
+  open: number;
+  redLinesCrossed: number;
+  /** Mean of the points' distances, null when no point has two positions. */
+  distance: number | null;
+}
+
+/**
+ * Measures one version: which points all parties agree on, which are contested, how many red lines it
+ * crosses and how far apart the parties' stances are. Computed over the positions and red-line
+ * crossings passed in, so a party's view counts only what that party may see.
+ */
+export function versionProgress(versionId: Id, points: Point[], positions: Position[], crossings: RedLineCrossing[]): VersionProgress {
+  const byPoint = new Map<Id, Position[]>();
+  for (const position of positions) {
+    if (position.versionId !== versionId) continue;
+    byPoint.set(position.pointId, [...(byPoint.get(position.pointId) ?? []), position]);
+  }
+  const pointProgress = points.map((point): PointProgress => {
+    const stances: Record<Id, Stance> = {};
+    for (const position of byPoint.get(point.id) ?? []) stances[position.partyId] = position.stance;
+    const values = Object.values(stances);
+    const contested = point.brackets.length > 0 || values.some((stance) => stance !== 'support');
+    const state: PointState = contested ? 'contested' : values.length >= 2 ? 'agreed' : 'open';
+    return {
+      pointId: point.id,
+      number: point.number,
+      title: point.title,
+      state,
+      stances,
+      brackets: point.brackets.length,
+      redLinesCrossed: crossings.filter((crossing) => crossing.pointIds.includes(point.id)).length,
+      distance: stanceDistance(values),
+    };
+  });
+  const distances = pointProgress.map((p) => p.distance).filter((d): d is number => d !== null);
+  return {
+    versionId,
+    points: pointProgress,
+    agreed: pointProgress.filter((p) => p.state === 'agreed').length,
+    contested: pointProgress.filter((p) => p.state === 'contested').length,
+    open: pointProgress.filter((p) => p.state === 'open').length,
+    redLinesCrossed: crossings.length,
+    distance: distances.length === 0 ? null : distances.reduce((sum, d) => sum + d, 0) / distances.length,
+  };
+}
+
+/** Mean pairwise distance between stances, scaled to 0..1; null for fewer than two stances. */
+export function stanceDistance(stances: Stance[]): number | null {
+  if (stances.length < 2) return null;
+  let total = 0;
+  let pairs = 0;
+  for (let i = 0; i < stances.length; i++) {
+    for (let j = i + 1; j < stances.length; j++) {
+      total += Math.abs(STANCE_SCORE[stances[i]!] - STANCE_SCORE[stances[j]!]);
+      pairs++;
+    }
+  }
+  return total / pairs / MAX_STANCE_SCORE;
+}
+
+export interface RoundProgress {
+  roundId: Id;
+  title: string;
+  startsOn: string;
+  /** The version measured: what the round produced, or else what was on the table. */
+  versionId: Id;
+  progress: Omit<VersionProgress, 'points'>;
+  /** Change of distance since the previous round measured; negative means the differences narrowed. */
+  distanceChange: number | null;
+}
+
+export interface ProgressSeries {
+  rounds: RoundProgress[];
+  /** `narrowing` when the distance fell from the first to the last round measured, `widening` when it rose. */
+  trend: 'narrowing' | 'widening' | 'steady' | 'unknown';
+}
+
+/**
+ * The curve of the talks: each round, in date order, measured on the version it produced (or the one
+ * it discussed). `measure` returns the progress of a version as the viewer may see it, or null when the
+ * viewer cannot see that version (the round is then left out).
+ */
+export function progressSeries(rounds: Round[], measure: (versionId: Id) => VersionProgress | null): ProgressSeries {
+  const measured: RoundProgress[] = [];
+  for (const round of [...rounds].sort((a, b) => a.startsOn.localeCompare(b.startsOn) || a.id.localeCompare(b.id))) {
+    const versionId = round.outcomeVersionId ?? round.versionId;
+    if (versionId === null) continue;
+    const progress = measure(versionId);
+    if (!progress) continue;
+    const { points: _points, ...totals } = progress;
+    const previous = measured[measured.length - 1];
+    const distanceChange = previous && previous.progress.distance !== null && totals.distance !== null ? totals.distance - previous.progress.distance : null;
+    measured.push({ roundId: round.id, title: round.title, startsOn: round.startsOn, versionId, progress: totals, distanceChange });
+  }
+  const withDistance = measured.filter((r) => r.progress.distance !== null);
+  let trend: ProgressSeries['trend'] = 'unknown';
+  if (withDistance.length >= 2) {
+    const delta = withDistance[withDistance.length - 1]!.progress.distance! - withDistance[0]!.progress.distance!;
+    trend = Math.abs(delta) < 1e-9 ? 'steady' : delta < 0 ? 'narrowing' : 'widening';
+  }
+  return { rounds: measured, trend };
+}

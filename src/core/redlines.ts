@@ -1,0 +1,100 @@
+import type { Id, Issue, OptionCondition, Party, RedLine, RedLineConstraint, Version } from './model.ts';
+
+/** One red line a draft crosses, and why. */
+export interface RedLineCrossing {
+  redLineId: Id;
+  partyId: Id;
+  title: string;
+  /** Why it is crossed, in words: "settles Armed-forces ceiling on 600,000". */
+  reason: string;
+  /** The points of the draft that decide the issues involved. */
+  pointIds: Id[];
+}
+
+export interface RedLineReport {
+  crossings: RedLineCrossing[];
+  /** "This draft crosses 3 red lines: …" or "This draft crosses no red line." */
+  message: string;
+}
+
+/** A problem in a red line's definition against the negotiation's issues. */
+export function constraintProblems(constraint: RedLineConstraint, issues: Issue[]): string[] {
+  const conditions: OptionCondition[] = constraint.kind === 'forbid_combination' ? constraint.conditions : [constraint];
+  const problems: string[] = [];
+  if (constraint.kind === 'forbid_combination' && conditions.length < 2) problems.push('a forbidden combination needs at least two conditions');
+  for (const condition of conditions) {
+    const issue = issues.find((i) => i.id === condition.issueId);
+    if (!issue) {
+      problems.push(`unknown issue "${condition.issueId}"; use the id of one of the negotiation's issues`);
+      continue;
+    }
+    if (condition.optionIds.length === 0) problems.push(`name at least one option of issue "${issue.name}"`);
+    for (const optionId of condition.optionIds) {
+      if (!issue.options.some((o) => o.id === optionId)) problems.push(`issue "${issue.name}" has no option "${optionId}"`);
+    }
+  }
+  return problems;
+}
+
+function meets(choices: Record<Id, Id>, condition: OptionCondition): boolean {
+  const chosen = choices[condition.issueId];
+  return chosen !== undefined && condition.optionIds.includes(chosen);
+}
+
+function describeChoice(issues: Issue[], issueId: Id, choices: Record<Id, Id>): string {
+  const issue = issues.find((i) => i.id === issueId);
+  const option = issue?.options.find((o) => o.id === choices[issueId]);
+  return `settles ${issue?.name ?? issueId} on ${option?.label ?? choices[issueId]}`;
+}
+
+/** Whether a set of option choices crosses one red line, and the reason in words when it does. */
+export function crossingReason(constraint: RedLineConstraint, choices: Record<Id, Id>, issues: Issue[]): string | null {
+  switch (constraint.kind) {
+    case 'forbid':
+      return meets(choices, constraint) ? describeChoice(issues, constraint.issueId, choices) : null;
+    case 'require': {
+      const chosen = choices[constraint.issueId];
+      if (chosen === undefined || constraint.optionIds.includes(chosen)) return null;
+      return describeChoice(issues, constraint.issueId, choices);
+    }
+    case 'forbid_combination':
+      if (!constraint.conditions.every((condition) => meets(choices, condition))) return null;
+      return constraint.conditions.map((condition) => describeChoice(issues, condition.issueId, choices)).join(' and ');
+  }
+}
+
+function issuesOf(constraint: RedLineConstraint): Id[] {
+  return constraint.kind === 'forbid_combination' ? constraint.conditions.map((c) => c.issueId) : [constraint.issueId];
+}
+
+/**
+ * Checks a draft against red lines: which it crosses, with the points that decide the issues involved.
+ * Only the red lines passed in are checked, so a caller that passes the red lines one person may see
+ * gets a report that reveals nothing else.
+ */
+export function checkRedLines(
+  version: Pick<Version, 'points' | 'optionChoices'>,
+  redLines: RedLine[],
+  issues: Issue[],
+  parties: Pick<Party, 'id' | 'shortName'>[],
+): RedLineReport {
+  const crossings: RedLineCrossing[] = [];
+  for (const redLine of redLines) {
+    const reason = crossingReason(redLine.constraint, version.optionChoices, issues);
+    if (reason === null) continue;
+    const involved = issuesOf(redLine.constraint);
+    const pointIds = version.points.filter((point) => point.issueIds.some((id) => involved.includes(id))).map((point) => point.id);
+    crossings.push({ redLineId: redLine.id, partyId: redLine.partyId, title: redLine.title, reason, pointIds });
+  }
+  return { crossings, message: redLineMessage(crossings, parties) };
+}
+
+function redLineMessage(crossings: RedLineCrossing[], parties: Pick<Party, 'id' | 'shortName'>[]): string {
+  if (crossings.length === 0) return 'This draft crosses no red line.';
+  const items = crossings.map((crossing) => {
+    const party = parties.find((p) => p.id === crossing.partyId)?.shortName ?? crossing.partyId;
+    return `${party}: "${crossing.title}" (${crossing.reason})`;
+  });
+  const count = crossings.length === 1 ? '1 red line' : `${crossings.length} red lines`;
+  return `This draft crosses ${count}: ${items.join('; ')}.`;
+}
