@@ -1,0 +1,96 @@
+import { hashPassword } from '../store/passwords.ts';
+import { insertEntity } from '../store/collections.ts';
+import { insertVersion, type Store } from '../store/store.ts';
+import { documentProblems } from '../core/document.ts';
+import type { Scenario } from './scenario.ts';
+
+/** The password of every demo account. Demo only: never use these accounts outside a demonstration. */
+export const DEMO_PASSWORD = 'parley-demo';
+/** The demo's administrator, who sees everything (for `parley export` and the audit). */
+export const DEMO_ADMIN_EMAIL = 'admin@demo.parley';
+
+/**
+ * Loads a whole scenario in one transaction, with one audit event per thing created. Fails without
+ * writing anything if the negotiation exists already or the scenario's documents break a rule.
+ */
+export async function loadScenario(store: Store, scenario: Scenario, password = DEMO_PASSWORD): Promise<void> {
+  for (const version of scenario.versions) {
+    const problem = documentProblems(version.points)[0];
+    if (problem) throw new Error(`scenario version ${version.id}: ${problem.path}: ${problem.message}`);
+  }
+  const hashes = new Map<string, string>();
+  for (const user of scenario.users) hashes.set(user.id, await hashPassword(password));
+  const adminHash = await hashPassword(password);
+  const id = scenario.negotiation.id;
+  const at = store.nowIso();
+  await store.change(null, async (trx, record) => {
+    const exists = await trx.selectFrom('negotiations').select('id').where('id', '=', id).executeTakeFirst();
+    if (exists) throw new Error(`the database already holds the negotiation "${id}"`);
+    const created = (entity: string, entityId: string, after: unknown) => record({ action: `${entity}.create`, entity, entityId, negotiationId: id, before: null, after });
+
+    const admin = await trx.selectFrom('users').select('id').where('email', '=', DEMO_ADMIN_EMAIL).executeTakeFirst();
+    if (!admin) {
+      const user = { id: 'u-admin', email: DEMO_ADMIN_EMAIL, name: 'Demo administrator', isAdmin: true };
+      await trx.insertInto('users').values({ id: user.id, email: user.email, name: user.name, password_hash: adminHash, is_admin: 1, created_at: at }).execute();
+      await record({ action: 'user.create', entity: 'user', entityId: user.id, negotiationId: null, before: null, after: user });
+    }
+    const { createdAt, ...negotiation } = scenario.negotiation;
+    await trx.insertInto('negotiations').values({ id, revision: 1, data: JSON.stringify({ ...negotiation, createdAt }), created_at: createdAt }).execute();
+    await created('negotiation', id, scenario.negotiation);
+
+    for (const party of scenario.parties) {
+      await insertEntity(trx, 'parties', { ...party, negotiationId: id, revision: 1 });
+      await created('party', party.id, party);
+    }
+    for (const user of scenario.users) {
+      const { memberships, ...account } = user;
+      await trx.insertInto('users').values({ id: user.id, email: user.email, name: user.name, password_hash: hashes.get(user.id)!, is_admin: user.isAdmin ? 1 : 0, created_at: at }).execute();
+      await record({ action: 'user.create', entity: 'user', entityId: user.id, negotiationId: null, before: null, after: account });
+      for (const [index, membership] of memberships.entries()) {
+        const membershipId = `m-${user.id}-${index + 1}`;
+        await trx.insertInto('memberships').values({ id: membershipId, negotiation_id: id, user_id: user.id, party_id: membership.partyId, role: membership.role, title: membership.title }).execute();
+        await created('membership', membershipId, { userId: user.id, ...membership });
+      }
+    }
+    for (const track of scenario.tracks) {
+      await insertEntity(trx, 'tracks', { ...track, negotiationId: id, revision: 1 });
+      await created('track', track.id, track);
+    }
+    for (const issue of scenario.issues) {
+      await insertEntity(trx, 'issues', { ...issue, negotiationId: id, revision: 1 });
+      await created('issue', issue.id, issue);
+    }
+    for (const { recipientPartyIds, ...version } of scenario.versions) {
+      await insertVersion(trx, { ...version, negotiationId: id }, recipientPartyIds, version.createdAt);
+      await created('version', version.id, { ...version, recipientPartyIds });
+    }
+    for (const position of scenario.positions) {
+      await insertEntity(trx, 'positions', { ...position, negotiationId: id, revision: 1 });
+      await created('position', position.id, position);
+    }
+    for (const redLine of scenario.redLines) {
+      await insertEntity(trx, 'redLines', { ...redLine, negotiationId: id, revision: 1 });
+      await created('red_line', redLine.id, redLine);
+    }
+    for (const preference of scenario.preferences) {
+      await insertEntity(trx, 'preferences', { ...preference, negotiationId: id, revision: 1 });
+      await created('preference', preference.id, preference);
+    }
+    for (const round of scenario.rounds) {
+      await insertEntity(trx, 'rounds', { ...round, negotiationId: id, revision: 1 });
+      await created('round', round.id, round);
+    }
+    for (const statement of scenario.statements) {
+      await insertEntity(trx, 'statements', { ...statement, negotiationId: id, revision: 1 } as never);
+      await created('statement', statement.id, statement);
+    }
+    for (const policy of scenario.approvalPolicies) {
+      await insertEntity(trx, 'approvalPolicies', { ...policy, negotiationId: id, revision: 1 });
+      await created('approval_policy', policy.id, policy);
+    }
+    for (const approval of scenario.approvals) {
+      await trx.insertInto('approvals').values({ id: approval.id, policy_id: approval.policyId, stage_id: approval.stageId, user_id: approval.userId, data: JSON.stringify(approval), at: approval.at }).execute();
+      await record({ action: `approval.${approval.decision}`, entity: 'approval_policy', entityId: approval.policyId, negotiationId: id, before: null, after: approval });
+    }
+  });
+}

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { Db } from './db.ts';
+import type { Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+
+/** The hash the first event chains to. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditEventInput {
+  at: string;
+  actorId: string | null;
+  /** What happened, as `entity.verb`: `position.update`, `version.transmit`. */
+  action: string;
+  entity: string;
+  entityId: string;
+  negotiationId: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+interface StoredEvent {
+  seq: number;
+  at: string;
+  actor_id: string | null;
+  action: string;
+  entity: string;
+  entity_id: string;
+  negotiation_id: string | null;
+  before: string | null;
+  after: string | null;
+  prev_hash: string;
+}
+
+/** SHA-256 over the event's fields and the previous event's hash, so that no event can change unnoticed. */
+export function eventHash(event: StoredEvent): string {
+  const fields = [event.seq, event.at, event.actor_id, event.action, event.entity, event.entity_id, event.negotiation_id, event.before, event.after, event.prev_hash];
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
+
+/** Appends one event to the chain; call inside the transaction that makes the change. */
+export async function appendAuditEvent(trx: Transaction<Database>, input: AuditEventInput): Promise<void> {
+  const last = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const event: StoredEvent = {
+    seq: (last?.seq ?? 0) + 1,
+    at: input.at,
+    actor_id: input.actorId,
+    action: input.action,
+    entity: input.entity,
+    entity_id: input.entityId,
+    negotiation_id: input.negotiationId,
+    before: input.before === undefined || input.before === null ? null : JSON.stringify(input.before),
+    after: input.after === undefined || input.after === null ? null : JSON.stringify(input.after),
+    prev_hash: last?.hash ?? GENESIS_HASH,
+  };
+  await trx.insertInto('audit_events').values({ ...event, hash: eventHash(event) }).execute();
+}
+
+export type AuditVerdict = { ok: true; events: number } | { ok: false; events: number; seq: number; reason: string };
+
+/**
+ * Walks the audit chain from the first event and names the first one that does not match: a changed
+ * field (its hash differs), a broken link (its previous hash is not the hash before it) or a gap.
+ */
+export async function verifyAuditChain(db: Db): Promise<AuditVerdict> {
+  let previousHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  let count = 0;
+  const pageSize = 1000;
+  while (true) {
+    const rows = await db.selectFrom('audit_events').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(pageSize).execute();
+    for (const row of rows) {
+      if (row.seq !== expectedSeq) return { ok: false, events: count, seq: expectedSeq, reason: `event ${expectedSeq} is missing (the next one is ${row.seq})` };
+      if (row.prev_hash !== previousHash) return { ok: false, events: count, seq: row.seq, reason: `event ${row.seq} (${row.action}) does not link to the event before it` };
+      if (eventHash(row) !== row.hash) return { ok: false, events: count, seq: row.seq, reason: `event ${row.seq} (${row.action} ${row.entity} ${row.entity_id}) was altered: its content no longer matches its hash` };
+      previousHash = row.hash;
+      expectedSeq++;
+      count++;
+    }
+    if (rows.length < pageSize) return { ok: true, events: count };
+  }
+}

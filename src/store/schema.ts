@@ -1,0 +1,160 @@
+import type { Generated, Kysely, Migration } from 'kysely';
+import { sql } from 'kysely';
+
+/**
+ * Tables. Each collection of a negotiation keeps the whole entity as JSON in `data` and copies the
+ * fields that queries filter on (party, visibility, version) into columns, written from the entity in
+ * one place (`collections.ts`) so that the two never disagree.
+ */
+export interface EntityRow {
+  id: string;
+  negotiation_id: string;
+  revision: number;
+  data: string;
+}
+
+export interface OwnedRow extends EntityRow {
+  party_id: string;
+  visibility: string;
+}
+
+export interface Database {
+  users: { id: string; email: string; name: string; password_hash: string; is_admin: number; created_at: string };
+  sessions: { token_hash: string; user_id: string; created_at: string; expires_at: string };
+  negotiations: { id: string; revision: number; data: string; created_at: string };
+  parties: EntityRow;
+  memberships: { id: string; negotiation_id: string; user_id: string; party_id: string | null; role: string; title: string };
+  versions: EntityRow & { parent_id: string | null; author_party_id: string | null; internal: number; created_at: string };
+  version_recipients: { version_id: string; party_id: string; received_at: string };
+  positions: OwnedRow & { version_id: string; point_id: string };
+  issues: EntityRow;
+  red_lines: OwnedRow;
+  preferences: OwnedRow;
+  rounds: EntityRow;
+  statements: EntityRow;
+  tracks: EntityRow;
+  approval_policies: EntityRow & { version_id: string };
+  approvals: { id: string; policy_id: string; stage_id: string; user_id: string; data: string; at: string };
+  audit_events: {
+    seq: Generated<number>;
+    at: string;
+    actor_id: string | null;
+    action: string;
+    entity: string;
+    entity_id: string;
+    negotiation_id: string | null;
+    before: string | null;
+    after: string | null;
+    prev_hash: string;
+    hash: string;
+  };
+}
+
+function entityTable(db: Kysely<unknown>, name: string) {
+  return db.schema
+    .createTable(name)
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('negotiation_id', 'text', (c) => c.notNull().references('negotiations.id').onDelete('cascade'))
+    .addColumn('revision', 'integer', (c) => c.notNull())
+    .addColumn('data', 'text', (c) => c.notNull());
+}
+
+/** Migrations, in order. Never edit one that has shipped: add the next. */
+export const migrations: Record<string, Migration> = {
+  '0001-initial': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('is_admin', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('sessions')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('negotiations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('revision', 'integer', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await entityTable(db, 'parties').execute();
+      await db.schema
+        .createTable('memberships')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('negotiation_id', 'text', (c) => c.notNull().references('negotiations.id').onDelete('cascade'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('party_id', 'text', (c) => c.references('parties.id').onDelete('cascade'))
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('memberships_by_user').on('memberships').columns(['user_id', 'negotiation_id']).execute();
+      await entityTable(db, 'versions')
+        .addColumn('parent_id', 'text', (c) => c.references('versions.id'))
+        .addColumn('author_party_id', 'text', (c) => c.references('parties.id'))
+        .addColumn('internal', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('version_recipients')
+        .addColumn('version_id', 'text', (c) => c.notNull().references('versions.id').onDelete('cascade'))
+        .addColumn('party_id', 'text', (c) => c.notNull().references('parties.id').onDelete('cascade'))
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('version_recipients_pk', ['version_id', 'party_id'])
+        .execute();
+      await entityTable(db, 'positions')
+        .addColumn('party_id', 'text', (c) => c.notNull().references('parties.id'))
+        .addColumn('visibility', 'text', (c) => c.notNull())
+        .addColumn('version_id', 'text', (c) => c.notNull().references('versions.id'))
+        .addColumn('point_id', 'text', (c) => c.notNull())
+        .addUniqueConstraint('positions_one_per_party_point', ['version_id', 'point_id', 'party_id'])
+        .execute();
+      await entityTable(db, 'issues').execute();
+      for (const owned of ['red_lines', 'preferences']) {
+        await entityTable(db, owned)
+          .addColumn('party_id', 'text', (c) => c.notNull().references('parties.id'))
+          .addColumn('visibility', 'text', (c) => c.notNull())
+          .execute();
+      }
+      await db.schema.createIndex('preferences_one_per_party').on('preferences').columns(['negotiation_id', 'party_id']).unique().execute();
+      for (const plain of ['rounds', 'statements', 'tracks']) await entityTable(db, plain).execute();
+      await entityTable(db, 'approval_policies')
+        .addColumn('version_id', 'text', (c) => c.notNull().references('versions.id'))
+        .execute();
+      await db.schema
+        .createTable('approvals')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('policy_id', 'text', (c) => c.notNull().references('approval_policies.id').onDelete('cascade'))
+        .addColumn('stage_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('entity', 'text', (c) => c.notNull())
+        .addColumn('entity_id', 'text', (c) => c.notNull())
+        .addColumn('negotiation_id', 'text')
+        .addColumn('before', 'text')
+        .addColumn('after', 'text')
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute();
+      for (const table of ['parties', 'versions', 'positions', 'issues', 'red_lines', 'rounds', 'statements', 'tracks', 'approval_policies']) {
+        await sql`create index ${sql.raw(`${table}_by_negotiation`)} on ${sql.table(table)} (negotiation_id)`.execute(db);
+      }
+    },
+  },
+};

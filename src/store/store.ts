@@ -1,0 +1,678 @@
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { approvalStatus, decisionRefusal, type ApprovalStatus } from '../core/approval.ts';
+import { compareVersions, type VersionComparison } from '../core/compare.ts';
+import { documentProblems } from '../core/document.ts';
+import { conflict, DomainError, forbidden, invalid, notFound } from '../core/errors.ts';
+import type {
+  Approval,
+  ApprovalDecision,
+  ApprovalPolicy,
+  Id,
+  Issue,
+  Membership,
+  Negotiation,
+  Party,
+  Position,
+  Preference,
+  PublicStatement,
+  RedLine,
+  Role,
+  Round,
+  Track,
+  User,
+  Version,
+  VersionView,
+} from '../core/model.ts';
+import { progressSeries, versionProgress, type ProgressSeries, type VersionProgress } from '../core/progress.ts';
+import { checkRedLines, constraintProblems, type RedLineReport } from '../core/redlines.ts';
+import {
+  canActForParty,
+  canSeeNegotiation,
+  canSeeTrack,
+  canSeeVersion,
+  ownedVisibilityRule,
+  viewerScope,
+  visiblePoints,
+  type ViewerScope,
+} from '../core/visibility.ts';
+import { appendAuditEvent, verifyAuditChain, type AuditVerdict } from './audit.ts';
+import { insertEntity, listEntities, replaceEntity, type CollectionName, type EntityOf } from './collections.ts';
+import { openSqlite, type Db } from './db.ts';
+import type { Database } from './schema.ts';
+import { hashPassword, newToken, tokenHash, verifyPassword } from './passwords.ts';
+
+/** Everything a request about one negotiation needs to decide what its reader may see. */
+export interface NegotiationContext {
+  user: User;
+  scope: ViewerScope;
+  negotiation: Negotiation;
+  parties: Party[];
+  memberships: Membership[];
+  tracks: Track[];
+}
+
+export interface StoreOptions {
+  /** The clock; tests pass a fixed one. */
+  now?: () => Date;
+  newId?: () => string;
+  /** How long a login token stays valid. */
+  sessionHours?: number;
+}
+
+type Change = { action: string; entity: string; entityId: string; negotiationId: string | null; before: unknown; after: unknown };
+type Recorder = (change: Change) => Promise<void>;
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/**
+ * The store: every read takes the reader and applies the visibility policy of `core/visibility.ts` in
+ * its queries; every change is one transaction that writes the new state and appends its audit event.
+ */
+export class Store {
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+  private readonly sessionHours: number;
+
+  constructor(
+    readonly db: Db,
+    options: StoreOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.newId = options.newId ?? randomUUID;
+    this.sessionHours = options.sessionHours ?? 12;
+  }
+
+  /** Opens an SQLite file (created when missing) and migrates it. */
+  static async open(file: string, options: StoreOptions = {}): Promise<Store> {
+    return new Store(await openSqlite(file), options);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  nowIso(): string {
+    return this.now().toISOString();
+  }
+
+  id(): string {
+    return this.newId();
+  }
+
+  /** Runs `work` in one transaction; each change it records is appended to the audit chain in it. */
+  async change<T>(actorId: Id | null, work: (trx: Transaction<Database>, record: Recorder) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      const record: Recorder = (change) => appendAuditEvent(trx, { ...change, at: this.nowIso(), actorId });
+      return work(trx, record);
+    });
+  }
+
+  verifyAudit(): Promise<AuditVerdict> {
+    return verifyAuditChain(this.db);
+  }
+
+  // ---------------------------------------------------------------- people and sessions
+
+  async createUser(actorId: Id | null, input: { email: string; name: string; password: string; isAdmin?: boolean; id?: Id }): Promise<User> {
+    const email = input.email.trim().toLowerCase();
+    if (!EMAIL.test(email)) throw invalid('email', `"${input.email}" is not an e-mail address`);
+    if (input.password.length < 8) throw invalid('password', 'a password needs at least 8 characters');
+    if (!input.name.trim()) throw invalid('name', 'give the person a name');
+    const passwordHash = await hashPassword(input.password);
+    const user: User = { id: input.id ?? this.id(), email, name: input.name.trim(), isAdmin: input.isAdmin ?? false };
+    return this.change(actorId, async (trx, record) => {
+      const existing = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+      if (existing) throw new DomainError('conflict', `an account with the e-mail ${email} exists already`, 'email', { email });
+      await trx.insertInto('users').values({ id: user.id, email, name: user.name, password_hash: passwordHash, is_admin: user.isAdmin ? 1 : 0, created_at: this.nowIso() }).execute();
+      await record({ action: 'user.create', entity: 'user', entityId: user.id, negotiationId: null, before: null, after: user });
+      return user;
+    });
+  }
+
+  async userByEmail(email: string): Promise<User | null> {
+    const row = await this.db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+    return row ? { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin === 1 } : null;
+  }
+
+  /** Checks a password and opens a session; null when the e-mail or the password is wrong (never which). */
+  async login(email: string, password: string): Promise<{ token: string; user: User; expiresAt: string } | null> {
+    const row = await this.db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+    const ok = row ? await verifyPassword(password, row.password_hash) : await verifyPassword(password, DUMMY_HASH);
+    if (!row || !ok) return null;
+    const token = newToken();
+    const expiresAt = new Date(this.now().getTime() + this.sessionHours * 3600_000).toISOString();
+    await this.db.insertInto('sessions').values({ token_hash: tokenHash(token), user_id: row.id, created_at: this.nowIso(), expires_at: expiresAt }).execute();
+    return { token, user: { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin === 1 }, expiresAt };
+  }
+
+  async userByToken(token: string): Promise<User | null> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select(['users.id', 'users.email', 'users.name', 'users.is_admin', 'sessions.expires_at'])
+      .where('sessions.token_hash', '=', tokenHash(token))
+      .executeTakeFirst();
+    if (!row || row.expires_at <= this.nowIso()) return null;
+    return { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin === 1 };
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash(token)).execute();
+  }
+
+  // ---------------------------------------------------------------- negotiations and membership
+
+  /** The negotiations a person takes part in (all of them for an administrator). */
+  async listNegotiations(user: User): Promise<Negotiation[]> {
+    let query = this.db.selectFrom('negotiations').select(['id', 'revision', 'data']);
+    if (!user.isAdmin) query = query.where('id', 'in', this.db.selectFrom('memberships').select('negotiation_id').where('user_id', '=', user.id));
+    const rows = await query.orderBy('created_at').execute();
+    return rows.map((row) => ({ ...JSON.parse(row.data), revision: row.revision }) as Negotiation);
+  }
+
+  /** Loads a negotiation for a reader, or answers "not found" when it does not exist or they are not in it. */
+  async context(user: User, negotiationId: Id): Promise<NegotiationContext> {
+    const row = await this.db.selectFrom('negotiations').select(['id', 'revision', 'data']).where('id', '=', negotiationId).executeTakeFirst();
+    if (!row) throw notFound(`negotiation "${negotiationId}"`);
+    const negotiation = { ...JSON.parse(row.data), revision: row.revision } as Negotiation;
+    const parties = await listEntities(this.db, 'parties', negotiationId);
+    const memberships = (await this.db.selectFrom('memberships').selectAll().where('negotiation_id', '=', negotiationId).execute()).map(membershipFromRow);
+    const scope = viewerScope(user.id, user.isAdmin, memberships, parties);
+    if (!canSeeNegotiation(scope)) throw notFound(`negotiation "${negotiationId}"`);
+    const tracks = await listEntities(this.db, 'tracks', negotiationId);
+    return { user, scope, negotiation, parties, memberships, tracks };
+  }
+
+  async createNegotiation(user: User, input: { title: string; summary: string; id?: Id }): Promise<Negotiation> {
+    if (!user.isAdmin) throw forbidden('only an administrator opens a negotiation');
+    const negotiation: Negotiation = { id: input.id ?? this.id(), title: input.title, summary: input.summary, currentVersionId: null, createdAt: this.nowIso(), revision: 1 };
+    return this.change(user.id, async (trx, record) => {
+      const { revision, ...data } = negotiation;
+      await trx.insertInto('negotiations').values({ id: negotiation.id, revision, data: JSON.stringify(data), created_at: negotiation.createdAt }).execute();
+      await record({ action: 'negotiation.create', entity: 'negotiation', entityId: negotiation.id, negotiationId: negotiation.id, before: null, after: negotiation });
+      return negotiation;
+    });
+  }
+
+  /** Changes a negotiation's title, summary or current version; mediators and administrators only. */
+  async updateNegotiation(ctx: NegotiationContext, revision: number, patch: Partial<Pick<Negotiation, 'title' | 'summary' | 'currentVersionId'>>): Promise<Negotiation> {
+    requireMediator(ctx, 'change the negotiation');
+    if (patch.currentVersionId) {
+      const versions = await this.listVersions(ctx);
+      const target = versions.find((v) => v.id === patch.currentVersionId);
+      if (!target || target.internal) throw invalid('currentVersionId', `version "${patch.currentVersionId}" is not a shared version of this negotiation`);
+    }
+    return this.change(ctx.user.id, async (trx, record) => {
+      const row = await trx.selectFrom('negotiations').select(['revision', 'data']).where('id', '=', ctx.negotiation.id).executeTakeFirstOrThrow();
+      const before = { ...JSON.parse(row.data), revision: row.revision } as Negotiation;
+      if (before.revision !== revision) throw conflict(`negotiation "${before.id}"`, revision, before);
+      const after: Negotiation = { ...before, ...patch, revision: before.revision + 1 };
+      const { revision: next, ...data } = after;
+      await trx.updateTable('negotiations').set({ revision: next, data: JSON.stringify(data) }).where('id', '=', after.id).execute();
+      await record({ action: 'negotiation.update', entity: 'negotiation', entityId: after.id, negotiationId: after.id, before, after });
+      return after;
+    });
+  }
+
+  async addParty(ctx: NegotiationContext, input: Omit<Party, 'negotiationId' | 'revision' | 'id'> & { id?: Id }): Promise<Party> {
+    if (!ctx.scope.isAdmin) throw forbidden('only an administrator adds parties');
+    if (ctx.parties.some((p) => p.id === input.id)) throw invalid('id', `a party "${input.id}" exists already`);
+    for (const member of input.memberPartyIds) {
+      if (!ctx.parties.some((p) => p.id === member && p.kind === 'party')) throw invalid('memberPartyIds', `"${member}" is not a party of this negotiation`);
+    }
+    if (input.kind === 'party' && input.memberPartyIds.length > 0) throw invalid('memberPartyIds', 'only a coalition has member parties');
+    const party: Party = { ...input, id: input.id ?? this.id(), negotiationId: ctx.negotiation.id, revision: 1 };
+    return this.insert(ctx, 'parties', 'party', party);
+  }
+
+  async addMember(ctx: NegotiationContext, input: { userId: Id; partyId: Id | null; role: Role; title: string }): Promise<Membership> {
+    if (!ctx.scope.isAdmin) throw forbidden('only an administrator adds people to a negotiation');
+    if ((input.role === 'mediator') !== (input.partyId === null)) throw invalid('partyId', 'a mediator belongs to no party (partyId null); every other role needs a party');
+    if (input.partyId !== null && !ctx.parties.some((p) => p.id === input.partyId)) throw invalid('partyId', `"${input.partyId}" is not a party of this negotiation`);
+    const user = await this.db.selectFrom('users').select('id').where('id', '=', input.userId).executeTakeFirst();
+    if (!user) throw invalid('userId', `no account has the id "${input.userId}"`);
+    if (ctx.memberships.some((m) => m.userId === input.userId && m.partyId === input.partyId)) throw invalid('userId', 'this person already has a role there');
+    const membership: Membership = { id: this.id(), negotiationId: ctx.negotiation.id, ...input };
+    return this.change(ctx.user.id, async (trx, record) => {
+      await trx.insertInto('memberships').values({ id: membership.id, negotiation_id: membership.negotiationId, user_id: membership.userId, party_id: membership.partyId, role: membership.role, title: membership.title }).execute();
+      await record({ action: 'membership.create', entity: 'membership', entityId: membership.id, negotiationId: membership.negotiationId, before: null, after: membership });
+      return membership;
+    });
+  }
+
+  /** The people at the table, with their roles. */
+  async listMembers(ctx: NegotiationContext): Promise<(Membership & { name: string; email: string })[]> {
+    const users = await this.db.selectFrom('users').select(['id', 'name', 'email']).where('id', 'in', ctx.memberships.length ? ctx.memberships.map((m) => m.userId) : ['']).execute();
+    return ctx.memberships.map((m) => {
+      const u = users.find((x) => x.id === m.userId);
+      return { ...m, name: u?.name ?? '', email: u?.email ?? '' };
+    });
+  }
+
+  // ---------------------------------------------------------------- versions
+
+  /** Every version the reader may see, oldest first, with only the points they may see. */
+  async listVersions(ctx: NegotiationContext): Promise<VersionView[]> {
+    const rows = await this.db.selectFrom('versions').select(['id', 'data']).where('negotiation_id', '=', ctx.negotiation.id).orderBy('created_at').orderBy('id').execute();
+    const recipients = await this.db
+      .selectFrom('version_recipients')
+      .innerJoin('versions', 'versions.id', 'version_recipients.version_id')
+      .select(['version_recipients.version_id', 'version_recipients.party_id'])
+      .where('versions.negotiation_id', '=', ctx.negotiation.id)
+      .execute();
+    const views: VersionView[] = [];
+    for (const row of rows) {
+      const version = JSON.parse(row.data) as Version;
+      const recipientPartyIds = recipients.filter((r) => r.version_id === row.id).map((r) => r.party_id);
+      if (!canSeeVersion(ctx.scope, version, recipientPartyIds)) continue;
+      const shownRecipients = ctx.scope.isAdmin || ctx.scope.isMediator ? recipientPartyIds : recipientPartyIds.filter((p) => canActForParty(ctx.scope, p) || p === version.authorPartyId);
+      views.push(visiblePoints(ctx.scope, { ...version, recipientPartyIds: shownRecipients }, ctx.tracks));
+    }
+    return views;
+  }
+
+  async getVersion(ctx: NegotiationContext, versionId: Id): Promise<VersionView> {
+    const version = (await this.listVersions(ctx)).find((v) => v.id === versionId);
+    if (!version) throw notFound(`version "${versionId}"`);
+    return version;
+  }
+
+  /** The document as it stands: the current version, or the one asked for. */
+  async document(ctx: NegotiationContext, versionId?: Id): Promise<VersionView> {
+    const id = versionId ?? ctx.negotiation.currentVersionId;
+    if (!id) throw notFound('a current version');
+    if (versionId !== undefined) return this.getVersion(ctx, id);
+    const visible = await this.listVersions(ctx);
+    const current = visible.find((v) => v.id === id);
+    if (current) return current;
+    // The current text may not have reached this party yet: show the newest main-line text it has.
+    const fallback = [...visible].reverse().find((v) => v.kind === 'draft' && !v.internal);
+    if (!fallback) throw notFound('a version you may see');
+    return fallback;
+  }
+
+  /** Compares a version with another (by default its parent) point by point and word by word. */
+  async compare(ctx: NegotiationContext, versionId: Id, baseId?: Id): Promise<{ base: VersionView; proposal: VersionView; comparison: VersionComparison }> {
+    const proposal = await this.getVersion(ctx, versionId);
+    const baseVersionId = baseId ?? proposal.parentId;
+    if (!baseVersionId) throw invalid('base', `version "${versionId}" has no parent; name the version to compare with in ?base=`);
+    const base = await this.getVersion(ctx, baseVersionId);
+    return { base, proposal, comparison: compareVersions(base.points, proposal.points) };
+  }
+
+  /**
+   * Records a new immutable version. Party members write for their party (or coalition), mediators
+   * for the table (authorPartyId null). The author party receives it at once; others when transmitted.
+   */
+  async createVersion(ctx: NegotiationContext, input: Omit<Version, 'id' | 'negotiationId' | 'createdAt' | 'createdBy'> & { id?: Id }): Promise<VersionView> {
+    if (input.authorPartyId === null) requireMediator(ctx, 'write a version for the whole table');
+    else requireParty(ctx, input.authorPartyId, 'write a version for');
+    if (input.authorPartyId === null && input.internal) throw invalid('internal', 'only a party keeps internal drafts; a text of the table is shared');
+    if (input.parentId !== null) await this.getVersion(ctx, input.parentId).catch(() => {
+      throw invalid('parentId', `version "${input.parentId}" does not exist or you may not see it`);
+    });
+    if (input.kind === 'proposal' && input.parentId === null) throw invalid('parentId', 'a proposal is branched from a base version: give parentId');
+    const problem = documentProblems(input.points)[0];
+    if (problem) throw invalid(problem.path, problem.message);
+    const issues = await listEntities(this.db, 'issues', ctx.negotiation.id);
+    for (const [issueId, optionId] of Object.entries(input.optionChoices)) {
+      const issue = issues.find((i) => i.id === issueId);
+      if (!issue) throw invalid(`optionChoices.${issueId}`, `unknown issue "${issueId}"`);
+      if (!issue.options.some((o) => o.id === optionId)) throw invalid(`optionChoices.${issueId}`, `issue "${issue.name}" has no option "${optionId}"`);
+    }
+    input.points.forEach((point, index) => {
+      if (point.trackId !== null && !ctx.tracks.some((t) => t.id === point.trackId)) throw invalid(`points[${index}].trackId`, `unknown track "${point.trackId}"`);
+    });
+    const version: Version = { ...input, id: input.id ?? this.id(), negotiationId: ctx.negotiation.id, createdAt: this.nowIso(), createdBy: ctx.user.id };
+    await this.change(ctx.user.id, async (trx, record) => {
+      await insertVersion(trx, version, version.authorPartyId ? [version.authorPartyId] : [], version.createdAt);
+      await record({ action: 'version.create', entity: 'version', entityId: version.id, negotiationId: version.negotiationId, before: null, after: version });
+    });
+    return this.getVersion(ctx, version.id);
+  }
+
+  /**
+   * Sends a version to more parties. Refused while an approval chain governs the version and has not
+   * completed: the chain transmits it itself when its last stage is approved.
+   */
+  async transmitVersion(ctx: NegotiationContext, versionId: Id, partyIds: Id[]): Promise<VersionView> {
+    const version = await this.getVersion(ctx, versionId);
+    if (version.authorPartyId === null) requireMediator(ctx, 'transmit this version');
+    else requireParty(ctx, version.authorPartyId, 'transmit versions of');
+    for (const partyId of partyIds) if (!ctx.parties.some((p) => p.id === partyId)) throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
+    const policies = await listEntities(this.db, 'approvalPolicies', ctx.negotiation.id, { versionId });
+    const gate = policies.find((p) => p.transmittedAt === null && p.transmitToPartyIds.some((id) => partyIds.includes(id)));
+    if (gate) throw forbidden(`version "${versionId}" goes to ${gate.transmitToPartyIds.join(', ')} only when the approval chain "${gate.name}" completes`);
+    await this.change(ctx.user.id, async (trx, record) => {
+      const added = await addRecipients(trx, versionId, partyIds, this.nowIso());
+      await record({ action: 'version.transmit', entity: 'version', entityId: versionId, negotiationId: ctx.negotiation.id, before: null, after: { partyIds: added } });
+    });
+    return this.getVersion(ctx, versionId);
+  }
+
+  // ---------------------------------------------------------------- positions
+
+  /** Positions the reader may see: their own party's, the ones shared with them, and public ones, on points they may see. */
+  async listPositions(ctx: NegotiationContext, filter: { versionId?: Id } = {}): Promise<Position[]> {
+    const versions = await this.listVersions(ctx);
+    const positions = await listEntities(this.db, 'positions', ctx.negotiation.id, { owned: ownedVisibilityRule(ctx.scope), versionId: filter.versionId });
+    return positions.filter((position) => {
+      const version = versions.find((v) => v.id === position.versionId);
+      return version !== undefined && version.points.some((point) => point.id === position.pointId);
+    });
+  }
+
+  async createPosition(ctx: NegotiationContext, input: Omit<Position, 'id' | 'negotiationId' | 'revision' | 'updatedAt' | 'updatedBy'>): Promise<Position> {
+    requireParty(ctx, input.partyId, 'take positions for');
+    await this.requireVisiblePoint(ctx, input.versionId, input.pointId);
+    checkStance(input);
+    const existing = await listEntities(this.db, 'positions', ctx.negotiation.id, { versionId: input.versionId, partyId: input.partyId });
+    const same = existing.find((p) => p.pointId === input.pointId);
+    if (same) throw conflict(`the position of "${input.partyId}" on point "${input.pointId}"`, 0, same);
+    const position: Position = { ...input, id: this.id(), negotiationId: ctx.negotiation.id, revision: 1, updatedAt: this.nowIso(), updatedBy: ctx.user.id };
+    return this.insert(ctx, 'positions', 'position', position);
+  }
+
+  async updatePosition(ctx: NegotiationContext, positionId: Id, revision: number, patch: Partial<Pick<Position, 'stance' | 'proposedText' | 'rationale' | 'visibility' | 'source'>>): Promise<Position> {
+    const current = (await this.listPositions(ctx)).find((p) => p.id === positionId);
+    if (!current) throw notFound(`position "${positionId}"`);
+    requireParty(ctx, current.partyId, 'change positions of');
+    const next = { ...current, ...patch, updatedAt: this.nowIso(), updatedBy: ctx.user.id };
+    checkStance(next);
+    return this.replace(ctx, 'positions', 'position', current, revision, next);
+  }
+
+  private async requireVisiblePoint(ctx: NegotiationContext, versionId: Id, pointId: Id): Promise<void> {
+    const version = await this.getVersion(ctx, versionId).catch(() => {
+      throw invalid('versionId', `version "${versionId}" does not exist or you may not see it`);
+    });
+    if (!version.points.some((p) => p.id === pointId)) throw invalid('pointId', `version "${versionId}" has no point "${pointId}" you may see`);
+  }
+
+  // ---------------------------------------------------------------- issues, red lines, preferences
+
+  async listIssues(ctx: NegotiationContext): Promise<Issue[]> {
+    return listEntities(this.db, 'issues', ctx.negotiation.id);
+  }
+
+  async createIssue(ctx: NegotiationContext, input: Omit<Issue, 'id' | 'negotiationId' | 'revision'> & { id?: Id }): Promise<Issue> {
+    requireMediator(ctx, 'define issues');
+    if (input.options.length < 2) throw invalid('options', 'an issue needs at least two options');
+    if (new Set(input.options.map((o) => o.id)).size !== input.options.length) throw invalid('options', 'option ids must be unique within the issue');
+    const issue: Issue = { ...input, id: input.id ?? this.id(), negotiationId: ctx.negotiation.id, revision: 1 };
+    return this.insert(ctx, 'issues', 'issue', issue);
+  }
+
+  async listRedLines(ctx: NegotiationContext): Promise<RedLine[]> {
+    return listEntities(this.db, 'redLines', ctx.negotiation.id, { owned: ownedVisibilityRule(ctx.scope) });
+  }
+
+  async createRedLine(ctx: NegotiationContext, input: Omit<RedLine, 'id' | 'negotiationId' | 'revision'>): Promise<RedLine> {
+    requireParty(ctx, input.partyId, 'state red lines for');
+    const problem = constraintProblems(input.constraint, await this.listIssues(ctx))[0];
+    if (problem) throw invalid('constraint', problem);
+    const redLine: RedLine = { ...input, id: this.id(), negotiationId: ctx.negotiation.id, revision: 1 };
+    return this.insert(ctx, 'redLines', 'red_line', redLine);
+  }
+
+  async updateRedLine(ctx: NegotiationContext, id: Id, revision: number, patch: Partial<Pick<RedLine, 'title' | 'description' | 'constraint' | 'visibility' | 'source'>>): Promise<RedLine> {
+    const current = (await this.listRedLines(ctx)).find((r) => r.id === id);
+    if (!current) throw notFound(`red line "${id}"`);
+    requireParty(ctx, current.partyId, 'change red lines of');
+    if (patch.constraint) {
+      const problem = constraintProblems(patch.constraint, await this.listIssues(ctx))[0];
+      if (problem) throw invalid('constraint', problem);
+    }
+    return this.replace(ctx, 'redLines', 'red_line', current, revision, { ...current, ...patch });
+  }
+
+  /** Which of the red lines the reader may see a version crosses. */
+  async redLineReport(ctx: NegotiationContext, versionId: Id): Promise<RedLineReport> {
+    const version = await this.getVersion(ctx, versionId);
+    return checkRedLines(version, await this.listRedLines(ctx), await this.listIssues(ctx), ctx.parties);
+  }
+
+  async listPreferences(ctx: NegotiationContext): Promise<Preference[]> {
+    return listEntities(this.db, 'preferences', ctx.negotiation.id, { owned: ownedVisibilityRule(ctx.scope) });
+  }
+
+  /** Sets a party's preferences (creating them, or replacing them at `revision`). */
+  async putPreference(ctx: NegotiationContext, partyId: Id, revision: number | null, input: Omit<Preference, 'id' | 'negotiationId' | 'revision' | 'partyId'>): Promise<Preference> {
+    requireParty(ctx, partyId, 'set preferences for');
+    const issues = await this.listIssues(ctx);
+    for (const [issueId, weight] of Object.entries(input.weights)) {
+      const issue = issues.find((i) => i.id === issueId);
+      if (!issue) throw invalid(`weights.${issueId}`, `unknown issue "${issueId}"`);
+      if (!(weight >= 0)) throw invalid(`weights.${issueId}`, 'weights are zero or more');
+      for (const option of issue.options) {
+        const score = input.scores[issueId]?.[option.id];
+        if (score === undefined || score < 0 || score > 1) throw invalid(`scores.${issueId}.${option.id}`, `give option "${option.label}" of "${issue.name}" a score between 0 and 1`);
+      }
+    }
+    const total = Object.values(input.weights).reduce((a, b) => a + b, 0);
+    if (Math.abs(total - 1) > 1e-6) throw invalid('weights', `the weights add up to ${total}; they must add up to 1`);
+    if (input.reservation < 0 || input.reservation > 1) throw invalid('reservation', 'the reservation value is a utility between 0 and 1');
+    const current = (await listEntities(this.db, 'preferences', ctx.negotiation.id, { partyId }))[0];
+    if (!current) {
+      if (revision !== null && revision !== 0) throw notFound(`preferences of "${partyId}"`);
+      return this.insert(ctx, 'preferences', 'preference', { ...input, id: this.id(), partyId, negotiationId: ctx.negotiation.id, revision: 1 });
+    }
+    if (revision === null) throw conflict(`the preferences of "${partyId}"`, 0, current);
+    return this.replace(ctx, 'preferences', 'preference', current, revision, { ...current, ...input });
+  }
+
+  // ---------------------------------------------------------------- rounds, statements, tracks
+
+  async listRounds(ctx: NegotiationContext): Promise<Round[]> {
+    const rounds = await listEntities(this.db, 'rounds', ctx.negotiation.id);
+    return rounds.sort((a, b) => a.startsOn.localeCompare(b.startsOn));
+  }
+
+  async createRound(ctx: NegotiationContext, input: Omit<Round, 'id' | 'negotiationId' | 'revision'>): Promise<Round> {
+    requireMediator(ctx, 'record rounds');
+    await this.checkRoundReferences(ctx, input);
+    return this.insert(ctx, 'rounds', 'round', { ...input, id: this.id(), negotiationId: ctx.negotiation.id, revision: 1 });
+  }
+
+  async updateRound(ctx: NegotiationContext, id: Id, revision: number, patch: Partial<Omit<Round, 'id' | 'negotiationId' | 'revision'>>): Promise<Round> {
+    requireMediator(ctx, 'record rounds');
+    const current = (await this.listRounds(ctx)).find((r) => r.id === id);
+    if (!current) throw notFound(`round "${id}"`);
+    const next = { ...current, ...patch };
+    await this.checkRoundReferences(ctx, next);
+    return this.replace(ctx, 'rounds', 'round', current, revision, next);
+  }
+
+  private async checkRoundReferences(ctx: NegotiationContext, round: Omit<Round, 'id' | 'negotiationId' | 'revision'>): Promise<void> {
+    const versions = await this.listVersions(ctx);
+    for (const field of ['versionId', 'outcomeVersionId'] as const) {
+      const id = round[field];
+      if (id !== null && !versions.some((v) => v.id === id)) throw invalid(field, `version "${id}" does not exist or you may not see it`);
+    }
+    const partyIds = [...round.participants.map((p) => p.partyId), ...round.statements.flatMap((s) => s.signatoryPartyIds)];
+    for (const partyId of partyIds) if (!ctx.parties.some((p) => p.id === partyId)) throw invalid('participants', `"${partyId}" is not a party of this negotiation`);
+  }
+
+  async listStatements(ctx: NegotiationContext): Promise<PublicStatement[]> {
+    const statements = (await listEntities(this.db, 'statements', ctx.negotiation.id)) as (PublicStatement & { revision?: number })[];
+    return statements.map(({ revision: _revision, ...s }) => s).sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id));
+  }
+
+  async createStatement(ctx: NegotiationContext, input: Omit<PublicStatement, 'id' | 'negotiationId'>): Promise<PublicStatement> {
+    requireMediator(ctx, 'record public statements');
+    if (input.partyId !== null && !ctx.parties.some((p) => p.id === input.partyId)) throw invalid('partyId', `"${input.partyId}" is not a party of this negotiation`);
+    // Statements are records of what was said: they carry no revision of their own.
+    const statement: PublicStatement = { ...input, id: this.id(), negotiationId: ctx.negotiation.id };
+    await this.insert(ctx, 'statements', 'statement', { ...statement, revision: 1 } as PublicStatement);
+    return statement;
+  }
+
+  async listTracks(ctx: NegotiationContext): Promise<Track[]> {
+    return ctx.tracks.filter((track) => canSeeTrack(ctx.scope, track));
+  }
+
+  async createTrack(ctx: NegotiationContext, input: Omit<Track, 'id' | 'negotiationId' | 'revision'>): Promise<Track> {
+    requireMediator(ctx, 'open tracks');
+    for (const partyId of input.partyIds) if (!ctx.parties.some((p) => p.id === partyId)) throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
+    if (input.partyIds.length < 2) throw invalid('partyIds', 'a track is negotiated among at least two parties');
+    return this.insert(ctx, 'tracks', 'track', { ...input, id: this.id(), negotiationId: ctx.negotiation.id, revision: 1 });
+  }
+
+  // ---------------------------------------------------------------- approval chains
+
+  async listApprovalPolicies(ctx: NegotiationContext): Promise<(ApprovalPolicy & { status: ApprovalStatus; approvals: Approval[] })[]> {
+    const versions = await this.listVersions(ctx);
+    const policies = (await listEntities(this.db, 'approvalPolicies', ctx.negotiation.id)).filter((p) => versions.some((v) => v.id === p.versionId));
+    const result = [];
+    for (const policy of policies) {
+      const approvals = await this.approvalsOf(policy.id);
+      result.push({ ...policy, approvals, status: approvalStatus(policy, approvals, this.nowIso()) });
+    }
+    return result;
+  }
+
+  async createApprovalPolicy(ctx: NegotiationContext, input: Omit<ApprovalPolicy, 'id' | 'negotiationId' | 'revision' | 'transmittedAt'>): Promise<ApprovalPolicy> {
+    const version = await this.getVersion(ctx, input.versionId).catch(() => {
+      throw invalid('versionId', `version "${input.versionId}" does not exist or you may not see it`);
+    });
+    if (version.authorPartyId === null) requireMediator(ctx, 'set approval chains for this version');
+    else requireParty(ctx, version.authorPartyId, 'set approval chains for versions of');
+    if (input.stages.length === 0) throw invalid('stages', 'an approval chain needs at least one stage');
+    input.stages.forEach((stage, index) => {
+      if (stage.approverUserIds.length === 0) throw invalid(`stages[${index}].approverUserIds`, 'name at least one principal who approves');
+      for (const userId of stage.approverUserIds) {
+        if (!ctx.memberships.some((m) => m.userId === userId && m.role === 'principal')) throw invalid(`stages[${index}].approverUserIds`, `"${userId}" is not a principal in this negotiation`);
+      }
+    });
+    for (const partyId of input.transmitToPartyIds) if (!ctx.parties.some((p) => p.id === partyId)) throw invalid('transmitToPartyIds', `"${partyId}" is not a party of this negotiation`);
+    return this.insert(ctx, 'approvalPolicies', 'approval_policy', { ...input, id: this.id(), negotiationId: ctx.negotiation.id, revision: 1, transmittedAt: null });
+  }
+
+  /**
+   * Records a principal's decision on the open stage. When it completes the chain, the version is
+   * transmitted to the policy's parties in the same transaction.
+   */
+  async decide(ctx: NegotiationContext, policyId: Id, stageId: Id, decision: ApprovalDecision, comment: string): Promise<ApprovalPolicy & { status: ApprovalStatus; approvals: Approval[] }> {
+    const policy = (await this.listApprovalPolicies(ctx)).find((p) => p.id === policyId);
+    if (!policy) throw notFound(`approval chain "${policyId}"`);
+    const refusal = decisionRefusal(policy, policy.approvals, stageId, ctx.user.id, this.nowIso());
+    if (refusal) throw forbidden(refusal);
+    const approval: Approval = { id: this.id(), policyId, stageId, userId: ctx.user.id, decision, comment, at: this.nowIso() };
+    await this.change(ctx.user.id, async (trx, record) => {
+      await trx.insertInto('approvals').values({ id: approval.id, policy_id: policyId, stage_id: stageId, user_id: approval.userId, data: JSON.stringify(approval), at: approval.at }).execute();
+      await record({ action: `approval.${decision}`, entity: 'approval_policy', entityId: policyId, negotiationId: ctx.negotiation.id, before: null, after: approval });
+      const status = approvalStatus(policy, [...policy.approvals, approval], this.nowIso());
+      if (status.complete) {
+        const { status: _s, approvals: _a, ...stored } = policy;
+        const after: ApprovalPolicy = { ...stored, transmittedAt: this.nowIso(), revision: policy.revision + 1 };
+        await replaceEntity(trx, 'approvalPolicies', after, policy.revision);
+        const added = await addRecipients(trx, policy.versionId, policy.transmitToPartyIds, this.nowIso());
+        await record({ action: 'version.transmit', entity: 'version', entityId: policy.versionId, negotiationId: ctx.negotiation.id, before: null, after: { partyIds: added, approvalPolicyId: policyId } });
+      }
+    });
+    const updated = (await this.listApprovalPolicies(ctx)).find((p) => p.id === policyId);
+    if (!updated) throw notFound(`approval chain "${policyId}"`);
+    return updated;
+  }
+
+  private async approvalsOf(policyId: Id): Promise<Approval[]> {
+    const rows = await this.db.selectFrom('approvals').select('data').where('policy_id', '=', policyId).orderBy('at').execute();
+    return rows.map((row) => JSON.parse(row.data) as Approval);
+  }
+
+  // ---------------------------------------------------------------- progress
+
+  /** Progress of one version as the reader may see it. */
+  async versionProgress(ctx: NegotiationContext, versionId: Id): Promise<VersionProgress> {
+    const version = await this.getVersion(ctx, versionId);
+    const positions = await this.listPositions(ctx, { versionId });
+    const report = await this.redLineReport(ctx, versionId);
+    return versionProgress(version.id, version.points, positions, report.crossings);
+  }
+
+  /** Progress of every version the reader sees, and the curve over the rounds. */
+  async progress(ctx: NegotiationContext): Promise<{ versions: VersionProgress[]; series: ProgressSeries }> {
+    const versions = await this.listVersions(ctx);
+    const positions = await this.listPositions(ctx);
+    const redLines = await this.listRedLines(ctx);
+    const issues = await this.listIssues(ctx);
+    const measured = versions.map((version) =>
+      versionProgress(version.id, version.points, positions.filter((p) => p.versionId === version.id), checkRedLines(version, redLines, issues, ctx.parties).crossings),
+    );
+    const series = progressSeries(await this.listRounds(ctx), (id) => measured.find((m) => m.versionId === id) ?? null);
+    return { versions: measured, series };
+  }
+
+  // ---------------------------------------------------------------- shared write paths
+
+  private async insert<C extends CollectionName>(ctx: NegotiationContext, name: C, entity: string, value: EntityOf<C>): Promise<EntityOf<C>> {
+    return this.change(ctx.user.id, async (trx, record) => {
+      await insertEntity(trx, name, value);
+      await record({ action: `${entity}.create`, entity, entityId: value.id, negotiationId: ctx.negotiation.id, before: null, after: value });
+      return value;
+    });
+  }
+
+  /** Replaces an entity when `revision` is still current; otherwise answers 409 with the current state. */
+  private async replace<C extends CollectionName>(ctx: NegotiationContext, name: C, entity: string, current: EntityOf<C>, revision: number, next: EntityOf<C>): Promise<EntityOf<C>> {
+    const currentRevision = (current as { revision: number }).revision;
+    if (currentRevision !== revision) throw conflict(`${entity.replace('_', ' ')} "${current.id}"`, revision, current as { revision: number });
+    const after = { ...next, revision: currentRevision + 1 } as EntityOf<C>;
+    return this.change(ctx.user.id, async (trx, record) => {
+      if (!(await replaceEntity(trx, name, after, currentRevision))) {
+        const fresh = (await listEntities(trx, name, ctx.negotiation.id, { id: current.id }))[0];
+        throw conflict(`${entity.replace('_', ' ')} "${current.id}"`, revision, (fresh ?? current) as { revision: number });
+      }
+      await record({ action: `${entity}.update`, entity, entityId: current.id, negotiationId: ctx.negotiation.id, before: current, after });
+      return after;
+    });
+  }
+}
+
+/** A valid hash to compare against when the e-mail is unknown, so that timing does not tell accounts apart. */
+const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+function membershipFromRow(row: { id: string; negotiation_id: string; user_id: string; party_id: string | null; role: string; title: string }): Membership {
+  return { id: row.id, negotiationId: row.negotiation_id, userId: row.user_id, partyId: row.party_id, role: row.role as Role, title: row.title };
+}
+
+function requireMediator(ctx: NegotiationContext, action: string): void {
+  if (!ctx.scope.isAdmin && !ctx.scope.isMediator) throw forbidden(`only a mediator may ${action}`);
+}
+
+function requireParty(ctx: NegotiationContext, partyId: Id, action: string): void {
+  if (!ctx.parties.some((p) => p.id === partyId)) throw invalid('partyId', `"${partyId}" is not a party of this negotiation`);
+  if (!canActForParty(ctx.scope, partyId)) throw forbidden(`only members of "${partyId}" may ${action} it`);
+}
+
+function checkStance(position: Pick<Position, 'stance' | 'proposedText'>): void {
+  if (position.stance === 'amend' && !position.proposedText?.trim()) throw invalid('proposedText', 'an amendment needs the wording the party proposes (proposedText)');
+}
+
+/** Writes a version row and its first recipients. */
+export async function insertVersion(trx: Transaction<Database>, version: Version, recipientPartyIds: Id[], at: string): Promise<void> {
+  await trx
+    .insertInto('versions')
+    .values({
+      id: version.id,
+      negotiation_id: version.negotiationId,
+      revision: 1,
+      data: JSON.stringify(version),
+      parent_id: version.parentId,
+      author_party_id: version.authorPartyId,
+      internal: version.internal ? 1 : 0,
+      created_at: version.createdAt,
+    })
+    .execute();
+  await addRecipients(trx, version.id, recipientPartyIds, at);
+}
+
+/** Adds recipients to a version; returns the parties that did not have it yet. */
+export async function addRecipients(trx: Transaction<Database>, versionId: Id, partyIds: Id[], at: string): Promise<Id[]> {
+  const existing = await trx.selectFrom('version_recipients').select('party_id').where('version_id', '=', versionId).execute();
+  const added = [...new Set(partyIds)].filter((id) => !existing.some((e) => e.party_id === id));
+  if (added.length > 0) await trx.insertInto('version_recipients').values(added.map((party_id) => ({ version_id: versionId, party_id, received_at: at }))).execute();
+  return added;
+}
+
