@@ -1,0 +1,216 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { DomainError } from '../core/errors.ts';
+import type { User } from '../core/model.ts';
+import type { NegotiationContext, Store } from '../store/store.ts';
+import { problemFor, sendProblem } from './problems.ts';
+import * as s from './schemas.ts';
+import { LANDING_PAGE } from './landing.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: User | null;
+  }
+}
+
+export interface AppOptions {
+  store: Store;
+  /** Largest request body accepted, in bytes; larger ones get 413. */
+  bodyLimit?: number;
+  logger?: boolean;
+}
+
+const PUBLIC_ROUTES = new Set(['/api/health', '/api/auth/login', '/api/openapi.json']);
+const negotiationParams = z.object({ id: s.idSchema });
+const itemParams = z.object({ id: s.idSchema, itemId: s.idSchema });
+const problems = { 400: s.problemSchema, 401: s.problemSchema, 403: s.problemSchema, 404: s.problemSchema, 409: s.problemSchema, 413: s.problemSchema };
+
+/**
+ * Builds the HTTP API. Every route under /api but health, login and the OpenAPI document needs a
+ * bearer token; each loads the negotiation through the store, which applies the visibility policy.
+ */
+export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = false }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger, bodyLimit, ajv: { customOptions: { removeAdditional: false } } }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('user', null);
+  app.setErrorHandler((error, request, reply) => {
+    const problem = problemFor(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'unexpected error');
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, { status: 404, title: 'Not Found', detail: `there is no route ${request.method} ${request.url.split('?')[0]}; the API is described at /api/docs` }),
+  );
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Parley API', version: '0.1.0', description: 'Negotiate one structured agreement among several parties, with a mediator. Sign in with POST /api/auth/login and send the token as `Authorization: Bearer <token>`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (!path.startsWith('/api/') || PUBLIC_ROUTES.has(path) || path.startsWith('/api/docs')) return;
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new DomainError('unauthenticated', 'send your token as "Authorization: Bearer <token>"; get one from POST /api/auth/login');
+    const user = await store.userByToken(match[1]!);
+    if (!user) throw new DomainError('unauthenticated', 'this token is unknown or expired; sign in again with POST /api/auth/login');
+    request.user = user;
+  });
+
+  const me = (request: { user: User | null }): User => request.user as User;
+  const ctx = (request: { user: User | null; params: { id: string } }): Promise<NegotiationContext> => store.context(request.user as User, request.params.id);
+  const created = <T>(reply: FastifyReply, body: T) => reply.code(201).send(body);
+
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.type('text/html; charset=utf-8').send(LANDING_PAGE));
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  app.get('/api/health', { schema: { tags: ['system'], security: [], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => {
+    await store.db.selectFrom('negotiations').select('id').limit(1).execute();
+    return { status: 'ok' as const };
+  });
+
+  app.post('/api/auth/login', { schema: { tags: ['auth'], security: [], body: s.loginSchema, response: { 200: z.object({ token: z.string(), expiresAt: z.string(), user: s.userSchema }), ...problems } } }, async (request) => {
+    const session = await store.login(request.body.email, request.body.password);
+    if (!session) throw new DomainError('unauthenticated', 'the e-mail or the password is wrong');
+    return session;
+  });
+  app.post('/api/auth/logout', { schema: { tags: ['auth'], response: { 204: z.null(), ...problems } } }, async (request, reply) => {
+    await store.logout(/^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')![1]!);
+    return reply.code(204).send(null);
+  });
+  app.get('/api/me', { schema: { tags: ['auth'], response: { 200: s.userSchema, ...problems } } }, (request) => me(request));
+  app.post('/api/users', { schema: { tags: ['people'], body: s.userCreateSchema, response: { 201: s.userSchema, ...problems } } }, async (request, reply) => {
+    if (!me(request).isAdmin) throw new DomainError('forbidden', 'only an administrator creates accounts');
+    return created(reply, await store.createUser(me(request).id, request.body));
+  });
+
+  // Negotiations
+  app.get('/api/negotiations', { schema: { tags: ['negotiations'], response: { 200: z.array(s.negotiationSchema), ...problems } } }, (request) => store.listNegotiations(me(request)));
+  app.post('/api/negotiations', { schema: { tags: ['negotiations'], body: s.negotiationCreateSchema, response: { 201: s.negotiationSchema, ...problems } } }, async (request, reply) =>
+    created(reply, await store.createNegotiation(me(request), request.body)),
+  );
+  app.get('/api/negotiations/:id', { schema: { tags: ['negotiations'], params: negotiationParams, response: { 200: s.negotiationSchema, ...problems } } }, async (request) => (await ctx(request)).negotiation);
+  app.patch('/api/negotiations/:id', { schema: { tags: ['negotiations'], params: negotiationParams, body: s.negotiationPatchSchema, response: { 200: s.negotiationSchema, ...problems } } }, async (request) => {
+    const { revision, ...patch } = request.body;
+    return store.updateNegotiation(await ctx(request), revision, patch);
+  });
+
+  // Parties and people
+  app.get('/api/negotiations/:id/parties', { schema: { tags: ['people'], params: negotiationParams, response: { 200: z.array(s.partySchema), ...problems } } }, async (request) => (await ctx(request)).parties);
+  app.post('/api/negotiations/:id/parties', { schema: { tags: ['people'], params: negotiationParams, body: s.partyCreateSchema, response: { 201: s.partySchema, ...problems } } }, async (request, reply) =>
+    created(reply, await store.addParty(await ctx(request), request.body)),
+  );
+  app.get('/api/negotiations/:id/members', { schema: { tags: ['people'], params: negotiationParams, response: { 200: z.array(s.memberSchema), ...problems } } }, async (request) => store.listMembers(await ctx(request)));
+  app.post('/api/negotiations/:id/members', { schema: { tags: ['people'], params: negotiationParams, body: s.memberCreateSchema, response: { 201: s.memberSchema, ...problems } } }, async (request, reply) => {
+    const context = await ctx(request);
+    const membership = await store.addMember(context, request.body);
+    const listed = (await store.listMembers(await store.context(me(request), context.negotiation.id))).find((m) => m.id === membership.id)!;
+    return created(reply, listed);
+  });
+
+  // The document and its versions
+  app.get('/api/negotiations/:id/document', { schema: { tags: ['document'], params: negotiationParams, querystring: z.object({ version: s.idSchema.optional() }), response: { 200: s.versionSchema, ...problems } } }, async (request) =>
+    store.document(await ctx(request), request.query.version),
+  );
+  app.get('/api/negotiations/:id/versions', { schema: { tags: ['document'], params: negotiationParams, response: { 200: z.array(s.versionSchema), ...problems } } }, async (request) => store.listVersions(await ctx(request)));
+  app.post('/api/negotiations/:id/versions', { schema: { tags: ['document'], params: negotiationParams, body: s.versionCreateSchema, response: { 201: s.versionSchema, ...problems } } }, async (request, reply) =>
+    created(reply, await store.createVersion(await ctx(request), request.body)),
+  );
+  app.get('/api/negotiations/:id/versions/:itemId', { schema: { tags: ['document'], params: itemParams, response: { 200: s.versionSchema, ...problems } } }, async (request) =>
+    store.getVersion(await ctx(request), request.params.itemId),
+  );
+  app.get('/api/negotiations/:id/versions/:itemId/compare', { schema: { tags: ['document'], params: itemParams, querystring: z.object({ base: s.idSchema.optional() }), response: { 200: s.comparisonSchema, ...problems } } }, async (request) =>
+    store.compare(await ctx(request), request.params.itemId, request.query.base),
+  );
+  app.post('/api/negotiations/:id/versions/:itemId/transmit', { schema: { tags: ['document'], params: itemParams, body: s.transmitSchema, response: { 200: s.versionSchema, ...problems } } }, async (request) =>
+    store.transmitVersion(await ctx(request), request.params.itemId, request.body.partyIds),
+  );
+  app.get('/api/negotiations/:id/versions/:itemId/red-lines', { schema: { tags: ['red lines'], params: itemParams, response: { 200: s.redLineReportSchema, ...problems } } }, async (request) =>
+    store.redLineReport(await ctx(request), request.params.itemId),
+  );
+
+  // Positions
+  app.get('/api/negotiations/:id/positions', { schema: { tags: ['positions'], params: negotiationParams, querystring: z.object({ version: s.idSchema.optional() }), response: { 200: z.array(s.positionSchema), ...problems } } }, async (request) =>
+    store.listPositions(await ctx(request), { versionId: request.query.version }),
+  );
+  app.post('/api/negotiations/:id/positions', { schema: { tags: ['positions'], params: negotiationParams, body: s.positionCreateSchema, response: { 201: s.positionSchema, ...problems } } }, async (request, reply) =>
+    created(reply, await store.createPosition(await ctx(request), request.body)),
+  );
+  app.patch('/api/negotiations/:id/positions/:itemId', { schema: { tags: ['positions'], params: itemParams, body: s.positionPatchSchema, response: { 200: s.positionSchema, ...problems } } }, async (request) => {
+    const { revision, ...patch } = request.body;
+    return store.updatePosition(await ctx(request), request.params.itemId, revision, patch);
+  });
+
+  // Issues, red lines, preferences
+  app.get('/api/negotiations/:id/issues', { schema: { tags: ['issues'], params: negotiationParams, response: { 200: z.array(s.issueSchema), ...problems } } }, async (request) => store.listIssues(await ctx(request)));
+  app.post('/api/negotiations/:id/issues', { schema: { tags: ['issues'], params: negotiationParams, body: s.issueCreateSchema, response: { 201: s.issueSchema, ...problems } } }, async (request, reply) =>
+    created(reply, await store.createIssue(await ctx(request), request.body)),
+  );
+  app.get('/api/negotiations/:id/red-lines', { schema: { tags: ['red lines'], params: negotiationParams, response: { 200: z.array(s.redLineSchema), ...problems } } }, async (request) => store.listRedLines(await ctx(request)));
+  app.post('/api/negotiations/:id/red-lines', { schema: { tags: ['red lines'], params: negotiationParams, body: s.redLineCreateSchema, response: { 201: s.redLineSchema, ...problems } } }, async (request, reply) =>
+    created(reply, await store.createRedLine(await ctx(request), request.body)),
+  );
+  app.patch('/api/negotiations/:id/red-lines/:itemId', { schema: { tags: ['red lines'], params: itemParams, body: s.redLinePatchSchema, response: { 200: s.redLineSchema, ...problems } } }, async (request) => {
+    const { revision, ...patch } = request.body;
+    return store.updateRedLine(await ctx(request), request.params.itemId, revision, patch);
+  });
+  app.get('/api/negotiations/:id/preferences', { schema: { tags: ['preferences'], params: negotiationParams, response: { 200: z.array(s.preferenceSchema), ...problems } } }, async (request) => store.listPreferences(await ctx(request)));
+  app.put('/api/negotiations/:id/parties/:itemId/preferences', { schema: { tags: ['preferences'], params: itemParams, body: s.preferencePutSchema, response: { 200: s.preferenceSchema, ...problems } } }, async (request) => {
+    const { revision, ...input } = request.body;
+    return store.putPreference(await ctx(request), request.params.itemId, revision, input);
+  });
+
+  // Rounds, statements, tracks
+  app.get('/api/negotiations/:id/rounds', { schema: { tags: ['rounds'], params: negotiationParams, response: { 200: z.array(s.roundSchema), ...problems } } }, async (request) => store.listRounds(await ctx(request)));
+  app.post('/api/negotiations/:id/rounds', { schema: { tags: ['rounds'], params: negotiationParams, body: s.roundCreateSchema, response: { 201: s.roundSchema, ...problems } } }, async (request, reply) =>
+    created(reply, await store.createRound(await ctx(request), request.body)),
+  );
+  app.patch('/api/negotiations/:id/rounds/:itemId', { schema: { tags: ['rounds'], params: itemParams, body: s.roundPatchSchema, response: { 200: s.roundSchema, ...problems } } }, async (request) => {
+    const { revision, ...patch } = request.body;
+    return store.updateRound(await ctx(request), request.params.itemId, revision, patch);
+  });
+  app.get('/api/negotiations/:id/statements', { schema: { tags: ['statements'], params: negotiationParams, response: { 200: z.array(s.statementSchema), ...problems } } }, async (request) => store.listStatements(await ctx(request)));
+  app.post('/api/negotiations/:id/statements', { schema: { tags: ['statements'], params: negotiationParams, body: s.statementCreateSchema, response: { 201: s.statementSchema, ...problems } } }, async (request, reply) =>
+    created(reply, await store.createStatement(await ctx(request), request.body)),
+  );
+  app.get('/api/negotiations/:id/tracks', { schema: { tags: ['tracks'], params: negotiationParams, response: { 200: z.array(s.trackSchema), ...problems } } }, async (request) => store.listTracks(await ctx(request)));
+  app.post('/api/negotiations/:id/tracks', { schema: { tags: ['tracks'], params: negotiationParams, body: s.trackCreateSchema, response: { 201: s.trackSchema, ...problems } } }, async (request, reply) =>
+    created(reply, await store.createTrack(await ctx(request), request.body)),
+  );
+
+  // Approval chains
+  app.get('/api/negotiations/:id/approval-policies', { schema: { tags: ['approvals'], params: negotiationParams, response: { 200: z.array(s.approvalPolicySchema), ...problems } } }, async (request) =>
+    store.listApprovalPolicies(await ctx(request)),
+  );
+  app.post('/api/negotiations/:id/approval-policies', { schema: { tags: ['approvals'], params: negotiationParams, body: s.approvalPolicyCreateSchema, response: { 201: s.approvalPolicySchema, ...problems } } }, async (request, reply) => {
+    const context = await ctx(request);
+    const policy = await store.createApprovalPolicy(context, request.body);
+    return created(reply, (await store.listApprovalPolicies(context)).find((p) => p.id === policy.id)!);
+  });
+  app.post('/api/negotiations/:id/approval-policies/:itemId/decisions', { schema: { tags: ['approvals'], params: itemParams, body: s.decisionSchema, response: { 200: s.approvalPolicySchema, ...problems } } }, async (request) =>
+    store.decide(await ctx(request), request.params.itemId, request.body.stageId, request.body.decision, request.body.comment),
+  );
+
+  // Progress
+  app.get('/api/negotiations/:id/progress', { schema: { tags: ['progress'], params: negotiationParams, response: { 200: s.progressSchema, ...problems } } }, async (request) => store.progress(await ctx(request)));
+
+  // Administration
+  app.get('/api/audit/verify', { schema: { tags: ['system'], response: { 200: z.object({ ok: z.boolean(), events: z.number(), seq: z.number().optional(), reason: z.string().optional() }), ...problems } } }, async (request) => {
+    if (!me(request).isAdmin) throw new DomainError('forbidden', 'only an administrator verifies the audit log');
+    return store.verifyAudit();
+  });
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,70 @@
+import type { FastifyReply } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { DomainError } from '../core/errors.ts';
+
+/** An error answer as application/problem+json (RFC 9457). */
+export interface Problem {
+  status: number;
+  title: string;
+  detail: string;
+  field?: string;
+  current?: unknown;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+};
+
+const DOMAIN_STATUS: Record<DomainError['kind'], number> = { invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409 };
+
+function problem(status: number, detail: string, extra: Partial<Problem> = {}): Problem {
+  return { status, title: TITLES[status] ?? 'Error', detail, ...extra };
+}
+
+/**
+ * Turns anything thrown while answering a request into the problem a person can act on. Unknown
+ * errors become a 500 without internals: the stack trace goes to the log, never to the client.
+ */
+export function problemFor(error: unknown): Problem {
+  if (error instanceof DomainError) {
+    return problem(DOMAIN_STATUS[error.kind], error.message, { ...(error.field ? { field: error.field } : {}), ...(error.current !== undefined ? { current: error.current } : {}) });
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const context = (error as { validationContext?: string }).validationContext ?? 'body';
+    const first = error.validation[0];
+    const path = (first?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+    const field = path ? `${context}.${path}` : context;
+    const details = error.validation.map((v) => `${v.instancePath.replace(/^\//, '').replace(/\//g, '.') || context}: ${v.message}`).join('; ');
+    return problem(400, `invalid ${context}: ${details}`, { field });
+  }
+  const fastifyError = error as { code?: string; statusCode?: number; message?: string };
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problem(413, 'the request body is larger than the server accepts; send a smaller body');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problem(415, 'send the body as application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problem(400, 'the body is empty; send a JSON document');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return problem(400, `the body is not valid JSON: ${fastifyError.message ?? ''}`.trim());
+  }
+  if (error instanceof SyntaxError || (fastifyError.statusCode === 400 && /JSON/i.test(fastifyError.message ?? ''))) {
+    return problem(400, `the body is not valid JSON: ${fastifyError.message ?? ''}`.trim());
+  }
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return problem(fastifyError.statusCode, fastifyError.message ?? 'the request was refused');
+  }
+  return problem(500, 'the server failed to answer this request; the error has been logged');
+}
+
+export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
+  const payload = { type: 'about:blank', ...body };
+  return reply.code(body.status).type('application/problem+json; charset=utf-8').serializer(JSON.stringify).send(payload);
+}

@@ -1,0 +1,369 @@
+import { z } from 'zod';
+import {
+  APPROVAL_DECISIONS,
+  APPROVAL_MODES,
+  PARTY_KINDS,
+  ROLES,
+  STANCES,
+  STATEMENT_STANCES,
+  VERSION_KINDS,
+  VISIBILITIES,
+} from '../core/model.ts';
+import { POINT_CHANGE_KINDS } from '../core/compare.ts';
+import { STAGE_STATES } from '../core/approval.ts';
+
+/**
+ * The request and response shapes of the HTTP API. The same schemas validate requests at the
+ * boundary and generate the OpenAPI document.
+ */
+const text = (max = 20_000) => z.string().max(max);
+const name = z.string().trim().min(1).max(300);
+export const idSchema = z.string().trim().min(1).max(200).describe('An id, e.g. "pt-21" or a UUID');
+const isoTime = z.string().max(40).refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO-8601 date or time, e.g. 2025-11-27 or 2025-11-27T23:59:00-05:00');
+const ids = z.array(idSchema).max(1000);
+const revision = z.number().int().min(0).describe('The revision your change is based on; a stale one gets 409 and the current state');
+const source = text(4000).nullable();
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    field: z.string().optional(),
+    current: z.unknown().optional(),
+  })
+  .meta({ id: 'Problem', description: 'An error, as application/problem+json (RFC 9457)' });
+
+export const negotiationSchema = z
+  .object({ id: idSchema, title: z.string(), summary: z.string(), currentVersionId: idSchema.nullable(), createdAt: z.string(), revision: z.number().int() })
+  .meta({ id: 'Negotiation' });
+export const negotiationCreateSchema = z.object({ title: name, summary: text(), id: idSchema.optional() });
+export const negotiationPatchSchema = z.object({ revision, title: name.optional(), summary: text().optional(), currentVersionId: idSchema.nullable().optional() });
+
+export const partySchema = z
+  .object({ id: idSchema, negotiationId: idSchema, name: z.string(), shortName: z.string(), kind: z.enum(PARTY_KINDS), memberPartyIds: ids, revision: z.number().int() })
+  .meta({ id: 'Party' });
+export const partyCreateSchema = z.object({ id: idSchema.optional(), name, shortName: z.string().trim().min(1).max(40), kind: z.enum(PARTY_KINDS).default('party'), memberPartyIds: ids.default([]) });
+
+export const memberSchema = z
+  .object({ id: idSchema, negotiationId: idSchema, userId: idSchema, partyId: idSchema.nullable(), role: z.enum(ROLES), title: z.string(), name: z.string(), email: z.string() })
+  .meta({ id: 'Member' });
+export const memberCreateSchema = z.object({ userId: idSchema, partyId: idSchema.nullable(), role: z.enum(ROLES), title: text(300).default('') });
+
+export const userSchema = z.object({ id: idSchema, email: z.string(), name: z.string(), isAdmin: z.boolean() }).meta({ id: 'User' });
+export const userCreateSchema = z.object({ email: z.string().trim().max(320), name, password: z.string().min(8).max(1000), isAdmin: z.boolean().default(false) });
+export const loginSchema = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1000) });
+
+const bracketSchema = z.object({
+  id: idSchema,
+  alternatives: z.array(z.object({ text: text(), proposedBy: ids })).min(2).max(20),
+});
+export const pointSchema = z
+  .object({
+    id: idSchema,
+    number: z.number().int().min(1),
+    title: text(500),
+    text: text(),
+    brackets: z.array(bracketSchema).max(50).default([]),
+    issueIds: ids.default([]),
+    trackId: idSchema.nullable().default(null),
+  })
+  .meta({ id: 'Point' });
+
+export const versionSchema = z
+  .object({
+    id: idSchema,
+    negotiationId: idSchema,
+    parentId: idSchema.nullable(),
+    kind: z.enum(VERSION_KINDS),
+    label: z.string(),
+    summary: z.string(),
+    authorPartyId: idSchema.nullable(),
+    internal: z.boolean(),
+    points: z.array(pointSchema),
+    optionChoices: z.record(z.string(), z.string()),
+    source: z.string().nullable(),
+    createdAt: z.string(),
+    createdBy: z.string().nullable(),
+    recipientPartyIds: ids,
+  })
+  .meta({ id: 'Version', description: 'An immutable snapshot of the document, with the points the reader may see' });
+export const versionCreateSchema = z.object({
+  parentId: idSchema.nullable(),
+  kind: z.enum(VERSION_KINDS),
+  label: name,
+  summary: text().default(''),
+  authorPartyId: idSchema.nullable(),
+  internal: z.boolean().default(false),
+  points: z.array(pointSchema).min(1).max(500),
+  optionChoices: z.record(idSchema, idSchema).default({}),
+  source: source.default(null),
+});
+export const transmitSchema = z.object({ partyIds: ids.min(1) });
+
+const wordChangeSchema = z.object({ kind: z.enum(['same', 'added', 'removed']), text: z.string() });
+export const comparisonSchema = z
+  .object({
+    base: versionSchema,
+    proposal: versionSchema,
+    comparison: z.object({
+      points: z.array(
+        z.object({
+          pointId: idSchema,
+          kinds: z.array(z.enum(POINT_CHANGE_KINDS)),
+          baseNumber: z.number().nullable(),
+          proposalNumber: z.number().nullable(),
+          baseTitle: z.string().nullable(),
+          proposalTitle: z.string().nullable(),
+          words: z.array(wordChangeSchema).nullable(),
+        }),
+      ),
+      summary: z.record(z.string(), z.number()),
+    }),
+  })
+  .meta({ id: 'Comparison', description: 'A version compared with its base point by point (stable ids) and word by word' });
+
+export const positionSchema = z
+  .object({
+    id: idSchema,
+    negotiationId: idSchema,
+    versionId: idSchema,
+    pointId: idSchema,
+    partyId: idSchema,
+    stance: z.enum(STANCES),
+    proposedText: z.string().nullable(),
+    rationale: z.string(),
+    visibility: z.enum(VISIBILITIES),
+    source: z.string().nullable(),
+    revision: z.number().int(),
+    updatedAt: z.string(),
+    updatedBy: z.string().nullable(),
+  })
+  .meta({ id: 'Position' });
+export const positionCreateSchema = z.object({
+  versionId: idSchema,
+  pointId: idSchema,
+  partyId: idSchema,
+  stance: z.enum(STANCES),
+  proposedText: text().nullable().default(null),
+  rationale: text().default(''),
+  visibility: z.enum(VISIBILITIES).default('party').describe('party: only your party; mediator: also the mediators; public: everyone who sees the version'),
+  source: source.default(null),
+});
+export const positionPatchSchema = z.object({
+  revision,
+  stance: z.enum(STANCES).optional(),
+  proposedText: text().nullable().optional(),
+  rationale: text().optional(),
+  visibility: z.enum(VISIBILITIES).optional(),
+  source: source.optional(),
+});
+
+const optionSchema = z.object({ id: idSchema, label: name, description: text().default('') });
+export const issueSchema = z
+  .object({ id: idSchema, negotiationId: idSchema, name: z.string(), description: z.string(), pointIds: ids, options: z.array(optionSchema), revision: z.number().int() })
+  .meta({ id: 'Issue' });
+export const issueCreateSchema = z.object({ id: idSchema.optional(), name, description: text().default(''), pointIds: ids.default([]), options: z.array(optionSchema).min(2).max(100) });
+
+const conditionSchema = z.object({ issueId: idSchema, optionIds: ids.min(1) });
+export const constraintSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('forbid'), issueId: idSchema, optionIds: ids.min(1) }),
+    z.object({ kind: z.literal('require'), issueId: idSchema, optionIds: ids.min(1) }),
+    z.object({ kind: z.literal('forbid_combination'), conditions: z.array(conditionSchema).min(2).max(20) }),
+  ])
+  .meta({ id: 'RedLineConstraint' });
+export const redLineSchema = z
+  .object({
+    id: idSchema,
+    negotiationId: idSchema,
+    partyId: idSchema,
+    title: z.string(),
+    description: z.string(),
+    constraint: constraintSchema,
+    visibility: z.enum(VISIBILITIES),
+    source: z.string().nullable(),
+    revision: z.number().int(),
+  })
+  .meta({ id: 'RedLine' });
+export const redLineCreateSchema = z.object({
+  partyId: idSchema,
+  title: name,
+  description: text().default(''),
+  constraint: constraintSchema,
+  visibility: z.enum(VISIBILITIES).default('party'),
+  source: source.default(null),
+});
+export const redLinePatchSchema = z.object({
+  revision,
+  title: name.optional(),
+  description: text().optional(),
+  constraint: constraintSchema.optional(),
+  visibility: z.enum(VISIBILITIES).optional(),
+  source: source.optional(),
+});
+export const redLineReportSchema = z
+  .object({
+    crossings: z.array(z.object({ redLineId: idSchema, partyId: idSchema, title: z.string(), reason: z.string(), pointIds: ids })),
+    message: z.string(),
+  })
+  .meta({ id: 'RedLineReport' });
+
+const scoreTable = z.record(idSchema, z.record(idSchema, z.number().min(0).max(1)));
+export const preferenceSchema = z
+  .object({
+    id: idSchema,
+    negotiationId: idSchema,
+    partyId: idSchema,
+    weights: z.record(z.string(), z.number()),
+    scores: z.record(z.string(), z.record(z.string(), z.number())),
+    reservation: z.number(),
+    visibility: z.enum(['party', 'mediator']),
+    illustrative: z.boolean(),
+    note: z.string(),
+    revision: z.number().int(),
+  })
+  .meta({ id: 'Preference' });
+export const preferencePutSchema = z.object({
+  revision: revision.nullable().default(null).describe('null (or 0) to create; the current revision to replace'),
+  weights: z.record(idSchema, z.number().min(0).max(1)),
+  scores: scoreTable,
+  reservation: z.number().min(0).max(1),
+  visibility: z.enum(['party', 'mediator']).default('party'),
+  illustrative: z.boolean().default(false),
+  note: text().default(''),
+});
+
+const roundStatementSchema = z.object({ id: idSchema, title: name, date: isoTime, text: text(), signatoryPartyIds: ids, source: source.default(null) });
+const roundFields = {
+  title: name,
+  startsOn: isoTime,
+  endsOn: isoTime.nullable().default(null),
+  place: text(300).default(''),
+  participants: z.array(z.object({ partyId: idSchema, people: z.array(text(300)).max(100) })).max(100).default([]),
+  agendaPointIds: ids.default([]),
+  versionId: idSchema.nullable().default(null),
+  outcomeVersionId: idSchema.nullable().default(null),
+  outcome: text().default(''),
+  statements: z.array(roundStatementSchema).max(50).default([]),
+  source: source.default(null),
+};
+export const roundSchema = z
+  .object({
+    id: idSchema,
+    negotiationId: idSchema,
+    title: z.string(),
+    startsOn: z.string(),
+    endsOn: z.string().nullable(),
+    place: z.string(),
+    participants: z.array(z.object({ partyId: idSchema, people: z.array(z.string()) })),
+    agendaPointIds: ids,
+    versionId: idSchema.nullable(),
+    outcomeVersionId: idSchema.nullable(),
+    outcome: z.string(),
+    statements: z.array(z.object({ id: idSchema, title: z.string(), date: z.string(), text: z.string(), signatoryPartyIds: ids, source: z.string().nullable() })),
+    source: z.string().nullable(),
+    revision: z.number().int(),
+  })
+  .meta({ id: 'Round' });
+export const roundCreateSchema = z.object(roundFields);
+export const roundPatchSchema = z.object({
+  revision,
+  title: roundFields.title.optional(),
+  startsOn: isoTime.optional(),
+  endsOn: isoTime.nullable().optional(),
+  place: text(300).optional(),
+  outcome: text().optional(),
+  outcomeVersionId: idSchema.nullable().optional(),
+  statements: z.array(roundStatementSchema).max(50).optional(),
+});
+
+export const statementSchema = z
+  .object({
+    id: idSchema,
+    negotiationId: idSchema,
+    speaker: z.string(),
+    affiliation: z.string(),
+    partyId: idSchema.nullable(),
+    date: z.string(),
+    quote: z.string(),
+    stance: z.enum(STATEMENT_STANCES),
+    pointIds: ids,
+    source: z.string(),
+  })
+  .meta({ id: 'PublicStatement' });
+export const statementCreateSchema = z.object({
+  speaker: name,
+  affiliation: text(300).default(''),
+  partyId: idSchema.nullable().default(null),
+  date: isoTime,
+  quote: text(),
+  stance: z.enum(STATEMENT_STANCES),
+  pointIds: ids.default([]),
+  source: z.string().trim().min(1, 'say where it was said or reported').max(4000),
+});
+
+export const trackSchema = z
+  .object({ id: idSchema, negotiationId: idSchema, name: z.string(), description: z.string(), pointIds: ids, partyIds: ids, revision: z.number().int() })
+  .meta({ id: 'Track' });
+export const trackCreateSchema = z.object({ name, description: text().default(''), pointIds: ids.default([]), partyIds: ids.min(2) });
+
+const stageSchema = z.object({ id: idSchema, name, mode: z.enum(APPROVAL_MODES), approverUserIds: ids.min(1), deadline: isoTime.nullable().default(null) });
+export const approvalPolicySchema = z
+  .object({
+    id: idSchema,
+    negotiationId: idSchema,
+    versionId: idSchema,
+    name: z.string(),
+    stages: z.array(z.object({ id: idSchema, name: z.string(), mode: z.enum(APPROVAL_MODES), approverUserIds: ids, deadline: z.string().nullable() })),
+    transmitToPartyIds: ids,
+    transmittedAt: z.string().nullable(),
+    revision: z.number().int(),
+    approvals: z.array(z.object({ id: idSchema, policyId: idSchema, stageId: idSchema, userId: idSchema, decision: z.enum(APPROVAL_DECISIONS), comment: z.string(), at: z.string() })),
+    status: z.object({
+      state: z.enum(['in_progress', 'approved', 'rejected']),
+      currentStageId: idSchema.nullable(),
+      complete: z.boolean(),
+      stages: z.array(
+        z.object({ stageId: idSchema, name: z.string(), state: z.enum(STAGE_STATES), approvedBy: ids, rejectedBy: ids, awaiting: ids, deadline: z.string().nullable() }),
+      ),
+    }),
+  })
+  .meta({ id: 'ApprovalPolicy' });
+export const approvalPolicyCreateSchema = z.object({ versionId: idSchema, name, stages: z.array(stageSchema).min(1).max(20), transmitToPartyIds: ids.min(1) });
+export const decisionSchema = z.object({ stageId: idSchema, decision: z.enum(APPROVAL_DECISIONS), comment: text().default('') });
+
+const versionTotals = {
+  versionId: idSchema,
+  agreed: z.number().int(),
+  contested: z.number().int(),
+  open: z.number().int(),
+  redLinesCrossed: z.number().int(),
+  distance: z.number().nullable(),
+};
+export const progressSchema = z
+  .object({
+    versions: z.array(
+      z.object({
+        ...versionTotals,
+        points: z.array(
+          z.object({
+            pointId: idSchema,
+            number: z.number().int(),
+            title: z.string(),
+            state: z.enum(['agreed', 'contested', 'open']),
+            stances: z.record(z.string(), z.enum(STANCES)),
+            brackets: z.number().int(),
+            redLinesCrossed: z.number().int(),
+            distance: z.number().nullable(),
+          }),
+        ),
+      }),
+    ),
+    series: z.object({
+      trend: z.enum(['narrowing', 'widening', 'steady', 'unknown']),
+      rounds: z.array(z.object({ roundId: idSchema, title: z.string(), startsOn: z.string(), versionId: idSchema, progress: z.object(versionTotals), distanceChange: z.number().nullable() })),
+    }),
+  })
+  .meta({ id: 'Progress', description: 'Points agreed, contested, red lines crossed and the distance between positions, per version and per round' });
