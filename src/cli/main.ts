@@ -1,5 +1,10 @@
 import { Command, CommanderError } from 'commander';
+import { auditCommand } from './audit.ts';
+import { demoCommand } from './demo.ts';
 import { CliError, EXIT } from './errors.ts';
+import { exportCommand } from './export.ts';
+import { serveCommand } from './serve.ts';
+import { userCommand } from './user.ts';
 
 /** Builds the `parley` program. Each subcommand lives in its own module under src/cli. */
 export function buildProgram(): Command {
@@ -8,6 +13,12 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   // subcommands are registered below
+  for (const command of [serveCommand(), demoCommand(), exportCommand(), auditCommand(), userCommand()]) program.addCommand(command);
+  const settle = (command: Command) => {
+    command.exitOverride().showHelpAfterError('(run with --help for usage)');
+    command.commands.forEach(settle);
+  };
+  settle(program);
   return program;
 }
 

@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { genevaScenario } from '../demo/geneva.ts';
+import { loadScenario } from '../demo/load.ts';
+import { CliError, EXIT } from './errors.ts';
+import { openStore } from './shared.ts';
+
+/** `parley demo`: loads the Geneva demo into a database. */
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('Load the Geneva demo negotiation (November 2025, the 28-point plan) into a database')
+    .requiredOption('--db <file>', 'SQLite database file (created when missing)')
+    .action(async (options: { db: string }) => {
+      const store = await openStore(options.db);
+      try {
+        await loadScenario(store, genevaScenario);
+      } catch (error) {
+        throw new CliError(error instanceof Error ? error.message : String(error), EXIT.failed);
+      } finally {
+        await store.close();
+      }
+      process.stdout.write(`Loaded "${genevaScenario.negotiation.title}" into ${options.db}\n`);
+    });
+}

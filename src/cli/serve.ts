@@ -1,0 +1,38 @@
+import { Command } from 'commander';
+import { buildApp } from '../server/app.ts';
+import { CliError, EXIT } from './errors.ts';
+import { DEFAULT_DB, loadDemoIfEmpty, openStore, parsePort } from './shared.ts';
+
+/** `parley serve`: the HTTP API (and the demo, loaded on first start into an empty database). */
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('Serve Parley over HTTP; an empty database is filled with the Geneva demo on first start')
+    .option('--db <file>', 'SQLite database file', DEFAULT_DB)
+    .option('--port <n>', 'port to listen on (default: PORT or 4100)')
+    .option('--host <address>', 'address to listen on (default: HOST or 127.0.0.1)')
+    .option('--no-demo', 'do not load the demo into an empty database')
+    .action(async (options: { db: string; port?: string; host?: string; demo: boolean }) => {
+      const port = options.port !== undefined ? parsePort(options.port, '--port') : process.env.PORT ? parsePort(process.env.PORT, 'PORT') : 4100;
+      const host = options.host ?? process.env.HOST ?? '127.0.0.1';
+      const store = await openStore(options.db);
+      if (options.demo && (await loadDemoIfEmpty(store))) process.stderr.write(`Loaded the Geneva demo into ${options.db} (demo accounts: see README; password parley-demo, demo only)\n`);
+      const app = await buildApp({ store, logger: process.env.PARLEY_LOG === '1' });
+      try {
+        await app.listen({ port, host });
+      } catch (error) {
+        await store.close();
+        throw new CliError(`cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`, EXIT.failed);
+      }
+      const address = app.server.address();
+      const shown = typeof address === 'object' && address ? `http://${host}:${address.port}` : `http://${host}:${port}`;
+      process.stderr.write(`Parley is serving ${shown} (API docs at ${shown}/api/docs)\n`);
+      const stop = async () => {
+        await app.close();
+        await store.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await new Promise(() => {});
+    });
+}

@@ -1,0 +1,30 @@
+import { Store } from '../store/store.ts';
+import { CliError, EXIT } from './errors.ts';
+import { loadScenario } from '../demo/load.ts';
+import { genevaScenario } from '../demo/geneva.ts';
+
+export const DEFAULT_DB = './parley.db';
+
+/** Opens the database named by --db, with a message that says what to do when it cannot. */
+export async function openStore(file: string): Promise<Store> {
+  try {
+    return await Store.open(file);
+  } catch (error) {
+    throw new CliError(error instanceof Error ? error.message : String(error), EXIT.failed);
+  }
+}
+
+/** Loads the Geneva demo unless the database already holds a negotiation; tells whether it loaded. */
+export async function loadDemoIfEmpty(store: Store): Promise<boolean> {
+  const any = await store.db.selectFrom('negotiations').select('id').limit(1).executeTakeFirst();
+  if (any) return false;
+  await loadScenario(store, genevaScenario);
+  return true;
+}
+
+/** Parses a TCP port given on the command line or in PORT. */
+export function parsePort(value: string, from: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`${from} must be a port number between 0 and 65535, not "${value}"`);
+  return port;
+}
