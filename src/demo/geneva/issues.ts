@@ -52,7 +52,7 @@ export const issues: IssueData[] = [
   ]),
   issue('issue-sanctions', 'Sanctions and Russia’s reintegration', 'How and when sanctions on Russia are lifted.', ['pt-13'], [
     ['opt-sanctions-phased-g8', 'Phased relief, G8 return', 'Sanctions lifted in stages; long-term US–Russia economic deal; Russia invited back to the G8.'],
-    ['opt-sanctions-snapback', 'Gradual relief with snapback', 'Relief in stages, reimposed automatically on a breach.'],
+    ['opt-sanctions-snapback', 'Gradual relief with snapback', 'Relief in stages, reimposed automatically on a breach (earlier European 24-point plan, S16, S16b).'],
     ['opt-sanctions-kept', 'Sanctions kept', 'No relief in the agreement itself.'],
   ]),
   issue('issue-amnesty', 'Amnesty', 'Whether all sides get an amnesty for acts committed during the war.', ['pt-26'], [
@@ -73,10 +73,10 @@ export const issues: IssueData[] = [
   ]),
   issue('issue-npp', 'Zaporizhzhia nuclear plant', 'Who runs the plant and takes its power.', ['pt-19'], [
     ['opt-npp-shared', 'Shared 50/50 under IAEA', 'Restarted under IAEA supervision, output split equally between Russia and Ukraine.'],
-    ['opt-npp-ukraine', 'Returned to Ukraine', 'The plant returns to Ukrainian control.'],
+    ['opt-npp-ukraine', 'Returned to Ukraine', 'The plant returns to Ukrainian control (as in the earlier European 24-point plan reported on 23 Nov, S16, S16b).'],
   ]),
   issue('issue-ceasefire', 'Sequence of ceasefire', 'Whether fighting stops before or after the territorial terms are met.', ['pt-28'], [
     ['opt-ceasefire-after-withdrawal', 'After signature and pull-back', 'Ceasefire once all sign and forces withdraw to the agreed positions.'],
-    ['opt-ceasefire-first', 'Ceasefire first', 'Fighting stops first; territory is discussed afterwards.'],
+    ['opt-ceasefire-first', 'Ceasefire first', 'Fighting stops first; territory is discussed afterwards, from the line of contact (earlier European 24-point plan, S16, S16b).'],
   ]),
 ];

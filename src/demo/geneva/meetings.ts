@@ -54,7 +54,7 @@ export const rounds: Scenario['rounds'] = [
         source: cite('S17', 'S18', ARTICLE),
       },
     ],
-    source: cite('S22', 'S24', 'S25', 'S26', 'S27', 'S11', 'S19', 'S20', 'S21', ARTICLE),
+    source: cite('S59', 'S22', 'S24', 'S25', 'S26', 'S27', 'S11', 'S19', 'S20', 'S21', ARTICLE),
   },
   {
     id: 'round-abu-dhabi',
