@@ -66,7 +66,7 @@ export const positions: PositionData[] = [
   pos(V28, 21, 'ru', 'support', 'public', 'Putin: the plan could be the basis of a settlement; Ukrainian forces must leave the claimed areas or Russia takes them by force.', cite('S37', 'S40', 'S62'), '2025-11-27'),
   pos(V28, 7, 'ru', 'support', 'public', 'Lavrov: the Anchorage understandings must stay in the text in letter and spirit.', cite('S39'), '2025-11-25'),
   pos(V28, 25, 'ru', 'support', 'public', "Putin: Kyiv's leadership is illegitimate, so signing with it means little without elections.", cite('S40'), '2025-11-27'),
-  pos(V28, 14, 'ru', 'amend', 'public', 'Putin calls confiscation of the assets theft; they are not Europe’s to hand over.', cite('S54'), '2025-12-01', 'Frozen Russian assets are released; any joint investment is agreed with Russia.'),
+  pos(V28, 14, 'ru', 'amend', 'public', 'Putin calls confiscation of the assets theft; they are not Europe’s to hand over.', `${cite('S54')}; date approximate`, '2025-11-27', 'Frozen Russian assets are released; any joint investment is agreed with Russia.'),
   pos(V28, 8, 'ru', 'red_line', 'party', 'No Western troops of any kind on Ukrainian soil.', illustrative('private Russian position, modelled'), '2025-11-21'),
   pos(V28, 6, 'ru', 'support', 'mediator', 'A ceiling is among the Anchorage principles.', illustrative('only an outlet gloss links the cap to Anchorage', 'S58'), '2025-11-25'),
 
