@@ -1,0 +1,97 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { genevaScenario } from '../src/demo/geneva.ts';
+import { loadScenario } from '../src/demo/load.ts';
+import { buildApp } from '../src/server/app.ts';
+import { Store, type StoreOptions } from '../src/store/store.ts';
+
+const cleanups: (() => unknown)[] = [];
+// Registered at the top level of the test file's process, so cleanups run once every test has ended
+// (an `after` called inside a hook would run as soon as that hook finished).
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+/** A temporary folder removed when the test file ends. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-test-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+let demoTemplate: string | null = null;
+
+/**
+ * A fresh SQLite file holding the Geneva demo. The demo is loaded once per test file into a template
+ * (password hashing is deliberately slow) and copied for each caller, so tests never share state.
+ */
+export async function demoDatabase(): Promise<string> {
+  if (!demoTemplate || !existsSync(demoTemplate)) {
+    const file = join(tempDir(), 'demo-template.db');
+    const store = await Store.open(file);
+    await loadScenario(store, genevaScenario);
+    await store.close();
+    demoTemplate = file;
+  }
+  const copy = join(tempDir(), 'demo.db');
+  copyFileSync(demoTemplate, copy);
+  return copy;
+}
+
+export interface RunningServer {
+  url: string;
+  store: Store;
+  app: FastifyInstance;
+}
+
+/** Starts the API over real HTTP on a random port; stopped when the test file ends. */
+export async function startServer(file: string, options: StoreOptions & { bodyLimit?: number } = {}): Promise<RunningServer> {
+  const store = await Store.open(file, options);
+  const app = await buildApp({ store, bodyLimit: options.bodyLimit });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
+  cleanups.push(async () => {
+    await app.close();
+    await store.close();
+  });
+  return { url: `http://127.0.0.1:${address.port}`, store, app };
+}
+
+export interface Answer<T = unknown> {
+  status: number;
+  contentType: string;
+  body: T;
+}
+
+/** A small HTTP client for the tests: JSON in, JSON out, the token as a bearer. */
+export function client(url: string, token?: string) {
+  async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+    const init: RequestInit = { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(url + path, init);
+    const contentType = response.headers.get('content-type') ?? '';
+    const textBody = await response.text();
+    return { status: response.status, contentType, body: (contentType.includes('json') && textBody ? JSON.parse(textBody) : textBody) as T };
+  }
+  return {
+    get: <T = any>(path: string) => call<T>('GET', path),
+    post: <T = any>(path: string, body: unknown, headers?: Record<string, string>) => call<T>('POST', path, body, headers),
+    patch: <T = any>(path: string, body: unknown) => call<T>('PATCH', path, body),
+    put: <T = any>(path: string, body: unknown) => call<T>('PUT', path, body),
+    call,
+  };
+}
+
+/** Signs in and returns a client that carries the account's token. */
+export async function signIn(url: string, email: string, password = 'parley-demo') {
+  const answer = await client(url).post<{ token: string }>('/api/auth/login', { email, password });
+  if (answer.status !== 200) throw new Error(`login of ${email} failed with ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return client(url, answer.body.token);
+}
