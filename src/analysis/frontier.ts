@@ -1,0 +1,351 @@
+import type { NegotiationProblem } from './model.ts';
+import type { ScaledAdditive, ScaledParty } from './scaled.ts';
+
+/**
+ * The Pareto frontier of an outcome space as distinct utility vectors, each
+ * with the number of outcomes that reach it and one representative outcome:
+ * the lexicographically smallest one (option indices compared in issue order).
+ * Vectors are listed in decreasing lexicographic order of utilities (party 1's
+ * utility first, ties by party 2's, and so on).
+ */
+export interface ParetoFrontier {
+  readonly parties: number;
+  readonly size: number;
+  /** Utility numerators as doubles, `size × parties`, row-major; divide by `scaled[p].denominator` for utilities. */
+  readonly numerators: Float64Array;
+  readonly counts: readonly (number | bigint)[];
+  readonly scaled: readonly ScaledParty[];
+  representative(index: number): number[];
+  /** The exact utility numerator of frontier vector `index` for `party`. */
+  exactNumerator(index: number, party: number): bigint;
+}
+
+/** Hard constraints compiled for the search: allowed options per issue and forbidden combinations. */
+export interface CompiledConstraints {
+  readonly allowed: readonly (readonly boolean[])[];
+  readonly nogoods: readonly CompiledNogood[];
+}
+
+export interface CompiledNogood {
+  /** Clauses sorted by issue; `options[o]` is true when option o matches. */
+  readonly clauses: readonly { readonly issue: number; readonly options: readonly boolean[] }[];
+}
+
+/** Red lines become removed options; link constraints become forbidden combinations (nogoods). */
+export function compileConstraints(problem: NegotiationProblem, include: (kind: 'redLine' | 'constraint', index: number) => boolean = () => true): CompiledConstraints {
+  const allowed = problem.space.issues.map((issue) => issue.options.map(() => true));
+  (problem.redLines ?? []).forEach((redLine, index) => {
+    if (include('redLine', index)) allowed[redLine.issue]![redLine.option] = false;
+  });
+  const nogoods: CompiledNogood[] = [];
+  (problem.constraints ?? []).forEach((constraint, index) => {
+    if (!include('constraint', index)) return;
+    const byIssue = new Map<number, boolean[]>();
+    for (const clause of constraint.forbids) {
+      const options = problem.space.issues[clause.issue]!.options.map(() => false);
+      for (const option of clause.options) options[option] = true;
+      // Two clauses on one issue must both hold: intersect them.
+      const previous = byIssue.get(clause.issue);
+      byIssue.set(clause.issue, previous ? previous.map((value, o) => value && options[o]!) : options);
+    }
+    const clauses = [...byIssue.entries()].sort((a, b) => a[0] - b[0]).map(([issue, options]) => ({ issue, options }));
+    if (clauses.some((clause) => !clause.options.includes(true))) return; // can never match
+    nogoods.push({ clauses });
+  });
+  return { allowed, nogoods };
+}
+
+/** Progress of a long computation: `done` of `total` steps. */
+export type ProgressCallback = (done: number, total: number) => void;
+
+interface Stage {
+  readonly size: number;
+  readonly parent: Int32Array;
+  readonly option: Int32Array;
+  readonly rank: Int32Array;
+}
+
+/**
+ * The exact Pareto frontier of additive utility functions by per-issue
+ * merging: the frontier of issues 1..k+1 is built from the frontier of issues
+ * 1..k plus each option of issue k+1, pruning dominated partial vectors. The
+ * pruning is exact for additive utilities, because adding the same vector of
+ * the remaining issues preserves dominance. Forbidden combinations are
+ * handled by keeping partial vectors apart by the set of combinations still
+ * open, so that only vectors with the same feasible completions are compared.
+ * Every comparison is exact (see ScaledUtility).
+ */
+export function additiveFrontier(scaled: readonly ScaledAdditive[], constraints: CompiledConstraints, onProgress?: ProgressCallback): ParetoFrontier {
+  const n = scaled.length;
+  const issueCount = constraints.allowed.length;
+  const tolerance = Float64Array.from(scaled, (party) => party.tolerance);
+  const stages: Stage[] = [{ size: 1, parent: new Int32Array(1), option: new Int32Array(1), rank: new Int32Array(1) }];
+
+  /** Exact numerator of item `index` of stage `stageIndex` for `party`, by walking back to the root. */
+  function exactAt(stageIndex: number, index: number, party: number): bigint {
+    let sum = 0n;
+    const numerators = scaled[party]!.numerators;
+    for (let s = stageIndex; s > 0; s--) {
+      const stage = stages[s]!;
+      sum += numerators[s - 1]![stage.option[index]!]!;
+      index = stage.parent[index]!;
+    }
+    return sum;
+  }
+
+  // Current stage: values and counts, grouped by open-nogood state.
+  let values = new Float64Array(n);
+  let counts: (number | bigint)[] = [1];
+  let groups: { key: string; open: number[]; start: number; end: number }[] = [{ key: '', open: [], start: 0, end: 1 }];
+  const nogoods = constraints.nogoods;
+
+  for (let issue = 0; issue < issueCount; issue++) {
+    const previous = stages[issue]!;
+    const stageIndex = issue + 1;
+    const optionValues = scaled.map((party) => party.values[issue]!);
+    const optionNumerators = scaled.map((party) => party.numerators[issue]!);
+    const allowedOptions = constraints.allowed[issue]!.flatMap((ok, option) => (ok ? [option] : []));
+
+    // Group the sources (parent group, option) by the child's open-nogood state.
+    const childGroups = new Map<string, { open: number[]; sources: { group: number; option: number }[] }>();
+    groups.forEach((group, groupIndex) => {
+      for (const option of allowedOptions) {
+        const open: number[] = [];
+        let violated = false;
+        const consider = (id: number) => {
+          const clauses = nogoods[id]!.clauses;
+          const clause = clauses.find((c) => c.issue === issue);
+          if (clause && !clause.options[option]) return; // no longer matches
+          if (clauses[clauses.length - 1]!.issue <= issue) violated = true;
+          else open.push(id);
+        };
+        for (const id of group.open) consider(id);
+        nogoods.forEach((nogood, id) => {
+          if (nogood.clauses[0]!.issue === issue) consider(id);
+        });
+        if (violated) continue;
+        open.sort((a, b) => a - b);
+        const key = open.join(',');
+        let target = childGroups.get(key);
+        if (!target) childGroups.set(key, (target = { open, sources: [] }));
+        target.sources.push({ group: groupIndex, option });
+      }
+    });
+
+    let capacity = 0;
+    for (const target of childGroups.values()) {
+      for (const source of target.sources) capacity += groups[source.group]!.end - groups[source.group]!.start;
+    }
+    const nextValues = new Float64Array(capacity * n);
+    const nextParent = new Int32Array(capacity);
+    const nextOption = new Int32Array(capacity);
+    const nextCounts: (number | bigint)[] = [];
+    const nextGroups: typeof groups = [];
+    let size = 0;
+
+    const exactCandidate = (parent: number, option: number, party: number): bigint => exactAt(issue, parent, party) + optionNumerators[party]![option]!;
+
+    /** Sign of (a − b) on one party's utility, for candidates given by parent and option. */
+    const compareParty = (party: number, va: number, vb: number, pa: number, oa: number, pb: number, ob: number): number => {
+      const difference = va - vb;
+      const eps = tolerance[party]!;
+      if (difference > eps) return 1;
+      if (difference < -eps) return -1;
+      if (eps === 0) return 0;
+      const ea = exactCandidate(pa, oa, party);
+      const eb = exactCandidate(pb, ob, party);
+      return ea > eb ? 1 : ea < eb ? -1 : 0;
+    };
+
+    for (const [key, target] of childGroups) {
+      const groupStart = size;
+      const sources = target.sources;
+      const cursor = sources.map((source) => groups[source.group]!.start);
+      const limit = sources.map((source) => groups[source.group]!.end);
+      const heads = new Float64Array(sources.length * n);
+      const loadHead = (s: number) => {
+        const parent = cursor[s]!;
+        const option = sources[s]!.option;
+        for (let p = 0; p < n; p++) heads[s * n + p] = values[parent * n + p]! + optionValues[p]![option]!;
+      };
+      /** Lexicographic comparison of two source heads: > 0 when `a` comes first (greater). */
+      const compareHeads = (a: number, b: number): number => {
+        for (let p = 0; p < n; p++) {
+          const sign = compareParty(p, heads[a * n + p]!, heads[b * n + p]!, cursor[a]!, sources[a]!.option, cursor[b]!, sources[b]!.option);
+          if (sign !== 0) return sign;
+        }
+        return 0;
+      };
+      // Binary max-heap of live sources.
+      const heap: number[] = [];
+      const siftUp = (i: number) => {
+        while (i > 0) {
+          const up = (i - 1) >> 1;
+          if (compareHeads(heap[i]!, heap[up]!) <= 0) break;
+          [heap[i], heap[up]] = [heap[up]!, heap[i]!];
+          i = up;
+        }
+      };
+      const siftDown = (i: number) => {
+        for (;;) {
+          const left = 2 * i + 1;
+          if (left >= heap.length) break;
+          const right = left + 1;
+          const best = right < heap.length && compareHeads(heap[right]!, heap[left]!) > 0 ? right : left;
+          if (compareHeads(heap[best]!, heap[i]!) <= 0) break;
+          [heap[i], heap[best]] = [heap[best]!, heap[i]!];
+          i = best;
+        }
+      };
+      sources.forEach((_, s) => {
+        if (cursor[s]! < limit[s]!) {
+          loadHead(s);
+          heap.push(s);
+          siftUp(heap.length - 1);
+        }
+      });
+
+      // Dominance filter state. Candidates arrive in decreasing lexicographic order,
+      // so a candidate can only be dominated by one kept before it.
+      let lastKept = -1; // index of the kept item equal to the previous candidate, or -1 when it was dominated
+      let hasLast = false;
+      const last = new Float64Array(n);
+      let lastParent = 0;
+      let lastOptionIndex = 0;
+      let best2 = -1; // n = 2: kept item with the largest second utility
+      const stairX: number[] = []; // n = 3: staircase of kept items' (u2, u3), u2 ascending, u3 descending
+      const compareKept = (party: number, candidateValue: number, parent: number, option: number, kept: number): number =>
+        compareParty(party, candidateValue, nextValues[kept * n + party]!, parent, option, nextParent[kept]!, nextOption[kept]!);
+
+      while (heap.length > 0) {
+        const s = heap[0]!;
+        const parent = cursor[s]!;
+        const option = sources[s]!.option;
+        const base = s * n;
+        let equalToLast = hasLast;
+        if (hasLast) {
+          for (let p = 0; p < n; p++) {
+            if (compareParty(p, heads[base + p]!, last[p]!, parent, option, lastParent, lastOptionIndex) !== 0) {
+              equalToLast = false;
+              break;
+            }
+          }
+        }
+        if (equalToLast) {
+          if (lastKept >= 0) {
+            nextCounts[lastKept] = addCounts(nextCounts[lastKept]!, counts[parent]!);
+            const keptParent = nextParent[lastKept]!;
+            const keptOption = nextOption[lastKept]!;
+            const rank = previous.rank;
+            if (rank[parent]! < rank[keptParent]! || (parent === keptParent && option < keptOption)) {
+              nextParent[lastKept] = parent;
+              nextOption[lastKept] = option;
+            }
+          }
+        } else {
+          let dominated = false;
+          if (n === 1) dominated = size > groupStart;
+          else if (n === 2) dominated = best2 >= 0 && compareKept(1, heads[base + 1]!, parent, option, best2) <= 0;
+          else if (n === 3) {
+            // First staircase step with u2 >= candidate's u2 holds the largest u3 among them.
+            let lo = 0;
+            let hi = stairX.length;
+            while (lo < hi) {
+              const mid = (lo + hi) >> 1;
+              if (compareKept(1, heads[base + 1]!, parent, option, stairX[mid]!) > 0) lo = mid + 1;
+              else hi = mid;
+            }
+            dominated = lo < stairX.length && compareKept(2, heads[base + 2]!, parent, option, stairX[lo]!) <= 0;
+            if (!dominated) {
+              // Remove steps the new point covers: u2 <= its u2 and u3 <= its u3, just left of `lo`.
+              let end = lo;
+              if (end < stairX.length && compareKept(1, heads[base + 1]!, parent, option, stairX[end]!) === 0) end++;
+              let begin = end;
+              while (begin > 0 && compareKept(2, heads[base + 2]!, parent, option, stairX[begin - 1]!) >= 0) begin--;
+              stairX.splice(begin, end - begin, size);
+            }
+          } else {
+            for (let kept = size - 1; kept >= groupStart && !dominated; kept--) {
+              let covers = true;
+              for (let p = 1; p < n && covers; p++) {
+                if (compareKept(p, heads[base + p]!, parent, option, kept) > 0) covers = false;
+              }
+              dominated = covers;
+            }
+          }
+          for (let p = 0; p < n; p++) last[p] = heads[base + p]!;
+          lastParent = parent;
+          lastOptionIndex = option;
+          hasLast = true;
+          if (dominated) lastKept = -1;
+          else {
+            for (let p = 0; p < n; p++) nextValues[size * n + p] = heads[base + p]!;
+            nextParent[size] = parent;
+            nextOption[size] = option;
+            nextCounts[size] = counts[parent]!;
+            if (n === 2) best2 = size;
+            lastKept = size;
+            size++;
+          }
+        }
+        cursor[s] = parent + 1;
+        if (cursor[s]! < limit[s]!) {
+          loadHead(s);
+          siftDown(0);
+        } else {
+          const tail = heap.pop()!;
+          if (heap.length > 0) {
+            heap[0] = tail;
+            siftDown(0);
+          }
+        }
+      }
+      if (size > groupStart) nextGroups.push({ key, open: target.open, start: groupStart, end: size });
+    }
+
+    // Rank items by their representative outcome (lexicographic), for the tie rule.
+    const rank = new Int32Array(size);
+    const order = Array.from({ length: size }, (_, i) => i);
+    const maxOption = constraints.allowed[issue]!.length;
+    const keys = new Float64Array(size);
+    for (let i = 0; i < size; i++) keys[i] = previous.rank[nextParent[i]!]! * maxOption + nextOption[i]!;
+    order.sort((a, b) => keys[a]! - keys[b]!);
+    order.forEach((item, position) => (rank[item] = position));
+    stages.push({ size, parent: nextParent.subarray(0, size), option: nextOption.subarray(0, size), rank });
+    values = nextValues.subarray(0, size * n);
+    counts = nextCounts;
+    groups = nextGroups;
+    onProgress?.(issue + 1, issueCount);
+  }
+
+  // After the last issue every nogood is settled: all items share the empty state, one group.
+  const finalStage = stages[issueCount]!;
+  return {
+    parties: n,
+    size: finalStage.size,
+    numerators: values,
+    counts,
+    scaled,
+    representative(index: number): number[] {
+      const outcome = new Array<number>(issueCount);
+      for (let s = issueCount; s > 0; s--) {
+        outcome[s - 1] = stages[s]!.option[index]!;
+        index = stages[s]!.parent[index]!;
+      }
+      return outcome;
+    },
+    exactNumerator(index: number, party: number): bigint {
+      return exactAt(issueCount, index, party);
+    },
+  };
+}
+
+/** Adds two outcome counts, switching to BigInt beyond 2^53. */
+export function addCounts(a: number | bigint, b: number | bigint): number | bigint {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const sum = a + b;
+    if (sum <= Number.MAX_SAFE_INTEGER) return sum;
+  }
+  const big = BigInt(a) + BigInt(b);
+  return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+}

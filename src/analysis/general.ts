@@ -1,0 +1,199 @@
+import type { ParetoFrontier, CompiledConstraints, ProgressCallback } from './frontier.ts';
+import { ParetoArchive } from './archive.ts';
+import { exactNumerator, type ScaledParty } from './scaled.ts';
+
+/**
+ * The exact Pareto frontier for any mix of utility functions (additive and
+ * ANAC 2014 hyper-rectangles), without enumerating the outcome space:
+ *
+ * 1. Options of an issue that no utility function, red line or constraint can
+ *    tell apart are merged into one class (a rectangle [3, 8] splits 0..9 into
+ *    three classes); the count of merged options multiplies outcome counts.
+ * 2. Depth-first branch and bound over the classes: a partial outcome is
+ *    dropped when an outcome already found is at least as good for everyone as
+ *    the best the partial outcome could still reach, and differs from it.
+ *
+ * Classes are visited in the order of their smallest option, so the first
+ * outcome found for a utility vector is its lexicographically smallest one.
+ */
+export function generalFrontier(scaled: readonly ScaledParty[], constraints: CompiledConstraints, onProgress?: ProgressCallback): ParetoFrontier {
+  const n = scaled.length;
+  const issueCount = constraints.allowed.length;
+
+  // 1. Option classes per issue.
+  const classes: { representative: number; size: number }[][] = [];
+  for (let issue = 0; issue < issueCount; issue++) {
+    const bySignature = new Map<string, { representative: number; size: number }>();
+    const list: { representative: number; size: number }[] = [];
+    constraints.allowed[issue]!.forEach((allowed, option) => {
+      if (!allowed) return;
+      const parts: string[] = [];
+      for (const party of scaled) {
+        if (party.kind === 'additive') parts.push(party.numerators[issue]![option]!.toString());
+        else {
+          for (const rectangle of party.rectangles) {
+            for (const condition of rectangle.conditions) if (condition.issue === issue) parts.push(condition.options.includes(option) ? '1' : '0');
+          }
+        }
+      }
+      for (const nogood of constraints.nogoods) {
+        for (const clause of nogood.clauses) if (clause.issue === issue) parts.push(clause.options[option] ? '1' : '0');
+      }
+      const signature = parts.join('|');
+      const existing = bySignature.get(signature);
+      if (existing) existing.size++;
+      else {
+        const created = { representative: option, size: 1 };
+        bySignature.set(signature, created);
+        list.push(created);
+      }
+    });
+    classes.push(list);
+  }
+
+  // Rectangles and nogoods as "checks": each dies when a condition fails, completes at its last issue.
+  interface Check {
+    party: number; // -1 for a nogood
+    numerator: bigint;
+    value: number;
+    lastIssue: number;
+  }
+  const checks: Check[] = [];
+  // failing[issue][class] = check ids whose condition on this issue the class fails
+  const failing: number[][][] = classes.map((list) => list.map(() => []));
+  const completing: number[][] = Array.from({ length: issueCount }, () => []);
+  const constantNumerator: bigint[] = scaled.map(() => 0n);
+  const addCheck = (party: number, numerator: bigint, conditions: readonly { issue: number; matches: (option: number) => boolean }[]) => {
+    if (conditions.length === 0) {
+      if (party >= 0) constantNumerator[party]! += numerator;
+      return;
+    }
+    const id = checks.length;
+    const lastIssue = Math.max(...conditions.map((condition) => condition.issue));
+    checks.push({ party, numerator, value: Number(numerator), lastIssue });
+    completing[lastIssue]!.push(id);
+    for (const condition of conditions) {
+      classes[condition.issue]!.forEach((cls, c) => {
+        if (!condition.matches(cls.representative)) failing[condition.issue]![c]!.push(id);
+      });
+    }
+  };
+  scaled.forEach((party, p) => {
+    if (party.kind !== 'hyperrectangle') return;
+    party.rectangles.forEach((rectangle, r) => {
+      const sets = rectangle.conditions.map((condition) => ({ issue: condition.issue, set: new Set(condition.options) }));
+      addCheck(p, party.numerators[r]!, sets.map(({ issue, set }) => ({ issue, matches: (option: number) => set.has(option) })));
+    });
+  });
+  for (const nogood of constraints.nogoods) {
+    addCheck(-1, 0n, nogood.clauses.map((clause) => ({ issue: clause.issue, matches: (option: number) => clause.options[option] === true })));
+  }
+
+  // Upper bounds: additive parties reach at most the best remaining classes.
+  const suffixBest: Float64Array[] = scaled.map((party) => {
+    const suffix = new Float64Array(issueCount + 1);
+    if (party.kind === 'additive') {
+      for (let issue = issueCount - 1; issue >= 0; issue--) {
+        const best = Math.max(...classes[issue]!.map((cls) => party.values[issue]![cls.representative]!), -Infinity);
+        suffix[issue] = suffix[issue + 1]! + (Number.isFinite(best) ? best : 0);
+      }
+    }
+    return suffix;
+  });
+  const tolerance = Float64Array.from(scaled, (party) => party.tolerance);
+
+  const dead = new Int32Array(checks.length);
+  const sum = Float64Array.from(constantNumerator, Number);
+  const potential = new Float64Array(n); // positive numerators of rectangles still open
+  checks.forEach((check) => {
+    if (check.party >= 0 && check.value > 0) potential[check.party]! += check.value;
+  });
+  const outcome = new Array<number>(issueCount).fill(0);
+
+  const archive = new ParetoArchive(n, tolerance, (party, rep) => exactNumerator(scaled[party]!, rep));
+  const vector = new Array<number>(n).fill(0);
+
+  const bound = new Float64Array(n);
+  let visited = 0;
+  const topClasses = classes[0]?.length ?? 1;
+  const search = (issue: number, count: number | bigint) => {
+    if (issue === issueCount) {
+      for (let p = 0; p < n; p++) vector[p] = sum[p]!;
+      archive.insert(vector, outcome, count);
+      return;
+    }
+    const list = classes[issue]!;
+    for (let c = 0; c < list.length; c++) {
+      const cls = list[c]!;
+      const killed = failing[issue]![c]!;
+      for (const id of killed) {
+        if (dead[id]!++ === 0) {
+          const check = checks[id]!;
+          if (check.party >= 0 && check.value > 0) potential[check.party]! -= check.value;
+        }
+      }
+      let violated = false;
+      for (const id of completing[issue]!) {
+        const check = checks[id]!;
+        if (dead[id] !== 0) continue;
+        if (check.party < 0) violated = true;
+        else {
+          sum[check.party]! += check.value;
+          if (check.value > 0) potential[check.party]! -= check.value;
+        }
+      }
+      outcome[issue] = cls.representative;
+      for (let p = 0; p < n; p++) {
+        const party = scaled[p]!;
+        if (party.kind === 'additive') sum[p]! += party.values[issue]![cls.representative]!;
+      }
+      if (!violated) {
+        for (let p = 0; p < n; p++) bound[p] = sum[p]! + potential[p]! + suffixBest[p]![issue + 1]!;
+        if (!archive.dominatesBound(bound)) {
+          const next = typeof count === 'number' && count * cls.size <= Number.MAX_SAFE_INTEGER ? count * cls.size : BigInt(count) * BigInt(cls.size);
+          search(issue + 1, next);
+        }
+      }
+      // Undo.
+      for (let p = 0; p < n; p++) {
+        const party = scaled[p]!;
+        if (party.kind === 'additive') sum[p]! -= party.values[issue]![cls.representative]!;
+      }
+      for (const id of completing[issue]!) {
+        const check = checks[id]!;
+        if (dead[id] !== 0 || check.party < 0) continue;
+        sum[check.party]! -= check.value;
+        if (check.value > 0) potential[check.party]! += check.value;
+      }
+      for (const id of killed) {
+        if (--dead[id]! === 0) {
+          const check = checks[id]!;
+          if (check.party >= 0 && check.value > 0) potential[check.party]! += check.value;
+        }
+      }
+      if (issue === 0) onProgress?.(++visited, topClasses);
+    }
+  };
+  search(0, 1);
+
+  return frontierFromArchive(archive, scaled);
+}
+
+/** The archive as a ParetoFrontier, in decreasing lexicographic order of utilities. */
+export function frontierFromArchive(archive: ParetoArchive, scaled: readonly ScaledParty[]): ParetoFrontier {
+  const n = archive.parties;
+  const entries = archive.sortedEntries();
+  const numerators = new Float64Array(entries.length * n);
+  entries.forEach((entry, position) => {
+    for (let p = 0; p < n; p++) numerators[position * n + p] = entry.vector[p]!;
+  });
+  return {
+    parties: n,
+    size: entries.length,
+    numerators,
+    counts: entries.map((entry) => entry.count),
+    scaled,
+    representative: (index) => [...entries[index]!.outcome],
+    exactNumerator: (index, party) => exactNumerator(scaled[party]!, entries[index]!.outcome),
+  };
+}
