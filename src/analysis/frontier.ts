@@ -101,7 +101,6 @@ export function additiveFrontier(scaled: readonly ScaledAdditive[], constraints:
 
   for (let issue = 0; issue < issueCount; issue++) {
     const previous = stages[issue]!;
-    const stageIndex = issue + 1;
     const optionValues = scaled.map((party) => party.values[issue]!);
     const optionNumerators = scaled.map((party) => party.numerators[issue]!);
     const allowedOptions = constraints.allowed[issue]!.flatMap((ok, option) => (ok ? [option] : []));
