@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { tempDir } from '../helpers.ts';
+
+const BIN = join(import.meta.dirname, '../../bin/parley.js');
+
+function parley(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('the parley command', () => {
+  let db: string;
+  before(() => {
+    db = join(tempDir(), 'cli.db');
+    const loaded = parley(['demo', '--db', db]);
+    assert.equal(loaded.code, 0, loaded.stderr);
+  });
+
+  test('export prints the current plan as Markdown with its brackets UN-style', () => {
+    const result = parley(['export', '--db', db]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^# Geneva 2025/);
+    assert.match(result.stdout, /^### 1\. /m);
+    assert.match(result.stdout, /\[[^\]]+\] \/ \[[^\]]+\]/, 'a bracket shows its alternatives as [A] / [B]');
+    assert.doesNotMatch(result.stdout, /\[\[/, 'no raw placeholder is left');
+  });
+
+  test('export as an account shows only what that account may see', () => {
+    const asRussia = parley(['export', '--db', db, '--as', 'ru@demo.parley', '--version', 'v-us-28']);
+    assert.equal(asRussia.code, 0, asRussia.stderr);
+    assert.match(asRussia.stdout, /US 28-point plan/);
+    assert.doesNotMatch(asRussia.stdout, /\*\*(UA|US|FR|DE|UK|EU|E3)\*\*[^\n]*_\((internal|shared with mediator)\)_/, 'Russia sees no other party\'s internal or mediator-only position');
+    const hidden = parley(['export', '--db', db, '--as', 'ru@demo.parley', '--version', 'v-geneva-19']);
+    assert.equal(hidden.code, 1);
+    assert.match(hidden.stderr, /not found, or you may not see it/);
+    const asUkraine = parley(['export', '--db', db, '--as', 'ua@demo.parley', '--version', 'v-us-28']);
+    assert.match(asUkraine.stdout, /\*\*UA\*\*[^\n]*_\(internal\)_/, 'Ukraine sees its own internal positions');
+    assert.doesNotMatch(asUkraine.stdout, /\*\*RU\*\*[^\n]*_\((internal|shared with mediator)\)_/, 'but none of Russia\'s');
+  });
+
+  test('audit verify passes on an untouched database and names the event altered by hand', () => {
+    const copy = join(tempDir(), 'tampered.db');
+    const source = new Database(db);
+    source.exec(`VACUUM INTO '${copy}'`);
+    source.close();
+    const intact = parley(['audit', 'verify', '--db', copy]);
+    assert.equal(intact.code, 0, intact.stdout + intact.stderr);
+    assert.match(intact.stdout, /audit log intact: \d+ events/);
+
+    const tamper = new Database(copy);
+    const victim = tamper.prepare("select seq from audit_events where action = 'position.create' order by seq limit 1 offset 3").get() as { seq: number };
+    tamper.prepare("update audit_events set after = replace(after, 'support', 'oppose') where seq = ?").run(victim.seq);
+    tamper.close();
+    const broken = parley(['audit', 'verify', '--db', copy]);
+    assert.equal(broken.code, 1);
+    assert.match(broken.stdout, new RegExp(`audit log broken at event ${victim.seq}\\b`));
+  });
+
+  test('audit verify notices a deleted event', () => {
+    const copy = join(tempDir(), 'gap.db');
+    const source = new Database(db);
+    source.exec(`VACUUM INTO '${copy}'`);
+    source.close();
+    const tamper = new Database(copy);
+    tamper.prepare('delete from audit_events where seq = 5').run();
+    tamper.close();
+    const broken = parley(['audit', 'verify', '--db', copy]);
+    assert.equal(broken.code, 1);
+    assert.match(broken.stdout, /event 5 is missing/);
+  });
+
+  test('user add creates an account that can sign in, and refuses a duplicate', () => {
+    const created = parley(['user', 'add', '--db', db, '--email', 'clerk@example.org', '--name', 'Clerk'], { PARLEY_PASSWORD: 'long-enough-secret' });
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /created account clerk@example.org/);
+    const again = parley(['user', 'add', '--db', db, '--email', 'clerk@example.org', '--name', 'Clerk'], { PARLEY_PASSWORD: 'long-enough-secret' });
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /exists already/);
+    const weak = parley(['user', 'add', '--db', db, '--email', 'x@example.org', '--name', 'X', '--password', 'short']);
+    assert.equal(weak.code, 2);
+    assert.match(weak.stderr, /at least 8 characters/);
+  });
+
+  test('usage errors exit 2 with a message; --help exits 0', () => {
+    assert.equal(parley(['export', '--bogus']).code, 2);
+    assert.equal(parley(['demo']).code, 2);
+    assert.match(parley(['demo']).stderr, /--db/);
+    assert.equal(parley(['serve', '--port', 'eighty']).code, 2);
+    assert.equal(parley(['export', '--format', 'pdf', '--db', db]).code, 2);
+    for (const command of [[], ['serve'], ['demo'], ['export'], ['audit', 'verify'], ['user', 'add']]) {
+      const help = parley([...command, '--help']);
+      assert.equal(help.code, 0, `${command.join(' ')} --help`);
+      assert.match(help.stdout, /Usage: parley/);
+    }
+  });
+
+  test('loading the demo twice fails without touching the data', () => {
+    const result = parley(['demo', '--db', db]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /already holds the negotiation "geneva-2025"/);
+    assert.equal(parley(['audit', 'verify', '--db', db]).code, 0);
+  });
+
+  test('serve fills an empty database with the demo and answers on the port given', async () => {
+    const file = join(tempDir(), 'serve.db');
+    const child = spawn(process.execPath, [BIN, 'serve', '--db', file, '--port', '0'], { env: { ...process.env, PORT: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let seen = '';
+        child.stderr.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          const match = /serving (http:\/\/\S+)/.exec(seen);
+          if (match) resolve(match[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${seen}`)));
+      });
+      const health = await fetch(`${url}/api/health`);
+      assert.deepEqual(await health.json(), { status: 'ok' });
+      const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'mediator@demo.parley', password: 'parley-demo' }) });
+      assert.equal(login.status, 200);
+      const { token } = (await login.json()) as { token: string };
+      const negotiations = (await (await fetch(`${url}/api/negotiations`, { headers: { authorization: `Bearer ${token}` } })).json()) as { id: string }[];
+      assert.deepEqual(negotiations.map((n) => n.id), ['geneva-2025']);
+      const docs = await fetch(`${url}/api/openapi.json`);
+      const spec = (await docs.json()) as { openapi: string; paths: Record<string, unknown> };
+      assert.match(spec.openapi, /^3\./);
+      assert.ok(spec.paths['/api/negotiations/{id}/document'], 'the OpenAPI document describes the routes');
+      assert.equal((await fetch(`${url}/api/docs`)).status, 200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
