@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { DomainError } from '../../src/core/errors.ts';
+import type { Point, Visibility } from '../../src/core/model.ts';
+import { canSeeOwned } from '../../src/core/visibility.ts';
+import { Store } from '../../src/store/store.ts';
+import { tempDir } from '../helpers.ts';
+
+const point = (id: string, number: number, text: string): Point => ({ id, number, title: `Point ${number}`, text, brackets: [], issueIds: [], trackId: null });
+
+/** A small negotiation built through the store itself: parties A, B and C, coalition AB, one mediator. */
+async function smallNegotiation(file: string) {
+  let clock = Date.parse('2026-01-05T09:00:00Z');
+  const store = await Store.open(file, { now: () => new Date((clock += 1000)) });
+  const admin = await store.createUser(null, { email: 'admin@example.org', name: 'Admin', password: 'admin-password', isAdmin: true });
+  const negotiation = await store.createNegotiation(admin, { title: 'Harbour agreement', summary: 'Three parties share a harbour.', id: 'harbour' });
+  let ctx = await store.context(admin, negotiation.id);
+  for (const id of ['a', 'b', 'c']) await store.addParty(ctx, { id, name: `Party ${id}`, shortName: id.toUpperCase(), kind: 'party', memberPartyIds: [] });
+  ctx = await store.context(admin, negotiation.id);
+  await store.addParty(ctx, { id: 'ab', name: 'Coalition AB', shortName: 'AB', kind: 'coalition', memberPartyIds: ['a', 'b'] });
+  ctx = await store.context(admin, negotiation.id);
+  const people: Record<string, Awaited<ReturnType<Store['createUser']>>> = {};
+  for (const [key, partyId, role] of [['a', 'a', 'lead'], ['b', 'b', 'lead'], ['c', 'c', 'lead'], ['mediator', null, 'mediator']] as const) {
+    people[key] = await store.createUser(admin.id, { email: `${key}@example.org`, name: key, password: 'long-password' });
+    await store.addMember(ctx, { userId: people[key]!.id, partyId, role, title: '' });
+    ctx = await store.context(admin, negotiation.id);
+  }
+  const as = (key: string) => store.context(people[key]!, negotiation.id);
+  return { store, admin, people, as, negotiationId: negotiation.id };
+}
+
+describe('store on a real SQLite file', () => {
+  test('reads filtered in SQL return exactly what the core policy allows, for every reader and visibility', async () => {
+    const { store, as } = await smallNegotiation(join(tempDir(), 'visibility.db'));
+    const mediatorCtx = await as('mediator');
+    const version = await store.createVersion(mediatorCtx, { parentId: null, kind: 'draft', label: 'Draft 1', summary: '', authorPartyId: null, internal: false, points: [point('p1', 1, 'Ships dock in turn.')], optionChoices: {}, source: null });
+    await store.transmitVersion(mediatorCtx, version.id, ['a', 'b', 'c']);
+    const visibilities: Visibility[] = ['party', 'mediator', 'public'];
+    const created = [];
+    for (const owner of ['a', 'b', 'c', 'ab']) {
+      const ownerCtx = await as(owner === 'ab' ? 'a' : owner);
+      for (const visibility of visibilities) {
+        const issue = `${owner}-${visibility}`;
+        created.push(await store.createRedLine(ownerCtx, { partyId: owner, title: issue, description: '', visibility, source: null, constraint: { kind: 'forbid', issueId: 'none', optionIds: ['x'] } }).catch((e) => e));
+      }
+    }
+    // Red lines need a real issue: the store refused them all, naming the constraint.
+    assert.ok(created.every((e) => e instanceof DomainError && e.field === 'constraint'));
+
+    await store.createIssue(mediatorCtx, { id: 'berths', name: 'Berths', description: '', pointIds: ['p1'], options: [{ id: 'two', label: 'Two', description: '' }, { id: 'four', label: 'Four', description: '' }] });
+    const all = [];
+    for (const owner of ['a', 'b', 'c', 'ab']) {
+      const ownerCtx = await as(owner === 'ab' ? 'b' : owner);
+      for (const visibility of visibilities) {
+        all.push(await store.createRedLine(ownerCtx, { partyId: owner, title: `${owner}-${visibility}`, description: '', visibility, source: null, constraint: { kind: 'forbid', issueId: 'berths', optionIds: ['two'] } }));
+        all.push(await store.createPosition(ownerCtx, { versionId: version.id, pointId: 'p1', partyId: owner === 'ab' ? 'ab' : owner, stance: 'support', proposedText: null, rationale: visibility, visibility, source: null }).catch(() => null));
+      }
+    }
+    for (const reader of ['a', 'b', 'c', 'mediator']) {
+      const ctx = await as(reader);
+      const redLines = (await store.listRedLines(ctx)).map((r) => r.title).sort();
+      const expected = all.filter((item): item is NonNullable<typeof item> & { title: string } => item !== null && 'title' in item && canSeeOwned(ctx.scope, item)).map((r) => r.title).sort();
+      assert.deepEqual(redLines, expected, `red lines seen by ${reader}`);
+      if (reader === 'a') assert.ok(redLines.includes('ab-party'), 'a member of a coalition party sees the coalition\'s internal red line');
+      if (reader === 'c') assert.deepEqual(redLines, ['a-public', 'ab-public', 'b-public', 'c-mediator', 'c-party', 'c-public']);
+      if (reader === 'mediator') assert.ok(!redLines.some((t) => t.endsWith('-party')), 'a mediator never sees internal material');
+    }
+  });
+
+  test('a stale revision is refused with the current state, and the refused write changes nothing', async () => {
+    const { store, as } = await smallNegotiation(join(tempDir(), 'revision.db'));
+    const mediatorCtx = await as('mediator');
+    const version = await store.createVersion(mediatorCtx, { parentId: null, kind: 'draft', label: 'Draft 1', summary: '', authorPartyId: null, internal: false, points: [point('p1', 1, 'Ships dock in turn.')], optionChoices: {}, source: null });
+    await store.transmitVersion(mediatorCtx, version.id, ['a']);
+    const aCtx = await as('a');
+    const position = await store.createPosition(aCtx, { versionId: version.id, pointId: 'p1', partyId: 'a', stance: 'oppose', proposedText: null, rationale: 'first', visibility: 'public', source: null });
+    const [first, second] = await Promise.allSettled([
+      store.updatePosition(aCtx, position.id, 1, { rationale: 'one writer' }),
+      store.updatePosition(aCtx, position.id, 1, { rationale: 'another writer' }),
+    ]);
+    const outcomes = [first, second];
+    assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1, 'exactly one of two writers based on revision 1 wins');
+    const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    assert.equal(refused.reason.kind, 'conflict');
+    const winner = (outcomes.find((o) => o.status === 'fulfilled') as PromiseFulfilledResult<{ rationale: string }>).value;
+    assert.equal(refused.reason.current.revision, 2);
+    assert.equal(refused.reason.current.rationale, winner.rationale);
+    const stored = (await store.listPositions(aCtx)).find((p) => p.id === position.id)!;
+    assert.equal(stored.rationale, winner.rationale);
+    assert.equal(stored.revision, 2);
+  });
+
+  test('every change appends one chained audit event, and the chain survives reopening the file', async () => {
+    const file = join(tempDir(), 'audit.db');
+    const { store, as } = await smallNegotiation(file);
+    const before = await store.verifyAudit();
+    assert.ok(before.ok);
+    const mediatorCtx = await as('mediator');
+    await store.createVersion(mediatorCtx, { parentId: null, kind: 'draft', label: 'Draft 1', summary: '', authorPartyId: null, internal: false, points: [point('p1', 1, 'Ships dock in turn.')], optionChoices: {}, source: null });
+    await assert.rejects(
+      store.createVersion(mediatorCtx, { parentId: null, kind: 'draft', label: 'Broken', summary: '', authorPartyId: null, internal: false, points: [point('p1', 2, 'x')], optionChoices: {}, source: null }),
+      (error: DomainError) => error.kind === 'invalid' && error.field === 'points[0].number',
+    );
+    const after = await store.verifyAudit();
+    assert.ok(after.ok);
+    assert.equal(after.events, before.events + 1, 'one event for the version; none for the refused one');
+    const events = await store.db.selectFrom('audit_events').selectAll().orderBy('seq', 'desc').limit(1).execute();
+    assert.equal(events[0]!.action, 'version.create');
+    assert.equal(events[0]!.actor_id, mediatorCtx.user.id);
+    await store.close();
+    const reopened = await Store.open(file);
+    assert.deepEqual(await reopened.verifyAudit(), after);
+    await reopened.close();
+  });
+
+  test('an internal draft stays inside its party, a proposal needs a base, and a party writes only for itself', async () => {
+    const { store, as } = await smallNegotiation(join(tempDir(), 'drafts.db'));
+    const aCtx = await as('a');
+    const internal = await store.createVersion(aCtx, { parentId: null, kind: 'draft', label: 'Our draft', summary: '', authorPartyId: 'a', internal: true, points: [point('p1', 1, 'A keeps four berths.')], optionChoices: {}, source: null });
+    assert.equal((await store.listVersions(await as('b'))).length, 0, 'another party does not see it');
+    assert.equal((await store.listVersions(await as('mediator'))).length, 0, 'nor the mediator');
+    assert.equal((await store.listVersions(aCtx)).length, 1);
+    await assert.rejects(store.createVersion(aCtx, { parentId: null, kind: 'proposal', label: 'x', summary: '', authorPartyId: 'a', internal: false, points: [point('p1', 1, 'x')], optionChoices: {}, source: null }), /branched from a base/);
+    await assert.rejects(store.createVersion(aCtx, { parentId: internal.id, kind: 'proposal', label: 'x', summary: '', authorPartyId: 'b', internal: false, points: [point('p1', 1, 'x')], optionChoices: {}, source: null }), (e: DomainError) => e.kind === 'forbidden');
+  });
+});
