@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { analyzeCommand } from './analyze.ts';
 import { auditCommand } from './audit.ts';
 import { demoCommand } from './demo.ts';
 import { CliError, EXIT } from './errors.ts';
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   // subcommands are registered below
+  program.addCommand(analyzeCommand());
   for (const command of [serveCommand(), demoCommand(), exportCommand(), auditCommand(), userCommand()]) program.addCommand(command);
   const settle = (command: Command) => {
     command.exitOverride().showHelpAfterError('(run with --help for usage)');

@@ -1,0 +1,251 @@
+import { enumerationFrontier } from './enumerate.ts';
+import { additiveFrontier, compileConstraints, type CompiledConstraints, type ParetoFrontier, type ProgressCallback } from './frontier.ts';
+import { generalFrontier } from './general.ts';
+import { outcomeCount, type NegotiationProblem, type Outcome } from './model.ts';
+import { rational, type Rational } from './rational.ts';
+import { exactNumerator, scaleParty, type ScaledAdditive, type ScaledParty } from './scaled.ts';
+import { bargainingSolutions, ExactVectors, floatUtility, type BargainingSolutions } from './solutions.ts';
+
+/**
+ * How the frontier is computed. `auto`: enumeration for outcome spaces of at
+ * most ENUMERATION_LIMIT outcomes, per-issue merging when every utility
+ * function is additive, branch and bound otherwise.
+ */
+export type FrontierStrategy = 'auto' | 'merge' | 'search' | 'enumerate';
+
+export const ENUMERATION_LIMIT = 4096;
+
+export interface FrontierOptions {
+  readonly strategy?: FrontierStrategy;
+  readonly onProgress?: ProgressCallback;
+}
+
+/** Computes the exact Pareto frontier of a problem under all its hard constraints. */
+export function paretoFrontier(problem: NegotiationProblem, options: FrontierOptions = {}): ParetoFrontier {
+  const scaled = problem.parties.map(scaleParty);
+  return frontierOf(scaled, compileConstraints(problem), outcomeCount(problem.space), options);
+}
+
+function frontierOf(scaled: readonly ScaledParty[], constraints: CompiledConstraints, outcomes: bigint, options: FrontierOptions): ParetoFrontier {
+  let strategy = options.strategy ?? 'auto';
+  const additive = scaled.every((party) => party.kind === 'additive');
+  if (strategy === 'auto') strategy = outcomes <= BigInt(ENUMERATION_LIMIT) ? 'enumerate' : additive ? 'merge' : 'search';
+  if (strategy === 'merge' && !additive) throw new RangeError('per-issue merging needs additive utility functions');
+  if (strategy === 'enumerate') return enumerationFrontier(scaled, constraints, options.onProgress);
+  if (strategy === 'merge') return additiveFrontier(scaled as ScaledAdditive[], constraints, options.onProgress);
+  return generalFrontier(scaled, constraints, options.onProgress);
+}
+
+function negate(party: ScaledParty): ScaledParty {
+  if (party.kind === 'additive') {
+    return { ...party, numerators: party.numerators.map((row) => row.map((value) => -value)), values: party.values.map((row) => row.map((value) => -value)) };
+  }
+  return { ...party, numerators: party.numerators.map((value) => -value), values: party.values.map((value) => -value) };
+}
+
+/** Each party's utility as an exact rational. */
+export function outcomeUtilities(problem: NegotiationProblem, outcome: Outcome): Rational[] {
+  return problem.parties.map((party) => {
+    const scaled = scaleParty(party);
+    return rational(exactNumerator(scaled, outcome), scaled.denominator);
+  });
+}
+
+/** A hard constraint, a red line, or a party's reservation value: the things that can make agreement impossible. */
+export type Requirement =
+  | { readonly kind: 'reservation'; readonly party: number }
+  | { readonly kind: 'redLine'; readonly index: number }
+  | { readonly kind: 'constraint'; readonly index: number };
+
+export interface AgreementDiagnosis {
+  /** True when some outcome satisfies every hard constraint and gives every party at least its reservation value. */
+  readonly possible: boolean;
+  /** When impossible: a minimal set of requirements that cannot all hold (dropping any one of them makes agreement possible). */
+  readonly conflict: readonly Requirement[];
+}
+
+export interface AgreementPoint {
+  readonly outcome: number[];
+  readonly utilities: Rational[];
+  /** How many outcomes share this utility vector. */
+  readonly count: number | bigint;
+}
+
+export interface PartySummary {
+  readonly name: string;
+  /** Best and worst utility over the outcomes that satisfy the hard constraints (null when there is none). */
+  readonly maxUtility: Rational | null;
+  readonly minUtility: Rational | null;
+  readonly reservation: Rational;
+}
+
+export interface NegotiationAnalysis {
+  readonly outcomes: bigint;
+  readonly parties: readonly PartySummary[];
+  readonly reservations: readonly Rational[];
+  readonly frontier: ParetoFrontier;
+  readonly solutions: BargainingSolutions;
+  readonly nash: AgreementPoint | null;
+  readonly kalaiSmorodinsky: AgreementPoint | null;
+  readonly maxWelfare: AgreementPoint | null;
+  readonly egalitarian: AgreementPoint | null;
+  readonly agreement: AgreementDiagnosis;
+}
+
+export interface AnalysisOptions extends FrontierOptions {
+  /** Reservation values r_i; default: each profile's own. */
+  readonly reservations?: readonly Rational[];
+}
+
+/** The frontier vector at `index` as an agreement point. */
+export function frontierPoint(frontier: ParetoFrontier, index: number): AgreementPoint {
+  const exact = new ExactVectors(frontier);
+  return {
+    outcome: frontier.representative(index),
+    utilities: Array.from({ length: frontier.parties }, (_, p) => exact.utility(index, p)),
+    count: frontier.counts[index]!,
+  };
+}
+
+/**
+ * Everything the mediator asks of a problem: the exact Pareto frontier, the
+ * Nash, Kalai-Smorodinsky, maximum-welfare and egalitarian points, each
+ * party's utility range, and whether an agreement is possible at all.
+ */
+export function analyzeNegotiation(problem: NegotiationProblem, options: AnalysisOptions = {}): NegotiationAnalysis {
+  const reservations = options.reservations ?? problem.parties.map((party) => party.reservation);
+  if (reservations.length !== problem.parties.length) throw new RangeError(`${reservations.length} reservation values for ${problem.parties.length} parties`);
+  const scaled = problem.parties.map(scaleParty);
+  const constraints = compileConstraints(problem);
+  const outcomes = outcomeCount(problem.space);
+  const frontier = frontierOf(scaled, constraints, outcomes, options);
+  const solutions = bargainingSolutions(frontier, reservations);
+  const point = (index: number | null) => (index === null ? null : frontierPoint(frontier, index));
+
+  const parties = problem.parties.map((party, p): PartySummary => {
+    const single = [scaled[p]!];
+    const best = frontierOf(single, constraints, outcomes, { strategy: options.strategy === 'enumerate' ? 'enumerate' : 'auto' });
+    const worst = frontierOf(single.map(negate), constraints, outcomes, { strategy: options.strategy === 'enumerate' ? 'enumerate' : 'auto' });
+    const denominator = scaled[p]!.denominator;
+    return {
+      name: party.name,
+      maxUtility: best.size > 0 ? rational(best.exactNumerator(0, 0), denominator) : null,
+      minUtility: worst.size > 0 ? rational(-worst.exactNumerator(0, 0), denominator) : null,
+      reservation: reservations[p]!,
+    };
+  });
+
+  const possible = solutions.individuallyRational.length > 0;
+  return {
+    outcomes,
+    parties,
+    reservations,
+    frontier,
+    solutions,
+    nash: point(solutions.nash),
+    kalaiSmorodinsky: point(solutions.kalaiSmorodinsky),
+    maxWelfare: point(solutions.maxWelfare),
+    egalitarian: point(solutions.egalitarian),
+    agreement: possible ? { possible, conflict: [] } : { possible, conflict: findConflict(problem, reservations, options.strategy) },
+  };
+}
+
+/** Whether an outcome exists that satisfies the given requirements. */
+function satisfiable(problem: NegotiationProblem, scaled: readonly ScaledParty[], reservations: readonly Rational[], requirements: readonly Requirement[], strategy?: FrontierStrategy): boolean {
+  const included = new Set(requirements.map((r) => `${r.kind}:${r.kind === 'reservation' ? r.party : r.index}`));
+  const constraints = compileConstraints(problem, (kind, index) => included.has(`${kind}:${index}`));
+  const frontier = frontierOf(scaled, constraints, outcomeCount(problem.space), { strategy: strategy ?? 'auto' });
+  const required = reservations.flatMap((r, p) => (included.has(`reservation:${p}`) ? [p] : []));
+  const exact = new ExactVectors(frontier);
+  for (let index = 0; index < frontier.size; index++) {
+    if (required.every((p) => {
+      const utility = exact.utility(index, p);
+      return utility.num * reservations[p]!.den >= reservations[p]!.num * utility.den;
+    })) return true;
+  }
+  return false;
+}
+
+/**
+ * A minimal set of requirements that cannot hold together, found by deletion:
+ * each requirement is dropped for good when the rest still conflict.
+ */
+export function findConflict(problem: NegotiationProblem, reservations: readonly Rational[], strategy?: FrontierStrategy): Requirement[] {
+  const scaled = problem.parties.map(scaleParty);
+  let conflict: Requirement[] = [
+    ...problem.parties.map((_, party): Requirement => ({ kind: 'reservation', party })),
+    ...(problem.redLines ?? []).map((_, index): Requirement => ({ kind: 'redLine', index })),
+    ...(problem.constraints ?? []).map((_, index): Requirement => ({ kind: 'constraint', index })),
+  ];
+  if (satisfiable(problem, scaled, reservations, conflict, strategy)) return [];
+  for (const requirement of [...conflict]) {
+    const without = conflict.filter((other) => other !== requirement);
+    if (!satisfiable(problem, scaled, reservations, without, strategy)) conflict = without;
+  }
+  return conflict;
+}
+
+/** Whether any agreement is possible, and if not, which requirements conflict. */
+export function diagnoseAgreement(problem: NegotiationProblem, reservations?: readonly Rational[], strategy?: FrontierStrategy): AgreementDiagnosis {
+  const conflict = findConflict(problem, reservations ?? problem.parties.map((party) => party.reservation), strategy);
+  return { possible: conflict.length === 0, conflict };
+}
+
+export interface DraftAssessment {
+  readonly utilities: Rational[];
+  /** Red lines and constraints the draft breaks (empty when it satisfies every hard constraint). */
+  readonly violates: readonly Requirement[];
+  /** True when the draft satisfies every hard constraint and no such outcome is at least as good for all and better for one. */
+  readonly paretoOptimal: boolean;
+  /**
+   * Pareto-optimal packages that make every party at least as well off as the
+   * draft and one better off, best first: larger sum of utilities first, then
+   * the frontier's order. Each is a frontier index.
+   */
+  readonly improvements: readonly number[];
+}
+
+/** Scores a draft package against the frontier. */
+export function assessDraft(problem: NegotiationProblem, frontier: ParetoFrontier, draft: Outcome): DraftAssessment {
+  if (draft.length !== problem.space.issues.length) throw new RangeError(`a draft needs one option per issue (${problem.space.issues.length})`);
+  const utilities = outcomeUtilities(problem, draft);
+  const violates: Requirement[] = [];
+  (problem.redLines ?? []).forEach((redLine, index) => {
+    if (draft[redLine.issue] === redLine.option) violates.push({ kind: 'redLine', index });
+  });
+  (problem.constraints ?? []).forEach((constraint, index) => {
+    if (constraint.forbids.every((clause) => clause.options.includes(draft[clause.issue]!))) violates.push({ kind: 'constraint', index });
+  });
+  const exact = new ExactVectors(frontier);
+  const n = frontier.parties;
+  const draftFloat = utilities.map((u) => Number(u.num) / Number(u.den));
+  const improvements: number[] = [];
+  for (let index = 0; index < frontier.size; index++) {
+    let atLeast = true;
+    let above = false;
+    for (let p = 0; p < n && atLeast; p++) {
+      const difference = floatUtility(frontier, index, p) - draftFloat[p]!;
+      if (difference < -1e-9) atLeast = false;
+      else if (difference > 1e-9) above = true;
+      else {
+        const value = exact.utility(index, p);
+        const left = value.num * utilities[p]!.den;
+        const right = utilities[p]!.num * value.den;
+        if (left < right) atLeast = false;
+        else if (left > right) above = true;
+      }
+    }
+    if (atLeast && above) improvements.push(index);
+  }
+  const welfare = (index: number) => Array.from({ length: n }, (_, p) => floatUtility(frontier, index, p)).reduce((a, b) => a + b, 0);
+  improvements.sort((a, b) => welfare(b) - welfare(a) || a - b);
+  return { utilities, violates, paretoOptimal: violates.length === 0 && improvements.length === 0, improvements };
+}
+
+/** Frontier vectors `offset .. offset + limit − 1` as agreement points, for paging through large frontiers. */
+export function frontierPage(frontier: ParetoFrontier, offset: number, limit: number): AgreementPoint[] {
+  const end = Math.min(frontier.size, offset + limit);
+  const page: AgreementPoint[] = [];
+  for (let index = Math.max(0, offset); index < end; index++) page.push(frontierPoint(frontier, index));
+  return page;
+}
