@@ -464,9 +464,14 @@ export class Store {
 
   // ---------------------------------------------------------------- rounds, statements, tracks
 
+  /** Rounds are public at the table, but a version the reader has not received is not named to them. */
   async listRounds(ctx: NegotiationContext): Promise<Round[]> {
     const rounds = await listEntities(this.db, 'rounds', ctx.negotiation.id);
-    return rounds.sort((a, b) => a.startsOn.localeCompare(b.startsOn));
+    const visible = new Set((await this.listVersions(ctx)).map((v) => v.id));
+    const shown = (id: Id | null) => (id !== null && visible.has(id) ? id : null);
+    return rounds
+      .map((round) => ({ ...round, versionId: shown(round.versionId), outcomeVersionId: shown(round.outcomeVersionId) }))
+      .sort((a, b) => a.startsOn.localeCompare(b.startsOn));
   }
 
   async createRound(ctx: NegotiationContext, input: Omit<Round, 'id' | 'negotiationId' | 'revision'>): Promise<Round> {
@@ -477,7 +482,7 @@ export class Store {
 
   async updateRound(ctx: NegotiationContext, id: Id, revision: number, patch: Partial<Omit<Round, 'id' | 'negotiationId' | 'revision'>>): Promise<Round> {
     requireMediator(ctx, 'record rounds');
-    const current = (await this.listRounds(ctx)).find((r) => r.id === id);
+    const current = (await listEntities(this.db, 'rounds', ctx.negotiation.id, { id }))[0];
     if (!current) throw notFound(`round "${id}"`);
     const next = { ...current, ...patch };
     await this.checkRoundReferences(ctx, next);

@@ -89,6 +89,7 @@ describe('visibility: every demo account sees exactly what the policy allows', (
     assert.ok(!((await ru.get(`${N}/versions`)).body as any[]).some((v) => v.id === 'v-geneva-19'));
     assert.equal((await ru.get(`${N}/document?version=v-geneva-19`)).status, 404);
     assert.equal((await ru.get(`${N}/approval-policies`)).body.length, 0, 'Russia does not see the chain of a text it does not have');
+    assert.ok(!JSON.stringify((await ru.get(`${N}/rounds`)).body).includes('v-geneva-19'), 'nor do the rounds name it');
     const current = (await ru.get(`${N}/document`)).body;
     assert.notEqual(current.id, 'v-geneva-19', 'the current document for Russia is a text it has received');
 
@@ -114,6 +115,7 @@ describe('visibility: every demo account sees exactly what the policy allows', (
     assert.ok(status.transmittedAt);
     const received = (await ru.get(`${N}/document?version=v-geneva-19`)).body;
     assert.equal(received.id, 'v-geneva-19');
+    assert.ok(((await ru.get(`${N}/rounds`)).body as any[]).some((r) => r.versionId === 'v-geneva-19'), 'once received, the rounds name the text');
     const trackPoints = received.points.filter((p: any) => p.trackId !== null);
     assert.equal(trackPoints.length, 0, 'the points of the EU–NATO track stay hidden from Russia');
     const us19 = (await us.get(`${N}/document?version=v-geneva-19`)).body;

@@ -70,7 +70,7 @@ export const rounds: Scenario['rounds'] = [
     versionId: 'v-geneva-19',
     outcomeVersionId: null,
     outcome:
-      'Driscoll took the roughly 19-point text to Russian officials. On 25 Nov a US official said "the Ukrainians have agreed" and Umerov spoke of a "common understanding on the core terms"; Trump saw "only a few remaining points of disagreement" and sent Witkoff to Moscow. In the demo the formal transmission of v-geneva-19 to Russia still waits for both presidents\' approval, as Rubio described the sequence.',
+      'Driscoll took the roughly 19-point text to Russian officials. On 25 Nov a US official said "the Ukrainians have agreed" and Umerov spoke of a "common understanding on the core terms"; Trump saw "only a few remaining points of disagreement" and sent Witkoff to Moscow. In the demo the formal transmission of the post-Geneva text to Russia still waits for both presidents\' approval, as Rubio described the sequence.',
     statements: [],
     source: cite('S34', 'S35', 'S36'),
   },
