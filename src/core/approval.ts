@@ -29,12 +29,23 @@ export interface ApprovalStatus {
   complete: boolean;
 }
 
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The instant a deadline passes, in milliseconds. A deadline given as a date alone lasts until that
+ * day has ended everywhere on earth (at 24:00 in UTC−12), so no party loses part of its last day.
+ */
+export function deadlineInstant(deadline: IsoTime): number {
+  if (DATE_ONLY.test(deadline)) return Date.parse(`${deadline}T23:59:59.999-12:00`);
+  return Date.parse(deadline);
+}
+
 function latestDecisions(stage: ApprovalStage, approvals: Approval[]): Map<Id, Approval> {
   const latest = new Map<Id, Approval>();
   for (const approval of approvals) {
     if (approval.stageId !== stage.id || !stage.approverUserIds.includes(approval.userId)) continue;
     const before = latest.get(approval.userId);
-    if (!before || before.at <= approval.at) latest.set(approval.userId, approval);
+    if (!before || Date.parse(before.at) <= Date.parse(approval.at)) latest.set(approval.userId, approval);
   }
   return latest;
 }
@@ -69,7 +80,7 @@ export function approvalStatus(policy: Pick<ApprovalPolicy, 'stages'>, approvals
     let stageState: StageState;
     if (!open) stageState = 'waiting';
     else if (outcome.decided) stageState = outcome.decided;
-    else stageState = stage.deadline !== null && Date.parse(now) > Date.parse(stage.deadline) ? 'overdue' : 'pending';
+    else stageState = stage.deadline !== null && Date.parse(now) > deadlineInstant(stage.deadline) ? 'overdue' : 'pending';
     if (open && stageState !== 'approved') {
       open = false;
       state = stageState === 'rejected' ? 'rejected' : 'in_progress';

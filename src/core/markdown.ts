@@ -20,7 +20,9 @@ export function versionMarkdown(negotiationTitle: string, version: Pick<Version,
     for (const position of onPoint) {
       const wording = position.proposedText ? ` — proposes: "${position.proposedText}"` : '';
       const shown = position.visibility === 'public' ? '' : ` _(${position.visibility === 'party' ? 'internal' : 'shared with mediator'})_`;
-      lines.push(`- **${partyName(position.partyId)}** ${STANCE_WORDS[position.stance]}${wording}${position.rationale ? `: ${position.rationale}` : ''}${shown}`);
+      const item = `- **${partyName(position.partyId)}** ${STANCE_WORDS[position.stance]}${wording}${position.rationale ? `: ${position.rationale}` : ''}${shown}`;
+      // Continuation lines are indented so that a text of several paragraphs stays in its list item.
+      lines.push(item.replace(/\n/g, '\n  '));
     }
     lines.push('');
   }

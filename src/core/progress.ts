@@ -113,7 +113,7 @@ export interface ProgressSeries {
  */
 export function progressSeries(rounds: Round[], measure: (versionId: Id) => VersionProgress | null): ProgressSeries {
   const measured: RoundProgress[] = [];
-  for (const round of [...rounds].sort((a, b) => a.startsOn.localeCompare(b.startsOn) || a.id.localeCompare(b.id))) {
+  for (const round of [...rounds].sort((a, b) => Date.parse(a.startsOn) - Date.parse(b.startsOn) || a.id.localeCompare(b.id))) {
     const versionId = round.outcomeVersionId ?? round.versionId;
     if (versionId === null) continue;
     const progress = measure(versionId);

@@ -64,25 +64,18 @@ export async function loadScenario(store: Store, scenario: Scenario, password = 
       await insertVersion(trx, { ...version, negotiationId: id }, recipientPartyIds, version.createdAt);
       await created('version', version.id, { ...version, recipientPartyIds });
     }
-    for (const position of scenario.positions) {
-      await insertEntity(trx, 'positions', { ...position, negotiationId: id, revision: 1 });
-      await created('position', position.id, position);
-    }
-    for (const redLine of scenario.redLines) {
-      await insertEntity(trx, 'redLines', { ...redLine, negotiationId: id, revision: 1 });
-      await created('red_line', redLine.id, redLine);
-    }
-    for (const preference of scenario.preferences) {
-      await insertEntity(trx, 'preferences', { ...preference, negotiationId: id, revision: 1 });
-      await created('preference', preference.id, preference);
-    }
-    for (const round of scenario.rounds) {
-      await insertEntity(trx, 'rounds', { ...round, negotiationId: id, revision: 1 });
-      await created('round', round.id, round);
-    }
-    for (const statement of scenario.statements) {
-      await insertEntity(trx, 'statements', { ...statement, negotiationId: id, revision: 1 } as never);
-      await created('statement', statement.id, statement);
+    const owned = [
+      ['positions', 'position', scenario.positions],
+      ['redLines', 'red_line', scenario.redLines],
+      ['preferences', 'preference', scenario.preferences],
+      ['rounds', 'round', scenario.rounds],
+      ['statements', 'statement', scenario.statements],
+    ] as const;
+    for (const [collection, entity, items] of owned) {
+      for (const item of items) {
+        await insertEntity(trx, collection, { ...item, negotiationId: id, revision: 1 } as never);
+        await created(entity, item.id, item);
+      }
     }
     for (const policy of scenario.approvalPolicies) {
       await insertEntity(trx, 'approvalPolicies', { ...policy, negotiationId: id, revision: 1 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from './db.ts';
-import type { Transaction } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 
 /** The hash the first event chains to. */
@@ -18,18 +18,8 @@ export interface AuditEventInput {
   after: unknown;
 }
 
-interface StoredEvent {
-  seq: number;
-  at: string;
-  actor_id: string | null;
-  action: string;
-  entity: string;
-  entity_id: string;
-  negotiation_id: string | null;
-  before: string | null;
-  after: string | null;
-  prev_hash: string;
-}
+/** An event as stored, without its own hash (which is computed over these fields). */
+type StoredEvent = Omit<Selectable<Database['audit_events']>, 'hash'>;
 
 /** SHA-256 over the event's fields and the previous event's hash, so that no event can change unnoticed. */
 export function eventHash(event: StoredEvent): string {

@@ -471,7 +471,7 @@ export class Store {
     const shown = (id: Id | null) => (id !== null && visible.has(id) ? id : null);
     return rounds
       .map((round) => ({ ...round, versionId: shown(round.versionId), outcomeVersionId: shown(round.outcomeVersionId) }))
-      .sort((a, b) => a.startsOn.localeCompare(b.startsOn));
+      .sort((a, b) => Date.parse(a.startsOn) - Date.parse(b.startsOn));
   }
 
   async createRound(ctx: NegotiationContext, input: Omit<Round, 'id' | 'negotiationId' | 'revision'>): Promise<Round> {
@@ -501,7 +501,7 @@ export class Store {
 
   async listStatements(ctx: NegotiationContext): Promise<PublicStatement[]> {
     const statements = (await listEntities(this.db, 'statements', ctx.negotiation.id)) as (PublicStatement & { revision?: number })[];
-    return statements.map(({ revision: _revision, ...s }) => s).sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id));
+    return statements.map(({ revision: _revision, ...s }) => s).sort((a, b) => Date.parse(a.date) - Date.parse(b.date) || a.id.localeCompare(b.id));
   }
 
   async createStatement(ctx: NegotiationContext, input: Omit<PublicStatement, 'id' | 'negotiationId'>): Promise<PublicStatement> {

@@ -76,11 +76,7 @@ describe('versionMarkdown', () => {
 
   test(
     'a rationale written over several paragraphs stays inside its position\'s list item',
-    {
-      todo:
-        'versionMarkdown (src/core/markdown.ts) pastes rationale (and proposedText) verbatim into the "- **Party** …" line; a blank line in it ends the list, the rest becomes a loose paragraph and the visibility marker lands on it',
-    },
-    () => {
+        () => {
       const md = versionMarkdown('T', framework, [position('ua', 'p-nato', 'oppose', { visibility: 'party', rationale: 'First reason.\n\nSecond reason.' })], parties);
       const after = md.split('Positions:\n\n')[1]!.split('\n').filter((line) => line.trim() !== '');
       // Every line of the positions block is a list item or indented under one.
