@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import {
+  analyzeNegotiation,
+  exactUtility,
+  GeniusFormatError,
+  geniusFileKind,
+  parseGeniusDomain,
+  parseGeniusProfile,
+  scaleParty,
+  toNumber,
+  writeGeniusDomain,
+  writeGeniusProfile,
+} from '../../src/analysis/index.ts';
+import { FIXTURES, fixtureFiles, fixtureNames, loadFixture } from './fixtures.ts';
+import { randomProblem } from './random.ts';
+
+const DOMAIN = `<negotiation_template><utility_space><objective index="0" name="d">
+  <issue index="1" name="Colour" type="discrete"><item index="1" value="red"/><item index="2" value="blue"/></issue>
+  <issue index="2" name="Size" type="integer" lowerbound="1" upperbound="3"/>
+</objective></utility_space></negotiation_template>`;
+
+function profile(body: string, weights = '<weight index="1" value="0.5"/><weight index="2" value="0.5"/>', extra = ''): string {
+  return `<utility_space><objective index="0" name="d">${body}${weights}</objective>${extra}</utility_space>`;
+}
+const GOOD_ISSUES = `<issue index="1" name="Colour" type="discrete"><item value="red" evaluation="2"/><item value="blue" evaluation="8"/></issue>
+  <issue index="2" name="Size" type="integer"><evaluator ftype="linear" slope="0.25" offset="0.5"/></issue>`;
+
+function expectError(run: () => unknown, fileName: string, element: RegExp, detail: RegExp): void {
+  assert.throws(run, (error: unknown) => {
+    assert.ok(error instanceof GeniusFormatError, `not a GeniusFormatError: ${String(error)}`);
+    assert.equal(error.fileName, fileName);
+    assert.match(error.element, element);
+    assert.match(error.message, detail);
+    assert.ok(error.message.startsWith(`${fileName}: `));
+    return true;
+  });
+}
+
+describe('GENIUS XML', () => {
+  it('identifies files by their root element, not their names', () => {
+    for (const name of fixtureNames()) {
+      const { domain, profiles } = fixtureFiles(name);
+      assert.equal(geniusFileKind(readFileSync(domain, 'utf8'), domain), 'domain');
+      for (const file of profiles) assert.equal(geniusFileKind(readFileSync(file, 'utf8'), file), 'profile');
+    }
+    // Grocery's profiles are named like domains.
+    assert.ok(fixtureFiles('Grocery').profiles.some((file) => file.endsWith('Grocery_domain_mary.xml')));
+  });
+
+  it('normalises discrete evaluations by the issue’s largest and clamps integer evaluators, as GENIUS does', () => {
+    const space = parseGeniusDomain(DOMAIN, 'd.xml');
+    assert.deepEqual(space.issues[1]!.options, ['1', '2', '3']);
+    const party = parseGeniusProfile(profile(GOOD_ISSUES), 'p.xml', space);
+    const scaled = scaleParty(party);
+    // red: 0.5 × 2/8; size 3: 0.5 × clamp(0.25 × (3 − 1) + 0.5) = 0.5 × 1.
+    assert.equal(toNumber(exactUtility(scaled, [0, 2])), 0.5 * 0.25 + 0.5 * 1);
+    assert.equal(toNumber(exactUtility(scaled, [1, 0])), 0.5 + 0.5 * 0.5);
+    // Vacation: slope −0.1666… over weeks 1..4; EnergyGrid: offset 1, slope −0.15 over 8..14.
+    const vacation = loadFixture('Vacation');
+    const weeks = vacation.parties[0]!.utility;
+    assert.ok(weeks.kind === 'additive');
+    assert.equal(toNumber(weeks.evaluations[2]![3]!), 1 - 3 * 0.16666666666666666);
+  });
+
+  it('reads reservation values (0 when absent) and the ANAC 2014 hyper-rectangle profiles', () => {
+    assert.equal(toNumber(loadFixture('Party').parties[0]!.reservation), 0);
+    assert.equal(toNumber(loadFixture('Supermarket').parties[1]!.reservation), 0.5);
+    const nonlinear = loadFixture('10issuesDiscountedwithRV');
+    const utility = nonlinear.parties[0]!.utility;
+    assert.ok(utility.kind === 'hyperrectangle');
+    assert.equal(utility.rectangles.length, 20);
+    assert.equal(toNumber(utility.maxUtility), 635);
+  });
+
+  it('writes domains and profiles that read back to the same utilities', () => {
+    for (const name of ['Laptop', 'Vacation', 'EnergyGrid', '10issuesDiscountedwithRV']) {
+      const problem = loadFixture(name);
+      const space = parseGeniusDomain(writeGeniusDomain(problem.space), 'written-domain.xml');
+      assert.deepEqual(space.issues.map((i) => i.options), problem.space.issues.map((i) => i.options));
+      problem.parties.forEach((party, p) => {
+        const again = parseGeniusProfile(writeGeniusProfile(space, party), `written-${p}.xml`, space);
+        assert.deepEqual(again.reservation, party.reservation);
+        const before = scaleParty(party);
+        const after = scaleParty(again);
+        for (let k = 0; k < 50; k++) {
+          const outcome = space.issues.map((issue, i) => (k * 7 + i * 3) % issue.options.length);
+          assert.deepEqual(exactUtility(after, outcome), exactUtility(before, outcome), `${name} party ${p}`);
+        }
+      });
+    }
+    const random = randomProblem(3, { parties: 2, issues: 3, maxOptions: 4, values: 'fine' });
+    const written = random.parties.map((party) => parseGeniusProfile(writeGeniusProfile(random.space, party), 'r.xml', random.space));
+    // Random weights are fractions like 7/13, written with 40 decimals: equal to far below 1e-12.
+    const again = analyzeNegotiation({ ...random, parties: written }).maxWelfare!.utilities.map(toNumber);
+    analyzeNegotiation(random).maxWelfare!.utilities.map(toNumber).forEach((u, p) => assert.ok(Math.abs(u - again[p]!) < 1e-12));
+  });
+
+  it('reproduces the shipped pareto.xml of the 10^10-outcome ANAC 2014 domain', () => {
+    const problem = loadFixture('10issuesDiscountedwithRV');
+    const shipped = readFileSync(join(FIXTURES, '10issuesDiscountedwithRV', 'pareto.xml'), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => line.split(',').map(Number));
+    const frontier = analyzeNegotiation(problem).frontier;
+    assert.equal(frontier.size, shipped.length);
+    const ours = Array.from({ length: frontier.size }, (_, i) => [0, 1].map((p) => toNumber({ num: frontier.exactNumerator(i, p), den: frontier.scaled[p]!.denominator })));
+    ours.sort((a, b) => a[0]! - b[0]!);
+    shipped.sort((a, b) => a[0]! - b[0]!);
+    // pareto.xml holds single-precision floats.
+    ours.forEach((point, i) => point.forEach((u, p) => assert.ok(Math.abs(u - shipped[i]![p]!) < 1e-6, `point ${i}`)));
+  });
+});
+
+describe('GENIUS XML: hostile and broken files get clear errors', () => {
+  const space = parseGeniusDomain(DOMAIN, 'd.xml');
+
+  it('refuses entity declarations (billion laughs) without expanding them', () => {
+    const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><negotiation_template>&lol2;</negotiation_template>`;
+    expectError(() => parseGeniusDomain(bomb, 'bomb.xml'), 'bomb.xml', /DOCTYPE/, /not allowed/);
+  });
+
+  it('refuses documents nested too deep or too large', () => {
+    const deep = `${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}`;
+    expectError(() => parseGeniusDomain(deep, 'deep.xml'), 'deep.xml', /<a>/, /nested deeper/);
+    const huge = `<negotiation_template>${' '.repeat(40 * 1024 * 1024)}</negotiation_template>`;
+    expectError(() => parseGeniusDomain(huge, 'huge.xml'), 'huge.xml', /document/, /limit/);
+    const wide = `<negotiation_template><utility_space><objective><issue name="n" type="integer" lowerbound="0" upperbound="999999999999"/></objective></utility_space></negotiation_template>`;
+    expectError(() => parseGeniusDomain(wide, 'wide.xml'), 'wide.xml', /issue name="n"/, /limit/);
+  });
+
+  it('reports malformed XML and wrong root elements', () => {
+    expectError(() => parseGeniusDomain('<negotiation_template><utility_space>', 'cut.xml'), 'cut.xml', /document/, /not well-formed/);
+    expectError(() => parseGeniusDomain('<utility_space/>', 'p.xml'), 'p.xml', /<utility_space>/, /not a GENIUS domain/);
+    expectError(() => parseGeniusProfile(DOMAIN, 'd2.xml', space), 'd2.xml', /<negotiation_template>/, /not a GENIUS profile/);
+  });
+
+  it('reports wrong references between profile and domain', () => {
+    const wrongIssue = GOOD_ISSUES.replace('name="Colour"', 'name="Flavour"');
+    expectError(() => parseGeniusProfile(profile(wrongIssue), 'p.xml', space), 'p.xml', /issue name="Flavour"/, /not "Flavour"/);
+    const wrongValue = GOOD_ISSUES.replace('value="blue"', 'value="green"');
+    expectError(() => parseGeniusProfile(profile(wrongValue), 'p.xml', space), 'p.xml', /item .*value="green"/, /not an option/);
+    const missingValue = GOOD_ISSUES.replace('<item value="blue" evaluation="8"/>', '');
+    expectError(() => parseGeniusProfile(profile(missingValue), 'p.xml', space), 'p.xml', /issue/, /no evaluation for option "blue"/);
+    expectError(() => parseGeniusProfile(profile(GOOD_ISSUES, '<weight index="1" value="0.5"/><weight index="7" value="0.5"/>'), 'p.xml', space), 'p.xml', /weight index="7"/, /refers to no issue/);
+  });
+
+  it('reports weights that do not sum to 1, negative or non-numeric values', () => {
+    expectError(() => parseGeniusProfile(profile(GOOD_ISSUES, '<weight index="1" value="0.5"/><weight index="2" value="0.7"/>'), 'p.xml', space), 'p.xml', /weight/, /sum to 1.2, not 1/);
+    expectError(() => parseGeniusProfile(profile(GOOD_ISSUES, '<weight index="1" value="1.5"/><weight index="2" value="-0.5"/>'), 'p.xml', space), 'p.xml', /weight index="2"/, /negative/);
+    expectError(() => parseGeniusProfile(profile(GOOD_ISSUES.replace('evaluation="8"', 'evaluation="eight"')), 'p.xml', space), 'p.xml', /item/, /not a decimal/);
+    expectError(() => parseGeniusProfile(profile(GOOD_ISSUES, undefined, '<reservation value="NaN"/>'), 'p.xml', space), 'p.xml', /reservation/, /not a decimal/);
+  });
+
+  it('reports broken hyper-rectangle profiles', () => {
+    const nonlinear = (body: string) => `<utility_space type="nonlinear"><objective>${body}</objective></utility_space>`;
+    expectError(() => parseGeniusProfile(nonlinear('<utility maxutility="0"><ufun type="PlainUfun" aggregation="sum"/></utility>'), 'n.xml', space), 'n.xml', /<utility>/, /positive/);
+    expectError(
+      () => parseGeniusProfile(nonlinear('<utility maxutility="5"><ufun type="PlainUfun" aggregation="sum"><hyperRectangle utility="1"><INCLUDES index="9" min="0" max="1"/></hyperRectangle></ufun></utility>'), 'n.xml', space),
+      'n.xml',
+      /INCLUDES index="9"/,
+      /refers to no issue/,
+    );
+  });
+});
