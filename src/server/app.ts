@@ -1,3 +1,4 @@
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
@@ -21,6 +22,8 @@ export interface AppOptions {
   /** Largest request body accepted, in bytes; larger ones get 413. */
   bodyLimit?: number;
   logger?: boolean;
+  /** Sign-in attempts allowed per minute for one e-mail from one address; more get 429. */
+  loginAttemptsPerMinute?: number;
 }
 
 const PUBLIC_ROUTES = new Set(['/api/health', '/api/auth/login', '/api/openapi.json']);
@@ -32,7 +35,7 @@ const problems = { 400: s.problemSchema, 401: s.problemSchema, 403: s.problemSch
  * Builds the HTTP API. Every route under /api but health, login and the OpenAPI document needs a
  * bearer token; each loads the negotiation through the store, which applies the visibility policy.
  */
-export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = false }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = false, loginAttemptsPerMinute = 10 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit, ajv: { customOptions: { removeAdditional: false } } }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -56,6 +59,8 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = false 
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  // preHandler: the key needs the e-mail from the parsed body.
+  await app.register(fastifyRateLimit, { global: false, hook: 'preHandler' });
 
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
@@ -80,7 +85,15 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = false 
     return { status: 'ok' as const };
   });
 
-  app.post('/api/auth/login', { schema: { tags: ['auth'], security: [], body: s.loginSchema, response: { 200: z.object({ token: z.string(), expiresAt: z.string(), user: s.userSchema }), ...problems } } }, async (request) => {
+  const loginLimit = {
+    max: loginAttemptsPerMinute,
+    timeWindow: '1 minute',
+    // Counted per address and account, so one guessed account does not lock out a whole office.
+    keyGenerator: (request: { ip: string; body?: unknown }) => `${request.ip} ${String((request.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase()}`,
+    errorResponseBuilder: (_request: unknown, context: { after: string }) =>
+      Object.assign(new Error(`too many sign-in attempts for this account; try again in ${context.after}`), { statusCode: 429 }),
+  };
+  app.post('/api/auth/login', { config: { rateLimit: loginLimit }, schema: { tags: ['auth'], security: [], body: s.loginSchema, response: { 200: z.object({ token: z.string(), expiresAt: z.string(), user: s.userSchema }), ...problems, 429: s.problemSchema } } }, async (request) => {
     const session = await store.login(request.body.email, request.body.password);
     if (!session) throw new DomainError('unauthenticated', 'the e-mail or the password is wrong');
     return session;

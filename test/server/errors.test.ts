@@ -80,6 +80,17 @@ describe('HTTP API errors: every kind answers problem+json a person can act on',
     assert.equal(kept.rationale, 'first edit', 'the stale write changed nothing');
   });
 
+  test('repeated wrong passwords for one account get 429 while other accounts still sign in', async () => {
+    const anonymous = client(server.url);
+    const statuses = [];
+    for (let attempt = 0; attempt < 12; attempt++) statuses.push((await anonymous.post('/api/auth/login', { email: 'de@demo.parley', password: `guess-${attempt}` })).status);
+    assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401));
+    const limited = await anonymous.post('/api/auth/login', { email: 'de@demo.parley', password: 'parley-demo' });
+    assertProblem(limited, 429);
+    assert.match(limited.body.detail, /try again in/);
+    assert.equal((await anonymous.post('/api/auth/login', { email: 'uk@demo.parley', password: 'parley-demo' })).status, 200);
+  });
+
   test('a body over the limit gets 413', async () => {
     const ua = await signIn(server.url, 'ua@demo.parley');
     const answer = await ua.post(`${N}/positions`, { versionId: 'v-us-28', pointId: 'pt-1', partyId: 'ua', stance: 'support', rationale: 'x'.repeat(100 * 1024) });
