@@ -66,6 +66,11 @@ export function canSeeOwned(scope: ViewerScope, item: { partyId: Id; visibility:
   return rule.ownerPartyIds.includes(item.partyId) || rule.visibilities.includes(item.visibility);
 }
 
+/** Whether the person may act for the whole table: define issues, record rounds, open tracks, write mediator texts. */
+export function canActAsMediator(scope: ViewerScope): boolean {
+  return scope.isAdmin || scope.isMediator;
+}
+
 /** Whether the person may change a party's material: members of that party (or its coalition) only. */
 export function canActForParty(scope: ViewerScope, partyId: Id): boolean {
   return scope.isAdmin || scope.partyIds.includes(partyId);

@@ -1,4 +1,4 @@
-import type { Generated, Kysely, Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import { sql } from 'kysely';
 
 /**
@@ -36,7 +36,7 @@ export interface Database {
   approval_policies: EntityRow & { version_id: string };
   approvals: { id: string; policy_id: string; stage_id: string; user_id: string; data: string; at: string };
   audit_events: {
-    seq: Generated<number>;
+    seq: number;
     at: string;
     actor_id: string | null;
     action: string;
@@ -140,7 +140,7 @@ export const migrations: Record<string, Migration> = {
         .execute();
       await db.schema
         .createTable('audit_events')
-        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('seq', 'integer', (c) => c.primaryKey())
         .addColumn('at', 'text', (c) => c.notNull())
         .addColumn('actor_id', 'text')
         .addColumn('action', 'text', (c) => c.notNull())

@@ -27,6 +27,7 @@ import type {
 import { progressSeries, versionProgress, type ProgressSeries, type VersionProgress } from '../core/progress.ts';
 import { checkRedLines, constraintProblems, type RedLineReport } from '../core/redlines.ts';
 import {
+  canActAsMediator,
   canActForParty,
   canSeeNegotiation,
   canSeeTrack,
@@ -643,7 +644,7 @@ function membershipFromRow(row: { id: string; negotiation_id: string; user_id: s
 }
 
 function requireMediator(ctx: NegotiationContext, action: string): void {
-  if (!ctx.scope.isAdmin && !ctx.scope.isMediator) throw forbidden(`only a mediator may ${action}`);
+  if (!canActAsMediator(ctx.scope)) throw forbidden(`only a mediator may ${action}`);
 }
 
 function requireParty(ctx: NegotiationContext, partyId: Id, action: string): void {
