@@ -79,6 +79,7 @@ export function additiveFrontier(scaled: readonly ScaledAdditive[], constraints:
   const n = scaled.length;
   const issueCount = constraints.allowed.length;
   const tolerance = Float64Array.from(scaled, (party) => party.tolerance);
+  const allExact = tolerance.every((eps) => eps === 0);
   const stages: Stage[] = [{ size: 1, parent: new Int32Array(1), option: new Int32Array(1), rank: new Int32Array(1) }];
 
   /** Exact numerator of item `index` of stage `stageIndex` for `party`, by walking back to the root. */
@@ -156,6 +157,92 @@ export function additiveFrontier(scaled: readonly ScaledAdditive[], constraints:
       return ea > eb ? 1 : ea < eb ? -1 : 0;
     };
 
+    /**
+     * Exact ranks of the kept items start..end−1 on one party's utility (equal utilities, equal ranks).
+     */
+    const ranksOf = (start: number, end: number, party: number): Int32Array => {
+      const m = end - start;
+      const order = Array.from({ length: m }, (_, i) => start + i);
+      order.sort((a, b) => compareParty(party, nextValues[a * n + party]!, nextValues[b * n + party]!, nextParent[a]!, nextOption[a]!, nextParent[b]!, nextOption[b]!));
+      const ranks = new Int32Array(m);
+      let rank = 0;
+      for (let k = 0; k < m; k++) {
+        const item = order[k]!;
+        if (k > 0) {
+          const before = order[k - 1]!;
+          if (compareParty(party, nextValues[item * n + party]!, nextValues[before * n + party]!, nextParent[item]!, nextOption[item]!, nextParent[before]!, nextOption[before]!) !== 0) rank++;
+        }
+        ranks[item - start] = rank;
+      }
+      return ranks;
+    };
+
+    /**
+     * Four parties: the items start..end−1 are distinct and in decreasing lexicographic
+     * order, so item i is dominated exactly when an earlier item j has u2, u3 and u4 at
+     * least as large. Divide and conquer over positions (CDQ), sweeping u2 in decreasing
+     * order and asking a Fenwick tree over u3 ranks for the largest u4 rank: O(m log² m).
+     * Keeps the undominated items in place, in order; returns how many remain.
+     */
+    const removeDominatedFour = (start: number, end: number): number => {
+      const m = end - start;
+      const r2 = ranksOf(start, end, 1);
+      const r3 = ranksOf(start, end, 2);
+      const r4 = ranksOf(start, end, 3);
+      const dominated = new Uint8Array(m);
+      const order = Int32Array.from({ length: m }, (_, i) => i);
+      const scratch = new Int32Array(m);
+      // Fenwick tree over reversed u3 ranks (prefix = u3 rank at least x), holding max u4 rank.
+      const tree = new Int32Array(m + 1).fill(-1);
+      const insert = (rank3: number, rank4: number) => {
+        for (let i = m - rank3; i <= m; i += i & -i) if (tree[i]! < rank4) tree[i] = rank4;
+      };
+      const clear = (rank3: number) => {
+        for (let i = m - rank3; i <= m; i += i & -i) tree[i] = -1;
+      };
+      const query = (rank3: number): number => {
+        let best = -1;
+        for (let i = m - rank3; i > 0; i -= i & -i) if (tree[i]! > best) best = tree[i]!;
+        return best;
+      };
+      const solve = (lo: number, hi: number): void => {
+        if (hi - lo <= 1) return;
+        const mid = (lo + hi) >> 1;
+        solve(lo, mid);
+        solve(mid, hi);
+        // Both halves are sorted by u2 rank, decreasing; merge them while sweeping.
+        let left = lo;
+        let write = lo;
+        for (let right = mid; right < hi; right++) {
+          const item = order[right]!;
+          while (left < mid && r2[order[left]!]! >= r2[item]!) {
+            insert(r3[order[left]!]!, r4[order[left]!]!);
+            scratch[write++] = order[left++]!;
+          }
+          if (!dominated[item] && query(r3[item]!) >= r4[item]!) dominated[item] = 1;
+          scratch[write++] = item;
+        }
+        for (let k = lo; k < left; k++) clear(r3[order[k]!]!);
+        while (left < mid) scratch[write++] = order[left++]!;
+        for (let k = lo; k < hi; k++) order[k] = scratch[k]!;
+      };
+      solve(0, m);
+      let write = start;
+      for (let i = 0; i < m; i++) {
+        if (dominated[i]) continue;
+        const from = start + i;
+        if (from !== write) {
+          for (let p = 0; p < n; p++) nextValues[write * n + p] = nextValues[from * n + p]!;
+          nextParent[write] = nextParent[from]!;
+          nextOption[write] = nextOption[from]!;
+          nextCounts[write] = nextCounts[from]!;
+        }
+        write++;
+      }
+      nextCounts.length = write;
+      return write - start;
+    };
+
     for (const [key, target] of childGroups) {
       const groupStart = size;
       const sources = target.sources;
@@ -212,6 +299,7 @@ export function additiveFrontier(scaled: readonly ScaledAdditive[], constraints:
       let lastParent = 0;
       let lastOptionIndex = 0;
       let best2 = -1; // n = 2: kept item with the largest second utility
+      const recent: number[] = []; // n >= 4: kept items that recently dominated a candidate
       const stairX: number[] = []; // n = 3: staircase of kept items' (u2, u3), u2 ascending, u3 descending
       const compareKept = (party: number, candidateValue: number, parent: number, option: number, kept: number): number =>
         compareParty(party, candidateValue, nextValues[kept * n + party]!, parent, option, nextParent[kept]!, nextOption[kept]!);
@@ -263,13 +351,31 @@ export function additiveFrontier(scaled: readonly ScaledAdditive[], constraints:
               while (begin > 0 && compareKept(2, heads[base + 2]!, parent, option, stairX[begin - 1]!) >= 0) begin--;
               stairX.splice(begin, end - begin, size);
             }
+          } else if (n === 4) {
+            dominated = false; // decided for the whole group at once, below
           } else {
-            for (let kept = size - 1; kept >= groupStart && !dominated; kept--) {
-              let covers = true;
-              for (let p = 1; p < n && covers; p++) {
-                if (compareKept(p, heads[base + p]!, parent, option, kept) > 0) covers = false;
+            // Five or more parties: scan the kept items, most recent dominators first. Floats
+            // screen (a kept item can only dominate if it is within tolerance everywhere); the
+            // exact comparison confirms.
+            const covers = (kept: number): boolean => {
+              const keptBase = kept * n;
+              for (let p = 1; p < n; p++) if (nextValues[keptBase + p]! < heads[base + p]! - tolerance[p]!) return false;
+              if (allExact) return true;
+              for (let p = 1; p < n; p++) if (compareKept(p, heads[base + p]!, parent, option, kept) < 0) return false;
+              return true;
+            };
+            for (let r = 0; r < recent.length && !dominated; r++) {
+              if (covers(recent[r]!)) {
+                dominated = true;
+                if (r > 0) recent.unshift(...recent.splice(r, 1));
               }
-              dominated = covers;
+            }
+            for (let kept = size - 1; kept >= groupStart && !dominated; kept--) {
+              if (covers(kept)) {
+                dominated = true;
+                recent.unshift(kept);
+                if (recent.length > 8) recent.pop();
+              }
             }
           }
           for (let p = 0; p < n; p++) last[p] = heads[base + p]!;
@@ -299,6 +405,7 @@ export function additiveFrontier(scaled: readonly ScaledAdditive[], constraints:
           }
         }
       }
+      if (n === 4 && size > groupStart) size = groupStart + removeDominatedFour(groupStart, size);
       if (size > groupStart) nextGroups.push({ key, open: target.open, start: groupStart, end: size });
     }
 

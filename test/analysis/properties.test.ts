@@ -28,6 +28,17 @@ describe('random additive domains: every engine equals brute force', () => {
     }
   }
 
+  it('larger domains for 4 parties (the divide-and-conquer filter) and 5 parties', () => {
+    for (let seed = 1; seed <= 4; seed++) {
+      for (const values of ['coarse', 'fine'] as const) {
+        const four = randomProblem(seed * 13, { parties: 4, issues: 7, maxOptions: 4, values, reservations: true });
+        checkProblem(four, ['merge'], `4 parties seed ${seed}`);
+      }
+      const five = randomProblem(seed * 17, { parties: 5, issues: 5, maxOptions: 4, values: 'coarse', redLines: 1, constraints: 1 });
+      checkProblem(five, ['merge', 'search'], `5 parties seed ${seed}`);
+    }
+  });
+
   it('reservation values given by the caller replace the profiles’ own', () => {
     for (let seed = 1; seed <= 10; seed++) {
       const problem = randomProblem(seed, { parties: 3, issues: 4, maxOptions: 4, values: 'coarse' });

@@ -1,0 +1,68 @@
+/**
+ * Seeded synthetic negotiation domains with opposed preferences, for the
+ * settlement-engine benchmark.
+ *
+ * `opposedDomain({ parties, issues, options, seed })` builds `issues` discrete
+ * issues of `options` options each. Every party has an ideal position on every
+ * issue, spread evenly across the options and rotated per issue (party p's
+ * ideal on issue i is at ((p + i) mod parties) / (parties − 1) of the range), so
+ * that what one party gains another loses. A party's evaluation of an option is
+ * a GENIUS-style integer score 1..9 falling linearly with the distance from its
+ * ideal, plus a seeded ±1 jitter; weights are GENIUS-style decimals in
+ * thousandths (random integers summing to 1000, then divided by 1000). The
+ * result is what a GENIUS file with these numbers would give.
+ */
+import { rational, type NegotiationProblem, type Preferences } from '../src/analysis/index.ts';
+
+export interface SyntheticOptions {
+  readonly parties: number;
+  readonly issues: number;
+  readonly options: number;
+  readonly seed: number;
+}
+
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function opposedDomain({ parties, issues, options, seed }: SyntheticOptions): NegotiationProblem {
+  const random = mulberry32(seed);
+  const space = {
+    name: `opposed-${parties}x${issues}x${options}-seed${seed}`,
+    issues: Array.from({ length: issues }, (_, i) => ({
+      name: `issue${i + 1}`,
+      type: 'discrete' as const,
+      options: Array.from({ length: options }, (_, o) => `option${o + 1}`),
+    })),
+  };
+  const preferences: Preferences[] = Array.from({ length: parties }, (_, p) => {
+    // Weights: integers summing to 1000, each at least 1.
+    const raw = Array.from({ length: issues }, () => 1 + random() * 9);
+    const total = raw.reduce((a, b) => a + b, 0);
+    const thousandths = raw.map((r) => Math.max(1, Math.floor((r / total) * 1000)));
+    thousandths[0]! += 1000 - thousandths.reduce((a, b) => a + b, 0);
+    const evaluations = Array.from({ length: issues }, (_, i) => {
+      const ideal = parties === 1 ? 0 : (((p + i) % parties) / (parties - 1)) * (options - 1);
+      const scores = Array.from({ length: options }, (_, o) => {
+        const distance = Math.abs(o - ideal) / Math.max(1, options - 1);
+        const jitter = Math.floor(random() * 3) - 1;
+        return Math.min(9, Math.max(1, Math.round(9 - 8 * distance) + jitter));
+      });
+      const largest = Math.max(...scores);
+      return scores.map((score) => rational(BigInt(score), BigInt(largest)));
+    });
+    return {
+      name: `party${p + 1}`,
+      reservation: rational(0n),
+      utility: { kind: 'additive', weights: thousandths.map((t) => rational(BigInt(t), 1000n)), evaluations },
+    };
+  });
+  return { space, parties: preferences };
+}
