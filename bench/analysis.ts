@@ -1,0 +1,141 @@
+/**
+ * Settlement-engine benchmark: `npm run bench:analysis`.
+ *
+ * For every GENIUS fixture and for seeded synthetic domains with opposed
+ * preferences (bench/synthetic.ts), prints the outcome count, the size of the
+ * exact Pareto frontier (distinct utility vectors), the time of the engine
+ * `auto` picks (first run, and the median of three more), the full analysis
+ * (frontier, the four points, each party's utility range),
+ * and the time of a plain enumeration baseline run in the same
+ * process where it can finish (up to BASELINE_LIMIT outcomes), with the ratio.
+ * Ends with the targets and whether this run met them.
+ *
+ * Options: `--quick` skips the slowest baselines.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  analyzeNegotiation,
+  compileConstraints,
+  enumerationFrontier,
+  geniusFileKind,
+  outcomeCount,
+  paretoFrontier,
+  parseGeniusDomain,
+  parseGeniusProfile,
+  scaleParty,
+  type NegotiationProblem,
+} from '../src/analysis/index.ts';
+import { cpus } from 'node:os';
+import { opposedDomain } from './synthetic.ts';
+
+const FIXTURES = join(import.meta.dirname, '..', 'test', 'fixtures', 'genius');
+const FIXTURE_NAMES = ['Laptop', 'ItexvsCypress', 'EnglandZimbabwe', 'Party', 'Grocery', 'Amsterdam', 'Camera', 'Vacation', 'Politics', 'Wholesaler', 'Supermarket', 'Travel', 'Energy', 'ParsCat', 'EnergyGrid', '10issuesDiscountedwithRV'];
+const quick = process.argv.includes('--quick');
+const BASELINE_LIMIT = quick ? 500_000 : 10_000_000;
+
+function loadFixture(name: string): NegotiationProblem {
+  const dir = join(FIXTURES, name);
+  // pareto.xml (ANAC 2014) is a plain list of numbers, neither a domain nor a profile.
+  const texts = readdirSync(dir)
+    .filter((file) => file.endsWith('.xml') && file !== 'pareto.xml')
+    .sort()
+    .map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') }));
+  const domain = texts.find(({ file, text }) => geniusFileKind(text, file) === 'domain')!;
+  const space = parseGeniusDomain(domain.text, domain.file);
+  const parties = texts.filter(({ file, text }) => geniusFileKind(text, file) === 'profile').map(({ file, text }) => parseGeniusProfile(text, file, space));
+  return { space, parties };
+}
+
+function time<T>(run: () => T): { ms: number; result: T } {
+  const start = performance.now();
+  const result = run();
+  return { ms: performance.now() - start, result };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+interface Row {
+  name: string;
+  parties: number;
+  outcomes: bigint;
+  frontier: number;
+  firstMs: number;
+  medianMs: number;
+  analyzeMs: number;
+  baselineMs: number | null;
+  baselineRate: number | null;
+}
+
+function measure(name: string, problem: NegotiationProblem, withBaseline = true): Row {
+  const outcomes = outcomeCount(problem.space);
+  const first = time(() => paretoFrontier(problem));
+  const runs = [1, 2, 3].map(() => time(() => paretoFrontier(problem)).ms);
+  const analyzeMs = time(() => analyzeNegotiation(problem)).ms;
+  let baselineMs: number | null = null;
+  if (withBaseline && outcomes <= BigInt(BASELINE_LIMIT)) {
+    const scaled = problem.parties.map(scaleParty);
+    const constraints = compileConstraints(problem);
+    const baseline = time(() => enumerationFrontier(scaled, constraints));
+    if (baseline.result.size !== first.result.size) throw new Error(`${name}: enumeration found ${baseline.result.size} frontier vectors, the engine ${first.result.size}`);
+    baselineMs = baseline.ms;
+  }
+  const row: Row = {
+    name,
+    parties: problem.parties.length,
+    outcomes,
+    frontier: first.result.size,
+    firstMs: first.ms,
+    medianMs: median(runs),
+    analyzeMs,
+    baselineMs,
+    baselineRate: baselineMs === null ? null : Number(outcomes) / (baselineMs / 1000),
+  };
+  print(row);
+  return row;
+}
+
+const ratio = (value: number) => (value < 10 ? value.toFixed(1) : value.toFixed(0));
+const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0));
+function print(row: Row): void {
+  const baseline = row.baselineMs === null ? 'n/a | n/a | n/a' : `${fmt(row.baselineMs)} | ${(row.baselineRate! / 1e6).toFixed(1)}M/s | ${ratio(row.baselineMs / row.medianMs)}×`;
+  console.log(`| ${row.name} | ${row.parties} | ${row.outcomes.toLocaleString('en')} | ${row.frontier.toLocaleString('en')} | ${fmt(row.firstMs)} | ${fmt(row.medianMs)} | ${fmt(row.analyzeMs)} | ${baseline} |`);
+}
+
+console.log(`Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'})\n`);
+console.log('| domain | parties | outcomes | frontier vectors | first run ms | median ms (3 runs) | full analysis ms | enumeration ms | enumeration rate | ratio |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+const rows: Row[] = [];
+for (const name of FIXTURE_NAMES) rows.push(measure(name, loadFixture(name)));
+const synthetic: [number, number, number][] = [
+  [2, 10, 5],
+  [3, 8, 5],
+  [4, 7, 5],
+  [2, 28, 5],
+  [3, 16, 5],
+  [4, 12, 5],
+];
+for (const [parties, issues, options] of synthetic) {
+  rows.push(measure(`opposed ${parties}×${issues}×${options} (seed 1)`, opposedDomain({ parties, issues, options, seed: 1 })));
+}
+
+const find = (name: string) => rows.find((row) => row.name.startsWith(name))!;
+const fixtures = rows.filter((row) => FIXTURE_NAMES.includes(row.name) && row.name !== '10issuesDiscountedwithRV');
+const rates = rows.map((row) => row.baselineRate).filter((rate): rate is number => rate !== null && rate > 0);
+const peakMiB = process.resourceUsage().maxRSS / 1024;
+const targets: [string, boolean, string][] = [
+  ['2 parties × 28 issues × 5 options under 100 ms', find('opposed 2×28').medianMs < 100, `${fmt(find('opposed 2×28').medianMs)} ms (first run ${fmt(find('opposed 2×28').firstMs)} ms)`],
+  ['every linear fixture under 50 ms', fixtures.every((row) => row.medianMs < 50), `slowest ${fmt(Math.max(...fixtures.map((row) => row.medianMs)))} ms`],
+  ['Energy at least 100× faster than NegMAS (2.1 s, quoted)', 2100 / find('Energy').medianMs >= 100, `${(2100 / find('Energy').medianMs).toFixed(0)}×`],
+  ['ParsCat vs NegMAS (5.4 s, quoted)', 5400 / find('ParsCat').medianMs >= 100, `${(5400 / find('ParsCat').medianMs).toFixed(0)}×`],
+  ['3 parties × 16 issues × 5 options under 1 s', find('opposed 3×16').medianMs < 1000, `${fmt(find('opposed 3×16').medianMs)} ms`],
+  ['4 parties × 12 issues × 5 options under 2 s', find('opposed 4×12').medianMs < 2000, `${fmt(find('opposed 4×12').medianMs)} ms`],
+  ['ANAC 2014 nonlinear frontier under 10 s', find('10issues').medianMs < 10_000, `${fmt(find('10issues').medianMs)} ms`],
+  ['enumeration baseline at 20M outcomes/s per core (best run)', Math.max(...rates) >= 20e6, `best ${(Math.max(...rates) / 1e6).toFixed(1)}M/s, worst ${(Math.min(...rates) / 1e6).toFixed(1)}M/s`],
+  ['memory under 1 GiB', peakMiB < 1024, `peak RSS ${peakMiB.toFixed(0)} MiB`],
+];
+console.log('\n| target | met | this run |\n|---|---|---|');
+for (const [label, met, detail] of targets) console.log(`| ${label} | ${met ? 'yes' : 'NO'} | ${detail} |`);
