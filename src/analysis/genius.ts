@@ -419,9 +419,13 @@ export function writeGeniusProfile(space: OutcomeSpace, preferences: Preferences
         const conditions = rectangle.conditions
           .map((condition) => {
             const issue = space.issues[condition.issue]!;
-            const values = condition.options.map((option) => issue.options[option]!);
-            // Written as one INCLUDES per contiguous run would need several rectangles; the reader accepts an exact range only.
-            return `        <INCLUDES index="${condition.issue + 1}" min="${values[0] ?? ''}" max="${values[values.length - 1] ?? ''}"/>\n`;
+            const inside = [...condition.options].sort((a, b) => a - b);
+            const outside = issue.options.map((_, o) => o).filter((o) => !inside.includes(o));
+            const contiguous = (list: number[]) => list.length > 0 && list[list.length - 1]! - list[0]! === list.length - 1;
+            // GENIUS ranges are contiguous: INCLUDES [min, max], or EXCLUDES [min, max] for the complement.
+            const [tag, range] = contiguous(inside) ? ['INCLUDES', inside] : contiguous(outside) ? ['EXCLUDES', outside] : [undefined, []];
+            if (!tag) throw new RangeError(`a hyper-rectangle condition on issue "${issue.name}" is not a range`);
+            return `        <${tag} index="${condition.issue + 1}" min="${issue.options[range[0]!]}" max="${issue.options[range[range.length - 1]!]}"/>\n`;
           })
           .join('');
         return `      <hyperRectangle utility="${toDecimalString(rectangle.utility, 40)}">\n${conditions}      </hyperRectangle>\n`;

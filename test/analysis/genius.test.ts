@@ -65,6 +65,37 @@ describe('GENIUS XML', () => {
     assert.equal(toNumber(weeks.evaluations[2]![3]!), 1 - 3 * 0.16666666666666666);
   });
 
+  it('utilities are exact to 1e-12 against a naive floating-point sum of weight × evaluation', () => {
+    for (const name of fixtureNames().filter((n) => !n.startsWith('10issues'))) {
+      const problem = loadFixture(name);
+      for (const party of problem.parties) {
+        const utility = party.utility;
+        assert.ok(utility.kind === 'additive');
+        const scaled = scaleParty(party);
+        for (let k = 0; k < 200; k++) {
+          const outcome = problem.space.issues.map((issue, i) => (k * 31 + i * 17 + ((k * i) % 7)) % issue.options.length);
+          const naive = outcome.reduce((sum, option, i) => {
+            const raw = utility.rawEvaluations?.[i];
+            const evaluation = raw ? toNumber(raw[option]!) / Math.max(...raw.map(toNumber)) : toNumber(utility.evaluations[i]![option]!);
+            return sum + toNumber(utility.weights[i]!) * evaluation;
+          }, 0);
+          assert.ok(Math.abs(toNumber(exactUtility(scaled, outcome)) - naive) < 1e-12, `${name}`);
+        }
+      }
+    }
+  });
+
+  it('writes hyper-rectangle conditions as INCLUDES or EXCLUDES ranges', () => {
+    const space = parseGeniusDomain(DOMAIN, 'd.xml');
+    const nonlinear = `<utility_space type="nonlinear"><objective><utility maxutility="10"><ufun type="PlainUfun" aggregation="sum">
+      <hyperRectangle utility="4"><EXCLUDES index="2" min="2" max="2"/></hyperRectangle>
+      <hyperRectangle utility="6"><INCLUDES index="2" min="2" max="3"/></hyperRectangle></ufun></utility></objective></utility_space>`;
+    const party = parseGeniusProfile(nonlinear, 'n.xml', space);
+    const again = parseGeniusProfile(writeGeniusProfile(space, party), 'w.xml', space);
+    for (const size of [0, 1, 2]) assert.deepEqual(exactUtility(scaleParty(again), [0, size]), exactUtility(scaleParty(party), [0, size]));
+    assert.equal(toNumber(exactUtility(scaleParty(party), [0, 2])), 1);
+  });
+
   it('reads reservation values (0 when absent) and the ANAC 2014 hyper-rectangle profiles', () => {
     assert.equal(toNumber(loadFixture('Party').parties[0]!.reservation), 0);
     assert.equal(toNumber(loadFixture('Supermarket').parties[1]!.reservation), 0.5);
