@@ -440,7 +440,11 @@ export function writeGeniusProfile(space: OutcomeSpace, preferences: Preferences
         if (!linear) throw new RangeError(`issue "${issue.name}" has no linear evaluator to write`);
         return issueXml(issue, index, `      <evaluator ftype="linear" slope="${toDecimalString(linear.slope, 40)}" offset="${toDecimalString(linear.offset, 40)}"/>\n`);
       }
-      const evaluations = utility.rawEvaluations?.[index] ?? utility.evaluations[index]!;
+      const raw = utility.rawEvaluations?.[index];
+      const evaluations = raw ?? utility.evaluations[index]!;
+      // GENIUS divides by the issue's largest evaluation when reading; only normalised evaluations survive that unchanged.
+      const largest = evaluations.reduce((a, b) => max(a, b), ZERO);
+      if (!raw && largest.num !== 0n && compare(largest, ONE) !== 0) throw new RangeError(`evaluations of issue "${issue.name}" are not normalised (the largest must be 1)`);
       return issueXml(
         issue,
         index,

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import {
   analyzeNegotiation,
+  assessDraft,
   GENIUS_LIMITS,
   GeniusFormatError,
   geniusFileKind,
@@ -21,6 +22,7 @@ import { CliError, EXIT } from './errors.ts';
 
 interface AnalyzeOptions {
   genius?: boolean;
+  draft?: string;
   reservation?: string;
   json?: boolean;
   strategy: FrontierStrategy;
@@ -35,7 +37,11 @@ function readText(path: string): string {
     throw new CliError(`cannot read ${path}: no such file`, EXIT.usage);
   }
   if (size > GENIUS_LIMITS.maxBytes) throw new CliError(`${path}: file is ${size} bytes; the limit is ${GENIUS_LIMITS.maxBytes}`, EXIT.usage);
-  return readFileSync(path, 'utf8');
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, EXIT.usage);
+  }
 }
 
 /** Loads a GENIUS domain and its profiles; the domain is recognised by its root element, wherever it is in the list. */
@@ -95,19 +101,24 @@ function requirementJson(problem: NegotiationProblem, profileFiles: readonly str
   return { kind: requirement.kind, index: requirement.index };
 }
 
-/** The JSON shape of `parley analyze --json`. */
-export function analysisJson(problem: NegotiationProblem, profileFiles: readonly string[], analysis: NegotiationAnalysis) {
+function outcomeJson(problem: NegotiationProblem, outcome: readonly number[]): Record<string, string> {
+  return Object.fromEntries(problem.space.issues.map((issue, i) => [issue.name, issue.options[outcome[i]!]!]));
+}
+
+/** One frontier vector as JSON: its representative outcome, the utilities in profile order, and how many outcomes share them. */
+function paretoEntry(problem: NegotiationProblem, analysis: NegotiationAnalysis, index: number) {
   const frontier = analysis.frontier;
-  const pareto = [];
-  for (let index = 0; index < frontier.size; index++) {
-    const outcome = frontier.representative(index);
-    pareto.push({
-      outcome: Object.fromEntries(problem.space.issues.map((issue, i) => [issue.name, issue.options[outcome[i]!]!])),
-      utilities: Array.from({ length: frontier.parties }, (_, p) => toNumber({ num: frontier.exactNumerator(index, p), den: frontier.scaled[p]!.denominator })),
-      count: String(frontier.counts[index]),
-    });
-  }
   return {
+    outcome: outcomeJson(problem, frontier.representative(index)),
+    utilities: Array.from({ length: frontier.parties }, (_, p) => toNumber({ num: frontier.exactNumerator(index, p), den: frontier.scaled[p]!.denominator })),
+    count: String(frontier.counts[index]),
+  };
+}
+
+/** Everything of `parley analyze --json` but the frontier itself, in output order around it. */
+function analysisSummary(problem: NegotiationProblem, profileFiles: readonly string[], analysis: NegotiationAnalysis, draft?: readonly number[]) {
+  const frontier = analysis.frontier;
+  const head = {
     domain: problem.space.name,
     issues: problem.space.issues.map((issue) => ({ name: issue.name, options: issue.options.length })),
     outcomes: analysis.outcomes.toString(),
@@ -119,7 +130,9 @@ export function analysisJson(problem: NegotiationProblem, profileFiles: readonly
     })),
     paretoSize: frontier.size,
     paretoOutcomes: frontier.counts.reduce<bigint>((sum, count) => sum + BigInt(count), 0n).toString(),
-    pareto,
+  };
+  const assessment = draft && assessDraft(problem, frontier, draft);
+  const tail = {
     nash: pointJson(problem, analysis.nash),
     kalaiSmorodinsky: pointJson(problem, analysis.kalaiSmorodinsky),
     maxWelfare: pointJson(problem, analysis.maxWelfare),
@@ -128,7 +141,61 @@ export function analysisJson(problem: NegotiationProblem, profileFiles: readonly
       possible: analysis.agreement.possible,
       conflict: analysis.agreement.conflict.map((requirement) => requirementJson(problem, profileFiles, requirement)),
     },
+    ...(assessment && draft
+      ? {
+          draft: {
+            outcome: outcomeJson(problem, draft),
+            utilities: assessment.utilities.map(toNumber),
+            paretoOptimal: assessment.paretoOptimal,
+            violates: assessment.violates.map((requirement) => requirementJson(problem, profileFiles, requirement)),
+            improvements: assessment.improvements.slice(0, 10).map((index) => paretoEntry(problem, analysis, index)),
+          },
+        }
+      : {}),
   };
+  return { head, tail };
+}
+
+/** The JSON of `parley analyze --json`, as one object (the command itself streams the same thing). */
+export function analysisJson(problem: NegotiationProblem, profileFiles: readonly string[], analysis: NegotiationAnalysis, draft?: readonly number[]) {
+  const { head, tail } = analysisSummary(problem, profileFiles, analysis, draft);
+  const pareto = Array.from({ length: analysis.frontier.size }, (_, index) => paretoEntry(problem, analysis, index));
+  return { ...head, pareto, ...tail };
+}
+
+/** Writes the analysis as JSON, the frontier streamed in chunks so that large frontiers never become one huge string. */
+function writeAnalysisJson(write: (chunk: string) => void, problem: NegotiationProblem, profileFiles: readonly string[], analysis: NegotiationAnalysis, draft?: readonly number[]): void {
+  const { head, tail } = analysisSummary(problem, profileFiles, analysis, draft);
+  const fields = (object: object) => Object.entries(object).map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}`);
+  write(`{\n${fields(head).join(',\n')},\n  "pareto": [`);
+  let chunk: string[] = [];
+  for (let index = 0; index < analysis.frontier.size; index++) {
+    chunk.push(`\n    ${JSON.stringify(paretoEntry(problem, analysis, index))}`);
+    if (chunk.length === 1000) {
+      write(`${chunk.join(',')}${index + 1 < analysis.frontier.size ? ',' : ''}`);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) write(chunk.join(','));
+  write(`${analysis.frontier.size > 0 ? '\n  ' : ''}],\n${fields(tail).join(',\n')}\n}\n`);
+}
+
+/** Parses `--draft "Issue=Option; Issue=Option"` into option indices; every issue needs an option. */
+function parseDraft(text: string, problem: NegotiationProblem): number[] {
+  const draft: (number | undefined)[] = problem.space.issues.map(() => undefined);
+  for (const part of text.split(';').map((p) => p.trim()).filter(Boolean)) {
+    const equals = part.indexOf('=');
+    const issueName = part.slice(0, equals).trim();
+    const optionName = part.slice(equals + 1).trim();
+    const issue = problem.space.issues.findIndex((candidate) => candidate.name === issueName);
+    if (equals < 0 || issue < 0) throw new CliError(`--draft: "${part}" does not name an issue (issues: ${problem.space.issues.map((i) => i.name).join(', ')})`, EXIT.usage);
+    const option = problem.space.issues[issue]!.options.indexOf(optionName);
+    if (option < 0) throw new CliError(`--draft: "${optionName}" is not an option of "${issueName}"`, EXIT.usage);
+    draft[issue] = option;
+  }
+  const missing = draft.findIndex((option) => option === undefined);
+  if (missing >= 0) throw new CliError(`--draft: no option for issue "${problem.space.issues[missing]!.name}"`, EXIT.usage);
+  return draft as number[];
 }
 
 function formatUtilities(utilities: readonly number[]): string {
@@ -154,6 +221,10 @@ function printText(json: ReturnType<typeof analysisJson>, limit: number): void {
   ] as const) {
     out.push(point ? `${label}: [${formatUtilities(point.utilities)}]  ${Object.entries(point.outcome).map(([k, v]) => `${k}=${v}`).join('; ')}` : `${label}: none (no agreement is possible)`);
   }
+  if (json.draft) {
+    out.push(`draft: [${formatUtilities(json.draft.utilities)}] ${json.draft.paretoOptimal ? 'is Pareto-optimal' : 'is not Pareto-optimal'}${json.draft.violates.length ? ' and breaks hard constraints' : ''}`);
+    for (const better of json.draft.improvements) out.push(`  better for all: [${formatUtilities(better.utilities)}]  ${Object.entries(better.outcome).map(([k, v]) => `${k}=${v}`).join('; ')}`);
+  }
   if (!json.agreement.possible) {
     out.push(`no zone of possible agreement; conflicting: ${json.agreement.conflict.map((c) => ('profile' in c ? `reservation of ${c.profile}` : `${c.kind} #${c.index}`)).join(', ')}`);
   }
@@ -168,11 +239,13 @@ export function analyzeCommand(): Command {
     .option('--genius', 'read GENIUS XML files (the only format so far)')
     .option('--reservation <values>', 'reservation values, comma-separated, one per profile (default: each profile\'s own)')
     .option('--json', 'write the analysis as JSON to stdout')
+    .option('--draft <package>', 'score a draft package: "Issue=Option; Issue=Option; …" (every issue)')
     .addOption(new Option('--strategy <name>', 'frontier algorithm').choices(['auto', 'merge', 'search', 'enumerate']).default('auto'))
     .option('--limit <n>', 'frontier rows to print (text output)', '20')
     .action((files: string[], options: AnalyzeOptions) => {
       try {
         const { problem, profileFiles } = loadGeniusProblem(files);
+        if (options.draft !== undefined) parseDraft(options.draft, problem); // bad input fails before the long work
         const reservations = options.reservation === undefined ? undefined : parseReservations(options.reservation, problem.parties.length);
         const bar = progressBar('analyze');
         let analysis: NegotiationAnalysis;
@@ -181,9 +254,9 @@ export function analyzeCommand(): Command {
         } finally {
           bar.finish();
         }
-        const json = analysisJson(problem, profileFiles, analysis);
-        if (options.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-        else printText(json, Math.max(0, Number.parseInt(options.limit, 10) || 0));
+        const draft = options.draft === undefined ? undefined : parseDraft(options.draft, problem);
+        if (options.json) writeAnalysisJson((chunk) => process.stdout.write(chunk), problem, profileFiles, analysis, draft);
+        else printText(analysisJson(problem, profileFiles, analysis, draft), Math.max(0, Number.parseInt(options.limit, 10) || 0));
       } catch (error) {
         if (error instanceof GeniusFormatError) throw new CliError(error.message, EXIT.usage);
         if (error instanceof RangeError) throw new CliError(error.message, EXIT.usage);
