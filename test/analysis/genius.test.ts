@@ -7,6 +7,7 @@ import {
   exactUtility,
   GeniusFormatError,
   geniusFileKind,
+  parseDecimal,
   parseGeniusDomain,
   parseGeniusProfile,
   scaleParty,
@@ -94,6 +95,27 @@ describe('GENIUS XML', () => {
     const again = parseGeniusProfile(writeGeniusProfile(space, party), 'w.xml', space);
     for (const size of [0, 1, 2]) assert.deepEqual(exactUtility(scaleParty(again), [0, size]), exactUtility(scaleParty(party), [0, size]));
     assert.equal(toNumber(exactUtility(scaleParty(party), [0, 2])), 1);
+  });
+
+  it('discretises real issues as the file says (21 points by default) and evaluates them linearly', () => {
+    const domain = `<negotiation_template><utility_space><objective>
+      <issue index="1" name="Price" type="real" lowerbound="0" upperbound="1" number_of_discretization_steps="5"/>
+      <issue index="2" name="Rate" type="real"><range lowerbound="1" upperbound="3"/></issue>
+    </objective></utility_space></negotiation_template>`;
+    const space = parseGeniusDomain(domain, 'real.xml');
+    assert.deepEqual(space.issues[0]!.options, ['0', '0.25', '0.5', '0.75', '1']);
+    assert.equal(space.issues[1]!.options.length, 21);
+    assert.equal(space.issues[1]!.options[20], '3');
+    const party = parseGeniusProfile(
+      `<utility_space><objective>
+        <issue index="1" name="Price" type="real"><evaluator ftype="linear" slope="-1" offset="1"/></issue>
+        <issue index="2" name="Rate" type="real"><evaluator ftype="linear" slope="0.5" offset="-0.5"/></issue>
+        <weight index="1" value="0.6"/><weight index="2" value="0.4"/></objective></utility_space>`,
+      'real-profile.xml',
+      space,
+    );
+    // Price 0.25 → 1 − 0.25; Rate 2 (option 10) → 0.5 × 2 − 0.5.
+    assert.deepEqual(exactUtility(scaleParty(party), [1, 10]), parseDecimal('0.65'));
   });
 
   it('reads reservation values (0 when absent) and the ANAC 2014 hyper-rectangle profiles', () => {
