@@ -11,3 +11,5 @@ export { generalFrontier } from './general.ts';
 export { enumerationFrontier } from './enumerate.ts';
 export { bargainingSolutions, type BargainingSolutions } from './solutions.ts';
 export * from './analyze.ts';
+export { portableAnalysis, type PortableAnalysis } from './portable.ts';
+export { analyzeInWorker, type WorkerAnalysisOptions } from './worker.ts';
