@@ -417,7 +417,7 @@ export function additiveFrontier(scaled: readonly ScaledAdditive[], constraints:
     for (let i = 0; i < size; i++) keys[i] = previous.rank[nextParent[i]!]! * maxOption + nextOption[i]!;
     order.sort((a, b) => keys[a]! - keys[b]!);
     order.forEach((item, position) => (rank[item] = position));
-    stages.push({ size, parent: nextParent.subarray(0, size), option: nextOption.subarray(0, size), rank });
+    stages.push({ size, parent: nextParent.slice(0, size), option: nextOption.slice(0, size), rank });
     values = nextValues.subarray(0, size * n);
     counts = nextCounts;
     groups = nextGroups;

@@ -38,6 +38,10 @@ export const GENIUS_LIMITS = {
   maxOptionsPerIssue: 100_000,
   maxIssues: 10_000,
   maxRectangles: 100_000,
+  /** All options of all issues together. */
+  maxTotalOptions: 1_000_000,
+  /** Work of reading hyper-rectangles: Σ over conditions of the options of the condition's issue. */
+  maxRectangleWork: 20_000_000,
   /** Default number of points a real issue is discretised into when the file does not say. */
   realDiscretisationSteps: 21,
   /** Additive weights must sum to 1 within this tolerance (GENIUS files are written by hand: Laptop sums to 1.0000518). */
@@ -81,17 +85,36 @@ function parseXml(xml: string, fileName: string): { root: string; node: XmlNode 
   return { root, node: typeof node === 'object' && node !== null ? (node as XmlNode) : {} };
 }
 
-/** Rejects documents nested deeper than any GENIUS file before handing them to a recursive parser. */
+/**
+ * Rejects documents nested deeper than any GENIUS file before handing them to
+ * the parser. A linear scan (indexOf from the current position only), so that
+ * no input can make it backtrack; the parser checks well-formedness after.
+ */
 function checkDepth(xml: string, fileName: string): void {
   let depth = 0;
-  const tag = /<(\/?)([A-Za-z_][^\s/>]*)[^>]*?(\/?)>|<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>/g;
-  for (let match = tag.exec(xml); match; match = tag.exec(xml)) {
-    if (match[2] === undefined) continue;
-    if (match[1] === '/') depth--;
-    else if (match[3] !== '/') depth++;
-    if (depth > GENIUS_LIMITS.maxDepth) {
-      throw new GeniusFormatError(fileName, `<${match[2]}>`, `elements nested deeper than ${GENIUS_LIMITS.maxDepth} levels`);
+  let position = xml.indexOf('<');
+  const skipTo = (marker: string, from: number) => {
+    const end = xml.indexOf(marker, from);
+    return end < 0 ? xml.length : end + marker.length;
+  };
+  while (position >= 0 && position < xml.length) {
+    if (xml.startsWith('<!--', position)) position = skipTo('-->', position + 4);
+    else if (xml.startsWith('<![CDATA[', position)) position = skipTo(']]>', position + 9);
+    else if (xml.startsWith('<?', position)) position = skipTo('?>', position + 2);
+    else if (xml.startsWith('<!', position) || xml.startsWith('</', position)) {
+      if (xml[position + 1] === '/') depth--;
+      position = skipTo('>', position + 2);
+    } else {
+      const end = xml.indexOf('>', position + 1);
+      if (end < 0) return; // unterminated: the parser reports it
+      if (xml[end - 1] !== '/') depth++;
+      if (depth > GENIUS_LIMITS.maxDepth) {
+        const name = /^<([^\s/>]{0,40})/.exec(xml.slice(position, position + 42))?.[1] ?? '';
+        throw new GeniusFormatError(fileName, `<${name}>`, `elements nested deeper than ${GENIUS_LIMITS.maxDepth} levels`);
+      }
+      position = end + 1;
     }
+    position = xml.indexOf('<', position);
   }
 }
 
@@ -199,7 +222,13 @@ export function parseGeniusDomain(xml: string, fileName: string): OutcomeSpace {
   const issueNodes = collectIssues(objective);
   if (issueNodes.length === 0) throw new GeniusFormatError(fileName, '<objective>', 'the domain has no <issue>');
   if (issueNodes.length > GENIUS_LIMITS.maxIssues) throw new GeniusFormatError(fileName, '<objective>', `more than ${GENIUS_LIMITS.maxIssues} issues`);
-  const issues = issueNodes.map((issue) => readIssue(issue, fileName));
+  let totalOptions = 0;
+  const issues = issueNodes.map((issueNode) => {
+    const issue = readIssue(issueNode, fileName);
+    totalOptions += issue.options.length;
+    if (totalOptions > GENIUS_LIMITS.maxTotalOptions) throw new GeniusFormatError(fileName, describe('issue', issueNode), `the domain has more than ${GENIUS_LIMITS.maxTotalOptions} options in all`);
+    return issue;
+  });
   const names = issues.map((issue) => issue.name);
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
   if (duplicate !== undefined) throw new GeniusFormatError(fileName, `<issue name="${duplicate}">`, 'issue name appears twice');
@@ -357,6 +386,7 @@ function readHyperRectangles(objective: XmlNode, space: OutcomeSpace, fileName: 
   const weight = optionalDecimal(ufun, 'weight', fileName, '<ufun>') ?? ONE;
   const rectangleNodes = children(ufun, 'hyperRectangle');
   if (rectangleNodes.length > GENIUS_LIMITS.maxRectangles) throw new GeniusFormatError(fileName, '<ufun>', `more than ${GENIUS_LIMITS.maxRectangles} hyperRectangles`);
+  let work = 0;
   const rectangles: HyperRectangle[] = rectangleNodes.map((rectangleNode, r) => {
     const element = `<hyperRectangle> #${r + 1}`;
     const utility = requireDecimal(rectangleNode, 'utility', fileName, element);
@@ -369,6 +399,8 @@ function readHyperRectangles(objective: XmlNode, space: OutcomeSpace, fileName: 
         if (position === undefined) throw new GeniusFormatError(fileName, conditionElement, 'refers to no issue');
         const issue = space.issues[position]!;
         if (issue.type === 'discrete') throw new GeniusFormatError(fileName, conditionElement, `issue "${issue.name}" is discrete; ranges need an integer issue`);
+        work += issue.options.length;
+        if (work > GENIUS_LIMITS.maxRectangleWork) throw new GeniusFormatError(fileName, conditionElement, 'too many hyper-rectangle conditions for the size of the domain');
         const low = requireDecimal(condition, 'min', fileName, conditionElement);
         const high = requireDecimal(condition, 'max', fileName, conditionElement);
         const options: number[] = [];

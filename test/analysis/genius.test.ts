@@ -184,6 +184,18 @@ describe('GENIUS XML: hostile and broken files get clear errors', () => {
     expectError(() => parseGeniusDomain(wide, 'wide.xml'), 'wide.xml', /issue name="n"/, /limit/);
   });
 
+  it('never hangs on pathological markup, and caps the size of the domain', { timeout: 20_000 }, () => {
+    const unterminated = `<negotiation_template>${'<a'.repeat(2_000_000)}`;
+    expectError(() => parseGeniusDomain(unterminated, 'open.xml'), 'open.xml', /document/, /not well-formed/);
+    const issues = Array.from({ length: 20 }, (_, i) => `<issue index="${i + 1}" name="n${i}" type="integer" lowerbound="0" upperbound="99999"/>`).join('');
+    expectError(
+      () => parseGeniusDomain(`<negotiation_template><utility_space><objective>${issues}</objective></utility_space></negotiation_template>`, 'many.xml'),
+      'many.xml',
+      /issue name="n10"/,
+      /more than 1000000 options in all/,
+    );
+  });
+
   it('reports malformed XML and wrong root elements', () => {
     expectError(() => parseGeniusDomain('<negotiation_template><utility_space>', 'cut.xml'), 'cut.xml', /document/, /not well-formed/);
     expectError(() => parseGeniusDomain('<utility_space/>', 'p.xml'), 'p.xml', /<utility_space>/, /not a GENIUS domain/);
