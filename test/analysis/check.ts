@@ -46,6 +46,14 @@ export function assertMatchesBruteForce(analysis: NegotiationAnalysis, oracle: O
   assertPoint(`${label} Kalai-Smorodinsky`, analysis.kalaiSmorodinsky, oracle.kalaiSmorodinsky, oracle);
   assertPoint(`${label} max welfare`, analysis.maxWelfare, oracle.maxWelfare, oracle);
   assertPoint(`${label} egalitarian`, analysis.egalitarian, oracle.egalitarian, oracle);
+  // Each party's best and worst utility over the feasible outcomes.
+  analysis.parties.forEach((party, p) => {
+    const values = oracle.vectors.map((v) => v.numerators[p]!);
+    const best = values.reduce((a, b) => (b > a ? b : a), values[0] ?? 0n);
+    const worst = values.reduce((a, b) => (b < a ? b : a), values[0] ?? 0n);
+    assert.deepEqual(party.maxUtility, values.length ? reduced(best, oracle.denominators[p]!) : null, `${label}: party ${p} max utility`);
+    assert.deepEqual(party.minUtility, values.length ? reduced(worst, oracle.denominators[p]!) : null, `${label}: party ${p} min utility`);
+  });
   const anyRational = oracle.maxWelfare !== null;
   assert.equal(analysis.agreement.possible, anyRational, `${label}: zone of possible agreement`);
 }
@@ -58,4 +66,25 @@ export function checkProblem(problem: NegotiationProblem, strategies: readonly F
     assertMatchesBruteForce(analysis, oracle, `${label} [${strategy}]`);
   }
   return oracle;
+}
+
+type JsonPoint = { utilities: number[] } | null;
+
+/** `parley analyze --json` output against brute force: the frontier as a set of utility vectors and the four points, to 1e-9. */
+export function assertJsonMatches(json: Record<string, unknown> & { pareto: { utilities: number[]; count: string }[] }, oracle: OracleResult, label: string): void {
+  const toFloats = (v: OracleVector) => oracleUtilities(oracle, v).map((u) => Number(u.num) / Number(u.den));
+  const expected = oracle.frontier.map(toFloats).sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]! || (a[2] ?? 0) - (b[2] ?? 0));
+  const actual = json.pareto.map((point) => point.utilities).sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]! || (a[2] ?? 0) - (b[2] ?? 0));
+  assert.equal(actual.length, expected.length, `${label}: frontier size`);
+  actual.forEach((vector, i) => vector.forEach((u, p) => assert.ok(Math.abs(u - expected[i]![p]!) < 1e-9, `${label}: frontier vector ${i}`)));
+  for (const [key, point] of [
+    ['nash', oracle.nash],
+    ['kalaiSmorodinsky', oracle.kalaiSmorodinsky],
+    ['maxWelfare', oracle.maxWelfare],
+    ['egalitarian', oracle.egalitarian],
+  ] as const) {
+    const reported = json[key] as JsonPoint;
+    if (!point) assert.equal(reported, null, `${label}: ${key}`);
+    else toFloats(point).forEach((u, p) => assert.ok(Math.abs(reported!.utilities[p]! - u) < 1e-9, `${label}: ${key} utility ${p}`));
+  }
 }

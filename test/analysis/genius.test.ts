@@ -15,6 +15,7 @@ import {
   writeGeniusDomain,
   writeGeniusProfile,
 } from '../../src/analysis/index.ts';
+import { analyzeJson } from './cli-json.ts';
 import { FIXTURES, fixtureFiles, fixtureNames, loadFixture } from './fixtures.ts';
 import { randomProblem } from './random.ts';
 
@@ -151,7 +152,7 @@ describe('GENIUS XML', () => {
     analyzeNegotiation(random).maxWelfare!.utilities.map(toNumber).forEach((u, p) => assert.ok(Math.abs(u - again[p]!) < 1e-12));
   });
 
-  it('reproduces the shipped pareto.xml of the 10^10-outcome ANAC 2014 domain', () => {
+  it('reproduces the shipped pareto.xml of the 10^10-outcome ANAC 2014 domain', async () => {
     const problem = loadFixture('10issuesDiscountedwithRV');
     const shipped = readFileSync(join(FIXTURES, '10issuesDiscountedwithRV', 'pareto.xml'), 'utf8')
       .split('\n')
@@ -164,6 +165,12 @@ describe('GENIUS XML', () => {
     shipped.sort((a, b) => a[0]! - b[0]!);
     // pareto.xml holds single-precision floats.
     ours.forEach((point, i) => point.forEach((u, p) => assert.ok(Math.abs(u - shipped[i]![p]!) < 1e-6, `point ${i}`)));
+    // parley analyze --json reports the same frontier.
+    const { domain, profiles } = fixtureFiles('10issuesDiscountedwithRV');
+    const json = await analyzeJson([domain, ...profiles]);
+    const reported = json.pareto.map((point) => point.utilities).sort((a, b) => a[0]! - b[0]!);
+    reported.forEach((point, i) => point.forEach((u, p) => assert.ok(Math.abs(u - ours[i]![p]!) < 1e-12, `reported point ${i}`)));
+    assert.equal(json.paretoSize, shipped.length);
   });
 });
 
