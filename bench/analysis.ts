@@ -5,7 +5,8 @@
  * preferences (bench/synthetic.ts), prints the outcome count, the size of the
  * exact Pareto frontier (distinct utility vectors), the time of the engine
  * `auto` picks (first run, and the median of three more), the full analysis
- * (frontier, the four points, each party's utility range),
+ * (frontier, the four points, each party's utility range), the working memory
+ * of the first run (heap plus buffers, sampled at every progress step),
  * and the time of a plain enumeration baseline run in the same
  * process where it can finish (up to BASELINE_LIMIT outcomes), with the ratio.
  * Ends with the targets and whether this run met them.
@@ -27,11 +28,16 @@ import {
   type NegotiationProblem,
 } from '../src/analysis/index.ts';
 import { cpus } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { opposedDomain } from './synthetic.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'test', 'fixtures', 'genius');
 const FIXTURE_NAMES = ['Laptop', 'ItexvsCypress', 'EnglandZimbabwe', 'Party', 'Grocery', 'Amsterdam', 'Camera', 'Vacation', 'Politics', 'Wholesaler', 'Supermarket', 'Travel', 'Energy', 'ParsCat', 'EnergyGrid', '10issuesDiscountedwithRV'];
 const quick = process.argv.includes('--quick');
+// Collecting garbage before each case gives each its own baseline of memory.
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
 const BASELINE_LIMIT = quick ? 500_000 : 10_000_000;
 
 function loadFixture(name: string): NegotiationProblem {
@@ -45,6 +51,12 @@ function loadFixture(name: string): NegotiationProblem {
   const space = parseGeniusDomain(domain.text, domain.file);
   const parties = texts.filter(({ file, text }) => geniusFileKind(text, file) === 'profile').map(({ file, text }) => parseGeniusProfile(text, file, space));
   return { space, parties };
+}
+
+/** JavaScript heap plus typed-array buffers (which live outside the heap). */
+function usedMemory(): number {
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
 }
 
 function time<T>(run: () => T): { ms: number; result: T } {
@@ -68,11 +80,22 @@ interface Row {
   analyzeMs: number;
   baselineMs: number | null;
   baselineRate: number | null;
+  /** Peak of heap plus buffers during the first run, above the level before it. */
+  workingMiB: number;
 }
 
 function measure(name: string, problem: NegotiationProblem, withBaseline = true): Row {
   const outcomes = outcomeCount(problem.space);
-  const first = time(() => paretoFrontier(problem));
+  // Working memory: heap and buffers sampled at every progress step of the first run, above the level before it.
+  collect();
+  const memoryBefore = usedMemory();
+  let memoryPeak = memoryBefore;
+  const sample = () => {
+    memoryPeak = Math.max(memoryPeak, usedMemory());
+  };
+  const first = time(() => paretoFrontier(problem, { onProgress: sample }));
+  sample();
+  const workingMiB = (memoryPeak - memoryBefore) / 2 ** 20;
   const runs = [1, 2, 3].map(() => time(() => paretoFrontier(problem)).ms);
   const analyzeMs = time(() => analyzeNegotiation(problem)).ms;
   let baselineMs: number | null = null;
@@ -93,6 +116,7 @@ function measure(name: string, problem: NegotiationProblem, withBaseline = true)
     analyzeMs,
     baselineMs,
     baselineRate: baselineMs === null ? null : Number(outcomes) / (baselineMs / 1000),
+    workingMiB,
   };
   print(row);
   return row;
@@ -102,12 +126,12 @@ const ratio = (value: number) => (value < 10 ? value.toFixed(1) : value.toFixed(
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0));
 function print(row: Row): void {
   const baseline = row.baselineMs === null ? 'n/a | n/a | n/a' : `${fmt(row.baselineMs)} | ${(row.baselineRate! / 1e6).toFixed(1)}M/s | ${ratio(row.baselineMs / row.medianMs)}×`;
-  console.log(`| ${row.name} | ${row.parties} | ${row.outcomes.toLocaleString('en')} | ${row.frontier.toLocaleString('en')} | ${fmt(row.firstMs)} | ${fmt(row.medianMs)} | ${fmt(row.analyzeMs)} | ${baseline} |`);
+  console.log(`| ${row.name} | ${row.parties} | ${row.outcomes.toLocaleString('en')} | ${row.frontier.toLocaleString('en')} | ${fmt(row.firstMs)} | ${fmt(row.medianMs)} | ${fmt(row.analyzeMs)} | ${row.workingMiB.toFixed(1)} | ${baseline} |`);
 }
 
 console.log(`Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'})\n`);
-console.log('| domain | parties | outcomes | frontier vectors | first run ms | median ms (3 runs) | full analysis ms | enumeration ms | enumeration rate | ratio |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('| domain | parties | outcomes | frontier vectors | first run ms | median ms (3 runs) | full analysis ms | working memory MiB | enumeration ms | enumeration rate | ratio |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 const rows: Row[] = [];
 for (const name of FIXTURE_NAMES) rows.push(measure(name, loadFixture(name)));
 const synthetic: [number, number, number][] = [

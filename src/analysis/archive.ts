@@ -62,8 +62,6 @@ export class ParetoArchive {
    * `vector` and `outcome` are copied when stored.
    */
   insert(vector: readonly number[], outcome: readonly number[], count: number | bigint): void {
-    if (this.parties === 2) return this.insertTwo(vector, outcome, count);
-    const n = this.parties;
     const recent = this.recentDominators;
     for (let r = 0; r < recent.length; r++) {
       if (this.surelyDominates(recent[r]!, vector)) {
@@ -71,6 +69,8 @@ export class ParetoArchive {
         return;
       }
     }
+    if (this.parties === 2) return this.insertTwo(vector, outcome, count);
+    const n = this.parties;
     const key = this.byKey ? vector.join(',') : '';
     const same = this.byKey?.get(key);
     if (same) {
@@ -91,8 +91,7 @@ export class ParetoArchive {
         return;
       }
       if (geq) {
-        recent.unshift(entry.vector);
-        if (recent.length > 16) recent.pop();
+        this.remember(entry.vector);
         return;
       }
     }
@@ -109,6 +108,12 @@ export class ParetoArchive {
     this.entries = kept;
   }
 
+  /** Keeps a vector that dominated an inserted one at the front of the recent dominators. */
+  private remember(dominator: number[]): void {
+    this.recentDominators.unshift(dominator);
+    if (this.recentDominators.length > 16) this.recentDominators.pop();
+  }
+
   /** Two parties: entries kept sorted by u1 descending, hence u2 ascending. */
   private insertTwo(vector: readonly number[], outcome: readonly number[], count: number | bigint): void {
     const entries = this.entries;
@@ -121,7 +126,10 @@ export class ParetoArchive {
       else hi = mid;
     }
     // entries[0..lo) have a larger u1; the largest u2 among them is at lo − 1.
-    if (lo > 0 && this.compare(entries[lo - 1]!.vector, entries[lo - 1]!.outcome, vector, outcome, 1) >= 0) return;
+    if (lo > 0 && this.compare(entries[lo - 1]!.vector, entries[lo - 1]!.outcome, vector, outcome, 1) >= 0) {
+      this.remember(entries[lo - 1]!.vector);
+      return;
+    }
     if (lo < entries.length && this.compare(entries[lo]!.vector, entries[lo]!.outcome, vector, outcome, 0) === 0) {
       const sign = this.compare(entries[lo]!.vector, entries[lo]!.outcome, vector, outcome, 1);
       if (sign === 0) {
