@@ -20,8 +20,40 @@ export interface FrontierOptions {
   readonly onProgress?: ProgressCallback;
 }
 
+/**
+ * Checks that a problem is consistent (every utility function, red line and
+ * constraint refers to existing issues and options) and throws a RangeError
+ * naming the first inconsistency.
+ */
+export function validateProblem(problem: NegotiationProblem): void {
+  const issues = problem.space.issues;
+  if (problem.parties.length === 0) throw new RangeError('a negotiation needs at least one party');
+  const checkOption = (where: string, issue: number, option: number) => {
+    if (!Number.isInteger(issue) || issue < 0 || issue >= issues.length) throw new RangeError(`${where}: issue ${issue} does not exist`);
+    if (!Number.isInteger(option) || option < 0 || option >= issues[issue]!.options.length) throw new RangeError(`${where}: option ${option} of issue "${issues[issue]!.name}" does not exist`);
+  };
+  problem.parties.forEach((party, p) => {
+    const where = `party ${p + 1} (${party.name})`;
+    const utility = party.utility;
+    if (utility.kind === 'additive') {
+      if (utility.weights.length !== issues.length || utility.evaluations.length !== issues.length) throw new RangeError(`${where}: needs one weight and one evaluation list per issue`);
+      utility.evaluations.forEach((row, i) => {
+        if (row.length !== issues[i]!.options.length) throw new RangeError(`${where}: issue "${issues[i]!.name}" needs ${issues[i]!.options.length} evaluations, has ${row.length}`);
+      });
+    } else {
+      utility.rectangles.forEach((rectangle, r) => rectangle.conditions.forEach((condition) => condition.options.forEach((option) => checkOption(`${where} rectangle ${r + 1}`, condition.issue, option))));
+    }
+  });
+  (problem.redLines ?? []).forEach((redLine, i) => checkOption(`red line ${i + 1}`, redLine.issue, redLine.option));
+  (problem.constraints ?? []).forEach((constraint, i) => {
+    if (constraint.forbids.length === 0) throw new RangeError(`constraint ${i + 1}: forbids nothing`);
+    constraint.forbids.forEach((clause) => clause.options.forEach((option) => checkOption(`constraint ${i + 1}`, clause.issue, option)));
+  });
+}
+
 /** Computes the exact Pareto frontier of a problem under all its hard constraints. */
 export function paretoFrontier(problem: NegotiationProblem, options: FrontierOptions = {}): ParetoFrontier {
+  validateProblem(problem);
   const scaled = problem.parties.map(scaleParty);
   return frontierOf(scaled, compileConstraints(problem), outcomeCount(problem.space), options);
 }
@@ -113,6 +145,7 @@ export function frontierPoint(frontier: ParetoFrontier, index: number): Agreemen
  * party's utility range, and whether an agreement is possible at all.
  */
 export function analyzeNegotiation(problem: NegotiationProblem, options: AnalysisOptions = {}): NegotiationAnalysis {
+  validateProblem(problem);
   const reservations = options.reservations ?? problem.parties.map((party) => party.reservation);
   if (reservations.length !== problem.parties.length) throw new RangeError(`${reservations.length} reservation values for ${problem.parties.length} parties`);
   const scaled = problem.parties.map(scaleParty);

@@ -72,3 +72,12 @@ describe('exact comparisons', () => {
     checkProblem(crossed, STRATEGIES, 'crossed ties');
   });
 });
+
+describe('problem validation', () => {
+  it('names the red line, constraint or utility function that refers to nothing', () => {
+    const problem = discreteProblem(2, 2, [additive(['0.5', '0.5'], [['1', '0'], ['0', '1']])]);
+    assert.throws(() => analyzeNegotiation({ ...problem, redLines: [{ issue: 5, option: 0 }] }), /red line 1: issue 5 does not exist/);
+    assert.throws(() => analyzeNegotiation({ ...problem, constraints: [{ forbids: [{ issue: 1, options: [7] }] }] }), /constraint 1: option 7 of issue "i1" does not exist/);
+    assert.throws(() => analyzeNegotiation(discreteProblem(3, 2, problem.parties as Preferences[])), /issue "i0" needs 3 evaluations, has 2/);
+  });
+});
