@@ -4,7 +4,7 @@
  * For every GENIUS fixture and for seeded synthetic domains with opposed
  * preferences (bench/synthetic.ts), prints the outcome count, the size of the
  * exact Pareto frontier (distinct utility vectors), the time of the engine
- * `auto` picks (first run, and the median of three more), the full analysis
+ * `auto` picks (first run, and the median of seven more), the full analysis
  * (frontier, the four points, each party's utility range), the working memory
  * of the first run (heap plus buffers, sampled at every progress step),
  * and the time of a plain enumeration baseline run in the same
@@ -96,7 +96,7 @@ function measure(name: string, problem: NegotiationProblem, withBaseline = true)
   const first = time(() => paretoFrontier(problem, { onProgress: sample }));
   sample();
   const workingMiB = (memoryPeak - memoryBefore) / 2 ** 20;
-  const runs = [1, 2, 3].map(() => time(() => paretoFrontier(problem)).ms);
+  const runs = Array.from({ length: 7 }, () => time(() => paretoFrontier(problem)).ms);
   const analyzeMs = time(() => analyzeNegotiation(problem)).ms;
   let baselineMs: number | null = null;
   if (withBaseline && outcomes <= BigInt(BASELINE_LIMIT)) {
@@ -130,8 +130,10 @@ function print(row: Row): void {
 }
 
 console.log(`Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'})\n`);
-console.log('| domain | parties | outcomes | frontier vectors | first run ms | median ms (3 runs) | full analysis ms | working memory MiB | enumeration ms | enumeration rate | ratio |');
+console.log('| domain | parties | outcomes | frontier vectors | first run ms | median ms (7 runs) | full analysis ms | working memory MiB | enumeration ms | enumeration rate | ratio |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+// The very first call in the process, before anything is compiled: the worst case a one-shot CLI run sees.
+const cold = time(() => paretoFrontier(opposedDomain({ parties: 2, issues: 28, options: 5, seed: 1 })));
 const rows: Row[] = [];
 for (const name of FIXTURE_NAMES) rows.push(measure(name, loadFixture(name)));
 const synthetic: [number, number, number][] = [
@@ -151,7 +153,7 @@ const fixtures = rows.filter((row) => FIXTURE_NAMES.includes(row.name) && row.na
 const rates = rows.map((row) => row.baselineRate).filter((rate): rate is number => rate !== null && rate > 0);
 const peakMiB = process.resourceUsage().maxRSS / 1024;
 const targets: [string, boolean, string][] = [
-  ['2 parties × 28 issues × 5 options under 100 ms', find('opposed 2×28').medianMs < 100, `${fmt(find('opposed 2×28').medianMs)} ms (first run ${fmt(find('opposed 2×28').firstMs)} ms)`],
+  ['2 parties × 28 issues × 5 options under 100 ms', cold.ms < 100 && find('opposed 2×28').medianMs < 100, `${fmt(find('opposed 2×28').medianMs)} ms; ${fmt(cold.ms)} ms as the first call of the process`],
   ['every linear fixture under 50 ms', fixtures.every((row) => row.medianMs < 50), `slowest ${fmt(Math.max(...fixtures.map((row) => row.medianMs)))} ms`],
   ['Energy at least 100× faster than NegMAS (2.1 s, quoted)', 2100 / find('Energy').medianMs >= 100, `${(2100 / find('Energy').medianMs).toFixed(0)}×`],
   ['ParsCat vs NegMAS (5.4 s, quoted)', 5400 / find('ParsCat').medianMs >= 100, `${(5400 / find('ParsCat').medianMs).toFixed(0)}×`],
