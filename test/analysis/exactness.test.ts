@@ -81,3 +81,19 @@ describe('problem validation', () => {
     assert.throws(() => analyzeNegotiation(discreteProblem(3, 2, problem.parties as Preferences[])), /issue "i0" needs 3 evaluations, has 2/);
   });
 });
+
+describe('no feasible outcome at all', () => {
+  it('red lines that rule out every option of an issue: empty frontier, no points, the red lines named', () => {
+    const base = discreteProblem(2, 2, [additive(['0.5', '0.5'], [['1', '0'], ['0', '1']]), additive(['0.5', '0.5'], [['0', '1'], ['1', '0']])]);
+    const problem: NegotiationProblem = { ...base, redLines: [{ issue: 1, option: 0 }, { issue: 0, option: 1 }, { issue: 1, option: 1 }] };
+    for (const strategy of STRATEGIES) {
+      const analysis = analyzeNegotiation(problem, { strategy });
+      assert.equal(analysis.frontier.size, 0, strategy);
+      assert.equal(analysis.nash, null);
+      assert.equal(analysis.egalitarian, null);
+      assert.equal(analysis.parties[0]!.maxUtility, null);
+      assert.equal(analysis.agreement.possible, false);
+      assert.deepEqual(analysis.agreement.conflict, [{ kind: 'redLine', index: 0 }, { kind: 'redLine', index: 2 }]);
+    }
+  });
+});
