@@ -103,13 +103,15 @@ export function generalFrontier(scaled: readonly ScaledParty[], constraints: Com
   const tolerance = Float64Array.from(scaled, (party) => party.tolerance);
 
   const dead = new Int32Array(checks.length);
-  const sum = Float64Array.from(constantNumerator, Number);
-  const potential = new Float64Array(n); // positive numerators of rectangles still open
+  // Sums and open potentials per depth: each child state is computed from its parent's, never
+  // undone, so float errors stay bounded by the additions along one path (see ScaledUtility).
+  const sums = new Float64Array((issueCount + 1) * n);
+  const potentials = new Float64Array((issueCount + 1) * n); // positive numerators of rectangles still open
+  constantNumerator.forEach((value, p) => (sums[p] = Number(value)));
   checks.forEach((check) => {
-    if (check.party >= 0 && check.value > 0) potential[check.party]! += check.value;
+    if (check.party >= 0 && check.value > 0) potentials[check.party]! += check.value;
   });
   const outcome = new Array<number>(issueCount).fill(0);
-
   const archive = new ParetoArchive(n, tolerance, (party, rep) => exactNumerator(scaled[party]!, rep));
   const vector = new Array<number>(n).fill(0);
 
@@ -118,18 +120,25 @@ export function generalFrontier(scaled: readonly ScaledParty[], constraints: Com
   const topClasses = classes[0]?.length ?? 1;
   const search = (issue: number, count: number | bigint) => {
     if (issue === issueCount) {
-      for (let p = 0; p < n; p++) vector[p] = sum[p]!;
+      for (let p = 0; p < n; p++) vector[p] = sums[issue * n + p]!;
       archive.insert(vector, outcome, count);
       return;
     }
     const list = classes[issue]!;
+    const from = issue * n;
+    const to = from + n;
     for (let c = 0; c < list.length; c++) {
       const cls = list[c]!;
+      for (let p = 0; p < n; p++) {
+        const party = scaled[p]!;
+        sums[to + p] = sums[from + p]! + (party.kind === 'additive' ? party.values[issue]![cls.representative]! : 0);
+        potentials[to + p] = potentials[from + p]!;
+      }
       const killed = failing[issue]![c]!;
       for (const id of killed) {
         if (dead[id]!++ === 0) {
           const check = checks[id]!;
-          if (check.party >= 0 && check.value > 0) potential[check.party]! -= check.value;
+          if (check.party >= 0 && check.value > 0) potentials[to + check.party]! -= check.value;
         }
       }
       let violated = false;
@@ -138,39 +147,19 @@ export function generalFrontier(scaled: readonly ScaledParty[], constraints: Com
         if (dead[id] !== 0) continue;
         if (check.party < 0) violated = true;
         else {
-          sum[check.party]! += check.value;
-          if (check.value > 0) potential[check.party]! -= check.value;
+          sums[to + check.party]! += check.value;
+          if (check.value > 0) potentials[to + check.party]! -= check.value;
         }
       }
       outcome[issue] = cls.representative;
-      for (let p = 0; p < n; p++) {
-        const party = scaled[p]!;
-        if (party.kind === 'additive') sum[p]! += party.values[issue]![cls.representative]!;
-      }
       if (!violated) {
-        for (let p = 0; p < n; p++) bound[p] = sum[p]! + potential[p]! + suffixBest[p]![issue + 1]!;
+        for (let p = 0; p < n; p++) bound[p] = sums[to + p]! + potentials[to + p]! + suffixBest[p]![issue + 1]!;
         if (!archive.dominatesBound(bound)) {
           const next = typeof count === 'number' && count * cls.size <= Number.MAX_SAFE_INTEGER ? count * cls.size : BigInt(count) * BigInt(cls.size);
           search(issue + 1, next);
         }
       }
-      // Undo.
-      for (let p = 0; p < n; p++) {
-        const party = scaled[p]!;
-        if (party.kind === 'additive') sum[p]! -= party.values[issue]![cls.representative]!;
-      }
-      for (const id of completing[issue]!) {
-        const check = checks[id]!;
-        if (dead[id] !== 0 || check.party < 0) continue;
-        sum[check.party]! -= check.value;
-        if (check.value > 0) potential[check.party]! += check.value;
-      }
-      for (const id of killed) {
-        if (--dead[id]! === 0) {
-          const check = checks[id]!;
-          if (check.party >= 0 && check.value > 0) potential[check.party]! += check.value;
-        }
-      }
+      for (const id of killed) dead[id]!--;
       if (issue === 0) onProgress?.(++visited, topClasses);
     }
   };
