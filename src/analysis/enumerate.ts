@@ -40,10 +40,17 @@ export function enumerationFrontier(scaled: readonly ScaledParty[], constraints:
   const prefix = new Float64Array((issueCount + 1) * n);
   const last = issueCount - 1;
   const lastOptions = options[last]!;
-  const lastValues = scaled.map((party) => (party.kind === 'additive' ? party.values[last]! : new Float64Array(0)));
+  const issueValues = scaled.map((party) => (party.kind === 'additive' ? party.values : []));
+  const lastValues = issueValues.map((values) => values[last] ?? new Float64Array(0));
   const hasNogoods = constraints.nogoods.length > 0;
-  const topCount = options[0]!.length;
+  const topCount = options[0]?.length ?? 1;
 
+  if (issueCount === 0) {
+    // One outcome, the empty one: constant utilities only.
+    for (let p = 0; p < n; p++) vector[p] = floatValue(p);
+    if (!(hasNogoods && violates())) archive.insert(vector, outcome, 1);
+    return frontierFromArchive(archive, scaled);
+  }
   const visit = (level: number) => {
     if (level === last) {
       for (const option of lastOptions) {
@@ -60,9 +67,7 @@ export function enumerationFrontier(scaled: readonly ScaledParty[], constraints:
       const option = list[i]!;
       outcome[level] = option;
       if (additive) {
-        for (let p = 0; p < n; p++) {
-          prefix[(level + 1) * n + p] = prefix[level * n + p]! + (scaled[p] as { values: readonly Float64Array[] }).values[level]![option]!;
-        }
+        for (let p = 0; p < n; p++) prefix[(level + 1) * n + p] = prefix[level * n + p]! + issueValues[p]![level]![option]!;
       }
       visit(level + 1);
       if (level === 0) onProgress?.(i + 1, topCount);

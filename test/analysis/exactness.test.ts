@@ -97,3 +97,14 @@ describe('no feasible outcome at all', () => {
     }
   });
 });
+
+describe('degenerate spaces', () => {
+  it('a space without issues has one outcome, the empty one', () => {
+    for (const strategy of STRATEGIES) {
+      const analysis = analyzeNegotiation(discreteProblem(2, 0, [additive([], []), additive([], [])]), { strategy });
+      assert.equal(analysis.frontier.size, 1, strategy);
+      assert.deepEqual(analysis.frontier.representative(0), []);
+      assert.equal(analysis.outcomes, 1n);
+    }
+  });
+});
