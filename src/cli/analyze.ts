@@ -94,9 +94,9 @@ function pointJson(problem: NegotiationProblem, point: AgreementPoint | null) {
   };
 }
 
-function requirementJson(problem: NegotiationProblem, profileFiles: readonly string[], requirement: Requirement) {
+function requirementJson(analysis: NegotiationAnalysis, profileFiles: readonly string[], requirement: Requirement) {
   if (requirement.kind === 'reservation') {
-    return { kind: 'reservation', profile: profileFiles[requirement.party], value: toNumber(problem.parties[requirement.party]!.reservation) };
+    return { kind: 'reservation', profile: profileFiles[requirement.party], value: toNumber(analysis.reservations[requirement.party]!) };
   }
   return { kind: requirement.kind, index: requirement.index };
 }
@@ -139,7 +139,7 @@ function analysisSummary(problem: NegotiationProblem, profileFiles: readonly str
     egalitarian: pointJson(problem, analysis.egalitarian),
     agreement: {
       possible: analysis.agreement.possible,
-      conflict: analysis.agreement.conflict.map((requirement) => requirementJson(problem, profileFiles, requirement)),
+      conflict: analysis.agreement.conflict.map((requirement) => requirementJson(analysis, profileFiles, requirement)),
     },
     ...(assessment && draft
       ? {
@@ -147,7 +147,7 @@ function analysisSummary(problem: NegotiationProblem, profileFiles: readonly str
             outcome: outcomeJson(problem, draft),
             utilities: assessment.utilities.map(toNumber),
             paretoOptimal: assessment.paretoOptimal,
-            violates: assessment.violates.map((requirement) => requirementJson(problem, profileFiles, requirement)),
+            violates: assessment.violates.map((requirement) => requirementJson(analysis, profileFiles, requirement)),
             improvements: assessment.improvements.slice(0, 10).map((index) => paretoEntry(problem, analysis, index)),
           },
         }

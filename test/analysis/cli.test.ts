@@ -43,7 +43,13 @@ describe('parley analyze', () => {
     assert.equal(json.nash, null);
     assert.equal(json.kalaiSmorodinsky, null);
     assert.equal(json.agreement.possible, false);
-    assert.deepEqual(json.agreement.conflict.map((c: { kind: string }) => c.kind), ['reservation', 'reservation']);
+    assert.deepEqual(
+      json.agreement.conflict.map((c: { kind: string; value: number }) => [c.kind, c.value]),
+      [
+        ['reservation', 0.95],
+        ['reservation', 0.95],
+      ],
+    );
   });
 
   it('names the file and the element of a broken profile, with exit code 2', () => {
