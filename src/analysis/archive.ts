@@ -18,7 +18,7 @@ export class ParetoArchive {
   /** Vectors that recently dominated an inserted one: most new vectors are dominated by one of them. */
   private readonly recentDominators: number[][] = [];
   /** When every utility is exact in doubles, equal vectors are found by key. */
-  private readonly byKey: Map<string, ArchiveEntry> | undefined;
+  private readonly byKey: Map<number, ArchiveEntry[]> | undefined;
 
   constructor(
     readonly parties: number,
@@ -64,21 +64,28 @@ export class ParetoArchive {
   insert(vector: readonly number[], outcome: readonly number[], count: number | bigint): void {
     const recent = this.recentDominators;
     for (let r = 0; r < recent.length; r++) {
-      if (this.surelyDominates(recent[r]!, vector)) {
-        if (r > 0) recent.unshift(...recent.splice(r, 1));
+      const dominator = recent[r]!;
+      if (this.surelyDominates(dominator, vector)) {
+        // Move to front, in place.
+        for (let k = r; k > 0; k--) recent[k] = recent[k - 1]!;
+        recent[0] = dominator;
         return;
       }
     }
     if (this.parties === 2) return this.insertTwo(vector, outcome, count);
     const n = this.parties;
-    const key = this.byKey ? vector.join(',') : '';
-    const same = this.byKey?.get(key);
+    const key = this.byKey ? hashVector(vector) : 0;
+    const same = this.byKey?.get(key)?.find((entry) => entry.vector.every((value, p) => value === vector[p]));
     if (same) {
       same.count = addCounts(same.count, count);
       return;
     }
     const entries = this.entries;
-    for (const entry of entries) {
+    const tolerance = this.tolerance;
+    scan: for (const entry of entries) {
+      // Floats rule most entries out at once: below the new vector by more than the tolerance somewhere.
+      const q = entry.vector;
+      for (let p = 0; p < n; p++) if (q[p]! < vector[p]! - tolerance[p]!) continue scan;
       let geq = true;
       let leq = true;
       for (let p = 0; p < n && (geq || leq); p++) {
@@ -100,11 +107,20 @@ export class ParetoArchive {
       let covered = true;
       for (let p = 0; p < n && covered; p++) if (this.compare(vector, outcome, entry.vector, entry.outcome, p) < 0) covered = false;
       if (!covered) kept.push(entry);
-      else this.byKey?.delete(entry.vector.join(','));
+      else if (this.byKey) {
+        const hash = hashVector(entry.vector);
+        const bucket = this.byKey.get(hash)!.filter((other) => other !== entry);
+        if (bucket.length > 0) this.byKey.set(hash, bucket);
+        else this.byKey.delete(hash);
+      }
     }
     const created: ArchiveEntry = { vector: [...vector], outcome: [...outcome], count };
     kept.push(created);
-    this.byKey?.set(key, created);
+    if (this.byKey) {
+      const bucket = this.byKey.get(key);
+      if (bucket) bucket.push(created);
+      else this.byKey.set(key, [created]);
+    }
     this.entries = kept;
   }
 
@@ -176,4 +192,14 @@ export class ParetoArchive {
       return 0;
     });
   }
+}
+
+/** A 32-bit hash of a vector of integer-valued doubles (exact utility numerators). */
+function hashVector(vector: readonly number[]): number {
+  let hash = 0x811c9dc5;
+  for (const value of vector) {
+    hash = Math.imul(hash ^ (value % 0x100000000 | 0), 0x01000193);
+    hash = Math.imul(hash ^ (Math.floor(value / 0x100000000) | 0), 0x01000193);
+  }
+  return hash;
 }
