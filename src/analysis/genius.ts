@@ -174,6 +174,7 @@ function readIssue(node: XmlNode, fileName: string): Issue {
   const element = describe('issue', node);
   const name = attribute(node, 'name');
   if (name === undefined || name === '') throw new GeniusFormatError(fileName, element, 'missing attribute "name"');
+  const index = attribute(node, 'index') === undefined ? {} : { index: requireInteger(node, 'index', fileName, element) };
   const type = issueType(node);
   if (type === 'discrete') {
     const options = children(node, 'item').map((item) => {
@@ -185,7 +186,7 @@ function readIssue(node: XmlNode, fileName: string): Issue {
     if (options.length > GENIUS_LIMITS.maxOptionsPerIssue) throw new GeniusFormatError(fileName, element, `more than ${GENIUS_LIMITS.maxOptionsPerIssue} items`);
     const duplicate = options.find((option, index) => options.indexOf(option) !== index);
     if (duplicate !== undefined) throw new GeniusFormatError(fileName, element, `item value "${duplicate}" appears twice`);
-    return { name, type: 'discrete', options };
+    return { name, type: 'discrete', options, ...index };
   }
   const range = child(node, 'range') ?? node;
   const lower = requireDecimal(range, 'lowerbound', fileName, element);
@@ -196,7 +197,7 @@ function readIssue(node: XmlNode, fileName: string): Issue {
     const count = upper.num - lower.num + 1n;
     if (count > BigInt(GENIUS_LIMITS.maxOptionsPerIssue)) throw new GeniusFormatError(fileName, element, `${count} values; the limit is ${GENIUS_LIMITS.maxOptionsPerIssue}`);
     const options = Array.from({ length: Number(count) }, (_, i) => (lower.num + BigInt(i)).toString());
-    return { name, type: 'integer', options, lowerBound: lower, upperBound: upper };
+    return { name, type: 'integer', options, lowerBound: lower, upperBound: upper, ...index };
   }
   if (type === 'real') {
     const stepsText = attribute(node, 'number_of_discretization_steps') ?? attribute(node, 'discretization');
@@ -205,7 +206,7 @@ function readIssue(node: XmlNode, fileName: string): Issue {
     const options = Array.from({ length: steps }, (_, i) =>
       toDecimalString(steps === 1 ? lower : add(lower, div(mul(sub(upper, lower), rational(BigInt(i))), rational(BigInt(steps - 1))))),
     );
-    return { name, type: 'real', options, lowerBound: lower, upperBound: upper };
+    return { name, type: 'real', options, lowerBound: lower, upperBound: upper, ...index };
   }
   throw new GeniusFormatError(fileName, element, `unknown issue type "${type}"`);
 }
@@ -229,6 +230,9 @@ export function parseGeniusDomain(xml: string, fileName: string): OutcomeSpace {
     if (totalOptions > GENIUS_LIMITS.maxTotalOptions) throw new GeniusFormatError(fileName, describe('issue', issueNode), `the domain has more than ${GENIUS_LIMITS.maxTotalOptions} options in all`);
     return issue;
   });
+  const numbers = issues.flatMap((issue) => (issue.index === undefined ? [] : [issue.index]));
+  const repeated = numbers.find((number, i) => numbers.indexOf(number) !== i);
+  if (repeated !== undefined) throw new GeniusFormatError(fileName, `<issue index="${repeated}">`, 'issue index appears twice');
   const names = issues.map((issue) => issue.name);
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
   if (duplicate !== undefined) throw new GeniusFormatError(fileName, `<issue name="${duplicate}">`, 'issue name appears twice');
@@ -260,9 +264,9 @@ function matchIssue(space: OutcomeSpace, issueIndexById: Map<string, number>, no
   return position;
 }
 
-/** Issue `index` attributes of the domain, as GENIUS numbers them (1-based when absent). */
+/** The domain's issue numbers (its `index` attributes; the 1-based position when absent) to positions. */
 function domainIssueIds(space: OutcomeSpace): Map<string, number> {
-  return new Map(space.issues.map((_, position) => [String(position + 1), position]));
+  return new Map(space.issues.map((issue, position) => [String(issue.index ?? position + 1), position]));
 }
 
 function clampUnit(value: Rational): Rational {

@@ -12,6 +12,8 @@ export interface OutcomeSpace {
 
 export interface Issue {
   readonly name: string;
+  /** The GENIUS issue number (`index` attribute), which profiles use to refer to the issue. */
+  readonly index?: number;
   /** `discrete` options are labels; `integer` and `real` options are the numbers, written as decimals. */
   readonly type: 'discrete' | 'integer' | 'real';
   readonly options: readonly string[];

@@ -119,6 +119,24 @@ describe('GENIUS XML', () => {
     assert.deepEqual(exactUtility(scaleParty(party), [1, 10]), parseDecimal('0.65'));
   });
 
+  it('matches profile issues by the domain\'s own issue numbers, not by position', () => {
+    const domain = `<negotiation_template><utility_space><objective>
+      <issue index="7" name="Colour" type="discrete"><item value="red"/><item value="blue"/></issue>
+      <issue index="3" name="Size" type="discrete"><item value="S"/><item value="L"/></issue>
+    </objective></utility_space></negotiation_template>`;
+    const space = parseGeniusDomain(domain, 'numbered.xml');
+    const party = parseGeniusProfile(
+      `<utility_space><objective>
+        <issue index="3" name="Size"><item value="S" evaluation="1"/><item value="L" evaluation="4"/></issue>
+        <issue index="7" name="Colour"><item value="red" evaluation="2"/><item value="blue" evaluation="1"/></issue>
+        <weight index="7" value="0.25"/><weight index="3" value="0.75"/></objective></utility_space>`,
+      'numbered-profile.xml',
+      space,
+    );
+    assert.deepEqual(exactUtility(scaleParty(party), [0, 1]), parseDecimal('1'));
+    assert.deepEqual(exactUtility(scaleParty(party), [1, 0]), parseDecimal('0.3125'));
+  });
+
   it('reads reservation values (0 when absent) and the ANAC 2014 hyper-rectangle profiles', () => {
     assert.equal(toNumber(loadFixture('Party').parties[0]!.reservation), 0);
     assert.equal(toNumber(loadFixture('Supermarket').parties[1]!.reservation), 0.5);
