@@ -1,15 +1,27 @@
 import { addCounts } from './frontier.ts';
 
-/** One stored utility vector (numerators as doubles) with its outcome count and first outcome. */
+/** One stored utility vector (numerators as doubles) with its outcome count and smallest outcome. */
 export interface ArchiveEntry {
   readonly vector: number[];
-  readonly outcome: number[];
+  /** The lexicographically smallest outcome inserted with this vector. */
+  outcome: number[];
   count: number | bigint;
+}
+
+function lexicographicallyBefore(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
+  return false;
+}
+
+/** Counts another outcome in for an equal vector, keeping the smaller outcome as representative. */
+function countIn(entry: ArchiveEntry, outcome: readonly number[], count: number | bigint): void {
+  entry.count = addCounts(entry.count, count);
+  if (lexicographicallyBefore(outcome, entry.outcome)) entry.outcome = [...outcome];
 }
 
 /**
  * A growing set of mutually non-dominated utility vectors, each with a count
- * of outcomes and the first outcome inserted for it. Comparisons are exact:
+ * of outcomes and the smallest outcome inserted for it. Comparisons are exact:
  * differences within a party's tolerance are settled by `exactNumerator` on
  * the stored outcomes.
  */
@@ -77,7 +89,7 @@ export class ParetoArchive {
     const key = this.byKey ? hashVector(vector) : 0;
     const same = this.byKey?.get(key)?.find((entry) => entry.vector.every((value, p) => value === vector[p]));
     if (same) {
-      same.count = addCounts(same.count, count);
+      countIn(same, outcome, count);
       return;
     }
     const entries = this.entries;
@@ -94,7 +106,7 @@ export class ParetoArchive {
         if (sign > 0) leq = false;
       }
       if (geq && leq) {
-        entry.count = addCounts(entry.count, count);
+        countIn(entry, outcome, count);
         return;
       }
       if (geq) {
@@ -149,7 +161,7 @@ export class ParetoArchive {
     if (lo < entries.length && this.compare(entries[lo]!.vector, entries[lo]!.outcome, vector, outcome, 0) === 0) {
       const sign = this.compare(entries[lo]!.vector, entries[lo]!.outcome, vector, outcome, 1);
       if (sign === 0) {
-        entries[lo]!.count = addCounts(entries[lo]!.count, count);
+        countIn(entries[lo]!, outcome, count);
         return;
       }
       if (sign > 0) return;

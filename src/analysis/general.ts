@@ -13,8 +13,9 @@ import { exactNumerator, type ScaledParty } from './scaled.ts';
  *    dropped when an outcome already found is at least as good for everyone as
  *    the best the partial outcome could still reach, and differs from it.
  *
- * Classes are visited in the order of their smallest option, so the first
- * outcome found for a utility vector is its lexicographically smallest one.
+ * Every outcome whose utility vector is Pareto-optimal is visited (only
+ * strictly dominated subtrees are pruned), so counts are exact, and the
+ * archive keeps the lexicographically smallest outcome of each vector.
  */
 export function generalFrontier(scaled: readonly ScaledParty[], constraints: CompiledConstraints, onProgress?: ProgressCallback): ParetoFrontier {
   const n = scaled.length;
@@ -51,17 +52,28 @@ export function generalFrontier(scaled: readonly ScaledParty[], constraints: Com
     classes.push(list);
   }
 
-  // Rectangles and nogoods as "checks": each dies when a condition fails, completes at its last issue.
+  // Search order: the issues most conditions depend on first, so that rectangles complete, and
+  // bounds tighten, early. Any order is exact; representatives are kept lexicographically
+  // smallest by the archive.
+  const touching = new Array<number>(issueCount).fill(0);
+  for (const party of scaled) {
+    if (party.kind === 'hyperrectangle') for (const rectangle of party.rectangles) for (const condition of rectangle.conditions) touching[condition.issue]!++;
+  }
+  for (const nogood of constraints.nogoods) for (const clause of nogood.clauses) touching[clause.issue]!++;
+  const order = Array.from({ length: issueCount }, (_, issue) => issue).sort((a, b) => touching[b]! - touching[a]! || a - b);
+  const depthOf = new Array<number>(issueCount);
+  order.forEach((issue, depth) => (depthOf[issue] = depth));
+
+  // Rectangles and nogoods as "checks": each dies when a condition fails, completes at its last depth.
   interface Check {
     party: number; // -1 for a nogood
     numerator: bigint;
     value: number;
-    lastIssue: number;
   }
   const checks: Check[] = [];
   // failing[issue][class] = check ids whose condition on this issue the class fails
   const failing: number[][][] = classes.map((list) => list.map(() => []));
-  const completing: number[][] = Array.from({ length: issueCount }, () => []);
+  const completing: number[][] = Array.from({ length: issueCount }, () => []); // by depth
   const constantNumerator: bigint[] = scaled.map(() => 0n);
   const addCheck = (party: number, numerator: bigint, conditions: readonly { issue: number; matches: (option: number) => boolean }[]) => {
     if (conditions.length === 0) {
@@ -69,9 +81,9 @@ export function generalFrontier(scaled: readonly ScaledParty[], constraints: Com
       return;
     }
     const id = checks.length;
-    const lastIssue = Math.max(...conditions.map((condition) => condition.issue));
-    checks.push({ party, numerator, value: Number(numerator), lastIssue });
-    completing[lastIssue]!.push(id);
+    const lastDepth = Math.max(...conditions.map((condition) => depthOf[condition.issue]!));
+    checks.push({ party, numerator, value: Number(numerator) });
+    completing[lastDepth]!.push(id);
     for (const condition of conditions) {
       classes[condition.issue]!.forEach((cls, c) => {
         if (!condition.matches(cls.representative)) failing[condition.issue]![c]!.push(id);
@@ -93,9 +105,10 @@ export function generalFrontier(scaled: readonly ScaledParty[], constraints: Com
   const suffixBest: Float64Array[] = scaled.map((party) => {
     const suffix = new Float64Array(issueCount + 1);
     if (party.kind === 'additive') {
-      for (let issue = issueCount - 1; issue >= 0; issue--) {
+      for (let depth = issueCount - 1; depth >= 0; depth--) {
+        const issue = order[depth]!;
         const best = Math.max(...classes[issue]!.map((cls) => party.values[issue]![cls.representative]!), -Infinity);
-        suffix[issue] = suffix[issue + 1]! + (Number.isFinite(best) ? best : 0);
+        suffix[depth] = suffix[depth + 1]! + (Number.isFinite(best) ? best : 0);
       }
     }
     return suffix;
@@ -117,15 +130,16 @@ export function generalFrontier(scaled: readonly ScaledParty[], constraints: Com
 
   const bound = new Float64Array(n);
   let visited = 0;
-  const topClasses = classes[0]?.length ?? 1;
-  const search = (issue: number, count: number | bigint) => {
-    if (issue === issueCount) {
-      for (let p = 0; p < n; p++) vector[p] = sums[issue * n + p]!;
+  const topClasses = issueCount > 0 ? classes[order[0]!]!.length : 1;
+  const search = (depth: number, count: number | bigint) => {
+    if (depth === issueCount) {
+      for (let p = 0; p < n; p++) vector[p] = sums[depth * n + p]!;
       archive.insert(vector, outcome, count);
       return;
     }
+    const issue = order[depth]!;
     const list = classes[issue]!;
-    const from = issue * n;
+    const from = depth * n;
     const to = from + n;
     for (let c = 0; c < list.length; c++) {
       const cls = list[c]!;
@@ -142,7 +156,7 @@ export function generalFrontier(scaled: readonly ScaledParty[], constraints: Com
         }
       }
       let violated = false;
-      for (const id of completing[issue]!) {
+      for (const id of completing[depth]!) {
         const check = checks[id]!;
         if (dead[id] !== 0) continue;
         if (check.party < 0) violated = true;
@@ -153,14 +167,14 @@ export function generalFrontier(scaled: readonly ScaledParty[], constraints: Com
       }
       outcome[issue] = cls.representative;
       if (!violated) {
-        for (let p = 0; p < n; p++) bound[p] = sums[to + p]! + potentials[to + p]! + suffixBest[p]![issue + 1]!;
+        for (let p = 0; p < n; p++) bound[p] = sums[to + p]! + potentials[to + p]! + suffixBest[p]![depth + 1]!;
         if (!archive.dominatesBound(bound)) {
           const next = typeof count === 'number' && count * cls.size <= Number.MAX_SAFE_INTEGER ? count * cls.size : BigInt(count) * BigInt(cls.size);
-          search(issue + 1, next);
+          search(depth + 1, next);
         }
       }
       for (const id of killed) dead[id]!--;
-      if (issue === 0) onProgress?.(++visited, topClasses);
+      if (depth === 0) onProgress?.(++visited, topClasses);
     }
   };
   search(0, 1);

@@ -108,3 +108,37 @@ describe('degenerate spaces', () => {
     }
   });
 });
+
+describe('branch and bound searches issues in its own order', () => {
+  it('still represents each vector by its lexicographically smallest outcome', () => {
+    // u = 1 when the two issues differ. Issue 1 carries more conditions, so the search takes it
+    // first and meets (1, 0) before (0, 1); the representative must still be (0, 1).
+    const option = (value: number) => ({ issue: 0, options: [value] });
+    const other = (value: number) => ({ issue: 1, options: [value] });
+    const space = {
+      name: 'order',
+      issues: [0, 1].map((i) => ({ name: `i${i}`, type: 'integer' as const, options: ['0', '1'], lowerBound: rational(0n), upperBound: rational(1n) })),
+    };
+    const party: Preferences = {
+      name: 'p',
+      reservation: rational(0n),
+      utility: {
+        kind: 'hyperrectangle',
+        maxUtility: rational(1n),
+        weight: rational(1n),
+        rectangles: [
+          { utility: rational(1n), conditions: [option(0), other(1)] },
+          { utility: rational(1n), conditions: [option(1), other(0)] },
+          { utility: rational(0n), conditions: [{ issue: 1, options: [0, 1] }] },
+        ],
+      },
+    };
+    const problem: NegotiationProblem = { space, parties: [party, party] };
+    for (const strategy of STRATEGIES.filter((s) => s !== 'merge')) {
+      const frontier = analyzeNegotiation(problem, { strategy }).frontier;
+      assert.equal(frontier.size, 1, strategy);
+      assert.equal(frontier.counts[0], 2, strategy);
+      assert.deepEqual(frontier.representative(0), [0, 1], strategy);
+    }
+  });
+});
