@@ -156,10 +156,13 @@ function analysisSummary(problem: NegotiationProblem, profileFiles: readonly str
   return { head, tail };
 }
 
-/** The JSON of `parley analyze --json`, as one object (the command itself streams the same thing). */
-export function analysisJson(problem: NegotiationProblem, profileFiles: readonly string[], analysis: NegotiationAnalysis, draft?: readonly number[]) {
+/**
+ * The JSON of `parley analyze --json`, as one object (the command itself streams the same
+ * thing); `limit` keeps only the first frontier vectors.
+ */
+export function analysisJson(problem: NegotiationProblem, profileFiles: readonly string[], analysis: NegotiationAnalysis, draft?: readonly number[], limit = Infinity) {
   const { head, tail } = analysisSummary(problem, profileFiles, analysis, draft);
-  const pareto = Array.from({ length: analysis.frontier.size }, (_, index) => paretoEntry(problem, analysis, index));
+  const pareto = Array.from({ length: Math.min(limit, analysis.frontier.size) }, (_, index) => paretoEntry(problem, analysis, index));
   return { ...head, pareto, ...tail };
 }
 
@@ -202,17 +205,17 @@ function formatUtilities(utilities: readonly number[]): string {
   return utilities.map((u) => u.toFixed(6)).join(', ');
 }
 
-function printText(json: ReturnType<typeof analysisJson>, limit: number): void {
+function printText(json: ReturnType<typeof analysisJson>): void {
   const out: string[] = [];
   out.push(`domain ${json.domain}: ${json.issues.length} issues, ${json.outcomes} outcomes`);
   json.parties.forEach((party, p) => {
     out.push(`  party ${p + 1} ${party.profile}: utility ${party.minUtility?.toFixed(6) ?? '-'} .. ${party.maxUtility?.toFixed(6) ?? '-'}, reservation ${party.reservation}`);
   });
   out.push(`Pareto frontier: ${json.paretoSize} distinct utility vectors, ${json.paretoOutcomes} outcomes`);
-  for (const point of json.pareto.slice(0, limit)) {
+  for (const point of json.pareto) {
     out.push(`  [${formatUtilities(point.utilities)}] x${point.count}  ${Object.entries(point.outcome).map(([k, v]) => `${k}=${v}`).join('; ')}`);
   }
-  if (json.pareto.length > limit) out.push(`  … ${json.pareto.length - limit} more (use --json for all)`);
+  if (json.paretoSize > json.pareto.length) out.push(`  … ${json.paretoSize - json.pareto.length} more (use --json for all)`);
   for (const [label, point] of [
     ['Nash', json.nash],
     ['Kalai-Smorodinsky', json.kalaiSmorodinsky],
@@ -245,7 +248,8 @@ export function analyzeCommand(): Command {
     .action((files: string[], options: AnalyzeOptions) => {
       try {
         const { problem, profileFiles } = loadGeniusProblem(files);
-        if (options.draft !== undefined) parseDraft(options.draft, problem); // bad input fails before the long work
+        // Bad input fails before the long work.
+        const draft = options.draft === undefined ? undefined : parseDraft(options.draft, problem);
         const reservations = options.reservation === undefined ? undefined : parseReservations(options.reservation, problem.parties.length);
         const bar = progressBar('analyze');
         let analysis: NegotiationAnalysis;
@@ -254,9 +258,8 @@ export function analyzeCommand(): Command {
         } finally {
           bar.finish();
         }
-        const draft = options.draft === undefined ? undefined : parseDraft(options.draft, problem);
         if (options.json) writeAnalysisJson((chunk) => process.stdout.write(chunk), problem, profileFiles, analysis, draft);
-        else printText(analysisJson(problem, profileFiles, analysis, draft), Math.max(0, Number.parseInt(options.limit, 10) || 0));
+        else printText(analysisJson(problem, profileFiles, analysis, draft, Math.max(0, Number.parseInt(options.limit, 10) || 0)));
       } catch (error) {
         if (error instanceof GeniusFormatError) throw new CliError(error.message, EXIT.usage);
         if (error instanceof RangeError) throw new CliError(error.message, EXIT.usage);
