@@ -13,9 +13,7 @@ export function buildProgram(): Command {
     .description('Parley: negotiate one structured agreement among several parties, with a mediator.')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
-  // subcommands are registered below
-  program.addCommand(analyzeCommand());
-  for (const command of [serveCommand(), demoCommand(), exportCommand(), auditCommand(), userCommand()]) program.addCommand(command);
+  for (const command of [serveCommand(), demoCommand(), exportCommand(), analyzeCommand(), auditCommand(), userCommand()]) program.addCommand(command);
   const settle = (command: Command) => {
     command.exitOverride().showHelpAfterError('(run with --help for usage)');
     command.commands.forEach(settle);
