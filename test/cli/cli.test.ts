@@ -98,6 +98,18 @@ describe('the parley command', () => {
     }
   });
 
+  test('a reader that closes the pipe early ends the command quietly, without a stack trace', async () => {
+    const fixture = join(import.meta.dirname, '../fixtures/genius/ParsCat');
+    const profiles = ['profile1.xml', 'profile2.xml', 'profile3.xml'].map((f) => join(fixture, f));
+    const child = spawn(process.execPath, [BIN, 'analyze', '--json', '--genius', join(fixture, 'domain.xml'), ...profiles], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|at .*:\d+/);
+  });
+
   test('loading the demo twice fails without touching the data', () => {
     const result = parley(['demo', '--db', db]);
     assert.equal(result.code, 1);
