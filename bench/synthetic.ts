@@ -13,6 +13,7 @@
  * result is what a GENIUS file with these numbers would give.
  */
 import { rational, type NegotiationProblem, type Preferences } from '../src/analysis/index.ts';
+import { seeded } from '../test/analysis/random.ts';
 
 export interface SyntheticOptions {
   readonly parties: number;
@@ -21,19 +22,9 @@ export interface SyntheticOptions {
   readonly seed: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function opposedDomain({ parties, issues, options, seed }: SyntheticOptions): NegotiationProblem {
-  const random = mulberry32(seed);
+  const random = seeded(seed);
   const space = {
     name: `opposed-${parties}x${issues}x${options}-seed${seed}`,
     issues: Array.from({ length: issues }, (_, i) => ({
