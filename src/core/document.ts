@@ -65,8 +65,3 @@ export function renderPointText(point: Pick<Point, 'text' | 'brackets'>): string
     return bracket ? renderBracket(bracket) : whole;
   });
 }
-
-/** A text is agreed when no brackets remain in any of its points. */
-export function isBracketFree(points: Pick<Point, 'brackets'>[]): boolean {
-  return points.every((point) => point.brackets.length === 0);
-}

@@ -30,6 +30,8 @@ export interface VersionProgress {
   agreed: number;
   contested: number;
   open: number;
+  /** Brackets left in the text; a text is agreed when none remain. */
+  brackets: number;
   redLinesCrossed: number;
   /** Mean of the points' distances, null when no point has two positions. */
   distance: number | null;
@@ -70,6 +72,7 @@ export function versionProgress(versionId: Id, points: Point[], positions: Posit
     agreed: pointProgress.filter((p) => p.state === 'agreed').length,
     contested: pointProgress.filter((p) => p.state === 'contested').length,
     open: pointProgress.filter((p) => p.state === 'open').length,
+    brackets: pointProgress.reduce((sum, p) => sum + p.brackets, 0),
     redLinesCrossed: crossings.length,
     distance: distances.length === 0 ? null : distances.reduce((sum, d) => sum + d, 0) / distances.length,
   };

@@ -10,6 +10,7 @@ import {
   VISIBILITIES,
 } from '../core/model.ts';
 import { POINT_CHANGE_KINDS } from '../core/compare.ts';
+import { renumber } from '../core/document.ts';
 import { STAGE_STATES } from '../core/approval.ts';
 
 /**
@@ -89,6 +90,13 @@ export const versionSchema = z
     recipientPartyIds: ids,
   })
   .meta({ id: 'Version', description: 'An immutable snapshot of the document, with the points the reader may see' });
+/** Points of a new version: numbers may be left out, and the points are then numbered 1..n in order. */
+const newPointsSchema = z
+  .array(pointSchema.extend({ number: z.number().int().min(1).optional().describe('Omit on every point to number them 1..n in order') }))
+  .min(1)
+  .max(500)
+  .transform((points) => (points.every((p) => p.number === undefined) ? renumber(points.map((p) => ({ ...p, number: 0 }))) : points.map((p) => ({ ...p, number: p.number ?? 0 }))));
+
 export const versionCreateSchema = z.object({
   parentId: idSchema.nullable(),
   kind: z.enum(VERSION_KINDS),
@@ -96,7 +104,7 @@ export const versionCreateSchema = z.object({
   summary: text().default(''),
   authorPartyId: idSchema.nullable(),
   internal: z.boolean().default(false),
-  points: z.array(pointSchema).min(1).max(500),
+  points: newPointsSchema,
   optionChoices: z.record(idSchema, idSchema).default({}),
   source: source.default(null),
 });
@@ -339,6 +347,7 @@ const versionTotals = {
   agreed: z.number().int(),
   contested: z.number().int(),
   open: z.number().int(),
+  brackets: z.number().int(),
   redLinesCrossed: z.number().int(),
   distance: z.number().nullable(),
 };

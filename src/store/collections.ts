@@ -59,11 +59,6 @@ export async function replaceEntity<C extends CollectionName>(db: Executor, name
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function deleteEntity(db: Executor, name: CollectionName, id: string): Promise<void> {
-  const spec = collections[name];
-  await anyTable(db, spec.table).deleteFrom(spec.table).where('id', '=', id).execute();
-}
-
 export interface ListFilter {
   /** For owned collections (positions, red lines, preferences): the visibility rule of the reader. */
   owned?: OwnedVisibilityRule;

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { documentProblems, isBracketFree, placeholderIds, renderBracket, renderPointText, renumber } from '../../src/core/document.ts';
+import { documentProblems, placeholderIds, renderBracket, renderPointText, renumber } from '../../src/core/document.ts';
 import { bracket, point } from './builders.ts';
 
 describe('placeholderIds', () => {
@@ -90,11 +90,5 @@ describe('rendering brackets', () => {
   test('alternatives containing $ patterns are written literally', () => {
     const p = point('p1', 1, { text: 'Pay [[sum]].', brackets: [bracket('sum', "$& 100bn", "$1 frozen")] });
     assert.equal(renderPointText(p), "Pay [$& 100bn] / [$1 frozen].");
-  });
-
-  test('a text is agreed only when no point holds a bracket', () => {
-    assert.equal(isBracketFree([point('p1', 1), point('p2', 2)]), true);
-    assert.equal(isBracketFree([point('p1', 1), point('p2', 2, { text: '[[b]]', brackets: [bracket('b', 'A', 'B')] })]), false);
-    assert.equal(isBracketFree([]), true);
   });
 });

@@ -52,6 +52,7 @@ describe('versionProgress', () => {
     assert.equal(progress.redLinesCrossed, 2);
     assert.deepEqual(progress.points.map((p) => p.redLinesCrossed), [1, 0, 2, 0]);
     assert.equal(progress.points[2]!.brackets, 1);
+    assert.equal(progress.brackets, 1, 'the version counts the brackets left in its text');
   });
 
   test("the version's distance is the mean over points with two positions or more, null when there are none", () => {
@@ -87,7 +88,7 @@ describe('stanceDistance', () => {
 });
 
 describe('progressSeries', () => {
-  const measured = (versionId: string, distance: number | null): VersionProgress => ({ versionId, points: [], agreed: 0, contested: 0, open: 0, redLinesCrossed: 0, distance });
+  const measured = (versionId: string, distance: number | null): VersionProgress => ({ versionId, points: [], agreed: 0, contested: 0, open: 0, brackets: 0, redLinesCrossed: 0, distance });
 
   test('the series reports narrowing when the distance falls from the first to the last round', () => {
     const rounds = [round('r2', '2025-11-30', { outcomeVersionId: 'v2' }), round('r1', '2025-11-23', { outcomeVersionId: 'v1' })];
