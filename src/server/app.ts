@@ -170,6 +170,10 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = false,
   app.post('/api/negotiations/:id/issues', { schema: { tags: ['issues'], params: negotiationParams, body: s.issueCreateSchema, response: { 201: s.issueSchema, ...problems } } }, async (request, reply) =>
     created(reply, await store.createIssue(await ctx(request), request.body)),
   );
+  app.patch('/api/negotiations/:id/issues/:itemId', { schema: { tags: ['issues'], params: itemParams, body: s.issuePatchSchema, response: { 200: s.issueSchema, ...problems } } }, async (request) => {
+    const { revision, ...patch } = request.body;
+    return store.updateIssue(await ctx(request), request.params.itemId, revision, patch);
+  });
   app.get('/api/negotiations/:id/red-lines', { schema: { tags: ['red lines'], params: negotiationParams, response: { 200: z.array(s.redLineSchema), ...problems } } }, async (request) => store.listRedLines(await ctx(request)));
   app.post('/api/negotiations/:id/red-lines', { schema: { tags: ['red lines'], params: negotiationParams, body: s.redLineCreateSchema, response: { 201: s.redLineSchema, ...problems } } }, async (request, reply) =>
     created(reply, await store.createRedLine(await ctx(request), request.body)),
@@ -201,6 +205,11 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = false,
   app.post('/api/negotiations/:id/tracks', { schema: { tags: ['tracks'], params: negotiationParams, body: s.trackCreateSchema, response: { 201: s.trackSchema, ...problems } } }, async (request, reply) =>
     created(reply, await store.createTrack(await ctx(request), request.body)),
   );
+
+  app.patch('/api/negotiations/:id/tracks/:itemId', { schema: { tags: ['tracks'], params: itemParams, body: s.trackPatchSchema, response: { 200: s.trackSchema, ...problems } } }, async (request) => {
+    const { revision, ...patch } = request.body;
+    return store.updateTrack(await ctx(request), request.params.itemId, revision, patch);
+  });
 
   // Approval chains
   app.get('/api/negotiations/:id/approval-policies', { schema: { tags: ['approvals'], params: negotiationParams, response: { 200: z.array(s.approvalPolicySchema), ...problems } } }, async (request) =>

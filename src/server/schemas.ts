@@ -173,6 +173,7 @@ export const issueSchema = z
   .object({ id: idSchema, negotiationId: idSchema, name: z.string(), description: z.string(), pointIds: ids, options: z.array(optionSchema), revision: z.number().int() })
   .meta({ id: 'Issue' });
 export const issueCreateSchema = z.object({ id: idSchema.optional(), name, description: text().default(''), pointIds: ids.default([]), options: z.array(optionSchema).min(2).max(100) });
+export const issuePatchSchema = z.object({ revision, name: name.optional(), description: text().optional(), pointIds: ids.optional(), options: z.array(optionSchema).min(2).max(100).optional() });
 
 const conditionSchema = z.object({ issueId: idSchema, optionIds: ids.min(1) });
 export const constraintSchema = z
@@ -316,6 +317,7 @@ export const trackSchema = z
   .object({ id: idSchema, negotiationId: idSchema, name: z.string(), description: z.string(), pointIds: ids, partyIds: ids, revision: z.number().int() })
   .meta({ id: 'Track' });
 export const trackCreateSchema = z.object({ name, description: text().default(''), pointIds: ids.default([]), partyIds: ids.min(2) });
+export const trackPatchSchema = z.object({ revision, name: name.optional(), description: text().optional(), pointIds: ids.optional(), partyIds: ids.min(2).optional() });
 
 const stageSchema = z.object({ id: idSchema, name, mode: z.enum(APPROVAL_MODES), approverUserIds: ids.min(1), deadline: isoTime.nullable().default(null) });
 export const approvalPolicySchema = z

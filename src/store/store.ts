@@ -405,6 +405,23 @@ export class Store {
     return this.insert(ctx, 'issues', 'issue', issue);
   }
 
+  /**
+   * Renames or re-describes an issue, links it to other points, relabels or adds options. Options are
+   * never removed: versions, red lines and preferences refer to them.
+   */
+  async updateIssue(ctx: NegotiationContext, id: Id, revision: number, patch: Partial<Pick<Issue, 'name' | 'description' | 'pointIds' | 'options'>>): Promise<Issue> {
+    requireMediator(ctx, 'define issues');
+    const current = (await listEntities(this.db, 'issues', ctx.negotiation.id, { id }))[0];
+    if (!current) throw notFound(`issue "${id}"`);
+    if (patch.options) {
+      const kept = new Set(patch.options.map((o) => o.id));
+      const dropped = current.options.filter((o) => !kept.has(o.id));
+      if (dropped.length > 0) throw invalid('options', `options cannot be removed (drafts, red lines and preferences refer to them): keep ${dropped.map((o) => `"${o.id}"`).join(', ')}`);
+      if (kept.size !== patch.options.length) throw invalid('options', 'option ids must be unique within the issue');
+    }
+    return this.replace(ctx, 'issues', 'issue', current, revision, { ...current, ...patch });
+  }
+
   async listRedLines(ctx: NegotiationContext): Promise<RedLine[]> {
     return listEntities(this.db, 'redLines', ctx.negotiation.id, { owned: ownedVisibilityRule(ctx.scope) });
   }
@@ -523,6 +540,15 @@ export class Store {
     for (const partyId of input.partyIds) if (!ctx.parties.some((p) => p.id === partyId)) throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
     if (input.partyIds.length < 2) throw invalid('partyIds', 'a track is negotiated among at least two parties');
     return this.insert(ctx, 'tracks', 'track', { ...input, id: this.id(), negotiationId: ctx.negotiation.id, revision: 1 });
+  }
+
+  async updateTrack(ctx: NegotiationContext, id: Id, revision: number, patch: Partial<Pick<Track, 'name' | 'description' | 'pointIds' | 'partyIds'>>): Promise<Track> {
+    requireMediator(ctx, 'change tracks');
+    const current = ctx.tracks.find((t) => t.id === id);
+    if (!current) throw notFound(`track "${id}"`);
+    for (const partyId of patch.partyIds ?? []) if (!ctx.parties.some((p) => p.id === partyId)) throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
+    if (patch.partyIds && patch.partyIds.length < 2) throw invalid('partyIds', 'a track is negotiated among at least two parties');
+    return this.replace(ctx, 'tracks', 'track', current, revision, { ...current, ...patch });
   }
 
   // ---------------------------------------------------------------- approval chains

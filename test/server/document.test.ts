@@ -76,4 +76,31 @@ describe('documents over the API: versions, renumbering, comparison, red lines',
     const ruRedLines = ((await ru.get(`${N}/red-lines`)).body as any[]).map((r) => r.id);
     for (const crossing of ruReport.crossings) assert.ok(ruRedLines.includes(crossing.redLineId), 'no crossing of an invisible red line is reported');
   });
+
+  test('a mediator relabels an issue and adds an option, but cannot drop one that texts refer to', async () => {
+    const mediator = await signIn(server.url, 'mediator@demo.parley');
+    const issue = ((await mediator.get(`${N}/issues`)).body as any[])[0];
+    const relabelled = await mediator.patch(`${N}/issues/${issue.id}`, { revision: issue.revision, options: [...issue.options.map((o: any, i: number) => (i === 0 ? { ...o, label: `${o.label} (revised)` } : o)), { id: 'opt-new', label: 'A new option' }] });
+    assert.equal(relabelled.status, 200, JSON.stringify(relabelled.body));
+    assert.equal(relabelled.body.revision, issue.revision + 1);
+    assert.equal(relabelled.body.options.length, issue.options.length + 1);
+    const dropped = await mediator.patch(`${N}/issues/${issue.id}`, { revision: relabelled.body.revision, options: relabelled.body.options.slice(1) });
+    assert.equal(dropped.status, 400);
+    assert.match(dropped.body.detail, /cannot be removed/);
+    const stale = await mediator.patch(`${N}/issues/${issue.id}`, { revision: issue.revision, name: 'Stale rename' });
+    assert.equal(stale.status, 409);
+    assert.equal(stale.body.current.revision, issue.revision + 1);
+  });
+
+  test('a mediator changes a track\'s parties; a party lead may not', async () => {
+    const mediator = await signIn(server.url, 'mediator@demo.parley');
+    const track = ((await mediator.get(`${N}/tracks`)).body as any[])[0];
+    const ua = await signIn(server.url, 'ua@demo.parley');
+    assert.equal((await ua.patch(`${N}/tracks/${track.id}`, { revision: track.revision, partyIds: ['ua', 'us'] })).status, 403);
+    const narrowed = await mediator.patch(`${N}/tracks/${track.id}`, { revision: track.revision, partyIds: ['ua', 'us'] });
+    assert.equal(narrowed.status, 200, JSON.stringify(narrowed.body));
+    assert.deepEqual(narrowed.body.partyIds, ['ua', 'us']);
+    const eu = await signIn(server.url, 'eu@demo.parley');
+    assert.ok(!((await eu.get(`${N}/tracks`)).body as any[]).some((t) => t.id === track.id), 'a party taken out of the track no longer sees it');
+  });
 });

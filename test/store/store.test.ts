@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { DomainError } from '../../src/core/errors.ts';
 import type { Point, Visibility } from '../../src/core/model.ts';
 import { canSeeOwned } from '../../src/core/visibility.ts';
@@ -123,5 +124,17 @@ describe('store on a real SQLite file', () => {
     assert.equal((await store.listVersions(aCtx)).length, 1);
     await assert.rejects(store.createVersion(aCtx, { parentId: null, kind: 'proposal', label: 'x', summary: '', authorPartyId: 'a', internal: false, points: [point('p1', 1, 'x')], optionChoices: {}, source: null }), /branched from a base/);
     await assert.rejects(store.createVersion(aCtx, { parentId: internal.id, kind: 'proposal', label: 'x', summary: '', authorPartyId: 'b', internal: false, points: [point('p1', 1, 'x')], optionChoices: {}, source: null }), (e: DomainError) => e.kind === 'forbidden');
+  });
+
+  test('the database file runs with write-ahead logging and enforces foreign keys', async () => {
+    const { store } = await smallNegotiation(join(tempDir(), 'pragmas.db'));
+    const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(store.db);
+    assert.equal(journal.rows[0]!.journal_mode, 'wal');
+    const keys = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(store.db);
+    assert.equal(keys.rows[0]!.foreign_keys, 1);
+    await assert.rejects(
+      store.db.insertInto('memberships').values({ id: 'm-x', negotiation_id: 'harbour', user_id: 'nobody', party_id: null, role: 'mediator', title: '' }).execute(),
+      /FOREIGN KEY/,
+    );
   });
 });
