@@ -103,10 +103,14 @@ export class Store {
 
   /** Runs `work` in one transaction; each change it records is appended to the audit chain in it. */
   async change<T>(actorId: Id | null, work: (trx: Transaction<Database>, record: Recorder) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(async (trx) => {
-      const record: Recorder = (change) => appendAuditEvent(trx, { ...change, at: this.nowIso(), actorId });
-      return work(trx, record);
-    });
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const record: Recorder = (change) => appendAuditEvent(trx, { ...change, at: this.nowIso(), actorId });
+        return work(trx, record);
+      });
+    } catch (error) {
+      throw constraintError(error) ?? error;
+    }
   }
 
   verifyAudit(): Promise<AuditVerdict> {
@@ -664,6 +668,17 @@ export class Store {
 
 /** A valid hash to compare against when the e-mail is unknown, so that timing does not tell accounts apart. */
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+/** A constraint the database enforced, as the error a person can act on (checks in code come first; this is the backstop). */
+function constraintError(error: unknown): DomainError | null {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_CONSTRAINT')) return null;
+  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    return new DomainError('conflict', 'something with this id exists already; choose another id, or leave it out to get a new one', 'id');
+  }
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return new DomainError('invalid', 'this refers to something that does not exist');
+  return new DomainError('invalid', 'this change breaks a rule of the data');
+}
 
 function membershipFromRow(row: { id: string; negotiation_id: string; user_id: string; party_id: string | null; role: string; title: string }): Membership {
   return { id: row.id, negotiationId: row.negotiation_id, userId: row.user_id, partyId: row.party_id, role: row.role as Role, title: row.title };

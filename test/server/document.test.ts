@@ -103,4 +103,19 @@ describe('documents over the API: versions, renumbering, comparison, red lines',
     const eu = await signIn(server.url, 'eu@demo.parley');
     assert.ok(!((await eu.get(`${N}/tracks`)).body as any[]).some((t) => t.id === track.id), 'a party taken out of the track no longer sees it');
   });
+
+  test('an id that exists already gets 409, not a server error', async () => {
+    const admin = await signIn(server.url, 'admin@demo.parley');
+    const again = await admin.post('/api/negotiations', { id: 'geneva-2025', title: 'Again', summary: '' });
+    assert.equal(again.status, 409);
+    assert.match(again.body.detail, /exists already/);
+    const other = await admin.post('/api/negotiations', { id: 'other-talks', title: 'Other talks', summary: '' });
+    assert.equal(other.status, 201);
+    const party = await admin.post('/api/negotiations/other-talks/parties', { id: 'us', name: 'United States', shortName: 'US' });
+    assert.equal(party.status, 409, 'party ids are unique across negotiations');
+    const mediator = await signIn(server.url, 'mediator@demo.parley');
+    const issue = await mediator.post(`${N}/issues`, { id: 'issue-dup', name: 'A', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }] });
+    assert.equal(issue.status, 201);
+    assert.equal((await mediator.post(`${N}/issues`, { id: 'issue-dup', name: 'A', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }] })).status, 409);
+  });
 });
