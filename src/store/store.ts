@@ -592,6 +592,7 @@ export class Store {
   async decide(ctx: NegotiationContext, policyId: Id, stageId: Id, decision: ApprovalDecision, comment: string): Promise<ApprovalPolicy & { status: ApprovalStatus; approvals: Approval[] }> {
     const policy = (await this.listApprovalPolicies(ctx)).find((p) => p.id === policyId);
     if (!policy) throw notFound(`approval chain "${policyId}"`);
+    if (!policy.stages.some((stage) => stage.id === stageId)) throw invalid('stageId', `this approval chain has no stage "${stageId}"; its stages are ${policy.stages.map((stage) => `"${stage.id}"`).join(', ')}`);
     const refusal = decisionRefusal(policy, policy.approvals, stageId, ctx.user.id, this.nowIso());
     if (refusal) throw forbidden(refusal);
     const approval: Approval = { id: this.id(), policyId, stageId, userId: ctx.user.id, decision, comment, at: this.nowIso() };
