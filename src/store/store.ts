@@ -359,8 +359,8 @@ export class Store {
   // ---------------------------------------------------------------- positions
 
   /** Positions the reader may see: their own party's, the ones shared with them, and public ones, on points they may see. */
-  async listPositions(ctx: NegotiationContext, filter: { versionId?: Id } = {}): Promise<Position[]> {
-    const versions = await this.listVersions(ctx);
+  async listPositions(ctx: NegotiationContext, filter: { versionId?: Id } = {}, visibleVersions?: VersionView[]): Promise<Position[]> {
+    const versions = visibleVersions ?? (await this.listVersions(ctx));
     const positions = await listEntities(this.db, 'positions', ctx.negotiation.id, { owned: ownedVisibilityRule(ctx.scope), versionId: filter.versionId });
     return positions.filter((position) => {
       const version = versions.find((v) => v.id === position.versionId);
@@ -487,9 +487,9 @@ export class Store {
   // ---------------------------------------------------------------- rounds, statements, tracks
 
   /** Rounds are public at the table, but a version the reader has not received is not named to them. */
-  async listRounds(ctx: NegotiationContext): Promise<Round[]> {
+  async listRounds(ctx: NegotiationContext, visibleVersions?: VersionView[]): Promise<Round[]> {
     const rounds = await listEntities(this.db, 'rounds', ctx.negotiation.id);
-    const visible = new Set((await this.listVersions(ctx)).map((v) => v.id));
+    const visible = new Set((visibleVersions ?? (await this.listVersions(ctx))).map((v) => v.id));
     const shown = (id: Id | null) => (id !== null && visible.has(id) ? id : null);
     return rounds
       .map((round) => ({ ...round, versionId: shown(round.versionId), outcomeVersionId: shown(round.outcomeVersionId) }))
@@ -631,13 +631,13 @@ export class Store {
   /** Progress of every version the reader sees, and the curve over the rounds. */
   async progress(ctx: NegotiationContext): Promise<{ versions: VersionProgress[]; series: ProgressSeries }> {
     const versions = await this.listVersions(ctx);
-    const positions = await this.listPositions(ctx);
+    const positions = await this.listPositions(ctx, {}, versions);
     const redLines = await this.listRedLines(ctx);
     const issues = await this.listIssues(ctx);
     const measured = versions.map((version) =>
       versionProgress(version.id, version.points, positions.filter((p) => p.versionId === version.id), checkRedLines(version, redLines, issues, ctx.parties).crossings),
     );
-    const series = progressSeries(await this.listRounds(ctx), (id) => measured.find((m) => m.versionId === id) ?? null);
+    const series = progressSeries(await this.listRounds(ctx, versions), (id) => measured.find((m) => m.versionId === id) ?? null);
     return { versions: measured, series };
   }
 
