@@ -1,4 +1,4 @@
-import type { Approval, ApprovalPolicy, ApprovalStage, Id, IsoTime } from './model.ts';
+import type { Approval, ApprovalStage, Id, IsoTime } from './model.ts';
 
 export const STAGE_STATES = ['waiting', 'pending', 'overdue', 'approved', 'rejected'] as const;
 /**
@@ -70,7 +70,7 @@ function stageOutcome(stage: ApprovalStage, approvals: Approval[]): { approvedBy
  * one approval, and is rejected only when every principal rejected. A later decision of the same
  * person replaces an earlier one.
  */
-export function approvalStatus(policy: Pick<ApprovalPolicy, 'stages'>, approvals: Approval[], now: IsoTime): ApprovalStatus {
+export function approvalStatus(policy: { stages: ApprovalStage[] }, approvals: Approval[], now: IsoTime): ApprovalStatus {
   const stages: StageStatus[] = [];
   let open = true;
   let state: ApprovalStatus['state'] = 'approved';
@@ -96,7 +96,7 @@ export function approvalStatus(policy: Pick<ApprovalPolicy, 'stages'>, approvals
  * Why a person may not decide on the current stage, or null when they may.
  * Only named principals of the open stage decide, and only while the chain is in progress.
  */
-export function decisionRefusal(policy: Pick<ApprovalPolicy, 'stages'>, approvals: Approval[], stageId: Id, userId: Id, now: IsoTime): string | null {
+export function decisionRefusal(policy: { stages: ApprovalStage[] }, approvals: Approval[], stageId: Id, userId: Id, now: IsoTime): string | null {
   const status = approvalStatus(policy, approvals, now);
   const stage = policy.stages.find((s) => s.id === stageId);
   if (!stage) return `this approval chain has no stage "${stageId}"`;

@@ -1,4 +1,4 @@
-import { diffWords } from 'diff';
+import { diffSentences, diffWords, type ChangeObject } from 'diff';
 import { renderPointText } from './document.ts';
 import type { Id, Point } from './model.ts';
 
@@ -24,12 +24,35 @@ export interface PointComparison {
   proposalTitle: string | null;
   /** Word-level diff of the rendered text (brackets written out), for points present in both. */
   words: WordChange[] | null;
+  /**
+   * How fine `words` is: `words` as asked; `sentences` or `whole` (the old text removed, the new one
+   * added) where a word diff would have cost more than a comparison may spend.
+   */
+  granularity: DiffGranularity | null;
 }
+
+export const DIFF_GRANULARITIES = ['words', 'sentences', 'whole'] as const;
+export type DiffGranularity = (typeof DIFF_GRANULARITIES)[number];
 
 export interface VersionComparison {
   points: PointComparison[];
   summary: Record<PointChangeKind, number>;
+  /** The points whose changes are shown coarser than word by word, and why; empty when none. */
+  coarse: { pointIds: Id[]; reason: string } | null;
 }
+
+/**
+ * What one comparison may spend on word diffs, in units of about a microsecond on a small server:
+ * reading a character costs 0.8 (words) or 0.25 (sentences), and an edit distance D costs D² / 4.
+ * The cost depends only on the texts, so a comparison always comes out the same, and it holds the
+ * longest pair of versions the API accepts to about a tenth of a second.
+ */
+export const DIFF_BUDGET = 150_000;
+const WORD_CHAR_COST = 0.8;
+const SENTENCE_CHAR_COST = 0.25;
+const editCost = (edits: number) => (edits * edits) / 4;
+/** Below this edit distance a word diff is not worth trying: the result would be mostly noise. */
+const MIN_USEFUL_EDITS = 50;
 
 /**
  * Compares two versions point by point through the points' stable ids, and word by word inside
@@ -38,7 +61,8 @@ export interface VersionComparison {
  * changed because others were added or removed before it.
  * Order: the proposal's points in order, then the removed points in base order.
  */
-export function compareVersions(base: Point[], proposal: Point[]): VersionComparison {
+export function compareVersions(base: Point[], proposal: Point[], budget = DIFF_BUDGET): VersionComparison {
+  const differ = boundedDiffer(budget);
   const baseById = new Map(base.map((point) => [point.id, point]));
   const proposalIds = new Set(proposal.map((point) => point.id));
   const commonInBaseOrder = base.filter((point) => proposalIds.has(point.id)).map((point) => point.id);
@@ -48,7 +72,7 @@ export function compareVersions(base: Point[], proposal: Point[]): VersionCompar
   const points: PointComparison[] = proposal.map((after) => {
     const before = baseById.get(after.id);
     if (!before) {
-      return { pointId: after.id, kinds: ['added'], baseNumber: null, proposalNumber: after.number, baseTitle: null, proposalTitle: after.title, words: null };
+      return { pointId: after.id, kinds: ['added'], baseNumber: null, proposalNumber: after.number, baseTitle: null, proposalTitle: after.title, words: null, granularity: null };
     }
     const kinds: PointChangeKind[] = [];
     if (!stayedInOrder.has(after.id)) kinds.push('moved');
@@ -64,29 +88,103 @@ export function compareVersions(base: Point[], proposal: Point[]): VersionCompar
       proposalNumber: after.number,
       baseTitle: before.title,
       proposalTitle: after.title,
-      words: wordDiff(beforeText, afterText),
+      ...differ(beforeText, afterText),
     };
   });
   for (const before of base) {
     if (!proposalIds.has(before.id)) {
-      points.push({ pointId: before.id, kinds: ['removed'], baseNumber: before.number, proposalNumber: null, baseTitle: before.title, proposalTitle: null, words: null });
+      points.push({ pointId: before.id, kinds: ['removed'], baseNumber: before.number, proposalNumber: null, baseTitle: before.title, proposalTitle: null, words: null, granularity: null });
     }
   }
   const summary = Object.fromEntries(POINT_CHANGE_KINDS.map((kind) => [kind, 0])) as Record<PointChangeKind, number>;
   for (const point of points) for (const kind of point.kinds) summary[kind] += 1;
-  return { points, summary };
+  const coarsePoints = points.filter((point) => point.granularity !== null && point.granularity !== 'words').map((point) => point.pointId);
+  const coarse = coarsePoints.length === 0 ? null : { pointIds: coarsePoints, reason: `the changes in ${coarsePoints.length === 1 ? 'this point are' : `these ${coarsePoints.length} points are`} too extensive to mark word by word within one comparison's budget; they are shown by sentence, or as the old text replaced by the new` };
+  return { points, summary, coarse };
 }
 
-/** Word-level diff of two texts, with adjacent runs of one kind merged. */
+/** Word-level diff of two texts, with adjacent runs of one kind merged (unbounded: for short texts). */
 export function wordDiff(before: string, after: string): WordChange[] {
+  return merged(diffWords(before, after));
+}
+
+function merged(diff: ChangeObject<string>[]): WordChange[] {
   const changes: WordChange[] = [];
-  for (const change of diffWords(before, after)) {
+  for (const change of diff) {
     const kind: WordChange['kind'] = change.added ? 'added' : change.removed ? 'removed' : 'same';
     const last = changes[changes.length - 1];
     if (last && last.kind === kind) last.text += change.value;
     else changes.push({ kind, text: change.value });
   }
   return changes;
+}
+
+function editsOf(changes: WordChange[]): number {
+  return changes.reduce((sum, change) => sum + (change.kind === 'same' ? 0 : Math.max(1, change.text.split(/\s+/).length)), 0);
+}
+
+/**
+ * A differ that spends at most `budget` over all the points of one comparison: word by word while
+ * the budget lasts (the edit distance capped by what is left), then by sentence, then whole.
+ */
+function boundedDiffer(budget: number): (before: string, after: string) => { words: WordChange[]; granularity: DiffGranularity } {
+  let left = budget;
+  const diffMiddle = (before: string, after: string): { words: WordChange[]; granularity: DiffGranularity } => {
+    const chars = before.length + after.length;
+    // A word diff may take half of what is left, so that one point cannot starve the others.
+    const wordEdits = Math.floor(Math.sqrt(Math.max(0, (left / 2 - chars * WORD_CHAR_COST) * 4)));
+    if (wordEdits >= MIN_USEFUL_EDITS) {
+      const diff = diffWords(before, after, { maxEditLength: wordEdits });
+      if (diff) {
+        const words = merged(diff);
+        left -= chars * WORD_CHAR_COST + editCost(Math.min(wordEdits, editsOf(words)));
+        return { words, granularity: 'words' };
+      }
+      left -= chars * WORD_CHAR_COST + editCost(wordEdits);
+    }
+    const sentenceEdits = Math.floor(Math.sqrt(Math.max(0, (left - chars * SENTENCE_CHAR_COST) * 4)));
+    if (sentenceEdits >= 1) {
+      const diff = diffSentences(before, after, { maxEditLength: sentenceEdits });
+      left -= chars * SENTENCE_CHAR_COST + editCost(sentenceEdits);
+      if (diff) return { words: merged(diff), granularity: 'sentences' };
+    }
+    const whole: WordChange[] = [];
+    if (before) whole.push({ kind: 'removed', text: before });
+    if (after) whole.push({ kind: 'added', text: after });
+    return { words: whole, granularity: 'whole' };
+  };
+  return (before, after) => {
+    if (before === after) return { words: before ? [{ kind: 'same', text: before }] : [], granularity: 'words' };
+    // Only the part between the common beginning and end is diffed, cut at white space so that no
+    // word is split: a small edit in a long text costs as little as the edit.
+    const [head, tail] = commonEnds(before, after);
+    const middle = diffMiddle(before.slice(head, before.length - tail), after.slice(head, after.length - tail));
+    const words = [...(head ? [{ kind: 'same' as const, text: before.slice(0, head) }] : []), ...middle.words, ...(tail ? [{ kind: 'same' as const, text: before.slice(before.length - tail) }] : [])];
+    return { words: mergeRuns(words), granularity: middle.granularity };
+  };
+}
+
+/** The lengths of the common beginning and end of two texts, each ending (or starting) at white space. */
+function commonEnds(a: string, b: string): [number, number] {
+  const limit = Math.min(a.length, b.length);
+  let head = 0;
+  while (head < limit && a.charCodeAt(head) === b.charCodeAt(head)) head++;
+  if (head < limit || a.length !== b.length) while (head > 0 && !/\s/.test(a[head - 1]!)) head--;
+  let tail = 0;
+  while (tail < limit - head && a.charCodeAt(a.length - 1 - tail) === b.charCodeAt(b.length - 1 - tail)) tail++;
+  while (tail > 0 && !/\s/.test(a[a.length - tail]!)) tail--;
+  return [head, tail];
+}
+
+function mergeRuns(changes: WordChange[]): WordChange[] {
+  const out: WordChange[] = [];
+  for (const change of changes) {
+    if (!change.text) continue;
+    const last = out[out.length - 1];
+    if (last && last.kind === change.kind) last.text += change.text;
+    else out.push({ ...change });
+  }
+  return out;
 }
 
 function longestCommonSubsequence(a: Id[], b: Id[]): Id[] {

@@ -6,11 +6,43 @@ export interface DocumentProblem {
   message: string;
 }
 
-const PLACEHOLDER = /\[\[([^\]\s]+)\]\]/g;
+/** A placeholder `[[id]]` found in a text: where it starts and ends (exclusive), and the id inside. */
+interface Placeholder {
+  start: number;
+  end: number;
+  id: Id;
+}
+
+/** The characters of a placeholder's id: anything but `]` and white space (one sticky match, linear). */
+const ID_RUN = /[^\]\s]*/y;
+
+/**
+ * The placeholders `[[id]]` of a text, left to right, without overlaps: an id is one or more
+ * characters that are neither `]` nor white space. One pass: where a candidate fails, no candidate
+ * starting inside it can succeed, so the scan resumes where the failed one stopped. Linear in the
+ * text, whatever it holds (a regular expression here backtracked quadratically on `[[[[…`).
+ */
+export function findPlaceholders(text: string): Placeholder[] {
+  const found: Placeholder[] = [];
+  let i = text.indexOf('[[');
+  while (i !== -1) {
+    ID_RUN.lastIndex = i + 2;
+    ID_RUN.exec(text);
+    const j = ID_RUN.lastIndex;
+    if (j > i + 2 && text.charCodeAt(j) === 0x5d && text.charCodeAt(j + 1) === 0x5d) {
+      found.push({ start: i, end: j + 2, id: text.slice(i + 2, j) });
+      i = text.indexOf('[[', j + 2);
+    } else {
+      // Every start in (i, j - 2] would scan to the same j and fail the same way.
+      i = text.indexOf('[[', Math.max(i + 1, j - 1));
+    }
+  }
+  return found;
+}
 
 /** The bracket ids a point's text refers to, in order of appearance. */
 export function placeholderIds(text: string): Id[] {
-  return [...text.matchAll(PLACEHOLDER)].map((match) => match[1] as Id);
+  return findPlaceholders(text).map((placeholder) => placeholder.id);
 }
 
 /**
@@ -60,8 +92,14 @@ export function renderBracket(bracket: Bracket): string {
 
 /** A point's text with its brackets written out UN-style. */
 export function renderPointText(point: Pick<Point, 'text' | 'brackets'>): string {
-  return point.text.replace(PLACEHOLDER, (whole, id: string) => {
-    const bracket = point.brackets.find((b) => b.id === id);
-    return bracket ? renderBracket(bracket) : whole;
-  });
+  const brackets = new Map(point.brackets.map((bracket) => [bracket.id, bracket]));
+  let rendered = '';
+  let from = 0;
+  for (const placeholder of findPlaceholders(point.text)) {
+    const bracket = brackets.get(placeholder.id);
+    if (!bracket) continue;
+    rendered += point.text.slice(from, placeholder.start) + renderBracket(bracket);
+    from = placeholder.end;
+  }
+  return rendered + point.text.slice(from);
 }

@@ -113,6 +113,13 @@ export interface Version {
 /** A version as one person sees it: the points they may see, and who has received it. */
 export interface VersionView extends Version {
   recipientPartyIds: Id[];
+  /**
+   * SHA-256 of the text's canonical content (`core/transmission.ts`): what an approval is bound to.
+   * Null for a reader from whom some points are withheld.
+   */
+  contentHash: string | null;
+  /** Set when some points are negotiated in a separate format the reader is not part of. */
+  separateFormat: { pointNumbers: number[]; note: string } | null;
 }
 
 export const STANCES = ['support', 'amend', 'oppose', 'red_line'] as const;
@@ -285,26 +292,54 @@ export interface ApprovalStage {
   deadline: IsoTime | null;
 }
 
-/** Ordered stages that gate a version; when all are approved the version is transmitted. */
-export interface ApprovalPolicy {
+/**
+ * The negotiation's rule for what may go to whom: a text written by one of `fromPartyIds`, or
+ * derived from one (by lineage, or by carrying its language), reaches `toPartyIds` only after every
+ * stage approved that exact text (its content hash). Rules add up: a text goes to a party only when
+ * every rule that governs it there is satisfied, so writing another rule can never weaken one.
+ * Changing or removing a rule needs the consent of every principal it names.
+ */
+export interface TransmissionRule {
   id: Id;
   negotiationId: Id;
-  versionId: Id;
   name: string;
+  description: string;
+  fromPartyIds: Id[];
+  toPartyIds: Id[];
   stages: ApprovalStage[];
-  transmitToPartyIds: Id[];
-  /** Set once the last stage completed and the version went to `transmitToPartyIds`. */
-  transmittedAt: IsoTime | null;
+  /** A change (or the removal) waiting for the consent of the principals the rule names. */
+  pendingChange: RuleChange | null;
+  /** Set when the rule was removed with the consent of its principals; it then governs nothing. */
+  removedAt: IsoTime | null;
+  createdAt: IsoTime;
+  createdBy: Id | null;
   revision: number;
+}
+
+/** The parts of a rule that a change may set. */
+export type RuleTerms = Pick<TransmissionRule, 'name' | 'description' | 'fromPartyIds' | 'toPartyIds' | 'stages'>;
+
+export interface RuleChange {
+  id: Id;
+  /** The new terms, or null to remove the rule. */
+  terms: RuleTerms | null;
+  proposedBy: Id;
+  proposedAt: IsoTime;
+  /** The principals named by the rule who consented so far. */
+  consentedBy: Id[];
 }
 
 export const APPROVAL_DECISIONS = ['approve', 'reject'] as const;
 export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
 
+/** A principal's decision on one stage of a rule, bound to one text by its content hash. */
 export interface Approval {
   id: Id;
-  policyId: Id;
+  ruleId: Id;
   stageId: Id;
+  /** The version the decision was taken on; the decision holds for every version with the same content. */
+  versionId: Id;
+  contentHash: string;
   userId: Id;
   decision: ApprovalDecision;
   comment: string;

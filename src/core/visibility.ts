@@ -1,4 +1,4 @@
-import type { Id, Membership, Party, Point, Track, Version, Visibility } from './model.ts';
+import type { Id, Issue, Membership, Party, Point, Track, Version, VersionView, Visibility } from './model.ts';
 
 /**
  * What one person is in one negotiation, reduced to what the visibility policy needs.
@@ -13,6 +13,8 @@ export interface ViewerScope {
   partyIds: Id[];
   /** True when the person holds any role in the negotiation. */
   isMember: boolean;
+  /** The parties (and their coalitions) for which the person is principal or lead: who sends its texts. */
+  sendingPartyIds: Id[];
 }
 
 /**
@@ -27,13 +29,26 @@ export function viewerScope(userId: Id, isAdmin: boolean, memberships: Membershi
     if (party.kind === 'coalition' && party.memberPartyIds.some((member) => own.has(member))) own.add(party.id);
   }
   const mine = memberships.filter((m) => m.userId === userId);
+  const sending = new Set(mine.filter((m) => m.partyId && (m.role === 'principal' || m.role === 'lead')).map((m) => m.partyId as Id));
+  for (const party of parties) {
+    if (party.kind === 'coalition' && party.memberPartyIds.some((member) => sending.has(member))) sending.add(party.id);
+  }
   return {
     userId,
     isAdmin,
     isMediator: mine.some((m) => m.role === 'mediator'),
     partyIds: [...own].sort(),
     isMember: mine.length > 0,
+    sendingPartyIds: [...sending].sort(),
   };
+}
+
+/**
+ * Whether the person may send a party's texts to others (transmit them, or share them with the
+ * mediators): the party's principal or lead, not every member of its delegation.
+ */
+export function canSendForParty(scope: ViewerScope, partyId: Id): boolean {
+  return scope.isAdmin || scope.sendingPartyIds.includes(partyId);
 }
 
 /** Whether the person may open the negotiation at all. */
@@ -112,4 +127,56 @@ export function canSeePoint(scope: ViewerScope, point: Pick<Point, 'trackId'>, t
 /** The version with only the points this person may see. */
 export function visiblePoints<V extends Pick<Version, 'points'>>(scope: ViewerScope, version: V, tracks: Track[]): V {
   return { ...version, points: version.points.filter((point) => canSeePoint(scope, point, tracks)) };
+}
+
+/** What a reader outside a track is told in place of each of the track's points. */
+export const SEPARATE_FORMAT_NOTE = 'negotiated in a separate format';
+
+/**
+ * A version as one reader may see it. For a reader outside a track, each point the version assigns to
+ * that track keeps only its number, listed in `separateFormat` ("negotiated in a separate format"),
+ * and everything derived from those points is withheld: the option choices of issues that only they
+ * decide, the summary (free text that may speak of them) and the content hash (which would let a
+ * reader confirm a guess of the hidden text).
+ *
+ * @example readerView(russia, v19, recipients, tracks, issues).separateFormat // { pointNumbers: [3, 6, …], … }
+ */
+export function readerView(scope: ViewerScope, version: Version, recipientPartyIds: Id[], contentHash: string, tracks: Track[], issues: Pick<Issue, 'id' | 'pointIds'>[]): VersionView {
+  const hidden = version.points.filter((point) => !canSeePoint(scope, point, tracks));
+  if (hidden.length === 0) return { ...version, recipientPartyIds, contentHash, separateFormat: null };
+  const points = version.points.filter((point) => canSeePoint(scope, point, tracks));
+  const optionChoices: Record<Id, Id> = {};
+  for (const [issueId, optionId] of Object.entries(version.optionChoices)) {
+    const issue = issues.find((i) => i.id === issueId);
+    const decides = (point: Point) => point.issueIds.includes(issueId) || (issue?.pointIds.includes(point.id) ?? false);
+    const decidedByHidden = hidden.some(decides);
+    if (decidedByHidden && !points.some(decides)) continue;
+    optionChoices[issueId] = optionId;
+  }
+  return {
+    ...version,
+    points,
+    optionChoices,
+    summary: '',
+    recipientPartyIds,
+    contentHash: null,
+    separateFormat: {
+      pointNumbers: hidden.map((point) => point.number),
+      note: `${hidden.length === 1 ? '1 point of this text is' : `${hidden.length} points of this text are`} ${SEPARATE_FORMAT_NOTE} that you are not part of; the summary, the content hash and the option choices that only ${hidden.length === 1 ? 'that point decides' : 'those points decide'} are withheld`,
+    },
+  };
+}
+
+/**
+ * The point ids a reader may not see named anywhere in the negotiation (in statements, issues,
+ * agendas): the points of every track the reader is outside of, as the track lists them or as any
+ * version assigns them to it.
+ */
+export function hiddenPointIds(scope: ViewerScope, tracks: Track[], versions: Pick<Version, 'points'>[]): Set<Id> {
+  const closed = tracks.filter((track) => !canSeeTrack(scope, track));
+  const hidden = new Set<Id>(closed.flatMap((track) => track.pointIds));
+  if (closed.length === 0) return hidden;
+  const closedIds = new Set(closed.map((track) => track.id));
+  for (const version of versions) for (const point of version.points) if (point.trackId !== null && closedIds.has(point.trackId)) hidden.add(point.id);
+  return hidden;
 }

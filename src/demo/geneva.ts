@@ -10,7 +10,7 @@
  */
 import type { Scenario } from './scenario.ts';
 import { issues } from './geneva/issues.ts';
-import { approvalPolicies, approvals, rounds, statements, tracks } from './geneva/meetings.ts';
+import { approvals, rounds, statements, tracks, transmissionRules } from './geneva/meetings.ts';
 import { parties, users } from './geneva/people.ts';
 import { positions, preferences, redLines } from './geneva/stances.ts';
 import { versions } from './geneva/versions.ts';
@@ -34,6 +34,6 @@ export const genevaScenario: Scenario = {
   rounds,
   statements,
   tracks,
-  approvalPolicies,
+  transmissionRules,
   approvals,
 };

@@ -2,6 +2,7 @@ import { hashPassword } from '../store/passwords.ts';
 import { insertEntity } from '../store/collections.ts';
 import { insertVersion, type Store } from '../store/store.ts';
 import { documentProblems } from '../core/document.ts';
+import { contentHash } from '../core/transmission.ts';
 import type { Scenario } from './scenario.ts';
 
 /** The password of every demo account. Demo only: never use these accounts outside a demonstration. */
@@ -77,13 +78,19 @@ export async function loadScenario(store: Store, scenario: Scenario, password = 
         await created(entity, item.id, item);
       }
     }
-    for (const policy of scenario.approvalPolicies) {
-      await insertEntity(trx, 'approvalPolicies', { ...policy, negotiationId: id, revision: 1 });
-      await created('approval_policy', policy.id, policy);
+    for (const rule of scenario.transmissionRules) {
+      await insertEntity(trx, 'transmissionRules', { ...rule, negotiationId: id, revision: 1 });
+      await created('transmission_rule', rule.id, rule);
     }
-    for (const approval of scenario.approvals) {
-      await trx.insertInto('approvals').values({ id: approval.id, policy_id: approval.policyId, stage_id: approval.stageId, user_id: approval.userId, data: JSON.stringify(approval), at: approval.at }).execute();
-      await record({ action: `approval.${approval.decision}`, entity: 'approval_policy', entityId: approval.policyId, negotiationId: id, before: null, after: approval });
+    for (const decision of scenario.approvals) {
+      const version = scenario.versions.find((v) => v.id === decision.versionId);
+      if (!version) throw new Error(`scenario approval ${decision.id}: no version "${decision.versionId}"`);
+      const approval = { ...decision, contentHash: contentHash(version) };
+      await trx
+        .insertInto('text_approvals')
+        .values({ id: approval.id, negotiation_id: id, rule_id: approval.ruleId, stage_id: approval.stageId, version_id: approval.versionId, content_hash: approval.contentHash, user_id: approval.userId, data: JSON.stringify(approval), at: approval.at })
+        .execute();
+      await record({ action: `approval.${approval.decision}`, entity: 'transmission_rule', entityId: approval.ruleId, negotiationId: id, before: null, after: approval });
     }
   });
 }

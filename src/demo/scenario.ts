@@ -1,6 +1,5 @@
 import type {
   Approval,
-  ApprovalPolicy,
   Id,
   Issue,
   Negotiation,
@@ -12,6 +11,7 @@ import type {
   Role,
   Round,
   Track,
+  TransmissionRule,
   Version,
 } from '../core/model.ts';
 
@@ -32,7 +32,7 @@ export type ScenarioVersion = Omit<Version, 'negotiationId'> & { recipientPartyI
 /**
  * A whole negotiation as plain data, loaded by `loadScenario` in one go. Ids are readable and fixed so
  * that documentation, tests and links can name them. Lists are in creation order: a version comes after
- * its parent, an approval after its policy.
+ * its parent, an approval after its rule.
  */
 export interface Scenario {
   negotiation: Omit<Negotiation, 'revision'>;
@@ -46,6 +46,7 @@ export interface Scenario {
   rounds: Omit<Round, Stored>[];
   statements: Omit<PublicStatement, 'negotiationId'>[];
   tracks: Omit<Track, Stored>[];
-  approvalPolicies: Omit<ApprovalPolicy, Stored>[];
-  approvals: Approval[];
+  transmissionRules: Omit<TransmissionRule, Stored>[];
+  /** Decisions on texts; each is bound to the content of its version when loaded. */
+  approvals: Omit<Approval, 'contentHash'>[];
 }

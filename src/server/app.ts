@@ -1,19 +1,25 @@
+import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DomainError } from '../core/errors.ts';
+import { DomainError, invalid } from '../core/errors.ts';
 import type { User } from '../core/model.ts';
 import type { NegotiationContext, Store } from '../store/store.ts';
 import { problemFor, sendProblem } from './problems.ts';
 import * as s from './schemas.ts';
 import { LANDING_PAGE } from './landing.ts';
+import { consentToRuleChange, createRule, decideOnText, listRules, proposeRuleChange, versionApprovals } from '../store/transmission.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     user: User | null;
+  }
+  interface FastifyContextConfig {
+    /** Declared by a route that anyone may call without signing in; every other route needs a reader. */
+    public?: boolean;
   }
 }
 
@@ -21,29 +27,45 @@ export interface AppOptions {
   store: Store;
   /** Largest request body accepted, in bytes; larger ones get 413. */
   bodyLimit?: number;
-  logger?: boolean;
+  /** Log unexpected errors (on by default, to standard error, without tokens or bodies); `debug` logs every request. */
+  logger?: boolean | 'debug';
   /** Sign-in attempts allowed per minute for one e-mail from one address; more get 429. */
   loginAttemptsPerMinute?: number;
 }
 
-const PUBLIC_ROUTES = new Set(['/api/health', '/api/auth/login', '/api/openapi.json']);
 const negotiationParams = z.object({ id: s.idSchema });
 const itemParams = z.object({ id: s.idSchema, itemId: s.idSchema });
+const changeParams = z.object({ id: s.idSchema, itemId: s.idSchema, changeId: s.idSchema });
+const open = { public: true };
+/** Longer path parameters than any id are refused before routing, with a problem that says so. */
+const MAX_PARAM_LENGTH = 300;
 const problems = { 400: s.problemSchema, 401: s.problemSchema, 403: s.problemSchema, 404: s.problemSchema, 409: s.problemSchema, 413: s.problemSchema };
 
 /**
  * Builds the HTTP API. Every route under /api but health, login and the OpenAPI document needs a
  * bearer token; each loads the negotiation through the store, which applies the visibility policy.
  */
-export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = false, loginAttemptsPerMinute = 10 }: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger, bodyLimit, ajv: { customOptions: { removeAdditional: false } } }).withTypeProvider<ZodTypeProvider>();
+export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = true, loginAttemptsPerMinute = 10 }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger === false ? false : { level: logger === 'debug' ? 'debug' : 'error' },
+    // Requests are not logged one by one: the log holds what went wrong, never a token or a body.
+    disableRequestLogging: logger !== 'debug',
+    bodyLimit,
+    maxParamLength: MAX_PARAM_LENGTH,
+    ajv: { customOptions: { removeAdditional: false } },
+    frameworkErrors: (error, _request, reply) => sendProblem(reply, problemFor(error, { bodyLimit })),
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('user', null);
   app.setErrorHandler((error, request, reply) => {
-    const problem = problemFor(error);
-    if (problem.status >= 500) request.log.error({ err: error }, 'unexpected error');
+    const problem = problemFor(error, { bodyLimit });
+    if (problem.status >= 500) request.log.error({ err: error, method: request.method, route: request.routeOptions.url }, 'unexpected error');
     return sendProblem(reply, problem);
+  });
+  // The documentation's own routes are public; every other route is public only where it says so.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), public: true };
   });
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, { status: 404, title: 'Not Found', detail: `there is no route ${request.method} ${request.url.split('?')[0]}; the API is described at /api/docs` }),
@@ -51,7 +73,7 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = false,
 
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Parley API', version: '0.1.0', description: 'Negotiate one structured agreement among several parties, with a mediator. Sign in with POST /api/auth/login and send the token as `Authorization: Bearer <token>`.' },
+      info: { title: 'Parley API', version: '0.1.0', description: s.API_DESCRIPTION(bodyLimit) },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -59,12 +81,35 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = false,
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  app.addHook('onSend', async (request, reply) => {
+    // Answers of the API are confidential: no cache, shared or private, keeps them.
+    if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs')) reply.header('cache-control', 'no-store');
+  });
   // preHandler: the key needs the e-mail from the parsed body.
   await app.register(fastifyRateLimit, { global: false, hook: 'preHandler' });
 
+  // Decided on the route the router matched (after decoding the path), never on the raw URL: a route
+  // is public only when it declares so; a request that matched no route gets the 404 anyway.
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0] ?? '';
-    if (!path.startsWith('/api/') || PUBLIC_ROUTES.has(path) || path.startsWith('/api/docs')) return;
+    if (request.is404 || request.routeOptions.config.public === true) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new DomainError('unauthenticated', 'send your token as "Authorization: Bearer <token>"; get one from POST /api/auth/login');
@@ -73,14 +118,21 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = false,
     request.user = user;
   });
 
+  // Text is stored as UTF-8: a lone surrogate would silently become U+FFFD in the database while the
+  // audit kept the original, so it is refused here, in any field, before anything is written.
+  app.addHook('preValidation', async (request) => {
+    const at = malformedTextAt(request.body);
+    if (at !== null) throw invalid(at || 'body', `the text at ${at || 'the top of the body'} holds a lone surrogate (\\ud800–\\udfff without its pair), which is not valid Unicode; send well-formed text`);
+  });
+
   const me = (request: { user: User | null }): User => request.user as User;
   const ctx = (request: { user: User | null; params: { id: string } }): Promise<NegotiationContext> => store.context(request.user as User, request.params.id);
   const created = <T>(reply: FastifyReply, body: T) => reply.code(201).send(body);
 
-  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.type('text/html; charset=utf-8').send(LANDING_PAGE));
-  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/', { config: open, schema: { hide: true } }, (_request, reply) => reply.type('text/html; charset=utf-8').send(LANDING_PAGE));
+  app.get('/api/openapi.json', { config: open, schema: { hide: true } }, () => app.swagger());
 
-  app.get('/api/health', { schema: { tags: ['system'], security: [], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => {
+  app.get('/api/health', { config: open, schema: { tags: ['system'], security: [], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => {
     await store.db.selectFrom('negotiations').select('id').limit(1).execute();
     return { status: 'ok' as const };
   });
@@ -93,7 +145,7 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = false,
     errorResponseBuilder: (_request: unknown, context: { after: string }) =>
       Object.assign(new Error(`too many sign-in attempts for this account; try again in ${context.after}`), { statusCode: 429 }),
   };
-  app.post('/api/auth/login', { config: { rateLimit: loginLimit }, schema: { tags: ['auth'], security: [], body: s.loginSchema, response: { 200: z.object({ token: z.string(), expiresAt: z.string(), user: s.userSchema }), ...problems, 429: s.problemSchema } } }, async (request) => {
+  app.post('/api/auth/login', { config: { public: true, rateLimit: loginLimit }, schema: { tags: ['auth'], security: [], body: s.loginSchema, response: { 200: z.object({ token: z.string(), expiresAt: z.string(), user: s.userSchema }), ...problems, 429: s.problemSchema } } }, async (request) => {
     const session = await store.login(request.body.email, request.body.password);
     if (!session) throw new DomainError('unauthenticated', 'the e-mail or the password is wrong');
     return session;
@@ -147,7 +199,13 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = false,
     store.compare(await ctx(request), request.params.itemId, request.query.base),
   );
   app.post('/api/negotiations/:id/versions/:itemId/transmit', { schema: { tags: ['document'], params: itemParams, body: s.transmitSchema, response: { 200: s.versionSchema, ...problems } } }, async (request) =>
-    store.transmitVersion(await ctx(request), request.params.itemId, request.body.partyIds),
+    store.transmitVersion(await ctx(request), request.params.itemId, request.body.partyIds, request.body.toMediators),
+  );
+  app.get('/api/negotiations/:id/versions/:itemId/approvals', { schema: { tags: ['approvals'], params: itemParams, response: { 200: s.textApprovalsSchema, ...problems } } }, async (request) =>
+    versionApprovals(store, await ctx(request), request.params.itemId),
+  );
+  app.post('/api/negotiations/:id/versions/:itemId/approvals', { schema: { tags: ['approvals'], params: itemParams, body: s.decisionSchema, response: { 200: s.textApprovalsSchema, ...problems } } }, async (request) =>
+    decideOnText(store, await ctx(request), request.params.itemId, request.body),
   );
   app.get('/api/negotiations/:id/versions/:itemId/red-lines', { schema: { tags: ['red lines'], params: itemParams, response: { 200: s.redLineReportSchema, ...problems } } }, async (request) =>
     store.redLineReport(await ctx(request), request.params.itemId),
@@ -211,17 +269,18 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = false,
     return store.updateTrack(await ctx(request), request.params.itemId, revision, patch);
   });
 
-  // Approval chains
-  app.get('/api/negotiations/:id/approval-policies', { schema: { tags: ['approvals'], params: negotiationParams, response: { 200: z.array(s.approvalPolicySchema), ...problems } } }, async (request) =>
-    store.listApprovalPolicies(await ctx(request)),
+  // Transmission rules
+  app.get('/api/negotiations/:id/transmission-rules', { schema: { tags: ['approvals'], params: negotiationParams, response: { 200: z.array(s.transmissionRuleSchema), ...problems } } }, async (request) =>
+    listRules(store, await ctx(request)),
   );
-  app.post('/api/negotiations/:id/approval-policies', { schema: { tags: ['approvals'], params: negotiationParams, body: s.approvalPolicyCreateSchema, response: { 201: s.approvalPolicySchema, ...problems } } }, async (request, reply) => {
-    const context = await ctx(request);
-    const policy = await store.createApprovalPolicy(context, request.body);
-    return created(reply, (await store.listApprovalPolicies(context)).find((p) => p.id === policy.id)!);
-  });
-  app.post('/api/negotiations/:id/approval-policies/:itemId/decisions', { schema: { tags: ['approvals'], params: itemParams, body: s.decisionSchema, response: { 200: s.approvalPolicySchema, ...problems } } }, async (request) =>
-    store.decide(await ctx(request), request.params.itemId, request.body.stageId, request.body.decision, request.body.comment),
+  app.post('/api/negotiations/:id/transmission-rules', { schema: { tags: ['approvals'], params: negotiationParams, body: s.ruleCreateSchema, response: { 201: s.transmissionRuleSchema, ...problems } } }, async (request, reply) =>
+    created(reply, await createRule(store, await ctx(request), request.body)),
+  );
+  app.post('/api/negotiations/:id/transmission-rules/:itemId/changes', { schema: { tags: ['approvals'], params: itemParams, body: s.ruleChangeSchema, response: { 200: s.transmissionRuleSchema, ...problems } } }, async (request) =>
+    proposeRuleChange(store, await ctx(request), request.params.itemId, request.body.revision, request.body.remove ? null : request.body.terms!),
+  );
+  app.post('/api/negotiations/:id/transmission-rules/:itemId/changes/:changeId/consent', { schema: { tags: ['approvals'], params: changeParams, response: { 200: s.transmissionRuleSchema, ...problems } } }, async (request) =>
+    consentToRuleChange(store, await ctx(request), request.params.itemId, request.params.changeId),
   );
 
   // Progress
@@ -235,4 +294,26 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = false,
 
   await app.ready();
   return app;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The path of the first string (value or key) in a JSON value that is not well-formed UTF-16, or null. Iterative: nesting depth cannot overflow it. */
+export function malformedTextAt(value: unknown): string | null {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [item, path] = stack.pop()!;
+    if (typeof item === 'string') {
+      if (LONE_SURROGATE.test(item)) return path;
+    } else if (Array.isArray(item)) {
+      for (let i = item.length - 1; i >= 0; i--) stack.push([item[i], `${path}[${i}]`]);
+    } else if (item !== null && typeof item === 'object') {
+      for (const [key, child] of Object.entries(item)) {
+        const childPath = path ? `${path}.${key}` : key;
+        if (LONE_SURROGATE.test(key)) return childPath;
+        stack.push([child, childPath]);
+      }
+    }
+  }
+  return null;
 }

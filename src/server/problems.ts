@@ -17,7 +17,9 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  405: 'Method Not Allowed',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -33,7 +35,7 @@ function problem(status: number, detail: string, extra: Partial<Problem> = {}): 
  * Turns anything thrown while answering a request into the problem a person can act on. Unknown
  * errors become a 500 without internals: the stack trace goes to the log, never to the client.
  */
-export function problemFor(error: unknown): Problem {
+export function problemFor(error: unknown, limits: { bodyLimit: number } = { bodyLimit: 1024 * 1024 }): Problem {
   if (error instanceof DomainError) {
     return problem(DOMAIN_STATUS[error.kind], error.message, { ...(error.field ? { field: error.field } : {}), ...(error.current !== undefined ? { current: error.current } : {}) });
   }
@@ -48,7 +50,9 @@ export function problemFor(error: unknown): Problem {
   const fastifyError = error as { code?: string; statusCode?: number; message?: string };
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return problem(413, 'the request body is larger than the server accepts; send a smaller body');
+      return problem(413, `the request body is larger than the server accepts (${limits.bodyLimit.toLocaleString('en')} bytes); send a smaller body, or split the change`);
+    case 'FST_ERR_BAD_URL':
+      return problem(400, 'the path is not a valid URL (a percent sign must start an escape such as %20, and the escapes must spell UTF-8)');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return problem(415, 'send the body as application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -62,7 +66,7 @@ export function problemFor(error: unknown): Problem {
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return problem(fastifyError.statusCode, fastifyError.message ?? 'the request was refused');
   }
-  return problem(500, 'the server failed to answer this request; the error has been logged');
+  return problem(500, 'the server failed to answer this request; the error has been logged for the administrator');
 }
 
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {

@@ -9,7 +9,7 @@ import {
   VERSION_KINDS,
   VISIBILITIES,
 } from '../core/model.ts';
-import { POINT_CHANGE_KINDS } from '../core/compare.ts';
+import { DIFF_GRANULARITIES, POINT_CHANGE_KINDS } from '../core/compare.ts';
 import { renumber } from '../core/document.ts';
 import { STAGE_STATES } from '../core/approval.ts';
 
@@ -17,9 +17,33 @@ import { STAGE_STATES } from '../core/approval.ts';
  * The request and response shapes of the HTTP API. The same schemas validate requests at the
  * boundary and generate the OpenAPI document.
  */
-const text = (max = 20_000) => z.string().max(max);
+/** The limits every request keeps, stated in the OpenAPI document and enforced with 400 or 413. */
+export const LIMITS = {
+  idLength: 100,
+  pointText: 20_000,
+  pointsPerVersion: 500,
+  versionText: 400_000,
+  bracketsPerPoint: 50,
+  alternativesPerBracket: 20,
+} as const;
+
+export const API_DESCRIPTION = (bodyLimit: number) =>
+  [
+    'Negotiate one structured agreement among several parties, with a mediator. Sign in with POST /api/auth/login and send the token as `Authorization: Bearer <token>`; every route needs it unless it says `security: []`.',
+    '',
+    `Limits: a request body of at most ${bodyLimit.toLocaleString('en')} bytes (413 above); ids of 1–${LIMITS.idLength} characters from A–Z, a–z, 0–9 and \`. _ : -\` (400 otherwise); a point's text of at most ${LIMITS.pointText.toLocaleString('en')} characters, ${LIMITS.bracketsPerPoint} brackets of ${LIMITS.alternativesPerBracket} alternatives; a version of at most ${LIMITS.pointsPerVersion} points and ${LIMITS.versionText.toLocaleString('en')} characters of text in all. Text must be valid Unicode (no lone surrogates).`,
+    '',
+    'Errors are application/problem+json with a `detail` that says what to change. Comparisons mark changes word by word within a fixed budget per comparison; beyond it, changes are marked by sentence or as whole texts, and `comparison.coarse` says so.',
+  ].join('\n');
+
+const text = (max: number = LIMITS.pointText) => z.string().max(max);
 const name = z.string().trim().min(1).max(300);
-export const idSchema = z.string().trim().min(1).max(200).describe('An id, e.g. "pt-21" or a UUID');
+export const idSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.idLength)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'an id uses only A–Z, a–z, 0–9 and . _ : -')
+  .describe('An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -');
 const isoTime = z.string().max(40).refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO-8601 date or time, e.g. 2025-11-27 or 2025-11-27T23:59:00-05:00');
 const ids = z.array(idSchema).max(1000);
 const revision = z.number().int().min(0).describe('The revision your change is based on; a stale one gets 409 and the current state');
@@ -58,7 +82,7 @@ export const loginSchema = z.object({ email: z.string().trim().min(1).max(320), 
 
 const bracketSchema = z.object({
   id: idSchema,
-  alternatives: z.array(z.object({ text: text(), proposedBy: ids })).min(2).max(20),
+  alternatives: z.array(z.object({ text: text(), proposedBy: ids })).min(2).max(LIMITS.alternativesPerBracket),
 });
 export const pointSchema = z
   .object({
@@ -66,7 +90,7 @@ export const pointSchema = z
     number: z.number().int().min(1),
     title: text(500),
     text: text(),
-    brackets: z.array(bracketSchema).max(50).default([]),
+    brackets: z.array(bracketSchema).max(LIMITS.bracketsPerPoint).default([]),
     issueIds: ids.default([]),
     trackId: idSchema.nullable().default(null),
   })
@@ -88,13 +112,30 @@ export const versionSchema = z
     createdAt: z.string(),
     createdBy: z.string().nullable(),
     recipientPartyIds: ids,
+    contentHash: z.string().nullable().describe('SHA-256 of the canonical text: what approvals are bound to; null where points are withheld from you'),
+    separateFormat: z
+      .object({ pointNumbers: z.array(z.number().int()), note: z.string() })
+      .nullable()
+      .describe('Points negotiated in a separate format you are not part of: only their numbers are shown'),
   })
   .meta({ id: 'Version', description: 'An immutable snapshot of the document, with the points the reader may see' });
+function versionTextLength(points: { title: string; text: string; brackets: { alternatives: { text: string }[] }[] }[]): number {
+  let total = 0;
+  for (const point of points) {
+    total += point.title.length + point.text.length;
+    for (const bracket of point.brackets) for (const alternative of bracket.alternatives) total += alternative.text.length;
+  }
+  return total;
+}
+
 /** Points of a new version: numbers may be left out, and the points are then numbered 1..n in order. */
 const newPointsSchema = z
   .array(pointSchema.extend({ number: z.number().int().min(1).optional().describe('Omit on every point to number them 1..n in order') }))
   .min(1)
-  .max(500)
+  .max(LIMITS.pointsPerVersion)
+  .refine((points) => versionTextLength(points) <= LIMITS.versionText, {
+    message: `the points hold more than ${LIMITS.versionText.toLocaleString('en')} characters of text in all; split the text into several versions or shorten it`,
+  })
   .transform((points) => (points.every((p) => p.number === undefined) ? renumber(points.map((p) => ({ ...p, number: 0 }))) : points.map((p) => ({ ...p, number: p.number ?? 0 }))));
 
 export const versionCreateSchema = z.object({
@@ -103,12 +144,15 @@ export const versionCreateSchema = z.object({
   label: name,
   summary: text().default(''),
   authorPartyId: idSchema.nullable(),
-  internal: z.boolean().default(false),
+  internal: z.boolean().optional().describe("A party's text stays internal to the party (true) until it sends it; a text of the table is never internal"),
   points: newPointsSchema,
   optionChoices: z.record(idSchema, idSchema).default({}),
   source: source.default(null),
 });
-export const transmitSchema = z.object({ partyIds: ids.min(1) });
+export const transmitSchema = z.object({
+  partyIds: ids.default([]).describe('The parties to send the text to'),
+  toMediators: z.boolean().default(false).describe("Share the party's text with the mediators (sending it to any party shares it with them too)"),
+});
 
 const wordChangeSchema = z.object({ kind: z.enum(['same', 'added', 'removed']), text: z.string() });
 export const comparisonSchema = z
@@ -125,9 +169,11 @@ export const comparisonSchema = z
           baseTitle: z.string().nullable(),
           proposalTitle: z.string().nullable(),
           words: z.array(wordChangeSchema).nullable(),
+          granularity: z.enum(DIFF_GRANULARITIES).nullable(),
         }),
       ),
       summary: z.record(z.string(), z.number()),
+      coarse: z.object({ pointIds: ids, reason: z.string() }).nullable(),
     }),
   })
   .meta({ id: 'Comparison', description: 'A version compared with its base point by point (stable ids) and word by word' });
@@ -320,29 +366,83 @@ export const trackCreateSchema = z.object({ name, description: text().default(''
 export const trackPatchSchema = z.object({ revision, name: name.optional(), description: text().optional(), pointIds: ids.optional(), partyIds: ids.min(2).optional() });
 
 const stageSchema = z.object({ id: idSchema, name, mode: z.enum(APPROVAL_MODES), approverUserIds: ids.min(1), deadline: isoTime.nullable().default(null) });
-export const approvalPolicySchema = z
+const storedStage = z.object({ id: idSchema, name: z.string(), mode: z.enum(APPROVAL_MODES), approverUserIds: ids, deadline: z.string().nullable() });
+const ruleTerms = {
+  name,
+  description: text().default(''),
+  fromPartyIds: ids.min(1).describe('Texts written by these parties, or derived from theirs, are governed'),
+  toPartyIds: ids.min(1).describe('Governed texts reach these parties only after every stage approved the exact text'),
+  stages: z.array(stageSchema).min(1).max(20),
+};
+const ruleTermsSchema = z.object(ruleTerms);
+export const transmissionRuleSchema = z
   .object({
     id: idSchema,
     negotiationId: idSchema,
-    versionId: idSchema,
     name: z.string(),
-    stages: z.array(z.object({ id: idSchema, name: z.string(), mode: z.enum(APPROVAL_MODES), approverUserIds: ids, deadline: z.string().nullable() })),
-    transmitToPartyIds: ids,
-    transmittedAt: z.string().nullable(),
+    description: z.string(),
+    fromPartyIds: ids,
+    toPartyIds: ids,
+    stages: z.array(storedStage),
+    pendingChange: z
+      .object({
+        id: idSchema,
+        terms: z.object({ name: z.string(), description: z.string(), fromPartyIds: ids, toPartyIds: ids, stages: z.array(storedStage) }).nullable(),
+        proposedBy: idSchema,
+        proposedAt: z.string(),
+        consentedBy: ids,
+      })
+      .nullable(),
+    removedAt: z.string().nullable(),
+    createdAt: z.string(),
+    createdBy: z.string().nullable(),
     revision: z.number().int(),
-    approvals: z.array(z.object({ id: idSchema, policyId: idSchema, stageId: idSchema, userId: idSchema, decision: z.enum(APPROVAL_DECISIONS), comment: z.string(), at: z.string() })),
-    status: z.object({
-      state: z.enum(['in_progress', 'approved', 'rejected']),
-      currentStageId: idSchema.nullable(),
-      complete: z.boolean(),
-      stages: z.array(
-        z.object({ stageId: idSchema, name: z.string(), state: z.enum(STAGE_STATES), approvedBy: ids, rejectedBy: ids, awaiting: ids, deadline: z.string().nullable() }),
-      ),
-    }),
   })
-  .meta({ id: 'ApprovalPolicy' });
-export const approvalPolicyCreateSchema = z.object({ versionId: idSchema, name, stages: z.array(stageSchema).min(1).max(20), transmitToPartyIds: ids.min(1) });
-export const decisionSchema = z.object({ stageId: idSchema, decision: z.enum(APPROVAL_DECISIONS), comment: text().default('') });
+  .meta({ id: 'TransmissionRule', description: 'What may go to whom: governed texts reach the rule\'s recipients only after its stages approve the exact text' });
+export const ruleCreateSchema = z.object({ id: idSchema.optional(), ...ruleTerms });
+export const ruleChangeSchema = z
+  .object({ revision, terms: ruleTermsSchema.optional(), remove: z.boolean().default(false) })
+  .refine((body) => body.remove !== (body.terms !== undefined), { message: 'send either the new terms, or remove: true', path: ['terms'] });
+
+const approvalSchema = z.object({
+  id: idSchema,
+  ruleId: idSchema,
+  stageId: idSchema,
+  versionId: idSchema,
+  contentHash: z.string(),
+  userId: idSchema,
+  decision: z.enum(APPROVAL_DECISIONS),
+  comment: z.string().nullable().describe("null: the comment stays with the approver's party"),
+  at: z.string(),
+});
+export const textApprovalsSchema = z
+  .object({
+    versionId: idSchema,
+    contentHash: z.string().nullable(),
+    rules: z.array(
+      z.object({
+        ruleId: idSchema,
+        ruleName: z.string(),
+        governs: z.array(z.object({ partyId: idSchema, reason: z.string() })),
+        status: z.object({
+          state: z.enum(['in_progress', 'approved', 'rejected']),
+          currentStageId: idSchema.nullable(),
+          complete: z.boolean(),
+          stages: z.array(z.object({ stageId: idSchema, name: z.string(), state: z.enum(STAGE_STATES), approvedBy: ids, rejectedBy: ids, awaiting: ids, deadline: z.string().nullable() })),
+        }),
+        approvals: z.array(approvalSchema),
+        void: z.array(approvalSchema).describe('Decisions on an earlier text of this line: they do not hold for this text'),
+      }),
+    ),
+  })
+  .meta({ id: 'TextApprovals', description: 'Where each rule that governs a text stands for that exact text' });
+export const decisionSchema = z.object({
+  ruleId: idSchema,
+  stageId: idSchema,
+  decision: z.enum(APPROVAL_DECISIONS),
+  comment: text().default('').describe("Seen only by your own party's members"),
+  contentHash: z.string().length(64).describe('The contentHash of the text you read: the decision is bound to it'),
+});
 
 const versionTotals = {
   versionId: idSchema,

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { ApprovalPolicy, Issue, Party, Position, Preference, PublicStatement, RedLine, Round, Track } from '../core/model.ts';
+import type { Issue, Party, Position, Preference, PublicStatement, RedLine, Round, Track, TransmissionRule } from '../core/model.ts';
 import type { OwnedVisibilityRule } from '../core/visibility.ts';
 import type { Database } from './schema.ts';
 
@@ -21,7 +21,7 @@ export const collections = {
   },
   redLines: { table: 'red_lines', columns: (r: RedLine) => ({ party_id: r.partyId, visibility: r.visibility }) },
   preferences: { table: 'preferences', columns: (p: Preference) => ({ party_id: p.partyId, visibility: p.visibility }) },
-  approvalPolicies: { table: 'approval_policies', columns: (a: ApprovalPolicy) => ({ version_id: a.versionId }) },
+  transmissionRules: { table: 'transmission_rules', columns: (_: TransmissionRule) => ({}) },
 } as const;
 
 export type CollectionName = keyof typeof collections;

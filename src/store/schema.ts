@@ -1,5 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 import { sql } from 'kysely';
+import { contentHash } from '../core/transmission.ts';
 
 /**
  * Tables. Each collection of a negotiation keeps the whole entity as JSON in `data` and copies the
@@ -24,7 +25,7 @@ export interface Database {
   negotiations: { id: string; revision: number; data: string; created_at: string };
   parties: EntityRow;
   memberships: { id: string; negotiation_id: string; user_id: string; party_id: string | null; role: string; title: string };
-  versions: EntityRow & { parent_id: string | null; author_party_id: string | null; internal: number; created_at: string };
+  versions: EntityRow & { parent_id: string | null; author_party_id: string | null; internal: number; created_at: string; content_hash: string };
   version_recipients: { version_id: string; party_id: string; received_at: string };
   positions: OwnedRow & { version_id: string; point_id: string };
   issues: EntityRow;
@@ -33,8 +34,8 @@ export interface Database {
   rounds: EntityRow;
   statements: EntityRow;
   tracks: EntityRow;
-  approval_policies: EntityRow & { version_id: string };
-  approvals: { id: string; policy_id: string; stage_id: string; user_id: string; data: string; at: string };
+  transmission_rules: EntityRow;
+  text_approvals: { id: string; negotiation_id: string; rule_id: string; stage_id: string; version_id: string; content_hash: string; user_id: string; data: string; at: string };
   audit_events: {
     seq: number;
     at: string;
@@ -155,6 +156,70 @@ export const migrations: Record<string, Migration> = {
       for (const table of ['parties', 'versions', 'positions', 'issues', 'red_lines', 'rounds', 'statements', 'tracks', 'approval_policies']) {
         await sql`create index ${sql.raw(`${table}_by_negotiation`)} on ${sql.table(table)} (negotiation_id)`.execute(db);
       }
+    },
+  },
+  '0002-transmission-rules': {
+    /**
+     * Approval chains move from one version to the negotiation: each old chain becomes a rule for
+     * texts of its version's author, and each old decision is bound to the content of the version it
+     * was taken on. Versions keep their content hash in a column.
+     */
+    async up(db: Kysely<unknown>) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const any = db as Kysely<any>;
+      await any.schema.alterTable('versions').addColumn('content_hash', 'text', (c) => c.notNull().defaultTo('')).execute();
+      const versions = await any.selectFrom('versions').select(['id', 'data', 'author_party_id']).execute();
+      const hashes = new Map<string, string>();
+      for (const row of versions) {
+        const hash = contentHash(JSON.parse(row.data));
+        hashes.set(row.id, hash);
+        await any.updateTable('versions').set({ content_hash: hash }).where('id', '=', row.id).execute();
+      }
+      await entityTable(db, 'transmission_rules').execute();
+      await sql`create index transmission_rules_by_negotiation on transmission_rules (negotiation_id)`.execute(db);
+      await db.schema
+        .createTable('text_approvals')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('negotiation_id', 'text', (c) => c.notNull().references('negotiations.id').onDelete('cascade'))
+        .addColumn('rule_id', 'text', (c) => c.notNull().references('transmission_rules.id'))
+        .addColumn('stage_id', 'text', (c) => c.notNull())
+        .addColumn('version_id', 'text', (c) => c.notNull().references('versions.id'))
+        .addColumn('content_hash', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await sql`create index text_approvals_by_rule on text_approvals (rule_id, content_hash)`.execute(db);
+      const authorOf = new Map(versions.map((row) => [row.id as string, row.author_party_id as string | null]));
+      const policies = await any.selectFrom('approval_policies').selectAll().execute();
+      for (const row of policies) {
+        const policy = JSON.parse(row.data);
+        const author = authorOf.get(row.version_id) ?? null;
+        const rule = {
+          id: row.id,
+          negotiationId: row.negotiation_id,
+          name: policy.name,
+          description: `Converted from the approval chain of version "${row.version_id}".`,
+          fromPartyIds: author ? [author] : [],
+          toPartyIds: policy.transmitToPartyIds,
+          stages: policy.stages,
+          pendingChange: null,
+          removedAt: null,
+          createdAt: policy.transmittedAt ?? '1970-01-01T00:00:00.000Z',
+          createdBy: null,
+        };
+        const { id: _id, ...data } = rule;
+        await any.insertInto('transmission_rules').values({ id: row.id, negotiation_id: row.negotiation_id, revision: row.revision, data: JSON.stringify({ id: row.id, ...data }) }).execute();
+        const approvals = await any.selectFrom('approvals').selectAll().where('policy_id', '=', row.id).execute();
+        for (const old of approvals) {
+          const decision = JSON.parse(old.data);
+          const hash = hashes.get(row.version_id) ?? '';
+          const approval = { id: old.id, ruleId: row.id, stageId: old.stage_id, versionId: row.version_id, contentHash: hash, userId: old.user_id, decision: decision.decision, comment: decision.comment ?? '', at: old.at };
+          await any.insertInto('text_approvals').values({ id: old.id, negotiation_id: row.negotiation_id, rule_id: row.id, stage_id: old.stage_id, version_id: row.version_id, content_hash: hash, user_id: old.user_id, data: JSON.stringify(approval), at: old.at }).execute();
+        }
+      }
+      await db.schema.dropTable('approvals').execute();
+      await db.schema.dropTable('approval_policies').execute();
     },
   },
 };

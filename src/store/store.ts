@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import { approvalStatus, decisionRefusal, type ApprovalStatus } from '../core/approval.ts';
 import { compareVersions, type VersionComparison } from '../core/compare.ts';
 import { documentProblems } from '../core/document.ts';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../core/errors.ts';
 import type {
   Approval,
-  ApprovalDecision,
-  ApprovalPolicy,
   Id,
   Issue,
   Membership,
@@ -26,17 +23,21 @@ import type {
 } from '../core/model.ts';
 import { progressSeries, versionProgress, type ProgressSeries, type VersionProgress } from '../core/progress.ts';
 import { checkRedLines, constraintProblems, type RedLineReport } from '../core/redlines.ts';
+import { contentHash, gateRefusals, type TextRecord } from '../core/transmission.ts';
 import {
   canActAsMediator,
   canActForParty,
   canSeeNegotiation,
   canSeeTrack,
   canSeeVersion,
+  canSendForParty,
+  hiddenPointIds,
   ownedVisibilityRule,
+  readerView,
   viewerScope,
-  visiblePoints,
   type ViewerScope,
 } from '../core/visibility.ts';
+import { ComparisonCache } from './compare-cache.ts';
 import { appendAuditEvent, verifyAuditChain, type AuditVerdict } from './audit.ts';
 import { insertEntity, listEntities, replaceEntity, type CollectionName, type EntityOf } from './collections.ts';
 import { openSqlite, type Db } from './db.ts';
@@ -61,6 +62,7 @@ export interface StoreOptions {
   sessionHours?: number;
 }
 
+type Executor = Db | Transaction<Database>;
 type Change = { action: string; entity: string; entityId: string; negotiationId: string | null; before: unknown; after: unknown };
 type Recorder = (change: Change) => Promise<void>;
 
@@ -74,6 +76,8 @@ export class Store {
   private readonly now: () => Date;
   private readonly newId: () => string;
   private readonly sessionHours: number;
+  /** Comparisons already computed, by the content of the two sides as the reader sees them. */
+  private readonly comparisons = new ComparisonCache(200);
 
   constructor(
     readonly db: Db,
@@ -178,6 +182,10 @@ export class Store {
 
   /** Loads a negotiation for a reader, or answers "not found" when it does not exist or they are not in it. */
   async context(user: User, negotiationId: Id): Promise<NegotiationContext> {
+    // Membership is asked first, in one query that costs the same whether the negotiation is missing
+    // or only closed to this person: neither the answer nor its timing tells the two apart.
+    const member = await this.db.selectFrom('memberships').select('id').where('negotiation_id', '=', negotiationId).where('user_id', '=', user.id).limit(1).executeTakeFirst();
+    if (!member && !user.isAdmin) throw notFound(`negotiation "${negotiationId}"`);
     const row = await this.db.selectFrom('negotiations').select(['id', 'revision', 'data']).where('id', '=', negotiationId).executeTakeFirst();
     if (!row) throw notFound(`negotiation "${negotiationId}"`);
     const negotiation = { ...JSON.parse(row.data), revision: row.revision } as Negotiation;
@@ -257,22 +265,32 @@ export class Store {
 
   // ---------------------------------------------------------------- versions
 
-  /** Every version the reader may see, oldest first, with only the points they may see. */
-  async listVersions(ctx: NegotiationContext): Promise<VersionView[]> {
-    const rows = await this.db.selectFrom('versions').select(['id', 'data']).where('negotiation_id', '=', ctx.negotiation.id).orderBy('created_at').orderBy('id').execute();
-    const recipients = await this.db
+  /**
+   * Every version of the negotiation with its recipients, unfiltered: for the rules that decide what
+   * may be sent (never returned to a reader as it is).
+   */
+  async textRecords(ctx: NegotiationContext, db: Executor = this.db): Promise<(TextRecord & { version: Version; contentHash: string })[]> {
+    const rows = await db.selectFrom('versions').select(['id', 'data', 'content_hash']).where('negotiation_id', '=', ctx.negotiation.id).orderBy('created_at').orderBy('id').execute();
+    const recipients = await db
       .selectFrom('version_recipients')
       .innerJoin('versions', 'versions.id', 'version_recipients.version_id')
       .select(['version_recipients.version_id', 'version_recipients.party_id'])
       .where('versions.negotiation_id', '=', ctx.negotiation.id)
       .execute();
+    const byVersion = new Map<Id, Id[]>();
+    for (const r of recipients) byVersion.set(r.version_id, [...(byVersion.get(r.version_id) ?? []), r.party_id]);
+    return rows.map((row) => ({ version: JSON.parse(row.data) as Version, recipientPartyIds: byVersion.get(row.id) ?? [], contentHash: row.content_hash }));
+  }
+
+  /** Every version the reader may see, oldest first, as they may see it (`readerView`). */
+  async listVersions(ctx: NegotiationContext): Promise<VersionView[]> {
+    const records = await this.textRecords(ctx);
+    const issues = await listEntities(this.db, 'issues', ctx.negotiation.id);
     const views: VersionView[] = [];
-    for (const row of rows) {
-      const version = JSON.parse(row.data) as Version;
-      const recipientPartyIds = recipients.filter((r) => r.version_id === row.id).map((r) => r.party_id);
+    for (const { version, recipientPartyIds, contentHash: hash } of records) {
       if (!canSeeVersion(ctx.scope, version, recipientPartyIds)) continue;
       const shownRecipients = ctx.scope.isAdmin || ctx.scope.isMediator ? recipientPartyIds : recipientPartyIds.filter((p) => canActForParty(ctx.scope, p) || p === version.authorPartyId);
-      views.push(visiblePoints(ctx.scope, { ...version, recipientPartyIds: shownRecipients }, ctx.tracks));
+      views.push(readerView(ctx.scope, version, shownRecipients, hash, ctx.tracks, issues));
     }
     return views;
   }
@@ -303,17 +321,19 @@ export class Store {
     const baseVersionId = baseId ?? proposal.parentId;
     if (!baseVersionId) throw invalid('base', `version "${versionId}" has no parent; name the version to compare with in ?base=`);
     const base = await this.getVersion(ctx, baseVersionId);
-    return { base, proposal, comparison: compareVersions(base.points, proposal.points) };
+    return { base, proposal, comparison: this.comparisons.compare(base.points, proposal.points, compareVersions) };
   }
 
   /**
    * Records a new immutable version. Party members write for their party (or coalition), mediators
    * for the table (authorPartyId null). The author party receives it at once; others when transmitted.
    */
-  async createVersion(ctx: NegotiationContext, input: Omit<Version, 'id' | 'negotiationId' | 'createdAt' | 'createdBy'> & { id?: Id }): Promise<VersionView> {
-    if (input.authorPartyId === null) requireMediator(ctx, 'write a version for the whole table');
-    else requireParty(ctx, input.authorPartyId, 'write a version for');
-    if (input.authorPartyId === null && input.internal) throw invalid('internal', 'only a party keeps internal drafts; a text of the table is shared');
+  async createVersion(ctx: NegotiationContext, draft: Omit<Version, 'id' | 'negotiationId' | 'createdAt' | 'createdBy' | 'internal'> & { id?: Id; internal?: boolean }): Promise<VersionView> {
+    if (draft.authorPartyId === null) requireMediator(ctx, 'write a version for the whole table');
+    else requireParty(ctx, draft.authorPartyId, 'write a version for');
+    if (draft.authorPartyId === null && draft.internal) throw invalid('internal', 'only a party keeps internal drafts; a text of the table is shared');
+    // A party's new text stays inside the party until the party sends it (to a party or the mediators).
+    const input = { ...draft, internal: draft.internal ?? draft.authorPartyId !== null };
     if (input.parentId !== null) await this.getVersion(ctx, input.parentId).catch(() => {
       throw invalid('parentId', `version "${input.parentId}" does not exist or you may not see it`);
     });
@@ -326,8 +346,10 @@ export class Store {
       if (!issue) throw invalid(`optionChoices.${issueId}`, `unknown issue "${issueId}"`);
       if (!issue.options.some((o) => o.id === optionId)) throw invalid(`optionChoices.${issueId}`, `issue "${issue.name}" has no option "${optionId}"`);
     }
+    const tracks = await this.listTracks(ctx);
     input.points.forEach((point, index) => {
-      if (point.trackId !== null && !ctx.tracks.some((t) => t.id === point.trackId)) throw invalid(`points[${index}].trackId`, `unknown track "${point.trackId}"`);
+      // A track the author may not see gets the same answer as one that does not exist.
+      if (point.trackId !== null && !tracks.some((t) => t.id === point.trackId)) throw invalid(`points[${index}].trackId`, `track "${point.trackId}" does not exist or you may not see it`);
     });
     const version: Version = { ...input, id: input.id ?? this.id(), negotiationId: ctx.negotiation.id, createdAt: this.nowIso(), createdBy: ctx.user.id };
     await this.change(ctx.user.id, async (trx, record) => {
@@ -338,22 +360,47 @@ export class Store {
   }
 
   /**
-   * Sends a version to more parties. Refused while an approval chain governs the version and has not
-   * completed: the chain transmits it itself when its last stage is approved.
+   * Sends a version to more parties, or shares it with the mediators. Only the author party's
+   * principal or lead sends its texts (a mediator sends the table's); the negotiation's transmission
+   * rules decide whether each recipient may have it yet, by the text's content, not its id.
    */
-  async transmitVersion(ctx: NegotiationContext, versionId: Id, partyIds: Id[]): Promise<VersionView> {
+  async transmitVersion(ctx: NegotiationContext, versionId: Id, partyIds: Id[], toMediators = false): Promise<VersionView> {
     const version = await this.getVersion(ctx, versionId);
-    if (version.authorPartyId === null) requireMediator(ctx, 'transmit this version');
-    else requireParty(ctx, version.authorPartyId, 'transmit versions of');
+    if (version.authorPartyId === null) requireMediator(ctx, 'send a text of the table');
+    else {
+      requireParty(ctx, version.authorPartyId, 'send texts of');
+      if (!canSendForParty(ctx.scope, version.authorPartyId)) throw forbidden(`only the principal or the lead of "${version.authorPartyId}" sends its texts to others; ask them to send this one`);
+    }
+    if (partyIds.length === 0 && !toMediators) throw invalid('partyIds', 'name at least one party to send the text to, or set toMediators');
     for (const partyId of partyIds) if (!ctx.parties.some((p) => p.id === partyId)) throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
-    const policies = await listEntities(this.db, 'approvalPolicies', ctx.negotiation.id, { versionId });
-    const gate = policies.find((p) => p.transmittedAt === null && p.transmitToPartyIds.some((id) => partyIds.includes(id)));
-    if (gate) throw forbidden(`version "${versionId}" goes to ${gate.transmitToPartyIds.join(', ')} only when the approval chain "${gate.name}" completes`);
     await this.change(ctx.user.id, async (trx, record) => {
+      // Read inside the transaction, so that no decision or rule slips in between the check and the send.
+      const records = await this.textRecords(ctx, trx);
+      const text = records.find((r) => r.version.id === versionId)!;
+      const refusals = await this.gate(ctx, trx, text, partyIds.filter((p) => !text.recipientPartyIds.includes(p)), records);
+      if (refusals) throw forbidden(refusals);
       const added = await addRecipients(trx, versionId, partyIds, this.nowIso());
-      await record({ action: 'version.transmit', entity: 'version', entityId: versionId, negotiationId: ctx.negotiation.id, before: null, after: { partyIds: added } });
+      const shared = text.version.internal && (toMediators || partyIds.length > 0);
+      if (shared) await markShared(trx, text.version);
+      await record({ action: 'version.transmit', entity: 'version', entityId: versionId, negotiationId: ctx.negotiation.id, before: null, after: { partyIds: added, sharedWithMediators: shared || !text.version.internal, contentHash: text.contentHash } });
     });
     return this.getVersion(ctx, versionId);
+  }
+
+  /** Why the rules hold a text back from some of `recipients`, in words; null when it may go to all. */
+  async gate(ctx: NegotiationContext, db: Executor, text: TextRecord & { contentHash: string }, recipients: Id[], records: TextRecord[]): Promise<string | null> {
+    if (recipients.length === 0) return null;
+    const rules = await listEntities(db, 'transmissionRules', ctx.negotiation.id);
+    const approvals = await textApprovals(db, ctx.negotiation.id);
+    const people = await db.selectFrom('users').select(['id', 'name']).where('id', 'in', ctx.memberships.length ? ctx.memberships.map((m) => m.userId) : ['']).execute();
+    const names = (userId: Id) => people.find((p) => p.id === userId)?.name || userId;
+    const lines: string[] = [];
+    for (const recipient of recipients) {
+      for (const refusal of gateRefusals(rules, text, recipient, records, approvals, this.nowIso(), names)) {
+        lines.push(`to ${recipient}: the rule "${refusal.ruleName}" governs this text (${refusal.reason}) and ${refusal.needs}`);
+      }
+    }
+    return lines.length === 0 ? null : `this text may not be sent yet: ${lines.join('; ')}. An approval holds for this exact text (content hash ${text.contentHash}); any edit needs a new approval.`;
   }
 
   // ---------------------------------------------------------------- positions
@@ -397,8 +444,16 @@ export class Store {
 
   // ---------------------------------------------------------------- issues, red lines, preferences
 
+  /** The issues, with the points behind them that the reader may see named. */
   async listIssues(ctx: NegotiationContext): Promise<Issue[]> {
-    return listEntities(this.db, 'issues', ctx.negotiation.id);
+    const hidden = await this.hiddenPoints(ctx);
+    return (await listEntities(this.db, 'issues', ctx.negotiation.id)).map((issue) => ({ ...issue, pointIds: issue.pointIds.filter((id) => !hidden.has(id)) }));
+  }
+
+  /** Point ids this reader may not see named anywhere: those of tracks they are outside of. */
+  async hiddenPoints(ctx: NegotiationContext): Promise<Set<Id>> {
+    if (ctx.tracks.every((track) => canSeeTrack(ctx.scope, track))) return new Set();
+    return hiddenPointIds(ctx.scope, ctx.tracks, (await this.textRecords(ctx)).map((r) => r.version));
   }
 
   async createIssue(ctx: NegotiationContext, input: Omit<Issue, 'id' | 'negotiationId' | 'revision'> & { id?: Id }): Promise<Issue> {
@@ -491,8 +546,9 @@ export class Store {
     const rounds = await listEntities(this.db, 'rounds', ctx.negotiation.id);
     const visible = new Set((visibleVersions ?? (await this.listVersions(ctx))).map((v) => v.id));
     const shown = (id: Id | null) => (id !== null && visible.has(id) ? id : null);
+    const hidden = await this.hiddenPoints(ctx);
     return rounds
-      .map((round) => ({ ...round, versionId: shown(round.versionId), outcomeVersionId: shown(round.outcomeVersionId) }))
+      .map((round) => ({ ...round, versionId: shown(round.versionId), outcomeVersionId: shown(round.outcomeVersionId), agendaPointIds: round.agendaPointIds.filter((id) => !hidden.has(id)) }))
       .sort((a, b) => Date.parse(a.startsOn) - Date.parse(b.startsOn));
   }
 
@@ -523,7 +579,9 @@ export class Store {
 
   async listStatements(ctx: NegotiationContext): Promise<PublicStatement[]> {
     const statements = (await listEntities(this.db, 'statements', ctx.negotiation.id)) as (PublicStatement & { revision?: number })[];
-    return statements.map(({ revision: _revision, ...s }) => s).sort((a, b) => Date.parse(a.date) - Date.parse(b.date) || a.id.localeCompare(b.id));
+    const hidden = await this.hiddenPoints(ctx);
+    return statements
+      .map(({ revision: _revision, ...s }) => ({ ...s, pointIds: s.pointIds.filter((id) => !hidden.has(id)) })).sort((a, b) => Date.parse(a.date) - Date.parse(b.date) || a.id.localeCompare(b.id));
   }
 
   async createStatement(ctx: NegotiationContext, input: Omit<PublicStatement, 'id' | 'negotiationId'>): Promise<PublicStatement> {
@@ -555,69 +613,6 @@ export class Store {
     return this.replace(ctx, 'tracks', 'track', current, revision, { ...current, ...patch });
   }
 
-  // ---------------------------------------------------------------- approval chains
-
-  async listApprovalPolicies(ctx: NegotiationContext): Promise<(ApprovalPolicy & { status: ApprovalStatus; approvals: Approval[] })[]> {
-    const versions = await this.listVersions(ctx);
-    const policies = (await listEntities(this.db, 'approvalPolicies', ctx.negotiation.id)).filter((p) => versions.some((v) => v.id === p.versionId));
-    const result = [];
-    for (const policy of policies) {
-      const approvals = await this.approvalsOf(policy.id);
-      result.push({ ...policy, approvals, status: approvalStatus(policy, approvals, this.nowIso()) });
-    }
-    return result;
-  }
-
-  async createApprovalPolicy(ctx: NegotiationContext, input: Omit<ApprovalPolicy, 'id' | 'negotiationId' | 'revision' | 'transmittedAt'>): Promise<ApprovalPolicy> {
-    const version = await this.getVersion(ctx, input.versionId).catch(() => {
-      throw invalid('versionId', `version "${input.versionId}" does not exist or you may not see it`);
-    });
-    if (version.authorPartyId === null) requireMediator(ctx, 'set approval chains for this version');
-    else requireParty(ctx, version.authorPartyId, 'set approval chains for versions of');
-    if (input.stages.length === 0) throw invalid('stages', 'an approval chain needs at least one stage');
-    input.stages.forEach((stage, index) => {
-      if (stage.approverUserIds.length === 0) throw invalid(`stages[${index}].approverUserIds`, 'name at least one principal who approves');
-      for (const userId of stage.approverUserIds) {
-        if (!ctx.memberships.some((m) => m.userId === userId && m.role === 'principal')) throw invalid(`stages[${index}].approverUserIds`, `"${userId}" is not a principal in this negotiation`);
-      }
-    });
-    for (const partyId of input.transmitToPartyIds) if (!ctx.parties.some((p) => p.id === partyId)) throw invalid('transmitToPartyIds', `"${partyId}" is not a party of this negotiation`);
-    return this.insert(ctx, 'approvalPolicies', 'approval_policy', { ...input, id: this.id(), negotiationId: ctx.negotiation.id, revision: 1, transmittedAt: null });
-  }
-
-  /**
-   * Records a principal's decision on the open stage. When it completes the chain, the version is
-   * transmitted to the policy's parties in the same transaction.
-   */
-  async decide(ctx: NegotiationContext, policyId: Id, stageId: Id, decision: ApprovalDecision, comment: string): Promise<ApprovalPolicy & { status: ApprovalStatus; approvals: Approval[] }> {
-    const policy = (await this.listApprovalPolicies(ctx)).find((p) => p.id === policyId);
-    if (!policy) throw notFound(`approval chain "${policyId}"`);
-    if (!policy.stages.some((stage) => stage.id === stageId)) throw invalid('stageId', `this approval chain has no stage "${stageId}"; its stages are ${policy.stages.map((stage) => `"${stage.id}"`).join(', ')}`);
-    const refusal = decisionRefusal(policy, policy.approvals, stageId, ctx.user.id, this.nowIso());
-    if (refusal) throw forbidden(refusal);
-    const approval: Approval = { id: this.id(), policyId, stageId, userId: ctx.user.id, decision, comment, at: this.nowIso() };
-    await this.change(ctx.user.id, async (trx, record) => {
-      await trx.insertInto('approvals').values({ id: approval.id, policy_id: policyId, stage_id: stageId, user_id: approval.userId, data: JSON.stringify(approval), at: approval.at }).execute();
-      await record({ action: `approval.${decision}`, entity: 'approval_policy', entityId: policyId, negotiationId: ctx.negotiation.id, before: null, after: approval });
-      const status = approvalStatus(policy, [...policy.approvals, approval], this.nowIso());
-      if (status.complete) {
-        const { status: _s, approvals: _a, ...stored } = policy;
-        const after: ApprovalPolicy = { ...stored, transmittedAt: this.nowIso(), revision: policy.revision + 1 };
-        await replaceEntity(trx, 'approvalPolicies', after, policy.revision);
-        const added = await addRecipients(trx, policy.versionId, policy.transmitToPartyIds, this.nowIso());
-        await record({ action: 'version.transmit', entity: 'version', entityId: policy.versionId, negotiationId: ctx.negotiation.id, before: null, after: { partyIds: added, approvalPolicyId: policyId } });
-      }
-    });
-    const updated = (await this.listApprovalPolicies(ctx)).find((p) => p.id === policyId);
-    if (!updated) throw notFound(`approval chain "${policyId}"`);
-    return updated;
-  }
-
-  private async approvalsOf(policyId: Id): Promise<Approval[]> {
-    const rows = await this.db.selectFrom('approvals').select('data').where('policy_id', '=', policyId).orderBy('at').execute();
-    return rows.map((row) => JSON.parse(row.data) as Approval);
-  }
-
   // ---------------------------------------------------------------- progress
 
   /** Progress of one version as the reader may see it. */
@@ -643,7 +638,7 @@ export class Store {
 
   // ---------------------------------------------------------------- shared write paths
 
-  private async insert<C extends CollectionName>(ctx: NegotiationContext, name: C, entity: string, value: EntityOf<C>): Promise<EntityOf<C>> {
+  async insert<C extends CollectionName>(ctx: NegotiationContext, name: C, entity: string, value: EntityOf<C>): Promise<EntityOf<C>> {
     return this.change(ctx.user.id, async (trx, record) => {
       await insertEntity(trx, name, value);
       await record({ action: `${entity}.create`, entity, entityId: value.id, negotiationId: ctx.negotiation.id, before: null, after: value });
@@ -652,7 +647,7 @@ export class Store {
   }
 
   /** Replaces an entity when `revision` is still current; otherwise answers 409 with the current state. */
-  private async replace<C extends CollectionName>(ctx: NegotiationContext, name: C, entity: string, current: EntityOf<C>, revision: number, next: EntityOf<C>): Promise<EntityOf<C>> {
+  async replace<C extends CollectionName>(ctx: NegotiationContext, name: C, entity: string, current: EntityOf<C>, revision: number, next: EntityOf<C>): Promise<EntityOf<C>> {
     const currentRevision = (current as { revision: number }).revision;
     if (currentRevision !== revision) throw conflict(`${entity.replace('_', ' ')} "${current.id}"`, revision, current as { revision: number });
     const after = { ...next, revision: currentRevision + 1 } as EntityOf<C>;
@@ -711,9 +706,21 @@ export async function insertVersion(trx: Transaction<Database>, version: Version
       author_party_id: version.authorPartyId,
       internal: version.internal ? 1 : 0,
       created_at: version.createdAt,
+      content_hash: contentHash(version),
     })
     .execute();
   await addRecipients(trx, version.id, recipientPartyIds, at);
+}
+
+/** Every decision taken on texts of a negotiation, oldest first. */
+export async function textApprovals(db: Executor, negotiationId: Id): Promise<Approval[]> {
+  const rows = await db.selectFrom('text_approvals').select('data').where('negotiation_id', '=', negotiationId).orderBy('at').orderBy('id').execute();
+  return rows.map((row) => JSON.parse(row.data) as Approval);
+}
+
+/** A party's internal draft becomes shared (the mediators see it) once the party sends it anywhere. */
+export async function markShared(trx: Transaction<Database>, version: Version): Promise<void> {
+  await trx.updateTable('versions').set({ internal: 0, data: JSON.stringify({ ...version, internal: false }) }).where('id', '=', version.id).execute();
 }
 
 /** Adds recipients to a version; returns the parties that did not have it yet. */

@@ -108,7 +108,7 @@ export function stage(id: string, mode: ApprovalStage['mode'], approverUserIds: 
 let approvalCounter = 0;
 export function approval(stageId: string, userId: string, decision: Approval['decision'], at: string): Approval {
   approvalCounter += 1;
-  return { id: `ap-${approvalCounter}`, policyId: 'policy-1', stageId, userId, decision, comment: '', at };
+  return { id: `ap-${approvalCounter}`, ruleId: 'rule-1', stageId, versionId: 'v-1', contentHash: 'h-1', userId, decision, comment: '', at };
 }
 
 export function round(id: string, startsOn: string, overrides: Partial<Round> = {}): Round {

@@ -44,7 +44,7 @@ test('ids are unique within each collection', () => {
   unique(s.rounds.map((r) => r.id), 'round');
   unique(s.statements.map((st) => st.id), 'statement');
   unique(s.tracks.map((t) => t.id), 'track');
-  unique(s.approvalPolicies.map((a) => a.id), 'approval policy');
+  unique(s.transmissionRules.map((r) => r.id), 'transmission rule');
   unique(s.approvals.map((a) => a.id), 'approval');
 });
 
@@ -248,32 +248,32 @@ test('rounds, statements and tracks refer to things that exist', () => {
   assert.ok(!s.tracks.find((t) => t.id === 'track-eu-nato')?.partyIds.includes('ru'), 'Russia is not in the EU–NATO format');
 });
 
-test('the approval chain names principals and is still pending, so Russia has not received the text', () => {
-  for (const policy of s.approvalPolicies) {
-    const v = version(policy.versionId);
-    for (const stage of policy.stages) {
+test('the transmission rule names principals of its author parties and is pending, so Russia has not received the text', () => {
+  for (const rule of s.transmissionRules) {
+    for (const stage of rule.stages) {
       for (const approver of stage.approverUserIds) {
         const user = s.users.find((u) => u.id === approver);
-        assert.ok(user?.memberships.some((m) => m.role === 'principal'), `${stage.id}: ${approver} is a principal`);
+        assert.ok(user?.memberships.some((m) => m.role === 'principal' && m.partyId !== null && rule.fromPartyIds.includes(m.partyId)), `${stage.id}: ${approver} is a principal of an author party`);
       }
     }
-    for (const party of policy.transmitToPartyIds) {
-      assert.ok(partyIds.has(party), `${policy.id}: transmit to ${party}`);
-      if (policy.transmittedAt === null) assert.ok(!v.recipientPartyIds.includes(party), `${policy.id}: ${party} waits for the chain`);
-    }
+    for (const party of [...rule.fromPartyIds, ...rule.toPartyIds]) assert.ok(partyIds.has(party), `${rule.id}: ${party}`);
   }
   for (const a of s.approvals) {
-    const policy = s.approvalPolicies.find((p) => p.id === a.policyId);
-    const stage = policy?.stages.find((st) => st.id === a.stageId);
+    const rule = s.transmissionRules.find((r) => r.id === a.ruleId);
+    const stage = rule?.stages.find((st) => st.id === a.stageId);
     assert.ok(stage?.approverUserIds.includes(a.userId), `${a.id}: approver of its stage`);
+    assert.ok(s.versions.some((v) => v.id === a.versionId), `${a.id}: on a version of the scenario`);
   }
-  const policy = s.approvalPolicies.find((p) => p.id === 'approval-geneva-19');
-  const stage = policy?.stages[0];
+  const rule = s.transmissionRules.find((r) => r.id === 'rule-presidents-before-moscow');
+  assert.deepEqual(rule?.fromPartyIds, ['us', 'ua']);
+  assert.deepEqual(rule?.toPartyIds, ['ru']);
+  const stage = rule?.stages[0];
   assert.deepEqual([...(stage?.approverUserIds ?? [])].sort(), ['u-ua-principal', 'u-us-principal']);
   assert.equal(stage?.mode, 'all');
   assert.equal(stage?.deadline, '2025-11-27T23:59:00-05:00');
-  const approved = new Set(s.approvals.filter((a) => a.policyId === policy?.id && a.decision === 'approve').map((a) => a.userId));
-  assert.ok((stage?.approverUserIds ?? []).some((u) => !approved.has(u)), 'the chain is pending');
+  const approved = new Set(s.approvals.filter((a) => a.ruleId === rule?.id && a.versionId === 'v-geneva-19' && a.decision === 'approve').map((a) => a.userId));
+  assert.ok((stage?.approverUserIds ?? []).some((u) => !approved.has(u)), 'the rule is pending for the post-Geneva text');
+  assert.ok(!version('v-geneva-19').recipientPartyIds.includes('ru'), 'Russia waits for the presidents');
 });
 
 test('every fact has a source, and cited source ids are those of the brief', () => {

@@ -18,6 +18,12 @@ const isMediator = (email: string) => genevaScenario.users.find((u) => u.email =
 const forParty = (party: string) => (email: string) => email === ADMIN || partiesOf(email).includes(party);
 const forTable = (email: string) => email === ADMIN || isMediator(email);
 const adminOnly = (email: string) => email === ADMIN;
+/** Who sends a party's texts: its principal or lead (a French lead sends for the E3 too). */
+const sendsFor = (party: string) => (email: string) => {
+  if (email === ADMIN) return true;
+  const user = genevaScenario.users.find((u) => u.email === email);
+  return (user?.memberships ?? []).some((m) => (m.role === 'principal' || m.role === 'lead') && m.partyId !== null && (m.partyId === party || genevaScenario.parties.some((p) => p.id === party && p.memberPartyIds.includes(m.partyId!))));
+};
 
 interface WriteAction {
   name: string;
@@ -49,7 +55,7 @@ const ACTIONS: WriteAction[] = [
     body: (_e, n) => ({ parentId: 'v-us-28', kind: 'proposal', label: `E3 note ${n}`, authorPartyId: 'e3', internal: true, points: [{ id: 'pt-1', number: 1, title: 'sovereignty', text: 'Ukraine is sovereign.' }] }),
     allowed: forParty('e3'),
   },
-  { name: 'transmit the US draft', method: 'POST', path: `${N}/versions/v-us-28/transmit`, body: () => ({ partyIds: ['ru'] }), allowed: forParty('us') },
+  { name: 'transmit the US draft', method: 'POST', path: `${N}/versions/v-us-28/transmit`, body: () => ({ partyIds: ['ru'] }), allowed: sendsFor('us') },
   {
     name: 'define an issue',
     method: 'POST',

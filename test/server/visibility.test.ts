@@ -83,12 +83,12 @@ describe('visibility: every demo account sees exactly what the policy allows', (
     }
   });
 
-  test('a version reaches Russia only when the approval chain transmits it', async () => {
+  test('a version reaches Russia only when both presidents approve its exact text', async () => {
     const fresh = await startServer(await demoDatabase());
     const ru = await signIn(fresh.url, 'ru@demo.parley');
     assert.ok(!((await ru.get(`${N}/versions`)).body as any[]).some((v) => v.id === 'v-geneva-19'));
     assert.equal((await ru.get(`${N}/document?version=v-geneva-19`)).status, 404);
-    assert.equal((await ru.get(`${N}/approval-policies`)).body.length, 0, 'Russia does not see the chain of a text it does not have');
+    assert.equal((await ru.get(`${N}/versions/v-geneva-19/approvals`)).status, 404, 'Russia does not see the approvals of a text it does not have');
     assert.ok(!JSON.stringify((await ru.get(`${N}/rounds`)).body).includes('v-geneva-19'), 'nor do the rounds name it');
     const current = (await ru.get(`${N}/document`)).body;
     assert.notEqual(current.id, 'v-geneva-19', 'the current document for Russia is a text it has received');
@@ -96,23 +96,19 @@ describe('visibility: every demo account sees exactly what the policy allows', (
     const us = await signIn(fresh.url, 'us@demo.parley');
     const early = await us.post(`${N}/versions/v-geneva-19/transmit`, { partyIds: ['ru'] });
     assert.equal(early.status, 403, 'no one sends the text to Moscow before the presidents approve');
+    assert.match(early.body.detail, /Presidents approve.*Donald Trump/, 'the refusal names the rule and who is awaited');
 
-    const policy = ((await us.get(`${N}/approval-policies`)).body as any[]).find((p) => p.id === 'approval-geneva-19');
-    const stage = policy.stages[0].id;
-    const principals = policy.stages[0].approverUserIds as string[];
-    assert.equal((await us.post(`${N}/approval-policies/${policy.id}/decisions`, { stageId: stage, decision: 'approve' })).status, 403, 'a lead is not a principal');
-    let status;
-    for (const userId of principals) {
-      const email = scenario.users.find((u) => u.id === userId)!.email;
-      const principal = await signIn(fresh.url, email);
-      const already = policy.approvals.some((a: any) => a.userId === userId && a.decision === 'approve');
-      if (already) continue;
-      const answer = await principal.post(`${N}/approval-policies/${policy.id}/decisions`, { stageId: stage, decision: 'approve', comment: 'approved in the test' });
-      assert.equal(answer.status, 200, JSON.stringify(answer.body));
-      status = answer.body;
-    }
-    assert.equal(status.status.state, 'approved');
-    assert.ok(status.transmittedAt);
+    const state = (await us.get(`${N}/versions/v-geneva-19/approvals`)).body;
+    const rule = state.rules.find((r: any) => r.ruleId === 'rule-presidents-before-moscow');
+    assert.deepEqual(rule.governs.map((g: any) => g.partyId), ['ru']);
+    const stage = rule.status.currentStageId;
+    const hash = state.contentHash;
+    const decision = { ruleId: rule.ruleId, stageId: stage, decision: 'approve', contentHash: hash, comment: 'approved in the test' };
+    assert.equal((await us.post(`${N}/versions/v-geneva-19/approvals`, decision)).status, 403, 'a lead is not a principal');
+    const trump = await signIn(fresh.url, 'us-principal@demo.parley');
+    const answer = await trump.post(`${N}/versions/v-geneva-19/approvals`, decision);
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(answer.body.rules[0].status.state, 'approved');
     const received = (await ru.get(`${N}/document?version=v-geneva-19`)).body;
     assert.equal(received.id, 'v-geneva-19');
     assert.ok(((await ru.get(`${N}/rounds`)).body as any[]).some((r) => r.versionId === 'v-geneva-19'), 'once received, the rounds name the text');
@@ -131,7 +127,7 @@ describe('visibility: every demo account sees exactly what the policy allows', (
       ...scenario.redLines.filter((r) => r.visibility !== 'public'),
       ...scenario.preferences,
     ];
-    const routes = ['', '/parties', '/members', '/document', '/versions', '/positions', '/issues', '/red-lines', '/preferences', '/rounds', '/statements', '/tracks', '/approval-policies', '/progress'];
+    const routes = ['', '/parties', '/members', '/document', '/versions', '/positions', '/issues', '/red-lines', '/preferences', '/rounds', '/statements', '/tracks', '/transmission-rules', '/progress'];
     for (const email of ACCOUNTS) {
       const account = await signIn(server.url, email);
       for (const route of routes) {

@@ -168,11 +168,17 @@ export const tracks: Scenario['tracks'] = [
   },
 ];
 
-export const approvalPolicies: Scenario['approvalPolicies'] = [
+/**
+ * The sequence Rubio described on 23 Nov, as a rule of the negotiation: any text the US or Ukraine
+ * writes, or one derived from theirs, reaches Russia only after both presidents approved that text.
+ */
+export const transmissionRules: Scenario['transmissionRules'] = [
   {
-    id: 'approval-geneva-19',
-    versionId: 'v-geneva-19',
+    id: 'rule-presidents-before-moscow',
     name: 'Presidents approve, then the text goes to Moscow (Rubio, 23 Nov)',
+    description: 'A text by the United States or Ukraine, or derived from one, reaches Russia only once Presidents Zelensky and Trump have both approved that exact text.',
+    fromPartyIds: ['us', 'ua'],
+    toPartyIds: ['ru'],
     stages: [
       {
         id: 'stage-presidents',
@@ -182,16 +188,19 @@ export const approvalPolicies: Scenario['approvalPolicies'] = [
         deadline: '2025-11-27T23:59:00-05:00',
       },
     ],
-    transmitToPartyIds: ['ru'],
-    transmittedAt: null,
+    pendingChange: null,
+    removedAt: null,
+    createdAt: '2025-11-23T20:00:00+01:00',
+    createdBy: 'u-us',
   },
 ];
 
-/** One of the two presidents has approved; the chain is pending and Russia does not yet see the text. */
+/** One of the two presidents has approved the post-Geneva text; Russia does not yet see it. */
 export const approvals: Scenario['approvals'] = [
   {
     id: 'approval-ua-president',
-    policyId: 'approval-geneva-19',
+    ruleId: 'rule-presidents-before-moscow',
+    versionId: 'v-geneva-19',
     stageId: 'stage-presidents',
     userId: 'u-ua-principal',
     decision: 'approve',
