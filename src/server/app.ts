@@ -2,7 +2,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError, invalid } from '../core/errors.ts';
@@ -17,10 +17,21 @@ declare module 'fastify' {
   interface FastifyRequest {
     user: User | null;
   }
+  interface FastifyInstance {
+    /** Every route the app serves, as registered: for the tests that walk them all. */
+    routeTable: RouteEntry[];
+  }
   interface FastifyContextConfig {
     /** Declared by a route that anyone may call without signing in; every other route needs a reader. */
     public?: boolean;
   }
+}
+
+/** One route of the app: its method, its path pattern and whether it is public. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  public: boolean;
 }
 
 export interface AppOptions {
@@ -49,9 +60,9 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = true, 
   const app = Fastify({
     logger: logger === false ? false : { level: logger === 'debug' ? 'debug' : 'error' },
     // Requests are not logged one by one: the log holds what went wrong, never a token or a body.
-    disableRequestLogging: logger !== 'debug',
+    logController: new LogController({ disableRequestLogging: logger !== 'debug' }),
     bodyLimit,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     ajv: { customOptions: { removeAdditional: false } },
     frameworkErrors: (error, _request, reply) => sendProblem(reply, problemFor(error, { bodyLimit })),
   }).withTypeProvider<ZodTypeProvider>();
@@ -64,8 +75,11 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = true, 
     return sendProblem(reply, problem);
   });
   // The documentation's own routes are public; every other route is public only where it says so.
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), public: true };
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, public: route.config?.public === true });
   });
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, { status: 404, title: 'Not Found', detail: `there is no route ${request.method} ${request.url.split('?')[0]}; the API is described at /api/docs` }),
@@ -93,8 +107,12 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = true, 
         baseUri: ["'none'"],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
+        fontSrc: ["'self'", 'data:'],
+        upgradeInsecureRequests: null,
       },
     },
+    // Parley serves plain HTTP on a trusted network or behind a TLS proxy, which sets HSTS itself.
+    hsts: false,
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginResourcePolicy: { policy: 'same-origin' },

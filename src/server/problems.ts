@@ -63,6 +63,7 @@ export function problemFor(error: unknown, limits: { bodyLimit: number } = { bod
   if (error instanceof SyntaxError || (fastifyError.statusCode === 400 && /JSON/i.test(fastifyError.message ?? ''))) {
     return problem(400, `the body is not valid JSON: ${fastifyError.message ?? ''}`.trim());
   }
+  if (fastifyError.statusCode === 414) return problem(414, 'a part of the path is longer than any id (ids have at most 100 characters); check the URL');
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return problem(fastifyError.statusCode, fastifyError.message ?? 'the request was refused');
   }
