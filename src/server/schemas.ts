@@ -22,7 +22,7 @@ export const LIMITS = {
   idLength: 100,
   pointText: 20_000,
   pointsPerVersion: 500,
-  versionText: 400_000,
+  versionText: 500_000,
   bracketsPerPoint: 50,
   alternativesPerBracket: 20,
 } as const;
