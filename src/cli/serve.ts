@@ -16,7 +16,7 @@ export function serveCommand(): Command {
       const host = options.host ?? process.env.HOST ?? '127.0.0.1';
       const store = await openStore(options.db);
       if (options.demo && (await loadDemoIfEmpty(store))) process.stderr.write(`Loaded the Geneva demo into ${options.db} (demo accounts: see README; password parley-demo, demo only)\n`);
-      const app = await buildApp({ store, logger: process.env.PARLEY_LOG === '1' });
+      const app = await buildApp({ store, logger: process.env.PARLEY_LOG === 'debug' ? 'debug' : true });
       try {
         await app.listen({ port, host });
       } catch (error) {
