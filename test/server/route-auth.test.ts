@@ -23,7 +23,7 @@ describe('authentication is decided by the route, not by the URL', () => {
   before(async () => {
     const file = await demoDatabase();
     server = await startServer(file, { sessionHours: 1 / 3600 / 2 });
-    const login = async () => (await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ru@demo.parley', password: 'parley-demo' }) }).then((r) => r.json())).token as string;
+    const login = async () => ((await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ru@demo.parley', password: 'parley-demo' }) }).then((r) => r.json())) as { token: string }).token;
     expired = await login();
     revoked = await login();
     await fetch(`${server.url}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${revoked}` } });
