@@ -417,6 +417,7 @@ export class Store {
 
   async createPosition(ctx: NegotiationContext, input: Omit<Position, 'id' | 'negotiationId' | 'revision' | 'updatedAt' | 'updatedBy'>): Promise<Position> {
     requireParty(ctx, input.partyId, 'take positions for');
+    requireSender(ctx, input.partyId, input.visibility, 'a position');
     await this.requireVisiblePoint(ctx, input.versionId, input.pointId);
     checkStance(input);
     const existing = await listEntities(this.db, 'positions', ctx.negotiation.id, { versionId: input.versionId, partyId: input.partyId });
@@ -430,6 +431,7 @@ export class Store {
     const current = (await this.listPositions(ctx)).find((p) => p.id === positionId);
     if (!current) throw notFound(`position "${positionId}"`);
     requireParty(ctx, current.partyId, 'change positions of');
+    requireSender(ctx, current.partyId, patch.visibility ?? current.visibility, 'a position');
     const next = { ...current, ...patch, updatedAt: this.nowIso(), updatedBy: ctx.user.id };
     checkStance(next);
     return this.replace(ctx, 'positions', 'position', current, revision, next);
@@ -487,6 +489,7 @@ export class Store {
 
   async createRedLine(ctx: NegotiationContext, input: Omit<RedLine, 'id' | 'negotiationId' | 'revision'>): Promise<RedLine> {
     requireParty(ctx, input.partyId, 'state red lines for');
+    requireSender(ctx, input.partyId, input.visibility, 'a red line');
     const problem = constraintProblems(input.constraint, await this.listIssues(ctx))[0];
     if (problem) throw invalid('constraint', problem);
     const redLine: RedLine = { ...input, id: this.id(), negotiationId: ctx.negotiation.id, revision: 1 };
@@ -497,6 +500,7 @@ export class Store {
     const current = (await this.listRedLines(ctx)).find((r) => r.id === id);
     if (!current) throw notFound(`red line "${id}"`);
     requireParty(ctx, current.partyId, 'change red lines of');
+    requireSender(ctx, current.partyId, patch.visibility ?? current.visibility, 'a red line');
     if (patch.constraint) {
       const problem = constraintProblems(patch.constraint, await this.listIssues(ctx))[0];
       if (problem) throw invalid('constraint', problem);
@@ -517,6 +521,7 @@ export class Store {
   /** Sets a party's preferences (creating them, or replacing them at `revision`). */
   async putPreference(ctx: NegotiationContext, partyId: Id, revision: number | null, input: Omit<Preference, 'id' | 'negotiationId' | 'revision' | 'partyId'>): Promise<Preference> {
     requireParty(ctx, partyId, 'set preferences for');
+    requireSender(ctx, partyId, input.visibility, 'preferences');
     const issues = await this.listIssues(ctx);
     for (const [issueId, weight] of Object.entries(input.weights)) {
       const issue = issues.find((i) => i.id === issueId);
@@ -687,6 +692,16 @@ function requireMediator(ctx: NegotiationContext, action: string): void {
 function requireParty(ctx: NegotiationContext, partyId: Id, action: string): void {
   if (!ctx.parties.some((p) => p.id === partyId)) throw invalid('partyId', `"${partyId}" is not a party of this negotiation`);
   if (!canActForParty(ctx.scope, partyId)) throw forbidden(`only members of "${partyId}" may ${action} it`);
+}
+
+/**
+ * Material shared beyond the party (with the mediators, or with the table) is sent by the party's
+ * principal or lead, as its texts are: a member who may not send a text cannot publish it as a
+ * position, a red line or a preference either.
+ */
+function requireSender(ctx: NegotiationContext, partyId: Id, visibility: string, what: string): void {
+  if (visibility === 'party' || canSendForParty(ctx.scope, partyId)) return;
+  throw forbidden(`only the principal or the lead of "${partyId}" shares ${what} beyond the party (visibility "${visibility}"); keep it "party", or ask them to share it`);
 }
 
 function checkStance(position: Pick<Position, 'stance' | 'proposedText'>): void {

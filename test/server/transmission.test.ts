@@ -165,6 +165,17 @@ describe('a party\'s draft stays inside the party until it sends it', () => {
     assert.equal((await (await signIn(server.url, 'ru@demo.parley')).get(`${N}/versions/${draft.body.id}`)).status, 404, 'sharing with the mediators sends it to no party');
   });
 
+  test('an adviser cannot publish the unsent text as a public position; the lead can share a position', async () => {
+    const kushner = await signIn(server.url, 'kushner@demo.parley');
+    const leak = { versionId: 'v-us-28', pointId: 'pt-2', partyId: 'us', stance: 'amend', proposedText: 'The 19-point wording, for Moscow to read', visibility: 'public' };
+    const answer = await kushner.post(`${N}/positions`, leak);
+    assert.equal(answer.status, 403, JSON.stringify(answer.body));
+    assert.match(answer.body.detail, /principal or the lead/);
+    assert.equal((await kushner.post(`${N}/positions`, { ...leak, visibility: 'party' })).status, 201, 'inside the party an adviser records positions freely');
+    const rubio = await signIn(server.url, 'us@demo.parley');
+    assert.equal((await rubio.post(`${N}/positions`, { ...leak, pointId: 'pt-5', visibility: 'mediator' })).status, 201);
+  });
+
   test('another party\'s track id gets the same answer as a made-up one', async () => {
     const ru = await signIn(server.url, 'ru@demo.parley');
     const attempt = (trackId: string) =>
