@@ -12,7 +12,7 @@ export class ComparisonCache {
 
   constructor(private readonly capacity: number) {}
 
-  compare(base: Point[], proposal: Point[], compute: (base: Point[], proposal: Point[]) => VersionComparison): VersionComparison {
+  async compare(base: Point[], proposal: Point[], compute: (base: Point[], proposal: Point[]) => Promise<VersionComparison>): Promise<VersionComparison> {
     const key = createHash('sha256').update(JSON.stringify([base, proposal])).digest('hex');
     const known = this.entries.get(key);
     if (known) {
@@ -20,7 +20,7 @@ export class ComparisonCache {
       this.entries.set(key, known);
       return structuredClone(known);
     }
-    const comparison = compute(base, proposal);
+    const comparison = await compute(base, proposal);
     this.entries.set(key, comparison);
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
     return structuredClone(comparison);

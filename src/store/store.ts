@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import { compareVersions, type VersionComparison } from '../core/compare.ts';
+import type { VersionComparison } from '../core/compare.ts';
 import { documentProblems } from '../core/document.ts';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../core/errors.ts';
 import type {
@@ -38,6 +38,7 @@ import {
   type ViewerScope,
 } from '../core/visibility.ts';
 import { ComparisonCache } from './compare-cache.ts';
+import { ComparisonWorker } from './compare-worker.ts';
 import { appendAuditEvent, verifyAuditChain, type AuditVerdict } from './audit.ts';
 import { insertEntity, listEntities, replaceEntity, type CollectionName, type EntityOf } from './collections.ts';
 import { openSqlite, type Db } from './db.ts';
@@ -78,6 +79,8 @@ export class Store {
   private readonly sessionHours: number;
   /** Comparisons already computed, by the content of the two sides as the reader sees them. */
   private readonly comparisons = new ComparisonCache(200);
+  /** Long comparisons run on a worker thread, off the event loop. */
+  private readonly comparisonWorker = new ComparisonWorker();
 
   constructor(
     readonly db: Db,
@@ -94,6 +97,7 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    await this.comparisonWorker.close();
     await this.db.destroy();
   }
 
@@ -321,7 +325,7 @@ export class Store {
     const baseVersionId = baseId ?? proposal.parentId;
     if (!baseVersionId) throw invalid('base', `version "${versionId}" has no parent; name the version to compare with in ?base=`);
     const base = await this.getVersion(ctx, baseVersionId);
-    return { base, proposal, comparison: this.comparisons.compare(base.points, proposal.points, compareVersions) };
+    return { base, proposal, comparison: await this.comparisons.compare(base.points, proposal.points, (a, b) => this.comparisonWorker.compare(a, b)) };
   }
 
   /**

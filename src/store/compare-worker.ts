@@ -1,0 +1,65 @@
+import { Worker } from 'node:worker_threads';
+import { compareVersions, type VersionComparison } from '../core/compare.ts';
+import type { Point } from '../core/model.ts';
+
+/** Below this many characters on both sides a comparison takes well under a millisecond: it runs in place. */
+const IN_PLACE_CHARACTERS = 20_000;
+
+type Pending = { resolve: (comparison: VersionComparison) => void; reject: (error: Error) => void };
+
+/**
+ * Compares versions off the event loop: one worker thread, started on the first long comparison and
+ * kept for the next ones (it does not keep the process alive). Short texts are compared in place,
+ * where a message round trip would cost more than the diff.
+ */
+export class ComparisonWorker {
+  private worker: Worker | null = null;
+  private next = 0;
+  private readonly pending = new Map<number, Pending>();
+
+  compare(base: Point[], proposal: Point[]): Promise<VersionComparison> {
+    if (characters(base) + characters(proposal) <= IN_PLACE_CHARACTERS) return Promise.resolve(compareVersions(base, proposal));
+    const worker = this.start();
+    const id = ++this.next;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, base, proposal });
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(new URL('./compare-worker-entry.js', import.meta.url));
+    worker.unref();
+    worker.on('message', (message: { id: number; comparison?: VersionComparison; error?: string }) => {
+      const waiting = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.comparison) waiting?.resolve(message.comparison);
+      else waiting?.reject(new Error(message.error ?? 'the comparison failed'));
+    });
+    const fail = (error: Error) => {
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+      if (this.worker === worker) this.worker = null;
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the comparison worker stopped (exit code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+}
+
+function characters(points: Point[]): number {
+  let total = 0;
+  for (const point of points) {
+    total += point.title.length + point.text.length;
+    for (const bracket of point.brackets) for (const alternative of bracket.alternatives) total += alternative.text.length;
+  }
+  return total;
+}
