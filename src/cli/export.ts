@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { DomainError } from '../core/errors.ts';
 import { versionMarkdown } from '../core/markdown.ts';
-import { DEMO_ADMIN_EMAIL } from '../demo/load.ts';
 import type { Store } from '../store/store.ts';
 import { CliError, EXIT } from './errors.ts';
 import { DEFAULT_DB, openStore } from './shared.ts';
@@ -13,7 +12,7 @@ export function exportCommand(): Command {
     .option('--db <file>', 'SQLite database file', DEFAULT_DB)
     .option('--negotiation <id>', 'negotiation id (default: the only one)')
     .option('--version <id>', 'version id (default: the current version)')
-    .option('--as <email>', 'see it as this account (default: an administrator, who sees everything)')
+    .option('--as <email>', 'see it as this account (default: everything in the database, as its operator)')
     .addOption(new Option('--format <format>', 'output format').choices(['md']).default('md'))
     .action(async (options: { db: string; negotiation?: string; version?: string; as?: string }) => {
       const store = await openStore(options.db);
@@ -29,21 +28,18 @@ export function exportCommand(): Command {
 }
 
 async function exportMarkdown(store: Store, options: { negotiation?: string; version?: string; as?: string }): Promise<string> {
-  const reader = options.as ? await store.userByEmail(options.as) : await firstAdministrator(store);
-  if (!reader) throw new CliError(options.as ? `no account has the e-mail ${options.as}` : `the database has no administrator; name an account with --as (e.g. ${DEMO_ADMIN_EMAIL})`);
+  const reader = options.as ? await store.userByEmail(options.as) : null;
+  if (options.as && !reader) throw new CliError(`no account has the e-mail ${options.as}`);
   let negotiationId = options.negotiation;
   if (!negotiationId) {
-    const all = await store.listNegotiations(reader);
-    if (all.length !== 1) throw new CliError(all.length === 0 ? `${reader.email} takes part in no negotiation` : `there are ${all.length} negotiations; choose one with --negotiation (${all.map((n) => n.id).join(', ')})`);
+    const all = reader ? await store.listNegotiations(reader) : await store.db.selectFrom('negotiations').select('id').orderBy('created_at').execute();
+    const who = reader ? `${reader.email} takes part in` : 'the database holds';
+    if (all.length !== 1) throw new CliError(all.length === 0 ? `${who} no negotiation` : `${who} ${all.length} negotiations; choose one with --negotiation (${all.map((n) => n.id).join(', ')})`);
     negotiationId = all[0]!.id;
   }
-  const ctx = await store.context(reader, negotiationId);
+  // Without --as, the operator who holds the database file sees all of it.
+  const ctx = reader ? await store.context(reader, negotiationId) : await store.operatorContext(negotiationId);
   const version = await store.document(ctx, options.version);
   const positions = await store.listPositions(ctx, { versionId: version.id });
   return versionMarkdown(ctx.negotiation.title, version, positions, ctx.parties);
-}
-
-async function firstAdministrator(store: Store) {
-  const row = await store.db.selectFrom('users').select('email').where('is_admin', '=', 1).orderBy('created_at').limit(1).executeTakeFirst();
-  return row ? store.userByEmail(row.email) : null;
 }

@@ -43,7 +43,7 @@ export interface User {
   id: Id;
   email: string;
   name: string;
-  /** Administrators run the installation; they see everything, as the audit requires. */
+  /** Administrators run the installation (accounts, the audit log); they read a negotiation only as a member of it. */
   isAdmin: boolean;
 }
 

@@ -6,8 +6,12 @@ import type { Id, Issue, Membership, Party, Point, Track, Version, VersionView, 
  */
 export interface ViewerScope {
   userId: Id;
-  /** Administrators see everything (they keep the installation and verify its audit log). */
-  isAdmin: boolean;
+  /**
+   * The operator at the command line, who holds the database file and so every secret in it
+   * (`parley export`, `parley audit`). Never an account signed in over HTTP: administrators keep the
+   * installation, not the secrets, and read a negotiation only through a membership of it.
+   */
+  isOperator: boolean;
   isMediator: boolean;
   /** The parties whose internal material this person sees: their own, and the coalitions it belongs to. */
   partyIds: Id[];
@@ -23,7 +27,7 @@ export interface ViewerScope {
  *
  * @example viewerScope('u-fr', false, [{ partyId: 'fr', role: 'lead', ... }], parties).partyIds // ['fr', 'e3']
  */
-export function viewerScope(userId: Id, isAdmin: boolean, memberships: Membership[], parties: Party[]): ViewerScope {
+export function viewerScope(userId: Id, isOperator: boolean, memberships: Membership[], parties: Party[]): ViewerScope {
   const own = new Set(memberships.filter((m) => m.userId === userId && m.partyId).map((m) => m.partyId as Id));
   for (const party of parties) {
     if (party.kind === 'coalition' && party.memberPartyIds.some((member) => own.has(member))) own.add(party.id);
@@ -35,7 +39,7 @@ export function viewerScope(userId: Id, isAdmin: boolean, memberships: Membershi
   }
   return {
     userId,
-    isAdmin,
+    isOperator,
     isMediator: mine.some((m) => m.role === 'mediator'),
     partyIds: [...own].sort(),
     isMember: mine.length > 0,
@@ -48,12 +52,12 @@ export function viewerScope(userId: Id, isAdmin: boolean, memberships: Membershi
  * mediators): the party's principal or lead, not every member of its delegation.
  */
 export function canSendForParty(scope: ViewerScope, partyId: Id): boolean {
-  return scope.isAdmin || scope.sendingPartyIds.includes(partyId);
+  return scope.isOperator || scope.sendingPartyIds.includes(partyId);
 }
 
 /** Whether the person may open the negotiation at all. */
 export function canSeeNegotiation(scope: ViewerScope): boolean {
-  return scope.isAdmin || scope.isMember;
+  return scope.isOperator || scope.isMember;
 }
 
 /**
@@ -65,7 +69,7 @@ export function canSeeNegotiation(scope: ViewerScope): boolean {
 export type OwnedVisibilityRule = { all: true } | { all: false; ownerPartyIds: Id[]; visibilities: Visibility[] };
 
 export function ownedVisibilityRule(scope: ViewerScope): OwnedVisibilityRule {
-  if (scope.isAdmin) return { all: true };
+  if (scope.isOperator) return { all: true };
   if (!scope.isMember) return { all: false, ownerPartyIds: [], visibilities: [] };
   return {
     all: false,
@@ -83,12 +87,12 @@ export function canSeeOwned(scope: ViewerScope, item: { partyId: Id; visibility:
 
 /** Whether the person may act for the whole table: define issues, record rounds, open tracks, write mediator texts. */
 export function canActAsMediator(scope: ViewerScope): boolean {
-  return scope.isAdmin || scope.isMediator;
+  return scope.isOperator || scope.isMediator;
 }
 
 /** Whether the person may change a party's material: members of that party (or its coalition) only. */
 export function canActForParty(scope: ViewerScope, partyId: Id): boolean {
-  return scope.isAdmin || scope.partyIds.includes(partyId);
+  return scope.isOperator || scope.partyIds.includes(partyId);
 }
 
 /**
@@ -100,7 +104,7 @@ export function canSeeVersion(
   version: Pick<Version, 'authorPartyId' | 'internal'>,
   recipientPartyIds: Id[],
 ): boolean {
-  if (scope.isAdmin) return true;
+  if (scope.isOperator) return true;
   if (!scope.isMember) return false;
   if (version.authorPartyId !== null && scope.partyIds.includes(version.authorPartyId)) return true;
   if (version.internal) return false;
@@ -110,7 +114,7 @@ export function canSeeVersion(
 
 /** A track, and the points negotiated in it, are seen only by its parties and the mediators. */
 export function canSeeTrack(scope: ViewerScope, track: Pick<Track, 'partyIds'>): boolean {
-  if (scope.isAdmin || scope.isMediator) return true;
+  if (scope.isOperator || scope.isMediator) return true;
   return scope.isMember && track.partyIds.some((party) => scope.partyIds.includes(party));
 }
 
@@ -121,7 +125,7 @@ export function canSeeTrack(scope: ViewerScope, track: Pick<Track, 'partyIds'>):
 export function canSeePoint(scope: ViewerScope, point: Pick<Point, 'trackId'>, tracks: Track[]): boolean {
   if (point.trackId === null) return true;
   const track = tracks.find((t) => t.id === point.trackId);
-  return track ? canSeeTrack(scope, track) : scope.isAdmin;
+  return track ? canSeeTrack(scope, track) : scope.isOperator;
 }
 
 /** The version with only the points this person may see. */

@@ -176,38 +176,52 @@ export class Store {
 
   // ---------------------------------------------------------------- negotiations and membership
 
-  /** The negotiations a person takes part in (all of them for an administrator). */
+  /** The negotiations a person takes part in (an administrator too: the installation is not its secrets). */
   async listNegotiations(user: User): Promise<Negotiation[]> {
-    let query = this.db.selectFrom('negotiations').select(['id', 'revision', 'data']);
-    if (!user.isAdmin) query = query.where('id', 'in', this.db.selectFrom('memberships').select('negotiation_id').where('user_id', '=', user.id));
-    const rows = await query.orderBy('created_at').execute();
+    const rows = await this.db
+      .selectFrom('negotiations')
+      .select(['id', 'revision', 'data'])
+      .where('id', 'in', this.db.selectFrom('memberships').select('negotiation_id').where('user_id', '=', user.id))
+      .orderBy('created_at')
+      .execute();
     return rows.map((row) => ({ ...JSON.parse(row.data), revision: row.revision }) as Negotiation);
   }
 
   /** Loads a negotiation for a reader, or answers "not found" when it does not exist or they are not in it. */
-  async context(user: User, negotiationId: Id): Promise<NegotiationContext> {
+  async context(user: User, negotiationId: Id, operator = false): Promise<NegotiationContext> {
     // Membership is asked first, in one query that costs the same whether the negotiation is missing
     // or only closed to this person: neither the answer nor its timing tells the two apart.
     const member = await this.db.selectFrom('memberships').select('id').where('negotiation_id', '=', negotiationId).where('user_id', '=', user.id).limit(1).executeTakeFirst();
-    if (!member && !user.isAdmin) throw notFound(`negotiation "${negotiationId}"`);
+    if (!member && !operator) throw notFound(`negotiation "${negotiationId}"`);
     const row = await this.db.selectFrom('negotiations').select(['id', 'revision', 'data']).where('id', '=', negotiationId).executeTakeFirst();
     if (!row) throw notFound(`negotiation "${negotiationId}"`);
     const negotiation = { ...JSON.parse(row.data), revision: row.revision } as Negotiation;
     const parties = await listEntities(this.db, 'parties', negotiationId);
     const memberships = (await this.db.selectFrom('memberships').selectAll().where('negotiation_id', '=', negotiationId).execute()).map(membershipFromRow);
-    const scope = viewerScope(user.id, user.isAdmin, memberships, parties);
+    const scope = viewerScope(user.id, operator, memberships, parties);
     if (!canSeeNegotiation(scope)) throw notFound(`negotiation "${negotiationId}"`);
     const tracks = await listEntities(this.db, 'tracks', negotiationId);
     return { user, scope, negotiation, parties, memberships, tracks };
   }
 
+  /**
+   * The command line's view of a negotiation: everything in it, for the operator who holds the
+   * database file (`parley export` without `--as`). Never reached over HTTP.
+   */
+  async operatorContext(negotiationId: Id): Promise<NegotiationContext> {
+    return this.context({ id: 'operator', email: '', name: 'Operator', isAdmin: false }, negotiationId, true);
+  }
+
+  /** Opens a negotiation; any signed-in account may, and becomes its convenor (a mediator of it). */
   async createNegotiation(user: User, input: { title: string; summary: string; id?: Id }): Promise<Negotiation> {
-    if (!user.isAdmin) throw forbidden('only an administrator opens a negotiation');
     const negotiation: Negotiation = { id: input.id ?? this.id(), title: input.title, summary: input.summary, currentVersionId: null, createdAt: this.nowIso(), revision: 1 };
+    const convenor: Membership = { id: this.id(), negotiationId: negotiation.id, userId: user.id, partyId: null, role: 'mediator', title: 'Convenor' };
     return this.change(user.id, async (trx, record) => {
       const { revision, ...data } = negotiation;
       await trx.insertInto('negotiations').values({ id: negotiation.id, revision, data: JSON.stringify(data), created_at: negotiation.createdAt }).execute();
       await record({ action: 'negotiation.create', entity: 'negotiation', entityId: negotiation.id, negotiationId: negotiation.id, before: null, after: negotiation });
+      await trx.insertInto('memberships').values({ id: convenor.id, negotiation_id: negotiation.id, user_id: user.id, party_id: null, role: convenor.role, title: convenor.title }).execute();
+      await record({ action: 'membership.create', entity: 'membership', entityId: convenor.id, negotiationId: negotiation.id, before: null, after: convenor });
       return negotiation;
     });
   }
@@ -233,7 +247,7 @@ export class Store {
   }
 
   async addParty(ctx: NegotiationContext, input: Omit<Party, 'negotiationId' | 'revision' | 'id'> & { id?: Id }): Promise<Party> {
-    if (!ctx.scope.isAdmin) throw forbidden('only an administrator adds parties');
+    requireMediator(ctx, 'add parties');
     if (ctx.parties.some((p) => p.id === input.id)) throw invalid('id', `a party "${input.id}" exists already`);
     for (const member of input.memberPartyIds) {
       if (!ctx.parties.some((p) => p.id === member && p.kind === 'party')) throw invalid('memberPartyIds', `"${member}" is not a party of this negotiation`);
@@ -244,7 +258,7 @@ export class Store {
   }
 
   async addMember(ctx: NegotiationContext, input: { userId: Id; partyId: Id | null; role: Role; title: string }): Promise<Membership> {
-    if (!ctx.scope.isAdmin) throw forbidden('only an administrator adds people to a negotiation');
+    requireMediator(ctx, 'add people to the negotiation');
     if ((input.role === 'mediator') !== (input.partyId === null)) throw invalid('partyId', 'a mediator belongs to no party (partyId null); every other role needs a party');
     if (input.partyId !== null && !ctx.parties.some((p) => p.id === input.partyId)) throw invalid('partyId', `"${input.partyId}" is not a party of this negotiation`);
     const user = await this.db.selectFrom('users').select('id').where('id', '=', input.userId).executeTakeFirst();
@@ -293,7 +307,7 @@ export class Store {
     const views: VersionView[] = [];
     for (const { version, recipientPartyIds, contentHash: hash } of records) {
       if (!canSeeVersion(ctx.scope, version, recipientPartyIds)) continue;
-      const shownRecipients = ctx.scope.isAdmin || ctx.scope.isMediator ? recipientPartyIds : recipientPartyIds.filter((p) => canActForParty(ctx.scope, p) || p === version.authorPartyId);
+      const shownRecipients = ctx.scope.isOperator || ctx.scope.isMediator ? recipientPartyIds : recipientPartyIds.filter((p) => canActForParty(ctx.scope, p) || p === version.authorPartyId);
       views.push(readerView(ctx.scope, version, shownRecipients, hash, ctx.tracks, issues));
     }
     return views;

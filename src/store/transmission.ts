@@ -120,7 +120,7 @@ export interface TextApprovalState {
 }
 
 function approvalView(ctx: NegotiationContext, approval: Approval): ApprovalView {
-  if (ctx.scope.isAdmin) return approval;
+  if (ctx.scope.isOperator) return approval;
   const approverParties = ctx.memberships.filter((m) => m.userId === approval.userId && m.partyId !== null).map((m) => m.partyId as Id);
   const ownParty = approverParties.some((id) => ctx.scope.partyIds.includes(id));
   return { ...approval, comment: ownParty ? approval.comment : null };

@@ -55,12 +55,12 @@ describe('viewerScope', () => {
   });
 
   test('a mediator belongs to no party; an outsider is no member; other users\' memberships are ignored', () => {
-    assert.deepEqual(mediator, { userId: 'u-med', isAdmin: false, isMediator: true, partyIds: [], isMember: true, sendingPartyIds: [] });
-    assert.deepEqual(outsider, { userId: 'u-nobody', isAdmin: false, isMediator: false, partyIds: [], isMember: false, sendingPartyIds: [] });
-    assert.deepEqual(admin, { userId: 'u-admin', isAdmin: true, isMediator: false, partyIds: [], isMember: false, sendingPartyIds: [] });
+    assert.deepEqual(mediator, { userId: 'u-med', isOperator: false, isMediator: true, partyIds: [], isMember: true, sendingPartyIds: [] });
+    assert.deepEqual(outsider, { userId: 'u-nobody', isOperator: false, isMediator: false, partyIds: [], isMember: false, sendingPartyIds: [] });
+    assert.deepEqual(admin, { userId: 'u-admin', isOperator: true, isMediator: false, partyIds: [], isMember: false, sendingPartyIds: [] });
   });
 
-  test('only members and administrators open the negotiation', () => {
+  test('only members and the command line operator open the negotiation', () => {
     assert.equal(canSeeNegotiation(admin), true);
     assert.equal(canSeeNegotiation(mediator), true);
     assert.equal(canSeeNegotiation(ru), true);
@@ -152,10 +152,10 @@ describe('party material (positions, red lines, preferences)', () => {
     assert.equal(checked, 5 * VISIBILITIES.length * owners.length);
   });
 
-  test('property: a non-member who is no administrator sees nothing, whatever rule shape', () => {
+  test('property: a non-member who is not the operator sees nothing, whatever rule shape', () => {
     assert.deepEqual(ownedVisibilityRule(outsider), { all: false, ownerPartyIds: [], visibilities: [] });
     // Even a forged scope naming parties sees nothing while it is not a member.
-    const forged: ViewerScope = { userId: 'x', isAdmin: false, isMediator: true, partyIds: ['ru'], isMember: false, sendingPartyIds: ['ru'] };
+    const forged: ViewerScope = { userId: 'x', isOperator: false, isMediator: true, partyIds: ['ru'], isMember: false, sendingPartyIds: ['ru'] };
     for (const visibility of VISIBILITIES) {
       for (const p of parties) assert.equal(canSeeOwned(forged, { partyId: p.id, visibility }), false, `${p.id}/${visibility}`);
     }
