@@ -4,6 +4,10 @@ import { versionMarkdown } from '../core/markdown.ts';
 import type { Store } from '../store/store.ts';
 import { CliError, EXIT } from './errors.ts';
 import { DEFAULT_DB, openStore } from './shared.ts';
+import { userByEmail } from '../store/accounts.ts';
+import { listNegotiations } from '../store/negotiations.ts';
+import { listPositions } from '../store/positions.ts';
+import { document } from '../store/versions.ts';
 
 /** `parley export`: a version as Markdown, as one account sees it. */
 export function exportCommand(): Command {
@@ -28,18 +32,18 @@ export function exportCommand(): Command {
 }
 
 async function exportMarkdown(store: Store, options: { negotiation?: string; version?: string; as?: string }): Promise<string> {
-  const reader = options.as ? await store.userByEmail(options.as) : null;
+  const reader = options.as ? await userByEmail(store, options.as) : null;
   if (options.as && !reader) throw new CliError(`no account has the e-mail ${options.as}`);
   let negotiationId = options.negotiation;
   if (!negotiationId) {
-    const all = reader ? await store.listNegotiations(reader) : await store.db.selectFrom('negotiations').select('id').orderBy('created_at').execute();
+    const all = reader ? await listNegotiations(store, reader) : await store.db.selectFrom('negotiations').select('id').orderBy('created_at').execute();
     const who = reader ? `${reader.email} takes part in` : 'the database holds';
     if (all.length !== 1) throw new CliError(all.length === 0 ? `${who} no negotiation` : `${who} ${all.length} negotiations; choose one with --negotiation (${all.map((n) => n.id).join(', ')})`);
     negotiationId = all[0]!.id;
   }
   // Without --as, the operator who holds the database file sees all of it.
   const ctx = reader ? await store.context(reader, negotiationId) : await store.operatorContext(negotiationId);
-  const version = await store.document(ctx, options.version);
-  const positions = await store.listPositions(ctx, { versionId: version.id });
+  const version = await document(store, ctx, options.version);
+  const positions = await listPositions(store, ctx, { versionId: version.id });
   return versionMarkdown(ctx.negotiation.title, version, positions, ctx.parties);
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { DomainError } from '../core/errors.ts';
 import { CliError, EXIT } from './errors.ts';
 import { DEFAULT_DB, openStore } from './shared.ts';
+import { createUser } from '../store/accounts.ts';
 
 /** `parley user add`: creates an account (the password comes from PARLEY_PASSWORD or --password). */
 export function userCommand(): Command {
@@ -19,7 +20,7 @@ export function userCommand(): Command {
       if (!password) throw new CliError('give a password with --password or in PARLEY_PASSWORD');
       const store = await openStore(options.db);
       try {
-        const created = await store.createUser(null, { email: options.email, name: options.name, password, isAdmin: options.admin });
+        const created = await createUser(store, null, { email: options.email, name: options.name, password, isAdmin: options.admin });
         process.stdout.write(`created ${created.isAdmin ? 'administrator' : 'account'} ${created.email} (id ${created.id})\n`);
       } catch (error) {
         if (error instanceof DomainError) throw new CliError(error.message, error.kind === 'conflict' ? EXIT.failed : EXIT.usage);

@@ -1,6 +1,7 @@
 import { hashPassword } from '../store/passwords.ts';
 import { insertEntity } from '../store/collections.ts';
-import { insertVersion, type Store } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
+import { insertVersion } from '../store/versions.ts';
 import { documentProblems } from '../core/document.ts';
 import { contentHash } from '../core/transmission.ts';
 import type { Scenario } from './scenario.ts';

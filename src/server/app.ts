@@ -12,6 +12,19 @@ import { problemFor, sendProblem } from './problems.ts';
 import * as s from './schemas.ts';
 import { LANDING_PAGE } from './landing.ts';
 import { consentToRuleChange, createRule, decideOnText, listRules, proposeRuleChange, versionApprovals } from '../store/transmission.ts';
+import { createUser, login, logout, userByToken } from '../store/accounts.ts';
+import { createIssue, listIssues, updateIssue } from '../store/issues.ts';
+import { addMember, listMembers } from '../store/members.ts';
+import { createNegotiation, listNegotiations, updateNegotiation } from '../store/negotiations.ts';
+import { addParty } from '../store/parties.ts';
+import { createPosition, listPositions, updatePosition } from '../store/positions.ts';
+import { listPreferences, putPreference } from '../store/preferences.ts';
+import { progress } from '../store/progress.ts';
+import { createRedLine, listRedLines, redLineReport, updateRedLine } from '../store/red-lines.ts';
+import { createRound, listRounds, updateRound } from '../store/rounds.ts';
+import { createStatement, listStatements } from '../store/statements.ts';
+import { createTrack, listTracks, updateTrack } from '../store/tracks.ts';
+import { compare, createVersion, document, getVersion, listVersions, transmitVersion } from '../store/versions.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -131,7 +144,7 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = true, 
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new DomainError('unauthenticated', 'send your token as "Authorization: Bearer <token>"; get one from POST /api/auth/login');
-    const user = await store.userByToken(match[1]!);
+    const user = await userByToken(store, match[1]!);
     if (!user) throw new DomainError('unauthenticated', 'this token is unknown or expired; sign in again with POST /api/auth/login');
     request.user = user;
   });
@@ -164,60 +177,60 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = true, 
       Object.assign(new Error(`too many sign-in attempts for this account; try again in ${context.after}`), { statusCode: 429 }),
   };
   app.post('/api/auth/login', { config: { public: true, rateLimit: loginLimit }, schema: { tags: ['auth'], security: [], body: s.loginSchema, response: { 200: z.object({ token: z.string(), expiresAt: z.string(), user: s.userSchema }), ...problems, 429: s.problemSchema } } }, async (request) => {
-    const session = await store.login(request.body.email, request.body.password);
+    const session = await login(store, request.body.email, request.body.password);
     if (!session) throw new DomainError('unauthenticated', 'the e-mail or the password is wrong');
     return session;
   });
   app.post('/api/auth/logout', { schema: { tags: ['auth'], response: { 204: z.null(), ...problems } } }, async (request, reply) => {
-    await store.logout(/^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')![1]!);
+    await logout(store, /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')![1]!);
     return reply.code(204).send(null);
   });
   app.get('/api/me', { schema: { tags: ['auth'], response: { 200: s.userSchema, ...problems } } }, (request) => me(request));
   app.post('/api/users', { schema: { tags: ['people'], body: s.userCreateSchema, response: { 201: s.userSchema, ...problems } } }, async (request, reply) => {
     if (!me(request).isAdmin) throw new DomainError('forbidden', 'only an administrator creates accounts');
-    return created(reply, await store.createUser(me(request).id, request.body));
+    return created(reply, await createUser(store, me(request).id, request.body));
   });
 
   // Negotiations
-  app.get('/api/negotiations', { schema: { tags: ['negotiations'], response: { 200: z.array(s.negotiationSchema), ...problems } } }, (request) => store.listNegotiations(me(request)));
+  app.get('/api/negotiations', { schema: { tags: ['negotiations'], response: { 200: z.array(s.negotiationSchema), ...problems } } }, (request) => listNegotiations(store, me(request)));
   app.post('/api/negotiations', { schema: { tags: ['negotiations'], body: s.negotiationCreateSchema, response: { 201: s.negotiationSchema, ...problems } } }, async (request, reply) =>
-    created(reply, await store.createNegotiation(me(request), request.body)),
+    created(reply, await createNegotiation(store, me(request), request.body)),
   );
   app.get('/api/negotiations/:id', { schema: { tags: ['negotiations'], params: negotiationParams, response: { 200: s.negotiationSchema, ...problems } } }, async (request) => (await ctx(request)).negotiation);
   app.patch('/api/negotiations/:id', { schema: { tags: ['negotiations'], params: negotiationParams, body: s.negotiationPatchSchema, response: { 200: s.negotiationSchema, ...problems } } }, async (request) => {
     const { revision, ...patch } = request.body;
-    return store.updateNegotiation(await ctx(request), revision, patch);
+    return updateNegotiation(store, await ctx(request), revision, patch);
   });
 
   // Parties and people
   app.get('/api/negotiations/:id/parties', { schema: { tags: ['people'], params: negotiationParams, response: { 200: z.array(s.partySchema), ...problems } } }, async (request) => (await ctx(request)).parties);
   app.post('/api/negotiations/:id/parties', { schema: { tags: ['people'], params: negotiationParams, body: s.partyCreateSchema, response: { 201: s.partySchema, ...problems } } }, async (request, reply) =>
-    created(reply, await store.addParty(await ctx(request), request.body)),
+    created(reply, await addParty(store, await ctx(request), request.body)),
   );
-  app.get('/api/negotiations/:id/members', { schema: { tags: ['people'], params: negotiationParams, response: { 200: z.array(s.memberSchema), ...problems } } }, async (request) => store.listMembers(await ctx(request)));
+  app.get('/api/negotiations/:id/members', { schema: { tags: ['people'], params: negotiationParams, response: { 200: z.array(s.memberSchema), ...problems } } }, async (request) => listMembers(store, await ctx(request)));
   app.post('/api/negotiations/:id/members', { schema: { tags: ['people'], params: negotiationParams, body: s.memberCreateSchema, response: { 201: s.memberSchema, ...problems } } }, async (request, reply) => {
     const context = await ctx(request);
-    const membership = await store.addMember(context, request.body);
-    const listed = (await store.listMembers(await store.context(me(request), context.negotiation.id))).find((m) => m.id === membership.id)!;
+    const membership = await addMember(store, context, request.body);
+    const listed = (await listMembers(store, await store.context(me(request), context.negotiation.id))).find((m) => m.id === membership.id)!;
     return created(reply, listed);
   });
 
   // The document and its versions
   app.get('/api/negotiations/:id/document', { schema: { tags: ['document'], params: negotiationParams, querystring: z.object({ version: s.idSchema.optional() }), response: { 200: s.versionSchema, ...problems } } }, async (request) =>
-    store.document(await ctx(request), request.query.version),
+    document(store, await ctx(request), request.query.version),
   );
-  app.get('/api/negotiations/:id/versions', { schema: { tags: ['document'], params: negotiationParams, response: { 200: z.array(s.versionSchema), ...problems } } }, async (request) => store.listVersions(await ctx(request)));
+  app.get('/api/negotiations/:id/versions', { schema: { tags: ['document'], params: negotiationParams, response: { 200: z.array(s.versionSchema), ...problems } } }, async (request) => listVersions(store, await ctx(request)));
   app.post('/api/negotiations/:id/versions', { schema: { tags: ['document'], params: negotiationParams, body: s.versionCreateSchema, response: { 201: s.versionSchema, ...problems } } }, async (request, reply) =>
-    created(reply, await store.createVersion(await ctx(request), request.body)),
+    created(reply, await createVersion(store, await ctx(request), request.body)),
   );
   app.get('/api/negotiations/:id/versions/:itemId', { schema: { tags: ['document'], params: itemParams, response: { 200: s.versionSchema, ...problems } } }, async (request) =>
-    store.getVersion(await ctx(request), request.params.itemId),
+    getVersion(store, await ctx(request), request.params.itemId),
   );
   app.get('/api/negotiations/:id/versions/:itemId/compare', { schema: { tags: ['document'], params: itemParams, querystring: z.object({ base: s.idSchema.optional() }), response: { 200: s.comparisonSchema, ...problems } } }, async (request) =>
-    store.compare(await ctx(request), request.params.itemId, request.query.base),
+    compare(store, await ctx(request), request.params.itemId, request.query.base),
   );
   app.post('/api/negotiations/:id/versions/:itemId/transmit', { schema: { tags: ['document'], params: itemParams, body: s.transmitSchema, response: { 200: s.versionSchema, ...problems } } }, async (request) =>
-    store.transmitVersion(await ctx(request), request.params.itemId, request.body.partyIds, request.body.toMediators),
+    transmitVersion(store, await ctx(request), request.params.itemId, request.body.partyIds, request.body.toMediators),
   );
   app.get('/api/negotiations/:id/versions/:itemId/approvals', { schema: { tags: ['approvals'], params: itemParams, response: { 200: s.textApprovalsSchema, ...problems } } }, async (request) =>
     versionApprovals(store, await ctx(request), request.params.itemId),
@@ -226,65 +239,65 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = true, 
     decideOnText(store, await ctx(request), request.params.itemId, request.body),
   );
   app.get('/api/negotiations/:id/versions/:itemId/red-lines', { schema: { tags: ['red lines'], params: itemParams, response: { 200: s.redLineReportSchema, ...problems } } }, async (request) =>
-    store.redLineReport(await ctx(request), request.params.itemId),
+    redLineReport(store, await ctx(request), request.params.itemId),
   );
 
   // Positions
   app.get('/api/negotiations/:id/positions', { schema: { tags: ['positions'], params: negotiationParams, querystring: z.object({ version: s.idSchema.optional() }), response: { 200: z.array(s.positionSchema), ...problems } } }, async (request) =>
-    store.listPositions(await ctx(request), { versionId: request.query.version }),
+    listPositions(store, await ctx(request), { versionId: request.query.version }),
   );
   app.post('/api/negotiations/:id/positions', { schema: { tags: ['positions'], params: negotiationParams, body: s.positionCreateSchema, response: { 201: s.positionSchema, ...problems } } }, async (request, reply) =>
-    created(reply, await store.createPosition(await ctx(request), request.body)),
+    created(reply, await createPosition(store, await ctx(request), request.body)),
   );
   app.patch('/api/negotiations/:id/positions/:itemId', { schema: { tags: ['positions'], params: itemParams, body: s.positionPatchSchema, response: { 200: s.positionSchema, ...problems } } }, async (request) => {
     const { revision, ...patch } = request.body;
-    return store.updatePosition(await ctx(request), request.params.itemId, revision, patch);
+    return updatePosition(store, await ctx(request), request.params.itemId, revision, patch);
   });
 
   // Issues, red lines, preferences
-  app.get('/api/negotiations/:id/issues', { schema: { tags: ['issues'], params: negotiationParams, response: { 200: z.array(s.issueSchema), ...problems } } }, async (request) => store.listIssues(await ctx(request)));
+  app.get('/api/negotiations/:id/issues', { schema: { tags: ['issues'], params: negotiationParams, response: { 200: z.array(s.issueSchema), ...problems } } }, async (request) => listIssues(store, await ctx(request)));
   app.post('/api/negotiations/:id/issues', { schema: { tags: ['issues'], params: negotiationParams, body: s.issueCreateSchema, response: { 201: s.issueSchema, ...problems } } }, async (request, reply) =>
-    created(reply, await store.createIssue(await ctx(request), request.body)),
+    created(reply, await createIssue(store, await ctx(request), request.body)),
   );
   app.patch('/api/negotiations/:id/issues/:itemId', { schema: { tags: ['issues'], params: itemParams, body: s.issuePatchSchema, response: { 200: s.issueSchema, ...problems } } }, async (request) => {
     const { revision, ...patch } = request.body;
-    return store.updateIssue(await ctx(request), request.params.itemId, revision, patch);
+    return updateIssue(store, await ctx(request), request.params.itemId, revision, patch);
   });
-  app.get('/api/negotiations/:id/red-lines', { schema: { tags: ['red lines'], params: negotiationParams, response: { 200: z.array(s.redLineSchema), ...problems } } }, async (request) => store.listRedLines(await ctx(request)));
+  app.get('/api/negotiations/:id/red-lines', { schema: { tags: ['red lines'], params: negotiationParams, response: { 200: z.array(s.redLineSchema), ...problems } } }, async (request) => listRedLines(store, await ctx(request)));
   app.post('/api/negotiations/:id/red-lines', { schema: { tags: ['red lines'], params: negotiationParams, body: s.redLineCreateSchema, response: { 201: s.redLineSchema, ...problems } } }, async (request, reply) =>
-    created(reply, await store.createRedLine(await ctx(request), request.body)),
+    created(reply, await createRedLine(store, await ctx(request), request.body)),
   );
   app.patch('/api/negotiations/:id/red-lines/:itemId', { schema: { tags: ['red lines'], params: itemParams, body: s.redLinePatchSchema, response: { 200: s.redLineSchema, ...problems } } }, async (request) => {
     const { revision, ...patch } = request.body;
-    return store.updateRedLine(await ctx(request), request.params.itemId, revision, patch);
+    return updateRedLine(store, await ctx(request), request.params.itemId, revision, patch);
   });
-  app.get('/api/negotiations/:id/preferences', { schema: { tags: ['preferences'], params: negotiationParams, response: { 200: z.array(s.preferenceSchema), ...problems } } }, async (request) => store.listPreferences(await ctx(request)));
+  app.get('/api/negotiations/:id/preferences', { schema: { tags: ['preferences'], params: negotiationParams, response: { 200: z.array(s.preferenceSchema), ...problems } } }, async (request) => listPreferences(store, await ctx(request)));
   app.put('/api/negotiations/:id/parties/:itemId/preferences', { schema: { tags: ['preferences'], params: itemParams, body: s.preferencePutSchema, response: { 200: s.preferenceSchema, ...problems } } }, async (request) => {
     const { revision, ...input } = request.body;
-    return store.putPreference(await ctx(request), request.params.itemId, revision, input);
+    return putPreference(store, await ctx(request), request.params.itemId, revision, input);
   });
 
   // Rounds, statements, tracks
-  app.get('/api/negotiations/:id/rounds', { schema: { tags: ['rounds'], params: negotiationParams, response: { 200: z.array(s.roundSchema), ...problems } } }, async (request) => store.listRounds(await ctx(request)));
+  app.get('/api/negotiations/:id/rounds', { schema: { tags: ['rounds'], params: negotiationParams, response: { 200: z.array(s.roundSchema), ...problems } } }, async (request) => listRounds(store, await ctx(request)));
   app.post('/api/negotiations/:id/rounds', { schema: { tags: ['rounds'], params: negotiationParams, body: s.roundCreateSchema, response: { 201: s.roundSchema, ...problems } } }, async (request, reply) =>
-    created(reply, await store.createRound(await ctx(request), request.body)),
+    created(reply, await createRound(store, await ctx(request), request.body)),
   );
   app.patch('/api/negotiations/:id/rounds/:itemId', { schema: { tags: ['rounds'], params: itemParams, body: s.roundPatchSchema, response: { 200: s.roundSchema, ...problems } } }, async (request) => {
     const { revision, ...patch } = request.body;
-    return store.updateRound(await ctx(request), request.params.itemId, revision, patch);
+    return updateRound(store, await ctx(request), request.params.itemId, revision, patch);
   });
-  app.get('/api/negotiations/:id/statements', { schema: { tags: ['statements'], params: negotiationParams, response: { 200: z.array(s.statementSchema), ...problems } } }, async (request) => store.listStatements(await ctx(request)));
+  app.get('/api/negotiations/:id/statements', { schema: { tags: ['statements'], params: negotiationParams, response: { 200: z.array(s.statementSchema), ...problems } } }, async (request) => listStatements(store, await ctx(request)));
   app.post('/api/negotiations/:id/statements', { schema: { tags: ['statements'], params: negotiationParams, body: s.statementCreateSchema, response: { 201: s.statementSchema, ...problems } } }, async (request, reply) =>
-    created(reply, await store.createStatement(await ctx(request), request.body)),
+    created(reply, await createStatement(store, await ctx(request), request.body)),
   );
-  app.get('/api/negotiations/:id/tracks', { schema: { tags: ['tracks'], params: negotiationParams, response: { 200: z.array(s.trackSchema), ...problems } } }, async (request) => store.listTracks(await ctx(request)));
+  app.get('/api/negotiations/:id/tracks', { schema: { tags: ['tracks'], params: negotiationParams, response: { 200: z.array(s.trackSchema), ...problems } } }, async (request) => listTracks(store, await ctx(request)));
   app.post('/api/negotiations/:id/tracks', { schema: { tags: ['tracks'], params: negotiationParams, body: s.trackCreateSchema, response: { 201: s.trackSchema, ...problems } } }, async (request, reply) =>
-    created(reply, await store.createTrack(await ctx(request), request.body)),
+    created(reply, await createTrack(store, await ctx(request), request.body)),
   );
 
   app.patch('/api/negotiations/:id/tracks/:itemId', { schema: { tags: ['tracks'], params: itemParams, body: s.trackPatchSchema, response: { 200: s.trackSchema, ...problems } } }, async (request) => {
     const { revision, ...patch } = request.body;
-    return store.updateTrack(await ctx(request), request.params.itemId, revision, patch);
+    return updateTrack(store, await ctx(request), request.params.itemId, revision, patch);
   });
 
   // Transmission rules
@@ -302,7 +315,7 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = true, 
   );
 
   // Progress
-  app.get('/api/negotiations/:id/progress', { schema: { tags: ['progress'], params: negotiationParams, response: { 200: s.progressSchema, ...problems } } }, async (request) => store.progress(await ctx(request)));
+  app.get('/api/negotiations/:id/progress', { schema: { tags: ['progress'], params: negotiationParams, response: { 200: s.progressSchema, ...problems } } }, async (request) => progress(store, await ctx(request)));
 
   // Administration
   app.get('/api/audit/verify', { schema: { tags: ['system'], response: { 200: z.object({ ok: z.boolean(), events: z.number(), seq: z.number().optional(), reason: z.string().optional() }), ...problems } } }, async (request) => {

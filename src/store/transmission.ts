@@ -1,10 +1,12 @@
 import { decisionRefusal, type ApprovalStatus } from '../core/approval.ts';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../core/errors.ts';
+import type { Executor } from './store.ts';
 import type { Approval, ApprovalDecision, Id, RuleChange, RuleTerms, TransmissionRule } from '../core/model.ts';
 import { governingReason, namedPrincipals, ruleStatus } from '../core/transmission.ts';
 import { canActAsMediator, canSendForParty } from '../core/visibility.ts';
 import { listEntities } from './collections.ts';
-import { addRecipients, markShared, textApprovals, type NegotiationContext, type Store } from './store.ts';
+import type { NegotiationContext, Store } from './store.ts';
+import { addRecipients, gate, getVersion, listVersions, markShared, textRecords } from './versions.ts';
 
 /**
  * The negotiation's transmission rules and the decisions bound to texts. Each command checks the
@@ -128,12 +130,12 @@ function approvalView(ctx: NegotiationContext, approval: Approval): ApprovalView
 
 /** Where every rule that governs a version stands for its exact text, as the reader may see it. */
 export async function versionApprovals(store: Store, ctx: NegotiationContext, versionId: Id): Promise<{ versionId: Id; contentHash: string | null; rules: TextApprovalState[] }> {
-  const view = await store.getVersion(ctx, versionId);
-  const records = await store.textRecords(ctx);
+  const view = await getVersion(store, ctx, versionId);
+  const records = await textRecords(store, ctx);
   const text = records.find((r) => r.version.id === versionId)!;
   const rules = await listRules(store, ctx);
   const approvals = await textApprovals(store.db, ctx.negotiation.id);
-  const visible = new Set((await store.listVersions(ctx)).map((v) => v.id));
+  const visible = new Set((await listVersions(store, ctx)).map((v) => v.id));
   const lineage = new Set<Id>();
   for (let parent = text.version.parentId; parent !== null && !lineage.has(parent); parent = records.find((r) => r.version.id === parent)?.version.parentId ?? null) lineage.add(parent);
   const states: TextApprovalState[] = [];
@@ -167,7 +169,7 @@ export async function decideOnText(
   versionId: Id,
   input: { ruleId: Id; stageId: Id; decision: ApprovalDecision; comment: string; contentHash: string },
 ): Promise<{ versionId: Id; contentHash: string | null; rules: TextApprovalState[] }> {
-  const view = await store.getVersion(ctx, versionId);
+  const view = await getVersion(store, ctx, versionId);
   if (view.separateFormat !== null || view.contentHash === null) throw forbidden('you may not see every point of this text, so you cannot approve it as a whole');
   if (input.contentHash !== view.contentHash) {
     const message = `version "${versionId}" has the content hash ${view.contentHash}; the hash you sent (${input.contentHash}) is another text. Read the version again and decide on what it says now`;
@@ -178,7 +180,7 @@ export async function decideOnText(
   if (!rule.stages.some((stage) => stage.id === input.stageId)) throw invalid('stageId', `the rule "${rule.name}" has no stage "${input.stageId}"; its stages are ${rule.stages.map((stage) => `"${stage.id}"`).join(', ')}`);
   const approval: Approval = { id: store.id(), ruleId: rule.id, stageId: input.stageId, versionId, contentHash: view.contentHash, userId: ctx.user.id, decision: input.decision, comment: input.comment, at: store.nowIso() };
   await store.change(ctx.user.id, async (trx, record) => {
-    const records = await store.textRecords(ctx, trx);
+    const records = await textRecords(store, ctx, trx);
     const text = records.find((r) => r.version.id === versionId)!;
     const governed = rule.toPartyIds.filter((partyId) => governingReason(rule, text, partyId, records) !== null);
     if (governed.length === 0) throw invalid('ruleId', `the rule "${rule.name}" does not govern this text: it holds nothing back that a decision could release`);
@@ -197,11 +199,17 @@ export async function decideOnText(
     if (!ruleStatus(rule, [...bound, approval], text.contentHash, store.nowIso()).complete) return;
     const pending = governed.filter((partyId) => !text.recipientPartyIds.includes(partyId));
     const clear = [];
-    for (const partyId of pending) if ((await store.gate(ctx, trx, text, [partyId], records)) === null) clear.push(partyId);
+    for (const partyId of pending) if ((await gate(store, ctx, trx, text, [partyId], records)) === null) clear.push(partyId);
     if (clear.length === 0) return;
     const added = await addRecipients(trx, versionId, clear, store.nowIso());
     if (text.version.internal) await markShared(trx, text.version);
     await record({ action: 'version.transmit', entity: 'version', entityId: versionId, negotiationId: ctx.negotiation.id, before: null, after: { partyIds: added, ruleId: rule.id, contentHash: text.contentHash } });
   });
   return versionApprovals(store, ctx, versionId);
+}
+
+/** Every decision taken on texts of a negotiation, oldest first. */
+export async function textApprovals(db: Executor, negotiationId: Id): Promise<Approval[]> {
+  const rows = await db.selectFrom('text_approvals').select('data').where('negotiation_id', '=', negotiationId).orderBy('at').orderBy('id').execute();
+  return rows.map((row) => JSON.parse(row.data) as Approval);
 }

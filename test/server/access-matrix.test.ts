@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { Store } from '../../src/store/store.ts';
 import { tempDir } from '../helpers.ts';
+import { createUser } from '../../src/store/accounts.ts';
 
 /**
  * The access matrix of DESIGN.md ("Secrets are the product"), generated from the route table: every
@@ -915,7 +916,7 @@ describe('access matrix: every route against every kind of reader and every visi
     app = await buildApp({ store, logger: false });
 
     // Accounts, then one sign-in each: password hashing is slow on purpose.
-    const users = await Promise.all(ACCOUNTS.map((a) => store.createUser(null, { email: emailOf(a), name: `Account ${a}`, password: PASSWORD, isAdmin: a === 'admin' })));
+    const users = await Promise.all(ACCOUNTS.map((a) => createUser(store, null, { email: emailOf(a), name: `Account ${a}`, password: PASSWORD, isAdmin: a === 'admin' })));
     ACCOUNTS.forEach((a, i) => (w.user[a] = users[i]!.id));
     const login = async (account: Account) => {
       const answer = await send(null, { method: 'POST', url: '/api/auth/login', body: { email: emailOf(account), password: PASSWORD } });

@@ -7,6 +7,14 @@ import type { Point, Visibility } from '../../src/core/model.ts';
 import { canSeeOwned } from '../../src/core/visibility.ts';
 import { Store } from '../../src/store/store.ts';
 import { tempDir } from '../helpers.ts';
+import { createUser } from '../../src/store/accounts.ts';
+import { createIssue } from '../../src/store/issues.ts';
+import { addMember } from '../../src/store/members.ts';
+import { createNegotiation } from '../../src/store/negotiations.ts';
+import { addParty } from '../../src/store/parties.ts';
+import { createPosition, listPositions, updatePosition } from '../../src/store/positions.ts';
+import { createRedLine, listRedLines } from '../../src/store/red-lines.ts';
+import { createVersion, listVersions, transmitVersion } from '../../src/store/versions.ts';
 
 const point = (id: string, number: number, text: string): Point => ({ id, number, title: `Point ${number}`, text, brackets: [], issueIds: [], trackId: null });
 
@@ -14,17 +22,17 @@ const point = (id: string, number: number, text: string): Point => ({ id, number
 async function smallNegotiation(file: string) {
   let clock = Date.parse('2026-01-05T09:00:00Z');
   const store = await Store.open(file, { now: () => new Date((clock += 1000)) });
-  const admin = await store.createUser(null, { email: 'admin@example.org', name: 'Admin', password: 'admin-password', isAdmin: true });
-  const negotiation = await store.createNegotiation(admin, { title: 'Harbour agreement', summary: 'Three parties share a harbour.', id: 'harbour' });
+  const admin = await createUser(store, null, { email: 'admin@example.org', name: 'Admin', password: 'admin-password', isAdmin: true });
+  const negotiation = await createNegotiation(store, admin, { title: 'Harbour agreement', summary: 'Three parties share a harbour.', id: 'harbour' });
   let ctx = await store.context(admin, negotiation.id);
-  for (const id of ['a', 'b', 'c']) await store.addParty(ctx, { id, name: `Party ${id}`, shortName: id.toUpperCase(), kind: 'party', memberPartyIds: [] });
+  for (const id of ['a', 'b', 'c']) await addParty(store, ctx, { id, name: `Party ${id}`, shortName: id.toUpperCase(), kind: 'party', memberPartyIds: [] });
   ctx = await store.context(admin, negotiation.id);
-  await store.addParty(ctx, { id: 'ab', name: 'Coalition AB', shortName: 'AB', kind: 'coalition', memberPartyIds: ['a', 'b'] });
+  await addParty(store, ctx, { id: 'ab', name: 'Coalition AB', shortName: 'AB', kind: 'coalition', memberPartyIds: ['a', 'b'] });
   ctx = await store.context(admin, negotiation.id);
-  const people: Record<string, Awaited<ReturnType<Store['createUser']>>> = {};
+  const people: Record<string, Awaited<ReturnType<typeof createUser>>> = {};
   for (const [key, partyId, role] of [['a', 'a', 'lead'], ['b', 'b', 'lead'], ['c', 'c', 'lead'], ['mediator', null, 'mediator']] as const) {
-    people[key] = await store.createUser(admin.id, { email: `${key}@example.org`, name: key, password: 'long-password' });
-    await store.addMember(ctx, { userId: people[key]!.id, partyId, role, title: '' });
+    people[key] = await createUser(store, admin.id, { email: `${key}@example.org`, name: key, password: 'long-password' });
+    await addMember(store, ctx, { userId: people[key]!.id, partyId, role, title: '' });
     ctx = await store.context(admin, negotiation.id);
   }
   const as = (key: string) => store.context(people[key]!, negotiation.id);
@@ -35,32 +43,32 @@ describe('store on a real SQLite file', () => {
   test('reads filtered in SQL return exactly what the core policy allows, for every reader and visibility', async () => {
     const { store, as } = await smallNegotiation(join(tempDir(), 'visibility.db'));
     const mediatorCtx = await as('mediator');
-    const version = await store.createVersion(mediatorCtx, { parentId: null, kind: 'draft', label: 'Draft 1', summary: '', authorPartyId: null, internal: false, points: [point('p1', 1, 'Ships dock in turn.')], optionChoices: {}, source: null });
-    await store.transmitVersion(mediatorCtx, version.id, ['a', 'b', 'c']);
+    const version = await createVersion(store, mediatorCtx, { parentId: null, kind: 'draft', label: 'Draft 1', summary: '', authorPartyId: null, internal: false, points: [point('p1', 1, 'Ships dock in turn.')], optionChoices: {}, source: null });
+    await transmitVersion(store, mediatorCtx, version.id, ['a', 'b', 'c']);
     const visibilities: Visibility[] = ['party', 'mediator', 'public'];
     const created = [];
     for (const owner of ['a', 'b', 'c', 'ab']) {
       const ownerCtx = await as(owner === 'ab' ? 'a' : owner);
       for (const visibility of visibilities) {
         const issue = `${owner}-${visibility}`;
-        created.push(await store.createRedLine(ownerCtx, { partyId: owner, title: issue, description: '', visibility, source: null, constraint: { kind: 'forbid', issueId: 'none', optionIds: ['x'] } }).catch((e) => e));
+        created.push(await createRedLine(store, ownerCtx, { partyId: owner, title: issue, description: '', visibility, source: null, constraint: { kind: 'forbid', issueId: 'none', optionIds: ['x'] } }).catch((e) => e));
       }
     }
     // Red lines need a real issue: the store refused them all, naming the constraint.
     assert.ok(created.every((e) => e instanceof DomainError && e.field === 'constraint'));
 
-    await store.createIssue(mediatorCtx, { id: 'berths', name: 'Berths', description: '', pointIds: ['p1'], options: [{ id: 'two', label: 'Two', description: '' }, { id: 'four', label: 'Four', description: '' }] });
+    await createIssue(store, mediatorCtx, { id: 'berths', name: 'Berths', description: '', pointIds: ['p1'], options: [{ id: 'two', label: 'Two', description: '' }, { id: 'four', label: 'Four', description: '' }] });
     const all = [];
     for (const owner of ['a', 'b', 'c', 'ab']) {
       const ownerCtx = await as(owner === 'ab' ? 'b' : owner);
       for (const visibility of visibilities) {
-        all.push(await store.createRedLine(ownerCtx, { partyId: owner, title: `${owner}-${visibility}`, description: '', visibility, source: null, constraint: { kind: 'forbid', issueId: 'berths', optionIds: ['two'] } }));
-        all.push(await store.createPosition(ownerCtx, { versionId: version.id, pointId: 'p1', partyId: owner === 'ab' ? 'ab' : owner, stance: 'support', proposedText: null, rationale: visibility, visibility, source: null }).catch(() => null));
+        all.push(await createRedLine(store, ownerCtx, { partyId: owner, title: `${owner}-${visibility}`, description: '', visibility, source: null, constraint: { kind: 'forbid', issueId: 'berths', optionIds: ['two'] } }));
+        all.push(await createPosition(store, ownerCtx, { versionId: version.id, pointId: 'p1', partyId: owner === 'ab' ? 'ab' : owner, stance: 'support', proposedText: null, rationale: visibility, visibility, source: null }).catch(() => null));
       }
     }
     for (const reader of ['a', 'b', 'c', 'mediator']) {
       const ctx = await as(reader);
-      const redLines = (await store.listRedLines(ctx)).map((r) => r.title).sort();
+      const redLines = (await listRedLines(store, ctx)).map((r) => r.title).sort();
       const expected = all.filter((item): item is NonNullable<typeof item> & { title: string } => item !== null && 'title' in item && canSeeOwned(ctx.scope, item)).map((r) => r.title).sort();
       assert.deepEqual(redLines, expected, `red lines seen by ${reader}`);
       if (reader === 'a') assert.ok(redLines.includes('ab-party'), 'a member of a coalition party sees the coalition\'s internal red line');
@@ -72,13 +80,13 @@ describe('store on a real SQLite file', () => {
   test('a stale revision is refused with the current state, and the refused write changes nothing', async () => {
     const { store, as } = await smallNegotiation(join(tempDir(), 'revision.db'));
     const mediatorCtx = await as('mediator');
-    const version = await store.createVersion(mediatorCtx, { parentId: null, kind: 'draft', label: 'Draft 1', summary: '', authorPartyId: null, internal: false, points: [point('p1', 1, 'Ships dock in turn.')], optionChoices: {}, source: null });
-    await store.transmitVersion(mediatorCtx, version.id, ['a']);
+    const version = await createVersion(store, mediatorCtx, { parentId: null, kind: 'draft', label: 'Draft 1', summary: '', authorPartyId: null, internal: false, points: [point('p1', 1, 'Ships dock in turn.')], optionChoices: {}, source: null });
+    await transmitVersion(store, mediatorCtx, version.id, ['a']);
     const aCtx = await as('a');
-    const position = await store.createPosition(aCtx, { versionId: version.id, pointId: 'p1', partyId: 'a', stance: 'oppose', proposedText: null, rationale: 'first', visibility: 'public', source: null });
+    const position = await createPosition(store, aCtx, { versionId: version.id, pointId: 'p1', partyId: 'a', stance: 'oppose', proposedText: null, rationale: 'first', visibility: 'public', source: null });
     const [first, second] = await Promise.allSettled([
-      store.updatePosition(aCtx, position.id, 1, { rationale: 'one writer' }),
-      store.updatePosition(aCtx, position.id, 1, { rationale: 'another writer' }),
+      updatePosition(store, aCtx, position.id, 1, { rationale: 'one writer' }),
+      updatePosition(store, aCtx, position.id, 1, { rationale: 'another writer' }),
     ]);
     const outcomes = [first, second];
     assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1, 'exactly one of two writers based on revision 1 wins');
@@ -87,7 +95,7 @@ describe('store on a real SQLite file', () => {
     const winner = (outcomes.find((o) => o.status === 'fulfilled') as PromiseFulfilledResult<{ rationale: string }>).value;
     assert.equal(refused.reason.current.revision, 2);
     assert.equal(refused.reason.current.rationale, winner.rationale);
-    const stored = (await store.listPositions(aCtx)).find((p) => p.id === position.id)!;
+    const stored = (await listPositions(store, aCtx)).find((p) => p.id === position.id)!;
     assert.equal(stored.rationale, winner.rationale);
     assert.equal(stored.revision, 2);
   });
@@ -98,9 +106,9 @@ describe('store on a real SQLite file', () => {
     const before = await store.verifyAudit();
     assert.ok(before.ok);
     const mediatorCtx = await as('mediator');
-    await store.createVersion(mediatorCtx, { parentId: null, kind: 'draft', label: 'Draft 1', summary: '', authorPartyId: null, internal: false, points: [point('p1', 1, 'Ships dock in turn.')], optionChoices: {}, source: null });
+    await createVersion(store, mediatorCtx, { parentId: null, kind: 'draft', label: 'Draft 1', summary: '', authorPartyId: null, internal: false, points: [point('p1', 1, 'Ships dock in turn.')], optionChoices: {}, source: null });
     await assert.rejects(
-      store.createVersion(mediatorCtx, { parentId: null, kind: 'draft', label: 'Broken', summary: '', authorPartyId: null, internal: false, points: [point('p1', 2, 'x')], optionChoices: {}, source: null }),
+      createVersion(store, mediatorCtx, { parentId: null, kind: 'draft', label: 'Broken', summary: '', authorPartyId: null, internal: false, points: [point('p1', 2, 'x')], optionChoices: {}, source: null }),
       (error: DomainError) => error.kind === 'invalid' && error.field === 'points[0].number',
     );
     const after = await store.verifyAudit();
@@ -118,12 +126,12 @@ describe('store on a real SQLite file', () => {
   test('an internal draft stays inside its party, a proposal needs a base, and a party writes only for itself', async () => {
     const { store, as } = await smallNegotiation(join(tempDir(), 'drafts.db'));
     const aCtx = await as('a');
-    const internal = await store.createVersion(aCtx, { parentId: null, kind: 'draft', label: 'Our draft', summary: '', authorPartyId: 'a', internal: true, points: [point('p1', 1, 'A keeps four berths.')], optionChoices: {}, source: null });
-    assert.equal((await store.listVersions(await as('b'))).length, 0, 'another party does not see it');
-    assert.equal((await store.listVersions(await as('mediator'))).length, 0, 'nor the mediator');
-    assert.equal((await store.listVersions(aCtx)).length, 1);
-    await assert.rejects(store.createVersion(aCtx, { parentId: null, kind: 'proposal', label: 'x', summary: '', authorPartyId: 'a', internal: false, points: [point('p1', 1, 'x')], optionChoices: {}, source: null }), /branched from a base/);
-    await assert.rejects(store.createVersion(aCtx, { parentId: internal.id, kind: 'proposal', label: 'x', summary: '', authorPartyId: 'b', internal: false, points: [point('p1', 1, 'x')], optionChoices: {}, source: null }), (e: DomainError) => e.kind === 'forbidden');
+    const internal = await createVersion(store, aCtx, { parentId: null, kind: 'draft', label: 'Our draft', summary: '', authorPartyId: 'a', internal: true, points: [point('p1', 1, 'A keeps four berths.')], optionChoices: {}, source: null });
+    assert.equal((await listVersions(store, await as('b'))).length, 0, 'another party does not see it');
+    assert.equal((await listVersions(store, await as('mediator'))).length, 0, 'nor the mediator');
+    assert.equal((await listVersions(store, aCtx)).length, 1);
+    await assert.rejects(createVersion(store, aCtx, { parentId: null, kind: 'proposal', label: 'x', summary: '', authorPartyId: 'a', internal: false, points: [point('p1', 1, 'x')], optionChoices: {}, source: null }), /branched from a base/);
+    await assert.rejects(createVersion(store, aCtx, { parentId: internal.id, kind: 'proposal', label: 'x', summary: '', authorPartyId: 'b', internal: false, points: [point('p1', 1, 'x')], optionChoices: {}, source: null }), (e: DomainError) => e.kind === 'forbidden');
   });
 
   test('the database file runs with write-ahead logging and enforces foreign keys', async () => {

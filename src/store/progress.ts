@@ -1,0 +1,23 @@
+import { progressSeries, versionProgress, type ProgressSeries, type VersionProgress } from '../core/progress.ts';
+import { checkRedLines } from '../core/redlines.ts';
+import { listIssues } from './issues.ts';
+import { listPositions } from './positions.ts';
+import { listRedLines } from './red-lines.ts';
+import { listRounds } from './rounds.ts';
+import type { NegotiationContext, Store } from './store.ts';
+import { listVersions } from './versions.ts';
+
+/** Progress: what is agreed, contested and crossed, per version and over the rounds. */
+
+/** Progress of every version the reader sees, and the curve over the rounds. */
+export async function progress(store: Store, ctx: NegotiationContext): Promise<{ versions: VersionProgress[]; series: ProgressSeries }> {
+  const versions = await listVersions(store, ctx);
+  const positions = await listPositions(store, ctx, {}, versions);
+  const redLines = await listRedLines(store, ctx);
+  const issues = await listIssues(store, ctx);
+  const measured = versions.map((version) =>
+    versionProgress(version.id, version.points, positions.filter((p) => p.versionId === version.id), checkRedLines(version, redLines, issues, ctx.parties).crossings),
+  );
+  const series = progressSeries(await listRounds(store, ctx, versions), (id) => measured.find((m) => m.versionId === id) ?? null);
+  return { versions: measured, series };
+}

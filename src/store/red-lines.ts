@@ -1,0 +1,42 @@
+import { invalid, notFound } from '../core/errors.ts';
+import type { Id, RedLine } from '../core/model.ts';
+import { type RedLineReport, checkRedLines, constraintProblems } from '../core/redlines.ts';
+import { ownedVisibilityRule } from '../core/visibility.ts';
+import { listEntities } from './collections.ts';
+import { requireParty, requireSender } from './guards.ts';
+import { listIssues } from './issues.ts';
+import type { NegotiationContext, Store } from './store.ts';
+import { getVersion } from './versions.ts';
+
+/** Parties' red lines, and the report of those a version crosses. Each command checks the policy, writes the change and its audit event in one transaction. */
+
+export async function listRedLines(store: Store, ctx: NegotiationContext): Promise<RedLine[]> {
+  return listEntities(store.db, 'redLines', ctx.negotiation.id, { owned: ownedVisibilityRule(ctx.scope) });
+}
+
+export async function createRedLine(store: Store, ctx: NegotiationContext, input: Omit<RedLine, 'id' | 'negotiationId' | 'revision'>): Promise<RedLine> {
+  requireParty(ctx, input.partyId, 'state red lines for');
+  requireSender(ctx, input.partyId, input.visibility, 'a red line');
+  const problem = constraintProblems(input.constraint, await listIssues(store, ctx))[0];
+  if (problem) throw invalid('constraint', problem);
+  const redLine: RedLine = { ...input, id: store.id(), negotiationId: ctx.negotiation.id, revision: 1 };
+  return store.insert(ctx, 'redLines', 'red_line', redLine);
+}
+
+export async function updateRedLine(store: Store, ctx: NegotiationContext, id: Id, revision: number, patch: Partial<Pick<RedLine, 'title' | 'description' | 'constraint' | 'visibility' | 'source'>>): Promise<RedLine> {
+  const current = (await listRedLines(store, ctx)).find((r) => r.id === id);
+  if (!current) throw notFound(`red line "${id}"`);
+  requireParty(ctx, current.partyId, 'change red lines of');
+  requireSender(ctx, current.partyId, patch.visibility ?? current.visibility, 'a red line');
+  if (patch.constraint) {
+    const problem = constraintProblems(patch.constraint, await listIssues(store, ctx))[0];
+    if (problem) throw invalid('constraint', problem);
+  }
+  return store.replace(ctx, 'redLines', 'red_line', current, revision, { ...current, ...patch });
+}
+
+/** Which of the red lines the reader may see a version crosses. */
+export async function redLineReport(store: Store, ctx: NegotiationContext, versionId: Id): Promise<RedLineReport> {
+  const version = await getVersion(store, ctx, versionId);
+  return checkRedLines(version, await listRedLines(store, ctx), await listIssues(store, ctx), ctx.parties);
+}
