@@ -33,7 +33,24 @@ import { runInNewContext } from 'node:vm';
 import { opposedDomain } from './synthetic.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'test', 'fixtures', 'genius');
-const FIXTURE_NAMES = ['Laptop', 'ItexvsCypress', 'EnglandZimbabwe', 'Party', 'Grocery', 'Amsterdam', 'Camera', 'Vacation', 'Politics', 'Wholesaler', 'Supermarket', 'Travel', 'Energy', 'ParsCat', 'EnergyGrid', '10issuesDiscountedwithRV'];
+const FIXTURE_NAMES = [
+  'Laptop',
+  'ItexvsCypress',
+  'EnglandZimbabwe',
+  'Party',
+  'Grocery',
+  'Amsterdam',
+  'Camera',
+  'Vacation',
+  'Politics',
+  'Wholesaler',
+  'Supermarket',
+  'Travel',
+  'Energy',
+  'ParsCat',
+  'EnergyGrid',
+  '10issuesDiscountedwithRV',
+];
 const quick = process.argv.includes('--quick');
 // Collecting garbage before each case gives each its own baseline of memory.
 setFlagsFromString('--expose-gc');
@@ -49,7 +66,9 @@ function loadFixture(name: string): NegotiationProblem {
     .map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') }));
   const domain = texts.find(({ file, text }) => geniusFileKind(text, file) === 'domain')!;
   const space = parseGeniusDomain(domain.text, domain.file);
-  const parties = texts.filter(({ file, text }) => geniusFileKind(text, file) === 'profile').map(({ file, text }) => parseGeniusProfile(text, file, space));
+  const parties = texts
+    .filter(({ file, text }) => geniusFileKind(text, file) === 'profile')
+    .map(({ file, text }) => parseGeniusProfile(text, file, space));
   return { space, parties };
 }
 
@@ -103,7 +122,10 @@ function measure(name: string, problem: NegotiationProblem, withBaseline = true)
     const scaled = problem.parties.map(scaleParty);
     const constraints = compileConstraints(problem);
     const baseline = time(() => enumerationFrontier(scaled, constraints));
-    if (baseline.result.size !== first.result.size) throw new Error(`${name}: enumeration found ${baseline.result.size} frontier vectors, the engine ${first.result.size}`);
+    if (baseline.result.size !== first.result.size)
+      throw new Error(
+        `${name}: enumeration found ${baseline.result.size} frontier vectors, the engine ${first.result.size}`,
+      );
     baselineMs = baseline.ms;
   }
   const row: Row = {
@@ -125,12 +147,19 @@ function measure(name: string, problem: NegotiationProblem, withBaseline = true)
 const ratio = (value: number) => (value < 10 ? value.toFixed(1) : value.toFixed(0));
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0));
 function print(row: Row): void {
-  const baseline = row.baselineMs === null ? 'n/a | n/a | n/a' : `${fmt(row.baselineMs)} | ${(row.baselineRate! / 1e6).toFixed(1)}M/s | ${ratio(row.baselineMs / row.medianMs)}×`;
-  console.log(`| ${row.name} | ${row.parties} | ${row.outcomes.toLocaleString('en')} | ${row.frontier.toLocaleString('en')} | ${fmt(row.firstMs)} | ${fmt(row.medianMs)} | ${fmt(row.analyzeMs)} | ${row.workingMiB.toFixed(1)} | ${baseline} |`);
+  const baseline =
+    row.baselineMs === null
+      ? 'n/a | n/a | n/a'
+      : `${fmt(row.baselineMs)} | ${(row.baselineRate! / 1e6).toFixed(1)}M/s | ${ratio(row.baselineMs / row.medianMs)}×`;
+  console.log(
+    `| ${row.name} | ${row.parties} | ${row.outcomes.toLocaleString('en')} | ${row.frontier.toLocaleString('en')} | ${fmt(row.firstMs)} | ${fmt(row.medianMs)} | ${fmt(row.analyzeMs)} | ${row.workingMiB.toFixed(1)} | ${baseline} |`,
+  );
 }
 
 console.log(`Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'})\n`);
-console.log('| domain | parties | outcomes | frontier vectors | first run ms | median ms (7 runs) | full analysis ms | working memory MiB | enumeration ms | enumeration rate | ratio |');
+console.log(
+  '| domain | parties | outcomes | frontier vectors | first run ms | median ms (7 runs) | full analysis ms | working memory MiB | enumeration ms | enumeration rate | ratio |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 // The very first call in the process, before anything is compiled: the worst case a one-shot CLI run sees.
 const cold = time(() => paretoFrontier(opposedDomain({ parties: 2, issues: 28, options: 5, seed: 1 })));
@@ -145,7 +174,9 @@ const synthetic: [number, number, number][] = [
   [4, 12, 5],
 ];
 for (const [parties, issues, options] of synthetic) {
-  rows.push(measure(`opposed ${parties}×${issues}×${options} (seed 1)`, opposedDomain({ parties, issues, options, seed: 1 })));
+  rows.push(
+    measure(`opposed ${parties}×${issues}×${options} (seed 1)`, opposedDomain({ parties, issues, options, seed: 1 })),
+  );
 }
 
 const find = (name: string) => rows.find((row) => row.name.startsWith(name))!;
@@ -153,14 +184,46 @@ const fixtures = rows.filter((row) => FIXTURE_NAMES.includes(row.name) && row.na
 const rates = rows.map((row) => row.baselineRate).filter((rate): rate is number => rate !== null && rate > 0);
 const peakMiB = process.resourceUsage().maxRSS / 1024;
 const targets: [string, boolean, string][] = [
-  ['2 parties × 28 issues × 5 options under 100 ms', cold.ms < 100 && find('opposed 2×28').medianMs < 100, `${fmt(find('opposed 2×28').medianMs)} ms; ${fmt(cold.ms)} ms as the first call of the process`],
-  ['every linear fixture under 50 ms', fixtures.every((row) => row.medianMs < 50), `slowest ${fmt(Math.max(...fixtures.map((row) => row.medianMs)))} ms`],
-  ['Energy at least 100× faster than NegMAS (2.1 s, quoted)', 2100 / find('Energy').medianMs >= 100, `${(2100 / find('Energy').medianMs).toFixed(0)}×`],
-  ['ParsCat vs NegMAS (5.4 s, quoted)', 5400 / find('ParsCat').medianMs >= 100, `${(5400 / find('ParsCat').medianMs).toFixed(0)}×`],
-  ['3 parties × 16 issues × 5 options under 1 s', find('opposed 3×16').medianMs < 1000, `${fmt(find('opposed 3×16').medianMs)} ms`],
-  ['4 parties × 12 issues × 5 options under 2 s', find('opposed 4×12').medianMs < 2000, `${fmt(find('opposed 4×12').medianMs)} ms`],
-  ['ANAC 2014 nonlinear frontier under 10 s', find('10issues').medianMs < 10_000, `${fmt(find('10issues').medianMs)} ms`],
-  ['enumeration baseline at 20M outcomes/s per core (best run)', Math.max(...rates) >= 20e6, `best ${(Math.max(...rates) / 1e6).toFixed(1)}M/s, worst ${(Math.min(...rates) / 1e6).toFixed(1)}M/s`],
+  [
+    '2 parties × 28 issues × 5 options under 100 ms',
+    cold.ms < 100 && find('opposed 2×28').medianMs < 100,
+    `${fmt(find('opposed 2×28').medianMs)} ms; ${fmt(cold.ms)} ms as the first call of the process`,
+  ],
+  [
+    'every linear fixture under 50 ms',
+    fixtures.every((row) => row.medianMs < 50),
+    `slowest ${fmt(Math.max(...fixtures.map((row) => row.medianMs)))} ms`,
+  ],
+  [
+    'Energy at least 100× faster than NegMAS (2.1 s, quoted)',
+    2100 / find('Energy').medianMs >= 100,
+    `${(2100 / find('Energy').medianMs).toFixed(0)}×`,
+  ],
+  [
+    'ParsCat vs NegMAS (5.4 s, quoted)',
+    5400 / find('ParsCat').medianMs >= 100,
+    `${(5400 / find('ParsCat').medianMs).toFixed(0)}×`,
+  ],
+  [
+    '3 parties × 16 issues × 5 options under 1 s',
+    find('opposed 3×16').medianMs < 1000,
+    `${fmt(find('opposed 3×16').medianMs)} ms`,
+  ],
+  [
+    '4 parties × 12 issues × 5 options under 2 s',
+    find('opposed 4×12').medianMs < 2000,
+    `${fmt(find('opposed 4×12').medianMs)} ms`,
+  ],
+  [
+    'ANAC 2014 nonlinear frontier under 10 s',
+    find('10issues').medianMs < 10_000,
+    `${fmt(find('10issues').medianMs)} ms`,
+  ],
+  [
+    'enumeration baseline at 20M outcomes/s per core (best run)',
+    Math.max(...rates) >= 20e6,
+    `best ${(Math.max(...rates) / 1e6).toFixed(1)}M/s, worst ${(Math.min(...rates) / 1e6).toFixed(1)}M/s`,
+  ],
   ['memory under 1 GiB', peakMiB < 1024, `peak RSS ${peakMiB.toFixed(0)} MiB`],
 ];
 console.log('\n| target | met | this run |\n|---|---|---|');

@@ -22,7 +22,6 @@ export interface SyntheticOptions {
   readonly seed: number;
 }
 
-
 export function opposedDomain({ parties, issues, options, seed }: SyntheticOptions): NegotiationProblem {
   const random = seeded(seed);
   const space = {

@@ -48,7 +48,10 @@ export interface RunningServer {
 }
 
 /** Starts the API over real HTTP on a random port; stopped when the test file ends. */
-export async function startServer(file: string, options: StoreOptions & { bodyLimit?: number } = {}): Promise<RunningServer> {
+export async function startServer(
+  file: string,
+  options: StoreOptions & { bodyLimit?: number } = {},
+): Promise<RunningServer> {
   const store = await Store.open(file, options);
   const app = await buildApp({ store, bodyLimit: options.bodyLimit });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -69,8 +72,16 @@ export interface Answer<T = unknown> {
 
 /** A small HTTP client for the tests: JSON in, JSON out, the token as a bearer. */
 export function client(url: string, token?: string) {
-  async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
-    const init: RequestInit = { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } };
+  async function call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer<T>> {
+    const init: RequestInit = {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
       (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
@@ -78,11 +89,16 @@ export function client(url: string, token?: string) {
     const response = await fetch(url + path, init);
     const contentType = response.headers.get('content-type') ?? '';
     const textBody = await response.text();
-    return { status: response.status, contentType, body: (contentType.includes('json') && textBody ? JSON.parse(textBody) : textBody) as T };
+    return {
+      status: response.status,
+      contentType,
+      body: (contentType.includes('json') && textBody ? JSON.parse(textBody) : textBody) as T,
+    };
   }
   return {
     get: <T = any>(path: string) => call<T>('GET', path),
-    post: <T = any>(path: string, body: unknown, headers?: Record<string, string>) => call<T>('POST', path, body, headers),
+    post: <T = any>(path: string, body: unknown, headers?: Record<string, string>) =>
+      call<T>('POST', path, body, headers),
     patch: <T = any>(path: string, body: unknown) => call<T>('PATCH', path, body),
     put: <T = any>(path: string, body: unknown) => call<T>('PUT', path, body),
     call,
@@ -96,7 +112,8 @@ export async function signIn(url: string, email: string, password = 'parley-demo
   const known = tokens.get(`${url} ${email} ${password}`);
   if (known) return client(url, known);
   const answer = await client(url).post<{ token: string }>('/api/auth/login', { email, password });
-  if (answer.status !== 200) throw new Error(`login of ${email} failed with ${answer.status}: ${JSON.stringify(answer.body)}`);
+  if (answer.status !== 200)
+    throw new Error(`login of ${email} failed with ${answer.status}: ${JSON.stringify(answer.body)}`);
   tokens.set(`${url} ${email} ${password}`, answer.body.token);
   return client(url, answer.body.token);
 }

@@ -1,5 +1,11 @@
 import { enumerationFrontier } from './enumerate.ts';
-import { additiveFrontier, compileConstraints, type CompiledConstraints, type ParetoFrontier, type ProgressCallback } from './frontier.ts';
+import {
+  additiveFrontier,
+  compileConstraints,
+  type CompiledConstraints,
+  type ParetoFrontier,
+  type ProgressCallback,
+} from './frontier.ts';
 import { generalFrontier } from './general.ts';
 import { outcomeCount, type NegotiationProblem, type Outcome } from './model.ts';
 import { rational, type Rational } from './rational.ts';
@@ -29,25 +35,37 @@ export function validateProblem(problem: NegotiationProblem): void {
   const issues = problem.space.issues;
   if (problem.parties.length === 0) throw new RangeError('a negotiation needs at least one party');
   const checkOption = (where: string, issue: number, option: number) => {
-    if (!Number.isInteger(issue) || issue < 0 || issue >= issues.length) throw new RangeError(`${where}: issue ${issue} does not exist`);
-    if (!Number.isInteger(option) || option < 0 || option >= issues[issue]!.options.length) throw new RangeError(`${where}: option ${option} of issue "${issues[issue]!.name}" does not exist`);
+    if (!Number.isInteger(issue) || issue < 0 || issue >= issues.length)
+      throw new RangeError(`${where}: issue ${issue} does not exist`);
+    if (!Number.isInteger(option) || option < 0 || option >= issues[issue]!.options.length)
+      throw new RangeError(`${where}: option ${option} of issue "${issues[issue]!.name}" does not exist`);
   };
   problem.parties.forEach((party, p) => {
     const where = `party ${p + 1} (${party.name})`;
     const utility = party.utility;
     if (utility.kind === 'additive') {
-      if (utility.weights.length !== issues.length || utility.evaluations.length !== issues.length) throw new RangeError(`${where}: needs one weight and one evaluation list per issue`);
+      if (utility.weights.length !== issues.length || utility.evaluations.length !== issues.length)
+        throw new RangeError(`${where}: needs one weight and one evaluation list per issue`);
       utility.evaluations.forEach((row, i) => {
-        if (row.length !== issues[i]!.options.length) throw new RangeError(`${where}: issue "${issues[i]!.name}" needs ${issues[i]!.options.length} evaluations, has ${row.length}`);
+        if (row.length !== issues[i]!.options.length)
+          throw new RangeError(
+            `${where}: issue "${issues[i]!.name}" needs ${issues[i]!.options.length} evaluations, has ${row.length}`,
+          );
       });
     } else {
-      utility.rectangles.forEach((rectangle, r) => rectangle.conditions.forEach((condition) => condition.options.forEach((option) => checkOption(`${where} rectangle ${r + 1}`, condition.issue, option))));
+      utility.rectangles.forEach((rectangle, r) =>
+        rectangle.conditions.forEach((condition) =>
+          condition.options.forEach((option) => checkOption(`${where} rectangle ${r + 1}`, condition.issue, option)),
+        ),
+      );
     }
   });
   (problem.redLines ?? []).forEach((redLine, i) => checkOption(`red line ${i + 1}`, redLine.issue, redLine.option));
   (problem.constraints ?? []).forEach((constraint, i) => {
     if (constraint.forbids.length === 0) throw new RangeError(`constraint ${i + 1}: forbids nothing`);
-    constraint.forbids.forEach((clause) => clause.options.forEach((option) => checkOption(`constraint ${i + 1}`, clause.issue, option)));
+    constraint.forbids.forEach((clause) =>
+      clause.options.forEach((option) => checkOption(`constraint ${i + 1}`, clause.issue, option)),
+    );
   });
 }
 
@@ -58,10 +76,16 @@ export function paretoFrontier(problem: NegotiationProblem, options: FrontierOpt
   return frontierOf(scaled, compileConstraints(problem), outcomeCount(problem.space), options);
 }
 
-function frontierOf(scaled: readonly ScaledParty[], constraints: CompiledConstraints, outcomes: bigint, options: FrontierOptions): ParetoFrontier {
+function frontierOf(
+  scaled: readonly ScaledParty[],
+  constraints: CompiledConstraints,
+  outcomes: bigint,
+  options: FrontierOptions,
+): ParetoFrontier {
   let strategy = options.strategy ?? 'auto';
   const additive = scaled.every((party) => party.kind === 'additive');
-  if (strategy === 'auto') strategy = outcomes <= BigInt(ENUMERATION_LIMIT) ? 'enumerate' : additive ? 'merge' : 'search';
+  if (strategy === 'auto')
+    strategy = outcomes <= BigInt(ENUMERATION_LIMIT) ? 'enumerate' : additive ? 'merge' : 'search';
   if (strategy === 'merge' && !additive) throw new RangeError('per-issue merging needs additive utility functions');
   if (strategy === 'enumerate') return enumerationFrontier(scaled, constraints, options.onProgress);
   if (strategy === 'merge') return additiveFrontier(scaled as ScaledAdditive[], constraints, options.onProgress);
@@ -70,7 +94,11 @@ function frontierOf(scaled: readonly ScaledParty[], constraints: CompiledConstra
 
 function negate(party: ScaledParty): ScaledParty {
   if (party.kind === 'additive') {
-    return { ...party, numerators: party.numerators.map((row) => row.map((value) => -value)), values: party.values.map((row) => row.map((value) => -value)) };
+    return {
+      ...party,
+      numerators: party.numerators.map((row) => row.map((value) => -value)),
+      values: party.values.map((row) => row.map((value) => -value)),
+    };
   }
   return { ...party, numerators: party.numerators.map((value) => -value), values: party.values.map((value) => -value) };
 }
@@ -147,7 +175,8 @@ export function frontierPoint(frontier: ParetoFrontier, index: number): Agreemen
 export function analyzeNegotiation(problem: NegotiationProblem, options: AnalysisOptions = {}): NegotiationAnalysis {
   validateProblem(problem);
   const reservations = options.reservations ?? problem.parties.map((party) => party.reservation);
-  if (reservations.length !== problem.parties.length) throw new RangeError(`${reservations.length} reservation values for ${problem.parties.length} parties`);
+  if (reservations.length !== problem.parties.length)
+    throw new RangeError(`${reservations.length} reservation values for ${problem.parties.length} parties`);
   const scaled = problem.parties.map(scaleParty);
   const constraints = compileConstraints(problem);
   const outcomes = outcomeCount(problem.space);
@@ -157,8 +186,12 @@ export function analyzeNegotiation(problem: NegotiationProblem, options: Analysi
 
   const parties = problem.parties.map((party, p): PartySummary => {
     const single = [scaled[p]!];
-    const best = frontierOf(single, constraints, outcomes, { strategy: options.strategy === 'enumerate' ? 'enumerate' : 'auto' });
-    const worst = frontierOf(single.map(negate), constraints, outcomes, { strategy: options.strategy === 'enumerate' ? 'enumerate' : 'auto' });
+    const best = frontierOf(single, constraints, outcomes, {
+      strategy: options.strategy === 'enumerate' ? 'enumerate' : 'auto',
+    });
+    const worst = frontierOf(single.map(negate), constraints, outcomes, {
+      strategy: options.strategy === 'enumerate' ? 'enumerate' : 'auto',
+    });
     const denominator = scaled[p]!.denominator;
     return {
       name: party.name,
@@ -179,22 +212,33 @@ export function analyzeNegotiation(problem: NegotiationProblem, options: Analysi
     kalaiSmorodinsky: point(solutions.kalaiSmorodinsky),
     maxWelfare: point(solutions.maxWelfare),
     egalitarian: point(solutions.egalitarian),
-    agreement: possible ? { possible, conflict: [] } : { possible, conflict: findConflict(problem, reservations, options.strategy) },
+    agreement: possible
+      ? { possible, conflict: [] }
+      : { possible, conflict: findConflict(problem, reservations, options.strategy) },
   };
 }
 
 /** Whether an outcome exists that satisfies the given requirements. */
-function satisfiable(problem: NegotiationProblem, scaled: readonly ScaledParty[], reservations: readonly Rational[], requirements: readonly Requirement[], strategy?: FrontierStrategy): boolean {
+function satisfiable(
+  problem: NegotiationProblem,
+  scaled: readonly ScaledParty[],
+  reservations: readonly Rational[],
+  requirements: readonly Requirement[],
+  strategy?: FrontierStrategy,
+): boolean {
   const included = new Set(requirements.map((r) => `${r.kind}:${r.kind === 'reservation' ? r.party : r.index}`));
   const constraints = compileConstraints(problem, (kind, index) => included.has(`${kind}:${index}`));
   const frontier = frontierOf(scaled, constraints, outcomeCount(problem.space), { strategy: strategy ?? 'auto' });
   const required = reservations.flatMap((r, p) => (included.has(`reservation:${p}`) ? [p] : []));
   const exact = new ExactVectors(frontier);
   for (let index = 0; index < frontier.size; index++) {
-    if (required.every((p) => {
-      const utility = exact.utility(index, p);
-      return utility.num * reservations[p]!.den >= reservations[p]!.num * utility.den;
-    })) return true;
+    if (
+      required.every((p) => {
+        const utility = exact.utility(index, p);
+        return utility.num * reservations[p]!.den >= reservations[p]!.num * utility.den;
+      })
+    )
+      return true;
   }
   return false;
 }
@@ -203,7 +247,11 @@ function satisfiable(problem: NegotiationProblem, scaled: readonly ScaledParty[]
  * A minimal set of requirements that cannot hold together, found by deletion:
  * each requirement is dropped for good when the rest still conflict.
  */
-export function findConflict(problem: NegotiationProblem, reservations: readonly Rational[], strategy?: FrontierStrategy): Requirement[] {
+export function findConflict(
+  problem: NegotiationProblem,
+  reservations: readonly Rational[],
+  strategy?: FrontierStrategy,
+): Requirement[] {
   const scaled = problem.parties.map(scaleParty);
   let conflict: Requirement[] = [
     ...problem.parties.map((_, party): Requirement => ({ kind: 'reservation', party })),
@@ -219,7 +267,11 @@ export function findConflict(problem: NegotiationProblem, reservations: readonly
 }
 
 /** Whether any agreement is possible, and if not, which requirements conflict. */
-export function diagnoseAgreement(problem: NegotiationProblem, reservations?: readonly Rational[], strategy?: FrontierStrategy): AgreementDiagnosis {
+export function diagnoseAgreement(
+  problem: NegotiationProblem,
+  reservations?: readonly Rational[],
+  strategy?: FrontierStrategy,
+): AgreementDiagnosis {
   const conflict = findConflict(problem, reservations ?? problem.parties.map((party) => party.reservation), strategy);
   return { possible: conflict.length === 0, conflict };
 }
@@ -240,14 +292,16 @@ export interface DraftAssessment {
 
 /** Scores a draft package against the frontier. */
 export function assessDraft(problem: NegotiationProblem, frontier: ParetoFrontier, draft: Outcome): DraftAssessment {
-  if (draft.length !== problem.space.issues.length) throw new RangeError(`a draft needs one option per issue (${problem.space.issues.length})`);
+  if (draft.length !== problem.space.issues.length)
+    throw new RangeError(`a draft needs one option per issue (${problem.space.issues.length})`);
   const utilities = outcomeUtilities(problem, draft);
   const violates: Requirement[] = [];
   (problem.redLines ?? []).forEach((redLine, index) => {
     if (draft[redLine.issue] === redLine.option) violates.push({ kind: 'redLine', index });
   });
   (problem.constraints ?? []).forEach((constraint, index) => {
-    if (constraint.forbids.every((clause) => clause.options.includes(draft[clause.issue]!))) violates.push({ kind: 'constraint', index });
+    if (constraint.forbids.every((clause) => clause.options.includes(draft[clause.issue]!)))
+      violates.push({ kind: 'constraint', index });
   });
   const exact = new ExactVectors(frontier);
   const n = frontier.parties;
@@ -270,7 +324,8 @@ export function assessDraft(problem: NegotiationProblem, frontier: ParetoFrontie
     }
     if (atLeast && above) improvements.push(index);
   }
-  const welfare = (index: number) => Array.from({ length: n }, (_, p) => floatUtility(frontier, index, p)).reduce((a, b) => a + b, 0);
+  const welfare = (index: number) =>
+    Array.from({ length: n }, (_, p) => floatUtility(frontier, index, p)).reduce((a, b) => a + b, 0);
   improvements.sort((a, b) => welfare(b) - welfare(a) || a - b);
   return { utilities, violates, paretoOptimal: violates.length === 0 && improvements.length === 0, improvements };
 }

@@ -45,7 +45,13 @@ export class ParetoArchive {
   }
 
   /** Sign of a − b on one party's utility, exact. */
-  private compare(a: readonly number[], aOutcome: readonly number[], b: readonly number[], bOutcome: readonly number[], p: number): number {
+  private compare(
+    a: readonly number[],
+    aOutcome: readonly number[],
+    b: readonly number[],
+    bOutcome: readonly number[],
+    p: number,
+  ): number {
     const difference = a[p]! - b[p]!;
     const eps = this.tolerance[p]!;
     if (difference > eps) return 1;
@@ -117,7 +123,8 @@ export class ParetoArchive {
     const kept: ArchiveEntry[] = [];
     for (const entry of entries) {
       let covered = true;
-      for (let p = 0; p < n && covered; p++) if (this.compare(vector, outcome, entry.vector, entry.outcome, p) < 0) covered = false;
+      for (let p = 0; p < n && covered; p++)
+        if (this.compare(vector, outcome, entry.vector, entry.outcome, p) < 0) covered = false;
       if (!covered) kept.push(entry);
       else if (this.byKey) {
         const hash = hashVector(entry.vector);
@@ -167,7 +174,8 @@ export class ParetoArchive {
       if (sign > 0) return;
     }
     let end = lo;
-    while (end < entries.length && this.compare(entries[end]!.vector, entries[end]!.outcome, vector, outcome, 1) <= 0) end++;
+    while (end < entries.length && this.compare(entries[end]!.vector, entries[end]!.outcome, vector, outcome, 1) <= 0)
+      end++;
     entries.splice(lo, end - lo, { vector: [...vector], outcome: [...outcome], count });
   }
 
@@ -210,7 +218,7 @@ export class ParetoArchive {
 function hashVector(vector: readonly number[]): number {
   let hash = 0x811c9dc5;
   for (const value of vector) {
-    hash = Math.imul(hash ^ (value % 0x100000000 | 0), 0x01000193);
+    hash = Math.imul(hash ^ ((value % 0x100000000) | 0), 0x01000193);
     hash = Math.imul(hash ^ (Math.floor(value / 0x100000000) | 0), 0x01000193);
   }
   return hash;

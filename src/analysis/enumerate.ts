@@ -9,7 +9,11 @@ import { exactNumerator, type ScaledParty } from './scaled.ts';
  * benchmark measures the other engines against. Additive utilities are summed
  * incrementally (one addition per party per outcome on the innermost issue).
  */
-export function enumerationFrontier(scaled: readonly ScaledParty[], constraints: CompiledConstraints, onProgress?: ProgressCallback): ParetoFrontier {
+export function enumerationFrontier(
+  scaled: readonly ScaledParty[],
+  constraints: CompiledConstraints,
+  onProgress?: ProgressCallback,
+): ParetoFrontier {
   const n = scaled.length;
   const issueCount = constraints.allowed.length;
   const options = constraints.allowed.map((row) => row.flatMap((ok, option) => (ok ? [option] : [])));
@@ -21,7 +25,9 @@ export function enumerationFrontier(scaled: readonly ScaledParty[], constraints:
   const outcome = options.map((list) => list[0]!);
   const vector = new Array<number>(n).fill(0);
   const violates = (): boolean =>
-    constraints.nogoods.some((nogood) => nogood.clauses.every((clause) => clause.options[outcome[clause.issue]!] === true));
+    constraints.nogoods.some((nogood) =>
+      nogood.clauses.every((clause) => clause.options[outcome[clause.issue]!] === true),
+    );
   const floatValue = (p: number): number => {
     const party = scaled[p]!;
     if (party.kind === 'additive') {
@@ -31,7 +37,8 @@ export function enumerationFrontier(scaled: readonly ScaledParty[], constraints:
     }
     let sum = 0;
     party.rectangles.forEach((rectangle, r) => {
-      if (rectangle.conditions.every((condition) => condition.options.includes(outcome[condition.issue]!))) sum += party.values[r]!;
+      if (rectangle.conditions.every((condition) => condition.options.includes(outcome[condition.issue]!)))
+        sum += party.values[r]!;
     });
     return sum;
   };
@@ -67,7 +74,8 @@ export function enumerationFrontier(scaled: readonly ScaledParty[], constraints:
       const option = list[i]!;
       outcome[level] = option;
       if (additive) {
-        for (let p = 0; p < n; p++) prefix[(level + 1) * n + p] = prefix[level * n + p]! + issueValues[p]![level]![option]!;
+        for (let p = 0; p < n; p++)
+          prefix[(level + 1) * n + p] = prefix[level * n + p]! + issueValues[p]![level]![option]!;
       }
       visit(level + 1);
       if (level === 0) onProgress?.(i + 1, topCount);

@@ -32,7 +32,10 @@ export interface CompiledNogood {
 }
 
 /** Red lines become removed options; link constraints become forbidden combinations (nogoods). */
-export function compileConstraints(problem: NegotiationProblem, include: (kind: 'redLine' | 'constraint', index: number) => boolean = () => true): CompiledConstraints {
+export function compileConstraints(
+  problem: NegotiationProblem,
+  include: (kind: 'redLine' | 'constraint', index: number) => boolean = () => true,
+): CompiledConstraints {
   const allowed = problem.space.issues.map((issue) => issue.options.map(() => true));
   (problem.redLines ?? []).forEach((redLine, index) => {
     if (include('redLine', index)) allowed[redLine.issue]![redLine.option] = false;
@@ -75,7 +78,11 @@ interface Stage {
  * open, so that only vectors with the same feasible completions are compared.
  * Every comparison is exact (see ScaledUtility).
  */
-export function additiveFrontier(scaled: readonly ScaledAdditive[], constraints: CompiledConstraints, onProgress?: ProgressCallback): ParetoFrontier {
+export function additiveFrontier(
+  scaled: readonly ScaledAdditive[],
+  constraints: CompiledConstraints,
+  onProgress?: ProgressCallback,
+): ParetoFrontier {
   const n = scaled.length;
   const issueCount = constraints.allowed.length;
   const tolerance = Float64Array.from(scaled, (party) => party.tolerance);
@@ -143,10 +150,19 @@ export function additiveFrontier(scaled: readonly ScaledAdditive[], constraints:
     const nextGroups: typeof groups = [];
     let size = 0;
 
-    const exactCandidate = (parent: number, option: number, party: number): bigint => exactAt(issue, parent, party) + optionNumerators[party]![option]!;
+    const exactCandidate = (parent: number, option: number, party: number): bigint =>
+      exactAt(issue, parent, party) + optionNumerators[party]![option]!;
 
     /** Sign of (a − b) on one party's utility, for candidates given by parent and option. */
-    const compareParty = (party: number, va: number, vb: number, pa: number, oa: number, pb: number, ob: number): number => {
+    const compareParty = (
+      party: number,
+      va: number,
+      vb: number,
+      pa: number,
+      oa: number,
+      pb: number,
+      ob: number,
+    ): number => {
       const difference = va - vb;
       const eps = tolerance[party]!;
       if (difference > eps) return 1;
@@ -163,14 +179,35 @@ export function additiveFrontier(scaled: readonly ScaledAdditive[], constraints:
     const ranksOf = (start: number, end: number, party: number): Int32Array => {
       const m = end - start;
       const order = Array.from({ length: m }, (_, i) => start + i);
-      order.sort((a, b) => compareParty(party, nextValues[a * n + party]!, nextValues[b * n + party]!, nextParent[a]!, nextOption[a]!, nextParent[b]!, nextOption[b]!));
+      order.sort((a, b) =>
+        compareParty(
+          party,
+          nextValues[a * n + party]!,
+          nextValues[b * n + party]!,
+          nextParent[a]!,
+          nextOption[a]!,
+          nextParent[b]!,
+          nextOption[b]!,
+        ),
+      );
       const ranks = new Int32Array(m);
       let rank = 0;
       for (let k = 0; k < m; k++) {
         const item = order[k]!;
         if (k > 0) {
           const before = order[k - 1]!;
-          if (compareParty(party, nextValues[item * n + party]!, nextValues[before * n + party]!, nextParent[item]!, nextOption[item]!, nextParent[before]!, nextOption[before]!) !== 0) rank++;
+          if (
+            compareParty(
+              party,
+              nextValues[item * n + party]!,
+              nextValues[before * n + party]!,
+              nextParent[item]!,
+              nextOption[item]!,
+              nextParent[before]!,
+              nextOption[before]!,
+            ) !== 0
+          )
+            rank++;
         }
         ranks[item - start] = rank;
       }
@@ -257,7 +294,15 @@ export function additiveFrontier(scaled: readonly ScaledAdditive[], constraints:
       /** Lexicographic comparison of two source heads: > 0 when `a` comes first (greater). */
       const compareHeads = (a: number, b: number): number => {
         for (let p = 0; p < n; p++) {
-          const sign = compareParty(p, heads[a * n + p]!, heads[b * n + p]!, cursor[a]!, sources[a]!.option, cursor[b]!, sources[b]!.option);
+          const sign = compareParty(
+            p,
+            heads[a * n + p]!,
+            heads[b * n + p]!,
+            cursor[a]!,
+            sources[a]!.option,
+            cursor[b]!,
+            sources[b]!.option,
+          );
           if (sign !== 0) return sign;
         }
         return 0;
@@ -301,8 +346,22 @@ export function additiveFrontier(scaled: readonly ScaledAdditive[], constraints:
       let best2 = -1; // n = 2: kept item with the largest second utility
       const recent: number[] = []; // n >= 4: kept items that recently dominated a candidate
       const stairX: number[] = []; // n = 3: staircase of kept items' (u2, u3), u2 ascending, u3 descending
-      const compareKept = (party: number, candidateValue: number, parent: number, option: number, kept: number): number =>
-        compareParty(party, candidateValue, nextValues[kept * n + party]!, parent, option, nextParent[kept]!, nextOption[kept]!);
+      const compareKept = (
+        party: number,
+        candidateValue: number,
+        parent: number,
+        option: number,
+        kept: number,
+      ): number =>
+        compareParty(
+          party,
+          candidateValue,
+          nextValues[kept * n + party]!,
+          parent,
+          option,
+          nextParent[kept]!,
+          nextOption[kept]!,
+        );
 
       while (heap.length > 0) {
         const s = heap[0]!;
@@ -359,7 +418,8 @@ export function additiveFrontier(scaled: readonly ScaledAdditive[], constraints:
             // exact comparison confirms.
             const covers = (kept: number): boolean => {
               const keptBase = kept * n;
-              for (let p = 1; p < n; p++) if (nextValues[keptBase + p]! < heads[base + p]! - tolerance[p]!) return false;
+              for (let p = 1; p < n; p++)
+                if (nextValues[keptBase + p]! < heads[base + p]! - tolerance[p]!) return false;
               if (allExact) return true;
               for (let p = 1; p < n; p++) if (compareKept(p, heads[base + p]!, parent, option, kept) < 0) return false;
               return true;

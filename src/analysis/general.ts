@@ -17,7 +17,11 @@ import { exactNumerator, type ScaledParty } from './scaled.ts';
  * strictly dominated subtrees are pruned), so counts are exact, and the
  * archive keeps the lexicographically smallest outcome of each vector.
  */
-export function generalFrontier(scaled: readonly ScaledParty[], constraints: CompiledConstraints, onProgress?: ProgressCallback): ParetoFrontier {
+export function generalFrontier(
+  scaled: readonly ScaledParty[],
+  constraints: CompiledConstraints,
+  onProgress?: ProgressCallback,
+): ParetoFrontier {
   const n = scaled.length;
   const issueCount = constraints.allowed.length;
 
@@ -33,7 +37,8 @@ export function generalFrontier(scaled: readonly ScaledParty[], constraints: Com
         if (party.kind === 'additive') parts.push(party.numerators[issue]![option]!.toString());
         else {
           for (const rectangle of party.rectangles) {
-            for (const condition of rectangle.conditions) if (condition.issue === issue) parts.push(condition.options.includes(option) ? '1' : '0');
+            for (const condition of rectangle.conditions)
+              if (condition.issue === issue) parts.push(condition.options.includes(option) ? '1' : '0');
           }
         }
       }
@@ -57,10 +62,14 @@ export function generalFrontier(scaled: readonly ScaledParty[], constraints: Com
   // smallest by the archive.
   const touching = new Array<number>(issueCount).fill(0);
   for (const party of scaled) {
-    if (party.kind === 'hyperrectangle') for (const rectangle of party.rectangles) for (const condition of rectangle.conditions) touching[condition.issue]!++;
+    if (party.kind === 'hyperrectangle')
+      for (const rectangle of party.rectangles)
+        for (const condition of rectangle.conditions) touching[condition.issue]!++;
   }
   for (const nogood of constraints.nogoods) for (const clause of nogood.clauses) touching[clause.issue]!++;
-  const order = Array.from({ length: issueCount }, (_, issue) => issue).sort((a, b) => touching[b]! - touching[a]! || a - b);
+  const order = Array.from({ length: issueCount }, (_, issue) => issue).sort(
+    (a, b) => touching[b]! - touching[a]! || a - b,
+  );
   const depthOf = new Array<number>(issueCount);
   order.forEach((issue, depth) => (depthOf[issue] = depth));
 
@@ -75,7 +84,11 @@ export function generalFrontier(scaled: readonly ScaledParty[], constraints: Com
   const failing: number[][][] = classes.map((list) => list.map(() => []));
   const completing: number[][] = Array.from({ length: issueCount }, () => []); // by depth
   const constantNumerator: bigint[] = scaled.map(() => 0n);
-  const addCheck = (party: number, numerator: bigint, conditions: readonly { issue: number; matches: (option: number) => boolean }[]) => {
+  const addCheck = (
+    party: number,
+    numerator: bigint,
+    conditions: readonly { issue: number; matches: (option: number) => boolean }[],
+  ) => {
     if (conditions.length === 0) {
       if (party >= 0) constantNumerator[party]! += numerator;
       return;
@@ -93,12 +106,26 @@ export function generalFrontier(scaled: readonly ScaledParty[], constraints: Com
   scaled.forEach((party, p) => {
     if (party.kind !== 'hyperrectangle') return;
     party.rectangles.forEach((rectangle, r) => {
-      const sets = rectangle.conditions.map((condition) => ({ issue: condition.issue, set: new Set(condition.options) }));
-      addCheck(p, party.numerators[r]!, sets.map(({ issue, set }) => ({ issue, matches: (option: number) => set.has(option) })));
+      const sets = rectangle.conditions.map((condition) => ({
+        issue: condition.issue,
+        set: new Set(condition.options),
+      }));
+      addCheck(
+        p,
+        party.numerators[r]!,
+        sets.map(({ issue, set }) => ({ issue, matches: (option: number) => set.has(option) })),
+      );
     });
   });
   for (const nogood of constraints.nogoods) {
-    addCheck(-1, 0n, nogood.clauses.map((clause) => ({ issue: clause.issue, matches: (option: number) => clause.options[option] === true })));
+    addCheck(
+      -1,
+      0n,
+      nogood.clauses.map((clause) => ({
+        issue: clause.issue,
+        matches: (option: number) => clause.options[option] === true,
+      })),
+    );
   }
 
   // Upper bounds: additive parties reach at most the best remaining classes.
@@ -169,7 +196,10 @@ export function generalFrontier(scaled: readonly ScaledParty[], constraints: Com
       if (!violated) {
         for (let p = 0; p < n; p++) bound[p] = sums[to + p]! + potentials[to + p]! + suffixBest[p]![depth + 1]!;
         if (!archive.dominatesBound(bound)) {
-          const next = typeof count === 'number' && count * cls.size <= Number.MAX_SAFE_INTEGER ? count * cls.size : BigInt(count) * BigInt(cls.size);
+          const next =
+            typeof count === 'number' && count * cls.size <= Number.MAX_SAFE_INTEGER
+              ? count * cls.size
+              : BigInt(count) * BigInt(cls.size);
           search(depth + 1, next);
         }
       }

@@ -9,7 +9,21 @@ import type {
   Preferences,
   RectangleCondition,
 } from './model.ts';
-import { ONE, ZERO, add, compare, div, max, min, mul, parseDecimal, rational, sub, toDecimalString, type Rational } from './rational.ts';
+import {
+  ONE,
+  ZERO,
+  add,
+  compare,
+  div,
+  max,
+  min,
+  mul,
+  parseDecimal,
+  rational,
+  sub,
+  toDecimalString,
+  type Rational,
+} from './rational.ts';
 
 /**
  * Reading and writing GENIUS XML (the format of the ANAC competitions): domain
@@ -50,15 +64,31 @@ export const GENIUS_LIMITS = {
 
 type XmlNode = Record<string, unknown>;
 
-const REPEATED = new Set(['issue', 'item', 'weight', 'hyperRectangle', 'INCLUDES', 'EXCLUDES', 'ufun', 'agent', 'objective', 'evaluator']);
+const REPEATED = new Set([
+  'issue',
+  'item',
+  'weight',
+  'hyperRectangle',
+  'INCLUDES',
+  'EXCLUDES',
+  'ufun',
+  'agent',
+  'objective',
+  'evaluator',
+]);
 
 function parseXml(xml: string, fileName: string): { root: string; node: XmlNode } {
   if (xml.length > GENIUS_LIMITS.maxBytes) {
-    throw new GeniusFormatError(fileName, 'document', `file is ${xml.length} characters; the limit is ${GENIUS_LIMITS.maxBytes}`);
+    throw new GeniusFormatError(
+      fileName,
+      'document',
+      `file is ${xml.length} characters; the limit is ${GENIUS_LIMITS.maxBytes}`,
+    );
   }
   // Entity declarations are how "billion laughs" documents explode; GENIUS files never need them.
   const declaration = /<!(DOCTYPE|ENTITY)/i.exec(xml);
-  if (declaration) throw new GeniusFormatError(fileName, `<!${declaration[1]}>`, 'DOCTYPE and entity declarations are not allowed');
+  if (declaration)
+    throw new GeniusFormatError(fileName, `<!${declaration[1]}>`, 'DOCTYPE and entity declarations are not allowed');
   checkDepth(xml, fileName);
   let parsed: XmlNode;
   try {
@@ -79,7 +109,8 @@ function parseXml(xml: string, fileName: string): { root: string; node: XmlNode 
     throw new GeniusFormatError(fileName, 'document', `not well-formed XML (${detail.split('\n')[0]})`);
   }
   const roots = Object.keys(parsed).filter((key) => !key.startsWith('?') && !key.startsWith('#'));
-  if (roots.length !== 1) throw new GeniusFormatError(fileName, 'document', `expected one root element, found ${roots.length}`);
+  if (roots.length !== 1)
+    throw new GeniusFormatError(fileName, 'document', `expected one root element, found ${roots.length}`);
   const root = roots[0]!;
   const node = parsed[root];
   return { root, node: typeof node === 'object' && node !== null ? (node as XmlNode) : {} };
@@ -110,7 +141,11 @@ function checkDepth(xml: string, fileName: string): void {
       if (xml[end - 1] !== '/') depth++;
       if (depth > GENIUS_LIMITS.maxDepth) {
         const name = /^<([^\s/>]{0,40})/.exec(xml.slice(position, position + 42))?.[1] ?? '';
-        throw new GeniusFormatError(fileName, `<${name}>`, `elements nested deeper than ${GENIUS_LIMITS.maxDepth} levels`);
+        throw new GeniusFormatError(
+          fileName,
+          `<${name}>`,
+          `elements nested deeper than ${GENIUS_LIMITS.maxDepth} levels`,
+        );
       }
       position = end + 1;
     }
@@ -148,7 +183,12 @@ function requireDecimal(node: XmlNode, name: string, fileName: string, element: 
   return value;
 }
 
-function optionalDecimal(node: XmlNode | undefined, name: string, fileName: string, element: string): Rational | undefined {
+function optionalDecimal(
+  node: XmlNode | undefined,
+  name: string,
+  fileName: string,
+  element: string,
+): Rational | undefined {
   if (!node || attribute(node, name) === undefined) return undefined;
   return requireDecimal(node, name, fileName, element);
 }
@@ -174,18 +214,23 @@ function readIssue(node: XmlNode, fileName: string): Issue {
   const element = describe('issue', node);
   const name = attribute(node, 'name');
   if (name === undefined || name === '') throw new GeniusFormatError(fileName, element, 'missing attribute "name"');
-  const index = attribute(node, 'index') === undefined ? {} : { index: requireInteger(node, 'index', fileName, element) };
+  const index =
+    attribute(node, 'index') === undefined ? {} : { index: requireInteger(node, 'index', fileName, element) };
   const type = issueType(node);
   if (type === 'discrete') {
     const options = children(node, 'item').map((item) => {
       const value = attribute(item, 'value');
-      if (value === undefined) throw new GeniusFormatError(fileName, `${element} ${describe('item', item)}`, 'missing attribute "value"');
+      if (value === undefined)
+        throw new GeniusFormatError(fileName, `${element} ${describe('item', item)}`, 'missing attribute "value"');
       return value;
     });
-    if (options.length === 0) throw new GeniusFormatError(fileName, element, 'a discrete issue needs at least one <item>');
-    if (options.length > GENIUS_LIMITS.maxOptionsPerIssue) throw new GeniusFormatError(fileName, element, `more than ${GENIUS_LIMITS.maxOptionsPerIssue} items`);
+    if (options.length === 0)
+      throw new GeniusFormatError(fileName, element, 'a discrete issue needs at least one <item>');
+    if (options.length > GENIUS_LIMITS.maxOptionsPerIssue)
+      throw new GeniusFormatError(fileName, element, `more than ${GENIUS_LIMITS.maxOptionsPerIssue} items`);
     const duplicate = options.find((option, index) => options.indexOf(option) !== index);
-    if (duplicate !== undefined) throw new GeniusFormatError(fileName, element, `item value "${duplicate}" appears twice`);
+    if (duplicate !== undefined)
+      throw new GeniusFormatError(fileName, element, `item value "${duplicate}" appears twice`);
     return { name, type: 'discrete', options, ...index };
   }
   const range = child(node, 'range') ?? node;
@@ -193,18 +238,35 @@ function readIssue(node: XmlNode, fileName: string): Issue {
   const upper = requireDecimal(range, 'upperbound', fileName, element);
   if (compare(lower, upper) > 0) throw new GeniusFormatError(fileName, element, 'lowerbound is above upperbound');
   if (type === 'integer') {
-    if (lower.den !== 1n || upper.den !== 1n) throw new GeniusFormatError(fileName, element, 'integer bounds must be integers');
+    if (lower.den !== 1n || upper.den !== 1n)
+      throw new GeniusFormatError(fileName, element, 'integer bounds must be integers');
     const count = upper.num - lower.num + 1n;
-    if (count > BigInt(GENIUS_LIMITS.maxOptionsPerIssue)) throw new GeniusFormatError(fileName, element, `${count} values; the limit is ${GENIUS_LIMITS.maxOptionsPerIssue}`);
+    if (count > BigInt(GENIUS_LIMITS.maxOptionsPerIssue))
+      throw new GeniusFormatError(
+        fileName,
+        element,
+        `${count} values; the limit is ${GENIUS_LIMITS.maxOptionsPerIssue}`,
+      );
     const options = Array.from({ length: Number(count) }, (_, i) => (lower.num + BigInt(i)).toString());
     return { name, type: 'integer', options, lowerBound: lower, upperBound: upper, ...index };
   }
   if (type === 'real') {
     const stepsText = attribute(node, 'number_of_discretization_steps') ?? attribute(node, 'discretization');
-    const steps = stepsText === undefined ? GENIUS_LIMITS.realDiscretisationSteps : requireInteger(node, stepsText === attribute(node, 'discretization') ? 'discretization' : 'number_of_discretization_steps', fileName, element);
-    if (steps < 1 || steps > GENIUS_LIMITS.maxOptionsPerIssue) throw new GeniusFormatError(fileName, element, `discretisation into ${steps} values is out of range`);
+    const steps =
+      stepsText === undefined
+        ? GENIUS_LIMITS.realDiscretisationSteps
+        : requireInteger(
+            node,
+            stepsText === attribute(node, 'discretization') ? 'discretization' : 'number_of_discretization_steps',
+            fileName,
+            element,
+          );
+    if (steps < 1 || steps > GENIUS_LIMITS.maxOptionsPerIssue)
+      throw new GeniusFormatError(fileName, element, `discretisation into ${steps} values is out of range`);
     const options = Array.from({ length: steps }, (_, i) =>
-      toDecimalString(steps === 1 ? lower : add(lower, div(mul(sub(upper, lower), rational(BigInt(i))), rational(BigInt(steps - 1))))),
+      toDecimalString(
+        steps === 1 ? lower : add(lower, div(mul(sub(upper, lower), rational(BigInt(i))), rational(BigInt(steps - 1)))),
+      ),
     );
     return { name, type: 'real', options, lowerBound: lower, upperBound: upper, ...index };
   }
@@ -216,26 +278,39 @@ export function parseGeniusDomain(xml: string, fileName: string): OutcomeSpace {
   const { root, node } = parseXml(xml, fileName);
   let space: XmlNode | undefined;
   if (root === 'negotiation_template') space = child(node, 'utility_space');
-  else throw new GeniusFormatError(fileName, `<${root}>`, 'not a GENIUS domain file (expected root element <negotiation_template>)');
+  else
+    throw new GeniusFormatError(
+      fileName,
+      `<${root}>`,
+      'not a GENIUS domain file (expected root element <negotiation_template>)',
+    );
   if (!space) throw new GeniusFormatError(fileName, '<negotiation_template>', 'missing <utility_space>');
   const objective = child(space, 'objective');
   if (!objective) throw new GeniusFormatError(fileName, '<utility_space>', 'missing <objective>');
   const issueNodes = collectIssues(objective);
   if (issueNodes.length === 0) throw new GeniusFormatError(fileName, '<objective>', 'the domain has no <issue>');
-  if (issueNodes.length > GENIUS_LIMITS.maxIssues) throw new GeniusFormatError(fileName, '<objective>', `more than ${GENIUS_LIMITS.maxIssues} issues`);
+  if (issueNodes.length > GENIUS_LIMITS.maxIssues)
+    throw new GeniusFormatError(fileName, '<objective>', `more than ${GENIUS_LIMITS.maxIssues} issues`);
   let totalOptions = 0;
   const issues = issueNodes.map((issueNode) => {
     const issue = readIssue(issueNode, fileName);
     totalOptions += issue.options.length;
-    if (totalOptions > GENIUS_LIMITS.maxTotalOptions) throw new GeniusFormatError(fileName, describe('issue', issueNode), `the domain has more than ${GENIUS_LIMITS.maxTotalOptions} options in all`);
+    if (totalOptions > GENIUS_LIMITS.maxTotalOptions)
+      throw new GeniusFormatError(
+        fileName,
+        describe('issue', issueNode),
+        `the domain has more than ${GENIUS_LIMITS.maxTotalOptions} options in all`,
+      );
     return issue;
   });
   const numbers = issues.flatMap((issue) => (issue.index === undefined ? [] : [issue.index]));
   const repeated = numbers.find((number, i) => numbers.indexOf(number) !== i);
-  if (repeated !== undefined) throw new GeniusFormatError(fileName, `<issue index="${repeated}">`, 'issue index appears twice');
+  if (repeated !== undefined)
+    throw new GeniusFormatError(fileName, `<issue index="${repeated}">`, 'issue index appears twice');
   const names = issues.map((issue) => issue.name);
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
-  if (duplicate !== undefined) throw new GeniusFormatError(fileName, `<issue name="${duplicate}">`, 'issue name appears twice');
+  if (duplicate !== undefined)
+    throw new GeniusFormatError(fileName, `<issue name="${duplicate}">`, 'issue name appears twice');
   return { name: attribute(objective, 'name') ?? 'domain', issues };
 }
 
@@ -244,7 +319,11 @@ export function geniusFileKind(xml: string, fileName: string): 'domain' | 'profi
   const { root } = parseXml(xml, fileName);
   if (root === 'negotiation_template') return 'domain';
   if (root === 'utility_space') return 'profile';
-  throw new GeniusFormatError(fileName, `<${root}>`, 'neither a GENIUS domain (<negotiation_template>) nor a profile (<utility_space>)');
+  throw new GeniusFormatError(
+    fileName,
+    `<${root}>`,
+    'neither a GENIUS domain (<negotiation_template>) nor a profile (<utility_space>)',
+  );
 }
 
 /** Finds the domain issue a profile's `<issue>` refers to: by index (as GENIUS does), checked against the name. */
@@ -259,7 +338,11 @@ function matchIssue(space: OutcomeSpace, issueIndexById: Map<string, number>, no
   }
   if (position === undefined) throw new GeniusFormatError(fileName, element, 'refers to no issue of the domain');
   if (name !== undefined && space.issues[position]!.name !== name) {
-    throw new GeniusFormatError(fileName, element, `index ${indexText} is the domain's issue "${space.issues[position]!.name}", not "${name}"`);
+    throw new GeniusFormatError(
+      fileName,
+      element,
+      `index ${indexText} is the domain's issue "${space.issues[position]!.name}", not "${name}"`,
+    );
   }
   return position;
 }
@@ -289,8 +372,11 @@ export function parseGeniusProfile(xml: string, fileName: string, space: Outcome
   const discountFactor = optionalDecimal(child(node, 'discount_factor'), 'value', fileName, '<discount_factor>');
   const objective = child(node, 'objective');
   if (!objective) throw new GeniusFormatError(fileName, '<utility_space>', 'missing <objective>');
-  const nonlinear = (attribute(node, 'type') ?? '').toLowerCase() === 'nonlinear' || child(objective, 'utility') !== undefined;
-  const utility = nonlinear ? readHyperRectangles(objective, space, fileName) : readAdditive(objective, space, fileName);
+  const nonlinear =
+    (attribute(node, 'type') ?? '').toLowerCase() === 'nonlinear' || child(objective, 'utility') !== undefined;
+  const utility = nonlinear
+    ? readHyperRectangles(objective, space, fileName)
+    : readAdditive(objective, space, fileName);
   return { name, utility, reservation, ...(discountFactor ? { discountFactor } : {}) };
 }
 
@@ -312,13 +398,20 @@ function readAdditive(objective: XmlNode, space: OutcomeSpace, fileName: string)
     const evaluator = child(issueNode, 'evaluator');
     if (evaluator && issue.type !== 'discrete') {
       const ftype = (attribute(evaluator, 'ftype') ?? 'linear').toLowerCase();
-      if (ftype !== 'linear') throw new GeniusFormatError(fileName, `${element} <evaluator>`, `evaluator type "${ftype}" is not supported (only linear)`);
+      if (ftype !== 'linear')
+        throw new GeniusFormatError(
+          fileName,
+          `${element} <evaluator>`,
+          `evaluator type "${ftype}" is not supported (only linear)`,
+        );
       const slope = requireDecimal(evaluator, 'slope', fileName, `${element} <evaluator>`);
       const offset = requireDecimal(evaluator, 'offset', fileName, `${element} <evaluator>`);
       linearEvaluators[position] = { slope, offset };
       // GENIUS EvaluatorInteger: slope × (x − lowerbound) + offset; EvaluatorReal: slope × x + offset. Both clamped to [0, 1].
-      const origin = issue.type === 'integer' ? issue.lowerBound ?? ZERO : ZERO;
-      evaluations[position] = issue.options.map((option) => clampUnit(add(mul(slope, sub(parseDecimal(option)!, origin)), offset)));
+      const origin = issue.type === 'integer' ? (issue.lowerBound ?? ZERO) : ZERO;
+      evaluations[position] = issue.options.map((option) =>
+        clampUnit(add(mul(slope, sub(parseDecimal(option)!, origin)), offset)),
+      );
       continue;
     }
     const items = children(issueNode, 'item');
@@ -328,13 +421,19 @@ function readAdditive(objective: XmlNode, space: OutcomeSpace, fileName: string)
       const itemElement = `${element} ${describe('item', item)}`;
       const value = attribute(item, 'value');
       const option = value === undefined ? -1 : issue.options.indexOf(value);
-      if (option < 0) throw new GeniusFormatError(fileName, itemElement, `value "${value ?? ''}" is not an option of the domain's issue "${issue.name}"`);
+      if (option < 0)
+        throw new GeniusFormatError(
+          fileName,
+          itemElement,
+          `value "${value ?? ''}" is not an option of the domain's issue "${issue.name}"`,
+        );
       const evaluation = requireDecimal(item, 'evaluation', fileName, itemElement);
       if (evaluation.num < 0n) throw new GeniusFormatError(fileName, itemElement, 'evaluation is negative');
       raw[option] = evaluation;
     }
     const missing = raw.findIndex((value) => value === undefined);
-    if (missing >= 0) throw new GeniusFormatError(fileName, element, `no evaluation for option "${issue.options[missing]}"`);
+    if (missing >= 0)
+      throw new GeniusFormatError(fileName, element, `no evaluation for option "${issue.options[missing]}"`);
     const values = raw as Rational[];
     const largest = values.reduce((a, b) => max(a, b), ZERO);
     rawEvaluations[position] = values;
@@ -344,15 +443,17 @@ function readAdditive(objective: XmlNode, space: OutcomeSpace, fileName: string)
   for (const weightNode of children(objective, 'weight')) {
     const element = describe('weight', weightNode);
     const indexText = attribute(weightNode, 'index')?.trim();
-    const position = indexText === undefined ? undefined : positionById.get(indexText) ?? ids.get(indexText);
+    const position = indexText === undefined ? undefined : (positionById.get(indexText) ?? ids.get(indexText));
     if (position === undefined) throw new GeniusFormatError(fileName, element, 'refers to no issue');
     const weight = requireDecimal(weightNode, 'value', fileName, element);
     if (weight.num < 0n) throw new GeniusFormatError(fileName, element, 'weight is negative');
     weights[position] = weight;
   }
   space.issues.forEach((issue, position) => {
-    if (!evaluations[position]) throw new GeniusFormatError(fileName, '<objective>', `no evaluation for issue "${issue.name}"`);
-    if (!weights[position]) throw new GeniusFormatError(fileName, '<objective>', `no <weight> for issue "${issue.name}"`);
+    if (!evaluations[position])
+      throw new GeniusFormatError(fileName, '<objective>', `no evaluation for issue "${issue.name}"`);
+    if (!weights[position])
+      throw new GeniusFormatError(fileName, '<objective>', `no <weight> for issue "${issue.name}"`);
   });
   const sum = (weights as Rational[]).reduce(add, ZERO);
   if (Math.abs(Number(sum.num) / Number(sum.den) - 1) > GENIUS_LIMITS.weightSumTolerance) {
@@ -376,35 +477,55 @@ function readHyperRectangles(objective: XmlNode, space: OutcomeSpace, fileName: 
     if (indexText !== undefined) positionById.set(indexText.trim(), position);
   }
   const utilityNode = child(objective, 'utility');
-  if (!utilityNode) throw new GeniusFormatError(fileName, '<objective>', 'a nonlinear profile needs a <utility> element');
+  if (!utilityNode)
+    throw new GeniusFormatError(fileName, '<objective>', 'a nonlinear profile needs a <utility> element');
   const maxUtility = requireDecimal(utilityNode, 'maxutility', fileName, '<utility>');
   if (maxUtility.num <= 0n) throw new GeniusFormatError(fileName, '<utility>', 'maxutility must be positive');
   const ufuns = children(utilityNode, 'ufun');
-  if (ufuns.length !== 1) throw new GeniusFormatError(fileName, '<utility>', `expected one <ufun>, found ${ufuns.length}`);
+  if (ufuns.length !== 1)
+    throw new GeniusFormatError(fileName, '<utility>', `expected one <ufun>, found ${ufuns.length}`);
   const ufun = ufuns[0]!;
   const aggregation = (attribute(ufun, 'aggregation') ?? 'sum').toLowerCase();
   const type = attribute(ufun, 'type') ?? 'PlainUfun';
   if (aggregation !== 'sum' || type !== 'PlainUfun') {
-    throw new GeniusFormatError(fileName, '<ufun>', `only type="PlainUfun" aggregation="sum" is supported, not ${type}/${aggregation}`);
+    throw new GeniusFormatError(
+      fileName,
+      '<ufun>',
+      `only type="PlainUfun" aggregation="sum" is supported, not ${type}/${aggregation}`,
+    );
   }
   const weight = optionalDecimal(ufun, 'weight', fileName, '<ufun>') ?? ONE;
   const rectangleNodes = children(ufun, 'hyperRectangle');
-  if (rectangleNodes.length > GENIUS_LIMITS.maxRectangles) throw new GeniusFormatError(fileName, '<ufun>', `more than ${GENIUS_LIMITS.maxRectangles} hyperRectangles`);
+  if (rectangleNodes.length > GENIUS_LIMITS.maxRectangles)
+    throw new GeniusFormatError(fileName, '<ufun>', `more than ${GENIUS_LIMITS.maxRectangles} hyperRectangles`);
   let work = 0;
   const rectangles: HyperRectangle[] = rectangleNodes.map((rectangleNode, r) => {
     const element = `<hyperRectangle> #${r + 1}`;
     const utility = requireDecimal(rectangleNode, 'utility', fileName, element);
     const conditions: RectangleCondition[] = [];
-    for (const [tag, inside] of [['INCLUDES', true], ['EXCLUDES', false]] as const) {
+    for (const [tag, inside] of [
+      ['INCLUDES', true],
+      ['EXCLUDES', false],
+    ] as const) {
       for (const condition of children(rectangleNode, tag)) {
         const conditionElement = `${element} <${tag} index="${attribute(condition, 'index') ?? ''}">`;
         const indexText = attribute(condition, 'index')?.trim();
-        const position = indexText === undefined ? undefined : positionById.get(indexText) ?? ids.get(indexText);
+        const position = indexText === undefined ? undefined : (positionById.get(indexText) ?? ids.get(indexText));
         if (position === undefined) throw new GeniusFormatError(fileName, conditionElement, 'refers to no issue');
         const issue = space.issues[position]!;
-        if (issue.type === 'discrete') throw new GeniusFormatError(fileName, conditionElement, `issue "${issue.name}" is discrete; ranges need an integer issue`);
+        if (issue.type === 'discrete')
+          throw new GeniusFormatError(
+            fileName,
+            conditionElement,
+            `issue "${issue.name}" is discrete; ranges need an integer issue`,
+          );
         work += issue.options.length;
-        if (work > GENIUS_LIMITS.maxRectangleWork) throw new GeniusFormatError(fileName, conditionElement, 'too many hyper-rectangle conditions for the size of the domain');
+        if (work > GENIUS_LIMITS.maxRectangleWork)
+          throw new GeniusFormatError(
+            fileName,
+            conditionElement,
+            'too many hyper-rectangle conditions for the size of the domain',
+          );
         const low = requireDecimal(condition, 'min', fileName, conditionElement);
         const high = requireDecimal(condition, 'max', fileName, conditionElement);
         const options: number[] = [];
@@ -426,7 +547,10 @@ function escapeAttribute(text: string): string {
 }
 
 function issueXml(issue: Issue, index: number, body: string): string {
-  const bounds = issue.type === 'discrete' ? '' : ` lowerbound="${toDecimalString(issue.lowerBound!)}" upperbound="${toDecimalString(issue.upperBound!)}"`;
+  const bounds =
+    issue.type === 'discrete'
+      ? ''
+      : ` lowerbound="${toDecimalString(issue.lowerBound!)}" upperbound="${toDecimalString(issue.upperBound!)}"`;
   const steps = issue.type === 'real' ? ` number_of_discretization_steps="${issue.options.length}"` : '';
   return `    <issue index="${index + 1}" name="${escapeAttribute(issue.name)}" type="${issue.type}" etype="${issue.type}" vtype="${issue.type}"${bounds}${steps}>\n${body}    </issue>\n`;
 }
@@ -435,7 +559,15 @@ function issueXml(issue: Issue, index: number, body: string): string {
 export function writeGeniusDomain(space: OutcomeSpace): string {
   const issues = space.issues
     .map((issue, index) =>
-      issueXml(issue, index, issue.type === 'discrete' ? issue.options.map((option, i) => `      <item index="${i + 1}" value="${escapeAttribute(option)}"/>\n`).join('') : ''),
+      issueXml(
+        issue,
+        index,
+        issue.type === 'discrete'
+          ? issue.options
+              .map((option, i) => `      <item index="${i + 1}" value="${escapeAttribute(option)}"/>\n`)
+              .join('')
+          : '',
+      ),
     )
     .join('');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<negotiation_template>\n  <utility_space number_of_issues="${space.issues.length}">\n  <objective index="0" etype="objective" type="objective" name="${escapeAttribute(space.name)}">\n${issues}  </objective>\n  </utility_space>\n</negotiation_template>\n`;
@@ -445,8 +577,9 @@ export function writeGeniusDomain(space: OutcomeSpace): string {
 export function writeGeniusProfile(space: OutcomeSpace, preferences: Preferences): string {
   const utility = preferences.utility;
   const tail =
-    (preferences.discountFactor ? `  <discount_factor value="${toDecimalString(preferences.discountFactor, 40)}"/>\n` : '') +
-    `  <reservation value="${toDecimalString(preferences.reservation, 40)}"/>\n`;
+    (preferences.discountFactor
+      ? `  <discount_factor value="${toDecimalString(preferences.discountFactor, 40)}"/>\n`
+      : '') + `  <reservation value="${toDecimalString(preferences.reservation, 40)}"/>\n`;
   const header = `<?xml version="1.0" encoding="UTF-8"?>\n`;
   if (utility.kind === 'hyperrectangle') {
     const issues = space.issues.map((issue, index) => issueXml(issue, index, '')).join('');
@@ -457,9 +590,14 @@ export function writeGeniusProfile(space: OutcomeSpace, preferences: Preferences
             const issue = space.issues[condition.issue]!;
             const inside = [...condition.options].sort((a, b) => a - b);
             const outside = issue.options.map((_, o) => o).filter((o) => !inside.includes(o));
-            const contiguous = (list: number[]) => list.length > 0 && list[list.length - 1]! - list[0]! === list.length - 1;
+            const contiguous = (list: number[]) =>
+              list.length > 0 && list[list.length - 1]! - list[0]! === list.length - 1;
             // GENIUS ranges are contiguous: INCLUDES [min, max], or EXCLUDES [min, max] for the complement.
-            const [tag, range] = contiguous(inside) ? ['INCLUDES', inside] : contiguous(outside) ? ['EXCLUDES', outside] : [undefined, []];
+            const [tag, range] = contiguous(inside)
+              ? ['INCLUDES', inside]
+              : contiguous(outside)
+                ? ['EXCLUDES', outside]
+                : [undefined, []];
             if (!tag) throw new RangeError(`a hyper-rectangle condition on issue "${issue.name}" is not a range`);
             return `        <${tag} index="${condition.issue + 1}" min="${issue.options[range[0]!]}" max="${issue.options[range[range.length - 1]!]}"/>\n`;
           })
@@ -474,20 +612,32 @@ export function writeGeniusProfile(space: OutcomeSpace, preferences: Preferences
       const linear = utility.linearEvaluators?.[index];
       if (issue.type !== 'discrete') {
         if (!linear) throw new RangeError(`issue "${issue.name}" has no linear evaluator to write`);
-        return issueXml(issue, index, `      <evaluator ftype="linear" slope="${toDecimalString(linear.slope, 40)}" offset="${toDecimalString(linear.offset, 40)}"/>\n`);
+        return issueXml(
+          issue,
+          index,
+          `      <evaluator ftype="linear" slope="${toDecimalString(linear.slope, 40)}" offset="${toDecimalString(linear.offset, 40)}"/>\n`,
+        );
       }
       const raw = utility.rawEvaluations?.[index];
       const evaluations = raw ?? utility.evaluations[index]!;
       // GENIUS divides by the issue's largest evaluation when reading; only normalised evaluations survive that unchanged.
       const largest = evaluations.reduce((a, b) => max(a, b), ZERO);
-      if (!raw && largest.num !== 0n && compare(largest, ONE) !== 0) throw new RangeError(`evaluations of issue "${issue.name}" are not normalised (the largest must be 1)`);
+      if (!raw && largest.num !== 0n && compare(largest, ONE) !== 0)
+        throw new RangeError(`evaluations of issue "${issue.name}" are not normalised (the largest must be 1)`);
       return issueXml(
         issue,
         index,
-        issue.options.map((option, i) => `      <item index="${i + 1}" value="${escapeAttribute(option)}" evaluation="${toDecimalString(evaluations[i]!, 40)}"/>\n`).join(''),
+        issue.options
+          .map(
+            (option, i) =>
+              `      <item index="${i + 1}" value="${escapeAttribute(option)}" evaluation="${toDecimalString(evaluations[i]!, 40)}"/>\n`,
+          )
+          .join(''),
       );
     })
     .join('');
-  const weights = utility.weights.map((weight, index) => `    <weight index="${index + 1}" value="${toDecimalString(weight, 40)}"/>\n`).join('');
+  const weights = utility.weights
+    .map((weight, index) => `    <weight index="${index + 1}" value="${toDecimalString(weight, 40)}"/>\n`)
+    .join('');
   return `${header}<utility_space>\n  <objective index="0" etype="objective" type="objective" name="${escapeAttribute(space.name)}">\n${issues}${weights}  </objective>\n${tail}</utility_space>\n`;
 }

@@ -6,7 +6,13 @@ export * from './model.ts';
 export * from './rational.ts';
 export * from './genius.ts';
 export { scaleParty, exactUtility, type ScaledParty } from './scaled.ts';
-export { additiveFrontier, compileConstraints, type ParetoFrontier, type ProgressCallback, type CompiledConstraints } from './frontier.ts';
+export {
+  additiveFrontier,
+  compileConstraints,
+  type ParetoFrontier,
+  type ProgressCallback,
+  type CompiledConstraints,
+} from './frontier.ts';
 export { generalFrontier } from './general.ts';
 export { enumerationFrontier } from './enumerate.ts';
 export { bargainingSolutions, type BargainingSolutions } from './solutions.ts';

@@ -40,7 +40,9 @@ function errorBound(total: bigint, terms: number): { exactInFloat: boolean; tole
 }
 
 function scaleAdditive(utility: AdditiveUtility): ScaledAdditive {
-  const contributions: Rational[][] = utility.evaluations.map((row, issue) => row.map((evaluation) => mul(utility.weights[issue]!, evaluation)));
+  const contributions: Rational[][] = utility.evaluations.map((row, issue) =>
+    row.map((evaluation) => mul(utility.weights[issue]!, evaluation)),
+  );
   const denominator = contributions.flat().reduce((d, c) => lcm(d, c.den), 1n);
   const numerators = contributions.map((row) => row.map((c) => c.num * (denominator / c.den)));
   const total = numerators.reduce((sum, row) => sum + row.reduce((a, b) => (b > a ? b : a), 0n), 0n);
@@ -55,7 +57,9 @@ function scaleAdditive(utility: AdditiveUtility): ScaledAdditive {
 }
 
 function scaleRectangles(utility: HyperRectangleUtility): ScaledRectangles {
-  const contributions = utility.rectangles.map((rectangle) => div(mul(utility.weight, rectangle.utility), utility.maxUtility));
+  const contributions = utility.rectangles.map((rectangle) =>
+    div(mul(utility.weight, rectangle.utility), utility.maxUtility),
+  );
   const denominator = contributions.reduce((d, c) => lcm(d, c.den), 1n);
   const numerators = contributions.map((c) => c.num * (denominator / c.den));
   const total = numerators.reduce((sum, n) => sum + (n < 0n ? -n : n), 0n);
@@ -72,15 +76,19 @@ function scaleRectangles(utility: HyperRectangleUtility): ScaledRectangles {
 
 /** Scales a party's utility function to integer numerators. */
 export function scaleParty(preferences: Preferences): ScaledParty {
-  return preferences.utility.kind === 'additive' ? scaleAdditive(preferences.utility) : scaleRectangles(preferences.utility);
+  return preferences.utility.kind === 'additive'
+    ? scaleAdditive(preferences.utility)
+    : scaleRectangles(preferences.utility);
 }
 
 /** The exact utility numerator of an outcome (over `scaled.denominator`). */
 export function exactNumerator(scaled: ScaledParty, outcome: Outcome): bigint {
-  if (scaled.kind === 'additive') return outcome.reduce((sum, option, issue) => sum + scaled.numerators[issue]![option]!, 0n);
+  if (scaled.kind === 'additive')
+    return outcome.reduce((sum, option, issue) => sum + scaled.numerators[issue]![option]!, 0n);
   let sum = 0n;
   scaled.rectangles.forEach((rectangle, r) => {
-    if (rectangle.conditions.every((condition) => condition.options.includes(outcome[condition.issue]!))) sum += scaled.numerators[r]!;
+    if (rectangle.conditions.every((condition) => condition.options.includes(outcome[condition.issue]!)))
+      sum += scaled.numerators[r]!;
   });
   return sum;
 }

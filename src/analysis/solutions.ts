@@ -60,7 +60,11 @@ export function floatUtility(frontier: ParetoFrontier, index: number, party: num
  * score: only indices whose score is within SLACK of the best score are
  * compared exactly (float errors are many orders of magnitude below SLACK).
  */
-function bestOf(indices: readonly number[], score: (index: number) => number, exactCompare: (a: number, b: number) => number): number | null {
+function bestOf(
+  indices: readonly number[],
+  score: (index: number) => number,
+  exactCompare: (a: number, b: number) => number,
+): number | null {
   if (indices.length === 0) return null;
   let top = -Infinity;
   for (const index of indices) top = Math.max(top, score(index));
@@ -80,8 +84,10 @@ export function bargainingSolutions(frontier: ParetoFrontier, reservations: read
   const denominators = frontier.scaled.map((party) => party.denominator);
   const reservationFloat = reservations.map((r) => Number(r.num) / Number(r.den));
   // Gain numerator over denominator D_p × den(r_p): N × den(r) − num(r) × D.
-  const gain = (index: number, p: number): bigint => exact.get(index)[p]! * reservations[p]!.den - reservations[p]!.num * denominators[p]!;
-  const gainRational = (index: number, p: number): Rational => rational(gain(index, p), denominators[p]! * reservations[p]!.den);
+  const gain = (index: number, p: number): bigint =>
+    exact.get(index)[p]! * reservations[p]!.den - reservations[p]!.num * denominators[p]!;
+  const gainRational = (index: number, p: number): Rational =>
+    rational(gain(index, p), denominators[p]! * reservations[p]!.den);
   const floatGain = (index: number, p: number) => floatUtility(frontier, index, p) - reservationFloat[p]!;
 
   /** Sign of the gain, exact when it is near zero. */
@@ -108,7 +114,8 @@ export function bargainingSolutions(frontier: ParetoFrontier, reservations: read
   }
 
   const commonDenominator = denominators.reduce(lcm, 1n);
-  const welfareNumerator = (index: number) => exact.get(index).reduce((sum, value, p) => sum + value * (commonDenominator / denominators[p]!), 0n);
+  const welfareNumerator = (index: number) =>
+    exact.get(index).reduce((sum, value, p) => sum + value * (commonDenominator / denominators[p]!), 0n);
   const floatWelfare = (index: number) => {
     let sum = 0;
     for (let p = 0; p < n; p++) sum += floatUtility(frontier, index, p);
@@ -121,7 +128,8 @@ export function bargainingSolutions(frontier: ParetoFrontier, reservations: read
     if (wa !== wb) return wa > wb ? 1 : -1;
     return a < b ? 1 : a > b ? -1 : 0;
   };
-  const withTies = (primary: (a: number, b: number) => number) => (a: number, b: number) => primary(a, b) || tieBreak(a, b);
+  const withTies = (primary: (a: number, b: number) => number) => (a: number, b: number) =>
+    primary(a, b) || tieBreak(a, b);
 
   const maxWelfare = bestOf(acceptable, floatWelfare, tieBreak);
 
@@ -174,7 +182,11 @@ export function bargainingSolutions(frontier: ParetoFrontier, reservations: read
     ideal.push(top === null ? null : exact.utility(top, p));
   }
   // Ratio (u_p − r_p) / (I_p − r_p); parties whose ideal equals their reservation value gain nothing anywhere and are left out.
-  const spans = ideal.map((value, p) => (value === null ? null : rational(value.num * reservations[p]!.den - reservations[p]!.num * value.den, value.den * reservations[p]!.den)));
+  const spans = ideal.map((value, p) =>
+    value === null
+      ? null
+      : rational(value.num * reservations[p]!.den - reservations[p]!.num * value.den, value.den * reservations[p]!.den),
+  );
   const counted = spans.flatMap((span, p) => (span !== null && span.num > 0n ? [p] : []));
   const minRatio = (index: number): Rational => {
     let smallest: Rational | null = null;

@@ -14,11 +14,16 @@ export interface WorkerAnalysisOptions extends Omit<AnalysisOptions, 'onProgress
  * responsive while a large analysis runs, and several analyses use several
  * cores. Resolves with the analysis as plain data.
  */
-export function analyzeInWorker(problem: NegotiationProblem, options: WorkerAnalysisOptions = {}): Promise<PortableAnalysis> {
+export function analyzeInWorker(
+  problem: NegotiationProblem,
+  options: WorkerAnalysisOptions = {},
+): Promise<PortableAnalysis> {
   const { onProgress, signal, ...rest } = options;
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new Error('analysis aborted'));
-    const worker = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: { problem, options: rest } });
+    const worker = new Worker(new URL('./worker-entry.js', import.meta.url), {
+      workerData: { problem, options: rest },
+    });
     let settled = false;
     const settle = (action: () => void) => {
       if (settled) return;
@@ -29,11 +34,19 @@ export function analyzeInWorker(problem: NegotiationProblem, options: WorkerAnal
     };
     const abort = () => settle(() => reject(new Error('analysis aborted')));
     signal?.addEventListener('abort', abort);
-    worker.on('message', (message: { kind: 'progress'; done: number; total: number } | { kind: 'result'; analysis: PortableAnalysis } | { kind: 'error'; message: string }) => {
-      if (message.kind === 'progress') onProgress?.(message.done, message.total);
-      else if (message.kind === 'result') settle(() => resolve(message.analysis));
-      else settle(() => reject(new Error(message.message)));
-    });
+    worker.on(
+      'message',
+      (
+        message:
+          | { kind: 'progress'; done: number; total: number }
+          | { kind: 'result'; analysis: PortableAnalysis }
+          | { kind: 'error'; message: string },
+      ) => {
+        if (message.kind === 'progress') onProgress?.(message.done, message.total);
+        else if (message.kind === 'result') settle(() => resolve(message.analysis));
+        else settle(() => reject(new Error(message.message)));
+      },
+    );
     worker.on('error', (error) => settle(() => reject(error)));
     worker.on('exit', (code) => settle(() => reject(new Error(`analysis worker exited with code ${code}`))));
   });

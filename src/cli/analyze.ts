@@ -36,7 +36,8 @@ function readText(path: string): string {
   } catch {
     throw new CliError(`cannot read ${path}: no such file`, EXIT.usage);
   }
-  if (size > GENIUS_LIMITS.maxBytes) throw new CliError(`${path}: file is ${size} bytes; the limit is ${GENIUS_LIMITS.maxBytes}`, EXIT.usage);
+  if (size > GENIUS_LIMITS.maxBytes)
+    throw new CliError(`${path}: file is ${size} bytes; the limit is ${GENIUS_LIMITS.maxBytes}`, EXIT.usage);
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
@@ -49,9 +50,14 @@ export function loadGeniusProblem(paths: readonly string[]): { problem: Negotiat
   const files = paths.map((path) => ({ path, text: readText(path) }));
   const kinds = files.map((file) => geniusFileKind(file.text, file.path));
   const domains = files.filter((_, i) => kinds[i] === 'domain');
-  if (domains.length !== 1) throw new CliError(`expected exactly one GENIUS domain file (<negotiation_template>), got ${domains.length}`, EXIT.usage);
+  if (domains.length !== 1)
+    throw new CliError(
+      `expected exactly one GENIUS domain file (<negotiation_template>), got ${domains.length}`,
+      EXIT.usage,
+    );
   const profiles = files.filter((_, i) => kinds[i] === 'profile');
-  if (profiles.length === 0) throw new CliError('expected at least one GENIUS profile file (<utility_space>)', EXIT.usage);
+  if (profiles.length === 0)
+    throw new CliError('expected at least one GENIUS profile file (<utility_space>)', EXIT.usage);
   const space = parseGeniusDomain(domains[0]!.text, domains[0]!.path);
   const parties = profiles.map((file) => parseGeniusProfile(file.text, file.path, space, basename(file.path)));
   return { problem: { space, parties }, profileFiles: profiles.map((file) => file.path) };
@@ -59,7 +65,8 @@ export function loadGeniusProblem(paths: readonly string[]): { problem: Negotiat
 
 function parseReservations(text: string, parties: number): Rational[] {
   const parts = text.split(',').map((part) => part.trim());
-  if (parts.length !== parties) throw new CliError(`--reservation has ${parts.length} values for ${parties} profiles`, EXIT.usage);
+  if (parts.length !== parties)
+    throw new CliError(`--reservation has ${parts.length} values for ${parties} profiles`, EXIT.usage);
   return parts.map((part) => {
     const value = parseDecimal(part);
     if (!value) throw new CliError(`--reservation: "${part}" is not a number`, EXIT.usage);
@@ -88,7 +95,9 @@ function progressBar(label: string): { update: (done: number, total: number) => 
 function pointJson(problem: NegotiationProblem, point: AgreementPoint | null) {
   if (!point) return null;
   return {
-    outcome: Object.fromEntries(problem.space.issues.map((issue, i) => [issue.name, issue.options[point.outcome[i]!]!])),
+    outcome: Object.fromEntries(
+      problem.space.issues.map((issue, i) => [issue.name, issue.options[point.outcome[i]!]!]),
+    ),
     utilities: point.utilities.map(toNumber),
     count: String(point.count),
   };
@@ -96,7 +105,11 @@ function pointJson(problem: NegotiationProblem, point: AgreementPoint | null) {
 
 function requirementJson(analysis: NegotiationAnalysis, profileFiles: readonly string[], requirement: Requirement) {
   if (requirement.kind === 'reservation') {
-    return { kind: 'reservation', profile: profileFiles[requirement.party], value: toNumber(analysis.reservations[requirement.party]!) };
+    return {
+      kind: 'reservation',
+      profile: profileFiles[requirement.party],
+      value: toNumber(analysis.reservations[requirement.party]!),
+    };
   }
   return { kind: requirement.kind, index: requirement.index };
 }
@@ -110,13 +123,20 @@ function paretoEntry(problem: NegotiationProblem, analysis: NegotiationAnalysis,
   const frontier = analysis.frontier;
   return {
     outcome: outcomeJson(problem, frontier.representative(index)),
-    utilities: Array.from({ length: frontier.parties }, (_, p) => toNumber({ num: frontier.exactNumerator(index, p), den: frontier.scaled[p]!.denominator })),
+    utilities: Array.from({ length: frontier.parties }, (_, p) =>
+      toNumber({ num: frontier.exactNumerator(index, p), den: frontier.scaled[p]!.denominator }),
+    ),
     count: String(frontier.counts[index]),
   };
 }
 
 /** Everything of `parley analyze --json` but the frontier itself, in output order around it. */
-function analysisSummary(problem: NegotiationProblem, profileFiles: readonly string[], analysis: NegotiationAnalysis, draft?: readonly number[]) {
+function analysisSummary(
+  problem: NegotiationProblem,
+  profileFiles: readonly string[],
+  analysis: NegotiationAnalysis,
+  draft?: readonly number[],
+) {
   const frontier = analysis.frontier;
   const head = {
     domain: problem.space.name,
@@ -160,16 +180,33 @@ function analysisSummary(problem: NegotiationProblem, profileFiles: readonly str
  * The JSON of `parley analyze --json`, as one object (the command itself streams the same
  * thing); `limit` keeps only the first frontier vectors.
  */
-export function analysisJson(problem: NegotiationProblem, profileFiles: readonly string[], analysis: NegotiationAnalysis, draft?: readonly number[], limit = Infinity) {
+export function analysisJson(
+  problem: NegotiationProblem,
+  profileFiles: readonly string[],
+  analysis: NegotiationAnalysis,
+  draft?: readonly number[],
+  limit = Infinity,
+) {
   const { head, tail } = analysisSummary(problem, profileFiles, analysis, draft);
-  const pareto = Array.from({ length: Math.min(limit, analysis.frontier.size) }, (_, index) => paretoEntry(problem, analysis, index));
+  const pareto = Array.from({ length: Math.min(limit, analysis.frontier.size) }, (_, index) =>
+    paretoEntry(problem, analysis, index),
+  );
   return { ...head, pareto, ...tail };
 }
 
 /** Writes the analysis as JSON, the frontier streamed in chunks so that large frontiers never become one huge string. */
-function writeAnalysisJson(write: (chunk: string) => void, problem: NegotiationProblem, profileFiles: readonly string[], analysis: NegotiationAnalysis, draft?: readonly number[]): void {
+function writeAnalysisJson(
+  write: (chunk: string) => void,
+  problem: NegotiationProblem,
+  profileFiles: readonly string[],
+  analysis: NegotiationAnalysis,
+  draft?: readonly number[],
+): void {
   const { head, tail } = analysisSummary(problem, profileFiles, analysis, draft);
-  const fields = (object: object) => Object.entries(object).map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}`);
+  const fields = (object: object) =>
+    Object.entries(object).map(
+      ([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}`,
+    );
   write(`{\n${fields(head).join(',\n')},\n  "pareto": [`);
   let chunk: string[] = [];
   for (let index = 0; index < analysis.frontier.size; index++) {
@@ -186,18 +223,26 @@ function writeAnalysisJson(write: (chunk: string) => void, problem: NegotiationP
 /** Parses `--draft "Issue=Option; Issue=Option"` into option indices; every issue needs an option. */
 function parseDraft(text: string, problem: NegotiationProblem): number[] {
   const draft: (number | undefined)[] = problem.space.issues.map(() => undefined);
-  for (const part of text.split(';').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const equals = part.indexOf('=');
     const issueName = part.slice(0, equals).trim();
     const optionName = part.slice(equals + 1).trim();
     const issue = problem.space.issues.findIndex((candidate) => candidate.name === issueName);
-    if (equals < 0 || issue < 0) throw new CliError(`--draft: "${part}" does not name an issue (issues: ${problem.space.issues.map((i) => i.name).join(', ')})`, EXIT.usage);
+    if (equals < 0 || issue < 0)
+      throw new CliError(
+        `--draft: "${part}" does not name an issue (issues: ${problem.space.issues.map((i) => i.name).join(', ')})`,
+        EXIT.usage,
+      );
     const option = problem.space.issues[issue]!.options.indexOf(optionName);
     if (option < 0) throw new CliError(`--draft: "${optionName}" is not an option of "${issueName}"`, EXIT.usage);
     draft[issue] = option;
   }
   const missing = draft.findIndex((option) => option === undefined);
-  if (missing >= 0) throw new CliError(`--draft: no option for issue "${problem.space.issues[missing]!.name}"`, EXIT.usage);
+  if (missing >= 0)
+    throw new CliError(`--draft: no option for issue "${problem.space.issues[missing]!.name}"`, EXIT.usage);
   return draft as number[];
 }
 
@@ -209,27 +254,49 @@ function printText(json: ReturnType<typeof analysisJson>): void {
   const out: string[] = [];
   out.push(`domain ${json.domain}: ${json.issues.length} issues, ${json.outcomes} outcomes`);
   json.parties.forEach((party, p) => {
-    out.push(`  party ${p + 1} ${party.profile}: utility ${party.minUtility?.toFixed(6) ?? '-'} .. ${party.maxUtility?.toFixed(6) ?? '-'}, reservation ${party.reservation}`);
+    out.push(
+      `  party ${p + 1} ${party.profile}: utility ${party.minUtility?.toFixed(6) ?? '-'} .. ${party.maxUtility?.toFixed(6) ?? '-'}, reservation ${party.reservation}`,
+    );
   });
   out.push(`Pareto frontier: ${json.paretoSize} distinct utility vectors, ${json.paretoOutcomes} outcomes`);
   for (const point of json.pareto) {
-    out.push(`  [${formatUtilities(point.utilities)}] x${point.count}  ${Object.entries(point.outcome).map(([k, v]) => `${k}=${v}`).join('; ')}`);
+    out.push(
+      `  [${formatUtilities(point.utilities)}] x${point.count}  ${Object.entries(point.outcome)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('; ')}`,
+    );
   }
-  if (json.paretoSize > json.pareto.length) out.push(`  … ${json.paretoSize - json.pareto.length} more (use --json for all)`);
+  if (json.paretoSize > json.pareto.length)
+    out.push(`  … ${json.paretoSize - json.pareto.length} more (use --json for all)`);
   for (const [label, point] of [
     ['Nash', json.nash],
     ['Kalai-Smorodinsky', json.kalaiSmorodinsky],
     ['max welfare', json.maxWelfare],
     ['egalitarian', json.egalitarian],
   ] as const) {
-    out.push(point ? `${label}: [${formatUtilities(point.utilities)}]  ${Object.entries(point.outcome).map(([k, v]) => `${k}=${v}`).join('; ')}` : `${label}: none (no agreement is possible)`);
+    out.push(
+      point
+        ? `${label}: [${formatUtilities(point.utilities)}]  ${Object.entries(point.outcome)
+            .map(([k, v]) => `${k}=${v}`)
+            .join('; ')}`
+        : `${label}: none (no agreement is possible)`,
+    );
   }
   if (json.draft) {
-    out.push(`draft: [${formatUtilities(json.draft.utilities)}] ${json.draft.paretoOptimal ? 'is Pareto-optimal' : 'is not Pareto-optimal'}${json.draft.violates.length ? ' and breaks hard constraints' : ''}`);
-    for (const better of json.draft.improvements) out.push(`  better for all: [${formatUtilities(better.utilities)}]  ${Object.entries(better.outcome).map(([k, v]) => `${k}=${v}`).join('; ')}`);
+    out.push(
+      `draft: [${formatUtilities(json.draft.utilities)}] ${json.draft.paretoOptimal ? 'is Pareto-optimal' : 'is not Pareto-optimal'}${json.draft.violates.length ? ' and breaks hard constraints' : ''}`,
+    );
+    for (const better of json.draft.improvements)
+      out.push(
+        `  better for all: [${formatUtilities(better.utilities)}]  ${Object.entries(better.outcome)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('; ')}`,
+      );
   }
   if (!json.agreement.possible) {
-    out.push(`no zone of possible agreement; conflicting: ${json.agreement.conflict.map((c) => ('profile' in c ? `reservation of ${c.profile}` : `${c.kind} #${c.index}`)).join(', ')}`);
+    out.push(
+      `no zone of possible agreement; conflicting: ${json.agreement.conflict.map((c) => ('profile' in c ? `reservation of ${c.profile}` : `${c.kind} #${c.index}`)).join(', ')}`,
+    );
   }
   process.stdout.write(`${out.join('\n')}\n`);
 }
@@ -240,26 +307,44 @@ export function analyzeCommand(): Command {
     .description('Pareto frontier, Nash, Kalai-Smorodinsky, max-welfare and egalitarian points of a negotiation domain')
     .argument('<files...>', 'GENIUS domain file and profile files (recognised by their root element)')
     .option('--genius', 'read GENIUS XML files (the only format so far)')
-    .option('--reservation <values>', 'reservation values, comma-separated, one per profile (default: each profile\'s own)')
+    .option(
+      '--reservation <values>',
+      "reservation values, comma-separated, one per profile (default: each profile's own)",
+    )
     .option('--json', 'write the analysis as JSON to stdout')
     .option('--draft <package>', 'score a draft package: "Issue=Option; Issue=Option; …" (every issue)')
-    .addOption(new Option('--strategy <name>', 'frontier algorithm').choices(['auto', 'merge', 'search', 'enumerate']).default('auto'))
+    .addOption(
+      new Option('--strategy <name>', 'frontier algorithm')
+        .choices(['auto', 'merge', 'search', 'enumerate'])
+        .default('auto'),
+    )
     .option('--limit <n>', 'frontier rows to print (text output)', '20')
     .action((files: string[], options: AnalyzeOptions) => {
       try {
         const { problem, profileFiles } = loadGeniusProblem(files);
         // Bad input fails before the long work.
         const draft = options.draft === undefined ? undefined : parseDraft(options.draft, problem);
-        const reservations = options.reservation === undefined ? undefined : parseReservations(options.reservation, problem.parties.length);
+        const reservations =
+          options.reservation === undefined
+            ? undefined
+            : parseReservations(options.reservation, problem.parties.length);
         const bar = progressBar('analyze');
         let analysis: NegotiationAnalysis;
         try {
-          analysis = analyzeNegotiation(problem, { ...(reservations ? { reservations } : {}), strategy: options.strategy, onProgress: bar.update });
+          analysis = analyzeNegotiation(problem, {
+            ...(reservations ? { reservations } : {}),
+            strategy: options.strategy,
+            onProgress: bar.update,
+          });
         } finally {
           bar.finish();
         }
-        if (options.json) writeAnalysisJson((chunk) => process.stdout.write(chunk), problem, profileFiles, analysis, draft);
-        else printText(analysisJson(problem, profileFiles, analysis, draft, Math.max(0, Number.parseInt(options.limit, 10) || 0)));
+        if (options.json)
+          writeAnalysisJson((chunk) => process.stdout.write(chunk), problem, profileFiles, analysis, draft);
+        else
+          printText(
+            analysisJson(problem, profileFiles, analysis, draft, Math.max(0, Number.parseInt(options.limit, 10) || 0)),
+          );
       } catch (error) {
         if (error instanceof GeniusFormatError) throw new CliError(error.message, EXIT.usage);
         if (error instanceof RangeError) throw new CliError(error.message, EXIT.usage);

@@ -16,7 +16,9 @@ export function auditCommand(): Command {
         if (verdict.ok) {
           process.stdout.write(`audit log intact: ${verdict.events} events, every hash matches\n`);
         } else {
-          process.stdout.write(`audit log broken at event ${verdict.seq}: ${verdict.reason} (${verdict.events} events before it are intact)\n`);
+          process.stdout.write(
+            `audit log broken at event ${verdict.seq}: ${verdict.reason} (${verdict.events} events before it are intact)\n`,
+          );
           process.exitCode = EXIT.failed;
         }
       } finally {

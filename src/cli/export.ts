@@ -12,7 +12,9 @@ import { document } from '../store/versions.ts';
 /** `parley export`: a version as Markdown, as one account sees it. */
 export function exportCommand(): Command {
   return new Command('export')
-    .description('Print a version as Markdown: numbered points, brackets UN-style, and the positions on each point the account may see')
+    .description(
+      'Print a version as Markdown: numbered points, brackets UN-style, and the positions on each point the account may see',
+    )
     .option('--db <file>', 'SQLite database file', DEFAULT_DB)
     .option('--negotiation <id>', 'negotiation id (default: the only one)')
     .option('--version <id>', 'version id (default: the current version)')
@@ -31,14 +33,24 @@ export function exportCommand(): Command {
     });
 }
 
-async function exportMarkdown(store: Store, options: { negotiation?: string; version?: string; as?: string }): Promise<string> {
+async function exportMarkdown(
+  store: Store,
+  options: { negotiation?: string; version?: string; as?: string },
+): Promise<string> {
   const reader = options.as ? await userByEmail(store, options.as) : null;
   if (options.as && !reader) throw new CliError(`no account has the e-mail ${options.as}`);
   let negotiationId = options.negotiation;
   if (!negotiationId) {
-    const all = reader ? await listNegotiations(store, reader) : await store.db.selectFrom('negotiations').select('id').orderBy('created_at').execute();
+    const all = reader
+      ? await listNegotiations(store, reader)
+      : await store.db.selectFrom('negotiations').select('id').orderBy('created_at').execute();
     const who = reader ? `${reader.email} takes part in` : 'the database holds';
-    if (all.length !== 1) throw new CliError(all.length === 0 ? `${who} no negotiation` : `${who} ${all.length} negotiations; choose one with --negotiation (${all.map((n) => n.id).join(', ')})`);
+    if (all.length !== 1)
+      throw new CliError(
+        all.length === 0
+          ? `${who} no negotiation`
+          : `${who} ${all.length} negotiations; choose one with --negotiation (${all.map((n) => n.id).join(', ')})`,
+      );
     negotiationId = all[0]!.id;
   }
   // Without --as, the operator who holds the database file sees all of it.

@@ -13,7 +13,15 @@ export function buildProgram(): Command {
     .description('Parley: negotiate one structured agreement among several parties, with a mediator.')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
-  for (const command of [serveCommand(), demoCommand(), exportCommand(), analyzeCommand(), auditCommand(), userCommand()]) program.addCommand(command);
+  for (const command of [
+    serveCommand(),
+    demoCommand(),
+    exportCommand(),
+    analyzeCommand(),
+    auditCommand(),
+    userCommand(),
+  ])
+    program.addCommand(command);
   const settle = (command: Command) => {
     command.exitOverride().showHelpAfterError('(run with --help for usage)');
     command.commands.forEach(settle);
@@ -30,7 +38,12 @@ export async function main(argv: string[]): Promise<number> {
     return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return EXIT.ok;
       return EXIT.usage;
     }
     if (error instanceof CliError) {

@@ -12,19 +12,31 @@ export function serveCommand(): Command {
     .option('--host <address>', 'address to listen on (default: HOST or 127.0.0.1)')
     .option('--no-demo', 'do not load the demo into an empty database')
     .action(async (options: { db: string; port?: string; host?: string; demo: boolean }) => {
-      const port = options.port !== undefined ? parsePort(options.port, '--port') : process.env.PORT ? parsePort(process.env.PORT, 'PORT') : 4100;
+      const port =
+        options.port !== undefined
+          ? parsePort(options.port, '--port')
+          : process.env.PORT
+            ? parsePort(process.env.PORT, 'PORT')
+            : 4100;
       const host = options.host ?? process.env.HOST ?? '127.0.0.1';
       const store = await openStore(options.db);
-      if (options.demo && (await loadDemoIfEmpty(store))) process.stderr.write(`Loaded the Geneva demo into ${options.db} (demo accounts: see README; password parley-demo, demo only)\n`);
+      if (options.demo && (await loadDemoIfEmpty(store)))
+        process.stderr.write(
+          `Loaded the Geneva demo into ${options.db} (demo accounts: see README; password parley-demo, demo only)\n`,
+        );
       const app = await buildApp({ store, logger: process.env.PARLEY_LOG === 'debug' ? 'debug' : true });
       try {
         await app.listen({ port, host });
       } catch (error) {
         await store.close();
-        throw new CliError(`cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`, EXIT.failed);
+        throw new CliError(
+          `cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`,
+          EXIT.failed,
+        );
       }
       const address = app.server.address();
-      const shown = typeof address === 'object' && address ? `http://${host}:${address.port}` : `http://${host}:${port}`;
+      const shown =
+        typeof address === 'object' && address ? `http://${host}:${address.port}` : `http://${host}:${port}`;
       process.stderr.write(`Parley is serving ${shown} (API docs at ${shown}/api/docs)\n`);
       const stop = async () => {
         await app.close();

@@ -25,6 +25,7 @@ export async function loadDemoIfEmpty(store: Store): Promise<boolean> {
 /** Parses a TCP port given on the command line or in PORT. */
 export function parsePort(value: string, from: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`${from} must be a port number between 0 and 65535, not "${value}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`${from} must be a port number between 0 and 65535, not "${value}"`);
   return port;
 }

@@ -11,7 +11,7 @@ export function userCommand(): Command {
     .command('add')
     .description('Create an account')
     .requiredOption('--email <email>', 'e-mail address, used to sign in')
-    .requiredOption('--name <name>', 'the person\'s name')
+    .requiredOption('--name <name>', "the person's name")
     .option('--password <password>', 'password (better: set PARLEY_PASSWORD, which stays out of the shell history)')
     .option('--admin', 'make the account an administrator', false)
     .option('--db <file>', 'SQLite database file', DEFAULT_DB)
@@ -20,10 +20,18 @@ export function userCommand(): Command {
       if (!password) throw new CliError('give a password with --password or in PARLEY_PASSWORD');
       const store = await openStore(options.db);
       try {
-        const created = await createUser(store, null, { email: options.email, name: options.name, password, isAdmin: options.admin });
-        process.stdout.write(`created ${created.isAdmin ? 'administrator' : 'account'} ${created.email} (id ${created.id})\n`);
+        const created = await createUser(store, null, {
+          email: options.email,
+          name: options.name,
+          password,
+          isAdmin: options.admin,
+        });
+        process.stdout.write(
+          `created ${created.isAdmin ? 'administrator' : 'account'} ${created.email} (id ${created.id})\n`,
+        );
       } catch (error) {
-        if (error instanceof DomainError) throw new CliError(error.message, error.kind === 'conflict' ? EXIT.failed : EXIT.usage);
+        if (error instanceof DomainError)
+          throw new CliError(error.message, error.kind === 'conflict' ? EXIT.failed : EXIT.usage);
         throw error;
       } finally {
         await store.close();

@@ -50,16 +50,21 @@ function latestDecisions(stage: ApprovalStage, approvals: Approval[]): Map<Id, A
   return latest;
 }
 
-function stageOutcome(stage: ApprovalStage, approvals: Approval[]): { approvedBy: Id[]; rejectedBy: Id[]; decided: 'approved' | 'rejected' | null } {
+function stageOutcome(
+  stage: ApprovalStage,
+  approvals: Approval[],
+): { approvedBy: Id[]; rejectedBy: Id[]; decided: 'approved' | 'rejected' | null } {
   const latest = [...latestDecisions(stage, approvals).values()];
   const approvedBy = latest.filter((a) => a.decision === 'approve').map((a) => a.userId);
   const rejectedBy = latest.filter((a) => a.decision === 'reject').map((a) => a.userId);
   if (stage.mode === 'all') {
     if (rejectedBy.length > 0) return { approvedBy, rejectedBy, decided: 'rejected' };
-    if (stage.approverUserIds.every((id) => approvedBy.includes(id))) return { approvedBy, rejectedBy, decided: 'approved' };
+    if (stage.approverUserIds.every((id) => approvedBy.includes(id)))
+      return { approvedBy, rejectedBy, decided: 'approved' };
   } else {
     if (approvedBy.length > 0) return { approvedBy, rejectedBy, decided: 'approved' };
-    if (stage.approverUserIds.every((id) => rejectedBy.includes(id))) return { approvedBy, rejectedBy, decided: 'rejected' };
+    if (stage.approverUserIds.every((id) => rejectedBy.includes(id)))
+      return { approvedBy, rejectedBy, decided: 'rejected' };
   }
   return { approvedBy, rejectedBy, decided: null };
 }
@@ -70,7 +75,11 @@ function stageOutcome(stage: ApprovalStage, approvals: Approval[]): { approvedBy
  * one approval, and is rejected only when every principal rejected. A later decision of the same
  * person replaces an earlier one.
  */
-export function approvalStatus(policy: { stages: ApprovalStage[] }, approvals: Approval[], now: IsoTime): ApprovalStatus {
+export function approvalStatus(
+  policy: { stages: ApprovalStage[] },
+  approvals: Approval[],
+  now: IsoTime,
+): ApprovalStatus {
   const stages: StageStatus[] = [];
   let open = true;
   let state: ApprovalStatus['state'] = 'approved';
@@ -80,14 +89,26 @@ export function approvalStatus(policy: { stages: ApprovalStage[] }, approvals: A
     let stageState: StageState;
     if (!open) stageState = 'waiting';
     else if (outcome.decided) stageState = outcome.decided;
-    else stageState = stage.deadline !== null && Date.parse(now) > deadlineInstant(stage.deadline) ? 'overdue' : 'pending';
+    else
+      stageState = stage.deadline !== null && Date.parse(now) > deadlineInstant(stage.deadline) ? 'overdue' : 'pending';
     if (open && stageState !== 'approved') {
       open = false;
       state = stageState === 'rejected' ? 'rejected' : 'in_progress';
       if (stageState !== 'rejected') currentStageId = stage.id;
     }
-    const awaiting = stageState === 'approved' || stageState === 'rejected' ? [] : stage.approverUserIds.filter((id) => !outcome.approvedBy.includes(id));
-    stages.push({ stageId: stage.id, name: stage.name, state: stageState, approvedBy: outcome.approvedBy, rejectedBy: outcome.rejectedBy, awaiting, deadline: stage.deadline });
+    const awaiting =
+      stageState === 'approved' || stageState === 'rejected'
+        ? []
+        : stage.approverUserIds.filter((id) => !outcome.approvedBy.includes(id));
+    stages.push({
+      stageId: stage.id,
+      name: stage.name,
+      state: stageState,
+      approvedBy: outcome.approvedBy,
+      rejectedBy: outcome.rejectedBy,
+      awaiting,
+      deadline: stage.deadline,
+    });
   }
   return { state, currentStageId, stages, complete: state === 'approved' };
 }
@@ -96,12 +117,20 @@ export function approvalStatus(policy: { stages: ApprovalStage[] }, approvals: A
  * Why a person may not decide on the current stage, or null when they may.
  * Only named principals of the open stage decide, and only while the chain is in progress.
  */
-export function decisionRefusal(policy: { stages: ApprovalStage[] }, approvals: Approval[], stageId: Id, userId: Id, now: IsoTime): string | null {
+export function decisionRefusal(
+  policy: { stages: ApprovalStage[] },
+  approvals: Approval[],
+  stageId: Id,
+  userId: Id,
+  now: IsoTime,
+): string | null {
   const status = approvalStatus(policy, approvals, now);
   const stage = policy.stages.find((s) => s.id === stageId);
   if (!stage) return `this approval chain has no stage "${stageId}"`;
   if (status.state !== 'in_progress') return `the approval chain is already ${status.state}`;
-  if (status.currentStageId !== stageId) return `stage "${stage.name}" is not open for decisions; the open stage is "${status.currentStageId}"`;
-  if (!stage.approverUserIds.includes(userId)) return `you are not one of the principals who approve stage "${stage.name}"`;
+  if (status.currentStageId !== stageId)
+    return `stage "${stage.name}" is not open for decisions; the open stage is "${status.currentStageId}"`;
+  if (!stage.approverUserIds.includes(userId))
+    return `you are not one of the principals who approve stage "${stage.name}"`;
   return null;
 }

@@ -72,7 +72,16 @@ export function compareVersions(base: Point[], proposal: Point[], budget = DIFF_
   const points: PointComparison[] = proposal.map((after) => {
     const before = baseById.get(after.id);
     if (!before) {
-      return { pointId: after.id, kinds: ['added'], baseNumber: null, proposalNumber: after.number, baseTitle: null, proposalTitle: after.title, words: null, granularity: null };
+      return {
+        pointId: after.id,
+        kinds: ['added'],
+        baseNumber: null,
+        proposalNumber: after.number,
+        baseTitle: null,
+        proposalTitle: after.title,
+        words: null,
+        granularity: null,
+      };
     }
     const kinds: PointChangeKind[] = [];
     if (!stayedInOrder.has(after.id)) kinds.push('moved');
@@ -93,13 +102,30 @@ export function compareVersions(base: Point[], proposal: Point[], budget = DIFF_
   });
   for (const before of base) {
     if (!proposalIds.has(before.id)) {
-      points.push({ pointId: before.id, kinds: ['removed'], baseNumber: before.number, proposalNumber: null, baseTitle: before.title, proposalTitle: null, words: null, granularity: null });
+      points.push({
+        pointId: before.id,
+        kinds: ['removed'],
+        baseNumber: before.number,
+        proposalNumber: null,
+        baseTitle: before.title,
+        proposalTitle: null,
+        words: null,
+        granularity: null,
+      });
     }
   }
   const summary = Object.fromEntries(POINT_CHANGE_KINDS.map((kind) => [kind, 0])) as Record<PointChangeKind, number>;
   for (const point of points) for (const kind of point.kinds) summary[kind] += 1;
-  const coarsePoints = points.filter((point) => point.granularity !== null && point.granularity !== 'words').map((point) => point.pointId);
-  const coarse = coarsePoints.length === 0 ? null : { pointIds: coarsePoints, reason: `the changes in ${coarsePoints.length === 1 ? 'this point are' : `these ${coarsePoints.length} points are`} too extensive to mark word by word within one comparison's budget; they are shown by sentence, or as the old text replaced by the new` };
+  const coarsePoints = points
+    .filter((point) => point.granularity !== null && point.granularity !== 'words')
+    .map((point) => point.pointId);
+  const coarse =
+    coarsePoints.length === 0
+      ? null
+      : {
+          pointIds: coarsePoints,
+          reason: `the changes in ${coarsePoints.length === 1 ? 'this point are' : `these ${coarsePoints.length} points are`} too extensive to mark word by word within one comparison's budget; they are shown by sentence, or as the old text replaced by the new`,
+        };
   return { points, summary, coarse };
 }
 
@@ -120,14 +146,19 @@ function merged(diff: ChangeObject<string>[]): WordChange[] {
 }
 
 function editsOf(changes: WordChange[]): number {
-  return changes.reduce((sum, change) => sum + (change.kind === 'same' ? 0 : Math.max(1, change.text.split(/\s+/).length)), 0);
+  return changes.reduce(
+    (sum, change) => sum + (change.kind === 'same' ? 0 : Math.max(1, change.text.split(/\s+/).length)),
+    0,
+  );
 }
 
 /**
  * A differ that spends at most `budget` over all the points of one comparison: word by word while
  * the budget lasts (the edit distance capped by what is left), then by sentence, then whole.
  */
-function boundedDiffer(budget: number): (before: string, after: string) => { words: WordChange[]; granularity: DiffGranularity } {
+function boundedDiffer(
+  budget: number,
+): (before: string, after: string) => { words: WordChange[]; granularity: DiffGranularity } {
   let left = budget;
   const diffMiddle = (before: string, after: string): { words: WordChange[]; granularity: DiffGranularity } => {
     const chars = before.length + after.length;
@@ -159,7 +190,11 @@ function boundedDiffer(budget: number): (before: string, after: string) => { wor
     // word is split: a small edit in a long text costs as little as the edit.
     const [head, tail] = commonEnds(before, after);
     const middle = diffMiddle(before.slice(head, before.length - tail), after.slice(head, after.length - tail));
-    const words = [...(head ? [{ kind: 'same' as const, text: before.slice(0, head) }] : []), ...middle.words, ...(tail ? [{ kind: 'same' as const, text: before.slice(before.length - tail) }] : [])];
+    const words = [
+      ...(head ? [{ kind: 'same' as const, text: before.slice(0, head) }] : []),
+      ...middle.words,
+      ...(tail ? [{ kind: 'same' as const, text: before.slice(before.length - tail) }] : []),
+    ];
     return { words: mergeRuns(words), granularity: middle.granularity };
   };
 }
@@ -193,7 +228,10 @@ function longestCommonSubsequence(a: Id[], b: Id[]): Id[] {
   const table = new Uint32Array(rows * cols);
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
-      table[i * cols + j] = a[i] === b[j] ? table[(i + 1) * cols + j + 1]! + 1 : Math.max(table[(i + 1) * cols + j]!, table[i * cols + j + 1]!);
+      table[i * cols + j] =
+        a[i] === b[j]
+          ? table[(i + 1) * cols + j + 1]! + 1
+          : Math.max(table[(i + 1) * cols + j]!, table[i * cols + j + 1]!);
     }
   }
   const result: Id[] = [];

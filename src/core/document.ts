@@ -55,26 +55,47 @@ export function documentProblems(points: Point[]): DocumentProblem[] {
   const seen = new Set<Id>();
   points.forEach((point, index) => {
     const at = `points[${index}]`;
-    if (seen.has(point.id)) problems.push({ path: `${at}.id`, message: `point id "${point.id}" appears twice; point ids must be unique in a version` });
+    if (seen.has(point.id))
+      problems.push({
+        path: `${at}.id`,
+        message: `point id "${point.id}" appears twice; point ids must be unique in a version`,
+      });
     seen.add(point.id);
     if (point.number !== index + 1) {
-      problems.push({ path: `${at}.number`, message: `point "${point.id}" is numbered ${point.number} but stands at position ${index + 1}; number points 1..n in order` });
+      problems.push({
+        path: `${at}.number`,
+        message: `point "${point.id}" is numbered ${point.number} but stands at position ${index + 1}; number points 1..n in order`,
+      });
     }
     const placed = placeholderIds(point.text);
     const bracketIds = new Set<Id>();
     point.brackets.forEach((bracket, b) => {
-      if (bracketIds.has(bracket.id)) problems.push({ path: `${at}.brackets[${b}].id`, message: `bracket id "${bracket.id}" appears twice in point "${point.id}"` });
+      if (bracketIds.has(bracket.id))
+        problems.push({
+          path: `${at}.brackets[${b}].id`,
+          message: `bracket id "${bracket.id}" appears twice in point "${point.id}"`,
+        });
       bracketIds.add(bracket.id);
       const uses = placed.filter((id) => id === bracket.id).length;
       if (uses !== 1) {
-        problems.push({ path: `${at}.brackets[${b}]`, message: `bracket "${bracket.id}" must appear exactly once in the text as [[${bracket.id}]], found ${uses} times` });
+        problems.push({
+          path: `${at}.brackets[${b}]`,
+          message: `bracket "${bracket.id}" must appear exactly once in the text as [[${bracket.id}]], found ${uses} times`,
+        });
       }
       if (bracket.alternatives.length < 2) {
-        problems.push({ path: `${at}.brackets[${b}].alternatives`, message: `bracket "${bracket.id}" needs at least two alternatives; with one, write it into the text` });
+        problems.push({
+          path: `${at}.brackets[${b}].alternatives`,
+          message: `bracket "${bracket.id}" needs at least two alternatives; with one, write it into the text`,
+        });
       }
     });
     for (const id of placed) {
-      if (!bracketIds.has(id)) problems.push({ path: `${at}.text`, message: `the text refers to [[${id}]] but point "${point.id}" has no bracket with that id` });
+      if (!bracketIds.has(id))
+        problems.push({
+          path: `${at}.text`,
+          message: `the text refers to [[${id}]] but point "${point.id}" has no bracket with that id`,
+        });
     }
   });
   return problems;

@@ -42,7 +42,12 @@ export interface VersionProgress {
  * crosses and how far apart the parties' stances are. Computed over the positions and red-line
  * crossings passed in, so a party's view counts only what that party may see.
  */
-export function versionProgress(versionId: Id, points: Point[], positions: Position[], crossings: RedLineCrossing[]): VersionProgress {
+export function versionProgress(
+  versionId: Id,
+  points: Point[],
+  positions: Position[],
+  crossings: RedLineCrossing[],
+): VersionProgress {
   const byPoint = new Map<Id, Position[]>();
   for (const position of positions) {
     if (position.versionId !== versionId) continue;
@@ -116,15 +121,27 @@ export interface ProgressSeries {
  */
 export function progressSeries(rounds: Round[], measure: (versionId: Id) => VersionProgress | null): ProgressSeries {
   const measured: RoundProgress[] = [];
-  for (const round of [...rounds].sort((a, b) => Date.parse(a.startsOn) - Date.parse(b.startsOn) || a.id.localeCompare(b.id))) {
+  for (const round of [...rounds].sort(
+    (a, b) => Date.parse(a.startsOn) - Date.parse(b.startsOn) || a.id.localeCompare(b.id),
+  )) {
     const versionId = round.outcomeVersionId ?? round.versionId;
     if (versionId === null) continue;
     const progress = measure(versionId);
     if (!progress) continue;
     const { points: _points, ...totals } = progress;
     const previous = measured[measured.length - 1];
-    const distanceChange = previous && previous.progress.distance !== null && totals.distance !== null ? totals.distance - previous.progress.distance : null;
-    measured.push({ roundId: round.id, title: round.title, startsOn: round.startsOn, versionId, progress: totals, distanceChange });
+    const distanceChange =
+      previous && previous.progress.distance !== null && totals.distance !== null
+        ? totals.distance - previous.progress.distance
+        : null;
+    measured.push({
+      roundId: round.id,
+      title: round.title,
+      startsOn: round.startsOn,
+      versionId,
+      progress: totals,
+      distanceChange,
+    });
   }
   const withDistance = measured.filter((r) => r.progress.distance !== null);
   let trend: ProgressSeries['trend'] = 'unknown';

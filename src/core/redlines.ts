@@ -21,7 +21,8 @@ export interface RedLineReport {
 export function constraintProblems(constraint: RedLineConstraint, issues: Issue[]): string[] {
   const conditions: OptionCondition[] = constraint.kind === 'forbid_combination' ? constraint.conditions : [constraint];
   const problems: string[] = [];
-  if (constraint.kind === 'forbid_combination' && conditions.length < 2) problems.push('a forbidden combination needs at least two conditions');
+  if (constraint.kind === 'forbid_combination' && conditions.length < 2)
+    problems.push('a forbidden combination needs at least two conditions');
   for (const condition of conditions) {
     const issue = issues.find((i) => i.id === condition.issueId);
     if (!issue) {
@@ -30,7 +31,8 @@ export function constraintProblems(constraint: RedLineConstraint, issues: Issue[
     }
     if (condition.optionIds.length === 0) problems.push(`name at least one option of issue "${issue.name}"`);
     for (const optionId of condition.optionIds) {
-      if (!issue.options.some((o) => o.id === optionId)) problems.push(`issue "${issue.name}" has no option "${optionId}"`);
+      if (!issue.options.some((o) => o.id === optionId))
+        problems.push(`issue "${issue.name}" has no option "${optionId}"`);
     }
   }
   return problems;
@@ -83,7 +85,9 @@ export function checkRedLines(
     const reason = crossingReason(redLine.constraint, version.optionChoices, issues);
     if (reason === null) continue;
     const involved = issuesOf(redLine.constraint);
-    const pointIds = version.points.filter((point) => point.issueIds.some((id) => involved.includes(id))).map((point) => point.id);
+    const pointIds = version.points
+      .filter((point) => point.issueIds.some((id) => involved.includes(id)))
+      .map((point) => point.id);
     crossings.push({ redLineId: redLine.id, partyId: redLine.partyId, title: redLine.title, reason, pointIds });
   }
   return { crossings, message: redLineMessage(crossings, parties) };

@@ -12,7 +12,15 @@ import type { Approval, Id, IsoTime, Point, TransmissionRule, Version } from './
 type Content = Pick<Version, 'kind' | 'label' | 'summary' | 'points' | 'optionChoices' | 'source'>;
 
 function canonicalPoint(point: Point): unknown[] {
-  return [point.id, point.number, point.title, point.text, point.brackets.map((b) => [b.id, b.alternatives.map((a) => [a.text, [...a.proposedBy].sort()])]), [...point.issueIds].sort(), point.trackId];
+  return [
+    point.id,
+    point.number,
+    point.title,
+    point.text,
+    point.brackets.map((b) => [b.id, b.alternatives.map((a) => [a.text, [...a.proposedBy].sort()])]),
+    [...point.issueIds].sort(),
+    point.trackId,
+  ];
 }
 
 const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
@@ -25,13 +33,28 @@ const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(va
  * @example contentHash(version) // 'f3b1…' (64 hex digits)
  */
 export function contentHash(version: Content): string {
-  const choices = Object.keys(version.optionChoices).sort().map((issue) => [issue, version.optionChoices[issue]]);
-  return sha256(['parley/text/1', version.kind, version.label, version.summary, version.points.map(canonicalPoint), choices, version.source]);
+  const choices = Object.keys(version.optionChoices)
+    .sort()
+    .map((issue) => [issue, version.optionChoices[issue]]);
+  return sha256([
+    'parley/text/1',
+    version.kind,
+    version.label,
+    version.summary,
+    version.points.map(canonicalPoint),
+    choices,
+    version.source,
+  ]);
 }
 
 /** The hash of a point's language (title, text, bracket alternatives), whatever its id or number. */
 export function languageHash(point: Pick<Point, 'title' | 'text' | 'brackets'>): string {
-  return sha256(['parley/language/1', point.title, point.text, point.brackets.map((b) => b.alternatives.map((a) => a.text))]);
+  return sha256([
+    'parley/language/1',
+    point.title,
+    point.text,
+    point.brackets.map((b) => b.alternatives.map((a) => a.text)),
+  ]);
 }
 
 /** A version with what the rules need to know of it. */
@@ -41,14 +64,24 @@ export interface TextRecord {
 }
 
 /** Why a rule governs a text for a recipient, in words; null when it does not. */
-export function governingReason(rule: Pick<TransmissionRule, 'fromPartyIds' | 'toPartyIds' | 'removedAt'>, text: TextRecord, recipient: Id, all: TextRecord[]): string | null {
+export function governingReason(
+  rule: Pick<TransmissionRule, 'fromPartyIds' | 'toPartyIds' | 'removedAt'>,
+  text: TextRecord,
+  recipient: Id,
+  all: TextRecord[],
+): string | null {
   if (rule.removedAt !== null || !rule.toPartyIds.includes(recipient)) return null;
   const from = new Set(rule.fromPartyIds);
   const { version } = text;
-  if (version.authorPartyId !== null && from.has(version.authorPartyId)) return `it was written by ${version.authorPartyId}`;
+  if (version.authorPartyId !== null && from.has(version.authorPartyId))
+    return `it was written by ${version.authorPartyId}`;
   const byId = new Map(all.map((record) => [record.version.id, record]));
   const seen = new Set<Id>();
-  for (let parent = version.parentId; parent !== null && !seen.has(parent); parent = byId.get(parent)?.version.parentId ?? null) {
+  for (
+    let parent = version.parentId;
+    parent !== null && !seen.has(parent);
+    parent = byId.get(parent)?.version.parentId ?? null
+  ) {
     seen.add(parent);
     const author = byId.get(parent)?.version.authorPartyId ?? null;
     if (author !== null && from.has(author)) return `it descends from version "${parent}", written by ${author}`;
@@ -56,24 +89,42 @@ export function governingReason(rule: Pick<TransmissionRule, 'fromPartyIds' | 't
   // Copied language: a point of a governed text that the recipient does not hold yet, found in a text
   // the sender holds (one cannot copy what one has not seen).
   const holder = version.authorPartyId;
-  const held = new Set(all.filter((r) => r.recipientPartyIds.includes(recipient)).flatMap((r) => r.version.points.map(languageHash)));
+  const held = new Set(
+    all.filter((r) => r.recipientPartyIds.includes(recipient)).flatMap((r) => r.version.points.map(languageHash)),
+  );
   const governed = new Map<string, Id>();
   for (const record of all) {
-    if (record.version.id === version.id || record.version.authorPartyId === null || !from.has(record.version.authorPartyId)) continue;
-    if (holder !== null && !record.recipientPartyIds.includes(holder) && record.version.authorPartyId !== holder) continue;
+    if (
+      record.version.id === version.id ||
+      record.version.authorPartyId === null ||
+      !from.has(record.version.authorPartyId)
+    )
+      continue;
+    if (holder !== null && !record.recipientPartyIds.includes(holder) && record.version.authorPartyId !== holder)
+      continue;
     for (const point of record.version.points) governed.set(languageHash(point), record.version.id);
   }
   for (const point of version.points) {
     const hash = languageHash(point);
     const source = governed.get(hash);
-    if (source !== undefined && !held.has(hash)) return `point ${point.number} carries language of version "${source}" that ${recipient} has not received`;
+    if (source !== undefined && !held.has(hash))
+      return `point ${point.number} carries language of version "${source}" that ${recipient} has not received`;
   }
   return null;
 }
 
 /** Where one rule stands for one text: its stages, counted over the decisions bound to that text. */
-export function ruleStatus(rule: Pick<TransmissionRule, 'stages'>, approvals: Approval[], hash: string, now: IsoTime): ApprovalStatus {
-  return approvalStatus(rule, approvals.filter((approval) => approval.contentHash === hash), now);
+export function ruleStatus(
+  rule: Pick<TransmissionRule, 'stages'>,
+  approvals: Approval[],
+  hash: string,
+  now: IsoTime,
+): ApprovalStatus {
+  return approvalStatus(
+    rule,
+    approvals.filter((approval) => approval.contentHash === hash),
+    now,
+  );
 }
 
 /** What a gated transmission still needs, for the refusal: one line per unsatisfied rule. */
@@ -101,15 +152,23 @@ export function gateRefusals(
   for (const rule of rules) {
     const reason = governingReason(rule, text, recipient, all);
     if (reason === null) continue;
-    const status = ruleStatus(rule, approvals.filter((a) => a.ruleId === rule.id), text.contentHash, now);
+    const status = ruleStatus(
+      rule,
+      approvals.filter((a) => a.ruleId === rule.id),
+      text.contentHash,
+      now,
+    );
     if (status.complete) continue;
     const open = status.stages.find((stage) => stage.state !== 'approved');
     const stage = rule.stages.find((s) => s.id === open?.stageId);
     let needs: string;
-    if (status.state === 'rejected') needs = `stage "${open?.name}" rejected this text; write a revised text and ask for approval again`;
+    if (status.state === 'rejected')
+      needs = `stage "${open?.name}" rejected this text; write a revised text and ask for approval again`;
     else {
       const who = (open?.awaiting ?? []).map(names).join(stage?.mode === 'any' ? ' or ' : ' and ');
-      const deadline = stage?.deadline ? `, deadline ${stage.deadline}${Date.parse(now) > deadlineInstant(stage.deadline) ? ' (passed)' : ''}` : '';
+      const deadline = stage?.deadline
+        ? `, deadline ${stage.deadline}${Date.parse(now) > deadlineInstant(stage.deadline) ? ' (passed)' : ''}`
+        : '';
       needs = `stage "${open?.name}" still needs the approval of ${who}${deadline}`;
     }
     refusals.push({ ruleId: rule.id, ruleName: rule.name, reason, needs });

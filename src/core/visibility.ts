@@ -33,7 +33,9 @@ export function viewerScope(userId: Id, isOperator: boolean, memberships: Member
     if (party.kind === 'coalition' && party.memberPartyIds.some((member) => own.has(member))) own.add(party.id);
   }
   const mine = memberships.filter((m) => m.userId === userId);
-  const sending = new Set(mine.filter((m) => m.partyId && (m.role === 'principal' || m.role === 'lead')).map((m) => m.partyId as Id));
+  const sending = new Set(
+    mine.filter((m) => m.partyId && (m.role === 'principal' || m.role === 'lead')).map((m) => m.partyId as Id),
+  );
   for (const party of parties) {
     if (party.kind === 'coalition' && party.memberPartyIds.some((member) => sending.has(member))) sending.add(party.id);
   }
@@ -145,7 +147,14 @@ export const SEPARATE_FORMAT_NOTE = 'negotiated in a separate format';
  *
  * @example readerView(russia, v19, recipients, tracks, issues).separateFormat // { pointNumbers: [3, 6, …], … }
  */
-export function readerView(scope: ViewerScope, version: Version, recipientPartyIds: Id[], contentHash: string, tracks: Track[], issues: Pick<Issue, 'id' | 'pointIds'>[]): VersionView {
+export function readerView(
+  scope: ViewerScope,
+  version: Version,
+  recipientPartyIds: Id[],
+  contentHash: string,
+  tracks: Track[],
+  issues: Pick<Issue, 'id' | 'pointIds'>[],
+): VersionView {
   const hidden = version.points.filter((point) => !canSeePoint(scope, point, tracks));
   if (hidden.length === 0) return { ...version, recipientPartyIds, contentHash, separateFormat: null };
   const points = version.points.filter((point) => canSeePoint(scope, point, tracks));
@@ -181,6 +190,8 @@ export function hiddenPointIds(scope: ViewerScope, tracks: Track[], versions: Pi
   const hidden = new Set<Id>(closed.flatMap((track) => track.pointIds));
   if (closed.length === 0) return hidden;
   const closedIds = new Set(closed.map((track) => track.id));
-  for (const version of versions) for (const point of version.points) if (point.trackId !== null && closedIds.has(point.trackId)) hidden.add(point.id);
+  for (const version of versions)
+    for (const point of version.points)
+      if (point.trackId !== null && closedIds.has(point.trackId)) hidden.add(point.id);
   return hidden;
 }

@@ -28,16 +28,37 @@ export async function loadScenario(store: Store, scenario: Scenario, password = 
   await store.change(null, async (trx, record) => {
     const exists = await trx.selectFrom('negotiations').select('id').where('id', '=', id).executeTakeFirst();
     if (exists) throw new Error(`the database already holds the negotiation "${id}"`);
-    const created = (entity: string, entityId: string, after: unknown) => record({ action: `${entity}.create`, entity, entityId, negotiationId: id, before: null, after });
+    const created = (entity: string, entityId: string, after: unknown) =>
+      record({ action: `${entity}.create`, entity, entityId, negotiationId: id, before: null, after });
 
     const admin = await trx.selectFrom('users').select('id').where('email', '=', DEMO_ADMIN_EMAIL).executeTakeFirst();
     if (!admin) {
       const user = { id: 'u-admin', email: DEMO_ADMIN_EMAIL, name: 'Demo administrator', isAdmin: true };
-      await trx.insertInto('users').values({ id: user.id, email: user.email, name: user.name, password_hash: adminHash, is_admin: 1, created_at: at }).execute();
-      await record({ action: 'user.create', entity: 'user', entityId: user.id, negotiationId: null, before: null, after: user });
+      await trx
+        .insertInto('users')
+        .values({
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          password_hash: adminHash,
+          is_admin: 1,
+          created_at: at,
+        })
+        .execute();
+      await record({
+        action: 'user.create',
+        entity: 'user',
+        entityId: user.id,
+        negotiationId: null,
+        before: null,
+        after: user,
+      });
     }
     const { createdAt, ...negotiation } = scenario.negotiation;
-    await trx.insertInto('negotiations').values({ id, revision: 1, data: JSON.stringify({ ...negotiation, createdAt }), created_at: createdAt }).execute();
+    await trx
+      .insertInto('negotiations')
+      .values({ id, revision: 1, data: JSON.stringify({ ...negotiation, createdAt }), created_at: createdAt })
+      .execute();
     await created('negotiation', id, scenario.negotiation);
 
     for (const party of scenario.parties) {
@@ -46,11 +67,38 @@ export async function loadScenario(store: Store, scenario: Scenario, password = 
     }
     for (const user of scenario.users) {
       const { memberships, ...account } = user;
-      await trx.insertInto('users').values({ id: user.id, email: user.email, name: user.name, password_hash: hashes.get(user.id)!, is_admin: user.isAdmin ? 1 : 0, created_at: at }).execute();
-      await record({ action: 'user.create', entity: 'user', entityId: user.id, negotiationId: null, before: null, after: account });
+      await trx
+        .insertInto('users')
+        .values({
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          password_hash: hashes.get(user.id)!,
+          is_admin: user.isAdmin ? 1 : 0,
+          created_at: at,
+        })
+        .execute();
+      await record({
+        action: 'user.create',
+        entity: 'user',
+        entityId: user.id,
+        negotiationId: null,
+        before: null,
+        after: account,
+      });
       for (const [index, membership] of memberships.entries()) {
         const membershipId = `m-${user.id}-${index + 1}`;
-        await trx.insertInto('memberships').values({ id: membershipId, negotiation_id: id, user_id: user.id, party_id: membership.partyId, role: membership.role, title: membership.title }).execute();
+        await trx
+          .insertInto('memberships')
+          .values({
+            id: membershipId,
+            negotiation_id: id,
+            user_id: user.id,
+            party_id: membership.partyId,
+            role: membership.role,
+            title: membership.title,
+          })
+          .execute();
         await created('membership', membershipId, { userId: user.id, ...membership });
       }
     }
@@ -89,9 +137,26 @@ export async function loadScenario(store: Store, scenario: Scenario, password = 
       const approval = { ...decision, contentHash: contentHash(version) };
       await trx
         .insertInto('text_approvals')
-        .values({ id: approval.id, negotiation_id: id, rule_id: approval.ruleId, stage_id: approval.stageId, version_id: approval.versionId, content_hash: approval.contentHash, user_id: approval.userId, data: JSON.stringify(approval), at: approval.at })
+        .values({
+          id: approval.id,
+          negotiation_id: id,
+          rule_id: approval.ruleId,
+          stage_id: approval.stageId,
+          version_id: approval.versionId,
+          content_hash: approval.contentHash,
+          user_id: approval.userId,
+          data: JSON.stringify(approval),
+          at: approval.at,
+        })
         .execute();
-      await record({ action: `approval.${approval.decision}`, entity: 'transmission_rule', entityId: approval.ruleId, negotiationId: id, before: null, after: approval });
+      await record({
+        action: `approval.${approval.decision}`,
+        entity: 'transmission_rule',
+        entityId: approval.ruleId,
+        negotiationId: id,
+        before: null,
+        after: approval,
+      });
     }
   });
 }

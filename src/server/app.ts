@@ -3,7 +3,13 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { DomainError, invalid } from '../core/errors.ts';
 import type { User } from '../core/model.ts';
 import { userByToken } from '../store/accounts.ts';
@@ -64,7 +70,12 @@ const MAX_PARAM_LENGTH = 300;
  * Builds the HTTP API. Every route under /api but health, login and the OpenAPI document needs a
  * bearer token; each loads the negotiation through the store, which applies the visibility policy.
  */
-export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = true, loginAttemptsPerMinute = 10 }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  store,
+  bodyLimit = 1024 * 1024,
+  logger = true,
+  loginAttemptsPerMinute = 10,
+}: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger === false ? false : { level: logger === 'debug' ? 'debug' : 'error' },
     // Requests are not logged one by one: the log holds what went wrong, never a token or a body.
@@ -79,7 +90,8 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = true, 
   app.decorateRequest('user', null);
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error, { bodyLimit });
-    if (problem.status >= 500) request.log.error({ err: error, method: request.method, route: request.routeOptions.url }, 'unexpected error');
+    if (problem.status >= 500)
+      request.log.error({ err: error, method: request.method, route: request.routeOptions.url }, 'unexpected error');
     return sendProblem(reply, problem);
   });
   // The documentation's own routes are public; every other route is public only where it says so.
@@ -87,10 +99,15 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = true, 
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), public: true };
-    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, public: route.config?.public === true });
+    for (const method of [route.method].flat())
+      routeTable.push({ method, url: route.url, public: route.config?.public === true });
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, { status: 404, title: 'Not Found', detail: `there is no route ${request.method} ${request.url.split('?')[0]}; the API is described at /api/docs` }),
+    sendProblem(reply, {
+      status: 404,
+      title: 'Not Found',
+      detail: `there is no route ${request.method} ${request.url.split('?')[0]}; the API is described at /api/docs`,
+    }),
   );
 
   await app.register(fastifySwagger, {
@@ -127,7 +144,8 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = true, 
   });
   app.addHook('onSend', async (request, reply) => {
     // Answers of the API are confidential: no cache, shared or private, keeps them.
-    if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs')) reply.header('cache-control', 'no-store');
+    if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs'))
+      reply.header('cache-control', 'no-store');
   });
   // preHandler: the key needs the e-mail from the parsed body.
   await app.register(fastifyRateLimit, { global: false, hook: 'preHandler' });
@@ -138,9 +156,17 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = true, 
     if (request.is404 || request.routeOptions.config.public === true) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new DomainError('unauthenticated', 'send your token as "Authorization: Bearer <token>"; get one from POST /api/auth/login');
+    if (!match)
+      throw new DomainError(
+        'unauthenticated',
+        'send your token as "Authorization: Bearer <token>"; get one from POST /api/auth/login',
+      );
     const user = await userByToken(store, match[1]!);
-    if (!user) throw new DomainError('unauthenticated', 'this token is unknown or expired; sign in again with POST /api/auth/login');
+    if (!user)
+      throw new DomainError(
+        'unauthenticated',
+        'this token is unknown or expired; sign in again with POST /api/auth/login',
+      );
     request.user = user;
   });
 
@@ -148,7 +174,11 @@ export async function buildApp({ store, bodyLimit = 1024 * 1024, logger = true, 
   // audit kept the original, so it is refused here, in any field, before anything is written.
   app.addHook('preValidation', async (request) => {
     const at = malformedTextAt(request.body);
-    if (at !== null) throw invalid(at || 'body', `the text at ${at || 'the top of the body'} holds a lone surrogate (\\ud800–\\udfff without its pair), which is not valid Unicode; send well-formed text`);
+    if (at !== null)
+      throw invalid(
+        at || 'body',
+        `the text at ${at || 'the top of the body'} holds a lone surrogate (\\ud800–\\udfff without its pair), which is not valid Unicode; send well-formed text`,
+      );
   });
 
   systemRoutes(app, store);

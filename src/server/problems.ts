@@ -25,7 +25,13 @@ const TITLES: Record<number, string> = {
   500: 'Internal Server Error',
 };
 
-const DOMAIN_STATUS: Record<DomainError['kind'], number> = { invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409 };
+const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+};
 
 function problem(status: number, detail: string, extra: Partial<Problem> = {}): Problem {
   return { status, title: TITLES[status] ?? 'Error', detail, ...extra };
@@ -37,22 +43,33 @@ function problem(status: number, detail: string, extra: Partial<Problem> = {}): 
  */
 export function problemFor(error: unknown, limits: { bodyLimit: number } = { bodyLimit: 1024 * 1024 }): Problem {
   if (error instanceof DomainError) {
-    return problem(DOMAIN_STATUS[error.kind], error.message, { ...(error.field ? { field: error.field } : {}), ...(error.current !== undefined ? { current: error.current } : {}) });
+    return problem(DOMAIN_STATUS[error.kind], error.message, {
+      ...(error.field ? { field: error.field } : {}),
+      ...(error.current !== undefined ? { current: error.current } : {}),
+    });
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = (error as { validationContext?: string }).validationContext ?? 'body';
     const first = error.validation[0];
     const path = (first?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
     const field = path ? `${context}.${path}` : context;
-    const details = error.validation.map((v) => `${v.instancePath.replace(/^\//, '').replace(/\//g, '.') || context}: ${v.message}`).join('; ');
+    const details = error.validation
+      .map((v) => `${v.instancePath.replace(/^\//, '').replace(/\//g, '.') || context}: ${v.message}`)
+      .join('; ');
     return problem(400, `invalid ${context}: ${details}`, { field });
   }
   const fastifyError = error as { code?: string; statusCode?: number; message?: string };
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return problem(413, `the request body is larger than the server accepts (${limits.bodyLimit.toLocaleString('en')} bytes); send a smaller body, or split the change`);
+      return problem(
+        413,
+        `the request body is larger than the server accepts (${limits.bodyLimit.toLocaleString('en')} bytes); send a smaller body, or split the change`,
+      );
     case 'FST_ERR_BAD_URL':
-      return problem(400, 'the path is not a valid URL (a percent sign must start an escape such as %20, and the escapes must spell UTF-8)');
+      return problem(
+        400,
+        'the path is not a valid URL (a percent sign must start an escape such as %20, and the escapes must spell UTF-8)',
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return problem(415, 'send the body as application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -63,7 +80,8 @@ export function problemFor(error: unknown, limits: { bodyLimit: number } = { bod
   if (error instanceof SyntaxError || (fastifyError.statusCode === 400 && /JSON/i.test(fastifyError.message ?? ''))) {
     return problem(400, `the body is not valid JSON: ${fastifyError.message ?? ''}`.trim());
   }
-  if (fastifyError.statusCode === 414) return problem(414, 'a part of the path is longer than any id (ids have at most 100 characters); check the URL');
+  if (fastifyError.statusCode === 414)
+    return problem(414, 'a part of the path is longer than any id (ids have at most 100 characters); check the URL');
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return problem(fastifyError.statusCode, fastifyError.message ?? 'the request was refused');
   }
@@ -72,5 +90,9 @@ export function problemFor(error: unknown, limits: { bodyLimit: number } = { bod
 
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   const payload = { type: 'about:blank', ...body };
-  return reply.code(body.status).type('application/problem+json; charset=utf-8').serializer(JSON.stringify).send(payload);
+  return reply
+    .code(body.status)
+    .type('application/problem+json; charset=utf-8')
+    .serializer(JSON.stringify)
+    .send(payload);
 }

@@ -44,9 +44,19 @@ export const idSchema = z
   .max(LIMITS.idLength)
   .regex(/^[A-Za-z0-9._:-]+$/, 'an id uses only A–Z, a–z, 0–9 and . _ : -')
   .describe('An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -');
-const isoTime = z.string().max(40).refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO-8601 date or time, e.g. 2025-11-27 or 2025-11-27T23:59:00-05:00');
+const isoTime = z
+  .string()
+  .max(40)
+  .refine(
+    (v) => !Number.isNaN(Date.parse(v)),
+    'must be an ISO-8601 date or time, e.g. 2025-11-27 or 2025-11-27T23:59:00-05:00',
+  );
 const ids = z.array(idSchema).max(1000);
-const revision = z.number().int().min(0).describe('The revision your change is based on; a stale one gets 409 and the current state');
+const revision = z
+  .number()
+  .int()
+  .min(0)
+  .describe('The revision your change is based on; a stale one gets 409 and the current state');
 const source = text(4000).nullable();
 
 export const problemSchema = z
@@ -61,28 +71,81 @@ export const problemSchema = z
   .meta({ id: 'Problem', description: 'An error, as application/problem+json (RFC 9457)' });
 
 export const negotiationSchema = z
-  .object({ id: idSchema, title: z.string(), summary: z.string(), currentVersionId: idSchema.nullable(), createdAt: z.string(), revision: z.number().int() })
+  .object({
+    id: idSchema,
+    title: z.string(),
+    summary: z.string(),
+    currentVersionId: idSchema.nullable(),
+    createdAt: z.string(),
+    revision: z.number().int(),
+  })
   .meta({ id: 'Negotiation' });
 export const negotiationCreateSchema = z.object({ title: name, summary: text(), id: idSchema.optional() });
-export const negotiationPatchSchema = z.object({ revision, title: name.optional(), summary: text().optional(), currentVersionId: idSchema.nullable().optional() });
+export const negotiationPatchSchema = z.object({
+  revision,
+  title: name.optional(),
+  summary: text().optional(),
+  currentVersionId: idSchema.nullable().optional(),
+});
 
 export const partySchema = z
-  .object({ id: idSchema, negotiationId: idSchema, name: z.string(), shortName: z.string(), kind: z.enum(PARTY_KINDS), memberPartyIds: ids, revision: z.number().int() })
+  .object({
+    id: idSchema,
+    negotiationId: idSchema,
+    name: z.string(),
+    shortName: z.string(),
+    kind: z.enum(PARTY_KINDS),
+    memberPartyIds: ids,
+    revision: z.number().int(),
+  })
   .meta({ id: 'Party' });
-export const partyCreateSchema = z.object({ id: idSchema.optional(), name, shortName: z.string().trim().min(1).max(40), kind: z.enum(PARTY_KINDS).default('party'), memberPartyIds: ids.default([]) });
+export const partyCreateSchema = z.object({
+  id: idSchema.optional(),
+  name,
+  shortName: z.string().trim().min(1).max(40),
+  kind: z.enum(PARTY_KINDS).default('party'),
+  memberPartyIds: ids.default([]),
+});
 
 export const memberSchema = z
-  .object({ id: idSchema, negotiationId: idSchema, userId: idSchema, partyId: idSchema.nullable(), role: z.enum(ROLES), title: z.string(), name: z.string(), email: z.string() })
+  .object({
+    id: idSchema,
+    negotiationId: idSchema,
+    userId: idSchema,
+    partyId: idSchema.nullable(),
+    role: z.enum(ROLES),
+    title: z.string(),
+    name: z.string(),
+    email: z.string(),
+  })
   .meta({ id: 'Member' });
-export const memberCreateSchema = z.object({ userId: idSchema, partyId: idSchema.nullable(), role: z.enum(ROLES), title: text(300).default('') });
+export const memberCreateSchema = z.object({
+  userId: idSchema,
+  partyId: idSchema.nullable(),
+  role: z.enum(ROLES),
+  title: text(300).default(''),
+});
 
-export const userSchema = z.object({ id: idSchema, email: z.string(), name: z.string(), isAdmin: z.boolean() }).meta({ id: 'User' });
-export const userCreateSchema = z.object({ email: z.string().trim().max(320), name, password: z.string().min(8).max(1000), isAdmin: z.boolean().default(false) });
-export const loginSchema = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1000) });
+export const userSchema = z
+  .object({ id: idSchema, email: z.string(), name: z.string(), isAdmin: z.boolean() })
+  .meta({ id: 'User' });
+export const userCreateSchema = z.object({
+  email: z.string().trim().max(320),
+  name,
+  password: z.string().min(8).max(1000),
+  isAdmin: z.boolean().default(false),
+});
+export const loginSchema = z.object({
+  email: z.string().trim().min(1).max(320),
+  password: z.string().min(1).max(1000),
+});
 
 const bracketSchema = z.object({
   id: idSchema,
-  alternatives: z.array(z.object({ text: text(), proposedBy: ids })).min(2).max(LIMITS.alternativesPerBracket),
+  alternatives: z
+    .array(z.object({ text: text(), proposedBy: ids }))
+    .min(2)
+    .max(LIMITS.alternativesPerBracket),
 });
 export const pointSchema = z
   .object({
@@ -112,31 +175,45 @@ export const versionSchema = z
     createdAt: z.string(),
     createdBy: z.string().nullable(),
     recipientPartyIds: ids,
-    contentHash: z.string().nullable().describe('SHA-256 of the canonical text: what approvals are bound to; null where points are withheld from you'),
+    contentHash: z
+      .string()
+      .nullable()
+      .describe('SHA-256 of the canonical text: what approvals are bound to; null where points are withheld from you'),
     separateFormat: z
       .object({ pointNumbers: z.array(z.number().int()), note: z.string() })
       .nullable()
       .describe('Points negotiated in a separate format you are not part of: only their numbers are shown'),
   })
   .meta({ id: 'Version', description: 'An immutable snapshot of the document, with the points the reader may see' });
-function versionTextLength(points: { title: string; text: string; brackets: { alternatives: { text: string }[] }[] }[]): number {
+function versionTextLength(
+  points: { title: string; text: string; brackets: { alternatives: { text: string }[] }[] }[],
+): number {
   let total = 0;
   for (const point of points) {
     total += point.title.length + point.text.length;
-    for (const bracket of point.brackets) for (const alternative of bracket.alternatives) total += alternative.text.length;
+    for (const bracket of point.brackets)
+      for (const alternative of bracket.alternatives) total += alternative.text.length;
   }
   return total;
 }
 
 /** Points of a new version: numbers may be left out, and the points are then numbered 1..n in order. */
 const newPointsSchema = z
-  .array(pointSchema.extend({ number: z.number().int().min(1).optional().describe('Omit on every point to number them 1..n in order') }))
+  .array(
+    pointSchema.extend({
+      number: z.number().int().min(1).optional().describe('Omit on every point to number them 1..n in order'),
+    }),
+  )
   .min(1)
   .max(LIMITS.pointsPerVersion)
   .refine((points) => versionTextLength(points) <= LIMITS.versionText, {
     message: `the points hold more than ${LIMITS.versionText.toLocaleString('en')} characters of text in all; split the text into several versions or shorten it`,
   })
-  .transform((points) => (points.every((p) => p.number === undefined) ? renumber(points.map((p) => ({ ...p, number: 0 }))) : points.map((p) => ({ ...p, number: p.number ?? 0 }))));
+  .transform((points) =>
+    points.every((p) => p.number === undefined)
+      ? renumber(points.map((p) => ({ ...p, number: 0 })))
+      : points.map((p) => ({ ...p, number: p.number ?? 0 })),
+  );
 
 export const versionCreateSchema = z.object({
   parentId: idSchema.nullable(),
@@ -144,14 +221,22 @@ export const versionCreateSchema = z.object({
   label: name,
   summary: text().default(''),
   authorPartyId: idSchema.nullable(),
-  internal: z.boolean().optional().describe("A party's text stays internal to the party (true) until it sends it; a text of the table is never internal"),
+  internal: z
+    .boolean()
+    .optional()
+    .describe(
+      "A party's text stays internal to the party (true) until it sends it; a text of the table is never internal",
+    ),
   points: newPointsSchema,
   optionChoices: z.record(idSchema, idSchema).default({}),
   source: source.default(null),
 });
 export const transmitSchema = z.object({
   partyIds: ids.default([]).describe('The parties to send the text to'),
-  toMediators: z.boolean().default(false).describe("Share the party's text with the mediators (sending it to any party shares it with them too)"),
+  toMediators: z
+    .boolean()
+    .default(false)
+    .describe("Share the party's text with the mediators (sending it to any party shares it with them too)"),
 });
 
 const wordChangeSchema = z.object({ kind: z.enum(['same', 'added', 'removed']), text: z.string() });
@@ -176,7 +261,10 @@ export const comparisonSchema = z
       coarse: z.object({ pointIds: ids, reason: z.string() }).nullable(),
     }),
   })
-  .meta({ id: 'Comparison', description: 'A version compared with its base point by point (stable ids) and word by word' });
+  .meta({
+    id: 'Comparison',
+    description: 'A version compared with its base point by point (stable ids) and word by word',
+  });
 
 export const positionSchema = z
   .object({
@@ -202,7 +290,10 @@ export const positionCreateSchema = z.object({
   stance: z.enum(STANCES),
   proposedText: text().nullable().default(null),
   rationale: text().default(''),
-  visibility: z.enum(VISIBILITIES).default('party').describe('party: only your party; mediator: also the mediators; public: everyone who sees the version'),
+  visibility: z
+    .enum(VISIBILITIES)
+    .default('party')
+    .describe('party: only your party; mediator: also the mediators; public: everyone who sees the version'),
   source: source.default(null),
 });
 export const positionPatchSchema = z.object({
@@ -216,10 +307,30 @@ export const positionPatchSchema = z.object({
 
 const optionSchema = z.object({ id: idSchema, label: name, description: text().default('') });
 export const issueSchema = z
-  .object({ id: idSchema, negotiationId: idSchema, name: z.string(), description: z.string(), pointIds: ids, options: z.array(optionSchema), revision: z.number().int() })
+  .object({
+    id: idSchema,
+    negotiationId: idSchema,
+    name: z.string(),
+    description: z.string(),
+    pointIds: ids,
+    options: z.array(optionSchema),
+    revision: z.number().int(),
+  })
   .meta({ id: 'Issue' });
-export const issueCreateSchema = z.object({ id: idSchema.optional(), name, description: text().default(''), pointIds: ids.default([]), options: z.array(optionSchema).min(2).max(100) });
-export const issuePatchSchema = z.object({ revision, name: name.optional(), description: text().optional(), pointIds: ids.optional(), options: z.array(optionSchema).min(2).max(100).optional() });
+export const issueCreateSchema = z.object({
+  id: idSchema.optional(),
+  name,
+  description: text().default(''),
+  pointIds: ids.default([]),
+  options: z.array(optionSchema).min(2).max(100),
+});
+export const issuePatchSchema = z.object({
+  revision,
+  name: name.optional(),
+  description: text().optional(),
+  pointIds: ids.optional(),
+  options: z.array(optionSchema).min(2).max(100).optional(),
+});
 
 const conditionSchema = z.object({ issueId: idSchema, optionIds: ids.min(1) });
 export const constraintSchema = z
@@ -260,7 +371,9 @@ export const redLinePatchSchema = z.object({
 });
 export const redLineReportSchema = z
   .object({
-    crossings: z.array(z.object({ redLineId: idSchema, partyId: idSchema, title: z.string(), reason: z.string(), pointIds: ids })),
+    crossings: z.array(
+      z.object({ redLineId: idSchema, partyId: idSchema, title: z.string(), reason: z.string(), pointIds: ids }),
+    ),
     message: z.string(),
   })
   .meta({ id: 'RedLineReport' });
@@ -290,13 +403,23 @@ export const preferencePutSchema = z.object({
   note: text().default(''),
 });
 
-const roundStatementSchema = z.object({ id: idSchema, title: name, date: isoTime, text: text(), signatoryPartyIds: ids, source: source.default(null) });
+const roundStatementSchema = z.object({
+  id: idSchema,
+  title: name,
+  date: isoTime,
+  text: text(),
+  signatoryPartyIds: ids,
+  source: source.default(null),
+});
 const roundFields = {
   title: name,
   startsOn: isoTime,
   endsOn: isoTime.nullable().default(null),
   place: text(300).default(''),
-  participants: z.array(z.object({ partyId: idSchema, people: z.array(text(300)).max(100) })).max(100).default([]),
+  participants: z
+    .array(z.object({ partyId: idSchema, people: z.array(text(300)).max(100) }))
+    .max(100)
+    .default([]),
   agendaPointIds: ids.default([]),
   versionId: idSchema.nullable().default(null),
   outcomeVersionId: idSchema.nullable().default(null),
@@ -317,7 +440,16 @@ export const roundSchema = z
     versionId: idSchema.nullable(),
     outcomeVersionId: idSchema.nullable(),
     outcome: z.string(),
-    statements: z.array(z.object({ id: idSchema, title: z.string(), date: z.string(), text: z.string(), signatoryPartyIds: ids, source: z.string().nullable() })),
+    statements: z.array(
+      z.object({
+        id: idSchema,
+        title: z.string(),
+        date: z.string(),
+        text: z.string(),
+        signatoryPartyIds: ids,
+        source: z.string().nullable(),
+      }),
+    ),
     source: z.string().nullable(),
     revision: z.number().int(),
   })
@@ -360,13 +492,44 @@ export const statementCreateSchema = z.object({
 });
 
 export const trackSchema = z
-  .object({ id: idSchema, negotiationId: idSchema, name: z.string(), description: z.string(), pointIds: ids, partyIds: ids, revision: z.number().int() })
+  .object({
+    id: idSchema,
+    negotiationId: idSchema,
+    name: z.string(),
+    description: z.string(),
+    pointIds: ids,
+    partyIds: ids,
+    revision: z.number().int(),
+  })
   .meta({ id: 'Track' });
-export const trackCreateSchema = z.object({ name, description: text().default(''), pointIds: ids.default([]), partyIds: ids.min(2) });
-export const trackPatchSchema = z.object({ revision, name: name.optional(), description: text().optional(), pointIds: ids.optional(), partyIds: ids.min(2).optional() });
+export const trackCreateSchema = z.object({
+  name,
+  description: text().default(''),
+  pointIds: ids.default([]),
+  partyIds: ids.min(2),
+});
+export const trackPatchSchema = z.object({
+  revision,
+  name: name.optional(),
+  description: text().optional(),
+  pointIds: ids.optional(),
+  partyIds: ids.min(2).optional(),
+});
 
-const stageSchema = z.object({ id: idSchema, name, mode: z.enum(APPROVAL_MODES), approverUserIds: ids.min(1), deadline: isoTime.nullable().default(null) });
-const storedStage = z.object({ id: idSchema, name: z.string(), mode: z.enum(APPROVAL_MODES), approverUserIds: ids, deadline: z.string().nullable() });
+const stageSchema = z.object({
+  id: idSchema,
+  name,
+  mode: z.enum(APPROVAL_MODES),
+  approverUserIds: ids.min(1),
+  deadline: isoTime.nullable().default(null),
+});
+const storedStage = z.object({
+  id: idSchema,
+  name: z.string(),
+  mode: z.enum(APPROVAL_MODES),
+  approverUserIds: ids,
+  deadline: z.string().nullable(),
+});
 const ruleTerms = {
   name,
   description: text().default(''),
@@ -387,7 +550,15 @@ export const transmissionRuleSchema = z
     pendingChange: z
       .object({
         id: idSchema,
-        terms: z.object({ name: z.string(), description: z.string(), fromPartyIds: ids, toPartyIds: ids, stages: z.array(storedStage) }).nullable(),
+        terms: z
+          .object({
+            name: z.string(),
+            description: z.string(),
+            fromPartyIds: ids,
+            toPartyIds: ids,
+            stages: z.array(storedStage),
+          })
+          .nullable(),
         proposedBy: idSchema,
         proposedAt: z.string(),
         consentedBy: ids,
@@ -398,11 +569,18 @@ export const transmissionRuleSchema = z
     createdBy: z.string().nullable(),
     revision: z.number().int(),
   })
-  .meta({ id: 'TransmissionRule', description: 'What may go to whom: governed texts reach the rule\'s recipients only after its stages approve the exact text' });
+  .meta({
+    id: 'TransmissionRule',
+    description:
+      "What may go to whom: governed texts reach the rule's recipients only after its stages approve the exact text",
+  });
 export const ruleCreateSchema = z.object({ id: idSchema.optional(), ...ruleTerms });
 export const ruleChangeSchema = z
   .object({ revision, terms: ruleTermsSchema.optional(), remove: z.boolean().default(false) })
-  .refine((body) => body.remove !== (body.terms !== undefined), { message: 'send either the new terms, or remove: true', path: ['terms'] });
+  .refine((body) => body.remove !== (body.terms !== undefined), {
+    message: 'send either the new terms, or remove: true',
+    path: ['terms'],
+  });
 
 const approvalSchema = z.object({
   id: idSchema,
@@ -428,10 +606,22 @@ export const textApprovalsSchema = z
           state: z.enum(['in_progress', 'approved', 'rejected']),
           currentStageId: idSchema.nullable(),
           complete: z.boolean(),
-          stages: z.array(z.object({ stageId: idSchema, name: z.string(), state: z.enum(STAGE_STATES), approvedBy: ids, rejectedBy: ids, awaiting: ids, deadline: z.string().nullable() })),
+          stages: z.array(
+            z.object({
+              stageId: idSchema,
+              name: z.string(),
+              state: z.enum(STAGE_STATES),
+              approvedBy: ids,
+              rejectedBy: ids,
+              awaiting: ids,
+              deadline: z.string().nullable(),
+            }),
+          ),
         }),
         approvals: z.array(approvalSchema),
-        void: z.array(approvalSchema).describe('Decisions on an earlier text of this line: they do not hold for this text'),
+        void: z
+          .array(approvalSchema)
+          .describe('Decisions on an earlier text of this line: they do not hold for this text'),
       }),
     ),
   })
@@ -474,7 +664,20 @@ export const progressSchema = z
     ),
     series: z.object({
       trend: z.enum(['narrowing', 'widening', 'steady', 'unknown']),
-      rounds: z.array(z.object({ roundId: idSchema, title: z.string(), startsOn: z.string(), versionId: idSchema, progress: z.object(versionTotals), distanceChange: z.number().nullable() })),
+      rounds: z.array(
+        z.object({
+          roundId: idSchema,
+          title: z.string(),
+          startsOn: z.string(),
+          versionId: idSchema,
+          progress: z.object(versionTotals),
+          distanceChange: z.number().nullable(),
+        }),
+      ),
     }),
   })
-  .meta({ id: 'Progress', description: 'Points agreed, contested, red lines crossed and the distance between positions, per version and per round' });
+  .meta({
+    id: 'Progress',
+    description:
+      'Points agreed, contested, red lines crossed and the distance between positions, per version and per round',
+  });

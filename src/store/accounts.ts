@@ -10,7 +10,11 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 /** A valid hash to compare against when the e-mail is unknown, so that timing does not tell accounts apart. */
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-export async function createUser(store: Store, actorId: Id | null, input: { email: string; name: string; password: string; isAdmin?: boolean; id?: Id }): Promise<User> {
+export async function createUser(
+  store: Store,
+  actorId: Id | null,
+  input: { email: string; name: string; password: string; isAdmin?: boolean; id?: Id },
+): Promise<User> {
   const email = input.email.trim().toLowerCase();
   if (!EMAIL.test(email)) throw invalid('email', `"${input.email}" is not an e-mail address`);
   if (input.password.length < 8) throw invalid('password', 'a password needs at least 8 characters');
@@ -19,26 +23,59 @@ export async function createUser(store: Store, actorId: Id | null, input: { emai
   const user: User = { id: input.id ?? store.id(), email, name: input.name.trim(), isAdmin: input.isAdmin ?? false };
   return store.change(actorId, async (trx, record) => {
     const existing = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
-    if (existing) throw new DomainError('conflict', `an account with the e-mail ${email} exists already`, 'email', { email });
-    await trx.insertInto('users').values({ id: user.id, email, name: user.name, password_hash: passwordHash, is_admin: user.isAdmin ? 1 : 0, created_at: store.nowIso() }).execute();
-    await record({ action: 'user.create', entity: 'user', entityId: user.id, negotiationId: null, before: null, after: user });
+    if (existing)
+      throw new DomainError('conflict', `an account with the e-mail ${email} exists already`, 'email', { email });
+    await trx
+      .insertInto('users')
+      .values({
+        id: user.id,
+        email,
+        name: user.name,
+        password_hash: passwordHash,
+        is_admin: user.isAdmin ? 1 : 0,
+        created_at: store.nowIso(),
+      })
+      .execute();
+    await record({
+      action: 'user.create',
+      entity: 'user',
+      entityId: user.id,
+      negotiationId: null,
+      before: null,
+      after: user,
+    });
     return user;
   });
 }
 
 export async function userByEmail(store: Store, email: string): Promise<User | null> {
-  const row = await store.db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+  const row = await store.db
+    .selectFrom('users')
+    .selectAll()
+    .where('email', '=', email.trim().toLowerCase())
+    .executeTakeFirst();
   return row ? { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin === 1 } : null;
 }
 
 /** Checks a password and opens a session; null when the e-mail or the password is wrong (never which). */
-export async function login(store: Store, email: string, password: string): Promise<{ token: string; user: User; expiresAt: string } | null> {
-  const row = await store.db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+export async function login(
+  store: Store,
+  email: string,
+  password: string,
+): Promise<{ token: string; user: User; expiresAt: string } | null> {
+  const row = await store.db
+    .selectFrom('users')
+    .selectAll()
+    .where('email', '=', email.trim().toLowerCase())
+    .executeTakeFirst();
   const ok = row ? await verifyPassword(password, row.password_hash) : await verifyPassword(password, DUMMY_HASH);
   if (!row || !ok) return null;
   const token = newToken();
   const expiresAt = new Date(store.now().getTime() + store.sessionHours * 3600_000).toISOString();
-  await store.db.insertInto('sessions').values({ token_hash: tokenHash(token), user_id: row.id, created_at: store.nowIso(), expires_at: expiresAt }).execute();
+  await store.db
+    .insertInto('sessions')
+    .values({ token_hash: tokenHash(token), user_id: row.id, created_at: store.nowIso(), expires_at: expiresAt })
+    .execute();
   return { token, user: { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin === 1 }, expiresAt };
 }
 

@@ -23,13 +23,29 @@ type StoredEvent = Omit<Selectable<Database['audit_events']>, 'hash'>;
 
 /** SHA-256 over the event's fields and the previous event's hash, so that no event can change unnoticed. */
 export function eventHash(event: StoredEvent): string {
-  const fields = [event.seq, event.at, event.actor_id, event.action, event.entity, event.entity_id, event.negotiation_id, event.before, event.after, event.prev_hash];
+  const fields = [
+    event.seq,
+    event.at,
+    event.actor_id,
+    event.action,
+    event.entity,
+    event.entity_id,
+    event.negotiation_id,
+    event.before,
+    event.after,
+    event.prev_hash,
+  ];
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
 /** Appends one event to the chain; call inside the transaction that makes the change. */
 export async function appendAuditEvent(trx: Transaction<Database>, input: AuditEventInput): Promise<void> {
-  const last = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const last = await trx
+    .selectFrom('audit_events')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const event: StoredEvent = {
     seq: (last?.seq ?? 0) + 1,
     at: input.at,
@@ -42,7 +58,10 @@ export async function appendAuditEvent(trx: Transaction<Database>, input: AuditE
     after: input.after === undefined || input.after === null ? null : JSON.stringify(input.after),
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
-  await trx.insertInto('audit_events').values({ ...event, hash: eventHash(event) }).execute();
+  await trx
+    .insertInto('audit_events')
+    .values({ ...event, hash: eventHash(event) })
+    .execute();
 }
 
 export type AuditVerdict = { ok: true; events: number } | { ok: false; events: number; seq: number; reason: string };
@@ -57,11 +76,35 @@ export async function verifyAuditChain(db: Db): Promise<AuditVerdict> {
   let count = 0;
   const pageSize = 1000;
   while (true) {
-    const rows = await db.selectFrom('audit_events').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(pageSize).execute();
+    const rows = await db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('seq', '>=', expectedSeq)
+      .orderBy('seq')
+      .limit(pageSize)
+      .execute();
     for (const row of rows) {
-      if (row.seq !== expectedSeq) return { ok: false, events: count, seq: expectedSeq, reason: `event ${expectedSeq} is missing (the next one is ${row.seq})` };
-      if (row.prev_hash !== previousHash) return { ok: false, events: count, seq: row.seq, reason: `event ${row.seq} (${row.action}) does not link to the event before it` };
-      if (eventHash(row) !== row.hash) return { ok: false, events: count, seq: row.seq, reason: `event ${row.seq} (${row.action} ${row.entity} ${row.entity_id}) was altered: its content no longer matches its hash` };
+      if (row.seq !== expectedSeq)
+        return {
+          ok: false,
+          events: count,
+          seq: expectedSeq,
+          reason: `event ${expectedSeq} is missing (the next one is ${row.seq})`,
+        };
+      if (row.prev_hash !== previousHash)
+        return {
+          ok: false,
+          events: count,
+          seq: row.seq,
+          reason: `event ${row.seq} (${row.action}) does not link to the event before it`,
+        };
+      if (eventHash(row) !== row.hash)
+        return {
+          ok: false,
+          events: count,
+          seq: row.seq,
+          reason: `event ${row.seq} (${row.action} ${row.entity} ${row.entity_id}) was altered: its content no longer matches its hash`,
+        };
       previousHash = row.hash;
       expectedSeq++;
       count++;

@@ -1,5 +1,15 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Issue, Party, Position, Preference, PublicStatement, RedLine, Round, Track, TransmissionRule } from '../core/model.ts';
+import type {
+  Issue,
+  Party,
+  Position,
+  Preference,
+  PublicStatement,
+  RedLine,
+  Round,
+  Track,
+  TransmissionRule,
+} from '../core/model.ts';
 import type { OwnedVisibilityRule } from '../core/visibility.ts';
 import type { Database } from './schema.ts';
 
@@ -17,10 +27,18 @@ export const collections = {
   statements: { table: 'statements', columns: (_: PublicStatement) => ({}) },
   positions: {
     table: 'positions',
-    columns: (p: Position) => ({ party_id: p.partyId, visibility: p.visibility, version_id: p.versionId, point_id: p.pointId }),
+    columns: (p: Position) => ({
+      party_id: p.partyId,
+      visibility: p.visibility,
+      version_id: p.versionId,
+      point_id: p.pointId,
+    }),
   },
   redLines: { table: 'red_lines', columns: (r: RedLine) => ({ party_id: r.partyId, visibility: r.visibility }) },
-  preferences: { table: 'preferences', columns: (p: Preference) => ({ party_id: p.partyId, visibility: p.visibility }) },
+  preferences: {
+    table: 'preferences',
+    columns: (p: Preference) => ({ party_id: p.partyId, visibility: p.visibility }),
+  },
   transmissionRules: { table: 'transmission_rules', columns: (_: TransmissionRule) => ({}) },
 } as const;
 
@@ -37,17 +55,32 @@ export function rowToEntity<C extends CollectionName>(row: Row): EntityOf<C> {
   return { ...JSON.parse(row.data), revision: row.revision } as EntityOf<C>;
 }
 
-export async function insertEntity<C extends CollectionName>(db: Executor, name: C, entity: EntityOf<C>): Promise<void> {
+export async function insertEntity<C extends CollectionName>(
+  db: Executor,
+  name: C,
+  entity: EntityOf<C>,
+): Promise<void> {
   const spec = collections[name];
   const { revision, ...data } = entity as EntityOf<C> & { revision: number };
   await anyTable(db, spec.table)
     .insertInto(spec.table)
-    .values({ id: entity.id, negotiation_id: entity.negotiationId, revision, data: JSON.stringify(data), ...(spec.columns as (e: EntityOf<C>) => object)(entity) })
+    .values({
+      id: entity.id,
+      negotiation_id: entity.negotiationId,
+      revision,
+      data: JSON.stringify(data),
+      ...(spec.columns as (e: EntityOf<C>) => object)(entity),
+    })
     .execute();
 }
 
 /** Writes a new state of an entity, guarded by its previous revision (the caller has checked it). */
-export async function replaceEntity<C extends CollectionName>(db: Executor, name: C, entity: EntityOf<C>, previousRevision: number): Promise<boolean> {
+export async function replaceEntity<C extends CollectionName>(
+  db: Executor,
+  name: C,
+  entity: EntityOf<C>,
+  previousRevision: number,
+): Promise<boolean> {
   const spec = collections[name];
   const { revision, ...data } = entity as EntityOf<C> & { revision: number };
   const result = await anyTable(db, spec.table)
@@ -71,9 +104,17 @@ export interface ListFilter {
  * Lists a collection of one negotiation. Owned material is filtered in SQL by the reader's visibility
  * rule, so nothing the reader may not see leaves the database.
  */
-export async function listEntities<C extends CollectionName>(db: Executor, name: C, negotiationId: string, filter: ListFilter = {}): Promise<EntityOf<C>[]> {
+export async function listEntities<C extends CollectionName>(
+  db: Executor,
+  name: C,
+  negotiationId: string,
+  filter: ListFilter = {},
+): Promise<EntityOf<C>[]> {
   const spec = collections[name];
-  let query = anyTable(db, spec.table).selectFrom(spec.table).select(['id', 'negotiation_id', 'revision', 'data']).where('negotiation_id', '=', negotiationId);
+  let query = anyTable(db, spec.table)
+    .selectFrom(spec.table)
+    .select(['id', 'negotiation_id', 'revision', 'data'])
+    .where('negotiation_id', '=', negotiationId);
   if (filter.id !== undefined) query = query.where('id', '=', filter.id);
   if (filter.versionId !== undefined) query = query.where('version_id', '=', filter.versionId);
   if (filter.partyId !== undefined) query = query.where('party_id', '=', filter.partyId);

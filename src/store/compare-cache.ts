@@ -12,8 +12,14 @@ export class ComparisonCache {
 
   constructor(private readonly capacity: number) {}
 
-  async compare(base: Point[], proposal: Point[], compute: (base: Point[], proposal: Point[]) => Promise<VersionComparison>): Promise<VersionComparison> {
-    const key = createHash('sha256').update(JSON.stringify([base, proposal])).digest('hex');
+  async compare(
+    base: Point[],
+    proposal: Point[],
+    compute: (base: Point[], proposal: Point[]) => Promise<VersionComparison>,
+  ): Promise<VersionComparison> {
+    const key = createHash('sha256')
+      .update(JSON.stringify([base, proposal]))
+      .digest('hex');
     const known = this.entries.get(key);
     if (known) {
       this.entries.delete(key);

@@ -18,7 +18,8 @@ export class ComparisonWorker {
   private readonly pending = new Map<number, Pending>();
 
   compare(base: Point[], proposal: Point[]): Promise<VersionComparison> {
-    if (characters(base) + characters(proposal) <= IN_PLACE_CHARACTERS) return Promise.resolve(compareVersions(base, proposal));
+    if (characters(base) + characters(proposal) <= IN_PLACE_CHARACTERS)
+      return Promise.resolve(compareVersions(base, proposal));
     const worker = this.start();
     const id = ++this.next;
     return new Promise((resolve, reject) => {
@@ -59,7 +60,8 @@ function characters(points: Point[]): number {
   let total = 0;
   for (const point of points) {
     total += point.title.length + point.text.length;
-    for (const bracket of point.brackets) for (const alternative of bracket.alternatives) total += alternative.text.length;
+    for (const bracket of point.brackets)
+      for (const alternative of bracket.alternatives) total += alternative.text.length;
   }
   return total;
 }

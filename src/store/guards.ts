@@ -10,7 +10,8 @@ export function requireMediator(ctx: NegotiationContext, action: string): void {
 }
 
 export function requireParty(ctx: NegotiationContext, partyId: Id, action: string): void {
-  if (!ctx.parties.some((p) => p.id === partyId)) throw invalid('partyId', `"${partyId}" is not a party of this negotiation`);
+  if (!ctx.parties.some((p) => p.id === partyId))
+    throw invalid('partyId', `"${partyId}" is not a party of this negotiation`);
   if (!canActForParty(ctx.scope, partyId)) throw forbidden(`only members of "${partyId}" may ${action} it`);
 }
 
@@ -21,5 +22,7 @@ export function requireParty(ctx: NegotiationContext, partyId: Id, action: strin
  */
 export function requireSender(ctx: NegotiationContext, partyId: Id, visibility: string, what: string): void {
   if (visibility === 'party' || canSendForParty(ctx.scope, partyId)) return;
-  throw forbidden(`only the principal or the lead of "${partyId}" shares ${what} beyond the party (visibility "${visibility}"); keep it "party", or ask them to share it`);
+  throw forbidden(
+    `only the principal or the lead of "${partyId}" shares ${what} beyond the party (visibility "${visibility}"); keep it "party", or ask them to share it`,
+  );
 }

@@ -11,19 +11,31 @@ import { textRecords } from './versions.ts';
 /** The issues, with the points behind them that the reader may see named. */
 export async function listIssues(store: Store, ctx: NegotiationContext): Promise<Issue[]> {
   const hidden = await hiddenPoints(store, ctx);
-  return (await listEntities(store.db, 'issues', ctx.negotiation.id)).map((issue) => ({ ...issue, pointIds: issue.pointIds.filter((id) => !hidden.has(id)) }));
+  return (await listEntities(store.db, 'issues', ctx.negotiation.id)).map((issue) => ({
+    ...issue,
+    pointIds: issue.pointIds.filter((id) => !hidden.has(id)),
+  }));
 }
 
 /** Point ids this reader may not see named anywhere: those of tracks they are outside of. */
 export async function hiddenPoints(store: Store, ctx: NegotiationContext): Promise<Set<Id>> {
   if (ctx.tracks.every((track) => canSeeTrack(ctx.scope, track))) return new Set();
-  return hiddenPointIds(ctx.scope, ctx.tracks, (await textRecords(store, ctx)).map((r) => r.version));
+  return hiddenPointIds(
+    ctx.scope,
+    ctx.tracks,
+    (await textRecords(store, ctx)).map((r) => r.version),
+  );
 }
 
-export async function createIssue(store: Store, ctx: NegotiationContext, input: Omit<Issue, 'id' | 'negotiationId' | 'revision'> & { id?: Id }): Promise<Issue> {
+export async function createIssue(
+  store: Store,
+  ctx: NegotiationContext,
+  input: Omit<Issue, 'id' | 'negotiationId' | 'revision'> & { id?: Id },
+): Promise<Issue> {
   requireMediator(ctx, 'define issues');
   if (input.options.length < 2) throw invalid('options', 'an issue needs at least two options');
-  if (new Set(input.options.map((o) => o.id)).size !== input.options.length) throw invalid('options', 'option ids must be unique within the issue');
+  if (new Set(input.options.map((o) => o.id)).size !== input.options.length)
+    throw invalid('options', 'option ids must be unique within the issue');
   const issue: Issue = { ...input, id: input.id ?? store.id(), negotiationId: ctx.negotiation.id, revision: 1 };
   return store.insert(ctx, 'issues', 'issue', issue);
 }
@@ -32,14 +44,24 @@ export async function createIssue(store: Store, ctx: NegotiationContext, input: 
  * Renames or re-describes an issue, links it to other points, relabels or adds options. Options are
  * never removed: versions, red lines and preferences refer to them.
  */
-export async function updateIssue(store: Store, ctx: NegotiationContext, id: Id, revision: number, patch: Partial<Pick<Issue, 'name' | 'description' | 'pointIds' | 'options'>>): Promise<Issue> {
+export async function updateIssue(
+  store: Store,
+  ctx: NegotiationContext,
+  id: Id,
+  revision: number,
+  patch: Partial<Pick<Issue, 'name' | 'description' | 'pointIds' | 'options'>>,
+): Promise<Issue> {
   requireMediator(ctx, 'define issues');
   const current = (await listEntities(store.db, 'issues', ctx.negotiation.id, { id }))[0];
   if (!current) throw notFound(`issue "${id}"`);
   if (patch.options) {
     const kept = new Set(patch.options.map((o) => o.id));
     const dropped = current.options.filter((o) => !kept.has(o.id));
-    if (dropped.length > 0) throw invalid('options', `options cannot be removed (drafts, red lines and preferences refer to them): keep ${dropped.map((o) => `"${o.id}"`).join(', ')}`);
+    if (dropped.length > 0)
+      throw invalid(
+        'options',
+        `options cannot be removed (drafts, red lines and preferences refer to them): keep ${dropped.map((o) => `"${o.id}"`).join(', ')}`,
+      );
     if (kept.size !== patch.options.length) throw invalid('options', 'option ids must be unique within the issue');
   }
   return store.replace(ctx, 'issues', 'issue', current, revision, { ...current, ...patch });

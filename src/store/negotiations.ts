@@ -18,35 +18,104 @@ export async function listNegotiations(store: Store, user: User): Promise<Negoti
 }
 
 /** Opens a negotiation; any signed-in account may, and becomes its convenor (a mediator of it). */
-export async function createNegotiation(store: Store, user: User, input: { title: string; summary: string; id?: Id }): Promise<Negotiation> {
-  const negotiation: Negotiation = { id: input.id ?? store.id(), title: input.title, summary: input.summary, currentVersionId: null, createdAt: store.nowIso(), revision: 1 };
-  const convenor: Membership = { id: store.id(), negotiationId: negotiation.id, userId: user.id, partyId: null, role: 'mediator', title: 'Convenor' };
+export async function createNegotiation(
+  store: Store,
+  user: User,
+  input: { title: string; summary: string; id?: Id },
+): Promise<Negotiation> {
+  const negotiation: Negotiation = {
+    id: input.id ?? store.id(),
+    title: input.title,
+    summary: input.summary,
+    currentVersionId: null,
+    createdAt: store.nowIso(),
+    revision: 1,
+  };
+  const convenor: Membership = {
+    id: store.id(),
+    negotiationId: negotiation.id,
+    userId: user.id,
+    partyId: null,
+    role: 'mediator',
+    title: 'Convenor',
+  };
   return store.change(user.id, async (trx, record) => {
     const { revision, ...data } = negotiation;
-    await trx.insertInto('negotiations').values({ id: negotiation.id, revision, data: JSON.stringify(data), created_at: negotiation.createdAt }).execute();
-    await record({ action: 'negotiation.create', entity: 'negotiation', entityId: negotiation.id, negotiationId: negotiation.id, before: null, after: negotiation });
-    await trx.insertInto('memberships').values({ id: convenor.id, negotiation_id: negotiation.id, user_id: user.id, party_id: null, role: convenor.role, title: convenor.title }).execute();
-    await record({ action: 'membership.create', entity: 'membership', entityId: convenor.id, negotiationId: negotiation.id, before: null, after: convenor });
+    await trx
+      .insertInto('negotiations')
+      .values({ id: negotiation.id, revision, data: JSON.stringify(data), created_at: negotiation.createdAt })
+      .execute();
+    await record({
+      action: 'negotiation.create',
+      entity: 'negotiation',
+      entityId: negotiation.id,
+      negotiationId: negotiation.id,
+      before: null,
+      after: negotiation,
+    });
+    await trx
+      .insertInto('memberships')
+      .values({
+        id: convenor.id,
+        negotiation_id: negotiation.id,
+        user_id: user.id,
+        party_id: null,
+        role: convenor.role,
+        title: convenor.title,
+      })
+      .execute();
+    await record({
+      action: 'membership.create',
+      entity: 'membership',
+      entityId: convenor.id,
+      negotiationId: negotiation.id,
+      before: null,
+      after: convenor,
+    });
     return negotiation;
   });
 }
 
 /** Changes a negotiation's title, summary or current version; mediators and administrators only. */
-export async function updateNegotiation(store: Store, ctx: NegotiationContext, revision: number, patch: Partial<Pick<Negotiation, 'title' | 'summary' | 'currentVersionId'>>): Promise<Negotiation> {
+export async function updateNegotiation(
+  store: Store,
+  ctx: NegotiationContext,
+  revision: number,
+  patch: Partial<Pick<Negotiation, 'title' | 'summary' | 'currentVersionId'>>,
+): Promise<Negotiation> {
   requireMediator(ctx, 'change the negotiation');
   if (patch.currentVersionId) {
     const versions = await listVersions(store, ctx);
     const target = versions.find((v) => v.id === patch.currentVersionId);
-    if (!target || target.internal) throw invalid('currentVersionId', `version "${patch.currentVersionId}" is not a shared version of this negotiation`);
+    if (!target || target.internal)
+      throw invalid(
+        'currentVersionId',
+        `version "${patch.currentVersionId}" is not a shared version of this negotiation`,
+      );
   }
   return store.change(ctx.user.id, async (trx, record) => {
-    const row = await trx.selectFrom('negotiations').select(['revision', 'data']).where('id', '=', ctx.negotiation.id).executeTakeFirstOrThrow();
+    const row = await trx
+      .selectFrom('negotiations')
+      .select(['revision', 'data'])
+      .where('id', '=', ctx.negotiation.id)
+      .executeTakeFirstOrThrow();
     const before = { ...JSON.parse(row.data), revision: row.revision } as Negotiation;
     if (before.revision !== revision) throw conflict(`negotiation "${before.id}"`, revision, before);
     const after: Negotiation = { ...before, ...patch, revision: before.revision + 1 };
     const { revision: next, ...data } = after;
-    await trx.updateTable('negotiations').set({ revision: next, data: JSON.stringify(data) }).where('id', '=', after.id).execute();
-    await record({ action: 'negotiation.update', entity: 'negotiation', entityId: after.id, negotiationId: after.id, before, after });
+    await trx
+      .updateTable('negotiations')
+      .set({ revision: next, data: JSON.stringify(data) })
+      .where('id', '=', after.id)
+      .execute();
+    await record({
+      action: 'negotiation.update',
+      entity: 'negotiation',
+      entityId: after.id,
+      negotiationId: after.id,
+      before,
+      after,
+    });
     return after;
   });
 }

@@ -13,7 +13,13 @@ export async function listPreferences(store: Store, ctx: NegotiationContext): Pr
 }
 
 /** Sets a party's preferences (creating them, or replacing them at `revision`). */
-export async function putPreference(store: Store, ctx: NegotiationContext, partyId: Id, revision: number | null, input: Omit<Preference, 'id' | 'negotiationId' | 'revision' | 'partyId'>): Promise<Preference> {
+export async function putPreference(
+  store: Store,
+  ctx: NegotiationContext,
+  partyId: Id,
+  revision: number | null,
+  input: Omit<Preference, 'id' | 'negotiationId' | 'revision' | 'partyId'>,
+): Promise<Preference> {
   requireParty(ctx, partyId, 'set preferences for');
   requireSender(ctx, partyId, input.visibility, 'preferences');
   const issues = await listIssues(store, ctx);
@@ -23,16 +29,27 @@ export async function putPreference(store: Store, ctx: NegotiationContext, party
     if (!(weight >= 0)) throw invalid(`weights.${issueId}`, 'weights are zero or more');
     for (const option of issue.options) {
       const score = input.scores[issueId]?.[option.id];
-      if (score === undefined || score < 0 || score > 1) throw invalid(`scores.${issueId}.${option.id}`, `give option "${option.label}" of "${issue.name}" a score between 0 and 1`);
+      if (score === undefined || score < 0 || score > 1)
+        throw invalid(
+          `scores.${issueId}.${option.id}`,
+          `give option "${option.label}" of "${issue.name}" a score between 0 and 1`,
+        );
     }
   }
   const total = Object.values(input.weights).reduce((a, b) => a + b, 0);
   if (Math.abs(total - 1) > 1e-6) throw invalid('weights', `the weights add up to ${total}; they must add up to 1`);
-  if (input.reservation < 0 || input.reservation > 1) throw invalid('reservation', 'the reservation value is a utility between 0 and 1');
+  if (input.reservation < 0 || input.reservation > 1)
+    throw invalid('reservation', 'the reservation value is a utility between 0 and 1');
   const current = (await listEntities(store.db, 'preferences', ctx.negotiation.id, { partyId }))[0];
   if (!current) {
     if (revision !== null && revision !== 0) throw notFound(`preferences of "${partyId}"`);
-    return store.insert(ctx, 'preferences', 'preference', { ...input, id: store.id(), partyId, negotiationId: ctx.negotiation.id, revision: 1 });
+    return store.insert(ctx, 'preferences', 'preference', {
+      ...input,
+      id: store.id(),
+      partyId,
+      negotiationId: ctx.negotiation.id,
+      revision: 1,
+    });
   }
   if (revision === null) throw conflict(`the preferences of "${partyId}"`, 0, current);
   return store.replace(ctx, 'preferences', 'preference', current, revision, { ...current, ...input });

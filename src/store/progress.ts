@@ -10,14 +10,25 @@ import { listVersions } from './versions.ts';
 /** Progress: what is agreed, contested and crossed, per version and over the rounds. */
 
 /** Progress of every version the reader sees, and the curve over the rounds. */
-export async function progress(store: Store, ctx: NegotiationContext): Promise<{ versions: VersionProgress[]; series: ProgressSeries }> {
+export async function progress(
+  store: Store,
+  ctx: NegotiationContext,
+): Promise<{ versions: VersionProgress[]; series: ProgressSeries }> {
   const versions = await listVersions(store, ctx);
   const positions = await listPositions(store, ctx, {}, versions);
   const redLines = await listRedLines(store, ctx);
   const issues = await listIssues(store, ctx);
   const measured = versions.map((version) =>
-    versionProgress(version.id, version.points, positions.filter((p) => p.versionId === version.id), checkRedLines(version, redLines, issues, ctx.parties).crossings),
+    versionProgress(
+      version.id,
+      version.points,
+      positions.filter((p) => p.versionId === version.id),
+      checkRedLines(version, redLines, issues, ctx.parties).crossings,
+    ),
   );
-  const series = progressSeries(await listRounds(store, ctx, versions), (id) => measured.find((m) => m.versionId === id) ?? null);
+  const series = progressSeries(
+    await listRounds(store, ctx, versions),
+    (id) => measured.find((m) => m.versionId === id) ?? null,
+  );
   return { versions: measured, series };
 }

@@ -14,7 +14,11 @@ export async function listRedLines(store: Store, ctx: NegotiationContext): Promi
   return listEntities(store.db, 'redLines', ctx.negotiation.id, { owned: ownedVisibilityRule(ctx.scope) });
 }
 
-export async function createRedLine(store: Store, ctx: NegotiationContext, input: Omit<RedLine, 'id' | 'negotiationId' | 'revision'>): Promise<RedLine> {
+export async function createRedLine(
+  store: Store,
+  ctx: NegotiationContext,
+  input: Omit<RedLine, 'id' | 'negotiationId' | 'revision'>,
+): Promise<RedLine> {
   requireParty(ctx, input.partyId, 'state red lines for');
   requireSender(ctx, input.partyId, input.visibility, 'a red line');
   const problem = constraintProblems(input.constraint, await listIssues(store, ctx))[0];
@@ -23,7 +27,13 @@ export async function createRedLine(store: Store, ctx: NegotiationContext, input
   return store.insert(ctx, 'redLines', 'red_line', redLine);
 }
 
-export async function updateRedLine(store: Store, ctx: NegotiationContext, id: Id, revision: number, patch: Partial<Pick<RedLine, 'title' | 'description' | 'constraint' | 'visibility' | 'source'>>): Promise<RedLine> {
+export async function updateRedLine(
+  store: Store,
+  ctx: NegotiationContext,
+  id: Id,
+  revision: number,
+  patch: Partial<Pick<RedLine, 'title' | 'description' | 'constraint' | 'visibility' | 'source'>>,
+): Promise<RedLine> {
   const current = (await listRedLines(store, ctx)).find((r) => r.id === id);
   if (!current) throw notFound(`red line "${id}"`);
   requireParty(ctx, current.partyId, 'change red lines of');

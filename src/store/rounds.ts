@@ -9,23 +9,47 @@ import { listVersions } from './versions.ts';
 /** Rounds of talks: who met, on what, with what outcome. Each command checks the policy, writes the change and its audit event in one transaction. */
 
 /** Rounds are public at the table, but a version the reader has not received is not named to them. */
-export async function listRounds(store: Store, ctx: NegotiationContext, visibleVersions?: VersionView[]): Promise<Round[]> {
+export async function listRounds(
+  store: Store,
+  ctx: NegotiationContext,
+  visibleVersions?: VersionView[],
+): Promise<Round[]> {
   const rounds = await listEntities(store.db, 'rounds', ctx.negotiation.id);
   const visible = new Set((visibleVersions ?? (await listVersions(store, ctx))).map((v) => v.id));
   const shown = (id: Id | null) => (id !== null && visible.has(id) ? id : null);
   const hidden = await hiddenPoints(store, ctx);
   return rounds
-    .map((round) => ({ ...round, versionId: shown(round.versionId), outcomeVersionId: shown(round.outcomeVersionId), agendaPointIds: round.agendaPointIds.filter((id) => !hidden.has(id)) }))
+    .map((round) => ({
+      ...round,
+      versionId: shown(round.versionId),
+      outcomeVersionId: shown(round.outcomeVersionId),
+      agendaPointIds: round.agendaPointIds.filter((id) => !hidden.has(id)),
+    }))
     .sort((a, b) => Date.parse(a.startsOn) - Date.parse(b.startsOn));
 }
 
-export async function createRound(store: Store, ctx: NegotiationContext, input: Omit<Round, 'id' | 'negotiationId' | 'revision'>): Promise<Round> {
+export async function createRound(
+  store: Store,
+  ctx: NegotiationContext,
+  input: Omit<Round, 'id' | 'negotiationId' | 'revision'>,
+): Promise<Round> {
   requireMediator(ctx, 'record rounds');
   await checkRoundReferences(store, ctx, input);
-  return store.insert(ctx, 'rounds', 'round', { ...input, id: store.id(), negotiationId: ctx.negotiation.id, revision: 1 });
+  return store.insert(ctx, 'rounds', 'round', {
+    ...input,
+    id: store.id(),
+    negotiationId: ctx.negotiation.id,
+    revision: 1,
+  });
 }
 
-export async function updateRound(store: Store, ctx: NegotiationContext, id: Id, revision: number, patch: Partial<Omit<Round, 'id' | 'negotiationId' | 'revision'>>): Promise<Round> {
+export async function updateRound(
+  store: Store,
+  ctx: NegotiationContext,
+  id: Id,
+  revision: number,
+  patch: Partial<Omit<Round, 'id' | 'negotiationId' | 'revision'>>,
+): Promise<Round> {
   requireMediator(ctx, 'record rounds');
   const current = (await listEntities(store.db, 'rounds', ctx.negotiation.id, { id }))[0];
   if (!current) throw notFound(`round "${id}"`);
@@ -34,12 +58,22 @@ export async function updateRound(store: Store, ctx: NegotiationContext, id: Id,
   return store.replace(ctx, 'rounds', 'round', current, revision, next);
 }
 
-async function checkRoundReferences(store: Store, ctx: NegotiationContext, round: Omit<Round, 'id' | 'negotiationId' | 'revision'>): Promise<void> {
+async function checkRoundReferences(
+  store: Store,
+  ctx: NegotiationContext,
+  round: Omit<Round, 'id' | 'negotiationId' | 'revision'>,
+): Promise<void> {
   const versions = await listVersions(store, ctx);
   for (const field of ['versionId', 'outcomeVersionId'] as const) {
     const id = round[field];
-    if (id !== null && !versions.some((v) => v.id === id)) throw invalid(field, `version "${id}" does not exist or you may not see it`);
+    if (id !== null && !versions.some((v) => v.id === id))
+      throw invalid(field, `version "${id}" does not exist or you may not see it`);
   }
-  const partyIds = [...round.participants.map((p) => p.partyId), ...round.statements.flatMap((s) => s.signatoryPartyIds)];
-  for (const partyId of partyIds) if (!ctx.parties.some((p) => p.id === partyId)) throw invalid('participants', `"${partyId}" is not a party of this negotiation`);
+  const partyIds = [
+    ...round.participants.map((p) => p.partyId),
+    ...round.statements.flatMap((s) => s.signatoryPartyIds),
+  ];
+  for (const partyId of partyIds)
+    if (!ctx.parties.some((p) => p.id === partyId))
+      throw invalid('participants', `"${partyId}" is not a party of this negotiation`);
 }

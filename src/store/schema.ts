@@ -24,8 +24,21 @@ export interface Database {
   sessions: { token_hash: string; user_id: string; created_at: string; expires_at: string };
   negotiations: { id: string; revision: number; data: string; created_at: string };
   parties: EntityRow;
-  memberships: { id: string; negotiation_id: string; user_id: string; party_id: string | null; role: string; title: string };
-  versions: EntityRow & { parent_id: string | null; author_party_id: string | null; internal: number; created_at: string; content_hash: string };
+  memberships: {
+    id: string;
+    negotiation_id: string;
+    user_id: string;
+    party_id: string | null;
+    role: string;
+    title: string;
+  };
+  versions: EntityRow & {
+    parent_id: string | null;
+    author_party_id: string | null;
+    internal: number;
+    created_at: string;
+    content_hash: string;
+  };
   version_recipients: { version_id: string; party_id: string; received_at: string };
   positions: OwnedRow & { version_id: string; point_id: string };
   issues: EntityRow;
@@ -35,7 +48,17 @@ export interface Database {
   statements: EntityRow;
   tracks: EntityRow;
   transmission_rules: EntityRow;
-  text_approvals: { id: string; negotiation_id: string; rule_id: string; stage_id: string; version_id: string; content_hash: string; user_id: string; data: string; at: string };
+  text_approvals: {
+    id: string;
+    negotiation_id: string;
+    rule_id: string;
+    stage_id: string;
+    version_id: string;
+    content_hash: string;
+    user_id: string;
+    data: string;
+    at: string;
+  };
   audit_events: {
     seq: number;
     at: string;
@@ -97,7 +120,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('role', 'text', (c) => c.notNull())
         .addColumn('title', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('memberships_by_user').on('memberships').columns(['user_id', 'negotiation_id']).execute();
+      await db.schema
+        .createIndex('memberships_by_user')
+        .on('memberships')
+        .columns(['user_id', 'negotiation_id'])
+        .execute();
       await entityTable(db, 'versions')
         .addColumn('parent_id', 'text', (c) => c.references('versions.id'))
         .addColumn('author_party_id', 'text', (c) => c.references('parties.id'))
@@ -125,7 +152,12 @@ export const migrations: Record<string, Migration> = {
           .addColumn('visibility', 'text', (c) => c.notNull())
           .execute();
       }
-      await db.schema.createIndex('preferences_one_per_party').on('preferences').columns(['negotiation_id', 'party_id']).unique().execute();
+      await db.schema
+        .createIndex('preferences_one_per_party')
+        .on('preferences')
+        .columns(['negotiation_id', 'party_id'])
+        .unique()
+        .execute();
       for (const plain of ['rounds', 'statements', 'tracks']) await entityTable(db, plain).execute();
       await entityTable(db, 'approval_policies')
         .addColumn('version_id', 'text', (c) => c.notNull().references('versions.id'))
@@ -153,8 +185,20 @@ export const migrations: Record<string, Migration> = {
         .addColumn('prev_hash', 'text', (c) => c.notNull())
         .addColumn('hash', 'text', (c) => c.notNull())
         .execute();
-      for (const table of ['parties', 'versions', 'positions', 'issues', 'red_lines', 'rounds', 'statements', 'tracks', 'approval_policies']) {
-        await sql`create index ${sql.raw(`${table}_by_negotiation`)} on ${sql.table(table)} (negotiation_id)`.execute(db);
+      for (const table of [
+        'parties',
+        'versions',
+        'positions',
+        'issues',
+        'red_lines',
+        'rounds',
+        'statements',
+        'tracks',
+        'approval_policies',
+      ]) {
+        await sql`create index ${sql.raw(`${table}_by_negotiation`)} on ${sql.table(table)} (negotiation_id)`.execute(
+          db,
+        );
       }
     },
   },
@@ -167,7 +211,10 @@ export const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const any = db as Kysely<any>;
-      await any.schema.alterTable('versions').addColumn('content_hash', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await any.schema
+        .alterTable('versions')
+        .addColumn('content_hash', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
       const versions = await any.selectFrom('versions').select(['id', 'data', 'author_party_id']).execute();
       const hashes = new Map<string, string>();
       for (const row of versions) {
@@ -209,13 +256,44 @@ export const migrations: Record<string, Migration> = {
           createdBy: null,
         };
         const { id: _id, ...data } = rule;
-        await any.insertInto('transmission_rules').values({ id: row.id, negotiation_id: row.negotiation_id, revision: row.revision, data: JSON.stringify({ id: row.id, ...data }) }).execute();
+        await any
+          .insertInto('transmission_rules')
+          .values({
+            id: row.id,
+            negotiation_id: row.negotiation_id,
+            revision: row.revision,
+            data: JSON.stringify({ id: row.id, ...data }),
+          })
+          .execute();
         const approvals = await any.selectFrom('approvals').selectAll().where('policy_id', '=', row.id).execute();
         for (const old of approvals) {
           const decision = JSON.parse(old.data);
           const hash = hashes.get(row.version_id) ?? '';
-          const approval = { id: old.id, ruleId: row.id, stageId: old.stage_id, versionId: row.version_id, contentHash: hash, userId: old.user_id, decision: decision.decision, comment: decision.comment ?? '', at: old.at };
-          await any.insertInto('text_approvals').values({ id: old.id, negotiation_id: row.negotiation_id, rule_id: row.id, stage_id: old.stage_id, version_id: row.version_id, content_hash: hash, user_id: old.user_id, data: JSON.stringify(approval), at: old.at }).execute();
+          const approval = {
+            id: old.id,
+            ruleId: row.id,
+            stageId: old.stage_id,
+            versionId: row.version_id,
+            contentHash: hash,
+            userId: old.user_id,
+            decision: decision.decision,
+            comment: decision.comment ?? '',
+            at: old.at,
+          };
+          await any
+            .insertInto('text_approvals')
+            .values({
+              id: old.id,
+              negotiation_id: row.negotiation_id,
+              rule_id: row.id,
+              stage_id: old.stage_id,
+              version_id: row.version_id,
+              content_hash: hash,
+              user_id: old.user_id,
+              data: JSON.stringify(approval),
+              at: old.at,
+            })
+            .execute();
         }
       }
       await db.schema.dropTable('approvals').execute();

@@ -8,15 +8,23 @@ import type { NegotiationContext, Store } from './store.ts';
 /** Public statements of stakeholders. Each command checks the policy, writes the change and its audit event in one transaction. */
 
 export async function listStatements(store: Store, ctx: NegotiationContext): Promise<PublicStatement[]> {
-  const statements = (await listEntities(store.db, 'statements', ctx.negotiation.id)) as (PublicStatement & { revision?: number })[];
+  const statements = (await listEntities(store.db, 'statements', ctx.negotiation.id)) as (PublicStatement & {
+    revision?: number;
+  })[];
   const hidden = await hiddenPoints(store, ctx);
   return statements
-    .map(({ revision: _revision, ...s }) => ({ ...s, pointIds: s.pointIds.filter((id) => !hidden.has(id)) })).sort((a, b) => Date.parse(a.date) - Date.parse(b.date) || a.id.localeCompare(b.id));
+    .map(({ revision: _revision, ...s }) => ({ ...s, pointIds: s.pointIds.filter((id) => !hidden.has(id)) }))
+    .sort((a, b) => Date.parse(a.date) - Date.parse(b.date) || a.id.localeCompare(b.id));
 }
 
-export async function createStatement(store: Store, ctx: NegotiationContext, input: Omit<PublicStatement, 'id' | 'negotiationId'>): Promise<PublicStatement> {
+export async function createStatement(
+  store: Store,
+  ctx: NegotiationContext,
+  input: Omit<PublicStatement, 'id' | 'negotiationId'>,
+): Promise<PublicStatement> {
   requireMediator(ctx, 'record public statements');
-  if (input.partyId !== null && !ctx.parties.some((p) => p.id === input.partyId)) throw invalid('partyId', `"${input.partyId}" is not a party of this negotiation`);
+  if (input.partyId !== null && !ctx.parties.some((p) => p.id === input.partyId))
+    throw invalid('partyId', `"${input.partyId}" is not a party of this negotiation`);
   // Statements are records of what was said: they carry no revision of their own.
   const statement: PublicStatement = { ...input, id: store.id(), negotiationId: ctx.negotiation.id };
   await store.insert(ctx, 'statements', 'statement', { ...statement, revision: 1 } as PublicStatement);

@@ -30,7 +30,14 @@ export interface StoreOptions {
 }
 
 export type Executor = Db | Transaction<Database>;
-type Change = { action: string; entity: string; entityId: string; negotiationId: string | null; before: unknown; after: unknown };
+type Change = {
+  action: string;
+  entity: string;
+  entityId: string;
+  negotiationId: string | null;
+  before: unknown;
+  after: unknown;
+};
 type Recorder = (change: Change) => Promise<void>;
 
 /**
@@ -93,13 +100,25 @@ export class Store {
   async context(user: User, negotiationId: Id, operator = false): Promise<NegotiationContext> {
     // Membership is asked first, in one query that costs the same whether the negotiation is missing
     // or only closed to this person: neither the answer nor its timing tells the two apart.
-    const member = await this.db.selectFrom('memberships').select('id').where('negotiation_id', '=', negotiationId).where('user_id', '=', user.id).limit(1).executeTakeFirst();
+    const member = await this.db
+      .selectFrom('memberships')
+      .select('id')
+      .where('negotiation_id', '=', negotiationId)
+      .where('user_id', '=', user.id)
+      .limit(1)
+      .executeTakeFirst();
     if (!member && !operator) throw notFound(`negotiation "${negotiationId}"`);
-    const row = await this.db.selectFrom('negotiations').select(['id', 'revision', 'data']).where('id', '=', negotiationId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('negotiations')
+      .select(['id', 'revision', 'data'])
+      .where('id', '=', negotiationId)
+      .executeTakeFirst();
     if (!row) throw notFound(`negotiation "${negotiationId}"`);
     const negotiation = { ...JSON.parse(row.data), revision: row.revision } as Negotiation;
     const parties = await listEntities(this.db, 'parties', negotiationId);
-    const memberships = (await this.db.selectFrom('memberships').selectAll().where('negotiation_id', '=', negotiationId).execute()).map(membershipFromRow);
+    const memberships = (
+      await this.db.selectFrom('memberships').selectAll().where('negotiation_id', '=', negotiationId).execute()
+    ).map(membershipFromRow);
     const scope = viewerScope(user.id, operator, memberships, parties);
     if (!canSeeNegotiation(scope)) throw notFound(`negotiation "${negotiationId}"`);
     const tracks = await listEntities(this.db, 'tracks', negotiationId);
@@ -114,25 +133,56 @@ export class Store {
     return this.context({ id: 'operator', email: '', name: 'Operator', isAdmin: false }, negotiationId, true);
   }
 
-  async insert<C extends CollectionName>(ctx: NegotiationContext, name: C, entity: string, value: EntityOf<C>): Promise<EntityOf<C>> {
+  async insert<C extends CollectionName>(
+    ctx: NegotiationContext,
+    name: C,
+    entity: string,
+    value: EntityOf<C>,
+  ): Promise<EntityOf<C>> {
     return this.change(ctx.user.id, async (trx, record) => {
       await insertEntity(trx, name, value);
-      await record({ action: `${entity}.create`, entity, entityId: value.id, negotiationId: ctx.negotiation.id, before: null, after: value });
+      await record({
+        action: `${entity}.create`,
+        entity,
+        entityId: value.id,
+        negotiationId: ctx.negotiation.id,
+        before: null,
+        after: value,
+      });
       return value;
     });
   }
 
   /** Replaces an entity when `revision` is still current; otherwise answers 409 with the current state. */
-  async replace<C extends CollectionName>(ctx: NegotiationContext, name: C, entity: string, current: EntityOf<C>, revision: number, next: EntityOf<C>): Promise<EntityOf<C>> {
+  async replace<C extends CollectionName>(
+    ctx: NegotiationContext,
+    name: C,
+    entity: string,
+    current: EntityOf<C>,
+    revision: number,
+    next: EntityOf<C>,
+  ): Promise<EntityOf<C>> {
     const currentRevision = (current as { revision: number }).revision;
-    if (currentRevision !== revision) throw conflict(`${entity.replace('_', ' ')} "${current.id}"`, revision, current as { revision: number });
+    if (currentRevision !== revision)
+      throw conflict(`${entity.replace('_', ' ')} "${current.id}"`, revision, current as { revision: number });
     const after = { ...next, revision: currentRevision + 1 } as EntityOf<C>;
     return this.change(ctx.user.id, async (trx, record) => {
       if (!(await replaceEntity(trx, name, after, currentRevision))) {
         const fresh = (await listEntities(trx, name, ctx.negotiation.id, { id: current.id }))[0];
-        throw conflict(`${entity.replace('_', ' ')} "${current.id}"`, revision, (fresh ?? current) as { revision: number });
+        throw conflict(
+          `${entity.replace('_', ' ')} "${current.id}"`,
+          revision,
+          (fresh ?? current) as { revision: number },
+        );
       }
-      await record({ action: `${entity}.update`, entity, entityId: current.id, negotiationId: ctx.negotiation.id, before: current, after });
+      await record({
+        action: `${entity}.update`,
+        entity,
+        entityId: current.id,
+        negotiationId: ctx.negotiation.id,
+        before: current,
+        after,
+      });
       return after;
     });
   }
@@ -143,9 +193,13 @@ function constraintError(error: unknown): DomainError | null {
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_CONSTRAINT')) return null;
   if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
-    return new DomainError('conflict', 'something with this id exists already; choose another id, or leave it out to get a new one', 'id');
+    return new DomainError(
+      'conflict',
+      'something with this id exists already; choose another id, or leave it out to get a new one',
+      'id',
+    );
   }
-  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return new DomainError('invalid', 'this refers to something that does not exist');
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
+    return new DomainError('invalid', 'this refers to something that does not exist');
   return new DomainError('invalid', 'this change breaks a rule of the data');
 }
-

@@ -10,18 +10,38 @@ export async function listTracks(store: Store, ctx: NegotiationContext): Promise
   return ctx.tracks.filter((track) => canSeeTrack(ctx.scope, track));
 }
 
-export async function createTrack(store: Store, ctx: NegotiationContext, input: Omit<Track, 'id' | 'negotiationId' | 'revision'>): Promise<Track> {
+export async function createTrack(
+  store: Store,
+  ctx: NegotiationContext,
+  input: Omit<Track, 'id' | 'negotiationId' | 'revision'>,
+): Promise<Track> {
   requireMediator(ctx, 'open tracks');
-  for (const partyId of input.partyIds) if (!ctx.parties.some((p) => p.id === partyId)) throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
+  for (const partyId of input.partyIds)
+    if (!ctx.parties.some((p) => p.id === partyId))
+      throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
   if (input.partyIds.length < 2) throw invalid('partyIds', 'a track is negotiated among at least two parties');
-  return store.insert(ctx, 'tracks', 'track', { ...input, id: store.id(), negotiationId: ctx.negotiation.id, revision: 1 });
+  return store.insert(ctx, 'tracks', 'track', {
+    ...input,
+    id: store.id(),
+    negotiationId: ctx.negotiation.id,
+    revision: 1,
+  });
 }
 
-export async function updateTrack(store: Store, ctx: NegotiationContext, id: Id, revision: number, patch: Partial<Pick<Track, 'name' | 'description' | 'pointIds' | 'partyIds'>>): Promise<Track> {
+export async function updateTrack(
+  store: Store,
+  ctx: NegotiationContext,
+  id: Id,
+  revision: number,
+  patch: Partial<Pick<Track, 'name' | 'description' | 'pointIds' | 'partyIds'>>,
+): Promise<Track> {
   requireMediator(ctx, 'change tracks');
   const current = ctx.tracks.find((t) => t.id === id);
   if (!current) throw notFound(`track "${id}"`);
-  for (const partyId of patch.partyIds ?? []) if (!ctx.parties.some((p) => p.id === partyId)) throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
-  if (patch.partyIds && patch.partyIds.length < 2) throw invalid('partyIds', 'a track is negotiated among at least two parties');
+  for (const partyId of patch.partyIds ?? [])
+    if (!ctx.parties.some((p) => p.id === partyId))
+      throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
+  if (patch.partyIds && patch.partyIds.length < 2)
+    throw invalid('partyIds', 'a track is negotiated among at least two parties');
   return store.replace(ctx, 'tracks', 'track', current, revision, { ...current, ...patch });
 }

@@ -29,21 +29,36 @@ function checkTerms(ctx: NegotiationContext, terms: RuleTerms): void {
   const party = (id: Id) => ctx.parties.some((p) => p.id === id);
   if (terms.fromPartyIds.length === 0) throw invalid('fromPartyIds', 'name the parties whose texts the rule governs');
   if (terms.toPartyIds.length === 0) throw invalid('toPartyIds', 'name the parties the rule holds texts back from');
-  for (const [field, ids] of [['fromPartyIds', terms.fromPartyIds], ['toPartyIds', terms.toPartyIds]] as const) {
+  for (const [field, ids] of [
+    ['fromPartyIds', terms.fromPartyIds],
+    ['toPartyIds', terms.toPartyIds],
+  ] as const) {
     for (const id of ids) if (!party(id)) throw invalid(field, `"${id}" is not a party of this negotiation`);
   }
   const both = terms.toPartyIds.filter((id) => terms.fromPartyIds.includes(id));
-  if (both.length > 0) throw invalid('toPartyIds', `${both.map((id) => `"${id}"`).join(', ')} cannot be both an author and a recipient the rule holds texts back from`);
+  if (both.length > 0)
+    throw invalid(
+      'toPartyIds',
+      `${both.map((id) => `"${id}"`).join(', ')} cannot be both an author and a recipient the rule holds texts back from`,
+    );
   if (terms.stages.length === 0) throw invalid('stages', 'a rule needs at least one stage of approval');
   const stageIds = new Set<Id>();
   terms.stages.forEach((stage, index) => {
     if (stageIds.has(stage.id)) throw invalid(`stages[${index}].id`, `stage id "${stage.id}" appears twice`);
     stageIds.add(stage.id);
-    if (stage.approverUserIds.length === 0) throw invalid(`stages[${index}].approverUserIds`, 'name at least one principal who approves');
+    if (stage.approverUserIds.length === 0)
+      throw invalid(`stages[${index}].approverUserIds`, 'name at least one principal who approves');
     for (const userId of stage.approverUserIds) {
       // A principal of an author party sees every text the rule governs, so the stage can always finish.
-      const principal = ctx.memberships.some((m) => m.userId === userId && m.role === 'principal' && m.partyId !== null && terms.fromPartyIds.includes(m.partyId));
-      if (!principal) throw invalid(`stages[${index}].approverUserIds`, `"${userId}" is not a principal of ${terms.fromPartyIds.map((id) => `"${id}"`).join(' or ')}; name principals of the parties whose texts the rule governs`);
+      const principal = ctx.memberships.some(
+        (m) =>
+          m.userId === userId && m.role === 'principal' && m.partyId !== null && terms.fromPartyIds.includes(m.partyId),
+      );
+      if (!principal)
+        throw invalid(
+          `stages[${index}].approverUserIds`,
+          `"${userId}" is not a principal of ${terms.fromPartyIds.map((id) => `"${id}"`).join(' or ')}; name principals of the parties whose texts the rule governs`,
+        );
     }
   });
 }
@@ -52,10 +67,17 @@ function checkTerms(ctx: NegotiationContext, terms: RuleTerms): void {
  * Adds a rule. A mediator records one for the table; a party's principal or lead for its own texts
  * (for every party it names as author). A new rule only ever adds a gate: rules add up.
  */
-export async function createRule(store: Store, ctx: NegotiationContext, terms: RuleTerms & { id?: Id }): Promise<TransmissionRule> {
+export async function createRule(
+  store: Store,
+  ctx: NegotiationContext,
+  terms: RuleTerms & { id?: Id },
+): Promise<TransmissionRule> {
   if (!canActAsMediator(ctx.scope)) {
     const foreign = terms.fromPartyIds.filter((id) => !canSendForParty(ctx.scope, id));
-    if (foreign.length > 0) throw forbidden(`only a mediator, or the principal or lead of each author party, sets a rule for texts of ${foreign.map((id) => `"${id}"`).join(', ')}`);
+    if (foreign.length > 0)
+      throw forbidden(
+        `only a mediator, or the principal or lead of each author party, sets a rule for texts of ${foreign.map((id) => `"${id}"`).join(', ')}`,
+      );
   }
   checkTerms(ctx, terms);
   const rule: TransmissionRule = {
@@ -81,28 +103,57 @@ function applied(rule: TransmissionRule, change: RuleChange, at: string): Transm
  * Proposes to change or remove a rule (terms null). It takes effect when every principal the rule
  * names has consented; the proposer's consent counts when they are one of them.
  */
-export async function proposeRuleChange(store: Store, ctx: NegotiationContext, ruleId: Id, revision: number, terms: RuleTerms | null): Promise<TransmissionRule> {
+export async function proposeRuleChange(
+  store: Store,
+  ctx: NegotiationContext,
+  ruleId: Id,
+  revision: number,
+  terms: RuleTerms | null,
+): Promise<TransmissionRule> {
   const rule = await ruleOf(store, ctx, ruleId);
   if (rule.removedAt !== null) throw invalid('ruleId', `the rule "${rule.name}" was removed on ${rule.removedAt}`);
   const principals = namedPrincipals(rule);
-  const mayPropose = principals.includes(ctx.user.id) || canActAsMediator(ctx.scope) || rule.fromPartyIds.some((id) => canSendForParty(ctx.scope, id));
-  if (!mayPropose) throw forbidden('only the principals the rule names, the leads of its author parties or a mediator propose a change to it');
+  const mayPropose =
+    principals.includes(ctx.user.id) ||
+    canActAsMediator(ctx.scope) ||
+    rule.fromPartyIds.some((id) => canSendForParty(ctx.scope, id));
+  if (!mayPropose)
+    throw forbidden(
+      'only the principals the rule names, the leads of its author parties or a mediator propose a change to it',
+    );
   if (terms) checkTerms(ctx, terms);
-  const change: RuleChange = { id: store.id(), terms, proposedBy: ctx.user.id, proposedAt: store.nowIso(), consentedBy: principals.includes(ctx.user.id) ? [ctx.user.id] : [] };
-  const next = principals.every((id) => change.consentedBy.includes(id)) ? applied(rule, change, store.nowIso()) : { ...rule, pendingChange: change };
+  const change: RuleChange = {
+    id: store.id(),
+    terms,
+    proposedBy: ctx.user.id,
+    proposedAt: store.nowIso(),
+    consentedBy: principals.includes(ctx.user.id) ? [ctx.user.id] : [],
+  };
+  const next = principals.every((id) => change.consentedBy.includes(id))
+    ? applied(rule, change, store.nowIso())
+    : { ...rule, pendingChange: change };
   return store.replace(ctx, 'transmissionRules', 'transmission_rule', rule, revision, next);
 }
 
 /** A principal named by the rule consents to its pending change; the last consent applies it. */
-export async function consentToRuleChange(store: Store, ctx: NegotiationContext, ruleId: Id, changeId: Id): Promise<TransmissionRule> {
+export async function consentToRuleChange(
+  store: Store,
+  ctx: NegotiationContext,
+  ruleId: Id,
+  changeId: Id,
+): Promise<TransmissionRule> {
   const rule = await ruleOf(store, ctx, ruleId);
   const change = rule.pendingChange;
   if (!change || change.id !== changeId) throw notFound(`pending change "${changeId}" of rule "${rule.name}"`);
   const principals = namedPrincipals(rule);
-  if (!principals.includes(ctx.user.id)) throw forbidden(`only the principals the rule "${rule.name}" names consent to changing it`);
-  if (change.consentedBy.includes(ctx.user.id)) throw conflict(`your consent to the change of rule "${rule.name}"`, rule.revision, rule);
+  if (!principals.includes(ctx.user.id))
+    throw forbidden(`only the principals the rule "${rule.name}" names consent to changing it`);
+  if (change.consentedBy.includes(ctx.user.id))
+    throw conflict(`your consent to the change of rule "${rule.name}"`, rule.revision, rule);
   const consented: RuleChange = { ...change, consentedBy: [...change.consentedBy, ctx.user.id].sort() };
-  const next = principals.every((id) => consented.consentedBy.includes(id)) ? applied(rule, consented, store.nowIso()) : { ...rule, pendingChange: consented };
+  const next = principals.every((id) => consented.consentedBy.includes(id))
+    ? applied(rule, consented, store.nowIso())
+    : { ...rule, pendingChange: consented };
   return store.replace(ctx, 'transmissionRules', 'transmission_rule', rule, rule.revision, next);
 }
 
@@ -123,13 +174,19 @@ export interface TextApprovalState {
 
 function approvalView(ctx: NegotiationContext, approval: Approval): ApprovalView {
   if (ctx.scope.isOperator) return approval;
-  const approverParties = ctx.memberships.filter((m) => m.userId === approval.userId && m.partyId !== null).map((m) => m.partyId as Id);
+  const approverParties = ctx.memberships
+    .filter((m) => m.userId === approval.userId && m.partyId !== null)
+    .map((m) => m.partyId as Id);
   const ownParty = approverParties.some((id) => ctx.scope.partyIds.includes(id));
   return { ...approval, comment: ownParty ? approval.comment : null };
 }
 
 /** Where every rule that governs a version stands for its exact text, as the reader may see it. */
-export async function versionApprovals(store: Store, ctx: NegotiationContext, versionId: Id): Promise<{ versionId: Id; contentHash: string | null; rules: TextApprovalState[] }> {
+export async function versionApprovals(
+  store: Store,
+  ctx: NegotiationContext,
+  versionId: Id,
+): Promise<{ versionId: Id; contentHash: string | null; rules: TextApprovalState[] }> {
   const view = await getVersion(store, ctx, versionId);
   const records = await textRecords(store, ctx);
   const text = records.find((r) => r.version.id === versionId)!;
@@ -137,7 +194,12 @@ export async function versionApprovals(store: Store, ctx: NegotiationContext, ve
   const approvals = await textApprovals(store.db, ctx.negotiation.id);
   const visible = new Set((await listVersions(store, ctx)).map((v) => v.id));
   const lineage = new Set<Id>();
-  for (let parent = text.version.parentId; parent !== null && !lineage.has(parent); parent = records.find((r) => r.version.id === parent)?.version.parentId ?? null) lineage.add(parent);
+  for (
+    let parent = text.version.parentId;
+    parent !== null && !lineage.has(parent);
+    parent = records.find((r) => r.version.id === parent)?.version.parentId ?? null
+  )
+    lineage.add(parent);
   const states: TextApprovalState[] = [];
   for (const rule of rules) {
     const governs = rule.toPartyIds.flatMap((partyId) => {
@@ -152,7 +214,9 @@ export async function versionApprovals(store: Store, ctx: NegotiationContext, ve
       governs,
       status: ruleStatus(rule, own, text.contentHash, store.nowIso()),
       approvals: own.filter((a) => a.contentHash === text.contentHash).map((a) => approvalView(ctx, a)),
-      void: own.filter((a) => a.contentHash !== text.contentHash && lineage.has(a.versionId) && visible.has(a.versionId)).map((a) => approvalView(ctx, a)),
+      void: own
+        .filter((a) => a.contentHash !== text.contentHash && lineage.has(a.versionId) && visible.has(a.versionId))
+        .map((a) => approvalView(ctx, a)),
     });
   }
   return { versionId, contentHash: view.contentHash, rules: states };
@@ -170,46 +234,99 @@ export async function decideOnText(
   input: { ruleId: Id; stageId: Id; decision: ApprovalDecision; comment: string; contentHash: string },
 ): Promise<{ versionId: Id; contentHash: string | null; rules: TextApprovalState[] }> {
   const view = await getVersion(store, ctx, versionId);
-  if (view.separateFormat !== null || view.contentHash === null) throw forbidden('you may not see every point of this text, so you cannot approve it as a whole');
+  if (view.separateFormat !== null || view.contentHash === null)
+    throw forbidden('you may not see every point of this text, so you cannot approve it as a whole');
   if (input.contentHash !== view.contentHash) {
     const message = `version "${versionId}" has the content hash ${view.contentHash}; the hash you sent (${input.contentHash}) is another text. Read the version again and decide on what it says now`;
     throw new DomainError('conflict', message, 'contentHash', { contentHash: view.contentHash });
   }
   const rule = await ruleOf(store, ctx, input.ruleId);
   if (rule.removedAt !== null) throw invalid('ruleId', `the rule "${rule.name}" was removed on ${rule.removedAt}`);
-  if (!rule.stages.some((stage) => stage.id === input.stageId)) throw invalid('stageId', `the rule "${rule.name}" has no stage "${input.stageId}"; its stages are ${rule.stages.map((stage) => `"${stage.id}"`).join(', ')}`);
-  const approval: Approval = { id: store.id(), ruleId: rule.id, stageId: input.stageId, versionId, contentHash: view.contentHash, userId: ctx.user.id, decision: input.decision, comment: input.comment, at: store.nowIso() };
+  if (!rule.stages.some((stage) => stage.id === input.stageId))
+    throw invalid(
+      'stageId',
+      `the rule "${rule.name}" has no stage "${input.stageId}"; its stages are ${rule.stages.map((stage) => `"${stage.id}"`).join(', ')}`,
+    );
+  const approval: Approval = {
+    id: store.id(),
+    ruleId: rule.id,
+    stageId: input.stageId,
+    versionId,
+    contentHash: view.contentHash,
+    userId: ctx.user.id,
+    decision: input.decision,
+    comment: input.comment,
+    at: store.nowIso(),
+  };
   await store.change(ctx.user.id, async (trx, record) => {
     const records = await textRecords(store, ctx, trx);
     const text = records.find((r) => r.version.id === versionId)!;
     const governed = rule.toPartyIds.filter((partyId) => governingReason(rule, text, partyId, records) !== null);
-    if (governed.length === 0) throw invalid('ruleId', `the rule "${rule.name}" does not govern this text: it holds nothing back that a decision could release`);
+    if (governed.length === 0)
+      throw invalid(
+        'ruleId',
+        `the rule "${rule.name}" does not govern this text: it holds nothing back that a decision could release`,
+      );
     const all = await textApprovals(trx, ctx.negotiation.id);
     const bound = all.filter((a) => a.ruleId === rule.id && a.contentHash === text.contentHash);
     const refusal = decisionRefusal(rule, bound, input.stageId, ctx.user.id, store.nowIso());
     if (refusal) throw forbidden(refusal);
     if (bound.some((a) => a.stageId === input.stageId && a.userId === ctx.user.id && a.decision === input.decision)) {
-      throw invalid('decision', `you have already decided "${input.decision}" on this text at stage "${input.stageId}"`);
+      throw invalid(
+        'decision',
+        `you have already decided "${input.decision}" on this text at stage "${input.stageId}"`,
+      );
     }
     await trx
       .insertInto('text_approvals')
-      .values({ id: approval.id, negotiation_id: ctx.negotiation.id, rule_id: rule.id, stage_id: approval.stageId, version_id: versionId, content_hash: approval.contentHash, user_id: approval.userId, data: JSON.stringify(approval), at: approval.at })
+      .values({
+        id: approval.id,
+        negotiation_id: ctx.negotiation.id,
+        rule_id: rule.id,
+        stage_id: approval.stageId,
+        version_id: versionId,
+        content_hash: approval.contentHash,
+        user_id: approval.userId,
+        data: JSON.stringify(approval),
+        at: approval.at,
+      })
       .execute();
-    await record({ action: `approval.${input.decision}`, entity: 'transmission_rule', entityId: rule.id, negotiationId: ctx.negotiation.id, before: null, after: approval });
+    await record({
+      action: `approval.${input.decision}`,
+      entity: 'transmission_rule',
+      entityId: rule.id,
+      negotiationId: ctx.negotiation.id,
+      before: null,
+      after: approval,
+    });
     if (!ruleStatus(rule, [...bound, approval], text.contentHash, store.nowIso()).complete) return;
     const pending = governed.filter((partyId) => !text.recipientPartyIds.includes(partyId));
     const clear = [];
-    for (const partyId of pending) if ((await gate(store, ctx, trx, text, [partyId], records)) === null) clear.push(partyId);
+    for (const partyId of pending)
+      if ((await gate(store, ctx, trx, text, [partyId], records)) === null) clear.push(partyId);
     if (clear.length === 0) return;
     const added = await addRecipients(trx, versionId, clear, store.nowIso());
     if (text.version.internal) await markShared(trx, text.version);
-    await record({ action: 'version.transmit', entity: 'version', entityId: versionId, negotiationId: ctx.negotiation.id, before: null, after: { partyIds: added, ruleId: rule.id, contentHash: text.contentHash } });
+    await record({
+      action: 'version.transmit',
+      entity: 'version',
+      entityId: versionId,
+      negotiationId: ctx.negotiation.id,
+      before: null,
+      after: { partyIds: added, ruleId: rule.id, contentHash: text.contentHash },
+    });
   });
   return versionApprovals(store, ctx, versionId);
 }
 
 /** Every decision taken on texts of a negotiation, oldest first. */
 export async function textApprovals(db: Executor, negotiationId: Id): Promise<Approval[]> {
-  const rows = await db.selectFrom('text_approvals').select('data').where('negotiation_id', '=', negotiationId).orderBy('at').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('text_approvals')
+    .select('data')
+    .where('negotiation_id', '=', negotiationId)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
   return rows.map((row) => JSON.parse(row.data) as Approval);
 }

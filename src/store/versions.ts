@@ -18,8 +18,18 @@ import { textApprovals } from './transmission.ts';
  * Every version of the negotiation with its recipients, unfiltered: for the rules that decide what
  * may be sent (never returned to a reader as it is).
  */
-export async function textRecords(store: Store, ctx: NegotiationContext, db: Executor = store.db): Promise<(TextRecord & { version: Version; contentHash: string })[]> {
-  const rows = await db.selectFrom('versions').select(['id', 'data', 'content_hash']).where('negotiation_id', '=', ctx.negotiation.id).orderBy('created_at').orderBy('id').execute();
+export async function textRecords(
+  store: Store,
+  ctx: NegotiationContext,
+  db: Executor = store.db,
+): Promise<(TextRecord & { version: Version; contentHash: string })[]> {
+  const rows = await db
+    .selectFrom('versions')
+    .select(['id', 'data', 'content_hash'])
+    .where('negotiation_id', '=', ctx.negotiation.id)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   const recipients = await db
     .selectFrom('version_recipients')
     .innerJoin('versions', 'versions.id', 'version_recipients.version_id')
@@ -28,7 +38,11 @@ export async function textRecords(store: Store, ctx: NegotiationContext, db: Exe
     .execute();
   const byVersion = new Map<Id, Id[]>();
   for (const r of recipients) byVersion.set(r.version_id, [...(byVersion.get(r.version_id) ?? []), r.party_id]);
-  return rows.map((row) => ({ version: JSON.parse(row.data) as Version, recipientPartyIds: byVersion.get(row.id) ?? [], contentHash: row.content_hash }));
+  return rows.map((row) => ({
+    version: JSON.parse(row.data) as Version,
+    recipientPartyIds: byVersion.get(row.id) ?? [],
+    contentHash: row.content_hash,
+  }));
 }
 
 /** Every version the reader may see, oldest first, as they may see it (`readerView`). */
@@ -38,7 +52,10 @@ export async function listVersions(store: Store, ctx: NegotiationContext): Promi
   const views: VersionView[] = [];
   for (const { version, recipientPartyIds, contentHash: hash } of records) {
     if (!canSeeVersion(ctx.scope, version, recipientPartyIds)) continue;
-    const shownRecipients = ctx.scope.isOperator || ctx.scope.isMediator ? recipientPartyIds : recipientPartyIds.filter((p) => canActForParty(ctx.scope, p) || p === version.authorPartyId);
+    const shownRecipients =
+      ctx.scope.isOperator || ctx.scope.isMediator
+        ? recipientPartyIds
+        : recipientPartyIds.filter((p) => canActForParty(ctx.scope, p) || p === version.authorPartyId);
     views.push(readerView(ctx.scope, version, shownRecipients, hash, ctx.tracks, issues));
   }
   return views;
@@ -65,45 +82,82 @@ export async function document(store: Store, ctx: NegotiationContext, versionId?
 }
 
 /** Compares a version with another (by default its parent) point by point and word by word. */
-export async function compare(store: Store, ctx: NegotiationContext, versionId: Id, baseId?: Id): Promise<{ base: VersionView; proposal: VersionView; comparison: VersionComparison }> {
+export async function compare(
+  store: Store,
+  ctx: NegotiationContext,
+  versionId: Id,
+  baseId?: Id,
+): Promise<{ base: VersionView; proposal: VersionView; comparison: VersionComparison }> {
   const proposal = await getVersion(store, ctx, versionId);
   const baseVersionId = baseId ?? proposal.parentId;
-  if (!baseVersionId) throw invalid('base', `version "${versionId}" has no parent; name the version to compare with in ?base=`);
+  if (!baseVersionId)
+    throw invalid('base', `version "${versionId}" has no parent; name the version to compare with in ?base=`);
   const base = await getVersion(store, ctx, baseVersionId);
-  return { base, proposal, comparison: await store.comparisons.compare(base.points, proposal.points, (a, b) => store.comparisonWorker.compare(a, b)) };
+  return {
+    base,
+    proposal,
+    comparison: await store.comparisons.compare(base.points, proposal.points, (a, b) =>
+      store.comparisonWorker.compare(a, b),
+    ),
+  };
 }
 
 /**
  * Records a new immutable version. Party members write for their party (or coalition), mediators
  * for the table (authorPartyId null). The author party receives it at once; others when transmitted.
  */
-export async function createVersion(store: Store, ctx: NegotiationContext, draft: Omit<Version, 'id' | 'negotiationId' | 'createdAt' | 'createdBy' | 'internal'> & { id?: Id; internal?: boolean }): Promise<VersionView> {
+export async function createVersion(
+  store: Store,
+  ctx: NegotiationContext,
+  draft: Omit<Version, 'id' | 'negotiationId' | 'createdAt' | 'createdBy' | 'internal'> & {
+    id?: Id;
+    internal?: boolean;
+  },
+): Promise<VersionView> {
   if (draft.authorPartyId === null) requireMediator(ctx, 'write a version for the whole table');
   else requireParty(ctx, draft.authorPartyId, 'write a version for');
-  if (draft.authorPartyId === null && draft.internal) throw invalid('internal', 'only a party keeps internal drafts; a text of the table is shared');
+  if (draft.authorPartyId === null && draft.internal)
+    throw invalid('internal', 'only a party keeps internal drafts; a text of the table is shared');
   // A party's new text stays inside the party until the party sends it (to a party or the mediators).
   const input = { ...draft, internal: draft.internal ?? draft.authorPartyId !== null };
-  if (input.parentId !== null) await getVersion(store, ctx, input.parentId).catch(() => {
-    throw invalid('parentId', `version "${input.parentId}" does not exist or you may not see it`);
-  });
-  if (input.kind === 'proposal' && input.parentId === null) throw invalid('parentId', 'a proposal is branched from a base version: give parentId');
+  if (input.parentId !== null)
+    await getVersion(store, ctx, input.parentId).catch(() => {
+      throw invalid('parentId', `version "${input.parentId}" does not exist or you may not see it`);
+    });
+  if (input.kind === 'proposal' && input.parentId === null)
+    throw invalid('parentId', 'a proposal is branched from a base version: give parentId');
   const problem = documentProblems(input.points)[0];
   if (problem) throw invalid(problem.path, problem.message);
   const issues = await listEntities(store.db, 'issues', ctx.negotiation.id);
   for (const [issueId, optionId] of Object.entries(input.optionChoices)) {
     const issue = issues.find((i) => i.id === issueId);
     if (!issue) throw invalid(`optionChoices.${issueId}`, `unknown issue "${issueId}"`);
-    if (!issue.options.some((o) => o.id === optionId)) throw invalid(`optionChoices.${issueId}`, `issue "${issue.name}" has no option "${optionId}"`);
+    if (!issue.options.some((o) => o.id === optionId))
+      throw invalid(`optionChoices.${issueId}`, `issue "${issue.name}" has no option "${optionId}"`);
   }
   const tracks = await listTracks(store, ctx);
   input.points.forEach((point, index) => {
     // A track the author may not see gets the same answer as one that does not exist.
-    if (point.trackId !== null && !tracks.some((t) => t.id === point.trackId)) throw invalid(`points[${index}].trackId`, `track "${point.trackId}" does not exist or you may not see it`);
+    if (point.trackId !== null && !tracks.some((t) => t.id === point.trackId))
+      throw invalid(`points[${index}].trackId`, `track "${point.trackId}" does not exist or you may not see it`);
   });
-  const version: Version = { ...input, id: input.id ?? store.id(), negotiationId: ctx.negotiation.id, createdAt: store.nowIso(), createdBy: ctx.user.id };
+  const version: Version = {
+    ...input,
+    id: input.id ?? store.id(),
+    negotiationId: ctx.negotiation.id,
+    createdAt: store.nowIso(),
+    createdBy: ctx.user.id,
+  };
   await store.change(ctx.user.id, async (trx, record) => {
     await insertVersion(trx, version, version.authorPartyId ? [version.authorPartyId] : [], version.createdAt);
-    await record({ action: 'version.create', entity: 'version', entityId: version.id, negotiationId: version.negotiationId, before: null, after: version });
+    await record({
+      action: 'version.create',
+      entity: 'version',
+      entityId: version.id,
+      negotiationId: version.negotiationId,
+      before: null,
+      after: version,
+    });
   });
   return getVersion(store, ctx, version.id);
 }
@@ -113,47 +167,93 @@ export async function createVersion(store: Store, ctx: NegotiationContext, draft
  * principal or lead sends its texts (a mediator sends the table's); the negotiation's transmission
  * rules decide whether each recipient may have it yet, by the text's content, not its id.
  */
-export async function transmitVersion(store: Store, ctx: NegotiationContext, versionId: Id, partyIds: Id[], toMediators = false): Promise<VersionView> {
+export async function transmitVersion(
+  store: Store,
+  ctx: NegotiationContext,
+  versionId: Id,
+  partyIds: Id[],
+  toMediators = false,
+): Promise<VersionView> {
   const version = await getVersion(store, ctx, versionId);
   if (version.authorPartyId === null) requireMediator(ctx, 'send a text of the table');
   else {
     requireParty(ctx, version.authorPartyId, 'send texts of');
-    if (!canSendForParty(ctx.scope, version.authorPartyId)) throw forbidden(`only the principal or the lead of "${version.authorPartyId}" sends its texts to others; ask them to send this one`);
+    if (!canSendForParty(ctx.scope, version.authorPartyId))
+      throw forbidden(
+        `only the principal or the lead of "${version.authorPartyId}" sends its texts to others; ask them to send this one`,
+      );
   }
-  if (partyIds.length === 0 && !toMediators) throw invalid('partyIds', 'name at least one party to send the text to, or set toMediators');
-  for (const partyId of partyIds) if (!ctx.parties.some((p) => p.id === partyId)) throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
+  if (partyIds.length === 0 && !toMediators)
+    throw invalid('partyIds', 'name at least one party to send the text to, or set toMediators');
+  for (const partyId of partyIds)
+    if (!ctx.parties.some((p) => p.id === partyId))
+      throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
   await store.change(ctx.user.id, async (trx, record) => {
     // Read inside the transaction, so that no decision or rule slips in between the check and the send.
     const records = await textRecords(store, ctx, trx);
     const text = records.find((r) => r.version.id === versionId)!;
-    const refusals = await gate(store, ctx, trx, text, partyIds.filter((p) => !text.recipientPartyIds.includes(p)), records);
+    const refusals = await gate(
+      store,
+      ctx,
+      trx,
+      text,
+      partyIds.filter((p) => !text.recipientPartyIds.includes(p)),
+      records,
+    );
     if (refusals) throw forbidden(refusals);
     const added = await addRecipients(trx, versionId, partyIds, store.nowIso());
     const shared = text.version.internal && (toMediators || partyIds.length > 0);
     if (shared) await markShared(trx, text.version);
-    await record({ action: 'version.transmit', entity: 'version', entityId: versionId, negotiationId: ctx.negotiation.id, before: null, after: { partyIds: added, sharedWithMediators: shared || !text.version.internal, contentHash: text.contentHash } });
+    await record({
+      action: 'version.transmit',
+      entity: 'version',
+      entityId: versionId,
+      negotiationId: ctx.negotiation.id,
+      before: null,
+      after: { partyIds: added, sharedWithMediators: shared || !text.version.internal, contentHash: text.contentHash },
+    });
   });
   return getVersion(store, ctx, versionId);
 }
 
 /** Why the rules hold a text back from some of `recipients`, in words; null when it may go to all. */
-export async function gate(store: Store, ctx: NegotiationContext, db: Executor, text: TextRecord & { contentHash: string }, recipients: Id[], records: TextRecord[]): Promise<string | null> {
+export async function gate(
+  store: Store,
+  ctx: NegotiationContext,
+  db: Executor,
+  text: TextRecord & { contentHash: string },
+  recipients: Id[],
+  records: TextRecord[],
+): Promise<string | null> {
   if (recipients.length === 0) return null;
   const rules = await listEntities(db, 'transmissionRules', ctx.negotiation.id);
   const approvals = await textApprovals(db, ctx.negotiation.id);
-  const people = await db.selectFrom('users').select(['id', 'name']).where('id', 'in', ctx.memberships.length ? ctx.memberships.map((m) => m.userId) : ['']).execute();
+  const people = await db
+    .selectFrom('users')
+    .select(['id', 'name'])
+    .where('id', 'in', ctx.memberships.length ? ctx.memberships.map((m) => m.userId) : [''])
+    .execute();
   const names = (userId: Id) => people.find((p) => p.id === userId)?.name || userId;
   const lines: string[] = [];
   for (const recipient of recipients) {
     for (const refusal of gateRefusals(rules, text, recipient, records, approvals, store.nowIso(), names)) {
-      lines.push(`to ${recipient}: the rule "${refusal.ruleName}" governs this text (${refusal.reason}) and ${refusal.needs}`);
+      lines.push(
+        `to ${recipient}: the rule "${refusal.ruleName}" governs this text (${refusal.reason}) and ${refusal.needs}`,
+      );
     }
   }
-  return lines.length === 0 ? null : `this text may not be sent yet: ${lines.join('; ')}. An approval holds for this exact text (content hash ${text.contentHash}); any edit needs a new approval.`;
+  return lines.length === 0
+    ? null
+    : `this text may not be sent yet: ${lines.join('; ')}. An approval holds for this exact text (content hash ${text.contentHash}); any edit needs a new approval.`;
 }
 
 /** Writes a version row and its first recipients. */
-export async function insertVersion(trx: Transaction<Database>, version: Version, recipientPartyIds: Id[], at: string): Promise<void> {
+export async function insertVersion(
+  trx: Transaction<Database>,
+  version: Version,
+  recipientPartyIds: Id[],
+  at: string,
+): Promise<void> {
   await trx
     .insertInto('versions')
     .values({
@@ -172,14 +272,31 @@ export async function insertVersion(trx: Transaction<Database>, version: Version
 }
 
 /** Adds recipients to a version; returns the parties that did not have it yet. */
-export async function addRecipients(trx: Transaction<Database>, versionId: Id, partyIds: Id[], at: string): Promise<Id[]> {
-  const existing = await trx.selectFrom('version_recipients').select('party_id').where('version_id', '=', versionId).execute();
+export async function addRecipients(
+  trx: Transaction<Database>,
+  versionId: Id,
+  partyIds: Id[],
+  at: string,
+): Promise<Id[]> {
+  const existing = await trx
+    .selectFrom('version_recipients')
+    .select('party_id')
+    .where('version_id', '=', versionId)
+    .execute();
   const added = [...new Set(partyIds)].filter((id) => !existing.some((e) => e.party_id === id));
-  if (added.length > 0) await trx.insertInto('version_recipients').values(added.map((party_id) => ({ version_id: versionId, party_id, received_at: at }))).execute();
+  if (added.length > 0)
+    await trx
+      .insertInto('version_recipients')
+      .values(added.map((party_id) => ({ version_id: versionId, party_id, received_at: at })))
+      .execute();
   return added;
 }
 
 /** A party's internal draft becomes shared (the mediators see it) once the party sends it anywhere. */
 export async function markShared(trx: Transaction<Database>, version: Version): Promise<void> {
-  await trx.updateTable('versions').set({ internal: 0, data: JSON.stringify({ ...version, internal: false }) }).where('id', '=', version.id).execute();
+  await trx
+    .updateTable('versions')
+    .set({ internal: 0, data: JSON.stringify({ ...version, internal: false }) })
+    .where('id', '=', version.id)
+    .execute();
 }

@@ -4,7 +4,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { analyzeNegotiation, parseGeniusDomain, parseGeniusProfile, rational, sub, toNumber, writeGeniusDomain, writeGeniusProfile, type NegotiationProblem } from '../../src/analysis/index.ts';
+import {
+  analyzeNegotiation,
+  parseGeniusDomain,
+  parseGeniusProfile,
+  rational,
+  sub,
+  toNumber,
+  writeGeniusDomain,
+  writeGeniusProfile,
+  type NegotiationProblem,
+} from '../../src/analysis/index.ts';
 import { analysisJson } from '../../src/cli/analyze.ts';
 import { oracleUtilities } from './check.ts';
 import { fixtureFiles, loadFixture } from './fixtures.ts';
@@ -29,10 +39,24 @@ describe('parley analyze', () => {
     assert.equal(json.parties.length, 3);
     assert.equal(json.parties[0].reservation, 0.3);
     assert.equal(json.pareto.length, oracle.frontier.length);
-    const expected = new Set(oracle.frontier.map((v) => oracleUtilities(oracle, v).map((u) => toNumber(u).toFixed(9)).join()));
+    const expected = new Set(
+      oracle.frontier.map((v) =>
+        oracleUtilities(oracle, v)
+          .map((u) => toNumber(u).toFixed(9))
+          .join(),
+      ),
+    );
     for (const point of json.pareto) assert.ok(expected.has(point.utilities.map((u: number) => u.toFixed(9)).join()));
-    assert.deepEqual(Object.keys(json.nash.outcome), ['Location', 'Travel', 'Duration (weeks)', 'Activities', 'Sleeping']);
-    oracleUtilities(oracle, oracle.nash!).forEach((u, p) => assert.ok(Math.abs(json.nash.utilities[p] - toNumber(u)) < 1e-9));
+    assert.deepEqual(Object.keys(json.nash.outcome), [
+      'Location',
+      'Travel',
+      'Duration (weeks)',
+      'Activities',
+      'Sleeping',
+    ]);
+    oracleUtilities(oracle, oracle.nash!).forEach((u, p) =>
+      assert.ok(Math.abs(json.nash.utilities[p] - toNumber(u)) < 1e-9),
+    );
   });
 
   it('--reservation overrides the profiles; with no zone of agreement the points are null and the conflict is named', () => {
@@ -55,11 +79,17 @@ describe('parley analyze', () => {
   it('names the file and the element of a broken profile, with exit code 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-analyze-'));
     const broken = join(dir, 'broken.xml');
-    writeFileSync(broken, '<utility_space><objective><issue index="1" name="Laptop"><item value="Dell" evaluation="x"/></issue></objective></utility_space>');
+    writeFileSync(
+      broken,
+      '<utility_space><objective><issue index="1" name="Laptop"><item value="Dell" evaluation="x"/></issue></objective></utility_space>',
+    );
     const { domain } = fixtureFiles('Laptop');
     const run = parley('analyze', '--genius', domain, broken);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /broken\.xml: <issue name="Laptop" index="1"> <item value="Dell">: attribute evaluation="x" is not a decimal number/);
+    assert.match(
+      run.stderr,
+      /broken\.xml: <issue name="Laptop" index="1"> <item value="Dell">: attribute evaluation="x" is not a decimal number/,
+    );
     const missing = parley('analyze', '--genius', join(dir, 'nope.xml'));
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nope\.xml/);
@@ -68,41 +98,83 @@ describe('parley analyze', () => {
   it('streams large frontiers as the same JSON the library builds (every outcome Pareto-optimal)', () => {
     // Party 2's evaluations are 1 minus party 1's under the same weights: utilities always sum to 1.
     const random = seeded(11);
-    const issues = Array.from({ length: 6 }, (_, i) => ({ name: `issue ${i}`, type: 'discrete' as const, options: ['a', 'b', 'c', 'd'] }));
+    const issues = Array.from({ length: 6 }, (_, i) => ({
+      name: `issue ${i}`,
+      type: 'discrete' as const,
+      options: ['a', 'b', 'c', 'd'],
+    }));
     const weights = [0.1, 0.15, 0.2, 0.25, 0.1, 0.2].map((w) => rational(BigInt(Math.round(w * 100)), 100n));
     // GENIUS divides by each issue's largest evaluation: with 0 and 1 among the options, both parties' evaluations are already normalised.
-    const evaluations = issues.map((issue) => issue.options.map((_, o) => (o < 2 ? rational(BigInt(o)) : rational(1n + BigInt(Math.floor(random() * 1e12)), 10n ** 12n + 2n))));
+    const evaluations = issues.map((issue) =>
+      issue.options.map((_, o) =>
+        o < 2 ? rational(BigInt(o)) : rational(1n + BigInt(Math.floor(random() * 1e12)), 10n ** 12n + 2n),
+      ),
+    );
     const problem: NegotiationProblem = {
       space: { name: 'zero-sum', issues },
       parties: [
         { name: 'a', reservation: rational(0n), utility: { kind: 'additive', weights, evaluations } },
-        { name: 'b', reservation: rational(0n), utility: { kind: 'additive', weights, evaluations: evaluations.map((row) => row.map((e) => sub(rational(1n), e))) } },
+        {
+          name: 'b',
+          reservation: rational(0n),
+          utility: {
+            kind: 'additive',
+            weights,
+            evaluations: evaluations.map((row) => row.map((e) => sub(rational(1n), e))),
+          },
+        },
       ],
     };
     const dir = mkdtempSync(join(tmpdir(), 'parley-analyze-'));
     writeFileSync(join(dir, 'domain.xml'), writeGeniusDomain(problem.space));
-    problem.parties.forEach((party, p) => writeFileSync(join(dir, `party${p}.xml`), writeGeniusProfile(problem.space, party)));
-    const run = parley('analyze', '--genius', join(dir, 'domain.xml'), join(dir, 'party0.xml'), join(dir, 'party1.xml'), '--json');
+    problem.parties.forEach((party, p) =>
+      writeFileSync(join(dir, `party${p}.xml`), writeGeniusProfile(problem.space, party)),
+    );
+    const run = parley(
+      'analyze',
+      '--genius',
+      join(dir, 'domain.xml'),
+      join(dir, 'party0.xml'),
+      join(dir, 'party1.xml'),
+      '--json',
+    );
     assert.equal(run.code, 0, run.stderr);
     const streamed = JSON.parse(run.stdout);
     // Every outcome is Pareto-optimal; some share a utility vector. Over 1,000 vectors: several streamed chunks.
     assert.equal(streamed.paretoOutcomes, '4096');
     assert.ok(streamed.pareto.length > 1000);
-    assert.equal(streamed.pareto.reduce((sum: number, point: { count: string }) => sum + Number(point.count), 0), 4096);
+    assert.equal(
+      streamed.pareto.reduce((sum: number, point: { count: string }) => sum + Number(point.count), 0),
+      4096,
+    );
     const space = parseGeniusDomain(writeGeniusDomain(problem.space), 'domain.xml');
-    const reread: NegotiationProblem = { space, parties: problem.parties.map((party, p) => parseGeniusProfile(writeGeniusProfile(space, party), `party${p}.xml`, space)) };
+    const reread: NegotiationProblem = {
+      space,
+      parties: problem.parties.map((party, p) =>
+        parseGeniusProfile(writeGeniusProfile(space, party), `party${p}.xml`, space),
+      ),
+    };
     const files = [join(dir, 'party0.xml'), join(dir, 'party1.xml')];
     assert.deepEqual(streamed, JSON.parse(JSON.stringify(analysisJson(reread, files, analyzeNegotiation(reread)))));
   });
 
   it('--draft scores a package: utilities, Pareto-optimality and better packages for all', () => {
     const { domain, profiles } = fixtureFiles('Laptop');
-    const run = parley('analyze', '--genius', domain, ...profiles, '--json', '--draft', "Laptop=Dell; Harddisk=60 Gb; External Monitor=20'' LCD");
+    const run = parley(
+      'analyze',
+      '--genius',
+      domain,
+      ...profiles,
+      '--json',
+      '--draft',
+      "Laptop=Dell; Harddisk=60 Gb; External Monitor=20'' LCD",
+    );
     assert.equal(run.code, 0, run.stderr);
     const draft = JSON.parse(run.stdout).draft;
     assert.equal(draft.paretoOptimal, false);
     assert.ok(draft.improvements.length > 0);
-    for (const better of draft.improvements) better.utilities.forEach((u: number, p: number) => assert.ok(u >= draft.utilities[p]));
+    for (const better of draft.improvements)
+      better.utilities.forEach((u: number, p: number) => assert.ok(u >= draft.utilities[p]));
     const bad = parley('analyze', '--genius', domain, ...profiles, '--draft', 'Laptop=Dull');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /"Dull" is not an option of "Laptop"/);

@@ -1,13 +1,27 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeNegotiation, parseDecimal, rational, type FrontierStrategy, type NegotiationProblem, type Preferences } from '../../src/analysis/index.ts';
+import {
+  analyzeNegotiation,
+  parseDecimal,
+  rational,
+  type FrontierStrategy,
+  type NegotiationProblem,
+  type Preferences,
+} from '../../src/analysis/index.ts';
 import { checkProblem } from './check.ts';
 
 const STRATEGIES: FrontierStrategy[] = ['merge', 'search', 'enumerate'];
 
 function discreteProblem(options: number, issues: number, parties: Preferences[]): NegotiationProblem {
   return {
-    space: { name: 'test', issues: Array.from({ length: issues }, (_, i) => ({ name: `i${i}`, type: 'discrete' as const, options: Array.from({ length: options }, (_, o) => `o${o}`) })) },
+    space: {
+      name: 'test',
+      issues: Array.from({ length: issues }, (_, i) => ({
+        name: `i${i}`,
+        type: 'discrete' as const,
+        options: Array.from({ length: options }, (_, o) => `o${o}`),
+      })),
+    },
     parties,
   };
 }
@@ -16,7 +30,11 @@ function additive(weights: string[], evaluations: string[][]): Preferences {
   return {
     name: 'p',
     reservation: rational(0n),
-    utility: { kind: 'additive', weights: weights.map((w) => parseDecimal(w)!), evaluations: evaluations.map((row) => row.map((e) => parseDecimal(e)!)) },
+    utility: {
+      kind: 'additive',
+      weights: weights.map((w) => parseDecimal(w)!),
+      evaluations: evaluations.map((row) => row.map((e) => parseDecimal(e)!)),
+    },
   };
 }
 
@@ -26,8 +44,20 @@ describe('exact comparisons', () => {
     // and option 0 is better for party 2, so both outcomes are Pareto-optimal.
     const long = '0.12345678901234567890123';
     const problem = discreteProblem(2, 2, [
-      additive(['0.5', '0.5'], [['0.3', '0.30000000000000000001'], ['1', long]]),
-      additive(['0.5', '0.5'], [['0.30000000000000000001', '0.3'], ['1', long]]),
+      additive(
+        ['0.5', '0.5'],
+        [
+          ['0.3', '0.30000000000000000001'],
+          ['1', long],
+        ],
+      ),
+      additive(
+        ['0.5', '0.5'],
+        [
+          ['0.30000000000000000001', '0.3'],
+          ['1', long],
+        ],
+      ),
     ]);
     for (const strategy of STRATEGIES) {
       const frontier = analyzeNegotiation(problem, { strategy }).frontier;
@@ -41,11 +71,35 @@ describe('exact comparisons', () => {
     // w·0.1 + w·0.7 and w·0.8 are then equal only in exact arithmetic.
     const w = '0.33333333333333333333';
     const base = discreteProblem(2, 3, [
-      additive([w, w, '0.33333333333333333334'], [['0.1', '0.8'], ['0.7', '0'], ['1', '1']]),
-      additive([w, w, '0.33333333333333333334'], [['1', '1'], ['1', '1'], ['1', '1']]),
+      additive(
+        [w, w, '0.33333333333333333334'],
+        [
+          ['0.1', '0.8'],
+          ['0.7', '0'],
+          ['1', '1'],
+        ],
+      ),
+      additive(
+        [w, w, '0.33333333333333333334'],
+        [
+          ['1', '1'],
+          ['1', '1'],
+          ['1', '1'],
+        ],
+      ),
     ]);
     // Forbid the combination that would beat both ties.
-    const problem: NegotiationProblem = { ...base, constraints: [{ forbids: [{ issue: 0, options: [1] }, { issue: 1, options: [0] }] }] };
+    const problem: NegotiationProblem = {
+      ...base,
+      constraints: [
+        {
+          forbids: [
+            { issue: 0, options: [1] },
+            { issue: 1, options: [0] },
+          ],
+        },
+      ],
+    };
     for (const strategy of STRATEGIES) {
       const frontier = analyzeNegotiation(problem, { strategy }).frontier;
       assert.equal(frontier.size, 1, strategy);
@@ -57,7 +111,10 @@ describe('exact comparisons', () => {
 
   it('represents a shared utility vector by its lexicographically smallest outcome, with the count of all', () => {
     const flat = Array.from({ length: 3 }, () => ['1', '1', '1']);
-    const problem = discreteProblem(3, 3, [additive(['0.25', '0.25', '0.5'], flat), additive(['0.5', '0.25', '0.25'], flat)]);
+    const problem = discreteProblem(3, 3, [
+      additive(['0.25', '0.25', '0.5'], flat),
+      additive(['0.5', '0.25', '0.25'], flat),
+    ]);
     for (const strategy of STRATEGIES) {
       const frontier = analyzeNegotiation(problem, { strategy }).frontier;
       assert.equal(frontier.size, 1, strategy);
@@ -66,8 +123,22 @@ describe('exact comparisons', () => {
     }
     // Ties reached through different partial outcomes: issue 0's best options differ per party.
     const crossed = discreteProblem(3, 3, [
-      additive(['0.4', '0.3', '0.3'], [['0', '1', '1'], ['1', '0', '1'], ['1', '1', '0']]),
-      additive(['0.4', '0.3', '0.3'], [['1', '1', '0'], ['0', '1', '1'], ['1', '0', '1']]),
+      additive(
+        ['0.4', '0.3', '0.3'],
+        [
+          ['0', '1', '1'],
+          ['1', '0', '1'],
+          ['1', '1', '0'],
+        ],
+      ),
+      additive(
+        ['0.4', '0.3', '0.3'],
+        [
+          ['1', '1', '0'],
+          ['0', '1', '1'],
+          ['1', '0', '1'],
+        ],
+      ),
     ]);
     checkProblem(crossed, STRATEGIES, 'crossed ties');
   });
@@ -75,17 +146,56 @@ describe('exact comparisons', () => {
 
 describe('problem validation', () => {
   it('names the red line, constraint or utility function that refers to nothing', () => {
-    const problem = discreteProblem(2, 2, [additive(['0.5', '0.5'], [['1', '0'], ['0', '1']])]);
-    assert.throws(() => analyzeNegotiation({ ...problem, redLines: [{ issue: 5, option: 0 }] }), /red line 1: issue 5 does not exist/);
-    assert.throws(() => analyzeNegotiation({ ...problem, constraints: [{ forbids: [{ issue: 1, options: [7] }] }] }), /constraint 1: option 7 of issue "i1" does not exist/);
-    assert.throws(() => analyzeNegotiation(discreteProblem(3, 2, problem.parties as Preferences[])), /issue "i0" needs 3 evaluations, has 2/);
+    const problem = discreteProblem(2, 2, [
+      additive(
+        ['0.5', '0.5'],
+        [
+          ['1', '0'],
+          ['0', '1'],
+        ],
+      ),
+    ]);
+    assert.throws(
+      () => analyzeNegotiation({ ...problem, redLines: [{ issue: 5, option: 0 }] }),
+      /red line 1: issue 5 does not exist/,
+    );
+    assert.throws(
+      () => analyzeNegotiation({ ...problem, constraints: [{ forbids: [{ issue: 1, options: [7] }] }] }),
+      /constraint 1: option 7 of issue "i1" does not exist/,
+    );
+    assert.throws(
+      () => analyzeNegotiation(discreteProblem(3, 2, problem.parties as Preferences[])),
+      /issue "i0" needs 3 evaluations, has 2/,
+    );
   });
 });
 
 describe('no feasible outcome at all', () => {
   it('red lines that rule out every option of an issue: empty frontier, no points, the red lines named', () => {
-    const base = discreteProblem(2, 2, [additive(['0.5', '0.5'], [['1', '0'], ['0', '1']]), additive(['0.5', '0.5'], [['0', '1'], ['1', '0']])]);
-    const problem: NegotiationProblem = { ...base, redLines: [{ issue: 1, option: 0 }, { issue: 0, option: 1 }, { issue: 1, option: 1 }] };
+    const base = discreteProblem(2, 2, [
+      additive(
+        ['0.5', '0.5'],
+        [
+          ['1', '0'],
+          ['0', '1'],
+        ],
+      ),
+      additive(
+        ['0.5', '0.5'],
+        [
+          ['0', '1'],
+          ['1', '0'],
+        ],
+      ),
+    ]);
+    const problem: NegotiationProblem = {
+      ...base,
+      redLines: [
+        { issue: 1, option: 0 },
+        { issue: 0, option: 1 },
+        { issue: 1, option: 1 },
+      ],
+    };
     for (const strategy of STRATEGIES) {
       const analysis = analyzeNegotiation(problem, { strategy });
       assert.equal(analysis.frontier.size, 0, strategy);
@@ -93,7 +203,10 @@ describe('no feasible outcome at all', () => {
       assert.equal(analysis.egalitarian, null);
       assert.equal(analysis.parties[0]!.maxUtility, null);
       assert.equal(analysis.agreement.possible, false);
-      assert.deepEqual(analysis.agreement.conflict, [{ kind: 'redLine', index: 0 }, { kind: 'redLine', index: 2 }]);
+      assert.deepEqual(analysis.agreement.conflict, [
+        { kind: 'redLine', index: 0 },
+        { kind: 'redLine', index: 2 },
+      ]);
     }
   });
 });
@@ -117,7 +230,13 @@ describe('branch and bound searches issues in its own order', () => {
     const other = (value: number) => ({ issue: 1, options: [value] });
     const space = {
       name: 'order',
-      issues: [0, 1].map((i) => ({ name: `i${i}`, type: 'integer' as const, options: ['0', '1'], lowerBound: rational(0n), upperBound: rational(1n) })),
+      issues: [0, 1].map((i) => ({
+        name: `i${i}`,
+        type: 'integer' as const,
+        options: ['0', '1'],
+        lowerBound: rational(0n),
+        upperBound: rational(1n),
+      })),
     };
     const party: Preferences = {
       name: 'p',

@@ -6,7 +6,19 @@ import { analyzeJson } from './cli-json.ts';
 import { fixtureFiles, loadFixture } from './fixtures.ts';
 
 /** Fixtures small enough to run every engine against brute force. */
-export const SMALL = ['Laptop', 'ItexvsCypress', 'EnglandZimbabwe', 'Party', 'Grocery', 'Amsterdam', 'Camera', 'Vacation', 'Wholesaler', 'Politics', 'Supermarket'];
+export const SMALL = [
+  'Laptop',
+  'ItexvsCypress',
+  'EnglandZimbabwe',
+  'Party',
+  'Grocery',
+  'Amsterdam',
+  'Camera',
+  'Vacation',
+  'Wholesaler',
+  'Politics',
+  'Supermarket',
+];
 
 describe('GENIUS fixtures: every engine equals brute force', () => {
   for (const name of SMALL) {
@@ -23,7 +35,9 @@ describe('GENIUS fixtures: every engine equals brute force', () => {
     const problem = loadFixture('Laptop');
     const analysis = analyzeNegotiation(problem);
     // The buyer's best laptop scores the top evaluation (30 of 30) on every issue: the weights' sum.
-    const expected = ['0.4452125771655631', '0.37808251708013424', '0.1767567099260568'].map((w) => parseDecimal(w)!).reduce(add);
+    const expected = ['0.4452125771655631', '0.37808251708013424', '0.1767567099260568']
+      .map((w) => parseDecimal(w)!)
+      .reduce(add);
     assert.deepEqual(analysis.parties[0]!.maxUtility, expected);
     assert.ok(toNumber(expected) > 1);
   });

@@ -1,7 +1,12 @@
 // Loads the GENIUS fixtures copied under test/fixtures/genius, recognising files by their root element.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { geniusFileKind, parseGeniusDomain, parseGeniusProfile, type NegotiationProblem } from '../../src/analysis/index.ts';
+import {
+  geniusFileKind,
+  parseGeniusDomain,
+  parseGeniusProfile,
+  type NegotiationProblem,
+} from '../../src/analysis/index.ts';
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'genius');
 
@@ -14,7 +19,9 @@ export function fixtureNames(): string[] {
 
 export function fixtureFiles(name: string): { domain: string; profiles: string[] } {
   const dir = join(FIXTURES, name);
-  const files = readdirSync(dir).filter((file) => file.endsWith('.xml') && file !== 'pareto.xml').sort();
+  const files = readdirSync(dir)
+    .filter((file) => file.endsWith('.xml') && file !== 'pareto.xml')
+    .sort();
   const kinds = files.map((file) => geniusFileKind(readFileSync(join(dir, file), 'utf8'), file));
   return {
     domain: join(dir, files[kinds.indexOf('domain')]!),

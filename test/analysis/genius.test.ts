@@ -24,7 +24,11 @@ const DOMAIN = `<negotiation_template><utility_space><objective index="0" name="
   <issue index="2" name="Size" type="integer" lowerbound="1" upperbound="3"/>
 </objective></utility_space></negotiation_template>`;
 
-function profile(body: string, weights = '<weight index="1" value="0.5"/><weight index="2" value="0.5"/>', extra = ''): string {
+function profile(
+  body: string,
+  weights = '<weight index="1" value="0.5"/><weight index="2" value="0.5"/>',
+  extra = '',
+): string {
   return `<utility_space><objective index="0" name="d">${body}${weights}</objective>${extra}</utility_space>`;
 }
 const GOOD_ISSUES = `<issue index="1" name="Colour" type="discrete"><item value="red" evaluation="2"/><item value="blue" evaluation="8"/></issue>
@@ -75,10 +79,14 @@ describe('GENIUS XML', () => {
         assert.ok(utility.kind === 'additive');
         const scaled = scaleParty(party);
         for (let k = 0; k < 200; k++) {
-          const outcome = problem.space.issues.map((issue, i) => (k * 31 + i * 17 + ((k * i) % 7)) % issue.options.length);
+          const outcome = problem.space.issues.map(
+            (issue, i) => (k * 31 + i * 17 + ((k * i) % 7)) % issue.options.length,
+          );
           const naive = outcome.reduce((sum, option, i) => {
             const raw = utility.rawEvaluations?.[i];
-            const evaluation = raw ? toNumber(raw[option]!) / Math.max(...raw.map(toNumber)) : toNumber(utility.evaluations[i]![option]!);
+            const evaluation = raw
+              ? toNumber(raw[option]!) / Math.max(...raw.map(toNumber))
+              : toNumber(utility.evaluations[i]![option]!);
             return sum + toNumber(utility.weights[i]!) * evaluation;
           }, 0);
           assert.ok(Math.abs(toNumber(exactUtility(scaled, outcome)) - naive) < 1e-12, `${name}`);
@@ -94,7 +102,8 @@ describe('GENIUS XML', () => {
       <hyperRectangle utility="6"><INCLUDES index="2" min="2" max="3"/></hyperRectangle></ufun></utility></objective></utility_space>`;
     const party = parseGeniusProfile(nonlinear, 'n.xml', space);
     const again = parseGeniusProfile(writeGeniusProfile(space, party), 'w.xml', space);
-    for (const size of [0, 1, 2]) assert.deepEqual(exactUtility(scaleParty(again), [0, size]), exactUtility(scaleParty(party), [0, size]));
+    for (const size of [0, 1, 2])
+      assert.deepEqual(exactUtility(scaleParty(again), [0, size]), exactUtility(scaleParty(party), [0, size]));
     assert.equal(toNumber(exactUtility(scaleParty(party), [0, 2])), 1);
   });
 
@@ -119,7 +128,7 @@ describe('GENIUS XML', () => {
     assert.deepEqual(exactUtility(scaleParty(party), [1, 10]), parseDecimal('0.65'));
   });
 
-  it('matches profile issues by the domain\'s own issue numbers, not by position', () => {
+  it("matches profile issues by the domain's own issue numbers, not by position", () => {
     const domain = `<negotiation_template><utility_space><objective>
       <issue index="7" name="Colour" type="discrete"><item value="red"/><item value="blue"/></issue>
       <issue index="3" name="Size" type="discrete"><item value="S"/><item value="L"/></issue>
@@ -151,7 +160,10 @@ describe('GENIUS XML', () => {
     for (const name of ['Laptop', 'Vacation', 'EnergyGrid', '10issuesDiscountedwithRV']) {
       const problem = loadFixture(name);
       const space = parseGeniusDomain(writeGeniusDomain(problem.space), 'written-domain.xml');
-      assert.deepEqual(space.issues.map((i) => i.options), problem.space.issues.map((i) => i.options));
+      assert.deepEqual(
+        space.issues.map((i) => i.options),
+        problem.space.issues.map((i) => i.options),
+      );
       problem.parties.forEach((party, p) => {
         const again = parseGeniusProfile(writeGeniusProfile(space, party), `written-${p}.xml`, space);
         assert.deepEqual(again.reservation, party.reservation);
@@ -164,10 +176,14 @@ describe('GENIUS XML', () => {
       });
     }
     const random = randomProblem(3, { parties: 2, issues: 3, maxOptions: 4, values: 'fine' });
-    const written = random.parties.map((party) => parseGeniusProfile(writeGeniusProfile(random.space, party), 'r.xml', random.space));
+    const written = random.parties.map((party) =>
+      parseGeniusProfile(writeGeniusProfile(random.space, party), 'r.xml', random.space),
+    );
     // Random weights are fractions like 7/13, written with 40 decimals: equal to far below 1e-12.
     const again = analyzeNegotiation({ ...random, parties: written }).maxWelfare!.utilities.map(toNumber);
-    analyzeNegotiation(random).maxWelfare!.utilities.map(toNumber).forEach((u, p) => assert.ok(Math.abs(u - again[p]!) < 1e-12));
+    analyzeNegotiation(random)
+      .maxWelfare!.utilities.map(toNumber)
+      .forEach((u, p) => assert.ok(Math.abs(u - again[p]!) < 1e-12));
   });
 
   it('reproduces the shipped pareto.xml of the 10^10-outcome ANAC 2014 domain', async () => {
@@ -178,7 +194,9 @@ describe('GENIUS XML', () => {
       .map((line) => line.split(',').map(Number));
     const frontier = analyzeNegotiation(problem).frontier;
     assert.equal(frontier.size, shipped.length);
-    const ours = Array.from({ length: frontier.size }, (_, i) => [0, 1].map((p) => toNumber({ num: frontier.exactNumerator(i, p), den: frontier.scaled[p]!.denominator })));
+    const ours = Array.from({ length: frontier.size }, (_, i) =>
+      [0, 1].map((p) => toNumber({ num: frontier.exactNumerator(i, p), den: frontier.scaled[p]!.denominator })),
+    );
     ours.sort((a, b) => a[0]! - b[0]!);
     shipped.sort((a, b) => a[0]! - b[0]!);
     // pareto.xml holds single-precision floats.
@@ -187,7 +205,9 @@ describe('GENIUS XML', () => {
     const { domain, profiles } = fixtureFiles('10issuesDiscountedwithRV');
     const json = await analyzeJson([domain, ...profiles]);
     const reported = json.pareto.map((point) => point.utilities).sort((a, b) => a[0]! - b[0]!);
-    reported.forEach((point, i) => point.forEach((u, p) => assert.ok(Math.abs(u - ours[i]![p]!) < 1e-12, `reported point ${i}`)));
+    reported.forEach((point, i) =>
+      point.forEach((u, p) => assert.ok(Math.abs(u - ours[i]![p]!) < 1e-12, `reported point ${i}`)),
+    );
     assert.equal(json.paretoSize, shipped.length);
   });
 });
@@ -212,9 +232,16 @@ describe('GENIUS XML: hostile and broken files get clear errors', () => {
   it('never hangs on pathological markup, and caps the size of the domain', { timeout: 20_000 }, () => {
     const unterminated = `<negotiation_template>${'<a'.repeat(2_000_000)}`;
     expectError(() => parseGeniusDomain(unterminated, 'open.xml'), 'open.xml', /document/, /not well-formed/);
-    const issues = Array.from({ length: 20 }, (_, i) => `<issue index="${i + 1}" name="n${i}" type="integer" lowerbound="0" upperbound="99999"/>`).join('');
+    const issues = Array.from(
+      { length: 20 },
+      (_, i) => `<issue index="${i + 1}" name="n${i}" type="integer" lowerbound="0" upperbound="99999"/>`,
+    ).join('');
     expectError(
-      () => parseGeniusDomain(`<negotiation_template><utility_space><objective>${issues}</objective></utility_space></negotiation_template>`, 'many.xml'),
+      () =>
+        parseGeniusDomain(
+          `<negotiation_template><utility_space><objective>${issues}</objective></utility_space></negotiation_template>`,
+          'many.xml',
+        ),
       'many.xml',
       /issue name="n10"/,
       /more than 1000000 options in all/,
@@ -222,33 +249,121 @@ describe('GENIUS XML: hostile and broken files get clear errors', () => {
   });
 
   it('reports malformed XML and wrong root elements', () => {
-    expectError(() => parseGeniusDomain('<negotiation_template><utility_space>', 'cut.xml'), 'cut.xml', /document/, /not well-formed/);
-    expectError(() => parseGeniusDomain('<utility_space/>', 'p.xml'), 'p.xml', /<utility_space>/, /not a GENIUS domain/);
-    expectError(() => parseGeniusProfile(DOMAIN, 'd2.xml', space), 'd2.xml', /<negotiation_template>/, /not a GENIUS profile/);
+    expectError(
+      () => parseGeniusDomain('<negotiation_template><utility_space>', 'cut.xml'),
+      'cut.xml',
+      /document/,
+      /not well-formed/,
+    );
+    expectError(
+      () => parseGeniusDomain('<utility_space/>', 'p.xml'),
+      'p.xml',
+      /<utility_space>/,
+      /not a GENIUS domain/,
+    );
+    expectError(
+      () => parseGeniusProfile(DOMAIN, 'd2.xml', space),
+      'd2.xml',
+      /<negotiation_template>/,
+      /not a GENIUS profile/,
+    );
   });
 
   it('reports wrong references between profile and domain', () => {
     const wrongIssue = GOOD_ISSUES.replace('name="Colour"', 'name="Flavour"');
-    expectError(() => parseGeniusProfile(profile(wrongIssue), 'p.xml', space), 'p.xml', /issue name="Flavour"/, /not "Flavour"/);
+    expectError(
+      () => parseGeniusProfile(profile(wrongIssue), 'p.xml', space),
+      'p.xml',
+      /issue name="Flavour"/,
+      /not "Flavour"/,
+    );
     const wrongValue = GOOD_ISSUES.replace('value="blue"', 'value="green"');
-    expectError(() => parseGeniusProfile(profile(wrongValue), 'p.xml', space), 'p.xml', /item .*value="green"/, /not an option/);
+    expectError(
+      () => parseGeniusProfile(profile(wrongValue), 'p.xml', space),
+      'p.xml',
+      /item .*value="green"/,
+      /not an option/,
+    );
     const missingValue = GOOD_ISSUES.replace('<item value="blue" evaluation="8"/>', '');
-    expectError(() => parseGeniusProfile(profile(missingValue), 'p.xml', space), 'p.xml', /issue/, /no evaluation for option "blue"/);
-    expectError(() => parseGeniusProfile(profile(GOOD_ISSUES, '<weight index="1" value="0.5"/><weight index="7" value="0.5"/>'), 'p.xml', space), 'p.xml', /weight index="7"/, /refers to no issue/);
+    expectError(
+      () => parseGeniusProfile(profile(missingValue), 'p.xml', space),
+      'p.xml',
+      /issue/,
+      /no evaluation for option "blue"/,
+    );
+    expectError(
+      () =>
+        parseGeniusProfile(
+          profile(GOOD_ISSUES, '<weight index="1" value="0.5"/><weight index="7" value="0.5"/>'),
+          'p.xml',
+          space,
+        ),
+      'p.xml',
+      /weight index="7"/,
+      /refers to no issue/,
+    );
   });
 
   it('reports weights that do not sum to 1, negative or non-numeric values', () => {
-    expectError(() => parseGeniusProfile(profile(GOOD_ISSUES, '<weight index="1" value="0.5"/><weight index="2" value="0.7"/>'), 'p.xml', space), 'p.xml', /weight/, /sum to 1.2, not 1/);
-    expectError(() => parseGeniusProfile(profile(GOOD_ISSUES, '<weight index="1" value="1.5"/><weight index="2" value="-0.5"/>'), 'p.xml', space), 'p.xml', /weight index="2"/, /negative/);
-    expectError(() => parseGeniusProfile(profile(GOOD_ISSUES.replace('evaluation="8"', 'evaluation="eight"')), 'p.xml', space), 'p.xml', /item/, /not a decimal/);
-    expectError(() => parseGeniusProfile(profile(GOOD_ISSUES, undefined, '<reservation value="NaN"/>'), 'p.xml', space), 'p.xml', /reservation/, /not a decimal/);
+    expectError(
+      () =>
+        parseGeniusProfile(
+          profile(GOOD_ISSUES, '<weight index="1" value="0.5"/><weight index="2" value="0.7"/>'),
+          'p.xml',
+          space,
+        ),
+      'p.xml',
+      /weight/,
+      /sum to 1.2, not 1/,
+    );
+    expectError(
+      () =>
+        parseGeniusProfile(
+          profile(GOOD_ISSUES, '<weight index="1" value="1.5"/><weight index="2" value="-0.5"/>'),
+          'p.xml',
+          space,
+        ),
+      'p.xml',
+      /weight index="2"/,
+      /negative/,
+    );
+    expectError(
+      () => parseGeniusProfile(profile(GOOD_ISSUES.replace('evaluation="8"', 'evaluation="eight"')), 'p.xml', space),
+      'p.xml',
+      /item/,
+      /not a decimal/,
+    );
+    expectError(
+      () => parseGeniusProfile(profile(GOOD_ISSUES, undefined, '<reservation value="NaN"/>'), 'p.xml', space),
+      'p.xml',
+      /reservation/,
+      /not a decimal/,
+    );
   });
 
   it('reports broken hyper-rectangle profiles', () => {
-    const nonlinear = (body: string) => `<utility_space type="nonlinear"><objective>${body}</objective></utility_space>`;
-    expectError(() => parseGeniusProfile(nonlinear('<utility maxutility="0"><ufun type="PlainUfun" aggregation="sum"/></utility>'), 'n.xml', space), 'n.xml', /<utility>/, /positive/);
+    const nonlinear = (body: string) =>
+      `<utility_space type="nonlinear"><objective>${body}</objective></utility_space>`;
     expectError(
-      () => parseGeniusProfile(nonlinear('<utility maxutility="5"><ufun type="PlainUfun" aggregation="sum"><hyperRectangle utility="1"><INCLUDES index="9" min="0" max="1"/></hyperRectangle></ufun></utility>'), 'n.xml', space),
+      () =>
+        parseGeniusProfile(
+          nonlinear('<utility maxutility="0"><ufun type="PlainUfun" aggregation="sum"/></utility>'),
+          'n.xml',
+          space,
+        ),
+      'n.xml',
+      /<utility>/,
+      /positive/,
+    );
+    expectError(
+      () =>
+        parseGeniusProfile(
+          nonlinear(
+            '<utility maxutility="5"><ufun type="PlainUfun" aggregation="sum"><hyperRectangle utility="1"><INCLUDES index="9" min="0" max="1"/></hyperRectangle></ufun></utility>',
+          ),
+          'n.xml',
+          space,
+        ),
       'n.xml',
       /INCLUDES index="9"/,
       /refers to no issue/,

@@ -36,30 +36,40 @@ function tables(problem: NegotiationProblem) {
   return problem.parties.map((party) => {
     const u = party.utility;
     if (u.kind === 'additive') {
-      const terms = u.evaluations.map((row, i) => row.map((e) => ({ num: u.weights[i]!.num * e.num, den: u.weights[i]!.den * e.den })));
+      const terms = u.evaluations.map((row, i) =>
+        row.map((e) => ({ num: u.weights[i]!.num * e.num, den: u.weights[i]!.den * e.den })),
+      );
       const denominator = terms.flat().reduce((d, t) => (d * t.den) / gcd(d, t.den), 1n);
       const table = terms.map((row) => row.map((t) => (t.num * denominator) / t.den));
       return { denominator, value: (outcome: number[]) => outcome.reduce((s, o, i) => s + table[i]![o]!, 0n) };
     }
-    const terms = u.rectangles.map((r) => ({ num: u.weight.num * r.utility.num * u.maxUtility.den, den: u.weight.den * r.utility.den * u.maxUtility.num }));
+    const terms = u.rectangles.map((r) => ({
+      num: u.weight.num * r.utility.num * u.maxUtility.den,
+      den: u.weight.den * r.utility.den * u.maxUtility.num,
+    }));
     const denominator = terms.reduce((d, t) => (d * t.den) / gcd(d, t.den), 1n);
     const sets = u.rectangles.map((r) => r.conditions.map((c) => ({ issue: c.issue, options: new Set(c.options) })));
     const values = terms.map((t) => (t.num * denominator) / t.den);
     return {
       denominator,
-      value: (outcome: number[]) => sets.reduce((s, conds, r) => (conds.every((c) => c.options.has(outcome[c.issue]!)) ? s + values[r]! : s), 0n),
+      value: (outcome: number[]) =>
+        sets.reduce((s, conds, r) => (conds.every((c) => c.options.has(outcome[c.issue]!)) ? s + values[r]! : s), 0n),
     };
   });
 }
 
 export function isFeasible(problem: NegotiationProblem, outcome: readonly number[]): boolean {
   if ((problem.redLines ?? []).some((r) => outcome[r.issue] === r.option)) return false;
-  return !(problem.constraints ?? []).some((c) => c.forbids.every((clause) => clause.options.includes(outcome[clause.issue]!)));
+  return !(problem.constraints ?? []).some((c) =>
+    c.forbids.every((clause) => clause.options.includes(outcome[clause.issue]!)),
+  );
 }
 
-
 /** Brute-force answers for a problem and reservation values. */
-export function bruteForce(problem: NegotiationProblem, reservations: readonly Rational[] = problem.parties.map((p) => p.reservation)): OracleResult {
+export function bruteForce(
+  problem: NegotiationProblem,
+  reservations: readonly Rational[] = problem.parties.map((p) => p.reservation),
+): OracleResult {
   const parties = tables(problem);
   const n = parties.length;
   const denominators = parties.map((p) => p.denominator);
@@ -85,7 +95,9 @@ export function bruteForce(problem: NegotiationProblem, reservations: readonly R
 
   // Float copies screen out pairs that clearly do not dominate; decisions stay exact.
   const floats = vectors.map((v) => v.numerators.map((x, p) => Number(x) / Number(denominators[p]!)));
-  const order = vectors.map((_, i) => i).sort((a, b) => floats[b]!.reduce((s, x) => s + x, 0) - floats[a]!.reduce((s, x) => s + x, 0));
+  const order = vectors
+    .map((_, i) => i)
+    .sort((a, b) => floats[b]!.reduce((s, x) => s + x, 0) - floats[a]!.reduce((s, x) => s + x, 0));
   const dominates = (a: number, b: number): boolean => {
     const fa = floats[a]!;
     const fb = floats[b]!;
@@ -118,7 +130,8 @@ export function bruteForce(problem: NegotiationProblem, reservations: readonly R
   };
   const common = denominators.reduce((d, x) => (d * x) / gcd(d, x), 1n);
   const welfare = (v: OracleVector) => v.numerators.reduce((s, x, p) => s + x * (common / denominators[p]!), 0n);
-  const utilityCmp = (a: OracleVector, b: OracleVector, p: number) => (a.numerators[p]! < b.numerators[p]! ? -1 : a.numerators[p]! > b.numerators[p]! ? 1 : 0);
+  const utilityCmp = (a: OracleVector, b: OracleVector, p: number) =>
+    a.numerators[p]! < b.numerators[p]! ? -1 : a.numerators[p]! > b.numerators[p]! ? 1 : 0;
   // Tie rule: larger welfare, then lexicographically larger utility vector.
   const tie = (a: OracleVector, b: OracleVector) => {
     const wa = welfare(a);
@@ -131,7 +144,10 @@ export function bruteForce(problem: NegotiationProblem, reservations: readonly R
     return 0;
   };
   const argmax = (pool: OracleVector[], better: (a: OracleVector, b: OracleVector) => number) =>
-    pool.reduce<OracleVector | null>((best, v) => (best === null || (better(v, best) || tie(v, best)) > 0 ? v : best), null);
+    pool.reduce<OracleVector | null>(
+      (best, v) => (best === null || (better(v, best) || tie(v, best)) > 0 ? v : best),
+      null,
+    );
 
   const rational = vectors.filter((v) => parties.every((_, p) => gain(v, p).num >= 0n));
   const gaining = vectors.filter((v) => parties.every((_, p) => gain(v, p).num > 0n));
@@ -140,11 +156,15 @@ export function bruteForce(problem: NegotiationProblem, reservations: readonly R
   const maxWelfare = argmax(rational, () => 0);
   const minGain = (v: OracleVector) => parties.map((_, p) => gain(v, p)).reduce((m, g) => (cmp(g, m) < 0 ? g : m));
   const egalitarian = argmax(rational, (a, b) => cmp(minGain(a), minGain(b)));
-  const ideal = parties.map((_, p) => rational.reduce<OracleVector | null>((best, v) => (best === null || utilityCmp(v, best, p) > 0 ? v : best), null));
+  const ideal = parties.map((_, p) =>
+    rational.reduce<OracleVector | null>((best, v) => (best === null || utilityCmp(v, best, p) > 0 ? v : best), null),
+  );
   const spans = ideal.map((v, p) => (v ? gain(v, p) : null));
   const counted = parties.map((_, p) => p).filter((p) => spans[p] !== null && spans[p]!.num > 0n);
   const ratio = (v: OracleVector) =>
-    counted.map((p) => ({ num: gain(v, p).num * spans[p]!.den, den: gain(v, p).den * spans[p]!.num })).reduce((m, r) => (cmp(r, m) < 0 ? r : m), { num: 1n, den: 1n });
+    counted
+      .map((p) => ({ num: gain(v, p).num * spans[p]!.den, den: gain(v, p).den * spans[p]!.num }))
+      .reduce((m, r) => (cmp(r, m) < 0 ? r : m), { num: 1n, den: 1n });
   const paretoRational = frontier.filter((v) => rational.includes(v));
   const kalaiSmorodinsky = argmax(paretoRational, (a, b) => cmp(ratio(a), ratio(b)));
   return { denominators, feasible, vectors, frontier, nash, kalaiSmorodinsky, maxWelfare, egalitarian };

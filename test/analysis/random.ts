@@ -1,5 +1,11 @@
 // Seeded random negotiation problems for property tests.
-import { rational, type LinkConstraint, type NegotiationProblem, type Preferences, type RedLine } from '../../src/analysis/index.ts';
+import {
+  rational,
+  type LinkConstraint,
+  type NegotiationProblem,
+  type Preferences,
+  type RedLine,
+} from '../../src/analysis/index.ts';
 
 /** mulberry32: a small, well-known seeded generator. */
 export function seeded(seed: number): () => number {
@@ -31,11 +37,18 @@ export function randomProblem(seed: number, options: RandomProblemOptions): Nego
   const issues = Array.from({ length: options.issues }, (_, i) => {
     const count = 1 + int(options.maxOptions);
     return options.rectangles
-      ? { name: `i${i}`, type: 'integer' as const, options: Array.from({ length: count }, (_, o) => String(o)), lowerBound: rational(0n), upperBound: rational(BigInt(count - 1)) }
+      ? {
+          name: `i${i}`,
+          type: 'integer' as const,
+          options: Array.from({ length: count }, (_, o) => String(o)),
+          lowerBound: rational(0n),
+          upperBound: rational(BigInt(count - 1)),
+        }
       : { name: `i${i}`, type: 'discrete' as const, options: Array.from({ length: count }, (_, o) => `o${o}`) };
   });
   const space = { name: `random-${seed}`, issues };
-  const decimal = () => (options.values === 'coarse' ? rational(BigInt(int(4))) : rational(BigInt(Math.floor(random() * 1e15)), 10n ** 15n));
+  const decimal = () =>
+    options.values === 'coarse' ? rational(BigInt(int(4))) : rational(BigInt(Math.floor(random() * 1e15)), 10n ** 15n);
   const parties: Preferences[] = Array.from({ length: options.parties }, (_, p) => {
     const reservation = options.reservations ? rational(BigInt(int(7)), 10n) : rational(0n);
     if (options.rectangles) {
@@ -49,7 +62,11 @@ export function randomProblem(seed: number, options: RandomProblemOptions): Nego
         return { utility: rational(BigInt(1 + int(9))), conditions };
       });
       const total = rectangles.reduce((s, r) => s + r.utility.num, 0n);
-      return { name: `p${p}`, reservation, utility: { kind: 'hyperrectangle', maxUtility: rational(total), weight: rational(1n), rectangles } };
+      return {
+        name: `p${p}`,
+        reservation,
+        utility: { kind: 'hyperrectangle', maxUtility: rational(total), weight: rational(1n), rectangles },
+      };
     }
     const raw = issues.map(() => (options.values === 'coarse' ? BigInt(1 + int(3)) : BigInt(1 + int(1_000_000))));
     const sum = raw.reduce((a, b) => a + b, 0n);
@@ -57,7 +74,9 @@ export function randomProblem(seed: number, options: RandomProblemOptions): Nego
     const evaluations = issues.map((issue) => {
       const values = issue.options.map(() => decimal());
       const largest = values.reduce((m, v) => (v.num * m.den > m.num * v.den ? v : m), rational(0n));
-      return values.map((v) => (largest.num === 0n ? rational(0n) : rational(v.num * largest.den, v.den * largest.num)));
+      return values.map((v) =>
+        largest.num === 0n ? rational(0n) : rational(v.num * largest.den, v.den * largest.num),
+      );
     });
     return { name: `p${p}`, reservation, utility: { kind: 'additive', weights, evaluations } };
   });

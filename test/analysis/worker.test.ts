@@ -6,7 +6,19 @@ import { randomProblem } from './random.ts';
 
 describe('analysis on worker threads', () => {
   it('gives the same answers as in process, for fixtures and constrained problems, two at a time', async () => {
-    const problems = [loadFixture('Vacation'), loadFixture('Energy'), randomProblem(9, { parties: 3, issues: 5, maxOptions: 4, values: 'fine', redLines: 2, constraints: 2, reservations: true })];
+    const problems = [
+      loadFixture('Vacation'),
+      loadFixture('Energy'),
+      randomProblem(9, {
+        parties: 3,
+        issues: 5,
+        maxOptions: 4,
+        values: 'fine',
+        redLines: 2,
+        constraints: 2,
+        reservations: true,
+      }),
+    ];
     const results = await Promise.all(problems.map((problem) => analyzeInWorker(problem)));
     results.forEach((result, i) => assert.deepEqual(result, portableAnalysis(analyzeNegotiation(problems[i]!))));
   });

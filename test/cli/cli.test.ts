@@ -8,7 +8,11 @@ import { tempDir } from '../helpers.ts';
 const BIN = join(import.meta.dirname, '../../bin/parley.js');
 
 function parley(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -33,13 +37,21 @@ describe('the parley command', () => {
     const asRussia = parley(['export', '--db', db, '--as', 'ru@demo.parley', '--version', 'v-us-28']);
     assert.equal(asRussia.code, 0, asRussia.stderr);
     assert.match(asRussia.stdout, /US 28-point plan/);
-    assert.doesNotMatch(asRussia.stdout, /\*\*(UA|US|FR|DE|UK|EU|E3)\*\*[^\n]*_\((internal|shared with mediator)\)_/, 'Russia sees no other party\'s internal or mediator-only position');
+    assert.doesNotMatch(
+      asRussia.stdout,
+      /\*\*(UA|US|FR|DE|UK|EU|E3)\*\*[^\n]*_\((internal|shared with mediator)\)_/,
+      "Russia sees no other party's internal or mediator-only position",
+    );
     const hidden = parley(['export', '--db', db, '--as', 'ru@demo.parley', '--version', 'v-geneva-19']);
     assert.equal(hidden.code, 1);
     assert.match(hidden.stderr, /not found, or you may not see it/);
     const asUkraine = parley(['export', '--db', db, '--as', 'ua@demo.parley', '--version', 'v-us-28']);
     assert.match(asUkraine.stdout, /\*\*UA\*\*[^\n]*_\(internal\)_/, 'Ukraine sees its own internal positions');
-    assert.doesNotMatch(asUkraine.stdout, /\*\*RU\*\*[^\n]*_\((internal|shared with mediator)\)_/, 'but none of Russia\'s');
+    assert.doesNotMatch(
+      asUkraine.stdout,
+      /\*\*RU\*\*[^\n]*_\((internal|shared with mediator)\)_/,
+      "but none of Russia's",
+    );
   });
 
   test('audit verify passes on an untouched database and names the event altered by hand', () => {
@@ -52,7 +64,9 @@ describe('the parley command', () => {
     assert.match(intact.stdout, /audit log intact: \d+ events/);
 
     const tamper = new Database(copy);
-    const victim = tamper.prepare("select seq from audit_events where action = 'position.create' order by seq limit 1 offset 3").get() as { seq: number };
+    const victim = tamper
+      .prepare("select seq from audit_events where action = 'position.create' order by seq limit 1 offset 3")
+      .get() as { seq: number };
     tamper.prepare("update audit_events set after = replace(after, 'support', 'oppose') where seq = ?").run(victim.seq);
     tamper.close();
     const broken = parley(['audit', 'verify', '--db', copy]);
@@ -74,10 +88,14 @@ describe('the parley command', () => {
   });
 
   test('user add creates an account that can sign in, and refuses a duplicate', () => {
-    const created = parley(['user', 'add', '--db', db, '--email', 'clerk@example.org', '--name', 'Clerk'], { PARLEY_PASSWORD: 'long-enough-secret' });
+    const created = parley(['user', 'add', '--db', db, '--email', 'clerk@example.org', '--name', 'Clerk'], {
+      PARLEY_PASSWORD: 'long-enough-secret',
+    });
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /created account clerk@example.org/);
-    const again = parley(['user', 'add', '--db', db, '--email', 'clerk@example.org', '--name', 'Clerk'], { PARLEY_PASSWORD: 'long-enough-secret' });
+    const again = parley(['user', 'add', '--db', db, '--email', 'clerk@example.org', '--name', 'Clerk'], {
+      PARLEY_PASSWORD: 'long-enough-secret',
+    });
     assert.equal(again.code, 1);
     assert.match(again.stderr, /exists already/);
     const weak = parley(['user', 'add', '--db', db, '--email', 'x@example.org', '--name', 'X', '--password', 'short']);
@@ -101,7 +119,11 @@ describe('the parley command', () => {
   test('a reader that closes the pipe early ends the command quietly, without a stack trace', async () => {
     const fixture = join(import.meta.dirname, '../fixtures/genius/ParsCat');
     const profiles = ['profile1.xml', 'profile2.xml', 'profile3.xml'].map((f) => join(fixture, f));
-    const child = spawn(process.execPath, [BIN, 'analyze', '--json', '--genius', join(fixture, 'domain.xml'), ...profiles], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'analyze', '--json', '--genius', join(fixture, 'domain.xml'), ...profiles],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.once('data', () => child.stdout.destroy());
@@ -119,7 +141,10 @@ describe('the parley command', () => {
 
   test('serve fills an empty database with the demo and answers on the port given', async () => {
     const file = join(tempDir(), 'serve.db');
-    const child = spawn(process.execPath, [BIN, 'serve', '--db', file, '--port', '0'], { env: { ...process.env, PORT: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--db', file, '--port', '0'], {
+      env: { ...process.env, PORT: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let seen = '';
@@ -132,11 +157,20 @@ describe('the parley command', () => {
       });
       const health = await fetch(`${url}/api/health`);
       assert.deepEqual(await health.json(), { status: 'ok' });
-      const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'mediator@demo.parley', password: 'parley-demo' }) });
+      const login = await fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'mediator@demo.parley', password: 'parley-demo' }),
+      });
       assert.equal(login.status, 200);
       const { token } = (await login.json()) as { token: string };
-      const negotiations = (await (await fetch(`${url}/api/negotiations`, { headers: { authorization: `Bearer ${token}` } })).json()) as { id: string }[];
-      assert.deepEqual(negotiations.map((n) => n.id), ['geneva-2025']);
+      const negotiations = (await (
+        await fetch(`${url}/api/negotiations`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as { id: string }[];
+      assert.deepEqual(
+        negotiations.map((n) => n.id),
+        ['geneva-2025'],
+      );
       const docs = await fetch(`${url}/api/openapi.json`);
       const spec = (await docs.json()) as { openapi: string; paths: Record<string, unknown> };
       assert.match(spec.openapi, /^3\./);

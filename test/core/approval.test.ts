@@ -11,7 +11,11 @@ const policy = { stages: [presidents, ministers] };
 
 describe('approvalStatus', () => {
   test('an all-of stage waits for every principal', () => {
-    const status = approvalStatus({ stages: [presidents] }, [approval('presidents', 'u-ua', 'approve', '2025-11-25T10:00:00Z')], NOW);
+    const status = approvalStatus(
+      { stages: [presidents] },
+      [approval('presidents', 'u-ua', 'approve', '2025-11-25T10:00:00Z')],
+      NOW,
+    );
     assert.equal(status.state, 'in_progress');
     assert.equal(status.complete, false);
     assert.equal(status.currentStageId, 'presidents');
@@ -21,7 +25,10 @@ describe('approvalStatus', () => {
 
     const both = approvalStatus(
       { stages: [presidents] },
-      [approval('presidents', 'u-ua', 'approve', '2025-11-25T10:00:00Z'), approval('presidents', 'u-us', 'approve', '2025-11-25T11:00:00Z')],
+      [
+        approval('presidents', 'u-ua', 'approve', '2025-11-25T10:00:00Z'),
+        approval('presidents', 'u-us', 'approve', '2025-11-25T11:00:00Z'),
+      ],
       NOW,
     );
     assert.equal(both.stages[0]!.state, 'approved');
@@ -34,7 +41,10 @@ describe('approvalStatus', () => {
   test('an all-of stage is rejected by one rejection, and the chain with it', () => {
     const status = approvalStatus(
       policy,
-      [approval('presidents', 'u-ua', 'approve', '2025-11-25T10:00:00Z'), approval('presidents', 'u-us', 'reject', '2025-11-25T11:00:00Z')],
+      [
+        approval('presidents', 'u-ua', 'approve', '2025-11-25T10:00:00Z'),
+        approval('presidents', 'u-us', 'reject', '2025-11-25T11:00:00Z'),
+      ],
       NOW,
     );
     assert.equal(status.stages[0]!.state, 'rejected');
@@ -46,18 +56,29 @@ describe('approvalStatus', () => {
   });
 
   test('an any-of stage completes with one approval', () => {
-    const status = approvalStatus({ stages: [ministers] }, [approval('ministers', 'u-us-sos', 'approve', '2025-11-25T10:00:00Z')], NOW);
+    const status = approvalStatus(
+      { stages: [ministers] },
+      [approval('ministers', 'u-us-sos', 'approve', '2025-11-25T10:00:00Z')],
+      NOW,
+    );
     assert.equal(status.stages[0]!.state, 'approved');
     assert.equal(status.complete, true);
   });
 
   test('an any-of stage is rejected only when every principal rejected', () => {
-    const one = approvalStatus({ stages: [ministers] }, [approval('ministers', 'u-ua-fm', 'reject', '2025-11-25T10:00:00Z')], NOW);
+    const one = approvalStatus(
+      { stages: [ministers] },
+      [approval('ministers', 'u-ua-fm', 'reject', '2025-11-25T10:00:00Z')],
+      NOW,
+    );
     assert.equal(one.stages[0]!.state, 'pending');
     assert.equal(one.state, 'in_progress');
     const all = approvalStatus(
       { stages: [ministers] },
-      [approval('ministers', 'u-ua-fm', 'reject', '2025-11-25T10:00:00Z'), approval('ministers', 'u-us-sos', 'reject', '2025-11-25T10:30:00Z')],
+      [
+        approval('ministers', 'u-ua-fm', 'reject', '2025-11-25T10:00:00Z'),
+        approval('ministers', 'u-us-sos', 'reject', '2025-11-25T10:30:00Z'),
+      ],
       NOW,
     );
     assert.equal(all.stages[0]!.state, 'rejected');
@@ -67,18 +88,34 @@ describe('approvalStatus', () => {
   test('the next stage waits until the previous one is approved', () => {
     // A minister's approval recorded early does not open or complete the ministers' stage.
     const early = approvalStatus(policy, [approval('ministers', 'u-us-sos', 'approve', '2025-11-25T09:00:00Z')], NOW);
-    assert.deepEqual(early.stages.map((s) => s.state), ['pending', 'waiting']);
+    assert.deepEqual(
+      early.stages.map((s) => s.state),
+      ['pending', 'waiting'],
+    );
     assert.equal(early.currentStageId, 'presidents');
     assert.equal(early.complete, false);
 
-    const presidentsDone = [approval('presidents', 'u-ua', 'approve', '2025-11-25T10:00:00Z'), approval('presidents', 'u-us', 'approve', '2025-11-25T11:00:00Z')];
+    const presidentsDone = [
+      approval('presidents', 'u-ua', 'approve', '2025-11-25T10:00:00Z'),
+      approval('presidents', 'u-us', 'approve', '2025-11-25T11:00:00Z'),
+    ];
     const opened = approvalStatus(policy, presidentsDone, NOW);
-    assert.deepEqual(opened.stages.map((s) => s.state), ['approved', 'pending']);
+    assert.deepEqual(
+      opened.stages.map((s) => s.state),
+      ['approved', 'pending'],
+    );
     assert.equal(opened.currentStageId, 'ministers');
     assert.equal(opened.state, 'in_progress');
 
-    const done = approvalStatus(policy, [...presidentsDone, approval('ministers', 'u-ua-fm', 'approve', '2025-11-25T11:30:00Z')], NOW);
-    assert.deepEqual(done.stages.map((s) => s.state), ['approved', 'approved']);
+    const done = approvalStatus(
+      policy,
+      [...presidentsDone, approval('ministers', 'u-ua-fm', 'approve', '2025-11-25T11:30:00Z')],
+      NOW,
+    );
+    assert.deepEqual(
+      done.stages.map((s) => s.state),
+      ['approved', 'approved'],
+    );
     assert.equal(done.complete, true);
   });
 
@@ -91,29 +128,36 @@ describe('approvalStatus', () => {
     assert.equal(after.state, 'in_progress');
     assert.equal(after.currentStageId, 'presidents');
     assert.deepEqual(after.stages[0]!.awaiting, ['u-ua', 'u-us']);
-    assert.equal(decisionRefusal(withDeadline, [], 'presidents', 'u-us', '2025-11-28T05:00:00Z'), null, 'decisions are still taken');
+    assert.equal(
+      decisionRefusal(withDeadline, [], 'presidents', 'u-us', '2025-11-28T05:00:00Z'),
+      null,
+      'decisions are still taken',
+    );
     const late = approvalStatus(
       withDeadline,
-      [approval('presidents', 'u-ua', 'approve', '2025-11-28T06:00:00Z'), approval('presidents', 'u-us', 'approve', '2025-11-28T07:00:00Z')],
+      [
+        approval('presidents', 'u-ua', 'approve', '2025-11-28T06:00:00Z'),
+        approval('presidents', 'u-us', 'approve', '2025-11-28T07:00:00Z'),
+      ],
       '2025-11-28T08:00:00Z',
     );
     assert.equal(late.stages[0]!.state, 'approved', 'a decided stage is no longer overdue');
   });
 
-  test(
-    'a deadline given as a date lasts until that day is over',
-        () => {
-      const byDate = { stages: [stage('presidents', 'all', ['u-ua', 'u-us'], '2025-11-27')] };
-      // 09:00Z on the 27th: the 27th has not ended in any time zone.
-      assert.equal(approvalStatus(byDate, [], '2025-11-27T09:00:00Z').stages[0]!.state, 'pending');
-      assert.equal(approvalStatus(byDate, [], '2025-11-29T00:00:00Z').stages[0]!.state, 'overdue');
-    },
-  );
+  test('a deadline given as a date lasts until that day is over', () => {
+    const byDate = { stages: [stage('presidents', 'all', ['u-ua', 'u-us'], '2025-11-27')] };
+    // 09:00Z on the 27th: the 27th has not ended in any time zone.
+    assert.equal(approvalStatus(byDate, [], '2025-11-27T09:00:00Z').stages[0]!.state, 'pending');
+    assert.equal(approvalStatus(byDate, [], '2025-11-29T00:00:00Z').stages[0]!.state, 'overdue');
+  });
 
   test('a later decision of the same principal replaces the earlier one', () => {
     const changedMind = approvalStatus(
       { stages: [presidents] },
-      [approval('presidents', 'u-us', 'approve', '2025-11-25T10:00:00Z'), approval('presidents', 'u-us', 'reject', '2025-11-25T11:00:00Z')],
+      [
+        approval('presidents', 'u-us', 'approve', '2025-11-25T10:00:00Z'),
+        approval('presidents', 'u-us', 'reject', '2025-11-25T11:00:00Z'),
+      ],
       NOW,
     );
     assert.equal(changedMind.stages[0]!.state, 'rejected');
@@ -123,37 +167,47 @@ describe('approvalStatus', () => {
     // Order of the list does not matter: the later timestamp wins.
     const listedOutOfOrder = approvalStatus(
       { stages: [ministers] },
-      [approval('ministers', 'u-ua-fm', 'approve', '2025-11-25T11:00:00Z'), approval('ministers', 'u-ua-fm', 'reject', '2025-11-25T10:00:00Z')],
+      [
+        approval('ministers', 'u-ua-fm', 'approve', '2025-11-25T11:00:00Z'),
+        approval('ministers', 'u-ua-fm', 'reject', '2025-11-25T10:00:00Z'),
+      ],
       NOW,
     );
     assert.equal(listedOutOfOrder.stages[0]!.state, 'approved');
     assert.deepEqual(listedOutOfOrder.stages[0]!.rejectedBy, []);
   });
 
-  test(
-    'a later decision replaces the earlier one even when the times are written with different offsets or precision',
-        () => {
-      // 18:00+02:00 is 16:00Z; the rejection at 17:00Z is an hour later and must win.
-      const offsets = approvalStatus(
-        { stages: [presidents] },
-        [approval('presidents', 'u-us', 'approve', '2025-11-25T18:00:00+02:00'), approval('presidents', 'u-us', 'reject', '2025-11-25T17:00:00.000Z')],
-        NOW,
-      );
-      assert.equal(offsets.stages[0]!.state, 'rejected');
-      // 16:00:00.500Z is half a second after 16:00:00Z and must win.
-      const precision = approvalStatus(
-        { stages: [presidents] },
-        [approval('presidents', 'u-us', 'approve', '2025-11-25T16:00:00Z'), approval('presidents', 'u-us', 'reject', '2025-11-25T16:00:00.500Z')],
-        NOW,
-      );
-      assert.equal(precision.stages[0]!.state, 'rejected');
-    },
-  );
+  test('a later decision replaces the earlier one even when the times are written with different offsets or precision', () => {
+    // 18:00+02:00 is 16:00Z; the rejection at 17:00Z is an hour later and must win.
+    const offsets = approvalStatus(
+      { stages: [presidents] },
+      [
+        approval('presidents', 'u-us', 'approve', '2025-11-25T18:00:00+02:00'),
+        approval('presidents', 'u-us', 'reject', '2025-11-25T17:00:00.000Z'),
+      ],
+      NOW,
+    );
+    assert.equal(offsets.stages[0]!.state, 'rejected');
+    // 16:00:00.500Z is half a second after 16:00:00Z and must win.
+    const precision = approvalStatus(
+      { stages: [presidents] },
+      [
+        approval('presidents', 'u-us', 'approve', '2025-11-25T16:00:00Z'),
+        approval('presidents', 'u-us', 'reject', '2025-11-25T16:00:00.500Z'),
+      ],
+      NOW,
+    );
+    assert.equal(precision.stages[0]!.state, 'rejected');
+  });
 
   test('decisions of people who are not principals of the stage, or for another stage, do not count', () => {
     const status = approvalStatus(
       { stages: [presidents] },
-      [approval('presidents', 'u-ua', 'approve', '2025-11-25T10:00:00Z'), approval('presidents', 'u-intruder', 'approve', '2025-11-25T10:00:00Z'), approval('other', 'u-us', 'approve', '2025-11-25T10:00:00Z')],
+      [
+        approval('presidents', 'u-ua', 'approve', '2025-11-25T10:00:00Z'),
+        approval('presidents', 'u-intruder', 'approve', '2025-11-25T10:00:00Z'),
+        approval('other', 'u-us', 'approve', '2025-11-25T10:00:00Z'),
+      ],
       NOW,
     );
     assert.equal(status.stages[0]!.state, 'pending');
@@ -167,27 +221,42 @@ describe('decisionRefusal', () => {
   });
 
   test('decisionRefusal refuses a non-approver', () => {
-    assert.equal(decisionRefusal(policy, [], 'presidents', 'u-us-sos', NOW), 'you are not one of the principals who approve stage "Stage presidents"');
+    assert.equal(
+      decisionRefusal(policy, [], 'presidents', 'u-us-sos', NOW),
+      'you are not one of the principals who approve stage "Stage presidents"',
+    );
   });
 
   test('decisionRefusal refuses a stage that is not open', () => {
-    assert.match(decisionRefusal(policy, [], 'ministers', 'u-us-sos', NOW) ?? '', /stage "Stage ministers" is not open for decisions/);
+    assert.match(
+      decisionRefusal(policy, [], 'ministers', 'u-us-sos', NOW) ?? '',
+      /stage "Stage ministers" is not open for decisions/,
+    );
   });
 
   test('decisionRefusal refuses an unknown stage and a chain that is already decided', () => {
     assert.equal(decisionRefusal(policy, [], 'nope', 'u-us', NOW), 'this approval chain has no stage "nope"');
     const rejected = [approval('presidents', 'u-us', 'reject', '2025-11-25T10:00:00Z')];
-    assert.equal(decisionRefusal(policy, rejected, 'presidents', 'u-ua', NOW), 'the approval chain is already rejected');
+    assert.equal(
+      decisionRefusal(policy, rejected, 'presidents', 'u-ua', NOW),
+      'the approval chain is already rejected',
+    );
     const approved = [
       approval('presidents', 'u-ua', 'approve', '2025-11-25T10:00:00Z'),
       approval('presidents', 'u-us', 'approve', '2025-11-25T10:00:00Z'),
       approval('ministers', 'u-us-sos', 'approve', '2025-11-25T11:00:00Z'),
     ];
-    assert.equal(decisionRefusal(policy, approved, 'ministers', 'u-ua-fm', NOW), 'the approval chain is already approved');
+    assert.equal(
+      decisionRefusal(policy, approved, 'ministers', 'u-ua-fm', NOW),
+      'the approval chain is already approved',
+    );
   });
 
   test('a principal of an approved stage may no longer decide on it once the next stage is open', () => {
-    const presidentsDone = [approval('presidents', 'u-ua', 'approve', '2025-11-25T10:00:00Z'), approval('presidents', 'u-us', 'approve', '2025-11-25T11:00:00Z')];
+    const presidentsDone = [
+      approval('presidents', 'u-ua', 'approve', '2025-11-25T10:00:00Z'),
+      approval('presidents', 'u-us', 'approve', '2025-11-25T11:00:00Z'),
+    ];
     assert.match(decisionRefusal(policy, presidentsDone, 'presidents', 'u-us', NOW) ?? '', /is not open for decisions/);
     assert.equal(decisionRefusal(policy, presidentsDone, 'ministers', 'u-ua-fm', NOW), null);
   });

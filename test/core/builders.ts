@@ -21,7 +21,16 @@ import type {
 export const NEGOTIATION = 'neg-1';
 
 export function point(id: string, number: number, overrides: Partial<Point> = {}): Point {
-  return { id, number, title: `Point ${id}`, text: `Text of ${id}.`, brackets: [], issueIds: [], trackId: null, ...overrides };
+  return {
+    id,
+    number,
+    title: `Point ${id}`,
+    text: `Text of ${id}.`,
+    brackets: [],
+    issueIds: [],
+    trackId: null,
+    ...overrides,
+  };
 }
 
 /** A bracket whose alternatives are the given texts (proposed by nobody in particular). */
@@ -49,7 +58,16 @@ export function version(id: string, overrides: Partial<Version> = {}): Version {
 }
 
 export function party(id: string, overrides: Partial<Party> = {}): Party {
-  return { id, negotiationId: NEGOTIATION, name: id.toUpperCase(), shortName: id.toUpperCase(), kind: 'party', memberPartyIds: [], revision: 1, ...overrides };
+  return {
+    id,
+    negotiationId: NEGOTIATION,
+    name: id.toUpperCase(),
+    shortName: id.toUpperCase(),
+    kind: 'party',
+    memberPartyIds: [],
+    revision: 1,
+    ...overrides,
+  };
 }
 
 export function coalition(id: string, memberPartyIds: string[], overrides: Partial<Party> = {}): Party {
@@ -57,10 +75,23 @@ export function coalition(id: string, memberPartyIds: string[], overrides: Parti
 }
 
 export function membership(userId: string, partyId: string | null, overrides: Partial<Membership> = {}): Membership {
-  return { id: `m-${userId}-${partyId ?? 'mediator'}`, negotiationId: NEGOTIATION, userId, partyId, role: partyId === null ? 'mediator' : 'negotiator', title: '', ...overrides };
+  return {
+    id: `m-${userId}-${partyId ?? 'mediator'}`,
+    negotiationId: NEGOTIATION,
+    userId,
+    partyId,
+    role: partyId === null ? 'mediator' : 'negotiator',
+    title: '',
+    ...overrides,
+  };
 }
 
-export function position(partyId: string, pointId: string, stance: Position['stance'], overrides: Partial<Position> = {}): Position {
+export function position(
+  partyId: string,
+  pointId: string,
+  stance: Position['stance'],
+  overrides: Partial<Position> = {},
+): Position {
   return {
     id: `pos-${partyId}-${pointId}`,
     negotiationId: NEGOTIATION,
@@ -80,7 +111,12 @@ export function position(partyId: string, pointId: string, stance: Position['sta
 }
 
 /** An issue with options `<id>-<suffix>` labelled by the given labels. */
-export function issue(id: string, name: string, options: Record<string, string>, overrides: Partial<Issue> = {}): Issue {
+export function issue(
+  id: string,
+  name: string,
+  options: Record<string, string>,
+  overrides: Partial<Issue> = {},
+): Issue {
   return {
     id,
     negotiationId: NEGOTIATION,
@@ -93,22 +129,54 @@ export function issue(id: string, name: string, options: Record<string, string>,
   };
 }
 
-export function redLine(id: string, partyId: string, title: string, constraint: RedLineConstraint, overrides: Partial<RedLine> = {}): RedLine {
-  return { id, negotiationId: NEGOTIATION, partyId, title, description: '', constraint, visibility: 'public', source: null, revision: 1, ...overrides };
+export function redLine(
+  id: string,
+  partyId: string,
+  title: string,
+  constraint: RedLineConstraint,
+  overrides: Partial<RedLine> = {},
+): RedLine {
+  return {
+    id,
+    negotiationId: NEGOTIATION,
+    partyId,
+    title,
+    description: '',
+    constraint,
+    visibility: 'public',
+    source: null,
+    revision: 1,
+    ...overrides,
+  };
 }
 
 export function track(id: string, partyIds: string[], pointIds: string[] = []): Track {
   return { id, negotiationId: NEGOTIATION, name: `Track ${id}`, description: '', pointIds, partyIds, revision: 1 };
 }
 
-export function stage(id: string, mode: ApprovalStage['mode'], approverUserIds: string[], deadline: string | null = null): ApprovalStage {
+export function stage(
+  id: string,
+  mode: ApprovalStage['mode'],
+  approverUserIds: string[],
+  deadline: string | null = null,
+): ApprovalStage {
   return { id, name: `Stage ${id}`, mode, approverUserIds, deadline };
 }
 
 let approvalCounter = 0;
 export function approval(stageId: string, userId: string, decision: Approval['decision'], at: string): Approval {
   approvalCounter += 1;
-  return { id: `ap-${approvalCounter}`, ruleId: 'rule-1', stageId, versionId: 'v-1', contentHash: 'h-1', userId, decision, comment: '', at };
+  return {
+    id: `ap-${approvalCounter}`,
+    ruleId: 'rule-1',
+    stageId,
+    versionId: 'v-1',
+    contentHash: 'h-1',
+    userId,
+    decision,
+    comment: '',
+    at,
+  };
 }
 
 export function round(id: string, startsOn: string, overrides: Partial<Round> = {}): Round {

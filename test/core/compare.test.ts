@@ -11,7 +11,12 @@ const base: Point[] = [point('a', 1), point('b', 2), point('c', 3), point('d', 4
 describe('compareVersions', () => {
   test('identical versions are unchanged point by point', () => {
     const result = compareVersions(base, base);
-    assert.deepEqual(kindsById(result.points), { a: ['unchanged'], b: ['unchanged'], c: ['unchanged'], d: ['unchanged'] });
+    assert.deepEqual(kindsById(result.points), {
+      a: ['unchanged'],
+      b: ['unchanged'],
+      c: ['unchanged'],
+      d: ['unchanged'],
+    });
     assert.equal(result.summary.unchanged, 4);
     assert.equal(result.summary.changed, 0);
   });
@@ -20,7 +25,12 @@ describe('compareVersions', () => {
     // 'a' is dropped: b, c, d move up one number, same text.
     const proposal = renumber([base[1]!, base[2]!, base[3]!]);
     const result = compareVersions(base, proposal);
-    assert.deepEqual(kindsById(result.points), { b: ['renumbered'], c: ['renumbered'], d: ['renumbered'], a: ['removed'] });
+    assert.deepEqual(kindsById(result.points), {
+      b: ['renumbered'],
+      c: ['renumbered'],
+      d: ['renumbered'],
+      a: ['removed'],
+    });
     const b = result.points.find((p) => p.pointId === 'b')!;
     assert.equal(b.baseNumber, 2);
     assert.equal(b.proposalNumber, 1);
@@ -29,7 +39,12 @@ describe('compareVersions', () => {
   test('a point moved before others is reported moved; the ones it jumped over are only renumbered', () => {
     const proposal = renumber([base[3]!, base[0]!, base[1]!, base[2]!]);
     const result = compareVersions(base, proposal);
-    assert.deepEqual(kindsById(result.points), { d: ['moved'], a: ['renumbered'], b: ['renumbered'], c: ['renumbered'] });
+    assert.deepEqual(kindsById(result.points), {
+      d: ['moved'],
+      a: ['renumbered'],
+      b: ['renumbered'],
+      c: ['renumbered'],
+    });
     assert.equal(result.summary.moved, 1);
     assert.equal(result.summary.renumbered, 3);
   });
@@ -42,8 +57,17 @@ describe('compareVersions', () => {
   test('a new point is added, a dropped point removed, and the order is proposal first then removed in base order', () => {
     const proposal = [point('a', 1), point('new', 2), point('d', 3)];
     const result = compareVersions(base, proposal);
-    assert.deepEqual(result.points.map((p) => p.pointId), ['a', 'new', 'd', 'b', 'c']);
-    assert.deepEqual(kindsById(result.points), { a: ['unchanged'], new: ['added'], d: ['renumbered'], b: ['removed'], c: ['removed'] });
+    assert.deepEqual(
+      result.points.map((p) => p.pointId),
+      ['a', 'new', 'd', 'b', 'c'],
+    );
+    assert.deepEqual(kindsById(result.points), {
+      a: ['unchanged'],
+      new: ['added'],
+      d: ['renumbered'],
+      b: ['removed'],
+      c: ['removed'],
+    });
     const added = result.points.find((p) => p.pointId === 'new')!;
     assert.deepEqual([added.baseNumber, added.proposalNumber, added.words], [null, 2, null]);
     const removed = result.points.find((p) => p.pointId === 'b')!;
@@ -75,7 +99,10 @@ describe('compareVersions', () => {
   });
 
   test('a point matched by id is compared even when its title and number both differ', () => {
-    const result = compareVersions([point('a', 1, { title: 'Old' }), point('b', 2)], [point('b', 1), point('a', 2, { title: 'New' })]);
+    const result = compareVersions(
+      [point('a', 1, { title: 'Old' }), point('b', 2)],
+      [point('b', 1), point('a', 2, { title: 'New' })],
+    );
     // One of the two swapped points is moved; whichever it is, 'a' is also changed and nothing is added or removed.
     assert.equal(result.summary.added + result.summary.removed, 0);
     assert.equal(result.summary.moved, 1);
@@ -86,11 +113,23 @@ describe('compareVersions', () => {
 describe('wordDiff', () => {
   test('word diff marks removed and added words and keeps the rest', () => {
     const changes = wordDiff('Ukraine will not join NATO', 'Ukraine will join NATO later');
-    assert.deepEqual(changes.filter((c) => c.kind === 'removed').map((c) => c.text.trim()), ['not']);
-    assert.deepEqual(changes.filter((c) => c.kind === 'added').map((c) => c.text.trim()), ['later']);
+    assert.deepEqual(
+      changes.filter((c) => c.kind === 'removed').map((c) => c.text.trim()),
+      ['not'],
+    );
+    assert.deepEqual(
+      changes.filter((c) => c.kind === 'added').map((c) => c.text.trim()),
+      ['later'],
+    );
     // Reassembling the kept and removed runs gives the base, the kept and added runs the proposal
     // (up to whitespace: jsdiff's diffWords ignores whitespace and kept runs carry the proposal's).
-    const words = (kinds: string[]) => changes.filter((c) => kinds.includes(c.kind)).map((c) => c.text).join('').replace(/\s+/g, ' ').trim();
+    const words = (kinds: string[]) =>
+      changes
+        .filter((c) => kinds.includes(c.kind))
+        .map((c) => c.text)
+        .join('')
+        .replace(/\s+/g, ' ')
+        .trim();
     assert.equal(words(['same', 'removed']), 'Ukraine will not join NATO');
     assert.equal(words(['same', 'added']), 'Ukraine will join NATO later');
   });

@@ -9,13 +9,18 @@ const points = [point('p1', 1), point('p2', 2), bracketed, point('p4', 4)];
 
 describe('versionProgress', () => {
   test('agreed needs two supporters and no brackets', () => {
-    const progress = versionProgress('v1', points, [
-      position('us', 'p1', 'support'),
-      position('ua', 'p1', 'support'),
-      position('us', 'p2', 'support'),
-      position('us', 'p3', 'support'),
-      position('ua', 'p3', 'support'),
-    ], []);
+    const progress = versionProgress(
+      'v1',
+      points,
+      [
+        position('us', 'p1', 'support'),
+        position('ua', 'p1', 'support'),
+        position('us', 'p2', 'support'),
+        position('us', 'p3', 'support'),
+        position('ua', 'p3', 'support'),
+      ],
+      [],
+    );
     const state = Object.fromEntries(progress.points.map((p) => [p.pointId, p.state]));
     assert.equal(state.p1, 'agreed', 'two supporters, no bracket');
     assert.equal(state.p2, 'open', 'one supporter is not agreement');
@@ -26,7 +31,12 @@ describe('versionProgress', () => {
 
   test('a point is contested when any party amends, opposes or holds a red line, even alone', () => {
     for (const stance of ['amend', 'oppose', 'red_line'] as const) {
-      const progress = versionProgress('v1', [point('p1', 1)], [position('us', 'p1', 'support'), position('ua', 'p1', 'support'), position('ru', 'p1', stance)], []);
+      const progress = versionProgress(
+        'v1',
+        [point('p1', 1)],
+        [position('us', 'p1', 'support'), position('ua', 'p1', 'support'), position('ru', 'p1', stance)],
+        [],
+      );
       assert.equal(progress.points[0]!.state, 'contested', stance);
       const alone = versionProgress('v1', [point('p1', 1)], [position('ru', 'p1', stance)], []);
       assert.equal(alone.points[0]!.state, 'contested', `${stance} alone`);
@@ -34,11 +44,16 @@ describe('versionProgress', () => {
   });
 
   test('only positions on the measured version count', () => {
-    const progress = versionProgress('v2', [point('p1', 1)], [
-      position('us', 'p1', 'support', { versionId: 'v2' }),
-      position('ua', 'p1', 'support', { versionId: 'v2' }),
-      position('ru', 'p1', 'red_line', { versionId: 'v1' }),
-    ], []);
+    const progress = versionProgress(
+      'v2',
+      [point('p1', 1)],
+      [
+        position('us', 'p1', 'support', { versionId: 'v2' }),
+        position('ua', 'p1', 'support', { versionId: 'v2' }),
+        position('ru', 'p1', 'red_line', { versionId: 'v1' }),
+      ],
+      [],
+    );
     assert.equal(progress.points[0]!.state, 'agreed');
     assert.deepEqual(progress.points[0]!.stances, { us: 'support', ua: 'support' });
   });
@@ -50,20 +65,31 @@ describe('versionProgress', () => {
     ];
     const progress = versionProgress('v1', points, [], crossings);
     assert.equal(progress.redLinesCrossed, 2);
-    assert.deepEqual(progress.points.map((p) => p.redLinesCrossed), [1, 0, 2, 0]);
+    assert.deepEqual(
+      progress.points.map((p) => p.redLinesCrossed),
+      [1, 0, 2, 0],
+    );
     assert.equal(progress.points[2]!.brackets, 1);
     assert.equal(progress.brackets, 1, 'the version counts the brackets left in its text');
   });
 
   test("the version's distance is the mean over points with two positions or more, null when there are none", () => {
-    const progress = versionProgress('v1', points, [
-      position('us', 'p1', 'support'),
-      position('ru', 'p1', 'red_line'), // distance 1
-      position('us', 'p2', 'support'),
-      position('ua', 'p2', 'support'), // distance 0
-      position('ua', 'p4', 'oppose'), // one position: no distance
-    ], []);
-    assert.deepEqual(progress.points.map((p) => p.distance), [1, 0, null, null]);
+    const progress = versionProgress(
+      'v1',
+      points,
+      [
+        position('us', 'p1', 'support'),
+        position('ru', 'p1', 'red_line'), // distance 1
+        position('us', 'p2', 'support'),
+        position('ua', 'p2', 'support'), // distance 0
+        position('ua', 'p4', 'oppose'), // one position: no distance
+      ],
+      [],
+    );
+    assert.deepEqual(
+      progress.points.map((p) => p.distance),
+      [1, 0, null, null],
+    );
     assert.equal(progress.distance, 0.5);
     assert.equal(versionProgress('v1', points, [position('us', 'p1', 'support')], []).distance, null);
   });
@@ -88,13 +114,29 @@ describe('stanceDistance', () => {
 });
 
 describe('progressSeries', () => {
-  const measured = (versionId: string, distance: number | null): VersionProgress => ({ versionId, points: [], agreed: 0, contested: 0, open: 0, brackets: 0, redLinesCrossed: 0, distance });
+  const measured = (versionId: string, distance: number | null): VersionProgress => ({
+    versionId,
+    points: [],
+    agreed: 0,
+    contested: 0,
+    open: 0,
+    brackets: 0,
+    redLinesCrossed: 0,
+    distance,
+  });
 
   test('the series reports narrowing when the distance falls from the first to the last round', () => {
-    const rounds = [round('r2', '2025-11-30', { outcomeVersionId: 'v2' }), round('r1', '2025-11-23', { outcomeVersionId: 'v1' })];
+    const rounds = [
+      round('r2', '2025-11-30', { outcomeVersionId: 'v2' }),
+      round('r1', '2025-11-23', { outcomeVersionId: 'v1' }),
+    ];
     const byVersion: Record<string, VersionProgress> = { v1: measured('v1', 0.8), v2: measured('v2', 0.5) };
     const series = progressSeries(rounds, (id) => byVersion[id] ?? null);
-    assert.deepEqual(series.rounds.map((r) => r.roundId), ['r1', 'r2'], 'rounds in date order');
+    assert.deepEqual(
+      series.rounds.map((r) => r.roundId),
+      ['r1', 'r2'],
+      'rounds in date order',
+    );
     assert.equal(series.rounds[0]!.distanceChange, null);
     assert.ok(Math.abs(series.rounds[1]!.distanceChange! - -0.3) < 1e-12);
     assert.equal(series.trend, 'narrowing');
@@ -102,13 +144,19 @@ describe('progressSeries', () => {
   });
 
   test('the series reports widening when the distance rises, steady when it stays', () => {
-    const rounds = [round('r1', '2025-11-23', { outcomeVersionId: 'v1' }), round('r2', '2025-11-30', { outcomeVersionId: 'v2' })];
+    const rounds = [
+      round('r1', '2025-11-23', { outcomeVersionId: 'v1' }),
+      round('r2', '2025-11-30', { outcomeVersionId: 'v2' }),
+    ];
     assert.equal(progressSeries(rounds, (id) => measured(id, id === 'v1' ? 0.2 : 0.6)).trend, 'widening');
     assert.equal(progressSeries(rounds, (id) => measured(id, 0.4)).trend, 'steady');
   });
 
   test('the series reports unknown with fewer than two measured distances', () => {
-    const rounds = [round('r1', '2025-11-23', { outcomeVersionId: 'v1' }), round('r2', '2025-11-30', { outcomeVersionId: 'v2' })];
+    const rounds = [
+      round('r1', '2025-11-23', { outcomeVersionId: 'v1' }),
+      round('r2', '2025-11-30', { outcomeVersionId: 'v2' }),
+    ];
     assert.equal(progressSeries(rounds, (id) => measured(id, id === 'v1' ? 0.5 : null)).trend, 'unknown');
     assert.equal(progressSeries([], () => null).trend, 'unknown');
   });
@@ -121,21 +169,27 @@ describe('progressSeries', () => {
       round('r4', '2025-11-23', { versionId: 'v-secret' }),
     ];
     const series = progressSeries(rounds, (id) => (id === 'v-secret' ? null : measured(id, 0.5)));
-    assert.deepEqual(series.rounds.map((r) => [r.roundId, r.versionId]), [['r1', 'v1'], ['r2', 'v1']]);
+    assert.deepEqual(
+      series.rounds.map((r) => [r.roundId, r.versionId]),
+      [
+        ['r1', 'v1'],
+        ['r2', 'v1'],
+      ],
+    );
   });
 
-  test(
-    'rounds are ordered by the instant they start, whatever offset their times are written in',
-        () => {
-      const rounds = [
-        round('r-late', '2025-11-23T09:00:00Z', { versionId: 'v2' }),
-        round('r-early', '2025-11-23T10:00:00+02:00', { versionId: 'v1' }),
-      ];
-      const series = progressSeries(rounds, (id) => measured(id, id === 'v1' ? 0.8 : 0.4));
-      assert.deepEqual(series.rounds.map((r) => r.roundId), ['r-early', 'r-late']);
-      assert.equal(series.trend, 'narrowing');
-    },
-  );
+  test('rounds are ordered by the instant they start, whatever offset their times are written in', () => {
+    const rounds = [
+      round('r-late', '2025-11-23T09:00:00Z', { versionId: 'v2' }),
+      round('r-early', '2025-11-23T10:00:00+02:00', { versionId: 'v1' }),
+    ];
+    const series = progressSeries(rounds, (id) => measured(id, id === 'v1' ? 0.8 : 0.4));
+    assert.deepEqual(
+      series.rounds.map((r) => r.roundId),
+      ['r-early', 'r-late'],
+    );
+    assert.equal(series.trend, 'narrowing');
+  });
 
   test('the trend compares the first and last rounds that have a distance, skipping rounds without one', () => {
     const rounds = [

@@ -3,9 +3,21 @@ import assert from 'node:assert/strict';
 import { checkRedLines, constraintProblems, crossingReason } from '../../src/core/redlines.ts';
 import { issue, party, point, redLine, version } from './builders.ts';
 
-const army = issue('army', 'Armed-forces ceiling', { 'army-600': '600,000', 'army-800': '800,000', 'army-none': 'no cap' });
-const nato = issue('nato', 'NATO membership', { 'nato-never': 'never', 'nato-open': 'left open', 'nato-join': 'joins' });
-const land = issue('land', 'Donbas', { 'land-cede': 'ceded', 'land-freeze': 'frozen on the line', 'land-keep': 'kept' });
+const army = issue('army', 'Armed-forces ceiling', {
+  'army-600': '600,000',
+  'army-800': '800,000',
+  'army-none': 'no cap',
+});
+const nato = issue('nato', 'NATO membership', {
+  'nato-never': 'never',
+  'nato-open': 'left open',
+  'nato-join': 'joins',
+});
+const land = issue('land', 'Donbas', {
+  'land-cede': 'ceded',
+  'land-freeze': 'frozen on the line',
+  'land-keep': 'kept',
+});
 const issues = [army, nato, land];
 const parties = [party('ua', { shortName: 'Ukraine' }), party('ru', { shortName: 'Russia' })];
 
@@ -16,8 +28,16 @@ const points = [
   point('p4', 4),
 ];
 
-const noSmallArmy = redLine('rl-army', 'ua', 'No army below 800,000', { kind: 'forbid', issueId: 'army', optionIds: ['army-600'] });
-const neverNato = redLine('rl-nato', 'ru', 'Ukraine never in NATO', { kind: 'require', issueId: 'nato', optionIds: ['nato-never'] });
+const noSmallArmy = redLine('rl-army', 'ua', 'No army below 800,000', {
+  kind: 'forbid',
+  issueId: 'army',
+  optionIds: ['army-600'],
+});
+const neverNato = redLine('rl-nato', 'ru', 'Ukraine never in NATO', {
+  kind: 'require',
+  issueId: 'nato',
+  optionIds: ['nato-never'],
+});
 const noCedeAndCap = redLine('rl-combo', 'ua', 'Not both territory and a cap', {
   kind: 'forbid_combination',
   conditions: [
@@ -28,13 +48,19 @@ const noCedeAndCap = redLine('rl-combo', 'ua', 'Not both territory and a cap', {
 
 describe('crossingReason', () => {
   test('forbid is crossed when the text settles the issue on a forbidden option, and only then', () => {
-    assert.equal(crossingReason(noSmallArmy.constraint, { army: 'army-600' }, issues), 'settles Armed-forces ceiling on 600,000');
+    assert.equal(
+      crossingReason(noSmallArmy.constraint, { army: 'army-600' }, issues),
+      'settles Armed-forces ceiling on 600,000',
+    );
     assert.equal(crossingReason(noSmallArmy.constraint, { army: 'army-800' }, issues), null);
     assert.equal(crossingReason(noSmallArmy.constraint, {}, issues), null, 'an open issue crosses no forbid');
   });
 
   test('require is crossed when the text settles the issue on another option', () => {
-    assert.equal(crossingReason(neverNato.constraint, { nato: 'nato-open' }, issues), 'settles NATO membership on left open');
+    assert.equal(
+      crossingReason(neverNato.constraint, { nato: 'nato-open' }, issues),
+      'settles NATO membership on left open',
+    );
     assert.equal(crossingReason(neverNato.constraint, { nato: 'nato-never' }, issues), null);
   });
 
@@ -44,14 +70,20 @@ describe('crossingReason', () => {
   });
 
   test('forbid_combination is crossed only when every condition is met', () => {
-    assert.equal(crossingReason(noCedeAndCap.constraint, { land: 'land-cede', army: 'army-800' }, issues), 'settles Donbas on ceded and settles Armed-forces ceiling on 800,000');
+    assert.equal(
+      crossingReason(noCedeAndCap.constraint, { land: 'land-cede', army: 'army-800' }, issues),
+      'settles Donbas on ceded and settles Armed-forces ceiling on 800,000',
+    );
     assert.equal(crossingReason(noCedeAndCap.constraint, { land: 'land-cede', army: 'army-none' }, issues), null);
     assert.equal(crossingReason(noCedeAndCap.constraint, { land: 'land-cede' }, issues), null, 'one condition open');
     assert.equal(crossingReason(noCedeAndCap.constraint, { army: 'army-600' }, issues), null);
   });
 
   test('a reason falls back to ids when the issue is unknown', () => {
-    assert.equal(crossingReason({ kind: 'forbid', issueId: 'gone', optionIds: ['x'] }, { gone: 'x' }, issues), 'settles gone on x');
+    assert.equal(
+      crossingReason({ kind: 'forbid', issueId: 'gone', optionIds: ['x'] }, { gone: 'x' }, issues),
+      'settles gone on x',
+    );
   });
 });
 
@@ -59,7 +91,10 @@ describe('checkRedLines', () => {
   test('forbid/require/forbid_combination red lines and the message "This draft crosses N red lines: …"', () => {
     const draft = version('v1', { points, optionChoices: { army: 'army-600', nato: 'nato-open', land: 'land-cede' } });
     const report = checkRedLines(draft, [noSmallArmy, neverNato, noCedeAndCap], issues, parties);
-    assert.deepEqual(report.crossings.map((c) => c.redLineId), ['rl-army', 'rl-nato', 'rl-combo']);
+    assert.deepEqual(
+      report.crossings.map((c) => c.redLineId),
+      ['rl-army', 'rl-nato', 'rl-combo'],
+    );
     assert.equal(
       report.message,
       'This draft crosses 3 red lines: ' +
@@ -71,7 +106,12 @@ describe('checkRedLines', () => {
 
   test('each crossing names the points that decide the issues involved', () => {
     const draft = version('v1', { points, optionChoices: { army: 'army-600', nato: 'nato-open', land: 'land-cede' } });
-    const byId = Object.fromEntries(checkRedLines(draft, [noSmallArmy, neverNato, noCedeAndCap], issues, parties).crossings.map((c) => [c.redLineId, c]));
+    const byId = Object.fromEntries(
+      checkRedLines(draft, [noSmallArmy, neverNato, noCedeAndCap], issues, parties).crossings.map((c) => [
+        c.redLineId,
+        c,
+      ]),
+    );
     assert.deepEqual(byId['rl-army']!.pointIds, ['p1', 'p3']);
     assert.deepEqual(byId['rl-nato']!.pointIds, ['p2']);
     assert.deepEqual(byId['rl-combo']!.pointIds, ['p1', 'p3']);
@@ -80,9 +120,22 @@ describe('checkRedLines', () => {
   });
 
   test('one crossing is "1 red line"; none is "crosses no red line"', () => {
-    const one = checkRedLines(version('v1', { points, optionChoices: { army: 'army-600' } }), [noSmallArmy, neverNato], issues, parties);
-    assert.equal(one.message, 'This draft crosses 1 red line: Ukraine: "No army below 800,000" (settles Armed-forces ceiling on 600,000).');
-    const none = checkRedLines(version('v1', { points, optionChoices: { army: 'army-800', nato: 'nato-never' } }), [noSmallArmy, neverNato, noCedeAndCap], issues, parties);
+    const one = checkRedLines(
+      version('v1', { points, optionChoices: { army: 'army-600' } }),
+      [noSmallArmy, neverNato],
+      issues,
+      parties,
+    );
+    assert.equal(
+      one.message,
+      'This draft crosses 1 red line: Ukraine: "No army below 800,000" (settles Armed-forces ceiling on 600,000).',
+    );
+    const none = checkRedLines(
+      version('v1', { points, optionChoices: { army: 'army-800', nato: 'nato-never' } }),
+      [noSmallArmy, neverNato, noCedeAndCap],
+      issues,
+      parties,
+    );
     assert.deepEqual(none.crossings, []);
     assert.equal(none.message, 'This draft crosses no red line.');
   });
@@ -90,12 +143,20 @@ describe('checkRedLines', () => {
   test('only the red lines passed in are checked, so a filtered list reveals nothing else', () => {
     const draft = version('v1', { points, optionChoices: { army: 'army-600', nato: 'nato-open' } });
     const report = checkRedLines(draft, [neverNato], issues, parties);
-    assert.deepEqual(report.crossings.map((c) => c.redLineId), ['rl-nato']);
+    assert.deepEqual(
+      report.crossings.map((c) => c.redLineId),
+      ['rl-nato'],
+    );
     assert.doesNotMatch(report.message, /army/i);
   });
 
   test('an unknown party is named by its id', () => {
-    const report = checkRedLines(version('v1', { points, optionChoices: { army: 'army-600' } }), [{ ...noSmallArmy, partyId: 'xx' }], issues, parties);
+    const report = checkRedLines(
+      version('v1', { points, optionChoices: { army: 'army-600' } }),
+      [{ ...noSmallArmy, partyId: 'xx' }],
+      issues,
+      parties,
+    );
     assert.match(report.message, /^This draft crosses 1 red line: xx: /);
   });
 });
@@ -107,13 +168,22 @@ describe('constraintProblems', () => {
   });
 
   test('unknown issues, unknown options and empty option lists are reported', () => {
-    assert.deepEqual(constraintProblems({ kind: 'forbid', issueId: 'nope', optionIds: ['x'] }, issues), ['unknown issue "nope"; use the id of one of the negotiation\'s issues']);
-    assert.deepEqual(constraintProblems({ kind: 'require', issueId: 'army', optionIds: ['army-1m'] }, issues), ['issue "Armed-forces ceiling" has no option "army-1m"']);
-    assert.deepEqual(constraintProblems({ kind: 'forbid', issueId: 'army', optionIds: [] }, issues), ['name at least one option of issue "Armed-forces ceiling"']);
+    assert.deepEqual(constraintProblems({ kind: 'forbid', issueId: 'nope', optionIds: ['x'] }, issues), [
+      'unknown issue "nope"; use the id of one of the negotiation\'s issues',
+    ]);
+    assert.deepEqual(constraintProblems({ kind: 'require', issueId: 'army', optionIds: ['army-1m'] }, issues), [
+      'issue "Armed-forces ceiling" has no option "army-1m"',
+    ]);
+    assert.deepEqual(constraintProblems({ kind: 'forbid', issueId: 'army', optionIds: [] }, issues), [
+      'name at least one option of issue "Armed-forces ceiling"',
+    ]);
   });
 
   test('a forbidden combination needs at least two conditions', () => {
-    const problems = constraintProblems({ kind: 'forbid_combination', conditions: [{ issueId: 'army', optionIds: ['army-600'] }] }, issues);
+    const problems = constraintProblems(
+      { kind: 'forbid_combination', conditions: [{ issueId: 'army', optionIds: ['army-600'] }] },
+      issues,
+    );
     assert.deepEqual(problems, ['a forbidden combination needs at least two conditions']);
   });
 });

@@ -54,10 +54,31 @@ describe('viewerScope', () => {
     assert.deepEqual(ru.partyIds, ['ru']);
   });
 
-  test('a mediator belongs to no party; an outsider is no member; other users\' memberships are ignored', () => {
-    assert.deepEqual(mediator, { userId: 'u-med', isOperator: false, isMediator: true, partyIds: [], isMember: true, sendingPartyIds: [] });
-    assert.deepEqual(outsider, { userId: 'u-nobody', isOperator: false, isMediator: false, partyIds: [], isMember: false, sendingPartyIds: [] });
-    assert.deepEqual(admin, { userId: 'u-admin', isOperator: true, isMediator: false, partyIds: [], isMember: false, sendingPartyIds: [] });
+  test("a mediator belongs to no party; an outsider is no member; other users' memberships are ignored", () => {
+    assert.deepEqual(mediator, {
+      userId: 'u-med',
+      isOperator: false,
+      isMediator: true,
+      partyIds: [],
+      isMember: true,
+      sendingPartyIds: [],
+    });
+    assert.deepEqual(outsider, {
+      userId: 'u-nobody',
+      isOperator: false,
+      isMediator: false,
+      partyIds: [],
+      isMember: false,
+      sendingPartyIds: [],
+    });
+    assert.deepEqual(admin, {
+      userId: 'u-admin',
+      isOperator: true,
+      isMediator: false,
+      partyIds: [],
+      isMember: false,
+      sendingPartyIds: [],
+    });
   });
 
   test('only members and the command line operator open the negotiation', () => {
@@ -89,7 +110,8 @@ describe('party material (positions, red lines, preferences)', () => {
 
   test('public material is seen by every member and by no outsider', () => {
     const published = { partyId: 'ru', visibility: 'public' as const };
-    for (const scope of [ru, us, fr, de, e3Delegate, mediator, admin]) assert.equal(canSeeOwned(scope, published), true, scope.userId);
+    for (const scope of [ru, us, fr, de, e3Delegate, mediator, admin])
+      assert.equal(canSeeOwned(scope, published), true, scope.userId);
     assert.equal(canSeeOwned(outsider, published), false);
   });
 
@@ -124,7 +146,8 @@ describe('party material (positions, red lines, preferences)', () => {
       admin: () => true,
       mediator: (_owner, visibility) => visibility !== 'party',
       'member of party A (ru)': (owner, visibility) => owner === 'ru' || visibility === 'public',
-      'member of a coalition member (fr)': (owner, visibility) => owner === 'fr' || owner === 'e3' || visibility === 'public',
+      'member of a coalition member (fr)': (owner, visibility) =>
+        owner === 'fr' || owner === 'e3' || visibility === 'public',
       outsider: () => false,
     };
     const viewers: Record<string, ViewerScope> = {
@@ -155,15 +178,27 @@ describe('party material (positions, red lines, preferences)', () => {
   test('property: a non-member who is not the operator sees nothing, whatever rule shape', () => {
     assert.deepEqual(ownedVisibilityRule(outsider), { all: false, ownerPartyIds: [], visibilities: [] });
     // Even a forged scope naming parties sees nothing while it is not a member.
-    const forged: ViewerScope = { userId: 'x', isOperator: false, isMediator: true, partyIds: ['ru'], isMember: false, sendingPartyIds: ['ru'] };
+    const forged: ViewerScope = {
+      userId: 'x',
+      isOperator: false,
+      isMediator: true,
+      partyIds: ['ru'],
+      isMember: false,
+      sendingPartyIds: ['ru'],
+    };
     for (const visibility of VISIBILITIES) {
-      for (const p of parties) assert.equal(canSeeOwned(forged, { partyId: p.id, visibility }), false, `${p.id}/${visibility}`);
+      for (const p of parties)
+        assert.equal(canSeeOwned(forged, { partyId: p.id, visibility }), false, `${p.id}/${visibility}`);
     }
   });
 
   test('the rule as data: administrators unrestricted, mediators add "mediator" visibility, members only "public"', () => {
     assert.deepEqual(ownedVisibilityRule(admin), { all: true });
-    assert.deepEqual(ownedVisibilityRule(mediator), { all: false, ownerPartyIds: [], visibilities: ['public', 'mediator'] });
+    assert.deepEqual(ownedVisibilityRule(mediator), {
+      all: false,
+      ownerPartyIds: [],
+      visibilities: ['public', 'mediator'],
+    });
     assert.deepEqual(ownedVisibilityRule(fr), { all: false, ownerPartyIds: ['e3', 'fr'], visibilities: ['public'] });
   });
 });
@@ -202,7 +237,7 @@ describe('versions', () => {
     assert.equal(canSeeVersion(e3Delegate, version('v-fr', { authorPartyId: 'fr', internal: true }), []), false);
   });
 
-  test("a text of the table (no author) reaches parties only once transmitted; mediators see it", () => {
+  test('a text of the table (no author) reaches parties only once transmitted; mediators see it', () => {
     const tableText = version('v-table', { authorPartyId: null });
     assert.equal(canSeeVersion(ru, tableText, []), false);
     assert.equal(canSeeVersion(ru, tableText, ['ru', 'us']), true);
@@ -224,7 +259,7 @@ describe('tracks', () => {
     assert.equal(canSeePoint(outsider, inTrack, tracks), false);
   });
 
-  test("a track is seen by its parties and the mediators only; outsiders never", () => {
+  test('a track is seen by its parties and the mediators only; outsiders never', () => {
     assert.equal(canSeeTrack(ru, euNato), false);
     assert.equal(canSeeTrack(de, euNato), true);
     assert.equal(canSeeTrack(mediator, euNato), true);
@@ -248,11 +283,20 @@ describe('tracks', () => {
   });
 
   test('visiblePoints removes the track points a viewer may not see and keeps the rest of the version', () => {
-    const v = version('v1', { label: 'Framework', points: [point('p1', 1), point('p2', 2, { trackId: 't-eu-nato' }), point('p3', 3)] });
+    const v = version('v1', {
+      label: 'Framework',
+      points: [point('p1', 1), point('p2', 2, { trackId: 't-eu-nato' }), point('p3', 3)],
+    });
     const forRussia = visiblePoints(ru, v, tracks);
-    assert.deepEqual(forRussia.points.map((p) => p.id), ['p1', 'p3']);
+    assert.deepEqual(
+      forRussia.points.map((p) => p.id),
+      ['p1', 'p3'],
+    );
     assert.equal(forRussia.label, 'Framework');
-    assert.deepEqual(visiblePoints(us, v, tracks).points.map((p) => p.id), ['p1', 'p2', 'p3']);
+    assert.deepEqual(
+      visiblePoints(us, v, tracks).points.map((p) => p.id),
+      ['p1', 'p2', 'p3'],
+    );
     assert.equal(v.points.length, 3, 'the original version is not changed');
   });
 });

@@ -32,20 +32,62 @@ function unique(ids: string[], what: string): void {
 }
 
 test('ids are unique within each collection', () => {
-  unique(s.parties.map((p) => p.id), 'party');
-  unique(s.users.map((u) => u.id), 'user');
-  unique(s.users.map((u) => u.email), 'email');
-  unique(s.issues.map((i) => i.id), 'issue');
-  unique(s.issues.flatMap((i) => i.options.map((o) => o.id)), 'option');
-  unique(s.versions.map((v) => v.id), 'version');
-  unique(s.positions.map((p) => p.id), 'position');
-  unique(s.redLines.map((r) => r.id), 'red line');
-  unique(s.preferences.map((p) => p.id), 'preference');
-  unique(s.rounds.map((r) => r.id), 'round');
-  unique(s.statements.map((st) => st.id), 'statement');
-  unique(s.tracks.map((t) => t.id), 'track');
-  unique(s.transmissionRules.map((r) => r.id), 'transmission rule');
-  unique(s.approvals.map((a) => a.id), 'approval');
+  unique(
+    s.parties.map((p) => p.id),
+    'party',
+  );
+  unique(
+    s.users.map((u) => u.id),
+    'user',
+  );
+  unique(
+    s.users.map((u) => u.email),
+    'email',
+  );
+  unique(
+    s.issues.map((i) => i.id),
+    'issue',
+  );
+  unique(
+    s.issues.flatMap((i) => i.options.map((o) => o.id)),
+    'option',
+  );
+  unique(
+    s.versions.map((v) => v.id),
+    'version',
+  );
+  unique(
+    s.positions.map((p) => p.id),
+    'position',
+  );
+  unique(
+    s.redLines.map((r) => r.id),
+    'red line',
+  );
+  unique(
+    s.preferences.map((p) => p.id),
+    'preference',
+  );
+  unique(
+    s.rounds.map((r) => r.id),
+    'round',
+  );
+  unique(
+    s.statements.map((st) => st.id),
+    'statement',
+  );
+  unique(
+    s.tracks.map((t) => t.id),
+    'track',
+  );
+  unique(
+    s.transmissionRules.map((r) => r.id),
+    'transmission rule',
+  );
+  unique(
+    s.approvals.map((a) => a.id),
+    'approval',
+  );
 });
 
 test('parties use the fixed ids and the E3 coalition groups France, Germany and the UK', () => {
@@ -77,7 +119,10 @@ test('demo accounts: fixed ids and emails, no administrators, memberships resolv
     const user = s.users.find((u) => u.id === id);
     assert.ok(user, `user ${id} exists`);
     assert.equal(user.email, email);
-    assert.deepEqual(user.memberships.map((m) => [m.partyId, m.role]), [[partyId, role]]);
+    assert.deepEqual(
+      user.memberships.map((m) => [m.partyId, m.role]),
+      [[partyId, role]],
+    );
   }
   for (const user of s.users) {
     assert.equal(user.isAdmin, false, `${user.id} is not an administrator`);
@@ -102,18 +147,29 @@ test('versions come after their parents, and every reference in them resolves', 
     assert.ok(v.createdBy === null || userIds.has(v.createdBy), `${v.id}: createdBy exists`);
     for (const r of v.recipientPartyIds) assert.ok(partyIds.has(r), `${v.id}: recipient ${r} exists`);
     unique(v.recipientPartyIds, `${v.id} recipient`);
-    if (v.authorPartyId !== null) assert.ok(v.recipientPartyIds.includes(v.authorPartyId), `${v.id}: recipients include the author`);
+    if (v.authorPartyId !== null)
+      assert.ok(v.recipientPartyIds.includes(v.authorPartyId), `${v.id}: recipients include the author`);
     for (const point of v.points) {
-      for (const issueId of point.issueIds) assert.ok(issues.some((i) => i.id === issueId), `${v.id}/${point.id}: issue ${issueId} exists`);
+      for (const issueId of point.issueIds)
+        assert.ok(
+          issues.some((i) => i.id === issueId),
+          `${v.id}/${point.id}: issue ${issueId} exists`,
+        );
       if (point.trackId !== null) {
         assert.ok(trackIds.has(point.trackId), `${v.id}/${point.id}: track exists`);
-        assert.ok(s.tracks.find((t) => t.id === point.trackId)?.pointIds.includes(point.id), `${v.id}/${point.id}: listed in its track`);
+        assert.ok(
+          s.tracks.find((t) => t.id === point.trackId)?.pointIds.includes(point.id),
+          `${v.id}/${point.id}: listed in its track`,
+        );
       }
     }
     for (const [issueId, optionId] of Object.entries(v.optionChoices)) {
       const issue = issues.find((i) => i.id === issueId);
       assert.ok(issue, `${v.id}: optionChoices issue ${issueId} exists`);
-      assert.ok(issue.options.some((o) => o.id === optionId), `${v.id}: ${issueId} has option ${optionId}`);
+      assert.ok(
+        issue.options.some((o) => o.id === optionId),
+        `${v.id}: ${issueId} has option ${optionId}`,
+      );
     }
     assert.ok(v.summary.length > 0 && (v.source ?? '').length > 0, `${v.id}: summary and source`);
   }
@@ -125,7 +181,11 @@ test('point ids are unique per version, numbered 1..n, and brackets match their 
     v.points.forEach((point, index) => assert.equal(point.number, index + 1, `${v.id}/${point.id} numbered in order`));
     for (const point of v.points) {
       const placed = placeholderIds(point.text);
-      assert.deepEqual([...placed].sort(), point.brackets.map((b) => b.id).sort(), `${v.id}/${point.id}: each bracket placed exactly once`);
+      assert.deepEqual(
+        [...placed].sort(),
+        point.brackets.map((b) => b.id).sort(),
+        `${v.id}/${point.id}: each bracket placed exactly once`,
+      );
       for (const bracket of point.brackets) {
         for (const alternative of bracket.alternatives) {
           assert.ok(alternative.proposedBy.length > 0, `${bracket.id}: alternative has a proposer`);
@@ -137,13 +197,20 @@ test('point ids are unique per version, numbered 1..n, and brackets match their 
 });
 
 test('the US draft has 28 points pt-1..pt-28, later versions reuse their ids, and Geneva has 19', () => {
-  assert.deepEqual(version('v-us-28').points.map((p) => p.id), Array.from({ length: 28 }, (_, i) => `pt-${i + 1}`));
+  assert.deepEqual(
+    version('v-us-28').points.map((p) => p.id),
+    Array.from({ length: 28 }, (_, i) => `pt-${i + 1}`),
+  );
   const base = pointIdsOf('v-us-28');
-  for (const v of s.versions) for (const p of v.points) assert.ok(base.has(p.id), `${v.id}/${p.id} keeps an original id`);
+  for (const v of s.versions)
+    for (const p of v.points) assert.ok(base.has(p.id), `${v.id}/${p.id} keeps an original id`);
   assert.equal(version('v-geneva-19').points.length, 19);
   assert.ok(!pointIdsOf('v-geneva-19').has('pt-26'), 'the amnesty point is not among the 19 (S42)');
   assert.ok(!pointIdsOf('v-e3-counter').has('pt-3'), 'the E3 deleted point 3');
-  assert.ok(version('v-geneva-19').points.some((p) => p.brackets.length > 0), 'contested language is bracketed');
+  assert.ok(
+    version('v-geneva-19').points.some((p) => p.brackets.length > 0),
+    'contested language is bracketed',
+  );
   assert.equal(s.negotiation.currentVersionId, 'v-geneva-19');
   assert.ok(!version('v-geneva-19').recipientPartyIds.includes('ru'), 'Russia has not received the post-Geneva text');
 });
@@ -170,11 +237,19 @@ test('positions refer to points of versions their party has received', () => {
 
 test('every party holds a private position, and private material is marked illustrative', () => {
   for (const party of partyIds) {
-    assert.ok(s.positions.some((p) => p.partyId === party && p.visibility === 'party'), `${party} has a party-only position`);
+    assert.ok(
+      s.positions.some((p) => p.partyId === party && p.visibility === 'party'),
+      `${party} has a party-only position`,
+    );
   }
-  for (const p of s.positions.filter((p) => p.visibility === 'party')) assert.match(p.source ?? '', /illustrative/, p.id);
-  for (const r of s.redLines.filter((r) => r.visibility === 'party')) assert.match(r.source ?? '', /illustrative/, r.id);
-  assert.ok(s.positions.some((p) => p.visibility === 'mediator'), 'some positions are shared with the mediator');
+  for (const p of s.positions.filter((p) => p.visibility === 'party'))
+    assert.match(p.source ?? '', /illustrative/, p.id);
+  for (const r of s.redLines.filter((r) => r.visibility === 'party'))
+    assert.match(r.source ?? '', /illustrative/, r.id);
+  assert.ok(
+    s.positions.some((p) => p.visibility === 'mediator'),
+    'some positions are shared with the mediator',
+  );
   assert.ok(s.positions.filter((p) => p.visibility === 'public').length >= 20, 'many positions are public');
 });
 
@@ -184,7 +259,10 @@ test('differences narrow from the US draft to the Geneva framework for the US, U
     return mine.filter((p) => stances.includes(p.stance)).length / mine.length;
   };
   assert.ok(share('v-geneva-19', ['support']) > share('v-us-28', ['support']), 'more support');
-  assert.ok(share('v-geneva-19', ['oppose', 'red_line']) < share('v-us-28', ['oppose', 'red_line']), 'fewer objections');
+  assert.ok(
+    share('v-geneva-19', ['oppose', 'red_line']) < share('v-us-28', ['oppose', 'red_line']),
+    'fewer objections',
+  );
 });
 
 test('red lines are well formed; the US draft crosses several of Ukraine’s and the EU’s', () => {
@@ -192,18 +270,28 @@ test('red lines are well formed; the US draft crosses several of Ukraine’s and
     assert.ok(partyIds.has(r.partyId), `${r.id}: party exists`);
     assert.deepEqual(constraintProblems(r.constraint, issues), [], r.id);
   }
-  assert.ok(redLines.some((r) => r.visibility === 'party'), 'some red lines are private');
+  assert.ok(
+    redLines.some((r) => r.visibility === 'party'),
+    'some red lines are private',
+  );
   const parties = s.parties.map((p) => ({ id: p.id, shortName: p.shortName }));
   const crossed = (versionId: string) => checkRedLines(version(versionId), redLines, issues, parties).crossings;
   const us28 = crossed('v-us-28');
   assert.ok(us28.filter((c) => c.partyId === 'ua').length >= 2, 'crosses Ukraine’s red lines');
   assert.ok(us28.filter((c) => c.partyId === 'eu').length >= 2, 'crosses the EU’s red lines');
   assert.ok(crossed('v-geneva-19').length < us28.length, 'the Geneva framework crosses fewer red lines');
-  assert.ok(crossed('v-e3-counter').some((c) => c.partyId === 'ru'), 'the E3 text crosses Russia’s red lines');
+  assert.ok(
+    crossed('v-e3-counter').some((c) => c.partyId === 'ru'),
+    'the E3 text crosses Russia’s red lines',
+  );
 });
 
 test('preferences: weights sum to 1 and every option of every issue has a score in [0, 1]', () => {
-  for (const party of ['us', 'ua', 'ru', 'eu', 'e3']) assert.ok(s.preferences.some((p) => p.partyId === party), `${party} has a preference`);
+  for (const party of ['us', 'ua', 'ru', 'eu', 'e3'])
+    assert.ok(
+      s.preferences.some((p) => p.partyId === party),
+      `${party} has a preference`,
+    );
   for (const pref of s.preferences) {
     assert.ok(partyIds.has(pref.partyId), `${pref.id}: party exists`);
     assert.equal(pref.illustrative, true, `${pref.id} is illustrative`);
@@ -211,27 +299,40 @@ test('preferences: weights sum to 1 and every option of every issue has a score 
     assert.ok(pref.reservation >= 0 && pref.reservation <= 1, `${pref.id}: reservation in [0, 1]`);
     const total = Object.values(pref.weights).reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(total - 1) <= 1e-9, `${pref.id}: weights sum to 1 (got ${total})`);
-    assert.deepEqual(Object.keys(pref.weights).sort(), s.issues.map((i) => i.id).sort(), `${pref.id}: a weight per issue`);
+    assert.deepEqual(
+      Object.keys(pref.weights).sort(),
+      s.issues.map((i) => i.id).sort(),
+      `${pref.id}: a weight per issue`,
+    );
     for (const issue of s.issues) {
-      assert.deepEqual(Object.keys(pref.scores[issue.id] ?? {}).sort(), issue.options.map((o) => o.id).sort(), `${pref.id}/${issue.id}: a score per option`);
+      assert.deepEqual(
+        Object.keys(pref.scores[issue.id] ?? {}).sort(),
+        issue.options.map((o) => o.id).sort(),
+        `${pref.id}/${issue.id}: a score per option`,
+      );
       for (const o of issue.options) {
         const score = pref.scores[issue.id]?.[o.id] ?? -1;
         assert.ok(score >= 0 && score <= 1, `${pref.id}/${o.id}: score in [0, 1]`);
       }
     }
   }
-  assert.ok(s.preferences.some((p) => p.visibility === 'mediator') && s.preferences.some((p) => p.visibility === 'party'));
+  assert.ok(
+    s.preferences.some((p) => p.visibility === 'mediator') && s.preferences.some((p) => p.visibility === 'party'),
+  );
 });
 
 test('rounds, statements and tracks refer to things that exist', () => {
   for (const round of s.rounds) {
-    for (const part of round.participants) assert.ok(partyIds.has(part.partyId), `${round.id}: participant ${part.partyId}`);
+    for (const part of round.participants)
+      assert.ok(partyIds.has(part.partyId), `${round.id}: participant ${part.partyId}`);
     if (round.versionId !== null) {
       const points = pointIdsOf(round.versionId);
-      for (const pointId of round.agendaPointIds) assert.ok(points.has(pointId), `${round.id}: agenda ${pointId} in ${round.versionId}`);
+      for (const pointId of round.agendaPointIds)
+        assert.ok(points.has(pointId), `${round.id}: agenda ${pointId} in ${round.versionId}`);
     }
     if (round.outcomeVersionId !== null) version(round.outcomeVersionId);
-    for (const st of round.statements) for (const party of st.signatoryPartyIds) assert.ok(partyIds.has(party), `${st.id}: signatory ${party}`);
+    for (const st of round.statements)
+      for (const party of st.signatoryPartyIds) assert.ok(partyIds.has(party), `${st.id}: signatory ${party}`);
   }
   const geneva = s.rounds.find((r) => r.id === 'round-geneva');
   assert.equal(geneva?.outcomeVersionId, 'v-geneva-19');
@@ -245,7 +346,10 @@ test('rounds, statements and tracks refer to things that exist', () => {
     for (const pointId of track.pointIds) assert.ok(allPointIds.has(pointId), `${track.id}: point ${pointId}`);
     for (const party of track.partyIds) assert.ok(partyIds.has(party), `${track.id}: party ${party}`);
   }
-  assert.ok(!s.tracks.find((t) => t.id === 'track-eu-nato')?.partyIds.includes('ru'), 'Russia is not in the EU–NATO format');
+  assert.ok(
+    !s.tracks.find((t) => t.id === 'track-eu-nato')?.partyIds.includes('ru'),
+    'Russia is not in the EU–NATO format',
+  );
 });
 
 test('the transmission rule names principals of its author parties and is pending, so Russia has not received the text', () => {
@@ -253,16 +357,25 @@ test('the transmission rule names principals of its author parties and is pendin
     for (const stage of rule.stages) {
       for (const approver of stage.approverUserIds) {
         const user = s.users.find((u) => u.id === approver);
-        assert.ok(user?.memberships.some((m) => m.role === 'principal' && m.partyId !== null && rule.fromPartyIds.includes(m.partyId)), `${stage.id}: ${approver} is a principal of an author party`);
+        assert.ok(
+          user?.memberships.some(
+            (m) => m.role === 'principal' && m.partyId !== null && rule.fromPartyIds.includes(m.partyId),
+          ),
+          `${stage.id}: ${approver} is a principal of an author party`,
+        );
       }
     }
-    for (const party of [...rule.fromPartyIds, ...rule.toPartyIds]) assert.ok(partyIds.has(party), `${rule.id}: ${party}`);
+    for (const party of [...rule.fromPartyIds, ...rule.toPartyIds])
+      assert.ok(partyIds.has(party), `${rule.id}: ${party}`);
   }
   for (const a of s.approvals) {
     const rule = s.transmissionRules.find((r) => r.id === a.ruleId);
     const stage = rule?.stages.find((st) => st.id === a.stageId);
     assert.ok(stage?.approverUserIds.includes(a.userId), `${a.id}: approver of its stage`);
-    assert.ok(s.versions.some((v) => v.id === a.versionId), `${a.id}: on a version of the scenario`);
+    assert.ok(
+      s.versions.some((v) => v.id === a.versionId),
+      `${a.id}: on a version of the scenario`,
+    );
   }
   const rule = s.transmissionRules.find((r) => r.id === 'rule-presidents-before-moscow');
   assert.deepEqual(rule?.fromPartyIds, ['us', 'ua']);
@@ -271,8 +384,15 @@ test('the transmission rule names principals of its author parties and is pendin
   assert.deepEqual([...(stage?.approverUserIds ?? [])].sort(), ['u-ua-principal', 'u-us-principal']);
   assert.equal(stage?.mode, 'all');
   assert.equal(stage?.deadline, '2025-11-27T23:59:00-05:00');
-  const approved = new Set(s.approvals.filter((a) => a.ruleId === rule?.id && a.versionId === 'v-geneva-19' && a.decision === 'approve').map((a) => a.userId));
-  assert.ok((stage?.approverUserIds ?? []).some((u) => !approved.has(u)), 'the rule is pending for the post-Geneva text');
+  const approved = new Set(
+    s.approvals
+      .filter((a) => a.ruleId === rule?.id && a.versionId === 'v-geneva-19' && a.decision === 'approve')
+      .map((a) => a.userId),
+  );
+  assert.ok(
+    (stage?.approverUserIds ?? []).some((u) => !approved.has(u)),
+    'the rule is pending for the post-Geneva text',
+  );
   assert.ok(!version('v-geneva-19').recipientPartyIds.includes('ru'), 'Russia waits for the presidents');
 });
 

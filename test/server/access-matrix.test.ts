@@ -45,7 +45,22 @@ const WHO: Record<Reader, string> = {
   expired: 'an expired token',
 };
 
-const ACCOUNTS = ['admin', 'aP', 'aL', 'aA', 'bP', 'bL', 'bA', 'cP', 'cL', 'cA', 'med', 'out', 'spare', 'probe'] as const;
+const ACCOUNTS = [
+  'admin',
+  'aP',
+  'aL',
+  'aA',
+  'bP',
+  'bL',
+  'bA',
+  'cP',
+  'cL',
+  'cA',
+  'med',
+  'out',
+  'spare',
+  'probe',
+] as const;
 type Account = (typeof ACCOUNTS)[number];
 const emailOf = (account: Account) => `user-${account.toLowerCase()}@matrix.test`;
 const PASSWORD = 'matrix-password';
@@ -99,7 +114,18 @@ const WRITTEN_BY_A: VersionKey[] = ['vaint', 'vamed', 'vab', 'vac'];
 /** Who reads the track's point, and what is derived from it. */
 const TRACK_SEEN = secret(TRACK);
 
-const POSITION_KEYS = ['posA1', 'posA2', 'posA3', 'posB1', 'posB2', 'posK1', 'posA4', 'posA5', 'posB3', 'posC1'] as const;
+const POSITION_KEYS = [
+  'posA1',
+  'posA2',
+  'posA3',
+  'posB1',
+  'posB2',
+  'posK1',
+  'posA4',
+  'posA5',
+  'posB3',
+  'posC1',
+] as const;
 type PositionKey = (typeof POSITION_KEYS)[number];
 interface PositionSpec {
   what: string;
@@ -114,16 +140,106 @@ interface PositionSpec {
   changes: Reader[];
 }
 const POSITIONS: Record<PositionKey, PositionSpec> = {
-  posA1: { what: "A's position kept in the party", by: 'aA', party: PA, version: 'v0', point: 'p1', visibility: 'party', seen: secret(A), changes: secret(A) },
-  posA2: { what: "A's position shared with the mediators", by: 'aL', party: PA, version: 'v0', point: 'p2', visibility: 'mediator', seen: secret([...A, 'med']), changes: secret(A_SEND) },
-  posA3: { what: "A's public position", by: 'aL', party: PA, version: 'v0', point: 'p3', visibility: 'public', seen: table(AT_TABLE), changes: table(A_SEND) },
-  posB1: { what: "B's position kept in the party", by: 'bL', party: PB, version: 'v0', point: 'p1', visibility: 'party', seen: secret(['bL']), changes: secret(['bL']) },
-  posB2: { what: "B's public position on the track's point", by: 'bL', party: PB, version: 'vtrack', point: 'p-trk', visibility: 'public', seen: TRACK_SEEN, changes: secret(['bL']) },
-  posK1: { what: "K's position kept in the coalition", by: 'cL', party: PK, version: 'v0', point: 'p2', visibility: 'party', seen: secret([...A, 'cL']), changes: secret([...A, 'cL']) },
-  posA4: { what: "A's public position on its internal draft", by: 'aL', party: PA, version: 'vaint', point: 'p1', visibility: 'public', seen: secret(A), changes: secret(A_SEND) },
-  posA5: { what: "A's position shared with the mediators on its draft sent to B", by: 'aL', party: PA, version: 'vab', point: 'p2', visibility: 'mediator', seen: secret([...A, 'med']), changes: secret(A_SEND) },
-  posB3: { what: "B's public position on A's draft sent to B", by: 'bL', party: PB, version: 'vab', point: 'p1', visibility: 'public', seen: secret([...A, 'bL', 'med']), changes: secret(['bL']) },
-  posC1: { what: "C's position shared with the mediators", by: 'cL', party: PC, version: 'v0', point: 'p1', visibility: 'mediator', seen: secret(['cL', 'med']), changes: secret(['cL']) },
+  posA1: {
+    what: "A's position kept in the party",
+    by: 'aA',
+    party: PA,
+    version: 'v0',
+    point: 'p1',
+    visibility: 'party',
+    seen: secret(A),
+    changes: secret(A),
+  },
+  posA2: {
+    what: "A's position shared with the mediators",
+    by: 'aL',
+    party: PA,
+    version: 'v0',
+    point: 'p2',
+    visibility: 'mediator',
+    seen: secret([...A, 'med']),
+    changes: secret(A_SEND),
+  },
+  posA3: {
+    what: "A's public position",
+    by: 'aL',
+    party: PA,
+    version: 'v0',
+    point: 'p3',
+    visibility: 'public',
+    seen: table(AT_TABLE),
+    changes: table(A_SEND),
+  },
+  posB1: {
+    what: "B's position kept in the party",
+    by: 'bL',
+    party: PB,
+    version: 'v0',
+    point: 'p1',
+    visibility: 'party',
+    seen: secret(['bL']),
+    changes: secret(['bL']),
+  },
+  posB2: {
+    what: "B's public position on the track's point",
+    by: 'bL',
+    party: PB,
+    version: 'vtrack',
+    point: 'p-trk',
+    visibility: 'public',
+    seen: TRACK_SEEN,
+    changes: secret(['bL']),
+  },
+  posK1: {
+    what: "K's position kept in the coalition",
+    by: 'cL',
+    party: PK,
+    version: 'v0',
+    point: 'p2',
+    visibility: 'party',
+    seen: secret([...A, 'cL']),
+    changes: secret([...A, 'cL']),
+  },
+  posA4: {
+    what: "A's public position on its internal draft",
+    by: 'aL',
+    party: PA,
+    version: 'vaint',
+    point: 'p1',
+    visibility: 'public',
+    seen: secret(A),
+    changes: secret(A_SEND),
+  },
+  posA5: {
+    what: "A's position shared with the mediators on its draft sent to B",
+    by: 'aL',
+    party: PA,
+    version: 'vab',
+    point: 'p2',
+    visibility: 'mediator',
+    seen: secret([...A, 'med']),
+    changes: secret(A_SEND),
+  },
+  posB3: {
+    what: "B's public position on A's draft sent to B",
+    by: 'bL',
+    party: PB,
+    version: 'vab',
+    point: 'p1',
+    visibility: 'public',
+    seen: secret([...A, 'bL', 'med']),
+    changes: secret(['bL']),
+  },
+  posC1: {
+    what: "C's position shared with the mediators",
+    by: 'cL',
+    party: PC,
+    version: 'v0',
+    point: 'p1',
+    visibility: 'mediator',
+    seen: secret(['cL', 'med']),
+    changes: secret(['cL']),
+  },
 };
 
 const RED_LINE_KEYS = ['rlAparty', 'rlAmed', 'rlApub', 'rlBpub', 'rlBmed', 'rlKparty'] as const;
@@ -138,20 +254,66 @@ interface RedLineSpec {
   changes: Reader[];
 }
 const RED_LINES: Record<RedLineKey, RedLineSpec> = {
-  rlAparty: { what: "A's red line kept in the party", by: 'aA', party: PA, visibility: 'party', constraint: { kind: 'forbid', issueId: 'i1', optionIds: ['x'] }, seen: secret(A), changes: secret(A) },
-  rlAmed: { what: "A's red line shared with the mediators", by: 'aL', party: PA, visibility: 'mediator', constraint: { kind: 'forbid', issueId: 'i2', optionIds: ['x'] }, seen: secret([...A, 'med']), changes: secret(A_SEND) },
-  rlApub: { what: "A's public red line", by: 'aL', party: PA, visibility: 'public', constraint: { kind: 'require', issueId: 'i1', optionIds: ['y'] }, seen: table(AT_TABLE), changes: table(A_SEND) },
-  rlBpub: { what: "B's public red line on the track's issue", by: 'bL', party: PB, visibility: 'public', constraint: { kind: 'forbid', issueId: 'itrk', optionIds: ['x'] }, seen: table(AT_TABLE), changes: table(['bL']) },
+  rlAparty: {
+    what: "A's red line kept in the party",
+    by: 'aA',
+    party: PA,
+    visibility: 'party',
+    constraint: { kind: 'forbid', issueId: 'i1', optionIds: ['x'] },
+    seen: secret(A),
+    changes: secret(A),
+  },
+  rlAmed: {
+    what: "A's red line shared with the mediators",
+    by: 'aL',
+    party: PA,
+    visibility: 'mediator',
+    constraint: { kind: 'forbid', issueId: 'i2', optionIds: ['x'] },
+    seen: secret([...A, 'med']),
+    changes: secret(A_SEND),
+  },
+  rlApub: {
+    what: "A's public red line",
+    by: 'aL',
+    party: PA,
+    visibility: 'public',
+    constraint: { kind: 'require', issueId: 'i1', optionIds: ['y'] },
+    seen: table(AT_TABLE),
+    changes: table(A_SEND),
+  },
+  rlBpub: {
+    what: "B's public red line on the track's issue",
+    by: 'bL',
+    party: PB,
+    visibility: 'public',
+    constraint: { kind: 'forbid', issueId: 'itrk', optionIds: ['x'] },
+    seen: table(AT_TABLE),
+    changes: table(['bL']),
+  },
   rlBmed: {
     what: "B's red line shared with the mediators",
     by: 'bL',
     party: PB,
     visibility: 'mediator',
-    constraint: { kind: 'forbid_combination', conditions: [{ issueId: 'i1', optionIds: ['x'] }, { issueId: 'i2', optionIds: ['x'] }] },
+    constraint: {
+      kind: 'forbid_combination',
+      conditions: [
+        { issueId: 'i1', optionIds: ['x'] },
+        { issueId: 'i2', optionIds: ['x'] },
+      ],
+    },
     seen: secret(['bL', 'med']),
     changes: secret(['bL']),
   },
-  rlKparty: { what: "K's red line kept in the coalition", by: 'cL', party: PK, visibility: 'party', constraint: { kind: 'forbid', issueId: 'i2', optionIds: ['y'] }, seen: secret([...A, 'cL']), changes: secret([...A, 'cL']) },
+  rlKparty: {
+    what: "K's red line kept in the coalition",
+    by: 'cL',
+    party: PK,
+    visibility: 'party',
+    constraint: { kind: 'forbid', issueId: 'i2', optionIds: ['y'] },
+    seen: secret([...A, 'cL']),
+    changes: secret([...A, 'cL']),
+  },
 };
 
 /** The option choices of each version: i1 and i2 decided by points 1 and 2, itrk by the track's point. */
@@ -178,18 +340,57 @@ const CROSSES: Record<VersionKey, RedLineKey[]> = {
 const TRACK_ONLY_CROSSINGS: Partial<Record<VersionKey, RedLineKey[]>> = { vtrack: ['rlBpub'] };
 
 function crossingsFor(reader: Reader, version: VersionKey): RedLineKey[] {
-  return CROSSES[version].filter((key) => RED_LINES[key].seen.includes(reader) && !((TRACK_ONLY_CROSSINGS[version] ?? []).includes(key) && !TRACK_SEEN.includes(reader)));
+  return CROSSES[version].filter(
+    (key) =>
+      RED_LINES[key].seen.includes(reader) &&
+      !((TRACK_ONLY_CROSSINGS[version] ?? []).includes(key) && !TRACK_SEEN.includes(reader)),
+  );
 }
 
 const PREFERENCE_KEYS = ['prefA', 'prefB', 'prefK'] as const;
 type PreferenceKey = (typeof PREFERENCE_KEYS)[number];
-const PREFERENCES: Record<PreferenceKey, { what: string; by: Reader; party: string; visibility: 'party' | 'mediator'; seen: Reader[]; changes: Reader[] }> = {
-  prefA: { what: "A's preferences kept in the party", by: 'aA', party: PA, visibility: 'party', seen: secret(A), changes: secret(A) },
-  prefB: { what: "B's preferences shared with the mediators", by: 'bL', party: PB, visibility: 'mediator', seen: secret(['bL', 'med']), changes: secret(['bL']) },
-  prefK: { what: "K's preferences kept in the coalition", by: 'cL', party: PK, visibility: 'party', seen: secret([...A, 'cL']), changes: secret([...A, 'cL']) },
+const PREFERENCES: Record<
+  PreferenceKey,
+  { what: string; by: Reader; party: string; visibility: 'party' | 'mediator'; seen: Reader[]; changes: Reader[] }
+> = {
+  prefA: {
+    what: "A's preferences kept in the party",
+    by: 'aA',
+    party: PA,
+    visibility: 'party',
+    seen: secret(A),
+    changes: secret(A),
+  },
+  prefB: {
+    what: "B's preferences shared with the mediators",
+    by: 'bL',
+    party: PB,
+    visibility: 'mediator',
+    seen: secret(['bL', 'med']),
+    changes: secret(['bL']),
+  },
+  prefK: {
+    what: "K's preferences kept in the coalition",
+    by: 'cL',
+    party: PK,
+    visibility: 'party',
+    seen: secret([...A, 'cL']),
+    changes: secret([...A, 'cL']),
+  },
 };
 
-const NEGOTIATIONS_OF: Record<Reader, string[]> = { aP: [NEG], aL: [NEG], aA: [NEG], bL: [NEG, OTHER], cL: [NEG], med: [NEG], out: [], admin: [], none: [], expired: [] };
+const NEGOTIATIONS_OF: Record<Reader, string[]> = {
+  aP: [NEG],
+  aL: [NEG],
+  aA: [NEG],
+  bL: [NEG, OTHER],
+  cL: [NEG],
+  med: [NEG],
+  out: [],
+  admin: [],
+  none: [],
+  expired: [],
+};
 const MEMBER_ACCOUNTS: Account[] = ['aP', 'aL', 'aA', 'bP', 'bL', 'bA', 'cP', 'cL', 'cA', 'med'];
 
 const V0_POINTS = [
@@ -198,7 +399,11 @@ const V0_POINTS = [
   { id: 'p3', title: 'Review', text: 'A commission reviews the implementation.', issueIds: [] },
 ];
 /** A party's counter-proposal: its own wording of point 1, the other points as on the table. */
-const partyPoints = (marker: string) => [{ ...V0_POINTS[0]!, text: `${marker} the party's own wording of the ceasefire` }, V0_POINTS[1]!, V0_POINTS[2]!];
+const partyPoints = (marker: string) => [
+  { ...V0_POINTS[0]!, text: `${marker} the party's own wording of the ceasefire` },
+  V0_POINTS[1]!,
+  V0_POINTS[2]!,
+];
 
 // ---------------------------------------------------------------- the world the matrix walks
 
@@ -220,7 +425,17 @@ interface World {
   /** What each reader may not receive, as strings that must not appear in any answer to them. */
   secrets: { what: string; strings: string[]; seen: Reader[] }[];
 }
-const w = { user: {}, token: {}, version: {}, hash: {}, position: {}, redLine: {}, preference: {}, pendingChange: null, secrets: [] } as unknown as World;
+const w = {
+  user: {},
+  token: {},
+  version: {},
+  hash: {},
+  position: {},
+  redLine: {},
+  preference: {},
+  pendingChange: null,
+  secrets: [],
+} as unknown as World;
 const accountOf = (userId: string) => (Object.keys(w.user) as Account[]).find((a) => w.user[a] === userId) ?? userId;
 
 let store: Store;
@@ -243,10 +458,20 @@ interface Answer {
 let requests = 0;
 async function send(token: string | null, req: Req): Promise<Answer> {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  const res = await app.inject({ method: req.method as 'GET', url: req.url, headers, ...(req.body !== undefined ? { payload: req.body as object } : {}) });
+  const res = await app.inject({
+    method: req.method as 'GET',
+    url: req.url,
+    headers,
+    ...(req.body !== undefined ? { payload: req.body as object } : {}),
+  });
   const contentType = String(res.headers['content-type'] ?? '');
   const text = res.body;
-  return { status: res.statusCode, contentType, text, body: contentType.includes('json') && text ? JSON.parse(text) : text };
+  return {
+    status: res.statusCode,
+    contentType,
+    text,
+    body: contentType.includes('json') && text ? JSON.parse(text) : text,
+  };
 }
 /** A request of the matrix, counted. */
 async function ask(reader: Reader, req: Req): Promise<Answer> {
@@ -254,24 +479,45 @@ async function ask(reader: Reader, req: Req): Promise<Answer> {
   return send(w.token[reader], req);
 }
 /** A request of the set-up, which must succeed. */
-async function must(reader: Reader, method: string, url: string, body?: unknown, status: number[] = [200, 201]): Promise<any> {
+async function must(
+  reader: Reader,
+  method: string,
+  url: string,
+  body?: unknown,
+  status: number[] = [200, 201],
+): Promise<any> {
   const answer = await send(w.token[reader], { method, url, body });
-  if (!status.includes(answer.status)) throw new Error(`set-up: ${method} ${url} as ${WHO[reader]} answered ${answer.status}: ${answer.text.slice(0, 400)}`);
+  if (!status.includes(answer.status))
+    throw new Error(
+      `set-up: ${method} ${url} as ${WHO[reader]} answered ${answer.status}: ${answer.text.slice(0, 400)}`,
+    );
   return answer.body;
 }
 
 type Table = 'positions' | 'red_lines' | 'issues' | 'rounds' | 'tracks' | 'transmission_rules' | 'negotiations';
 /** The current revision, read from the database (whoever asks), so an allowed write is not a stale one. */
 async function revision(table: Table, id: string): Promise<number> {
-  const row = await store.db.selectFrom(table as 'positions').select('revision').where('id', '=', id).executeTakeFirstOrThrow();
+  const row = await store.db
+    .selectFrom(table as 'positions')
+    .select('revision')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
   return row.revision;
 }
 async function preferenceRevision(partyId: string): Promise<number | null> {
-  const row = await store.db.selectFrom('preferences').select('revision').where('negotiation_id', '=', NEG).where('party_id', '=', partyId).executeTakeFirst();
+  const row = await store.db
+    .selectFrom('preferences')
+    .select('revision')
+    .where('negotiation_id', '=', NEG)
+    .where('party_id', '=', partyId)
+    .executeTakeFirst();
   return row?.revision ?? null;
 }
 async function auditEvents(): Promise<number> {
-  const row = await store.db.selectFrom('audit_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const row = await store.db
+    .selectFrom('audit_events')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -305,7 +551,8 @@ interface Entry {
 const get = (url: string) => () => ({ method: 'GET', url });
 const sorted = (ids: string[]) => [...ids].sort();
 const listIds = (body: any) => (body as { id: string }[]).map((item) => item.id);
-const versionIds = (reader: Reader) => VERSION_KEYS.filter((v) => VERSION_SEEN[v].includes(reader)).map((v) => w.version[v]);
+const versionIds = (reader: Reader) =>
+  VERSION_KEYS.filter((v) => VERSION_SEEN[v].includes(reader)).map((v) => w.version[v]);
 const publicCase = (url: string): Case[] => [{ object: 'the route', request: get(url), allowed: SIGNED_IN }];
 /** A route about the whole negotiation, read by everyone at the table; the outsider gets what a missing negotiation gets. */
 const tableRead = (path: string, ids?: Case['ids'], check?: Case['check']): Case[] => [
@@ -317,28 +564,44 @@ function trackTextCheck(reader: Reader, body: any): string | null {
   const inside = TRACK_SEEN.includes(reader);
   const choices = sorted(Object.keys(body.optionChoices ?? {}));
   if (inside) {
-    if (body.separateFormat !== null) return `separateFormat should be null inside the track, is ${JSON.stringify(body.separateFormat)}`;
+    if (body.separateFormat !== null)
+      return `separateFormat should be null inside the track, is ${JSON.stringify(body.separateFormat)}`;
     if (body.contentHash !== w.hash.vtrack) return 'the content hash is missing inside the track';
     if (choices.join() !== 'i1,i2,itrk') return `option choices ${choices.join()}`;
     return null;
   }
-  if (JSON.stringify(body.separateFormat?.pointNumbers) !== '[4]') return `separateFormat should list point 4, is ${JSON.stringify(body.separateFormat)}`;
+  if (JSON.stringify(body.separateFormat?.pointNumbers) !== '[4]')
+    return `separateFormat should list point 4, is ${JSON.stringify(body.separateFormat)}`;
   if (body.contentHash !== null) return 'the content hash is given to a reader outside the track';
   if (body.summary !== '') return 'the summary is given to a reader outside the track';
   if (choices.join() !== 'i1,i2') return `option choices ${choices.join()} (the track's issue itrk must be withheld)`;
   return null;
 }
 const pointIds = (body: any) => (body.points as { id: string }[]).map((p) => p.id);
-const expectedPoints = (v: VersionKey) => (reader: Reader) => (v === 'vtrack' && TRACK_SEEN.includes(reader) ? ['p1', 'p2', 'p3', 'p-trk'] : ['p1', 'p2', 'p3']);
+const expectedPoints = (v: VersionKey) => (reader: Reader) =>
+  v === 'vtrack' && TRACK_SEEN.includes(reader) ? ['p1', 'p2', 'p3', 'p-trk'] : ['p1', 'p2', 'p3'];
 
-const versionCases = (path: (v: VersionKey) => string, extra: Partial<Case> & { forVersion?: (v: VersionKey) => Partial<Case> } = {}): Case[] =>
-  VERSION_KEYS.map((v) => ({ object: VERSION_NAME[v], request: get(`${N}/versions/${w.version[v]}${path(v)}`), allowed: VERSION_SEEN[v], hiddenId: w.version[v], ...extra, ...(extra.forVersion?.(v) ?? {}) }));
+const versionCases = (
+  path: (v: VersionKey) => string,
+  extra: Partial<Case> & { forVersion?: (v: VersionKey) => Partial<Case> } = {},
+): Case[] =>
+  VERSION_KEYS.map((v) => ({
+    object: VERSION_NAME[v],
+    request: get(`${N}/versions/${w.version[v]}${path(v)}`),
+    allowed: VERSION_SEEN[v],
+    hiddenId: w.version[v],
+    ...extra,
+    ...(extra.forVersion?.(v) ?? {}),
+  }));
 
 const MATRIX: Record<string, Entry> = {
   // The documentation, the landing page, health and sign-in answer everyone.
   'GET /api/docs': { kind: 'public', cases: () => publicCase('/api/docs') },
   'GET /api/docs/static/index.html': { kind: 'public', cases: () => publicCase('/api/docs/static/index.html') },
-  'GET /api/docs/static/swagger-initializer.js': { kind: 'public', cases: () => publicCase('/api/docs/static/swagger-initializer.js') },
+  'GET /api/docs/static/swagger-initializer.js': {
+    kind: 'public',
+    cases: () => publicCase('/api/docs/static/swagger-initializer.js'),
+  },
   'GET /api/docs/json': { kind: 'public', cases: () => publicCase('/api/docs/json') },
   'GET /api/docs/yaml': { kind: 'public', cases: () => publicCase('/api/docs/yaml') },
   'GET /api/docs/static/*': { kind: 'public', cases: () => publicCase('/api/docs/static/swagger-ui.css') },
@@ -347,51 +610,119 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/health': { kind: 'public', cases: () => publicCase('/api/health') },
   'POST /api/auth/login': {
     kind: 'public',
-    cases: () => [{ object: 'a valid sign-in', request: () => ({ method: 'POST', url: '/api/auth/login', body: { email: emailOf('probe'), password: PASSWORD } }), allowed: SIGNED_IN }],
+    cases: () => [
+      {
+        object: 'a valid sign-in',
+        request: () => ({
+          method: 'POST',
+          url: '/api/auth/login',
+          body: { email: emailOf('probe'), password: PASSWORD },
+        }),
+        allowed: SIGNED_IN,
+      },
+    ],
   },
 
   // ------------------------------------------------------------ reads
-  'GET /api/me': { kind: 'read', cases: () => [{ object: "the reader's own account", request: get('/api/me'), allowed: SIGNED_IN, ids: { of: (b) => [accountOf(b.id)], expected: (r) => [r] } }] },
+  'GET /api/me': {
+    kind: 'read',
+    cases: () => [
+      {
+        object: "the reader's own account",
+        request: get('/api/me'),
+        allowed: SIGNED_IN,
+        ids: { of: (b) => [accountOf(b.id)], expected: (r) => [r] },
+      },
+    ],
+  },
   'GET /api/negotiations': {
     kind: 'read',
-    cases: () => [{ object: 'the negotiations', request: get('/api/negotiations'), allowed: SIGNED_IN, ids: { of: listIds, expected: (r) => NEGOTIATIONS_OF[r] } }],
+    cases: () => [
+      {
+        object: 'the negotiations',
+        request: get('/api/negotiations'),
+        allowed: SIGNED_IN,
+        ids: { of: listIds, expected: (r) => NEGOTIATIONS_OF[r] },
+      },
+    ],
   },
   'GET /api/negotiations/:id': {
     kind: 'read',
     cases: () => [
-      { object: 'the negotiation', request: get(N), allowed: table(AT_TABLE), hiddenId: NEG, ids: { of: (b) => [b.id], expected: () => [NEG] } },
-      { object: "another negotiation where only B's lead sits", request: get(`/api/negotiations/${OTHER}`), allowed: ['bL'], hiddenId: OTHER, ids: { of: (b) => [b.id], expected: () => [OTHER] } },
+      {
+        object: 'the negotiation',
+        request: get(N),
+        allowed: table(AT_TABLE),
+        hiddenId: NEG,
+        ids: { of: (b) => [b.id], expected: () => [NEG] },
+      },
+      {
+        object: "another negotiation where only B's lead sits",
+        request: get(`/api/negotiations/${OTHER}`),
+        allowed: ['bL'],
+        hiddenId: OTHER,
+        ids: { of: (b) => [b.id], expected: () => [OTHER] },
+      },
     ],
   },
-  'GET /api/negotiations/:id/parties': { kind: 'read', cases: () => tableRead('/parties', { of: listIds, expected: () => [PA, PB, PC, PK] }) },
+  'GET /api/negotiations/:id/parties': {
+    kind: 'read',
+    cases: () => tableRead('/parties', { of: listIds, expected: () => [PA, PB, PC, PK] }),
+  },
   'GET /api/negotiations/:id/members': {
     kind: 'read',
-    cases: () => tableRead('/members', { of: (b) => (b as { userId: string }[]).map((m) => accountOf(m.userId)), expected: () => MEMBER_ACCOUNTS }),
+    cases: () =>
+      tableRead('/members', {
+        of: (b) => (b as { userId: string }[]).map((m) => accountOf(m.userId)),
+        expected: () => MEMBER_ACCOUNTS,
+      }),
   },
   'GET /api/negotiations/:id/document': {
     kind: 'read',
     cases: () => [
-      { object: 'the current document (the table text with the track)', request: get(`${N}/document`), allowed: table(AT_TABLE), hiddenId: NEG, ids: { of: pointIds, expected: expectedPoints('vtrack') }, check: (r, b) => (b.id === w.version.vtrack ? trackTextCheck(r, b) : `the current document is ${b.id}`) },
+      {
+        object: 'the current document (the table text with the track)',
+        request: get(`${N}/document`),
+        allowed: table(AT_TABLE),
+        hiddenId: NEG,
+        ids: { of: pointIds, expected: expectedPoints('vtrack') },
+        check: (r, b) => (b.id === w.version.vtrack ? trackTextCheck(r, b) : `the current document is ${b.id}`),
+      },
       ...VERSION_KEYS.map((v) => ({
         object: `${VERSION_NAME[v]}, asked by ?version=`,
         request: get(`${N}/document?version=${w.version[v]}`),
         allowed: VERSION_SEEN[v],
         hiddenId: w.version[v],
         ids: { of: pointIds, expected: expectedPoints(v) },
-        check: (r: Reader, b: any) => (b.id !== w.version[v] ? `answered version ${b.id}` : v === 'vtrack' ? trackTextCheck(r, b) : null),
+        check: (r: Reader, b: any) =>
+          b.id !== w.version[v] ? `answered version ${b.id}` : v === 'vtrack' ? trackTextCheck(r, b) : null,
       })),
     ],
   },
-  'GET /api/negotiations/:id/versions': { kind: 'read', cases: () => tableRead('/versions', { of: listIds, expected: versionIds }) },
+  'GET /api/negotiations/:id/versions': {
+    kind: 'read',
+    cases: () => tableRead('/versions', { of: listIds, expected: versionIds }),
+  },
   'GET /api/negotiations/:id/versions/:itemId': {
     kind: 'read',
-    cases: () => versionCases(() => '', { forVersion: (v) => ({ ids: { of: pointIds, expected: expectedPoints(v) }, check: v === 'vtrack' ? trackTextCheck : undefined }) }),
+    cases: () =>
+      versionCases(() => '', {
+        forVersion: (v) => ({
+          ids: { of: pointIds, expected: expectedPoints(v) },
+          check: v === 'vtrack' ? trackTextCheck : undefined,
+        }),
+      }),
   },
   'GET /api/negotiations/:id/versions/:itemId/compare': {
     kind: 'read',
     cases: () => [
       ...versionCases((v) => (v === 'v0' ? `/compare?base=${w.version.v0}` : '/compare'), {
-        forVersion: (v) => ({ check: (_r: Reader, b: any) => (b.base.id === w.version.v0 && b.proposal.id === w.version[v] ? null : `compared ${b.proposal.id} with ${b.base.id}`) }),
+        forVersion: (v) => ({
+          check: (_r: Reader, b: any) =>
+            b.base.id === w.version.v0 && b.proposal.id === w.version[v]
+              ? null
+              : `compared ${b.proposal.id} with ${b.base.id}`,
+        }),
       }),
       {
         object: "the table text compared with A's internal draft as its base",
@@ -412,14 +743,19 @@ const MATRIX: Record<string, Entry> = {
     cases: () =>
       versionCases(() => '/approvals', {
         forVersion: (v) => ({
-          ids: { of: (b) => (b.rules as { ruleId: string }[]).map((r) => r.ruleId), expected: () => (WRITTEN_BY_A.includes(v) ? [w.rule] : []) },
+          ids: {
+            of: (b) => (b.rules as { ruleId: string }[]).map((r) => r.ruleId),
+            expected: () => (WRITTEN_BY_A.includes(v) ? [w.rule] : []),
+          },
           check:
             v === 'vac'
               ? (r: Reader, b: any) => {
                   const decisions = b.rules[0]?.approvals ?? [];
                   if (decisions.length !== 1) return `${decisions.length} decisions on the released draft`;
                   const comment = secret(A).includes(r) ? "mk:comment: A's principal releases it" : null;
-                  return decisions[0].comment === comment ? null : `the principal's comment reads ${JSON.stringify(decisions[0].comment)}, expected ${JSON.stringify(comment)}`;
+                  return decisions[0].comment === comment
+                    ? null
+                    : `the principal's comment reads ${JSON.stringify(decisions[0].comment)}, expected ${JSON.stringify(comment)}`;
                 }
               : undefined,
         }),
@@ -429,19 +765,33 @@ const MATRIX: Record<string, Entry> = {
     kind: 'read',
     cases: () =>
       versionCases(() => '/red-lines', {
-        forVersion: (v) => ({ ids: { of: (b) => (b.crossings as { redLineId: string }[]).map((c) => c.redLineId), expected: (r) => crossingsFor(r, v).map((key) => w.redLine[key]) } }),
+        forVersion: (v) => ({
+          ids: {
+            of: (b) => (b.crossings as { redLineId: string }[]).map((c) => c.redLineId),
+            expected: (r) => crossingsFor(r, v).map((key) => w.redLine[key]),
+          },
+        }),
       }),
   },
   'GET /api/negotiations/:id/positions': {
     kind: 'read',
     cases: () => [
-      ...tableRead('/positions', { of: listIds, expected: (r) => POSITION_KEYS.filter((p) => POSITIONS[p].seen.includes(r)).map((p) => w.position[p]) }),
+      ...tableRead('/positions', {
+        of: listIds,
+        expected: (r) => POSITION_KEYS.filter((p) => POSITIONS[p].seen.includes(r)).map((p) => w.position[p]),
+      }),
       {
         object: 'the positions on the table text (?version=)',
         request: get(`${N}/positions?version=${w.version.v0}`),
         allowed: table(AT_TABLE),
         hiddenId: NEG,
-        ids: { of: listIds, expected: (r) => POSITION_KEYS.filter((p) => POSITIONS[p].version === 'v0' && POSITIONS[p].seen.includes(r)).map((p) => w.position[p]) },
+        ids: {
+          of: listIds,
+          expected: (r) =>
+            POSITION_KEYS.filter((p) => POSITIONS[p].version === 'v0' && POSITIONS[p].seen.includes(r)).map(
+              (p) => w.position[p],
+            ),
+        },
       },
       {
         object: "the positions on A's internal draft (?version=)",
@@ -457,23 +807,47 @@ const MATRIX: Record<string, Entry> = {
       tableRead('/issues', { of: listIds, expected: () => ['i1', 'i2', 'itrk'] }, (r, b) => {
         const itrk = (b as { id: string; pointIds: string[] }[]).find((i) => i.id === 'itrk');
         const expected = TRACK_SEEN.includes(r) ? ['p-trk'] : [];
-        return JSON.stringify(itrk?.pointIds) === JSON.stringify(expected) ? null : `the track's issue names points ${JSON.stringify(itrk?.pointIds)}`;
+        return JSON.stringify(itrk?.pointIds) === JSON.stringify(expected)
+          ? null
+          : `the track's issue names points ${JSON.stringify(itrk?.pointIds)}`;
       }),
   },
-  'GET /api/negotiations/:id/red-lines': { kind: 'read', cases: () => tableRead('/red-lines', { of: listIds, expected: (r) => RED_LINE_KEYS.filter((k) => RED_LINES[k].seen.includes(r)).map((k) => w.redLine[k]) }) },
-  'GET /api/negotiations/:id/preferences': { kind: 'read', cases: () => tableRead('/preferences', { of: listIds, expected: (r) => PREFERENCE_KEYS.filter((k) => PREFERENCES[k].seen.includes(r)).map((k) => w.preference[k]) }) },
+  'GET /api/negotiations/:id/red-lines': {
+    kind: 'read',
+    cases: () =>
+      tableRead('/red-lines', {
+        of: listIds,
+        expected: (r) => RED_LINE_KEYS.filter((k) => RED_LINES[k].seen.includes(r)).map((k) => w.redLine[k]),
+      }),
+  },
+  'GET /api/negotiations/:id/preferences': {
+    kind: 'read',
+    cases: () =>
+      tableRead('/preferences', {
+        of: listIds,
+        expected: (r) => PREFERENCE_KEYS.filter((k) => PREFERENCES[k].seen.includes(r)).map((k) => w.preference[k]),
+      }),
+  },
   'GET /api/negotiations/:id/rounds': {
     kind: 'read',
     cases: () =>
       tableRead('/rounds', { of: listIds, expected: () => [w.round1, w.round2] }, (r, b) => {
-        const rounds = b as { id: string; versionId: string | null; outcomeVersionId: string | null; agendaPointIds: string[] }[];
+        const rounds = b as {
+          id: string;
+          versionId: string | null;
+          outcomeVersionId: string | null;
+          agendaPointIds: string[];
+        }[];
         const first = rounds.find((x) => x.id === w.round1);
         const second = rounds.find((x) => x.id === w.round2);
         const agenda = TRACK_SEEN.includes(r) ? ['p1', 'p-trk'] : ['p1'];
-        if (JSON.stringify(first?.agendaPointIds) !== JSON.stringify(agenda)) return `the first round's agenda reads ${JSON.stringify(first?.agendaPointIds)}`;
+        if (JSON.stringify(first?.agendaPointIds) !== JSON.stringify(agenda))
+          return `the first round's agenda reads ${JSON.stringify(first?.agendaPointIds)}`;
         if (first?.versionId !== w.version.vtrack) return 'the first round does not name the text everyone has';
-        if (second?.versionId !== (VERSION_SEEN.vamed.includes(r) ? w.version.vamed : null)) return `the second round names ${second?.versionId}`;
-        if (second?.outcomeVersionId !== (VERSION_SEEN.vab.includes(r) ? w.version.vab : null)) return `the second round's outcome is ${second?.outcomeVersionId}`;
+        if (second?.versionId !== (VERSION_SEEN.vamed.includes(r) ? w.version.vamed : null))
+          return `the second round names ${second?.versionId}`;
+        if (second?.outcomeVersionId !== (VERSION_SEEN.vab.includes(r) ? w.version.vab : null))
+          return `the second round's outcome is ${second?.outcomeVersionId}`;
         return null;
       }),
   },
@@ -482,45 +856,106 @@ const MATRIX: Record<string, Entry> = {
     cases: () =>
       tableRead('/statements', { of: listIds, expected: () => [w.statement] }, (r, b) => {
         const expected = TRACK_SEEN.includes(r) ? ['p2', 'p-trk'] : ['p2'];
-        return JSON.stringify(b[0]?.pointIds) === JSON.stringify(expected) ? null : `the statement names points ${JSON.stringify(b[0]?.pointIds)}`;
+        return JSON.stringify(b[0]?.pointIds) === JSON.stringify(expected)
+          ? null
+          : `the statement names points ${JSON.stringify(b[0]?.pointIds)}`;
       }),
   },
-  'GET /api/negotiations/:id/tracks': { kind: 'read', cases: () => tableRead('/tracks', { of: listIds, expected: (r) => (TRACK_SEEN.includes(r) ? [w.track] : []) }) },
-  'GET /api/negotiations/:id/transmission-rules': { kind: 'read', cases: () => tableRead('/transmission-rules', { of: listIds, expected: () => [w.rule] }) },
+  'GET /api/negotiations/:id/tracks': {
+    kind: 'read',
+    cases: () => tableRead('/tracks', { of: listIds, expected: (r) => (TRACK_SEEN.includes(r) ? [w.track] : []) }),
+  },
+  'GET /api/negotiations/:id/transmission-rules': {
+    kind: 'read',
+    cases: () => tableRead('/transmission-rules', { of: listIds, expected: () => [w.rule] }),
+  },
   'GET /api/negotiations/:id/progress': {
     kind: 'read',
     cases: () =>
-      tableRead('/progress', { of: (b) => (b.versions as { versionId: string }[]).map((v) => v.versionId), expected: versionIds }, (r, b) => {
-        for (const measured of b.versions as { versionId: string; redLinesCrossed: number; points: { pointId: string }[] }[]) {
-          const key = VERSION_KEYS.find((v) => w.version[v] === measured.versionId);
-          if (!key) continue;
-          const crossed = crossingsFor(r, key).length;
-          if (measured.redLinesCrossed !== crossed) return `${VERSION_NAME[key]} counts ${measured.redLinesCrossed} red lines crossed, expected ${crossed}`;
-          const points = measured.points.map((p) => p.pointId).join();
-          if (points !== expectedPoints(key)(r).join()) return `${VERSION_NAME[key]} measures points ${points}`;
-        }
-        return null;
-      }),
+      tableRead(
+        '/progress',
+        { of: (b) => (b.versions as { versionId: string }[]).map((v) => v.versionId), expected: versionIds },
+        (r, b) => {
+          for (const measured of b.versions as {
+            versionId: string;
+            redLinesCrossed: number;
+            points: { pointId: string }[];
+          }[]) {
+            const key = VERSION_KEYS.find((v) => w.version[v] === measured.versionId);
+            if (!key) continue;
+            const crossed = crossingsFor(r, key).length;
+            if (measured.redLinesCrossed !== crossed)
+              return `${VERSION_NAME[key]} counts ${measured.redLinesCrossed} red lines crossed, expected ${crossed}`;
+            const points = measured.points.map((p) => p.pointId).join();
+            if (points !== expectedPoints(key)(r).join()) return `${VERSION_NAME[key]} measures points ${points}`;
+          }
+          return null;
+        },
+      ),
   },
-  'GET /api/audit/verify': { kind: 'read', cases: () => [{ object: 'the audit chain', request: get('/api/audit/verify'), allowed: ['admin'], check: (_r, b) => (b.ok === true ? null : `the audit chain is broken: ${JSON.stringify(b)}`) }] },
+  'GET /api/audit/verify': {
+    kind: 'read',
+    cases: () => [
+      {
+        object: 'the audit chain',
+        request: get('/api/audit/verify'),
+        allowed: ['admin'],
+        check: (_r, b) => (b.ok === true ? null : `the audit chain is broken: ${JSON.stringify(b)}`),
+      },
+    ],
+  },
 
   // ------------------------------------------------------------ writes (after every read)
   'POST /api/users': {
     kind: 'write',
-    cases: () => [{ object: 'a new account', request: (r) => ({ method: 'POST', url: '/api/users', body: { email: `new-${r.toLowerCase()}@matrix.test`, name: 'New person', password: 'long-password' } }), allowed: ['admin'] }],
+    cases: () => [
+      {
+        object: 'a new account',
+        request: (r) => ({
+          method: 'POST',
+          url: '/api/users',
+          body: { email: `new-${r.toLowerCase()}@matrix.test`, name: 'New person', password: 'long-password' },
+        }),
+        allowed: ['admin'],
+      },
+    ],
   },
   'POST /api/negotiations': {
     kind: 'write',
     // Any signed-in account opens a negotiation, and becomes its convenor.
-    cases: () => [{ object: 'a new negotiation', request: (r) => ({ method: 'POST', url: '/api/negotiations', body: { title: `Talks opened by ${r}`, summary: '' } }), allowed: SIGNED_IN }],
+    cases: () => [
+      {
+        object: 'a new negotiation',
+        request: (r) => ({
+          method: 'POST',
+          url: '/api/negotiations',
+          body: { title: `Talks opened by ${r}`, summary: '' },
+        }),
+        allowed: SIGNED_IN,
+      },
+    ],
   },
   'PATCH /api/negotiations/:id': {
     kind: 'write',
     cases: () => [
-      { object: 'the negotiation', request: async () => ({ method: 'PATCH', url: N, body: { revision: await revision('negotiations', NEG), title: 'mk:neg-main: Matrix talks' } }), allowed: table(['med']), sees: table(AT_TABLE), hiddenId: NEG },
+      {
+        object: 'the negotiation',
+        request: async () => ({
+          method: 'PATCH',
+          url: N,
+          body: { revision: await revision('negotiations', NEG), title: 'mk:neg-main: Matrix talks' },
+        }),
+        allowed: table(['med']),
+        sees: table(AT_TABLE),
+        hiddenId: NEG,
+      },
       {
         object: "another negotiation where only B's lead sits",
-        request: async () => ({ method: 'PATCH', url: `/api/negotiations/${OTHER}`, body: { revision: await revision('negotiations', OTHER), title: 'mk:neg-other: Other talks' } }),
+        request: async () => ({
+          method: 'PATCH',
+          url: `/api/negotiations/${OTHER}`,
+          body: { revision: await revision('negotiations', OTHER), title: 'mk:neg-other: Other talks' },
+        }),
         allowed: ['bL'],
         sees: ['bL'],
         hiddenId: OTHER,
@@ -529,11 +964,35 @@ const MATRIX: Record<string, Entry> = {
   },
   'POST /api/negotiations/:id/parties': {
     kind: 'write',
-    cases: () => [{ object: 'a new party', request: (r) => ({ method: 'POST', url: `${N}/parties`, body: { name: `Observer state ${r}`, shortName: `O-${r}` } }), allowed: ['med'], sees: table(AT_TABLE), hiddenId: NEG }],
+    cases: () => [
+      {
+        object: 'a new party',
+        request: (r) => ({
+          method: 'POST',
+          url: `${N}/parties`,
+          body: { name: `Observer state ${r}`, shortName: `O-${r}` },
+        }),
+        allowed: ['med'],
+        sees: table(AT_TABLE),
+        hiddenId: NEG,
+      },
+    ],
   },
   'POST /api/negotiations/:id/members': {
     kind: 'write',
-    cases: () => [{ object: 'a new adviser of B', request: () => ({ method: 'POST', url: `${N}/members`, body: { userId: w.user.spare, partyId: PB, role: 'adviser' } }), allowed: ['med'], sees: table(AT_TABLE), hiddenId: NEG }],
+    cases: () => [
+      {
+        object: 'a new adviser of B',
+        request: () => ({
+          method: 'POST',
+          url: `${N}/members`,
+          body: { userId: w.user.spare, partyId: PB, role: 'adviser' },
+        }),
+        allowed: ['med'],
+        sees: table(AT_TABLE),
+        hiddenId: NEG,
+      },
+    ],
   },
   'POST /api/negotiations/:id/versions': {
     kind: 'write',
@@ -550,7 +1009,13 @@ const MATRIX: Record<string, Entry> = {
         request: (r: Reader) => ({
           method: 'POST',
           url: `${N}/versions`,
-          body: { parentId: w.version.v0, kind: author ? 'proposal' : 'draft', label: `Text by ${r}`, authorPartyId: author, points: [{ id: 'p1', title: 'Ceasefire', text: `The wording of ${r}.` }] },
+          body: {
+            parentId: w.version.v0,
+            kind: author ? 'proposal' : 'draft',
+            label: `Text by ${r}`,
+            authorPartyId: author,
+            points: [{ id: 'p1', title: 'Ceasefire', text: `The wording of ${r}.` }],
+          },
         }),
         allowed,
         sees: table(AT_TABLE),
@@ -585,7 +1050,17 @@ const MATRIX: Record<string, Entry> = {
     cases: () =>
       (['vaint', 'vamed', 'vab'] as const).map((v) => ({
         object: `a rejection of ${VERSION_NAME[v]} under the rule from A to C`,
-        request: (r: Reader) => ({ method: 'POST', url: `${N}/versions/${w.version[v]}/approvals`, body: { ruleId: w.rule, stageId: 'st1', decision: 'reject', comment: `rejected by ${r}`, contentHash: w.hash[v] } }),
+        request: (r: Reader) => ({
+          method: 'POST',
+          url: `${N}/versions/${w.version[v]}/approvals`,
+          body: {
+            ruleId: w.rule,
+            stageId: 'st1',
+            decision: 'reject',
+            comment: `rejected by ${r}`,
+            contentHash: w.hash[v],
+          },
+        }),
         // Only the principal the rule names decides; an administrator does not approve for a party.
         allowed: ['aP'] as Reader[],
         sees: VERSION_SEEN[v],
@@ -597,15 +1072,26 @@ const MATRIX: Record<string, Entry> = {
     cases: () =>
       (
         [
-          ["a position of A kept in the party", PA, 'p1', 'party', table(A)],
+          ['a position of A kept in the party', PA, 'p1', 'party', table(A)],
           ['a public position of A', PA, 'p2', 'public', table(A_SEND)],
-          ["a position of K kept in the coalition", PK, 'p3', 'party', table([...A, 'cL'])],
+          ['a position of K kept in the coalition', PK, 'p3', 'party', table([...A, 'cL'])],
           ['a public position of B', PB, 'p1', 'public', table(['bL'])],
           ['a position of C shared with the mediators', PC, 'p2', 'mediator', table(['cL'])],
         ] as const
       ).map(([object, partyId, pointId, visibility, allowed]) => ({
         object: `${object}, on the track's table text`,
-        request: (r: Reader) => ({ method: 'POST', url: `${N}/positions`, body: { versionId: w.version.vtrack, pointId, partyId, stance: 'support', visibility, rationale: `taken by ${r}` } }),
+        request: (r: Reader) => ({
+          method: 'POST',
+          url: `${N}/positions`,
+          body: {
+            versionId: w.version.vtrack,
+            pointId,
+            partyId,
+            stance: 'support',
+            visibility,
+            rationale: `taken by ${r}`,
+          },
+        }),
         allowed,
         sees: table(AT_TABLE),
         hiddenId: NEG,
@@ -616,7 +1102,11 @@ const MATRIX: Record<string, Entry> = {
     cases: () => [
       ...POSITION_KEYS.map((p) => ({
         object: POSITIONS[p].what,
-        request: async (r: Reader) => ({ method: 'PATCH', url: `${N}/positions/${w.position[p]}`, body: { revision: await revision('positions', w.position[p]), rationale: `changed by ${r}` } }),
+        request: async (r: Reader) => ({
+          method: 'PATCH',
+          url: `${N}/positions/${w.position[p]}`,
+          body: { revision: await revision('positions', w.position[p]), rationale: `changed by ${r}` },
+        }),
         allowed: POSITIONS[p].changes,
         sees: POSITIONS[p].seen,
         hiddenId: w.position[p],
@@ -624,7 +1114,11 @@ const MATRIX: Record<string, Entry> = {
       {
         // Last: once public, the position is no longer A's secret.
         object: "A's position kept in the party, made public (only its principal or lead publishes)",
-        request: async () => ({ method: 'PATCH', url: `${N}/positions/${w.position.posA1}`, body: { revision: await revision('positions', w.position.posA1), visibility: 'public' } }),
+        request: async () => ({
+          method: 'PATCH',
+          url: `${N}/positions/${w.position.posA1}`,
+          body: { revision: await revision('positions', w.position.posA1), visibility: 'public' },
+        }),
         allowed: secret(A_SEND),
         sees: POSITIONS.posA1.seen,
         hiddenId: w.position.posA1,
@@ -636,7 +1130,17 @@ const MATRIX: Record<string, Entry> = {
     cases: () => [
       {
         object: 'a new issue',
-        request: (r) => ({ method: 'POST', url: `${N}/issues`, body: { name: `Grain corridor ${r}`, options: [{ id: 'x', label: 'Open' }, { id: 'y', label: 'Closed' }] } }),
+        request: (r) => ({
+          method: 'POST',
+          url: `${N}/issues`,
+          body: {
+            name: `Grain corridor ${r}`,
+            options: [
+              { id: 'x', label: 'Open' },
+              { id: 'y', label: 'Closed' },
+            ],
+          },
+        }),
         allowed: table(['med']),
         sees: table(AT_TABLE),
         hiddenId: NEG,
@@ -648,7 +1152,11 @@ const MATRIX: Record<string, Entry> = {
     cases: () =>
       ['i1', 'i2', 'itrk'].map((id) => ({
         object: `issue ${id}`,
-        request: async (r: Reader) => ({ method: 'PATCH', url: `${N}/issues/${id}`, body: { revision: await revision('issues', id), description: `described by ${r}` } }),
+        request: async (r: Reader) => ({
+          method: 'PATCH',
+          url: `${N}/issues/${id}`,
+          body: { revision: await revision('issues', id), description: `described by ${r}` },
+        }),
         allowed: table(['med']),
         sees: table(AT_TABLE),
       })),
@@ -665,7 +1173,16 @@ const MATRIX: Record<string, Entry> = {
         ] as const
       ).map(([object, partyId, visibility, allowed]) => ({
         object,
-        request: (r: Reader) => ({ method: 'POST', url: `${N}/red-lines`, body: { partyId, title: `A line of ${r}`, visibility, constraint: { kind: 'forbid', issueId: 'i1', optionIds: ['x'] } } }),
+        request: (r: Reader) => ({
+          method: 'POST',
+          url: `${N}/red-lines`,
+          body: {
+            partyId,
+            title: `A line of ${r}`,
+            visibility,
+            constraint: { kind: 'forbid', issueId: 'i1', optionIds: ['x'] },
+          },
+        }),
         allowed,
         sees: table(AT_TABLE),
         hiddenId: NEG,
@@ -676,14 +1193,22 @@ const MATRIX: Record<string, Entry> = {
     cases: () => [
       ...RED_LINE_KEYS.map((k) => ({
         object: RED_LINES[k].what,
-        request: async (r: Reader) => ({ method: 'PATCH', url: `${N}/red-lines/${w.redLine[k]}`, body: { revision: await revision('red_lines', w.redLine[k]), description: `changed by ${r}` } }),
+        request: async (r: Reader) => ({
+          method: 'PATCH',
+          url: `${N}/red-lines/${w.redLine[k]}`,
+          body: { revision: await revision('red_lines', w.redLine[k]), description: `changed by ${r}` },
+        }),
         allowed: RED_LINES[k].changes,
         sees: RED_LINES[k].seen,
         hiddenId: w.redLine[k],
       })),
       {
         object: "A's red line kept in the party, shared with the mediators (only its principal or lead shares)",
-        request: async () => ({ method: 'PATCH', url: `${N}/red-lines/${w.redLine.rlAparty}`, body: { revision: await revision('red_lines', w.redLine.rlAparty), visibility: 'mediator' } }),
+        request: async () => ({
+          method: 'PATCH',
+          url: `${N}/red-lines/${w.redLine.rlAparty}`,
+          body: { revision: await revision('red_lines', w.redLine.rlAparty), visibility: 'mediator' },
+        }),
         allowed: secret(A_SEND),
         sees: RED_LINES.rlAparty.seen,
         hiddenId: w.redLine.rlAparty,
@@ -692,35 +1217,69 @@ const MATRIX: Record<string, Entry> = {
   },
   'PUT /api/negotiations/:id/parties/:itemId/preferences': {
     kind: 'write',
-    cases: () => [
-      ...PREFERENCE_KEYS.map((k) => ({ object: PREFERENCES[k].what, party: PREFERENCES[k].party, visibility: PREFERENCES[k].visibility, allowed: PREFERENCES[k].changes })),
-      { object: "C's preferences, not set yet", party: PC, visibility: 'party' as const, allowed: table(['cL']) },
-      { object: "A's preferences, shared with the mediators (only its principal or lead shares)", party: PA, visibility: 'mediator' as const, allowed: secret(A_SEND) },
-    ].map(({ object, party, visibility, allowed }) => ({
-      object,
-      request: async (r: Reader) => ({
-        method: 'PUT',
-        url: `${N}/parties/${party}/preferences`,
-        body: { revision: await preferenceRevision(party), weights: { i1: 0.5, i2: 0.5 }, scores: { i1: { x: 1, y: 0 }, i2: { x: 0, y: 1 } }, reservation: 0.3, visibility, note: `set by ${r}` },
-      }),
-      allowed,
-      sees: table(AT_TABLE),
-      hiddenId: NEG,
-    })),
+    cases: () =>
+      [
+        ...PREFERENCE_KEYS.map((k) => ({
+          object: PREFERENCES[k].what,
+          party: PREFERENCES[k].party,
+          visibility: PREFERENCES[k].visibility,
+          allowed: PREFERENCES[k].changes,
+        })),
+        { object: "C's preferences, not set yet", party: PC, visibility: 'party' as const, allowed: table(['cL']) },
+        {
+          object: "A's preferences, shared with the mediators (only its principal or lead shares)",
+          party: PA,
+          visibility: 'mediator' as const,
+          allowed: secret(A_SEND),
+        },
+      ].map(({ object, party, visibility, allowed }) => ({
+        object,
+        request: async (r: Reader) => ({
+          method: 'PUT',
+          url: `${N}/parties/${party}/preferences`,
+          body: {
+            revision: await preferenceRevision(party),
+            weights: { i1: 0.5, i2: 0.5 },
+            scores: { i1: { x: 1, y: 0 }, i2: { x: 0, y: 1 } },
+            reservation: 0.3,
+            visibility,
+            note: `set by ${r}`,
+          },
+        }),
+        allowed,
+        sees: table(AT_TABLE),
+        hiddenId: NEG,
+      })),
   },
   'POST /api/negotiations/:id/rounds': {
     kind: 'write',
-    cases: () => [{ object: 'a new round', request: (r) => ({ method: 'POST', url: `${N}/rounds`, body: { title: `Round of ${r}`, startsOn: '2025-12-01' } }), allowed: table(['med']), sees: table(AT_TABLE), hiddenId: NEG }],
+    cases: () => [
+      {
+        object: 'a new round',
+        request: (r) => ({
+          method: 'POST',
+          url: `${N}/rounds`,
+          body: { title: `Round of ${r}`, startsOn: '2025-12-01' },
+        }),
+        allowed: table(['med']),
+        sees: table(AT_TABLE),
+        hiddenId: NEG,
+      },
+    ],
   },
   'PATCH /api/negotiations/:id/rounds/:itemId': {
     kind: 'write',
     cases: () =>
       [
-        ['the round on the track\'s table text', w.round1],
+        ["the round on the track's table text", w.round1],
         ["the round on A's drafts", w.round2],
       ].map(([object, id]) => ({
         object: object!,
-        request: async (r: Reader) => ({ method: 'PATCH', url: `${N}/rounds/${id}`, body: { revision: await revision('rounds', id!), outcome: `recorded by ${r}` } }),
+        request: async (r: Reader) => ({
+          method: 'PATCH',
+          url: `${N}/rounds/${id}`,
+          body: { revision: await revision('rounds', id!), outcome: `recorded by ${r}` },
+        }),
         // The answer is the round as stored: it names the track's point and A's drafts.
         allowed: secret(['med']),
         sees: table(AT_TABLE),
@@ -731,7 +1290,17 @@ const MATRIX: Record<string, Entry> = {
     cases: () => [
       {
         object: 'a new public statement',
-        request: (r) => ({ method: 'POST', url: `${N}/statements`, body: { speaker: 'A spokesperson', date: '2025-12-02', quote: `Said before ${r}.`, stance: 'neutral', source: 'the matrix' } }),
+        request: (r) => ({
+          method: 'POST',
+          url: `${N}/statements`,
+          body: {
+            speaker: 'A spokesperson',
+            date: '2025-12-02',
+            quote: `Said before ${r}.`,
+            stance: 'neutral',
+            source: 'the matrix',
+          },
+        }),
         allowed: table(['med']),
         sees: table(AT_TABLE),
         hiddenId: NEG,
@@ -740,14 +1309,26 @@ const MATRIX: Record<string, Entry> = {
   },
   'POST /api/negotiations/:id/tracks': {
     kind: 'write',
-    cases: () => [{ object: 'a new track of A and C', request: (r) => ({ method: 'POST', url: `${N}/tracks`, body: { name: `Track of ${r}`, partyIds: [PA, PC] } }), allowed: table(['med']), sees: table(AT_TABLE), hiddenId: NEG }],
+    cases: () => [
+      {
+        object: 'a new track of A and C',
+        request: (r) => ({ method: 'POST', url: `${N}/tracks`, body: { name: `Track of ${r}`, partyIds: [PA, PC] } }),
+        allowed: table(['med']),
+        sees: table(AT_TABLE),
+        hiddenId: NEG,
+      },
+    ],
   },
   'PATCH /api/negotiations/:id/tracks/:itemId': {
     kind: 'write',
     cases: () => [
       {
         object: 'the track of A and B',
-        request: async (r) => ({ method: 'PATCH', url: `${N}/tracks/${w.track}`, body: { revision: await revision('tracks', w.track), description: `changed by ${r}` } }),
+        request: async (r) => ({
+          method: 'PATCH',
+          url: `${N}/tracks/${w.track}`,
+          body: { revision: await revision('tracks', w.track), description: `changed by ${r}` },
+        }),
         allowed: secret(['med']),
         sees: TRACK_SEEN,
         hiddenId: w.track,
@@ -767,7 +1348,12 @@ const MATRIX: Record<string, Entry> = {
         request: (r: Reader) => ({
           method: 'POST',
           url: `${N}/transmission-rules`,
-          body: { name: `Rule of ${r}`, fromPartyIds: [from], toPartyIds: [to], stages: [{ id: 's1', name: 'The principal approves', mode: 'all', approverUserIds: [w.user[approver]] }] },
+          body: {
+            name: `Rule of ${r}`,
+            fromPartyIds: [from],
+            toPartyIds: [to],
+            stages: [{ id: 's1', name: 'The principal approves', mode: 'all', approverUserIds: [w.user[approver]] }],
+          },
         }),
         allowed,
         sees: table(AT_TABLE),
@@ -779,7 +1365,11 @@ const MATRIX: Record<string, Entry> = {
     cases: () => [
       {
         object: 'the rule from A to C, its terms restated',
-        request: async (r) => ({ method: 'POST', url: `${N}/transmission-rules/${w.rule}/changes`, body: { revision: await revision('transmission_rules', w.rule), terms: ruleTerms(`restated by ${r}`) } }),
+        request: async (r) => ({
+          method: 'POST',
+          url: `${N}/transmission-rules/${w.rule}/changes`,
+          body: { revision: await revision('transmission_rules', w.rule), terms: ruleTerms(`restated by ${r}`) },
+        }),
         allowed: table(['aP', 'aL', 'med']),
         sees: table(AT_TABLE),
         hiddenId: w.rule,
@@ -792,12 +1382,25 @@ const MATRIX: Record<string, Entry> = {
       {
         object: 'the pending change of the rule from A to C',
         prepare: async () => {
-          const row = await store.db.selectFrom('transmission_rules').select('data').where('id', '=', w.rule).executeTakeFirstOrThrow();
+          const row = await store.db
+            .selectFrom('transmission_rules')
+            .select('data')
+            .where('id', '=', w.rule)
+            .executeTakeFirstOrThrow();
           let pending = (JSON.parse(row.data) as { pendingChange: { id: string } | null }).pendingChange;
-          if (!pending) pending = (await must('med', 'POST', `${N}/transmission-rules/${w.rule}/changes`, { revision: await revision('transmission_rules', w.rule), terms: ruleTerms('restated for the consent') })).pendingChange;
+          if (!pending)
+            pending = (
+              await must('med', 'POST', `${N}/transmission-rules/${w.rule}/changes`, {
+                revision: await revision('transmission_rules', w.rule),
+                terms: ruleTerms('restated for the consent'),
+              })
+            ).pendingChange;
           w.pendingChange = pending!.id;
         },
-        request: () => ({ method: 'POST', url: `${N}/transmission-rules/${w.rule}/changes/${w.pendingChange ?? 'none-yet'}/consent` }),
+        request: () => ({
+          method: 'POST',
+          url: `${N}/transmission-rules/${w.rule}/changes/${w.pendingChange ?? 'none-yet'}/consent`,
+        }),
         // Only the principal the rule names consents; not the mediator, not the administrator.
         allowed: ['aP'],
         sees: table(AT_TABLE),
@@ -806,11 +1409,27 @@ const MATRIX: Record<string, Entry> = {
     ],
   },
   // Last of all: signing out ends the tokens the matrix uses.
-  'POST /api/auth/logout': { kind: 'write', late: 2, cases: () => [{ object: "the reader's own session", request: () => ({ method: 'POST', url: '/api/auth/logout' }), allowed: SIGNED_IN }] },
+  'POST /api/auth/logout': {
+    kind: 'write',
+    late: 2,
+    cases: () => [
+      {
+        object: "the reader's own session",
+        request: () => ({ method: 'POST', url: '/api/auth/logout' }),
+        allowed: SIGNED_IN,
+      },
+    ],
+  },
 };
 
 function ruleTerms(description: string) {
-  return { name: 'mk:rule: A to C', description, fromPartyIds: [PA], toPartyIds: [PC], stages: [{ id: 'st1', name: "A's principal approves", mode: 'all', approverUserIds: [w.user.aP], deadline: null }] };
+  return {
+    name: 'mk:rule: A to C',
+    description,
+    fromPartyIds: [PA],
+    toPartyIds: [PC],
+    stages: [{ id: 'st1', name: "A's principal approves", mode: 'all', approverUserIds: [w.user.aP], deadline: null }],
+  };
 }
 
 // ---------------------------------------------------------------- judging the answers
@@ -833,7 +1452,8 @@ function scan(phase: string, reader: Reader, req: Req, answer: Answer, where: st
   for (const item of w.secrets) {
     if (item.seen.includes(reader)) continue;
     for (const value of item.strings) {
-      if (!sent.includes(value) && answer.text.includes(value)) findings.push({ phase, kind: 'leak', reader, text: `${where}: received ${item.what} ("${value}")` });
+      if (!sent.includes(value) && answer.text.includes(value))
+        findings.push({ phase, kind: 'leak', reader, text: `${where}: received ${item.what} ("${value}")` });
     }
   }
 }
@@ -841,16 +1461,27 @@ function scan(phase: string, reader: Reader, req: Req, answer: Answer, where: st
 function sameIds(phase: string, reader: Reader, where: string, got: string[], expected: string[]): void {
   const extra = got.filter((id) => !expected.includes(id));
   const missing = expected.filter((id) => !got.includes(id));
-  if (extra.length > 0) findings.push({ phase, kind: 'leak', reader, text: `${where}: received ${extra.join(', ')} beyond what it may see` });
-  if (missing.length > 0) findings.push({ phase, kind: 'refused', reader, text: `${where}: did not receive ${missing.join(', ')}` });
-  if (got.length !== new Set(got).size) findings.push({ phase, kind: 'wrong status', reader, text: `${where}: received ${got.join(', ')}, with repeats` });
+  if (extra.length > 0)
+    findings.push({
+      phase,
+      kind: 'leak',
+      reader,
+      text: `${where}: received ${extra.join(', ')} beyond what it may see`,
+    });
+  if (missing.length > 0)
+    findings.push({ phase, kind: 'refused', reader, text: `${where}: did not receive ${missing.join(', ')}` });
+  if (got.length !== new Set(got).size)
+    findings.push({ phase, kind: 'wrong status', reader, text: `${where}: received ${got.join(', ')}, with repeats` });
 }
 
 /** Judges one answer against the matrix; returns whether the reader passed the gate. */
 function judge(phase: string, entry: Entry, c: Case, reader: Reader, req: Req, answer: Answer): boolean {
   const where = `${req.method} ${req.url} as ${WHO[reader]} (${c.object})`;
   const signedIn = SIGNED_IN.includes(reader);
-  const passed = entry.kind === 'write' ? (answer.status >= 200 && answer.status < 300) || answer.status === 409 : answer.status === 200;
+  const passed =
+    entry.kind === 'write'
+      ? (answer.status >= 200 && answer.status < 300) || answer.status === 409
+      : answer.status === 200;
   const denied = answer.status === 403 || answer.status === 404;
   scan(phase, reader, req, answer, where);
   if (answer.status >= 500) {
@@ -858,17 +1489,47 @@ function judge(phase: string, entry: Entry, c: Case, reader: Reader, req: Req, a
     return false;
   }
   if (entry.kind === 'public') {
-    if (answer.status !== 200 && answer.status !== 302) findings.push({ phase, kind: 'wrong status', reader, text: `${where}: a public route answered ${snippet(answer)}` });
+    if (answer.status !== 200 && answer.status !== 302)
+      findings.push({
+        phase,
+        kind: 'wrong status',
+        reader,
+        text: `${where}: a public route answered ${snippet(answer)}`,
+      });
     return true;
   }
   if (!signedIn) {
-    if (answer.status !== 401 || !isProblem(answer)) findings.push({ phase, kind: passed ? 'leak' : 'wrong status', reader, text: `${where}: expected 401 problem+json, got ${answer.contentType} ${snippet(answer)}` });
+    if (answer.status !== 401 || !isProblem(answer))
+      findings.push({
+        phase,
+        kind: passed ? 'leak' : 'wrong status',
+        reader,
+        text: `${where}: expected 401 problem+json, got ${answer.contentType} ${snippet(answer)}`,
+      });
     return false;
   }
   const allowed = c.allowed.includes(reader);
-  if (allowed && !passed) findings.push({ phase, kind: denied ? 'refused' : 'wrong status', reader, text: `${where}: expected to pass, got ${snippet(answer)}` });
-  if (!allowed && !denied) findings.push({ phase, kind: passed ? 'leak' : 'wrong status', reader, text: `${where}: expected 403 or 404, got ${snippet(answer)}` });
-  if (denied && !isProblem(answer)) findings.push({ phase, kind: 'wrong status', reader, text: `${where}: a refusal without problem+json (${answer.contentType})` });
+  if (allowed && !passed)
+    findings.push({
+      phase,
+      kind: denied ? 'refused' : 'wrong status',
+      reader,
+      text: `${where}: expected to pass, got ${snippet(answer)}`,
+    });
+  if (!allowed && !denied)
+    findings.push({
+      phase,
+      kind: passed ? 'leak' : 'wrong status',
+      reader,
+      text: `${where}: expected 403 or 404, got ${snippet(answer)}`,
+    });
+  if (denied && !isProblem(answer))
+    findings.push({
+      phase,
+      kind: 'wrong status',
+      reader,
+      text: `${where}: a refusal without problem+json (${answer.contentType})`,
+    });
   if (allowed && passed && answer.status < 300) {
     if (c.ids) sameIds(phase, reader, where, c.ids.of(answer.body), c.ids.expected(reader));
     const wrong = c.check?.(reader, answer.body) ?? null;
@@ -893,13 +1554,20 @@ async function compareWithMissing(phase: string, c: Case, reader: Reader, req: R
   const a = normalize(answer.text, id, MADE_UP);
   const b = normalize(missing.text, id, MADE_UP);
   if (answer.status !== missing.status || a !== b) {
-    findings.push({ phase, kind: 'leak', reader, text: `${where}: the forbidden object answers ${answer.status} ${a.slice(0, 200)}, a made-up id answers ${missing.status} ${b.slice(0, 200)}` });
+    findings.push({
+      phase,
+      kind: 'leak',
+      reader,
+      text: `${where}: the forbidden object answers ${answer.status} ${a.slice(0, 200)}, a made-up id answers ${missing.status} ${b.slice(0, 200)}`,
+    });
   }
 }
 
 /** The routes of the app, as the matrix keys them (HEAD duplicates GET). */
-const appRoutes = () => app.routeTable.filter((r) => r.method !== 'HEAD').map((r) => ({ key: `${r.method} ${r.url}`, public: r.public }));
-const entriesOf = (kind: Entry['kind']) => appRoutes().flatMap(({ key }) => (MATRIX[key]?.kind === kind ? [{ key, entry: MATRIX[key]! }] : []));
+const appRoutes = () =>
+  app.routeTable.filter((r) => r.method !== 'HEAD').map((r) => ({ key: `${r.method} ${r.url}`, public: r.public }));
+const entriesOf = (kind: Entry['kind']) =>
+  appRoutes().flatMap(({ key }) => (MATRIX[key]?.kind === kind ? [{ key, entry: MATRIX[key]! }] : []));
 
 /** The findings of one phase, outside the administrator's column, which has its own test. */
 function assertNone(phase: string): void {
@@ -916,10 +1584,23 @@ describe('access matrix: every route against every kind of reader and every visi
     app = await buildApp({ store, logger: false });
 
     // Accounts, then one sign-in each: password hashing is slow on purpose.
-    const users = await Promise.all(ACCOUNTS.map((a) => createUser(store, null, { email: emailOf(a), name: `Account ${a}`, password: PASSWORD, isAdmin: a === 'admin' })));
+    const users = await Promise.all(
+      ACCOUNTS.map((a) =>
+        createUser(store, null, {
+          email: emailOf(a),
+          name: `Account ${a}`,
+          password: PASSWORD,
+          isAdmin: a === 'admin',
+        }),
+      ),
+    );
     ACCOUNTS.forEach((a, i) => (w.user[a] = users[i]!.id));
     const login = async (account: Account) => {
-      const answer = await send(null, { method: 'POST', url: '/api/auth/login', body: { email: emailOf(account), password: PASSWORD } });
+      const answer = await send(null, {
+        method: 'POST',
+        url: '/api/auth/login',
+        body: { email: emailOf(account), password: PASSWORD },
+      });
       assert.equal(answer.status, 200, answer.text);
       return answer.body.token as string;
     };
@@ -932,41 +1613,105 @@ describe('access matrix: every route against every kind of reader and every visi
 
     // The negotiation, its parties and people: the mediator opens it and so convenes it.
     await must('med', 'POST', '/api/negotiations', { id: NEG, title: 'mk:neg-main: Matrix talks', summary: '' });
-    for (const [id, name] of [[PA, 'Party A'], [PB, 'Party B'], [PC, 'Party C']] as const) await must('med', 'POST', `${N}/parties`, { id, name, shortName: id.toUpperCase(), kind: 'party' });
-    await must('med', 'POST', `${N}/parties`, { id: PK, name: 'Coalition K', shortName: 'K', kind: 'coalition', memberPartyIds: [PA, PC] });
+    for (const [id, name] of [
+      [PA, 'Party A'],
+      [PB, 'Party B'],
+      [PC, 'Party C'],
+    ] as const)
+      await must('med', 'POST', `${N}/parties`, { id, name, shortName: id.toUpperCase(), kind: 'party' });
+    await must('med', 'POST', `${N}/parties`, {
+      id: PK,
+      name: 'Coalition K',
+      shortName: 'K',
+      kind: 'coalition',
+      memberPartyIds: [PA, PC],
+    });
     const roles: [Account, string | null, string][] = [
-      ['aP', PA, 'principal'], ['aL', PA, 'lead'], ['aA', PA, 'adviser'],
-      ['bP', PB, 'principal'], ['bL', PB, 'lead'], ['bA', PB, 'adviser'],
-      ['cP', PC, 'principal'], ['cL', PC, 'lead'], ['cA', PC, 'adviser'],
+      ['aP', PA, 'principal'],
+      ['aL', PA, 'lead'],
+      ['aA', PA, 'adviser'],
+      ['bP', PB, 'principal'],
+      ['bL', PB, 'lead'],
+      ['bA', PB, 'adviser'],
+      ['cP', PC, 'principal'],
+      ['cL', PC, 'lead'],
+      ['cA', PC, 'adviser'],
     ];
-    for (const [account, partyId, role] of roles) await must('med', 'POST', `${N}/members`, { userId: w.user[account], partyId, role });
+    for (const [account, partyId, role] of roles)
+      await must('med', 'POST', `${N}/members`, { userId: w.user[account], partyId, role });
     // B's lead convenes another negotiation, and sits in it for its own party too.
     await must('bL', 'POST', '/api/negotiations', { id: OTHER, title: 'mk:neg-other: Other talks', summary: '' });
     await must('bL', 'POST', `/api/negotiations/${OTHER}/parties`, { id: 'ox', name: 'Party X', shortName: 'X' });
     await must('bL', 'POST', `/api/negotiations/${OTHER}/members`, { userId: w.user.bL, partyId: 'ox', role: 'lead' });
 
     // The mediator: issues, the table text sent to all, the track of A and B, the text with the track's point.
-    for (const [id, name, point] of [['i1', 'Ceasefire line', 'p1'], ['i2', 'Withdrawal', 'p2'], ['itrk', 'Sanctions relief', 'p-trk']] as const) {
-      await must('med', 'POST', `${N}/issues`, { id, name, description: 'mk:issue:', pointIds: [point], options: [{ id: 'x', label: 'X' }, { id: 'y', label: 'Y' }] });
+    for (const [id, name, point] of [
+      ['i1', 'Ceasefire line', 'p1'],
+      ['i2', 'Withdrawal', 'p2'],
+      ['itrk', 'Sanctions relief', 'p-trk'],
+    ] as const) {
+      await must('med', 'POST', `${N}/issues`, {
+        id,
+        name,
+        description: 'mk:issue:',
+        pointIds: [point],
+        options: [
+          { id: 'x', label: 'X' },
+          { id: 'y', label: 'Y' },
+        ],
+      });
     }
-    const version = async (reader: Reader, body: object) => (await must(reader, 'POST', `${N}/versions`, body)).id as string;
-    w.version.v0 = await version('med', { parentId: null, kind: 'draft', label: 'mk:v0: Table text', authorPartyId: null, points: V0_POINTS, optionChoices: CHOICES.v0 });
+    const version = async (reader: Reader, body: object) =>
+      (await must(reader, 'POST', `${N}/versions`, body)).id as string;
+    w.version.v0 = await version('med', {
+      parentId: null,
+      kind: 'draft',
+      label: 'mk:v0: Table text',
+      authorPartyId: null,
+      points: V0_POINTS,
+      optionChoices: CHOICES.v0,
+    });
     await must('med', 'POST', `${N}/versions/${w.version.v0}/transmit`, { partyIds: [PA, PB, PC] });
-    w.track = (await must('med', 'POST', `${N}/tracks`, { name: 'mk:track: Sanctions track', partyIds: [PA, PB], pointIds: ['p-trk'] })).id;
+    w.track = (
+      await must('med', 'POST', `${N}/tracks`, {
+        name: 'mk:track: Sanctions track',
+        partyIds: [PA, PB],
+        pointIds: ['p-trk'],
+      })
+    ).id;
     w.version.vtrack = await version('med', {
       parentId: w.version.v0,
       kind: 'draft',
       label: 'mk:vtrack: Table text with a track',
       summary: 'mk:tracksummary: sanctions are relieved in the track',
       authorPartyId: null,
-      points: [...V0_POINTS, { id: 'p-trk', title: 'mk:trackpoint: Sanctions', text: 'mk:trackpoint: sanctions are relieved in stages', issueIds: ['itrk'], trackId: w.track }],
+      points: [
+        ...V0_POINTS,
+        {
+          id: 'p-trk',
+          title: 'mk:trackpoint: Sanctions',
+          text: 'mk:trackpoint: sanctions are relieved in stages',
+          issueIds: ['itrk'],
+          trackId: w.track,
+        },
+      ],
       optionChoices: CHOICES.vtrack,
     });
     await must('med', 'POST', `${N}/versions/${w.version.vtrack}/transmit`, { partyIds: [PA, PB, PC] });
-    await must('med', 'PATCH', N, { revision: await revision('negotiations', NEG), currentVersionId: w.version.vtrack });
+    await must('med', 'PATCH', N, {
+      revision: await revision('negotiations', NEG),
+      currentVersionId: w.version.vtrack,
+    });
 
     // A's drafts: internal (written by its adviser), shared with the mediators, sent to B (by its lead).
-    const draft = (v: VersionKey, author: string) => ({ parentId: w.version.v0, kind: 'proposal', label: `mk:${v}: ${VERSION_NAME[v]}`, authorPartyId: author, points: partyPoints(`mk:${v}:`), optionChoices: CHOICES[v] });
+    const draft = (v: VersionKey, author: string) => ({
+      parentId: w.version.v0,
+      kind: 'proposal',
+      label: `mk:${v}: ${VERSION_NAME[v]}`,
+      authorPartyId: author,
+      points: partyPoints(`mk:${v}:`),
+      optionChoices: CHOICES[v],
+    });
     w.version.vaint = await version('aA', draft('vaint', PA));
     w.version.vamed = await version('aL', draft('vamed', PA));
     await must('aL', 'POST', `${N}/versions/${w.version.vamed}/transmit`, { toMediators: true });
@@ -974,11 +1719,19 @@ describe('access matrix: every route against every kind of reader and every visi
     await must('aL', 'POST', `${N}/versions/${w.version.vab}/transmit`, { partyIds: [PB] });
 
     // The rule: a text of A reaches C only when A's principal approves it. The lead cannot send it before.
-    w.rule = (await must('aL', 'POST', `${N}/transmission-rules`, { id: 'rule-a-to-c', ...ruleTerms('set by the lead of A') })).id;
+    w.rule = (
+      await must('aL', 'POST', `${N}/transmission-rules`, { id: 'rule-a-to-c', ...ruleTerms('set by the lead of A') })
+    ).id;
     w.version.vac = await version('aL', draft('vac', PA));
     await must('aL', 'POST', `${N}/versions/${w.version.vac}/transmit`, { partyIds: [PC] }, [403]);
     const held = await must('aP', 'GET', `${N}/versions/${w.version.vac}`);
-    const approved = await must('aP', 'POST', `${N}/versions/${w.version.vac}/approvals`, { ruleId: w.rule, stageId: 'st1', decision: 'approve', comment: "mk:comment: A's principal releases it", contentHash: held.contentHash });
+    const approved = await must('aP', 'POST', `${N}/versions/${w.version.vac}/approvals`, {
+      ruleId: w.rule,
+      stageId: 'st1',
+      decision: 'approve',
+      comment: "mk:comment: A's principal releases it",
+      contentHash: held.contentHash,
+    });
     w.approval = approved.rules[0].approvals[0].id;
     w.version.vk = await version('cL', draft('vk', PK));
     // A's principal reads all seven texts in full (A is in the track and in K).
@@ -986,20 +1739,67 @@ describe('access matrix: every route against every kind of reader and every visi
 
     for (const p of POSITION_KEYS) {
       const s = POSITIONS[p];
-      w.position[p] = (await must(s.by, 'POST', `${N}/positions`, { versionId: w.version[s.version], pointId: s.point, partyId: s.party, stance: 'oppose', visibility: s.visibility, rationale: `mk:${p}: ${s.what}` })).id;
+      w.position[p] = (
+        await must(s.by, 'POST', `${N}/positions`, {
+          versionId: w.version[s.version],
+          pointId: s.point,
+          partyId: s.party,
+          stance: 'oppose',
+          visibility: s.visibility,
+          rationale: `mk:${p}: ${s.what}`,
+        })
+      ).id;
     }
     for (const k of RED_LINE_KEYS) {
       const s = RED_LINES[k];
-      w.redLine[k] = (await must(s.by, 'POST', `${N}/red-lines`, { partyId: s.party, title: `mk:${k}: ${s.what}`, visibility: s.visibility, constraint: s.constraint })).id;
+      w.redLine[k] = (
+        await must(s.by, 'POST', `${N}/red-lines`, {
+          partyId: s.party,
+          title: `mk:${k}: ${s.what}`,
+          visibility: s.visibility,
+          constraint: s.constraint,
+        })
+      ).id;
     }
     for (const k of PREFERENCE_KEYS) {
       const s = PREFERENCES[k];
-      const body = { revision: null, weights: { i1: 0.5, i2: 0.5 }, scores: { i1: { x: 1, y: 0 }, i2: { x: 0, y: 1 } }, reservation: 0.4, visibility: s.visibility, note: `mk:${k}: ${s.what}` };
+      const body = {
+        revision: null,
+        weights: { i1: 0.5, i2: 0.5 },
+        scores: { i1: { x: 1, y: 0 }, i2: { x: 0, y: 1 } },
+        reservation: 0.4,
+        visibility: s.visibility,
+        note: `mk:${k}: ${s.what}`,
+      };
       w.preference[k] = (await must(s.by, 'PUT', `${N}/parties/${s.party}/preferences`, body)).id;
     }
-    w.round1 = (await must('med', 'POST', `${N}/rounds`, { title: 'mk:round1: Opening', startsOn: '2025-11-20', versionId: w.version.vtrack, agendaPointIds: ['p1', 'p-trk'] })).id;
-    w.round2 = (await must('med', 'POST', `${N}/rounds`, { title: 'mk:round2: Second round', startsOn: '2025-11-27', versionId: w.version.vamed, outcomeVersionId: w.version.vab, agendaPointIds: ['p2'] })).id;
-    w.statement = (await must('med', 'POST', `${N}/statements`, { speaker: 'mk:statement: A spokesperson', date: '2025-11-21', quote: 'We keep talking.', stance: 'neutral', pointIds: ['p2', 'p-trk'], source: 'the matrix' })).id;
+    w.round1 = (
+      await must('med', 'POST', `${N}/rounds`, {
+        title: 'mk:round1: Opening',
+        startsOn: '2025-11-20',
+        versionId: w.version.vtrack,
+        agendaPointIds: ['p1', 'p-trk'],
+      })
+    ).id;
+    w.round2 = (
+      await must('med', 'POST', `${N}/rounds`, {
+        title: 'mk:round2: Second round',
+        startsOn: '2025-11-27',
+        versionId: w.version.vamed,
+        outcomeVersionId: w.version.vab,
+        agendaPointIds: ['p2'],
+      })
+    ).id;
+    w.statement = (
+      await must('med', 'POST', `${N}/statements`, {
+        speaker: 'mk:statement: A spokesperson',
+        date: '2025-11-21',
+        quote: 'We keep talking.',
+        stance: 'neutral',
+        pointIds: ['p2', 'p-trk'],
+        source: 'the matrix',
+      })
+    ).id;
 
     // What each reader may not receive, anywhere.
     const add = (what: string, seen: Reader[], ...strings: string[]) => w.secrets.push({ what, seen, strings });
@@ -1007,14 +1807,26 @@ describe('access matrix: every route against every kind of reader and every visi
       add(VERSION_NAME[v], VERSION_SEEN[v], w.version[v], `mk:${v}:`);
       add(`the content hash of ${VERSION_NAME[v]}`, v === 'vtrack' ? TRACK_SEEN : VERSION_SEEN[v], w.hash[v]);
     }
-    add("the track and its point", TRACK_SEEN, w.track, 'mk:track:', 'p-trk', 'mk:trackpoint:', 'mk:tracksummary:');
+    add('the track and its point', TRACK_SEEN, w.track, 'mk:track:', 'p-trk', 'mk:trackpoint:', 'mk:tracksummary:');
     for (const p of POSITION_KEYS) add(POSITIONS[p].what, POSITIONS[p].seen, w.position[p], `mk:${p}:`);
     for (const k of RED_LINE_KEYS) add(RED_LINES[k].what, RED_LINES[k].seen, w.redLine[k], `mk:${k}:`);
     for (const k of PREFERENCE_KEYS) add(PREFERENCES[k].what, PREFERENCES[k].seen, w.preference[k], `mk:${k}:`);
     add("the comment of A's principal on its decision", secret(A), 'mk:comment:');
     add("the decision of A's principal", VERSION_SEEN.vac, w.approval);
-    add('the negotiation', table(AT_TABLE), 'mk:neg-main:', 'mk:issue:', 'mk:round1:', 'mk:round2:', 'mk:statement:', 'mk:rule:', w.round1, w.round2, w.statement);
-    add("the other negotiation", ['bL'], OTHER, 'mk:neg-other:');
+    add(
+      'the negotiation',
+      table(AT_TABLE),
+      'mk:neg-main:',
+      'mk:issue:',
+      'mk:round1:',
+      'mk:round2:',
+      'mk:statement:',
+      'mk:rule:',
+      w.round1,
+      w.round2,
+      w.statement,
+    );
+    add('the other negotiation', ['bL'], OTHER, 'mk:neg-other:');
     for (const account of MEMBER_ACCOUNTS) add(`the e-mail of ${account}`, table(AT_TABLE), emailOf(account));
     add("the outsider's e-mail", ['out', 'admin'], emailOf('out'));
   });
@@ -1031,7 +1843,11 @@ describe('access matrix: every route against every kind of reader and every visi
     const stale = Object.keys(MATRIX).filter((key) => !routes.some((r) => r.key === key));
     assert.deepEqual(stale, [], `entries for routes the app no longer serves: ${stale.join(', ')}`);
     for (const route of routes) {
-      assert.equal(MATRIX[route.key]!.kind === 'public', route.public, `${route.key}: public in the app ${route.public}, in the matrix ${MATRIX[route.key]!.kind}`);
+      assert.equal(
+        MATRIX[route.key]!.kind === 'public',
+        route.public,
+        `${route.key}: public in the app ${route.public}, in the matrix ${MATRIX[route.key]!.kind}`,
+      );
       assert.ok(MATRIX[route.key]!.cases().length > 0, `${route.key} is applied to no object`);
     }
     cells.routes = routes.length;
@@ -1048,7 +1864,13 @@ describe('access matrix: every route against every kind of reader and every visi
           statuses.add(answer.status);
           judge('public', entry, c, reader, req, answer);
         }
-        if (statuses.size > 1) findings.push({ phase: 'public', kind: 'wrong status', reader: 'none', text: `${key}: answers ${[...statuses].join(', ')} depending on the reader` });
+        if (statuses.size > 1)
+          findings.push({
+            phase: 'public',
+            kind: 'wrong status',
+            reader: 'none',
+            text: `${key}: answers ${[...statuses].join(', ')} depending on the reader`,
+          });
       }
     }
     assertNone('public');
@@ -1062,7 +1884,13 @@ describe('access matrix: every route against every kind of reader and every visi
             const before = await auditEvents();
             const req = await c.request(reader);
             judge('no token', entry, c, reader, req, await ask(reader, req));
-            if ((await auditEvents()) !== before) findings.push({ phase: 'no token', kind: 'leak', reader, text: `${req.method} ${req.url} as ${WHO[reader]}: changed the data` });
+            if ((await auditEvents()) !== before)
+              findings.push({
+                phase: 'no token',
+                kind: 'leak',
+                reader,
+                text: `${req.method} ${req.url} as ${WHO[reader]}: changed the data`,
+              });
           }
         }
       }
@@ -1109,14 +1937,24 @@ describe('access matrix: every route against every kind of reader and every visi
         cells.cases++;
         await c.prepare?.();
         // The refused readers go first, while the object is as the set-up left it.
-        const order = [...SIGNED_IN.filter((r) => !c.allowed.includes(r)), ...SIGNED_IN.filter((r) => c.allowed.includes(r))];
+        const order = [
+          ...SIGNED_IN.filter((r) => !c.allowed.includes(r)),
+          ...SIGNED_IN.filter((r) => c.allowed.includes(r)),
+        ];
         for (const reader of order) {
           const before = await auditEvents();
           const req = await c.request(reader);
           const answer = await ask(reader, req);
           const passed = judge('write', entry, c, reader, req, answer);
-          if (!passed && (await auditEvents()) !== before) findings.push({ phase: 'write', kind: 'leak', reader, text: `${req.method} ${req.url} as ${WHO[reader]} (${c.object}): refused with ${answer.status} but changed the data` });
-          if (!passed && c.hiddenId && !(c.sees ?? c.allowed).includes(reader)) await compareWithMissing('write', c, reader, req, answer);
+          if (!passed && (await auditEvents()) !== before)
+            findings.push({
+              phase: 'write',
+              kind: 'leak',
+              reader,
+              text: `${req.method} ${req.url} as ${WHO[reader]} (${c.object}): refused with ${answer.status} but changed the data`,
+            });
+          if (!passed && c.hiddenId && !(c.sees ?? c.allowed).includes(reader))
+            await compareWithMissing('write', c, reader, req, answer);
         }
       }
     }
@@ -1126,14 +1964,24 @@ describe('access matrix: every route against every kind of reader and every visi
   test('a signed-out token opens nothing', async () => {
     for (const reader of SIGNED_IN) {
       const answer = await ask(reader, { method: 'GET', url: '/api/me' });
-      if (answer.status !== 401) findings.push({ phase: 'signed out', kind: 'leak', reader, text: `GET /api/me with the signed-out token of ${WHO[reader]}: ${snippet(answer)}` });
+      if (answer.status !== 401)
+        findings.push({
+          phase: 'signed out',
+          kind: 'leak',
+          reader,
+          text: `GET /api/me with the signed-out token of ${WHO[reader]}: ${snippet(answer)}`,
+        });
     }
     assertNone('signed out');
   });
 
   test('an administrator keeps the installation, not the secrets (DESIGN.md)', () => {
     const found = findings.filter((f) => f.reader === 'admin' && f.kind !== 'server error');
-    assert.equal(found.length, 0, `${found.length} findings in the administrator's column:\n${found.map((f) => `[${f.phase}, ${f.kind}] ${f.text}`).join('\n')}`);
+    assert.equal(
+      found.length,
+      0,
+      `${found.length} findings in the administrator's column:\n${found.map((f) => `[${f.phase}, ${f.kind}] ${f.text}`).join('\n')}`,
+    );
   });
 
   test('the matrix finds no leak and no server error', () => {

@@ -15,10 +15,22 @@ describe('documents over the API: versions, renumbering, comparison, red lines',
     const base = (await ua.get(`${N}/versions/v-us-28`)).body;
     const [first, second, third, ...rest] = base.points;
     // Drop point 2, move point 3 to the end, rewrite point 1.
-    const points = [{ ...first, text: `${first.text} Its territorial integrity is respected.` }, ...rest, third].map(({ number: _n, ...p }: any) => p);
-    const created = await ua.post(`${N}/versions`, { parentId: 'v-us-28', kind: 'proposal', label: 'Ukrainian counter-proposal', authorPartyId: 'ua', internal: true, points });
+    const points = [{ ...first, text: `${first.text} Its territorial integrity is respected.` }, ...rest, third].map(
+      ({ number: _n, ...p }: any) => p,
+    );
+    const created = await ua.post(`${N}/versions`, {
+      parentId: 'v-us-28',
+      kind: 'proposal',
+      label: 'Ukrainian counter-proposal',
+      authorPartyId: 'ua',
+      internal: true,
+      points,
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    assert.deepEqual(created.body.points.map((p: any) => p.number), points.map((_p: unknown, i: number) => i + 1));
+    assert.deepEqual(
+      created.body.points.map((p: any) => p.number),
+      points.map((_p: unknown, i: number) => i + 1),
+    );
     assert.deepEqual(created.body.recipientPartyIds, ['ua']);
 
     const compared = (await ua.get(`${N}/versions/${created.body.id}/compare`)).body.comparison;
@@ -27,12 +39,24 @@ describe('documents over the API: versions, renumbering, comparison, red lines',
     assert.ok(kinds[third.id].includes('moved'));
     assert.deepEqual(kinds[first.id], ['changed']);
     assert.deepEqual(kinds[rest[0].id], ['renumbered'], 'a point after the dropped one is renumbered, not changed');
-    const added = compared.points.find((p: any) => p.pointId === first.id).words.filter((w: any) => w.kind === 'added').map((w: any) => w.text).join('');
+    const added = compared.points
+      .find((p: any) => p.pointId === first.id)
+      .words.filter((w: any) => w.kind === 'added')
+      .map((w: any) => w.text)
+      .join('');
     assert.match(added, /territorial integrity/);
 
     const us = await signIn(server.url, 'us@demo.parley');
-    assert.equal((await us.get(`${N}/versions/${created.body.id}`)).status, 404, 'an internal draft stays inside its party');
-    assert.equal((await (await signIn(server.url, 'mediator@demo.parley')).get(`${N}/versions/${created.body.id}`)).status, 404, 'even from the mediator');
+    assert.equal(
+      (await us.get(`${N}/versions/${created.body.id}`)).status,
+      404,
+      'an internal draft stays inside its party',
+    );
+    assert.equal(
+      (await (await signIn(server.url, 'mediator@demo.parley')).get(`${N}/versions/${created.body.id}`)).status,
+      404,
+      'even from the mediator',
+    );
   });
 
   test('points with numbers out of order are refused, naming the point', async () => {
@@ -58,7 +82,22 @@ describe('documents over the API: versions, renumbering, comparison, red lines',
       kind: 'proposal',
       label: 'Bracketed',
       authorPartyId: 'ua',
-      points: [{ id: 'pt-6', title: 'army', text: 'The army is capped.', brackets: [{ id: 'cap', alternatives: [{ text: '600,000', proposedBy: ['us'] }, { text: '800,000', proposedBy: ['ua'] }] }] }],
+      points: [
+        {
+          id: 'pt-6',
+          title: 'army',
+          text: 'The army is capped.',
+          brackets: [
+            {
+              id: 'cap',
+              alternatives: [
+                { text: '600,000', proposedBy: ['us'] },
+                { text: '800,000', proposedBy: ['ua'] },
+              ],
+            },
+          ],
+        },
+      ],
     });
     assert.equal(answer.status, 400);
     assert.match(answer.body.detail, /\[\[cap\]\]/);
@@ -74,17 +113,27 @@ describe('documents over the API: versions, renumbering, comparison, red lines',
     const uaRedLines = ((await ua.get(`${N}/red-lines`)).body as any[]).map((r) => r.id);
     for (const crossing of uaReport.crossings) assert.ok(uaRedLines.includes(crossing.redLineId));
     const ruRedLines = ((await ru.get(`${N}/red-lines`)).body as any[]).map((r) => r.id);
-    for (const crossing of ruReport.crossings) assert.ok(ruRedLines.includes(crossing.redLineId), 'no crossing of an invisible red line is reported');
+    for (const crossing of ruReport.crossings)
+      assert.ok(ruRedLines.includes(crossing.redLineId), 'no crossing of an invisible red line is reported');
   });
 
   test('a mediator relabels an issue and adds an option, but cannot drop one that texts refer to', async () => {
     const mediator = await signIn(server.url, 'mediator@demo.parley');
     const issue = ((await mediator.get(`${N}/issues`)).body as any[])[0];
-    const relabelled = await mediator.patch(`${N}/issues/${issue.id}`, { revision: issue.revision, options: [...issue.options.map((o: any, i: number) => (i === 0 ? { ...o, label: `${o.label} (revised)` } : o)), { id: 'opt-new', label: 'A new option' }] });
+    const relabelled = await mediator.patch(`${N}/issues/${issue.id}`, {
+      revision: issue.revision,
+      options: [
+        ...issue.options.map((o: any, i: number) => (i === 0 ? { ...o, label: `${o.label} (revised)` } : o)),
+        { id: 'opt-new', label: 'A new option' },
+      ],
+    });
     assert.equal(relabelled.status, 200, JSON.stringify(relabelled.body));
     assert.equal(relabelled.body.revision, issue.revision + 1);
     assert.equal(relabelled.body.options.length, issue.options.length + 1);
-    const dropped = await mediator.patch(`${N}/issues/${issue.id}`, { revision: relabelled.body.revision, options: relabelled.body.options.slice(1) });
+    const dropped = await mediator.patch(`${N}/issues/${issue.id}`, {
+      revision: relabelled.body.revision,
+      options: relabelled.body.options.slice(1),
+    });
     assert.equal(dropped.status, 400);
     assert.match(dropped.body.detail, /cannot be removed/);
     const stale = await mediator.patch(`${N}/issues/${issue.id}`, { revision: issue.revision, name: 'Stale rename' });
@@ -92,16 +141,25 @@ describe('documents over the API: versions, renumbering, comparison, red lines',
     assert.equal(stale.body.current.revision, issue.revision + 1);
   });
 
-  test('a mediator changes a track\'s parties; a party lead may not', async () => {
+  test("a mediator changes a track's parties; a party lead may not", async () => {
     const mediator = await signIn(server.url, 'mediator@demo.parley');
     const track = ((await mediator.get(`${N}/tracks`)).body as any[])[0];
     const ua = await signIn(server.url, 'ua@demo.parley');
-    assert.equal((await ua.patch(`${N}/tracks/${track.id}`, { revision: track.revision, partyIds: ['ua', 'us'] })).status, 403);
-    const narrowed = await mediator.patch(`${N}/tracks/${track.id}`, { revision: track.revision, partyIds: ['ua', 'us'] });
+    assert.equal(
+      (await ua.patch(`${N}/tracks/${track.id}`, { revision: track.revision, partyIds: ['ua', 'us'] })).status,
+      403,
+    );
+    const narrowed = await mediator.patch(`${N}/tracks/${track.id}`, {
+      revision: track.revision,
+      partyIds: ['ua', 'us'],
+    });
     assert.equal(narrowed.status, 200, JSON.stringify(narrowed.body));
     assert.deepEqual(narrowed.body.partyIds, ['ua', 'us']);
     const eu = await signIn(server.url, 'eu@demo.parley');
-    assert.ok(!((await eu.get(`${N}/tracks`)).body as any[]).some((t) => t.id === track.id), 'a party taken out of the track no longer sees it');
+    assert.ok(
+      !((await eu.get(`${N}/tracks`)).body as any[]).some((t) => t.id === track.id),
+      'a party taken out of the track no longer sees it',
+    );
   });
 
   test('an id that exists already gets 409, not a server error', async () => {
@@ -111,11 +169,34 @@ describe('documents over the API: versions, renumbering, comparison, red lines',
     assert.match(again.body.detail, /exists already/);
     const other = await admin.post('/api/negotiations', { id: 'other-talks', title: 'Other talks', summary: '' });
     assert.equal(other.status, 201);
-    const party = await admin.post('/api/negotiations/other-talks/parties', { id: 'us', name: 'United States', shortName: 'US' });
+    const party = await admin.post('/api/negotiations/other-talks/parties', {
+      id: 'us',
+      name: 'United States',
+      shortName: 'US',
+    });
     assert.equal(party.status, 409, 'party ids are unique across negotiations');
     const mediator = await signIn(server.url, 'mediator@demo.parley');
-    const issue = await mediator.post(`${N}/issues`, { id: 'issue-dup', name: 'A', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }] });
+    const issue = await mediator.post(`${N}/issues`, {
+      id: 'issue-dup',
+      name: 'A',
+      options: [
+        { id: 'a', label: 'A' },
+        { id: 'b', label: 'B' },
+      ],
+    });
     assert.equal(issue.status, 201);
-    assert.equal((await mediator.post(`${N}/issues`, { id: 'issue-dup', name: 'A', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }] })).status, 409);
+    assert.equal(
+      (
+        await mediator.post(`${N}/issues`, {
+          id: 'issue-dup',
+          name: 'A',
+          options: [
+            { id: 'a', label: 'A' },
+            { id: 'b', label: 'B' },
+          ],
+        })
+      ).status,
+      409,
+    );
   });
 });

@@ -33,7 +33,12 @@ describe('HTTP API errors: every kind answers problem+json a person can act on',
 
   test('a failed validation gets 400 naming the field', async () => {
     const ua = await signIn(server.url, 'ua@demo.parley');
-    const answer = await ua.post(`${N}/positions`, { versionId: 'v-us-28', pointId: 'pt-21', partyId: 'ua', stance: 'maybe' });
+    const answer = await ua.post(`${N}/positions`, {
+      versionId: 'v-us-28',
+      pointId: 'pt-21',
+      partyId: 'ua',
+      stance: 'maybe',
+    });
     assertProblem(answer, 400);
     assert.equal(answer.body.field, 'body.stance');
     assert.match(answer.body.detail, /stance/);
@@ -44,7 +49,10 @@ describe('HTTP API errors: every kind answers problem+json a person can act on',
     const wrong = await client(server.url, 'not-a-token').get('/api/negotiations');
     assertProblem(wrong, 401);
     assert.match(wrong.body.detail, /sign in/);
-    assertProblem(await client(server.url).post('/api/auth/login', { email: 'ua@demo.parley', password: 'wrong-password' }), 401);
+    assertProblem(
+      await client(server.url).post('/api/auth/login', { email: 'ua@demo.parley', password: 'wrong-password' }),
+      401,
+    );
   });
 
   test('an unknown thing and an invisible thing get the same 404', async () => {
@@ -53,26 +61,46 @@ describe('HTTP API errors: every kind answers problem+json a person can act on',
     const invisible = await ru.get(`${N}/versions/v-geneva-19`);
     assertProblem(unknown, 404);
     assertProblem(invisible, 404);
-    assert.equal(invisible.body.detail.replace('v-geneva-19', 'X'), unknown.body.detail.replace('v-does-not-exist', 'X'));
+    assert.equal(
+      invisible.body.detail.replace('v-geneva-19', 'X'),
+      unknown.body.detail.replace('v-does-not-exist', 'X'),
+    );
     assertProblem(await ru.get('/api/negotiations/elsewhere'), 404);
     assertProblem(await ru.get('/api/no-such-route'), 404);
   });
 
   test('a forbidden action gets 403: Russia cannot take a position for Ukraine', async () => {
     const ru = await signIn(server.url, 'ru@demo.parley');
-    const answer = await ru.post(`${N}/positions`, { versionId: 'v-us-28', pointId: 'pt-21', partyId: 'ua', stance: 'support' });
+    const answer = await ru.post(`${N}/positions`, {
+      versionId: 'v-us-28',
+      pointId: 'pt-21',
+      partyId: 'ua',
+      stance: 'support',
+    });
     assertProblem(answer, 403);
     assert.match(answer.body.detail, /only members of "ua"/);
   });
 
   test('a stale revision gets 409 and the current state', async () => {
     const ua = await signIn(server.url, 'ua@demo.parley');
-    const createdAnswer = await ua.post(`${N}/positions`, { versionId: 'v-us-28', pointId: 'pt-1', partyId: 'ua', stance: 'support', visibility: 'party' });
+    const createdAnswer = await ua.post(`${N}/positions`, {
+      versionId: 'v-us-28',
+      pointId: 'pt-1',
+      partyId: 'ua',
+      stance: 'support',
+      visibility: 'party',
+    });
     const position = createdAnswer.status === 201 ? createdAnswer.body : createdAnswer.body.current;
-    const first = await ua.patch(`${N}/positions/${position.id}`, { revision: position.revision, rationale: 'first edit' });
+    const first = await ua.patch(`${N}/positions/${position.id}`, {
+      revision: position.revision,
+      rationale: 'first edit',
+    });
     assert.equal(first.status, 200);
     assert.equal(first.body.revision, position.revision + 1);
-    const stale = await ua.patch(`${N}/positions/${position.id}`, { revision: position.revision, rationale: 'lost edit?' });
+    const stale = await ua.patch(`${N}/positions/${position.id}`, {
+      revision: position.revision,
+      rationale: 'lost edit?',
+    });
     assertProblem(stale, 409);
     assert.equal(stale.body.current.rationale, 'first edit');
     assert.equal(stale.body.current.revision, position.revision + 1);
@@ -83,17 +111,29 @@ describe('HTTP API errors: every kind answers problem+json a person can act on',
   test('repeated wrong passwords for one account get 429 while other accounts still sign in', async () => {
     const anonymous = client(server.url);
     const statuses = [];
-    for (let attempt = 0; attempt < 12; attempt++) statuses.push((await anonymous.post('/api/auth/login', { email: 'de@demo.parley', password: `guess-${attempt}` })).status);
+    for (let attempt = 0; attempt < 12; attempt++)
+      statuses.push(
+        (await anonymous.post('/api/auth/login', { email: 'de@demo.parley', password: `guess-${attempt}` })).status,
+      );
     assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401));
     const limited = await anonymous.post('/api/auth/login', { email: 'de@demo.parley', password: 'parley-demo' });
     assertProblem(limited, 429);
     assert.match(limited.body.detail, /try again in/);
-    assert.equal((await anonymous.post('/api/auth/login', { email: 'uk@demo.parley', password: 'parley-demo' })).status, 200);
+    assert.equal(
+      (await anonymous.post('/api/auth/login', { email: 'uk@demo.parley', password: 'parley-demo' })).status,
+      200,
+    );
   });
 
   test('a body over the limit gets 413', async () => {
     const ua = await signIn(server.url, 'ua@demo.parley');
-    const answer = await ua.post(`${N}/positions`, { versionId: 'v-us-28', pointId: 'pt-1', partyId: 'ua', stance: 'support', rationale: 'x'.repeat(100 * 1024) });
+    const answer = await ua.post(`${N}/positions`, {
+      versionId: 'v-us-28',
+      pointId: 'pt-1',
+      partyId: 'ua',
+      stance: 'support',
+      rationale: 'x'.repeat(100 * 1024),
+    });
     assertProblem(answer, 413);
   });
 
@@ -123,15 +163,34 @@ describe('HTTP API errors: every kind answers problem+json a person can act on',
       ['POST', `${N}/members`],
       ['POST', `${N}/parties`],
     ];
-    const junk: unknown[] = ['', 'null', '[]', '"text"', '{"revision": "1"}', '{"revision": -1, "points": "no"}', { revision: 1e308, stance: {}, versionId: [] }, { id: 'x'.repeat(500) }, { __proto__: { admin: true } }];
+    const junk: unknown[] = [
+      '',
+      'null',
+      '[]',
+      '"text"',
+      '{"revision": "1"}',
+      '{"revision": -1, "points": "no"}',
+      { revision: 1e308, stance: {}, versionId: [] },
+      { id: 'x'.repeat(500) },
+      { __proto__: { admin: true } },
+    ];
     for (const [method, path] of writes) {
       for (const body of junk) {
         const answer = await mediator.call(method, path, body);
-        assert.ok(answer.status >= 400 && answer.status < 500, `${method} ${path} with ${JSON.stringify(body)} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+        assert.ok(
+          answer.status >= 400 && answer.status < 500,
+          `${method} ${path} with ${JSON.stringify(body)} answered ${answer.status}: ${JSON.stringify(answer.body)}`,
+        );
         assert.match(answer.contentType, /problem\+json/);
       }
     }
-    for (const path of [`${N}/document?version=`, `${N}/document?version=%00`, `${N}/versions/%E0%A4%A/compare`, `${N}/versions/v-us-28/compare?base=nope`, `/api/negotiations/${'z'.repeat(300)}`]) {
+    for (const path of [
+      `${N}/document?version=`,
+      `${N}/document?version=%00`,
+      `${N}/versions/%E0%A4%A/compare`,
+      `${N}/versions/v-us-28/compare?base=nope`,
+      `/api/negotiations/${'z'.repeat(300)}`,
+    ]) {
       const answer = await mediator.get(path);
       assert.ok(answer.status >= 400 && answer.status < 500, `GET ${path} answered ${answer.status}`);
     }

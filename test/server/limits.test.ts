@@ -48,7 +48,10 @@ describe('no request holds the server: parsers are linear, sizes bounded, diffs 
     const brackets = `[[${'['.repeat(19_998)}`;
     let health = 0;
     const blocked = await longestBlock(async () => {
-      const pending = [ua.post(`${N}/versions`, draft('Brackets', Array(20).fill(brackets))), ua.post(`${N}/versions`, draft('Too many', Array(50).fill(brackets)))];
+      const pending = [
+        ua.post(`${N}/versions`, draft('Brackets', Array(20).fill(brackets))),
+        ua.post(`${N}/versions`, draft('Too many', Array(50).fill(brackets))),
+      ];
       const probe = (async () => {
         const t = performance.now();
         assert.equal((await fetch(`${server.url}/api/health`)).status, 200);
@@ -65,9 +68,22 @@ describe('no request holds the server: parsers are linear, sizes bounded, diffs 
   });
 
   test('comparing two long versions of different words is answered within the budget, off the event loop, and marked coarse', async () => {
-    const a = await ua.post(`${N}/versions`, draft('Long A', Array.from({ length: 20 }, (_, i) => words(i + 1, 20_000))));
+    const a = await ua.post(
+      `${N}/versions`,
+      draft(
+        'Long A',
+        Array.from({ length: 20 }, (_, i) => words(i + 1, 20_000)),
+      ),
+    );
     assert.equal(a.status, 201, JSON.stringify(a.body).slice(0, 300));
-    const b = await ua.post(`${N}/versions`, { ...draft('Long B', Array.from({ length: 20 }, (_, i) => words(i + 100, 20_000))), parentId: a.body.id, kind: 'proposal' });
+    const b = await ua.post(`${N}/versions`, {
+      ...draft(
+        'Long B',
+        Array.from({ length: 20 }, (_, i) => words(i + 100, 20_000)),
+      ),
+      parentId: a.body.id,
+      kind: 'proposal',
+    });
     assert.equal(b.status, 201, JSON.stringify(b.body).slice(0, 300));
     let first: any;
     const blocked = await longestBlock(async () => {
@@ -75,14 +91,27 @@ describe('no request holds the server: parsers are linear, sizes bounded, diffs 
       for (let i = 0; i < 5; i++) assert.equal((await ua.get(`${N}/versions/${b.body.id}/compare`)).status, 200);
     });
     assert.equal(first.status, 200);
-    assert.ok(blocked < 1000, `the event loop was blocked for ${blocked.toFixed(0)} ms (the unbounded word diff took 64 s)`);
+    assert.ok(
+      blocked < 1000,
+      `the event loop was blocked for ${blocked.toFixed(0)} ms (the unbounded word diff took 64 s)`,
+    );
     const { comparison } = first.body;
     assert.ok(comparison.coarse, 'the answer says that some changes are shown coarser than word by word');
     assert.ok(comparison.coarse.pointIds.length > 0 && /budget/.test(comparison.coarse.reason));
     for (const point of comparison.points) {
-      const before = point.words.filter((w: any) => w.kind !== 'added').map((w: any) => w.text).join('');
-      const after = point.words.filter((w: any) => w.kind !== 'removed').map((w: any) => w.text).join('');
-      assert.equal(before, words(Number(point.pointId.slice(1)) + 1, 20_000), `${point.pointId}: the changes rebuild the base text`);
+      const before = point.words
+        .filter((w: any) => w.kind !== 'added')
+        .map((w: any) => w.text)
+        .join('');
+      const after = point.words
+        .filter((w: any) => w.kind !== 'removed')
+        .map((w: any) => w.text)
+        .join('');
+      assert.equal(
+        before,
+        words(Number(point.pointId.slice(1)) + 1, 20_000),
+        `${point.pointId}: the changes rebuild the base text`,
+      );
       assert.equal(after, words(Number(point.pointId.slice(1)) + 100, 20_000), `${point.pointId}: and the proposal`);
     }
   });
@@ -90,7 +119,7 @@ describe('no request holds the server: parsers are linear, sizes bounded, diffs 
   test('a small edit in a long text is still marked word by word', async () => {
     const base = words(7, 19_000);
     const a = await ua.post(`${N}/versions`, draft('Edit A', [base]));
-    const cut = base.indexOf(" ", 10_000) + 1;
+    const cut = base.indexOf(' ', 10_000) + 1;
     const edited = `${base.slice(0, cut)}NEW ${base.slice(cut)}`;
     const b = await ua.post(`${N}/versions`, { ...draft('Edit B', [edited]), parentId: a.body.id, kind: 'proposal' });
     assert.equal(b.status, 201, JSON.stringify(b.body).slice(0, 300));
@@ -98,7 +127,10 @@ describe('no request holds the server: parsers are linear, sizes bounded, diffs 
     assert.equal(answer.status, 200, JSON.stringify(answer.body).slice(0, 400));
     const { comparison } = answer.body;
     assert.equal(comparison.coarse, null);
-    assert.deepEqual(comparison.points[0].words.filter((w: any) => w.kind !== 'same').map((w: any) => w.kind), ['added']);
+    assert.deepEqual(
+      comparison.points[0].words.filter((w: any) => w.kind !== 'same').map((w: any) => w.kind),
+      ['added'],
+    );
   });
 
   test('a body over the limit gets 413 naming the limit; a point over its limit gets 400 naming the field', async () => {
@@ -110,7 +142,7 @@ describe('no request holds the server: parsers are linear, sizes bounded, diffs 
     assert.equal(long.body.field, 'body.points.0.text');
   });
 
-  test('ids longer than any route accepts get a problem that names the limit, never the framework\'s own answer', async () => {
+  test("ids longer than any route accepts get a problem that names the limit, never the framework's own answer", async () => {
     for (const length of [101, 200, 301, 2000]) {
       const answer = await ua.get(`${N}/versions/${'v'.repeat(length)}`);
       assert.ok([400, 414].includes(answer.status), `${length}: ${answer.status}`);
@@ -118,7 +150,14 @@ describe('no request holds the server: parsers are linear, sizes bounded, diffs 
       assert.match(answer.body.detail, /100/);
     }
     const mediator = await signIn(server.url, 'mediator@demo.parley');
-    const made = await mediator.post(`${N}/issues`, { id: 'i'.repeat(101), name: 'Long id', options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }] });
+    const made = await mediator.post(`${N}/issues`, {
+      id: 'i'.repeat(101),
+      name: 'Long id',
+      options: [
+        { id: 'a', label: 'A' },
+        { id: 'b', label: 'B' },
+      ],
+    });
     assert.equal(made.status, 400, 'an id no route could reach is refused when it is made');
     assert.equal(made.body.field, 'body.id');
   });

@@ -6,14 +6,28 @@ const N = '/api/negotiations/geneva-2025';
 
 /** A route's pattern with its parameters filled with ids of the demo. */
 function concrete(url: string): string {
-  return url.replace(':id', 'geneva-2025').replace(':itemId', 'v-geneva-19').replace(':changeId', 'c1').replace('*', 'index.html');
+  return url
+    .replace(':id', 'geneva-2025')
+    .replace(':itemId', 'v-geneva-19')
+    .replace(':changeId', 'c1')
+    .replace('*', 'index.html');
 }
 
 /** Ways to spell the same path that a URL-based check would miss. */
 function spellings(path: string): string[] {
   const encoded = path.replace('/api/', '/%61pi/');
   const upper = path.replace('/api/', '/API/');
-  return [path, encoded, path.replace('/api/', '/api//'), `/${path}`, upper, `${path}/`, path.replace('/negotiations', '/%6Eegotiations'), `${path}?x=/api/health`, `${path}#/api/health`];
+  return [
+    path,
+    encoded,
+    path.replace('/api/', '/api//'),
+    `/${path}`,
+    upper,
+    `${path}/`,
+    path.replace('/negotiations', '/%6Eegotiations'),
+    `${path}?x=/api/health`,
+    `${path}#/api/health`,
+  ];
 }
 
 describe('authentication is decided by the route, not by the URL', () => {
@@ -23,7 +37,14 @@ describe('authentication is decided by the route, not by the URL', () => {
   before(async () => {
     const file = await demoDatabase();
     server = await startServer(file, { sessionHours: 1 / 3600 / 2 });
-    const login = async () => ((await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ru@demo.parley', password: 'parley-demo' }) }).then((r) => r.json())) as { token: string }).token;
+    const login = async () =>
+      (
+        (await fetch(`${server.url}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'ru@demo.parley', password: 'parley-demo' }),
+        }).then((r) => r.json())) as { token: string }
+      ).token;
     expired = await login();
     revoked = await login();
     await fetch(`${server.url}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${revoked}` } });
@@ -48,18 +69,33 @@ describe('authentication is decided by the route, not by the URL', () => {
           if (body) headers['content-type'] = 'application/json';
           const answer = await fetch(`${server.url}${path}`, { method: route.method, headers, body });
           requests++;
-          assert.ok([401, 404].includes(answer.status), `${route.method} ${path} with ${token ? 'a bad token' : 'no token'} answered ${answer.status}`);
+          assert.ok(
+            [401, 404].includes(answer.status),
+            `${route.method} ${path} with ${token ? 'a bad token' : 'no token'} answered ${answer.status}`,
+          );
           assert.match(answer.headers.get('content-type') ?? '', /problem\+json/, `${route.method} ${path}`);
           await answer.arrayBuffer();
         }
       }
     }
-    console.log(`route authentication: ${routes.length} routes × 9 spellings × 4 readers = ${requests} requests, all refused`);
+    console.log(
+      `route authentication: ${routes.length} routes × 9 spellings × 4 readers = ${requests} requests, all refused`,
+    );
   });
 
   test('public routes are exactly the declared ones', () => {
-    const open = server.app.routeTable.filter((r) => r.method !== 'HEAD' && r.public).map((r) => `${r.method} ${r.url}`);
-    for (const route of open) assert.ok(route === 'GET /' || route === 'GET /api/health' || route === 'POST /api/auth/login' || route === 'GET /api/openapi.json' || route.startsWith('GET /api/docs'), route);
+    const open = server.app.routeTable
+      .filter((r) => r.method !== 'HEAD' && r.public)
+      .map((r) => `${r.method} ${r.url}`);
+    for (const route of open)
+      assert.ok(
+        route === 'GET /' ||
+          route === 'GET /api/health' ||
+          route === 'POST /api/auth/login' ||
+          route === 'GET /api/openapi.json' ||
+          route.startsWith('GET /api/docs'),
+        route,
+      );
   });
 });
 
@@ -70,7 +106,11 @@ describe('answers carry security headers, confidential ones are not cached, erro
   });
 
   test('an API answer forbids framing, sniffing, referrers and caching, and sets a content security policy', async () => {
-    const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ua@demo.parley', password: 'parley-demo' }) });
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ua@demo.parley', password: 'parley-demo' }),
+    });
     const { token } = (await login.json()) as { token: string };
     for (const path of [`${N}/preferences`, '/api/health', '/api/nope']) {
       const answer = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
@@ -92,10 +132,16 @@ describe('answers carry security headers, confidential ones are not cached, erro
     assert.equal(answer.status, 400);
     assert.equal(answer.body.field, 'name');
     assert.match(answer.body.detail, /lone surrogate/);
-    const nested = await mediator.post(`${N}/issues`, '{"name":"Grain","options":[{"id":"a","label":"A"},{"id":"b","label":"\\udc00B"}]}');
+    const nested = await mediator.post(
+      `${N}/issues`,
+      '{"name":"Grain","options":[{"id":"a","label":"A"},{"id":"b","label":"\\udc00B"}]}',
+    );
     assert.equal(nested.status, 400);
     assert.equal(nested.body.field, 'options[1].label');
-    const paired = await mediator.post(`${N}/issues`, '{"name":"Grain \\ud83c\\udf3e","options":[{"id":"a","label":"A"},{"id":"b","label":"B"}]}');
+    const paired = await mediator.post(
+      `${N}/issues`,
+      '{"name":"Grain \\ud83c\\udf3e","options":[{"id":"a","label":"A"},{"id":"b","label":"B"}]}',
+    );
     assert.equal(paired.status, 201, 'a surrogate pair (an emoji) is fine');
     assert.equal(paired.body.name, 'Grain 🌾');
   });

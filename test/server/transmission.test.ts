@@ -9,7 +9,14 @@ const RULE = 'rule-presidents-before-moscow';
 async function copyOf(server: RunningServer, versionId: string) {
   const us = await signIn(server.url, 'us@demo.parley');
   const v = (await us.get(`${N}/versions/${versionId}`)).body;
-  return { label: v.label, summary: v.summary, kind: v.kind, points: v.points, optionChoices: v.optionChoices, source: v.source };
+  return {
+    label: v.label,
+    summary: v.summary,
+    kind: v.kind,
+    points: v.points,
+    optionChoices: v.optionChoices,
+    source: v.source,
+  };
 }
 
 async function russiaHas(server: RunningServer, versionId: string): Promise<boolean> {
@@ -25,10 +32,15 @@ describe('transmission is governed by the negotiation, and bound to the text', (
 
   test('a US adviser who copies the 19-point text under a new id cannot send it to Russia, nor can the US lead', async () => {
     const kushner = await signIn(server.url, 'kushner@demo.parley');
-    const copy = await kushner.post(`${N}/versions`, { ...(await copyOf(server, 'v-geneva-19')), parentId: null, authorPartyId: 'us', label: 'Copy' });
+    const copy = await kushner.post(`${N}/versions`, {
+      ...(await copyOf(server, 'v-geneva-19')),
+      parentId: null,
+      authorPartyId: 'us',
+      label: 'Copy',
+    });
     assert.equal(copy.status, 201, JSON.stringify(copy.body));
     const byAdviser = await kushner.post(`${N}/versions/${copy.body.id}/transmit`, { partyIds: ['ru'] });
-    assert.equal(byAdviser.status, 403, 'an adviser does not send the party\'s texts');
+    assert.equal(byAdviser.status, 403, "an adviser does not send the party's texts");
     const rubio = await signIn(server.url, 'us@demo.parley');
     const byLead = await rubio.post(`${N}/versions/${copy.body.id}/transmit`, { partyIds: ['ru'] });
     assert.equal(byLead.status, 403, JSON.stringify(byLead.body));
@@ -40,23 +52,40 @@ describe('transmission is governed by the negotiation, and bound to the text', (
   test('a text that carries the 19-point language under another author, or descends from it, is governed too', async () => {
     const france = await signIn(server.url, 'fr@demo.parley');
     const text = await copyOf(server, 'v-geneva-19');
-    const laundered = await france.post(`${N}/versions`, { ...text, parentId: null, authorPartyId: 'e3', label: 'E3 paper' });
+    const laundered = await france.post(`${N}/versions`, {
+      ...text,
+      parentId: null,
+      authorPartyId: 'e3',
+      label: 'E3 paper',
+    });
     assert.equal(laundered.status, 201, JSON.stringify(laundered.body));
     const sent = await france.post(`${N}/versions/${laundered.body.id}/transmit`, { partyIds: ['ru'] });
     assert.equal(sent.status, 403, JSON.stringify(sent.body));
     assert.match(sent.body.detail, /carries language of version "v-geneva-19"/);
-    const derived = await france.post(`${N}/versions`, { ...text, points: text.points.slice(0, 1), parentId: 'v-geneva-19', kind: 'proposal', authorPartyId: 'e3', label: 'E3 derived' });
+    const derived = await france.post(`${N}/versions`, {
+      ...text,
+      points: text.points.slice(0, 1),
+      parentId: 'v-geneva-19',
+      kind: 'proposal',
+      authorPartyId: 'e3',
+      label: 'E3 derived',
+    });
     assert.equal(derived.status, 201, JSON.stringify(derived.body));
     const sentDerived = await france.post(`${N}/versions/${derived.body.id}/transmit`, { partyIds: ['ru'] });
     assert.equal(sentDerived.status, 403, 'a text branched from a US text is governed by its lineage');
     assert.match(sentDerived.body.detail, /descends from version "v-geneva-19"/);
     // Language Russia already holds (the 28-point plan went to everyone) is not held back.
     const old = await copyOf(server, 'v-us-28');
-    const e3Old = await france.post(`${N}/versions`, { ...old, parentId: null, authorPartyId: 'e3', label: 'E3 restatement' });
+    const e3Old = await france.post(`${N}/versions`, {
+      ...old,
+      parentId: null,
+      authorPartyId: 'e3',
+      label: 'E3 restatement',
+    });
     assert.equal((await france.post(`${N}/versions/${e3Old.body.id}/transmit`, { partyIds: ['ru'] })).status, 200);
   });
 
-  test('a second, weaker rule cannot release the text while the presidents\' rule is pending', async () => {
+  test("a second, weaker rule cannot release the text while the presidents' rule is pending", async () => {
     const rubio = await signIn(server.url, 'us@demo.parley');
     const weaker = await rubio.post(`${N}/transmission-rules`, {
       name: 'Only the US president',
@@ -67,45 +96,96 @@ describe('transmission is governed by the negotiation, and bound to the text', (
     assert.equal(weaker.status, 201, JSON.stringify(weaker.body));
     const trump = await signIn(server.url, 'us-principal@demo.parley');
     const hash = (await rubio.get(`${N}/versions/v-geneva-19`)).body.contentHash;
-    const approved = await trump.post(`${N}/versions/v-geneva-19/approvals`, { ruleId: weaker.body.id, stageId: 'potus', decision: 'approve', contentHash: hash });
+    const approved = await trump.post(`${N}/versions/v-geneva-19/approvals`, {
+      ruleId: weaker.body.id,
+      stageId: 'potus',
+      decision: 'approve',
+      contentHash: hash,
+    });
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
-    assert.equal(await russiaHas(server, 'v-geneva-19'), false, 'rules add up: the presidents\' rule still holds the text');
+    assert.equal(
+      await russiaHas(server, 'v-geneva-19'),
+      false,
+      "rules add up: the presidents' rule still holds the text",
+    );
     assert.equal((await rubio.post(`${N}/versions/v-geneva-19/transmit`, { partyIds: ['ru'] })).status, 403);
   });
 
   test('a rule changes only with the consent of every principal it names, and the change is audited', async () => {
     const rubio = await signIn(server.url, 'us@demo.parley');
     const rule = ((await rubio.get(`${N}/transmission-rules`)).body as any[]).find((r) => r.id === RULE);
-    const proposed = await rubio.post(`${N}/transmission-rules/${RULE}/changes`, { revision: rule.revision, remove: true });
+    const proposed = await rubio.post(`${N}/transmission-rules/${RULE}/changes`, {
+      revision: rule.revision,
+      remove: true,
+    });
     assert.equal(proposed.status, 200, JSON.stringify(proposed.body));
     assert.equal(proposed.body.removedAt, null, 'a lead alone cannot remove it');
     assert.deepEqual(proposed.body.pendingChange.consentedBy, []);
     const adviser = await signIn(server.url, 'kushner@demo.parley');
-    assert.equal((await adviser.post(`${N}/transmission-rules/${RULE}/changes/${proposed.body.pendingChange.id}/consent`, {})).status, 403);
+    assert.equal(
+      (await adviser.post(`${N}/transmission-rules/${RULE}/changes/${proposed.body.pendingChange.id}/consent`, {}))
+        .status,
+      403,
+    );
     const trump = await signIn(server.url, 'us-principal@demo.parley');
-    const half = await trump.post(`${N}/transmission-rules/${RULE}/changes/${proposed.body.pendingChange.id}/consent`, {});
+    const half = await trump.post(
+      `${N}/transmission-rules/${RULE}/changes/${proposed.body.pendingChange.id}/consent`,
+      {},
+    );
     assert.equal(half.status, 200, JSON.stringify(half.body));
     assert.equal(half.body.removedAt, null, 'one of two principals is not enough');
-    assert.equal((await rubio.post(`${N}/versions/v-geneva-19/transmit`, { partyIds: ['ru'] })).status, 403, 'the rule still governs');
-    const audit = await server.store.db.selectFrom('audit_events').select(['action']).where('entity', '=', 'transmission_rule').execute();
-    assert.ok(audit.filter((e) => e.action === 'transmission_rule.update').length >= 2, 'the proposal and the consent are in the audit');
+    assert.equal(
+      (await rubio.post(`${N}/versions/v-geneva-19/transmit`, { partyIds: ['ru'] })).status,
+      403,
+      'the rule still governs',
+    );
+    const audit = await server.store.db
+      .selectFrom('audit_events')
+      .select(['action'])
+      .where('entity', '=', 'transmission_rule')
+      .execute();
+    assert.ok(
+      audit.filter((e) => e.action === 'transmission_rule.update').length >= 2,
+      'the proposal and the consent are in the audit',
+    );
   });
 
   test('an edit after approval voids the approval visibly, and a decision on a stale hash is refused', async () => {
     const rubio = await signIn(server.url, 'us@demo.parley');
     const text = await copyOf(server, 'v-geneva-19');
-    const edited = { ...text, points: text.points.map((p: any, i: number) => (i === 0 ? { ...p, text: `${p.text} (revised)` } : p)) };
-    const next = await rubio.post(`${N}/versions`, { ...edited, parentId: 'v-geneva-19', kind: 'draft', authorPartyId: 'us', label: '19 points, revised' });
+    const edited = {
+      ...text,
+      points: text.points.map((p: any, i: number) => (i === 0 ? { ...p, text: `${p.text} (revised)` } : p)),
+    };
+    const next = await rubio.post(`${N}/versions`, {
+      ...edited,
+      parentId: 'v-geneva-19',
+      kind: 'draft',
+      authorPartyId: 'us',
+      label: '19 points, revised',
+    });
     assert.equal(next.status, 201, JSON.stringify(next.body));
-    assert.equal((await rubio.post(`${N}/versions/${next.body.id}/transmit`, { partyIds: ['ua'] })).status, 200, 'Ukraine is no party the rule holds texts back from');
+    assert.equal(
+      (await rubio.post(`${N}/versions/${next.body.id}/transmit`, { partyIds: ['ua'] })).status,
+      200,
+      'Ukraine is no party the rule holds texts back from',
+    );
     const state = (await rubio.get(`${N}/versions/${next.body.id}/approvals`)).body;
     const rule = state.rules.find((r: any) => r.ruleId === RULE);
     assert.equal(rule.approvals.length, 0, 'Zelensky approved the earlier text, not this one');
-    assert.ok(rule.void.some((a: any) => a.userId === 'u-ua-principal' && a.versionId === 'v-geneva-19'), 'his approval shows as void for the revised text');
+    assert.ok(
+      rule.void.some((a: any) => a.userId === 'u-ua-principal' && a.versionId === 'v-geneva-19'),
+      'his approval shows as void for the revised text',
+    );
     assert.deepEqual([...rule.status.stages[0].awaiting].sort(), ['u-ua-principal', 'u-us-principal']);
     const zelensky = await signIn(server.url, 'ua-principal@demo.parley');
     const oldHash = (await rubio.get(`${N}/versions/v-geneva-19`)).body.contentHash;
-    const stale = await zelensky.post(`${N}/versions/${next.body.id}/approvals`, { ruleId: RULE, stageId: 'stage-presidents', decision: 'approve', contentHash: oldHash });
+    const stale = await zelensky.post(`${N}/versions/${next.body.id}/approvals`, {
+      ruleId: RULE,
+      stageId: 'stage-presidents',
+      decision: 'approve',
+      contentHash: oldHash,
+    });
     assert.equal(stale.status, 409, 'a decision names the text it was taken on; another hash is another text');
     assert.equal(stale.body.current.contentHash, state.contentHash);
   });
@@ -114,35 +194,63 @@ describe('transmission is governed by the negotiation, and bound to the text', (
     const fresh = await startServer(await demoDatabase());
     const trump = await signIn(fresh.url, 'us-principal@demo.parley');
     const hash = (await trump.get(`${N}/versions/v-geneva-19`)).body.contentHash;
-    const answer = await trump.post(`${N}/versions/v-geneva-19/approvals`, { ruleId: RULE, stageId: 'stage-presidents', decision: 'approve', contentHash: hash, comment: 'Only for our eyes' });
+    const answer = await trump.post(`${N}/versions/v-geneva-19/approvals`, {
+      ruleId: RULE,
+      stageId: 'stage-presidents',
+      decision: 'approve',
+      contentHash: hash,
+      comment: 'Only for our eyes',
+    });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.equal(await russiaHas(fresh, 'v-geneva-19'), true);
     const ru = await signIn(fresh.url, 'ru@demo.parley');
     const seen = await ru.get(`${N}/versions/v-geneva-19/approvals`);
     assert.equal(seen.status, 200);
     const text = JSON.stringify(seen.body);
-    assert.ok(!text.includes('Only for our eyes') && !text.includes('territory and NATO remain'), 'the principals\' comments stay with their parties');
+    assert.ok(
+      !text.includes('Only for our eyes') && !text.includes('territory and NATO remain'),
+      "the principals' comments stay with their parties",
+    );
     assert.ok(seen.body.rules[0].approvals.every((a: any) => a.comment === null));
     const ua = await signIn(fresh.url, 'ua@demo.parley');
     const own = (await ua.get(`${N}/versions/v-geneva-19/approvals`)).body.rules[0].approvals;
-    assert.ok(own.some((a: any) => a.userId === 'u-ua-principal' && /territory and NATO/.test(a.comment)), 'Ukraine reads its president\'s comment');
-    assert.ok(own.some((a: any) => a.userId === 'u-us-principal' && a.comment === null), 'but not the US president\'s');
+    assert.ok(
+      own.some((a: any) => a.userId === 'u-ua-principal' && /territory and NATO/.test(a.comment)),
+      "Ukraine reads its president's comment",
+    );
+    assert.ok(
+      own.some((a: any) => a.userId === 'u-us-principal' && a.comment === null),
+      "but not the US president's",
+    );
     assert.ok((await fresh.store.verifyAudit()).ok);
   });
 
   test('a rule whose approver is not a principal of an author party is refused', async () => {
     const mediator = await signIn(server.url, 'mediator@demo.parley');
-    const rule = (approverUserIds: string[], fromPartyIds = ['eu']) => ({ name: 'EU texts to Russia', fromPartyIds, toPartyIds: ['ru'], stages: [{ id: 's', name: 'S', mode: 'all', approverUserIds }] });
+    const rule = (approverUserIds: string[], fromPartyIds = ['eu']) => ({
+      name: 'EU texts to Russia',
+      fromPartyIds,
+      toPartyIds: ['ru'],
+      stages: [{ id: 's', name: 'S', mode: 'all', approverUserIds }],
+    });
     const foreign = await mediator.post(`${N}/transmission-rules`, rule(['u-us-principal']));
     assert.equal(foreign.status, 400, 'the US president cannot see every EU text, so the chain could never finish');
     assert.match(foreign.body.detail, /not a principal of "eu"/);
-    assert.equal((await mediator.post(`${N}/transmission-rules`, rule(['u-ru'], ['us']))).status, 400, 'a lead is not a principal');
+    assert.equal(
+      (await mediator.post(`${N}/transmission-rules`, rule(['u-ru'], ['us']))).status,
+      400,
+      'a lead is not a principal',
+    );
     const stranger = await signIn(server.url, 'eu@demo.parley');
-    assert.equal((await stranger.post(`${N}/transmission-rules`, rule(['u-us-principal'], ['us']))).status, 403, 'the EU cannot gate US texts');
+    assert.equal(
+      (await stranger.post(`${N}/transmission-rules`, rule(['u-us-principal'], ['us']))).status,
+      403,
+      'the EU cannot gate US texts',
+    );
   });
 });
 
-describe('a party\'s draft stays inside the party until it sends it', () => {
+describe("a party's draft stays inside the party until it sends it", () => {
   let server: RunningServer;
   before(async () => {
     server = await startServer(await demoDatabase());
@@ -150,36 +258,70 @@ describe('a party\'s draft stays inside the party until it sends it', () => {
 
   test('a new draft is internal by default; the mediator sees it once the lead shares it', async () => {
     const ua = await signIn(server.url, 'ua@demo.parley');
-    const draft = await ua.post(`${N}/versions`, { parentId: 'v-us-28', kind: 'proposal', label: 'Kyiv notes', authorPartyId: 'ua', points: [{ id: 'pt-1', title: 'Sovereignty', text: 'Ukraine is sovereign.' }] });
+    const draft = await ua.post(`${N}/versions`, {
+      parentId: 'v-us-28',
+      kind: 'proposal',
+      label: 'Kyiv notes',
+      authorPartyId: 'ua',
+      points: [{ id: 'pt-1', title: 'Sovereignty', text: 'Ukraine is sovereign.' }],
+    });
     assert.equal(draft.status, 201, JSON.stringify(draft.body));
     assert.equal(draft.body.internal, true);
     const mediator = await signIn(server.url, 'mediator@demo.parley');
     assert.equal((await mediator.get(`${N}/versions/${draft.body.id}`)).status, 404);
     const umerov = await signIn(server.url, 'umerov@demo.parley');
     assert.equal((await umerov.get(`${N}/versions/${draft.body.id}`)).status, 200, 'the delegation reads it');
-    assert.equal((await umerov.post(`${N}/versions/${draft.body.id}/transmit`, { toMediators: true })).status, 403, 'a negotiator does not send it');
+    assert.equal(
+      (await umerov.post(`${N}/versions/${draft.body.id}/transmit`, { toMediators: true })).status,
+      403,
+      'a negotiator does not send it',
+    );
     const shared = await ua.post(`${N}/versions/${draft.body.id}/transmit`, { toMediators: true });
     assert.equal(shared.status, 200, JSON.stringify(shared.body));
     assert.equal(shared.body.internal, false);
     assert.equal((await mediator.get(`${N}/versions/${draft.body.id}`)).status, 200);
-    assert.equal((await (await signIn(server.url, 'ru@demo.parley')).get(`${N}/versions/${draft.body.id}`)).status, 404, 'sharing with the mediators sends it to no party');
+    assert.equal(
+      (await (await signIn(server.url, 'ru@demo.parley')).get(`${N}/versions/${draft.body.id}`)).status,
+      404,
+      'sharing with the mediators sends it to no party',
+    );
   });
 
   test('an adviser cannot publish the unsent text as a public position; the lead can share a position', async () => {
     const kushner = await signIn(server.url, 'kushner@demo.parley');
-    const leak = { versionId: 'v-us-28', pointId: 'pt-2', partyId: 'us', stance: 'amend', proposedText: 'The 19-point wording, for Moscow to read', visibility: 'public' };
+    const leak = {
+      versionId: 'v-us-28',
+      pointId: 'pt-2',
+      partyId: 'us',
+      stance: 'amend',
+      proposedText: 'The 19-point wording, for Moscow to read',
+      visibility: 'public',
+    };
     const answer = await kushner.post(`${N}/positions`, leak);
     assert.equal(answer.status, 403, JSON.stringify(answer.body));
     assert.match(answer.body.detail, /principal or the lead/);
-    assert.equal((await kushner.post(`${N}/positions`, { ...leak, visibility: 'party' })).status, 201, 'inside the party an adviser records positions freely');
+    assert.equal(
+      (await kushner.post(`${N}/positions`, { ...leak, visibility: 'party' })).status,
+      201,
+      'inside the party an adviser records positions freely',
+    );
     const rubio = await signIn(server.url, 'us@demo.parley');
-    assert.equal((await rubio.post(`${N}/positions`, { ...leak, pointId: 'pt-5', visibility: 'mediator' })).status, 201);
+    assert.equal(
+      (await rubio.post(`${N}/positions`, { ...leak, pointId: 'pt-5', visibility: 'mediator' })).status,
+      201,
+    );
   });
 
-  test('another party\'s track id gets the same answer as a made-up one', async () => {
+  test("another party's track id gets the same answer as a made-up one", async () => {
     const ru = await signIn(server.url, 'ru@demo.parley');
     const attempt = (trackId: string) =>
-      ru.post(`${N}/versions`, { parentId: null, kind: 'draft', label: 'Probe', authorPartyId: 'ru', points: [{ id: 'p1', title: 'T', text: 'x', trackId }] });
+      ru.post(`${N}/versions`, {
+        parentId: null,
+        kind: 'draft',
+        label: 'Probe',
+        authorPartyId: 'ru',
+        points: [{ id: 'p1', title: 'T', text: 'x', trackId }],
+      });
     const real = await attempt('track-eu-nato');
     const fake = await attempt('track-nope');
     assert.equal(real.status, 400);

@@ -5,9 +5,17 @@ import type { Point } from '../../src/core/model.ts';
 import { ComparisonCache } from '../../src/store/compare-cache.ts';
 import { ComparisonWorker } from '../../src/store/compare-worker.ts';
 
-const point = (id: string, text: string): Point => ({ id, number: 1, title: 'T', text, brackets: [], issueIds: [], trackId: null });
+const point = (id: string, text: string): Point => ({
+  id,
+  number: 1,
+  title: 'T',
+  text,
+  brackets: [],
+  issueIds: [],
+  trackId: null,
+});
 
-test('a comparison is computed once per pair of texts, and each reader\'s texts get their own entry', async () => {
+test("a comparison is computed once per pair of texts, and each reader's texts get their own entry", async () => {
   const cache = new ComparisonCache(10);
   let computed = 0;
   const compute = async (a: Point[], b: Point[]) => {
@@ -21,7 +29,11 @@ test('a comparison is computed once per pair of texts, and each reader\'s texts 
   assert.equal(computed, 1);
   assert.deepEqual(again, first);
   again.points[0]!.kinds.push('moved');
-  assert.deepEqual((await cache.compare(base, proposal, compute)).points[0]!.kinds, ['changed'], 'a caller cannot change what the next one reads');
+  assert.deepEqual(
+    (await cache.compare(base, proposal, compute)).points[0]!.kinds,
+    ['changed'],
+    'a caller cannot change what the next one reads',
+  );
   await cache.compare(base, [point('p1', 'the new text'), point('p2', 'a point only some readers see')], compute);
   assert.equal(computed, 2, 'other texts, another entry');
 });

@@ -16,22 +16,61 @@ import { createPosition, listPositions, updatePosition } from '../../src/store/p
 import { createRedLine, listRedLines } from '../../src/store/red-lines.ts';
 import { createVersion, listVersions, transmitVersion } from '../../src/store/versions.ts';
 
-const point = (id: string, number: number, text: string): Point => ({ id, number, title: `Point ${number}`, text, brackets: [], issueIds: [], trackId: null });
+const point = (id: string, number: number, text: string): Point => ({
+  id,
+  number,
+  title: `Point ${number}`,
+  text,
+  brackets: [],
+  issueIds: [],
+  trackId: null,
+});
 
 /** A small negotiation built through the store itself: parties A, B and C, coalition AB, one mediator. */
 async function smallNegotiation(file: string) {
   let clock = Date.parse('2026-01-05T09:00:00Z');
   const store = await Store.open(file, { now: () => new Date((clock += 1000)) });
-  const admin = await createUser(store, null, { email: 'admin@example.org', name: 'Admin', password: 'admin-password', isAdmin: true });
-  const negotiation = await createNegotiation(store, admin, { title: 'Harbour agreement', summary: 'Three parties share a harbour.', id: 'harbour' });
+  const admin = await createUser(store, null, {
+    email: 'admin@example.org',
+    name: 'Admin',
+    password: 'admin-password',
+    isAdmin: true,
+  });
+  const negotiation = await createNegotiation(store, admin, {
+    title: 'Harbour agreement',
+    summary: 'Three parties share a harbour.',
+    id: 'harbour',
+  });
   let ctx = await store.context(admin, negotiation.id);
-  for (const id of ['a', 'b', 'c']) await addParty(store, ctx, { id, name: `Party ${id}`, shortName: id.toUpperCase(), kind: 'party', memberPartyIds: [] });
+  for (const id of ['a', 'b', 'c'])
+    await addParty(store, ctx, {
+      id,
+      name: `Party ${id}`,
+      shortName: id.toUpperCase(),
+      kind: 'party',
+      memberPartyIds: [],
+    });
   ctx = await store.context(admin, negotiation.id);
-  await addParty(store, ctx, { id: 'ab', name: 'Coalition AB', shortName: 'AB', kind: 'coalition', memberPartyIds: ['a', 'b'] });
+  await addParty(store, ctx, {
+    id: 'ab',
+    name: 'Coalition AB',
+    shortName: 'AB',
+    kind: 'coalition',
+    memberPartyIds: ['a', 'b'],
+  });
   ctx = await store.context(admin, negotiation.id);
   const people: Record<string, Awaited<ReturnType<typeof createUser>>> = {};
-  for (const [key, partyId, role] of [['a', 'a', 'lead'], ['b', 'b', 'lead'], ['c', 'c', 'lead'], ['mediator', null, 'mediator']] as const) {
-    people[key] = await createUser(store, admin.id, { email: `${key}@example.org`, name: key, password: 'long-password' });
+  for (const [key, partyId, role] of [
+    ['a', 'a', 'lead'],
+    ['b', 'b', 'lead'],
+    ['c', 'c', 'lead'],
+    ['mediator', null, 'mediator'],
+  ] as const) {
+    people[key] = await createUser(store, admin.id, {
+      email: `${key}@example.org`,
+      name: key,
+      password: 'long-password',
+    });
     await addMember(store, ctx, { userId: people[key]!.id, partyId, role, title: '' });
     ctx = await store.context(admin, negotiation.id);
   }
@@ -43,7 +82,17 @@ describe('store on a real SQLite file', () => {
   test('reads filtered in SQL return exactly what the core policy allows, for every reader and visibility', async () => {
     const { store, as } = await smallNegotiation(join(tempDir(), 'visibility.db'));
     const mediatorCtx = await as('mediator');
-    const version = await createVersion(store, mediatorCtx, { parentId: null, kind: 'draft', label: 'Draft 1', summary: '', authorPartyId: null, internal: false, points: [point('p1', 1, 'Ships dock in turn.')], optionChoices: {}, source: null });
+    const version = await createVersion(store, mediatorCtx, {
+      parentId: null,
+      kind: 'draft',
+      label: 'Draft 1',
+      summary: '',
+      authorPartyId: null,
+      internal: false,
+      points: [point('p1', 1, 'Ships dock in turn.')],
+      optionChoices: {},
+      source: null,
+    });
     await transmitVersion(store, mediatorCtx, version.id, ['a', 'b', 'c']);
     const visibilities: Visibility[] = ['party', 'mediator', 'public'];
     const created = [];
@@ -51,48 +100,122 @@ describe('store on a real SQLite file', () => {
       const ownerCtx = await as(owner === 'ab' ? 'a' : owner);
       for (const visibility of visibilities) {
         const issue = `${owner}-${visibility}`;
-        created.push(await createRedLine(store, ownerCtx, { partyId: owner, title: issue, description: '', visibility, source: null, constraint: { kind: 'forbid', issueId: 'none', optionIds: ['x'] } }).catch((e) => e));
+        created.push(
+          await createRedLine(store, ownerCtx, {
+            partyId: owner,
+            title: issue,
+            description: '',
+            visibility,
+            source: null,
+            constraint: { kind: 'forbid', issueId: 'none', optionIds: ['x'] },
+          }).catch((e) => e),
+        );
       }
     }
     // Red lines need a real issue: the store refused them all, naming the constraint.
     assert.ok(created.every((e) => e instanceof DomainError && e.field === 'constraint'));
 
-    await createIssue(store, mediatorCtx, { id: 'berths', name: 'Berths', description: '', pointIds: ['p1'], options: [{ id: 'two', label: 'Two', description: '' }, { id: 'four', label: 'Four', description: '' }] });
+    await createIssue(store, mediatorCtx, {
+      id: 'berths',
+      name: 'Berths',
+      description: '',
+      pointIds: ['p1'],
+      options: [
+        { id: 'two', label: 'Two', description: '' },
+        { id: 'four', label: 'Four', description: '' },
+      ],
+    });
     const all = [];
     for (const owner of ['a', 'b', 'c', 'ab']) {
       const ownerCtx = await as(owner === 'ab' ? 'b' : owner);
       for (const visibility of visibilities) {
-        all.push(await createRedLine(store, ownerCtx, { partyId: owner, title: `${owner}-${visibility}`, description: '', visibility, source: null, constraint: { kind: 'forbid', issueId: 'berths', optionIds: ['two'] } }));
-        all.push(await createPosition(store, ownerCtx, { versionId: version.id, pointId: 'p1', partyId: owner === 'ab' ? 'ab' : owner, stance: 'support', proposedText: null, rationale: visibility, visibility, source: null }).catch(() => null));
+        all.push(
+          await createRedLine(store, ownerCtx, {
+            partyId: owner,
+            title: `${owner}-${visibility}`,
+            description: '',
+            visibility,
+            source: null,
+            constraint: { kind: 'forbid', issueId: 'berths', optionIds: ['two'] },
+          }),
+        );
+        all.push(
+          await createPosition(store, ownerCtx, {
+            versionId: version.id,
+            pointId: 'p1',
+            partyId: owner === 'ab' ? 'ab' : owner,
+            stance: 'support',
+            proposedText: null,
+            rationale: visibility,
+            visibility,
+            source: null,
+          }).catch(() => null),
+        );
       }
     }
     for (const reader of ['a', 'b', 'c', 'mediator']) {
       const ctx = await as(reader);
       const redLines = (await listRedLines(store, ctx)).map((r) => r.title).sort();
-      const expected = all.filter((item): item is NonNullable<typeof item> & { title: string } => item !== null && 'title' in item && canSeeOwned(ctx.scope, item)).map((r) => r.title).sort();
+      const expected = all
+        .filter(
+          (item): item is NonNullable<typeof item> & { title: string } =>
+            item !== null && 'title' in item && canSeeOwned(ctx.scope, item),
+        )
+        .map((r) => r.title)
+        .sort();
       assert.deepEqual(redLines, expected, `red lines seen by ${reader}`);
-      if (reader === 'a') assert.ok(redLines.includes('ab-party'), 'a member of a coalition party sees the coalition\'s internal red line');
-      if (reader === 'c') assert.deepEqual(redLines, ['a-public', 'ab-public', 'b-public', 'c-mediator', 'c-party', 'c-public']);
-      if (reader === 'mediator') assert.ok(!redLines.some((t) => t.endsWith('-party')), 'a mediator never sees internal material');
+      if (reader === 'a')
+        assert.ok(
+          redLines.includes('ab-party'),
+          "a member of a coalition party sees the coalition's internal red line",
+        );
+      if (reader === 'c')
+        assert.deepEqual(redLines, ['a-public', 'ab-public', 'b-public', 'c-mediator', 'c-party', 'c-public']);
+      if (reader === 'mediator')
+        assert.ok(!redLines.some((t) => t.endsWith('-party')), 'a mediator never sees internal material');
     }
   });
 
   test('a stale revision is refused with the current state, and the refused write changes nothing', async () => {
     const { store, as } = await smallNegotiation(join(tempDir(), 'revision.db'));
     const mediatorCtx = await as('mediator');
-    const version = await createVersion(store, mediatorCtx, { parentId: null, kind: 'draft', label: 'Draft 1', summary: '', authorPartyId: null, internal: false, points: [point('p1', 1, 'Ships dock in turn.')], optionChoices: {}, source: null });
+    const version = await createVersion(store, mediatorCtx, {
+      parentId: null,
+      kind: 'draft',
+      label: 'Draft 1',
+      summary: '',
+      authorPartyId: null,
+      internal: false,
+      points: [point('p1', 1, 'Ships dock in turn.')],
+      optionChoices: {},
+      source: null,
+    });
     await transmitVersion(store, mediatorCtx, version.id, ['a']);
     const aCtx = await as('a');
-    const position = await createPosition(store, aCtx, { versionId: version.id, pointId: 'p1', partyId: 'a', stance: 'oppose', proposedText: null, rationale: 'first', visibility: 'public', source: null });
+    const position = await createPosition(store, aCtx, {
+      versionId: version.id,
+      pointId: 'p1',
+      partyId: 'a',
+      stance: 'oppose',
+      proposedText: null,
+      rationale: 'first',
+      visibility: 'public',
+      source: null,
+    });
     const [first, second] = await Promise.allSettled([
       updatePosition(store, aCtx, position.id, 1, { rationale: 'one writer' }),
       updatePosition(store, aCtx, position.id, 1, { rationale: 'another writer' }),
     ]);
     const outcomes = [first, second];
-    assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1, 'exactly one of two writers based on revision 1 wins');
+    assert.equal(
+      outcomes.filter((o) => o.status === 'fulfilled').length,
+      1,
+      'exactly one of two writers based on revision 1 wins',
+    );
     const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
     assert.equal(refused.reason.kind, 'conflict');
-    const winner = (outcomes.find((o) => o.status === 'fulfilled') as PromiseFulfilledResult<{ rationale: string }>).value;
+    const winner = (outcomes.find((o) => o.status === 'fulfilled') as PromiseFulfilledResult<{ rationale: string }>)
+      .value;
     assert.equal(refused.reason.current.revision, 2);
     assert.equal(refused.reason.current.rationale, winner.rationale);
     const stored = (await listPositions(store, aCtx)).find((p) => p.id === position.id)!;
@@ -106,9 +229,29 @@ describe('store on a real SQLite file', () => {
     const before = await store.verifyAudit();
     assert.ok(before.ok);
     const mediatorCtx = await as('mediator');
-    await createVersion(store, mediatorCtx, { parentId: null, kind: 'draft', label: 'Draft 1', summary: '', authorPartyId: null, internal: false, points: [point('p1', 1, 'Ships dock in turn.')], optionChoices: {}, source: null });
+    await createVersion(store, mediatorCtx, {
+      parentId: null,
+      kind: 'draft',
+      label: 'Draft 1',
+      summary: '',
+      authorPartyId: null,
+      internal: false,
+      points: [point('p1', 1, 'Ships dock in turn.')],
+      optionChoices: {},
+      source: null,
+    });
     await assert.rejects(
-      createVersion(store, mediatorCtx, { parentId: null, kind: 'draft', label: 'Broken', summary: '', authorPartyId: null, internal: false, points: [point('p1', 2, 'x')], optionChoices: {}, source: null }),
+      createVersion(store, mediatorCtx, {
+        parentId: null,
+        kind: 'draft',
+        label: 'Broken',
+        summary: '',
+        authorPartyId: null,
+        internal: false,
+        points: [point('p1', 2, 'x')],
+        optionChoices: {},
+        source: null,
+      }),
       (error: DomainError) => error.kind === 'invalid' && error.field === 'points[0].number',
     );
     const after = await store.verifyAudit();
@@ -126,12 +269,48 @@ describe('store on a real SQLite file', () => {
   test('an internal draft stays inside its party, a proposal needs a base, and a party writes only for itself', async () => {
     const { store, as } = await smallNegotiation(join(tempDir(), 'drafts.db'));
     const aCtx = await as('a');
-    const internal = await createVersion(store, aCtx, { parentId: null, kind: 'draft', label: 'Our draft', summary: '', authorPartyId: 'a', internal: true, points: [point('p1', 1, 'A keeps four berths.')], optionChoices: {}, source: null });
+    const internal = await createVersion(store, aCtx, {
+      parentId: null,
+      kind: 'draft',
+      label: 'Our draft',
+      summary: '',
+      authorPartyId: 'a',
+      internal: true,
+      points: [point('p1', 1, 'A keeps four berths.')],
+      optionChoices: {},
+      source: null,
+    });
     assert.equal((await listVersions(store, await as('b'))).length, 0, 'another party does not see it');
     assert.equal((await listVersions(store, await as('mediator'))).length, 0, 'nor the mediator');
     assert.equal((await listVersions(store, aCtx)).length, 1);
-    await assert.rejects(createVersion(store, aCtx, { parentId: null, kind: 'proposal', label: 'x', summary: '', authorPartyId: 'a', internal: false, points: [point('p1', 1, 'x')], optionChoices: {}, source: null }), /branched from a base/);
-    await assert.rejects(createVersion(store, aCtx, { parentId: internal.id, kind: 'proposal', label: 'x', summary: '', authorPartyId: 'b', internal: false, points: [point('p1', 1, 'x')], optionChoices: {}, source: null }), (e: DomainError) => e.kind === 'forbidden');
+    await assert.rejects(
+      createVersion(store, aCtx, {
+        parentId: null,
+        kind: 'proposal',
+        label: 'x',
+        summary: '',
+        authorPartyId: 'a',
+        internal: false,
+        points: [point('p1', 1, 'x')],
+        optionChoices: {},
+        source: null,
+      }),
+      /branched from a base/,
+    );
+    await assert.rejects(
+      createVersion(store, aCtx, {
+        parentId: internal.id,
+        kind: 'proposal',
+        label: 'x',
+        summary: '',
+        authorPartyId: 'b',
+        internal: false,
+        points: [point('p1', 1, 'x')],
+        optionChoices: {},
+        source: null,
+      }),
+      (e: DomainError) => e.kind === 'forbidden',
+    );
   });
 
   test('the database file runs with write-ahead logging and enforces foreign keys', async () => {
@@ -141,7 +320,17 @@ describe('store on a real SQLite file', () => {
     const keys = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(store.db);
     assert.equal(keys.rows[0]!.foreign_keys, 1);
     await assert.rejects(
-      store.db.insertInto('memberships').values({ id: 'm-x', negotiation_id: 'harbour', user_id: 'nobody', party_id: null, role: 'mediator', title: '' }).execute(),
+      store.db
+        .insertInto('memberships')
+        .values({
+          id: 'm-x',
+          negotiation_id: 'harbour',
+          user_id: 'nobody',
+          party_id: null,
+          role: 'mediator',
+          title: '',
+        })
+        .execute(),
       /FOREIGN KEY/,
     );
   });

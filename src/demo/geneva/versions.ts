@@ -14,56 +14,143 @@ function pt(n: number, title: string, text: string, issueIds: string[] = []): Po
 /** The 28 points as leaked on 20 Nov 2025, in our words (brief §1; title = the brief's tag). */
 const us28Points: Point[] = [
   pt(1, 'sovereignty', "Ukraine's sovereignty is confirmed."),
-  pt(2, 'non-aggression', 'Russia, Ukraine and Europe conclude a pact of non-aggression, and all disputes of the last thirty years are treated as closed.'),
-  pt(3, 'NATO enlargement', 'Russia is expected not to attack its neighbours, and NATO is not to expand any further.', ['issue-nato-enlargement']),
+  pt(
+    2,
+    'non-aggression',
+    'Russia, Ukraine and Europe conclude a pact of non-aggression, and all disputes of the last thirty years are treated as closed.',
+  ),
+  pt(3, 'NATO enlargement', 'Russia is expected not to attack its neighbours, and NATO is not to expand any further.', [
+    'issue-nato-enlargement',
+  ]),
   pt(4, 'Russia–NATO dialogue', 'With US mediation, Russia and NATO hold talks on security and de-escalation.'),
-  pt(5, 'security guarantees', 'Ukraine receives reliable security guarantees; the text does not say from whom.', ['issue-security-guarantees']),
+  pt(5, 'security guarantees', 'Ukraine receives reliable security guarantees; the text does not say from whom.', [
+    'issue-security-guarantees',
+  ]),
   pt(6, 'armed forces size', "Ukraine's armed forces are limited to 600,000 personnel.", ['issue-army-cap']),
-  pt(7, 'NATO membership', 'Ukraine writes into its constitution that it will not join NATO, and NATO writes into its statutes that Ukraine will never be admitted.', ['issue-nato-membership']),
+  pt(
+    7,
+    'NATO membership',
+    'Ukraine writes into its constitution that it will not join NATO, and NATO writes into its statutes that Ukraine will never be admitted.',
+    ['issue-nato-membership'],
+  ),
   pt(8, 'foreign troops', 'NATO does not station troops in Ukraine.', ['issue-foreign-troops']),
-  pt(9, 'deterrence', 'European fighter aircraft are based in Poland.', ['issue-foreign-troops', 'issue-security-guarantees']),
-  pt(10, 'security guarantees (US)', 'The United States is paid for the guarantee it gives. The guarantee lapses if Ukraine invades Russia or fires on Moscow or St Petersburg without cause. If Russia invades, there is a military response, sanctions return, and recognition and other benefits are withdrawn.', ['issue-security-guarantees']),
-  pt(11, 'EU accession', 'Ukraine may join the European Union and meanwhile gets preferential access to its market.', ['issue-eu-role']),
-  pt(12, 'reconstruction', 'A Ukraine Development Fund invests in technology, data centres and AI; the US partners with Ukraine on gas pipelines and storage; infrastructure, rebuilding and mining are financed, with the World Bank taking part.'),
-  pt(13, 'sanctions / Russia reintegration', 'Sanctions on Russia are lifted in stages; the US and Russia agree a long-term economic partnership; Russia is invited back into the G8.', ['issue-sanctions', 'issue-eu-role']),
-  pt(14, 'frozen assets', 'Of the frozen Russian assets, $100bn goes to a US-led rebuilding vehicle, which pays half its profit to the US; Europe adds $100bn of its own; European freezes are lifted; what remains goes to a joint US–Russia investment vehicle.', ['issue-frozen-assets', 'issue-eu-role']),
+  pt(9, 'deterrence', 'European fighter aircraft are based in Poland.', [
+    'issue-foreign-troops',
+    'issue-security-guarantees',
+  ]),
+  pt(
+    10,
+    'security guarantees (US)',
+    'The United States is paid for the guarantee it gives. The guarantee lapses if Ukraine invades Russia or fires on Moscow or St Petersburg without cause. If Russia invades, there is a military response, sanctions return, and recognition and other benefits are withdrawn.',
+    ['issue-security-guarantees'],
+  ),
+  pt(11, 'EU accession', 'Ukraine may join the European Union and meanwhile gets preferential access to its market.', [
+    'issue-eu-role',
+  ]),
+  pt(
+    12,
+    'reconstruction',
+    'A Ukraine Development Fund invests in technology, data centres and AI; the US partners with Ukraine on gas pipelines and storage; infrastructure, rebuilding and mining are financed, with the World Bank taking part.',
+  ),
+  pt(
+    13,
+    'sanctions / Russia reintegration',
+    'Sanctions on Russia are lifted in stages; the US and Russia agree a long-term economic partnership; Russia is invited back into the G8.',
+    ['issue-sanctions', 'issue-eu-role'],
+  ),
+  pt(
+    14,
+    'frozen assets',
+    'Of the frozen Russian assets, $100bn goes to a US-led rebuilding vehicle, which pays half its profit to the US; Europe adds $100bn of its own; European freezes are lifted; what remains goes to a joint US–Russia investment vehicle.',
+    ['issue-frozen-assets', 'issue-eu-role'],
+  ),
   pt(15, 'implementation', 'A joint US–Russia working group on security oversees that the agreement is kept.'),
   pt(16, 'non-aggression (Russia)', 'Russia passes a law committing it to non-aggression towards Europe and Ukraine.'),
-  pt(17, 'arms control', 'The US and Russia prolong their non-proliferation and arms-control treaties, START among them.'),
+  pt(
+    17,
+    'arms control',
+    'The US and Russia prolong their non-proliferation and arms-control treaties, START among them.',
+  ),
   pt(18, 'nuclear status', 'Ukraine remains a non-nuclear state under the Non-Proliferation Treaty.'),
-  pt(19, 'nuclear plant', 'The Zaporizhzhia nuclear plant restarts under IAEA supervision and its power is divided equally between Russia and Ukraine.', ['issue-npp']),
-  pt(20, 'culture/minorities', 'Both countries teach tolerance; Ukraine applies EU rules on religious and linguistic minorities; discriminatory measures are lifted and rights to media and schooling are guaranteed on each side; Nazi ideology is banned.'),
-  pt(21, 'territory', 'Crimea, Luhansk and Donetsk are treated as de facto Russian, the United States included. Kherson and Zaporizhzhia are frozen along the line of contact. Russia gives up the other areas it holds outside these five regions. Ukraine withdraws from the part of Donetsk it controls, which becomes a demilitarised buffer zone recognised as Russian.', ['issue-donetsk', 'issue-recognition']),
-  pt(22, 'territory (non-use of force)', 'Neither side may change the agreed lines by force; whoever does loses the guarantees.'),
-  pt(23, 'navigation', 'Ukraine keeps commercial use of the Dnipro river, and grain is shipped freely across the Black Sea.'),
-  pt(24, 'humanitarian', 'A committee oversees the exchange of all prisoners and bodies, the return of civilians and children, and the reunion of families.'),
+  pt(
+    19,
+    'nuclear plant',
+    'The Zaporizhzhia nuclear plant restarts under IAEA supervision and its power is divided equally between Russia and Ukraine.',
+    ['issue-npp'],
+  ),
+  pt(
+    20,
+    'culture/minorities',
+    'Both countries teach tolerance; Ukraine applies EU rules on religious and linguistic minorities; discriminatory measures are lifted and rights to media and schooling are guaranteed on each side; Nazi ideology is banned.',
+  ),
+  pt(
+    21,
+    'territory',
+    'Crimea, Luhansk and Donetsk are treated as de facto Russian, the United States included. Kherson and Zaporizhzhia are frozen along the line of contact. Russia gives up the other areas it holds outside these five regions. Ukraine withdraws from the part of Donetsk it controls, which becomes a demilitarised buffer zone recognised as Russian.',
+    ['issue-donetsk', 'issue-recognition'],
+  ),
+  pt(
+    22,
+    'territory (non-use of force)',
+    'Neither side may change the agreed lines by force; whoever does loses the guarantees.',
+  ),
+  pt(
+    23,
+    'navigation',
+    'Ukraine keeps commercial use of the Dnipro river, and grain is shipped freely across the Black Sea.',
+  ),
+  pt(
+    24,
+    'humanitarian',
+    'A committee oversees the exchange of all prisoners and bodies, the return of civilians and children, and the reunion of families.',
+  ),
   pt(25, 'elections', 'Ukraine holds elections within 100 days.', ['issue-elections']),
-  pt(26, 'amnesty', 'Everyone involved in the war receives full amnesty, and no claims may be brought later.', ['issue-amnesty', 'issue-aid-audit']),
-  pt(27, 'enforcement', 'The agreement binds in law; a Peace Council chaired by President Trump oversees it, and breaches are sanctioned.'),
-  pt(28, 'ceasefire', 'The ceasefire takes effect once every side has signed and forces have pulled back to the agreed positions.', ['issue-ceasefire']),
+  pt(26, 'amnesty', 'Everyone involved in the war receives full amnesty, and no claims may be brought later.', [
+    'issue-amnesty',
+    'issue-aid-audit',
+  ]),
+  pt(
+    27,
+    'enforcement',
+    'The agreement binds in law; a Peace Council chaired by President Trump oversees it, and breaches are sanctioned.',
+  ),
+  pt(
+    28,
+    'ceasefire',
+    'The ceasefire takes effect once every side has signed and forces have pulled back to the agreed positions.',
+    ['issue-ceasefire'],
+  ),
 ];
 
 type PointEdit = Partial<Pick<Point, 'title' | 'text' | 'brackets' | 'issueIds' | 'trackId'>>;
 
 /** Derives a version's points from a base: keeps `keep` (in base order), applies edits, renumbers 1..n. */
 function derive(base: Point[], keep: (id: string) => boolean, edits: Record<string, PointEdit>): Point[] {
-  return base
-    .filter((p) => keep(p.id))
-    .map((p, index) => ({ ...p, ...edits[p.id], number: index + 1 }));
+  return base.filter((p) => keep(p.id)).map((p, index) => ({ ...p, ...edits[p.id], number: index + 1 }));
 }
 
 /** The E3 changes (brief: "E3 counter-proposal, point by point"; S11, S2, S12–S15). */
 const e3Edits: Record<string, PointEdit> = {
-  'pt-2': { text: 'Russia, Ukraine and NATO conclude a pact of non-aggression, and all disputes of the last thirty years are treated as closed.' },
-  'pt-4': { text: 'Once the agreement is signed, Russia and NATO open talks, mediated by the US, on security and de-escalation.' },
+  'pt-2': {
+    text: 'Russia, Ukraine and NATO conclude a pact of non-aggression, and all disputes of the last thirty years are treated as closed.',
+  },
+  'pt-4': {
+    text: 'Once the agreement is signed, Russia and NATO open talks, mediated by the US, on security and de-escalation.',
+  },
   'pt-5': { text: 'Ukraine receives robust security guarantees.' },
   'pt-6': { text: "In peacetime Ukraine's armed forces are limited to 800,000 personnel." },
-  'pt-7': { text: "Ukraine's accession to NATO depends on a consensus of the allies, and that consensus does not exist today." },
+  'pt-7': {
+    text: "Ukraine's accession to NATO depends on a consensus of the allies, and that consensus does not exist today.",
+  },
   'pt-8': { text: 'NATO does not permanently station troops under its command in Ukraine in peacetime.' },
   'pt-9': { text: 'NATO fighter aircraft are based in Poland.' },
-  'pt-10': { text: 'The United States gives Ukraine a guarantee that mirrors Article 5 of the North Atlantic Treaty. (The reported text does not show the clause on strikes at Moscow or St Petersburg.)' },
+  'pt-10': {
+    text: 'The United States gives Ukraine a guarantee that mirrors Article 5 of the North Atlantic Treaty. (The reported text does not show the clause on strikes at Moscow or St Petersburg.)',
+  },
   'pt-14': { text: 'Frozen Russian assets stay frozen until Russia compensates Ukraine for the damage it has caused.' },
-  'pt-21': { text: 'Talks on exchanging territory start from the line of contact, with no advance recognition of any area as Russian. Ukraine undertakes not to recover occupied territory by military means.' },
+  'pt-21': {
+    text: 'Talks on exchanging territory start from the line of contact, with no advance recognition of any area as Russian. Ukraine undertakes not to recover occupied territory by military means.',
+  },
 };
 
 /**
@@ -80,8 +167,13 @@ function bracket(id: string, ...alternatives: [string, string[]][]): Bracket {
 }
 
 const geneva19Edits: Record<string, PointEdit> = {
-  'pt-2': { text: 'Russia, Ukraine and Europe conclude a pact of non-aggression, which Russia also writes into its own law.' },
-  'pt-4': { trackId: track, text: 'Once the agreement is signed, Russia and NATO open talks, mediated by the US, on security and de-escalation.' },
+  'pt-2': {
+    text: 'Russia, Ukraine and Europe conclude a pact of non-aggression, which Russia also writes into its own law.',
+  },
+  'pt-4': {
+    trackId: track,
+    text: 'Once the agreement is signed, Russia and NATO open talks, mediated by the US, on security and de-escalation.',
+  },
   'pt-5': {
     title: 'security guarantees',
     issueIds: ['issue-security-guarantees'],
@@ -93,46 +185,86 @@ const geneva19Edits: Record<string, PointEdit> = {
     issueIds: ['issue-nato-membership', 'issue-nato-enlargement'],
     text: 'On NATO: [[br-nato-membership]]',
     brackets: [
-      bracket('br-nato-membership',
-        ['Ukraine writes non-membership into its constitution, and NATO undertakes not to admit Ukraine or enlarge further.', ['us']],
-        ["Ukraine's accession depends on a consensus of the allies; Ukraine's right to choose its alliances is respected.", ['ua', 'e3']]),
+      bracket(
+        'br-nato-membership',
+        [
+          'Ukraine writes non-membership into its constitution, and NATO undertakes not to admit Ukraine or enlarge further.',
+          ['us'],
+        ],
+        [
+          "Ukraine's accession depends on a consensus of the allies; Ukraine's right to choose its alliances is respected.",
+          ['ua', 'e3'],
+        ],
+      ),
     ],
   },
   'pt-8': {
     trackId: track,
     text: 'On foreign forces: [[br-foreign-troops]]',
     brackets: [
-      bracket('br-foreign-troops',
+      bracket(
+        'br-foreign-troops',
         ['NATO does not station troops in Ukraine.', ['us']],
-        ['NATO does not permanently station troops under its command in Ukraine in peacetime; a reassurance force of willing countries is not excluded.', ['ua', 'e3']]),
+        [
+          'NATO does not permanently station troops under its command in Ukraine in peacetime; a reassurance force of willing countries is not excluded.',
+          ['ua', 'e3'],
+        ],
+      ),
     ],
   },
-  'pt-11': { trackId: track, text: 'Ukraine may join the European Union and meanwhile gets preferential access to its market; Ukraine applies EU standards on religious and linguistic minorities.' },
-  'pt-13': { trackId: track, text: 'Sanctions on Russia are eased in stages as the agreement is implemented and return automatically on a breach; decisions on EU sanctions rest with the EU.' },
+  'pt-11': {
+    trackId: track,
+    text: 'Ukraine may join the European Union and meanwhile gets preferential access to its market; Ukraine applies EU standards on religious and linguistic minorities.',
+  },
+  'pt-13': {
+    trackId: track,
+    text: 'Sanctions on Russia are eased in stages as the agreement is implemented and return automatically on a breach; decisions on EU sanctions rest with the EU.',
+  },
   'pt-14': {
     trackId: track,
     text: 'Frozen Russian assets: [[br-frozen-assets]]',
     brackets: [
-      bracket('br-frozen-assets',
-        ['$100bn goes to a US-led rebuilding vehicle, which pays half its profit to the US; the rest goes to a joint US–Russia investment vehicle.', ['us']],
-        ['The assets stay frozen until Russia compensates Ukraine; Europeans decide on the assets held in Europe.', ['e3', 'eu']]),
+      bracket(
+        'br-frozen-assets',
+        [
+          '$100bn goes to a US-led rebuilding vehicle, which pays half its profit to the US; the rest goes to a joint US–Russia investment vehicle.',
+          ['us'],
+        ],
+        [
+          'The assets stay frozen until Russia compensates Ukraine; Europeans decide on the assets held in Europe.',
+          ['e3', 'eu'],
+        ],
+      ),
     ],
   },
-  'pt-18': { text: 'Ukraine remains a non-nuclear state under the Non-Proliferation Treaty; the US and Russia pursue arms control separately.' },
+  'pt-18': {
+    text: 'Ukraine remains a non-nuclear state under the Non-Proliferation Treaty; the US and Russia pursue arms control separately.',
+  },
   'pt-21': {
     text: 'Territory: [[br-donetsk]] Status of Crimea, Luhansk and Donetsk: [[br-recognition]] Kherson and Zaporizhzhia are frozen along the line of contact. (Left for the two presidents.)',
     brackets: [
-      bracket('br-donetsk',
+      bracket(
+        'br-donetsk',
         ['Ukraine withdraws from the part of Donetsk it controls, which becomes a demilitarised buffer zone.', ['us']],
-        ['Any exchange of territory is negotiated from the line of contact and needs Ukraine’s constitutional procedure.', ['ua']]),
-      bracket('br-recognition',
+        [
+          'Any exchange of territory is negotiated from the line of contact and needs Ukraine’s constitutional procedure.',
+          ['ua'],
+        ],
+      ),
+      bracket(
+        'br-recognition',
         ['treated as de facto Russian, the United States included.', ['us']],
-        ['not recognised by any party; borders are not changed by force.', ['ua']]),
+        ['not recognised by any party; borders are not changed by force.', ['ua']],
+      ),
     ],
   },
-  'pt-24': { text: 'A committee oversees the exchange of all prisoners and bodies, the return of civilians and of all deported children, and the reunion of families.' },
+  'pt-24': {
+    text: 'A committee oversees the exchange of all prisoners and bodies, the return of civilians and of all deported children, and the reunion of families.',
+  },
   'pt-25': { text: 'Ukraine holds elections as soon as possible after martial law ends.' },
-  'pt-27': { text: 'The agreement binds in law; a Peace Council chaired by President Trump, supported by a joint security working group, oversees it, and breaches are sanctioned.' },
+  'pt-27': {
+    text: 'The agreement binds in law; a Peace Council chaired by President Trump, supported by a joint security working group, oversees it, and breaches are sanctioned.',
+  },
 };
 
 const ALL_PARTIES = ['us', 'ua', 'ru', 'eu', 'fr', 'de', 'uk', 'e3'];
@@ -232,4 +364,3 @@ export const versions: ScenarioVersion[] = [
 
 /** The ids of the points in the EU–NATO track (those of v-geneva-19 with the track set). */
 export const trackPointIds: string[] = (versions[2]?.points ?? []).filter((p) => p.trackId === track).map((p) => p.id);
-

@@ -6,13 +6,46 @@ import { created, ctx, me, negotiationParams, problems, type App } from './share
 
 /** Negotiations: listing, opening and changing them. */
 export function negotiationsRoutes(app: App, store: Store): void {
-  app.get('/api/negotiations', { schema: { tags: ['negotiations'], response: { 200: z.array(s.negotiationSchema), ...problems } } }, (request) => listNegotiations(store, me(request)));
-  app.post('/api/negotiations', { schema: { tags: ['negotiations'], body: s.negotiationCreateSchema, response: { 201: s.negotiationSchema, ...problems } } }, async (request, reply) =>
-    created(reply, await createNegotiation(store, me(request), request.body)),
+  app.get(
+    '/api/negotiations',
+    { schema: { tags: ['negotiations'], response: { 200: z.array(s.negotiationSchema), ...problems } } },
+    (request) => listNegotiations(store, me(request)),
   );
-  app.get('/api/negotiations/:id', { schema: { tags: ['negotiations'], params: negotiationParams, response: { 200: s.negotiationSchema, ...problems } } }, async (request) => (await ctx(store, request)).negotiation);
-  app.patch('/api/negotiations/:id', { schema: { tags: ['negotiations'], params: negotiationParams, body: s.negotiationPatchSchema, response: { 200: s.negotiationSchema, ...problems } } }, async (request) => {
-    const { revision, ...patch } = request.body;
-    return updateNegotiation(store, await ctx(store, request), revision, patch);
-  });
+  app.post(
+    '/api/negotiations',
+    {
+      schema: {
+        tags: ['negotiations'],
+        body: s.negotiationCreateSchema,
+        response: { 201: s.negotiationSchema, ...problems },
+      },
+    },
+    async (request, reply) => created(reply, await createNegotiation(store, me(request), request.body)),
+  );
+  app.get(
+    '/api/negotiations/:id',
+    {
+      schema: {
+        tags: ['negotiations'],
+        params: negotiationParams,
+        response: { 200: s.negotiationSchema, ...problems },
+      },
+    },
+    async (request) => (await ctx(store, request)).negotiation,
+  );
+  app.patch(
+    '/api/negotiations/:id',
+    {
+      schema: {
+        tags: ['negotiations'],
+        params: negotiationParams,
+        body: s.negotiationPatchSchema,
+        response: { 200: s.negotiationSchema, ...problems },
+      },
+    },
+    async (request) => {
+      const { revision, ...patch } = request.body;
+      return updateNegotiation(store, await ctx(store, request), revision, patch);
+    },
+  );
 }

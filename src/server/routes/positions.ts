@@ -6,14 +6,43 @@ import { created, ctx, itemParams, negotiationParams, problems, type App } from 
 
 /** Parties' positions on points. */
 export function positionsRoutes(app: App, store: Store): void {
-  app.get('/api/negotiations/:id/positions', { schema: { tags: ['positions'], params: negotiationParams, querystring: z.object({ version: s.idSchema.optional() }), response: { 200: z.array(s.positionSchema), ...problems } } }, async (request) =>
-    listPositions(store, await ctx(store, request), { versionId: request.query.version }),
+  app.get(
+    '/api/negotiations/:id/positions',
+    {
+      schema: {
+        tags: ['positions'],
+        params: negotiationParams,
+        querystring: z.object({ version: s.idSchema.optional() }),
+        response: { 200: z.array(s.positionSchema), ...problems },
+      },
+    },
+    async (request) => listPositions(store, await ctx(store, request), { versionId: request.query.version }),
   );
-  app.post('/api/negotiations/:id/positions', { schema: { tags: ['positions'], params: negotiationParams, body: s.positionCreateSchema, response: { 201: s.positionSchema, ...problems } } }, async (request, reply) =>
-    created(reply, await createPosition(store, await ctx(store, request), request.body)),
+  app.post(
+    '/api/negotiations/:id/positions',
+    {
+      schema: {
+        tags: ['positions'],
+        params: negotiationParams,
+        body: s.positionCreateSchema,
+        response: { 201: s.positionSchema, ...problems },
+      },
+    },
+    async (request, reply) => created(reply, await createPosition(store, await ctx(store, request), request.body)),
   );
-  app.patch('/api/negotiations/:id/positions/:itemId', { schema: { tags: ['positions'], params: itemParams, body: s.positionPatchSchema, response: { 200: s.positionSchema, ...problems } } }, async (request) => {
-    const { revision, ...patch } = request.body;
-    return updatePosition(store, await ctx(store, request), request.params.itemId, revision, patch);
-  });
+  app.patch(
+    '/api/negotiations/:id/positions/:itemId',
+    {
+      schema: {
+        tags: ['positions'],
+        params: itemParams,
+        body: s.positionPatchSchema,
+        response: { 200: s.positionSchema, ...problems },
+      },
+    },
+    async (request) => {
+      const { revision, ...patch } = request.body;
+      return updatePosition(store, await ctx(store, request), request.params.itemId, revision, patch);
+    },
+  );
 }

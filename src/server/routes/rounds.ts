@@ -6,12 +6,36 @@ import { created, ctx, itemParams, negotiationParams, problems, type App } from 
 
 /** Rounds of talks. */
 export function roundsRoutes(app: App, store: Store): void {
-  app.get('/api/negotiations/:id/rounds', { schema: { tags: ['rounds'], params: negotiationParams, response: { 200: z.array(s.roundSchema), ...problems } } }, async (request) => listRounds(store, await ctx(store, request)));
-  app.post('/api/negotiations/:id/rounds', { schema: { tags: ['rounds'], params: negotiationParams, body: s.roundCreateSchema, response: { 201: s.roundSchema, ...problems } } }, async (request, reply) =>
-    created(reply, await createRound(store, await ctx(store, request), request.body)),
+  app.get(
+    '/api/negotiations/:id/rounds',
+    { schema: { tags: ['rounds'], params: negotiationParams, response: { 200: z.array(s.roundSchema), ...problems } } },
+    async (request) => listRounds(store, await ctx(store, request)),
   );
-  app.patch('/api/negotiations/:id/rounds/:itemId', { schema: { tags: ['rounds'], params: itemParams, body: s.roundPatchSchema, response: { 200: s.roundSchema, ...problems } } }, async (request) => {
-    const { revision, ...patch } = request.body;
-    return updateRound(store, await ctx(store, request), request.params.itemId, revision, patch);
-  });
+  app.post(
+    '/api/negotiations/:id/rounds',
+    {
+      schema: {
+        tags: ['rounds'],
+        params: negotiationParams,
+        body: s.roundCreateSchema,
+        response: { 201: s.roundSchema, ...problems },
+      },
+    },
+    async (request, reply) => created(reply, await createRound(store, await ctx(store, request), request.body)),
+  );
+  app.patch(
+    '/api/negotiations/:id/rounds/:itemId',
+    {
+      schema: {
+        tags: ['rounds'],
+        params: itemParams,
+        body: s.roundPatchSchema,
+        response: { 200: s.roundSchema, ...problems },
+      },
+    },
+    async (request) => {
+      const { revision, ...patch } = request.body;
+      return updateRound(store, await ctx(store, request), request.params.itemId, revision, patch);
+    },
+  );
 }

@@ -6,16 +6,42 @@ import { me, open, problems, type App } from './shared.ts';
 
 /** The installation: the landing page, the OpenAPI document, health and the audit. */
 export function systemRoutes(app: App, store: Store): void {
-  app.get('/', { config: open, schema: { hide: true } }, (_request, reply) => reply.type('text/html; charset=utf-8').send(LANDING_PAGE));
+  app.get('/', { config: open, schema: { hide: true } }, (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(LANDING_PAGE),
+  );
   app.get('/api/openapi.json', { config: open, schema: { hide: true } }, () => app.swagger());
 
-  app.get('/api/health', { config: open, schema: { tags: ['system'], security: [], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => {
-    await store.db.selectFrom('negotiations').select('id').limit(1).execute();
-    return { status: 'ok' as const };
-  });
+  app.get(
+    '/api/health',
+    {
+      config: open,
+      schema: { tags: ['system'], security: [], response: { 200: z.object({ status: z.literal('ok') }) } },
+    },
+    async () => {
+      await store.db.selectFrom('negotiations').select('id').limit(1).execute();
+      return { status: 'ok' as const };
+    },
+  );
 
-  app.get('/api/audit/verify', { schema: { tags: ['system'], response: { 200: z.object({ ok: z.boolean(), events: z.number(), seq: z.number().optional(), reason: z.string().optional() }), ...problems } } }, async (request) => {
-    if (!me(request).isAdmin) throw new DomainError('forbidden', 'only an administrator verifies the audit log');
-    return store.verifyAudit();
-  });
+  app.get(
+    '/api/audit/verify',
+    {
+      schema: {
+        tags: ['system'],
+        response: {
+          200: z.object({
+            ok: z.boolean(),
+            events: z.number(),
+            seq: z.number().optional(),
+            reason: z.string().optional(),
+          }),
+          ...problems,
+        },
+      },
+    },
+    async (request) => {
+      if (!me(request).isAdmin) throw new DomainError('forbidden', 'only an administrator verifies the audit log');
+      return store.verifyAudit();
+    },
+  );
 }

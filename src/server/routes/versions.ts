@@ -8,29 +8,97 @@ import { created, ctx, itemParams, negotiationParams, problems, type App } from 
 
 /** The document and its versions: reading, writing, comparing, sending, approving. */
 export function versionsRoutes(app: App, store: Store): void {
-  app.get('/api/negotiations/:id/document', { schema: { tags: ['document'], params: negotiationParams, querystring: z.object({ version: s.idSchema.optional() }), response: { 200: s.versionSchema, ...problems } } }, async (request) =>
-    document(store, await ctx(store, request), request.query.version),
+  app.get(
+    '/api/negotiations/:id/document',
+    {
+      schema: {
+        tags: ['document'],
+        params: negotiationParams,
+        querystring: z.object({ version: s.idSchema.optional() }),
+        response: { 200: s.versionSchema, ...problems },
+      },
+    },
+    async (request) => document(store, await ctx(store, request), request.query.version),
   );
-  app.get('/api/negotiations/:id/versions', { schema: { tags: ['document'], params: negotiationParams, response: { 200: z.array(s.versionSchema), ...problems } } }, async (request) => listVersions(store, await ctx(store, request)));
-  app.post('/api/negotiations/:id/versions', { schema: { tags: ['document'], params: negotiationParams, body: s.versionCreateSchema, response: { 201: s.versionSchema, ...problems } } }, async (request, reply) =>
-    created(reply, await createVersion(store, await ctx(store, request), request.body)),
+  app.get(
+    '/api/negotiations/:id/versions',
+    {
+      schema: {
+        tags: ['document'],
+        params: negotiationParams,
+        response: { 200: z.array(s.versionSchema), ...problems },
+      },
+    },
+    async (request) => listVersions(store, await ctx(store, request)),
   );
-  app.get('/api/negotiations/:id/versions/:itemId', { schema: { tags: ['document'], params: itemParams, response: { 200: s.versionSchema, ...problems } } }, async (request) =>
-    getVersion(store, await ctx(store, request), request.params.itemId),
+  app.post(
+    '/api/negotiations/:id/versions',
+    {
+      schema: {
+        tags: ['document'],
+        params: negotiationParams,
+        body: s.versionCreateSchema,
+        response: { 201: s.versionSchema, ...problems },
+      },
+    },
+    async (request, reply) => created(reply, await createVersion(store, await ctx(store, request), request.body)),
   );
-  app.get('/api/negotiations/:id/versions/:itemId/compare', { schema: { tags: ['document'], params: itemParams, querystring: z.object({ base: s.idSchema.optional() }), response: { 200: s.comparisonSchema, ...problems } } }, async (request) =>
-    compare(store, await ctx(store, request), request.params.itemId, request.query.base),
+  app.get(
+    '/api/negotiations/:id/versions/:itemId',
+    { schema: { tags: ['document'], params: itemParams, response: { 200: s.versionSchema, ...problems } } },
+    async (request) => getVersion(store, await ctx(store, request), request.params.itemId),
   );
-  app.post('/api/negotiations/:id/versions/:itemId/transmit', { schema: { tags: ['document'], params: itemParams, body: s.transmitSchema, response: { 200: s.versionSchema, ...problems } } }, async (request) =>
-    transmitVersion(store, await ctx(store, request), request.params.itemId, request.body.partyIds, request.body.toMediators),
+  app.get(
+    '/api/negotiations/:id/versions/:itemId/compare',
+    {
+      schema: {
+        tags: ['document'],
+        params: itemParams,
+        querystring: z.object({ base: s.idSchema.optional() }),
+        response: { 200: s.comparisonSchema, ...problems },
+      },
+    },
+    async (request) => compare(store, await ctx(store, request), request.params.itemId, request.query.base),
   );
-  app.get('/api/negotiations/:id/versions/:itemId/approvals', { schema: { tags: ['approvals'], params: itemParams, response: { 200: s.textApprovalsSchema, ...problems } } }, async (request) =>
-    versionApprovals(store, await ctx(store, request), request.params.itemId),
+  app.post(
+    '/api/negotiations/:id/versions/:itemId/transmit',
+    {
+      schema: {
+        tags: ['document'],
+        params: itemParams,
+        body: s.transmitSchema,
+        response: { 200: s.versionSchema, ...problems },
+      },
+    },
+    async (request) =>
+      transmitVersion(
+        store,
+        await ctx(store, request),
+        request.params.itemId,
+        request.body.partyIds,
+        request.body.toMediators,
+      ),
   );
-  app.post('/api/negotiations/:id/versions/:itemId/approvals', { schema: { tags: ['approvals'], params: itemParams, body: s.decisionSchema, response: { 200: s.textApprovalsSchema, ...problems } } }, async (request) =>
-    decideOnText(store, await ctx(store, request), request.params.itemId, request.body),
+  app.get(
+    '/api/negotiations/:id/versions/:itemId/approvals',
+    { schema: { tags: ['approvals'], params: itemParams, response: { 200: s.textApprovalsSchema, ...problems } } },
+    async (request) => versionApprovals(store, await ctx(store, request), request.params.itemId),
   );
-  app.get('/api/negotiations/:id/versions/:itemId/red-lines', { schema: { tags: ['red lines'], params: itemParams, response: { 200: s.redLineReportSchema, ...problems } } }, async (request) =>
-    redLineReport(store, await ctx(store, request), request.params.itemId),
+  app.post(
+    '/api/negotiations/:id/versions/:itemId/approvals',
+    {
+      schema: {
+        tags: ['approvals'],
+        params: itemParams,
+        body: s.decisionSchema,
+        response: { 200: s.textApprovalsSchema, ...problems },
+      },
+    },
+    async (request) => decideOnText(store, await ctx(store, request), request.params.itemId, request.body),
+  );
+  app.get(
+    '/api/negotiations/:id/versions/:itemId/red-lines',
+    { schema: { tags: ['red lines'], params: itemParams, response: { 200: s.redLineReportSchema, ...problems } } },
+    async (request) => redLineReport(store, await ctx(store, request), request.params.itemId),
   );
 }
