@@ -1,5 +1,8 @@
 import type { Id, Issue, OptionCondition, Party, RedLine, RedLineConstraint, Version } from './model.ts';
 
+/** A record's own entry: ids such as "toString" must not find what every object inherits. */
+const own = (record: Record<Id, Id>, key: Id): Id | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
+
 /** One red line a draft crosses, and why. */
 export interface RedLineCrossing {
   redLineId: Id;
@@ -39,14 +42,14 @@ export function constraintProblems(constraint: RedLineConstraint, issues: Issue[
 }
 
 function meets(choices: Record<Id, Id>, condition: OptionCondition): boolean {
-  const chosen = choices[condition.issueId];
+  const chosen = own(choices, condition.issueId);
   return chosen !== undefined && condition.optionIds.includes(chosen);
 }
 
 function describeChoice(issues: Issue[], issueId: Id, choices: Record<Id, Id>): string {
   const issue = issues.find((i) => i.id === issueId);
-  const option = issue?.options.find((o) => o.id === choices[issueId]);
-  return `settles ${issue?.name ?? issueId} on ${option?.label ?? choices[issueId]}`;
+  const option = issue?.options.find((o) => o.id === own(choices, issueId));
+  return `settles ${issue?.name ?? issueId} on ${option?.label ?? own(choices, issueId)}`;
 }
 
 /** Whether a set of option choices crosses one red line, and the reason in words when it does. */
@@ -55,7 +58,7 @@ export function crossingReason(constraint: RedLineConstraint, choices: Record<Id
     case 'forbid':
       return meets(choices, constraint) ? describeChoice(issues, constraint.issueId, choices) : null;
     case 'require': {
-      const chosen = choices[constraint.issueId];
+      const chosen = own(choices, constraint.issueId);
       if (chosen === undefined || constraint.optionIds.includes(chosen)) return null;
       return describeChoice(issues, constraint.issueId, choices);
     }

@@ -43,6 +43,8 @@ export const idSchema = z
   .min(1)
   .max(LIMITS.idLength)
   .regex(/^[A-Za-z0-9._:-]+$/, 'an id uses only A–Z, a–z, 0–9 and . _ : -')
+  // Ids key records (option choices, scores): a name every object inherits would find what it has not.
+  .refine((id) => !(id in Object.prototype) && id !== 'prototype', 'this id is a reserved word; choose another')
   .describe('An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -');
 const isoTime = z
   .string()
@@ -96,6 +98,7 @@ export const partySchema = z
     shortName: z.string(),
     kind: z.enum(PARTY_KINDS),
     memberPartyIds: ids,
+    pointIds: ids.describe("A coalition's scope: the points it negotiates as one; empty for all"),
     revision: z.number().int(),
   })
   .meta({ id: 'Party' });
@@ -105,6 +108,14 @@ export const partyCreateSchema = z.object({
   shortName: z.string().trim().min(1).max(40),
   kind: z.enum(PARTY_KINDS).default('party'),
   memberPartyIds: ids.default([]),
+  pointIds: ids.default([]).describe('For a coalition: the points it negotiates as one (empty: all)'),
+});
+export const partyPatchSchema = z.object({
+  revision,
+  name: name.optional(),
+  shortName: z.string().trim().min(1).max(40).optional(),
+  memberPartyIds: ids.optional(),
+  pointIds: ids.optional(),
 });
 
 export const memberSchema = z
@@ -119,12 +130,70 @@ export const memberSchema = z
     email: z.string(),
   })
   .meta({ id: 'Member' });
-export const memberCreateSchema = z.object({
-  userId: idSchema,
-  partyId: idSchema.nullable(),
-  role: z.enum(ROLES),
-  title: text(300).default(''),
+const emailSchema = z.string().trim().min(3).max(320).describe('An e-mail address, e.g. "yermak@example.org"');
+export const membershipSchema = memberSchema.omit({ name: true, email: true }).meta({ id: 'Membership' });
+export const memberCreateSchema = z
+  .object({
+    email: emailSchema.optional().describe('The person to seat; an e-mail without an account gets an invitation'),
+    userId: idSchema.optional().describe('Or the id of an existing account'),
+    partyId: idSchema.nullable().describe('The party of the seat; null for a mediator'),
+    role: z.enum(ROLES),
+    title: text(300).default(''),
+  })
+  .refine((body) => (body.email === undefined) !== (body.userId === undefined), {
+    message: 'name the person by email (or by userId), not both',
+    path: ['email'],
+  });
+export const memberPatchSchema = z.object({
+  partyId: idSchema.nullable().optional(),
+  role: z.enum(ROLES).optional(),
+  title: text(300).optional(),
 });
+export const invitationSchema = z
+  .object({
+    id: idSchema,
+    negotiationId: idSchema,
+    email: z.string(),
+    partyId: idSchema.nullable(),
+    role: z.enum(ROLES),
+    title: z.string(),
+    createdBy: idSchema,
+    createdAt: z.string(),
+    expiresAt: z.string(),
+    acceptedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .meta({ id: 'Invitation' });
+export const seatedSchema = z
+  .discriminatedUnion('kind', [
+    memberSchema.extend({ kind: z.literal('membership') }),
+    z.object({
+      kind: z.literal('invitation'),
+      invitation: invitationSchema,
+      token: z.string().describe('The one-time token; shown only now'),
+      link: z.string().describe('The link to pass on: it opens a page where the person chooses a password'),
+    }),
+  ])
+  .meta({ id: 'Seated', description: 'The new member, or the invitation made for an e-mail without an account' });
+export const invitationPreviewSchema = z.object({
+  negotiationTitle: z.string(),
+  email: z.string(),
+  role: z.enum(ROLES),
+  partyName: z.string().nullable(),
+  expiresAt: z.string(),
+});
+export const acceptSchema = z.object({
+  token: z.string().min(10).max(200),
+  name: z.string().trim().max(300).default(''),
+  password: z.string().min(1).max(1000),
+});
+export const passwordChangeSchema = z.object({
+  currentPassword: z.string().min(1).max(1000),
+  newPassword: z.string().min(8).max(1000),
+});
+export const sessionSchema = z
+  .object({ id: z.string(), createdAt: z.string(), expiresAt: z.string(), current: z.boolean() })
+  .meta({ id: 'Session' });
 
 export const userSchema = z
   .object({ id: idSchema, email: z.string(), name: z.string(), isAdmin: z.boolean() })

@@ -28,7 +28,8 @@ export async function putPreference(
     if (!issue) throw invalid(`weights.${issueId}`, `unknown issue "${issueId}"`);
     if (!(weight >= 0)) throw invalid(`weights.${issueId}`, 'weights are zero or more');
     for (const option of issue.options) {
-      const score = input.scores[issueId]?.[option.id];
+      const table = Object.hasOwn(input.scores, issueId) ? input.scores[issueId] : undefined;
+      const score = table && Object.hasOwn(table, option.id) ? table[option.id] : undefined;
       if (score === undefined || score < 0 || score > 1)
         throw invalid(
           `scores.${issueId}.${option.id}`,

@@ -187,3 +187,9 @@ describe('constraintProblems', () => {
     assert.deepEqual(problems, ['a forbidden combination needs at least two conditions']);
   });
 });
+
+test("a choice is read from the draft's own entries: an issue id an object inherits is left open, not crossed", () => {
+  const constraint = { kind: 'require' as const, issueId: 'toString', optionIds: ['a'] };
+  assert.equal(crossingReason(constraint, {}, []), null);
+  assert.equal(crossingReason({ kind: 'forbid', issueId: 'constructor', optionIds: ['a'] }, {}, []), null);
+});

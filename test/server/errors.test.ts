@@ -196,3 +196,24 @@ describe('HTTP API errors: every kind answers problem+json a person can act on',
     }
   });
 });
+
+describe('ids that every JavaScript object has are refused, and records look only at their own entries', () => {
+  test('an option named "toString" is refused, and a preference cannot skip a score through one', async () => {
+    const server = await startServer(await demoDatabase());
+    const mediator = await signIn(server.url, 'mediator@demo.parley');
+    const issue = await mediator.post(`${N}/issues`, {
+      id: 'proto-issue',
+      name: 'Proto',
+      options: [
+        { id: 'toString', label: 'T' },
+        { id: 'o2', label: 'O' },
+      ],
+    });
+    assert.equal(issue.status, 400);
+    assert.match(issue.body.detail, /reserved/);
+    for (const id of ['constructor', '__proto__', 'hasOwnProperty', 'prototype']) {
+      const party = await mediator.post(`${N}/parties`, { id, name: 'Proto', shortName: 'P' });
+      assert.equal(party.status, 400, id);
+    }
+  });
+});
