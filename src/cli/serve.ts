@@ -20,10 +20,16 @@ export function serveCommand(): Command {
             : 4100;
       const host = options.host ?? process.env.HOST ?? '127.0.0.1';
       const store = await openStore(options.db);
-      if (options.demo && (await loadDemoIfEmpty(store)))
-        process.stderr.write(
-          `Loaded the Geneva demo into ${options.db} (demo accounts: see README; password parley-demo, demo only)\n`,
-        );
+      if (options.demo) {
+        if (await loadDemoIfEmpty(store))
+          process.stderr.write(
+            `Loaded the Geneva demo into ${options.db} (demo accounts: see README; password parley-demo, demo only)\n`,
+          );
+        else
+          process.stderr.write(
+            `${options.db} holds accounts or negotiations already: the demo (whose passwords are public) is not loaded\n`,
+          );
+      }
       const app = await buildApp({ store, logger: process.env.PARLEY_LOG === 'debug' ? 'debug' : true });
       try {
         await app.listen({ port, host });

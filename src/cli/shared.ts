@@ -14,10 +14,14 @@ export async function openStore(file: string): Promise<Store> {
   }
 }
 
-/** Loads the Geneva demo unless the database already holds a negotiation; tells whether it loaded. */
+/**
+ * Loads the Geneva demo only into a database with no accounts at all: its accounts have a public
+ * password, so a database that holds anyone real never receives them. Tells whether it loaded.
+ */
 export async function loadDemoIfEmpty(store: Store): Promise<boolean> {
-  const any = await store.db.selectFrom('negotiations').select('id').limit(1).executeTakeFirst();
-  if (any) return false;
+  const account = await store.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  const negotiation = await store.db.selectFrom('negotiations').select('id').limit(1).executeTakeFirst();
+  if (account || negotiation) return false;
   await loadScenario(store, genevaScenario);
   return true;
 }

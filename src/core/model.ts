@@ -36,6 +36,8 @@ export interface Party {
   shortName: string;
   kind: PartyKind;
   memberPartyIds: Id[];
+  /** A coalition's scope: the points it negotiates as one; empty for all (and for a party). */
+  pointIds: Id[];
   revision: number;
 }
 

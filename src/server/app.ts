@@ -35,6 +35,8 @@ import { versionsRoutes } from './routes/versions.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     user: User | null;
+    /** The bearer token the reader signed in with (to end or list their own sessions). */
+    token: string | null;
   }
   interface FastifyInstance {
     /** Every route the app serves, as registered: for the tests that walk them all. */
@@ -88,6 +90,7 @@ export async function buildApp({
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('user', null);
+  app.decorateRequest('token', null);
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error, { bodyLimit });
     if (problem.status >= 500)
@@ -168,6 +171,7 @@ export async function buildApp({
         'this token is unknown or expired; sign in again with POST /api/auth/login',
       );
     request.user = user;
+    request.token = match[1]!;
   });
 
   // Text is stored as UTF-8: a lone surrogate would silently become U+FFFD in the database while the

@@ -93,3 +93,75 @@ export async function userByToken(store: Store, token: string): Promise<User | n
 export async function logout(store: Store, token: string): Promise<void> {
   await store.db.deleteFrom('sessions').where('token_hash', '=', tokenHash(token)).execute();
 }
+
+/** A session as its owner sees it: never the token, only an id derived from its hash. */
+export interface SessionView {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  current: boolean;
+}
+
+const sessionId = (hash: string) => hash.slice(0, 16);
+
+/** The person's open sessions, newest first; `current` marks the one asking. */
+export async function listSessions(store: Store, user: User, currentToken: string): Promise<SessionView[]> {
+  const current = tokenHash(currentToken);
+  const rows = await store.db
+    .selectFrom('sessions')
+    .select(['token_hash', 'created_at', 'expires_at'])
+    .where('user_id', '=', user.id)
+    .where('expires_at', '>', store.nowIso())
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((row) => ({
+    id: sessionId(row.token_hash),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    current: row.token_hash === current,
+  }));
+}
+
+/** Ends one of the person's own sessions (sign out elsewhere). */
+export async function endSession(store: Store, user: User, id: string): Promise<void> {
+  const rows = await store.db.selectFrom('sessions').select('token_hash').where('user_id', '=', user.id).execute();
+  const row = rows.find((r) => sessionId(r.token_hash) === id);
+  if (!row) throw new DomainError('not_found', `session "${id}" was not found, or has ended`);
+  await store.db.deleteFrom('sessions').where('token_hash', '=', row.token_hash).execute();
+}
+
+/** Changes the password after checking the current one; every other session of the account ends. */
+export async function changePassword(
+  store: Store,
+  user: User,
+  currentToken: string,
+  input: { currentPassword: string; newPassword: string },
+): Promise<{ endedSessions: number }> {
+  const row = await store.db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('id', '=', user.id)
+    .executeTakeFirstOrThrow();
+  if (!(await verifyPassword(input.currentPassword, row.password_hash)))
+    throw new DomainError('forbidden', 'the current password is wrong', 'currentPassword');
+  if (input.newPassword.length < 8) throw invalid('newPassword', 'a password needs at least 8 characters');
+  const hash = await hashPassword(input.newPassword);
+  return store.change(user.id, async (trx, record) => {
+    await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', user.id).execute();
+    const ended = await trx
+      .deleteFrom('sessions')
+      .where('user_id', '=', user.id)
+      .where('token_hash', '!=', tokenHash(currentToken))
+      .executeTakeFirst();
+    // The audit records that the password changed, never a hash of it.
+    await record({
+      action: 'user.password',
+      entity: 'user',
+      entityId: user.id,
+      negotiationId: null,
+      before: null,
+      after: { changed: true },
+    });
+    return { endedSessions: Number(ended.numDeletedRows) };
+  });
+}

@@ -48,6 +48,20 @@ export interface Database {
   statements: EntityRow;
   tracks: EntityRow;
   transmission_rules: EntityRow;
+  invitations: {
+    id: string;
+    negotiation_id: string;
+    email: string;
+    party_id: string | null;
+    role: string;
+    title: string;
+    token_hash: string;
+    created_by: string;
+    created_at: string;
+    expires_at: string;
+    accepted_at: string | null;
+    revoked_at: string | null;
+  };
   text_approvals: {
     id: string;
     negotiation_id: string;
@@ -298,6 +312,30 @@ export const migrations: Record<string, Migration> = {
       }
       await db.schema.dropTable('approvals').execute();
       await db.schema.dropTable('approval_policies').execute();
+    },
+  },
+  '0003-invitations': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('invitations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('negotiation_id', 'text', (c) => c.notNull().references('negotiations.id').onDelete('cascade'))
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('party_id', 'text', (c) => c.references('parties.id'))
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_by', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('accepted_at', 'text')
+        .addColumn('revoked_at', 'text')
+        .execute();
+      await sql`create index invitations_by_negotiation on invitations (negotiation_id)`.execute(db);
+      // Parties gain a scope (the points a coalition negotiates as one); empty means all.
+      await sql`update parties set data = json_set(data, '$.pointIds', json('[]')) where json_extract(data, '$.pointIds') is null`.execute(
+        db,
+      );
     },
   },
 };

@@ -38,7 +38,7 @@ type Change = {
   before: unknown;
   after: unknown;
 };
-type Recorder = (change: Change) => Promise<void>;
+export type Recorder = (change: Change) => Promise<void>;
 
 /**
  * The store: every read takes the reader and applies the visibility policy of `core/visibility.ts` in

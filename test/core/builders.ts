@@ -65,6 +65,7 @@ export function party(id: string, overrides: Partial<Party> = {}): Party {
     shortName: id.toUpperCase(),
     kind: 'party',
     memberPartyIds: [],
+    pointIds: [],
     revision: 1,
     ...overrides,
   };

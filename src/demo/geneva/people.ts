@@ -5,19 +5,20 @@
 import type { Scenario, ScenarioUser } from '../scenario.ts';
 
 export const parties: Scenario['parties'] = [
-  { id: 'us', name: 'United States', shortName: 'US', kind: 'party', memberPartyIds: [] },
-  { id: 'ua', name: 'Ukraine', shortName: 'UA', kind: 'party', memberPartyIds: [] },
-  { id: 'ru', name: 'Russia', shortName: 'RU', kind: 'party', memberPartyIds: [] },
-  { id: 'eu', name: 'European Union', shortName: 'EU', kind: 'party', memberPartyIds: [] },
-  { id: 'fr', name: 'France', shortName: 'FR', kind: 'party', memberPartyIds: [] },
-  { id: 'de', name: 'Germany', shortName: 'DE', kind: 'party', memberPartyIds: [] },
-  { id: 'uk', name: 'United Kingdom', shortName: 'UK', kind: 'party', memberPartyIds: [] },
+  { id: 'us', name: 'United States', shortName: 'US', kind: 'party', memberPartyIds: [], pointIds: [] },
+  { id: 'ua', name: 'Ukraine', shortName: 'UA', kind: 'party', memberPartyIds: [], pointIds: [] },
+  { id: 'ru', name: 'Russia', shortName: 'RU', kind: 'party', memberPartyIds: [], pointIds: [] },
+  { id: 'eu', name: 'European Union', shortName: 'EU', kind: 'party', memberPartyIds: [], pointIds: [] },
+  { id: 'fr', name: 'France', shortName: 'FR', kind: 'party', memberPartyIds: [], pointIds: [] },
+  { id: 'de', name: 'Germany', shortName: 'DE', kind: 'party', memberPartyIds: [], pointIds: [] },
+  { id: 'uk', name: 'United Kingdom', shortName: 'UK', kind: 'party', memberPartyIds: [], pointIds: [] },
   {
     id: 'e3',
     name: 'E3 (France, Germany, United Kingdom)',
     shortName: 'E3',
     kind: 'coalition',
     memberPartyIds: ['fr', 'de', 'uk'],
+    pointIds: [],
   },
 ];
 

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { DomainError } from '../../core/errors.ts';
-import { createUser, login, logout } from '../../store/accounts.ts';
+import { changePassword, createUser, endSession, listSessions, login, logout } from '../../store/accounts.ts';
+import { acceptInvitation, invitationByToken } from '../../store/invitations.ts';
 import type { Store } from '../../store/store.ts';
 import * as s from '../schemas.ts';
-import { created, me, problems, type App } from './shared.ts';
+import { created, me, open, problems, type App } from './shared.ts';
 
 /** Signing in and out, and accounts. */
 export function accountsRoutes(app: App, store: Store, loginAttemptsPerMinute: number): void {
@@ -45,7 +46,7 @@ export function accountsRoutes(app: App, store: Store, loginAttemptsPerMinute: n
     '/api/auth/logout',
     { schema: { tags: ['auth'], response: { 204: z.null(), ...problems } } },
     async (request, reply) => {
-      await logout(store, /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')![1]!);
+      await logout(store, request.token!);
       return reply.code(204).send(null);
     },
   );
@@ -59,5 +60,81 @@ export function accountsRoutes(app: App, store: Store, loginAttemptsPerMinute: n
       if (!me(request).isAdmin) throw new DomainError('forbidden', 'only an administrator creates accounts');
       return created(reply, await createUser(store, me(request).id, request.body));
     },
+  );
+  app.post(
+    '/api/me/password',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your password',
+        description:
+          'Any signed-in account, for itself, with its current password. Every other session of the account ends.',
+        body: s.passwordChangeSchema,
+        response: { 200: z.object({ endedSessions: z.number().int() }), ...problems },
+      },
+    },
+    async (request) => changePassword(store, me(request), request.token!, request.body),
+  );
+  app.get(
+    '/api/me/sessions',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Your open sessions',
+        description: 'Any signed-in account, for itself: when each session began and ends, and which one is asking.',
+        response: { 200: z.array(s.sessionSchema), ...problems },
+      },
+    },
+    async (request) => listSessions(store, me(request), request.token!),
+  );
+  app.delete(
+    '/api/me/sessions/:sessionId',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End one of your sessions',
+        description: 'Any signed-in account, for its own sessions (sign out on another device).',
+        params: z.object({ sessionId: z.string().min(1).max(64) }),
+        response: { 204: z.null(), ...problems },
+      },
+    },
+    async (request, reply) => {
+      await endSession(store, me(request), request.params.sessionId);
+      return reply.code(204).send(null);
+    },
+  );
+  app.get(
+    '/api/invitations/:token',
+    {
+      config: open,
+      schema: {
+        tags: ['auth'],
+        security: [],
+        summary: 'What an invitation offers',
+        description: 'Public: the holder of the link learns the negotiation, the e-mail and the seat before accepting.',
+        params: z.object({ token: z.string().min(10).max(200) }),
+        response: { 200: s.invitationPreviewSchema, ...problems },
+      },
+    },
+    async (request) => invitationByToken(store, request.params.token),
+  );
+  app.post(
+    '/api/invitations/accept',
+    {
+      config: { public: true, rateLimit: { max: loginAttemptsPerMinute, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        security: [],
+        summary: 'Accept an invitation',
+        description:
+          'Public, with the one-time token: choose your name and password (or give the password of the account the e-mail has), take the seat, and get a session token.',
+        body: s.acceptSchema,
+        response: {
+          201: z.object({ token: z.string(), expiresAt: z.string(), membership: s.membershipSchema }),
+          ...problems,
+        },
+      },
+    },
+    async (request, reply) => created(reply, await acceptInvitation(store, request.body)),
   );
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { addParty } from '../../store/parties.ts';
+import { addParty, updateParty } from '../../store/parties.ts';
 import type { Store } from '../../store/store.ts';
 import * as s from '../schemas.ts';
-import { created, ctx, negotiationParams, problems, type App } from './shared.ts';
+import { created, ctx, itemParams, negotiationParams, problems, type App } from './shared.ts';
 
 /** The parties and coalitions at the table. */
 export function partiesRoutes(app: App, store: Store): void {
@@ -22,5 +22,23 @@ export function partiesRoutes(app: App, store: Store): void {
       },
     },
     async (request, reply) => created(reply, await addParty(store, await ctx(store, request), request.body)),
+  );
+  app.patch(
+    '/api/negotiations/:id/parties/:itemId',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Change a party or coalition',
+        description:
+          "A mediator of the negotiation: the name, a coalition's members, or its scope (pointIds), at a revision.",
+        params: itemParams,
+        body: s.partyPatchSchema,
+        response: { 200: s.partySchema, ...problems },
+      },
+    },
+    async (request) => {
+      const { revision, ...patch } = request.body;
+      return updateParty(store, await ctx(store, request), request.params.itemId, revision, patch);
+    },
   );
 }
