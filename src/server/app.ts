@@ -17,6 +17,7 @@ import type { Store } from '../store/store.ts';
 import { problemFor, sendProblem } from './problems.ts';
 import * as s from './schemas.ts';
 import { accountsRoutes } from './routes/accounts.ts';
+import { analysesRoutes } from './routes/analyses.ts';
 import { issuesRoutes } from './routes/issues.ts';
 import { membersRoutes } from './routes/members.ts';
 import { negotiationsRoutes } from './routes/negotiations.ts';
@@ -200,6 +201,7 @@ export async function buildApp({
   tracksRoutes(app, store);
   transmissionRulesRoutes(app, store);
   progressRoutes(app, store);
+  analysesRoutes(app, store);
 
   await app.ready();
   return app;

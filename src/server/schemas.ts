@@ -750,3 +750,75 @@ export const progressSchema = z
     description:
       'Points agreed, contested, red lines crossed and the distance between positions, per version and per round',
   });
+
+const choicesSchema = z.record(z.string(), z.string()).describe('One option per issue: {issueId: optionId}');
+const packageSchema = z.object({
+  choices: choicesSchema,
+  utilities: z.record(z.string(), z.number()).describe('{partyId: utility}, for the parties included'),
+});
+export const analysisSchema = z
+  .object({
+    id: idSchema,
+    status: z.literal('done'),
+    versionId: idSchema,
+    requestedBy: idSchema,
+    createdAt: z.string(),
+    stale: z.boolean().describe('An issue, preference or red line it used has changed since'),
+    result: z.object({
+      included: ids,
+      excluded: ids.describe('Parties whose preferences you may not see, or that have none'),
+      redLinesApplied: ids,
+      outcomes: z.string(),
+      frontier: z.array(packageSchema),
+      frontierTruncated: z.boolean(),
+      frontierSize: z.number().int(),
+      nash: packageSchema.nullable(),
+      kalaiSmorodinsky: packageSchema.nullable(),
+      maxWelfare: packageSchema.nullable(),
+      egalitarian: packageSchema.nullable(),
+      agreementPossible: z.boolean(),
+      conflict: z
+        .array(z.string())
+        .describe('When no agreement is possible: red lines and reservation values that cannot all hold'),
+      draft: z
+        .object({
+          choices: choicesSchema,
+          utilities: z.record(z.string(), z.number()),
+          crosses: ids,
+          paretoOptimal: z.boolean(),
+          improvements: z.array(packageSchema),
+        })
+        .nullable(),
+      draftOpenIssues: ids,
+      notes: z.array(z.string()),
+    }),
+  })
+  .meta({
+    id: 'Analysis',
+    description: "The settlement engine on the negotiation's own data, as the requester may see it",
+  });
+export const analysisCreateSchema = z.object({
+  versionId: idSchema.optional().describe('Default: the current version'),
+});
+export const releaseCreateSchema = z.object({
+  partyIds: ids.min(1),
+  frontierIndexes: z.array(z.number().int().min(0)).max(100).default([]),
+  points: z
+    .array(z.enum(['nash', 'kalaiSmorodinsky', 'maxWelfare', 'egalitarian']))
+    .max(4)
+    .default([]),
+});
+export const releaseSchema = z
+  .object({
+    id: idSchema,
+    analysisId: idSchema.nullable(),
+    partyId: idSchema,
+    releasedAt: z.string(),
+    packages: z.array(
+      z.object({
+        choices: choicesSchema,
+        utility: z.number().nullable().describe("The receiving party's own utility; null for others"),
+      }),
+    ),
+  })
+  .meta({ id: 'Release' });

@@ -48,6 +48,24 @@ export interface Database {
   statements: EntityRow;
   tracks: EntityRow;
   transmission_rules: EntityRow;
+  analyses: {
+    id: string;
+    negotiation_id: string;
+    requested_by: string;
+    version_id: string;
+    inputs_key: string;
+    data: string;
+    created_at: string;
+  };
+  releases: {
+    id: string;
+    negotiation_id: string;
+    analysis_id: string;
+    party_id: string;
+    data: string;
+    created_by: string;
+    created_at: string;
+  };
   invitations: {
     id: string;
     negotiation_id: string;
@@ -336,6 +354,31 @@ export const migrations: Record<string, Migration> = {
       await sql`update parties set data = json_set(data, '$.pointIds', json('[]')) where json_extract(data, '$.pointIds') is null`.execute(
         db,
       );
+    },
+  },
+  '0004-settlement-desk': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('analyses')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('negotiation_id', 'text', (c) => c.notNull().references('negotiations.id').onDelete('cascade'))
+        .addColumn('requested_by', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('version_id', 'text', (c) => c.notNull().references('versions.id'))
+        .addColumn('inputs_key', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('releases')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('negotiation_id', 'text', (c) => c.notNull().references('negotiations.id').onDelete('cascade'))
+        .addColumn('analysis_id', 'text', (c) => c.notNull().references('analyses.id'))
+        .addColumn('party_id', 'text', (c) => c.notNull().references('parties.id'))
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await sql`create index releases_by_negotiation on releases (negotiation_id, party_id)`.execute(db);
     },
   },
 };

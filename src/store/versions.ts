@@ -69,13 +69,11 @@ export async function getVersion(store: Store, ctx: NegotiationContext, versionI
 
 /** The document as it stands: the current version, or the one asked for. */
 export async function document(store: Store, ctx: NegotiationContext, versionId?: Id): Promise<VersionView> {
-  const id = versionId ?? ctx.negotiation.currentVersionId;
-  if (!id) throw notFound('a current version');
-  if (versionId !== undefined) return getVersion(store, ctx, id);
+  if (versionId !== undefined) return getVersion(store, ctx, versionId);
   const visible = await listVersions(store, ctx);
-  const current = visible.find((v) => v.id === id);
+  const current = visible.find((v) => v.id === ctx.negotiation.currentVersionId);
   if (current) return current;
-  // The current text may not have reached this party yet: show the newest main-line text it has.
+  // No current text is set, or it has not reached this reader yet: the newest main-line text they have.
   const fallback = [...visible].reverse().find((v) => v.kind === 'draft' && !v.internal);
   if (!fallback) throw notFound('a version you may see');
   return fallback;

@@ -424,6 +424,9 @@ interface World {
   approval: string;
   /** An open invitation to the main negotiation, for the mediator to revoke. */
   invitation: string;
+  /** The mediator's analysis, and the packages of it released to A. */
+  analysis: string;
+  release: string;
   pendingChange: string | null;
   /** What each reader may not receive, as strings that must not appear in any answer to them. */
   secrets: { what: string; strings: string[]; seen: Reader[] }[];
@@ -1587,6 +1590,64 @@ const MATRIX: Record<string, Entry> = {
       },
     ],
   },
+  'GET /api/negotiations/:id/analyses/:itemId': {
+    kind: 'read',
+    cases: () => [
+      {
+        object: "the mediator's analysis",
+        request: get(`${N}/analyses/${w.analysis}`),
+        allowed: ['med'],
+        hiddenId: w.analysis,
+      },
+    ],
+  },
+  'GET /api/negotiations/:id/releases': {
+    kind: 'read',
+    cases: () =>
+      tableRead(
+        '/releases',
+        { of: listIds, expected: (r) => ([...A, 'med'].includes(r) ? [w.release] : []) },
+        (r, b) => {
+          const utilities = (b as { packages: { utility: number | null }[] }[]).flatMap((release) =>
+            release.packages.map((p) => p.utility),
+          );
+          if (A.includes(r) && utilities.some((u) => typeof u !== 'number'))
+            return "A's members see A's own utility for each package";
+          if (r === 'med' && utilities.some((u) => u !== null))
+            return 'the mediator sees no party utility in a release';
+          return null;
+        },
+      ),
+  },
+  'POST /api/negotiations/:id/analyses': {
+    kind: 'write',
+    // Before the writes that share A's red line with the mediators, so the scan's secrets still hold.
+    late: -1,
+    cases: () => [
+      {
+        object: 'the current version',
+        request: () => ({ method: 'POST', url: `${N}/analyses`, body: {} }),
+        allowed: table(AT_TABLE),
+        hiddenId: NEG,
+      },
+    ],
+  },
+  'POST /api/negotiations/:id/analyses/:itemId/releases': {
+    kind: 'write',
+    cases: () => [
+      {
+        object: "a package of the mediator's analysis",
+        request: () => ({
+          method: 'POST',
+          url: `${N}/analyses/${w.analysis}/releases`,
+          body: { partyIds: [PB], frontierIndexes: [0] },
+        }),
+        allowed: ['med'],
+        sees: table(AT_TABLE),
+        hiddenId: NEG,
+      },
+    ],
+  },
   'POST /api/auth/logout': {
     kind: 'write',
     late: 2,
@@ -1955,6 +2016,10 @@ describe('access matrix: every route against every kind of reader and every visi
       };
       w.preference[k] = (await must(s.by, 'PUT', `${N}/parties/${s.party}/preferences`, body)).id;
     }
+    w.analysis = (await must('med', 'POST', `${N}/analyses`, {})).id;
+    w.release = (
+      await must('med', 'POST', `${N}/analyses/${w.analysis}/releases`, { partyIds: [PA], frontierIndexes: [0] })
+    )[0].id;
     w.round1 = (
       await must('med', 'POST', `${N}/rounds`, {
         title: 'mk:round1: Opening',
@@ -1995,6 +2060,8 @@ describe('access matrix: every route against every kind of reader and every visi
     for (const k of PREFERENCE_KEYS) add(PREFERENCES[k].what, PREFERENCES[k].seen, w.preference[k], `mk:${k}:`);
     add("the comment of A's principal on its decision", secret(A), 'mk:comment:');
     add("the decision of A's principal", VERSION_SEEN.vac, w.approval);
+    add("the mediator's analysis", ['med'], w.analysis);
+    add('the packages released to A', [...A, 'med'], w.release);
     add(
       'the negotiation',
       table(AT_TABLE),

@@ -1,0 +1,232 @@
+import { outcomeUtilities } from '../analysis/analyze.ts';
+import type { LinkConstraint, NegotiationProblem, Preferences, RedLine as EngineRedLine } from '../analysis/model.ts';
+import type { PortableAnalysis } from '../analysis/portable.ts';
+import { compare, div, parseDecimal, rational, toNumber, ZERO, type Rational } from '../analysis/rational.ts';
+import type { Id, Issue, Preference, RedLine } from './model.ts';
+
+/**
+ * The settlement desk: the engine of `analysis` on a negotiation's own issues, options, preferences
+ * and red lines. Pure: the caller passes exactly what the requester may see, and the answer says
+ * which parties it could not use.
+ */
+
+/** A package: one option per issue, and what it gives each party whose preferences were used. */
+export interface Package {
+  choices: Record<Id, Id>;
+  utilities: Record<Id, number>;
+}
+
+export interface Settlement {
+  /** The parties whose preferences the analysis used, in order. */
+  included: Id[];
+  /** The parties whose preferences the requester may not see (or that have none): left out. */
+  excluded: Id[];
+  /** The red lines applied as hard constraints. */
+  redLinesApplied: Id[];
+  /** The number of packages before the red lines, as a decimal string (it can exceed 2^53). */
+  outcomes: string;
+  frontier: Package[];
+  /** True when the frontier was longer than the answer holds; `frontierSize` says how long. */
+  frontierTruncated: boolean;
+  frontierSize: number;
+  nash: Package | null;
+  kalaiSmorodinsky: Package | null;
+  maxWelfare: Package | null;
+  egalitarian: Package | null;
+  /** Whether some package keeps every red line and gives every included party its reservation value. */
+  agreementPossible: boolean;
+  /** When none does: a smallest set of red lines and reservation values that cannot all hold. */
+  conflict: string[];
+  /** The draft's own package, when it settles every issue. */
+  draft: {
+    choices: Record<Id, Id>;
+    utilities: Record<Id, number>;
+    /** The red lines it crosses. */
+    crosses: Id[];
+    paretoOptimal: boolean;
+    /** Frontier packages that leave every included party at least as well off and one better, best first. */
+    improvements: Package[];
+  } | null;
+  /** Issues the draft leaves open (then `draft` is null). */
+  draftOpenIssues: Id[];
+  /** What the analysis could not do, in words. */
+  notes: string[];
+}
+
+/** How many frontier packages an answer carries. */
+export const FRONTIER_LIMIT = 2000;
+const IMPROVEMENT_LIMIT = 20;
+
+const exact = (value: number): Rational => parseDecimal(String(value)) ?? parseDecimal(value.toFixed(15)) ?? ZERO;
+
+/** A party's preferences the GENIUS way: weights × option scores, each issue's scores divided by its best. */
+function enginePreferences(preference: Preference, issues: Issue[]): Preferences {
+  const weights = issues.map((issue) =>
+    Object.hasOwn(preference.weights, issue.id) ? exact(preference.weights[issue.id]!) : ZERO,
+  );
+  const evaluations = issues.map((issue) => {
+    const table = Object.hasOwn(preference.scores, issue.id) ? preference.scores[issue.id]! : {};
+    const scores = issue.options.map((option) => (Object.hasOwn(table, option.id) ? exact(table[option.id]!) : ZERO));
+    const best = scores.reduce((a, b) => (compare(a, b) >= 0 ? a : b), ZERO);
+    return best.num === 0n ? scores.map(() => ZERO) : scores.map((score) => div(score, best));
+  });
+  return {
+    name: preference.partyId,
+    utility: { kind: 'additive', weights, evaluations },
+    reservation: exact(preference.reservation),
+  };
+}
+
+/**
+ * The engine's problem from what the requester may see: the issues as the outcome space, one utility
+ * per visible preference, and every visible red line as a hard constraint (cross-issue combinations
+ * included; a `require` forbids every other option, since each package settles every issue).
+ */
+export function settlementProblem(
+  issues: Issue[],
+  preferences: Preference[],
+  redLines: RedLine[],
+): { problem: NegotiationProblem; included: Id[]; redLinesApplied: Id[] } {
+  const usable = issues.filter((issue) => issue.options.length > 0);
+  const issueIndex = new Map(usable.map((issue, i) => [issue.id, i]));
+  const optionIndex = (issueId: Id, optionId: Id) =>
+    usable[issueIndex.get(issueId)!]!.options.findIndex((o) => o.id === optionId);
+  const parties = [...preferences].sort((a, b) => a.partyId.localeCompare(b.partyId));
+  const included = parties.map((p) => p.partyId);
+  const partyOf = (partyId: Id) => (included.includes(partyId) ? included.indexOf(partyId) : undefined);
+  const engineRedLines: EngineRedLine[] = [];
+  const constraints: LinkConstraint[] = [];
+  const applied: Id[] = [];
+  for (const redLine of redLines) {
+    const c = redLine.constraint;
+    const known = (issueId: Id) => issueIndex.has(issueId);
+    if (c.kind === 'forbid_combination') {
+      if (!c.conditions.every((condition) => known(condition.issueId))) continue;
+      const forbids = c.conditions.map((condition) => ({
+        issue: issueIndex.get(condition.issueId)!,
+        options: condition.optionIds.map((o) => optionIndex(condition.issueId, o)).filter((o) => o >= 0),
+      }));
+      constraints.push({ party: partyOf(redLine.partyId), label: redLine.id, forbids });
+    } else {
+      if (!known(c.issueId)) continue;
+      const issue = usable[issueIndex.get(c.issueId)!]!;
+      const forbidden =
+        c.kind === 'forbid' ? c.optionIds : issue.options.map((o) => o.id).filter((o) => !c.optionIds.includes(o));
+      for (const optionId of forbidden) {
+        const option = optionIndex(c.issueId, optionId);
+        if (option >= 0)
+          engineRedLines.push({
+            party: partyOf(redLine.partyId),
+            issue: issueIndex.get(c.issueId)!,
+            option,
+            label: redLine.id,
+          });
+      }
+    }
+    applied.push(redLine.id);
+  }
+  const problem: NegotiationProblem = {
+    space: {
+      name: 'negotiation',
+      issues: usable.map((issue) => ({ name: issue.id, type: 'discrete', options: issue.options.map((o) => o.id) })),
+    },
+    parties: parties.map((preference) => enginePreferences(preference, usable)),
+    redLines: engineRedLines,
+    constraints,
+  };
+  return { problem, included, redLinesApplied: applied };
+}
+
+/** The settlement from the engine's answer, in the negotiation's words (issue, option and party ids). */
+export function settlementOf(
+  problem: NegotiationProblem,
+  included: Id[],
+  excluded: Id[],
+  redLinesApplied: Id[],
+  analysis: PortableAnalysis | null,
+  draftChoices: Record<Id, Id>,
+  notes: string[] = [],
+): Settlement {
+  const issues = problem.space.issues;
+  const choicesOf = (outcome: readonly number[]) =>
+    Object.fromEntries(outcome.map((option, i) => [issues[i]!.name, issues[i]!.options[option]!]));
+  const utilitiesOf = (utilities: readonly Rational[]) =>
+    Object.fromEntries(utilities.map((u, p) => [included[p]!, toNumber(u)]));
+  const pack = (point: { outcome: readonly number[]; utilities: readonly Rational[] } | null): Package | null =>
+    point ? { choices: choicesOf(point.outcome), utilities: utilitiesOf(point.utilities) } : null;
+  const open = issues
+    .filter((issue) => !Object.hasOwn(draftChoices, issue.name) || !issue.options.includes(draftChoices[issue.name]!))
+    .map((issue) => issue.name);
+  const frontier = analysis?.pareto ?? [];
+  let draft: Settlement['draft'] = null;
+  if (analysis && open.length === 0) {
+    const outcome = issues.map((issue) => issue.options.indexOf(draftChoices[issue.name]!));
+    const utilities = outcomeUtilities(problem, outcome);
+    const crosses = [
+      ...(problem.redLines ?? []).filter((r) => outcome[r.issue] === r.option).map((r) => r.label!),
+      ...(problem.constraints ?? [])
+        .filter((c) => c.forbids.every((clause) => clause.options.includes(outcome[clause.issue]!)))
+        .map((c) => c.label!),
+    ];
+    const improvements = frontier
+      .filter(
+        (point) =>
+          point.utilities.every((u, p) => compare(u, utilities[p]!) >= 0) &&
+          point.utilities.some((u, p) => compare(u, utilities[p]!) > 0),
+      )
+      .sort((a, b) => welfare(b.utilities) - welfare(a.utilities));
+    draft = {
+      choices: choicesOf(outcome),
+      utilities: utilitiesOf(utilities),
+      crosses: [...new Set(crosses)],
+      paretoOptimal: crosses.length === 0 && improvements.length === 0,
+      improvements: improvements.slice(0, IMPROVEMENT_LIMIT).map((point) => pack(point)!),
+    };
+  }
+  return {
+    included,
+    excluded,
+    redLinesApplied,
+    outcomes: String(analysis?.outcomes ?? issues.reduce((n, issue) => n * BigInt(issue.options.length), 1n)),
+    frontier: frontier.slice(0, FRONTIER_LIMIT).map((point) => pack(point)!),
+    frontierTruncated: frontier.length > FRONTIER_LIMIT,
+    frontierSize: frontier.length,
+    nash: pack(analysis?.nash ?? null),
+    kalaiSmorodinsky: pack(analysis?.kalaiSmorodinsky ?? null),
+    maxWelfare: pack(analysis?.maxWelfare ?? null),
+    egalitarian: pack(analysis?.egalitarian ?? null),
+    agreementPossible: analysis?.agreement.possible ?? false,
+    conflict: unique(
+      (analysis?.agreement.conflict ?? []).map((requirement) =>
+        requirement.kind === 'reservation'
+          ? `the reservation value of ${included[requirement.party]}`
+          : requirement.kind === 'redLine'
+            ? `red line ${problem.redLines![requirement.index]!.label}`
+            : `red line ${problem.constraints![requirement.index]!.label}`,
+      ),
+    ),
+    draft,
+    draftOpenIssues: open,
+    notes,
+  };
+}
+
+const unique = (items: string[]) => [...new Set(items)];
+const welfare = (utilities: readonly Rational[]) => utilities.reduce((sum, u) => sum + toNumber(u), 0);
+
+/** A package's utility for one party, from its own preferences (for a released package). */
+export function packageUtility(preference: Preference, issues: Issue[], choices: Record<Id, Id>): number | null {
+  const usable = issues.filter((issue) => issue.options.length > 0);
+  const outcome = usable.map((issue) =>
+    issue.options.findIndex((o) => Object.hasOwn(choices, issue.id) && o.id === choices[issue.id]),
+  );
+  if (outcome.some((o) => o < 0)) return null;
+  const problem: NegotiationProblem = {
+    space: {
+      name: 'package',
+      issues: usable.map((issue) => ({ name: issue.id, type: 'discrete', options: issue.options.map((o) => o.id) })),
+    },
+    parties: [enginePreferences(preference, usable)],
+  };
+  return toNumber(outcomeUtilities(problem, outcome)[0] ?? rational(0n));
+}

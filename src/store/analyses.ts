@@ -1,0 +1,236 @@
+import { createHash } from 'node:crypto';
+import { analyzeInWorker } from '../analysis/worker.ts';
+import { invalid, notFound } from '../core/errors.ts';
+import type { Id } from '../core/model.ts';
+import { packageUtility, settlementOf, settlementProblem, type Settlement } from '../core/settlement.ts';
+import { canActAsMediator, canActForParty } from '../core/visibility.ts';
+import { requireMediator } from './guards.ts';
+import { listIssues } from './issues.ts';
+import { listPreferences } from './preferences.ts';
+import { listRedLines } from './red-lines.ts';
+import type { NegotiationContext, Store } from './store.ts';
+import { document } from './versions.ts';
+
+/**
+ * The settlement desk: analyses of a version on exactly what the requester may see, stored with a
+ * fingerprint of their inputs (so a stale one says so), and the packages a mediator releases to
+ * chosen parties, each of which then sees them with its own utility only.
+ */
+
+export interface AnalysisRecord {
+  id: Id;
+  status: 'done';
+  versionId: Id;
+  requestedBy: Id;
+  createdAt: string;
+  /** True when an issue, a preference or a red line it used has changed since, or the reader sees others. */
+  stale: boolean;
+  result: Settlement;
+}
+
+/** How long one analysis may run on its worker thread. */
+export const ANALYSIS_TIME_LIMIT_MS = 60_000;
+
+async function inputsOf(store: Store, ctx: NegotiationContext, versionId?: Id) {
+  const version = await document(store, ctx, versionId);
+  const issues = await listIssues(store, ctx);
+  const preferences = await listPreferences(store, ctx);
+  const redLines = await listRedLines(store, ctx);
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify([
+        version.id,
+        version.optionChoices,
+        issues.map((i) => [i.id, i.revision]),
+        preferences.map((p) => [p.id, p.revision]),
+        redLines.map((r) => [r.id, r.revision]),
+      ]),
+    )
+    .digest('hex');
+  return { version, issues, preferences, redLines, key };
+}
+
+/** Runs the engine on a version (the current one by default) as the requester may see it, and stores the result. */
+export async function runAnalysis(
+  store: Store,
+  ctx: NegotiationContext,
+  input: { versionId?: Id },
+): Promise<AnalysisRecord> {
+  const { version, issues, preferences, redLines, key } = await inputsOf(store, ctx, input.versionId).catch((error) => {
+    if (input.versionId !== undefined)
+      throw invalid('versionId', `version "${input.versionId}" does not exist or you may not see it`);
+    throw error;
+  });
+  const { problem, included, redLinesApplied } = settlementProblem(issues, preferences, redLines);
+  const excluded = ctx.parties.map((p) => p.id).filter((id) => !included.includes(id));
+  const notes: string[] = [];
+  if (excluded.length > 0)
+    notes.push(`left out, as their preferences are not shared with you or not stated: ${excluded.join(', ')}`);
+  let analysis = null;
+  if (problem.space.issues.length === 0)
+    notes.push('the negotiation has no issues with options yet: define them first');
+  else if (included.length === 0) notes.push('no preferences you may see: nothing to compute');
+  else {
+    try {
+      analysis = await analyzeInWorker(problem, { signal: AbortSignal.timeout(ANALYSIS_TIME_LIMIT_MS) });
+    } catch (error) {
+      const aborted = error instanceof Error && /abort/i.test(error.message);
+      throw invalid(
+        'versionId',
+        aborted
+          ? `the analysis did not finish within ${ANALYSIS_TIME_LIMIT_MS / 1000} s; reduce the issues or options`
+          : `the analysis failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  const result = settlementOf(problem, included, excluded, redLinesApplied, analysis, version.optionChoices, notes);
+  const record: AnalysisRecord = {
+    id: store.id(),
+    status: 'done',
+    versionId: version.id,
+    requestedBy: ctx.user.id,
+    createdAt: store.nowIso(),
+    stale: false,
+    result,
+  };
+  await store.change(ctx.user.id, async (trx, recordEvent) => {
+    await trx
+      .insertInto('analyses')
+      .values({
+        id: record.id,
+        negotiation_id: ctx.negotiation.id,
+        requested_by: ctx.user.id,
+        version_id: version.id,
+        inputs_key: key,
+        data: JSON.stringify(record),
+        created_at: record.createdAt,
+      })
+      .execute();
+    // The audit names what was used, not the utilities (those stay with the requester).
+    await recordEvent({
+      action: 'analysis.create',
+      entity: 'analysis',
+      entityId: record.id,
+      negotiationId: ctx.negotiation.id,
+      before: null,
+      after: { versionId: version.id, included, excluded, redLinesApplied },
+    });
+  });
+  return record;
+}
+
+/** An analysis, for the person who asked for it only; `stale` when its inputs changed since. */
+export async function getAnalysis(store: Store, ctx: NegotiationContext, id: Id): Promise<AnalysisRecord> {
+  const row = await store.db
+    .selectFrom('analyses')
+    .select(['data', 'inputs_key', 'version_id', 'requested_by'])
+    .where('id', '=', id)
+    .where('negotiation_id', '=', ctx.negotiation.id)
+    .executeTakeFirst();
+  if (!row || row.requested_by !== ctx.user.id) throw notFound(`analysis "${id}"`);
+  const record = JSON.parse(row.data) as AnalysisRecord;
+  const now = await inputsOf(store, ctx, row.version_id).catch(() => null);
+  return { ...record, stale: now === null || now.key !== row.inputs_key };
+}
+
+export const NAMED_POINTS = ['nash', 'kalaiSmorodinsky', 'maxWelfare', 'egalitarian'] as const;
+
+export interface ReleaseView {
+  id: Id;
+  /** The analysis it came from: for mediators only (a party learns nothing of the mediator's work). */
+  analysisId: Id | null;
+  partyId: Id;
+  releasedAt: string;
+  /** Each package, with the receiving party's own utility for it (from its own preferences), when the reader is of that party. */
+  packages: { choices: Record<Id, Id>; utility: number | null }[];
+}
+
+/** The mediator releases chosen packages of one of their analyses to chosen parties. */
+export async function releasePackages(
+  store: Store,
+  ctx: NegotiationContext,
+  analysisId: Id,
+  input: { partyIds: Id[]; frontierIndexes: number[]; points: (typeof NAMED_POINTS)[number][] },
+): Promise<ReleaseView[]> {
+  requireMediator(ctx, 'release packages');
+  const analysis = await getAnalysis(store, ctx, analysisId);
+  const packages = [
+    ...input.points.map((name) => {
+      const point = analysis.result[name];
+      if (!point) throw invalid('points', `this analysis has no ${name} point`);
+      return point.choices;
+    }),
+    ...input.frontierIndexes.map((index) => {
+      const point = analysis.result.frontier[index];
+      if (!point)
+        throw invalid(
+          'frontierIndexes',
+          `the frontier has ${analysis.result.frontier.length} packages; ${index} is not one of them`,
+        );
+      return point.choices;
+    }),
+  ];
+  if (packages.length === 0) throw invalid('points', 'choose at least one package: a named point or a frontier index');
+  for (const partyId of input.partyIds)
+    if (!ctx.parties.some((p) => p.id === partyId))
+      throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
+  const at = store.nowIso();
+  const releases = input.partyIds.map((partyId) => ({ id: store.id(), analysisId, partyId, releasedAt: at, packages }));
+  await store.change(ctx.user.id, async (trx, record) => {
+    for (const release of releases) {
+      await trx
+        .insertInto('releases')
+        .values({
+          id: release.id,
+          negotiation_id: ctx.negotiation.id,
+          analysis_id: analysisId,
+          party_id: release.partyId,
+          data: JSON.stringify({ packages }),
+          created_by: ctx.user.id,
+          created_at: at,
+        })
+        .execute();
+      await record({
+        action: 'release.create',
+        entity: 'release',
+        entityId: release.id,
+        negotiationId: ctx.negotiation.id,
+        before: null,
+        after: { analysisId, partyId: release.partyId, packages },
+      });
+    }
+  });
+  return listReleases(store, ctx).then((all) => all.filter((r) => releases.some((made) => made.id === r.id)));
+}
+
+/**
+ * The released packages a reader may see: a mediator all of them (without utilities); a party's
+ * member those released to its party, each with that party's own utility.
+ */
+export async function listReleases(store: Store, ctx: NegotiationContext): Promise<ReleaseView[]> {
+  const mediator = canActAsMediator(ctx.scope);
+  const rows = await store.db
+    .selectFrom('releases')
+    .select(['id', 'analysis_id', 'party_id', 'data', 'created_at'])
+    .where('negotiation_id', '=', ctx.negotiation.id)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const visible = rows.filter((row) => mediator || canActForParty(ctx.scope, row.party_id));
+  if (visible.length === 0) return [];
+  const issues = await listIssues(store, ctx);
+  const preferences = await listPreferences(store, ctx);
+  return visible.map((row) => {
+    const own = canActForParty(ctx.scope, row.party_id)
+      ? preferences.find((p) => p.partyId === row.party_id)
+      : undefined;
+    const { packages } = JSON.parse(row.data) as { packages: Record<Id, Id>[] };
+    return {
+      id: row.id,
+      analysisId: mediator ? row.analysis_id : null,
+      partyId: row.party_id,
+      releasedAt: row.created_at,
+      packages: packages.map((choices) => ({ choices, utility: own ? packageUtility(own, issues, choices) : null })),
+    };
+  });
+}
