@@ -18,10 +18,15 @@ import {
   type Rational,
   type Requirement,
 } from '../analysis/index.ts';
+import { analyzeNegotiationCommand } from './convene.ts';
 import { CliError, EXIT } from './errors.ts';
 
 interface AnalyzeOptions {
   genius?: boolean;
+  db?: string;
+  negotiation?: string;
+  as?: string;
+  version?: string;
   draft?: string;
   reservation?: string;
   json?: boolean;
@@ -305,8 +310,15 @@ function printText(json: ReturnType<typeof analysisJson>): void {
 export function analyzeCommand(): Command {
   return new Command('analyze')
     .description('Pareto frontier, Nash, Kalai-Smorodinsky, max-welfare and egalitarian points of a negotiation domain')
-    .argument('<files...>', 'GENIUS domain file and profile files (recognised by their root element)')
-    .option('--genius', 'read GENIUS XML files (the only format so far)')
+    .argument('[files...]', 'GENIUS domain file and profile files (recognised by their root element)')
+    .option('--genius', 'read GENIUS XML files')
+    .option(
+      '--db <file>',
+      'analyse a negotiation of this database instead, on its own issues, preferences and red lines',
+    )
+    .option('--negotiation <id>', 'with --db: the negotiation')
+    .option('--as <email>', 'with --db: as this account sees it (default: everything, as the database operator)')
+    .option('--version <id>', 'with --db: the version to assess (default: the current one)')
     .option(
       '--reservation <values>',
       "reservation values, comma-separated, one per profile (default: each profile's own)",
@@ -319,7 +331,20 @@ export function analyzeCommand(): Command {
         .default('auto'),
     )
     .option('--limit <n>', 'frontier rows to print (text output)', '20')
-    .action((files: string[], options: AnalyzeOptions) => {
+    .action(async (files: string[], options: AnalyzeOptions) => {
+      if (options.db !== undefined) {
+        if (!options.negotiation) throw new CliError('with --db, name the negotiation with --negotiation');
+        if (files.length > 0) throw new CliError('give GENIUS files, or --db with --negotiation, not both');
+        return analyzeNegotiationCommand({
+          db: options.db,
+          negotiation: options.negotiation,
+          as: options.as,
+          version: options.version,
+          json: options.json,
+        });
+      }
+      if (files.length === 0)
+        throw new CliError('give a GENIUS domain and its profiles, or --db FILE --negotiation ID');
       try {
         const { problem, profileFiles } = loadGeniusProblem(files);
         // Bad input fails before the long work.

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { analyzeCommand } from './analyze.ts';
 import { auditCommand } from './audit.ts';
 import { demoCommand } from './demo.ts';
+import { inviteCommand, membersCommand, negotiationCommand } from './convene.ts';
 import { CliError, EXIT } from './errors.ts';
 import { exportCommand } from './export.ts';
 import { serveCommand } from './serve.ts';
@@ -20,6 +21,9 @@ export function buildProgram(): Command {
     analyzeCommand(),
     auditCommand(),
     userCommand(),
+    negotiationCommand(),
+    inviteCommand(),
+    membersCommand(),
   ])
     program.addCommand(command);
   const settle = (command: Command) => {

@@ -56,6 +56,40 @@ export async function runAnalysis(
   ctx: NegotiationContext,
   input: { versionId?: Id },
 ): Promise<AnalysisRecord> {
+  const { record, key } = await computeAnalysis(store, ctx, input);
+  await store.change(ctx.user.id, async (trx, recordEvent) => {
+    await trx
+      .insertInto('analyses')
+      .values({
+        id: record.id,
+        negotiation_id: ctx.negotiation.id,
+        requested_by: ctx.user.id,
+        version_id: record.versionId,
+        inputs_key: key,
+        data: JSON.stringify(record),
+        created_at: record.createdAt,
+      })
+      .execute();
+    // The audit names what was used, not the utilities (those stay with the requester).
+    const { included, excluded, redLinesApplied } = record.result;
+    await recordEvent({
+      action: 'analysis.create',
+      entity: 'analysis',
+      entityId: record.id,
+      negotiationId: ctx.negotiation.id,
+      before: null,
+      after: { versionId: record.versionId, included, excluded, redLinesApplied },
+    });
+  });
+  return record;
+}
+
+/** The analysis of a version as the reader may see it, without storing it (the command line's). */
+export async function computeAnalysis(
+  store: Store,
+  ctx: NegotiationContext,
+  input: { versionId?: Id },
+): Promise<{ record: AnalysisRecord; key: string }> {
   const { version, issues, preferences, redLines, key } = await inputsOf(store, ctx, input.versionId).catch((error) => {
     if (input.versionId !== undefined)
       throw invalid('versionId', `version "${input.versionId}" does not exist or you may not see it`);
@@ -93,30 +127,7 @@ export async function runAnalysis(
     stale: false,
     result,
   };
-  await store.change(ctx.user.id, async (trx, recordEvent) => {
-    await trx
-      .insertInto('analyses')
-      .values({
-        id: record.id,
-        negotiation_id: ctx.negotiation.id,
-        requested_by: ctx.user.id,
-        version_id: version.id,
-        inputs_key: key,
-        data: JSON.stringify(record),
-        created_at: record.createdAt,
-      })
-      .execute();
-    // The audit names what was used, not the utilities (those stay with the requester).
-    await recordEvent({
-      action: 'analysis.create',
-      entity: 'analysis',
-      entityId: record.id,
-      negotiationId: ctx.negotiation.id,
-      before: null,
-      after: { versionId: version.id, included, excluded, redLinesApplied },
-    });
-  });
-  return record;
+  return { record, key };
 }
 
 /** An analysis, for the person who asked for it only; `stale` when its inputs changed since. */

@@ -1,0 +1,176 @@
+import { Command, Option } from 'commander';
+import { DomainError } from '../core/errors.ts';
+import { ROLES, type Role, type User } from '../core/model.ts';
+import type { Settlement } from '../core/settlement.ts';
+import { userByEmail } from '../store/accounts.ts';
+import { computeAnalysis } from '../store/analyses.ts';
+import { addMember, listMembers } from '../store/members.ts';
+import { createNegotiation } from '../store/negotiations.ts';
+import type { Store } from '../store/store.ts';
+import { CliError, EXIT } from './errors.ts';
+import { DEFAULT_DB, openStore } from './shared.ts';
+
+/** Runs `work` on the database, turning the store's refusals into one line and an exit code. */
+async function withStore<T>(file: string, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(file);
+  try {
+    return await work(store);
+  } catch (error) {
+    if (error instanceof DomainError)
+      throw new CliError(error.message, error.kind === 'invalid' ? EXIT.usage : EXIT.failed);
+    throw error;
+  } finally {
+    await store.close();
+  }
+}
+
+async function account(store: Store, email: string): Promise<User> {
+  const user = await userByEmail(store, email);
+  if (!user) throw new CliError(`no account has the e-mail ${email}; create it with "parley user add"`);
+  return user;
+}
+
+/** `parley negotiation create`: opens a negotiation; the account named by --as convenes it. */
+export function negotiationCommand(): Command {
+  const negotiation = new Command('negotiation').description('Open negotiations');
+  negotiation
+    .command('create')
+    .description('Open a negotiation; the account given with --as becomes its convenor (a mediator of it)')
+    .requiredOption('--as <email>', 'the convenor')
+    .requiredOption('--title <title>', 'what is negotiated')
+    .option('--summary <text>', 'a summary', '')
+    .option('--id <id>', 'a readable id (default: a new UUID)')
+    .option('--db <file>', 'SQLite database file', DEFAULT_DB)
+    .action((options: { as: string; title: string; summary: string; id?: string; db: string }) =>
+      withStore(options.db, async (store) => {
+        const made = await createNegotiation(store, await account(store, options.as), {
+          title: options.title,
+          summary: options.summary,
+          ...(options.id ? { id: options.id } : {}),
+        });
+        process.stdout.write(`opened negotiation ${made.id} ("${made.title}"), convened by ${options.as}\n`);
+      }),
+    );
+  return negotiation;
+}
+
+/** `parley invite`: seats a person, or prints the one-time link of their invitation. */
+export function inviteCommand(): Command {
+  return new Command('invite')
+    .description(
+      'Seat a person at the table by e-mail; an e-mail without an account gets a one-time link (Parley sends no mail)',
+    )
+    .requiredOption('--negotiation <id>', 'negotiation id')
+    .requiredOption('--as <email>', 'a mediator of the negotiation')
+    .requiredOption('--email <email>', 'the person to seat')
+    .addOption(new Option('--role <role>', 'their role').choices([...ROLES]).makeOptionMandatory())
+    .option('--party <id>', 'their party (none for a mediator)')
+    .option('--title <title>', 'their title in the delegation', '')
+    .option('--base-url <url>', 'where Parley is served, for the link', 'http://127.0.0.1:4100')
+    .option('--db <file>', 'SQLite database file', DEFAULT_DB)
+    .action(
+      (options: {
+        negotiation: string;
+        as: string;
+        email: string;
+        role: Role;
+        party?: string;
+        title: string;
+        baseUrl: string;
+        db: string;
+      }) =>
+        withStore(options.db, async (store) => {
+          const ctx = await store.context(await account(store, options.as), options.negotiation);
+          const seated = await addMember(store, ctx, {
+            email: options.email,
+            partyId: options.party ?? null,
+            role: options.role,
+            title: options.title,
+          });
+          if (seated.kind === 'membership')
+            process.stdout.write(
+              `seated ${options.email} as ${options.role}${options.party ? ` of ${options.party}` : ''}\n`,
+            );
+          else
+            process.stdout.write(
+              `invited ${options.email} as ${options.role}${options.party ? ` of ${options.party}` : ''}; pass on this one-time link (it expires on ${seated.invitation.expiresAt}):\n${options.baseUrl.replace(/\/$/, '')}/invite/${seated.token}\n`,
+            );
+        }),
+    );
+}
+
+/** `parley members`: the people at the table, by name and e-mail. */
+export function membersCommand(): Command {
+  return new Command('members')
+    .description('List the people at the table: name, e-mail, party, role and title')
+    .requiredOption('--negotiation <id>', 'negotiation id')
+    .requiredOption('--as <email>', 'a member of the negotiation')
+    .option('--json', 'write JSON')
+    .option('--db <file>', 'SQLite database file', DEFAULT_DB)
+    .action((options: { negotiation: string; as: string; json?: boolean; db: string }) =>
+      withStore(options.db, async (store) => {
+        const members = await listMembers(
+          store,
+          await store.context(await account(store, options.as), options.negotiation),
+        );
+        if (options.json) process.stdout.write(`${JSON.stringify(members, null, 2)}\n`);
+        else
+          for (const m of members)
+            process.stdout.write(
+              `${m.name} <${m.email}>\t${m.role}${m.partyId ? ` of ${m.partyId}` : ''}${m.title ? `\t${m.title}` : ''}\n`,
+            );
+      }),
+    );
+}
+
+/** The settlement of a negotiation as text: who was used, the four points, the draft. */
+export function settlementText(result: Settlement): string {
+  const pack = (p: { choices: Record<string, string>; utilities: Record<string, number> }) =>
+    `[${Object.entries(p.utilities)
+      .map(([party, u]) => `${party} ${u.toFixed(4)}`)
+      .join(', ')}]  ${Object.entries(p.choices)
+      .map(([i, o]) => `${i}=${o}`)
+      .join('; ')}`;
+  const out = [
+    `parties used: ${result.included.join(', ') || 'none'}${result.excluded.length ? `; left out: ${result.excluded.join(', ')}` : ''}`,
+    `red lines applied: ${result.redLinesApplied.length}; packages: ${result.outcomes}; Pareto frontier: ${result.frontierSize}`,
+  ];
+  for (const [label, point] of [
+    ['Nash', result.nash],
+    ['Kalai-Smorodinsky', result.kalaiSmorodinsky],
+    ['max welfare', result.maxWelfare],
+    ['egalitarian', result.egalitarian],
+  ] as const)
+    out.push(`${label}: ${point ? pack(point) : 'none'}`);
+  if (!result.agreementPossible && result.included.length > 0)
+    out.push(`no agreement is possible: ${result.conflict.join(', ') || 'no package keeps every red line'}`);
+  if (result.draft) {
+    out.push(
+      `draft: ${pack(result.draft)} ${result.draft.paretoOptimal ? 'is Pareto-optimal' : 'is not Pareto-optimal'}${result.draft.crosses.length ? `; crosses ${result.draft.crosses.join(', ')}` : ''}`,
+    );
+    for (const better of result.draft.improvements.slice(0, 5)) out.push(`  better for all: ${pack(better)}`);
+  } else if (result.draftOpenIssues.length) out.push(`the draft leaves open: ${result.draftOpenIssues.join(', ')}`);
+  for (const note of result.notes) out.push(`note: ${note}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** `parley analyze --db …`: the settlement desk on a negotiation, as one account sees it. */
+export async function analyzeNegotiationCommand(options: {
+  db: string;
+  negotiation: string;
+  as?: string;
+  version?: string;
+  json?: boolean;
+}): Promise<void> {
+  await withStore(options.db, async (store) => {
+    const ctx = options.as
+      ? await store.context(await account(store, options.as), options.negotiation)
+      : await store.operatorContext(options.negotiation);
+    const { record } = await computeAnalysis(store, ctx, options.version ? { versionId: options.version } : {});
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify({ versionId: record.versionId, ...record.result }, null, 2)}\n`
+        : `version ${record.versionId}\n${settlementText(record.result)}`,
+    );
+  });
+}
