@@ -15,6 +15,7 @@ import type { User } from '../core/model.ts';
 import { userByToken } from '../store/accounts.ts';
 import type { Store } from '../store/store.ts';
 import { problemFor, sendProblem } from './problems.ts';
+import { ROUTE_DOCS } from './route-docs.ts';
 import * as s from './schemas.ts';
 import { accountsRoutes } from './routes/accounts.ts';
 import { analysesRoutes } from './routes/analyses.ts';
@@ -103,6 +104,13 @@ export async function buildApp({
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/docs')) route.config = { ...(route.config ?? {}), public: true };
+    const schema = route.schema as { hide?: boolean; summary?: string; description?: string } | undefined;
+    if (schema && !schema.hide && !route.url.startsWith('/api/docs')) {
+      const docs = ROUTE_DOCS[`${[route.method].flat()[0]} ${route.url}`];
+      if (!schema.summary && !docs)
+        throw new Error(`route ${route.url} needs a summary and who may call it (route-docs.ts)`);
+      if (!schema.summary && docs) [schema.summary, schema.description] = docs;
+    }
     for (const method of [route.method].flat())
       routeTable.push({ method, url: route.url, public: route.config?.public === true });
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { demoDatabase, signIn, startServer, type RunningServer } from '../helpers.ts';
+import { client, demoDatabase, signIn, startServer, type RunningServer } from '../helpers.ts';
 
 const N = '/api/negotiations/geneva-2025';
 
@@ -146,5 +146,25 @@ describe('answers carry security headers, confidential ones are not cached, erro
     );
     assert.equal(paired.status, 201, 'a surrogate pair (an emoji) is fine');
     assert.equal(paired.body.name, 'Grain 🌾');
+  });
+});
+
+describe('the OpenAPI document says what each operation does and who may call it', () => {
+  test('every operation has a summary and a description, and the limits are stated', async () => {
+    const server = await startServer(await demoDatabase());
+    const doc = (await client(server.url).get('/api/openapi.json')).body;
+    let operations = 0;
+    for (const [path, methods] of Object.entries<Record<string, { summary?: string; description?: string }>>(
+      doc.paths,
+    )) {
+      for (const [method, operation] of Object.entries(methods)) {
+        operations++;
+        assert.ok(operation.summary, `${method.toUpperCase()} ${path} has a summary`);
+        assert.ok(operation.description, `${method.toUpperCase()} ${path} says who may call it`);
+      }
+    }
+    assert.ok(operations > 50, `${operations} operations`);
+    assert.match(doc.info.description, /1,048,576 bytes/);
+    assert.match(doc.info.description, /500 points/);
   });
 });

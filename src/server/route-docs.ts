@@ -1,0 +1,138 @@
+/**
+ * The summary of each operation and who may call it, for the OpenAPI document. Routes that carry
+ * their own `summary` keep it; `app.ts` refuses to start when a documented route has neither.
+ */
+export const ROUTE_DOCS: Record<string, [summary: string, who: string]> = {
+  'GET /api/health': ['Is the server up', 'Public.'],
+  'GET /api/audit/verify': ['Verify the audit chain', 'Administrators only: walks the hash-chained audit log.'],
+  'POST /api/auth/login': [
+    'Sign in',
+    'Public: an e-mail and a password give a bearer token (10 attempts a minute per account and address).',
+  ],
+  'POST /api/auth/logout': ['Sign out', 'Any signed-in account: ends the session of this token.'],
+  'GET /api/me': ['Who you are', 'Any signed-in account.'],
+  'POST /api/users': [
+    'Create an account',
+    'Administrators only. People who have no account are better invited to a negotiation.',
+  ],
+  'GET /api/negotiations': ['Your negotiations', 'Any signed-in account: the negotiations it has a seat in.'],
+  'POST /api/negotiations': [
+    'Open a negotiation',
+    'Any signed-in account; it becomes the convenor (a mediator of it).',
+  ],
+  'GET /api/negotiations/:id': ['A negotiation', 'Its members.'],
+  'PATCH /api/negotiations/:id': [
+    'Change a negotiation',
+    'Its mediators: title, summary, current version, at a revision.',
+  ],
+  'GET /api/negotiations/:id/parties': ['The parties and coalitions', 'Its members.'],
+  'POST /api/negotiations/:id/parties': ['Add a party or coalition', 'Its mediators.'],
+  'GET /api/negotiations/:id/document': [
+    'The document as it stands',
+    'Its members: the current version, or the newest main-line text the reader has received; ?version= names another.',
+  ],
+  'GET /api/negotiations/:id/versions': [
+    'The versions you may see',
+    'Its members: each version they have received (a party its own drafts too), with only the points they may see.',
+  ],
+  'POST /api/negotiations/:id/versions': [
+    'Write a version',
+    'A party\'s members for their party (internal to it until sent), a mediator for the table. Point text holds each bracket as the placeholder [[bracket-id]], e.g. "Ukraine\'s army is capped at [[army-cap]]."',
+  ],
+  'GET /api/negotiations/:id/versions/:itemId': ['A version', 'Members who have received it.'],
+  'GET /api/negotiations/:id/versions/:itemId/compare': [
+    'Compare two versions',
+    'Members who may see both: point by point (stable ids) and word by word; ?base= names the base (default: the parent).',
+  ],
+  'POST /api/negotiations/:id/versions/:itemId/transmit': [
+    'Send a version',
+    "The author party's principal or lead (a mediator for a text of the table), to parties or to the mediators; the negotiation's transmission rules decide, by the text's content, whether each recipient may have it yet.",
+  ],
+  'GET /api/negotiations/:id/versions/:itemId/approvals': [
+    'Where the rules stand for this text',
+    "Members who have received it. Comments are read only by the approver's own party.",
+  ],
+  'POST /api/negotiations/:id/versions/:itemId/approvals': [
+    'Approve or reject this exact text',
+    'The principals a stage of a governing rule names, while that stage is open; the decision is bound to the contentHash sent.',
+  ],
+  'GET /api/negotiations/:id/versions/:itemId/red-lines': [
+    'The red lines a version crosses',
+    'Members who have received it: over the red lines and choices the reader may see.',
+  ],
+  'GET /api/negotiations/:id/positions': [
+    'Positions',
+    "Its members: their party's, those shared with them, and public ones, on points they may see; ?version= narrows.",
+  ],
+  'POST /api/negotiations/:id/positions': [
+    'Take a position',
+    "A party's members; sharing it beyond the party (visibility mediator or public) needs its principal or lead.",
+  ],
+  'PATCH /api/negotiations/:id/positions/:itemId': [
+    'Change a position',
+    "The party's members, at a revision; sharing beyond the party needs its principal or lead.",
+  ],
+  'GET /api/negotiations/:id/issues': ['Issues and their options', 'Its members.'],
+  'POST /api/negotiations/:id/issues': ['Define an issue', 'Its mediators.'],
+  'PATCH /api/negotiations/:id/issues/:itemId': [
+    'Change an issue',
+    'Its mediators, at a revision; options are never removed.',
+  ],
+  'GET /api/negotiations/:id/red-lines': [
+    'Red lines',
+    "Its members: their party's, those shared with them, and public ones.",
+  ],
+  'POST /api/negotiations/:id/red-lines': [
+    'State a red line',
+    "A party's members; sharing it beyond the party needs its principal or lead.",
+  ],
+  'PATCH /api/negotiations/:id/red-lines/:itemId': ['Change a red line', "The party's members, at a revision."],
+  'GET /api/negotiations/:id/preferences': [
+    'Preferences',
+    "Its members: their party's, and for mediators those shared with them. Never public.",
+  ],
+  'PUT /api/negotiations/:id/parties/:itemId/preferences': [
+    "Set a party's preferences",
+    "The party's members; sharing with the mediators needs its principal or lead.",
+  ],
+  'GET /api/negotiations/:id/rounds': [
+    'Rounds of talks',
+    'Its members; a version a reader has not received is not named.',
+  ],
+  'POST /api/negotiations/:id/rounds': [
+    'Record a round',
+    'Its mediators. Dates as ISO 8601, e.g. 2025-11-23 or 2025-11-23T18:00:00+01:00.',
+  ],
+  'PATCH /api/negotiations/:id/rounds/:itemId': ['Change a round', 'Its mediators, at a revision.'],
+  'GET /api/negotiations/:id/statements': [
+    'Public statements',
+    'Its members; points of a track the reader is outside of are not named.',
+  ],
+  'POST /api/negotiations/:id/statements': ['Record a public statement', 'Its mediators, with its source.'],
+  'GET /api/negotiations/:id/tracks': [
+    'Tracks',
+    'Its members: the tracks of their parties (all of them for mediators).',
+  ],
+  'POST /api/negotiations/:id/tracks': ['Open a track', 'Its mediators: some points among some parties.'],
+  'PATCH /api/negotiations/:id/tracks/:itemId': ['Change a track', 'Its mediators, at a revision.'],
+  'GET /api/negotiations/:id/transmission-rules': [
+    'Transmission rules',
+    'Its members: the procedure is known at the table.',
+  ],
+  'POST /api/negotiations/:id/transmission-rules': [
+    'Add a transmission rule',
+    'A mediator, or the principal or lead of every author party it names. Rules add up: a new one never weakens another.',
+  ],
+  'POST /api/negotiations/:id/transmission-rules/:itemId/changes': [
+    'Propose to change or remove a rule',
+    'The principals it names, the leads of its author parties, or a mediator; it takes effect once every principal it names consents.',
+  ],
+  'POST /api/negotiations/:id/transmission-rules/:itemId/changes/:changeId/consent': [
+    'Consent to a rule change',
+    'The principals the rule names.',
+  ],
+  'GET /api/negotiations/:id/progress': [
+    'Progress',
+    'Its members: per version and over the rounds, counted over what the reader may see.',
+  ],
+};
