@@ -10,11 +10,27 @@ import { listVersions } from './versions.ts';
 export async function listNegotiations(store: Store, user: User): Promise<Negotiation[]> {
   const rows = await store.db
     .selectFrom('negotiations')
-    .select(['id', 'revision', 'data'])
+    .select(['id'])
     .where('id', 'in', store.db.selectFrom('memberships').select('negotiation_id').where('user_id', '=', user.id))
     .orderBy('created_at')
     .execute();
-  return rows.map((row) => ({ ...JSON.parse(row.data), revision: row.revision }) as Negotiation);
+  const negotiations: Negotiation[] = [];
+  for (const row of rows) negotiations.push(await negotiationFor(store, await store.context(user, row.id)));
+  return negotiations;
+}
+
+/**
+ * The negotiation as one reader sees it: its current version is the one everyone works from only
+ * where the reader has received it; otherwise the newest main-line text the reader has, or none. No
+ * reader learns the id of a draft that has not reached them.
+ */
+export async function negotiationFor(store: Store, ctx: NegotiationContext): Promise<Negotiation> {
+  const current = ctx.negotiation.currentVersionId;
+  if (current === null) return ctx.negotiation;
+  const visible = await listVersions(store, ctx);
+  if (visible.some((v) => v.id === current)) return ctx.negotiation;
+  const fallback = [...visible].reverse().find((v) => v.kind === 'draft' && !v.internal);
+  return { ...ctx.negotiation, currentVersionId: fallback?.id ?? null };
 }
 
 /** Opens a negotiation; any signed-in account may, and becomes its convenor (a mediator of it). */

@@ -30,6 +30,19 @@ describe('transmission is governed by the negotiation, and bound to the text', (
     server = await startServer(await demoDatabase());
   });
 
+  test('no reader learns the id of a current text that has not reached it', async () => {
+    const ru = await signIn(server.url, 'ru@demo.parley');
+    const seen = JSON.stringify([(await ru.get(N)).body, (await ru.get('/api/negotiations')).body]);
+    assert.ok(!seen.includes('v-geneva-19'), seen.slice(0, 300));
+    assert.equal(
+      (await ru.get(N)).body.currentVersionId,
+      (await ru.get(`${N}/document`)).body.id,
+      'its current text is the one it reads',
+    );
+    const us = await signIn(server.url, 'us@demo.parley');
+    assert.equal((await us.get(N)).body.currentVersionId, 'v-geneva-19');
+  });
+
   test('a US adviser who copies the 19-point text under a new id cannot send it to Russia, nor can the US lead', async () => {
     const kushner = await signIn(server.url, 'kushner@demo.parley');
     const copy = await kushner.post(`${N}/versions`, {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createNegotiation, listNegotiations, updateNegotiation } from '../../store/negotiations.ts';
+import { createNegotiation, listNegotiations, negotiationFor, updateNegotiation } from '../../store/negotiations.ts';
 import type { Store } from '../../store/store.ts';
 import * as s from '../schemas.ts';
 import { created, ctx, me, negotiationParams, problems, type App } from './shared.ts';
@@ -31,7 +31,7 @@ export function negotiationsRoutes(app: App, store: Store): void {
         response: { 200: s.negotiationSchema, ...problems },
       },
     },
-    async (request) => (await ctx(store, request)).negotiation,
+    async (request) => negotiationFor(store, await ctx(store, request)),
   );
   app.patch(
     '/api/negotiations/:id',
