@@ -110,6 +110,8 @@ export interface Version {
   source: string | null;
   createdAt: IsoTime;
   createdBy: Id | null;
+  /** Set when its author withdrew it: it stays in the history, marked, and counts no more. */
+  withdrawnAt?: IsoTime | null;
 }
 
 /** A version as one person sees it: the points they may see, and who has received it. */
@@ -156,6 +158,8 @@ export interface IssueOption {
   id: Id;
   label: string;
   description: string;
+  /** Set when the option was retired: drafts keep referring to it, new ones may not choose it. */
+  retiredAt?: IsoTime | null;
 }
 
 /** A negotiable dimension behind one or more points, with its discrete options. */
@@ -250,6 +254,8 @@ export interface Round {
   outcome: string;
   statements: RoundStatement[];
   source: string | null;
+  /** Set when the round was cancelled: it stays in the history, marked, and counts no more. */
+  cancelledAt?: IsoTime | null;
   revision: number;
 }
 
@@ -269,6 +275,8 @@ export interface PublicStatement {
   stance: StatementStance;
   pointIds: Id[];
   source: string;
+  /** Set when the statement was retracted (recorded in error, or withdrawn by its speaker). */
+  retractedAt?: IsoTime | null;
 }
 
 /** A separate format: some points negotiated among some parties. */

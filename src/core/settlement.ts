@@ -87,7 +87,10 @@ export function settlementProblem(
   preferences: Preference[],
   redLines: RedLine[],
 ): { problem: NegotiationProblem; included: Id[]; redLinesApplied: Id[] } {
-  const usable = issues.filter((issue) => issue.options.length > 0);
+  // Retired options are no longer on the table.
+  const usable = issues
+    .map((issue) => ({ ...issue, options: issue.options.filter((o) => !o.retiredAt) }))
+    .filter((issue) => issue.options.length > 0);
   const issueIndex = new Map(usable.map((issue, i) => [issue.id, i]));
   const optionIndex = (issueId: Id, optionId: Id) =>
     usable[issueIndex.get(issueId)!]!.options.findIndex((o) => o.id === optionId);

@@ -243,6 +243,11 @@ export const versionSchema = z
     source: z.string().nullable(),
     createdAt: z.string(),
     createdBy: z.string().nullable(),
+    withdrawnAt: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('Set when its author withdrew it: kept in the history, counted no more'),
     recipientPartyIds: ids,
     contentHash: z
       .string()
@@ -382,7 +387,11 @@ export const issueSchema = z
     name: z.string(),
     description: z.string(),
     pointIds: ids,
-    options: z.array(optionSchema),
+    options: z.array(
+      optionSchema.extend({
+        retiredAt: z.string().nullable().optional().describe('Set when retired: no new draft may choose it'),
+      }),
+    ),
     revision: z.number().int(),
   })
   .meta({ id: 'Issue' });
@@ -520,6 +529,7 @@ export const roundSchema = z
       }),
     ),
     source: z.string().nullable(),
+    cancelledAt: z.string().nullable().optional().describe('Set when the round was cancelled'),
     revision: z.number().int(),
   })
   .meta({ id: 'Round' });
@@ -547,6 +557,7 @@ export const statementSchema = z
     stance: z.enum(STATEMENT_STANCES),
     pointIds: ids,
     source: z.string(),
+    retractedAt: z.string().nullable().optional().describe('Set when the statement was retracted'),
   })
   .meta({ id: 'PublicStatement' });
 export const statementCreateSchema = z.object({

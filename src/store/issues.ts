@@ -64,5 +64,28 @@ export async function updateIssue(
       );
     if (kept.size !== patch.options.length) throw invalid('options', 'option ids must be unique within the issue');
   }
-  return store.replace(ctx, 'issues', 'issue', current, revision, { ...current, ...patch });
+  // Retirement is kept: a relabelled option stays retired (it is undone by no edit).
+  const options = patch.options?.map((o) => ({
+    ...o,
+    retiredAt: current.options.find((c) => c.id === o.id)?.retiredAt ?? null,
+  }));
+  return store.replace(ctx, 'issues', 'issue', current, revision, {
+    ...current,
+    ...patch,
+    ...(options ? { options } : {}),
+  });
+}
+
+/** Retires an option: drafts that chose it keep it, new drafts may not choose it, analyses leave it out. */
+export async function retireOption(store: Store, ctx: NegotiationContext, issueId: Id, optionId: Id): Promise<Issue> {
+  requireMediator(ctx, 'retire options');
+  const current = (await listEntities(store.db, 'issues', ctx.negotiation.id, { id: issueId }))[0];
+  if (!current) throw notFound(`issue "${issueId}"`);
+  const option = current.options.find((o) => o.id === optionId);
+  if (!option) throw notFound(`option "${optionId}" of issue "${current.name}"`);
+  if (!option.retiredAt && current.options.filter((o) => !o.retiredAt).length <= 2)
+    throw invalid('optionId', `"${current.name}" would keep fewer than two options; add one before retiring this`);
+  if (option.retiredAt) return current;
+  const options = current.options.map((o) => (o.id === optionId ? { ...o, retiredAt: store.nowIso() } : o));
+  return store.replace(ctx, 'issues', 'issue', current, current.revision, { ...current, options });
 }

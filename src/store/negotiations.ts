@@ -29,7 +29,7 @@ export async function negotiationFor(store: Store, ctx: NegotiationContext): Pro
   if (current === null) return ctx.negotiation;
   const visible = await listVersions(store, ctx);
   if (visible.some((v) => v.id === current)) return ctx.negotiation;
-  const fallback = [...visible].reverse().find((v) => v.kind === 'draft' && !v.internal);
+  const fallback = [...visible].reverse().find((v) => v.kind === 'draft' && !v.internal && !v.withdrawnAt);
   return { ...ctx.negotiation, currentVersionId: fallback?.id ?? null };
 }
 
@@ -102,7 +102,7 @@ export async function updateNegotiation(
   requireMediator(ctx, 'change the negotiation');
   if (patch.currentVersionId) {
     const versions = await listVersions(store, ctx);
-    const target = versions.find((v) => v.id === patch.currentVersionId);
+    const target = versions.find((v) => v.id === patch.currentVersionId && !v.withdrawnAt);
     if (!target || target.internal)
       throw invalid(
         'currentVersionId',

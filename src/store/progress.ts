@@ -14,7 +14,8 @@ export async function progress(
   store: Store,
   ctx: NegotiationContext,
 ): Promise<{ versions: VersionProgress[]; series: ProgressSeries }> {
-  const versions = await listVersions(store, ctx);
+  // Withdrawn texts and cancelled rounds stay in the history but count no more.
+  const versions = (await listVersions(store, ctx)).filter((v) => !v.withdrawnAt);
   const positions = await listPositions(store, ctx, {}, versions);
   const redLines = await listRedLines(store, ctx);
   const issues = await listIssues(store, ctx);
@@ -27,7 +28,7 @@ export async function progress(
     ),
   );
   const series = progressSeries(
-    await listRounds(store, ctx, versions),
+    await (await listRounds(store, ctx, versions)).filter((round) => !round.cancelledAt),
     (id) => measured.find((m) => m.versionId === id) ?? null,
   );
   return { versions: measured, series };

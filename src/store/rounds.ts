@@ -77,3 +77,12 @@ async function checkRoundReferences(
     if (!ctx.parties.some((p) => p.id === partyId))
       throw invalid('participants', `"${partyId}" is not a party of this negotiation`);
 }
+
+/** Cancels a round: it stays in the history, marked, and counts no more in progress. */
+export async function cancelRound(store: Store, ctx: NegotiationContext, id: Id): Promise<Round> {
+  requireMediator(ctx, 'cancel rounds');
+  const current = (await listEntities(store.db, 'rounds', ctx.negotiation.id, { id }))[0];
+  if (!current) throw notFound(`round "${id}"`);
+  if (current.cancelledAt) return current;
+  return store.replace(ctx, 'rounds', 'round', current, current.revision, { ...current, cancelledAt: store.nowIso() });
+}

@@ -1,5 +1,5 @@
-import { invalid } from '../core/errors.ts';
-import type { PublicStatement } from '../core/model.ts';
+import { invalid, notFound } from '../core/errors.ts';
+import type { Id, PublicStatement } from '../core/model.ts';
 import { listEntities } from './collections.ts';
 import { requireMediator } from './guards.ts';
 import { hiddenPoints } from './issues.ts';
@@ -29,4 +29,20 @@ export async function createStatement(
   const statement: PublicStatement = { ...input, id: store.id(), negotiationId: ctx.negotiation.id };
   await store.insert(ctx, 'statements', 'statement', { ...statement, revision: 1 } as PublicStatement);
   return statement;
+}
+
+/** Retracts a statement (recorded in error, or withdrawn by its speaker): it stays, marked. */
+export async function retractStatement(store: Store, ctx: NegotiationContext, id: Id): Promise<PublicStatement> {
+  requireMediator(ctx, 'retract public statements');
+  const current = (await listEntities(store.db, 'statements', ctx.negotiation.id, { id }))[0] as
+    (PublicStatement & { revision: number }) | undefined;
+  if (!current) throw notFound(`statement "${id}"`);
+  if (!current.retractedAt)
+    await store.replace(ctx, 'statements', 'statement', current, current.revision, {
+      ...current,
+      retractedAt: store.nowIso(),
+    });
+  const listed = (await listStatements(store, ctx)).find((s) => s.id === id);
+  if (!listed) throw notFound(`statement "${id}"`);
+  return listed;
 }

@@ -6,7 +6,7 @@ import { governingReason, namedPrincipals, ruleStatus } from '../core/transmissi
 import { canActAsMediator, canSendForParty } from '../core/visibility.ts';
 import { listEntities } from './collections.ts';
 import type { NegotiationContext, Store } from './store.ts';
-import { addRecipients, gate, getVersion, listVersions, markShared, textRecords } from './versions.ts';
+import { addRecipients, gate, getVersion, listVersions, markShared, requireStanding, textRecords } from './versions.ts';
 
 /**
  * The negotiation's transmission rules and the decisions bound to texts. Each command checks the
@@ -234,6 +234,7 @@ export async function decideOnText(
   input: { ruleId: Id; stageId: Id; decision: ApprovalDecision; comment: string; contentHash: string },
 ): Promise<{ versionId: Id; contentHash: string | null; rules: TextApprovalState[] }> {
   const view = await getVersion(store, ctx, versionId);
+  requireStanding(view, 'approve');
   if (view.separateFormat !== null || view.contentHash === null)
     throw forbidden('you may not see every point of this text, so you cannot approve it as a whole');
   if (input.contentHash !== view.contentHash) {

@@ -74,7 +74,7 @@ export async function document(store: Store, ctx: NegotiationContext, versionId?
   const current = visible.find((v) => v.id === ctx.negotiation.currentVersionId);
   if (current) return current;
   // No current text is set, or it has not reached this reader yet: the newest main-line text they have.
-  const fallback = [...visible].reverse().find((v) => v.kind === 'draft' && !v.internal);
+  const fallback = [...visible].reverse().find((v) => v.kind === 'draft' && !v.internal && !v.withdrawnAt);
   if (!fallback) throw notFound('a version you may see');
   return fallback;
 }
@@ -118,10 +118,12 @@ export async function createVersion(
     throw invalid('internal', 'only a party keeps internal drafts; a text of the table is shared');
   // A party's new text stays inside the party until the party sends it (to a party or the mediators).
   const input = { ...draft, internal: draft.internal ?? draft.authorPartyId !== null };
-  if (input.parentId !== null)
-    await getVersion(store, ctx, input.parentId).catch(() => {
-      throw invalid('parentId', `version "${input.parentId}" does not exist or you may not see it`);
-    });
+  const parent =
+    input.parentId === null
+      ? null
+      : await getVersion(store, ctx, input.parentId).catch(() => {
+          throw invalid('parentId', `version "${input.parentId}" does not exist or you may not see it`);
+        });
   if (input.kind === 'proposal' && input.parentId === null)
     throw invalid('parentId', 'a proposal is branched from a base version: give parentId');
   const problem = documentProblems(input.points)[0];
@@ -130,8 +132,16 @@ export async function createVersion(
   for (const [issueId, optionId] of Object.entries(input.optionChoices)) {
     const issue = issues.find((i) => i.id === issueId);
     if (!issue) throw invalid(`optionChoices.${issueId}`, `unknown issue "${issueId}"`);
-    if (!issue.options.some((o) => o.id === optionId))
-      throw invalid(`optionChoices.${issueId}`, `issue "${issue.name}" has no option "${optionId}"`);
+    const option = issue.options.find((o) => o.id === optionId);
+    if (!option) throw invalid(`optionChoices.${issueId}`, `issue "${issue.name}" has no option "${optionId}"`);
+    // A text carried over from its parent may keep a retired option; a new choice may not be one.
+    const parentChoice =
+      parent && Object.hasOwn(parent.optionChoices, issueId) ? parent.optionChoices[issueId] : undefined;
+    if (option.retiredAt && parentChoice !== optionId)
+      throw invalid(
+        `optionChoices.${issueId}`,
+        `option "${option.label}" of "${issue.name}" was retired on ${option.retiredAt}; choose another`,
+      );
   }
   const tracks = await listTracks(store, ctx);
   input.points.forEach((point, index) => {
@@ -173,6 +183,7 @@ export async function transmitVersion(
   toMediators = false,
 ): Promise<VersionView> {
   const version = await getVersion(store, ctx, versionId);
+  requireStanding(version, 'send');
   if (version.authorPartyId === null) requireMediator(ctx, 'send a text of the table');
   else {
     requireParty(ctx, version.authorPartyId, 'send texts of');
@@ -297,4 +308,48 @@ export async function markShared(trx: Transaction<Database>, version: Version): 
     .set({ internal: 0, data: JSON.stringify({ ...version, internal: false }) })
     .where('id', '=', version.id)
     .execute();
+}
+
+/**
+ * Withdraws a version: it stays in the history and the audit, marked, but is no longer sent,
+ * approved, current or counted in progress. Its author party's principal or lead withdraws it (a
+ * mediator a text of the table).
+ */
+export async function withdrawVersion(store: Store, ctx: NegotiationContext, versionId: Id): Promise<VersionView> {
+  const version = await getVersion(store, ctx, versionId);
+  if (version.authorPartyId === null) requireMediator(ctx, 'withdraw a text of the table');
+  else {
+    requireParty(ctx, version.authorPartyId, 'withdraw texts of');
+    if (!canSendForParty(ctx.scope, version.authorPartyId))
+      throw forbidden(`only the principal or the lead of "${version.authorPartyId}" withdraws its texts`);
+  }
+  if (version.withdrawnAt) return version;
+  await store.change(ctx.user.id, async (trx, record) => {
+    const row = await trx.selectFrom('versions').select('data').where('id', '=', versionId).executeTakeFirstOrThrow();
+    const stored = JSON.parse(row.data) as Version;
+    const after = { ...stored, withdrawnAt: store.nowIso() };
+    await trx
+      .updateTable('versions')
+      .set({ data: JSON.stringify(after) })
+      .where('id', '=', versionId)
+      .execute();
+    await record({
+      action: 'version.withdraw',
+      entity: 'version',
+      entityId: versionId,
+      negotiationId: ctx.negotiation.id,
+      before: null,
+      after: { withdrawnAt: after.withdrawnAt },
+    });
+  });
+  return getVersion(store, ctx, versionId);
+}
+
+/** Refuses work on a withdrawn version, with what to do instead. */
+export function requireStanding(version: Pick<Version, 'id' | 'withdrawnAt'>, action: string): void {
+  if (version.withdrawnAt)
+    throw invalid(
+      'versionId',
+      `version "${version.id}" was withdrawn on ${version.withdrawnAt}; ${action} a standing version instead`,
+    );
 }

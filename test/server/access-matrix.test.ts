@@ -1648,6 +1648,67 @@ const MATRIX: Record<string, Entry> = {
       },
     ],
   },
+  'POST /api/negotiations/:id/versions/:itemId/withdraw': {
+    kind: 'write',
+    late: 1,
+    cases: () => [
+      {
+        object: VERSION_NAME.vab,
+        request: () => ({ method: 'POST', url: `${N}/versions/${w.version.vab}/withdraw` }),
+        allowed: secret(A_SEND),
+        sees: VERSION_SEEN.vab,
+        hiddenId: w.version.vab,
+      },
+    ],
+  },
+  'POST /api/negotiations/:id/rounds/:itemId/cancel': {
+    kind: 'write',
+    late: 1,
+    cases: () => [
+      {
+        object: 'the second round',
+        request: () => ({ method: 'POST', url: `${N}/rounds/${w.round2}/cancel` }),
+        allowed: ['med'],
+        sees: table(AT_TABLE),
+        hiddenId: w.round2,
+      },
+    ],
+  },
+  'POST /api/negotiations/:id/statements/:itemId/retract': {
+    kind: 'write',
+    late: 1,
+    cases: () => [
+      {
+        object: 'the statement',
+        request: () => ({ method: 'POST', url: `${N}/statements/${w.statement}/retract` }),
+        allowed: ['med'],
+        sees: table(AT_TABLE),
+        hiddenId: w.statement,
+      },
+    ],
+  },
+  'POST /api/negotiations/:id/issues/:itemId/options/:optionId/retire': {
+    kind: 'write',
+    late: 1,
+    cases: () => [
+      {
+        object: 'a third option of issue i2',
+        prepare: async () => {
+          const issue = (await send(w.token.med, { method: 'GET', url: `${N}/issues` })).body.find(
+            (i: { id: string }) => i.id === 'i2',
+          );
+          await must('med', 'PATCH', `${N}/issues/i2`, {
+            revision: await revision('issues', 'i2'),
+            options: [...issue.options, { id: 'z', label: 'Z' }],
+          });
+        },
+        request: () => ({ method: 'POST', url: `${N}/issues/i2/options/z/retire` }),
+        allowed: ['med'],
+        sees: table(AT_TABLE),
+        hiddenId: NEG,
+      },
+    ],
+  },
   'POST /api/auth/logout': {
     kind: 'write',
     late: 2,

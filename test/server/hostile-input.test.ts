@@ -1787,7 +1787,12 @@ const WRITES: Record<string, Table> = {
   'POST /api/negotiations/:id/transmission-rules': 'transmission_rules',
   'POST /api/negotiations/:id/transmission-rules/:itemId/changes': 'transmission_rules',
   'POST /api/negotiations/:id/transmission-rules/:itemId/changes/:changeId/consent': 'transmission_rules',
+  'POST /api/negotiations/:id/versions/:itemId/withdraw': 'versions',
+  'POST /api/negotiations/:id/rounds/:itemId/cancel': 'rounds',
+  'POST /api/negotiations/:id/statements/:itemId/retract': 'statements',
+  'POST /api/negotiations/:id/issues/:itemId/options/:optionId/retire': 'issues',
 };
+const WITHDRAW = 'POST /api/negotiations/:id/versions/:itemId/withdraw';
 const APPROVALS = 'POST /api/negotiations/:id/versions/:itemId/approvals';
 /** The table whose row an accepted DELETE removes, by route; the row's id is the last path parameter. */
 const DELETES: Record<string, Table> = { 'DELETE /api/negotiations/:id/members/:memberId': 'memberships' };
@@ -1903,6 +1908,8 @@ describe('hostile input: every route answers 2xx or a problem, keeps text as sen
   };
   const touched = new Map<string, unknown>();
   const flipAllowed = new Set<string>();
+  /** Versions an accepted withdrawal marked: their withdrawnAt may change, nothing else. */
+  const withdrawAllowed = new Set<string>();
   /** Rows removed by an accepted DELETE. */
   const removed = new Set<string>();
   /** Negotiations opened by an accepted write, and who opened them: where that makes them its convenor, the membership comes with it. */
@@ -2257,7 +2264,8 @@ describe('hostile input: every route answers 2xx or a problem, keeps text as sen
     if (written && body && typeof body.id === 'string') {
       touched.set(`${written}:${body.id}`, body);
       if (routeKey === 'POST /api/negotiations') opened.set(body.id, account?.userId);
-      if (written === 'versions') flipAllowed.add(body.id);
+      if (written === 'versions' && routeKey !== WITHDRAW) flipAllowed.add(body.id);
+      if (routeKey === WITHDRAW) withdrawAllowed.add(body.id);
     }
     if (routeKey === APPROVALS && body && Array.isArray(body.rules)) {
       for (const approval of body.rules.flatMap((r: any) => [...(r.approvals ?? []), ...(r.void ?? [])])) {
@@ -2393,12 +2401,14 @@ describe('hostile input: every route answers 2xx or a problem, keeps text as sen
     if (table === 'versions' && old) {
       // A text that is sent, or released by a decision, stops being internal; nothing else of it changes.
       const sent = flipAllowed.has(id) && old.internal === 1 && row.internal === 0;
+      const marked = withdrawAllowed.has(id) ? { withdrawnAt: null } : {};
       const same =
         isDeepStrictEqual(
-          { ...storedEntity(table, row), internal: null },
-          { ...storedEntity(table, old), internal: null },
+          { ...storedEntity(table, row), internal: null, ...marked },
+          { ...storedEntity(table, old), internal: null, ...marked },
         ) && isDeepStrictEqual({ ...row, data: null, internal: null }, { ...old, data: null, internal: null });
-      if (!(sent && same))
+      const withdrawn = withdrawAllowed.has(id) && old.internal === row.internal;
+      if (!((sent || withdrawn) && same))
         failures.push(
           `versions "${id}" changed${flipAllowed.has(id) ? '' : ' with no accepted send'}: ${rowDiff(old, row)}`,
         );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createIssue, listIssues, updateIssue } from '../../store/issues.ts';
+import { createIssue, listIssues, retireOption, updateIssue } from '../../store/issues.ts';
 import type { Store } from '../../store/store.ts';
 import * as s from '../schemas.ts';
 import { created, ctx, itemParams, negotiationParams, problems, type App } from './shared.ts';
@@ -37,5 +37,19 @@ export function issuesRoutes(app: App, store: Store): void {
       const { revision, ...patch } = request.body;
       return updateIssue(store, await ctx(store, request), request.params.itemId, revision, patch);
     },
+  );
+  app.post(
+    '/api/negotiations/:id/issues/:itemId/options/:optionId/retire',
+    {
+      schema: {
+        tags: ['issues'],
+        summary: 'Retire an option',
+        description:
+          'Its mediators. Drafts that chose it keep it; new drafts may not choose it; analyses leave it out.',
+        params: z.object({ id: s.idSchema, itemId: s.idSchema, optionId: s.idSchema }),
+        response: { 200: s.issueSchema, ...problems },
+      },
+    },
+    async (request) => retireOption(store, await ctx(store, request), request.params.itemId, request.params.optionId),
   );
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createRound, listRounds, updateRound } from '../../store/rounds.ts';
+import { cancelRound, createRound, listRounds, updateRound } from '../../store/rounds.ts';
 import type { Store } from '../../store/store.ts';
 import * as s from '../schemas.ts';
 import { created, ctx, itemParams, negotiationParams, problems, type App } from './shared.ts';
@@ -8,8 +8,20 @@ import { created, ctx, itemParams, negotiationParams, problems, type App } from 
 export function roundsRoutes(app: App, store: Store): void {
   app.get(
     '/api/negotiations/:id/rounds',
-    { schema: { tags: ['rounds'], params: negotiationParams, response: { 200: z.array(s.roundSchema), ...problems } } },
-    async (request) => listRounds(store, await ctx(store, request)),
+    {
+      schema: {
+        tags: ['rounds'],
+        params: negotiationParams,
+        querystring: z.object({
+          cancelled: z.enum(['true', 'false']).default('false').describe('true: include cancelled rounds'),
+        }),
+        response: { 200: z.array(s.roundSchema), ...problems },
+      },
+    },
+    async (request) =>
+      (await listRounds(store, await ctx(store, request))).filter(
+        (r) => request.query.cancelled === 'true' || !r.cancelledAt,
+      ),
   );
   app.post(
     '/api/negotiations/:id/rounds',
@@ -37,5 +49,18 @@ export function roundsRoutes(app: App, store: Store): void {
       const { revision, ...patch } = request.body;
       return updateRound(store, await ctx(store, request), request.params.itemId, revision, patch);
     },
+  );
+  app.post(
+    '/api/negotiations/:id/rounds/:itemId/cancel',
+    {
+      schema: {
+        tags: ['rounds'],
+        summary: 'Cancel a round',
+        description: 'Its mediators. The round stays in the history, marked, and counts no more in progress.',
+        params: itemParams,
+        response: { 200: s.roundSchema, ...problems },
+      },
+    },
+    async (request) => cancelRound(store, await ctx(store, request), request.params.itemId),
   );
 }

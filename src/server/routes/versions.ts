@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { redLineReport } from '../../store/red-lines.ts';
 import { decideOnText, versionApprovals } from '../../store/transmission.ts';
-import { compare, createVersion, document, getVersion, listVersions, transmitVersion } from '../../store/versions.ts';
+import {
+  compare,
+  createVersion,
+  document,
+  getVersion,
+  listVersions,
+  transmitVersion,
+  withdrawVersion,
+} from '../../store/versions.ts';
 import type { Store } from '../../store/store.ts';
 import * as s from '../schemas.ts';
 import { created, ctx, itemParams, negotiationParams, problems, type App } from './shared.ts';
@@ -26,10 +34,16 @@ export function versionsRoutes(app: App, store: Store): void {
       schema: {
         tags: ['document'],
         params: negotiationParams,
+        querystring: z.object({
+          withdrawn: z.enum(['true', 'false']).default('false').describe('true: include withdrawn versions'),
+        }),
         response: { 200: z.array(s.versionSchema), ...problems },
       },
     },
-    async (request) => listVersions(store, await ctx(store, request)),
+    async (request) =>
+      (await listVersions(store, await ctx(store, request))).filter(
+        (v) => request.query.withdrawn === 'true' || !v.withdrawnAt,
+      ),
   );
   app.post(
     '/api/negotiations/:id/versions',
@@ -100,5 +114,19 @@ export function versionsRoutes(app: App, store: Store): void {
     '/api/negotiations/:id/versions/:itemId/red-lines',
     { schema: { tags: ['red lines'], params: itemParams, response: { 200: s.redLineReportSchema, ...problems } } },
     async (request) => redLineReport(store, await ctx(store, request), request.params.itemId),
+  );
+  app.post(
+    '/api/negotiations/:id/versions/:itemId/withdraw',
+    {
+      schema: {
+        tags: ['document'],
+        summary: 'Withdraw a version',
+        description:
+          "The author party's principal or lead (a mediator for a text of the table). It stays in the history and the audit, marked, and is no longer sent, approved, current, or counted in progress.",
+        params: itemParams,
+        response: { 200: s.versionSchema, ...problems },
+      },
+    },
+    async (request) => withdrawVersion(store, await ctx(store, request), request.params.itemId),
   );
 }
