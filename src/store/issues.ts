@@ -4,7 +4,7 @@ import { canSeeTrack, hiddenPointIds } from '../core/visibility.ts';
 import { listEntities } from './collections.ts';
 import { requireMediator } from './guards.ts';
 import type { NegotiationContext, Store } from './store.ts';
-import { textRecords } from './versions.ts';
+import { requireKnownPoints, textRecords } from './versions.ts';
 
 /** Issues and their options: the negotiable dimensions behind the points. Each command checks the policy, writes the change and its audit event in one transaction. */
 
@@ -36,6 +36,7 @@ export async function createIssue(
   if (input.options.length < 2) throw invalid('options', 'an issue needs at least two options');
   if (new Set(input.options.map((o) => o.id)).size !== input.options.length)
     throw invalid('options', 'option ids must be unique within the issue');
+  await requireKnownPoints(store, ctx, 'pointIds', input.pointIds);
   const issue: Issue = { ...input, id: input.id ?? store.id(), negotiationId: ctx.negotiation.id, revision: 1 };
   return store.insert(ctx, 'issues', 'issue', issue);
 }
@@ -64,6 +65,7 @@ export async function updateIssue(
       );
     if (kept.size !== patch.options.length) throw invalid('options', 'option ids must be unique within the issue');
   }
+  if (patch.pointIds) await requireKnownPoints(store, ctx, 'pointIds', patch.pointIds);
   // Retirement is kept: a relabelled option stays retired (it is undone by no edit).
   const options = patch.options?.map((o) => ({
     ...o,

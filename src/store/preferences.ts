@@ -37,6 +37,14 @@ export async function putPreference(
         );
     }
   }
+  for (const [issueId, table] of Object.entries(input.scores)) {
+    const issue = issues.find((i) => i.id === issueId);
+    if (!issue)
+      throw invalid(`scores.${issueId}`, `unknown issue "${issueId}"; score the options of the negotiation's issues`);
+    for (const optionId of Object.keys(table))
+      if (!issue.options.some((o) => o.id === optionId))
+        throw invalid(`scores.${issueId}.${optionId}`, `issue "${issue.name}" has no option "${optionId}"`);
+  }
   const total = Object.values(input.weights).reduce((a, b) => a + b, 0);
   if (Math.abs(total - 1) > 1e-6) throw invalid('weights', `the weights add up to ${total}; they must add up to 1`);
   if (input.reservation < 0 || input.reservation > 1)

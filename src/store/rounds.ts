@@ -4,7 +4,7 @@ import { listEntities } from './collections.ts';
 import { requireMediator } from './guards.ts';
 import { hiddenPoints } from './issues.ts';
 import type { NegotiationContext, Store } from './store.ts';
-import { listVersions } from './versions.ts';
+import { listVersions, requireKnownPoints } from './versions.ts';
 
 /** Rounds of talks: who met, on what, with what outcome. Each command checks the policy, writes the change and its audit event in one transaction. */
 
@@ -64,6 +64,9 @@ async function checkRoundReferences(
   round: Omit<Round, 'id' | 'negotiationId' | 'revision'>,
 ): Promise<void> {
   const versions = await listVersions(store, ctx);
+  if (round.endsOn !== null && Date.parse(round.endsOn) < Date.parse(round.startsOn))
+    throw invalid('endsOn', `the round ends (${round.endsOn}) before it starts (${round.startsOn}); check the dates`);
+  await requireKnownPoints(store, ctx, 'agendaPointIds', round.agendaPointIds);
   for (const field of ['versionId', 'outcomeVersionId'] as const) {
     const id = round[field];
     if (id !== null && !versions.some((v) => v.id === id))

@@ -4,6 +4,7 @@ import { listEntities } from './collections.ts';
 import { requireMediator } from './guards.ts';
 import { hiddenPoints } from './issues.ts';
 import type { NegotiationContext, Store } from './store.ts';
+import { requireKnownPoints } from './versions.ts';
 
 /** Public statements of stakeholders. Each command checks the policy, writes the change and its audit event in one transaction. */
 
@@ -23,6 +24,7 @@ export async function createStatement(
   input: Omit<PublicStatement, 'id' | 'negotiationId'>,
 ): Promise<PublicStatement> {
   requireMediator(ctx, 'record public statements');
+  await requireKnownPoints(store, ctx, 'pointIds', input.pointIds);
   if (input.partyId !== null && !ctx.parties.some((p) => p.id === input.partyId))
     throw invalid('partyId', `"${input.partyId}" is not a party of this negotiation`);
   // Statements are records of what was said: they carry no revision of their own.

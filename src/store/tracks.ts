@@ -3,6 +3,7 @@ import type { Id, Track } from '../core/model.ts';
 import { canSeeTrack } from '../core/visibility.ts';
 import { requireMediator } from './guards.ts';
 import type { NegotiationContext, Store } from './store.ts';
+import { requireKnownPoints } from './versions.ts';
 
 /** Tracks: separate formats for some points among some parties. Each command checks the policy, writes the change and its audit event in one transaction. */
 
@@ -16,6 +17,7 @@ export async function createTrack(
   input: Omit<Track, 'id' | 'negotiationId' | 'revision'>,
 ): Promise<Track> {
   requireMediator(ctx, 'open tracks');
+  await requireKnownPoints(store, ctx, 'pointIds', input.pointIds);
   for (const partyId of input.partyIds)
     if (!ctx.parties.some((p) => p.id === partyId))
       throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
@@ -36,6 +38,7 @@ export async function updateTrack(
   patch: Partial<Pick<Track, 'name' | 'description' | 'pointIds' | 'partyIds'>>,
 ): Promise<Track> {
   requireMediator(ctx, 'change tracks');
+  if (patch.pointIds) await requireKnownPoints(store, ctx, 'pointIds', patch.pointIds);
   const current = ctx.tracks.find((t) => t.id === id);
   if (!current) throw notFound(`track "${id}"`);
   for (const partyId of patch.partyIds ?? [])

@@ -143,6 +143,21 @@ export async function createVersion(
         `option "${option.label}" of "${issue.name}" was retired on ${option.retiredAt}; choose another`,
       );
   }
+  input.points.forEach((point, index) => {
+    for (const issueId of point.issueIds)
+      if (!issues.some((i) => i.id === issueId))
+        throw invalid(`points[${index}].issueIds`, `unknown issue "${issueId}"`);
+    point.brackets.forEach((bracket, b) =>
+      bracket.alternatives.forEach((alternative, a) => {
+        for (const partyId of alternative.proposedBy)
+          if (!ctx.parties.some((p) => p.id === partyId))
+            throw invalid(
+              `points[${index}].brackets[${b}].alternatives[${a}].proposedBy`,
+              `"${partyId}" is not a party of this negotiation`,
+            );
+      }),
+    );
+  });
   const tracks = await listTracks(store, ctx);
   input.points.forEach((point, index) => {
     // A track the author may not see gets the same answer as one that does not exist.
@@ -351,5 +366,25 @@ export function requireStanding(version: Pick<Version, 'id' | 'withdrawnAt'>, ac
     throw invalid(
       'versionId',
       `version "${version.id}" was withdrawn on ${version.withdrawnAt}; ${action} a standing version instead`,
+    );
+}
+
+/**
+ * Refuses point ids that no version the writer may see holds (a point is referred to by issues,
+ * agendas, tracks and statements); `field` names where they were sent.
+ */
+export async function requireKnownPoints(
+  store: Store,
+  ctx: NegotiationContext,
+  field: string,
+  pointIds: Id[],
+): Promise<void> {
+  if (pointIds.length === 0) return;
+  const known = new Set((await listVersions(store, ctx)).flatMap((v) => v.points.map((p) => p.id)));
+  const unknown = pointIds.filter((id) => !known.has(id));
+  if (unknown.length > 0)
+    throw invalid(
+      field,
+      `no version you may see has the point${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => `"${id}"`).join(', ')}; use the stable id of a point of a version`,
     );
 }
