@@ -317,6 +317,11 @@ export interface TransmissionRule {
   fromPartyIds: Id[];
   toPartyIds: Id[];
   stages: ApprovalStage[];
+  /**
+   * What a decision after a stage's deadline does: `allowed` (the default: a deadline is a target,
+   * and the late decision is marked) or `refused`.
+   */
+  lateDecisions?: 'allowed' | 'refused';
   /** A change (or the removal) waiting for the consent of the principals the rule names. */
   pendingChange: RuleChange | null;
   /** Set when the rule was removed with the consent of its principals; it then governs nothing. */
@@ -327,7 +332,10 @@ export interface TransmissionRule {
 }
 
 /** The parts of a rule that a change may set. */
-export type RuleTerms = Pick<TransmissionRule, 'name' | 'description' | 'fromPartyIds' | 'toPartyIds' | 'stages'>;
+export type RuleTerms = Pick<
+  TransmissionRule,
+  'name' | 'description' | 'fromPartyIds' | 'toPartyIds' | 'stages' | 'lateDecisions'
+>;
 
 export interface RuleChange {
   id: Id;
@@ -354,4 +362,6 @@ export interface Approval {
   decision: ApprovalDecision;
   comment: string;
   at: IsoTime;
+  /** True when taken after the stage's deadline (under a rule that allows late decisions). */
+  late?: boolean;
 }

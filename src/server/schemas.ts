@@ -616,6 +616,10 @@ const ruleTerms = {
   fromPartyIds: ids.min(1).describe('Texts written by these parties, or derived from theirs, are governed'),
   toPartyIds: ids.min(1).describe('Governed texts reach these parties only after every stage approved the exact text'),
   stages: z.array(stageSchema).min(1).max(20),
+  lateDecisions: z
+    .enum(['allowed', 'refused'])
+    .default('allowed')
+    .describe('After a deadline: allowed (the default; the decision is marked late) or refused'),
 };
 const ruleTermsSchema = z.object(ruleTerms);
 export const transmissionRuleSchema = z
@@ -627,6 +631,7 @@ export const transmissionRuleSchema = z
     fromPartyIds: ids,
     toPartyIds: ids,
     stages: z.array(storedStage),
+    lateDecisions: z.enum(['allowed', 'refused']).optional(),
     pendingChange: z
       .object({
         id: idSchema,
@@ -672,6 +677,7 @@ const approvalSchema = z.object({
   decision: z.enum(APPROVAL_DECISIONS),
   comment: z.string().nullable().describe("null: the comment stays with the approver's party"),
   at: z.string(),
+  late: z.boolean().optional().describe("Taken after the stage's deadline"),
 });
 export const textApprovalsSchema = z
   .object({

@@ -1,4 +1,4 @@
-import { decisionRefusal, type ApprovalStatus } from '../core/approval.ts';
+import { deadlineInstant, decisionRefusal, type ApprovalStatus } from '../core/approval.ts';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../core/errors.ts';
 import type { Executor } from './store.ts';
 import type { Approval, ApprovalDecision, Id, RuleChange, RuleTerms, TransmissionRule } from '../core/model.ts';
@@ -248,6 +248,12 @@ export async function decideOnText(
       'stageId',
       `the rule "${rule.name}" has no stage "${input.stageId}"; its stages are ${rule.stages.map((stage) => `"${stage.id}"`).join(', ')}`,
     );
+  const stage = rule.stages.find((st) => st.id === input.stageId)!;
+  const late = stage.deadline !== null && Date.parse(store.nowIso()) > deadlineInstant(stage.deadline);
+  if (late && rule.lateDecisions === 'refused')
+    throw forbidden(
+      `the deadline of stage "${stage.name}" (${stage.deadline}) has passed, and the rule "${rule.name}" refuses late decisions`,
+    );
   const approval: Approval = {
     id: store.id(),
     ruleId: rule.id,
@@ -258,6 +264,7 @@ export async function decideOnText(
     decision: input.decision,
     comment: input.comment,
     at: store.nowIso(),
+    ...(late ? { late: true } : {}),
   };
   await store.change(ctx.user.id, async (trx, record) => {
     const records = await textRecords(store, ctx, trx);

@@ -215,6 +215,8 @@ describe('transmission is governed by the negotiation, and bound to the text', (
       comment: 'Only for our eyes',
     });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    const trumps = answer.body.rules[0].approvals.find((a: any) => a.userId === 'u-us-principal');
+    assert.equal(trumps.late, true, 'after the Thursday deadline, the decision is taken and marked late');
     assert.equal(await russiaHas(fresh, 'v-geneva-19'), true);
     const ru = await signIn(fresh.url, 'ru@demo.parley');
     const seen = await ru.get(`${N}/versions/v-geneva-19/approvals`);
@@ -236,6 +238,56 @@ describe('transmission is governed by the negotiation, and bound to the text', (
       "but not the US president's",
     );
     assert.ok((await fresh.store.verifyAudit()).ok);
+  });
+
+  test('a rule that refuses late decisions refuses them, and says so', async () => {
+    const fresh = await startServer(await demoDatabase());
+    const rubio = await signIn(fresh.url, 'us@demo.parley');
+    const strict = await rubio.post(`${N}/transmission-rules`, {
+      name: 'Strict',
+      fromPartyIds: ['us'],
+      toPartyIds: ['ru'],
+      lateDecisions: 'refused',
+      stages: [
+        { id: 'potus', name: 'US president', mode: 'any', approverUserIds: ['u-us-principal'], deadline: '2025-11-27' },
+      ],
+    });
+    assert.equal(strict.status, 201, JSON.stringify(strict.body));
+    const trump = await signIn(fresh.url, 'us-principal@demo.parley');
+    const hash = (await trump.get(`${N}/versions/v-geneva-19`)).body.contentHash;
+    const late = await trump.post(`${N}/versions/v-geneva-19/approvals`, {
+      ruleId: strict.body.id,
+      stageId: 'potus',
+      decision: 'approve',
+      contentHash: hash,
+    });
+    assert.equal(late.status, 403);
+    assert.match(late.body.detail, /deadline.*refuses late decisions/);
+  });
+
+  test('a change of mind replaces the decision, and both are in the audit', async () => {
+    const fresh = await startServer(await demoDatabase());
+    const zelensky = await signIn(fresh.url, 'ua-principal@demo.parley');
+    const hash = (await zelensky.get(`${N}/versions/v-geneva-19`)).body.contentHash;
+    const decide = (decision: string) =>
+      zelensky.post(`${N}/versions/v-geneva-19/approvals`, {
+        ruleId: RULE,
+        stageId: 'stage-presidents',
+        decision,
+        contentHash: hash,
+      });
+    assert.equal((await decide('approve')).status, 400, 'he approved already: the same decision twice is refused');
+    const changed = await decide('reject');
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    assert.equal(changed.body.rules[0].status.state, 'rejected', 'his later decision replaces the earlier one');
+    const events = await fresh.store.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('entity_id', '=', RULE)
+      .execute();
+    assert.ok(
+      events.some((e) => e.action === 'approval.approve') && events.some((e) => e.action === 'approval.reject'),
+    );
   });
 
   test('a rule whose approver is not a principal of an author party is refused', async () => {

@@ -481,6 +481,7 @@ export const transmissionRules: Scenario['transmissionRules'] = [
         deadline: '2025-11-27T23:59:00-05:00',
       },
     ],
+    lateDecisions: 'allowed',
     pendingChange: null,
     removedAt: null,
     createdAt: '2025-11-23T20:00:00+01:00',
