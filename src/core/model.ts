@@ -64,6 +64,8 @@ export interface Membership {
 export interface BracketAlternative {
   text: string;
   proposedBy: Id[];
+  /** The options this wording stands for, when it settles issues: issue id → option id. */
+  choices?: Record<Id, Id>;
 }
 
 /**

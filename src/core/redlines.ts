@@ -14,9 +14,26 @@ export interface RedLineCrossing {
   pointIds: Id[];
 }
 
+/** A bracket alternative that would cross a red line the settled text does not cross. */
+export interface AlternativeCrossing {
+  pointId: Id;
+  pointNumber: number;
+  bracketId: Id;
+  /** The alternative's place in its bracket, as a letter: A, B, … */
+  alternative: string;
+  redLineId: Id;
+  partyId: Id;
+  title: string;
+  reason: string;
+  /** Where the alternative stands, in words: " of bracket 2 in point 14". */
+  where: string;
+}
+
 export interface RedLineReport {
   crossings: RedLineCrossing[];
-  /** "This draft crosses 3 red lines: …" or "This draft crosses no red line." */
+  /** What the open brackets could still make the text cross: alternatives that name their options. */
+  alternatives: AlternativeCrossing[];
+  /** "This draft crosses 3 red lines: …" or "This draft crosses no red line.", then the alternatives. */
   message: string;
 }
 
@@ -93,7 +110,42 @@ export function checkRedLines(
       .map((point) => point.id);
     crossings.push({ redLineId: redLine.id, partyId: redLine.partyId, title: redLine.title, reason, pointIds });
   }
-  return { crossings, message: redLineMessage(crossings, parties) };
+  const alternatives: AlternativeCrossing[] = [];
+  for (const point of version.points) {
+    for (const [bracketIndex, bracket] of point.brackets.entries()) {
+      const where =
+        point.brackets.length > 1
+          ? ` of bracket ${bracketIndex + 1} in point ${point.number}`
+          : ` of point ${point.number}`;
+      bracket.alternatives.forEach((alternative, index) => {
+        const named = alternative.choices ?? {};
+        if (Object.keys(named).length === 0) return;
+        const choices = { ...version.optionChoices, ...named };
+        for (const redLine of redLines) {
+          if (crossings.some((c) => c.redLineId === redLine.id)) continue;
+          const reason = crossingReason(redLine.constraint, choices, issues);
+          if (reason === null) continue;
+          alternatives.push({
+            pointId: point.id,
+            pointNumber: point.number,
+            bracketId: bracket.id,
+            alternative: String.fromCharCode(65 + index),
+            redLineId: redLine.id,
+            partyId: redLine.partyId,
+            title: redLine.title,
+            reason,
+            where,
+          });
+        }
+      });
+    }
+  }
+  const partyName = (id: Id) => parties.find((p) => p.id === id)?.shortName ?? id;
+  const would = alternatives.map(
+    (a) =>
+      ` Choosing alternative ${a.alternative}${a.where} would cross ${partyName(a.partyId)}'s red line "${a.title}" (${a.reason}).`,
+  );
+  return { crossings, alternatives, message: redLineMessage(crossings, parties) + would.join('') };
 }
 
 function redLineMessage(crossings: RedLineCrossing[], parties: Pick<Party, 'id' | 'shortName'>[]): string {

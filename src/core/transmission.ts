@@ -17,7 +17,16 @@ function canonicalPoint(point: Point): unknown[] {
     point.number,
     point.title,
     point.text,
-    point.brackets.map((b) => [b.id, b.alternatives.map((a) => [a.text, [...a.proposedBy].sort()])]),
+    point.brackets.map((b) => [
+      b.id,
+      // An alternative's choices join the canonical form only when it has some, so texts without keep their hash.
+      b.alternatives.map((a) => {
+        const choices = Object.keys(a.choices ?? {})
+          .sort()
+          .map((k) => [k, a.choices![k]]);
+        return choices.length ? [a.text, [...a.proposedBy].sort(), choices] : [a.text, [...a.proposedBy].sort()];
+      }),
+    ]),
     [...point.issueIds].sort(),
     point.trackId,
   ];

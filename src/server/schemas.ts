@@ -212,7 +212,16 @@ export const loginSchema = z.object({
 const bracketSchema = z.object({
   id: idSchema,
   alternatives: z
-    .array(z.object({ text: text(), proposedBy: ids }))
+    .array(
+      z.object({
+        text: text(),
+        proposedBy: ids,
+        choices: z
+          .record(idSchema, idSchema)
+          .optional()
+          .describe('The options this wording stands for: {issueId: optionId}; the red-line report checks them'),
+      }),
+    )
     .min(2)
     .max(LIMITS.alternativesPerBracket),
 });
@@ -451,6 +460,19 @@ export const redLineReportSchema = z
   .object({
     crossings: z.array(
       z.object({ redLineId: idSchema, partyId: idSchema, title: z.string(), reason: z.string(), pointIds: ids }),
+    ),
+    alternatives: z.array(
+      z.object({
+        pointId: idSchema,
+        pointNumber: z.number().int(),
+        bracketId: idSchema,
+        alternative: z.string(),
+        redLineId: idSchema,
+        partyId: idSchema,
+        title: z.string(),
+        reason: z.string(),
+        where: z.string(),
+      }),
     ),
     message: z.string(),
   })

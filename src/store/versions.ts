@@ -149,6 +149,14 @@ export async function createVersion(
         throw invalid(`points[${index}].issueIds`, `unknown issue "${issueId}"`);
     point.brackets.forEach((bracket, b) =>
       bracket.alternatives.forEach((alternative, a) => {
+        for (const [issueId, optionId] of Object.entries(alternative.choices ?? {})) {
+          const issue = issues.find((i) => i.id === issueId);
+          if (!issue?.options.some((o) => o.id === optionId && !o.retiredAt))
+            throw invalid(
+              `points[${index}].brackets[${b}].alternatives[${a}].choices.${issueId}`,
+              issue ? `issue "${issue.name}" has no open option "${optionId}"` : `unknown issue "${issueId}"`,
+            );
+        }
         for (const partyId of alternative.proposedBy)
           if (!ctx.parties.some((p) => p.id === partyId))
             throw invalid(

@@ -193,3 +193,42 @@ test("a choice is read from the draft's own entries: an issue id an object inher
   assert.equal(crossingReason(constraint, {}, []), null);
   assert.equal(crossingReason({ kind: 'forbid', issueId: 'constructor', optionIds: ['a'] }, {}, []), null);
 });
+
+describe('red lines against what the open brackets could still make of a draft', () => {
+  test('an alternative that names its option is reported when choosing it would cross a red line', () => {
+    const bracketed = point('pt-6', 6, {
+      text: 'The army is capped at [[cap]].',
+      issueIds: ['army'],
+      brackets: [
+        {
+          id: 'cap',
+          alternatives: [
+            { text: '600,000', proposedBy: ['us'], choices: { army: 'army-600' } },
+            { text: '800,000', proposedBy: ['ua'], choices: { army: 'army-800' } },
+          ],
+        },
+      ],
+    });
+    const draft = version('v', { points: [bracketed], optionChoices: {} });
+    const report = checkRedLines(draft, [noSmallArmy], [army, nato], [party('ua')]);
+    assert.equal(report.crossings.length, 0, 'the settled text crosses nothing');
+    assert.equal(report.alternatives.length, 1);
+    assert.deepEqual(
+      {
+        point: report.alternatives[0]!.pointNumber,
+        alternative: report.alternatives[0]!.alternative,
+        redLine: report.alternatives[0]!.redLineId,
+      },
+      { point: 6, alternative: 'A', redLine: noSmallArmy.id },
+    );
+    assert.match(report.message, /Choosing alternative A of point 6 would cross UA's red line/);
+    const settled = checkRedLines(
+      { ...draft, optionChoices: { army: 'army-600' } },
+      [noSmallArmy],
+      [army, nato],
+      [party('ua')],
+    );
+    assert.equal(settled.crossings.length, 1);
+    assert.equal(settled.alternatives.length, 0, 'a red line the text already crosses is not reported again');
+  });
+});

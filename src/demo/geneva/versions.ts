@@ -162,8 +162,19 @@ const dropped19 = new Set(['pt-3', 'pt-9', 'pt-10', 'pt-15', 'pt-16', 'pt-17', '
 
 const track = 'track-eu-nato';
 
-function bracket(id: string, ...alternatives: [string, string[]][]): Bracket {
-  return { id, alternatives: alternatives.map(([text, proposedBy]) => ({ text, proposedBy })) };
+/** A bracket; an alternative may name the options it stands for (for the red-line report). */
+function bracket(
+  id: string,
+  ...alternatives: ([string, string[]] | [string, string[], Record<string, string>])[]
+): Bracket {
+  return {
+    id,
+    alternatives: alternatives.map(([text, proposedBy, choices]) => ({
+      text,
+      proposedBy,
+      ...(choices ? { choices } : {}),
+    })),
+  };
 }
 
 const geneva19Edits: Record<string, PointEdit> = {
@@ -245,16 +256,29 @@ const geneva19Edits: Record<string, PointEdit> = {
     brackets: [
       bracket(
         'br-donetsk',
-        ['Ukraine withdraws from the part of Donetsk it controls, which becomes a demilitarised buffer zone.', ['us']],
+        [
+          'Ukraine withdraws from the part of Donetsk it controls, which becomes a demilitarised buffer zone.',
+          ['us'],
+          { 'issue-donetsk': 'opt-donetsk-ceded' },
+        ],
         [
           'Any exchange of territory is negotiated from the line of contact and needs Ukraine’s constitutional procedure.',
           ['ua'],
+          { 'issue-donetsk': 'opt-donetsk-contact-line' },
         ],
       ),
       bracket(
         'br-recognition',
-        ['treated as de facto Russian, the United States included.', ['us']],
-        ['not recognised by any party; borders are not changed by force.', ['ua']],
+        [
+          'treated as de facto Russian, the United States included.',
+          ['us'],
+          { 'issue-recognition': 'opt-recog-de-facto' },
+        ],
+        [
+          'not recognised by any party; borders are not changed by force.',
+          ['ua'],
+          { 'issue-recognition': 'opt-recog-none' },
+        ],
       ),
     ],
   },
