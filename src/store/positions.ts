@@ -1,7 +1,7 @@
-import { conflict, invalid, notFound } from '../core/errors.ts';
+import { conflict, DomainError, invalid, notFound } from '../core/errors.ts';
 import type { Id, Position, VersionView } from '../core/model.ts';
 import { ownedVisibilityRule } from '../core/visibility.ts';
-import { listEntities } from './collections.ts';
+import { insertEntity, listEntities } from './collections.ts';
 import { requireParty, requireSender } from './guards.ts';
 import type { NegotiationContext, Store } from './store.ts';
 import { getVersion, listVersions } from './versions.ts';
@@ -79,4 +79,60 @@ async function requireVisiblePoint(store: Store, ctx: NegotiationContext, versio
 function checkStance(position: Pick<Position, 'stance' | 'proposedText'>): void {
   if (position.stance === 'amend' && !position.proposedText?.trim())
     throw invalid('proposedText', 'an amendment needs the wording the party proposes (proposedText)');
+}
+
+/**
+ * Records many positions in one request and one transaction: all are checked first, and either all
+ * are stored, each with its audit event, or none (the first problem names the item at fault).
+ */
+export async function createPositions(
+  store: Store,
+  ctx: NegotiationContext,
+  inputs: Omit<Position, 'id' | 'negotiationId' | 'revision' | 'updatedAt' | 'updatedBy'>[],
+): Promise<Position[]> {
+  const seen = new Set<string>();
+  const positions: Position[] = [];
+  for (const [index, input] of inputs.entries()) {
+    const key = `${input.versionId} ${input.pointId} ${input.partyId}`;
+    if (seen.has(key))
+      throw invalid(`positions[${index}]`, `the same party's position on point "${input.pointId}" appears twice`);
+    seen.add(key);
+    requireParty(ctx, input.partyId, 'take positions for');
+    requireSender(ctx, input.partyId, input.visibility, 'a position');
+    await requireVisiblePoint(store, ctx, input.versionId, input.pointId).catch((error) => {
+      throw error instanceof DomainError && error.field
+        ? invalid(`positions[${index}].${error.field}`, error.message)
+        : error;
+    });
+    checkStance(input);
+    positions.push({
+      ...input,
+      id: store.id(),
+      negotiationId: ctx.negotiation.id,
+      revision: 1,
+      updatedAt: store.nowIso(),
+      updatedBy: ctx.user.id,
+    });
+  }
+  return store.change(ctx.user.id, async (trx, record) => {
+    for (const position of positions) {
+      const same = (
+        await listEntities(trx, 'positions', ctx.negotiation.id, {
+          versionId: position.versionId,
+          partyId: position.partyId,
+        })
+      ).find((p) => p.pointId === position.pointId);
+      if (same) throw conflict(`the position of "${position.partyId}" on point "${position.pointId}"`, 0, same);
+      await insertEntity(trx, 'positions', position);
+      await record({
+        action: 'position.create',
+        entity: 'position',
+        entityId: position.id,
+        negotiationId: ctx.negotiation.id,
+        before: null,
+        after: position,
+      });
+    }
+    return positions;
+  });
 }

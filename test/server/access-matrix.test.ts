@@ -1139,6 +1139,34 @@ const MATRIX: Record<string, Entry> = {
         hiddenId: NEG,
       })),
   },
+  'POST /api/negotiations/:id/positions/batch': {
+    kind: 'write',
+    cases: () =>
+      (
+        [
+          ['two positions of A kept in the party', PA, 'party', table(A)],
+          ['two public positions of B', PB, 'public', table(['bL'])],
+        ] as const
+      ).map(([object, partyId, visibility, allowed]) => ({
+        object: `${object}, on the mediator's text shared with all`,
+        request: () => ({
+          method: 'POST',
+          url: `${N}/positions/batch`,
+          body: {
+            positions: ['p2', 'p3'].map((pointId) => ({
+              versionId: w.version.v0,
+              pointId,
+              partyId,
+              stance: 'oppose',
+              visibility,
+            })),
+          },
+        }),
+        allowed,
+        sees: table(AT_TABLE),
+        hiddenId: NEG,
+      })),
+  },
   'PATCH /api/negotiations/:id/positions/:itemId': {
     kind: 'write',
     cases: () => [

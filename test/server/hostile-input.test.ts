@@ -1773,6 +1773,7 @@ const WRITES: Record<string, Table> = {
   'POST /api/negotiations/:id/versions': 'versions',
   'POST /api/negotiations/:id/versions/:itemId/transmit': 'versions',
   'POST /api/negotiations/:id/positions': 'positions',
+  'POST /api/negotiations/:id/positions/batch': 'positions',
   'PATCH /api/negotiations/:id/positions/:itemId': 'positions',
   'POST /api/negotiations/:id/issues': 'issues',
   'PATCH /api/negotiations/:id/issues/:itemId': 'issues',
@@ -2261,6 +2262,9 @@ describe('hostile input: every route answers 2xx or a problem, keeps text as sen
         );
     }
     const written = WRITES[routeKey];
+    // A batch answers the rows it wrote, as a list.
+    if (written && Array.isArray(body))
+      for (const item of body) if (item && typeof item.id === 'string') touched.set(`${written}:${item.id}`, item);
     if (written && body && typeof body.id === 'string') {
       touched.set(`${written}:${body.id}`, body);
       if (routeKey === 'POST /api/negotiations') opened.set(body.id, account?.userId);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createPosition, listPositions, updatePosition } from '../../store/positions.ts';
+import { createPosition, createPositions, listPositions, updatePosition } from '../../store/positions.ts';
 import type { Store } from '../../store/store.ts';
 import * as s from '../schemas.ts';
 import { created, ctx, itemParams, negotiationParams, problems, type App } from './shared.ts';
@@ -44,5 +44,21 @@ export function positionsRoutes(app: App, store: Store): void {
       const { revision, ...patch } = request.body;
       return updatePosition(store, await ctx(store, request), request.params.itemId, revision, patch);
     },
+  );
+  app.post(
+    '/api/negotiations/:id/positions/batch',
+    {
+      schema: {
+        tags: ['positions'],
+        summary: 'Take many positions at once',
+        description:
+          "A party's members, as for one position: all are checked, then stored in one transaction, or none is (the first problem names the item, e.g. positions[3].pointId).",
+        params: negotiationParams,
+        body: z.object({ positions: z.array(s.positionCreateSchema).min(1).max(500) }),
+        response: { 201: z.array(s.positionSchema), ...problems },
+      },
+    },
+    async (request, reply) =>
+      created(reply, await createPositions(store, await ctx(store, request), request.body.positions)),
   );
 }
