@@ -101,6 +101,17 @@ export function documentProblems(points: Point[]): DocumentProblem[] {
   return problems;
 }
 
+/** The characters of text a list of points holds: titles, texts and every bracket alternative. */
+export function pointsTextLength(points: Pick<Point, 'title' | 'text' | 'brackets'>[]): number {
+  let total = 0;
+  for (const point of points) {
+    total += point.title.length + point.text.length;
+    for (const bracket of point.brackets)
+      for (const alternative of bracket.alternatives) total += alternative.text.length;
+  }
+  return total;
+}
+
 /** Numbers points 1..n in their current order; ids stay as they are. */
 export function renumber(points: Point[]): Point[] {
   return points.map((point, index) => ({ ...point, number: index + 1 }));

@@ -4,6 +4,7 @@ import type { Store } from '../store/store.ts';
 import { insertVersion } from '../store/versions.ts';
 import { documentProblems } from '../core/document.ts';
 import { contentHash } from '../core/transmission.ts';
+import { insertApproval } from '../store/transmission.ts';
 import type { Scenario } from './scenario.ts';
 
 /** The password of every demo account. Demo only: never use these accounts outside a demonstration. */
@@ -135,28 +136,7 @@ export async function loadScenario(store: Store, scenario: Scenario, password = 
       const version = scenario.versions.find((v) => v.id === decision.versionId);
       if (!version) throw new Error(`scenario approval ${decision.id}: no version "${decision.versionId}"`);
       const approval = { ...decision, contentHash: contentHash(version) };
-      await trx
-        .insertInto('text_approvals')
-        .values({
-          id: approval.id,
-          negotiation_id: id,
-          rule_id: approval.ruleId,
-          stage_id: approval.stageId,
-          version_id: approval.versionId,
-          content_hash: approval.contentHash,
-          user_id: approval.userId,
-          data: JSON.stringify(approval),
-          at: approval.at,
-        })
-        .execute();
-      await record({
-        action: `approval.${approval.decision}`,
-        entity: 'transmission_rule',
-        entityId: approval.ruleId,
-        negotiationId: id,
-        before: null,
-        after: approval,
-      });
+      await insertApproval(trx, record, id, approval);
     }
   });
 }

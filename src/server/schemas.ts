@@ -10,7 +10,7 @@ import {
   VISIBILITIES,
 } from '../core/model.ts';
 import { DIFF_GRANULARITIES, POINT_CHANGE_KINDS } from '../core/compare.ts';
-import { renumber } from '../core/document.ts';
+import { pointsTextLength, renumber } from '../core/document.ts';
 import { STAGE_STATES } from '../core/approval.ts';
 
 /**
@@ -268,18 +268,6 @@ export const versionSchema = z
       .describe('Points negotiated in a separate format you are not part of: only their numbers are shown'),
   })
   .meta({ id: 'Version', description: 'An immutable snapshot of the document, with the points the reader may see' });
-function versionTextLength(
-  points: { title: string; text: string; brackets: { alternatives: { text: string }[] }[] }[],
-): number {
-  let total = 0;
-  for (const point of points) {
-    total += point.title.length + point.text.length;
-    for (const bracket of point.brackets)
-      for (const alternative of bracket.alternatives) total += alternative.text.length;
-  }
-  return total;
-}
-
 /** Points of a new version: numbers may be left out, and the points are then numbered 1..n in order. */
 const newPointsSchema = z
   .array(
@@ -289,7 +277,7 @@ const newPointsSchema = z
   )
   .min(1)
   .max(LIMITS.pointsPerVersion)
-  .refine((points) => versionTextLength(points) <= LIMITS.versionText, {
+  .refine((points) => pointsTextLength(points) <= LIMITS.versionText, {
     message: `the points hold more than ${LIMITS.versionText.toLocaleString('en')} characters of text in all; split the text into several versions or shorten it`,
   })
   .transform((points) =>

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { compareVersions, type VersionComparison } from '../core/compare.ts';
+import { pointsTextLength } from '../core/document.ts';
 import type { Point } from '../core/model.ts';
 
 /** Below this many characters on both sides a comparison takes well under a millisecond: it runs in place. */
@@ -18,7 +19,7 @@ export class ComparisonWorker {
   private readonly pending = new Map<number, Pending>();
 
   compare(base: Point[], proposal: Point[]): Promise<VersionComparison> {
-    if (characters(base) + characters(proposal) <= IN_PLACE_CHARACTERS)
+    if (pointsTextLength(base) + pointsTextLength(proposal) <= IN_PLACE_CHARACTERS)
       return Promise.resolve(compareVersions(base, proposal));
     const worker = this.start();
     const id = ++this.next;
@@ -54,14 +55,4 @@ export class ComparisonWorker {
     this.worker = worker;
     return worker;
   }
-}
-
-function characters(points: Point[]): number {
-  let total = 0;
-  for (const point of points) {
-    total += point.title.length + point.text.length;
-    for (const bracket of point.brackets)
-      for (const alternative of bracket.alternatives) total += alternative.text.length;
-  }
-  return total;
 }

@@ -1,6 +1,8 @@
 import { deadlineInstant, decisionRefusal, type ApprovalStatus } from '../core/approval.ts';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../core/errors.ts';
-import type { Executor } from './store.ts';
+import type { Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+import type { Executor, Recorder } from './store.ts';
 import type { Approval, ApprovalDecision, Id, RuleChange, RuleTerms, TransmissionRule } from '../core/model.ts';
 import { governingReason, namedPrincipals, ruleStatus } from '../core/transmission.ts';
 import { canActAsMediator, canSendForParty } from '../core/visibility.ts';
@@ -285,28 +287,7 @@ export async function decideOnText(
         `you have already decided "${input.decision}" on this text at stage "${input.stageId}"`,
       );
     }
-    await trx
-      .insertInto('text_approvals')
-      .values({
-        id: approval.id,
-        negotiation_id: ctx.negotiation.id,
-        rule_id: rule.id,
-        stage_id: approval.stageId,
-        version_id: versionId,
-        content_hash: approval.contentHash,
-        user_id: approval.userId,
-        data: JSON.stringify(approval),
-        at: approval.at,
-      })
-      .execute();
-    await record({
-      action: `approval.${input.decision}`,
-      entity: 'transmission_rule',
-      entityId: rule.id,
-      negotiationId: ctx.negotiation.id,
-      before: null,
-      after: approval,
-    });
+    await insertApproval(trx, record, ctx.negotiation.id, approval);
     if (!ruleStatus(rule, [...bound, approval], text.contentHash, store.nowIso()).complete) return;
     const pending = governed.filter((partyId) => !text.recipientPartyIds.includes(partyId));
     const clear = [];
@@ -337,4 +318,35 @@ export async function textApprovals(db: Executor, negotiationId: Id): Promise<Ap
     .orderBy('id')
     .execute();
   return rows.map((row) => JSON.parse(row.data) as Approval);
+}
+
+/** Writes one decision on a text and its audit event (in the caller's transaction). */
+export async function insertApproval(
+  trx: Transaction<Database>,
+  record: Recorder,
+  negotiationId: Id,
+  approval: Approval,
+): Promise<void> {
+  await trx
+    .insertInto('text_approvals')
+    .values({
+      id: approval.id,
+      negotiation_id: negotiationId,
+      rule_id: approval.ruleId,
+      stage_id: approval.stageId,
+      version_id: approval.versionId,
+      content_hash: approval.contentHash,
+      user_id: approval.userId,
+      data: JSON.stringify(approval),
+      at: approval.at,
+    })
+    .execute();
+  await record({
+    action: `approval.${approval.decision}`,
+    entity: 'transmission_rule',
+    entityId: approval.ruleId,
+    negotiationId,
+    before: null,
+    after: approval,
+  });
 }
