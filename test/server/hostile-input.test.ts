@@ -35,10 +35,11 @@ const HOME = 'geneva-2025';
 const OTHER = 'other-talks';
 const BODY_LIMIT = 1024 * 1024;
 /**
- * The longest the event loop may stall: "near a second" is a failure. The longest stall seen is the
- * first GET /api/docs/yaml (the OpenAPI document turned into YAML once, ~300 ms here).
+ * The longest the event loop may stall. The inputs this guards against held it for 30–60 s; the
+ * longest stall seen is the first GET /api/docs/yaml (~300 ms idle, over 900 ms while another test
+ * file shares the two cores), so the bound is generous enough never to flake and still far below.
  */
-const MAX_BLOCK_MS = 750;
+const MAX_BLOCK_MS = 2000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 const TABLES = [
