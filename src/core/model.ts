@@ -151,6 +151,20 @@ export interface Position {
   rationale: string;
   visibility: Visibility;
   source: string | null;
+  /** The option of one of the point's issues the party supports, if it names one. */
+  supportsOption: { issueId: Id; optionId: Id } | null;
+  /** The alternative of one of the point's brackets the party supports (0 is alternative A). */
+  supportsAlternative: { bracketId: Id; alternative: number } | null;
+  /**
+   * Set on a position a new version carried forward from an earlier one: the version where the
+   * party took it.
+   */
+  carriedFromVersionId: Id | null;
+  /**
+   * True on a carried position whose point changed since the party took it: shown, but no longer
+   * counted, until the party restates it.
+   */
+  stale: boolean;
   revision: number;
   updatedAt: IsoTime;
   updatedBy: Id | null;

@@ -337,6 +337,18 @@ export const comparisonSchema = z
     description: 'A version compared with its base point by point (stable ids) and word by word',
   });
 
+const supportsOptionSchema = z
+  .object({ issueId: idSchema, optionId: idSchema })
+  .describe('The option of one of the issues the point decides that the party supports')
+  .meta({ example: { issueId: 'issue-donetsk', optionId: 'opt-donetsk-contact-line' } });
+const supportsAlternativeSchema = z
+  .object({
+    bracketId: idSchema,
+    alternative: z.number().int().min(0).max(99).describe('The place of the alternative in its bracket: 0 is A'),
+  })
+  .describe("The alternative of one of the point's brackets that the party supports")
+  .meta({ example: { bracketId: 'br-donetsk', alternative: 1 } });
+
 export const positionSchema = z
   .object({
     id: idSchema,
@@ -349,6 +361,16 @@ export const positionSchema = z
     rationale: z.string(),
     visibility: z.enum(VISIBILITIES),
     source: z.string().nullable(),
+    supportsOption: supportsOptionSchema.nullable(),
+    supportsAlternative: supportsAlternativeSchema.nullable(),
+    carriedFromVersionId: idSchema
+      .nullable()
+      .describe('Set when a new version carried the position forward: the version the party took it on'),
+    stale: z
+      .boolean()
+      .describe(
+        'True when the point changed since the party took the position: shown, not counted in progress, until restated (any PATCH restates it)',
+      ),
     revision: z.number().int(),
     updatedAt: z.string(),
     updatedBy: z.string().nullable(),
@@ -366,6 +388,8 @@ export const positionCreateSchema = z.object({
     .default('party')
     .describe('party: only your party; mediator: also the mediators; public: everyone who sees the version'),
   source: source.default(null),
+  supportsOption: supportsOptionSchema.nullable().default(null),
+  supportsAlternative: supportsAlternativeSchema.nullable().default(null),
 });
 export const positionPatchSchema = z.object({
   revision,
@@ -374,6 +398,8 @@ export const positionPatchSchema = z.object({
   rationale: text().optional(),
   visibility: z.enum(VISIBILITIES).optional(),
   source: source.optional(),
+  supportsOption: supportsOptionSchema.nullable().optional(),
+  supportsAlternative: supportsAlternativeSchema.nullable().optional(),
 });
 
 const optionSchema = z.object({ id: idSchema, label: name, description: text().default('') });

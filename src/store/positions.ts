@@ -1,14 +1,36 @@
+import type { Transaction } from 'kysely';
 import { conflict, DomainError, invalid, notFound } from '../core/errors.ts';
-import type { Id, Position, VersionView } from '../core/model.ts';
+import type { Id, Point, Position, Version, VersionView } from '../core/model.ts';
+import { languageHash } from '../core/transmission.ts';
 import { ownedVisibilityRule } from '../core/visibility.ts';
-import { insertEntity, listEntities } from './collections.ts';
+import { insertEntity, listEntities, replaceEntity } from './collections.ts';
 import { requireParty, requireSender } from './guards.ts';
-import type { NegotiationContext, Store } from './store.ts';
+import { listIssues } from './issues.ts';
+import type { Database } from './schema.ts';
+import type { NegotiationContext, Recorder, Store } from './store.ts';
 import { getVersion, listVersions } from './versions.ts';
 
 /** Parties' positions on the points of a version. Each command checks the policy, writes the change and its audit event in one transaction. */
 
-/** Positions the reader may see: their own party's, the ones shared with them, and public ones, on points they may see. */
+/** What a party says when it takes a position; the store adds the rest. */
+export type PositionInput = Pick<
+  Position,
+  'versionId' | 'pointId' | 'partyId' | 'stance' | 'proposedText' | 'rationale' | 'visibility' | 'source'
+> &
+  Partial<Pick<Position, 'supportsOption' | 'supportsAlternative'>>;
+
+type PositionPatch = Partial<
+  Pick<
+    Position,
+    'stance' | 'proposedText' | 'rationale' | 'visibility' | 'source' | 'supportsOption' | 'supportsAlternative'
+  >
+>;
+
+/**
+ * Positions the reader may see: their own party's, the ones shared with them, and public ones, on
+ * points they may see. A carried position keeps the audience it was taken for: it is shown only to a
+ * reader who may also see its point in the version where the party took it.
+ */
 export async function listPositions(
   store: Store,
   ctx: NegotiationContext,
@@ -16,40 +38,34 @@ export async function listPositions(
   visibleVersions?: VersionView[],
 ): Promise<Position[]> {
   const versions = visibleVersions ?? (await listVersions(store, ctx));
+  const visiblePoints = new Map(versions.map((v) => [v.id, new Set(v.points.map((point) => point.id))]));
   const positions = await listEntities(store.db, 'positions', ctx.negotiation.id, {
     owned: ownedVisibilityRule(ctx.scope),
     versionId: filter.versionId,
   });
-  return positions.filter((position) => {
-    const version = versions.find((v) => v.id === position.versionId);
-    return version !== undefined && version.points.some((point) => point.id === position.pointId);
+  return positions.map(withDefaults).filter((position) => {
+    if (!visiblePoints.get(position.versionId)?.has(position.pointId)) return false;
+    const origin = position.carriedFromVersionId;
+    return origin === null || visiblePoints.get(origin)?.has(position.pointId) === true;
   });
 }
 
-export async function createPosition(
-  store: Store,
-  ctx: NegotiationContext,
-  input: Omit<Position, 'id' | 'negotiationId' | 'revision' | 'updatedAt' | 'updatedBy'>,
-): Promise<Position> {
-  requireParty(ctx, input.partyId, 'take positions for');
-  requireSender(ctx, input.partyId, input.visibility, 'a position');
-  await requireVisiblePoint(store, ctx, input.versionId, input.pointId);
-  checkStance(input);
-  const existing = await listEntities(store.db, 'positions', ctx.negotiation.id, {
-    versionId: input.versionId,
-    partyId: input.partyId,
-  });
-  const same = existing.find((p) => p.pointId === input.pointId);
-  if (same) throw conflict(`the position of "${input.partyId}" on point "${input.pointId}"`, 0, same);
-  const position: Position = {
-    ...input,
-    id: store.id(),
-    negotiationId: ctx.negotiation.id,
-    revision: 1,
-    updatedAt: store.nowIso(),
-    updatedBy: ctx.user.id,
-  };
-  return store.insert(ctx, 'positions', 'position', position);
+/** Positions stored before positions could name what they support, or be carried, read as such. */
+function withDefaults(position: Position): Position {
+  const stored: Partial<Position> = position;
+  return { ...POSITION_DEFAULTS, ...stored } as Position;
+}
+
+const POSITION_DEFAULTS = {
+  supportsOption: null,
+  supportsAlternative: null,
+  carriedFromVersionId: null,
+  stale: false,
+} as const satisfies Partial<Position>;
+
+export async function createPosition(store: Store, ctx: NegotiationContext, input: PositionInput): Promise<Position> {
+  const [position] = await createPositions(store, ctx, [input], '');
+  return position!;
 }
 
 export async function updatePosition(
@@ -57,23 +73,34 @@ export async function updatePosition(
   ctx: NegotiationContext,
   positionId: Id,
   revision: number,
-  patch: Partial<Pick<Position, 'stance' | 'proposedText' | 'rationale' | 'visibility' | 'source'>>,
+  patch: PositionPatch,
 ): Promise<Position> {
   const current = (await listPositions(store, ctx)).find((p) => p.id === positionId);
   if (!current) throw notFound(`position "${positionId}"`);
   requireParty(ctx, current.partyId, 'change positions of');
   requireSender(ctx, current.partyId, patch.visibility ?? current.visibility, 'a position');
-  const next = { ...current, ...patch, updatedAt: store.nowIso(), updatedBy: ctx.user.id };
+  // Any change, even one that only sends the revision back, restates the position on this version.
+  const next: Position = {
+    ...current,
+    ...patch,
+    carriedFromVersionId: null,
+    stale: false,
+    updatedAt: store.nowIso(),
+    updatedBy: ctx.user.id,
+  };
+  const point = await requireVisiblePoint(store, ctx, next.versionId, next.pointId);
+  await checkSupports(store, ctx, point, next, '', current);
   checkStance(next);
   return store.replace(ctx, 'positions', 'position', current, revision, next);
 }
 
-async function requireVisiblePoint(store: Store, ctx: NegotiationContext, versionId: Id, pointId: Id): Promise<void> {
+async function requireVisiblePoint(store: Store, ctx: NegotiationContext, versionId: Id, pointId: Id): Promise<Point> {
   const version = await getVersion(store, ctx, versionId).catch(() => {
     throw invalid('versionId', `version "${versionId}" does not exist or you may not see it`);
   });
-  if (!version.points.some((p) => p.id === pointId))
-    throw invalid('pointId', `version "${versionId}" has no point "${pointId}" you may see`);
+  const point = version.points.find((p) => p.id === pointId);
+  if (!point) throw invalid('pointId', `version "${versionId}" has no point "${pointId}" you may see`);
+  return point;
 }
 
 function checkStance(position: Pick<Position, 'stance' | 'proposedText'>): void {
@@ -82,47 +109,132 @@ function checkStance(position: Pick<Position, 'stance' | 'proposedText'>): void 
 }
 
 /**
+ * What a position names must exist on its point: an option of an issue the point decides, an
+ * alternative of one of its brackets; and when both are named, the alternative must stand for that
+ * option. A retired option may be kept by a position that named it before, not newly chosen.
+ */
+async function checkSupports(
+  store: Store,
+  ctx: NegotiationContext,
+  point: Point,
+  position: Pick<Position, 'supportsOption' | 'supportsAlternative'>,
+  prefix: string,
+  before?: Position,
+): Promise<void> {
+  const { supportsOption: named, supportsAlternative: alternative } = position;
+  if (named) {
+    const field = `${prefix}supportsOption`;
+    const issue = (await listIssues(store, ctx)).find((i) => i.id === named.issueId);
+    if (!issue || !(point.issueIds.includes(issue.id) || issue.pointIds.includes(point.id)))
+      throw invalid(
+        `${field}.issueId`,
+        `point ${point.number} decides no issue "${named.issueId}"; name one of ${describeIds(point.issueIds)}`,
+      );
+    const option = issue.options.find((o) => o.id === named.optionId);
+    if (!option)
+      throw invalid(
+        `${field}.optionId`,
+        `issue "${issue.name}" has no option "${named.optionId}"; its options are ${describeIds(issue.options.map((o) => o.id))}`,
+      );
+    const kept = before?.supportsOption?.issueId === issue.id && before.supportsOption.optionId === option.id;
+    if (option.retiredAt && !kept)
+      throw invalid(`${field}.optionId`, `option "${option.label}" was retired on ${option.retiredAt}; name another`);
+  }
+  if (alternative) {
+    const field = `${prefix}supportsAlternative`;
+    const bracket = point.brackets.find((b) => b.id === alternative.bracketId);
+    if (!bracket)
+      throw invalid(
+        `${field}.bracketId`,
+        `point ${point.number} has no bracket "${alternative.bracketId}"; its brackets are ${describeIds(point.brackets.map((b) => b.id))}`,
+      );
+    const wording = bracket.alternatives[alternative.alternative];
+    if (!wording)
+      throw invalid(
+        `${field}.alternative`,
+        `bracket "${bracket.id}" has ${bracket.alternatives.length} alternatives; give 0 for A up to ${bracket.alternatives.length - 1}`,
+      );
+    const standsFor = named && wording.choices && Object.hasOwn(wording.choices, named.issueId);
+    if (standsFor && wording.choices![named.issueId] !== named.optionId)
+      throw invalid(
+        field,
+        `alternative ${letter(alternative.alternative)} of bracket "${bracket.id}" stands for option "${wording.choices![named.issueId]}", not "${named.optionId}"; name one or the other, or both consistently`,
+      );
+  }
+}
+
+const letter = (index: number) => String.fromCharCode(65 + index);
+const describeIds = (ids: Id[]) => (ids.length === 0 ? 'none' : ids.map((id) => `"${id}"`).join(', '));
+
+/**
  * Records many positions in one request and one transaction: all are checked first, and either all
- * are stored, each with its audit event, or none (the first problem names the item at fault).
+ * are stored, each with its audit event, or none (the first problem names the item at fault). A
+ * position that restates a stale carried one replaces it.
  */
 export async function createPositions(
   store: Store,
   ctx: NegotiationContext,
-  inputs: Omit<Position, 'id' | 'negotiationId' | 'revision' | 'updatedAt' | 'updatedBy'>[],
+  inputs: PositionInput[],
+  itemField = 'positions',
 ): Promise<Position[]> {
   const seen = new Set<string>();
   const positions: Position[] = [];
   for (const [index, input] of inputs.entries()) {
+    const prefix = itemField ? `${itemField}[${index}].` : '';
     const key = `${input.versionId} ${input.pointId} ${input.partyId}`;
     if (seen.has(key))
-      throw invalid(`positions[${index}]`, `the same party's position on point "${input.pointId}" appears twice`);
+      throw invalid(`${itemField}[${index}]`, `the same party's position on point "${input.pointId}" appears twice`);
     seen.add(key);
     requireParty(ctx, input.partyId, 'take positions for');
     requireSender(ctx, input.partyId, input.visibility, 'a position');
-    await requireVisiblePoint(store, ctx, input.versionId, input.pointId).catch((error) => {
-      throw error instanceof DomainError && error.field
-        ? invalid(`positions[${index}].${error.field}`, error.message)
-        : error;
-    });
-    checkStance(input);
-    positions.push({
+    const position: Position = {
+      supportsOption: null,
+      supportsAlternative: null,
       ...input,
+      carriedFromVersionId: null,
+      stale: false,
       id: store.id(),
       negotiationId: ctx.negotiation.id,
       revision: 1,
       updatedAt: store.nowIso(),
       updatedBy: ctx.user.id,
-    });
+    };
+    try {
+      const point = await requireVisiblePoint(store, ctx, input.versionId, input.pointId);
+      await checkSupports(store, ctx, point, position, '');
+      checkStance(input);
+    } catch (error) {
+      throw error instanceof DomainError && error.field ? invalid(`${prefix}${error.field}`, error.message) : error;
+    }
+    positions.push(position);
   }
   return store.change(ctx.user.id, async (trx, record) => {
+    const stored: Position[] = [];
     for (const position of positions) {
       const same = (
         await listEntities(trx, 'positions', ctx.negotiation.id, {
           versionId: position.versionId,
           partyId: position.partyId,
         })
-      ).find((p) => p.pointId === position.pointId);
-      if (same) throw conflict(`the position of "${position.partyId}" on point "${position.pointId}"`, 0, same);
+      )
+        .map(withDefaults)
+        .find((p) => p.pointId === position.pointId);
+      if (same && !same.stale)
+        throw conflict(`the position of "${position.partyId}" on point "${position.pointId}"`, 0, same);
+      if (same) {
+        const restated = { ...position, id: same.id, revision: same.revision + 1 };
+        await replaceEntity(trx, 'positions', restated, same.revision);
+        await record({
+          action: 'position.update',
+          entity: 'position',
+          entityId: same.id,
+          negotiationId: ctx.negotiation.id,
+          before: same,
+          after: restated,
+        });
+        stored.push(restated);
+        continue;
+      }
       await insertEntity(trx, 'positions', position);
       await record({
         action: 'position.create',
@@ -132,7 +244,57 @@ export async function createPositions(
         before: null,
         after: position,
       });
+      stored.push(position);
     }
-    return positions;
+    return stored;
   });
+}
+
+/**
+ * Carries the parties' positions on a parent version forward to a version made from it, in the
+ * caller's transaction: on a point whose wording, brackets, issues and track did not change, the
+ * position holds as taken (marked carried, with the version it was taken on); on a changed point it
+ * is stale until the party restates it. Only points the author saw in the parent are carried.
+ */
+export async function carryPositions(
+  trx: Transaction<Database>,
+  record: Recorder,
+  parent: Version,
+  authorView: Set<Id>,
+  version: Version,
+  newId: () => Id,
+): Promise<void> {
+  const earlier = (await listEntities(trx, 'positions', version.negotiationId, { versionId: parent.id })).map(
+    withDefaults,
+  );
+  const before = new Map(parent.points.map((point) => [point.id, point]));
+  for (const point of version.points) {
+    const old = before.get(point.id);
+    if (!old || !authorView.has(point.id)) continue;
+    const unchanged = pointSignature(old) === pointSignature(point);
+    for (const position of earlier.filter((p) => p.pointId === point.id)) {
+      const carried: Position = {
+        ...position,
+        id: newId(),
+        versionId: version.id,
+        carriedFromVersionId: position.carriedFromVersionId ?? parent.id,
+        stale: position.stale || !unchanged,
+        revision: 1,
+      };
+      await insertEntity(trx, 'positions', carried);
+      await record({
+        action: 'position.carry',
+        entity: 'position',
+        entityId: carried.id,
+        negotiationId: version.negotiationId,
+        before: null,
+        after: carried,
+      });
+    }
+  }
+}
+
+/** What a position on a point is about: its language, the issues it decides and the track it is in. */
+function pointSignature(point: Point): string {
+  return JSON.stringify([languageHash(point), [...point.issueIds].sort(), point.trackId]);
 }

@@ -23,7 +23,8 @@ export async function progress(
     versionProgress(
       version.id,
       version.points,
-      positions.filter((p) => p.versionId === version.id),
+      // A stale position was taken on other wording: it counts again once the party restates it.
+      positions.filter((p) => p.versionId === version.id && !p.stale),
       checkRedLines(version, redLines, issues, ctx.parties).crossings,
     ),
   );

@@ -9,6 +9,7 @@ import { listEntities } from './collections.ts';
 import { requireMediator, requireParty } from './guards.ts';
 import type { Database } from './schema.ts';
 import type { Executor, NegotiationContext, Store } from './store.ts';
+import { carryPositions } from './positions.ts';
 import { listTracks } from './tracks.ts';
 import { textApprovals } from './transmission.ts';
 
@@ -189,6 +190,11 @@ export async function createVersion(
       before: null,
       after: version,
     });
+    if (parent) {
+      const row = await trx.selectFrom('versions').select('data').where('id', '=', parent.id).executeTakeFirstOrThrow();
+      const seen = new Set(parent.points.map((point) => point.id));
+      await carryPositions(trx, record, JSON.parse(row.data) as Version, seen, version, () => store.id());
+    }
   });
   return getVersion(store, ctx, version.id);
 }

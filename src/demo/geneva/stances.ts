@@ -32,6 +32,7 @@ function pos(
   source: string,
   updatedAt: string,
   proposedText: string | null = null,
+  supports: Partial<Pick<PositionData, 'supportsOption' | 'supportsAlternative'>> = {},
 ): PositionData {
   const tag = versionId === 'v-us-28' ? '28' : '19';
   return {
@@ -46,6 +47,10 @@ function pos(
     source,
     updatedAt,
     updatedBy: LEADS[partyId] ?? null,
+    supportsOption: supports.supportsOption ?? null,
+    supportsAlternative: supports.supportsAlternative ?? null,
+    carriedFromVersionId: null,
+    stale: false,
   };
 }
 
@@ -543,6 +548,10 @@ export const positions: PositionData[] = [
     cite('S20', 'S21'),
     '2025-11-24',
     'Ukraine withdraws from the part of Donetsk it controls, which becomes a demilitarised buffer zone.',
+    {
+      supportsOption: { issueId: 'issue-donetsk', optionId: 'opt-donetsk-ceded' },
+      supportsAlternative: { bracketId: 'br-donetsk', alternative: 0 },
+    },
   ),
   pos(
     V19,
@@ -594,6 +603,10 @@ export const positions: PositionData[] = [
     cite('S41', 'S20'),
     '2025-11-24',
     'Any exchange of territory is negotiated from the line of contact and needs Ukraine’s constitutional procedure.',
+    {
+      supportsOption: { issueId: 'issue-donetsk', optionId: 'opt-donetsk-contact-line' },
+      supportsAlternative: { bracketId: 'br-donetsk', alternative: 1 },
+    },
   ),
   pos(V19, 24, 'ua', 'support', 'public', 'Joint statement with the US.', cite('S17', 'S18'), '2025-11-24'),
   pos(
