@@ -49,7 +49,8 @@ export function versionMarkdown(
         position.visibility === 'public'
           ? ''
           : ` _(${position.visibility === 'party' ? 'internal' : 'shared with mediator'})_`;
-      const item = `- **${partyName(position.partyId)}** ${STANCE_WORDS[position.stance]}${wording}${position.rationale ? `: ${position.rationale}` : ''}${shown}`;
+      const stale = position.stale ? ' _(stale: the point changed since it was taken)_' : '';
+      const item = `- **${partyName(position.partyId)}** ${STANCE_WORDS[position.stance]}${wording}${position.rationale ? `: ${position.rationale}` : ''}${shown}${stale}`;
       // Continuation lines are indented so that a text of several paragraphs stays in its list item.
       lines.push(item.replace(/\n/g, '\n  '));
     }

@@ -29,11 +29,31 @@ export interface AlternativeCrossing {
   where: string;
 }
 
+/**
+ * Wording that names one option while the text's choices (or a bracket alternative's) settle the
+ * issue on another: the red-line check reads the choices, so a reader must know they disagree.
+ */
+export interface WordingWarning {
+  pointId: Id;
+  pointNumber: number;
+  issueId: Id;
+  /** The option the wording names. */
+  namedOptionId: Id;
+  /** The option the choices settle on. */
+  chosenOptionId: Id;
+  /** Set when the wording is a bracket alternative's: its bracket and its letter. */
+  bracketId: Id | null;
+  alternative: string | null;
+  message: string;
+}
+
 export interface RedLineReport {
   crossings: RedLineCrossing[];
   /** What the open brackets could still make the text cross: alternatives that name their options. */
   alternatives: AlternativeCrossing[];
-  /** "This draft crosses 3 red lines: …" or "This draft crosses no red line.", then the alternatives. */
+  /** Where the wording names an option but the choices say another. */
+  warnings: WordingWarning[];
+  /** "This draft crosses 3 red lines: …" or "This draft crosses no red line.", then the alternatives and warnings. */
   message: string;
 }
 
@@ -145,7 +165,69 @@ export function checkRedLines(
     (a) =>
       ` Choosing alternative ${a.alternative}${a.where} would cross ${partyName(a.partyId)}'s red line "${a.title}" (${a.reason}).`,
   );
-  return { crossings, alternatives, message: redLineMessage(crossings, parties) + would.join('') };
+  const warnings = wordingWarnings(version, issues);
+  const warned = warnings.map((w) => ` Warning: ${w.message}.`);
+  return {
+    crossings,
+    alternatives,
+    warnings,
+    message: redLineMessage(crossings, parties) + would.join('') + warned.join(''),
+  };
+}
+
+/** Words as compared: lower case, letters and digits only, so "600,000" matches "600 000". */
+const words = (text: string) =>
+  ` ${text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()} `;
+
+function namedOptions(wording: string, issue: Issue): Id[] {
+  const said = words(wording);
+  return issue.options.filter((o) => words(o.label).trim() !== '' && said.includes(words(o.label))).map((o) => o.id);
+}
+
+/**
+ * Wording that names an option of an issue its point decides while the choices settle the issue on
+ * another: a point's own text (brackets left out) against the version's choices, and each bracket
+ * alternative against the choices it stands for. Wording that names the chosen option too is not
+ * flagged: it may well weigh one against the other.
+ */
+export function wordingWarnings(version: Pick<Version, 'points' | 'optionChoices'>, issues: Issue[]): WordingWarning[] {
+  const warnings: WordingWarning[] = [];
+  const label = (issue: Issue, id: Id) => issue.options.find((o) => o.id === id)?.label ?? id;
+  for (const point of version.points) {
+    const linked = issues.filter((i) => point.issueIds.includes(i.id) || i.pointIds.includes(point.id));
+    const check = (wording: string, choices: Record<Id, Id>, bracketId: Id | null, index: number | null) => {
+      for (const issue of linked) {
+        const chosen = own(choices, issue.id);
+        if (chosen === undefined) continue;
+        const named = namedOptions(wording, issue);
+        if (named.length === 0 || named.includes(chosen)) continue;
+        const where =
+          index === null
+            ? `point ${point.number}`
+            : `alternative ${String.fromCharCode(65 + index)} of bracket "${bracketId}" in point ${point.number}`;
+        const whose = index === null ? 'the choices settle it on' : 'it stands for';
+        warnings.push({
+          pointId: point.id,
+          pointNumber: point.number,
+          issueId: issue.id,
+          namedOptionId: named[0]!,
+          chosenOptionId: chosen,
+          bracketId,
+          alternative: index === null ? null : String.fromCharCode(65 + index),
+          message: `${where} reads "${label(issue, named[0]!)}" on ${issue.name}, but ${whose} "${label(issue, chosen)}"`,
+        });
+      }
+    };
+    check(point.text.replace(/\[\[[^\]]*\]\]/g, ' '), version.optionChoices, null, null);
+    for (const bracket of point.brackets)
+      bracket.alternatives.forEach((alternative, index) => {
+        if (alternative.choices) check(alternative.text, alternative.choices, bracket.id, index);
+      });
+  }
+  return warnings;
 }
 
 function redLineMessage(crossings: RedLineCrossing[], parties: Pick<Party, 'id' | 'shortName'>[]): string {

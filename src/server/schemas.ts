@@ -488,6 +488,20 @@ export const redLineReportSchema = z
         where: z.string(),
       }),
     ),
+    warnings: z
+      .array(
+        z.object({
+          pointId: idSchema,
+          pointNumber: z.number().int(),
+          issueId: idSchema,
+          namedOptionId: idSchema,
+          chosenOptionId: idSchema,
+          bracketId: idSchema.nullable(),
+          alternative: z.string().nullable(),
+          message: z.string(),
+        }),
+      )
+      .describe("Wording that names an option (by its label) while the text's choices settle the issue on another"),
     message: z.string(),
   })
   .meta({ id: 'RedLineReport' });

@@ -232,3 +232,57 @@ describe('red lines against what the open brackets could still make of a draft',
     assert.equal(settled.alternatives.length, 0, 'a red line the text already crosses is not reported again');
   });
 });
+
+describe('wording against choices', () => {
+  test('a point whose wording names one option while the choices settle on another gets a warning', () => {
+    const draft = version('v', {
+      points: [point('p1', 1, { issueIds: ['army'], text: 'The armed forces are capped at 800,000 personnel.' })],
+      optionChoices: { army: 'army-600' },
+    });
+    const report = checkRedLines(draft, [], issues, parties);
+    assert.equal(report.warnings.length, 1);
+    assert.equal(report.warnings[0]!.namedOptionId, 'army-800');
+    assert.equal(report.warnings[0]!.chosenOptionId, 'army-600');
+    assert.match(
+      report.message,
+      /Warning: point 1 reads "800,000" on Armed-forces ceiling, but the choices settle it on "600,000"/,
+    );
+  });
+
+  test('wording that names the chosen option, or an issue the text leaves open, is not flagged', () => {
+    const agreeing = version('v', {
+      points: [point('p1', 1, { issueIds: ['army'], text: 'A cap of 600 000, not 800,000.' })],
+      optionChoices: { army: 'army-600' },
+    });
+    assert.deepEqual(checkRedLines(agreeing, [], issues, parties).warnings, []);
+    const open = version('v', { points: [point('p1', 1, { issueIds: ['army'], text: 'Capped at 800,000.' })] });
+    assert.deepEqual(checkRedLines(open, [], issues, parties).warnings, []);
+  });
+
+  test('a bracket alternative whose wording names another option than the one it stands for is flagged', () => {
+    const draft = version('v', {
+      points: [
+        point('p3', 3, {
+          issueIds: ['land'],
+          text: 'On Donbas: [[b1]]',
+          brackets: [
+            {
+              id: 'b1',
+              alternatives: [
+                { text: 'the line is frozen on the line', proposedBy: ['ua'], choices: { land: 'land-freeze' } },
+                { text: 'the region is ceded', proposedBy: ['ru'], choices: { land: 'land-keep' } },
+              ],
+            },
+          ],
+        }),
+      ],
+    });
+    const warnings = checkRedLines(draft, [], issues, parties).warnings;
+    assert.equal(warnings.length, 1);
+    assert.equal(warnings[0]!.alternative, 'B');
+    assert.match(
+      warnings[0]!.message,
+      /alternative B of bracket "b1" in point 3 reads "ceded" on Donbas, but it stands for "kept"/,
+    );
+  });
+});
