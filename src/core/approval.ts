@@ -25,9 +25,15 @@ export interface ApprovalStatus {
   /** The stage open for decisions now, if any. */
   currentStageId: Id | null;
   stages: StageStatus[];
-  /** True when every stage is approved: the version is to be transmitted. */
+  /** True when every stage is approved (a countersignature included). */
   complete: boolean;
+  /** True when every stage before a countersignature is approved: the text may go to the recipients. */
+  cleared: boolean;
+  /** When the receiving party's countersignature completed, the text is signed; null until then, or without one. */
+  signedAt: IsoTime | null;
 }
+
+export const isCountersignature = (stage: Pick<ApprovalStage, 'kind'>) => stage.kind === 'countersignature';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -110,7 +116,22 @@ export function approvalStatus(
       deadline: stage.deadline,
     });
   }
-  return { state, currentStageId, stages, complete: state === 'approved' };
+  const gating = stages.filter((_, index) => !isCountersignature(policy.stages[index]!));
+  const countersignature = policy.stages.findIndex(isCountersignature);
+  let signedAt: IsoTime | null = null;
+  if (countersignature >= 0 && stages[countersignature]!.state === 'approved') {
+    const stage = policy.stages[countersignature]!;
+    const decisions = [...latestDecisions(stage, approvals).values()].filter((a) => a.decision === 'approve');
+    signedAt = decisions.map((a) => a.at).sort((a, b) => Date.parse(a) - Date.parse(b))[decisions.length - 1] ?? null;
+  }
+  return {
+    state,
+    currentStageId,
+    stages,
+    complete: state === 'approved',
+    cleared: gating.every((stage) => stage.state === 'approved'),
+    signedAt,
+  };
 }
 
 /**

@@ -309,10 +309,20 @@ export interface Track {
 export const APPROVAL_MODES = ['all', 'any'] as const;
 export type ApprovalMode = (typeof APPROVAL_MODES)[number];
 
+export const STAGE_KINDS = ['approval', 'countersignature'] as const;
+/**
+ * `approval`: the author side's principals approve the text before it goes to the recipients;
+ * `countersignature`: the last stage, taken by principals of a receiving party once the text reached
+ * them; when it is approved, the text is signed.
+ */
+export type StageKind = (typeof STAGE_KINDS)[number];
+
 /** One stage of an approval chain: all of (or any of) the named principals must approve. */
 export interface ApprovalStage {
   id: Id;
   name: string;
+  /** Absent on stages stored before countersignatures existed: an approval. */
+  kind?: StageKind;
   mode: ApprovalMode;
   approverUserIds: Id[];
   deadline: IsoTime | null;

@@ -167,7 +167,7 @@ export function gateRefusals(
       text.contentHash,
       now,
     );
-    if (status.complete) continue;
+    if (status.cleared) continue;
     const open = status.stages.find((stage) => stage.state !== 'approved');
     const stage = rule.stages.find((s) => s.id === open?.stageId);
     let needs: string;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   APPROVAL_DECISIONS,
   APPROVAL_MODES,
+  STAGE_KINDS,
   PARTY_KINDS,
   ROLES,
   STANCES,
@@ -646,9 +647,15 @@ export const trackPatchSchema = z.object({
   partyIds: ids.min(2).optional(),
 });
 
+const stageKind = z
+  .enum(STAGE_KINDS)
+  .describe(
+    "approval (the default): the author side's principals approve before the text goes out; countersignature: the last stage, by principals of a receiving party once the text reached them, after which the text is signed",
+  );
 const stageSchema = z.object({
   id: idSchema,
   name,
+  kind: stageKind.default('approval'),
   mode: z.enum(APPROVAL_MODES),
   approverUserIds: ids.min(1),
   deadline: isoTime.nullable().default(null),
@@ -656,6 +663,7 @@ const stageSchema = z.object({
 const storedStage = z.object({
   id: idSchema,
   name: z.string(),
+  kind: stageKind.optional(),
   mode: z.enum(APPROVAL_MODES),
   approverUserIds: ids,
   deadline: z.string().nullable(),
@@ -742,6 +750,11 @@ export const textApprovalsSchema = z
           state: z.enum(['in_progress', 'approved', 'rejected']),
           currentStageId: idSchema.nullable(),
           complete: z.boolean(),
+          cleared: z.boolean().describe('Every stage before a countersignature approved: the text may go out'),
+          signedAt: z
+            .string()
+            .nullable()
+            .describe("When the receiving party's countersignature completed: the text is signed"),
           stages: z.array(
             z.object({
               stageId: idSchema,

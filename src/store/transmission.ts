@@ -1,4 +1,4 @@
-import { deadlineInstant, decisionRefusal, type ApprovalStatus } from '../core/approval.ts';
+import { deadlineInstant, decisionRefusal, isCountersignature, type ApprovalStatus } from '../core/approval.ts';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../core/errors.ts';
 import type { Transaction } from 'kysely';
 import type { Database } from './schema.ts';
@@ -50,6 +50,23 @@ function checkTerms(ctx: NegotiationContext, terms: RuleTerms): void {
     stageIds.add(stage.id);
     if (stage.approverUserIds.length === 0)
       throw invalid(`stages[${index}].approverUserIds`, 'name at least one principal who approves');
+    if (isCountersignature(stage)) {
+      if (index !== terms.stages.length - 1)
+        throw invalid(`stages[${index}].kind`, 'a countersignature is the last stage of a rule; move it to the end');
+      for (const userId of stage.approverUserIds) {
+        // The receiving party signs: only its principals, who see the text once it reached them.
+        const principal = ctx.memberships.some(
+          (m) =>
+            m.userId === userId && m.role === 'principal' && m.partyId !== null && terms.toPartyIds.includes(m.partyId),
+        );
+        if (!principal)
+          throw invalid(
+            `stages[${index}].approverUserIds`,
+            `"${userId}" is not a principal of ${terms.toPartyIds.map((id) => `"${id}"`).join(' or ')}; a countersignature is given by principals of the receiving parties`,
+          );
+      }
+      return;
+    }
     for (const userId of stage.approverUserIds) {
       // A principal of an author party sees every text the rule governs, so the stage can always finish.
       const principal = ctx.memberships.some(
@@ -272,13 +289,22 @@ export async function decideOnText(
     const records = await textRecords(store, ctx, trx);
     const text = records.find((r) => r.version.id === versionId)!;
     const governed = rule.toPartyIds.filter((partyId) => governingReason(rule, text, partyId, records) !== null);
-    if (governed.length === 0)
+    const all = await textApprovals(trx, ctx.negotiation.id);
+    const bound = all.filter((a) => a.ruleId === rule.id && a.contentHash === text.contentHash);
+    if (isCountersignature(stage)) {
+      // Signed by the receiving side, on the text it received: the stages before it cleared it already.
+      const received = rule.toPartyIds.some(
+        (p) => ctx.scope.partyIds.includes(p) && text.recipientPartyIds.includes(p),
+      );
+      if (!received)
+        throw forbidden(
+          `the text has not reached your party yet: stage "${stage.name}" countersigns it once it has been transmitted`,
+        );
+    } else if (governed.length === 0)
       throw invalid(
         'ruleId',
         `the rule "${rule.name}" does not govern this text: it holds nothing back that a decision could release`,
       );
-    const all = await textApprovals(trx, ctx.negotiation.id);
-    const bound = all.filter((a) => a.ruleId === rule.id && a.contentHash === text.contentHash);
     const refusal = decisionRefusal(rule, bound, input.stageId, ctx.user.id, store.nowIso());
     if (refusal) throw forbidden(refusal);
     if (bound.some((a) => a.stageId === input.stageId && a.userId === ctx.user.id && a.decision === input.decision)) {
@@ -288,7 +314,20 @@ export async function decideOnText(
       );
     }
     await insertApproval(trx, record, ctx.negotiation.id, approval);
-    if (!ruleStatus(rule, [...bound, approval], text.contentHash, store.nowIso()).complete) return;
+    const status = ruleStatus(rule, [...bound, approval], text.contentHash, store.nowIso());
+    if (isCountersignature(stage)) {
+      if (status.signedAt !== null)
+        await record({
+          action: 'version.sign',
+          entity: 'version',
+          entityId: versionId,
+          negotiationId: ctx.negotiation.id,
+          before: null,
+          after: { ruleId: rule.id, contentHash: text.contentHash, signedAt: status.signedAt },
+        });
+      return;
+    }
+    if (!status.cleared) return;
     const pending = governed.filter((partyId) => !text.recipientPartyIds.includes(partyId));
     const clear = [];
     for (const partyId of pending)

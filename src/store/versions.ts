@@ -3,7 +3,8 @@ import type { VersionComparison } from '../core/compare.ts';
 import { documentProblems } from '../core/document.ts';
 import { forbidden, invalid, notFound } from '../core/errors.ts';
 import type { Id, Version, VersionView } from '../core/model.ts';
-import { type TextRecord, contentHash, gateRefusals } from '../core/transmission.ts';
+import { isCountersignature } from '../core/approval.ts';
+import { type TextRecord, contentHash, gateRefusals, ruleStatus } from '../core/transmission.ts';
 import { canActForParty, canSeeVersion, canSendForParty, readerView } from '../core/visibility.ts';
 import { listEntities } from './collections.ts';
 import { requireMediator, requireParty } from './guards.ts';
@@ -354,6 +355,8 @@ export async function withdrawVersion(store: Store, ctx: NegotiationContext, ver
   }
   if (version.withdrawnAt) return version;
   await store.change(ctx.user.id, async (trx, record) => {
+    const signed = await signature(trx, ctx.negotiation.id, versionId, store.nowIso());
+    if (signed) throw forbidden(`version "${versionId}" was signed on ${signed}: a signed text is not withdrawn`);
     const row = await trx.selectFrom('versions').select('data').where('id', '=', versionId).executeTakeFirstOrThrow();
     const stored = JSON.parse(row.data) as Version;
     const after = { ...stored, withdrawnAt: store.nowIso() };
@@ -372,6 +375,25 @@ export async function withdrawVersion(store: Store, ctx: NegotiationContext, ver
     });
   });
   return getVersion(store, ctx, versionId);
+}
+
+/** When a version was signed: the receiving party's countersignature completed on its exact text. */
+export async function signature(db: Executor, negotiationId: Id, versionId: Id, now: string): Promise<string | null> {
+  const row = await db.selectFrom('versions').select('content_hash').where('id', '=', versionId).executeTakeFirst();
+  if (!row) return null;
+  const rules = await listEntities(db, 'transmissionRules', negotiationId);
+  const approvals = await textApprovals(db, negotiationId);
+  for (const rule of rules) {
+    if (!rule.stages.some(isCountersignature)) continue;
+    const status = ruleStatus(
+      rule,
+      approvals.filter((a) => a.ruleId === rule.id),
+      row.content_hash,
+      now,
+    );
+    if (status.signedAt) return status.signedAt;
+  }
+  return null;
 }
 
 /** Refuses work on a withdrawn version, with what to do instead. */
