@@ -9,7 +9,11 @@
  * of the first run (heap plus buffers, sampled at every progress step),
  * and the time of a plain enumeration baseline run in the same
  * process where it can finish (up to BASELINE_LIMIT outcomes), with the ratio.
- * Ends with the targets and whether this run met them.
+ * Then, per GENIUS fixture, the parse apart from the analysis: reading its files (kind of each
+ * file, domain, profiles) the first time and the median of seven more, the median full analysis
+ * for comparison, and the XML reading alone against the previous parser's (fast-xml-parser, same
+ * options, test/analysis/reference-xml.ts) with the ratio; and both readers' very first call in
+ * the process. Ends with the targets and whether this run met them.
  *
  * Options: `--quick` skips the slowest baselines.
  */
@@ -30,6 +34,8 @@ import {
 import { cpus } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { readXml } from '../src/analysis/genius-xml.ts';
+import { fastXmlParserTree } from '../test/analysis/reference-xml.ts';
 import { opposedDomain } from './synthetic.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'test', 'fixtures', 'genius');
@@ -57,19 +63,61 @@ setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc') as () => void;
 const BASELINE_LIMIT = quick ? 500_000 : 10_000_000;
 
-function loadFixture(name: string): NegotiationProblem {
+interface FixtureText {
+  file: string;
+  text: string;
+}
+
+function fixtureTexts(name: string): FixtureText[] {
   const dir = join(FIXTURES, name);
   // pareto.xml (ANAC 2014) is a plain list of numbers, neither a domain nor a profile.
-  const texts = readdirSync(dir)
+  return readdirSync(dir)
     .filter((file) => file.endsWith('.xml') && file !== 'pareto.xml')
     .sort()
     .map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') }));
+}
+
+/** What `parley analyze` does with the files: tell each file's kind, read the domain, then the profiles. */
+function parseFixture(texts: FixtureText[]): NegotiationProblem {
   const domain = texts.find(({ file, text }) => geniusFileKind(text, file) === 'domain')!;
   const space = parseGeniusDomain(domain.text, domain.file);
   const parties = texts
     .filter(({ file, text }) => geniusFileKind(text, file) === 'profile')
     .map(({ file, text }) => parseGeniusProfile(text, file, space));
   return { space, parties };
+}
+
+interface ParseRow {
+  name: string;
+  files: number;
+  kib: number;
+  firstMs: number;
+  medianMs: number;
+  treeMs: number;
+  referenceTreeMs: number;
+}
+
+const parseRows: ParseRow[] = [];
+
+function loadFixture(name: string): NegotiationProblem {
+  const texts = fixtureTexts(name);
+  const first = time(() => parseFixture(texts));
+  const runs = Array.from({ length: 7 }, () => time(() => parseFixture(texts)).ms);
+  const readAll = (read: (xml: string) => unknown) => () => texts.forEach(({ text }) => read(text));
+  const tree = readAll((xml) => readXml(xml, 64));
+  const reference = readAll(fastXmlParserTree);
+  tree();
+  reference();
+  parseRows.push({
+    name,
+    files: texts.length,
+    kib: texts.reduce((sum, { text }) => sum + text.length, 0) / 1024,
+    firstMs: first.ms,
+    medianMs: median(runs),
+    treeMs: median(Array.from({ length: 7 }, () => time(tree).ms)),
+    referenceTreeMs: median(Array.from({ length: 7 }, () => time(reference).ms)),
+  });
+  return first.result;
 }
 
 /** JavaScript heap plus typed-array buffers (which live outside the heap). */
@@ -157,6 +205,10 @@ function print(row: Row): void {
 }
 
 console.log(`Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'})\n`);
+// The very first GENIUS reading of the process, by each reader, on the first fixture: what a one-shot CLI run pays.
+const firstTexts = fixtureTexts(FIXTURE_NAMES[0]!);
+const coldParse = time(() => parseFixture(firstTexts));
+const coldReference = time(() => firstTexts.forEach(({ text }) => fastXmlParserTree(text)));
 console.log(
   '| domain | parties | outcomes | frontier vectors | first run ms | median ms (7 runs) | full analysis ms | working memory MiB | enumeration ms | enumeration rate | ratio |',
 );
@@ -178,6 +230,20 @@ for (const [parties, issues, options] of synthetic) {
     measure(`opposed ${parties}×${issues}×${options} (seed 1)`, opposedDomain({ parties, issues, options, seed: 1 })),
   );
 }
+
+console.log(
+  '\n| domain | files | KiB | parse first ms | parse median ms (7 runs) | analysis median ms | XML reading ms | fast-xml-parser ms (previous) | ratio |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const row of parseRows) {
+  const analysis = rows.find((r) => r.name === row.name)!;
+  console.log(
+    `| ${row.name} | ${row.files} | ${row.kib.toFixed(1)} | ${fmt(row.firstMs)} | ${fmt(row.medianMs)} | ${fmt(analysis.medianMs)} | ${fmt(row.treeMs)} | ${fmt(row.referenceTreeMs)} | ${ratio(row.referenceTreeMs / row.treeMs)}× |`,
+  );
+}
+console.log(
+  `\nfirst GENIUS reading of the process (${FIXTURE_NAMES[0]}, ${firstTexts.length} files): ${fmt(coldParse.ms)} ms in all; fast-xml-parser's first XML reading of the same files alone: ${fmt(coldReference.ms)} ms`,
+);
 
 const find = (name: string) => rows.find((row) => row.name.startsWith(name))!;
 const fixtures = rows.filter((row) => FIXTURE_NAMES.includes(row.name) && row.name !== '10issuesDiscountedwithRV');

@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import { readXml, XmlSyntaxError, type XmlElement } from './genius-xml.ts';
 import type {
   AdditiveUtility,
   HyperRectangle,
@@ -62,22 +62,9 @@ export const GENIUS_LIMITS = {
   weightSumTolerance: 1e-3,
 } as const;
 
-type XmlNode = Record<string, unknown>;
+type XmlNode = XmlElement;
 
-const REPEATED = new Set([
-  'issue',
-  'item',
-  'weight',
-  'hyperRectangle',
-  'INCLUDES',
-  'EXCLUDES',
-  'ufun',
-  'agent',
-  'objective',
-  'evaluator',
-]);
-
-function parseXml(xml: string, fileName: string): { root: string; node: XmlNode } {
+function parseXml(xml: string, fileName: string, rootOnly = false): { root: string; node: XmlNode } {
   if (xml.length > GENIUS_LIMITS.maxBytes) {
     throw new GeniusFormatError(
       fileName,
@@ -89,67 +76,14 @@ function parseXml(xml: string, fileName: string): { root: string; node: XmlNode 
   const declaration = /<!(DOCTYPE|ENTITY)/i.exec(xml);
   if (declaration)
     throw new GeniusFormatError(fileName, `<!${declaration[1]}>`, 'DOCTYPE and entity declarations are not allowed');
-  checkDepth(xml, fileName);
-  let parsed: XmlNode;
   try {
-    const parser = new XMLParser({
-      ignoreAttributes: false,
-      attributeNamePrefix: '@',
-      parseAttributeValue: false,
-      parseTagValue: false,
-      processEntities: true,
-      htmlEntities: false,
-      ignoreDeclaration: true,
-      ignorePiTags: true,
-      isArray: (name) => REPEATED.has(name),
-    });
-    parsed = parser.parse(xml, true) as XmlNode;
+    const { root, element } = readXml(xml, GENIUS_LIMITS.maxDepth, rootOnly);
+    return { root, node: element };
   } catch (error) {
+    if (error instanceof XmlSyntaxError && error.element !== undefined)
+      throw new GeniusFormatError(fileName, error.element, error.message);
     const detail = error instanceof Error ? error.message : String(error);
-    throw new GeniusFormatError(fileName, 'document', `not well-formed XML (${detail.split('\n')[0]})`);
-  }
-  const roots = Object.keys(parsed).filter((key) => !key.startsWith('?') && !key.startsWith('#'));
-  if (roots.length !== 1)
-    throw new GeniusFormatError(fileName, 'document', `expected one root element, found ${roots.length}`);
-  const root = roots[0]!;
-  const node = parsed[root];
-  return { root, node: typeof node === 'object' && node !== null ? (node as XmlNode) : {} };
-}
-
-/**
- * Rejects documents nested deeper than any GENIUS file before handing them to
- * the parser. A linear scan (indexOf from the current position only), so that
- * no input can make it backtrack; the parser checks well-formedness after.
- */
-function checkDepth(xml: string, fileName: string): void {
-  let depth = 0;
-  let position = xml.indexOf('<');
-  const skipTo = (marker: string, from: number) => {
-    const end = xml.indexOf(marker, from);
-    return end < 0 ? xml.length : end + marker.length;
-  };
-  while (position >= 0 && position < xml.length) {
-    if (xml.startsWith('<!--', position)) position = skipTo('-->', position + 4);
-    else if (xml.startsWith('<![CDATA[', position)) position = skipTo(']]>', position + 9);
-    else if (xml.startsWith('<?', position)) position = skipTo('?>', position + 2);
-    else if (xml.startsWith('<!', position) || xml.startsWith('</', position)) {
-      if (xml[position + 1] === '/') depth--;
-      position = skipTo('>', position + 2);
-    } else {
-      const end = xml.indexOf('>', position + 1);
-      if (end < 0) return; // unterminated: the parser reports it
-      if (xml[end - 1] !== '/') depth++;
-      if (depth > GENIUS_LIMITS.maxDepth) {
-        const name = /^<([^\s/>]{0,40})/.exec(xml.slice(position, position + 42))?.[1] ?? '';
-        throw new GeniusFormatError(
-          fileName,
-          `<${name}>`,
-          `elements nested deeper than ${GENIUS_LIMITS.maxDepth} levels`,
-        );
-      }
-      position = end + 1;
-    }
-    position = xml.indexOf('<', position);
+    throw new GeniusFormatError(fileName, 'document', `not well-formed XML (${detail})`);
   }
 }
 
@@ -314,9 +248,12 @@ export function parseGeniusDomain(xml: string, fileName: string): OutcomeSpace {
   return { name: attribute(objective, 'name') ?? 'domain', issues };
 }
 
-/** What kind of GENIUS file an XML text is, by its root element. */
+/**
+ * What kind of GENIUS file an XML text is, by its root element. Reads up to the root's start tag
+ * only: faults further in are reported by `parseGeniusDomain` / `parseGeniusProfile`.
+ */
 export function geniusFileKind(xml: string, fileName: string): 'domain' | 'profile' {
-  const { root } = parseXml(xml, fileName);
+  const { root } = parseXml(xml, fileName, true);
   if (root === 'negotiation_template') return 'domain';
   if (root === 'utility_space') return 'profile';
   throw new GeniusFormatError(
@@ -499,6 +436,8 @@ function readHyperRectangles(objective: XmlNode, space: OutcomeSpace, fileName: 
   if (rectangleNodes.length > GENIUS_LIMITS.maxRectangles)
     throw new GeniusFormatError(fileName, '<ufun>', `more than ${GENIUS_LIMITS.maxRectangles} hyperRectangles`);
   let work = 0;
+  // Each issue's option values, parsed once for all the conditions on it.
+  const optionValues = new Map<number, Rational[]>();
   const rectangles: HyperRectangle[] = rectangleNodes.map((rectangleNode, r) => {
     const element = `<hyperRectangle> #${r + 1}`;
     const utility = requireDecimal(rectangleNode, 'utility', fileName, element);
@@ -529,8 +468,12 @@ function readHyperRectangles(objective: XmlNode, space: OutcomeSpace, fileName: 
         const low = requireDecimal(condition, 'min', fileName, conditionElement);
         const high = requireDecimal(condition, 'max', fileName, conditionElement);
         const options: number[] = [];
-        issue.options.forEach((option, index) => {
-          const value = parseDecimal(option)!;
+        let values = optionValues.get(position);
+        if (!values) {
+          values = issue.options.map((option) => parseDecimal(option)!);
+          optionValues.set(position, values);
+        }
+        values.forEach((value, index) => {
           const within = compare(value, low) >= 0 && compare(value, high) <= 0;
           if (within === inside) options.push(index);
         });
