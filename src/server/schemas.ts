@@ -46,14 +46,19 @@ export const idSchema = z
   .regex(/^[A-Za-z0-9._:-]+$/, 'an id uses only A–Z, a–z, 0–9 and . _ : -')
   // Ids key records (option choices, scores): a name every object inherits would find what it has not.
   .refine((id) => !(id in Object.prototype) && id !== 'prototype', 'this id is a reserved word; choose another')
-  .describe('An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -');
+  .describe('An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -')
+  .meta({ example: 'pt-21' });
 const isoTime = z
   .string()
   .max(40)
   .refine(
     (v) => !Number.isNaN(Date.parse(v)),
     'must be an ISO-8601 date or time, e.g. 2025-11-27 or 2025-11-27T23:59:00-05:00',
-  );
+  )
+  .describe(
+    'An ISO-8601 date or time with its offset, e.g. "2025-11-27" or "2025-11-27T23:59:00-05:00"; a date alone lasts to the end of that day everywhere on earth',
+  )
+  .meta({ example: '2025-11-27T23:59:00-05:00' });
 const ids = z.array(idSchema).max(1000);
 const revision = z
   .number()
@@ -131,7 +136,13 @@ export const memberSchema = z
     email: z.string(),
   })
   .meta({ id: 'Member' });
-const emailSchema = z.string().trim().min(3).max(320).describe('An e-mail address, e.g. "yermak@example.org"');
+const emailSchema = z
+  .string()
+  .trim()
+  .min(3)
+  .max(320)
+  .describe('An e-mail address, e.g. "yermak@example.org"')
+  .meta({ example: 'yermak@example.org' });
 export const membershipSchema = memberSchema.omit({ name: true, email: true }).meta({ id: 'Membership' });
 export const memberCreateSchema = z
   .object({
@@ -231,7 +242,9 @@ export const pointSchema = z
     id: idSchema,
     number: z.number().int().min(1),
     title: text(500),
-    text: text(),
+    text: text()
+      .describe('The wording; each bracket stands in it as the placeholder [[bracket-id]], once')
+      .meta({ example: 'Territory: [[br-donetsk]] Kherson and Zaporizhzhia are frozen along the line of contact.' }),
     brackets: z.array(bracketSchema).max(LIMITS.bracketsPerPoint).default([]),
     issueIds: ids.default([]),
     trackId: idSchema.nullable().default(null),

@@ -167,4 +167,32 @@ describe('the OpenAPI document says what each operation does and who may call it
     assert.match(doc.info.description, /1,048,576 bytes/);
     assert.match(doc.info.description, /500 points/);
   });
+
+  test('every field with a syntax (ids, dates, e-mail addresses, the bracket placeholder) shows an example', async () => {
+    const server = await startServer(await demoDatabase());
+    const doc = (await client(server.url).get('/api/openapi.json')).body;
+    const missing: string[] = [];
+    const counts = { ids: 0, dates: 0, emails: 0 };
+    const walk = (node: unknown, path: string) => {
+      if (!node || typeof node !== 'object') return;
+      const schema = node as { pattern?: string; description?: string; example?: unknown; examples?: unknown };
+      const described = typeof schema.description === 'string' ? schema.description : '';
+      const kind = schema.pattern
+        ? 'ids'
+        : /^An ISO-8601 date/.test(described)
+          ? 'dates'
+          : /e-mail/i.test(described) && (node as { type?: string }).type === 'string'
+            ? 'emails'
+            : null;
+      if (kind) {
+        counts[kind]++;
+        if (schema.example === undefined && schema.examples === undefined) missing.push(path);
+      }
+      for (const [key, value] of Object.entries(node)) walk(value, `${path}/${key}`);
+    };
+    walk(doc, '');
+    assert.deepEqual(missing, [], 'fields with a syntax but no example');
+    assert.ok(counts.ids > 100 && counts.dates > 5 && counts.emails > 0, JSON.stringify(counts));
+    assert.match(doc.components.schemas.Point.properties.text.example, /\[\[br-[a-z-]+\]\]/);
+  });
 });
