@@ -21,6 +21,11 @@ import { tokenHash } from '../../src/store/passwords.ts';
  * sent to B, A's draft released to C by A's principal under a transmission rule, K's internal draft,
  * the mediator's table text sent to all, and a table text with one point negotiated in a track of A
  * and B (so C is outside it).
+ *
+ * And what was withdrawn (Parley never deletes): A's draft sent to B and A's internal draft, both
+ * withdrawn, with positions on them; a cancelled round on the withdrawn draft; a retracted statement;
+ * a retired option. A withdrawn thing stays in the history, marked, and leaves progress and the
+ * default listings; no withdrawal widens who sees it, and no one sends or approves it any more.
  */
 
 /**
@@ -90,7 +95,7 @@ const table = (readers: Reader[]): Reader[] => readers;
 /** A secret of some of the table: the administrator keeps the installation, not the secrets. */
 const secret = (readers: Reader[]): Reader[] => (ADMIN_SEES_SECRETS ? [...readers, 'admin'] : readers);
 
-const VERSION_KEYS = ['v0', 'vtrack', 'vaint', 'vamed', 'vab', 'vac', 'vk'] as const;
+const VERSION_KEYS = ['v0', 'vtrack', 'vaint', 'vamed', 'vab', 'vac', 'vk', 'vabw', 'vaintw'] as const;
 type VersionKey = (typeof VERSION_KEYS)[number];
 const VERSION_NAME: Record<VersionKey, string> = {
   v0: "the mediator's table text, sent to all",
@@ -100,6 +105,8 @@ const VERSION_NAME: Record<VersionKey, string> = {
   vab: "A's draft sent to B",
   vac: "A's draft released to C by A's principal under the rule",
   vk: "coalition K's internal draft",
+  vabw: "A's draft sent to B, then withdrawn",
+  vaintw: "A's internal draft, withdrawn",
 };
 /** Who reads each version. */
 const VERSION_SEEN: Record<VersionKey, Reader[]> = {
@@ -110,8 +117,14 @@ const VERSION_SEEN: Record<VersionKey, Reader[]> = {
   vab: secret([...A, 'bL', 'med']),
   vac: secret([...A, 'cL', 'med']),
   vk: secret([...A, 'cL']),
+  // Withdrawing a text changes no one's sight of it: still only those it had reached.
+  vabw: secret([...A, 'bL', 'med']),
+  vaintw: secret(A),
 };
-const WRITTEN_BY_A: VersionKey[] = ['vaint', 'vamed', 'vab', 'vac'];
+const WRITTEN_BY_A: VersionKey[] = ['vaint', 'vamed', 'vab', 'vac', 'vabw', 'vaintw'];
+/** The versions withdrawn in the set-up: in the history, marked, out of progress and the default listing. */
+const WITHDRAWN: VersionKey[] = ['vabw', 'vaintw'];
+const STANDING: VersionKey[] = VERSION_KEYS.filter((v) => !WITHDRAWN.includes(v));
 /** Who reads the track's point, and what is derived from it. */
 const TRACK_SEEN = secret(TRACK);
 
@@ -126,6 +139,9 @@ const POSITION_KEYS = [
   'posA5',
   'posB3',
   'posC1',
+  'posW1',
+  'posW2',
+  'posW3',
 ] as const;
 type PositionKey = (typeof POSITION_KEYS)[number];
 interface PositionSpec {
@@ -241,6 +257,36 @@ const POSITIONS: Record<PositionKey, PositionSpec> = {
     seen: secret(['cL', 'med']),
     changes: secret(['cL']),
   },
+  posW1: {
+    what: "B's public position on A's draft sent to B, then withdrawn",
+    by: 'bL',
+    party: PB,
+    version: 'vabw',
+    point: 'p1',
+    visibility: 'public',
+    seen: secret([...A, 'bL', 'med']),
+    changes: secret(['bL']),
+  },
+  posW2: {
+    what: "A's public position on its internal draft, withdrawn",
+    by: 'aL',
+    party: PA,
+    version: 'vaintw',
+    point: 'p1',
+    visibility: 'public',
+    seen: secret(A),
+    changes: secret(A_SEND),
+  },
+  posW3: {
+    what: "A's position shared with the mediators on its draft sent to B, then withdrawn",
+    by: 'aL',
+    party: PA,
+    version: 'vabw',
+    point: 'p2',
+    visibility: 'mediator',
+    seen: secret([...A, 'med']),
+    changes: secret(A_SEND),
+  },
 };
 
 const RED_LINE_KEYS = ['rlAparty', 'rlAmed', 'rlApub', 'rlBpub', 'rlBmed', 'rlKparty'] as const;
@@ -317,7 +363,10 @@ const RED_LINES: Record<RedLineKey, RedLineSpec> = {
   },
 };
 
-/** The option choices of each version: i1 and i2 decided by points 1 and 2, itrk by the track's point. */
+/**
+ * The option choices of each version: i1 and i2 decided by points 1 and 2, itrk by the track's point;
+ * the withdrawn draft sent to B chose option r of iret before r was retired, and keeps it.
+ */
 const CHOICES: Record<VersionKey, Record<string, string>> = {
   v0: { i1: 'x', i2: 'x' },
   vtrack: { i1: 'x', i2: 'x', itrk: 'x' },
@@ -326,6 +375,8 @@ const CHOICES: Record<VersionKey, Record<string, string>> = {
   vab: { i1: 'y', i2: 'x' },
   vac: { i1: 'y', i2: 'y' },
   vk: { i1: 'x', i2: 'y' },
+  vabw: { i1: 'y', i2: 'x', iret: 'r' },
+  vaintw: { i1: 'x', i2: 'y' },
 };
 /** The red lines each version crosses, worked out by hand from CHOICES and the constraints above. */
 const CROSSES: Record<VersionKey, RedLineKey[]> = {
@@ -336,6 +387,8 @@ const CROSSES: Record<VersionKey, RedLineKey[]> = {
   vab: ['rlAmed'],
   vac: ['rlKparty'],
   vk: ['rlAparty', 'rlApub', 'rlKparty'],
+  vabw: ['rlAmed'],
+  vaintw: ['rlAparty', 'rlApub', 'rlKparty'],
 };
 /** Crossings that rest only on the track's point: withheld from readers outside the track. */
 const TRACK_ONLY_CROSSINGS: Partial<Record<VersionKey, RedLineKey[]>> = { vtrack: ['rlBpub'] };
@@ -418,7 +471,11 @@ interface World {
   preference: Record<PreferenceKey, string>;
   round1: string;
   round2: string;
+  /** A round planned on A's draft sent to B, cancelled when A withdrew the draft. */
+  round3: string;
   statement: string;
+  /** A statement recorded in error, retracted. */
+  statement2: string;
   track: string;
   rule: string;
   approval: string;
@@ -582,6 +639,16 @@ interface Case {
   check?: (reader: Reader, body: any) => string | null;
   /** Brings the state the write needs, once, before its first request in the write phase. */
   prepare?: () => Promise<void>;
+  /**
+   * For a write the object's state refuses (a withdrawn text is sent and approved by no one): the
+   * status every reader who sees the object gets instead of passing, as problem+json, changing nothing.
+   */
+  refusedForState?: number;
+  /**
+   * For a route that answers a reference it may not show as an invalid field (just as a made-up id):
+   * the status a reader who may not see the object gets, counted as a refusal.
+   */
+  hiddenAs?: number;
 }
 interface Entry {
   kind: 'public' | 'read' | 'write';
@@ -593,8 +660,20 @@ interface Entry {
 const get = (url: string) => () => ({ method: 'GET', url });
 const sorted = (ids: string[]) => [...ids].sort();
 const listIds = (body: any) => (body as { id: string }[]).map((item) => item.id);
+/** The standing versions a reader sees: the default listing and progress leave the withdrawn ones out. */
 const versionIds = (reader: Reader) =>
+  STANDING.filter((v) => VERSION_SEEN[v].includes(reader)).map((v) => w.version[v]);
+/** Every version a reader sees, withdrawn ones too (`?withdrawn=true`). */
+const allVersionIds = (reader: Reader) =>
   VERSION_KEYS.filter((v) => VERSION_SEEN[v].includes(reader)).map((v) => w.version[v]);
+const keyOf = (id: string) => VERSION_KEYS.find((v) => w.version[v] === id);
+/** A withdrawn version is marked (withdrawnAt), a standing one not. */
+function withdrawnMark(v: VersionKey, body: { withdrawnAt?: string | null }): string | null {
+  const marked = typeof body.withdrawnAt === 'string';
+  if (WITHDRAWN.includes(v) && !marked) return `${VERSION_NAME[v]} is not marked withdrawn`;
+  if (!WITHDRAWN.includes(v) && marked) return `${VERSION_NAME[v]} is marked withdrawn (${body.withdrawnAt})`;
+  return null;
+}
 const publicCase = (url: string): Case[] => [{ object: 'the route', request: get(url), allowed: SIGNED_IN }];
 /** A route about the whole negotiation, read by everyone at the table; the outsider gets what a missing negotiation gets. */
 const tableRead = (path: string, ids?: Case['ids'], check?: Case['check']): Case[] => [
@@ -635,6 +714,58 @@ const versionCases = (
     ...extra,
     ...(extra.forVersion?.(v) ?? {}),
   }));
+
+/** The rounds as a reader sees them: a version it has not received is not named, nor a point outside its track. */
+function roundsCheck(r: Reader, body: any): string | null {
+  const rounds = body as {
+    id: string;
+    versionId: string | null;
+    outcomeVersionId: string | null;
+    agendaPointIds: string[];
+    cancelledAt?: string | null;
+  }[];
+  const first = rounds.find((x) => x.id === w.round1);
+  const second = rounds.find((x) => x.id === w.round2);
+  const agenda = TRACK_SEEN.includes(r) ? ['p1', 'p-trk'] : ['p1'];
+  if (JSON.stringify(first?.agendaPointIds) !== JSON.stringify(agenda))
+    return `the first round's agenda reads ${JSON.stringify(first?.agendaPointIds)}`;
+  if (first?.versionId !== w.version.vtrack) return 'the first round does not name the text everyone has';
+  if (second?.versionId !== (VERSION_SEEN.vamed.includes(r) ? w.version.vamed : null))
+    return `the second round names ${second?.versionId}`;
+  if (second?.outcomeVersionId !== (VERSION_SEEN.vab.includes(r) ? w.version.vab : null))
+    return `the second round's outcome is ${second?.outcomeVersionId}`;
+  for (const standing of [first, second])
+    if (typeof standing?.cancelledAt === 'string') return `round ${standing.id} is marked cancelled`;
+  const third = rounds.find((x) => x.id === w.round3);
+  if (third) {
+    if (typeof third.cancelledAt !== 'string') return 'the cancelled round is not marked cancelled';
+    // Cancelled, on a withdrawn text: still named only to those the text had reached.
+    if (third.versionId !== (VERSION_SEEN.vabw.includes(r) ? w.version.vabw : null))
+      return `the cancelled round names ${third.versionId}`;
+    if (third.outcomeVersionId !== null) return `the cancelled round's outcome is ${third.outcomeVersionId}`;
+    const thirdAgenda = TRACK_SEEN.includes(r) ? ['p-trk'] : [];
+    if (JSON.stringify(third.agendaPointIds) !== JSON.stringify(thirdAgenda))
+      return `the cancelled round's agenda reads ${JSON.stringify(third.agendaPointIds)}`;
+  }
+  return null;
+}
+/** The statements as a reader sees them: a point outside its track is not named, a retracted one is marked. */
+function statementsCheck(r: Reader, body: any): string | null {
+  const statements = body as { id: string; pointIds: string[]; retractedAt?: string | null }[];
+  const first = statements.find((x) => x.id === w.statement);
+  const expected = TRACK_SEEN.includes(r) ? ['p2', 'p-trk'] : ['p2'];
+  if (JSON.stringify(first?.pointIds) !== JSON.stringify(expected))
+    return `the statement names points ${JSON.stringify(first?.pointIds)}`;
+  if (typeof first?.retractedAt === 'string') return 'the standing statement is marked retracted';
+  const retracted = statements.find((x) => x.id === w.statement2);
+  if (retracted) {
+    if (typeof retracted.retractedAt !== 'string') return 'the retracted statement is not marked retracted';
+    const points = TRACK_SEEN.includes(r) ? ['p-trk'] : [];
+    if (JSON.stringify(retracted.pointIds) !== JSON.stringify(points))
+      return `the retracted statement names points ${JSON.stringify(retracted.pointIds)}`;
+  }
+  return null;
+}
 
 const MATRIX: Record<string, Entry> = {
   // The documentation, the landing page, health and sign-in answer everyone.
@@ -737,13 +868,33 @@ const MATRIX: Record<string, Entry> = {
         hiddenId: w.version[v],
         ids: { of: pointIds, expected: expectedPoints(v) },
         check: (r: Reader, b: any) =>
-          b.id !== w.version[v] ? `answered version ${b.id}` : v === 'vtrack' ? trackTextCheck(r, b) : null,
+          b.id !== w.version[v]
+            ? `answered version ${b.id}`
+            : (withdrawnMark(v, b) ?? (v === 'vtrack' ? trackTextCheck(r, b) : null)),
       })),
     ],
   },
   'GET /api/negotiations/:id/versions': {
     kind: 'read',
-    cases: () => tableRead('/versions', { of: listIds, expected: versionIds }),
+    cases: () => [
+      // By default the withdrawn versions are left out, for everyone.
+      ...tableRead('/versions', { of: listIds, expected: versionIds }),
+      {
+        object: 'the versions, withdrawn ones too (?withdrawn=true)',
+        request: get(`${N}/versions?withdrawn=true`),
+        allowed: table(AT_TABLE),
+        hiddenId: NEG,
+        ids: { of: listIds, expected: allVersionIds },
+        check: (_r, b) => {
+          for (const item of b as { id: string; withdrawnAt?: string | null }[]) {
+            const key = keyOf(item.id);
+            const wrong = key ? withdrawnMark(key, item) : null;
+            if (wrong) return wrong;
+          }
+          return null;
+        },
+      },
+    ],
   },
   'GET /api/negotiations/:id/versions/:itemId': {
     kind: 'read',
@@ -751,7 +902,7 @@ const MATRIX: Record<string, Entry> = {
       versionCases(() => '', {
         forVersion: (v) => ({
           ids: { of: pointIds, expected: expectedPoints(v) },
-          check: v === 'vtrack' ? trackTextCheck : undefined,
+          check: (r: Reader, b: any) => withdrawnMark(v, b) ?? (v === 'vtrack' ? trackTextCheck(r, b) : null),
         }),
       }),
   },
@@ -778,6 +929,13 @@ const MATRIX: Record<string, Entry> = {
         allowed: VERSION_SEEN.vab,
         hiddenId: w.version.vab,
       },
+      ...WITHDRAWN.map((v) => ({
+        object: `the table text compared with ${VERSION_NAME[v]} as its base`,
+        request: get(`${N}/versions/${w.version.v0}/compare?base=${w.version[v]}`),
+        allowed: VERSION_SEEN[v],
+        hiddenId: w.version[v],
+        check: (_r: Reader, b: any) => withdrawnMark(v, b.base),
+      })),
     ],
   },
   'GET /api/negotiations/:id/versions/:itemId/approvals': {
@@ -841,17 +999,35 @@ const MATRIX: Record<string, Entry> = {
         allowed: table(AT_TABLE),
         ids: { of: listIds, expected: (r) => (POSITIONS.posA4.seen.includes(r) ? [w.position.posA4] : []) },
       },
+      // A withdrawn version keeps its positions, for those who saw them and no one else.
+      ...WITHDRAWN.map((v) => ({
+        object: `the positions on ${VERSION_NAME[v]} (?version=)`,
+        request: get(`${N}/positions?version=${w.version[v]}`),
+        allowed: table(AT_TABLE),
+        ids: {
+          of: listIds,
+          expected: (r: Reader) =>
+            POSITION_KEYS.filter((p) => POSITIONS[p].version === v && POSITIONS[p].seen.includes(r)).map(
+              (p) => w.position[p],
+            ),
+        },
+      })),
     ],
   },
   'GET /api/negotiations/:id/issues': {
     kind: 'read',
     cases: () =>
-      tableRead('/issues', { of: listIds, expected: () => ['i1', 'i2', 'itrk'] }, (r, b) => {
-        const itrk = (b as { id: string; pointIds: string[] }[]).find((i) => i.id === 'itrk');
+      tableRead('/issues', { of: listIds, expected: () => ['i1', 'i2', 'iret', 'itrk'] }, (r, b) => {
+        const issues = b as { id: string; pointIds: string[]; options: { id: string; retiredAt?: string | null }[] }[];
+        const itrk = issues.find((i) => i.id === 'itrk');
         const expected = TRACK_SEEN.includes(r) ? ['p-trk'] : [];
-        return JSON.stringify(itrk?.pointIds) === JSON.stringify(expected)
-          ? null
-          : `the track's issue names points ${JSON.stringify(itrk?.pointIds)}`;
+        if (JSON.stringify(itrk?.pointIds) !== JSON.stringify(expected))
+          return `the track's issue names points ${JSON.stringify(itrk?.pointIds)}`;
+        // A retired option stays listed, marked.
+        const options = issues.find((i) => i.id === 'iret')?.options ?? [];
+        const retired = options.filter((o) => typeof o.retiredAt === 'string').map((o) => o.id);
+        if (options.map((o) => o.id).join() !== 'x,y,r') return `issue iret lists options ${options.map((o) => o.id)}`;
+        return retired.join() === 'r' ? null : `issue iret marks as retired ${JSON.stringify(retired)}, expected r`;
       }),
   },
   'GET /api/negotiations/:id/red-lines': {
@@ -872,36 +1048,33 @@ const MATRIX: Record<string, Entry> = {
   },
   'GET /api/negotiations/:id/rounds': {
     kind: 'read',
-    cases: () =>
-      tableRead('/rounds', { of: listIds, expected: () => [w.round1, w.round2] }, (r, b) => {
-        const rounds = b as {
-          id: string;
-          versionId: string | null;
-          outcomeVersionId: string | null;
-          agendaPointIds: string[];
-        }[];
-        const first = rounds.find((x) => x.id === w.round1);
-        const second = rounds.find((x) => x.id === w.round2);
-        const agenda = TRACK_SEEN.includes(r) ? ['p1', 'p-trk'] : ['p1'];
-        if (JSON.stringify(first?.agendaPointIds) !== JSON.stringify(agenda))
-          return `the first round's agenda reads ${JSON.stringify(first?.agendaPointIds)}`;
-        if (first?.versionId !== w.version.vtrack) return 'the first round does not name the text everyone has';
-        if (second?.versionId !== (VERSION_SEEN.vamed.includes(r) ? w.version.vamed : null))
-          return `the second round names ${second?.versionId}`;
-        if (second?.outcomeVersionId !== (VERSION_SEEN.vab.includes(r) ? w.version.vab : null))
-          return `the second round's outcome is ${second?.outcomeVersionId}`;
-        return null;
-      }),
+    cases: () => [
+      // By default the cancelled round is left out, for everyone.
+      ...tableRead('/rounds', { of: listIds, expected: () => [w.round1, w.round2] }, roundsCheck),
+      {
+        object: 'the rounds, cancelled ones too (?cancelled=true)',
+        request: get(`${N}/rounds?cancelled=true`),
+        allowed: table(AT_TABLE),
+        hiddenId: NEG,
+        ids: { of: listIds, expected: () => [w.round1, w.round2, w.round3] },
+        check: roundsCheck,
+      },
+    ],
   },
   'GET /api/negotiations/:id/statements': {
     kind: 'read',
-    cases: () =>
-      tableRead('/statements', { of: listIds, expected: () => [w.statement] }, (r, b) => {
-        const expected = TRACK_SEEN.includes(r) ? ['p2', 'p-trk'] : ['p2'];
-        return JSON.stringify(b[0]?.pointIds) === JSON.stringify(expected)
-          ? null
-          : `the statement names points ${JSON.stringify(b[0]?.pointIds)}`;
-      }),
+    cases: () => [
+      // By default the retracted statement is left out, for everyone.
+      ...tableRead('/statements', { of: listIds, expected: () => [w.statement] }, statementsCheck),
+      {
+        object: 'the statements, retracted ones too (?retracted=true)',
+        request: get(`${N}/statements?retracted=true`),
+        allowed: table(AT_TABLE),
+        hiddenId: NEG,
+        ids: { of: listIds, expected: () => [w.statement, w.statement2] },
+        check: statementsCheck,
+      },
+    ],
   },
   'GET /api/negotiations/:id/tracks': {
     kind: 'read',
@@ -931,7 +1104,11 @@ const MATRIX: Record<string, Entry> = {
             const points = measured.points.map((p) => p.pointId).join();
             if (points !== expectedPoints(key)(r).join()) return `${VERSION_NAME[key]} measures points ${points}`;
           }
-          return null;
+          // The curve: the cancelled round counts no more; the second is measured by those who have one of its texts.
+          const series = (b.series.rounds as { roundId: string }[]).map((x) => x.roundId);
+          const second = VERSION_SEEN.vab.includes(r) || VERSION_SEEN.vamed.includes(r);
+          const expected = [w.round1, ...(second ? [w.round2] : [])];
+          return series.join() === expected.join() ? null : `the curve measures rounds ${series.join(', ')}`;
         },
       ),
   },
@@ -1077,20 +1254,44 @@ const MATRIX: Record<string, Entry> = {
         vab: secret(A_SEND),
         vac: secret(A_SEND),
         vk: secret([...A_SEND, 'cL']),
+        vabw: [],
+        vaintw: [],
       };
-      return VERSION_KEYS.map((v) => ({
-        object: `${VERSION_NAME[v]}, shared with the mediators`,
-        request: () => ({ method: 'POST', url: `${N}/versions/${w.version[v]}/transmit`, body: { toMediators: true } }),
-        allowed: senders[v],
-        sees: VERSION_SEEN[v],
-        hiddenId: w.version[v],
-      }));
+      return [
+        ...STANDING.map((v) => ({
+          object: `${VERSION_NAME[v]}, shared with the mediators`,
+          request: () => ({
+            method: 'POST',
+            url: `${N}/versions/${w.version[v]}/transmit`,
+            body: { toMediators: true },
+          }),
+          allowed: senders[v],
+          sees: VERSION_SEEN[v],
+          hiddenId: w.version[v],
+        })),
+        // A withdrawn text is sent to no one: not to the mediators, not to C, whoever asks.
+        ...WITHDRAWN.flatMap((v) =>
+          (
+            [
+              ['shared with the mediators', { toMediators: true }],
+              ['sent to C', { partyIds: [PC] }],
+            ] as const
+          ).map(([how, body]) => ({
+            object: `${VERSION_NAME[v]}, ${how}`,
+            request: () => ({ method: 'POST', url: `${N}/versions/${w.version[v]}/transmit`, body }),
+            allowed: senders[v],
+            sees: VERSION_SEEN[v],
+            hiddenId: w.version[v],
+            refusedForState: 400,
+          })),
+        ),
+      ];
     },
   },
   'POST /api/negotiations/:id/versions/:itemId/approvals': {
     kind: 'write',
-    cases: () =>
-      (['vaint', 'vamed', 'vab'] as const).map((v) => ({
+    cases: () => [
+      ...(['vaint', 'vamed', 'vab'] as const).map((v) => ({
         object: `a rejection of ${VERSION_NAME[v]} under the rule from A to C`,
         request: (r: Reader) => ({
           method: 'POST',
@@ -1108,6 +1309,26 @@ const MATRIX: Record<string, Entry> = {
         sees: VERSION_SEEN[v],
         hiddenId: w.version[v],
       })),
+      // A withdrawn text is approved by no one: an approval would release it to C.
+      ...WITHDRAWN.map((v) => ({
+        object: `an approval of ${VERSION_NAME[v]} under the rule from A to C`,
+        request: (r: Reader) => ({
+          method: 'POST',
+          url: `${N}/versions/${w.version[v]}/approvals`,
+          body: {
+            ruleId: w.rule,
+            stageId: 'st1',
+            decision: 'approve',
+            comment: `approved by ${r}`,
+            contentHash: w.hash[v],
+          },
+        }),
+        allowed: [] as Reader[],
+        sees: VERSION_SEEN[v],
+        hiddenId: w.version[v],
+        refusedForState: 400,
+      })),
+    ],
   },
   'POST /api/negotiations/:id/positions': {
     kind: 'write',
@@ -1343,6 +1564,7 @@ const MATRIX: Record<string, Entry> = {
       [
         ["the round on the track's table text", w.round1],
         ["the round on A's drafts", w.round2],
+        ["the cancelled round on A's withdrawn draft sent to B", w.round3],
       ].map(([object, id]) => ({
         object: object!,
         request: async (r: Reader) => ({
@@ -1658,6 +1880,14 @@ const MATRIX: Record<string, Entry> = {
         allowed: table(AT_TABLE),
         hiddenId: NEG,
       },
+      // An analysis reads a withdrawn text as the version routes do: only where the text had reached.
+      ...WITHDRAWN.map((v) => ({
+        object: VERSION_NAME[v],
+        request: () => ({ method: 'POST', url: `${N}/analyses`, body: { versionId: w.version[v] } }),
+        allowed: VERSION_SEEN[v],
+        hiddenId: w.version[v],
+        hiddenAs: 400,
+      })),
     ],
   },
   'POST /api/negotiations/:id/analyses/:itemId/releases': {
@@ -1687,6 +1917,14 @@ const MATRIX: Record<string, Entry> = {
         sees: VERSION_SEEN.vab,
         hiddenId: w.version.vab,
       },
+      // Withdrawn already: its principal or lead may ask again (nothing changes); no one else learns of it.
+      ...WITHDRAWN.map((v) => ({
+        object: `${VERSION_NAME[v]}, again`,
+        request: () => ({ method: 'POST', url: `${N}/versions/${w.version[v]}/withdraw` }),
+        allowed: secret(A_SEND),
+        sees: VERSION_SEEN[v],
+        hiddenId: w.version[v],
+      })),
     ],
   },
   'POST /api/negotiations/:id/rounds/:itemId/cancel': {
@@ -1700,6 +1938,13 @@ const MATRIX: Record<string, Entry> = {
         sees: table(AT_TABLE),
         hiddenId: w.round2,
       },
+      {
+        object: 'the round cancelled in the set-up, again',
+        request: () => ({ method: 'POST', url: `${N}/rounds/${w.round3}/cancel` }),
+        allowed: ['med'],
+        sees: table(AT_TABLE),
+        hiddenId: w.round3,
+      },
     ],
   },
   'POST /api/negotiations/:id/statements/:itemId/retract': {
@@ -1712,6 +1957,13 @@ const MATRIX: Record<string, Entry> = {
         allowed: ['med'],
         sees: table(AT_TABLE),
         hiddenId: w.statement,
+      },
+      {
+        object: 'the statement retracted in the set-up, again',
+        request: () => ({ method: 'POST', url: `${N}/statements/${w.statement2}/retract` }),
+        allowed: ['med'],
+        sees: table(AT_TABLE),
+        hiddenId: w.statement2,
       },
     ],
   },
@@ -1731,6 +1983,13 @@ const MATRIX: Record<string, Entry> = {
           });
         },
         request: () => ({ method: 'POST', url: `${N}/issues/i2/options/z/retire` }),
+        allowed: ['med'],
+        sees: table(AT_TABLE),
+        hiddenId: NEG,
+      },
+      {
+        object: 'option r of issue iret, retired in the set-up, again',
+        request: () => ({ method: 'POST', url: `${N}/issues/iret/options/r/retire` }),
         allowed: ['med'],
         sees: table(AT_TABLE),
         hiddenId: NEG,
@@ -1810,7 +2069,11 @@ function judge(phase: string, entry: Entry, c: Case, reader: Reader, req: Req, a
     entry.kind === 'write'
       ? (answer.status >= 200 && answer.status < 300) || answer.status === 409
       : answer.status === 200;
-  const denied = answer.status === 403 || answer.status === 404;
+  const sees = c.sees ?? c.allowed;
+  const denied =
+    answer.status === 403 ||
+    answer.status === 404 ||
+    (c.hiddenAs !== undefined && answer.status === c.hiddenAs && !sees.includes(reader));
   scan(phase, reader, req, answer, where);
   if (answer.status >= 500) {
     findings.push({ phase, kind: 'server error', reader, text: `${where}: ${snippet(answer)}` });
@@ -1833,6 +2096,16 @@ function judge(phase: string, entry: Entry, c: Case, reader: Reader, req: Req, a
         kind: passed ? 'leak' : 'wrong status',
         reader,
         text: `${where}: expected 401 problem+json, got ${answer.contentType} ${snippet(answer)}`,
+      });
+    return false;
+  }
+  if (c.refusedForState !== undefined && sees.includes(reader)) {
+    if (answer.status !== c.refusedForState || !isProblem(answer))
+      findings.push({
+        phase,
+        kind: passed ? 'leak' : 'wrong status',
+        reader,
+        text: `${where}: expected ${c.refusedForState} problem+json (the object's state refuses it), got ${answer.contentType} ${snippet(answer)}`,
       });
     return false;
   }
@@ -1997,6 +2270,17 @@ describe('access matrix: every route against every kind of reader and every visi
         ],
       });
     }
+    // An issue with a third option, which a draft of A chooses before the mediator retires it.
+    await must('med', 'POST', `${N}/issues`, {
+      id: 'iret',
+      name: 'Monitoring',
+      description: 'mk:issue:',
+      options: [
+        { id: 'x', label: 'X' },
+        { id: 'y', label: 'Y' },
+        { id: 'r', label: 'R' },
+      ],
+    });
     const version = async (reader: Reader, body: object) =>
       (await must(reader, 'POST', `${N}/versions`, body)).id as string;
     w.version.v0 = await version('med', {
@@ -2069,7 +2353,11 @@ describe('access matrix: every route against every kind of reader and every visi
     });
     w.approval = approved.rules[0].approvals[0].id;
     w.version.vk = await version('cL', draft('vk', PK));
-    // A's principal reads all seven texts in full (A is in the track and in K).
+    // Two drafts of A that will be withdrawn: one sent to B (choosing the option to be retired), one kept inside.
+    w.version.vabw = await version('aL', draft('vabw', PA));
+    await must('aL', 'POST', `${N}/versions/${w.version.vabw}/transmit`, { partyIds: [PB] });
+    w.version.vaintw = await version('aA', draft('vaintw', PA));
+    // A's principal reads all nine texts in full (A is in the track and in K).
     for (const v of VERSION_KEYS) w.hash[v] = (await must('aP', 'GET', `${N}/versions/${w.version[v]}`)).contentHash;
 
     for (const p of POSITION_KEYS) {
@@ -2146,6 +2434,30 @@ describe('access matrix: every route against every kind of reader and every visi
         source: 'the matrix',
       })
     ).id;
+    // What is withdrawn: nothing is deleted, each stays in the history, marked.
+    w.round3 = (
+      await must('med', 'POST', `${N}/rounds`, {
+        title: 'mk:round3: Round on the draft to be withdrawn',
+        startsOn: '2025-11-24',
+        versionId: w.version.vabw,
+        agendaPointIds: ['p-trk'],
+      })
+    ).id;
+    w.statement2 = (
+      await must('med', 'POST', `${N}/statements`, {
+        speaker: 'mk:statement2: A spokesperson, misquoted',
+        date: '2025-11-22',
+        quote: 'We walk out.',
+        stance: 'opposes',
+        pointIds: ['p-trk'],
+        source: 'the matrix',
+      })
+    ).id;
+    await must('aL', 'POST', `${N}/versions/${w.version.vabw}/withdraw`);
+    await must('aP', 'POST', `${N}/versions/${w.version.vaintw}/withdraw`);
+    await must('med', 'POST', `${N}/rounds/${w.round3}/cancel`);
+    await must('med', 'POST', `${N}/statements/${w.statement2}/retract`);
+    await must('med', 'POST', `${N}/issues/iret/options/r/retire`);
 
     // What each reader may not receive, anywhere.
     const add = (what: string, seen: Reader[], ...strings: string[]) => w.secrets.push({ what, seen, strings });
@@ -2168,11 +2480,15 @@ describe('access matrix: every route against every kind of reader and every visi
       'mk:issue:',
       'mk:round1:',
       'mk:round2:',
+      'mk:round3:',
       'mk:statement:',
+      'mk:statement2:',
       'mk:rule:',
       w.round1,
       w.round2,
+      w.round3,
       w.statement,
+      w.statement2,
     );
     add('the other negotiation', ['bL'], OTHER, 'mk:neg-other:');
     for (const account of MEMBER_ACCOUNTS) add(`the e-mail of ${account}`, table(AT_TABLE), emailOf(account));
