@@ -23,5 +23,7 @@ if (files.length === 0) {
 }
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   stdio: 'inherit',
+  // Every response is checked against its zod schema as well as written by its compiled writer.
+  env: { ...process.env, PARLEY_CHECK_RESPONSES: '1' },
 });
 process.exit(result.status ?? 1);
