@@ -80,12 +80,17 @@ export async function login(
 }
 
 export async function userByToken(store: Store, token: string): Promise<User | null> {
-  const row = await store.db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.email', 'users.name', 'users.is_admin', 'sessions.expires_at'])
-    .where('sessions.token_hash', '=', tokenHash(token))
-    .executeTakeFirst();
+  const hash = tokenHash(token);
+  // Kept until a session or an account changes: a sign-out or a password change ends it at once.
+  const row = await store.reads.get(`session ${hash}`, ['sessions', 'users'], async () => {
+    const found = await store.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select(['users.id', 'users.email', 'users.name', 'users.is_admin', 'sessions.expires_at'])
+      .where('sessions.token_hash', '=', hash)
+      .executeTakeFirst();
+    return found ?? null;
+  });
   if (!row || row.expires_at <= store.nowIso()) return null;
   return { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin === 1 };
 }

@@ -11,6 +11,7 @@ import type {
   TransmissionRule,
 } from '../core/model.ts';
 import type { OwnedVisibilityRule } from '../core/visibility.ts';
+import type { ReadCache } from './read-cache.ts';
 import type { Database } from './schema.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -98,6 +99,20 @@ export interface ListFilter {
   versionId?: string;
   partyId?: string;
   id?: string;
+}
+
+/**
+ * `listEntities` outside a transaction, through the store's read cache: the same rows, kept until
+ * the collection's table changes. A transaction reads the database itself (`listEntities(trx, …)`).
+ */
+export function readEntities<C extends CollectionName>(
+  store: { db: Executor; reads: ReadCache },
+  name: C,
+  negotiationId: string,
+  filter: ListFilter = {},
+): Promise<EntityOf<C>[]> {
+  const key = `entities ${name} ${negotiationId} ${JSON.stringify(filter)}`;
+  return store.reads.get(key, [collections[name].table], () => listEntities(store.db, name, negotiationId, filter));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { invalid, notFound } from '../core/errors.ts';
 import type { Id, Issue } from '../core/model.ts';
 import { canSeeTrack, hiddenPointIds } from '../core/visibility.ts';
-import { listEntities } from './collections.ts';
+import { readEntities } from './collections.ts';
 import { requireMediator } from './guards.ts';
 import type { NegotiationContext, Store } from './store.ts';
 import { requireKnownPoints, textRecords } from './versions.ts';
@@ -11,7 +11,7 @@ import { requireKnownPoints, textRecords } from './versions.ts';
 /** The issues, with the points behind them that the reader may see named. */
 export async function listIssues(store: Store, ctx: NegotiationContext): Promise<Issue[]> {
   const hidden = await hiddenPoints(store, ctx);
-  return (await listEntities(store.db, 'issues', ctx.negotiation.id)).map((issue) => ({
+  return (await readEntities(store, 'issues', ctx.negotiation.id)).map((issue) => ({
     ...issue,
     pointIds: issue.pointIds.filter((id) => !hidden.has(id)),
   }));
@@ -53,7 +53,7 @@ export async function updateIssue(
   patch: Partial<Pick<Issue, 'name' | 'description' | 'pointIds' | 'options'>>,
 ): Promise<Issue> {
   requireMediator(ctx, 'define issues');
-  const current = (await listEntities(store.db, 'issues', ctx.negotiation.id, { id }))[0];
+  const current = (await readEntities(store, 'issues', ctx.negotiation.id, { id }))[0];
   if (!current) throw notFound(`issue "${id}"`);
   if (patch.options) {
     const kept = new Set(patch.options.map((o) => o.id));
@@ -81,7 +81,7 @@ export async function updateIssue(
 /** Retires an option: drafts that chose it keep it, new drafts may not choose it, analyses leave it out. */
 export async function retireOption(store: Store, ctx: NegotiationContext, issueId: Id, optionId: Id): Promise<Issue> {
   requireMediator(ctx, 'retire options');
-  const current = (await listEntities(store.db, 'issues', ctx.negotiation.id, { id: issueId }))[0];
+  const current = (await readEntities(store, 'issues', ctx.negotiation.id, { id: issueId }))[0];
   if (!current) throw notFound(`issue "${issueId}"`);
   const option = current.options.find((o) => o.id === optionId);
   if (!option) throw notFound(`option "${optionId}" of issue "${current.name}"`);

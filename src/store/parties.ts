@@ -1,6 +1,6 @@
 import { invalid, notFound } from '../core/errors.ts';
 import type { Id, Party } from '../core/model.ts';
-import { listEntities } from './collections.ts';
+import { readEntities } from './collections.ts';
 import { requireMediator } from './guards.ts';
 import type { NegotiationContext, Store } from './store.ts';
 
@@ -54,7 +54,7 @@ export async function updateParty(
   patch: Partial<Pick<Party, 'name' | 'shortName' | 'memberPartyIds' | 'pointIds'>>,
 ): Promise<Party> {
   requireMediator(ctx, 'change parties');
-  const current = (await listEntities(store.db, 'parties', ctx.negotiation.id, { id }))[0];
+  const current = (await readEntities(store, 'parties', ctx.negotiation.id, { id }))[0];
   if (!current) throw notFound(`party "${id}"`);
   const next = { ...current, ...patch };
   checkTerms(ctx, id, next);

@@ -3,7 +3,7 @@ import { conflict, DomainError, invalid, notFound } from '../core/errors.ts';
 import type { Id, Point, Position, Version, VersionView } from '../core/model.ts';
 import { languageHash } from '../core/transmission.ts';
 import { ownedVisibilityRule } from '../core/visibility.ts';
-import { insertEntity, listEntities, replaceEntity } from './collections.ts';
+import { insertEntity, listEntities, readEntities, replaceEntity } from './collections.ts';
 import { requireParty, requireSender } from './guards.ts';
 import { listIssues } from './issues.ts';
 import type { Database } from './schema.ts';
@@ -39,7 +39,7 @@ export async function listPositions(
 ): Promise<Position[]> {
   const versions = visibleVersions ?? (await listVersions(store, ctx));
   const visiblePoints = new Map(versions.map((v) => [v.id, new Set(v.points.map((point) => point.id))]));
-  const positions = await listEntities(store.db, 'positions', ctx.negotiation.id, {
+  const positions = await readEntities(store, 'positions', ctx.negotiation.id, {
     owned: ownedVisibilityRule(ctx.scope),
     versionId: filter.versionId,
   });

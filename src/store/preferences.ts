@@ -1,7 +1,7 @@
 import { conflict, invalid, notFound } from '../core/errors.ts';
 import type { Id, Preference } from '../core/model.ts';
 import { ownedVisibilityRule } from '../core/visibility.ts';
-import { listEntities } from './collections.ts';
+import { readEntities } from './collections.ts';
 import { requireParty, requireSender } from './guards.ts';
 import { listIssues } from './issues.ts';
 import type { NegotiationContext, Store } from './store.ts';
@@ -9,7 +9,7 @@ import type { NegotiationContext, Store } from './store.ts';
 /** Parties' private preferences over the options. Each command checks the policy, writes the change and its audit event in one transaction. */
 
 export async function listPreferences(store: Store, ctx: NegotiationContext): Promise<Preference[]> {
-  return listEntities(store.db, 'preferences', ctx.negotiation.id, { owned: ownedVisibilityRule(ctx.scope) });
+  return readEntities(store, 'preferences', ctx.negotiation.id, { owned: ownedVisibilityRule(ctx.scope) });
 }
 
 /** Sets a party's preferences (creating them, or replacing them at `revision`). */
@@ -49,7 +49,7 @@ export async function putPreference(
   if (Math.abs(total - 1) > 1e-6) throw invalid('weights', `the weights add up to ${total}; they must add up to 1`);
   if (input.reservation < 0 || input.reservation > 1)
     throw invalid('reservation', 'the reservation value is a utility between 0 and 1');
-  const current = (await listEntities(store.db, 'preferences', ctx.negotiation.id, { partyId }))[0];
+  const current = (await readEntities(store, 'preferences', ctx.negotiation.id, { partyId }))[0];
   if (!current) {
     if (revision !== null && revision !== 0) throw notFound(`preferences of "${partyId}"`);
     return store.insert(ctx, 'preferences', 'preference', {

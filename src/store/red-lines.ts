@@ -2,7 +2,7 @@ import { invalid, notFound } from '../core/errors.ts';
 import type { Id, RedLine } from '../core/model.ts';
 import { type RedLineReport, checkRedLines, constraintProblems } from '../core/redlines.ts';
 import { ownedVisibilityRule } from '../core/visibility.ts';
-import { listEntities } from './collections.ts';
+import { readEntities } from './collections.ts';
 import { requireParty, requireSender } from './guards.ts';
 import { listIssues } from './issues.ts';
 import type { NegotiationContext, Store } from './store.ts';
@@ -11,7 +11,7 @@ import { getVersion } from './versions.ts';
 /** Parties' red lines, and the report of those a version crosses. Each command checks the policy, writes the change and its audit event in one transaction. */
 
 export async function listRedLines(store: Store, ctx: NegotiationContext): Promise<RedLine[]> {
-  return listEntities(store.db, 'redLines', ctx.negotiation.id, { owned: ownedVisibilityRule(ctx.scope) });
+  return readEntities(store, 'redLines', ctx.negotiation.id, { owned: ownedVisibilityRule(ctx.scope) });
 }
 
 export async function createRedLine(

@@ -1,6 +1,6 @@
 import { invalid, notFound } from '../core/errors.ts';
 import type { Id, Round, VersionView } from '../core/model.ts';
-import { listEntities } from './collections.ts';
+import { readEntities } from './collections.ts';
 import { requireMediator } from './guards.ts';
 import { hiddenPoints } from './issues.ts';
 import type { NegotiationContext, Store } from './store.ts';
@@ -14,7 +14,7 @@ export async function listRounds(
   ctx: NegotiationContext,
   visibleVersions?: VersionView[],
 ): Promise<Round[]> {
-  const rounds = await listEntities(store.db, 'rounds', ctx.negotiation.id);
+  const rounds = await readEntities(store, 'rounds', ctx.negotiation.id);
   const visible = new Set((visibleVersions ?? (await listVersions(store, ctx))).map((v) => v.id));
   const shown = (id: Id | null) => (id !== null && visible.has(id) ? id : null);
   const hidden = await hiddenPoints(store, ctx);
@@ -51,7 +51,7 @@ export async function updateRound(
   patch: Partial<Omit<Round, 'id' | 'negotiationId' | 'revision'>>,
 ): Promise<Round> {
   requireMediator(ctx, 'record rounds');
-  const current = (await listEntities(store.db, 'rounds', ctx.negotiation.id, { id }))[0];
+  const current = (await readEntities(store, 'rounds', ctx.negotiation.id, { id }))[0];
   if (!current) throw notFound(`round "${id}"`);
   const next = { ...current, ...patch };
   await checkRoundReferences(store, ctx, next);
@@ -84,7 +84,7 @@ async function checkRoundReferences(
 /** Cancels a round: it stays in the history, marked, and counts no more in progress. */
 export async function cancelRound(store: Store, ctx: NegotiationContext, id: Id): Promise<Round> {
   requireMediator(ctx, 'cancel rounds');
-  const current = (await listEntities(store.db, 'rounds', ctx.negotiation.id, { id }))[0];
+  const current = (await readEntities(store, 'rounds', ctx.negotiation.id, { id }))[0];
   if (!current) throw notFound(`round "${id}"`);
   if (current.cancelledAt) return current;
   return store.replace(ctx, 'rounds', 'round', current, current.revision, { ...current, cancelledAt: store.nowIso() });

@@ -1,6 +1,6 @@
 import { invalid, notFound } from '../core/errors.ts';
 import type { Id, PublicStatement } from '../core/model.ts';
-import { listEntities } from './collections.ts';
+import { readEntities } from './collections.ts';
 import { requireMediator } from './guards.ts';
 import { hiddenPoints } from './issues.ts';
 import type { NegotiationContext, Store } from './store.ts';
@@ -9,7 +9,7 @@ import { requireKnownPoints } from './versions.ts';
 /** Public statements of stakeholders. Each command checks the policy, writes the change and its audit event in one transaction. */
 
 export async function listStatements(store: Store, ctx: NegotiationContext): Promise<PublicStatement[]> {
-  const statements = (await listEntities(store.db, 'statements', ctx.negotiation.id)) as (PublicStatement & {
+  const statements = (await readEntities(store, 'statements', ctx.negotiation.id)) as (PublicStatement & {
     revision?: number;
   })[];
   const hidden = await hiddenPoints(store, ctx);
@@ -36,7 +36,7 @@ export async function createStatement(
 /** Retracts a statement (recorded in error, or withdrawn by its speaker): it stays, marked. */
 export async function retractStatement(store: Store, ctx: NegotiationContext, id: Id): Promise<PublicStatement> {
   requireMediator(ctx, 'retract public statements');
-  const current = (await listEntities(store.db, 'statements', ctx.negotiation.id, { id }))[0] as
+  const current = (await readEntities(store, 'statements', ctx.negotiation.id, { id }))[0] as
     (PublicStatement & { revision: number }) | undefined;
   if (!current) throw notFound(`statement "${id}"`);
   if (!current.retractedAt)

@@ -8,6 +8,7 @@ import { insertEntity, listEntities, replaceEntity, type CollectionName, type En
 import { ComparisonCache } from './compare-cache.ts';
 import { ComparisonWorker } from './compare-worker.ts';
 import { openSqlite, type Db } from './db.ts';
+import { ChangeClock, ReadCache } from './read-cache.ts';
 import { membershipFromRow } from './members.ts';
 import type { Database } from './schema.ts';
 
@@ -53,10 +54,15 @@ export class Store {
   /** Long comparisons run on a worker thread, off the event loop. */
   readonly comparisonWorker = new ComparisonWorker();
 
+  /** What was read, kept until the tables it came from change (`read-cache.ts`). */
+  readonly reads: ReadCache;
+
   constructor(
     readonly db: Db,
+    clock: ChangeClock,
     options: StoreOptions = {},
   ) {
+    this.reads = new ReadCache(clock);
     this.now = options.now ?? (() => new Date());
     this.newId = options.newId ?? randomUUID;
     this.sessionHours = options.sessionHours ?? 12;
@@ -64,7 +70,8 @@ export class Store {
 
   /** Opens an SQLite file (created when missing) and migrates it. */
   static async open(file: string, options: StoreOptions = {}): Promise<Store> {
-    return new Store(await openSqlite(file), options);
+    const { db, clock } = await openSqlite(file);
+    return new Store(db, clock, options);
   }
 
   async close(): Promise<void> {
@@ -100,29 +107,42 @@ export class Store {
   async context(user: User, negotiationId: Id, operator = false): Promise<NegotiationContext> {
     // Membership is asked first, in one query that costs the same whether the negotiation is missing
     // or only closed to this person: neither the answer nor its timing tells the two apart.
-    const member = await this.db
-      .selectFrom('memberships')
-      .select('id')
-      .where('negotiation_id', '=', negotiationId)
-      .where('user_id', '=', user.id)
-      .limit(1)
-      .executeTakeFirst();
-    if (!member && !operator) throw notFound(`negotiation "${negotiationId}"`);
+    // The person's negotiations are looked up in memory, at the same cost for both.
+    const mine = await this.reads.get(`member-of ${user.id}`, ['memberships'], async () => {
+      const rows = await this.db
+        .selectFrom('memberships')
+        .select('negotiation_id')
+        .where('user_id', '=', user.id)
+        .execute();
+      return rows.map((row) => row.negotiation_id);
+    });
+    if (!mine.includes(negotiationId) && !operator) throw notFound(`negotiation "${negotiationId}"`);
+    const table = await this.reads.get(
+      `table ${negotiationId}`,
+      ['negotiations', 'parties', 'memberships', 'tracks'],
+      () => this.loadTable(negotiationId),
+    );
+    if (!table) throw notFound(`negotiation "${negotiationId}"`);
+    const scope = viewerScope(user.id, operator, table.memberships, table.parties);
+    if (!canSeeNegotiation(scope)) throw notFound(`negotiation "${negotiationId}"`);
+    return { user, scope, ...table };
+  }
+
+  /** A negotiation and who sits at its table: what every request about it starts from. */
+  private async loadTable(negotiationId: Id): Promise<Omit<NegotiationContext, 'user' | 'scope'> | null> {
     const row = await this.db
       .selectFrom('negotiations')
       .select(['id', 'revision', 'data'])
       .where('id', '=', negotiationId)
       .executeTakeFirst();
-    if (!row) throw notFound(`negotiation "${negotiationId}"`);
+    if (!row) return null;
     const negotiation = { ...JSON.parse(row.data), revision: row.revision } as Negotiation;
     const parties = await listEntities(this.db, 'parties', negotiationId);
     const memberships = (
       await this.db.selectFrom('memberships').selectAll().where('negotiation_id', '=', negotiationId).execute()
     ).map(membershipFromRow);
-    const scope = viewerScope(user.id, operator, memberships, parties);
-    if (!canSeeNegotiation(scope)) throw notFound(`negotiation "${negotiationId}"`);
     const tracks = await listEntities(this.db, 'tracks', negotiationId);
-    return { user, scope, negotiation, parties, memberships, tracks };
+    return { negotiation, parties, memberships, tracks };
   }
 
   /**

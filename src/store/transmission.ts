@@ -6,7 +6,7 @@ import type { Executor, Recorder } from './store.ts';
 import type { Approval, ApprovalDecision, Id, RuleChange, RuleTerms, TransmissionRule } from '../core/model.ts';
 import { governingReason, namedPrincipals, ruleStatus } from '../core/transmission.ts';
 import { canActAsMediator, canSendForParty } from '../core/visibility.ts';
-import { listEntities } from './collections.ts';
+import { readEntities } from './collections.ts';
 import type { NegotiationContext, Store } from './store.ts';
 import { addRecipients, gate, getVersion, listVersions, markShared, requireStanding, textRecords } from './versions.ts';
 
@@ -17,11 +17,11 @@ import { addRecipients, gate, getVersion, listVersions, markShared, requireStand
 
 /** Every rule of the negotiation, removed ones included (marked): the procedure is known at the table. */
 export async function listRules(store: Store, ctx: NegotiationContext): Promise<TransmissionRule[]> {
-  return listEntities(store.db, 'transmissionRules', ctx.negotiation.id);
+  return readEntities(store, 'transmissionRules', ctx.negotiation.id);
 }
 
 async function ruleOf(store: Store, ctx: NegotiationContext, ruleId: Id): Promise<TransmissionRule> {
-  const rule = (await listEntities(store.db, 'transmissionRules', ctx.negotiation.id, { id: ruleId }))[0];
+  const rule = (await readEntities(store, 'transmissionRules', ctx.negotiation.id, { id: ruleId }))[0];
   if (!rule) throw notFound(`transmission rule "${ruleId}"`);
   return rule;
 }

@@ -6,7 +6,7 @@ import type { Id, Version, VersionView } from '../core/model.ts';
 import { isCountersignature } from '../core/approval.ts';
 import { type TextRecord, contentHash, gateRefusals, ruleStatus } from '../core/transmission.ts';
 import { canActForParty, canSeeVersion, canSendForParty, readerView } from '../core/visibility.ts';
-import { listEntities } from './collections.ts';
+import { listEntities, readEntities } from './collections.ts';
 import { requireMediator, requireParty } from './guards.ts';
 import type { Database } from './schema.ts';
 import type { Executor, NegotiationContext, Store } from './store.ts';
@@ -25,10 +25,21 @@ export async function textRecords(
   ctx: NegotiationContext,
   db: Executor = store.db,
 ): Promise<(TextRecord & { version: Version; contentHash: string })[]> {
+  if (db === store.db)
+    return store.reads.get(`texts ${ctx.negotiation.id}`, ['versions', 'version_recipients'], () =>
+      loadTextRecords(db, ctx.negotiation.id),
+    );
+  return loadTextRecords(db, ctx.negotiation.id);
+}
+
+async function loadTextRecords(
+  db: Executor,
+  negotiationId: Id,
+): Promise<(TextRecord & { version: Version; contentHash: string })[]> {
   const rows = await db
     .selectFrom('versions')
     .select(['id', 'data', 'content_hash'])
-    .where('negotiation_id', '=', ctx.negotiation.id)
+    .where('negotiation_id', '=', negotiationId)
     .orderBy('created_at')
     .orderBy('id')
     .execute();
@@ -36,7 +47,7 @@ export async function textRecords(
     .selectFrom('version_recipients')
     .innerJoin('versions', 'versions.id', 'version_recipients.version_id')
     .select(['version_recipients.version_id', 'version_recipients.party_id'])
-    .where('versions.negotiation_id', '=', ctx.negotiation.id)
+    .where('versions.negotiation_id', '=', negotiationId)
     .execute();
   const byVersion = new Map<Id, Id[]>();
   for (const r of recipients) byVersion.set(r.version_id, [...(byVersion.get(r.version_id) ?? []), r.party_id]);
@@ -49,8 +60,17 @@ export async function textRecords(
 
 /** Every version the reader may see, oldest first, as they may see it (`readerView`). */
 export async function listVersions(store: Store, ctx: NegotiationContext): Promise<VersionView[]> {
+  // Each reader's views are kept apart, under the tables that decide what the reader may see.
+  return store.reads.get(
+    `views ${ctx.negotiation.id} ${ctx.user.id} ${ctx.scope.isOperator}`,
+    ['versions', 'version_recipients', 'issues', 'tracks', 'parties', 'memberships', 'negotiations'],
+    () => readerViews(store, ctx),
+  );
+}
+
+async function readerViews(store: Store, ctx: NegotiationContext): Promise<VersionView[]> {
   const records = await textRecords(store, ctx);
-  const issues = await listEntities(store.db, 'issues', ctx.negotiation.id);
+  const issues = await readEntities(store, 'issues', ctx.negotiation.id);
   const views: VersionView[] = [];
   for (const { version, recipientPartyIds, contentHash: hash } of records) {
     if (!canSeeVersion(ctx.scope, version, recipientPartyIds)) continue;
@@ -130,7 +150,7 @@ export async function createVersion(
     throw invalid('parentId', 'a proposal is branched from a base version: give parentId');
   const problem = documentProblems(input.points)[0];
   if (problem) throw invalid(problem.path, problem.message);
-  const issues = await listEntities(store.db, 'issues', ctx.negotiation.id);
+  const issues = await readEntities(store, 'issues', ctx.negotiation.id);
   for (const [issueId, optionId] of Object.entries(input.optionChoices)) {
     const issue = issues.find((i) => i.id === issueId);
     if (!issue) throw invalid(`optionChoices.${issueId}`, `unknown issue "${issueId}"`);

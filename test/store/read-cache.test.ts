@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { userByToken } from '../../src/store/accounts.ts';
+import { tokenHash } from '../../src/store/passwords.ts';
+import { listVersions } from '../../src/store/versions.ts';
+import { Store } from '../../src/store/store.ts';
+import { demoDatabase } from '../helpers.ts';
+
+const N = 'geneva-2025';
+const user = (id: string) => ({ id, email: `${id}@demo.parley`, name: id, isAdmin: false });
+
+describe('what the store keeps between reads is never older than the database', () => {
+  let file: string;
+  let store: Store;
+  let other: Store;
+  before(async () => {
+    file = await demoDatabase();
+    store = await Store.open(file);
+    other = await Store.open(file);
+  });
+  after(async () => {
+    await store.close();
+    await other.close();
+  });
+
+  test('a change committed by another connection on the same file is seen by the next read', async () => {
+    const ctx = await store.context(user('u-ua'), N);
+    assert.equal(ctx.parties.find((p) => p.id === 'ru')!.revision, 1);
+    await other.db.updateTable('parties').set({ revision: 99 }).where('id', '=', 'ru').execute();
+    await new Promise((resolve) => setImmediate(resolve));
+    const fresh = await store.context(user('u-ua'), N);
+    assert.equal(fresh.parties.find((p) => p.id === 'ru')!.revision, 99);
+  });
+
+  test('a change written through the same connection, even outside a store command, is seen at once', async () => {
+    const before = (await listVersions(store, await store.context(user('u-ru'), N))).map((v) => v.id);
+    assert.ok(!before.includes('v-geneva-19'), 'Russia has not received the post-Geneva text');
+    await store.db
+      .insertInto('version_recipients')
+      .values({ version_id: 'v-geneva-19', party_id: 'ru', received_at: '2025-11-30T00:00:00Z' })
+      .execute();
+    const after = (await listVersions(store, await store.context(user('u-ru'), N))).map((v) => v.id);
+    assert.ok(after.includes('v-geneva-19'));
+  });
+
+  test("one reader's views are never served to another", async () => {
+    const view = async (id: string) =>
+      (await listVersions(store, await store.context(user(id), N))).map((v) => [v.id, v.points.length]);
+    const ua = await view('u-ua');
+    const ru = await view('u-ru');
+    assert.notDeepEqual(ua, ru, "the track's points are withheld from Russia");
+    assert.deepEqual(await view('u-ua'), ua);
+    assert.deepEqual(await view('u-ru'), ru);
+  });
+
+  test('a session ends at once when its row goes, and a kept value cannot be changed by a caller', async () => {
+    const token = 'a-test-token-that-is-long-enough';
+    await store.db
+      .insertInto('sessions')
+      .values({
+        token_hash: tokenHash(token),
+        user_id: 'u-ua',
+        created_at: '2025-01-01T00:00:00Z',
+        expires_at: '2999-01-01T00:00:00Z',
+      })
+      .execute();
+    assert.equal((await userByToken(store, token))?.id, 'u-ua');
+    await store.db.deleteFrom('sessions').where('token_hash', '=', tokenHash(token)).execute();
+    assert.equal(await userByToken(store, token), null);
+    const ctx = await store.context(user('u-ua'), N);
+    assert.throws(() => {
+      (ctx.parties as unknown as unknown[]).push({});
+    }, TypeError);
+  });
+});
