@@ -14,7 +14,7 @@ import {
   writeGeniusProfile,
   type NegotiationProblem,
 } from '../../src/analysis/index.ts';
-import { analysisJson } from '../../src/cli/analyze.ts';
+import { analysisJson } from '../../src/cli/analyze-genius.ts';
 import { parley as run } from '../cli/command.ts';
 import { oracleUtilities } from './check.ts';
 import { fixtureFiles, loadFixture } from './fixtures.ts';
