@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write('parley: the built command (dist/) is missing; build it with `npm run build`\n');
-  process.exit(2);
+  process.exit(1);
 }
 // A reader that stops early (`parley export | head`) closes the pipe: that is not an error.
 process.stdout.on('error', (error) => {

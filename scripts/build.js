@@ -40,7 +40,12 @@ export function isStale() {
 /** Compiles src/ into dist/ and removes what no longer has a source. Throws when tsc fails. */
 export function build() {
   const started = new Date();
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  let tsc;
+  try {
+    tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  } catch {
+    throw new Error('TypeScript is not installed: building needs the devDependencies (npm install without --omit=dev)');
+  }
   const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--noCheck'], {
     stdio: 'inherit',
   });
