@@ -254,7 +254,7 @@ function formatUtilities(utilities: readonly number[]): string {
   return utilities.map((u) => u.toFixed(6)).join(', ');
 }
 
-function printText(json: ReturnType<typeof analysisJson>): void {
+function printText(write: (chunk: string) => void, json: ReturnType<typeof analysisJson>): void {
   const out: string[] = [];
   out.push(`domain ${json.domain}: ${json.issues.length} issues, ${json.outcomes} outcomes`);
   json.parties.forEach((party, p) => {
@@ -302,11 +302,11 @@ function printText(json: ReturnType<typeof analysisJson>): void {
       `no zone of possible agreement; conflicting: ${json.agreement.conflict.map((c) => ('profile' in c ? `reservation of ${c.profile}` : `${c.kind} #${c.index}`)).join(', ')}`,
     );
   }
-  process.stdout.write(`${out.join('\n')}\n`);
+  write(`${out.join('\n')}\n`);
 }
 
-/** `parley analyze --genius FILES…`: the settlement engine on GENIUS files, as text or JSON. */
-export function analyzeGenius(files: string[], options: AnalyzeOptions): void {
+/** `parley analyze --genius FILES…`: the settlement engine on GENIUS files, as text or JSON given to `write`. */
+export function analyzeGenius(files: string[], options: AnalyzeOptions, write: (chunk: string) => void): void {
   try {
     const { problem, profileFiles } = loadGeniusProblem(files);
     // Bad input fails before the long work.
@@ -324,9 +324,10 @@ export function analyzeGenius(files: string[], options: AnalyzeOptions): void {
     } finally {
       bar.finish();
     }
-    if (options.json) writeAnalysisJson((chunk) => process.stdout.write(chunk), problem, profileFiles, analysis, draft);
+    if (options.json) writeAnalysisJson(write, problem, profileFiles, analysis, draft);
     else
       printText(
+        write,
         analysisJson(problem, profileFiles, analysis, draft, Math.max(0, Number.parseInt(options.limit, 10) || 0)),
       );
   } catch (error) {

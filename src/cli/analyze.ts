@@ -27,7 +27,7 @@ export function analyzeCommand(): Command {
         .default('auto'),
     )
     .option('--limit <n>', 'frontier rows to print (text output)', '20')
-    .action(async (files: string[], options: AnalyzeOptions) => {
+    .action(async (files: string[], options: AnalyzeOptions, command: Command) => {
       if (options.db !== undefined) {
         if (!options.negotiation) throw new CliError('with --db, name the negotiation with --negotiation');
         if (files.length > 0) throw new CliError('give GENIUS files, or --db with --negotiation, not both');
@@ -43,6 +43,10 @@ export function analyzeCommand(): Command {
       if (files.length === 0)
         throw new CliError('give a GENIUS domain and its profiles, or --db FILE --negotiation ID');
       const { analyzeGenius } = await import('./analyze-genius.ts');
-      analyzeGenius(files, options);
+      // The command's output stream: stdout, unless a caller configured another (test/analysis/cli-json.ts).
+      const output = command.configureOutput();
+      analyzeGenius(files, options, (chunk) =>
+        output.writeOut ? output.writeOut(chunk) : process.stdout.write(chunk),
+      );
     });
 }
