@@ -3,6 +3,13 @@ import type { AnalysisOptions } from './analyze.ts';
 import type { NegotiationProblem } from './model.ts';
 import type { PortableAnalysis } from './portable.ts';
 
+/**
+ * The worker's script, next to this module: compiled (dist/analysis/worker.js), the compiled
+ * worker-main.js; from the sources (worker.ts under tsx, as in the tests), worker-entry.js, which
+ * registers tsx for the worker thread before it imports worker-main.ts.
+ */
+const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-entry.js' : './worker-main.js', import.meta.url);
+
 export interface WorkerAnalysisOptions extends Omit<AnalysisOptions, 'onProgress'> {
   readonly onProgress?: (done: number, total: number) => void;
   /** Aborting terminates the worker and rejects the promise. */
@@ -21,7 +28,7 @@ export function analyzeInWorker(
   const { onProgress, signal, ...rest } = options;
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new Error('analysis aborted'));
-    const worker = new Worker(new URL('./worker-entry.js', import.meta.url), {
+    const worker = new Worker(ENTRY, {
       workerData: { problem, options: rest },
     });
     let settled = false;

@@ -2,10 +2,6 @@ import { Command, Option } from 'commander';
 import { DomainError } from '../core/errors.ts';
 import { ROLES, type Role, type User } from '../core/model.ts';
 import type { Settlement } from '../core/settlement.ts';
-import { userByEmail } from '../store/accounts.ts';
-import { computeAnalysis } from '../store/analyses.ts';
-import { addMember, listMembers } from '../store/members.ts';
-import { createNegotiation } from '../store/negotiations.ts';
 import type { Store } from '../store/store.ts';
 import { CliError, EXIT } from './errors.ts';
 import { DEFAULT_DB, openStore } from './shared.ts';
@@ -25,6 +21,7 @@ async function withStore<T>(file: string, work: (store: Store) => Promise<T>): P
 }
 
 async function account(store: Store, email: string): Promise<User> {
+  const { userByEmail } = await import('../store/accounts.ts');
   const user = await userByEmail(store, email);
   if (!user) throw new CliError(`no account has the e-mail ${email}; create it with "parley user add"`);
   return user;
@@ -43,6 +40,7 @@ export function negotiationCommand(): Command {
     .option('--db <file>', 'SQLite database file', DEFAULT_DB)
     .action((options: { as: string; title: string; summary: string; id?: string; db: string }) =>
       withStore(options.db, async (store) => {
+        const { createNegotiation } = await import('../store/negotiations.ts');
         const made = await createNegotiation(store, await account(store, options.as), {
           title: options.title,
           summary: options.summary,
@@ -80,6 +78,7 @@ export function inviteCommand(): Command {
         db: string;
       }) =>
         withStore(options.db, async (store) => {
+          const { addMember } = await import('../store/members.ts');
           const ctx = await store.context(await account(store, options.as), options.negotiation);
           const seated = await addMember(store, ctx, {
             email: options.email,
@@ -109,6 +108,7 @@ export function membersCommand(): Command {
     .option('--db <file>', 'SQLite database file', DEFAULT_DB)
     .action((options: { negotiation: string; as: string; json?: boolean; db: string }) =>
       withStore(options.db, async (store) => {
+        const { listMembers } = await import('../store/members.ts');
         const members = await listMembers(
           store,
           await store.context(await account(store, options.as), options.negotiation),
@@ -163,6 +163,7 @@ export async function analyzeNegotiationCommand(options: {
   json?: boolean;
 }): Promise<void> {
   await withStore(options.db, async (store) => {
+    const { computeAnalysis } = await import('../store/analyses.ts');
     const ctx = options.as
       ? await store.context(await account(store, options.as), options.negotiation)
       : await store.operatorContext(options.negotiation);

@@ -1,6 +1,4 @@
 import { Command } from 'commander';
-import { genevaScenario } from '../demo/geneva.ts';
-import { loadScenario } from '../demo/load.ts';
 import { CliError, EXIT } from './errors.ts';
 import { openStore } from './shared.ts';
 
@@ -10,6 +8,10 @@ export function demoCommand(): Command {
     .description('Load the Geneva demo negotiation (November 2025, the 28-point plan) into a database')
     .requiredOption('--db <file>', 'SQLite database file (created when missing)')
     .action(async (options: { db: string }) => {
+      const [{ loadScenario }, { genevaScenario }] = await Promise.all([
+        import('../demo/load.ts'),
+        import('../demo/geneva.ts'),
+      ]);
       const store = await openStore(options.db);
       try {
         await loadScenario(store, genevaScenario);

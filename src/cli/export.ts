@@ -1,13 +1,8 @@
 import { Command, Option } from 'commander';
 import { DomainError } from '../core/errors.ts';
-import { versionMarkdown } from '../core/markdown.ts';
 import type { Store } from '../store/store.ts';
 import { CliError, EXIT } from './errors.ts';
 import { DEFAULT_DB, openStore } from './shared.ts';
-import { userByEmail } from '../store/accounts.ts';
-import { listNegotiations } from '../store/negotiations.ts';
-import { listPositions } from '../store/positions.ts';
-import { document } from '../store/versions.ts';
 
 /** `parley export`: a version as Markdown, as one account sees it. */
 export function exportCommand(): Command {
@@ -37,6 +32,14 @@ async function exportMarkdown(
   store: Store,
   options: { negotiation?: string; version?: string; as?: string },
 ): Promise<string> {
+  const [{ versionMarkdown }, { userByEmail }, { listNegotiations }, { listPositions }, { document }] =
+    await Promise.all([
+      import('../core/markdown.ts'),
+      import('../store/accounts.ts'),
+      import('../store/negotiations.ts'),
+      import('../store/positions.ts'),
+      import('../store/versions.ts'),
+    ]);
   const reader = options.as ? await userByEmail(store, options.as) : null;
   if (options.as && !reader) throw new CliError(`no account has the e-mail ${options.as}`);
   let negotiationId = options.negotiation;

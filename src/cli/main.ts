@@ -8,7 +8,12 @@ import { exportCommand } from './export.ts';
 import { serveCommand } from './serve.ts';
 import { userCommand } from './user.ts';
 
-/** Builds the `parley` program. Each subcommand lives in its own module under src/cli. */
+/**
+ * Builds the `parley` program. Each subcommand lives in its own module under src/cli, which defines
+ * its arguments and options and imports only light modules at the top: what an action needs (the
+ * store with Kysely and SQLite, the server with Fastify and zod, the demo) it imports when it runs.
+ * So `parley --help` and `parley analyze --genius …` load none of it (test/cli/startup.test.ts).
+ */
 export function buildProgram(): Command {
   const program = new Command('parley')
     .description('Parley: negotiate one structured agreement among several parties, with a mediator.')

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { buildApp } from '../server/app.ts';
 import { CliError, EXIT } from './errors.ts';
 import { DEFAULT_DB, loadDemoIfEmpty, openStore, parsePort } from './shared.ts';
 
@@ -30,6 +29,7 @@ export function serveCommand(): Command {
             `${options.db} holds accounts or negotiations already: the demo (whose passwords are public) is not loaded\n`,
           );
       }
+      const { buildApp } = await import('../server/app.ts');
       const app = await buildApp({ store, logger: process.env.PARLEY_LOG === 'debug' ? 'debug' : true });
       try {
         await app.listen({ port, host });

@@ -1,12 +1,13 @@
-import { Store } from '../store/store.ts';
+// What the commands share. Like every module a command's definition imports, it loads nothing heavy
+// at the top: the store (Kysely, SQLite) and the demo are imported when a command opens a database.
+import type { Store } from '../store/store.ts';
 import { CliError, EXIT } from './errors.ts';
-import { loadScenario } from '../demo/load.ts';
-import { genevaScenario } from '../demo/geneva.ts';
 
 export const DEFAULT_DB = './parley.db';
 
 /** Opens the database named by --db, with a message that says what to do when it cannot. */
 export async function openStore(file: string): Promise<Store> {
+  const { Store } = await import('../store/store.ts');
   try {
     return await Store.open(file);
   } catch (error) {
@@ -22,6 +23,10 @@ export async function loadDemoIfEmpty(store: Store): Promise<boolean> {
   const account = await store.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
   const negotiation = await store.db.selectFrom('negotiations').select('id').limit(1).executeTakeFirst();
   if (account || negotiation) return false;
+  const [{ loadScenario }, { genevaScenario }] = await Promise.all([
+    import('../demo/load.ts'),
+    import('../demo/geneva.ts'),
+  ]);
   await loadScenario(store, genevaScenario);
   return true;
 }

@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { DomainError } from '../core/errors.ts';
 import { CliError, EXIT } from './errors.ts';
 import { DEFAULT_DB, openStore } from './shared.ts';
-import { createUser } from '../store/accounts.ts';
 
 /** `parley user add`: creates an account (the password comes from PARLEY_PASSWORD or --password). */
 export function userCommand(): Command {
@@ -18,6 +17,7 @@ export function userCommand(): Command {
     .action(async (options: { email: string; name: string; password?: string; admin: boolean; db: string }) => {
       const password = options.password ?? process.env.PARLEY_PASSWORD;
       if (!password) throw new CliError('give a password with --password or in PARLEY_PASSWORD');
+      const { createUser } = await import('../store/accounts.ts');
       const store = await openStore(options.db);
       try {
         const created = await createUser(store, null, {

@@ -1,14 +1,7 @@
-// Worker-thread entry for the comparison worker. Plain JavaScript so that it loads without a
-// TypeScript loader; it registers tsx itself because workers do not inherit the parent's.
-import { parentPort } from 'node:worker_threads';
+// The comparison worker's entry when running from the TypeScript sources (the tests): workers do not
+// inherit the parent's loader, so it registers tsx before importing compare-worker-main.ts. The
+// built command starts dist/store/compare-worker-main.js directly and needs no tsx.
 import { register } from 'tsx/esm/api';
 
 register();
-const { compareVersions } = await import('../core/compare.ts');
-parentPort.on('message', ({ id, base, proposal }) => {
-  try {
-    parentPort.postMessage({ id, comparison: compareVersions(base, proposal) });
-  } catch (error) {
-    parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
-  }
-});
+await import('./compare-worker-main.ts');

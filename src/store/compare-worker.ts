@@ -6,6 +6,16 @@ import type { Point } from '../core/model.ts';
 /** Below this many characters on both sides a comparison takes well under a millisecond: it runs in place. */
 const IN_PLACE_CHARACTERS = 20_000;
 
+/**
+ * The worker's script, next to this module: compiled (dist/store/compare-worker.js), the compiled
+ * compare-worker-main.js; from the sources (under tsx, as in the tests), compare-worker-entry.js,
+ * which registers tsx for the worker thread before it imports compare-worker-main.ts.
+ */
+const ENTRY = new URL(
+  import.meta.url.endsWith('.ts') ? './compare-worker-entry.js' : './compare-worker-main.js',
+  import.meta.url,
+);
+
 type Pending = { resolve: (comparison: VersionComparison) => void; reject: (error: Error) => void };
 
 /**
@@ -37,7 +47,7 @@ export class ComparisonWorker {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./compare-worker-entry.js', import.meta.url));
+    const worker = new Worker(ENTRY);
     worker.unref();
     worker.on('message', (message: { id: number; comparison?: VersionComparison; error?: string }) => {
       const waiting = this.pending.get(message.id);

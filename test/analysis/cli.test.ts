@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,17 +14,15 @@ import {
   writeGeniusProfile,
   type NegotiationProblem,
 } from '../../src/analysis/index.ts';
-import { analysisJson } from '../../src/cli/analyze.ts';
+import { analysisJson } from '../../src/cli/analyze-genius.ts';
+import { parley as run } from '../cli/command.ts';
 import { oracleUtilities } from './check.ts';
 import { fixtureFiles, loadFixture } from './fixtures.ts';
 import { bruteForce } from './oracle.ts';
 import { seeded } from './random.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'parley.js');
-
 function parley(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return run(args);
 }
 
 describe('parley analyze', () => {

@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { client, signIn, startServer, tempDir } from '../helpers.ts';
-
-const BIN = join(import.meta.dirname, '../../bin/parley.js');
-
-function parley(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { parley } from './command.ts';
 
 describe('convening and the settlement desk from the command line', () => {
   test('a convenor opens a negotiation, invites by e-mail and lists the people; the printed link works', async () => {

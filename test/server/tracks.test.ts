@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { before, describe, test } from 'node:test';
 import { genevaScenario } from '../../src/demo/geneva.ts';
+import { BIN } from '../cli/command.ts';
 import { demoDatabase, signIn, startServer, type RunningServer } from '../helpers.ts';
 
 const N = '/api/negotiations/geneva-2025';
@@ -104,7 +105,7 @@ describe("a track's secrets stay in the track, in every read", () => {
     await server.store.close();
     const out = execFileSync(
       process.execPath,
-      ['bin/parley.js', 'export', '--db', file, '--version', 'v-geneva-19', '--as', 'ru@demo.parley'],
+      [BIN, 'export', '--db', file, '--version', 'v-geneva-19', '--as', 'ru@demo.parley'],
       { encoding: 'utf8' },
     );
     for (const point of trackPoints) {

@@ -1,0 +1,338 @@
+// `parley analyze` on GENIUS files: reading them, the analysis, and its text and JSON output.
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import {
+  analyzeNegotiation,
+  assessDraft,
+  GENIUS_LIMITS,
+  GeniusFormatError,
+  geniusFileKind,
+  parseDecimal,
+  parseGeniusDomain,
+  parseGeniusProfile,
+  toNumber,
+  type AgreementPoint,
+  type FrontierStrategy,
+  type NegotiationAnalysis,
+  type NegotiationProblem,
+  type Rational,
+  type Requirement,
+} from '../analysis/index.ts';
+import { CliError, EXIT } from './errors.ts';
+
+export interface AnalyzeOptions {
+  genius?: boolean;
+  db?: string;
+  negotiation?: string;
+  as?: string;
+  version?: string;
+  draft?: string;
+  reservation?: string;
+  json?: boolean;
+  strategy: FrontierStrategy;
+  limit: string;
+}
+
+function readText(path: string): string {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new CliError(`cannot read ${path}: no such file`, EXIT.usage);
+  }
+  if (size > GENIUS_LIMITS.maxBytes)
+    throw new CliError(`${path}: file is ${size} bytes; the limit is ${GENIUS_LIMITS.maxBytes}`, EXIT.usage);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, EXIT.usage);
+  }
+}
+
+/** Loads a GENIUS domain and its profiles; the domain is recognised by its root element, wherever it is in the list. */
+export function loadGeniusProblem(paths: readonly string[]): { problem: NegotiationProblem; profileFiles: string[] } {
+  const files = paths.map((path) => ({ path, text: readText(path) }));
+  const kinds = files.map((file) => geniusFileKind(file.text, file.path));
+  const domains = files.filter((_, i) => kinds[i] === 'domain');
+  if (domains.length !== 1)
+    throw new CliError(
+      `expected exactly one GENIUS domain file (<negotiation_template>), got ${domains.length}`,
+      EXIT.usage,
+    );
+  const profiles = files.filter((_, i) => kinds[i] === 'profile');
+  if (profiles.length === 0)
+    throw new CliError('expected at least one GENIUS profile file (<utility_space>)', EXIT.usage);
+  const space = parseGeniusDomain(domains[0]!.text, domains[0]!.path);
+  const parties = profiles.map((file) => parseGeniusProfile(file.text, file.path, space, basename(file.path)));
+  return { problem: { space, parties }, profileFiles: profiles.map((file) => file.path) };
+}
+
+function parseReservations(text: string, parties: number): Rational[] {
+  const parts = text.split(',').map((part) => part.trim());
+  if (parts.length !== parties)
+    throw new CliError(`--reservation has ${parts.length} values for ${parties} profiles`, EXIT.usage);
+  return parts.map((part) => {
+    const value = parseDecimal(part);
+    if (!value) throw new CliError(`--reservation: "${part}" is not a number`, EXIT.usage);
+    return value;
+  });
+}
+
+/** A progress bar on stderr, drawn only on a terminal and only once work has taken more than a second. */
+function progressBar(label: string): { update: (done: number, total: number) => void; finish: () => void } {
+  const started = Date.now();
+  let drawn = false;
+  return {
+    update(done, total) {
+      if (!process.stderr.isTTY || Date.now() - started < 1000) return;
+      const width = 30;
+      const filled = Math.round((width * done) / Math.max(1, total));
+      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+      drawn = true;
+    },
+    finish() {
+      if (drawn) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+function pointJson(problem: NegotiationProblem, point: AgreementPoint | null) {
+  if (!point) return null;
+  return {
+    outcome: Object.fromEntries(
+      problem.space.issues.map((issue, i) => [issue.name, issue.options[point.outcome[i]!]!]),
+    ),
+    utilities: point.utilities.map(toNumber),
+    count: String(point.count),
+  };
+}
+
+function requirementJson(analysis: NegotiationAnalysis, profileFiles: readonly string[], requirement: Requirement) {
+  if (requirement.kind === 'reservation') {
+    return {
+      kind: 'reservation',
+      profile: profileFiles[requirement.party],
+      value: toNumber(analysis.reservations[requirement.party]!),
+    };
+  }
+  return { kind: requirement.kind, index: requirement.index };
+}
+
+function outcomeJson(problem: NegotiationProblem, outcome: readonly number[]): Record<string, string> {
+  return Object.fromEntries(problem.space.issues.map((issue, i) => [issue.name, issue.options[outcome[i]!]!]));
+}
+
+/** One frontier vector as JSON: its representative outcome, the utilities in profile order, and how many outcomes share them. */
+function paretoEntry(problem: NegotiationProblem, analysis: NegotiationAnalysis, index: number) {
+  const frontier = analysis.frontier;
+  return {
+    outcome: outcomeJson(problem, frontier.representative(index)),
+    utilities: Array.from({ length: frontier.parties }, (_, p) =>
+      toNumber({ num: frontier.exactNumerator(index, p), den: frontier.scaled[p]!.denominator }),
+    ),
+    count: String(frontier.counts[index]),
+  };
+}
+
+/** Everything of `parley analyze --json` but the frontier itself, in output order around it. */
+function analysisSummary(
+  problem: NegotiationProblem,
+  profileFiles: readonly string[],
+  analysis: NegotiationAnalysis,
+  draft?: readonly number[],
+) {
+  const frontier = analysis.frontier;
+  const head = {
+    domain: problem.space.name,
+    issues: problem.space.issues.map((issue) => ({ name: issue.name, options: issue.options.length })),
+    outcomes: analysis.outcomes.toString(),
+    parties: analysis.parties.map((party, p) => ({
+      profile: profileFiles[p],
+      maxUtility: party.maxUtility && toNumber(party.maxUtility),
+      minUtility: party.minUtility && toNumber(party.minUtility),
+      reservation: toNumber(party.reservation),
+    })),
+    paretoSize: frontier.size,
+    paretoOutcomes: frontier.counts.reduce<bigint>((sum, count) => sum + BigInt(count), 0n).toString(),
+  };
+  const assessment = draft && assessDraft(problem, frontier, draft);
+  const tail = {
+    nash: pointJson(problem, analysis.nash),
+    kalaiSmorodinsky: pointJson(problem, analysis.kalaiSmorodinsky),
+    maxWelfare: pointJson(problem, analysis.maxWelfare),
+    egalitarian: pointJson(problem, analysis.egalitarian),
+    agreement: {
+      possible: analysis.agreement.possible,
+      conflict: analysis.agreement.conflict.map((requirement) => requirementJson(analysis, profileFiles, requirement)),
+    },
+    ...(assessment && draft
+      ? {
+          draft: {
+            outcome: outcomeJson(problem, draft),
+            utilities: assessment.utilities.map(toNumber),
+            paretoOptimal: assessment.paretoOptimal,
+            violates: assessment.violates.map((requirement) => requirementJson(analysis, profileFiles, requirement)),
+            improvements: assessment.improvements.slice(0, 10).map((index) => paretoEntry(problem, analysis, index)),
+          },
+        }
+      : {}),
+  };
+  return { head, tail };
+}
+
+/**
+ * The JSON of `parley analyze --json`, as one object (the command itself streams the same
+ * thing); `limit` keeps only the first frontier vectors.
+ */
+export function analysisJson(
+  problem: NegotiationProblem,
+  profileFiles: readonly string[],
+  analysis: NegotiationAnalysis,
+  draft?: readonly number[],
+  limit = Infinity,
+) {
+  const { head, tail } = analysisSummary(problem, profileFiles, analysis, draft);
+  const pareto = Array.from({ length: Math.min(limit, analysis.frontier.size) }, (_, index) =>
+    paretoEntry(problem, analysis, index),
+  );
+  return { ...head, pareto, ...tail };
+}
+
+/** Writes the analysis as JSON, the frontier streamed in chunks so that large frontiers never become one huge string. */
+function writeAnalysisJson(
+  write: (chunk: string) => void,
+  problem: NegotiationProblem,
+  profileFiles: readonly string[],
+  analysis: NegotiationAnalysis,
+  draft?: readonly number[],
+): void {
+  const { head, tail } = analysisSummary(problem, profileFiles, analysis, draft);
+  const fields = (object: object) =>
+    Object.entries(object).map(
+      ([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}`,
+    );
+  write(`{\n${fields(head).join(',\n')},\n  "pareto": [`);
+  let chunk: string[] = [];
+  for (let index = 0; index < analysis.frontier.size; index++) {
+    chunk.push(`\n    ${JSON.stringify(paretoEntry(problem, analysis, index))}`);
+    if (chunk.length === 1000) {
+      write(`${chunk.join(',')}${index + 1 < analysis.frontier.size ? ',' : ''}`);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) write(chunk.join(','));
+  write(`${analysis.frontier.size > 0 ? '\n  ' : ''}],\n${fields(tail).join(',\n')}\n}\n`);
+}
+
+/** Parses `--draft "Issue=Option; Issue=Option"` into option indices; every issue needs an option. */
+function parseDraft(text: string, problem: NegotiationProblem): number[] {
+  const draft: (number | undefined)[] = problem.space.issues.map(() => undefined);
+  for (const part of text
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const equals = part.indexOf('=');
+    const issueName = part.slice(0, equals).trim();
+    const optionName = part.slice(equals + 1).trim();
+    const issue = problem.space.issues.findIndex((candidate) => candidate.name === issueName);
+    if (equals < 0 || issue < 0)
+      throw new CliError(
+        `--draft: "${part}" does not name an issue (issues: ${problem.space.issues.map((i) => i.name).join(', ')})`,
+        EXIT.usage,
+      );
+    const option = problem.space.issues[issue]!.options.indexOf(optionName);
+    if (option < 0) throw new CliError(`--draft: "${optionName}" is not an option of "${issueName}"`, EXIT.usage);
+    draft[issue] = option;
+  }
+  const missing = draft.findIndex((option) => option === undefined);
+  if (missing >= 0)
+    throw new CliError(`--draft: no option for issue "${problem.space.issues[missing]!.name}"`, EXIT.usage);
+  return draft as number[];
+}
+
+function formatUtilities(utilities: readonly number[]): string {
+  return utilities.map((u) => u.toFixed(6)).join(', ');
+}
+
+function printText(write: (chunk: string) => void, json: ReturnType<typeof analysisJson>): void {
+  const out: string[] = [];
+  out.push(`domain ${json.domain}: ${json.issues.length} issues, ${json.outcomes} outcomes`);
+  json.parties.forEach((party, p) => {
+    out.push(
+      `  party ${p + 1} ${party.profile}: utility ${party.minUtility?.toFixed(6) ?? '-'} .. ${party.maxUtility?.toFixed(6) ?? '-'}, reservation ${party.reservation}`,
+    );
+  });
+  out.push(`Pareto frontier: ${json.paretoSize} distinct utility vectors, ${json.paretoOutcomes} outcomes`);
+  for (const point of json.pareto) {
+    out.push(
+      `  [${formatUtilities(point.utilities)}] x${point.count}  ${Object.entries(point.outcome)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('; ')}`,
+    );
+  }
+  if (json.paretoSize > json.pareto.length)
+    out.push(`  … ${json.paretoSize - json.pareto.length} more (use --json for all)`);
+  for (const [label, point] of [
+    ['Nash', json.nash],
+    ['Kalai-Smorodinsky', json.kalaiSmorodinsky],
+    ['max welfare', json.maxWelfare],
+    ['egalitarian', json.egalitarian],
+  ] as const) {
+    out.push(
+      point
+        ? `${label}: [${formatUtilities(point.utilities)}]  ${Object.entries(point.outcome)
+            .map(([k, v]) => `${k}=${v}`)
+            .join('; ')}`
+        : `${label}: none (no agreement is possible)`,
+    );
+  }
+  if (json.draft) {
+    out.push(
+      `draft: [${formatUtilities(json.draft.utilities)}] ${json.draft.paretoOptimal ? 'is Pareto-optimal' : 'is not Pareto-optimal'}${json.draft.violates.length ? ' and breaks hard constraints' : ''}`,
+    );
+    for (const better of json.draft.improvements)
+      out.push(
+        `  better for all: [${formatUtilities(better.utilities)}]  ${Object.entries(better.outcome)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('; ')}`,
+      );
+  }
+  if (!json.agreement.possible) {
+    out.push(
+      `no zone of possible agreement; conflicting: ${json.agreement.conflict.map((c) => ('profile' in c ? `reservation of ${c.profile}` : `${c.kind} #${c.index}`)).join(', ')}`,
+    );
+  }
+  write(`${out.join('\n')}\n`);
+}
+
+/** `parley analyze --genius FILES…`: the settlement engine on GENIUS files, as text or JSON given to `write`. */
+export function analyzeGenius(files: string[], options: AnalyzeOptions, write: (chunk: string) => void): void {
+  try {
+    const { problem, profileFiles } = loadGeniusProblem(files);
+    // Bad input fails before the long work.
+    const draft = options.draft === undefined ? undefined : parseDraft(options.draft, problem);
+    const reservations =
+      options.reservation === undefined ? undefined : parseReservations(options.reservation, problem.parties.length);
+    const bar = progressBar('analyze');
+    let analysis: NegotiationAnalysis;
+    try {
+      analysis = analyzeNegotiation(problem, {
+        ...(reservations ? { reservations } : {}),
+        strategy: options.strategy,
+        onProgress: bar.update,
+      });
+    } finally {
+      bar.finish();
+    }
+    if (options.json) writeAnalysisJson(write, problem, profileFiles, analysis, draft);
+    else
+      printText(
+        write,
+        analysisJson(problem, profileFiles, analysis, draft, Math.max(0, Number.parseInt(options.limit, 10) || 0)),
+      );
+  } catch (error) {
+    if (error instanceof GeniusFormatError) throw new CliError(error.message, EXIT.usage);
+    if (error instanceof RangeError) throw new CliError(error.message, EXIT.usage);
+    throw error;
+  }
+}
