@@ -23,7 +23,8 @@
  *
  * Options (or environment): `--rounds N` (PARLEY_BENCH_ROUNDS, default 5), `--seconds S` per
  * case and round (PARLEY_BENCH_SECONDS, default 3), `--connections N` (default 50),
- * `--cli-runs N` (PARLEY_BENCH_CLI_RUNS, default 7). The default run takes about 90 s.
+ * `--cli-runs N` (PARLEY_BENCH_CLI_RUNS, default 7); PARLEY_BENCH_PROFILE=DIR profiles the server
+ * into DIR. The default run takes about 90 s.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -218,7 +219,11 @@ async function main(): Promise<void> {
     `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}); ${connections} connections, ` +
       `${rounds} rounds × ${seconds} s per case, interleaved; database ${db}\n`,
   );
-  const server = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', String(port)], {
+  // PARLEY_BENCH_PROFILE=DIR writes a CPU profile of the server there (node --cpu-prof), to see where its time goes.
+  const profile = process.env.PARLEY_BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PARLEY_BENCH_PROFILE}`]
+    : [];
+  const server = spawn(process.execPath, [...profile, CLI, 'serve', '--db', db, '--port', String(port)], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', openSync(logFile, 'a')],
   });

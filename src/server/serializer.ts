@@ -45,7 +45,19 @@ const checkResponses = process.env.PARLEY_CHECK_RESPONSES === '1';
 
 export function serializerCompiler(input: CompilerInput): (data: unknown) => string {
   const schema = input.schema as Schema;
-  const write = fastJson(responseJsonSchema(schema) as unknown as Parameters<typeof fastJson>[0]);
+  const compiled = fastJson(responseJsonSchema(schema) as unknown as Parameters<typeof fastJson>[0]);
+  // A frozen value is one the store keeps between requests (`read-cache.ts`): it cannot change, so
+  // its text is written once and served again for as long as the store keeps the value itself.
+  const written = new WeakMap<object, string>();
+  const write = (data: unknown): string => {
+    if (!data || typeof data !== 'object' || !Object.isFrozen(data)) return compiled(data);
+    let text = written.get(data);
+    if (text === undefined) {
+      text = compiled(data);
+      written.set(data, text);
+    }
+    return text;
+  };
   if (!checkResponses) return write;
   const check = checkingSerializerCompiler(input as Parameters<typeof checkingSerializerCompiler>[0]);
   return (data) => {

@@ -8,7 +8,7 @@ import { requireParty, requireSender } from './guards.ts';
 import { listIssues } from './issues.ts';
 import type { Database } from './schema.ts';
 import type { NegotiationContext, Recorder, Store } from './store.ts';
-import { getVersion, listVersions } from './versions.ts';
+import { getVersion, listVersions, READER_VIEW_TABLES } from './versions.ts';
 
 /** Parties' positions on the points of a version. Each command checks the policy, writes the change and its audit event in one transaction. */
 
@@ -37,12 +37,39 @@ export async function listPositions(
   filter: { versionId?: Id } = {},
   visibleVersions?: VersionView[],
 ): Promise<Position[]> {
-  const versions = visibleVersions ?? (await listVersions(store, ctx));
-  const visiblePoints = new Map(versions.map((v) => [v.id, new Set(v.points.map((point) => point.id))]));
-  const positions = await readEntities(store, 'positions', ctx.negotiation.id, {
+  if (visibleVersions) return visiblePositions(store, ctx, filter, visibleVersions);
+  return store.reads.get(
+    `positions ${ctx.negotiation.id} ${ctx.user.id} ${ctx.scope.isOperator} ${filter.versionId ?? ''}`,
+    [...READER_VIEW_TABLES, 'positions'],
+    async () => visiblePositions(store, ctx, filter, await listVersions(store, ctx)),
+  );
+}
+
+/** One position, when the reader may see it: by the same rule as the listing, without reading them all. */
+async function visiblePosition(store: Store, ctx: NegotiationContext, positionId: Id): Promise<Position | null> {
+  const [found] = await listEntities(store.db, 'positions', ctx.negotiation.id, {
     owned: ownedVisibilityRule(ctx.scope),
-    versionId: filter.versionId,
+    id: positionId,
   });
+  if (!found) return null;
+  const [visible] = await visiblePositions(store, ctx, {}, await listVersions(store, ctx), [found]);
+  return visible ?? null;
+}
+
+async function visiblePositions(
+  store: Store,
+  ctx: NegotiationContext,
+  filter: { versionId?: Id },
+  versions: VersionView[],
+  rows?: Position[],
+): Promise<Position[]> {
+  const visiblePoints = new Map(versions.map((v) => [v.id, new Set(v.points.map((point) => point.id))]));
+  const positions =
+    rows ??
+    (await readEntities(store, 'positions', ctx.negotiation.id, {
+      owned: ownedVisibilityRule(ctx.scope),
+      versionId: filter.versionId,
+    }));
   return positions.map(withDefaults).filter((position) => {
     if (!visiblePoints.get(position.versionId)?.has(position.pointId)) return false;
     const origin = position.carriedFromVersionId;
@@ -75,7 +102,7 @@ export async function updatePosition(
   revision: number,
   patch: PositionPatch,
 ): Promise<Position> {
-  const current = (await listPositions(store, ctx)).find((p) => p.id === positionId);
+  const current = await visiblePosition(store, ctx, positionId);
   if (!current) throw notFound(`position "${positionId}"`);
   requireParty(ctx, current.partyId, 'change positions of');
   requireSender(ctx, current.partyId, patch.visibility ?? current.visibility, 'a position');

@@ -59,12 +59,21 @@ async function loadTextRecords(
 }
 
 /** Every version the reader may see, oldest first, as they may see it (`readerView`). */
+/** The tables that decide which versions a reader sees, and how. */
+export const READER_VIEW_TABLES = [
+  'versions',
+  'version_recipients',
+  'issues',
+  'tracks',
+  'parties',
+  'memberships',
+  'negotiations',
+] as const;
+
 export async function listVersions(store: Store, ctx: NegotiationContext): Promise<VersionView[]> {
   // Each reader's views are kept apart, under the tables that decide what the reader may see.
-  return store.reads.get(
-    `views ${ctx.negotiation.id} ${ctx.user.id} ${ctx.scope.isOperator}`,
-    ['versions', 'version_recipients', 'issues', 'tracks', 'parties', 'memberships', 'negotiations'],
-    () => readerViews(store, ctx),
+  return store.reads.get(`views ${ctx.negotiation.id} ${ctx.user.id} ${ctx.scope.isOperator}`, READER_VIEW_TABLES, () =>
+    readerViews(store, ctx),
   );
 }
 
