@@ -47,16 +47,18 @@ export function serializerCompiler(input: CompilerInput): (data: unknown) => str
   const schema = input.schema as Schema;
   const compiled = fastJson(responseJsonSchema(schema) as unknown as Parameters<typeof fastJson>[0]);
   // A frozen value is one the store keeps between requests (`read-cache.ts`): it cannot change, so
-  // its text is written once and served again for as long as the store keeps the value itself.
-  const written = new WeakMap<object, string>();
+  // its bytes are written once and served again for as long as the store keeps the value itself
+  // (encoding a large answer to UTF-8 anew was a tenth of a positions read).
+  const written = new WeakMap<object, Buffer>();
   const write = (data: unknown): string => {
     if (!data || typeof data !== 'object' || !Object.isFrozen(data)) return compiled(data);
-    let text = written.get(data);
-    if (text === undefined) {
-      text = compiled(data);
-      written.set(data, text);
+    let bytes = written.get(data);
+    if (bytes === undefined) {
+      bytes = Buffer.from(compiled(data));
+      written.set(data, bytes);
     }
-    return text;
+    // Fastify sends a Buffer as it is; the type says string because that is what most writers give.
+    return bytes as unknown as string;
   };
   if (!checkResponses) return write;
   const check = checkingSerializerCompiler(input as Parameters<typeof checkingSerializerCompiler>[0]);
@@ -64,7 +66,8 @@ export function serializerCompiler(input: CompilerInput): (data: unknown) => str
     // Throws ResponseSerializationError when the response breaks its schema.
     const checked = check(data) as string;
     const written = write(data);
-    if (written !== checked && !isDeepStrictEqual(JSON.parse(written), JSON.parse(checked)))
+    const text = String(written);
+    if (text !== checked && !isDeepStrictEqual(JSON.parse(text), JSON.parse(checked)))
       throw new Error(
         `the compiled writer of ${input.method} ${input.url} (${input.httpStatus}) wrote ${written.slice(0, 300)}, not ${checked.slice(0, 300)}`,
       );
