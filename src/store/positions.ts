@@ -8,7 +8,7 @@ import { requireParty, requireSender } from './guards.ts';
 import { listIssues } from './issues.ts';
 import type { Database } from './schema.ts';
 import type { NegotiationContext, Recorder, Store } from './store.ts';
-import { getVersion, listVersions, READER_VIEW_TABLES } from './versions.ts';
+import { getVersion, listVersions, READER_VIEW_TABLES, requireStanding } from './versions.ts';
 
 /** Parties' positions on the points of a version. Each command checks the policy, writes the change and its audit event in one transaction. */
 
@@ -104,6 +104,8 @@ export async function updatePosition(
 ): Promise<Position> {
   const current = await visiblePosition(store, ctx, positionId);
   if (!current) throw notFound(`position "${positionId}"`);
+  // A position on a withdrawn text stays as it was, whoever asks.
+  await requireVisiblePoint(store, ctx, current.versionId, current.pointId);
   requireParty(ctx, current.partyId, 'change positions of');
   requireSender(ctx, current.partyId, patch.visibility ?? current.visibility, 'a position');
   // Any change, even one that only sends the revision back, restates the position on this version.
@@ -125,6 +127,7 @@ async function requireVisiblePoint(store: Store, ctx: NegotiationContext, versio
   const version = await getVersion(store, ctx, versionId).catch(() => {
     throw invalid('versionId', `version "${versionId}" does not exist or you may not see it`);
   });
+  requireStanding(version, 'take positions on');
   const point = version.points.find((p) => p.id === pointId);
   if (!point) throw invalid('pointId', `version "${versionId}" has no point "${pointId}" you may see`);
   return point;

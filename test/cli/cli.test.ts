@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Store } from '../../src/store/store.ts';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -168,6 +169,47 @@ describe('the parley command', () => {
       assert.equal((await fetch(`${url}/api/docs`)).status, 200);
     } finally {
       child.kill('SIGTERM');
+    }
+  });
+
+  test('an acknowledged write survives the server being killed (SIGKILL) the moment after', async () => {
+    const file = join(tempDir(), 'kill.db');
+    const child = spawn(process.execPath, [BIN, 'serve', '--db', file, '--port', '0'], {
+      env: { ...process.env, PORT: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let seen = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        const match = /serving (http:\/\/\S+)/.exec(seen);
+        if (match) resolve(match[1]!);
+      });
+      child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${seen}`)));
+    });
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'us@demo.parley', password: 'parley-demo' }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const written = await fetch(`${url}/api/negotiations/geneva-2025/positions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ versionId: 'v-e3-counter', pointId: 'pt-1', partyId: 'us', stance: 'oppose' }),
+    });
+    assert.equal(written.status, 201);
+    const { id } = (await written.json()) as { id: string };
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    const reopened = await Store.open(file);
+    try {
+      const row = await reopened.db.selectFrom('positions').select('id').where('id', '=', id).executeTakeFirst();
+      assert.ok(row, 'the position answered 201 is in the file');
+      assert.equal((await reopened.verifyAudit()).ok, true, 'and so is its audit event, chained');
+    } finally {
+      await reopened.close();
     }
   });
 });

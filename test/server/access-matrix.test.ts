@@ -1401,6 +1401,8 @@ const MATRIX: Record<string, Entry> = {
         allowed: POSITIONS[p].changes,
         sees: POSITIONS[p].seen,
         hiddenId: w.position[p],
+        // A position on a withdrawn text is kept as it was: everyone who sees it is told why.
+        ...(WITHDRAWN.includes(POSITIONS[p].version) ? { refusedForState: 400 } : {}),
       })),
       {
         // Last: once public, the position is no longer A's secret.

@@ -48,6 +48,14 @@ describe('withdraw, never delete: versions, rounds, statements and options stay 
     const sent = await us.post(`${N}/versions/${made.body.id}/transmit`, { partyIds: ['ua'] });
     assert.equal(sent.status, 400);
     assert.match(sent.body.detail, /withdrawn/);
+    const taken = await us.post(`${N}/positions`, {
+      versionId: made.body.id,
+      pointId: made.body.points[0].id,
+      partyId: 'us',
+      stance: 'support',
+    });
+    assert.equal(taken.status, 400, 'no position is taken on a withdrawn text');
+    assert.match(taken.body.detail, /withdrawn/);
     const mediator = await signIn(server.url, 'mediator@demo.parley');
     const negotiation = (await mediator.get(N)).body;
     assert.equal(
