@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +63,18 @@ export async function startServer(
     await store.close();
   });
   return { url: `http://127.0.0.1:${address.port}`, store, app };
+}
+
+/** Asserts a 400 that names the field at fault and says what is wrong. */
+export async function assertRefused(
+  answer: Promise<{ status: number; body: any }>,
+  field: string,
+  detail: RegExp,
+): Promise<void> {
+  const a = await answer;
+  assert.equal(a.status, 400, JSON.stringify(a.body));
+  assert.equal(a.body.field, field);
+  assert.match(a.body.detail, detail);
 }
 
 export interface Answer<T = unknown> {

@@ -50,33 +50,24 @@ function checkTerms(ctx: NegotiationContext, terms: RuleTerms): void {
     stageIds.add(stage.id);
     if (stage.approverUserIds.length === 0)
       throw invalid(`stages[${index}].approverUserIds`, 'name at least one principal who approves');
-    if (isCountersignature(stage)) {
-      if (index !== terms.stages.length - 1)
-        throw invalid(`stages[${index}].kind`, 'a countersignature is the last stage of a rule; move it to the end');
-      for (const userId of stage.approverUserIds) {
-        // The receiving party signs: only its principals, who see the text once it reached them.
-        const principal = ctx.memberships.some(
-          (m) =>
-            m.userId === userId && m.role === 'principal' && m.partyId !== null && terms.toPartyIds.includes(m.partyId),
-        );
-        if (!principal)
-          throw invalid(
-            `stages[${index}].approverUserIds`,
-            `"${userId}" is not a principal of ${terms.toPartyIds.map((id) => `"${id}"`).join(' or ')}; a countersignature is given by principals of the receiving parties`,
-          );
-      }
-      return;
-    }
+    const countersigns = isCountersignature(stage);
+    if (countersigns && index !== terms.stages.length - 1)
+      throw invalid(`stages[${index}].kind`, 'a countersignature is the last stage of a rule; move it to the end');
+    // Approvals come from principals of an author party, who see every text the rule governs, so the
+    // stage can always finish; a countersignature from principals of a receiving party, who see the
+    // text once it reached them.
+    const parties = countersigns ? terms.toPartyIds : terms.fromPartyIds;
+    const whose = countersigns
+      ? 'a countersignature is given by principals of the receiving parties'
+      : 'name principals of the parties whose texts the rule governs';
     for (const userId of stage.approverUserIds) {
-      // A principal of an author party sees every text the rule governs, so the stage can always finish.
       const principal = ctx.memberships.some(
-        (m) =>
-          m.userId === userId && m.role === 'principal' && m.partyId !== null && terms.fromPartyIds.includes(m.partyId),
+        (m) => m.userId === userId && m.role === 'principal' && m.partyId !== null && parties.includes(m.partyId),
       );
       if (!principal)
         throw invalid(
           `stages[${index}].approverUserIds`,
-          `"${userId}" is not a principal of ${terms.fromPartyIds.map((id) => `"${id}"`).join(' or ')}; name principals of the parties whose texts the rule governs`,
+          `"${userId}" is not a principal of ${parties.map((id) => `"${id}"`).join(' or ')}; ${whose}`,
         );
     }
   });

@@ -1,11 +1,29 @@
 import assert from 'node:assert/strict';
 import { Store } from '../../src/store/store.ts';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { tempDir } from '../helpers.ts';
 import { BIN, parley } from './command.ts';
+
+/** Starts the built `parley serve` on a free port and waits until it says where it serves. */
+async function serve(file: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--db', file, '--port', '0'], {
+    env: { ...process.env, PORT: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /serving (http:\/\/\S+)/.exec(seen);
+      if (match) resolve(match[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${seen}`)));
+  });
+  return { child, url };
+}
 
 describe('the parley command', () => {
   let db: string;
@@ -131,21 +149,8 @@ describe('the parley command', () => {
   });
 
   test('serve fills an empty database with the demo and answers on the port given', async () => {
-    const file = join(tempDir(), 'serve.db');
-    const child = spawn(process.execPath, [BIN, 'serve', '--db', file, '--port', '0'], {
-      env: { ...process.env, PORT: '' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const { child, url } = await serve(join(tempDir(), 'serve.db'));
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let seen = '';
-        child.stderr.on('data', (chunk: Buffer) => {
-          seen += chunk.toString();
-          const match = /serving (http:\/\/\S+)/.exec(seen);
-          if (match) resolve(match[1]!);
-        });
-        child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${seen}`)));
-      });
       const health = await fetch(`${url}/api/health`);
       assert.deepEqual(await health.json(), { status: 'ok' });
       const login = await fetch(`${url}/api/auth/login`, {
@@ -174,19 +179,7 @@ describe('the parley command', () => {
 
   test('an acknowledged write survives the server being killed (SIGKILL) the moment after', async () => {
     const file = join(tempDir(), 'kill.db');
-    const child = spawn(process.execPath, [BIN, 'serve', '--db', file, '--port', '0'], {
-      env: { ...process.env, PORT: '' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      let seen = '';
-      child.stderr.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        const match = /serving (http:\/\/\S+)/.exec(seen);
-        if (match) resolve(match[1]!);
-      });
-      child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${seen}`)));
-    });
+    const { child, url } = await serve(file);
     const login = await fetch(`${url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { demoDatabase, signIn, startServer, type RunningServer } from '../helpers.ts';
+import { assertRefused, demoDatabase, signIn, startServer, type RunningServer } from '../helpers.ts';
 
 const N = '/api/negotiations/geneva-2025';
 const V19 = 'v-geneva-19';
@@ -17,13 +17,6 @@ describe('positions that say what they mean, and carry across versions', () => {
     ua = await signIn(server.url, 'ua@demo.parley');
   });
 
-  const refused = async (answer: Promise<{ status: number; body: any }>, field: string, detail: RegExp) => {
-    const a = await answer;
-    assert.equal(a.status, 400, JSON.stringify(a.body));
-    assert.equal(a.body.field, field);
-    assert.match(a.body.detail, detail);
-  };
-
   test('a position names the option and the bracket alternative it supports, and nothing that is not there', async () => {
     const draft = await ua.post(`${N}/versions`, {
       parentId: null,
@@ -38,27 +31,27 @@ describe('positions that say what they mean, and carry across versions', () => {
       supportsOption: { issueId: 'issue-donetsk', optionId: 'opt-donetsk-contact-line' },
       supportsAlternative: { bracketId: 'br-donetsk', alternative: 1 },
     };
-    await refused(
+    await assertRefused(
       ua.post(`${N}/positions`, { ...on21, supportsOption: { issueId: 'issue-army-cap', optionId: 'x' } }),
       'supportsOption.issueId',
       /point 14 decides no issue "issue-army-cap"/,
     );
-    await refused(
+    await assertRefused(
       ua.post(`${N}/positions`, { ...on21, supportsOption: { issueId: 'issue-donetsk', optionId: 'opt-nope' } }),
       'supportsOption.optionId',
       /no option "opt-nope"/,
     );
-    await refused(
+    await assertRefused(
       ua.post(`${N}/positions`, { ...on21, supportsAlternative: { bracketId: 'br-ghost', alternative: 0 } }),
       'supportsAlternative.bracketId',
       /no bracket "br-ghost"/,
     );
-    await refused(
+    await assertRefused(
       ua.post(`${N}/positions`, { ...on21, supportsAlternative: { bracketId: 'br-donetsk', alternative: 2 } }),
       'supportsAlternative.alternative',
       /has 2 alternatives/,
     );
-    await refused(
+    await assertRefused(
       ua.post(`${N}/positions`, {
         ...on21,
         supportsOption: { issueId: 'issue-donetsk', optionId: 'opt-donetsk-ukrainian' },
@@ -67,7 +60,7 @@ describe('positions that say what they mean, and carry across versions', () => {
       'supportsAlternative',
       /alternative B of bracket "br-donetsk" stands for option "opt-donetsk-contact-line"/,
     );
-    await refused(
+    await assertRefused(
       ua.post(`${N}/positions/batch`, {
         positions: [
           { ...on21, pointId: 'pt-1' },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { demoDatabase, signIn, startServer, type RunningServer } from '../helpers.ts';
+import { assertRefused, demoDatabase, signIn, startServer, type RunningServer } from '../helpers.ts';
 
 const N = '/api/negotiations/geneva-2025';
 
@@ -12,30 +12,27 @@ describe('every reference is checked: nothing is stored that refers to what does
     mediator = await signIn(server.url, 'mediator@demo.parley');
   });
 
-  const refused = async (answer: Promise<{ status: number; body: any }>, field: string, detail: RegExp) => {
-    const a = await answer;
-    assert.equal(a.status, 400, JSON.stringify(a.body));
-    assert.equal(a.body.field, field);
-    assert.match(a.body.detail, detail);
-  };
-
   test('an issue on a point no version has, an agenda point, a track point, a statement point', async () => {
     const options = [
       { id: 'a', label: 'A' },
       { id: 'b', label: 'B' },
     ];
-    await refused(mediator.post(`${N}/issues`, { name: 'Ghost', pointIds: ['pt-99'], options }), 'pointIds', /"pt-99"/);
-    await refused(
+    await assertRefused(
+      mediator.post(`${N}/issues`, { name: 'Ghost', pointIds: ['pt-99'], options }),
+      'pointIds',
+      /"pt-99"/,
+    );
+    await assertRefused(
       mediator.post(`${N}/rounds`, { title: 'R', startsOn: '2025-12-01', agendaPointIds: ['pt-42'] }),
       'agendaPointIds',
       /"pt-42"/,
     );
-    await refused(
+    await assertRefused(
       mediator.post(`${N}/tracks`, { name: 'T', partyIds: ['us', 'ua'], pointIds: ['pt-77'] }),
       'pointIds',
       /"pt-77"/,
     );
-    await refused(
+    await assertRefused(
       mediator.post(`${N}/statements`, {
         speaker: 'S',
         date: '2025-12-01',
@@ -51,7 +48,7 @@ describe('every reference is checked: nothing is stored that refers to what does
   });
 
   test('a round that ends before it starts', async () => {
-    await refused(
+    await assertRefused(
       mediator.post(`${N}/rounds`, { title: 'Backwards', startsOn: '2025-12-02', endsOn: '2025-12-01' }),
       'endsOn',
       /before it starts/,
@@ -66,12 +63,12 @@ describe('every reference is checked: nothing is stored that refers to what does
       scores: { ...current.scores, 'issue-army-cap': { ...current.scores['issue-army-cap'], 'rent-9': 0.5 } },
     };
     const { weights, scores, reservation, visibility } = withExtra;
-    await refused(
+    await assertRefused(
       ua.put(`${N}/parties/ua/preferences`, { revision: current.revision, weights, scores, reservation, visibility }),
       'scores.issue-army-cap.rent-9',
       /no option "rent-9"/,
     );
-    await refused(
+    await assertRefused(
       ua.put(`${N}/parties/ua/preferences`, {
         revision: current.revision,
         weights,
@@ -86,7 +83,7 @@ describe('every reference is checked: nothing is stored that refers to what does
 
   test('a point on an unknown issue, a bracket proposed by an unknown party, a negotiation id with a slash', async () => {
     const us = await signIn(server.url, 'us@demo.parley');
-    await refused(
+    await assertRefused(
       us.post(`${N}/versions`, {
         parentId: null,
         kind: 'draft',
@@ -104,7 +101,7 @@ describe('every reference is checked: nothing is stored that refers to what does
         { text: 'B', proposedBy: ['atlantis'] },
       ],
     };
-    await refused(
+    await assertRefused(
       us.post(`${N}/versions`, {
         parentId: null,
         kind: 'draft',
