@@ -4,7 +4,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Executor, Recorder } from './store.ts';
 import type { Approval, ApprovalDecision, Id, RuleChange, RuleTerms, TransmissionRule } from '../core/model.ts';
-import { governingReason, namedPrincipals, ruleStatus } from '../core/transmission.ts';
+import { type TextRecord, governingReason, namedPrincipals, ruleStatus } from '../core/transmission.ts';
 import { canActAsMediator, canSendForParty } from '../core/visibility.ts';
 import { readEntities } from './collections.ts';
 import type { NegotiationContext, Store } from './store.ts';
@@ -282,19 +282,37 @@ export async function decideOnText(
     const governed = rule.toPartyIds.filter((partyId) => governingReason(rule, text, partyId, records) !== null);
     const all = await textApprovals(trx, ctx.negotiation.id);
     const bound = all.filter((a) => a.ruleId === rule.id && a.contentHash === text.contentHash);
+    // A decision is a principal's: a person named in a stage who has since left that role decides no more.
+    const principalOf = (partyIds: Id[]) =>
+      ctx.memberships.some(
+        (m) => m.userId === ctx.user.id && m.role === 'principal' && m.partyId !== null && partyIds.includes(m.partyId),
+      );
     if (isCountersignature(stage)) {
       // Signed by the receiving side, on the text it received: the stages before it cleared it already.
-      const received = rule.toPartyIds.some(
+      const received = rule.toPartyIds.filter(
         (p) => ctx.scope.partyIds.includes(p) && text.recipientPartyIds.includes(p),
       );
-      if (!received)
+      if (received.length === 0)
         throw forbidden(
           `the text has not reached your party yet: stage "${stage.name}" countersigns it once it has been transmitted`,
+        );
+      // Only a text the rule governs for the signing party (as it stood before that party received it)
+      // is signed under the rule: another text it holds is not the rule's to sign, nor to keep from withdrawal.
+      const signing = received.filter((p) => heldBackFrom(rule, records, versionId, p) && principalOf([p]));
+      if (signing.length === 0)
+        throw forbidden(
+          received.some((p) => heldBackFrom(rule, records, versionId, p))
+            ? `only a principal of the receiving party countersigns at stage "${stage.name}"`
+            : `the rule "${rule.name}" does not govern this text for your party, so its countersignature does not sign it`,
         );
     } else if (governed.length === 0)
       throw invalid(
         'ruleId',
         `the rule "${rule.name}" does not govern this text: it holds nothing back that a decision could release`,
+      );
+    else if (!principalOf(rule.fromPartyIds))
+      throw forbidden(
+        `only a principal of ${rule.fromPartyIds.map((id) => `"${id}"`).join(' or ')} decides at stage "${stage.name}"; you no longer hold that role`,
       );
     const refusal = decisionRefusal(rule, bound, input.stageId, ctx.user.id, store.nowIso());
     if (refusal) throw forbidden(refusal);
@@ -336,6 +354,23 @@ export async function decideOnText(
     });
   });
   return versionApprovals(store, ctx, versionId);
+}
+
+/**
+ * Whether a rule held (or holds) a text back from `partyId`: the rule's reason as it stood before the
+ * party received the text, since language the party received is no longer copied to it.
+ */
+function heldBackFrom(
+  rule: Pick<TransmissionRule, 'fromPartyIds' | 'toPartyIds' | 'removedAt'>,
+  records: TextRecord[],
+  versionId: Id,
+  partyId: Id,
+): boolean {
+  const before = records.map((r) =>
+    r.version.id === versionId ? { ...r, recipientPartyIds: r.recipientPartyIds.filter((p) => p !== partyId) } : r,
+  );
+  const text = before.find((r) => r.version.id === versionId);
+  return text !== undefined && governingReason(rule, text, partyId, before) !== null;
 }
 
 /** Every decision taken on texts of a negotiation, oldest first. */
