@@ -413,13 +413,12 @@ export async function signature(db: Executor, negotiationId: Id, versionId: Id, 
   const rules = await listEntities(db, 'transmissionRules', negotiationId);
   const approvals = await textApprovals(db, negotiationId);
   for (const rule of rules) {
-    if (!rule.stages.some(isCountersignature)) continue;
-    const status = ruleStatus(
-      rule,
-      approvals.filter((a) => a.ruleId === rule.id),
-      row.content_hash,
-      now,
-    );
+    const countersignature = rule.stages.find(isCountersignature);
+    if (!countersignature) continue;
+    const own = approvals.filter((a) => a.ruleId === rule.id);
+    // Signed is this version: a copy with the same words, by whoever, was not the one signed.
+    if (!own.some((a) => a.stageId === countersignature.id && a.versionId === versionId)) continue;
+    const status = ruleStatus(rule, own, row.content_hash, now);
     if (status.signedAt) return status.signedAt;
   }
   return null;
