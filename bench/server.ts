@@ -23,8 +23,8 @@
  *
  * Options (or environment): `--rounds N` (PARLEY_BENCH_ROUNDS, default 5), `--seconds S` per
  * case and round (PARLEY_BENCH_SECONDS, default 3), `--connections N` (default 50),
- * `--cli-runs N` (PARLEY_BENCH_CLI_RUNS, default 7); PARLEY_BENCH_PROFILE=DIR profiles the server
- * into DIR. The default run takes about 90 s.
+ * `--cli-runs N` (PARLEY_BENCH_CLI_RUNS, default 7), `--only writes` (some cases beside the ceiling);
+ * PARLEY_BENCH_PROFILE=DIR profiles the server into DIR. The default run takes about 90 s.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -263,7 +263,7 @@ async function main(): Promise<void> {
     let writeSerial = 0;
     const documentRequest = request('GET', documentPath, auth);
     const positionsRequest = request('GET', `/api/negotiations/${NEGOTIATION}/positions`, auth);
-    const cases: Case[] = [
+    const allCases: Case[] = [
       {
         name: 'ceiling',
         label: 'ceiling: bare node:http, same bytes as the document',
@@ -306,6 +306,9 @@ async function main(): Promise<void> {
       },
     ];
 
+    // `--only writes` (or a comma-separated list) runs those cases beside the ceiling, e.g. to profile one.
+    const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : null;
+    const cases = allCases.filter((c) => only === null || c.name === 'ceiling' || only.includes(c.name));
     // One short warm-up of each case (not counted), then the measured rounds.
     for (const c of cases) await runLoad(c.port, c.clients(), Math.min(1000, seconds * 1000));
     const results = new Map<CaseName, LoadResult[]>(cases.map((c) => [c.name, []]));
@@ -350,10 +353,11 @@ async function main(): Promise<void> {
     const analyzeExtra = median(times.analyze) - bare;
 
     const summary = new Map(cases.map((c) => [c.name, summarise(results.get(c.name)!)]));
-    const ratioOf = (name: CaseName) => median(ratios.get(name)!);
-    const document = summary.get('document')!;
-    const positions = summary.get('positions')!;
-    const writes = summary.get('writes')!;
+    const ratioOf = (name: CaseName) => median(ratios.get(name) ?? [0]);
+    const none = { rate: 0, p50: 0, p99: 0, requests: 0, errors: 0 };
+    const document = summary.get('document') ?? none;
+    const positions = summary.get('positions') ?? none;
+    const writes = summary.get('writes') ?? none;
     const targets: Record<CaseName, [string, boolean]> = {
       ceiling: ['', true],
       document: [

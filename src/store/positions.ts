@@ -105,7 +105,7 @@ export async function updatePosition(
   const current = await visiblePosition(store, ctx, positionId);
   if (!current) throw notFound(`position "${positionId}"`);
   // A position on a withdrawn text stays as it was, whoever asks.
-  await requireVisiblePoint(store, ctx, current.versionId, current.pointId);
+  const point = await requireVisiblePoint(store, ctx, current.versionId, current.pointId);
   requireParty(ctx, current.partyId, 'change positions of');
   requireSender(ctx, current.partyId, patch.visibility ?? current.visibility, 'a position');
   // Any change, even one that only sends the revision back, restates the position on this version.
@@ -117,7 +117,6 @@ export async function updatePosition(
     updatedAt: store.nowIso(),
     updatedBy: ctx.user.id,
   };
-  const point = await requireVisiblePoint(store, ctx, next.versionId, next.pointId);
   await checkSupports(store, ctx, point, next, '', current);
   checkStance(next);
   return store.replace(ctx, 'positions', 'position', current, revision, next);
