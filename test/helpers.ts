@@ -118,6 +118,43 @@ export function client(url: string, token?: string) {
   };
 }
 
+/** A principal's decision on one stage of a rule, bound to the text's content hash: POST …/approvals. */
+export function decide(
+  as: ReturnType<typeof client>,
+  negotiation: string,
+  versionId: string,
+  decision: { ruleId: string; stageId: string; contentHash: string; decision?: 'approve' | 'reject' },
+) {
+  return as.post<any>(`${negotiation}/versions/${versionId}/approvals`, { decision: 'approve', ...decision });
+}
+
+/**
+ * Creates an account (as the demo's administrator) and seats it (as the demo's mediator, who
+ * convenes it); returns the new account's id.
+ */
+export async function seatNewMember(
+  url: string,
+  negotiation: string,
+  person: { email: string; name: string; password: string; partyId: string; role: string; title: string },
+): Promise<string> {
+  const admin = await signIn(url, 'admin@demo.parley');
+  const made = await admin.post<{ id: string }>('/api/users', {
+    email: person.email,
+    name: person.name,
+    password: person.password,
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const mediator = await signIn(url, 'mediator@demo.parley');
+  const seated = await mediator.post(`${negotiation}/members`, {
+    email: person.email,
+    partyId: person.partyId,
+    role: person.role,
+    title: person.title,
+  });
+  assert.equal(seated.status, 201, JSON.stringify(seated.body));
+  return made.body.id;
+}
+
 const tokens = new Map<string, string>();
 
 /** Signs in (once per server and account: password hashing is slow on purpose) and returns a client carrying the token. */

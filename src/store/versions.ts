@@ -221,9 +221,8 @@ export async function createVersion(
       after: version,
     });
     if (parent) {
-      const row = await trx.selectFrom('versions').select('data').where('id', '=', parent.id).executeTakeFirstOrThrow();
       const seen = new Set(parent.points.map((point) => point.id));
-      await carryPositions(trx, record, JSON.parse(row.data) as Version, seen, version, () => store.id());
+      await carryPositions(trx, record, await storedVersion(trx, parent.id), seen, version, () => store.id());
     }
   });
   return getVersion(store, ctx, version.id);
@@ -386,8 +385,7 @@ export async function withdrawVersion(store: Store, ctx: NegotiationContext, ver
   await store.change(ctx.user.id, async (trx, record) => {
     const signed = await signature(trx, ctx.negotiation.id, versionId, store.nowIso());
     if (signed) throw forbidden(`version "${versionId}" was signed on ${signed}: a signed text is not withdrawn`);
-    const row = await trx.selectFrom('versions').select('data').where('id', '=', versionId).executeTakeFirstOrThrow();
-    const stored = JSON.parse(row.data) as Version;
+    const stored = await storedVersion(trx, versionId);
     const after = { ...stored, withdrawnAt: store.nowIso() };
     await trx
       .updateTable('versions')
@@ -404,6 +402,12 @@ export async function withdrawVersion(store: Store, ctx: NegotiationContext, ver
     });
   });
   return getVersion(store, ctx, versionId);
+}
+
+/** A version as stored, every point included: for writes, never returned to a reader as it is. */
+async function storedVersion(trx: Transaction<Database>, versionId: Id): Promise<Version> {
+  const row = await trx.selectFrom('versions').select('data').where('id', '=', versionId).executeTakeFirstOrThrow();
+  return JSON.parse(row.data) as Version;
 }
 
 /** When a version was signed: the receiving party's countersignature completed on its exact text. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { demoDatabase, signIn, startServer, type RunningServer } from '../helpers.ts';
+import { decide, demoDatabase, type RunningServer, signIn, startServer } from '../helpers.ts';
 
 const N = '/api/negotiations/geneva-2025';
 type Client = Awaited<ReturnType<typeof signIn>>;
@@ -37,10 +37,9 @@ describe("a version made from another carries no party's position to a reader it
     assert.equal((await rubio.post(`${N}/versions/${made.body.id}/transmit`, { partyIds: ['ua'] })).status, 200);
     for (const email of ['us-principal@demo.parley', 'ua-principal@demo.parley']) {
       const principal = await signIn(server.url, email);
-      const decided = await principal.post(`${N}/versions/${made.body.id}/approvals`, {
+      const decided = await decide(principal, N, made.body.id, {
         ruleId: 'rule-presidents-before-moscow',
         stageId: 'stage-presidents',
-        decision: 'approve',
         contentHash: made.body.contentHash,
       });
       assert.equal(decided.status, 200, JSON.stringify(decided.body).slice(0, 300));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { demoDatabase, signIn, startServer, type RunningServer } from '../helpers.ts';
+import { decide, demoDatabase, type RunningServer, seatNewMember, signIn, startServer } from '../helpers.ts';
 
 const N = '/api/negotiations/geneva-2025';
 
@@ -9,22 +9,14 @@ describe('a countersignature binds only texts its rule governs, and only princip
   let ruPrincipalId: string;
   before(async () => {
     server = await startServer(await demoDatabase());
-    const admin = await signIn(server.url, 'admin@demo.parley');
-    const made = await admin.post('/api/users', {
+    ruPrincipalId = await seatNewMember(server.url, N, {
       email: 'ru-principal@example.org',
       name: 'Russian principal (test)',
       password: 'a long test password',
-    });
-    assert.equal(made.status, 201, JSON.stringify(made.body));
-    ruPrincipalId = made.body.id;
-    const mediator = await signIn(server.url, 'mediator@demo.parley');
-    const seated = await mediator.post(`${N}/members`, {
-      email: 'ru-principal@example.org',
       partyId: 'ru',
       role: 'principal',
       title: 'President',
     });
-    assert.equal(seated.status, 201, JSON.stringify(seated.body));
   });
 
   test("a rule about one party's texts does not let the receiver sign, and freeze, another party's text", async () => {
@@ -61,19 +53,17 @@ describe('a countersignature binds only texts its rule governs, and only princip
     const hash = text.body.contentHash;
     // The US president approves "this" text under the US rule (nothing to release, so refused)…
     const trump = await signIn(server.url, 'us-principal@demo.parley');
-    const approved = await trump.post(`${N}/versions/${text.body.id}/approvals`, {
+    const approved = await decide(trump, N, text.body.id, {
       ruleId: rule.body.id,
       stageId: 'potus',
-      decision: 'approve',
       contentHash: hash,
     });
     assert.notEqual(approved.status, 200, 'the US president sees no E3 text to approve');
     // …so the countersignature, which comes after that stage, cannot be given either.
     const signer = await signIn(server.url, 'ru-principal@example.org', 'a long test password');
-    const signed = await signer.post(`${N}/versions/${text.body.id}/approvals`, {
+    const signed = await decide(signer, N, text.body.id, {
       ruleId: rule.body.id,
       stageId: 'ru-sign',
-      decision: 'approve',
       contentHash: hash,
     });
     assert.notEqual(signed.status, 200, JSON.stringify(signed.body));
@@ -126,10 +116,9 @@ describe('a countersignature binds only texts its rule governs, and only princip
     assert.equal(demoted.status, 200, JSON.stringify(demoted.body));
     const trump = await signIn(server.url, 'us-principal@demo.parley');
     const hash = (await trump.get(`${N}/versions/v-geneva-19`)).body.contentHash;
-    const approved = await trump.post(`${N}/versions/v-geneva-19/approvals`, {
+    const approved = await decide(trump, N, 'v-geneva-19', {
       ruleId: 'rule-presidents-before-moscow',
       stageId: 'stage-presidents',
-      decision: 'approve',
       contentHash: hash,
     });
     assert.equal(approved.status, 403, JSON.stringify(approved.body).slice(0, 300));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { demoDatabase, signIn, startServer, type RunningServer } from '../helpers.ts';
+import { decide, demoDatabase, type RunningServer, seatNewMember, signIn, startServer } from '../helpers.ts';
 
 const N = '/api/negotiations/geneva-2025';
 
@@ -9,22 +9,14 @@ describe("a rule's last stage can be the receiving party's countersignature, aft
   let ruPrincipalId: string;
   before(async () => {
     server = await startServer(await demoDatabase());
-    const admin = await signIn(server.url, 'admin@demo.parley');
-    const made = await admin.post('/api/users', {
+    ruPrincipalId = await seatNewMember(server.url, N, {
       email: 'ru-principal@example.org',
       name: 'Russian principal (test)',
       password: 'a long test password',
-    });
-    assert.equal(made.status, 201, JSON.stringify(made.body));
-    ruPrincipalId = made.body.id;
-    const mediator = await signIn(server.url, 'mediator@demo.parley');
-    const seated = await mediator.post(`${N}/members`, {
-      email: 'ru-principal@example.org',
       partyId: 'ru',
       role: 'principal',
       title: 'President',
     });
-    assert.equal(seated.status, 201, JSON.stringify(seated.body));
   });
 
   const stages = (sign: Record<string, unknown> = {}) => [
@@ -80,26 +72,15 @@ describe("a rule's last stage can be the receiving party's countersignature, aft
     const hash = text.body.contentHash;
     assert.equal((await rubio.post(`${N}/versions/${id}/transmit`, { partyIds: ['ua'] })).status, 200);
     const signer = await signIn(server.url, 'ru-principal@example.org', 'a long test password');
-    const early = await signer.post(`${N}/versions/${id}/approvals`, {
-      ruleId: rule.body.id,
-      stageId: 'ru-sign',
-      decision: 'approve',
-      contentHash: hash,
-    });
+    const early = await decide(signer, N, id, { ruleId: rule.body.id, stageId: 'ru-sign', contentHash: hash });
     assert.equal(early.status, 404, 'a party cannot sign, or learn of, a text that has not reached it');
 
-    const decide = async (email: string, ruleId: string, stageId: string) => {
-      const principal = await signIn(server.url, email);
-      const answer = await principal.post(`${N}/versions/${id}/approvals`, {
-        ruleId,
-        stageId,
-        decision: 'approve',
-        contentHash: hash,
-      });
+    const approveAs = async (email: string, ruleId: string, stageId: string) => {
+      const answer = await decide(await signIn(server.url, email), N, id, { ruleId, stageId, contentHash: hash });
       assert.equal(answer.status, 200, JSON.stringify(answer.body));
       return answer.body;
     };
-    const afterPotus = await decide('us-principal@demo.parley', rule.body.id, 'potus');
+    const afterPotus = await approveAs('us-principal@demo.parley', rule.body.id, 'potus');
     const state = afterPotus.rules.find((r: any) => r.ruleId === rule.body.id).status;
     assert.equal(state.cleared, true);
     assert.equal(state.complete, false, 'the countersignature is still open');
@@ -109,20 +90,15 @@ describe("a rule's last stage can be the receiving party's countersignature, aft
       404,
       "the presidents' rule still holds the text back from Russia",
     );
-    await decide('us-principal@demo.parley', 'rule-presidents-before-moscow', 'stage-presidents');
-    await decide('ua-principal@demo.parley', 'rule-presidents-before-moscow', 'stage-presidents');
+    await approveAs('us-principal@demo.parley', 'rule-presidents-before-moscow', 'stage-presidents');
+    await approveAs('ua-principal@demo.parley', 'rule-presidents-before-moscow', 'stage-presidents');
     assert.equal(
       (await signer.get(`${N}/versions/${id}`)).status,
       200,
       'cleared by every rule, the text reached Russia',
     );
 
-    const signed = await signer.post(`${N}/versions/${id}/approvals`, {
-      ruleId: rule.body.id,
-      stageId: 'ru-sign',
-      decision: 'approve',
-      contentHash: hash,
-    });
+    const signed = await decide(signer, N, id, { ruleId: rule.body.id, stageId: 'ru-sign', contentHash: hash });
     assert.equal(signed.status, 200, JSON.stringify(signed.body));
     const final = signed.body.rules.find((r: any) => r.ruleId === rule.body.id).status;
     assert.equal(final.complete, true);

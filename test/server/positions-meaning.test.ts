@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { assertRefused, demoDatabase, signIn, startServer, type RunningServer } from '../helpers.ts';
+import { assertRefused, decide, demoDatabase, type RunningServer, signIn, startServer } from '../helpers.ts';
 
 const N = '/api/negotiations/geneva-2025';
 const V19 = 'v-geneva-19';
@@ -168,10 +168,9 @@ describe('positions that say what they mean, and carry across versions', () => {
     const hash = next.body.contentHash;
     for (const email of ['us-principal@demo.parley', 'ua-principal@demo.parley']) {
       const president = await signIn(server.url, email);
-      const decided = await president.post(`${N}/versions/${id}/approvals`, {
+      const decided = await decide(president, N, id, {
         ruleId: 'rule-presidents-before-moscow',
         stageId: 'stage-presidents',
-        decision: 'approve',
         contentHash: hash,
       });
       assert.equal(decided.status, 200, JSON.stringify(decided.body));

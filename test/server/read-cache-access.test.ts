@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { demoDatabase, signIn, startServer, type RunningServer } from '../helpers.ts';
+import { decide, demoDatabase, type RunningServer, signIn, startServer } from '../helpers.ts';
 
 const N = '/api/negotiations/geneva-2025';
 type Client = Awaited<ReturnType<typeof signIn>>;
@@ -76,10 +76,9 @@ describe('kept reads follow changes of seats, coalitions, tracks and recipients 
     // The demo holds Zelensky's approval already; Trump's completes the stage.
     for (const email of ['us-principal@demo.parley']) {
       const principal = await signIn(server.url, email);
-      const decided = await principal.post(`${N}/versions/v-geneva-19/approvals`, {
+      const decided = await decide(principal, N, 'v-geneva-19', {
         ruleId: 'rule-presidents-before-moscow',
         stageId: 'stage-presidents',
-        decision: 'approve',
         contentHash: hash,
       });
       assert.equal(decided.status, 200, JSON.stringify(decided.body));
