@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// Compiles src/ into dist/, the JavaScript that `parley` runs, when dist/ is missing or older than
-// its sources: `npm install` (prepare), `npm start` and `npm test` call it, and it returns at once
-// when nothing changed. `--force` builds anyway.
+// Compiles src/ into dist/, the JavaScript that `parley` runs, and web/ into dist/web, the web app
+// that `parley serve` serves, each when it is missing or older than its sources: `npm install`
+// (prepare), `npm start` and `npm test` call it, and it returns at once when nothing changed.
+// `--force` builds anyway.
 //
 // tsc emits only (--noCheck): `npm test` type-checks with `tsc --noEmit`, and isolatedModules
 // makes every file compile on its own. rewriteRelativeImportExtensions turns `./x.ts` into `./x.js`,
 // so dist/ mirrors src/ file for file and the commands' `await import(...)` and the worker
 // entries find their compiled neighbours.
-import { existsSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -18,6 +20,9 @@ const src = join(root, 'src');
 const dist = join(root, 'dist');
 /** Written once a build has succeeded; its mtime is the time the build started. */
 const stamp = join(dist, '.built');
+const web = join(root, 'web');
+const webDist = join(dist, 'web');
+const webStamp = join(webDist, '.built');
 
 /** Every file and folder under `dir` (a folder's mtime changes when a file in it is added, renamed or removed). */
 function walk(dir) {
@@ -32,13 +37,59 @@ function newestInput() {
   return Math.max(...inputs.map((path) => statSync(path).mtimeMs));
 }
 
-/** Whether dist/ is missing or older than something it is built from. */
-export function isStale() {
-  return !existsSync(stamp) || statSync(stamp).mtimeMs < newestInput();
+function newestWebInput() {
+  return Math.max(...[web, ...walk(web)].map((path) => statSync(path).mtimeMs));
 }
 
-/** Compiles src/ into dist/ and removes what no longer has a source. Throws when tsc fails. */
-export function build() {
+const serverStale = () => !existsSync(stamp) || statSync(stamp).mtimeMs < newestInput();
+const webStale = () => existsSync(web) && (!existsSync(webStamp) || statSync(webStamp).mtimeMs < newestWebInput());
+
+/** Whether dist/ is missing or older than something it is built from. */
+export function isStale() {
+  return serverStale() || webStale();
+}
+
+/**
+ * What the web app's first page loads (index.html, its scripts, their static imports and styles),
+ * in bytes gzipped; the views it loads later are not counted.
+ */
+export function firstPageBytes() {
+  const html = readFileSync(join(webDist, 'index.html'), 'utf8');
+  const files = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => m[1]);
+  const total = files.reduce((sum, file) => sum + gzipSync(readFileSync(join(webDist, file))).length, 0);
+  return { files, total: total + gzipSync(html).length };
+}
+
+function buildWeb() {
+  const started = new Date();
+  let vite;
+  try {
+    vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+  } catch {
+    throw new Error('Vite is not installed: building the web app needs the devDependencies');
+  }
+  const result = spawnSync(
+    process.execPath,
+    [vite, 'build', '--config', join(web, 'vite.config.ts'), '--logLevel', 'warn'],
+    {
+      stdio: 'inherit',
+    },
+  );
+  if (result.status !== 0) throw new Error(`vite build failed (exit ${result.status ?? result.signal})`);
+  const { total } = firstPageBytes();
+  console.error(`parley build: web app in dist/web; its first page loads ${(total / 1024).toFixed(1)} KB gzipped`);
+  writeFileSync(webStamp, `built from web/ by scripts/build.js\n`);
+  utimesSync(webStamp, started, started);
+}
+
+/** Builds what is stale (everything with `force`). Throws when tsc or Vite fails. */
+export function build(force = false) {
+  if (force || serverStale()) buildServer();
+  if (force || webStale()) buildWeb();
+}
+
+/** Compiles src/ into dist/ and removes what no longer has a source. */
+function buildServer() {
   const started = new Date();
   let tsc;
   try {
@@ -51,7 +102,7 @@ export function build() {
   });
   if (result.status !== 0) throw new Error(`tsc failed (exit ${result.status ?? result.signal})`);
   for (const path of walk(dist)) {
-    if (!path.endsWith('.js')) continue;
+    if (!path.endsWith('.js') || path.startsWith(webDist)) continue;
     const source = join(src, relative(dist, path)).replace(/\.js$/, '.ts');
     if (!existsSync(source)) rmSync(path);
   }
@@ -63,7 +114,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const force = process.argv.includes('--force');
   if (force || isStale()) {
     try {
-      build();
+      build(force);
     } catch (error) {
       console.error(`parley build: ${error.message}`);
       process.exit(1);

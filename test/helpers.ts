@@ -167,3 +167,28 @@ export async function signIn(url: string, email: string, password = 'parley-demo
   tokens.set(`${url} ${email} ${password}`, answer.body.token);
   return client(url, answer.body.token);
 }
+
+/**
+ * A request to a route that may answer with a stream that never ends on its own (the live events):
+ * the status and headers, and the body up to the end of the first event (or the whole body, when the
+ * answer is not a stream); then the connection is closed.
+ */
+export async function readStreamStart(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; contentType: string; text: string }> {
+  const stop = new AbortController();
+  const answer = await fetch(url, { headers, signal: stop.signal });
+  const contentType = answer.headers.get('content-type') ?? '';
+  if (!contentType.includes('event-stream')) return { status: answer.status, contentType, text: await answer.text() };
+  const reader = answer.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!text.includes('\n\n')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  stop.abort();
+  return { status: answer.status, contentType, text };
+}

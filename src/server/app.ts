@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -17,6 +18,7 @@ import { problemFor, sendProblem } from './problems.ts';
 import { ROUTE_DOCS } from './route-docs.ts';
 import * as s from './schemas.ts';
 import { serializerCompiler } from './serializer.ts';
+import { checkCookieRequest, SESSION_COOKIE } from './web-session.ts';
 import { accountsRoutes } from './routes/accounts.ts';
 import { analysesRoutes } from './routes/analyses.ts';
 import { issuesRoutes } from './routes/issues.ts';
@@ -33,12 +35,17 @@ import { systemRoutes } from './routes/system.ts';
 import { tracksRoutes } from './routes/tracks.ts';
 import { transmissionRulesRoutes } from './routes/transmission-rules.ts';
 import { versionsRoutes } from './routes/versions.ts';
+import { liveRoutes } from './routes/live.ts';
+import { LiveHub } from './live.ts';
+import { webRoutes } from './web-app.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     user: User | null;
-    /** The bearer token the reader signed in with (to end or list their own sessions). */
+    /** The token the reader signed in with, as a bearer or the browser's cookie (to end or list their own sessions). */
     token: string | null;
+    /** True when the token came in the browser's session cookie, not an Authorization header. */
+    viaCookie: boolean;
   }
   interface FastifyInstance {
     /** Every route the app serves, as registered: for the tests that walk them all. */
@@ -65,6 +72,8 @@ export interface AppOptions {
   logger?: boolean | 'debug';
   /** Sign-in attempts allowed per minute for one e-mail from one address; more get 429. */
   loginAttemptsPerMinute?: number;
+  /** The built web app served at `/` (default: dist/web). */
+  webRoot?: string;
 }
 
 /** Longer path parameters than any id are refused before routing, with a problem that says so. */
@@ -79,6 +88,7 @@ export async function buildApp({
   bodyLimit = 1024 * 1024,
   logger = true,
   loginAttemptsPerMinute = 10,
+  webRoot,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger === false ? false : { level: logger === 'debug' ? 'debug' : 'error' },
@@ -93,6 +103,7 @@ export async function buildApp({
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('user', null);
   app.decorateRequest('token', null);
+  app.decorateRequest('viaCookie', false);
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error, { bodyLimit });
     if (problem.status >= 500)
@@ -163,6 +174,15 @@ export async function buildApp({
     if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs'))
       reply.header('cache-control', 'no-store');
   });
+  await app.register(fastifyCookie);
+  // Every write that succeeded tells the live screens of its negotiation to look again.
+  const live = new LiveHub(app);
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || reply.statusCode >= 400) return;
+    const id = (request.params as { id?: unknown } | undefined)?.id;
+    live.touch(request.url.startsWith('/api/negotiations/') && typeof id === 'string' ? id : null);
+  });
+  app.addHook('preClose', async () => live.close());
   // preHandler: the key needs the e-mail from the parsed body.
   await app.register(fastifyRateLimit, { global: false, hook: 'preHandler' });
 
@@ -170,21 +190,38 @@ export async function buildApp({
   // is public only when it declares so; a request that matched no route gets the 404 anyway.
   app.addHook('onRequest', async (request) => {
     if (request.is404 || request.routeOptions.config.public === true) return;
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match)
+    const header = request.headers.authorization;
+    const cookie = request.cookies[SESSION_COOKIE];
+    let token: string;
+    if (header !== undefined) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match)
+        throw new DomainError(
+          'unauthenticated',
+          'send your token as "Authorization: Bearer <token>"; get one from POST /api/auth/login',
+        );
+      token = match[1]!;
+    } else if (cookie) {
+      token = cookie;
+    } else {
       throw new DomainError(
         'unauthenticated',
-        'send your token as "Authorization: Bearer <token>"; get one from POST /api/auth/login',
+        'sign in: send your token as "Authorization: Bearer <token>" (from POST /api/auth/login), or sign in on the web page',
       );
-    const user = await userByToken(store, match[1]!);
+    }
+    const user = await userByToken(store, token);
     if (!user)
       throw new DomainError(
         'unauthenticated',
-        'this token is unknown or expired; sign in again with POST /api/auth/login',
+        header !== undefined
+          ? 'this token is unknown or expired; sign in again with POST /api/auth/login'
+          : 'your session has ended or expired; sign in again',
       );
+    // The cookie is sent by the browser on its own, so a change made with it must prove it came from Parley's page.
+    if (header === undefined) checkCookieRequest(request, token);
     request.user = user;
-    request.token = match[1]!;
+    request.token = token;
+    request.viaCookie = header === undefined;
   });
 
   // Text is stored as UTF-8: a lone surrogate would silently become U+FFFD in the database while the
@@ -214,6 +251,8 @@ export async function buildApp({
   transmissionRulesRoutes(app, store);
   progressRoutes(app, store);
   analysesRoutes(app, store);
+  liveRoutes(app, store, live);
+  webRoutes(app, store, webRoot);
 
   await app.ready();
   return app;

@@ -144,6 +144,15 @@ const emailSchema = z
   .describe('An e-mail address, e.g. "yermak@example.org"')
   .meta({ example: 'yermak@example.org' });
 export const membershipSchema = memberSchema.omit({ name: true, email: true }).meta({ id: 'Membership' });
+export const seatSchema = z
+  .object({
+    membership: membershipSchema,
+    party: partySchema.nullable(),
+    isMediator: z.boolean(),
+    partyIds: ids.describe('The parties whose internal material the reader sees: their own and its coalitions'),
+    sendingPartyIds: ids.describe('The parties whose texts the reader sends (as principal or lead)'),
+  })
+  .meta({ id: 'Seat' });
 export const memberCreateSchema = z
   .object({
     email: emailSchema.optional().describe('The person to seat; an e-mail without an account gets an invitation'),

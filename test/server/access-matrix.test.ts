@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { Store } from '../../src/store/store.ts';
-import { tempDir } from '../helpers.ts';
+import { readStreamStart, tempDir } from '../helpers.ts';
 import { createUser } from '../../src/store/accounts.ts';
 import { tokenHash } from '../../src/store/passwords.ts';
 
@@ -519,8 +519,14 @@ interface Answer {
 }
 
 let requests = 0;
+/** The app over real HTTP too, for the live stream, which never ends on its own. */
+let liveUrl = '';
 async function send(token: string | null, req: Req): Promise<Answer> {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  if (req.method === 'GET' && /^\/api\/negotiations\/[^/]+\/events(\?|$)/.test(req.url)) {
+    const { status, contentType, text } = await readStreamStart(liveUrl + req.url, headers);
+    return { status, contentType, text, body: contentType.includes('json') && text ? JSON.parse(text) : text };
+  }
   const res = await app.inject({
     method: req.method as 'GET',
     url: req.url,
@@ -779,6 +785,25 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/docs/yaml': { kind: 'public', cases: () => publicCase('/api/docs/yaml') },
   'GET /api/docs/static/*': { kind: 'public', cases: () => publicCase('/api/docs/static/swagger-ui.css') },
   'GET /': { kind: 'public', cases: () => publicCase('/') },
+  // The web app's page and files: the same bytes for everyone, holding nothing of any negotiation.
+  'GET /*': {
+    kind: 'public',
+    cases: () => [...publicCase(`/n/${NEG}/text`), ...publicCase('/invite/any-token-at-all')],
+  },
+  'POST /api/auth/session': {
+    kind: 'public',
+    cases: () => [
+      {
+        object: 'a valid sign-in of the browser',
+        request: () => ({
+          method: 'POST',
+          url: '/api/auth/session',
+          body: { email: emailOf('probe'), password: PASSWORD },
+        }),
+        allowed: SIGNED_IN,
+      },
+    ],
+  },
   'GET /api/openapi.json': { kind: 'public', cases: () => publicCase('/api/openapi.json') },
   'GET /api/health': { kind: 'public', cases: () => publicCase('/api/health') },
   'POST /api/auth/login': {
@@ -807,6 +832,32 @@ const MATRIX: Record<string, Entry> = {
         ids: { of: (b) => [accountOf(b.id)], expected: (r) => [r] },
       },
     ],
+  },
+  'GET /api/auth/session': {
+    kind: 'read',
+    cases: () => [
+      {
+        object: "the reader's own session",
+        request: get('/api/auth/session'),
+        allowed: SIGNED_IN,
+        ids: { of: (b) => [accountOf(b.user.id)], expected: (r) => [r] },
+      },
+    ],
+  },
+  'GET /api/negotiations/:id/seat': {
+    kind: 'read',
+    cases: () =>
+      tableRead('/seat', { of: (b) => [accountOf(b.membership.userId)], expected: (r) => [r] }, (r, b) =>
+        b.isMediator !== (r === 'med') ? `isMediator is ${b.isMediator}` : null,
+      ),
+  },
+  // A stream: the matrix reads its first event (see `send`).
+  'GET /api/negotiations/:id/events': {
+    kind: 'read',
+    cases: () =>
+      tableRead('/events', undefined, (_r, b) =>
+        String(b).includes('event: ready') ? null : `the stream began with ${JSON.stringify(String(b).slice(0, 80))}`,
+      ),
   },
   'GET /api/negotiations': {
     kind: 'read',
@@ -1703,9 +1754,7 @@ const MATRIX: Record<string, Entry> = {
     ],
   },
   // Last of all: signing out ends the tokens the matrix uses.
-  // The invitation page and its script, and invitations read and accepted by the holder of a link.
-  'GET /invite/:token': { kind: 'public', cases: () => publicCase('/invite/any-token-at-all') },
-  'GET /invite.js': { kind: 'public', cases: () => publicCase('/invite.js') },
+  // Invitations read and accepted by the holder of a link (the web app's page for the link is `GET /*`).
   'GET /api/invitations/:token': {
     kind: 'public',
     cases: () => [
@@ -2185,6 +2234,8 @@ describe('access matrix: every route against every kind of reader and every visi
     const file = join(tempDir(), 'matrix.db');
     store = await Store.open(file, { now: () => new Date(Date.now() + clockShift) });
     app = await buildApp({ store, logger: false });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    liveUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 
     // Accounts, then one sign-in each: password hashing is slow on purpose.
     const users = await Promise.all(

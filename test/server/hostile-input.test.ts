@@ -24,7 +24,7 @@ import type { RouteEntry } from '../../src/server/app.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { newToken, tokenHash } from '../../src/store/passwords.ts';
 import { Store } from '../../src/store/store.ts';
-import { demoDatabase } from '../helpers.ts';
+import { demoDatabase, readStreamStart } from '../helpers.ts';
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 20251123);
 /** Requests per generated batch; the health check and the refresh of known ids run between batches. */
@@ -1924,12 +1924,30 @@ describe('hostile input: every route answers 2xx or a problem, keeps text as sen
 
   const violate = (kind: string, request: string, answer: string) => violations.push({ kind, request, answer });
 
-  const inject = (options: InjectOptions): Promise<LightMyRequestResponse> => app.inject(options);
+  let liveUrl = '';
+  /** In-process, but for the live stream, which never ends: its start is read over real HTTP. */
+  const inject = async (options: InjectOptions): Promise<LightMyRequestResponse> => {
+    const url = String(options.url);
+    if (options.method === 'GET' && /^\/api\/negotiations\/[^/?]+\/events(\?|$)/.test(url)) {
+      const { status, contentType, text } = await readStreamStart(
+        liveUrl + url,
+        options.headers as Record<string, string>,
+      );
+      return {
+        statusCode: status,
+        headers: { 'content-type': contentType },
+        body: text,
+      } as unknown as LightMyRequestResponse;
+    }
+    return app.inject(options);
+  };
 
   before(async () => {
     const file = await demoDatabase();
     store = await Store.open(file, { newId: () => `hx-${++ids}` });
     app = await buildApp({ store, logger: false });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    liveUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
     routes = app.routeTable.filter((r) => r.method !== 'HEAD');
     for (const [key, email] of Object.entries(ACCOUNTS) as [AccountKey, string][]) {
       const answer = await inject({

@@ -89,8 +89,8 @@ describe('authentication is decided by the route, not by the URL', () => {
       .map((r) => `${r.method} ${r.url}`);
     const declared = [
       'GET /',
-      'GET /invite/:token',
-      'GET /invite.js',
+      'GET /*',
+      'POST /api/auth/session',
       'GET /api/health',
       'POST /api/auth/login',
       'GET /api/invitations/:token',

@@ -4,6 +4,7 @@ import { changePassword, createUser, endSession, listSessions, login, logout } f
 import { acceptInvitation, invitationByToken } from '../../store/invitations.ts';
 import type { Store } from '../../store/store.ts';
 import * as s from '../schemas.ts';
+import { clearSessionCookie, csrfTokenFor, setSessionCookie } from '../web-session.ts';
 import { created, me, open, problems, type App } from './shared.ts';
 
 /** Signing in and out, and accounts. */
@@ -42,11 +43,49 @@ export function accountsRoutes(app: App, store: Store, loginAttemptsPerMinute: n
       return session;
     },
   );
+  const webSession = z.object({
+    user: s.userSchema,
+    csrfToken: z.string().describe('Send it as the "x-csrf-token" header with every request that changes something'),
+  });
+  app.post(
+    '/api/auth/session',
+    {
+      config: { public: true, rateLimit: loginLimit },
+      schema: {
+        tags: ['auth'],
+        security: [],
+        summary: 'Sign in the browser',
+        description:
+          "Public: an e-mail and a password open a session held in an HttpOnly, SameSite=Strict cookie, which the page's scripts never read. The answer gives the CSRF token that every change made with the cookie must carry as the x-csrf-token header. API clients use POST /api/auth/login and a bearer token instead.",
+        body: s.loginSchema,
+        response: { 200: webSession.extend({ expiresAt: z.string() }), ...problems, 429: s.problemSchema },
+      },
+    },
+    async (request, reply) => {
+      const session = await login(store, request.body.email, request.body.password);
+      if (!session) throw new DomainError('unauthenticated', 'the e-mail or the password is wrong');
+      setSessionCookie(request, reply, session.token, session.expiresAt);
+      return { user: session.user, expiresAt: session.expiresAt, csrfToken: csrfTokenFor(session.token) };
+    },
+  );
+  app.get(
+    '/api/auth/session',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: "The browser's session",
+        description: 'Any signed-in account: who it is, and the CSRF token its changes carry.',
+        response: { 200: webSession, ...problems },
+      },
+    },
+    async (request) => ({ user: me(request), csrfToken: csrfTokenFor(request.token!) }),
+  );
   app.post(
     '/api/auth/logout',
     { schema: { tags: ['auth'], response: { 204: z.null(), ...problems } } },
     async (request, reply) => {
       await logout(store, request.token!);
+      if (request.viaCookie) clearSessionCookie(request, reply);
       return reply.code(204).send(null);
     },
   );

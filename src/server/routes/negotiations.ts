@@ -33,6 +33,30 @@ export function negotiationsRoutes(app: App, store: Store): void {
     },
     async (request) => negotiationFor(store, await ctx(store, request)),
   );
+  app.get(
+    '/api/negotiations/:id/seat',
+    {
+      schema: {
+        tags: ['negotiations'],
+        summary: 'Your seat',
+        description:
+          'Its members, for themselves: through whose eyes they read the negotiation (their seat, its party, and the parties whose internal material they see and whose texts they send). The web app shows it on every page.',
+        params: negotiationParams,
+        response: { 200: s.seatSchema, ...problems },
+      },
+    },
+    async (request) => {
+      const context = await ctx(store, request);
+      const membership = context.memberships.find((m) => m.userId === context.user.id)!;
+      return {
+        membership,
+        party: context.parties.find((p) => p.id === membership.partyId) ?? null,
+        isMediator: context.scope.isMediator,
+        partyIds: context.scope.partyIds,
+        sendingPartyIds: context.scope.sendingPartyIds,
+      };
+    },
+  );
   app.patch(
     '/api/negotiations/:id',
     {

@@ -1,26 +1,10 @@
 import { z } from 'zod';
 import { DomainError } from '../../core/errors.ts';
 import type { Store } from '../../store/store.ts';
-import { DEMO_ADMIN_EMAIL } from '../../demo/load.ts';
-import { INVITATION_PAGE, INVITATION_SCRIPT, landingPage } from '../landing.ts';
 import { me, open, problems, type App } from './shared.ts';
 
-/** The installation: the landing page, the OpenAPI document, health and the audit. */
+/** The installation: the OpenAPI document, health and the audit. */
 export function systemRoutes(app: App, store: Store): void {
-  app.get('/', { config: open, schema: { hide: true } }, async (_request, reply) => {
-    const demo = await store.db
-      .selectFrom('users')
-      .select('id')
-      .where('email', '=', DEMO_ADMIN_EMAIL)
-      .executeTakeFirst();
-    return reply.type('text/html; charset=utf-8').send(landingPage(demo !== undefined));
-  });
-  app.get('/invite/:token', { config: open, schema: { hide: true } }, (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(INVITATION_PAGE),
-  );
-  app.get('/invite.js', { config: open, schema: { hide: true } }, (_request, reply) =>
-    reply.type('text/javascript; charset=utf-8').send(INVITATION_SCRIPT),
-  );
   app.get('/api/openapi.json', { config: open, schema: { hide: true } }, () => app.swagger());
 
   app.get(

@@ -1,0 +1,32 @@
+import type { LiveHub } from '../live.ts';
+import type { Store } from '../../store/store.ts';
+import { ctx, negotiationParams, problems, type App } from './shared.ts';
+
+/** The live stream of a negotiation: server-sent events naming what changed for this reader. */
+export function liveRoutes(app: App, store: Store, live: LiveHub): void {
+  app.get(
+    '/api/negotiations/:id/events',
+    {
+      schema: {
+        tags: ['negotiations'],
+        summary: 'Live changes (server-sent events)',
+        description:
+          'Its members. A text/event-stream: `ready` when the stream opens (reload what you show: after a reconnection this is how a client catches up), then `change` with `{"topics": [...]}` each time an answer the reader would get from one of those reads changed (topics: negotiation, versions, positions, approvals, issues, red-lines, preferences, rounds, statements, transmission-rules, releases, progress), and `ended` when the reader may no longer read the negotiation. An event carries no content: the reads, with their visibility policy, do.',
+        params: negotiationParams,
+        response: problems,
+      },
+    },
+    async (request, reply) => {
+      // Refuses, with the usual problem, a reader who may not read the negotiation.
+      await ctx(store, request);
+      reply.hijack();
+      reply.raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      await live.subscribe(request.params.id, request.token!, reply.raw);
+    },
+  );
+}

@@ -1,0 +1,191 @@
+import { useQuery, type QueryClient } from '@tanstack/react-query';
+import { api, unwrap, type Schemas } from './client';
+
+export type Version = Schemas['Version'];
+export type Point = Schemas['Point'];
+export type Position = Schemas['Position'];
+export type Party = Schemas['Party'];
+export type Member = Schemas['Member'];
+export type Issue = Schemas['Issue'];
+export type RedLine = Schemas['RedLine'];
+export type RedLineReport = Schemas['RedLineReport'];
+export type Round = Schemas['Round'];
+export type Statement = Schemas['PublicStatement'];
+export type Track = Schemas['Track'];
+export type Rule = Schemas['TransmissionRule'];
+export type TextApprovals = Schemas['TextApprovals'];
+export type Progress = Schemas['Progress'];
+export type Analysis = Schemas['Analysis'];
+export type Release = Schemas['Release'];
+export type Seat = Schemas['Seat'];
+export type Comparison = Schemas['Comparison'];
+export type Invitation = Schemas['Invitation'];
+export type Preference = Schemas['Preference'];
+
+/**
+ * Query keys begin with the live topic they belong to (see src/server/live.ts), then the
+ * negotiation: an event naming a topic refreshes exactly the queries under it.
+ */
+export const keys = {
+  negotiations: () => ['negotiations'] as const,
+  negotiation: (id: string) => ['negotiation', id, 'detail'] as const,
+  seat: (id: string) => ['negotiation', id, 'seat'] as const,
+  parties: (id: string) => ['negotiation', id, 'parties'] as const,
+  members: (id: string) => ['negotiation', id, 'members'] as const,
+  tracks: (id: string) => ['negotiation', id, 'tracks'] as const,
+  invitations: (id: string) => ['negotiation', id, 'invitations'] as const,
+  versions: (id: string, withdrawn = false) => ['versions', id, 'list', withdrawn] as const,
+  document: (id: string, version?: string) => ['versions', id, 'document', version ?? null] as const,
+  version: (id: string, version: string) => ['versions', id, 'one', version] as const,
+  compare: (id: string, version: string, base?: string) => ['versions', id, 'compare', version, base ?? null] as const,
+  positions: (id: string, version?: string) => ['positions', id, version ?? null] as const,
+  approvals: (id: string, version: string) => ['approvals', id, version] as const,
+  issues: (id: string) => ['issues', id] as const,
+  redLines: (id: string) => ['red-lines', id, 'list'] as const,
+  redLineReport: (id: string, version: string) => ['red-lines', id, 'report', version] as const,
+  preferences: (id: string) => ['preferences', id] as const,
+  rounds: (id: string, cancelled = false) => ['rounds', id, cancelled] as const,
+  statements: (id: string, retracted = false) => ['statements', id, retracted] as const,
+  rules: (id: string) => ['transmission-rules', id] as const,
+  releases: (id: string) => ['releases', id] as const,
+  progress: (id: string) => ['progress', id] as const,
+};
+
+/** Readings that depend on more than their own topic: a red-line report on the versions and issues too. */
+const ALSO_REFRESHES: Record<string, string[]> = {
+  versions: ['red-lines', 'approvals'],
+  issues: ['red-lines'],
+  positions: ['progress'],
+};
+
+/** Refreshes what a live event says changed, for one negotiation. */
+export function refreshTopics(client: QueryClient, negotiationId: string, topics: string[]): void {
+  const all = new Set(topics.flatMap((topic) => [topic, ...(ALSO_REFRESHES[topic] ?? [])]));
+  for (const topic of all) void client.invalidateQueries({ queryKey: [topic, negotiationId] });
+  if (all.has('negotiation')) void client.invalidateQueries({ queryKey: keys.negotiations() });
+}
+
+const path = (id: string) => ({ params: { path: { id } } });
+const item = (id: string, itemId: string) => ({ params: { path: { id, itemId } } });
+
+export const useNegotiations = () =>
+  useQuery({ queryKey: keys.negotiations(), queryFn: () => unwrap(api.GET('/api/negotiations')) });
+export const useNegotiation = (id: string) =>
+  useQuery({ queryKey: keys.negotiation(id), queryFn: () => unwrap(api.GET('/api/negotiations/{id}', path(id))) });
+export const useSeat = (id: string) =>
+  useQuery({ queryKey: keys.seat(id), queryFn: () => unwrap(api.GET('/api/negotiations/{id}/seat', path(id))) });
+export const useParties = (id: string) =>
+  useQuery({
+    queryKey: keys.parties(id),
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/parties', path(id))),
+  });
+export const useMembers = (id: string) =>
+  useQuery({
+    queryKey: keys.members(id),
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/members', path(id))),
+  });
+export const useTracks = (id: string) =>
+  useQuery({ queryKey: keys.tracks(id), queryFn: () => unwrap(api.GET('/api/negotiations/{id}/tracks', path(id))) });
+export const useInvitations = (id: string, enabled = true) =>
+  useQuery({
+    queryKey: keys.invitations(id),
+    enabled,
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/invitations', path(id))),
+  });
+export const useVersions = (id: string, withdrawn = false) =>
+  useQuery({
+    queryKey: keys.versions(id, withdrawn),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/negotiations/{id}/versions', {
+          params: { path: { id }, query: { withdrawn: withdrawn ? 'true' : 'false' } },
+        }),
+      ),
+  });
+export const useDocument = (id: string, version?: string) =>
+  useQuery({
+    queryKey: keys.document(id, version),
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/document', { params: { path: { id }, query: { version } } })),
+  });
+export const useVersion = (id: string, version: string | undefined) =>
+  useQuery({
+    queryKey: keys.version(id, version ?? ''),
+    enabled: !!version,
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/versions/{itemId}', item(id, version!))),
+  });
+export const useCompare = (id: string, version: string | undefined, base?: string) =>
+  useQuery({
+    queryKey: keys.compare(id, version ?? '', base),
+    enabled: !!version,
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/negotiations/{id}/versions/{itemId}/compare', {
+          params: { path: { id, itemId: version! }, query: { base } },
+        }),
+      ),
+  });
+export const usePositions = (id: string, version?: string) =>
+  useQuery({
+    queryKey: keys.positions(id, version),
+    queryFn: () =>
+      unwrap(api.GET('/api/negotiations/{id}/positions', { params: { path: { id }, query: { version } } })),
+  });
+export const useApprovals = (id: string, version: string | undefined) =>
+  useQuery({
+    queryKey: keys.approvals(id, version ?? ''),
+    enabled: !!version,
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/versions/{itemId}/approvals', item(id, version!))),
+  });
+export const useIssues = (id: string) =>
+  useQuery({ queryKey: keys.issues(id), queryFn: () => unwrap(api.GET('/api/negotiations/{id}/issues', path(id))) });
+export const useRedLines = (id: string) =>
+  useQuery({
+    queryKey: keys.redLines(id),
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/red-lines', path(id))),
+  });
+export const useRedLineReport = (id: string, version: string | undefined) =>
+  useQuery({
+    queryKey: keys.redLineReport(id, version ?? ''),
+    enabled: !!version,
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/versions/{itemId}/red-lines', item(id, version!))),
+  });
+export const usePreferences = (id: string) =>
+  useQuery({
+    queryKey: keys.preferences(id),
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/preferences', path(id))),
+  });
+export const useRounds = (id: string, cancelled = false) =>
+  useQuery({
+    queryKey: keys.rounds(id, cancelled),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/negotiations/{id}/rounds', {
+          params: { path: { id }, query: { cancelled: cancelled ? 'true' : 'false' } },
+        }),
+      ),
+  });
+export const useStatements = (id: string, retracted = false) =>
+  useQuery({
+    queryKey: keys.statements(id, retracted),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/negotiations/{id}/statements', {
+          params: { path: { id }, query: { retracted: retracted ? 'true' : 'false' } },
+        }),
+      ),
+  });
+export const useRules = (id: string) =>
+  useQuery({
+    queryKey: keys.rules(id),
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/transmission-rules', path(id))),
+  });
+export const useReleases = (id: string) =>
+  useQuery({
+    queryKey: keys.releases(id),
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/releases', path(id))),
+  });
+export const useProgress = (id: string) =>
+  useQuery({
+    queryKey: keys.progress(id),
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/progress', path(id))),
+  });

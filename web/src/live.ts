@@ -1,0 +1,51 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { refreshTopics } from './api/queries';
+
+export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'ended';
+
+/**
+ * Follows the negotiation's live stream: each `change` refreshes the queries of the topics it names,
+ * each `ready` after the first (a reconnection) refreshes everything, so nothing missed stays missed.
+ */
+export function useLive(negotiationId: string): LiveState {
+  const client = useQueryClient();
+  const [state, setState] = useState<LiveState>('connecting');
+  useEffect(() => {
+    const source = new EventSource(`/api/negotiations/${encodeURIComponent(negotiationId)}/events`);
+    let opened = false;
+    source.addEventListener('ready', () => {
+      if (opened)
+        refreshTopics(client, negotiationId, [
+          'negotiation',
+          'versions',
+          'positions',
+          'approvals',
+          'issues',
+          'red-lines',
+          'preferences',
+          'rounds',
+          'statements',
+          'transmission-rules',
+          'releases',
+          'progress',
+        ]);
+      opened = true;
+      setState('live');
+    });
+    source.addEventListener('change', (event) => {
+      const { topics } = JSON.parse((event as MessageEvent<string>).data) as { topics: string[] };
+      refreshTopics(client, negotiationId, topics);
+    });
+    source.addEventListener('ended', () => {
+      source.close();
+      setState('ended');
+      void client.invalidateQueries();
+    });
+    source.addEventListener('error', () => {
+      if (source.readyState !== EventSource.CLOSED) setState('reconnecting');
+    });
+    return () => source.close();
+  }, [client, negotiationId]);
+  return state;
+}

@@ -1,0 +1,3 @@
+export function AccountPage() {
+  return <p>This view is being written.</p>;
+}

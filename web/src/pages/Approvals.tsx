@@ -1,0 +1,3 @@
+export default function ApprovalsPage({ id }: { id: string }) {
+  return <p data-negotiation={id}>This view is being written.</p>;
+}

@@ -1,0 +1,3 @@
+export function NewNegotiation() {
+  return null;
+}

@@ -1,0 +1,3 @@
+export default function TextPage({ id }: { id: string }) {
+  return <p data-negotiation={id}>This view is being written.</p>;
+}
