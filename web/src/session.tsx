@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, type ReactNode } from 'react';
 import { api, ApiError, onSessionEnded, setCsrfToken, unwrap, type Schemas } from './api/client';
 
@@ -14,6 +14,12 @@ interface SessionState {
 const SessionContext = createContext<SessionState | null>(null);
 
 const SESSION_KEY = ['session'] as const;
+
+/** Forgets everything one account read, so that nothing of it stays in the page for the next. */
+function resetTo(client: QueryClient, user: User | null): void {
+  client.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
+  client.setQueryData(SESSION_KEY, user);
+}
 
 /** Who is signed in: the browser's session cookie, asked of the server once and kept in the query cache. */
 export function SessionProvider({ children }: { children: ReactNode }) {
@@ -38,8 +44,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     () =>
       onSessionEnded(() => {
         setCsrfToken(null);
-        client.clear();
-        client.setQueryData(SESSION_KEY, null);
+        resetTo(client, null);
       }),
     [client],
   );
@@ -47,8 +52,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     mutationFn: async ({ email, password }: { email: string; password: string }) => {
       const answer = await unwrap(api.POST('/api/auth/session', { body: { email, password } }));
       setCsrfToken(answer.csrfToken);
-      client.clear();
-      client.setQueryData(SESSION_KEY, answer.user);
+      resetTo(client, answer.user);
       return answer.user;
     },
   });
@@ -61,9 +65,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         await unwrap(api.POST('/api/auth/logout'));
       } finally {
         setCsrfToken(null);
-        // Nothing one account read stays in the page for the next one.
-        client.clear();
-        client.setQueryData(SESSION_KEY, null);
+        resetTo(client, null);
       }
     },
   };
