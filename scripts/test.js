@@ -41,9 +41,9 @@ function ensureChromium() {
     spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   if (process.getuid?.() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0) {
     console.error("The browser tests need Chromium: installing Debian's chromium…");
-    if (apt(['install', '-y', '--no-install-recommends', 'chromium']).status !== 0) {
+    if (apt(['install', '-y', 'chromium']).status !== 0) {
       apt(['update']);
-      apt(['install', '-y', '--no-install-recommends', 'chromium']);
+      apt(['install', '-y', 'chromium']);
     }
   }
   if (!existsSync(binary)) {
