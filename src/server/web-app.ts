@@ -30,6 +30,8 @@ function filesUnder(root: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      // The build's own marks (.built) are not the app's.
+      if (entry.name.startsWith('.')) continue;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       else files.set('/' + relative(root, path).split(sep).join('/'), readFileSync(path));

@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { client, demoDatabase, startServer, type RunningServer } from '../helpers.ts';
+
+const N = '/api/negotiations/geneva-2025';
+
+interface LiveEvent {
+  event: string;
+  data: string;
+}
+
+/** A reader's open live stream: every event it received so far, in order. */
+async function follow(url: string, token: string) {
+  const stop = new AbortController();
+  const answer = await fetch(`${url}${N}/events`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: stop.signal,
+  });
+  assert.equal(answer.status, 200);
+  assert.match(answer.headers.get('content-type') ?? '', /text\/event-stream/);
+  const events: LiveEvent[] = [];
+  let raw = '';
+  let ended = false;
+  const waiters = new Set<() => void>();
+  void (async () => {
+    const reader = answer.body!.getReader();
+    const decoder = new TextDecoder();
+    try {
+      while (true) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        raw += decoder.decode(value, { stream: true });
+        let cut: number;
+        while ((cut = raw.indexOf('\n\n')) >= 0) {
+          const block = raw.slice(0, cut);
+          raw = raw.slice(cut + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
+          if (event) events.push({ event, data });
+          for (const wake of waiters) wake();
+        }
+      }
+    } catch {
+      // aborted
+    }
+    ended = true;
+    for (const wake of waiters) wake();
+  })();
+  /** Waits until an event satisfies the test (at most 5 s), and returns it. */
+  const next = (test: (e: LiveEvent) => boolean, from = 0) =>
+    new Promise<LiveEvent>((resolve, reject) => {
+      const check = () => {
+        const found = events.slice(from).find(test);
+        if (found) {
+          waiters.delete(check);
+          resolve(found);
+        } else if (ended) reject(new Error(`the stream ended; events: ${JSON.stringify(events)}`));
+      };
+      const timer = setTimeout(
+        () => reject(new Error(`no such event in 5 s; events: ${JSON.stringify(events)}`)),
+        5000,
+      );
+      waiters.add(() => {
+        check();
+      });
+      check();
+      void timer;
+    });
+  await next((e) => e.event === 'ready');
+  return { events, next, close: () => stop.abort(), isEnded: () => ended };
+}
+
+const topicsOf = (e: LiveEvent) => (JSON.parse(e.data) as { topics: string[] }).topics;
+
+describe('live events name only what changed for the reader, by the same policy as every read', () => {
+  let server: RunningServer;
+  const tokens: Record<string, string> = {};
+  before(async () => {
+    server = await startServer(await demoDatabase());
+    for (const email of ['ua', 'ru', 'mediator', 'medinsky'])
+      tokens[email] = (
+        await client(server.url).post<any>('/api/auth/login', {
+          email: `${email}@demo.parley`,
+          password: 'parley-demo',
+        })
+      ).body.token;
+  });
+
+  test("a party's private change reaches no other stream; shared with the mediators, it reaches theirs alone", async () => {
+    const ua = client(server.url, tokens.ua);
+    const mediator = client(server.url, tokens.mediator);
+    const ruStream = await follow(server.url, tokens.ru!);
+    const mediatorStream = await follow(server.url, tokens.mediator!);
+    const uaStream = await follow(server.url, tokens.ua!);
+
+    const mine = (await ua.get<any[]>(`${N}/positions?version=v-geneva-19`)).body.find(
+      (p) => p.partyId === 'ua' && p.visibility === 'party',
+    );
+    assert.ok(mine, 'the demo has a Ukrainian position kept in the party');
+    const kept = await ua.patch<any>(`${N}/positions/${mine.id}`, {
+      revision: mine.revision,
+      rationale: 'kept inside',
+    });
+    assert.equal(kept.status, 200);
+    // Ukraine's own stream says so: the change is real, and the hub has looked.
+    await uaStream.next((e) => e.event === 'change' && topicsOf(e).includes('positions'));
+
+    const shared = await ua.patch<any>(`${N}/positions/${mine.id}`, {
+      revision: kept.body.revision,
+      visibility: 'mediator',
+    });
+    assert.equal(shared.status, 200);
+    await mediatorStream.next((e) => e.event === 'change' && topicsOf(e).includes('positions'));
+
+    // A marker every reader sees: a public statement. Russia's first change must be this one.
+    const marker = await mediator.post<any>(`${N}/statements`, {
+      speaker: 'A spokesperson',
+      date: '2025-11-26',
+      quote: 'Talks continue.',
+      stance: 'neutral',
+      source: 'https://example.org/briefing',
+    });
+    assert.equal(marker.status, 201, JSON.stringify(marker.body));
+    const first = await ruStream.next((e) => e.event === 'change');
+    assert.deepEqual(topicsOf(first), ['statements'], 'Russia heard of nothing but the statement');
+    assert.equal(ruStream.events.filter((e) => e.event === 'change').length, 1);
+    for (const e of [...ruStream.events, ...mediatorStream.events])
+      assert.deepEqual(
+        Object.keys(JSON.parse(e.data)).filter((k) => k !== 'topics'),
+        [],
+        'an event carries no content',
+      );
+    for (const stream of [ruStream, mediatorStream, uaStream]) stream.close();
+  });
+
+  test('a member who loses the seat gets `ended`, and the stream closes', async () => {
+    const mediator = client(server.url, tokens.mediator);
+    const stream = await follow(server.url, tokens.medinsky!);
+    const members = (await mediator.get<any[]>(`${N}/members`)).body;
+    const seat = members.find((m) => m.email === 'medinsky@demo.parley');
+    const removed = await mediator.call('DELETE', `${N}/members/${seat.id}`);
+    assert.equal(removed.status, 204, JSON.stringify(removed.body));
+    await stream.next((e) => e.event === 'ended');
+    const again = await fetch(`${server.url}${N}/events`, { headers: { authorization: `Bearer ${tokens.medinsky}` } });
+    assert.equal(again.status, 404, 'and cannot open another');
+  });
+
+  test('signing out ends the stream of that session', async () => {
+    const login = await client(server.url).post<any>('/api/auth/login', {
+      email: 'ru@demo.parley',
+      password: 'parley-demo',
+    });
+    const stream = await follow(server.url, login.body.token);
+    const out = await client(server.url, login.body.token).post('/api/auth/logout', undefined);
+    assert.equal(out.status, 204);
+    await stream.next((e) => e.event === 'ended');
+  });
+
+  test('without a session, or outside the negotiation, there is no stream', async () => {
+    const none = await fetch(`${server.url}${N}/events`);
+    assert.equal(none.status, 401);
+    const other = await fetch(`${server.url}/api/negotiations/not-a-negotiation/events`, {
+      headers: { authorization: `Bearer ${tokens.ua}` },
+    });
+    assert.equal(other.status, 404);
+  });
+});
