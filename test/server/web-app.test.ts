@@ -62,7 +62,6 @@ describe('the web app as the server serves it', () => {
       '/%61pi/me',
       '/src/main.tsx',
       '/.built',
-      '/index.html/..',
     ]) {
       const answer = await fetch(server.url + path);
       // 404, or for a spelling the router decodes into an API route (/%61pi/me), that route's 401.
