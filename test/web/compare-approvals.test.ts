@@ -127,13 +127,21 @@ describe('comparing versions and approving a text before it is sent', () => {
     await page.getByLabel('Changed points only').check();
     assert.ok((await points.count()) < total || counts.unchanged === 0);
     assert.equal(await points.and(page.locator('.is-unchanged')).count(), 0);
-    await page.getByLabel('Changed points only').uncheck();
+    assert.equal(await points.and(page.locator('.is-changed')).count(), counts.changed, 'every changed point stays');
 
     await page.setViewportSize({ width: 390, height: 844 });
     const side = page.locator('.compare-point.is-changed .compare-side');
     const [left, right] = [await side.nth(0).boundingBox(), await side.nth(1).boundingBox()];
     assert.ok(left && right && right.y > left.y, 'at 390 px the two versions stand one above the other');
     await screenshot(page, 'compare-approvals-compare-390');
+
+    // Another base is kept in the address too, so that the link opens the same two versions.
+    await page.getByLabel('Compared with', { exact: true }).selectOption('v-geneva-19');
+    await page.waitForURL(/base=v-geneva-19/);
+    await page.reload();
+    await summary.waitFor();
+    assert.equal(await page.getByLabel('Compared with', { exact: true }).inputValue(), 'v-geneva-19');
+    assert.match(await summary.innerText(), /against Post-Geneva/);
     await context.close();
   });
 });

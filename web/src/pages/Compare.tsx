@@ -180,6 +180,7 @@ function ComparisonView({
                 onChange={(e) => setChangedOnly(e.target.checked)}
               />
               <label htmlFor={toggleId}>Changed points only</label>
+              <span className="hint">(leaves out points that are unchanged or only renumbered)</span>
             </p>
             {shown.length === 0 ? <p className="status">No point differs between these two versions.</p> : null}
             <ol className="compare-points" aria-label={`Points of ${proposal.label} against ${base.label}`}>
@@ -201,9 +202,12 @@ function ComparisonView({
   );
 }
 
-/** A point shown as unchanged: nothing about it differs, its brackets included. */
+/**
+ * A point "changed only" leaves out: nothing about it differs, its brackets included, or only its
+ * number, because points were added or removed before it.
+ */
 function isUnchanged(point: PointComparison, before: Map<string, Point>, after: Map<string, Point>): boolean {
-  if (!point.kinds.every((kind) => kind === 'unchanged')) return false;
+  if (!point.kinds.every((kind) => kind === 'unchanged' || kind === 'renumbered')) return false;
   return bracketChanges(before.get(point.pointId), after.get(point.pointId)).length === 0;
 }
 
