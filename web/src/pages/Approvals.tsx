@@ -19,7 +19,7 @@ import {
   type Version,
 } from '../api/queries';
 import { useSession } from '../session';
-import { Await } from '../components/Status';
+import { Await, Loading } from '../components/Status';
 import './Approvals.css';
 
 type RuleState = TextApprovals['rules'][number];
@@ -75,6 +75,8 @@ export default function ApprovalsPage({ id }: { id: string }) {
         {(list) => {
           if (list.length === 0) return <p className="status">You have received no version of the text yet.</p>;
           const asked = search.get('version');
+          // Without a version in the address, the current text is the default: wait for it.
+          if (!asked && current.isPending) return <Loading what="the current text" />;
           const version =
             list.find((v) => v.id === asked) ?? list.find((v) => v.id === current.data?.id) ?? list[list.length - 1]!;
           return (
