@@ -126,6 +126,8 @@ export interface VersionView extends Version {
   contentHash: string | null;
   /** Set when some points are negotiated in a separate format the reader is not part of. */
   separateFormat: { pointNumbers: number[]; note: string } | null;
+  /** When each of `recipientPartyIds` received the text (the author party: when it was written). */
+  transmissions?: { partyId: Id; at: IsoTime }[];
 }
 
 export const STANCES = ['support', 'amend', 'oppose', 'red_line'] as const;

@@ -289,6 +289,10 @@ export const versionSchema = z
       .object({ pointNumbers: z.array(z.number().int()), note: z.string() })
       .nullable()
       .describe('Points negotiated in a separate format you are not part of: only their numbers are shown'),
+    transmissions: z
+      .array(z.object({ partyId: idSchema, at: z.string() }))
+      .optional()
+      .describe('When each of the recipients you may know of received the text, oldest first'),
   })
   .meta({ id: 'Version', description: 'An immutable snapshot of the document, with the points the reader may see' });
 /** Points of a new version: numbers may be left out, and the points are then numbered 1..n in order. */

@@ -24,7 +24,7 @@ export async function textRecords(
   store: Store,
   ctx: NegotiationContext,
   db: Executor = store.db,
-): Promise<(TextRecord & { version: Version; contentHash: string })[]> {
+): Promise<(TextRecord & { version: Version; contentHash: string; receivedAt: Record<Id, string> })[]> {
   if (db === store.db)
     return store.reads.get(`texts ${ctx.negotiation.id}`, ['versions', 'version_recipients'], () =>
       loadTextRecords(db, ctx.negotiation.id),
@@ -35,7 +35,7 @@ export async function textRecords(
 async function loadTextRecords(
   db: Executor,
   negotiationId: Id,
-): Promise<(TextRecord & { version: Version; contentHash: string })[]> {
+): Promise<(TextRecord & { version: Version; contentHash: string; receivedAt: Record<Id, string> })[]> {
   const rows = await db
     .selectFrom('versions')
     .select(['id', 'data', 'content_hash'])
@@ -46,15 +46,20 @@ async function loadTextRecords(
   const recipients = await db
     .selectFrom('version_recipients')
     .innerJoin('versions', 'versions.id', 'version_recipients.version_id')
-    .select(['version_recipients.version_id', 'version_recipients.party_id'])
+    .select(['version_recipients.version_id', 'version_recipients.party_id', 'version_recipients.received_at'])
     .where('versions.negotiation_id', '=', negotiationId)
     .execute();
   const byVersion = new Map<Id, Id[]>();
-  for (const r of recipients) byVersion.set(r.version_id, [...(byVersion.get(r.version_id) ?? []), r.party_id]);
+  const receivedAt = new Map<Id, Record<Id, string>>();
+  for (const r of recipients) {
+    byVersion.set(r.version_id, [...(byVersion.get(r.version_id) ?? []), r.party_id]);
+    receivedAt.set(r.version_id, { ...receivedAt.get(r.version_id), [r.party_id]: r.received_at });
+  }
   return rows.map((row) => ({
     version: JSON.parse(row.data) as Version,
     recipientPartyIds: byVersion.get(row.id) ?? [],
     contentHash: row.content_hash,
+    receivedAt: receivedAt.get(row.id) ?? {},
   }));
 }
 
@@ -81,13 +86,17 @@ async function readerViews(store: Store, ctx: NegotiationContext): Promise<Versi
   const records = await textRecords(store, ctx);
   const issues = await readEntities(store, 'issues', ctx.negotiation.id);
   const views: VersionView[] = [];
-  for (const { version, recipientPartyIds, contentHash: hash } of records) {
+  for (const { version, recipientPartyIds, contentHash: hash, receivedAt } of records) {
     if (!canSeeVersion(ctx.scope, version, recipientPartyIds)) continue;
     const shownRecipients =
       ctx.scope.isOperator || ctx.scope.isMediator
         ? recipientPartyIds
         : recipientPartyIds.filter((p) => canActForParty(ctx.scope, p) || p === version.authorPartyId);
-    views.push(readerView(ctx.scope, version, shownRecipients, hash, ctx.tracks, issues));
+    // When each recipient the reader may know of received the text: no more parties than those.
+    const transmissions = shownRecipients
+      .map((partyId) => ({ partyId, at: receivedAt[partyId]! }))
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.partyId.localeCompare(b.partyId));
+    views.push({ ...readerView(ctx.scope, version, shownRecipients, hash, ctx.tracks, issues), transmissions });
   }
   return views;
 }

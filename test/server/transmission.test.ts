@@ -237,6 +237,23 @@ describe('transmission is governed by the negotiation, and bound to the text', (
       own.some((a: any) => a.userId === 'u-us-principal' && a.comment === null),
       "but not the US president's",
     );
+    const received = (await ru.get(`${N}/versions/v-geneva-19`)).body.transmissions;
+    assert.deepEqual(
+      received.map((t: any) => t.partyId).sort(),
+      ['ru', 'us'],
+      'Russia learns when it and the author received the text, not who else has it',
+    );
+    const sentAt = Date.parse(received.find((t: any) => t.partyId === 'ru').at);
+    assert.ok(
+      sentAt >= Date.parse(trumps.at) && sentAt - Date.parse(trumps.at) < 60_000,
+      'it went out on the last approval',
+    );
+    const byMediator = (await (await signIn(fresh.url, 'mediator@demo.parley')).get(`${N}/versions/v-geneva-19`)).body;
+    assert.deepEqual(
+      byMediator.transmissions.map((t: any) => t.partyId).sort(),
+      [...byMediator.recipientPartyIds].sort(),
+      'a mediator reads every transmission',
+    );
     assert.ok((await fresh.store.verifyAudit()).ok);
   });
 

@@ -9404,6 +9404,15 @@ export interface components {
             } | null;
             source: string | null;
             summary: string;
+            /** @description When each of the recipients you may know of received the text, oldest first */
+            transmissions?: {
+                at: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                partyId: string;
+            }[];
             /** @description Set when its author withdrew it: kept in the history, counted no more */
             withdrawnAt?: string | null;
         };
@@ -9449,6 +9458,15 @@ export interface components {
             } | null;
             source: string | null;
             summary: string;
+            /** @description When each of the recipients you may know of received the text, oldest first */
+            transmissions?: {
+                at: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                partyId: string;
+            }[];
             /** @description Set when its author withdrew it: kept in the history, counted no more */
             withdrawnAt?: string | null;
         };
