@@ -64,20 +64,40 @@ function assertOnlyOwnUtilities(person: Person, own: string): void {
     }
 }
 
+/**
+ * Russia keeps its red lines to itself: on what the mediator and Ukraine then see, an agreement
+ * exists (with them public, Russia's and Ukraine's red lines on recognition and Donetsk conflict).
+ */
+async function russiaKeepsItsRedLines(served: Served): Promise<void> {
+  const ru = await apiAs(served, 'ru@demo.parley');
+  const lines = await ru<RedLine[]>('GET', '/red-lines');
+  for (const line of lines.filter((l) => l.partyId === 'ru' && l.visibility !== 'party'))
+    await ru('PATCH', `/red-lines/${line.id}`, { revision: line.revision, visibility: 'party' });
+}
+
 describe('the settlement view', () => {
   let served: Served;
   before(async () => {
     served = await serveDemo();
     await launchBrowser();
-    // Russia keeps its red lines to itself: on what the mediator and Ukraine see, an agreement
-    // exists (with them public, Russia's and Ukraine's red lines on recognition and Donetsk conflict).
-    const ru = await apiAs(served, 'ru@demo.parley');
-    const lines = await ru<RedLine[]>('GET', '/red-lines');
-    for (const line of lines.filter((l) => l.partyId === 'ru' && l.visibility !== 'party'))
-      await ru('PATCH', `/red-lines/${line.id}`, { revision: line.revision, visibility: 'party' });
+  });
+
+  test('when the red lines the mediator sees cannot all hold, the view names them and draws no frontier', async () => {
+    const { page, context } = await signInAs(served, 'mediator@demo.parley', { path: SETTLEMENT });
+    await page.getByRole('button', { name: 'Run the analysis' }).click();
+    const conflict = page.getByRole('note');
+    await conflict.waitFor();
+    const text = await conflict.innerText();
+    assert.match(text, /No agreement is possible on this data/);
+    assert.match(text, /of Russia/);
+    assert.match(text, /of Ukraine/);
+    assert.equal(await page.getByTestId('frontier-table').count(), 0);
+    await screenshot(page, 'settlement-no-agreement');
+    await context.close();
   });
 
   test('the mediator releases a package and only its recipient sees it', async () => {
+    await russiaKeepsItsRedLines(served);
     // Russia and Ukraine are already reading the page when the mediator releases.
     const ru = await signInAs(served, 'ru@demo.parley', { path: SETTLEMENT });
     await ru.page.getByText('The mediators have released no package to you.').waitFor();
@@ -171,6 +191,7 @@ describe('the settlement view', () => {
   });
 
   test("a party's analysis runs on its own data, and its answer holds no other party's preferences", async () => {
+    await russiaKeepsItsRedLines(served);
     const ua = await signInAs(served, 'ua@demo.parley', { path: SETTLEMENT });
     await ua.page.getByRole('button', { name: 'Run the analysis' }).click();
     const chart = ua.page.getByTestId('frontier-bars');

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { describePackage, type Axis } from './FrontierScatter';
+import { describePackage, summarize, type Axis } from './FrontierScatter';
 import { formatUtility, type SettlementPackage } from './SettlementPackages';
 
 const W = 640;
@@ -31,7 +31,7 @@ export function FrontierBars({
         data-testid="frontier-bars"
       >
         <title id={titleId}>
-          {caption}: {shown.map((p) => describePackage(p, [axis])).join('; ')}
+          {caption}: {summarize(shown, [axis])}
         </title>
         <text className="settle-axis-label" x={M.left} y={14}>
           Utility for {axis.name}, from 0 to 1 →

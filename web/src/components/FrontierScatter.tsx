@@ -18,6 +18,12 @@ export function describePackage(p: SettlementPackage, axes: Axis[]): string {
   return `${p.name}${marks.length ? ` (${marks.join(', ')})` : ''}: ${utilities}`;
 }
 
+/** A chart's title: how many packages, and the named ones in words (each dot has its own title too). */
+export function summarize(packages: SettlementPackage[], axes: Axis[]): string {
+  const named = packages.filter((p) => p.marks.length > 0).map((p) => describePackage(p, axes));
+  return `${packages.length} package${packages.length === 1 ? '' : 's'}${named.length ? `; ${named.join('; ')}` : ''}`;
+}
+
 /**
  * The Pareto frontier of two parties as a scatter plot: one axis per party's utility, the frontier's
  * packages as dots, the bargaining solutions circled and named, the draft as a square.
@@ -63,7 +69,7 @@ export function FrontierScatter({
         data-testid="frontier-scatter"
       >
         <title id={titleId}>
-          {caption}: {shown.map((p) => describePackage(p, [x, y])).join('; ')}
+          {caption}: {summarize(shown, [x, y])}
         </title>
         {ticks(xDomain).map((t) => (
           <g key={`x${t.label}`} aria-hidden="true">

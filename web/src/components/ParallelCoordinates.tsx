@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { describePackage, type Axis } from './FrontierScatter';
+import { describePackage, summarize, type Axis } from './FrontierScatter';
 import { scale, shortMark, ticks, utilityDomain } from './FrontierScale';
 import type { SettlementPackage } from './SettlementPackages';
 
@@ -47,7 +47,7 @@ export function ParallelCoordinates({
         data-testid="frontier-parallel"
       >
         <title id={titleId}>
-          {caption}: {shown.map((p) => describePackage(p, axes)).join('; ')}
+          {caption}: {summarize(shown, axes)}
         </title>
         {ticks(domain).map((t) => (
           <g key={t.label} aria-hidden="true">

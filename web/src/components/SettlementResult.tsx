@@ -151,7 +151,7 @@ export function SettlementResult({
       ) : null}
 
       <div className="card">
-        <h3>The current draft</h3>
+        <h3>The draft: this version's own choices</h3>
         {result.draft ? (
           <>
             <p>
