@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { DEMO_PASSWORD, launchBrowser, screenshot, serveDemo, signInAs, type Person, type Served } from './browser.ts';
+
+const N = 'geneva-2025';
+const SETTLEMENT = `/n/${N}/settlement`;
+
+/** One account's API session, for the data a test builds without a page. */
+async function apiAs(served: Served, email: string) {
+  const signIn = await fetch(`${served.url}/api/auth/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
+  assert.equal(signIn.status, 200, `${email} signs in`);
+  const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+  const { csrfToken } = (await signIn.json()) as { csrfToken: string };
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const answer = await fetch(`${served.url}/api/negotiations/${N}${path}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    assert.ok(answer.ok, `${method} ${path}: ${answer.status} ${await answer.clone().text()}`);
+    return (await answer.json()) as T;
+  };
+}
+
+interface RedLine {
+  id: string;
+  partyId: string;
+  title: string;
+  visibility: string;
+  revision: number;
+}
+
+/** Every object in an answer's JSON, however deep. */
+function* objectsIn(value: unknown): Generator<Record<string, unknown>> {
+  if (Array.isArray(value)) for (const item of value) yield* objectsIn(item);
+  else if (value && typeof value === 'object') {
+    yield value as Record<string, unknown>;
+    for (const item of Object.values(value)) yield* objectsIn(item);
+  }
+}
+
+function parsed(person: Person): { url: string; json: unknown }[] {
+  return person.answers.flatMap((a) => {
+    try {
+      return [{ url: a.url, json: JSON.parse(a.body) as unknown }];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** No answer the person received holds a utility or a preference of a party other than `own`. */
+function assertOnlyOwnUtilities(person: Person, own: string): void {
+  for (const { url, json } of parsed(person))
+    for (const object of objectsIn(json)) {
+      if (object.utilities && typeof object.utilities === 'object')
+        assert.deepEqual(Object.keys(object.utilities), [own], `${url} carries utilities of ${own} only`);
+      if ('weights' in object && 'scores' in object)
+        assert.equal(object.partyId, own, `${url} carries no preference of another party`);
+    }
+}
+
+/**
+ * Russia keeps its red lines to itself: on what the mediator and Ukraine then see, an agreement
+ * exists (with them public, Russia's and Ukraine's red lines on recognition and Donetsk conflict).
+ */
+async function russiaKeepsItsRedLines(served: Served): Promise<void> {
+  const ru = await apiAs(served, 'ru@demo.parley');
+  const lines = await ru<RedLine[]>('GET', '/red-lines');
+  for (const line of lines.filter((l) => l.partyId === 'ru' && l.visibility !== 'party'))
+    await ru('PATCH', `/red-lines/${line.id}`, { revision: line.revision, visibility: 'party' });
+}
+
+describe('the settlement view', () => {
+  let served: Served;
+  before(async () => {
+    served = await serveDemo();
+    await launchBrowser();
+  });
+
+  test('when the red lines the mediator sees cannot all hold, the view names them and draws no frontier', async () => {
+    const { page, context } = await signInAs(served, 'mediator@demo.parley', { path: SETTLEMENT });
+    await page.getByRole('button', { name: 'Run the analysis' }).click();
+    const conflict = page.getByRole('note');
+    await conflict.waitFor();
+    const text = await conflict.innerText();
+    assert.match(text, /No agreement is possible on this data/);
+    assert.match(text, /of Russia/);
+    assert.match(text, /of Ukraine/);
+    assert.equal(await page.getByTestId('frontier-table').count(), 0);
+    await screenshot(page, 'settlement-no-agreement');
+    await context.close();
+  });
+
+  test('the mediator releases a package and only its recipient sees it', async () => {
+    await russiaKeepsItsRedLines(served);
+    // Russia and Ukraine are already reading the page when the mediator releases.
+    const ru = await signInAs(served, 'ru@demo.parley', { path: SETTLEMENT });
+    await ru.page.getByText('The mediators have released no package to you.').waitFor();
+    // A stream of Russia's own beside the app's, whose events the test can read.
+    // Each event becomes an element outside the app, that the test can wait for.
+    await ru.page.evaluate(`
+      new EventSource('/api/negotiations/${N}/events').addEventListener('change', (e) => {
+        const seen = document.createElement('template');
+        seen.dataset.liveTopics = e.data;
+        document.body.append(seen);
+      });
+    `);
+    const ua = await signInAs(served, 'ua@demo.parley', { path: SETTLEMENT, width: 390 });
+    await ua.page.getByText('The mediators have released no package to you.').waitFor();
+
+    const mediator = await signInAs(served, 'mediator@demo.parley', { path: SETTLEMENT });
+    const { page } = mediator;
+    await page.getByRole('button', { name: 'Run the analysis' }).click();
+    await page.getByTestId('frontier-parallel').waitFor();
+    const table = page.getByTestId('frontier-table');
+    await table.waitFor();
+    assert.match(await table.innerText(), /Utility for Ukraine/);
+    assert.match(await table.innerText(), /Nash/);
+    // Two parties plotted: the frontier as a scatter of their utilities.
+    await page.getByRole('group', { name: 'Parties to plot' }).getByLabel(/E3/).uncheck();
+    await page.getByTestId('frontier-scatter').waitFor();
+    const chart = await page.getByTestId('frontier-scatter').innerHTML();
+    assert.match(chart, /Utility for UA/);
+    assert.match(chart, /Nash/);
+    await screenshot(page, 'settlement-mediator-frontier');
+
+    await page.getByRole('checkbox', { name: 'Release Package 1' }).check();
+    await page
+      .getByRole('group', { name: 'Release the ticked packages to' })
+      .getByLabel('Ukraine', { exact: true })
+      .check();
+    await page.getByRole('button', { name: 'Release 1 package to 1 party' }).click();
+    await page.getByText('Released 1 package to Ukraine.').waitFor();
+    const analysis = parsed(mediator).find((a) => a.url.endsWith('/analyses'))!.json as {
+      id: string;
+      result: { frontier: { utilities: Record<string, number> }[] };
+    };
+    const others = Object.entries(analysis.result.frontier[0]!.utilities).filter(([party]) => party !== 'ua');
+    const own = analysis.result.frontier[0]!.utilities.ua!.toFixed(3);
+
+    // Ukraine's open page shows the package live, with its own utility only.
+    const released = ua.page.getByTestId('released-package');
+    await released.waitFor();
+    const text = await released.innerText();
+    assert.match(text, /Utility for Ukraine \(your own preferences\)/);
+    assert.match(text, new RegExp(own.replace('.', '\\.')));
+    assert.match(text, /Stays Ukrainian/, 'the options are said in words');
+    assert.equal(
+      await released.locator('thead th').count(),
+      3,
+      'package, its own utility, the options: no other party',
+    );
+    assert.doesNotMatch(text, /United Kingdom|E3/);
+    const releases = parsed(ua).filter((a) => a.url.endsWith('/releases'));
+    const last = releases.at(-1)!.json as { partyId: string; analysisId: string | null; packages: object[] }[];
+    assert.equal(last.length, 1);
+    assert.equal(last[0]!.partyId, 'ua');
+    assert.equal(last[0]!.analysisId, null, "nothing of the mediator's analysis");
+    assert.deepEqual(Object.keys(last[0]!.packages[0]!).sort(), ['choices', 'utility']);
+    assertOnlyOwnUtilities(ua, 'ua');
+    for (const { body } of ua.answers) assert.ok(!body.includes(analysis.id), 'the analysis id never reaches Ukraine');
+    assert.ok(others.length > 0);
+    await screenshot(ua.page, 'settlement-recipient-390');
+
+    // Russia was not a recipient: nothing in its page, its answers or its live stream. A change that
+    // Russia does see (its own red line) comes after the release: once it has arrived, any event
+    // about the release would have arrived before it.
+    const api = await apiAs(served, 'ru@demo.parley');
+    const line = (await api<RedLine[]>('GET', '/red-lines')).find((l) => l.partyId === 'ru')!;
+    await api('PATCH', `/red-lines/${line.id}`, { revision: line.revision, title: `${line.title} (kept)` });
+    await ru.page.locator('template[data-live-topics*="red-lines"]').waitFor({ state: 'attached' });
+    const topics = await ru.page
+      .locator('template[data-live-topics]')
+      .evaluateAll((all) => all.map((t) => t.getAttribute('data-live-topics') ?? ''));
+    assert.ok(!topics.some((t) => t.includes('releases')), `Russia's stream names no release: ${topics.join(' ')}`);
+    await ru.page.reload();
+    await ru.page.getByText('The mediators have released no package to you.').waitFor();
+    assert.equal(await ru.page.getByTestId('released-package').count(), 0);
+    for (const { url, body } of ru.answers) {
+      if (url.endsWith('/releases')) assert.equal(body, '[]');
+      assert.ok(!body.includes(analysis.id), 'the analysis id never reaches Russia');
+      assert.ok(!/"event: change[^]*releases/.test(body), 'the app stream names no release');
+    }
+    await screenshot(ru.page, 'settlement-not-a-recipient');
+    await Promise.all([ru.context.close(), ua.context.close(), mediator.context.close()]);
+  });
+
+  test("a party's analysis runs on its own data, and its answer holds no other party's preferences", async () => {
+    await russiaKeepsItsRedLines(served);
+    const ua = await signInAs(served, 'ua@demo.parley', { path: SETTLEMENT });
+    await ua.page.getByRole('button', { name: 'Run the analysis' }).click();
+    const chart = ua.page.getByTestId('frontier-bars');
+    await chart.waitFor();
+    assert.match(await chart.innerHTML(), /Utility for UA/);
+    await ua.page.getByTestId('frontier-table').waitFor();
+    const section = await ua.page.getByTestId('analysis').innerText();
+    assert.match(section, /Left out:.*United States.*as their preferences are not shared with you/s);
+    const answer = parsed(ua).find((a) => a.url.endsWith('/analyses'))!.json as {
+      result: { included: string[]; frontier: unknown[] };
+    };
+    assert.deepEqual(answer.result.included, ['ua']);
+    assert.ok(answer.result.frontier.length > 0);
+    assertOnlyOwnUtilities(ua, 'ua');
+    await screenshot(ua.page, 'settlement-own-analysis');
+    await ua.context.close();
+  });
+});
