@@ -65,6 +65,21 @@ describe('convening a negotiation from the browser', () => {
     // The convenor sees the new member at the table.
     await people.getByRole('row', { name: /Olena Adviser/ }).waitFor();
     assert.match(await people.getByRole('row', { name: /Olena Adviser/ }).innerText(), /adviser of Ukraine/);
+
+    // The convenor changes her role, then removes her after confirming; she loses the negotiation.
+    await people.getByRole('button', { name: 'Change the seat of Olena Adviser' }).click();
+    const row = people.getByRole('row', { name: /Olena Adviser/ });
+    await row.getByLabel('Role').selectOption('negotiator');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await people.getByRole('row', { name: /Olena Adviser.*negotiator of Ukraine/ }).waitFor();
+    await people.getByRole('button', { name: 'Remove Olena Adviser' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Remove Olena Adviser?' });
+    assert.match(await confirm.innerText(), /loses access to this negotiation at once/);
+    await confirm.getByRole('button', { name: 'Remove from the table' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await people.getByRole('row', { name: /Olena Adviser/ }).waitFor({ state: 'detached' });
+    await invited.goto('/n/geneva-2025');
+    await invited.getByText(/Could not load the negotiation/).waitFor();
     await context.close();
     await convenor.context.close();
   });
@@ -105,6 +120,15 @@ describe('convening a negotiation from the browser', () => {
       await parties.getByRole('row', { name: new RegExp(name!) }).waitFor();
     }
     assert.equal(await parties.getByRole('row').count(), 3, 'a header and two parties');
+    await parties.getByLabel('A coalition of parties').check();
+    await parties.getByLabel('Name', { exact: true }).fill('Black Sea states');
+    await parties.getByLabel('Short name', { exact: true }).fill('BSS');
+    await parties.getByRole('checkbox', { name: 'Republic of Turkey' }).check();
+    await parties.getByRole('checkbox', { name: 'Ukraine' }).check();
+    await parties.getByRole('button', { name: 'Add the coalition' }).click();
+    const coalition = parties.getByRole('row', { name: /Black Sea states/ });
+    await coalition.waitFor();
+    assert.match(await coalition.innerText(), /coalition\s+TR, UA\s+on every point/);
 
     const issues = page.getByRole('region', { name: 'Issues and their options' });
     await issues.getByText('Define an issue').click();
@@ -117,6 +141,19 @@ describe('convening a negotiation from the browser', () => {
       (await options.getByRole('listitem').allInnerTexts()).map((t) => t.replace(/\s*Retire$/, '').trim()),
       ['Joint inspection in Istanbul', 'No inspection'],
     );
+    // A third option, then one retired: it stays listed, marked in words.
+    await issues.getByText('Add an option to Inspections').click();
+    await issues.getByLabel('New option').fill('Inspection at sea');
+    await issues.getByRole('button', { name: 'Add the option' }).click();
+    await options.getByText('Inspection at sea').waitFor();
+    await issues.getByRole('button', { name: 'Retire the option No inspection' }).click();
+    await options.getByText('retired').waitFor();
+    assert.match(await options.getByRole('listitem').nth(1).innerText(), /No inspection\s+retired/);
+    assert.equal(
+      await issues.getByRole('button', { name: /^Retire the option/ }).count(),
+      0,
+      'two options left: none can be retired',
+    );
     await screenshot(page, 'convening-new-negotiation');
 
     // Read back through the API: what the page shows is what the server holds.
@@ -125,7 +162,7 @@ describe('convening a negotiation from the browser', () => {
     const held = (await (
       await fetch(`${served.url}/api/negotiations/${id}/parties`, { headers: { authorization: `Bearer ${token}` } })
     ).json()) as { name: string }[];
-    assert.deepEqual(held.map((p) => p.name).sort(), ['Republic of Turkey', 'Ukraine']);
+    assert.deepEqual(held.map((p) => p.name).sort(), ['Black Sea states', 'Republic of Turkey', 'Ukraine']);
     await context.close();
   });
 

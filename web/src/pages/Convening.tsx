@@ -374,7 +374,13 @@ function MembersSection({ id, parties, convenor }: { id: string; parties: Party[
               <tbody>
                 {list.map((m) =>
                   convenor ? (
-                    <EditableMember key={m.id} id={id} member={m} parties={parties} />
+                    <EditableMember
+                      key={m.id}
+                      id={id}
+                      member={m}
+                      parties={parties}
+                      lastMediator={m.role === 'mediator' && list.filter((x) => x.role === 'mediator').length === 1}
+                    />
                   ) : (
                     <tr key={m.id}>
                       <th scope="row">{m.name}</th>
@@ -442,7 +448,18 @@ function SeatFields({
   );
 }
 
-function EditableMember({ id, member, parties }: { id: string; member: Member; parties: Party[] }) {
+function EditableMember({
+  id,
+  member,
+  parties,
+  lastMediator,
+}: {
+  id: string;
+  member: Member;
+  parties: Party[];
+  /** The negotiation keeps a mediator: the last one is not removed (the server refuses it too). */
+  lastMediator: boolean;
+}) {
   const [editing, setEditing] = useState(false);
   const [partyId, setPartyId] = useState<string | null>(member.partyId);
   const [role, setRole] = useState<Role>(member.role);
@@ -491,8 +508,9 @@ function EditableMember({ id, member, parties }: { id: string; member: Member; p
       </td>
       <td>{editing ? null : member.title}</td>
       <td>
+        {/* Keyed apart: were the Change button's node reused as Save, the click opening the form would submit it. */}
         {editing ? (
-          <div className="row">
+          <div className="row" key="editing">
             <button type="submit" form={`${prefix}-form`} disabled={save.isPending}>
               Save
             </button>
@@ -501,7 +519,7 @@ function EditableMember({ id, member, parties }: { id: string; member: Member; p
             </button>
           </div>
         ) : (
-          <div className="row">
+          <div className="row" key="viewing">
             <button
               type="button"
               aria-label={`Change the seat of ${member.name}`}
@@ -515,7 +533,7 @@ function EditableMember({ id, member, parties }: { id: string; member: Member; p
             >
               Change
             </button>
-            <RemoveMember id={id} member={member} parties={parties} />
+            {lastMediator ? null : <RemoveMember id={id} member={member} parties={parties} />}
           </div>
         )}
         <ErrorLine error={save.error} />
@@ -837,6 +855,7 @@ function IssueItem({ id, issue, convenor }: { id: string; issue: Issue; convenor
   const [name, setName] = useState(issue.name);
   const [newOption, setNewOption] = useState('');
   const prefix = useId();
+  const live = issue.options.filter((o) => !o.retiredAt).length;
   const refresh = [keys.issues(id)];
   const rename = useChange(
     () =>
@@ -918,12 +937,12 @@ function IssueItem({ id, issue, convenor }: { id: string; issue: Issue; convenor
         {issue.options.map((o) => (
           <li key={o.id} className={o.retiredAt ? 'retired' : undefined}>
             <span>{o.label}</span>
-            {o.description ? <span className="hint"> — {o.description}</span> : null}
+            {o.description ? <span className="hint"> — {o.description}</span> : null}{' '}
             {o.retiredAt ? (
               <span className="badge stale" title={`Retired ${when(o.retiredAt)}`}>
                 retired
               </span>
-            ) : convenor ? (
+            ) : convenor && live > 2 ? (
               <button
                 type="button"
                 className="small"
@@ -937,21 +956,27 @@ function IssueItem({ id, issue, convenor }: { id: string; issue: Issue; convenor
           </li>
         ))}
       </ul>
+      {convenor && live <= 2 ? (
+        <p className="hint">An issue keeps at least two options: add one before retiring another.</p>
+      ) : null}
       <ErrorLine error={retire.error} />
       {convenor ? (
-        <form
-          className="row"
-          onSubmit={(e) => {
-            e.preventDefault();
-            addOption.mutate(undefined);
-          }}
-        >
-          <label htmlFor={`${prefix}-option`}>New option</label>
-          <input id={`${prefix}-option`} required value={newOption} onChange={(e) => setNewOption(e.target.value)} />
-          <button type="submit" disabled={addOption.isPending}>
-            Add the option
-          </button>
-        </form>
+        <details className="add-option">
+          <summary>Add an option to {issue.name}</summary>
+          <form
+            className="row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              addOption.mutate(undefined);
+            }}
+          >
+            <label htmlFor={`${prefix}-option`}>New option</label>
+            <input id={`${prefix}-option`} required value={newOption} onChange={(e) => setNewOption(e.target.value)} />
+            <button type="submit" disabled={addOption.isPending}>
+              Add the option
+            </button>
+          </form>
+        </details>
       ) : null}
       <ErrorLine error={addOption.error} />
     </li>
