@@ -57,6 +57,8 @@ describe('convening a negotiation from the browser', () => {
     await invited.getByTestId('eyes').waitFor();
     assert.match(new URL(invited.url()).pathname, /^\/n\/geneva-2025\/?$/);
     assert.match(await invited.getByTestId('eyes').innerText(), /Olena Adviser, adviser of Ukraine/);
+    const sessions = await invited.evaluate(async () => (await (await fetch('/api/me/sessions')).json()) as unknown[]);
+    assert.equal(sessions.length, 1, 'one session, the browser’s: none left behind by the acceptance');
 
     // The link worked once: opened again, it says so in the server's words.
     await invited.goto(link);

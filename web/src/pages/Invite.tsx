@@ -37,6 +37,10 @@ export function InvitePage({ token }: { token: string }) {
       const accepted = await unwrap(
         api.POST('/api/invitations/accept', { body: { token, name: hasAccount ? '' : name, password } }),
       );
+      // The answer's bearer token is for API clients; the browser signs in with its cookie instead.
+      await api
+        .POST('/api/auth/logout', { headers: { authorization: `Bearer ${accepted.token}` } })
+        .catch(() => undefined);
       await signIn(email, password);
       navigate(`/n/${encodeURIComponent(accepted.membership.negotiationId)}`, { replace: true });
     } catch (failure) {
