@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { DEMO_PASSWORD, launchBrowser, screenshot, serveDemo, signInAs, type Served } from './browser.ts';
+
+/** The API as a script would use it: a bearer token from the e-mail and password. */
+async function bearer(served: Served, email: string, password = DEMO_PASSWORD): Promise<string> {
+  const answer = await fetch(`${served.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  assert.equal(answer.status, 200, await answer.clone().text());
+  return ((await answer.json()) as { token: string }).token;
+}
+
+describe('convening a negotiation from the browser', () => {
+  let served: Served;
+  before(async () => {
+    served = await serveDemo();
+    await launchBrowser();
+  });
+
+  test('a convenor invites a person who opens the link, chooses a password and lands in the negotiation', async () => {
+    const convenor = await signInAs(served, 'mediator@demo.parley');
+    const { page } = convenor;
+    await page.goto('/n/geneva-2025/convening');
+    const people = page.getByRole('region', { name: 'People at the table' });
+    await people.getByText('Seat or invite a person').click();
+    await people.getByLabel('E-mail').fill('olena.adviser@example.org');
+    await people.getByLabel('Party').selectOption({ label: 'Ukraine' });
+    await people.getByLabel('Role').selectOption('adviser');
+    await people.getByLabel('Title (optional)').fill('Legal adviser');
+    await people.getByRole('button', { name: 'Seat or invite' }).click();
+    const shown = page.getByTestId('invitation-link');
+    await shown.waitFor();
+    assert.match(await shown.innerText(), /olena\.adviser@example\.org has no account yet/);
+    assert.match(await shown.innerText(), /adviser of Ukraine/);
+    assert.match(await shown.innerText(), /Expires /);
+    const link = await shown.getByLabel('Invitation link').inputValue();
+    assert.match(link, /\/invite\/[A-Za-z0-9_-]{10,}$/);
+    // The open invitations list it, without its link.
+    const invitations = page.getByRole('region', { name: 'Invitations' });
+    await invitations.getByRole('row', { name: /olena\.adviser@example\.org/ }).waitFor();
+    assert.doesNotMatch(await invitations.innerText(), /\/invite\//);
+    await screenshot(page, 'convening-invitation-link');
+
+    const context = await (await launchBrowser()).newContext({ baseURL: served.url });
+    const invited = await context.newPage();
+    await invited.goto(link);
+    assert.equal(await invited.getByTestId('seat-offered').innerText(), 'adviser of Ukraine');
+    await invited.getByText('Geneva', { exact: false }).first().waitFor();
+    await screenshot(invited, 'convening-invite-page');
+    await invited.getByLabel('Your name, as the others at the table will read it').fill('Olena Adviser');
+    await invited.getByLabel('Choose a password (at least 8 characters)').fill('olena-secret-1');
+    await invited.getByLabel('The same password again').fill('olena-secret-1');
+    await invited.getByRole('button', { name: 'Accept and sign in' }).click();
+    await invited.getByTestId('eyes').waitFor();
+    assert.match(new URL(invited.url()).pathname, /^\/n\/geneva-2025\/?$/);
+    assert.match(await invited.getByTestId('eyes').innerText(), /Olena Adviser, adviser of Ukraine/);
+    const sessions = await invited.evaluate(async () => (await (await fetch('/api/me/sessions')).json()) as unknown[]);
+    assert.equal(sessions.length, 1, 'one session, the browser’s: none left behind by the acceptance');
+
+    // The link worked once: opened again, it says so in the server's words.
+    await invited.goto(link);
+    assert.match(await invited.getByRole('alert').innerText(), /unknown, used, revoked or expired/);
+
+    // The convenor sees the new member at the table.
+    await people.getByRole('row', { name: /Olena Adviser/ }).waitFor();
+    assert.match(await people.getByRole('row', { name: /Olena Adviser/ }).innerText(), /adviser of Ukraine/);
+
+    // The convenor changes her role, then removes her after confirming; she loses the negotiation.
+    await people.getByRole('button', { name: 'Change the seat of Olena Adviser' }).click();
+    const row = people.getByRole('row', { name: /Olena Adviser/ });
+    await row.getByLabel('Role').selectOption('negotiator');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await people.getByRole('row', { name: /Olena Adviser.*negotiator of Ukraine/ }).waitFor();
+    await people.getByRole('button', { name: 'Remove Olena Adviser' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Remove Olena Adviser?' });
+    assert.match(await confirm.innerText(), /loses access to this negotiation at once/);
+    await confirm.getByRole('button', { name: 'Remove from the table' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await people.getByRole('row', { name: /Olena Adviser/ }).waitFor({ state: 'detached' });
+    await invited.goto('/n/geneva-2025');
+    await invited.getByText(/Could not load the negotiation/).waitFor();
+    await context.close();
+    await convenor.context.close();
+  });
+
+  test('a new account opens a negotiation, adds two parties and defines an issue with two options', async () => {
+    const admin = await bearer(served, 'admin@demo.parley');
+    const made = await fetch(`${served.url}/api/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ email: 'new.convenor@example.org', name: 'Nadia Convenor', password: 'convenor-pass-1' }),
+    });
+    assert.equal(made.status, 201, await made.clone().text());
+
+    const context = await (await launchBrowser()).newContext({ baseURL: served.url });
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.getByLabel('E-mail').fill('new.convenor@example.org');
+    await page.getByLabel('Password').fill('convenor-pass-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('You have no seat at any table yet').waitFor();
+    await page.getByText('Open a new negotiation').click();
+    await page.getByLabel('Title').fill('Black Sea grain corridor');
+    await page.getByLabel('Summary').fill('Safe passage for grain ships from Odesa.');
+    await page.getByRole('button', { name: 'Open the negotiation' }).click();
+    await page.getByRole('heading', { name: 'Convening' }).waitFor();
+    assert.match(new URL(page.url()).pathname, /^\/n\/[^/]+\/convening$/);
+    assert.match(await page.getByTestId('eyes').innerText(), /Nadia Convenor, mediator/);
+
+    const parties = page.getByRole('region', { name: 'Parties and coalitions' });
+    await parties.getByText('Add a party or a coalition').click();
+    for (const [name, short] of [
+      ['Republic of Turkey', 'TR'],
+      ['Ukraine', 'UA'],
+    ]) {
+      await parties.getByLabel('Name', { exact: true }).fill(name!);
+      await parties.getByLabel('Short name', { exact: true }).fill(short!);
+      await parties.getByRole('button', { name: 'Add the party' }).click();
+      await parties.getByRole('row', { name: new RegExp(name!) }).waitFor();
+    }
+    assert.equal(await parties.getByRole('row').count(), 3, 'a header and two parties');
+    await parties.getByLabel('A coalition of parties').check();
+    await parties.getByLabel('Name', { exact: true }).fill('Black Sea states');
+    await parties.getByLabel('Short name', { exact: true }).fill('BSS');
+    await parties.getByRole('checkbox', { name: 'Republic of Turkey' }).check();
+    await parties.getByRole('checkbox', { name: 'Ukraine' }).check();
+    await parties.getByRole('button', { name: 'Add the coalition' }).click();
+    const coalition = parties.getByRole('row', { name: /Black Sea states/ });
+    await coalition.waitFor();
+    assert.match(await coalition.innerText(), /coalition\s+TR, UA\s+on every point/);
+
+    const issues = page.getByRole('region', { name: 'Issues and their options' });
+    await issues.getByText('Define an issue').click();
+    await issues.getByLabel('Name', { exact: true }).fill('Inspections');
+    await issues.getByLabel('Options, one a line (at least two)').fill('Joint inspection in Istanbul\nNo inspection');
+    await issues.getByRole('button', { name: 'Define the issue' }).click();
+    const options = issues.getByRole('list', { name: 'Options of Inspections' });
+    await options.waitFor();
+    assert.deepEqual(
+      (await options.getByRole('listitem').allInnerTexts()).map((t) => t.replace(/\s*Retire$/, '').trim()),
+      ['Joint inspection in Istanbul', 'No inspection'],
+    );
+    // A third option, then one retired: it stays listed, marked in words.
+    await issues.getByText('Add an option to Inspections').click();
+    await issues.getByLabel('New option').fill('Inspection at sea');
+    await issues.getByRole('button', { name: 'Add the option' }).click();
+    await options.getByText('Inspection at sea').waitFor();
+    await issues.getByRole('button', { name: 'Retire the option No inspection' }).click();
+    await options.getByText('retired').waitFor();
+    assert.match(await options.getByRole('listitem').nth(1).innerText(), /No inspection\s+retired/);
+    assert.equal(
+      await issues.getByRole('button', { name: /^Retire the option/ }).count(),
+      0,
+      'two options left: none can be retired',
+    );
+    await screenshot(page, 'convening-new-negotiation');
+
+    // Read back through the API: what the page shows is what the server holds.
+    const id = new URL(page.url()).pathname.split('/')[2]!;
+    const token = await bearer(served, 'new.convenor@example.org', 'convenor-pass-1');
+    const held = (await (
+      await fetch(`${served.url}/api/negotiations/${id}/parties`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { name: string }[];
+    assert.deepEqual(held.map((p) => p.name).sort(), ['Black Sea states', 'Republic of Turkey', 'Ukraine']);
+    await context.close();
+  });
+
+  test('a delegate sees the table without controls, and a password change ends their other session', async () => {
+    const phone = await signInAs(served, 'ua@demo.parley', { width: 390, height: 844 });
+    const { page } = phone;
+    await page.goto('/n/geneva-2025/convening');
+    const people = page.getByRole('region', { name: 'People at the table' });
+    await people.getByRole('row', { name: /Andriy Yermak/ }).waitFor();
+    await page.getByRole('region', { name: 'Issues and their options' }).getByRole('listitem').first().waitFor();
+    await page.getByRole('region', { name: /Red lines/ }).waitFor();
+    for (const control of ['Rename', 'Change', 'Remove', 'Seat or invite', 'Add the party', 'Revoke', 'Retire'])
+      assert.equal(await page.getByRole('button', { name: control }).count(), 0, `no "${control}" button`);
+    for (const form of ['Add a party or a coalition', 'Seat or invite a person', 'Define an issue'])
+      assert.equal(await page.getByText(form).count(), 0, `no "${form}" form`);
+    assert.equal(await page.getByRole('region', { name: 'Invitations' }).count(), 0, 'no invitations');
+    assert.ok(!phone.answers.some((a) => a.url.includes('/invitations')), 'the invitations were not even asked for');
+    const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+    assert.ok(width <= 390, `the page fits 390 px (it is ${width} px wide)`);
+    await screenshot(page, 'convening-delegate-390');
+
+    const desk = await signInAs(served, 'ua@demo.parley');
+    await desk.page.goto('/account');
+    await desk.page.getByRole('region', { name: 'Open sessions' }).getByRole('row').nth(2).waitFor();
+    await desk.page.getByLabel('Current password').fill(DEMO_PASSWORD);
+    await desk.page.getByLabel('New password (at least 8 characters)').fill('ua-new-password-1');
+    await desk.page.getByLabel('New password again').fill('ua-new-password-1');
+    await desk.page.getByRole('button', { name: 'Change the password' }).click();
+    assert.match(await desk.page.getByRole('status').innerText(), /password is changed\. 1 other session was ended/);
+    await screenshot(desk.page, 'convening-account-password-changed');
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await desk.page.reload();
+    await desk.page.getByRole('heading', { name: 'Your account' }).waitFor();
+    await phone.context.close();
+    await desk.context.close();
+  });
+});
