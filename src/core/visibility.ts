@@ -98,6 +98,18 @@ export function canActForParty(scope: ViewerScope, partyId: Id): boolean {
 }
 
 /**
+ * The recipients of a version a reader may know of: a mediator (and the operator) all of them; the
+ * author party's members all of them too, since their party sent it or their rules released it;
+ * anyone else only their own party and the author. A recipient learns that it has the text, never
+ * who else does.
+ */
+export function knownRecipients(scope: ViewerScope, authorPartyId: Id | null, recipientPartyIds: Id[]): Id[] {
+  if (scope.isOperator || scope.isMediator) return recipientPartyIds;
+  if (authorPartyId !== null && canActForParty(scope, authorPartyId)) return recipientPartyIds;
+  return recipientPartyIds.filter((p) => canActForParty(scope, p) || p === authorPartyId);
+}
+
+/**
  * A version reaches a party only when transmitted to it (its author has it from the start).
  * Mediators see every version that is not an author's internal draft.
  */

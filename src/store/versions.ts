@@ -5,7 +5,7 @@ import { forbidden, invalid, notFound } from '../core/errors.ts';
 import type { Id, Version, VersionView } from '../core/model.ts';
 import { isCountersignature } from '../core/approval.ts';
 import { type TextRecord, contentHash, gateRefusals, ruleStatus } from '../core/transmission.ts';
-import { canActForParty, canSeeVersion, canSendForParty, readerView } from '../core/visibility.ts';
+import { canSeeVersion, canSendForParty, knownRecipients, readerView } from '../core/visibility.ts';
 import { listEntities, readEntities } from './collections.ts';
 import { requireMediator, requireParty } from './guards.ts';
 import type { Database } from './schema.ts';
@@ -88,10 +88,7 @@ async function readerViews(store: Store, ctx: NegotiationContext): Promise<Versi
   const views: VersionView[] = [];
   for (const { version, recipientPartyIds, contentHash: hash, receivedAt } of records) {
     if (!canSeeVersion(ctx.scope, version, recipientPartyIds)) continue;
-    const shownRecipients =
-      ctx.scope.isOperator || ctx.scope.isMediator
-        ? recipientPartyIds
-        : recipientPartyIds.filter((p) => canActForParty(ctx.scope, p) || p === version.authorPartyId);
+    const shownRecipients = knownRecipients(ctx.scope, version.authorPartyId, recipientPartyIds);
     // When each recipient the reader may know of received the text: no more parties than those.
     const transmissions = shownRecipients
       .map((partyId) => ({ partyId, at: receivedAt[partyId]! }))

@@ -248,6 +248,19 @@ describe('transmission is governed by the negotiation, and bound to the text', (
       sentAt >= Date.parse(trumps.at) && sentAt - Date.parse(trumps.at) < 60_000,
       'it went out on the last approval',
     );
+    // The author party knows where its own text went: it sent it, or its rule released it.
+    const byAuthor = (await (await signIn(fresh.url, 'us@demo.parley')).get(`${N}/versions/v-geneva-19`)).body;
+    assert.ok(
+      byAuthor.transmissions.some((t: any) => t.partyId === 'ru'),
+      'the US reads when Russia received its text',
+    );
+    assert.deepEqual(
+      [...byAuthor.recipientPartyIds].sort(),
+      [...byAuthor.transmissions.map((t: any) => t.partyId)].sort(),
+    );
+    // Ukraine, a recipient but not the author, still learns only its own receipt and the author's.
+    const byUkraine = (await (await signIn(fresh.url, 'ua@demo.parley')).get(`${N}/versions/v-geneva-19`)).body;
+    assert.ok(!byUkraine.recipientPartyIds.includes('ru'), 'Ukraine is not told that Russia has it');
     const byMediator = (await (await signIn(fresh.url, 'mediator@demo.parley')).get(`${N}/versions/v-geneva-19`)).body;
     assert.deepEqual(
       byMediator.transmissions.map((t: any) => t.partyId).sort(),
