@@ -298,21 +298,21 @@ describe('what Russia sees of the text and the positions', () => {
       await form.getByLabel(/^Proposed wording/).fill(wording);
       await form.getByLabel('Rationale').fill(rationale);
       await form.getByLabel('Seen by').selectOption(visibility);
+      const answer = ua.page.waitForResponse(
+        (r) => r.url().endsWith(`/api/negotiations/${NEGOTIATION}/positions`) && r.request().method() === 'POST',
+      );
       await form.getByRole('button', { name: 'Save position' }).click();
+      const stored = (await (await answer).json()) as { id: string; proposedText: string };
       await form.waitFor({ state: 'detached' });
-      return number;
+      return { number, stored };
     };
     const stamp = Date.now();
     const secretWording = `Kyiv's private fallback ${stamp}: a demilitarised zone under UN monitoring.`;
     const secretRationale = `Internal to Ukraine ${stamp}: never to be shown to the other side.`;
-    await record('party', secretWording, secretRationale);
-    const created = ua.answers
-      .filter((a) => a.url.endsWith(`/api/negotiations/${NEGOTIATION}/positions`) && a.status === 201)
-      .map((a) => JSON.parse(a.body) as { id: string; proposedText: string });
-    const secret = created.find((p) => p.proposedText === secretWording);
-    assert.ok(secret, 'the party-only position was stored');
+    const { stored: secret } = await record('party', secretWording, secretRationale);
+    assert.equal(secret.proposedText, secretWording, 'the party-only position was stored');
     const publicWording = `Ukraine’s public amendment ${stamp}, for everyone at the table.`;
-    const publicPoint = await record('public', publicWording, 'Said in public.');
+    const { number: publicPoint } = await record('public', publicWording, 'Said in public.');
     // The public one reaches Russia live: the stream had its chance to carry the private one before it.
     const marker = pointCard(ru.page, Number(publicPoint));
     await marker.getByText(publicWording).waitFor({ state: 'attached', timeout: 5000 });
