@@ -189,3 +189,14 @@ export const useProgress = (id: string) =>
     queryKey: keys.progress(id),
     queryFn: () => unwrap(api.GET('/api/negotiations/{id}/progress', path(id))),
   });
+
+// --- The text and the positions matrix ---
+
+/** The positions on one version, once it is known (nothing is asked before: no version means no reading). */
+export const usePositionsOn = (id: string, version: string | undefined) =>
+  useQuery({
+    queryKey: keys.positions(id, version ?? ''),
+    enabled: !!version,
+    queryFn: () =>
+      unwrap(api.GET('/api/negotiations/{id}/positions', { params: { path: { id }, query: { version: version! } } })),
+  });
