@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly detail: string,
     readonly field?: string,
+    /** With a 409: the thing as it stands now, to re-apply a change on. */
+    readonly current?: unknown,
   ) {
     super(detail);
   }
@@ -53,11 +55,12 @@ export async function unwrap<T>(
 ): Promise<Exclude<T, undefined>> {
   const { data, error, response } = await call;
   if (error !== undefined || !response.ok) {
-    const problem = (error ?? {}) as { detail?: string; title?: string; field?: string };
+    const problem = (error ?? {}) as { detail?: string; title?: string; field?: string; current?: unknown };
     throw new ApiError(
       response.status,
       problem.detail ?? problem.title ?? `the server answered ${response.status}`,
       problem.field,
+      problem.current,
     );
   }
   return data as Exclude<T, undefined>;
