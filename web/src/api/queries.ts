@@ -189,3 +189,14 @@ export const useProgress = (id: string) =>
     queryKey: keys.progress(id),
     queryFn: () => unwrap(api.GET('/api/negotiations/{id}/progress', path(id))),
   });
+
+// The dashboard: what each version is worth to the reader's party (or, for a mediator, to each party
+// that shared its preferences). Under the preferences topic, and keyed by the versions the reader
+// sees, so that a new version or a changed preference both bring a fresh answer.
+export type Utilities = Schemas['Utilities'];
+export const useUtilities = (id: string, versionIds: string[] | undefined) =>
+  useQuery({
+    queryKey: ['preferences', id, 'utilities', versionIds ?? []] as const,
+    enabled: versionIds !== undefined,
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/utilities', path(id))),
+  });
