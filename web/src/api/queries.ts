@@ -200,3 +200,10 @@ export const useUtilities = (id: string, versionIds: string[] | undefined) =>
     enabled: versionIds !== undefined,
     queryFn: () => unwrap(api.GET('/api/negotiations/{id}/utilities', path(id))),
   });
+/** The document as it stands, asked for only when `enabled` (the dashboard has it from the versions when it can). */
+export const useDocumentWhen = (id: string, enabled: boolean) =>
+  useQuery({
+    queryKey: keys.document(id),
+    enabled,
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/document', { params: { path: { id } } })),
+  });
