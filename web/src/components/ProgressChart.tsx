@@ -24,7 +24,11 @@ export default function ProgressChart({ rows }: { rows: ProgressRow[] }) {
     if (!element) return;
     const width = () => Math.max(280, element.clientWidth);
     const data: uPlot.AlignedData = [rows.map((_, i) => i), ...SERIES.map((s) => rows.map((row) => row[s.key]))];
-    const short = (label: string) => (label.length > 18 ? `${label.slice(0, 17)}…` : label);
+    // Labels shortened to the room each has: the chart's width shared by its points.
+    const short = (label: string) => {
+      const room = Math.max(6, Math.floor(width() / Math.max(1, rows.length) / 8));
+      return label.length > room ? `${label.slice(0, room - 1)}…` : label;
+    };
     const plot = new uPlot(
       {
         width: width(),

@@ -507,8 +507,8 @@ function RoundForm({
         <fieldset>
           <legend>Participants</legend>
           {parties.map((p) => (
-            <div key={p.id} className="row participant">
-              <label className="inline">
+            <div key={p.id} className="participant">
+              <label className="record-present">
                 <input type="checkbox" name={`present-${p.id}`} /> {p.name}
               </label>
               <input
