@@ -187,6 +187,14 @@ function RoundItem({
   );
 }
 
+const hostOf = (address: string) => {
+  try {
+    return new URL(address).hostname;
+  } catch {
+    return address;
+  }
+};
+
 /** A source as recorded: its web addresses as links, the rest as text. */
 function Source({ text }: { text: string }) {
   const parts = text.split(/(https?:\/\/[^\s;,)]+)/g);
@@ -196,7 +204,7 @@ function Source({ text }: { text: string }) {
       {parts.map((part, i) =>
         /^https?:\/\//.test(part) ? (
           <a key={i} href={part} rel="noreferrer noopener" target="_blank">
-            {new URL(part).hostname}
+            {hostOf(part)}
           </a>
         ) : (
           <span key={i}>{part}</span>
