@@ -110,6 +110,16 @@ export function knownRecipients(scope: ViewerScope, authorPartyId: Id | null, re
 }
 
 /**
+ * Whose utilities a reader is told, each computed from a party's preferences: a party's members
+ * their own party's (and their coalitions'); a mediator those of the parties that shared their
+ * preferences with the mediators. Never another party's, even where its preferences are visible.
+ */
+export function canSeeUtilitiesOf(scope: ViewerScope, preference: { partyId: Id; visibility: Visibility }): boolean {
+  if (canActForParty(scope, preference.partyId)) return true;
+  return canActAsMediator(scope) && preference.visibility === 'mediator';
+}
+
+/**
  * A version reaches a party only when transmitted to it (its author has it from the start).
  * Mediators see every version that is not an author's internal draft.
  */

@@ -21,6 +21,7 @@ import { serializerCompiler } from './serializer.ts';
 import { checkCookieRequest, SESSION_COOKIE } from './web-session.ts';
 import { accountsRoutes } from './routes/accounts.ts';
 import { analysesRoutes } from './routes/analyses.ts';
+import { utilitiesRoutes } from './routes/utilities.ts';
 import { issuesRoutes } from './routes/issues.ts';
 import { membersRoutes } from './routes/members.ts';
 import { negotiationsRoutes } from './routes/negotiations.ts';
@@ -251,6 +252,7 @@ export async function buildApp({
   transmissionRulesRoutes(app, store);
   progressRoutes(app, store);
   analysesRoutes(app, store);
+  utilitiesRoutes(app, store);
   liveRoutes(app, store, live);
   webRoutes(app, store, webRoot);
 

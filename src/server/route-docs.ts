@@ -131,6 +131,10 @@ export const ROUTE_DOCS: Record<string, [summary: string, who: string]> = {
     'Consent to a rule change',
     'The principals the rule names.',
   ],
+  'GET /api/negotiations/:id/utilities': [
+    'What each version is worth',
+    "Its members: a party's members, the utility of each version they see under their own party's preferences (and their coalitions'); a mediator, under each preference shared with the mediators. Computed from the issues' options, stored nowhere; a version that leaves issues open gets the lowest and highest it can still come to.",
+  ],
   'GET /api/negotiations/:id/progress': [
     'Progress',
     'Its members: per version and over the rounds, counted over what the reader may see.',

@@ -906,6 +906,38 @@ export const analysisSchema = z
 export const analysisCreateSchema = z.object({
   versionId: idSchema.optional().describe('Default: the current version'),
 });
+const utilityOf = z.number().min(0).max(1).nullable();
+export const utilitiesSchema = z
+  .object({
+    basis: z
+      .enum(['own', 'shared'])
+      .describe("own: your party's own preferences (and your coalitions'); shared: those shared with the mediators"),
+    parties: z.array(
+      z.object({
+        partyId: idSchema,
+        reservation: z.number().describe('Below this utility the party would rather have no agreement'),
+        illustrative: z.boolean(),
+      }),
+    ),
+    versions: z.array(
+      z.object({
+        versionId: idSchema,
+        openIssueIds: ids.describe("Issues the version's option choices leave open"),
+        utilities: z.array(
+          z.object({
+            partyId: idSchema,
+            utility: utilityOf.describe('When the version settles every issue; null otherwise'),
+            lowest: utilityOf.describe("With every open issue settled the party's worst way"),
+            highest: utilityOf.describe("With every open issue settled the party's best way"),
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({
+    id: 'Utilities',
+    description: "What each version you see is worth to a party, from that party's preferences; stored nowhere",
+  });
 export const releaseCreateSchema = z.object({
   partyIds: ids.min(1),
   frontierIndexes: z.array(z.number().int().min(0)).max(100).default([]),

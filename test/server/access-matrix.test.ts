@@ -1902,6 +1902,31 @@ const MATRIX: Record<string, Entry> = {
       },
     ],
   },
+  'GET /api/negotiations/:id/utilities': {
+    kind: 'read',
+    cases: () => {
+      // Whose utilities each reader is told: its own party's and coalition's; the mediator's, what was shared with it.
+      const parties = (r: Reader): string[] =>
+        A.includes(r) ? [PA, PK] : r === 'bL' ? [PB] : r === 'cL' ? [PK] : r === 'med' ? [PB] : [];
+      return tableRead(
+        '/utilities',
+        { of: (b) => (b.parties as { partyId: string }[]).map((p) => p.partyId), expected: parties },
+        (r, b) => {
+          const versions = (b.versions as { versionId: string; utilities: { partyId: string; lowest: unknown }[] }[])
+            .map((v) => v.versionId)
+            .sort();
+          if (versions.join() !== sorted(versionIds(r)).join()) return `utilities of versions ${versions.join()}`;
+          for (const version of b.versions as { utilities: { partyId: string; lowest: unknown }[] }[]) {
+            const named = version.utilities.map((u) => u.partyId);
+            if (named.join() !== sorted(parties(r)).join()) return `utilities of parties ${named.join()}`;
+            if (version.utilities.some((u) => typeof u.lowest !== 'number')) return 'a utility is missing';
+          }
+          const basis = r === 'med' ? 'shared' : 'own';
+          return b.basis === basis ? null : `the basis is ${b.basis}, expected ${basis}`;
+        },
+      );
+    },
+  },
   'GET /api/negotiations/:id/releases': {
     kind: 'read',
     cases: () =>

@@ -6247,6 +6247,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/negotiations/{id}/utilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What each version is worth
+         * @description Its members: a party's members, the utility of each version they see under their own party's preferences (and their coalitions'); a mediator, under each preference shared with the mediators. Computed from the issues' options, stored nowhere; a version that leaves issues open gets the lowest and highest it can still come to.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Utilities"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/negotiations/{id}/versions": {
         parameters: {
             query?: never;
@@ -9361,6 +9457,86 @@ export interface components {
             id: string;
             isAdmin: boolean;
             name: string;
+        };
+        /** @description What each version you see is worth to a party, from that party's preferences; stored nowhere */
+        Utilities: {
+            /**
+             * @description own: your party's own preferences (and your coalitions'); shared: those shared with the mediators
+             * @enum {string}
+             */
+            basis: "own" | "shared";
+            parties: {
+                illustrative: boolean;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                partyId: string;
+                /** @description Below this utility the party would rather have no agreement */
+                reservation: number;
+            }[];
+            versions: {
+                /** @description Issues the version's option choices leave open */
+                openIssueIds: string[];
+                utilities: {
+                    /** @description With every open issue settled the party's best way */
+                    highest: number | null;
+                    /** @description With every open issue settled the party's worst way */
+                    lowest: number | null;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    partyId: string;
+                    /** @description When the version settles every issue; null otherwise */
+                    utility: number | null;
+                }[];
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                versionId: string;
+            }[];
+        };
+        /** @description What each version you see is worth to a party, from that party's preferences; stored nowhere */
+        UtilitiesInput: {
+            /**
+             * @description own: your party's own preferences (and your coalitions'); shared: those shared with the mediators
+             * @enum {string}
+             */
+            basis: "own" | "shared";
+            parties: {
+                illustrative: boolean;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                partyId: string;
+                /** @description Below this utility the party would rather have no agreement */
+                reservation: number;
+            }[];
+            versions: {
+                /** @description Issues the version's option choices leave open */
+                openIssueIds: string[];
+                utilities: {
+                    /** @description With every open issue settled the party's best way */
+                    highest: number | null;
+                    /** @description With every open issue settled the party's worst way */
+                    lowest: number | null;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    partyId: string;
+                    /** @description When the version settles every issue; null otherwise */
+                    utility: number | null;
+                }[];
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                versionId: string;
+            }[];
         };
         /** @description An immutable snapshot of the document, with the points the reader may see */
         Version: {

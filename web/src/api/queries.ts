@@ -200,3 +200,21 @@ export const usePositionsOn = (id: string, version: string | undefined) =>
     queryFn: () =>
       unwrap(api.GET('/api/negotiations/{id}/positions', { params: { path: { id }, query: { version: version! } } })),
   });
+
+// The dashboard: what each version is worth to the reader's party (or, for a mediator, to each party
+// that shared its preferences). Under the preferences topic, and keyed by the versions the reader
+// sees, so that a new version or a changed preference both bring a fresh answer.
+export type Utilities = Schemas['Utilities'];
+export const useUtilities = (id: string, versionIds: string[] | undefined) =>
+  useQuery({
+    queryKey: ['preferences', id, 'utilities', versionIds ?? []] as const,
+    enabled: versionIds !== undefined,
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/utilities', path(id))),
+  });
+/** The document as it stands, asked for only when `enabled` (the dashboard has it from the versions when it can). */
+export const useDocumentWhen = (id: string, enabled: boolean) =>
+  useQuery({
+    queryKey: keys.document(id),
+    enabled,
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/document', { params: { path: { id } } })),
+  });
