@@ -15,7 +15,7 @@ export const LIVE_TOPICS = {
   approvals: [],
   issues: ['/issues'],
   'red-lines': ['/red-lines'],
-  preferences: ['/preferences'],
+  preferences: ['/preferences', '/utilities'],
   rounds: ['/rounds'],
   statements: ['/statements'],
   'transmission-rules': ['/transmission-rules'],
