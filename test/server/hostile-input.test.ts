@@ -758,7 +758,7 @@ function builders(): Record<string, fc.Arbitrary<Builder>> {
       .record({
         rule: ref,
         stage: ref,
-        decision: oneOf(['approve', 'reject'], ['abstain']),
+        decision: oneOf(['approve', 'reject', 'send_back'], ['abstain']),
         comment: optional(hostile),
         hash: fc.oneof(
           { weight: 6, arbitrary: fc.constant('current') },
