@@ -123,7 +123,13 @@ export function decide(
   as: ReturnType<typeof client>,
   negotiation: string,
   versionId: string,
-  decision: { ruleId: string; stageId: string; contentHash: string; decision?: 'approve' | 'reject' },
+  decision: {
+    ruleId: string;
+    stageId: string;
+    contentHash: string;
+    decision?: 'approve' | 'reject' | 'send_back';
+    comment?: string;
+  },
 ) {
   return as.post<any>(`${negotiation}/versions/${versionId}/approvals`, { decision: 'approve', ...decision });
 }

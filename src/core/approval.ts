@@ -1,11 +1,14 @@
 import type { Approval, ApprovalStage, Id, IsoTime } from './model.ts';
 
-export const STAGE_STATES = ['waiting', 'pending', 'overdue', 'approved', 'rejected'] as const;
+export const STAGE_STATES = ['waiting', 'pending', 'overdue', 'approved', 'rejected', 'sent_back'] as const;
 /**
  * - `waiting`: an earlier stage is not complete yet;
  * - `pending`: open for decisions, deadline not passed;
  * - `overdue`: open, and its deadline has passed (decisions are still taken: a deadline is a target);
- * - `approved` / `rejected`: decided.
+ * - `approved` / `rejected`: decided;
+ * - `sent_back`: a principal asked for a revised text. It holds the text back like a refusal, but the
+ *   stage stays open: a principal who sent it back may still approve this text (and, at an `any`
+ *   stage, another principal may approve it), which clears it.
  */
 export type StageState = (typeof STAGE_STATES)[number];
 
@@ -15,13 +18,16 @@ export interface StageStatus {
   state: StageState;
   approvedBy: Id[];
   rejectedBy: Id[];
+  /** Approvers whose latest decision sends the text back for revision. */
+  sentBackBy: Id[];
   /** Approvers whose decision is still needed to complete the stage. */
   awaiting: Id[];
   deadline: IsoTime | null;
 }
 
 export interface ApprovalStatus {
-  state: 'in_progress' | 'approved' | 'rejected';
+  /** `sent_back`: the open stage sent this text back for revision; it still takes decisions. */
+  state: 'in_progress' | 'approved' | 'rejected' | 'sent_back';
   /** The stage open for decisions now, if any. */
   currentStageId: Id | null;
   stages: StageStatus[];
@@ -56,30 +62,38 @@ function latestDecisions(stage: ApprovalStage, approvals: Approval[]): Map<Id, A
   return latest;
 }
 
-function stageOutcome(
-  stage: ApprovalStage,
-  approvals: Approval[],
-): { approvedBy: Id[]; rejectedBy: Id[]; decided: 'approved' | 'rejected' | null } {
+interface StageOutcome {
+  approvedBy: Id[];
+  rejectedBy: Id[];
+  sentBackBy: Id[];
+  decided: 'approved' | 'rejected' | 'sent_back' | null;
+}
+
+function stageOutcome(stage: ApprovalStage, approvals: Approval[]): StageOutcome {
   const latest = [...latestDecisions(stage, approvals).values()];
-  const approvedBy = latest.filter((a) => a.decision === 'approve').map((a) => a.userId);
-  const rejectedBy = latest.filter((a) => a.decision === 'reject').map((a) => a.userId);
+  const by = (decision: Approval['decision']) => latest.filter((a) => a.decision === decision).map((a) => a.userId);
+  const decisions = { approvedBy: by('approve'), rejectedBy: by('reject'), sentBackBy: by('send_back') };
+  const { approvedBy, rejectedBy, sentBackBy } = decisions;
   if (stage.mode === 'all') {
-    if (rejectedBy.length > 0) return { approvedBy, rejectedBy, decided: 'rejected' };
-    if (stage.approverUserIds.every((id) => approvedBy.includes(id)))
-      return { approvedBy, rejectedBy, decided: 'approved' };
+    if (rejectedBy.length > 0) return { ...decisions, decided: 'rejected' };
+    if (sentBackBy.length > 0) return { ...decisions, decided: 'sent_back' };
+    if (stage.approverUserIds.every((id) => approvedBy.includes(id))) return { ...decisions, decided: 'approved' };
   } else {
-    if (approvedBy.length > 0) return { approvedBy, rejectedBy, decided: 'approved' };
-    if (stage.approverUserIds.every((id) => rejectedBy.includes(id)))
-      return { approvedBy, rejectedBy, decided: 'rejected' };
+    if (approvedBy.length > 0) return { ...decisions, decided: 'approved' };
+    if (stage.approverUserIds.every((id) => rejectedBy.includes(id))) return { ...decisions, decided: 'rejected' };
+    if (sentBackBy.length > 0) return { ...decisions, decided: 'sent_back' };
   }
-  return { approvedBy, rejectedBy, decided: null };
+  return { ...decisions, decided: null };
 }
 
 /**
  * Where an approval chain stands at `now`: stages are taken in order; a stage opens when the one
- * before it is approved. `all` needs every named principal, and one rejection rejects it; `any` needs
- * one approval, and is rejected only when every principal rejected. A later decision of the same
- * person replaces an earlier one.
+ * before it is approved. `all` needs every named principal: one rejection rejects it, and otherwise
+ * one send-back sends it back. `any` needs one approval: it is rejected only when every principal
+ * rejected, and sent back when no one approved, not everyone rejected, and at least one principal
+ * sent it back. A rejected chain takes no more decisions on this text; a sent-back one does (its
+ * open stage stays open), so the principal who sent it back may approve it after all. A later
+ * decision of the same person replaces an earlier one.
  */
 export function approvalStatus(
   policy: { stages: ApprovalStage[] },
@@ -99,7 +113,7 @@ export function approvalStatus(
       stageState = stage.deadline !== null && Date.parse(now) > deadlineInstant(stage.deadline) ? 'overdue' : 'pending';
     if (open && stageState !== 'approved') {
       open = false;
-      state = stageState === 'rejected' ? 'rejected' : 'in_progress';
+      state = stageState === 'rejected' || stageState === 'sent_back' ? stageState : 'in_progress';
       if (stageState !== 'rejected') currentStageId = stage.id;
     }
     const awaiting =
@@ -112,6 +126,7 @@ export function approvalStatus(
       state: stageState,
       approvedBy: outcome.approvedBy,
       rejectedBy: outcome.rejectedBy,
+      sentBackBy: outcome.sentBackBy,
       awaiting,
       deadline: stage.deadline,
     });
@@ -136,7 +151,8 @@ export function approvalStatus(
 
 /**
  * Why a person may not decide on the current stage, or null when they may.
- * Only named principals of the open stage decide, and only while the chain is in progress.
+ * Only named principals of the open stage decide, and only while the chain is in progress or sent
+ * back (a send-back may be withdrawn by a later decision; a rejection is final for this text).
  */
 export function decisionRefusal(
   policy: { stages: ApprovalStage[] },
@@ -148,7 +164,8 @@ export function decisionRefusal(
   const status = approvalStatus(policy, approvals, now);
   const stage = policy.stages.find((s) => s.id === stageId);
   if (!stage) return `this approval chain has no stage "${stageId}"`;
-  if (status.state !== 'in_progress') return `the approval chain is already ${status.state}`;
+  if (status.state === 'approved' || status.state === 'rejected')
+    return `the approval chain is already ${status.state}`;
   if (status.currentStageId !== stageId)
     return `stage "${stage.name}" is not open for decisions; the open stage is "${status.currentStageId}"`;
   if (!stage.approverUserIds.includes(userId))

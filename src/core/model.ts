@@ -375,7 +375,13 @@ export interface RuleChange {
   consentedBy: Id[];
 }
 
-export const APPROVAL_DECISIONS = ['approve', 'reject'] as const;
+/**
+ * `approve` clears the text at this stage; `reject` refuses it, for good (only a new text, with
+ * another content hash, can be approved); `send_back` asks for a revised text: it holds the text
+ * back like a refusal, its comment says what to revise, and the principal may still approve this
+ * text later (a change of mind). A countersignature takes `approve` or `reject` only.
+ */
+export const APPROVAL_DECISIONS = ['approve', 'reject', 'send_back'] as const;
 export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
 
 /** A principal's decision on one stage of a rule, bound to one text by its content hash. */

@@ -173,7 +173,14 @@ export function gateRefusals(
     let needs: string;
     if (status.state === 'rejected')
       needs = `stage "${open?.name}" rejected this text; write a revised text and ask for approval again`;
-    else {
+    else if (status.state === 'sent_back') {
+      // Named, so the author side knows whose comment says what to revise.
+      const by = (open?.sentBackBy ?? []).map(names).join(' and ');
+      const others = stage?.mode === 'any' ? (open?.awaiting ?? []).map(names).join(' or ') : '';
+      needs =
+        `stage "${open?.name}" sent this text back for revision (sent back by ${by}); write a revised text and ask for approval again` +
+        (others ? `, or it needs the approval of ${others}` : '');
+    } else {
       const who = (open?.awaiting ?? []).map(names).join(stage?.mode === 'any' ? ' or ' : ' and ');
       const deadline = stage?.deadline
         ? `, deadline ${stage.deadline}${Date.parse(now) > deadlineInstant(stage.deadline) ? ' (passed)' : ''}`

@@ -773,7 +773,9 @@ export const textApprovalsSchema = z
         ruleName: z.string(),
         governs: z.array(z.object({ partyId: idSchema, reason: z.string() })),
         status: z.object({
-          state: z.enum(['in_progress', 'approved', 'rejected']),
+          state: z
+            .enum(['in_progress', 'approved', 'rejected', 'sent_back'])
+            .describe('sent_back: the open stage sent this text back for revision; it still takes decisions'),
           currentStageId: idSchema.nullable(),
           complete: z.boolean(),
           cleared: z.boolean().describe('Every stage before a countersignature approved: the text may go out'),
@@ -788,6 +790,7 @@ export const textApprovalsSchema = z
               state: z.enum(STAGE_STATES),
               approvedBy: ids,
               rejectedBy: ids,
+              sentBackBy: ids.describe('Principals whose latest decision sends this text back for revision'),
               awaiting: ids,
               deadline: z.string().nullable(),
             }),
@@ -804,8 +807,14 @@ export const textApprovalsSchema = z
 export const decisionSchema = z.object({
   ruleId: idSchema,
   stageId: idSchema,
-  decision: z.enum(APPROVAL_DECISIONS),
-  comment: text().default('').describe("Seen only by your own party's members"),
+  decision: z
+    .enum(APPROVAL_DECISIONS)
+    .describe(
+      'approve; reject (final for this text: only a revised text can be approved); send_back (asks for a revised text: holds it back like a refusal, the comment says what to revise, and you may still approve this text later). A countersignature takes approve or reject only',
+    ),
+  comment: text()
+    .default('')
+    .describe("Seen only by your own party's members. Required with send_back: say what to revise"),
   contentHash: z.string().length(64).describe('The contentHash of the text you read: the decision is bound to it'),
 });
 

@@ -259,6 +259,13 @@ export async function decideOnText(
       `the rule "${rule.name}" has no stage "${input.stageId}"; its stages are ${rule.stages.map((stage) => `"${stage.id}"`).join(', ')}`,
     );
   const stage = rule.stages.find((st) => st.id === input.stageId)!;
+  if (input.decision === 'send_back' && isCountersignature(stage))
+    throw invalid(
+      'decision',
+      `stage "${stage.name}" is a countersignature: the receiving party signs the text it received ("approve") or does not ("reject"); "send_back" asks the author side for a revised text before it goes out`,
+    );
+  if (input.decision === 'send_back' && input.comment.trim() === '')
+    throw invalid('comment', 'a send-back says what to revise: write it in the comment (seen only by your own party)');
   const late = stage.deadline !== null && Date.parse(store.nowIso()) > deadlineInstant(stage.deadline);
   if (late && rule.lateDecisions === 'refused')
     throw forbidden(
@@ -316,7 +323,13 @@ export async function decideOnText(
       );
     const refusal = decisionRefusal(rule, bound, input.stageId, ctx.user.id, store.nowIso());
     if (refusal) throw forbidden(refusal);
-    if (bound.some((a) => a.stageId === input.stageId && a.userId === ctx.user.id && a.decision === input.decision)) {
+    // Only the latest decision counts: deciding it again adds nothing, changing one's mind replaces it.
+    const mine = bound.filter((a) => a.stageId === input.stageId && a.userId === ctx.user.id);
+    const latest = mine.reduce<Approval | undefined>(
+      (last, a) => (last && Date.parse(last.at) > Date.parse(a.at) ? last : a),
+      undefined,
+    );
+    if (latest?.decision === input.decision) {
       throw invalid(
         'decision',
         `you have already decided "${input.decision}" on this text at stage "${input.stageId}"`,

@@ -200,6 +200,91 @@ describe('approvalStatus', () => {
     assert.equal(precision.stages[0]!.state, 'rejected');
   });
 
+  test('one send-back sends an all-of stage back: not approved, not cleared, still open to its principals', () => {
+    const decisions = [
+      approval('presidents', 'u-ua', 'approve', '2025-11-25T10:00:00Z'),
+      approval('presidents', 'u-us', 'send_back', '2025-11-25T11:00:00Z'),
+    ];
+    const status = approvalStatus(policy, decisions, NOW);
+    assert.equal(status.stages[0]!.state, 'sent_back');
+    assert.deepEqual(status.stages[0]!.sentBackBy, ['u-us']);
+    assert.deepEqual(status.stages[0]!.rejectedBy, []);
+    assert.deepEqual(status.stages[0]!.approvedBy, ['u-ua']);
+    assert.deepEqual(status.stages[0]!.awaiting, ['u-us'], 'the approval still needed is the one of who sent it back');
+    assert.equal(status.state, 'sent_back');
+    assert.equal(status.cleared, false);
+    assert.equal(status.complete, false);
+    assert.equal(status.currentStageId, 'presidents', 'a sent-back stage stays open for decisions');
+    assert.equal(status.stages[1]!.state, 'waiting');
+    assert.equal(decisionRefusal(policy, decisions, 'presidents', 'u-us', NOW), null);
+  });
+
+  test('at an all-of stage a rejection outweighs a send-back, and is final', () => {
+    const decisions = [
+      approval('presidents', 'u-ua', 'send_back', '2025-11-25T10:00:00Z'),
+      approval('presidents', 'u-us', 'reject', '2025-11-25T11:00:00Z'),
+    ];
+    const status = approvalStatus(policy, decisions, NOW);
+    assert.equal(status.stages[0]!.state, 'rejected');
+    assert.equal(status.state, 'rejected');
+    assert.deepEqual(status.stages[0]!.sentBackBy, ['u-ua']);
+    assert.equal(
+      decisionRefusal(policy, decisions, 'presidents', 'u-ua', NOW),
+      'the approval chain is already rejected',
+    );
+  });
+
+  test('an any-of stage is sent back when no one approved and someone sent it back, and another approval clears it', () => {
+    const sentBack = [approval('ministers', 'u-ua-fm', 'send_back', '2025-11-25T10:00:00Z')];
+    const one = approvalStatus({ stages: [ministers] }, sentBack, NOW);
+    assert.equal(one.stages[0]!.state, 'sent_back');
+    assert.equal(one.state, 'sent_back');
+    assert.equal(one.cleared, false);
+    assert.deepEqual(one.stages[0]!.awaiting, ['u-ua-fm', 'u-us-sos']);
+
+    const mixed = approvalStatus(
+      { stages: [ministers] },
+      [...sentBack, approval('ministers', 'u-us-sos', 'reject', '2025-11-25T10:30:00Z')],
+      NOW,
+    );
+    assert.equal(mixed.stages[0]!.state, 'sent_back', 'not every principal rejected: a revision may still pass');
+
+    const approved = approvalStatus(
+      { stages: [ministers] },
+      [...sentBack, approval('ministers', 'u-us-sos', 'approve', '2025-11-25T10:30:00Z')],
+      NOW,
+    );
+    assert.equal(approved.stages[0]!.state, 'approved', 'one approval is enough at an any-of stage');
+    assert.equal(approved.cleared, true);
+  });
+
+  test('a send-back is decided even past the deadline, and a later approval by the same principal replaces it', () => {
+    const late = stage('presidents', 'all', ['u-ua', 'u-us'], '2025-11-20T00:00:00Z');
+    const sentBack = [
+      approval('presidents', 'u-ua', 'approve', '2025-11-25T10:00:00Z'),
+      approval('presidents', 'u-us', 'send_back', '2025-11-25T11:00:00Z'),
+    ];
+    assert.equal(approvalStatus({ stages: [late] }, sentBack, NOW).stages[0]!.state, 'sent_back');
+    const changedMind = approvalStatus(
+      { stages: [late] },
+      [...sentBack, approval('presidents', 'u-us', 'approve', '2025-11-25T11:30:00Z')],
+      NOW,
+    );
+    assert.equal(changedMind.stages[0]!.state, 'approved');
+    assert.deepEqual(changedMind.stages[0]!.sentBackBy, []);
+    assert.equal(changedMind.cleared, true);
+    const sentBackAfterApproving = approvalStatus(
+      { stages: [late] },
+      [
+        approval('presidents', 'u-ua', 'approve', '2025-11-25T10:00:00Z'),
+        approval('presidents', 'u-ua', 'send_back', '2025-11-25T10:10:00Z'),
+      ],
+      NOW,
+    );
+    assert.deepEqual(sentBackAfterApproving.stages[0]!.approvedBy, []);
+    assert.deepEqual(sentBackAfterApproving.stages[0]!.sentBackBy, ['u-ua']);
+  });
+
   test('decisions of people who are not principals of the stage, or for another stage, do not count', () => {
     const status = approvalStatus(
       { stages: [presidents] },

@@ -98,6 +98,17 @@ describe("a rule's last stage can be the receiving party's countersignature, aft
       'cleared by every rule, the text reached Russia',
     );
 
+    const sendBack = await decide(signer, N, id, {
+      ruleId: rule.body.id,
+      stageId: 'ru-sign',
+      contentHash: hash,
+      decision: 'send_back',
+      comment: 'Point 1 should name the monitors',
+    });
+    assert.equal(sendBack.status, 400, 'the receiving party signs or does not: it sends nothing back');
+    assert.equal(sendBack.body.field, 'decision');
+    assert.match(sendBack.body.detail, /is a countersignature: .*signs the text it received \("approve"\) or does not/);
+
     const signed = await decide(signer, N, id, { ruleId: rule.body.id, stageId: 'ru-sign', contentHash: hash });
     assert.equal(signed.status, 200, JSON.stringify(signed.body));
     const final = signed.body.rules.find((r: any) => r.ruleId === rule.body.id).status;

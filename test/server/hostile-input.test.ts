@@ -758,7 +758,7 @@ function builders(): Record<string, fc.Arbitrary<Builder>> {
       .record({
         rule: ref,
         stage: ref,
-        decision: oneOf(['approve', 'reject'], ['abstain']),
+        decision: oneOf(['approve', 'reject', 'send_back'], ['abstain']),
         comment: optional(hostile),
         hash: fc.oneof(
           { weight: 6, arbitrary: fc.constant('current') },
@@ -1800,7 +1800,7 @@ const APPROVALS = 'POST /api/negotiations/:id/versions/:itemId/approvals';
 const DELETES: Record<string, Table> = { 'DELETE /api/negotiations/:id/members/:memberId': 'memberships' };
 /** Fields of an answer that are a view of the reader, not columns of the row. */
 const VIEW_ONLY: Partial<Record<Table, string[]>> = {
-  versions: ['recipientPartyIds', 'contentHash', 'separateFormat', 'internal'],
+  versions: ['recipientPartyIds', 'contentHash', 'separateFormat', 'internal', 'transmissions'],
   memberships: ['name', 'email', 'kind'],
 };
 

@@ -320,6 +320,91 @@ describe('transmission is governed by the negotiation, and bound to the text', (
     );
   });
 
+  test('a principal sends the text back for revision: it stays held back, the refusal names them, and their later approval clears it', async () => {
+    const fresh = await startServer(await demoDatabase());
+    const trump = await signIn(fresh.url, 'us-principal@demo.parley');
+    const hash = (await trump.get(`${N}/versions/v-geneva-19`)).body.contentHash;
+    const decide = (decision: string, comment?: string) =>
+      trump.post(`${N}/versions/v-geneva-19/approvals`, {
+        ruleId: RULE,
+        stageId: 'stage-presidents',
+        decision,
+        contentHash: hash,
+        ...(comment === undefined ? {} : { comment }),
+      });
+    const silent = await decide('send_back', '  ');
+    assert.equal(silent.status, 400, 'a send-back says what to revise');
+    assert.equal(silent.body.field, 'comment');
+
+    const REVISE = 'Point 7: write the NATO wording as agreed in Geneva';
+    const sent = await decide('send_back', REVISE);
+    assert.equal(sent.status, 200, JSON.stringify(sent.body));
+    const state = sent.body.rules.find((r: any) => r.ruleId === RULE);
+    assert.equal(state.status.state, 'sent_back');
+    assert.equal(state.status.cleared, false);
+    assert.deepEqual(state.status.stages[0].sentBackBy, ['u-us-principal']);
+    assert.equal(state.status.stages[0].state, 'sent_back');
+
+    const rubio = await signIn(fresh.url, 'us@demo.parley');
+    const own = (await rubio.get(`${N}/versions/v-geneva-19/approvals`)).body.rules.find((r: any) => r.ruleId === RULE);
+    assert.ok(
+      own.approvals.some((a: any) => a.decision === 'send_back' && a.comment === REVISE),
+      'his party reads what to revise',
+    );
+    const yermak = await signIn(fresh.url, 'ua@demo.parley');
+    const other = (await yermak.get(`${N}/versions/v-geneva-19/approvals`)).body.rules.find(
+      (r: any) => r.ruleId === RULE,
+    );
+    assert.ok(
+      other.approvals.some((a: any) => a.decision === 'send_back' && a.comment === null),
+      'another party sees the send-back, not its comment',
+    );
+
+    const transmit = await rubio.post(`${N}/versions/v-geneva-19/transmit`, { partyIds: ['ru'] });
+    assert.equal(transmit.status, 403, JSON.stringify(transmit.body));
+    assert.match(transmit.body.detail, /sent this text back for revision \(sent back by Donald Trump\)/);
+    assert.equal(await russiaHas(fresh, 'v-geneva-19'), false, 'a sent-back text does not reach Russia');
+
+    const events = await fresh.store.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('entity_id', '=', RULE)
+      .execute();
+    assert.ok(
+      events.some((e) => e.action === 'approval.send_back'),
+      'the send-back is audited',
+    );
+
+    assert.equal((await decide('send_back', REVISE)).status, 400, 'sending it back twice adds nothing');
+    const approved = await decide('approve');
+    assert.equal(approved.status, 200, JSON.stringify(approved.body));
+    const after = approved.body.rules.find((r: any) => r.ruleId === RULE).status;
+    assert.equal(after.state, 'approved', 'his approval replaces his send-back');
+    assert.deepEqual(after.stages[0].sentBackBy, []);
+    assert.equal(await russiaHas(fresh, 'v-geneva-19'), true, 'the approval that cleared the text sent it on');
+  });
+
+  test('a principal who approved, then sent the text back, may approve it again', async () => {
+    const fresh = await startServer(await demoDatabase());
+    const zelensky = await signIn(fresh.url, 'ua-principal@demo.parley');
+    const hash = (await zelensky.get(`${N}/versions/v-geneva-19`)).body.contentHash;
+    const decide = (decision: string) =>
+      zelensky.post(`${N}/versions/v-geneva-19/approvals`, {
+        ruleId: RULE,
+        stageId: 'stage-presidents',
+        decision,
+        comment: 'Revise point 12',
+        contentHash: hash,
+      });
+    assert.equal((await decide('send_back')).status, 200);
+    const again = await decide('approve');
+    assert.equal(again.status, 200, 'only the latest decision counts as already taken');
+    const stage = again.body.rules.find((r: any) => r.ruleId === RULE).status.stages[0];
+    assert.deepEqual(stage.approvedBy, ['u-ua-principal']);
+    assert.deepEqual(stage.sentBackBy, []);
+    assert.ok(['pending', 'overdue'].includes(stage.state), stage.state);
+  });
+
   test('a rule whose approver is not a principal of an author party is refused', async () => {
     const mediator = await signIn(server.url, 'mediator@demo.parley');
     const rule = (approverUserIds: string[], fromPartyIds = ['eu']) => ({

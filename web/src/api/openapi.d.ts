@@ -6798,14 +6798,17 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description Seen only by your own party's members
+                         * @description Seen only by your own party's members. Required with send_back: say what to revise
                          * @default
                          */
                         comment?: string;
                         /** @description The contentHash of the text you read: the decision is bound to it */
                         contentHash: string;
-                        /** @enum {string} */
-                        decision: "approve" | "reject";
+                        /**
+                         * @description approve; reject (final for this text: only a revised text can be approved); send_back (asks for a revised text: holds it back like a refusal, the comment says what to revise, and you may still approve this text later). A countersignature takes approve or reject only
+                         * @enum {string}
+                         */
+                        decision: "approve" | "reject" | "send_back";
                         /**
                          * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
                          * @example pt-21
@@ -9012,7 +9015,7 @@ export interface components {
                     comment: string | null;
                     contentHash: string;
                     /** @enum {string} */
-                    decision: "approve" | "reject";
+                    decision: "approve" | "reject" | "send_back";
                     /**
                      * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
                      * @example pt-21
@@ -9072,16 +9075,21 @@ export interface components {
                         deadline: string | null;
                         name: string;
                         rejectedBy: string[];
+                        /** @description Principals whose latest decision sends this text back for revision */
+                        sentBackBy: string[];
                         /**
                          * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
                          * @example pt-21
                          */
                         stageId: string;
                         /** @enum {string} */
-                        state: "waiting" | "pending" | "overdue" | "approved" | "rejected";
+                        state: "waiting" | "pending" | "overdue" | "approved" | "rejected" | "sent_back";
                     }[];
-                    /** @enum {string} */
-                    state: "in_progress" | "approved" | "rejected";
+                    /**
+                     * @description sent_back: the open stage sent this text back for revision; it still takes decisions
+                     * @enum {string}
+                     */
+                    state: "in_progress" | "approved" | "rejected" | "sent_back";
                 };
                 /** @description Decisions on an earlier text of this line: they do not hold for this text */
                 void: {
@@ -9090,7 +9098,7 @@ export interface components {
                     comment: string | null;
                     contentHash: string;
                     /** @enum {string} */
-                    decision: "approve" | "reject";
+                    decision: "approve" | "reject" | "send_back";
                     /**
                      * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
                      * @example pt-21
@@ -9136,7 +9144,7 @@ export interface components {
                     comment: string | null;
                     contentHash: string;
                     /** @enum {string} */
-                    decision: "approve" | "reject";
+                    decision: "approve" | "reject" | "send_back";
                     /**
                      * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
                      * @example pt-21
@@ -9196,16 +9204,21 @@ export interface components {
                         deadline: string | null;
                         name: string;
                         rejectedBy: string[];
+                        /** @description Principals whose latest decision sends this text back for revision */
+                        sentBackBy: string[];
                         /**
                          * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
                          * @example pt-21
                          */
                         stageId: string;
                         /** @enum {string} */
-                        state: "waiting" | "pending" | "overdue" | "approved" | "rejected";
+                        state: "waiting" | "pending" | "overdue" | "approved" | "rejected" | "sent_back";
                     }[];
-                    /** @enum {string} */
-                    state: "in_progress" | "approved" | "rejected";
+                    /**
+                     * @description sent_back: the open stage sent this text back for revision; it still takes decisions
+                     * @enum {string}
+                     */
+                    state: "in_progress" | "approved" | "rejected" | "sent_back";
                 };
                 /** @description Decisions on an earlier text of this line: they do not hold for this text */
                 void: {
@@ -9214,7 +9227,7 @@ export interface components {
                     comment: string | null;
                     contentHash: string;
                     /** @enum {string} */
-                    decision: "approve" | "reject";
+                    decision: "approve" | "reject" | "send_back";
                     /**
                      * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
                      * @example pt-21

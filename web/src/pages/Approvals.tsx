@@ -36,6 +36,7 @@ const STAGE_WORDS: Record<StageStatus['state'], string> = {
   overdue: 'overdue',
   approved: 'approved',
   rejected: 'refused',
+  sent_back: 'sent back for revision',
 };
 const STAGE_BADGE: Record<StageStatus['state'], string> = {
   waiting: 'stale',
@@ -43,11 +44,24 @@ const STAGE_BADGE: Record<StageStatus['state'], string> = {
   overdue: 'overdue',
   approved: 'support',
   rejected: 'oppose',
+  sent_back: 'amend',
 };
 const RULE_WORDS: Record<RuleState['status']['state'], [string, string]> = {
   in_progress: ['in progress', 'amend'],
   approved: ['approved', 'support'],
   rejected: ['refused', 'oppose'],
+  sent_back: ['sent back for revision', 'amend'],
+};
+/** A decision in words, and its badge: colour is never the only signal. */
+const DECISION_WORDS: Record<Decision, [string, string]> = {
+  approve: ['approved', 'support'],
+  reject: ['refused', 'oppose'],
+  send_back: ['sent back', 'amend'],
+};
+const DECISION_VERB: Record<Decision, string> = {
+  approve: 'Approve this text…',
+  reject: 'Refuse this text…',
+  send_back: 'Send back for revision…',
 };
 
 interface Names {
@@ -226,7 +240,10 @@ function RuleCard({
       <ol className="approvals-stages">
         {state.status.stages.map((stage, index) => {
           const terms = rule?.stages.find((s) => s.id === stage.stageId);
-          const open = state.status.currentStageId === stage.stageId && state.status.state === 'in_progress';
+          // A sent-back stage stays open: its principals may still decide on this text.
+          const open =
+            state.status.currentStageId === stage.stageId &&
+            (state.status.state === 'in_progress' || state.status.state === 'sent_back');
           const mine = open && !!user && (terms?.approverUserIds.includes(user.id) ?? stage.awaiting.includes(user.id));
           return (
             <Stage
@@ -253,9 +270,9 @@ function RuleCard({
           <ul>
             {state.void.map((a) => (
               <li key={a.id}>
-                <span className="badge stale">void</span> {names.person(a.userId)}{' '}
-                {a.decision === 'approve' ? 'approved' : 'refused'} version {a.versionId} on {when(a.at)} (content hash{' '}
-                <code>{a.contentHash.slice(0, 12)}…</code>): the text changed since.
+                <span className="badge stale">void</span> {names.person(a.userId)} {DECISION_WORDS[a.decision][0]}{' '}
+                version {a.versionId} on {when(a.at)} (content hash <code>{a.contentHash.slice(0, 12)}…</code>): the
+                text changed since.
               </li>
             ))}
           </ul>
@@ -330,9 +347,7 @@ function Stage({
         <ul className="approvals-decisions" aria-label={`Decisions at stage ${index + 1}`}>
           {[...latest.values()].map((a) => (
             <li key={a.id} data-testid="decision">
-              <span className={`badge ${a.decision === 'approve' ? 'support' : 'oppose'}`}>
-                {a.decision === 'approve' ? 'approved' : 'refused'}
-              </span>{' '}
+              <span className={`badge ${DECISION_WORDS[a.decision][1]}`}>{DECISION_WORDS[a.decision][0]}</span>{' '}
               {names.person(a.userId)}, <time dateTime={a.at}>{when(a.at)}</time>
               {a.late ? (
                 <>
@@ -340,10 +355,20 @@ function Stage({
                   <span className="badge overdue">late</span>
                 </>
               ) : null}
-              {a.comment ? <span className="approvals-comment">: &ldquo;{a.comment}&rdquo;</span> : null}
+              {a.comment ? (
+                <span className="approvals-comment">
+                  {a.decision === 'send_back' ? ' — what to revise: ' : ': '}&ldquo;{a.comment}&rdquo;
+                </span>
+              ) : null}
             </li>
           ))}
         </ul>
+      ) : null}
+      {stage.state === 'sent_back' ? (
+        <p className="approvals-sent-back" data-testid="sent-back">
+          Sent back for revision by {stage.sentBackBy.map(names.person).join(', ')}: the text does not go out. Write a
+          revised text and ask for approval again{mode === 'any' ? ', or another principal may approve this one' : ''}.
+        </p>
       ) : null}
       {stage.awaiting.length > 0 ? (
         <p data-testid="awaiting">
@@ -354,6 +379,10 @@ function Stage({
         <div className="row approvals-actions">
           {myDecision !== 'approve' ? <DecisionDialog decision="approve" stage={stage} {...decide} /> : null}
           {myDecision !== 'reject' ? <DecisionDialog decision="reject" stage={stage} {...decide} /> : null}
+          {/* A countersignature is given or not: the receiving party sends nothing back. */}
+          {myDecision !== 'send_back' && !countersignature ? (
+            <DecisionDialog decision="send_back" stage={stage} {...decide} />
+          ) : null}
         </div>
       ) : null}
     </li>
@@ -380,11 +409,17 @@ function DecisionDialog({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const commentId = useId();
-  const verb = decision === 'approve' ? 'Approve' : 'Refuse';
+  const verb = { approve: 'Approve', reject: 'Refuse', send_back: 'Send back' }[decision];
+  // A send-back asks for a revision: its comment says what to revise.
+  const needsComment = decision === 'send_back';
   const hash = version.contentHash;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!hash) return;
+    if (needsComment && comment.trim() === '') {
+      setError('Say what to revise: a send-back needs a comment.');
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -418,24 +453,41 @@ function DecisionDialog({
     >
       <Dialog.Trigger asChild>
         <button type="button" className={decision === 'approve' ? 'primary approvals-decide' : 'approvals-decide'}>
-          {verb} this text…
+          {DECISION_VERB[decision]}
         </button>
       </Dialog.Trigger>
       <Dialog.Portal>
         <Dialog.Overlay className="dialog-overlay" />
         <Dialog.Content className="dialog-content">
           <Dialog.Title>
-            {verb} {version.label}
+            {needsComment ? `Send ${version.label} back for revision` : `${verb} ${version.label}`}
           </Dialog.Title>
           <Dialog.Description>
             At stage &ldquo;{stage.name}&rdquo;. Your decision is bound to this exact text, whose content hash is{' '}
             <code className="approvals-hash-full">{hash ?? 'withheld'}</code>. Any edit makes it another text, which
             needs a decision of its own.
+            {needsComment
+              ? ' Sending it back holds it back like a refusal until a revised text is approved, or until you approve this one after all.'
+              : null}
           </Dialog.Description>
           {hash ? (
             <form className="form" onSubmit={submit}>
-              <label htmlFor={commentId}>Comment (optional, seen only by your own party)</label>
-              <textarea id={commentId} rows={3} value={comment} onChange={(e) => setComment(e.target.value)} />
+              <label htmlFor={commentId}>
+                {needsComment
+                  ? 'What to revise (required, seen only by your own party)'
+                  : 'Comment (optional, seen only by your own party)'}
+              </label>
+              <textarea
+                id={commentId}
+                rows={3}
+                value={comment}
+                required={needsComment}
+                aria-required={needsComment}
+                onChange={(e) => {
+                  setComment(e.target.value);
+                  if (needsComment) setError(null);
+                }}
+              />
               {error ? (
                 <p className="error" role="alert">
                   {error}
@@ -443,7 +495,7 @@ function DecisionDialog({
               ) : null}
               <div className="row">
                 <button type="submit" className="primary" disabled={busy}>
-                  {busy ? 'Recording…' : `${verb} this exact text`}
+                  {busy ? 'Recording…' : needsComment ? 'Send this exact text back' : `${verb} this exact text`}
                 </button>
                 <Dialog.Close asChild>
                   <button type="button" className="approvals-cancel">
