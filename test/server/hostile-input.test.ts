@@ -37,9 +37,10 @@ const BODY_LIMIT = 1024 * 1024;
 /**
  * The longest the event loop may stall. The inputs this guards against held it for 30–60 s; the
  * longest stall seen is the first GET /api/docs/yaml (~300 ms idle, over 900 ms while another test
- * file shares the two cores), so the bound is generous enough never to flake and still far below.
+ * file shares the two cores, 2.9 s once while browser tests and other builds did), so the bound is
+ * generous enough never to flake and still far below.
  */
-const MAX_BLOCK_MS = 2000;
+const MAX_BLOCK_MS = 5000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 const TABLES = [
@@ -2372,7 +2373,7 @@ describe('hostile input: every route answers 2xx or a problem, keeps text as sen
     assert.equal(failures.length, 0, report(failures));
   });
 
-  test('the server stays responsive: health answers 200 between batches and the event loop never stalls near a second', () => {
+  test('the server stays responsive: health answers 200 between batches and the event loop never stalls for seconds', () => {
     const failures = violations.filter((v) => /health/.test(v.kind));
     assert.equal(failures.length, 0, report(failures));
     assert.ok(counts.health >= RUNS, `${counts.health} health checks`);
