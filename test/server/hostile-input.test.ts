@@ -1800,7 +1800,7 @@ const APPROVALS = 'POST /api/negotiations/:id/versions/:itemId/approvals';
 const DELETES: Record<string, Table> = { 'DELETE /api/negotiations/:id/members/:memberId': 'memberships' };
 /** Fields of an answer that are a view of the reader, not columns of the row. */
 const VIEW_ONLY: Partial<Record<Table, string[]>> = {
-  versions: ['recipientPartyIds', 'contentHash', 'separateFormat', 'internal'],
+  versions: ['recipientPartyIds', 'transmissions', 'contentHash', 'separateFormat', 'internal'],
   memberships: ['name', 'email', 'kind'],
 };
 
