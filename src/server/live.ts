@@ -20,6 +20,7 @@ export const LIVE_TOPICS = {
   statements: ['/statements'],
   'transmission-rules': ['/transmission-rules'],
   releases: ['/releases'],
+  analyses: ['/analyses'],
   progress: ['/progress'],
 } as const satisfies Record<string, readonly string[]>;
 export type LiveTopic = keyof typeof LIVE_TOPICS;

@@ -879,6 +879,7 @@ export const analysisSchema = z
     requestedBy: idSchema,
     createdAt: z.string(),
     stale: z.boolean().describe('An issue, preference or red line it used has changed since'),
+    setAside: ids.describe('The red lines the requester set aside for this what-if analysis: not held to'),
     result: z.object({
       included: ids,
       excluded: ids.describe('Parties whose preferences you may not see, or that have none'),
@@ -914,6 +915,12 @@ export const analysisSchema = z
   });
 export const analysisCreateSchema = z.object({
   versionId: idSchema.optional().describe('Default: the current version'),
+  setAside: ids
+    .max(100)
+    .default([])
+    .describe(
+      'A what-if: red lines (that you may see) the analysis does not hold to. A red line you may not see is refused as a made-up id.',
+    ),
 });
 const utilityOf = z.number().min(0).max(1).nullable();
 export const utilitiesSchema = z
@@ -947,6 +954,19 @@ export const utilitiesSchema = z
     id: 'Utilities',
     description: "What each version you see is worth to a party, from that party's preferences; stored nowhere",
   });
+export const analysisSummarySchema = z
+  .object({
+    id: idSchema,
+    versionId: idSchema,
+    createdAt: z.string(),
+    stale: z.boolean().describe('An issue, preference or red line it used has changed since'),
+    setAside: ids.describe('The red lines set aside for this what-if analysis'),
+    agreementPossible: z.boolean(),
+    frontierSize: z.number().int().describe('Packages on its Pareto frontier'),
+    included: ids,
+    excluded: ids.describe('Parties whose preferences you may not see, or that have none'),
+  })
+  .meta({ id: 'AnalysisSummary', description: 'One of your analyses, without its frontier' });
 export const releaseCreateSchema = z.object({
   partyIds: ids.min(1),
   frontierIndexes: z.array(z.number().int().min(0)).max(100).default([]),

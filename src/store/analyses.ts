@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import { analyzeInWorker } from '../analysis/worker.ts';
 import { invalid, notFound } from '../core/errors.ts';
 import type { Id } from '../core/model.ts';
@@ -25,7 +26,22 @@ export interface AnalysisRecord {
   createdAt: string;
   /** True when an issue, a preference or a red line it used has changed since, or the reader sees others. */
   stale: boolean;
+  /** The red lines the requester set aside for this what-if analysis: the engine did not hold to them. */
+  setAside: Id[];
   result: Settlement;
+}
+
+/** One of the requester's analyses, small enough for a list: no frontier, no utilities. */
+export interface AnalysisSummary {
+  id: Id;
+  versionId: Id;
+  createdAt: string;
+  stale: boolean;
+  setAside: Id[];
+  agreementPossible: boolean;
+  frontierSize: number;
+  included: Id[];
+  excluded: Id[];
 }
 
 /** How long one analysis may run on its worker thread. */
@@ -54,7 +70,7 @@ async function inputsOf(store: Store, ctx: NegotiationContext, versionId?: Id) {
 export async function runAnalysis(
   store: Store,
   ctx: NegotiationContext,
-  input: { versionId?: Id },
+  input: { versionId?: Id; setAside?: Id[] },
 ): Promise<AnalysisRecord> {
   const { record, key } = await computeAnalysis(store, ctx, input);
   await store.change(ctx.user.id, async (trx, recordEvent) => {
@@ -78,26 +94,39 @@ export async function runAnalysis(
       entityId: record.id,
       negotiationId: ctx.negotiation.id,
       before: null,
-      after: { versionId: record.versionId, included, excluded, redLinesApplied },
+      after: { versionId: record.versionId, included, excluded, redLinesApplied, setAside: record.setAside },
     });
   });
   return record;
 }
 
-/** The analysis of a version as the reader may see it, without storing it (the command line's). */
+/**
+ * The analysis of a version as the reader may see it, without storing it (the command line's). A
+ * what-if sets aside some of the red lines the reader sees; one they may not see is refused exactly
+ * as a made-up id, so the refusal tells nothing of it.
+ */
 export async function computeAnalysis(
   store: Store,
   ctx: NegotiationContext,
-  input: { versionId?: Id },
+  input: { versionId?: Id; setAside?: Id[] },
 ): Promise<{ record: AnalysisRecord; key: string }> {
   const { version, issues, preferences, redLines, key } = await inputsOf(store, ctx, input.versionId).catch((error) => {
     if (input.versionId !== undefined)
       throw invalid('versionId', `version "${input.versionId}" does not exist or you may not see it`);
     throw error;
   });
-  const { problem, included, redLinesApplied } = settlementProblem(issues, preferences, redLines);
+  const setAside = [...new Set(input.setAside ?? [])];
+  for (const id of setAside)
+    if (!redLines.some((r) => r.id === id))
+      throw invalid('setAside', `red line "${id}" does not exist or you may not see it`);
+  const held = redLines.filter((r) => !setAside.includes(r.id));
+  const { problem, included, redLinesApplied } = settlementProblem(issues, preferences, held);
   const excluded = ctx.parties.map((p) => p.id).filter((id) => !included.includes(id));
   const notes: string[] = [];
+  if (setAside.length > 0)
+    notes.push(
+      `what-if: ${setAside.length} red line${setAside.length === 1 ? '' : 's'} set aside: ${setAside.join(', ')}`,
+    );
   if (excluded.length > 0)
     notes.push(`left out, as their preferences are not shared with you or not stated: ${excluded.join(', ')}`);
   let analysis = null;
@@ -125,6 +154,7 @@ export async function computeAnalysis(
     requestedBy: ctx.user.id,
     createdAt: store.nowIso(),
     stale: false,
+    setAside,
     result,
   };
   return { record, key };
@@ -141,7 +171,62 @@ export async function getAnalysis(store: Store, ctx: NegotiationContext, id: Id)
   if (!row || row.requested_by !== ctx.user.id) throw notFound(`analysis "${id}"`);
   const record = JSON.parse(row.data) as AnalysisRecord;
   const now = await inputsOf(store, ctx, row.version_id).catch(() => null);
-  return { ...record, stale: now === null || now.key !== row.inputs_key };
+  return { ...record, setAside: record.setAside ?? [], stale: now === null || now.key !== row.inputs_key };
+}
+
+/**
+ * The requester's own analyses of the negotiation, newest first, each summed up (the rule of
+ * getAnalysis: no one else's, not even a colleague's in the same party). `stale` is worked out as
+ * getAnalysis does, once per version; the summary is read out of the stored JSON by the database, so
+ * a long list does not parse every frontier.
+ */
+export async function listAnalyses(store: Store, ctx: NegotiationContext): Promise<AnalysisSummary[]> {
+  const rows = await store.db
+    .selectFrom('analyses')
+    .select([
+      'id',
+      'version_id',
+      'inputs_key',
+      'created_at',
+      sql<string | null>`json_extract(data, '$.setAside')`.as('set_aside'),
+      sql<number>`json_extract(data, '$.result.agreementPossible')`.as('agreement_possible'),
+      sql<number>`json_extract(data, '$.result.frontierSize')`.as('frontier_size'),
+      sql<string>`json_extract(data, '$.result.included')`.as('included'),
+      sql<string>`json_extract(data, '$.result.excluded')`.as('excluded'),
+    ])
+    .where('negotiation_id', '=', ctx.negotiation.id)
+    .where('requested_by', '=', ctx.user.id)
+    .orderBy('created_at', 'desc')
+    .orderBy(sql`rowid`, 'desc')
+    .execute();
+  const keys = new Map<Id, Promise<string | null>>();
+  const keyOf = (versionId: Id) => {
+    let key = keys.get(versionId);
+    if (!key) {
+      key = inputsOf(store, ctx, versionId).then(
+        (now) => now.key,
+        () => null,
+      );
+      keys.set(versionId, key);
+    }
+    return key;
+  };
+  const summaries: AnalysisSummary[] = [];
+  for (const row of rows) {
+    const now = await keyOf(row.version_id);
+    summaries.push({
+      id: row.id,
+      versionId: row.version_id,
+      createdAt: row.created_at,
+      stale: now === null || now !== row.inputs_key,
+      setAside: row.set_aside ? (JSON.parse(row.set_aside) as Id[]) : [],
+      agreementPossible: Boolean(row.agreement_possible),
+      frontierSize: Number(row.frontier_size),
+      included: JSON.parse(row.included) as Id[],
+      excluded: JSON.parse(row.excluded) as Id[],
+    });
+  }
+  return summaries;
 }
 
 export const NAMED_POINTS = ['nash', 'kalaiSmorodinsky', 'maxWelfare', 'egalitarian'] as const;

@@ -483,6 +483,8 @@ interface World {
   invitation: string;
   /** The mediator's analysis, and the packages of it released to A. */
   analysis: string;
+  /** An analysis A's adviser asked for: theirs alone, not their party's (A's lead and principal never see it). */
+  analysisA: string;
   release: string;
   pendingChange: string | null;
   /** What each reader may not receive, as strings that must not appear in any answer to them. */
@@ -1900,6 +1902,12 @@ const MATRIX: Record<string, Entry> = {
         allowed: ['med'],
         hiddenId: w.analysis,
       },
+      {
+        object: "A's adviser's analysis",
+        request: get(`${N}/analyses/${w.analysisA}`),
+        allowed: ['aA'],
+        hiddenId: w.analysisA,
+      },
     ],
   },
   'GET /api/negotiations/:id/utilities': {
@@ -1926,6 +1934,20 @@ const MATRIX: Record<string, Entry> = {
         },
       );
     },
+  },
+  'GET /api/negotiations/:id/analyses': {
+    kind: 'read',
+    // Each reader lists their own analyses only: not even a colleague of the same party lists another's.
+    cases: () =>
+      tableRead(
+        '/analyses',
+        { of: listIds, expected: (r) => (r === 'med' ? [w.analysis] : r === 'aA' ? [w.analysisA] : []) },
+        (_r, b) => {
+          const fields = (b as Record<string, unknown>[]).map((a) => Object.keys(a).sort().join());
+          const summary = 'agreementPossible,createdAt,excluded,frontierSize,id,included,setAside,stale,versionId';
+          return fields.every((f) => f === summary) ? null : `a summary holds ${fields.join('; ')}`;
+        },
+      ),
   },
   'GET /api/negotiations/:id/releases': {
     kind: 'read',
@@ -1963,6 +1985,19 @@ const MATRIX: Record<string, Entry> = {
         allowed: VERSION_SEEN[v],
         hiddenId: w.version[v],
         hiddenAs: 400,
+      })),
+      // A what-if sets aside only red lines the reader sees: another is refused as a made-up id.
+      ...RED_LINE_KEYS.map((k) => ({
+        object: `a what-if setting aside ${RED_LINES[k].what}`,
+        request: () => ({ method: 'POST', url: `${N}/analyses`, body: { setAside: [w.redLine[k]] } }),
+        allowed: RED_LINES[k].seen,
+        hiddenId: w.redLine[k],
+        hiddenAs: 400,
+        check: (_reader: Reader, body: any) =>
+          JSON.stringify(body.setAside) === JSON.stringify([w.redLine[k]]) &&
+          !body.result.redLinesApplied.includes(w.redLine[k])
+            ? null
+            : `the answer sets aside ${JSON.stringify(body.setAside)} and applies ${JSON.stringify(body.result.redLinesApplied)}`,
       })),
     ],
   },
@@ -2482,6 +2517,7 @@ describe('access matrix: every route against every kind of reader and every visi
       w.preference[k] = (await must(s.by, 'PUT', `${N}/parties/${s.party}/preferences`, body)).id;
     }
     w.analysis = (await must('med', 'POST', `${N}/analyses`, {})).id;
+    w.analysisA = (await must('aA', 'POST', `${N}/analyses`, {})).id;
     w.release = (
       await must('med', 'POST', `${N}/analyses/${w.analysis}/releases`, { partyIds: [PA], frontierIndexes: [0] })
     )[0].id;
@@ -2550,6 +2586,7 @@ describe('access matrix: every route against every kind of reader and every visi
     add("the comment of A's principal on its decision", secret(A), 'mk:comment:');
     add("the decision of A's principal", VERSION_SEEN.vac, w.approval);
     add("the mediator's analysis", ['med'], w.analysis);
+    add("A's adviser's analysis", ['aA'], w.analysisA);
     add('the packages released to A', [...A, 'med'], w.release);
     add(
       'the negotiation',

@@ -334,6 +334,76 @@ for (const [seed, parties, sharing] of [
         assert.deepEqual((await desk.leads[other]!.get(`${desk.N}/releases`)).body, [], `${other} sees no release`);
     });
 
+    test('a what-if sets aside red lines the requester sees and holds to the rest; one it may not see is refused as a made-up id', async () => {
+      const visible = world.redLines.filter((r) => r.visibility !== 'party');
+      const aside = visible[0]!;
+      const answer = await desk.mediator.post(`${desk.N}/analyses`, { setAside: [aside.id] });
+      assert.equal(answer.status, 201, JSON.stringify(answer.body));
+      assert.deepEqual(answer.body.setAside, [aside.id], 'the answer says what was set aside');
+      const included = world.parties.filter((p) => world.preferences[p]!.shared);
+      checkAgainstOracle(
+        answer.body.result,
+        world,
+        included,
+        visible.filter((r) => r !== aside),
+      );
+      assert.ok(answer.body.result.notes.some((n: string) => n.startsWith('what-if:') && n.includes(aside.id!)));
+      // The red line kept in its party: the mediator cannot tell it from an id that names nothing.
+      const kept = world.redLines.find((r) => r.visibility === 'party')!;
+      const hidden = await desk.mediator.post(`${desk.N}/analyses`, { setAside: [kept.id] });
+      const missing = await desk.mediator.post(`${desk.N}/analyses`, { setAside: ['no-such-red-line'] });
+      assert.equal(hidden.status, 400);
+      assert.equal(missing.status, hidden.status);
+      assert.equal(
+        JSON.stringify(hidden.body).split(kept.id!).join('<id>'),
+        JSON.stringify(missing.body).split('no-such-red-line').join('<id>'),
+      );
+      // Nothing of anyone's data changed: the red line still binds an analysis that does not set it aside.
+      const again = await desk.mediator.post(`${desk.N}/analyses`, {});
+      assert.ok(again.body.result.redLinesApplied.includes(aside.id));
+    });
+
+    test('each requester lists their own analyses only, newest first, summed up and marked stale as the full one is', async () => {
+      const party = world.parties[0]!;
+      const lead = desk.leads[party]!;
+      const older = (await lead.post(`${desk.N}/analyses`, {})).body;
+      const newer = (await lead.post(`${desk.N}/analyses`, { versionId: desk.versionId })).body;
+      const list = (await lead.get(`${desk.N}/analyses`)).body as any[];
+      assert.deepEqual(
+        list.slice(0, 2).map((a) => a.id),
+        [newer.id, older.id],
+        'newest first',
+      );
+      for (const [a, b] of list.slice(1).map((a, i) => [list[i], a])) assert.ok(a.createdAt >= b.createdAt);
+      const summary = list[0];
+      assert.deepEqual(Object.keys(summary).sort(), [
+        'agreementPossible',
+        'createdAt',
+        'excluded',
+        'frontierSize',
+        'id',
+        'included',
+        'setAside',
+        'stale',
+        'versionId',
+      ]);
+      assert.equal(summary.frontierSize, newer.result.frontierSize);
+      assert.deepEqual(summary.included, newer.result.included);
+      assert.deepEqual(summary.excluded, newer.result.excluded);
+      assert.equal(summary.agreementPossible, newer.result.agreementPossible);
+      assert.equal(summary.versionId, desk.versionId);
+      // Every listed one is the requester's own: no one else reads it, nor lists it.
+      const others = [desk.mediator, ...world.parties.slice(1).map((p) => desk.leads[p]!)];
+      for (const other of others) {
+        const theirs = ((await other.get(`${desk.N}/analyses`)).body as any[]).map((a) => a.id);
+        for (const a of list) {
+          assert.ok(!theirs.includes(a.id), 'an analysis is listed to its requester only');
+          assert.equal((await other.get(`${desk.N}/analyses/${a.id}`)).status, 404);
+        }
+      }
+      for (const a of list) assert.equal((await lead.get(`${desk.N}/analyses/${a.id}`)).body.stale, a.stale);
+    });
+
     test('an analysis goes stale when a preference it used changes', async () => {
       const party = world.parties[0]!;
       const analysis = (await desk.leads[party]!.post(`${desk.N}/analyses`, {})).body;
@@ -349,6 +419,10 @@ for (const [seed, parties, sharing] of [
       });
       assert.equal(changed.status, 200, JSON.stringify(changed.body));
       assert.equal((await desk.leads[party]!.get(`${desk.N}/analyses/${analysis.id}`)).body.stale, true);
+      const listed = ((await desk.leads[party]!.get(`${desk.N}/analyses`)).body as any[]).find(
+        (a) => a.id === analysis.id,
+      );
+      assert.equal(listed.stale, true, 'the list marks it stale too');
     });
   });
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD, launchBrowser, screenshot, serveDemo, signInAs, type Person, type Served } from './browser.ts';
 
 const N = 'geneva-2025';
@@ -64,6 +65,30 @@ function assertOnlyOwnUtilities(person: Person, own: string): void {
     }
 }
 
+interface AnalysisAnswer {
+  id: string;
+  stale: boolean;
+  setAside: string[];
+  result: {
+    included: string[];
+    agreementPossible: boolean;
+    conflict: string[];
+    redLinesApplied: string[];
+    frontier: { utilities: Record<string, number> }[];
+  };
+}
+
+/** Clicks the button that runs an analysis, and waits until the page shows the very analysis the server made. */
+async function runFromPage(page: Page, button: string | RegExp): Promise<AnalysisAnswer> {
+  const posted = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/analyses'));
+  await page.getByRole('button', { name: button }).click();
+  const answer = await posted;
+  assert.equal(answer.status(), 201, await answer.text());
+  const analysis = (await answer.json()) as AnalysisAnswer;
+  await page.locator(`[data-analysis-id="${analysis.id}"]`).waitFor();
+  return analysis;
+}
+
 /**
  * Russia keeps its red lines to itself: on what the mediator and Ukraine then see, an agreement
  * exists (with them public, Russia's and Ukraine's red lines on recognition and Donetsk conflict).
@@ -84,7 +109,7 @@ describe('the settlement view', () => {
 
   test('when the red lines the mediator sees cannot all hold, the view names them and draws no frontier', async () => {
     const { page, context } = await signInAs(served, 'mediator@demo.parley', { path: SETTLEMENT });
-    await page.getByRole('button', { name: 'Run the analysis' }).click();
+    await runFromPage(page, 'Run the analysis');
     const conflict = page.getByRole('note');
     await conflict.waitFor();
     const text = await conflict.innerText();
@@ -94,6 +119,86 @@ describe('the settlement view', () => {
     assert.equal(await page.getByTestId('frontier-table').count(), 0);
     await screenshot(page, 'settlement-no-agreement');
     await context.close();
+  });
+
+  test("a what-if that sets aside the conflicting red lines finds a frontier without changing any party's data, and a reload keeps it", async () => {
+    const ru = await apiAs(served, 'ru@demo.parley');
+    const ua = await apiAs(served, 'ua@demo.parley');
+    const before = { ru: await ru<RedLine[]>('GET', '/red-lines'), ua: await ua<RedLine[]>('GET', '/red-lines') };
+    const mediator = await signInAs(served, 'mediator@demo.parley', { path: SETTLEMENT });
+    const { page } = mediator;
+    // The page opens the mediator's newest analysis by itself; a fresh one is run to work on.
+    const conflicting = await runFromPage(page, 'Run the analysis');
+    assert.equal(conflicting.result.agreementPossible, false);
+    assert.ok(
+      conflicting.result.conflict.filter((c) => c.startsWith('red line ')).length >= 2,
+      `the conflict names red lines: ${conflicting.result.conflict.join('; ')}`,
+    );
+
+    // The engine names one conflict at a time: the mediator sets each aside in turn, until a frontier appears.
+    const group = page.getByRole('group', { name: 'Set aside for this analysis' });
+    let whatIf = conflicting;
+    const setAside = new Set<string>();
+    for (let round = 0; round < 5 && !whatIf.result.agreementPossible; round++) {
+      for (const c of whatIf.result.conflict) {
+        const id = /^red line (\S+)$/.exec(c)?.[1];
+        if (id) setAside.add(id);
+      }
+      await page.getByRole('button', { name: 'Set these red lines aside for a what-if' }).click();
+      await group.waitFor();
+      const ticked = await group.getByRole('checkbox', { checked: true }).count();
+      assert.equal(ticked, setAside.size, 'exactly the conflicting red lines are ticked');
+      if (round === 0) await screenshot(page, 'settlement-what-if-form');
+      whatIf = await runFromPage(page, /Run the what-if analysis/);
+      assert.deepEqual([...whatIf.setAside].sort(), [...setAside].sort(), 'the server set aside those red lines');
+    }
+    assert.equal(whatIf.result.agreementPossible, true, 'setting aside the conflicting red lines leaves a frontier');
+    assert.ok(whatIf.result.frontier.length > 0);
+    const conflictLines = [...setAside];
+    for (const id of conflictLines) assert.ok(!whatIf.result.redLinesApplied.includes(id));
+    const note = page.getByTestId('what-if');
+    assert.match(await note.innerText(), /set aside/);
+    assert.match(await note.innerText(), /of Russia/);
+    assert.match(await note.innerText(), /of Ukraine/);
+    await page.getByTestId('frontier-table').waitFor();
+    assert.match(await page.getByRole('heading', { level: 2, name: /What-if analysis of/ }).innerText(), /what-if/);
+    await screenshot(page, 'settlement-what-if-frontier');
+    // No party's data changed: every red line is as it was.
+    assert.deepEqual(await ru<RedLine[]>('GET', '/red-lines'), before.ru);
+    assert.deepEqual(await ua<RedLine[]>('GET', '/red-lines'), before.ua);
+
+    // A reload keeps the work: the list of the mediator's analyses, the newest (the what-if) opened.
+    mediator.answers.length = 0;
+    await page.reload();
+    await page.locator(`[data-analysis-id="${whatIf.id}"]`).waitFor();
+    await page.getByTestId('what-if').waitFor();
+    await page.getByTestId('frontier-table').waitFor();
+    const rows = page.getByTestId('earlier-analysis');
+    assert.ok((await rows.count()) >= 3, 'the earlier analyses are listed');
+    assert.match(await rows.first().innerText(), new RegExp(`${conflictLines.length} red lines set aside`));
+    assert.match(await rows.first().innerText(), /up to date/);
+    assert.match(await rows.nth(1).innerText(), /no agreement possible/);
+    assert.ok(
+      mediator.answers.some((a) => a.url.endsWith(`/analyses/${whatIf.id}`) && a.status === 200),
+      'the newest was fetched by its id',
+    );
+
+    // Ukraine restates one of its red lines: the mediator's open page marks the analysis stale, live.
+    const line = before.ua.find(
+      (l) => l.id === conflictLines.find((id) => before.ua.some((u) => u.id === id && u.partyId === 'ua')),
+    )!;
+    await ua('PATCH', `/red-lines/${line.id}`, { revision: line.revision, title: `${line.title} (restated)` });
+    await page.getByRole('button', { name: 'Run again' }).waitFor();
+    assert.match(await rows.first().innerText(), /inputs changed since: run again/);
+    await screenshot(page, 'settlement-stale');
+    const again = await runFromPage(page, 'Run again');
+    assert.equal(again.stale, false);
+    assert.deepEqual([...again.setAside].sort(), [...conflictLines].sort(), 'run again keeps the what-if');
+    await page.getByTestId('what-if').waitFor();
+    assert.match(await rows.first().innerText(), /up to date/);
+    await page.setViewportSize({ width: 390, height: 900 });
+    await screenshot(page, 'settlement-analyses-390');
+    await mediator.context.close();
   });
 
   test('the mediator releases a package and only its recipient sees it', async () => {
@@ -115,7 +220,7 @@ describe('the settlement view', () => {
 
     const mediator = await signInAs(served, 'mediator@demo.parley', { path: SETTLEMENT });
     const { page } = mediator;
-    await page.getByRole('button', { name: 'Run the analysis' }).click();
+    const analysis = await runFromPage(page, 'Run the analysis');
     await page.getByTestId('frontier-parallel').waitFor();
     const table = page.getByTestId('frontier-table');
     await table.waitFor();
@@ -136,10 +241,6 @@ describe('the settlement view', () => {
       .check();
     await page.getByRole('button', { name: 'Release 1 package to 1 party' }).click();
     await page.getByText('Released 1 package to Ukraine.').waitFor();
-    const analysis = parsed(mediator).find((a) => a.url.endsWith('/analyses'))!.json as {
-      id: string;
-      result: { frontier: { utilities: Record<string, number> }[] };
-    };
     const others = Object.entries(analysis.result.frontier[0]!.utilities).filter(([party]) => party !== 'ua');
     const own = analysis.result.frontier[0]!.utilities.ua!.toFixed(3);
 
@@ -193,16 +294,13 @@ describe('the settlement view', () => {
   test("a party's analysis runs on its own data, and its answer holds no other party's preferences", async () => {
     await russiaKeepsItsRedLines(served);
     const ua = await signInAs(served, 'ua@demo.parley', { path: SETTLEMENT });
-    await ua.page.getByRole('button', { name: 'Run the analysis' }).click();
+    const answer = await runFromPage(ua.page, 'Run the analysis');
     const chart = ua.page.getByTestId('frontier-bars');
     await chart.waitFor();
     assert.match(await chart.innerHTML(), /Utility for UA/);
     await ua.page.getByTestId('frontier-table').waitFor();
     const section = await ua.page.getByTestId('analysis').innerText();
     assert.match(section, /Left out:.*United States.*as their preferences are not shared with you/s);
-    const answer = parsed(ua).find((a) => a.url.endsWith('/analyses'))!.json as {
-      result: { included: string[]; frontier: unknown[] };
-    };
     assert.deepEqual(answer.result.included, ['ua']);
     assert.ok(answer.result.frontier.length > 0);
     assertOnlyOwnUtilities(ua, 'ua');

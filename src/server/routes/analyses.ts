@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getAnalysis, listReleases, releasePackages, runAnalysis } from '../../store/analyses.ts';
+import { getAnalysis, listAnalyses, listReleases, releasePackages, runAnalysis } from '../../store/analyses.ts';
 import type { Store } from '../../store/store.ts';
 import * as s from '../schemas.ts';
 import { created, ctx, itemParams, negotiationParams, problems, type App } from './shared.ts';
@@ -13,13 +13,27 @@ export function analysesRoutes(app: App, store: Store): void {
         tags: ['settlement'],
         summary: 'Analyse a version',
         description:
-          "Any member. The Pareto frontier, Nash, Kalai-Smorodinsky, maximum-welfare and egalitarian packages, the draft's utilities and the packages that improve on it, over the issues' options, with every red line the requester may see as a hard constraint. A mediator's analysis uses the preferences parties shared with the mediators; a party's, its own. Runs on a worker thread; the answer says which parties were left out.",
+          "Any member. The Pareto frontier, Nash, Kalai-Smorodinsky, maximum-welfare and egalitarian packages, the draft's utilities and the packages that improve on it, over the issues' options, with every red line the requester may see as a hard constraint, except those set aside for a what-if (`setAside`). A mediator's analysis uses the preferences parties shared with the mediators; a party's, its own. Runs on a worker thread; the answer says which parties were left out.",
         params: negotiationParams,
         body: s.analysisCreateSchema,
         response: { 201: s.analysisSchema, ...problems },
       },
     },
     async (request, reply) => created(reply, await runAnalysis(store, await ctx(store, request), request.body)),
+  );
+  app.get(
+    '/api/negotiations/:id/analyses',
+    {
+      schema: {
+        tags: ['settlement'],
+        summary: 'Your analyses',
+        description:
+          'Any member: the analyses you asked for, newest first, each summed up without its frontier; no one else’s, not even those of your own party’s other members. `stale` says whether an input changed since.',
+        params: negotiationParams,
+        response: { 200: z.array(s.analysisSummarySchema), ...problems },
+      },
+    },
+    async (request) => listAnalyses(store, await ctx(store, request)),
   );
   app.get(
     '/api/negotiations/:id/analyses/:itemId',

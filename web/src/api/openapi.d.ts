@@ -1511,11 +1511,91 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Your analyses
+         * @description Any member: the analyses you asked for, newest first, each summed up without its frontier; no one else’s, not even those of your own party’s other members. `stale` says whether an input changed since.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnalysisSummary"][];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         /**
          * Analyse a version
-         * @description Any member. The Pareto frontier, Nash, Kalai-Smorodinsky, maximum-welfare and egalitarian packages, the draft's utilities and the packages that improve on it, over the issues' options, with every red line the requester may see as a hard constraint. A mediator's analysis uses the preferences parties shared with the mediators; a party's, its own. Runs on a worker thread; the answer says which parties were left out.
+         * @description Any member. The Pareto frontier, Nash, Kalai-Smorodinsky, maximum-welfare and egalitarian packages, the draft's utilities and the packages that improve on it, over the issues' options, with every red line the requester may see as a hard constraint, except those set aside for a what-if (`setAside`). A mediator's analysis uses the preferences parties shared with the mediators; a party's, its own. Runs on a worker thread; the answer says which parties were left out.
          */
         post: {
             parameters: {
@@ -1530,6 +1610,11 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /**
+                         * @description A what-if: red lines (that you may see) the analysis does not hold to. A red line you may not see is refused as a made-up id.
+                         * @default []
+                         */
+                        setAside?: string[];
                         /**
                          * @description Default: the current version
                          * @example pt-21
@@ -7509,6 +7594,8 @@ export interface components {
                 outcomes: string;
                 redLinesApplied: string[];
             };
+            /** @description The red lines the requester set aside for this what-if analysis: not held to */
+            setAside: string[];
             /** @description An issue, preference or red line it used has changed since */
             stale: boolean;
             /** @enum {string} */
@@ -7617,10 +7704,60 @@ export interface components {
                 outcomes: string;
                 redLinesApplied: string[];
             };
+            /** @description The red lines the requester set aside for this what-if analysis: not held to */
+            setAside: string[];
             /** @description An issue, preference or red line it used has changed since */
             stale: boolean;
             /** @enum {string} */
             status: "done";
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            versionId: string;
+        };
+        /** @description One of your analyses, without its frontier */
+        AnalysisSummary: {
+            agreementPossible: boolean;
+            createdAt: string;
+            /** @description Parties whose preferences you may not see, or that have none */
+            excluded: string[];
+            /** @description Packages on its Pareto frontier */
+            frontierSize: number;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            id: string;
+            included: string[];
+            /** @description The red lines set aside for this what-if analysis */
+            setAside: string[];
+            /** @description An issue, preference or red line it used has changed since */
+            stale: boolean;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            versionId: string;
+        };
+        /** @description One of your analyses, without its frontier */
+        AnalysisSummaryInput: {
+            agreementPossible: boolean;
+            createdAt: string;
+            /** @description Parties whose preferences you may not see, or that have none */
+            excluded: string[];
+            /** @description Packages on its Pareto frontier */
+            frontierSize: number;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            id: string;
+            included: string[];
+            /** @description The red lines set aside for this what-if analysis */
+            setAside: string[];
+            /** @description An issue, preference or red line it used has changed since */
+            stale: boolean;
             /**
              * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
              * @example pt-21

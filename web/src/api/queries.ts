@@ -56,6 +56,9 @@ const ALSO_REFRESHES: Record<string, string[]> = {
   versions: ['red-lines', 'approvals'],
   issues: ['red-lines'],
   positions: ['progress'],
+  // An analysis goes stale when its inputs change (the server names `analyses` too; this covers a reconnection).
+  'red-lines': ['analyses'],
+  preferences: ['analyses'],
 };
 
 /** Refreshes what a live event says changed, for one negotiation. */
@@ -217,4 +220,24 @@ export const useDocumentWhen = (id: string, enabled: boolean) =>
     queryKey: keys.document(id),
     enabled,
     queryFn: () => unwrap(api.GET('/api/negotiations/{id}/document', { params: { path: { id } } })),
+  });
+
+// ---------------------------------------------------------------- settlement: one's own analyses
+
+export type AnalysisSummary = Schemas['AnalysisSummary'];
+/** Under the live topic `analyses`: the reader's list, and each analysis they open. */
+export const analysisKeys = {
+  list: (id: string) => ['analyses', id, 'list'] as const,
+  one: (id: string, itemId: string) => ['analyses', id, 'one', itemId] as const,
+};
+export const useAnalyses = (id: string) =>
+  useQuery({
+    queryKey: analysisKeys.list(id),
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/analyses', path(id))),
+  });
+export const useAnalysis = (id: string, itemId: string | undefined) =>
+  useQuery({
+    queryKey: analysisKeys.one(id, itemId ?? ''),
+    enabled: !!itemId,
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/analyses/{itemId}', item(id, itemId!))),
   });

@@ -59,6 +59,10 @@ export function SettlementResult({
   parties,
   issues,
   redLines,
+  running,
+  onRunAgain,
+  onSetAside,
+  canSetAside,
 }: {
   negotiationId: string;
   analysis: Analysis;
@@ -67,6 +71,14 @@ export function SettlementResult({
   parties: Party[] | undefined;
   issues: Issue[] | undefined;
   redLines: RedLine[] | undefined;
+  /** An analysis is running: the button to run this one again waits. */
+  running: boolean;
+  /** Runs this analysis again on today's inputs: the same version, the same red lines set aside. */
+  onRunAgain: () => void;
+  /** Ticks the conflict's red lines in the what-if form. */
+  onSetAside: (conflict: string[]) => void;
+  /** Whether the conflict names red lines the reader sees, which a what-if may set aside. */
+  canSetAside: boolean;
 }) {
   const result = analysis.result;
   const packages = useMemo(() => packagesOf(result), [result]);
@@ -74,18 +86,50 @@ export function SettlementResult({
   const axes = result.included
     .filter((p) => plotted.includes(p))
     .map((p) => ({ id: p, name: partyName(parties, p, true) }));
-  const leftOutNotes = result.notes.filter((n) => !n.startsWith('left out'));
+  const leftOutNotes = result.notes.filter((n) => !n.startsWith('left out') && !n.startsWith('what-if:'));
+  const whatIf = analysis.setAside.length > 0;
 
   return (
-    <section aria-labelledby="settle-result" className="settle-result" data-testid="analysis">
+    <section
+      aria-labelledby="settle-result"
+      className="settle-result"
+      data-testid="analysis"
+      data-analysis-id={analysis.id}
+    >
       <h2 id="settle-result">
-        Analysis of {versionLabel}{' '}
-        {analysis.stale ? <span className="badge stale">stale: an input changed since</span> : null}
+        {whatIf ? 'What-if analysis' : 'Analysis'} of {versionLabel}{' '}
+        {whatIf ? <span className="badge amend">what-if</span> : null}{' '}
+        {analysis.stale ? <span className="badge stale">inputs changed since: run again</span> : null}
       </h2>
+      {analysis.stale ? (
+        <p className="row">
+          <span>An issue, a preference or a red line it used has changed since it ran.</span>
+          <button type="button" className="primary" onClick={onRunAgain} disabled={running}>
+            {running ? 'Analysing…' : 'Run again'}
+          </button>
+        </p>
+      ) : null}
       <p className="hint">
         Run {new Date(analysis.createdAt).toLocaleString()} over {Number(result.outcomes).toLocaleString()} possible
         packages. Included: {names(parties, result.included) || 'nobody'}.
       </p>
+
+      {whatIf ? (
+        <div className="card settle-what-if-note" data-testid="what-if">
+          <h3>
+            A what-if: {analysis.setAside.length} red line{analysis.setAside.length === 1 ? '' : 's'} set aside
+          </h3>
+          <p>
+            This analysis did not hold to these red lines. Their parties still hold them: what it finds may cross them,
+            and nothing of any party’s data was changed.
+          </p>
+          <ul>
+            {analysis.setAside.map((r) => (
+              <li key={r}>{conflictInWords(`red line ${r}`, redLines, parties)}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
 
       {!result.agreementPossible ? (
         <div className="card settle-conflict" role="note">
@@ -99,6 +143,14 @@ export function SettlementResult({
                 ))}
               </ul>
             </>
+          ) : null}
+          {canSetAside ? (
+            <p>
+              <button type="button" onClick={() => onSetAside(result.conflict)}>
+                Set these red lines aside for a what-if
+              </button>{' '}
+              <span className="hint">ticks them in the form above; nothing runs until you do.</span>
+            </p>
           ) : null}
         </div>
       ) : null}
@@ -224,6 +276,12 @@ export function SettlementResult({
         ) : (
           <p>No red line applied.</p>
         )}
+        {whatIf ? (
+          <p>
+            <strong>Set aside for this what-if:</strong>{' '}
+            {analysis.setAside.map((r) => conflictInWords(`red line ${r}`, redLines, parties)).join('; ')}.
+          </p>
+        ) : null}
         {leftOutNotes.length > 0 ? (
           <ul>
             {leftOutNotes.map((n) => (
