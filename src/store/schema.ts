@@ -381,4 +381,10 @@ export const migrations: Record<string, Migration> = {
       await sql`create index releases_by_negotiation on releases (negotiation_id, party_id)`.execute(db);
     },
   },
+  '0005-analyses-by-requester': {
+    async up(db: Kysely<unknown>) {
+      // The settlement page lists a reader's own analyses of a negotiation on every visit.
+      await sql`create index analyses_by_requester on analyses (negotiation_id, requested_by, created_at)`.execute(db);
+    },
+  },
 };
