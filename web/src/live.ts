@@ -15,21 +15,8 @@ export function useLive(negotiationId: string): LiveState {
     const source = new EventSource(`/api/negotiations/${encodeURIComponent(negotiationId)}/events`);
     let opened = false;
     source.addEventListener('ready', () => {
-      if (opened)
-        refreshTopics(client, negotiationId, [
-          'negotiation',
-          'versions',
-          'positions',
-          'approvals',
-          'issues',
-          'red-lines',
-          'preferences',
-          'rounds',
-          'statements',
-          'transmission-rules',
-          'releases',
-          'progress',
-        ]);
+      // A reconnection: whatever was missed meanwhile, every reading of this negotiation is refreshed.
+      if (opened) void client.invalidateQueries({ predicate: (query) => query.queryKey[1] === negotiationId });
       opened = true;
       setState('live');
     });
