@@ -74,6 +74,8 @@ export interface AppOptions {
   loginAttemptsPerMinute?: number;
   /** The built web app served at `/` (default: dist/web). */
   webRoot?: string;
+  /** How often live streams get a keep-alive line and their sessions are checked (default 20 s). */
+  liveHeartbeatMs?: number;
 }
 
 /** Longer path parameters than any id are refused before routing, with a problem that says so. */
@@ -89,6 +91,7 @@ export async function buildApp({
   logger = true,
   loginAttemptsPerMinute = 10,
   webRoot,
+  liveHeartbeatMs,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger === false ? false : { level: logger === 'debug' ? 'debug' : 'error' },
@@ -176,7 +179,7 @@ export async function buildApp({
   });
   await app.register(fastifyCookie);
   // Every write that succeeded tells the live screens of its negotiation to look again.
-  const live = new LiveHub(app);
+  const live = new LiveHub(app, store, liveHeartbeatMs);
   app.addHook('onResponse', async (request, reply) => {
     if (request.method === 'GET' || request.method === 'HEAD' || reply.statusCode >= 400) return;
     const id = (request.params as { id?: unknown } | undefined)?.id;
