@@ -173,8 +173,10 @@ export async function buildApp({
     secureHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
   );
   app.addHook('onSend', async (request, reply) => {
-    // Answers of the API are confidential: no cache, shared or private, keeps them.
-    if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs'))
+    // Answers of the API are confidential: no cache, shared or private, keeps them. Decided on the
+    // route the router matched (it decodes the path: /%61pi/… is /api/…), never on the raw URL.
+    const route = request.routeOptions.url;
+    if (route === undefined || (route.startsWith('/api/') && !route.startsWith('/api/docs')))
       reply.header('cache-control', 'no-store');
   });
   await app.register(fastifyCookie);
