@@ -174,10 +174,11 @@ export async function buildApp({
   );
   app.addHook('onSend', async (request, reply) => {
     // Answers of the API are confidential: no cache, shared or private, keeps them. Decided on the
-    // route the router matched (it decodes the path: /%61pi/… is /api/…), never on the raw URL.
-    const route = request.routeOptions.url;
-    if (route === undefined || (route.startsWith('/api/') && !route.startsWith('/api/docs')))
-      reply.header('cache-control', 'no-store');
+    // route the router matched (it decodes the path: /%61pi/… is /api/…), not only on the raw URL.
+    // The raw URL too: a path under /api that matched no API route is still an answer of the API.
+    const api = (path: string | undefined) =>
+      path === undefined || (path.startsWith('/api/') && !path.startsWith('/api/docs'));
+    if (api(request.routeOptions.url) || api(request.url)) reply.header('cache-control', 'no-store');
   });
   await app.register(fastifyCookie);
   // Every write that succeeded tells the live screens of its negotiation to look again.
