@@ -75,6 +75,8 @@ export interface AppOptions {
   loginAttemptsPerMinute?: number;
   /** The built web app served at `/` (default: dist/web). */
   webRoot?: string;
+  /** How often live streams get a keep-alive line and their sessions are checked (default 20 s). */
+  liveHeartbeatMs?: number;
 }
 
 /** Longer path parameters than any id are refused before routing, with a problem that says so. */
@@ -90,6 +92,7 @@ export async function buildApp({
   logger = true,
   loginAttemptsPerMinute = 10,
   webRoot,
+  liveHeartbeatMs,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger === false ? false : { level: logger === 'debug' ? 'debug' : 'error' },
@@ -171,13 +174,16 @@ export async function buildApp({
     secureHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
   );
   app.addHook('onSend', async (request, reply) => {
-    // Answers of the API are confidential: no cache, shared or private, keeps them.
-    if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs'))
-      reply.header('cache-control', 'no-store');
+    // Answers of the API are confidential: no cache, shared or private, keeps them. Decided on the
+    // route the router matched (it decodes the path: /%61pi/… is /api/…), not only on the raw URL.
+    // The raw URL too: a path under /api that matched no API route is still an answer of the API.
+    const api = (path: string | undefined) =>
+      path === undefined || (path.startsWith('/api/') && !path.startsWith('/api/docs'));
+    if (api(request.routeOptions.url) || api(request.url)) reply.header('cache-control', 'no-store');
   });
   await app.register(fastifyCookie);
   // Every write that succeeded tells the live screens of its negotiation to look again.
-  const live = new LiveHub(app);
+  const live = new LiveHub(app, store, liveHeartbeatMs);
   app.addHook('onResponse', async (request, reply) => {
     if (request.method === 'GET' || request.method === 'HEAD' || reply.statusCode >= 400) return;
     const id = (request.params as { id?: unknown } | undefined)?.id;

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../../src/server/app.ts';
+import { LIVE_STREAMS_PER_ACCOUNT } from '../../src/server/live.ts';
+import { Store } from '../../src/store/store.ts';
 import { client, demoDatabase, startServer, type RunningServer } from '../helpers.ts';
 
 const N = '/api/negotiations/geneva-2025';
@@ -163,5 +167,138 @@ describe('live events name only what changed for the reader, by the same policy 
       headers: { authorization: `Bearer ${tokens.ua}` },
     });
     assert.equal(other.status, 404);
+  });
+});
+
+describe('live streams are bounded: no account, and no number of streams, stalls the server', () => {
+  let server: RunningServer;
+  /** How many reads the hub has made as its subscribers (each look runs the topics' reads). */
+  let reads = 0;
+  const tokens: Record<string, string> = {};
+  const emails = ['ua', 'ru', 'us', 'eu', 'fr', 'de', 'uk', 'umerov', 'witkoff', 'medinsky'];
+  before(async () => {
+    server = await startServer(await demoDatabase());
+    const inject = server.app.inject.bind(server.app) as (options: unknown) => Promise<unknown>;
+    (server.app as unknown as { inject: typeof inject }).inject = (options) => {
+      reads++;
+      return inject(options);
+    };
+    for (const email of [...emails, 'mediator'])
+      tokens[email] = (
+        await client(server.url).post<any>('/api/auth/login', {
+          email: `${email}@demo.parley`,
+          password: 'parley-demo',
+        })
+      ).body.token;
+  });
+  const statement = (i: number | string) =>
+    client(server.url, tokens.mediator).post<any>(`${N}/statements`, {
+      speaker: 'A spokesperson',
+      date: '2025-11-26',
+      quote: `Talks continue (${i}).`,
+      stance: 'neutral',
+      source: 'https://example.org/briefing',
+    });
+  /** The reads the hub makes after one write, once it has looked (measured on `watcher`'s stream). */
+  const readsOfOneWrite = async (watcher: Awaited<ReturnType<typeof follow>>) => {
+    const from = watcher.events.length;
+    reads = 0;
+    assert.equal((await statement(`count ${Math.random()}`)).status, 201);
+    await watcher.next((e) => e.event === 'change', from);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return reads;
+  };
+
+  test('a stream closed while it opens is forgotten: later writes cost it nothing', async () => {
+    const watcher = await follow(server.url, tokens.ru!);
+    const alone = await readsOfOneWrite(watcher);
+    // Streams of Ukraine's lead, each dropped at a different moment of its opening.
+    await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const stop = new AbortController();
+        setTimeout(() => stop.abort(), 5 + i * 6);
+        await fetch(`${server.url}${N}/events`, {
+          headers: { authorization: `Bearer ${tokens.ua}` },
+          signal: stop.signal,
+        }).catch(() => undefined);
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = await readsOfOneWrite(watcher);
+    assert.equal(after, alone, 'no dropped stream is looked at');
+    watcher.close();
+  });
+
+  test('the streams of one session share one look', async () => {
+    const watcher = await follow(server.url, tokens.eu!);
+    const alone = await readsOfOneWrite(watcher);
+    const more = await Promise.all(Array.from({ length: 4 }, () => follow(server.url, tokens.eu!)));
+    assert.equal(await readsOfOneWrite(watcher), alone, 'five tabs of one session cost what one does');
+    for (const stream of [watcher, ...more]) stream.close();
+  });
+
+  test('an account holds a bounded number of streams; one more is refused with a sentence', async () => {
+    const open = [];
+    for (let i = 0; i < LIVE_STREAMS_PER_ACCOUNT; i++) open.push(await follow(server.url, tokens.fr!));
+    const refused = await fetch(`${server.url}${N}/events`, { headers: { authorization: `Bearer ${tokens.fr}` } });
+    assert.equal(refused.status, 429);
+    assert.match(((await refused.json()) as { detail: string }).detail, /close/);
+    open.pop()!.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const again = await follow(server.url, tokens.fr!);
+    for (const stream of [...open, again]) stream.close();
+  });
+
+  test('fifty streams and a burst of writes leave the server answering', async () => {
+    const streams = [];
+    for (const email of emails) for (let i = 0; i < 5; i++) streams.push(await follow(server.url, tokens[email]!));
+    const slowest = { ms: 0 };
+    let measuring = true;
+    const measure = (async () => {
+      while (measuring) {
+        const start = performance.now();
+        await fetch(`${server.url}/api/health`);
+        slowest.ms = Math.max(slowest.ms, performance.now() - start);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const marks = streams.map((s) => s.events.length);
+    for (let i = 0; i < 20; i++) assert.equal((await statement(i)).status, 201);
+    await Promise.all(streams.map((s, i) => s.next((e) => e.event === 'change', marks[i])));
+    measuring = false;
+    await measure;
+    assert.ok(slowest.ms < 1000, `the server took ${Math.round(slowest.ms)} ms to answer while it looked`);
+    for (const stream of streams) stream.close();
+  });
+
+  test('HEAD of the stream answers its headers and ends', async () => {
+    const answer = await fetch(`${server.url}${N}/events`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${tokens.ua}` },
+      signal: AbortSignal.timeout(3000),
+    });
+    assert.equal(answer.status, 200);
+    assert.match(answer.headers.get('content-type') ?? '', /text\/event-stream/);
+  });
+});
+
+describe('a stream ends with its session, even when nothing is written', () => {
+  test('an expired session gets `ended`', async () => {
+    const store = await Store.open(await demoDatabase(), { sessionHours: 1.5 / 3600 });
+    const app = await buildApp({ store, logger: false, liveHeartbeatMs: 200 });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address() as AddressInfo;
+    const url = `http://127.0.0.1:${address.port}`;
+    try {
+      const login = await client(url).post<any>('/api/auth/login', {
+        email: 'ru@demo.parley',
+        password: 'parley-demo',
+      });
+      const stream = await follow(url, login.body.token);
+      await stream.next((e) => e.event === 'ended');
+    } finally {
+      await app.close();
+      await store.close();
+    }
   });
 });

@@ -69,4 +69,24 @@ describe('the web app as the server serves it', () => {
       assert.doesNotMatch(await answer.text(), /"name": "parley"|<div id="root">/, path);
     }
   });
+
+  test('no cache keeps an answer of the API, however its path is spelled', async () => {
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ua@demo.parley', password: 'parley-demo' }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    for (const path of [
+      '/api/negotiations/geneva-2025/preferences',
+      '/%61pi/negotiations/geneva-2025/preferences',
+      '/%61%70%69/negotiations/geneva-2025/positions',
+      '/api/%6Eegotiations/geneva-2025/red-lines',
+    ])
+      for (const method of ['GET', 'HEAD']) {
+        const answer = await fetch(server.url + path, { method, headers: { authorization: `Bearer ${token}` } });
+        assert.equal(answer.status, 200, `${method} ${path}`);
+        assert.equal(answer.headers.get('cache-control'), 'no-store', `${method} ${path}`);
+      }
+  });
 });

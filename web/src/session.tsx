@@ -21,6 +21,13 @@ function resetTo(client: QueryClient, user: User | null): void {
   client.setQueryData(SESSION_KEY, user);
 }
 
+/**
+ * The tabs of one browser share one cookie: when one signs in or out, the others hear it here, forget
+ * what the previous account read, and ask the server who is signed in now.
+ */
+const tabs = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('parley-session');
+const tellOtherTabs = () => tabs?.postMessage('changed');
+
 /** Who is signed in: the browser's session cookie, asked of the server once and kept in the query cache. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const client = useQueryClient();
@@ -48,11 +55,22 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       }),
     [client],
   );
+  useEffect(() => {
+    if (!tabs) return;
+    const changed = () => {
+      setCsrfToken(null);
+      resetTo(client, null);
+      void client.invalidateQueries({ queryKey: SESSION_KEY });
+    };
+    tabs.addEventListener('message', changed);
+    return () => tabs.removeEventListener('message', changed);
+  }, [client]);
   const signInMutation = useMutation({
     mutationFn: async ({ email, password }: { email: string; password: string }) => {
       const answer = await unwrap(api.POST('/api/auth/session', { body: { email, password } }));
       setCsrfToken(answer.csrfToken);
       resetTo(client, answer.user);
+      tellOtherTabs();
       return answer.user;
     },
   });
@@ -66,6 +84,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       } finally {
         setCsrfToken(null);
         resetTo(client, null);
+        tellOtherTabs();
       }
     },
   };

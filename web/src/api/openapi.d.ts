@@ -2009,7 +2009,7 @@ export interface paths {
         };
         /**
          * Live changes (server-sent events)
-         * @description Its members. A text/event-stream: `ready` when the stream opens (reload what you show: after a reconnection this is how a client catches up), then `change` with `{"topics": [...]}` each time an answer the reader would get from one of those reads changed (topics: negotiation, versions, positions, approvals, issues, red-lines, preferences, rounds, statements, transmission-rules, releases, progress), and `ended` when the reader may no longer read the negotiation. An event carries no content: the reads, with their visibility policy, do.
+         * @description Its members. A text/event-stream: `ready` when the stream opens (reload what you show: after a reconnection this is how a client catches up), then `change` with `{"topics": [...]}` each time an answer the reader would get from one of those reads changed (topics: negotiation, versions, positions, approvals, issues, red-lines, preferences, rounds, statements, transmission-rules, releases, progress), and `ended` when the reader may no longer read the negotiation or their session ends. An event carries no content: the reads, with their visibility policy, do. One account follows at most 6 streams at once (429 beyond).
          */
         get: {
             parameters: {
@@ -2070,6 +2070,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
