@@ -14,7 +14,7 @@ import { DomainError, invalid } from '../core/errors.ts';
 import type { User } from '../core/model.ts';
 import { userByToken } from '../store/accounts.ts';
 import type { Store } from '../store/store.ts';
-import { problemFor, sendProblem } from './problems.ts';
+import { MAX_PARAM_LENGTH, problemFor, sendProblem } from './problems.ts';
 import { ROUTE_DOCS } from './route-docs.ts';
 import * as s from './schemas.ts';
 import { serializerCompiler } from './serializer.ts';
@@ -78,9 +78,6 @@ export interface AppOptions {
   /** How often live streams get a keep-alive line and their sessions are checked (default 20 s). */
   liveHeartbeatMs?: number;
 }
-
-/** Longer path parameters than any id are refused before routing, with a problem that says so. */
-const MAX_PARAM_LENGTH = 300;
 
 /**
  * Builds the HTTP API. Every route under /api but health, login and the OpenAPI document needs a

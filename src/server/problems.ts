@@ -33,6 +33,9 @@ const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
   conflict: 409,
 };
 
+/** Longer path parameters than any id are refused before routing, with a problem that says so. */
+export const MAX_PARAM_LENGTH = 300;
+
 function problem(status: number, detail: string, extra: Partial<Problem> = {}): Problem {
   return { status, title: TITLES[status] ?? 'Error', detail, ...extra };
 }

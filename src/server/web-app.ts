@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { Store } from '../store/store.ts';
 import { DEMO_ADMIN_EMAIL } from '../demo/load.ts';
 import { landingPage } from './landing.ts';
-import { sendProblem } from './problems.ts';
+import { MAX_PARAM_LENGTH, problemFor, sendProblem } from './problems.ts';
 import { open, type App } from './routes/shared.ts';
 
 /** Where `npm run build` puts the web app: dist/web beside the package's sources (from src/ or dist/). */
@@ -69,6 +69,9 @@ export function webRoutes(app: App, store: Store, webRoot: string = DEFAULT_WEB_
         .executeTakeFirst();
       return reply.type('text/html; charset=utf-8').send(landingPage(demo !== undefined));
     }
+    // A part longer than any id made the router give up on the API's routes: say so, as they would.
+    if (path.split('/').some((part) => part.length > MAX_PARAM_LENGTH))
+      return sendProblem(reply, problemFor(Object.assign(new Error('URI Too Long'), { statusCode: 414 })));
     // Anything else, however spelled (//api/…, /API/…, /%61pi/…), is no page and no route.
     return sendProblem(reply, {
       status: 404,
