@@ -37,6 +37,33 @@ describe('signing in on the web page', () => {
     await context.close();
   });
 
+  test('a person signs in and moves between pages with the keyboard alone', async () => {
+    const context = await (await launchBrowser()).newContext({ baseURL: served.url });
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.getByLabel('E-mail').focus();
+    await page.keyboard.type('ua@demo.parley');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('parley-demo');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('eyes').waitFor();
+    // The first Tab reaches the skip link, which takes the focus to the page itself.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement.textContent'), 'Skip to the page');
+    // Every item of the menu is reached by Tab, and Enter opens it.
+    let reached = '';
+    for (let i = 0; i < 20 && reached !== 'Text'; i++) {
+      await page.keyboard.press('Tab');
+      reached = String(await page.evaluate('document.activeElement.textContent'));
+    }
+    assert.equal(reached, 'Text', 'the menu is reachable by Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/n\/geneva-2025\/text$/);
+    await page.getByRole('heading', { name: 'The text' }).waitFor();
+    await screenshot(page, 'sign-in-keyboard-text');
+    await context.close();
+  });
+
   test('signing out ends the session on the server, and the page shows the sign-in form again', async () => {
     const { page, context } = await signInAs(served, 'ru@demo.parley');
     await page.getByRole('button', { name: 'Sign out' }).click();
