@@ -563,7 +563,7 @@ function SendForm({ id, version, seat, parties }: { id: string; version: Version
       ) : (
         <>
           <fieldset>
-            <legend>To the parties (those not shown as having received it)</legend>
+            <legend>To the parties that have not received it</legend>
             {others.map((p) => (
               <label key={p.id} className="approvals-check">
                 <input
