@@ -1,3 +1,4 @@
+import { VersionOptions } from '../components/VersionOptions';
 import * as Dialog from '@radix-ui/react-dialog';
 import { useMemo, useState } from 'react';
 import {
@@ -109,13 +110,11 @@ export default function MatrixPage({ id }: { id: string }) {
             }}
             disabled={!versions.data}
           >
-            {!versions.data && document.data ? <option value={document.data.id}>{document.data.label}</option> : null}
-            {versions.data?.map((v) => (
-              <option key={v.id} value={v.id}>
-                {v.label}
-                {v.id === negotiation.data?.currentVersionId ? ' (current)' : ''}
-              </option>
-            ))}
+            <VersionOptions
+              versions={versions.data}
+              shown={document.data}
+              currentVersionId={negotiation.data?.currentVersionId}
+            />
           </select>
         </label>
         <label>

@@ -1,3 +1,4 @@
+import { VersionOptions } from '../components/VersionOptions';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { describeError } from '../api/client';
@@ -78,13 +79,11 @@ export default function TextPage({ id }: { id: string }) {
           onChange={(event) => setVersionId(event.target.value || undefined)}
           disabled={!versions.data}
         >
-          {!versions.data && document.data ? <option value={document.data.id}>{document.data.label}</option> : null}
-          {versions.data?.map((v) => (
-            <option key={v.id} value={v.id}>
-              {v.label}
-              {v.id === negotiation.data?.currentVersionId ? ' (current)' : ''}
-            </option>
-          ))}
+          <VersionOptions
+            versions={versions.data}
+            shown={document.data}
+            currentVersionId={negotiation.data?.currentVersionId}
+          />
         </select>
         {versions.error ? <Failure error={versions.error} what="the versions" /> : null}
       </div>
