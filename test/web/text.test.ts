@@ -289,10 +289,11 @@ describe('what Russia sees of the text and the positions', () => {
     await ua.page.locator('#text-version').selectOption(versionId);
     await settled(ua.page);
     const record = async (visibility: string, wording: string, rationale: string) => {
-      const button = ua.page.getByRole('button', { name: /^Record UA’s position on point \d+$/ }).first();
-      const name = (await button.getAttribute('aria-label')) ?? (await button.innerText());
+      const first = ua.page.getByRole('button', { name: /^Record UA’s position on point \d+$/ }).first();
+      const name = (await first.getAttribute('aria-label')) ?? (await first.innerText());
       const number = /point (\d+)/.exec(name)![1]!;
-      await button.click();
+      // The button found is clicked by its own name: `first()` would find the next point once a refetch lands.
+      await ua.page.getByRole('button', { name: `Record UA’s position on point ${number}`, exact: true }).click();
       const form = ua.page.getByRole('form', { name: `UA’s position on point ${number}` });
       await form.getByLabel('amend', { exact: true }).check();
       await form.getByLabel(/^Proposed wording/).fill(wording);
@@ -304,6 +305,10 @@ describe('what Russia sees of the text and the positions', () => {
       await form.getByRole('button', { name: 'Save position' }).click();
       const stored = (await (await answer).json()) as { id: string; proposedText: string };
       await form.waitFor({ state: 'detached' });
+      // The form closes before the positions are read again; the next call must not find this point's old button.
+      await ua.page
+        .getByRole('button', { name: `Change UA’s position on point ${number}`, exact: true })
+        .waitFor({ state: 'visible' });
       return { number, stored };
     };
     const stamp = Date.now();
