@@ -81,8 +81,14 @@ export async function launchBrowser(): Promise<Browser> {
 export interface Person {
   context: BrowserContext;
   page: Page;
-  /** Every answer the page received from the server, with its body, for the leak checks. */
+  /**
+   * Every answer the page received from the server whose body has been read so far, for the leak
+   * checks. A body is read after the page has it (perhaps after the page has shown it): read the
+   * answers through `received()`.
+   */
   answers: { url: string; status: number; body: string }[];
+  /** Every answer the page has received so far, once the body of each (but a live stream's) is read. */
+  received: () => Promise<Person['answers']>;
 }
 
 /**
@@ -102,18 +108,45 @@ export async function signInAs(
   });
   const page = await context.newPage();
   const answers: Person['answers'] = [];
+  const reading = new Set<Promise<unknown>>();
   page.on('response', (response: Response) => {
-    void response
+    const read = response
       .text()
       .then((body) => answers.push({ url: response.url(), status: response.status(), body }))
       .catch(() => answers.push({ url: response.url(), status: response.status(), body: '' }));
+    // A live stream's body ends only when the stream does: it is not waited for.
+    if ((response.headers()['content-type'] ?? '').startsWith('text/event-stream')) return;
+    reading.add(read);
+    void read.finally(() => reading.delete(read));
   });
+  const received = async () => {
+    while (reading.size > 0) await Promise.all([...reading]);
+    return answers;
+  };
   await page.goto(options.path ?? '/');
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill(options.password ?? DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('eyes').waitFor();
-  return { context, page, answers };
+  return { context, page, answers, received };
+}
+
+/**
+ * Waits until the page follows the negotiation's live stream: the server has taken what the page's
+ * reader sees, so any later change reaches the page. A change made before this may be missed.
+ */
+export async function live(page: Page): Promise<void> {
+  await page.getByTestId('eyes').getByText('live', { exact: true }).waitFor();
+}
+
+/** Waits until the page has loaded what it shows: no "Loading …" left in the main region. */
+export async function settled(page: Page): Promise<void> {
+  await page.locator('main#main').waitFor();
+  await page
+    .getByRole('status')
+    .filter({ hasText: /^Loading/ })
+    .first()
+    .waitFor({ state: 'detached' });
 }
 
 /** Saves the page as test-results/screenshots/NAME.png. */

@@ -6,20 +6,10 @@ import { listPositions } from '../../src/store/positions.ts';
 import { Store } from '../../src/store/store.ts';
 import { listVersions } from '../../src/store/versions.ts';
 import { demoDatabase } from '../helpers.ts';
-import { launchBrowser, screenshot, serveDemo, signInAs, type Person, type Served } from './browser.ts';
+import { launchBrowser, live, screenshot, serveDemo, settled, signInAs, type Person, type Served } from './browser.ts';
 
 const NEGOTIATION = 'geneva-2025';
 const MENU = ['/', '/text', '/matrix', '/compare', '/approvals', '/rounds', '/settlement', '/convening'];
-
-/** Waits until the page has loaded what it shows: no "Loading …" left in the main region. */
-async function settled(page: Page): Promise<void> {
-  await page.locator('main#main').waitFor();
-  await page
-    .getByRole('status')
-    .filter({ hasText: /^Loading/ })
-    .first()
-    .waitFor({ state: 'detached' });
-}
 
 /** A point card of the text page, by its number. */
 const pointCard = (page: Page, number: number) =>
@@ -102,20 +92,37 @@ const RECORD_EVENTS = `(() => {
   };
 })()`;
 
-/** Reads the raw live stream beside the page's own, into window.__rawStream. */
+/**
+ * Reads the raw live stream beside the page's own, into window.__rawStream; done once the stream is
+ * `ready` (the server follows it from then on: its headers come before that).
+ */
 const READ_RAW_STREAM = (negotiation: string) => `(async () => {
   const raw = [];
   window.__rawStream = raw;
   const answer = await fetch('/api/negotiations/${negotiation}/events');
   const reader = answer.body.pipeThrough(new TextDecoderStream()).getReader();
-  (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      raw.push(value);
-    }
-  })();
+  await new Promise((ready, failed) => {
+    (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return failed(new Error('the raw stream ended before it was ready: ' + raw.join('')));
+        raw.push(value);
+        if (raw.join('').includes('event: ready')) ready();
+      }
+    })().catch(failed);
+  });
 })()`;
+
+/** Waits (up to 15 s) until the raw live stream has carried a change event; says whether it did. */
+const RAW_STREAM_CHANGED = `new Promise((resolve) => {
+  const until = Date.now() + 15000;
+  const look = () => {
+    if (window.__rawStream.join('').includes('event: change')) resolve(true);
+    else if (Date.now() > until) resolve(false);
+    else setTimeout(look, 50);
+  };
+  look();
+})`;
 
 /** A colleague's change of UA's position on the second point of the current text, behind the form's back. */
 const CHANGE_ELSEWHERE = (negotiation: string) => `(async () => {
@@ -147,6 +154,8 @@ describe('the text and the positions matrix', () => {
     await settled(mediator.page);
     const mediatorPoint = pointCard(mediator.page, 1);
     await mediatorPoint.waitFor();
+    // The change below is made once the mediator's page follows the live stream.
+    await live(mediator.page);
     assert.equal(
       await mediator.page.getByRole('button', { name: /position on point/ }).count(),
       0,
@@ -170,7 +179,7 @@ describe('the text and the positions matrix', () => {
 
     // The mediator's page, open all along, shows it without a reload.
     const shown = mediatorPoint.locator('details[data-party="ua"]');
-    await shown.getByText(wording).waitFor({ state: 'attached', timeout: 5000 });
+    await shown.getByText(wording).waitFor({ state: 'attached', timeout: 15_000 });
     await shown.locator('summary').click();
     await shown.getByText(wording).waitFor();
     assert.match(await shown.innerText(), /shared with the mediators/);
@@ -281,7 +290,9 @@ describe('what Russia sees of the text and the positions', () => {
     await ru.page.goto(`/n/${NEGOTIATION}/text`);
     await settled(ru.page);
     const versionId = await ru.page.locator('#text-version').inputValue();
+    // Both streams are followed before Ukraine writes: each would carry what Russia must not see.
     await ru.page.evaluate(READ_RAW_STREAM(NEGOTIATION));
+    await live(ru.page);
 
     const ua = await signInAs(served, 'ua@demo.parley');
     await ua.page.goto(`/n/${NEGOTIATION}/text`);
@@ -320,11 +331,13 @@ describe('what Russia sees of the text and the positions', () => {
     const { number: publicPoint } = await record('public', publicWording, 'Said in public.');
     // The public one reaches Russia live: the stream had its chance to carry the private one before it.
     const marker = pointCard(ru.page, Number(publicPoint));
-    await marker.getByText(publicWording).waitFor({ state: 'attached', timeout: 5000 });
+    await marker.getByText(publicWording).waitFor({ state: 'attached', timeout: 15_000 });
     await collect(ru);
+    // The raw stream got the same event as the page's own, but on a connection of its own.
+    const rawChanged = await ru.page.evaluate<boolean>(RAW_STREAM_CHANGED);
     seen.push(...(await ru.page.evaluate<string[]>('window.__rawStream')));
     assert.ok(
-      seen.some((s) => s.includes('event: change')),
+      rawChanged && seen.some((s) => s.includes('event: change')),
       'the raw live stream carried the public change',
     );
     for (const path of ['/text', '/matrix']) {
@@ -337,12 +350,12 @@ describe('what Russia sees of the text and the positions', () => {
     const ids = [...forbidden.ids, secret.id];
     const texts = [...forbidden.texts, secretWording, secretRationale];
     // The forbidden strings are real ones: Ukraine's own answers carry some of them.
-    const uaBodies = ua.answers.map((a) => a.body).join('\n');
+    const uaBodies = (await ua.received()).map((a) => a.body).join('\n');
     assert.ok(
       ids.some((id) => hasId(uaBodies, id)) && texts.some((t) => uaBodies.includes(t)),
       'Ukraine itself receives some of what is forbidden to Russia',
     );
-    const bodies = ru.answers.map((a) => `${a.url}\n${a.body}`);
+    const bodies = (await ru.received()).map((a) => `${a.url}\n${a.body}`);
     assert.ok(bodies.length > 20, 'the Russian pages asked the server for their data');
     const everything = [...bodies, ...seen];
     for (const where of everything) {
