@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD, launchBrowser, screenshot, serveDemo, signInAs, type Person, type Served } from './browser.ts';
+import {
+  DEMO_PASSWORD,
+  launchBrowser,
+  live,
+  screenshot,
+  serveDemo,
+  signInAs,
+  type Person,
+  type Served,
+} from './browser.ts';
 
 const N = 'geneva-2025';
 const SETTLEMENT = `/n/${N}/settlement`;
@@ -44,8 +53,8 @@ function* objectsIn(value: unknown): Generator<Record<string, unknown>> {
   }
 }
 
-function parsed(person: Person): { url: string; json: unknown }[] {
-  return person.answers.flatMap((a) => {
+async function parsed(person: Person): Promise<{ url: string; json: unknown }[]> {
+  return (await person.received()).flatMap((a) => {
     try {
       return [{ url: a.url, json: JSON.parse(a.body) as unknown }];
     } catch {
@@ -55,8 +64,8 @@ function parsed(person: Person): { url: string; json: unknown }[] {
 }
 
 /** No answer the person received holds a utility or a preference of a party other than `own`. */
-function assertOnlyOwnUtilities(person: Person, own: string): void {
-  for (const { url, json } of parsed(person))
+async function assertOnlyOwnUtilities(person: Person, own: string): Promise<void> {
+  for (const { url, json } of await parsed(person))
     for (const object of objectsIn(json)) {
       if (object.utilities && typeof object.utilities === 'object')
         assert.deepEqual(Object.keys(object.utilities), [own], `${url} carries utilities of ${own} only`);
@@ -168,6 +177,8 @@ describe('the settlement view', () => {
     assert.deepEqual(await ua<RedLine[]>('GET', '/red-lines'), before.ua);
 
     // A reload keeps the work: the list of the mediator's analyses, the newest (the what-if) opened.
+    // Only what the reloaded page asks counts: the answers before it are read to the end, then forgotten.
+    await mediator.received();
     mediator.answers.length = 0;
     await page.reload();
     await page.locator(`[data-analysis-id="${whatIf.id}"]`).waitFor();
@@ -179,7 +190,7 @@ describe('the settlement view', () => {
     assert.match(await rows.first().innerText(), /up to date/);
     assert.match(await rows.nth(1).innerText(), /no agreement possible/);
     assert.ok(
-      mediator.answers.some((a) => a.url.endsWith(`/analyses/${whatIf.id}`) && a.status === 200),
+      (await mediator.received()).some((a) => a.url.endsWith(`/analyses/${whatIf.id}`) && a.status === 200),
       'the newest was fetched by its id',
     );
 
@@ -187,14 +198,20 @@ describe('the settlement view', () => {
     const line = before.ua.find(
       (l) => l.id === conflictLines.find((id) => before.ua.some((u) => u.id === id && u.partyId === 'ua')),
     )!;
+    // The reloaded page follows the live stream before the change.
+    await live(page);
     await ua('PATCH', `/red-lines/${line.id}`, { revision: line.revision, title: `${line.title} (restated)` });
     await page.getByRole('button', { name: 'Run again' }).waitFor();
+    // The list is read again apart from the analysis shown: it says so once its own answer is in.
+    await rows.first().getByText('inputs changed since: run again').waitFor();
     assert.match(await rows.first().innerText(), /inputs changed since: run again/);
     await screenshot(page, 'settlement-stale');
     const again = await runFromPage(page, 'Run again');
     assert.equal(again.stale, false);
     assert.deepEqual([...again.setAside].sort(), [...conflictLines].sort(), 'run again keeps the what-if');
     await page.getByTestId('what-if').waitFor();
+    // The newest row is the one shown once the list is read again.
+    await rows.first().and(page.locator('[aria-current="true"]')).waitFor();
     assert.match(await rows.first().innerText(), /up to date/);
     await page.setViewportSize({ width: 390, height: 900 });
     await screenshot(page, 'settlement-analyses-390');
@@ -206,17 +223,26 @@ describe('the settlement view', () => {
     // Russia and Ukraine are already reading the page when the mediator releases.
     const ru = await signInAs(served, 'ru@demo.parley', { path: SETTLEMENT });
     await ru.page.getByText('The mediators have released no package to you.').waitFor();
+    await live(ru.page);
     // A stream of Russia's own beside the app's, whose events the test can read.
-    // Each event becomes an element outside the app, that the test can wait for.
-    await ru.page.evaluate(`
-      new EventSource('/api/negotiations/${N}/events').addEventListener('change', (e) => {
+    // Each event becomes an element outside the app, that the test can wait for; so does its `ready`.
+    await ru.page.evaluate(`{
+      const source = new EventSource('/api/negotiations/${N}/events');
+      source.addEventListener('ready', () => {
+        const ready = document.createElement('template');
+        ready.dataset.liveReady = '';
+        document.body.append(ready);
+      });
+      source.addEventListener('change', (e) => {
         const seen = document.createElement('template');
         seen.dataset.liveTopics = e.data;
         document.body.append(seen);
       });
-    `);
+    }`);
+    await ru.page.locator('template[data-live-ready]').first().waitFor({ state: 'attached' });
     const ua = await signInAs(served, 'ua@demo.parley', { path: SETTLEMENT, width: 390 });
     await ua.page.getByText('The mediators have released no package to you.').waitFor();
+    await live(ua.page);
 
     const mediator = await signInAs(served, 'mediator@demo.parley', { path: SETTLEMENT });
     const { page } = mediator;
@@ -257,14 +283,15 @@ describe('the settlement view', () => {
       'package, its own utility, the options: no other party',
     );
     assert.doesNotMatch(text, /United Kingdom|E3/);
-    const releases = parsed(ua).filter((a) => a.url.endsWith('/releases'));
+    const releases = (await parsed(ua)).filter((a) => a.url.endsWith('/releases'));
     const last = releases.at(-1)!.json as { partyId: string; analysisId: string | null; packages: object[] }[];
     assert.equal(last.length, 1);
     assert.equal(last[0]!.partyId, 'ua');
     assert.equal(last[0]!.analysisId, null, "nothing of the mediator's analysis");
     assert.deepEqual(Object.keys(last[0]!.packages[0]!).sort(), ['choices', 'utility']);
-    assertOnlyOwnUtilities(ua, 'ua');
-    for (const { body } of ua.answers) assert.ok(!body.includes(analysis.id), 'the analysis id never reaches Ukraine');
+    await assertOnlyOwnUtilities(ua, 'ua');
+    for (const { body } of await ua.received())
+      assert.ok(!body.includes(analysis.id), 'the analysis id never reaches Ukraine');
     assert.ok(others.length > 0);
     await screenshot(ua.page, 'settlement-recipient-390');
 
@@ -282,7 +309,7 @@ describe('the settlement view', () => {
     await ru.page.reload();
     await ru.page.getByText('The mediators have released no package to you.').waitFor();
     assert.equal(await ru.page.getByTestId('released-package').count(), 0);
-    for (const { url, body } of ru.answers) {
+    for (const { url, body } of await ru.received()) {
       if (url.endsWith('/releases')) assert.equal(body, '[]');
       assert.ok(!body.includes(analysis.id), 'the analysis id never reaches Russia');
       assert.ok(!/"event: change[^]*releases/.test(body), 'the app stream names no release');
@@ -303,7 +330,7 @@ describe('the settlement view', () => {
     assert.match(section, /Left out:.*United States.*as their preferences are not shared with you/s);
     assert.deepEqual(answer.result.included, ['ua']);
     assert.ok(answer.result.frontier.length > 0);
-    assertOnlyOwnUtilities(ua, 'ua');
+    await assertOnlyOwnUtilities(ua, 'ua');
     await screenshot(ua.page, 'settlement-own-analysis');
     await ua.context.close();
   });
