@@ -33,13 +33,15 @@ describe('a principal sends a text back for revision from the approvals page', (
     await dialog.waitFor({ state: 'detached' });
 
     const stage = trump.page.getByTestId('stage').first();
-    await stage.getByTestId('sent-back').waitFor();
+    // Named from the members, read apart from the approvals.
+    await stage.getByTestId('sent-back').filter({ hasText: 'Donald Trump' }).waitFor();
     assert.match(await stage.getByTestId('sent-back').innerText(), /Sent back for revision by Donald Trump/);
     const decision = stage.getByTestId('decision').filter({ hasText: 'Donald Trump' });
     assert.match(await decision.innerText(), /sent back\s+Donald Trump/);
     assert.ok((await decision.innerText()).includes(REVISE), 'his own party reads what to revise');
     assert.match(await trump.page.getByTestId('rule').first().innerText(), /sent back for revision/);
     // He may still change his mind: approve or refuse are offered, a second send-back is not.
+    await trump.page.getByRole('button', { name: 'Approve this text…' }).waitFor();
     assert.equal(await trump.page.getByRole('button', { name: 'Send back for revision…' }).count(), 0);
     assert.equal(await trump.page.getByRole('button', { name: 'Approve this text…' }).count(), 1);
     await screenshot(trump.page, 'send-back-sent-390');
@@ -63,7 +65,7 @@ describe('a principal sends a text back for revision from the approvals page', (
     const ukraine = await signInAs(served, 'ua@demo.parley');
     await ukraine.page.goto(`${N}/approvals?version=v-geneva-19`);
     await ukraine.page.getByTestId('sent-back').first().waitFor();
-    assert.ok(!ukraine.answers.some((a) => a.body.includes(REVISE)), 'the comment stays with the US');
+    assert.ok(!(await ukraine.received()).some((a) => a.body.includes(REVISE)), 'the comment stays with the US');
     await ukraine.context.close();
 
     const russia = await signInAs(served, 'ru@demo.parley');
