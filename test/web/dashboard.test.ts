@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { launchBrowser, screenshot, serveDemo, signInAs, type Served } from './browser.ts';
+import { launchBrowser, live, screenshot, serveDemo, signInAs, type Served } from './browser.ts';
 
 const N = '/n/geneva-2025';
 
@@ -67,7 +67,8 @@ describe('the dashboard, and the rounds and statements', () => {
   });
 
   test("a party's dashboard shows its own utility of each version, and never another party's", async () => {
-    const { page, context, answers } = await signInAs(served, 'ua@demo.parley');
+    const person = await signInAs(served, 'ua@demo.parley');
+    const { page, context } = person;
     const utilities = page.getByTestId('utilities');
     await utilities.waitFor();
     assert.equal(
@@ -82,6 +83,7 @@ describe('the dashboard, and the rounds and statements', () => {
     );
     assert.equal(await utilities.getByRole('img', { name: /^UA: \d+(–\d+)? out of 100/ }).count(), 3);
     await screenshot(page, 'dashboard-party-utilities');
+    const answers = await person.received();
     const answer = answers.find((a) => a.url.endsWith('/api/negotiations/geneva-2025/utilities'));
     assert.ok(answer, 'the page asked for the utilities');
     const body = JSON.parse(answer.body) as {
@@ -105,6 +107,8 @@ describe('the dashboard, and the rounds and statements', () => {
     assert.match(text, /Geneva/);
     assert.match(text, /Joint statement of the United States and Ukraine/);
     assert.match(text, /Andriy Yermak/);
+    // The statements are read apart from the rounds: the feed is counted once it is shown.
+    await page.getByTestId('statements').waitFor();
     const feed = page.getByTestId('statements').locator(':scope > li');
     const all = await feed.count();
     assert.ok(all > 2, `the feed has ${all} statements`);
@@ -125,7 +129,7 @@ describe('the dashboard, and the rounds and statements', () => {
   test("a mediator's recorded statement appears live on a delegate's open rounds page", async () => {
     const delegate = await signInAs(served, 'ua@demo.parley', { path: `${N}/rounds` });
     await delegate.page.getByTestId('statements').waitFor();
-    await delegate.page.getByText('live', { exact: true }).waitFor();
+    await live(delegate.page);
     const quote = `The talks go on in Miami next week (${Date.now().toString(36)}).`;
     assert.equal(await delegate.page.getByText(quote).count(), 0);
 
