@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { DEMO_PASSWORD, launchBrowser, screenshot, serveDemo, signInAs, type Served } from './browser.ts';
+import {
+  DEMO_PASSWORD,
+  launchBrowser,
+  live,
+  screenshot,
+  serveDemo,
+  settled,
+  signInAs,
+  type Served,
+} from './browser.ts';
 
 /** The API as a script would use it: a bearer token from the e-mail and password. */
 async function bearer(served: Served, email: string, password = DEMO_PASSWORD): Promise<string> {
@@ -24,6 +33,8 @@ describe('convening a negotiation from the browser', () => {
     const convenor = await signInAs(served, 'mediator@demo.parley');
     const { page } = convenor;
     await page.goto('/n/geneva-2025/convening');
+    // The convenor's page follows the live stream: the new member shows there when she accepts.
+    await live(page);
     const people = page.getByRole('region', { name: 'People at the table' });
     await people.getByText('Seat or invite a person').click();
     await people.getByLabel('E-mail').fill('olena.adviser@example.org');
@@ -120,6 +131,11 @@ describe('convening a negotiation from the browser', () => {
       await parties.getByLabel('Short name', { exact: true }).fill(short!);
       await parties.getByRole('button', { name: 'Add the party' }).click();
       await parties.getByRole('row', { name: new RegExp(name!) }).waitFor();
+      // The form is emptied with this message, perhaps after the row shows: the next party is typed after it.
+      await parties
+        .getByRole('status')
+        .filter({ hasText: `${name} now sits at the table.` })
+        .waitFor();
     }
     assert.equal(await parties.getByRole('row').count(), 3, 'a header and two parties');
     await parties.getByLabel('A coalition of parties').check();
@@ -176,12 +192,17 @@ describe('convening a negotiation from the browser', () => {
     await people.getByRole('row', { name: /Andriy Yermak/ }).waitFor();
     await page.getByRole('region', { name: 'Issues and their options' }).getByRole('listitem').first().waitFor();
     await page.getByRole('region', { name: /Red lines/ }).waitFor();
+    // Every section has loaded (the width is measured on all of it).
+    await settled(page);
     for (const control of ['Rename', 'Change', 'Remove', 'Seat or invite', 'Add the party', 'Revoke', 'Retire'])
       assert.equal(await page.getByRole('button', { name: control }).count(), 0, `no "${control}" button`);
     for (const form of ['Add a party or a coalition', 'Seat or invite a person', 'Define an issue'])
       assert.equal(await page.getByText(form).count(), 0, `no "${form}" form`);
     assert.equal(await page.getByRole('region', { name: 'Invitations' }).count(), 0, 'no invitations');
-    assert.ok(!phone.answers.some((a) => a.url.includes('/invitations')), 'the invitations were not even asked for');
+    assert.ok(
+      !(await phone.received()).some((a) => a.url.includes('/invitations')),
+      'the invitations were not even asked for',
+    );
     const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
     assert.ok(width <= 390, `the page fits 390 px (it is ${width} px wide)`);
     await screenshot(page, 'convening-delegate-390');
@@ -193,7 +214,8 @@ describe('convening a negotiation from the browser', () => {
     await desk.page.getByLabel('New password (at least 8 characters)').fill('ua-new-password-1');
     await desk.page.getByLabel('New password again').fill('ua-new-password-1');
     await desk.page.getByRole('button', { name: 'Change the password' }).click();
-    assert.match(await desk.page.getByRole('status').innerText(), /password is changed\. 1 other session was ended/);
+    const changed = desk.page.getByRole('status').filter({ hasText: /password is changed/ });
+    assert.match(await changed.innerText(), /password is changed\. 1 other session was ended/);
     await screenshot(desk.page, 'convening-account-password-changed');
 
     await page.reload();
