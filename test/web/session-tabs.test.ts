@@ -27,7 +27,7 @@ describe('one browser, two tabs, two accounts', () => {
     await second.getByText('Yuri Ushakov').first().waitFor();
 
     // The first tab, untouched, now reads as Russia: it says so, and shows nothing it kept of Ukraine.
-    await first.getByText('Yuri Ushakov').first().waitFor({ timeout: 5000 });
+    await first.getByText('Yuri Ushakov').first().waitFor({ timeout: 15_000 });
     // Watches the page from now on (a script as text: the test's own compiled helpers do not exist there).
     await first.evaluate(`{
       window.seenUkraine = false;
