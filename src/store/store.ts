@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import { CompiledQuery, type Transaction } from 'kysely';
 import { DomainError, conflict, notFound } from '../core/errors.ts';
 import type { Id, Membership, Negotiation, Party, Track, User } from '../core/model.ts';
 import { canSeeNegotiation, viewerScope, type ViewerScope } from '../core/visibility.ts';
@@ -40,6 +40,17 @@ type Change = {
   after: unknown;
 };
 export type Recorder = (change: Change) => Promise<void>;
+type Work<T> = (trx: Transaction<Database>, record: Recorder) => Promise<T>;
+interface QueuedChange {
+  actorId: Id | null;
+  work: Work<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Most changes one commit takes: enough to spread its cost, few enough to keep each answer prompt. */
+const MAX_CHANGES_PER_COMMIT = 64;
 
 /**
  * The store: every read takes the reader and applies the visibility policy of `core/visibility.ts` in
@@ -87,16 +98,84 @@ export class Store {
     return this.newId();
   }
 
-  /** Runs `work` in one transaction; each change it records is appended to the audit chain in it. */
-  async change<T>(actorId: Id | null, work: (trx: Transaction<Database>, record: Recorder) => Promise<T>): Promise<T> {
+  /** Changes waiting for the commit in progress to end; they are committed together after it. */
+  private readonly queued: QueuedChange[] = [];
+  private committing = false;
+
+  /**
+   * Runs `work` in a transaction; each change it records is appended to the audit chain in it. The
+   * answer comes only once the transaction is committed, so an answered change is durable.
+   *
+   * Changes that arrive while a commit is in progress are committed together in the next one (group
+   * commit): one synchronous commit, the costliest step of a small write, then serves them all. Each
+   * runs in a savepoint of its own, in the order they came, so one that fails is undone alone and the
+   * others are kept; if the transaction as a whole fails, each is tried again on its own.
+   */
+  change<T>(actorId: Id | null, work: Work<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queued.push({ actorId, work, resolve: resolve as (value: unknown) => void, reject });
+      if (this.committing) return;
+      this.committing = true;
+      queueMicrotask(() => void this.commitQueued());
+    });
+  }
+
+  private async commitQueued(): Promise<void> {
     try {
-      return await this.db.transaction().execute(async (trx) => {
-        const record: Recorder = (change) => appendAuditEvent(trx, { ...change, at: this.nowIso(), actorId });
-        return work(trx, record);
-      });
-    } catch (error) {
-      throw constraintError(error) ?? error;
+      while (this.queued.length > 0) {
+        const batch = this.queued.splice(0, MAX_CHANGES_PER_COMMIT);
+        if (batch.length === 1) await this.commitAlone(batch[0]!);
+        else await this.commitTogether(batch);
+      }
+    } finally {
+      this.committing = false;
     }
+  }
+
+  private async commitAlone(change: QueuedChange): Promise<void> {
+    try {
+      change.resolve(
+        await this.db.transaction().execute((trx) => change.work(trx, this.recorder(trx, change.actorId))),
+      );
+    } catch (error) {
+      change.reject(constraintError(error) ?? error);
+    }
+  }
+
+  private async commitTogether(batch: QueuedChange[]): Promise<void> {
+    let outcomes: Outcome[];
+    try {
+      outcomes = await this.db.transaction().execute(async (trx) => {
+        const done: Outcome[] = [];
+        for (const [index, change] of batch.entries()) {
+          await trx.executeQuery(CompiledQuery.raw(`savepoint change_${index}`));
+          try {
+            const value = await change.work(trx, this.recorder(trx, change.actorId));
+            await trx.executeQuery(CompiledQuery.raw(`release change_${index}`));
+            done.push({ ok: true, value });
+          } catch (error) {
+            // Should undoing fail, the transaction is lost: the catch below tries each change alone.
+            await trx.executeQuery(CompiledQuery.raw(`rollback to change_${index}`));
+            await trx.executeQuery(CompiledQuery.raw(`release change_${index}`));
+            done.push({ ok: false, error });
+          }
+        }
+        return done;
+      });
+    } catch {
+      // Nothing of the batch was committed, and nothing answered: no change fails for another's sake.
+      for (const change of batch) await this.commitAlone(change);
+      return;
+    }
+    batch.forEach((change, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) change.resolve(outcome.value);
+      else change.reject(constraintError(outcome.error) ?? outcome.error);
+    });
+  }
+
+  private recorder(trx: Transaction<Database>, actorId: Id | null): Recorder {
+    return (change) => appendAuditEvent(trx, { ...change, at: this.nowIso(), actorId });
   }
 
   verifyAudit(): Promise<AuditVerdict> {

@@ -8,7 +8,8 @@ import { canSeeOwned } from '../../src/core/visibility.ts';
 import { Store } from '../../src/store/store.ts';
 import { tempDir } from '../helpers.ts';
 import { createUser } from '../../src/store/accounts.ts';
-import { createIssue } from '../../src/store/issues.ts';
+import { createIssue, listIssues } from '../../src/store/issues.ts';
+import { insertEntity } from '../../src/store/collections.ts';
 import { addMember } from '../../src/store/members.ts';
 import { createNegotiation } from '../../src/store/negotiations.ts';
 import { addParty } from '../../src/store/parties.ts';
@@ -264,6 +265,95 @@ describe('store on a real SQLite file', () => {
     const reopened = await Store.open(file);
     assert.deepEqual(await reopened.verifyAudit(), after);
     await reopened.close();
+  });
+
+  test('changes sent at the same moment are all kept but the one that fails, which is undone alone, and the audit chain holds', async () => {
+    const { store, as } = await smallNegotiation(join(tempDir(), 'together.db'));
+    const mediatorCtx = await as('mediator');
+    const before = await store.verifyAudit();
+    assert.ok(before.ok);
+    const issue = (id: string) => ({
+      id,
+      name: `Issue ${id}`,
+      description: '',
+      pointIds: [],
+      options: [
+        { id: 'yes', label: 'Yes', description: '' },
+        { id: 'no', label: 'No', description: '' },
+      ],
+    });
+    // Sent in one turn of the event loop, so they wait for the same commit.
+    const outcomes = await Promise.allSettled([
+      ...['i1', 'i2', 'i3'].map((id) => createIssue(store, mediatorCtx, issue(id))),
+      // Writes an issue and its audit event, then fails: both must go, and only they.
+      store.change(mediatorCtx.user.id, async (trx, record) => {
+        await insertEntity(trx, 'issues', { ...issue('half'), negotiationId: mediatorCtx.negotiation.id, revision: 1 });
+        await record({
+          action: 'issue.create',
+          entity: 'issue',
+          entityId: 'half',
+          negotiationId: null,
+          before: null,
+          after: {},
+        });
+        throw new DomainError('invalid', 'refused half-way');
+      }),
+      createIssue(store, mediatorCtx, issue('i4')),
+      // The same id as i1: the database refuses it; the others stay.
+      createIssue(store, mediatorCtx, issue('i1')),
+      ...['i5', 'i6'].map((id) => createIssue(store, mediatorCtx, issue(id))),
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+    );
+    assert.equal(((outcomes[3] as PromiseRejectedResult).reason as DomainError).message, 'refused half-way');
+    assert.equal(((outcomes[5] as PromiseRejectedResult).reason as DomainError).kind, 'conflict');
+    const stored = (await listIssues(store, mediatorCtx)).map((i) => i.id).sort();
+    assert.deepEqual(stored, ['i1', 'i2', 'i3', 'i4', 'i5', 'i6']);
+    const after = await store.verifyAudit();
+    assert.ok(after.ok, 'the chain links every kept event');
+    assert.equal(after.events, before.events + 6, 'one event for each kept change, none for the undone ones');
+    const actions = await store.db
+      .selectFrom('audit_events')
+      .select('entity_id')
+      .where('seq', '>', before.events)
+      .orderBy('seq')
+      .execute();
+    assert.deepEqual(
+      actions.map((a) => a.entity_id),
+      ['i1', 'i2', 'i3', 'i4', 'i5', 'i6'],
+      'in the order they were sent',
+    );
+  });
+
+  test('a change that breaks the shared transaction fails alone: the changes sent with it are each committed on their own', async () => {
+    const { store, as } = await smallNegotiation(join(tempDir(), 'breaks.db'));
+    const mediatorCtx = await as('mediator');
+    const issue = (id: string) => ({
+      id,
+      name: `Issue ${id}`,
+      description: '',
+      pointIds: [],
+      options: [
+        { id: 'yes', label: 'Yes', description: '' },
+        { id: 'no', label: 'No', description: '' },
+      ],
+    });
+    const outcomes = await Promise.allSettled([
+      createIssue(store, mediatorCtx, issue('before')),
+      // Ends the transaction it runs in, as a failing disk would.
+      store.change(mediatorCtx.user.id, async (trx) => {
+        await sql`rollback`.execute(trx);
+      }),
+      createIssue(store, mediatorCtx, issue('after')),
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.deepEqual((await listIssues(store, mediatorCtx)).map((i) => i.id).sort(), ['after', 'before']);
+    assert.ok((await store.verifyAudit()).ok);
   });
 
   test('an internal draft stays inside its party, a proposal needs a base, and a party writes only for itself', async () => {
