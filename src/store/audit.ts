@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from './db.ts';
 import type { Selectable, Transaction } from 'kysely';
+import { runPrepared } from './prepared.ts';
 import type { Database } from './schema.ts';
 
 /** The hash the first event chains to. */
@@ -40,12 +41,11 @@ export function eventHash(event: StoredEvent): string {
 
 /** Appends one event to the chain; call inside the transaction that makes the change. */
 export async function appendAuditEvent(trx: Transaction<Database>, input: AuditEventInput): Promise<void> {
-  const last = await trx
-    .selectFrom('audit_events')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const {
+    rows: [last],
+  } = await runPrepared<Pick<StoredEvent, 'seq'> & { hash: string }>(trx, 'audit last', [], () =>
+    trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1),
+  );
   const event: StoredEvent = {
     seq: (last?.seq ?? 0) + 1,
     at: input.at,
@@ -58,10 +58,13 @@ export async function appendAuditEvent(trx: Transaction<Database>, input: AuditE
     after: input.after === undefined || input.after === null ? null : JSON.stringify(input.after),
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
-  await trx
-    .insertInto('audit_events')
-    .values({ ...event, hash: eventHash(event) })
-    .execute();
+  const row = { ...event, hash: eventHash(event) };
+  const columns = Object.keys(row) as (keyof typeof row)[];
+  await runPrepared(trx, 'audit append', Object.values(row), (slot) =>
+    trx
+      .insertInto('audit_events')
+      .values(Object.fromEntries(columns.map((column, i) => [column, slot(i)])) as typeof row),
+  );
 }
 
 export type AuditVerdict = { ok: true; events: number } | { ok: false; events: number; seq: number; reason: string };

@@ -11,6 +11,7 @@ import type {
   TransmissionRule,
 } from '../core/model.ts';
 import type { OwnedVisibilityRule } from '../core/visibility.ts';
+import { runPrepared } from './prepared.ts';
 import type { ReadCache } from './read-cache.ts';
 import type { Database } from './schema.ts';
 
@@ -61,18 +62,13 @@ export async function insertEntity<C extends CollectionName>(
   name: C,
   entity: EntityOf<C>,
 ): Promise<void> {
-  const spec = collections[name];
-  const { revision, ...data } = entity as EntityOf<C> & { revision: number };
-  await anyTable(db, spec.table)
-    .insertInto(spec.table)
-    .values({
-      id: entity.id,
-      negotiation_id: entity.negotiationId,
-      revision,
-      data: JSON.stringify(data),
-      ...(spec.columns as (e: EntityOf<C>) => object)(entity),
-    })
-    .execute();
+  const { table, row } = storedRow(name, entity);
+  const columns = Object.keys(row);
+  await runPrepared(db, `insert ${table} ${columns.join(',')}`, Object.values(row), (slot) =>
+    anyTable(db, table)
+      .insertInto(table)
+      .values(Object.fromEntries(columns.map((column, i) => [column, slot(i)]))),
+  );
 }
 
 /** Writes a new state of an entity, guarded by its previous revision (the caller has checked it). */
@@ -82,15 +78,37 @@ export async function replaceEntity<C extends CollectionName>(
   entity: EntityOf<C>,
   previousRevision: number,
 ): Promise<boolean> {
+  const { table, row } = storedRow(name, entity);
+  const { id, negotiation_id: _negotiationId, ...changed } = row;
+  const columns = Object.keys(changed);
+  const result = await runPrepared(
+    db,
+    `replace ${table} ${columns.join(',')}`,
+    [...Object.values(changed), id, previousRevision],
+    (slot) =>
+      anyTable(db, table)
+        .updateTable(table)
+        .set(Object.fromEntries(columns.map((column, i) => [column, slot(i)])))
+        .where('id', '=', slot(columns.length))
+        .where('revision', '=', slot(columns.length + 1)),
+  );
+  return Number(result.numAffectedRows) === 1;
+}
+
+/** The row an entity is stored as: the entity whole in `data`, and the columns queries filter on. */
+function storedRow<C extends CollectionName>(name: C, entity: EntityOf<C>) {
   const spec = collections[name];
   const { revision, ...data } = entity as EntityOf<C> & { revision: number };
-  const result = await anyTable(db, spec.table)
-    .updateTable(spec.table)
-    .set({ revision, data: JSON.stringify(data), ...(spec.columns as (e: EntityOf<C>) => object)(entity) })
-    .where('id', '=', entity.id)
-    .where('revision', '=', previousRevision)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const row: Record<string, unknown> = {
+    id: entity.id,
+    negotiation_id: entity.negotiationId,
+    revision,
+    data: JSON.stringify(data),
+    ...(spec.columns as (e: EntityOf<C>) => object)(entity),
+  };
+  // A column without a value is left out, as Kysely leaves it out of a statement it builds.
+  for (const [column, value] of Object.entries(row)) if (value === undefined) delete row[column];
+  return { table: spec.table, row };
 }
 
 export interface ListFilter {
@@ -125,23 +143,36 @@ export async function listEntities<C extends CollectionName>(
   negotiationId: string,
   filter: ListFilter = {},
 ): Promise<EntityOf<C>[]> {
-  const spec = collections[name];
-  let query = anyTable(db, spec.table)
-    .selectFrom(spec.table)
-    .select(['id', 'negotiation_id', 'revision', 'data'])
-    .where('negotiation_id', '=', negotiationId);
-  if (filter.id !== undefined) query = query.where('id', '=', filter.id);
-  if (filter.versionId !== undefined) query = query.where('version_id', '=', filter.versionId);
-  if (filter.partyId !== undefined) query = query.where('party_id', '=', filter.partyId);
-  const rule = filter.owned;
-  if (rule && !rule.all) {
-    query = query.where((eb) => {
-      const allowed = [];
-      if (rule.ownerPartyIds.length > 0) allowed.push(eb('party_id', 'in', rule.ownerPartyIds));
-      if (rule.visibilities.length > 0) allowed.push(eb('visibility', 'in', rule.visibilities));
-      return allowed.length > 0 ? eb.or(allowed) : eb.val(false);
-    });
-  }
-  const rows = (await query.orderBy('id').execute()) as Row[];
-  return rows.map((row) => rowToEntity<C>(row));
+  const { table } = collections[name];
+  const rule = filter.owned && !filter.owned.all ? filter.owned : null;
+  const values: unknown[] = [negotiationId];
+  const slotFor = (value: unknown) => values.push(value) - 1;
+  // The slots are taken in the same order as the shape names them, whatever the values.
+  const id = filter.id !== undefined ? slotFor(filter.id) : null;
+  const versionId = filter.versionId !== undefined ? slotFor(filter.versionId) : null;
+  const partyId = filter.partyId !== undefined ? slotFor(filter.partyId) : null;
+  const owners = rule ? rule.ownerPartyIds.map(slotFor) : [];
+  const visibilities = rule ? rule.visibilities.map(slotFor) : [];
+  const shape = `list ${table} id:${id !== null} version:${versionId !== null} party:${partyId !== null} owned:${
+    rule ? `${owners.length},${visibilities.length}` : 'all'
+  }`;
+  const result = await runPrepared<Row>(db, shape, values, (slot) => {
+    let query = anyTable(db, table)
+      .selectFrom(table)
+      .select(['id', 'negotiation_id', 'revision', 'data'])
+      .where('negotiation_id', '=', slot(0));
+    if (id !== null) query = query.where('id', '=', slot(id));
+    if (versionId !== null) query = query.where('version_id', '=', slot(versionId));
+    if (partyId !== null) query = query.where('party_id', '=', slot(partyId));
+    if (rule) {
+      query = query.where((eb) => {
+        const allowed = [];
+        if (owners.length > 0) allowed.push(eb('party_id', 'in', owners.map(slot)));
+        if (visibilities.length > 0) allowed.push(eb('visibility', 'in', visibilities.map(slot)));
+        return allowed.length > 0 ? eb.or(allowed) : eb.val(false);
+      });
+    }
+    return query.orderBy('id');
+  });
+  return result.rows.map((row) => rowToEntity<C>(row));
 }

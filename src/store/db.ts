@@ -1,6 +1,6 @@
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
-import { ChangeClock } from './read-cache.ts';
+import { ChangeClock, countingChanges } from './read-cache.ts';
 import { migrations, type Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -53,8 +53,7 @@ export async function openSqlite(file: string): Promise<{ db: Db; clock: ChangeC
   const dataVersion = database.prepare('select data_version as v from pragma_data_version').pluck();
   const clock = new ChangeClock(() => dataVersion.get() as number);
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: reusingStatements(database) }),
-    plugins: [clock],
+    dialect: countingChanges(new SqliteDialect({ database: reusingStatements(database) }), clock),
   });
   await migrate(db);
   return { db, clock };

@@ -3,6 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { userByToken } from '../../src/store/accounts.ts';
 import { tokenHash } from '../../src/store/passwords.ts';
 import { listVersions } from '../../src/store/versions.ts';
+import { insertEntity, readEntities, replaceEntity } from '../../src/store/collections.ts';
+import { runPrepared } from '../../src/store/prepared.ts';
 import { Store } from '../../src/store/store.ts';
 import { demoDatabase } from '../helpers.ts';
 
@@ -71,5 +73,29 @@ describe('what the store keeps between reads is never older than the database', 
     assert.throws(() => {
       (ctx.parties as unknown as unknown[]).push({});
     }, TypeError);
+  });
+
+  test('a write of a query compiled once and run again is seen by the next read, as any other write', async () => {
+    const ctx = await store.context(user('u-ua'), N);
+    const first = await readEntities(store, 'tracks', N);
+    const track = { ...first[0]!, id: `track-${Date.now()}`, name: 'A track written by a prepared insert' };
+    await store.change(ctx.user.id, (trx) => insertEntity(trx, 'tracks', track));
+    assert.ok(
+      (await readEntities(store, 'tracks', N)).some((t) => t.id === track.id),
+      'the insert is seen',
+    );
+    const renamed = { ...track, name: 'Renamed by a prepared update', revision: track.revision + 1 };
+    await store.change(ctx.user.id, (trx) => replaceEntity(trx, 'tracks', renamed, track.revision));
+    assert.equal((await readEntities(store, 'tracks', N)).find((t) => t.id === track.id)?.name, renamed.name);
+  });
+
+  test('a prepared query whose shape does not place each of its values once is refused before it runs', async () => {
+    await assert.rejects(
+      async () =>
+        runPrepared(store.db, `test two values ${Date.now()}`, ['a', 'b'], (slot) =>
+          store.db.selectFrom('parties').select('id').where('id', '=', slot(0)).where('negotiation_id', '=', slot(0)),
+        ),
+      /places its 2 values as \[0, 0\]/,
+    );
   });
 });
