@@ -5,7 +5,7 @@ import { userByEmail } from '../../src/store/accounts.ts';
 import { listPositions } from '../../src/store/positions.ts';
 import { Store } from '../../src/store/store.ts';
 import { listVersions } from '../../src/store/versions.ts';
-import { demoDatabase } from '../helpers.ts';
+import { demoDatabase, signIn } from '../helpers.ts';
 import { launchBrowser, live, screenshot, serveDemo, settled, signInAs, type Person, type Served } from './browser.ts';
 
 const NEGOTIATION = 'geneva-2025';
@@ -186,6 +186,51 @@ describe('the text and the positions matrix', () => {
     await screenshot(ua.page, 'text-ua-amendment');
     await screenshot(mediator.page, 'text-mediator-live');
     await Promise.all([ua.context.close(), mediator.context.close()]);
+  });
+
+  test('a change made after a page read its data but before its live stream opened still reaches the page', async () => {
+    const mediator = await signInAs(served, 'mediator@demo.parley');
+    // The page's live stream is held back until Ukraine has written.
+    let openStream!: () => void;
+    const held = new Promise<void>((resolve) => (openStream = resolve));
+    await mediator.page.route('**/events', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await mediator.page.goto(`/n/${NEGOTIATION}/text`);
+    await settled(mediator.page);
+    const versionId = await mediator.page.locator('#text-version').inputValue();
+    const ua = await signIn(served.url, 'ua@demo.parley');
+    const version = (
+      await ua.get<{ points: { id: string; number: number }[] }>(
+        `/api/negotiations/${NEGOTIATION}/versions/${versionId}`,
+      )
+    ).body;
+    const wording = `Written while the mediator's stream was opening, ${Date.now()}.`;
+    const taken = (
+      await ua.get<{ partyId: string; pointId: string }[]>(
+        `/api/negotiations/${NEGOTIATION}/positions?version=${versionId}`,
+      )
+    ).body.filter((p) => p.partyId === 'ua');
+    const target = version.points.find((point) => !taken.some((p) => p.pointId === point.id))!;
+    assert.ok(target, 'a point Ukraine has taken no position on');
+    const written = await ua.post(`/api/negotiations/${NEGOTIATION}/positions`, {
+      versionId,
+      pointId: target.id,
+      partyId: 'ua',
+      stance: 'amend',
+      proposedText: wording,
+      rationale: 'Sent before the stream opened.',
+      visibility: 'mediator',
+    });
+    assert.equal(written.status, 201, JSON.stringify(written.body));
+    openStream();
+    await live(mediator.page);
+    await pointCard(mediator.page, target.number)
+      .locator('details[data-party="ua"]')
+      .getByText(wording)
+      .waitFor({ state: 'attached', timeout: 15_000 });
+    await mediator.context.close();
   });
 
   test('a stale revision is refused with the current state, and re-applying on it saves the change', async () => {

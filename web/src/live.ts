@@ -5,19 +5,19 @@ import { refreshTopics } from './api/queries';
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'ended';
 
 /**
- * Follows the negotiation's live stream: each `change` refreshes the queries of the topics it names,
- * each `ready` after the first (a reconnection) refreshes everything, so nothing missed stays missed.
+ * Follows the negotiation's live stream: each `change` refreshes the queries of the topics it names;
+ * each `ready` refreshes everything, so nothing missed stays missed. The first one too: the server
+ * takes what the reader sees only as the stream opens, after the page read its data, and a change
+ * made in between would otherwise never reach the page.
  */
 export function useLive(negotiationId: string): LiveState {
   const client = useQueryClient();
   const [state, setState] = useState<LiveState>('connecting');
   useEffect(() => {
     const source = new EventSource(`/api/negotiations/${encodeURIComponent(negotiationId)}/events`);
-    let opened = false;
     source.addEventListener('ready', () => {
-      // A reconnection: whatever was missed meanwhile, every reading of this negotiation is refreshed.
-      if (opened) void client.invalidateQueries({ predicate: (query) => query.queryKey[1] === negotiationId });
-      opened = true;
+      // Opened or reopened: whatever was missed before, every reading of this negotiation is refreshed.
+      void client.invalidateQueries({ predicate: (query) => query.queryKey[1] === negotiationId });
       setState('live');
     });
     source.addEventListener('change', (event) => {
