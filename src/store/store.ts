@@ -106,8 +106,9 @@ export class Store {
    * Runs `work` in a transaction; each change it records is appended to the audit chain in it. The
    * answer comes only once the transaction is committed, so an answered change is durable.
    *
-   * Changes that arrive while a commit is in progress are committed together in the next one (group
-   * commit): one synchronous commit, the costliest step of a small write, then serves them all. Each
+   * Changes that arrive in the same turn of the event loop, or while a commit is in progress, are
+   * committed together (group commit): one synchronous commit, the costliest step of a small write,
+   * then serves them all. Each
    * runs in a savepoint of its own, in the order they came, so one that fails is undone alone and the
    * others are kept; if the transaction as a whole fails, each is tried again on its own.
    */
@@ -116,7 +117,8 @@ export class Store {
       this.queued.push({ actorId, work, resolve: resolve as (value: unknown) => void, reject });
       if (this.committing) return;
       this.committing = true;
-      queueMicrotask(() => void this.commitQueued());
+      // After the requests already received in this turn of the event loop: their changes join.
+      setImmediate(() => void this.commitQueued());
     });
   }
 
@@ -126,6 +128,8 @@ export class Store {
         const batch = this.queued.splice(0, MAX_CHANGES_PER_COMMIT);
         if (batch.length === 1) await this.commitAlone(batch[0]!);
         else await this.commitTogether(batch);
+        // A commit runs to its end without letting requests in; those that came meanwhile are read now.
+        if (this.queued.length > 0) await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.committing = false;
