@@ -193,14 +193,41 @@ describe('the parley command', () => {
     });
     assert.equal(written.status, 201);
     const { id } = (await written.json()) as { id: string };
+    // Then waves of twenty at once, committed together: the server is killed as the last wave is
+    // answered, and every change answered must be in the file.
+    const patch = (revision: number, serial: number) =>
+      fetch(`${url}/api/negotiations/geneva-2025/positions/${id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ revision, rationale: `wave ${serial}` }),
+      });
+    let revision = 1;
+    const answered: number[] = [];
+    for (let wave = 0; wave < 5; wave++) {
+      // All of a wave carry the same revision: one wins, the others are refused with 409.
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => patch(revision, wave * 20 + i)));
+      assert.deepEqual(
+        answers.map((a) => a.status).sort(),
+        [200, ...Array.from({ length: 19 }, () => 409)],
+        `wave ${wave}: exactly one of twenty writers on the same revision wins`,
+      );
+      const won = answers.find((a) => a.status === 200)!;
+      revision = ((await won.json()) as { revision: number }).revision;
+      answered.push(revision);
+    }
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
     const reopened = await Store.open(file);
     try {
-      const row = await reopened.db.selectFrom('positions').select('id').where('id', '=', id).executeTakeFirst();
+      const row = await reopened.db
+        .selectFrom('positions')
+        .select(['id', 'revision'])
+        .where('id', '=', id)
+        .executeTakeFirst();
       assert.ok(row, 'the position answered 201 is in the file');
-      assert.equal((await reopened.verifyAudit()).ok, true, 'and so is its audit event, chained');
+      assert.equal(row.revision, Math.max(...answered), 'every answered change is in the file');
+      assert.equal((await reopened.verifyAudit()).ok, true, 'and so are their audit events, chained');
     } finally {
       await reopened.close();
     }
