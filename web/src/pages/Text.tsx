@@ -399,9 +399,10 @@ function PositionRecorder({
       const body = { ...fields, proposedText: fields.proposedText?.trim() ? fields.proposedText : null };
       const result = await savePosition(id, { versionId: version.id, pointId: point.id, partyId }, body, at);
       if (result.ok) {
-        setOpen(false);
-        setConflict(null);
+        // Closed once the text shows the saved position: the button then reads "Change", not "Record".
         await client.invalidateQueries({ queryKey: keys.positions(id).slice(0, 2) });
+        setConflict(null);
+        setOpen(false);
       } else {
         setError(describeError(result.error));
         setConflict(result.current);
