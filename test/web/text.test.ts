@@ -233,6 +233,38 @@ describe('the text and the positions matrix', () => {
     await mediator.context.close();
   });
 
+  test('when a refresh fails, the matrix stays on screen with a word that it could not be refreshed', async () => {
+    const ua = await signInAs(served, 'ua@demo.parley');
+    await ua.page.goto(`/n/${NEGOTIATION}/matrix`);
+    await settled(ua.page);
+    await live(ua.page);
+    const matrix = ua.page.locator('table.matrix');
+    await matrix.waitFor();
+    // From now on the positions cannot be read; a change elsewhere makes the page read them again.
+    await ua.page.route(`**/api/negotiations/${NEGOTIATION}/positions**`, (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'about:blank', status: 503, title: 'Service Unavailable', detail: 'try again' }),
+      }),
+    );
+    const api = await signIn(served.url, 'ua@demo.parley');
+    const mine = (
+      await api.get<{ id: string; partyId: string; revision: number }[]>(`/api/negotiations/${NEGOTIATION}/positions`)
+    ).body.find((p) => p.partyId === 'ua')!;
+    const changed = await api.patch(`/api/negotiations/${NEGOTIATION}/positions/${mine.id}`, {
+      revision: mine.revision,
+      rationale: `Restated ${Date.now()}.`,
+    });
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    await ua.page
+      .getByRole('alert')
+      .filter({ hasText: 'Could not refresh the positions' })
+      .waitFor({ timeout: 15_000 });
+    assert.ok(await matrix.isVisible(), 'what was read before is still shown');
+    await ua.context.close();
+  });
+
   test('a stale revision is refused with the current state, and re-applying on it saves the change', async () => {
     const ua = await signInAs(served, 'ua@demo.parley');
     await ua.page.goto(`/n/${NEGOTIATION}/text`);

@@ -25,7 +25,7 @@ import {
   stanceClass,
   type Stance,
 } from '../components/PositionBadge';
-import { Failure, Loading } from '../components/Status';
+import { Failure, Loading, RefreshFailed } from '../components/Status';
 import './Matrix.css';
 
 /**
@@ -95,7 +95,8 @@ export default function MatrixPage({ id }: { id: string }) {
   const base = baseKey === 'none' ? undefined : (bases.find((b) => b.key === baseKey) ?? bases[0]);
   const basePositions = usePositionsOn(id, base?.versionId);
 
-  const failed = [document, positions, parties, issues].find((q) => q.error);
+  const failed = [document, positions, parties, issues].find((q) => q.error && q.data === undefined);
+  const unrefreshed = [document, positions, parties, issues].find((q) => q.error && q.data !== undefined);
   return (
     <div className="matrix-page">
       <h1>Positions</h1>
@@ -132,6 +133,7 @@ export default function MatrixPage({ id }: { id: string }) {
       {versions.error ? <Failure error={versions.error} what="the versions" /> : null}
       {rounds.error ? <Failure error={rounds.error} what="the rounds" /> : null}
       {basePositions.error ? <Failure error={basePositions.error} what="the earlier positions" /> : null}
+      {unrefreshed ? <RefreshFailed error={unrefreshed.error} what="the positions" /> : null}
       {failed ? (
         <Failure error={failed.error} what="the positions" />
       ) : !document.data || !positions.data || !parties.data || !issues.data ? (

@@ -31,7 +31,7 @@ import {
   type Stance,
   type Visibility,
 } from '../components/PositionBadge';
-import { Failure, Loading } from '../components/Status';
+import { Failure, Loading, RefreshFailed } from '../components/Status';
 import { fieldsOf, issuesOfPoint, saveBatch, savePosition, type PositionFields } from './positionEditing';
 import './Text.css';
 
@@ -67,7 +67,8 @@ export default function TextPage({ id }: { id: string }) {
   const tracks = useTracks(id);
 
   const pending = [seat, document, parties, issues, tracks].find((q) => q.isPending);
-  const failed = [seat, document, parties, issues, tracks].find((q) => q.error);
+  const failed = [seat, document, parties, issues, tracks].find((q) => q.error && q.data === undefined);
+  const unrefreshed = [seat, document, parties, issues, tracks].find((q) => q.error && q.data !== undefined);
   return (
     <div className="text-page">
       <h1>The text</h1>
@@ -87,6 +88,7 @@ export default function TextPage({ id }: { id: string }) {
         </select>
         {versions.error ? <Failure error={versions.error} what="the versions" /> : null}
       </div>
+      {unrefreshed ? <RefreshFailed error={unrefreshed.error} what="the text" /> : null}
       {failed ? (
         <Failure error={failed.error} what="the text" />
       ) : pending || !seat.data || !document.data || !parties.data || !issues.data || !tracks.data ? (
