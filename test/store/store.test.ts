@@ -27,6 +27,18 @@ const point = (id: string, number: number, text: string): Point => ({
   trackId: null,
 });
 
+/** An issue with two options, for changes that need no more. */
+const issue = (id: string) => ({
+  id,
+  name: `Issue ${id}`,
+  description: '',
+  pointIds: [],
+  options: [
+    { id: 'yes', label: 'Yes', description: '' },
+    { id: 'no', label: 'No', description: '' },
+  ],
+});
+
 /** A small negotiation built through the store itself: parties A, B and C, coalition AB, one mediator. */
 async function smallNegotiation(file: string) {
   let clock = Date.parse('2026-01-05T09:00:00Z');
@@ -272,16 +284,6 @@ describe('store on a real SQLite file', () => {
     const mediatorCtx = await as('mediator');
     const before = await store.verifyAudit();
     assert.ok(before.ok);
-    const issue = (id: string) => ({
-      id,
-      name: `Issue ${id}`,
-      description: '',
-      pointIds: [],
-      options: [
-        { id: 'yes', label: 'Yes', description: '' },
-        { id: 'no', label: 'No', description: '' },
-      ],
-    });
     // Sent in one turn of the event loop, so they wait for the same commit.
     const outcomes = await Promise.allSettled([
       ...['i1', 'i2', 'i3'].map((id) => createIssue(store, mediatorCtx, issue(id))),
@@ -330,16 +332,6 @@ describe('store on a real SQLite file', () => {
   test('a change that breaks the shared transaction fails alone: the changes sent with it are each committed on their own', async () => {
     const { store, as } = await smallNegotiation(join(tempDir(), 'breaks.db'));
     const mediatorCtx = await as('mediator');
-    const issue = (id: string) => ({
-      id,
-      name: `Issue ${id}`,
-      description: '',
-      pointIds: [],
-      options: [
-        { id: 'yes', label: 'Yes', description: '' },
-        { id: 'no', label: 'No', description: '' },
-      ],
-    });
     const outcomes = await Promise.allSettled([
       createIssue(store, mediatorCtx, issue('before')),
       // Ends the transaction it runs in, as a failing disk would.
