@@ -51,6 +51,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /** Most changes one commit takes: enough to spread its cost, few enough to keep each answer prompt. */
 const MAX_CHANGES_PER_COMMIT = 64;
+/** How long the changes of one commit may run before it takes no more of them. */
+const COMMIT_TIME_BUDGET_MS = 20;
 
 /**
  * The store: every read takes the reader and applies the visibility policy of `core/visibility.ts` in
@@ -108,9 +110,10 @@ export class Store {
    *
    * Changes that arrive in the same turn of the event loop, or while a commit is in progress, are
    * committed together (group commit): one synchronous commit, the costliest step of a small write,
-   * then serves them all. Each
-   * runs in a savepoint of its own, in the order they came, so one that fails is undone alone and the
-   * others are kept; if the transaction as a whole fails, each is tried again on its own.
+   * then serves them all. Each runs in a savepoint of its own, in the order they came, so one that
+   * fails is undone alone and the others are kept; if the transaction as a whole fails (the disk, a
+   * lock, another process's commit), each is tried again on its own. A commit takes no more changes
+   * once its own have run for `COMMIT_TIME_BUDGET_MS`, so a slow change delays few others.
    */
   change<T>(actorId: Id | null, work: Work<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -123,17 +126,19 @@ export class Store {
   }
 
   private async commitQueued(): Promise<void> {
-    try {
-      while (this.queued.length > 0) {
-        const batch = this.queued.splice(0, MAX_CHANGES_PER_COMMIT);
+    while (this.queued.length > 0) {
+      const batch = this.queued.splice(0, MAX_CHANGES_PER_COMMIT);
+      try {
         if (batch.length === 1) await this.commitAlone(batch[0]!);
         else await this.commitTogether(batch);
-        // A commit runs to its end without letting requests in; those that came meanwhile are read now.
-        if (this.queued.length > 0) await new Promise((resolve) => setImmediate(resolve));
+      } catch (error) {
+        // Only a fault of this code gets here: every change of the batch not answered yet hears of it.
+        for (const change of batch) change.reject(error);
       }
-    } finally {
-      this.committing = false;
+      // A commit runs to its end without letting requests in; those that came meanwhile are read now.
+      if (this.queued.length > 0) await new Promise((resolve) => setImmediate(resolve));
     }
+    this.committing = false;
   }
 
   private async commitAlone(change: QueuedChange): Promise<void> {
@@ -150,14 +155,22 @@ export class Store {
     let outcomes: Outcome[];
     try {
       outcomes = await this.db.transaction().execute(async (trx) => {
+        const started = performance.now();
         const done: Outcome[] = [];
         for (const [index, change] of batch.entries()) {
+          if (index > 0 && performance.now() - started > COMMIT_TIME_BUDGET_MS) {
+            // The rest waits for the next commit, first in line.
+            this.queued.unshift(...batch.splice(index));
+            break;
+          }
           await trx.executeQuery(CompiledQuery.raw(`savepoint change_${index}`));
           try {
             const value = await change.work(trx, this.recorder(trx, change.actorId));
             await trx.executeQuery(CompiledQuery.raw(`release change_${index}`));
             done.push({ ok: true, value });
           } catch (error) {
+            // A failure of the database rather than of this change: the whole batch is tried again.
+            if (failsTheTransaction(error)) throw error;
             // Should undoing fail, the transaction is lost: the catch below tries each change alone.
             await trx.executeQuery(CompiledQuery.raw(`rollback to change_${index}`));
             await trx.executeQuery(CompiledQuery.raw(`release change_${index}`));
@@ -293,7 +306,7 @@ export class Store {
 
 /** A constraint the database enforced, as the error a person can act on (checks in code come first; this is the backstop). */
 function constraintError(error: unknown): DomainError | null {
-  const code = (error as { code?: unknown }).code;
+  const code = sqliteCode(error);
   if (typeof code !== 'string' || !code.startsWith('SQLITE_CONSTRAINT')) return null;
   if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
     return new DomainError(
@@ -305,4 +318,19 @@ function constraintError(error: unknown): DomainError | null {
   if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
     return new DomainError('invalid', 'this refers to something that does not exist');
   return new DomainError('invalid', 'this change breaks a rule of the data');
+}
+
+function sqliteCode(error: unknown): string | null {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : null;
+}
+
+/**
+ * An error of SQLite's that is not about one statement's data (a constraint): the disk, a lock, a
+ * snapshot another connection made stale. Undoing one change does not help then; the transaction
+ * is lost for every change in it.
+ */
+function failsTheTransaction(error: unknown): boolean {
+  const code = sqliteCode(error);
+  return code !== null && !code.startsWith('SQLITE_CONSTRAINT');
 }

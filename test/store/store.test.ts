@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { DomainError } from '../../src/core/errors.ts';
 import type { Point, Visibility } from '../../src/core/model.ts';
@@ -415,5 +416,59 @@ describe('store on a real SQLite file', () => {
         .execute(),
       /FOREIGN KEY/,
     );
+  });
+
+  test('every commit waits for the disk (synchronous FULL), on a new file and on one opened again', async () => {
+    const file = join(tempDir(), 'synchronous.db');
+    for (let opening = 0; opening < 2; opening++) {
+      const store = await Store.open(file);
+      const mode = await sql<{ synchronous: number }>`pragma synchronous`.execute(store.db);
+      await store.close();
+      assert.equal(mode.rows[0]!.synchronous, 2, `opening ${opening + 1}`);
+    }
+  });
+
+  test("another process's commit in the middle of a shared transaction fails no change but the one that read before it", async () => {
+    const file = join(tempDir(), 'snapshot.db');
+    const { store, as } = await smallNegotiation(file);
+    const mediatorCtx = await as('mediator');
+    const other = new SqliteDatabase(file);
+    other.pragma('busy_timeout = 5000');
+    try {
+      const outcomes = await Promise.allSettled([
+        // Reads, then lets another connection commit before writing: its snapshot is stale.
+        store.change(mediatorCtx.user.id, async (trx, record) => {
+          await trx.selectFrom('issues').select('id').execute();
+          other.prepare("update negotiations set revision = revision + 1 where id = 'harbour'").run();
+          await record({ action: 'x.y', entity: 'x', entityId: 'x', negotiationId: null, before: null, after: null });
+        }),
+        ...['s1', 's2', 's3'].map((id) => createIssue(store, mediatorCtx, issue(id))),
+      ]);
+      assert.deepEqual(
+        outcomes.slice(1).map((o) => o.status),
+        ['fulfilled', 'fulfilled', 'fulfilled'],
+      );
+      assert.deepEqual((await listIssues(store, mediatorCtx)).map((i) => i.id).sort(), ['s1', 's2', 's3']);
+      assert.ok((await store.verifyAudit()).ok);
+    } finally {
+      other.close();
+    }
+  });
+
+  test('a change that fails with no error at all is answered, and so is every change sent with it', async () => {
+    const { store, as } = await smallNegotiation(join(tempDir(), 'nothing.db'));
+    const mediatorCtx = await as('mediator');
+    const outcomes = await Promise.allSettled([
+      createIssue(store, mediatorCtx, issue('n1')),
+      store.change(mediatorCtx.user.id, () => Promise.reject(undefined)),
+      createIssue(store, mediatorCtx, issue('n2')),
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    // The queue goes on: a later change is answered too.
+    await createIssue(store, mediatorCtx, issue('n3'));
+    assert.deepEqual((await listIssues(store, mediatorCtx)).map((i) => i.id).sort(), ['n1', 'n2', 'n3']);
   });
 });
