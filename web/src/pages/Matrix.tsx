@@ -95,8 +95,9 @@ export default function MatrixPage({ id }: { id: string }) {
   const base = baseKey === 'none' ? undefined : (bases.find((b) => b.key === baseKey) ?? bases[0]);
   const basePositions = usePositionsOn(id, base?.versionId);
 
-  const failed = [document, positions, parties, issues].find((q) => q.error && q.data === undefined);
-  const unrefreshed = [document, positions, parties, issues].find((q) => q.error && q.data !== undefined);
+  const readings = [document, positions, parties, issues];
+  const failed = readings.find((q) => q.error && q.data === undefined);
+  const unrefreshed = readings.find((q) => q.error && q.data !== undefined);
   return (
     <div className="matrix-page">
       <h1>Positions</h1>

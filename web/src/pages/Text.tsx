@@ -66,9 +66,10 @@ export default function TextPage({ id }: { id: string }) {
   const issues = useIssues(id);
   const tracks = useTracks(id);
 
-  const pending = [seat, document, parties, issues, tracks].find((q) => q.isPending);
-  const failed = [seat, document, parties, issues, tracks].find((q) => q.error && q.data === undefined);
-  const unrefreshed = [seat, document, parties, issues, tracks].find((q) => q.error && q.data !== undefined);
+  const readings = [seat, document, parties, issues, tracks];
+  const pending = readings.find((q) => q.isPending);
+  const failed = readings.find((q) => q.error && q.data === undefined);
+  const unrefreshed = readings.find((q) => q.error && q.data !== undefined);
   return (
     <div className="text-page">
       <h1>The text</h1>
@@ -350,6 +351,21 @@ function PointItem({
   );
 }
 
+/** The four stances as radio buttons, one form's group. */
+function StanceChoice({ name, value, onChange }: { name: string; value: Stance; onChange: (stance: Stance) => void }) {
+  return (
+    <fieldset className="stances">
+      <legend>Stance</legend>
+      {STANCES.map((stance) => (
+        <label key={stance} className="inline">
+          <input type="radio" name={name} value={stance} checked={value === stance} onChange={() => onChange(stance)} />{' '}
+          {STANCE_WORDS[stance]}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 const OPTION_NONE = '';
 
 /** The form of one party's position on one point: stance, what it supports, wording, rationale, audience. */
@@ -460,21 +476,7 @@ function PositionRecorder({
           </select>
         </>
       ) : null}
-      <fieldset className="stances">
-        <legend>Stance</legend>
-        {STANCES.map((stance) => (
-          <label key={stance} className="inline">
-            <input
-              type="radio"
-              name={`${formId}-stance`}
-              value={stance}
-              checked={fields.stance === stance}
-              onChange={() => set({ stance })}
-            />{' '}
-            {STANCE_WORDS[stance]}
-          </label>
-        ))}
-      </fieldset>
+      <StanceChoice name={`${formId}-stance`} value={fields.stance} onChange={(stance) => set({ stance })} />
       {linked.length ? (
         <>
           <label htmlFor={`${formId}-option`}>Supported option</label>
@@ -724,21 +726,7 @@ function BatchRecorder({
           </select>
         </>
       ) : null}
-      <fieldset className="stances">
-        <legend>Stance</legend>
-        {STANCES.map((s) => (
-          <label key={s} className="inline">
-            <input
-              type="radio"
-              name={`${formId}-stance`}
-              value={s}
-              checked={stance === s}
-              onChange={() => setStance(s)}
-            />{' '}
-            {STANCE_WORDS[s]}
-          </label>
-        ))}
-      </fieldset>
+      <StanceChoice name={`${formId}-stance`} value={stance} onChange={setStance} />
       <label htmlFor={`${formId}-wording`}>
         Proposed wording{stance === 'amend' ? ' (an amendment needs one)' : ''}
       </label>
