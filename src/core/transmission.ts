@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { approvalStatus, deadlineInstant, type ApprovalStatus } from './approval.ts';
-import type { Approval, Id, IsoTime, Point, TransmissionRule, Version } from './model.ts';
+import { type Carried, carries, fingerprintAll, newLanguage, pointWords, versionWords } from './gate.ts';
+import type { Approval, Id, IsoTime, Party, Point, TransmissionRule, Version } from './model.ts';
 
 /**
  * Transmission rules: which texts may reach which party, bound to the text itself. A rule governs a
@@ -68,58 +69,214 @@ export function languageHash(point: Pick<Point, 'title' | 'text' | 'brackets'>):
 
 /** A version with what the rules need to know of it. */
 export interface TextRecord {
-  version: Pick<Version, 'id' | 'parentId' | 'authorPartyId' | 'points'>;
+  version: Pick<Version, 'id' | 'parentId' | 'authorPartyId' | 'points'> &
+    Partial<Pick<Version, 'label' | 'summary' | 'internal'>>;
   recipientPartyIds: Id[];
 }
 
-/** Why a rule governs a text for a recipient, in words; null when it does not. */
-export function governingReason(
-  rule: Pick<TransmissionRule, 'fromPartyIds' | 'toPartyIds' | 'removedAt'>,
-  text: TextRecord,
+/** The parties of the table as the rules need them: a coalition with its member parties. */
+export type TableParty = Pick<Party, 'id' | 'kind' | 'memberPartyIds'>;
+
+/** How the rules read a table: its coalitions, and how a text is named to whoever reads the reason. */
+export interface GateContext {
+  /** The parties and coalitions of the table; without them a coalition is read as a party of its own. */
+  parties?: TableParty[];
+  /** A version as the reader of the reason may know it (its label, or that they have not received it). */
+  describe?: (versionId: Id) => string;
+  /** A party's name. */
+  partyName?: (partyId: Id) => string;
+}
+
+const describeDefault = (versionId: Id) => `version "${versionId}"`;
+
+/**
+ * Whether a party's text falls under a rule's authors: the party is one of them, or a coalition one of
+ * them belongs to (a text written "as the coalition" is still its members' text).
+ */
+export function writtenUnder(from: ReadonlySet<Id>, authorPartyId: Id | null, parties: TableParty[]): boolean {
+  if (authorPartyId === null) return false;
+  if (from.has(authorPartyId)) return true;
+  const author = parties.find((p) => p.id === authorPartyId);
+  return author?.kind === 'coalition' && author.memberPartyIds.some((member) => from.has(member));
+}
+
+/**
+ * Whether a party holds a text: it is the author or a recipient, itself or through a coalition it
+ * belongs to (whose texts its delegates read).
+ */
+export function holds(record: TextRecord, partyId: Id, parties: TableParty[]): boolean {
+  const through = [
+    partyId,
+    ...parties.filter((p) => p.kind === 'coalition' && p.memberPartyIds.includes(partyId)).map((p) => p.id),
+  ];
+  return through.some((id) => record.recipientPartyIds.includes(id) || record.version.authorPartyId === id);
+}
+
+/** Each record's points as fingerprints, kept per version object (versions are immutable). */
+const pointPrints = new WeakMap<object, { number: number; fingerprints: Set<number> }[]>();
+
+function printsOf(version: TextRecord['version']): { number: number; fingerprints: Set<number> }[] {
+  let prints = pointPrints.get(version);
+  if (!prints) {
+    prints = version.points.map((point) => ({ number: point.number, fingerprints: fingerprintAll(pointWords(point)) }));
+    // The summary and label are part of what a recipient reads: they count as one more "point" (0).
+    const extra = fingerprintAll([version.label ?? '', version.summary ?? '']);
+    if (extra.size > 0) prints = [...prints, { number: 0, fingerprints: extra }];
+    pointPrints.set(version, prints);
+  }
+  return prints;
+}
+
+/**
+ * The governed language that words carry to a recipient who has not received it, as a reason in
+ * words; null when they carry none. `governed(record)` says which texts the rule governs by authorship
+ * or lineage; `sees(record)` which of them the writer could have read (one cannot copy what one never
+ * saw). Language the recipient holds, and language written before the governed text in texts the rule
+ * does not govern, is nobody's to hold back. Linear in the negotiation's text.
+ */
+export function carriedLanguage(
+  words: Set<number>,
+  exclude: Id | null,
   recipient: Id,
   all: TextRecord[],
-): string | null {
-  if (rule.removedAt !== null || !rule.toPartyIds.includes(recipient)) return null;
+  governed: (record: TextRecord) => boolean,
+  sees: (record: TextRecord) => boolean,
+  context: GateContext = {},
+): { source: Id; carried: Carried } | null {
+  if (words.size === 0) return null;
+  const parties = context.parties ?? [];
+  const held = new Set<number>();
+  for (const record of all)
+    if (holds(record, recipient, parties)) for (const p of printsOf(record.version)) addAll(held, p.fingerprints);
+  const older = new Set<number>();
+  for (const record of all) {
+    const isGoverned = governed(record);
+    if (isGoverned && record.version.id !== exclude && !holds(record, recipient, parties) && sees(record)) {
+      const fresh = newLanguage(printsOf(record.version), union(held, older));
+      const carried = carries(words, fresh);
+      if (carried) return { source: record.version.id, carried };
+    }
+    if (!isGoverned) for (const p of printsOf(record.version)) addAll(older, p.fingerprints);
+  }
+  return null;
+}
+
+function addAll(into: Set<number>, from: Set<number>): void {
+  for (const f of from) into.add(f);
+}
+
+/** A read-only union of two sets, for `has` only. */
+function union(a: Set<number>, b: Set<number>): Set<number> {
+  return { has: (f: number) => a.has(f) || b.has(f) } as Set<number>;
+}
+
+/** Whether a rule governs a record by its author or its lineage (not by copied language). */
+function governedByLine(
+  rule: Pick<TransmissionRule, 'fromPartyIds'>,
+  record: TextRecord,
+  byId: Map<Id, TextRecord>,
+  parties: TableParty[],
+): { by: 'author' } | { by: 'lineage'; ancestor: Id; author: Id } | null {
   const from = new Set(rule.fromPartyIds);
-  const { version } = text;
-  if (version.authorPartyId !== null && from.has(version.authorPartyId))
-    return `it was written by ${version.authorPartyId}`;
-  const byId = new Map(all.map((record) => [record.version.id, record]));
+  if (writtenUnder(from, record.version.authorPartyId, parties)) return { by: 'author' };
   const seen = new Set<Id>();
   for (
-    let parent = version.parentId;
+    let parent = record.version.parentId;
     parent !== null && !seen.has(parent);
     parent = byId.get(parent)?.version.parentId ?? null
   ) {
     seen.add(parent);
     const author = byId.get(parent)?.version.authorPartyId ?? null;
-    if (author !== null && from.has(author)) return `it descends from version "${parent}", written by ${author}`;
-  }
-  // Copied language: a point of a governed text that the recipient does not hold yet, found in a text
-  // the sender holds (one cannot copy what one has not seen).
-  const holder = version.authorPartyId;
-  const held = new Set(
-    all.filter((r) => r.recipientPartyIds.includes(recipient)).flatMap((r) => r.version.points.map(languageHash)),
-  );
-  const governed = new Map<string, Id>();
-  for (const record of all) {
-    if (
-      record.version.id === version.id ||
-      record.version.authorPartyId === null ||
-      !from.has(record.version.authorPartyId)
-    )
-      continue;
-    if (holder !== null && !record.recipientPartyIds.includes(holder) && record.version.authorPartyId !== holder)
-      continue;
-    for (const point of record.version.points) governed.set(languageHash(point), record.version.id);
-  }
-  for (const point of version.points) {
-    const hash = languageHash(point);
-    const source = governed.get(hash);
-    if (source !== undefined && !held.has(hash))
-      return `point ${point.number} carries language of version "${source}" that ${recipient} has not received`;
+    if (author !== null && writtenUnder(from, author, parties)) return { by: 'lineage', ancestor: parent, author };
   }
   return null;
+}
+
+/** The texts a version's author could have read when writing it: what its party holds; for a table text, what the mediators see. */
+function seenByAuthor(version: TextRecord['version'], parties: TableParty[]): (record: TextRecord) => boolean {
+  const holder = version.authorPartyId;
+  if (holder === null) return (record) => record.version.internal !== true;
+  return (record) => holds(record, holder, parties);
+}
+
+/**
+ * Why a rule governs a text for a recipient, in words; null when it does not. It does when the text
+ * was written by one of the rule's author parties (or a coalition of one), descends from such a text,
+ * or carries such a text's language that the recipient has not received: the same words, or a near
+ * copy by the measure of `core/gate.ts` (whitespace, invisible characters, look-alike letters, case,
+ * punctuation, reordering and small edits do not make another text).
+ */
+export function governingReason(
+  rule: Pick<TransmissionRule, 'fromPartyIds' | 'toPartyIds' | 'removedAt'>,
+  text: TextRecord,
+  recipient: Id,
+  all: TextRecord[],
+  context: GateContext = {},
+): string | null {
+  if (rule.removedAt !== null || !rule.toPartyIds.includes(recipient)) return null;
+  const parties = context.parties ?? [];
+  const describe = context.describe ?? describeDefault;
+  const partyName = context.partyName ?? ((id: Id) => id);
+  const { version } = text;
+  const byId = new Map(all.map((record) => [record.version.id, record]));
+  const line = governedByLine(rule, text, byId, parties);
+  if (line?.by === 'author') return `it was written by ${partyName(version.authorPartyId!)}`;
+  if (line?.by === 'lineage')
+    return `it descends from ${describe(line.ancestor)}, written by ${partyName(line.author)}`;
+  const sees = seenByAuthor(version, parties);
+  const governed = (record: TextRecord) => governedByLine(rule, record, byId, parties) !== null;
+  // The same language, point for point, however short.
+  const held = new Set(
+    all.filter((r) => holds(r, recipient, parties)).flatMap((r) => r.version.points.map(languageHash)),
+  );
+  const exact = new Map<string, Id>();
+  for (const record of all)
+    if (record.version.id !== version.id && governed(record) && sees(record))
+      for (const point of record.version.points) exact.set(languageHash(point), record.version.id);
+  for (const point of version.points) {
+    const hash = languageHash(point);
+    const source = exact.get(hash);
+    if (source !== undefined && !held.has(hash))
+      return `point ${point.number} carries language of ${describe(source)} that ${partyName(recipient)} has not received`;
+  }
+  // A near copy: the same language, edited.
+  const words = fingerprintAll(
+    versionWords({ label: version.label ?? '', summary: version.summary ?? '', points: version.points }),
+  );
+  const found = carriedLanguage(words, version.id, recipient, all, governed, sees, context);
+  if (found)
+    return `${copyWords(found.carried)} ${describe(found.source)} that ${partyName(recipient)} has not received`;
+  return null;
+}
+
+/** How much of a governed text some words carry, in words for a refusal. */
+export function copyWords(carried: Carried): string {
+  const share = `${Math.round((100 * carried.shared) / carried.of)} %`;
+  return carried.pointNumber === null || carried.pointNumber === 0
+    ? `it carries ${share} of the new language of`
+    : `it carries ${share} of the new language of point ${carried.pointNumber} of`;
+}
+
+/**
+ * Why words (a statement, a position's wording, a summary: any channel) may not reach a recipient: a
+ * rule holds back a governed text they carry. `sees` says which texts the writer could have read.
+ */
+export function wordsReason(
+  rule: Pick<TransmissionRule, 'fromPartyIds' | 'toPartyIds' | 'removedAt'>,
+  words: Set<number>,
+  recipient: Id,
+  all: TextRecord[],
+  sees: (record: TextRecord) => boolean,
+  context: GateContext = {},
+): string | null {
+  if (rule.removedAt !== null || !rule.toPartyIds.includes(recipient)) return null;
+  const parties = context.parties ?? [];
+  const byId = new Map(all.map((record) => [record.version.id, record]));
+  const governed = (record: TextRecord) => governedByLine(rule, record, byId, parties) !== null;
+  const found = carriedLanguage(words, null, recipient, all, governed, sees, context);
+  if (!found) return null;
+  const describe = context.describe ?? describeDefault;
+  return `${copyWords(found.carried)} ${describe(found.source)}, which ${(context.partyName ?? ((id: Id) => id))(recipient)} has not received`;
 }
 
 /** Where one rule stands for one text: its stages, counted over the decisions bound to that text. */
@@ -156,10 +313,11 @@ export function gateRefusals(
   approvals: Approval[],
   now: IsoTime,
   names: (userId: Id) => string,
+  context: GateContext = {},
 ): GateRefusal[] {
   const refusals: GateRefusal[] = [];
   for (const rule of rules) {
-    const reason = governingReason(rule, text, recipient, all);
+    const reason = governingReason(rule, text, recipient, all, context);
     if (reason === null) continue;
     const status = ruleStatus(
       rule,

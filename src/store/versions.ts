@@ -4,7 +4,7 @@ import { documentProblems } from '../core/document.ts';
 import { forbidden, invalid, notFound } from '../core/errors.ts';
 import type { Id, Version, VersionView } from '../core/model.ts';
 import { isCountersignature } from '../core/approval.ts';
-import { type TextRecord, contentHash, gateRefusals, ruleStatus } from '../core/transmission.ts';
+import { type TextRecord, contentHash, ruleStatus } from '../core/transmission.ts';
 import { canSeeVersion, canSendForParty, knownRecipients, readerView } from '../core/visibility.ts';
 import { listEntities, readEntities } from './collections.ts';
 import { requireMediator, requireParty } from './guards.ts';
@@ -13,55 +13,12 @@ import type { Executor, NegotiationContext, Store } from './store.ts';
 import { carryPositions } from './positions.ts';
 import { listTracks } from './tracks.ts';
 import { textApprovals } from './transmission.ts';
+import { textRecords } from './texts.ts';
+import { textRefusals } from './gate.ts';
+
+export { textRecords };
 
 /** Versions of the document: reading them as each reader may, writing them, comparing and sending them. Each command checks the policy, writes the change and its audit event in one transaction. */
-
-/**
- * Every version of the negotiation with its recipients, unfiltered: for the rules that decide what
- * may be sent (never returned to a reader as it is).
- */
-export async function textRecords(
-  store: Store,
-  ctx: NegotiationContext,
-  db: Executor = store.db,
-): Promise<(TextRecord & { version: Version; contentHash: string; receivedAt: Record<Id, string> })[]> {
-  if (db === store.db)
-    return store.reads.get(`texts ${ctx.negotiation.id}`, ['versions', 'version_recipients'], () =>
-      loadTextRecords(db, ctx.negotiation.id),
-    );
-  return loadTextRecords(db, ctx.negotiation.id);
-}
-
-async function loadTextRecords(
-  db: Executor,
-  negotiationId: Id,
-): Promise<(TextRecord & { version: Version; contentHash: string; receivedAt: Record<Id, string> })[]> {
-  const rows = await db
-    .selectFrom('versions')
-    .select(['id', 'data', 'content_hash'])
-    .where('negotiation_id', '=', negotiationId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-  const recipients = await db
-    .selectFrom('version_recipients')
-    .innerJoin('versions', 'versions.id', 'version_recipients.version_id')
-    .select(['version_recipients.version_id', 'version_recipients.party_id', 'version_recipients.received_at'])
-    .where('versions.negotiation_id', '=', negotiationId)
-    .execute();
-  const byVersion = new Map<Id, Id[]>();
-  const receivedAt = new Map<Id, Record<Id, string>>();
-  for (const r of recipients) {
-    byVersion.set(r.version_id, [...(byVersion.get(r.version_id) ?? []), r.party_id]);
-    receivedAt.set(r.version_id, { ...receivedAt.get(r.version_id), [r.party_id]: r.received_at });
-  }
-  return rows.map((row) => ({
-    version: JSON.parse(row.data) as Version,
-    recipientPartyIds: byVersion.get(row.id) ?? [],
-    contentHash: row.content_hash,
-    receivedAt: receivedAt.get(row.id) ?? {},
-  }));
-}
 
 /** Every version the reader may see, oldest first, as they may see it (`readerView`). */
 /** The tables that decide which versions a reader sees, and how. */
@@ -289,7 +246,10 @@ export async function transmitVersion(
   return getVersion(store, ctx, versionId);
 }
 
-/** Why the rules hold a text back from some of `recipients`, in words; null when it may go to all. */
+/**
+ * Why the rules hold a text back from some of `recipients`, in words; null when it may go to all. A
+ * coalition is gated as each of its member parties (see `store/gate.ts`).
+ */
 export async function gate(
   store: Store,
   ctx: NegotiationContext,
@@ -298,26 +258,10 @@ export async function gate(
   recipients: Id[],
   records: TextRecord[],
 ): Promise<string | null> {
-  if (recipients.length === 0) return null;
-  const rules = await listEntities(db, 'transmissionRules', ctx.negotiation.id);
-  const approvals = await textApprovals(db, ctx.negotiation.id);
-  const people = await db
-    .selectFrom('users')
-    .select(['id', 'name'])
-    .where('id', 'in', ctx.memberships.length ? ctx.memberships.map((m) => m.userId) : [''])
-    .execute();
-  const names = (userId: Id) => people.find((p) => p.id === userId)?.name || userId;
-  const lines: string[] = [];
-  for (const recipient of recipients) {
-    for (const refusal of gateRefusals(rules, text, recipient, records, approvals, store.nowIso(), names)) {
-      lines.push(
-        `to ${recipient}: the rule "${refusal.ruleName}" governs this text (${refusal.reason}) and ${refusal.needs}`,
-      );
-    }
-  }
+  const lines = await textRefusals(store, ctx, db, text, recipients, records as Parameters<typeof textRefusals>[5]);
   return lines.length === 0
     ? null
-    : `this text may not be sent yet: ${lines.join('; ')}. An approval holds for this exact text (content hash ${text.contentHash}); any edit needs a new approval.`;
+    : `this text may not be sent yet: ${lines.map((l) => l.line).join('; ')}. An approval holds for this exact text (content hash ${text.contentHash}); any edit needs a new approval.`;
 }
 
 /** Writes a version row and its first recipients. */

@@ -74,7 +74,7 @@ describe('transmission is governed by the negotiation, and bound to the text', (
     assert.equal(laundered.status, 201, JSON.stringify(laundered.body));
     const sent = await france.post(`${N}/versions/${laundered.body.id}/transmit`, { partyIds: ['ru'] });
     assert.equal(sent.status, 403, JSON.stringify(sent.body));
-    assert.match(sent.body.detail, /carries language of version "v-geneva-19"/);
+    assert.match(sent.body.detail, /carries language of version "Post-Geneva framework \(19 points/);
     const derived = await france.post(`${N}/versions`, {
       ...text,
       points: text.points.slice(0, 1),
@@ -86,7 +86,7 @@ describe('transmission is governed by the negotiation, and bound to the text', (
     assert.equal(derived.status, 201, JSON.stringify(derived.body));
     const sentDerived = await france.post(`${N}/versions/${derived.body.id}/transmit`, { partyIds: ['ru'] });
     assert.equal(sentDerived.status, 403, 'a text branched from a US text is governed by its lineage');
-    assert.match(sentDerived.body.detail, /descends from version "v-geneva-19"/);
+    assert.match(sentDerived.body.detail, /descends from version "Post-Geneva framework \(19 points/);
     // Language Russia already holds (the 28-point plan went to everyone) is not held back.
     const old = await copyOf(server, 'v-us-28');
     const e3Old = await france.post(`${N}/versions`, {

@@ -1,0 +1,211 @@
+import { CONFUSABLES } from './confusables-table.ts';
+
+/**
+ * The gate's measure of language: whether words carry a governed text a party has not received,
+ * robust to the edits that leave the language readable. Pure and linear in the text.
+ *
+ * 1. **Normalise** (`skeleton`): Unicode NFKC, case folded, default-ignorable and format characters
+ *    (zero-width spaces, joiners, soft hyphens, bidi controls) removed, confusable characters mapped to
+ *    their prototype per Unicode TS #39 (a Cyrillic "а" reads as a Latin "a"), combining marks removed,
+ *    and everything but letters and digits dropped: whitespace, punctuation and line breaks no longer
+ *    count, so joining or splitting points, re-spacing or re-punctuating changes nothing.
+ * 2. **Fingerprint** (`fingerprint`): every run of `SHINGLE` characters of the skeleton is hashed and
+ *    the winnowing algorithm (Schleimer, Wilkerson & Aiken, 2003) keeps the smallest hash of every
+ *    `WINDOW` consecutive ones. Any run of at least `GUARANTEE` characters shared by two texts gives
+ *    them a fingerprint in common, wherever it stands in each: reordered sentences, a text split into
+ *    bracket alternatives, or one changed character every few words still share most fingerprints.
+ * 3. **Compare** (`carries`): the language of a governed text that the recipient has not received (its
+ *    fingerprints less those of what the recipient holds, and of what was written before it) is
+ *    carried by some words when those words hold at least `THRESHOLD` of that new language in one of
+ *    the text's points or in the whole text, or at least `ABSOLUTE` of its fingerprints (about
+ *    `ABSOLUTE × (WINDOW + 1) / 2` characters) in all.
+ *
+ * What it cannot catch: a person who retypes the text in other words. See SECURITY.md.
+ */
+
+/** Characters in a shingle (the noise threshold: shorter runs in common are never counted). */
+export const SHINGLE = 12;
+/** Shingles in a winnowing window. */
+export const WINDOW = 8;
+/** Any run of this many characters (of the skeleton) shared by two texts is found. */
+export const GUARANTEE = SHINGLE + WINDOW - 1;
+/** The share of a governed point's (or text's) new language whose presence makes words a copy. */
+export const THRESHOLD = 0.5;
+/** A point with fewer new fingerprints than this is too short to be told apart from common phrasing. */
+export const MINIMUM = 3;
+/** This many new fingerprints of one governed text make a copy whatever their share (long partial copies). */
+export const ABSOLUTE = 24;
+
+let prototypes: Map<number, string> | null = null;
+
+function prototypeOf(codePoint: number): string | undefined {
+  if (prototypes === null) {
+    prototypes = new Map();
+    for (const entry of CONFUSABLES.split(',')) {
+      const [source, target] = entry.split(' ');
+      prototypes.set(
+        parseInt(source!, 16),
+        String.fromCodePoint(...target!.split('.').map((hex) => parseInt(hex, 16))),
+      );
+    }
+  }
+  return prototypes.get(codePoint);
+}
+
+const IGNORABLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/gu;
+const MARKS = /\p{M}/gu;
+const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]/gu;
+
+/**
+ * The text as the gate reads it: letters and digits only, in one case, with look-alikes made alike.
+ *
+ * @example skeleton('Donetsk  is\u200b ceded.') === skeleton('DОNETSK IS CEDED') // true (a Cyrillic "О")
+ */
+export function skeleton(text: string): string {
+  const folded = text.normalize('NFKC').toLowerCase().replace(IGNORABLE, '').normalize('NFD');
+  let mapped = '';
+  for (const char of folded) {
+    const codePoint = char.codePointAt(0)!;
+    // ASCII letters and digits are their own prototype but for a few ("0" → "O", "1" → "l", "m" → "rn"),
+    // which the table maps; every other character is looked up.
+    mapped += prototypeOf(codePoint) ?? char;
+  }
+  return mapped.normalize('NFD').replace(MARKS, '').toLowerCase().replace(NOT_LETTER_OR_DIGIT, '');
+}
+
+/** Two 26-bit FNV-1a variants of one shingle, as one safe integer. */
+function shingleHash(text: string, start: number): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = start; i < start + SHINGLE; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x0100019b) ^ (b >>> 13);
+  }
+  return (a >>> 6) * 0x4000000 + (b >>> 6);
+}
+
+/**
+ * The winnowed fingerprints of a text's skeleton: linear in its length. A skeleton shorter than a
+ * shingle has one fingerprint, of itself, so that short texts still compare equal to themselves.
+ *
+ * @example fingerprint('No territory is ceded by force.').size > 0 // true
+ */
+export function fingerprint(text: string, into: Set<number> = new Set()): Set<number> {
+  const skel = skeleton(text);
+  if (skel.length === 0) return into;
+  if (skel.length < SHINGLE) {
+    into.add(shingleHash(skel.padEnd(SHINGLE, '\u0000'), 0));
+    return into;
+  }
+  const count = skel.length - SHINGLE + 1;
+  const hashes = new Array<number>(count);
+  for (let i = 0; i < count; i++) hashes[i] = shingleHash(skel, i);
+  if (count <= WINDOW) {
+    into.add(Math.min(...hashes));
+    return into;
+  }
+  // A monotone deque of positions whose hashes increase: its head is the window's (rightmost) minimum.
+  const deque = new Int32Array(count);
+  let head = 0;
+  let tail = 0;
+  let last = -1;
+  for (let i = 0; i < count; i++) {
+    while (tail > head && hashes[deque[tail - 1]!]! >= hashes[i]!) tail--;
+    deque[tail++] = i;
+    if (deque[head]! <= i - WINDOW) head++;
+    if (i >= WINDOW - 1 && deque[head] !== last) {
+      last = deque[head]!;
+      into.add(hashes[last]!);
+    }
+  }
+  return into;
+}
+
+/** The new language of one governed text, point by point, for one recipient. */
+export interface NewLanguage {
+  /** Each point's fingerprints that are neither held by the recipient nor older than the text. */
+  points: { number: number; fingerprints: Set<number> }[];
+  /** All of them together. */
+  all: Set<number>;
+}
+
+/**
+ * The language a governed text brings that a recipient does not hold: its points' fingerprints less
+ * `known` (what the recipient holds, and language written before the governed text).
+ */
+export function newLanguage(points: { number: number; fingerprints: Set<number> }[], known: Set<number>): NewLanguage {
+  const all = new Set<number>();
+  const kept = points.map((point) => {
+    const fresh = new Set<number>();
+    for (const f of point.fingerprints) if (!known.has(f)) fresh.add(f);
+    for (const f of fresh) all.add(f);
+    return { number: point.number, fingerprints: fresh };
+  });
+  return { points: kept.filter((p) => p.fingerprints.size > 0), all };
+}
+
+/** What a copy carries, for the refusal: which point, and how much of its new language. */
+export interface Carried {
+  /** The governed point carried, or null when the measure was over the whole text. */
+  pointNumber: number | null;
+  shared: number;
+  of: number;
+}
+
+function overlap(a: Set<number>, b: Set<number>): number {
+  let n = 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const f of small) if (large.has(f)) n++;
+  return n;
+}
+
+/**
+ * Whether words (their fingerprints) carry a governed text's new language: `THRESHOLD` of one of its
+ * points (of at least `MINIMUM` fingerprints) or of the whole, or `ABSOLUTE` fingerprints of it.
+ *
+ * @example carries(fingerprint(copy), newLanguage(governedPoints, held)) // { pointNumber: 4, shared: 30, of: 41 }
+ */
+export function carries(words: Set<number>, governed: NewLanguage): Carried | null {
+  if (governed.all.size === 0 || words.size === 0) return null;
+  const total = overlap(words, governed.all);
+  if (total === 0) return null;
+  if (total >= ABSOLUTE || (governed.all.size >= MINIMUM && total >= THRESHOLD * governed.all.size))
+    return { pointNumber: null, shared: total, of: governed.all.size };
+  for (const point of governed.points) {
+    if (point.fingerprints.size < MINIMUM) continue;
+    const shared = overlap(words, point.fingerprints);
+    if (shared >= THRESHOLD * point.fingerprints.size)
+      return { pointNumber: point.number, shared, of: point.fingerprints.size };
+  }
+  return null;
+}
+
+/** The words of a version a reader reads: label, summary, and every point's title, text and alternatives. */
+export function versionWords(version: {
+  label: string;
+  summary: string;
+  points: { title: string; text: string; brackets: { alternatives: { text: string }[] }[] }[];
+}): string[] {
+  return [version.label, version.summary, ...version.points.flatMap(pointWords)];
+}
+
+/** A point's words: title, text (without bracket placeholders) and every alternative. */
+export function pointWords(point: {
+  title: string;
+  text: string;
+  brackets: { alternatives: { text: string }[] }[];
+}): string[] {
+  return [
+    point.title,
+    point.text.replace(/\[\[[^\]]*\]\]/g, ' '),
+    ...point.brackets.flatMap((b) => b.alternatives.map((a) => a.text)),
+  ];
+}
+
+/** The fingerprints of several pieces of text, each fingerprinted apart (nothing spans two pieces). */
+export function fingerprintAll(pieces: string[]): Set<number> {
+  const into = new Set<number>();
+  for (const piece of pieces) fingerprint(piece, into);
+  return into;
+}
