@@ -12,7 +12,26 @@ import type { Approval, Id, IsoTime, Party, Point, TransmissionRule, Version } f
 
 type Content = Pick<Version, 'kind' | 'label' | 'summary' | 'points' | 'optionChoices' | 'source'>;
 
-function canonicalPoint(point: Point): unknown[] {
+/**
+ * What a text's option choices mean: the label of each option it chooses, by issue and option id.
+ * The meaning is part of the text: relabelling an option a text chooses makes it another text.
+ */
+export type OptionLabels = (issueId: Id, optionId: Id) => string | undefined;
+
+/** The labels of the issues' options, as the content hash reads them. */
+export function optionLabels(issues: { id: Id; options: { id: Id; label: string }[] }[]): OptionLabels {
+  const labels = new Map<string, string>();
+  for (const issue of issues)
+    for (const option of issue.options) labels.set(`${issue.id}\u0000${option.id}`, option.label);
+  return (issueId, optionId) => labels.get(`${issueId}\u0000${optionId}`);
+}
+
+/** A choice in canonical form: issue, option and what the option says. */
+function canonicalChoice(issueId: Id, optionId: Id, labels: OptionLabels): unknown[] {
+  return [issueId, optionId, labels(issueId, optionId) ?? null];
+}
+
+function canonicalPoint(point: Point, labels: OptionLabels): unknown[] {
   return [
     point.id,
     point.number,
@@ -24,7 +43,7 @@ function canonicalPoint(point: Point): unknown[] {
       b.alternatives.map((a) => {
         const choices = Object.keys(a.choices ?? {})
           .sort()
-          .map((k) => [k, a.choices![k]]);
+          .map((k) => canonicalChoice(k, a.choices![k]!, labels));
         return choices.length ? [a.text, [...a.proposedBy].sort(), choices] : [a.text, [...a.proposedBy].sort()];
       }),
     ]),
@@ -37,21 +56,23 @@ const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(va
 
 /**
  * The SHA-256 (hex) of everything a recipient reads in a version: kind, label, summary, points,
- * option choices and source, in a canonical order. Two versions with the same hash are the same
- * text, whatever their ids; any edit gives another hash, so an approval never covers an edited text.
+ * option choices and source, in a canonical order, with the label of every option the text (or one
+ * of its bracket alternatives) chooses. Two versions with the same hash are the same text, whatever
+ * their ids; any edit gives another hash, so an approval never covers an edited text, nor a text whose
+ * chosen options were relabelled since ("ceded in full" is not what was approved as "stays Ukrainian").
  *
- * @example contentHash(version) // 'f3b1…' (64 hex digits)
+ * @example contentHash(version, optionLabels(issues)) // 'f3b1…' (64 hex digits)
  */
-export function contentHash(version: Content): string {
+export function contentHash(version: Content, labels: OptionLabels): string {
   const choices = Object.keys(version.optionChoices)
     .sort()
-    .map((issue) => [issue, version.optionChoices[issue]]);
+    .map((issue) => canonicalChoice(issue, version.optionChoices[issue]!, labels));
   return sha256([
     'parley/text/1',
     version.kind,
     version.label,
     version.summary,
-    version.points.map(canonicalPoint),
+    version.points.map((point) => canonicalPoint(point, labels)),
     choices,
     version.source,
   ]);
@@ -118,9 +139,17 @@ const pointPrints = new WeakMap<object, { number: number; fingerprints: Set<numb
 function printsOf(version: TextRecord['version']): { number: number; fingerprints: Set<number> }[] {
   let prints = pointPrints.get(version);
   if (!prints) {
-    prints = version.points.map((point) => ({ number: point.number, fingerprints: fingerprintAll(pointWords(point)) }));
-    // The summary and label are part of what a recipient reads: they count as one more "point" (0).
-    const extra = fingerprintAll([version.label ?? '', version.summary ?? '']);
+    // Each piece a reader reads as one: a point's title and text, and each of its alternatives.
+    prints = version.points.flatMap((point) => {
+      const [title, text, ...alternatives] = pointWords(point);
+      return [`${title}\n${text}`, ...alternatives].map((piece) => ({
+        number: point.number,
+        fingerprints: fingerprintAll([piece]),
+      }));
+    });
+    // The summary is part of what a recipient reads: it counts as one more piece ("point 0"). The
+    // label is the text's name, which people may speak of without carrying its language.
+    const extra = fingerprintAll([version.summary ?? '']);
     if (extra.size > 0) prints = [...prints, { number: 0, fingerprints: extra }];
     pointPrints.set(version, prints);
   }
@@ -240,9 +269,7 @@ export function governingReason(
       return `point ${point.number} carries language of ${describe(source)} that ${partyName(recipient)} has not received`;
   }
   // A near copy: the same language, edited.
-  const words = fingerprintAll(
-    versionWords({ label: version.label ?? '', summary: version.summary ?? '', points: version.points }),
-  );
+  const words = fingerprintAll(versionWords({ summary: version.summary ?? '', points: version.points }));
   const found = carriedLanguage(words, version.id, recipient, all, governed, sees, context);
   if (found)
     return `${copyWords(found.carried)} ${describe(found.source)} that ${partyName(recipient)} has not received`;

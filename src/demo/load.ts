@@ -3,7 +3,7 @@ import { insertEntity } from '../store/collections.ts';
 import type { Store } from '../store/store.ts';
 import { insertVersion } from '../store/versions.ts';
 import { documentProblems } from '../core/document.ts';
-import { contentHash } from '../core/transmission.ts';
+import { contentHash, optionLabels } from '../core/transmission.ts';
 import { insertApproval } from '../store/transmission.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -26,6 +26,7 @@ export async function loadScenario(store: Store, scenario: Scenario, password = 
   const adminHash = await hashPassword(password);
   const id = scenario.negotiation.id;
   const at = store.nowIso();
+  const labels = optionLabels(scenario.issues);
   await store.change(null, async (trx, record) => {
     const exists = await trx.selectFrom('negotiations').select('id').where('id', '=', id).executeTakeFirst();
     if (exists) throw new Error(`the database already holds the negotiation "${id}"`);
@@ -112,7 +113,7 @@ export async function loadScenario(store: Store, scenario: Scenario, password = 
       await created('issue', issue.id, issue);
     }
     for (const { recipientPartyIds, ...version } of scenario.versions) {
-      await insertVersion(trx, { ...version, negotiationId: id }, recipientPartyIds, version.createdAt);
+      await insertVersion(trx, { ...version, negotiationId: id }, recipientPartyIds, version.createdAt, labels);
       await created('version', version.id, { ...version, recipientPartyIds });
     }
     const owned = [
@@ -135,7 +136,7 @@ export async function loadScenario(store: Store, scenario: Scenario, password = 
     for (const decision of scenario.approvals) {
       const version = scenario.versions.find((v) => v.id === decision.versionId);
       if (!version) throw new Error(`scenario approval ${decision.id}: no version "${decision.versionId}"`);
-      const approval = { ...decision, contentHash: contentHash(version) };
+      const approval = { ...decision, contentHash: contentHash(version, labels) };
       await insertApproval(trx, record, id, approval);
     }
   });

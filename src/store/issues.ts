@@ -1,10 +1,13 @@
-import { invalid, notFound } from '../core/errors.ts';
+import { conflict, invalid, notFound } from '../core/errors.ts';
+import { optionLabels } from '../core/transmission.ts';
 import type { Id, Issue } from '../core/model.ts';
 import { canSeeTrack, hiddenPointIds } from '../core/visibility.ts';
-import { readEntities } from './collections.ts';
+import { listEntities, readEntities, replaceEntity } from './collections.ts';
+import { rehashTexts } from './texts.ts';
 import { requireMediator } from './guards.ts';
 import type { NegotiationContext, Store } from './store.ts';
 import { requireKnownPoints, textRecords } from './versions.ts';
+import { everyParty, requireWordsMayGo } from './gate.ts';
 
 /** Issues and their options: the negotiable dimensions behind the points. Each command checks the policy, writes the change and its audit event in one transaction. */
 
@@ -37,6 +40,7 @@ export async function createIssue(
   if (new Set(input.options.map((o) => o.id)).size !== input.options.length)
     throw invalid('options', 'option ids must be unique within the issue');
   await requireKnownPoints(store, ctx, 'pointIds', input.pointIds);
+  await requireWordsMayGo(store, ctx, "the issue's wording", issueWords(input), everyParty(ctx));
   const issue: Issue = { ...input, id: input.id ?? store.id(), negotiationId: ctx.negotiation.id, revision: 1 };
   return store.insert(ctx, 'issues', 'issue', issue);
 }
@@ -71,11 +75,34 @@ export async function updateIssue(
     ...o,
     retiredAt: current.options.find((c) => c.id === o.id)?.retiredAt ?? null,
   }));
-  return store.replace(ctx, 'issues', 'issue', current, revision, {
-    ...current,
-    ...patch,
-    ...(options ? { options } : {}),
+  const next: Issue = { ...current, ...patch, ...(options ? { options } : {}) };
+  await requireWordsMayGo(store, ctx, "the issue's wording", issueWords(next), everyParty(ctx));
+  const relabelled = (options ?? []).some((o) => current.options.find((c) => c.id === o.id)?.label !== o.label);
+  if (!relabelled) return store.replace(ctx, 'issues', 'issue', current, revision, next);
+  // An option's label is part of the meaning of every text that chooses it: those texts get a new
+  // content hash in the same transaction, and the approvals given on the old meaning no longer hold.
+  if (current.revision !== revision) throw conflict(`issue "${current.name}"`, revision, current);
+  const after = { ...next, revision: current.revision + 1 };
+  return store.change(ctx.user.id, async (trx, record) => {
+    if (!(await replaceEntity(trx, 'issues', after, current.revision)))
+      throw conflict(`issue "${current.name}"`, revision, current);
+    const issues = (await listEntities(trx, 'issues', ctx.negotiation.id)).map((i) => (i.id === id ? after : i));
+    const rehashed = await rehashTexts(trx, ctx.negotiation.id, optionLabels(issues));
+    await record({
+      action: 'issue.update',
+      entity: 'issue',
+      entityId: id,
+      negotiationId: ctx.negotiation.id,
+      before: current,
+      after: { ...after, rehashedVersions: rehashed },
+    });
+    return after;
   });
+}
+
+/** The words of an issue that every party reads. */
+function issueWords(issue: Pick<Issue, 'name' | 'description' | 'options'>): string[] {
+  return [issue.name, issue.description, ...issue.options.flatMap((o) => [o.label, o.description])];
 }
 
 /** Retires an option: drafts that chose it keep it, new drafts may not choose it, analyses leave it out. */

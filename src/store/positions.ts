@@ -7,6 +7,7 @@ import { insertEntity, listEntities, readEntities, replaceEntity } from './colle
 import { requireParty, requireSender } from './guards.ts';
 import { listIssues } from './issues.ts';
 import type { Database } from './schema.ts';
+import { everyParty, requireWordsMayGo } from './gate.ts';
 import type { NegotiationContext, Recorder, Store } from './store.ts';
 import { getVersion, listVersions, READER_VIEW_TABLES, requireStanding } from './versions.ts';
 
@@ -119,6 +120,7 @@ export async function updatePosition(
   };
   await checkSupports(store, ctx, point, next, '', current);
   checkStance(next);
+  await requirePublicWordsMayGo(store, ctx, [next]);
   return store.replace(ctx, 'positions', 'position', current, revision, next);
 }
 
@@ -237,6 +239,7 @@ export async function createPositions(
     }
     positions.push(position);
   }
+  await requirePublicWordsMayGo(store, ctx, positions);
   return store.change(ctx.user.id, async (trx, record) => {
     const stored: Position[] = [];
     for (const position of positions) {
@@ -326,4 +329,18 @@ export async function carryPositions(
 /** What a position on a point is about: its language, the issues it decides and the track it is in. */
 function pointSignature(point: Point): string {
   return JSON.stringify([languageHash(point), [...point.issueIds].sort(), point.trackId]);
+}
+
+/**
+ * A public position is read by every party that sees its version, now or once the version reaches it:
+ * its wording and rationale pass the gate for the whole table.
+ */
+async function requirePublicWordsMayGo(
+  store: Store,
+  ctx: NegotiationContext,
+  positions: Pick<Position, 'visibility' | 'proposedText' | 'rationale'>[],
+): Promise<void> {
+  const words = positions.filter((p) => p.visibility === 'public').flatMap((p) => [p.proposedText ?? '', p.rationale]);
+  if (words.length > 0)
+    await requireWordsMayGo(store, ctx, "the position's wording and rationale", words, everyParty(ctx));
 }

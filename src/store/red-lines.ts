@@ -7,6 +7,7 @@ import { requireParty, requireSender } from './guards.ts';
 import { listIssues } from './issues.ts';
 import type { NegotiationContext, Store } from './store.ts';
 import { getVersion } from './versions.ts';
+import { everyParty, requireWordsMayGo } from './gate.ts';
 
 /** Parties' red lines, and the report of those a version crosses. Each command checks the policy, writes the change and its audit event in one transaction. */
 
@@ -23,6 +24,8 @@ export async function createRedLine(
   requireSender(ctx, input.partyId, input.visibility, 'a red line');
   const problem = constraintProblems(input.constraint, await listIssues(store, ctx))[0];
   if (problem) throw invalid('constraint', problem);
+  if (input.visibility === 'public')
+    await requireWordsMayGo(store, ctx, "the red line's wording", [input.title, input.description], everyParty(ctx));
   const redLine: RedLine = { ...input, id: store.id(), negotiationId: ctx.negotiation.id, revision: 1 };
   return store.insert(ctx, 'redLines', 'red_line', redLine);
 }
@@ -42,7 +45,10 @@ export async function updateRedLine(
     const problem = constraintProblems(patch.constraint, await listIssues(store, ctx))[0];
     if (problem) throw invalid('constraint', problem);
   }
-  return store.replace(ctx, 'redLines', 'red_line', current, revision, { ...current, ...patch });
+  const next = { ...current, ...patch };
+  if (next.visibility === 'public')
+    await requireWordsMayGo(store, ctx, "the red line's wording", [next.title, next.description], everyParty(ctx));
+  return store.replace(ctx, 'redLines', 'red_line', current, revision, next);
 }
 
 /** Which of the red lines the reader may see a version crosses. */

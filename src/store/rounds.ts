@@ -5,6 +5,7 @@ import { requireMediator } from './guards.ts';
 import { hiddenPoints } from './issues.ts';
 import type { NegotiationContext, Store } from './store.ts';
 import { listVersions, requireKnownPoints } from './versions.ts';
+import { everyParty, requireWordsMayGo } from './gate.ts';
 
 /** Rounds of talks: who met, on what, with what outcome. Each command checks the policy, writes the change and its audit event in one transaction. */
 
@@ -79,6 +80,14 @@ async function checkRoundReferences(
   for (const partyId of partyIds)
     if (!ctx.parties.some((p) => p.id === partyId))
       throw invalid('participants', `"${partyId}" is not a party of this negotiation`);
+  // Rounds are public at the table: their outcome and statements are gated like any text.
+  await requireWordsMayGo(
+    store,
+    ctx,
+    "the round's outcome and statements",
+    [round.title, round.outcome, round.place, ...round.statements.flatMap((s) => [s.title, s.text])],
+    everyParty(ctx),
+  );
 }
 
 /** Cancels a round: it stays in the history, marked, and counts no more in progress. */

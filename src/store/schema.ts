@@ -1,6 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 import { sql } from 'kysely';
-import { contentHash } from '../core/transmission.ts';
+import { contentHash, optionLabels } from '../core/transmission.ts';
+import { rehashTexts } from './texts.ts';
 
 /**
  * Tables. Each collection of a negotiation keeps the whole entity as JSON in `data` and copies the
@@ -250,7 +251,8 @@ export const migrations: Record<string, Migration> = {
       const versions = await any.selectFrom('versions').select(['id', 'data', 'author_party_id']).execute();
       const hashes = new Map<string, string>();
       for (const row of versions) {
-        const hash = contentHash(JSON.parse(row.data));
+        // Without the options' labels, as texts were hashed then; 0006 adds them.
+        const hash = contentHash(JSON.parse(row.data), () => undefined);
         hashes.set(row.id, hash);
         await any.updateTable('versions').set({ content_hash: hash }).where('id', '=', row.id).execute();
       }
@@ -385,6 +387,39 @@ export const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       // The settlement page lists a reader's own analyses of a negotiation on every visit.
       await sql`create index analyses_by_requester on analyses (negotiation_id, requested_by, created_at)`.execute(db);
+    },
+  },
+  '0006-meaning-in-content-hash': {
+    /**
+     * A text's content hash now holds the labels of the options it chooses. Every stored hash is
+     * recomputed with the labels as they stand, and each decision bound to a text's old hash is bound
+     * to its new one: the labels are those the decision was taken under, as far as the database knows.
+     */
+    async up(db: Kysely<unknown>) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const any = db as Kysely<any>;
+      const negotiations = await any.selectFrom('negotiations').select('id').execute();
+      for (const { id } of negotiations) {
+        const issues = await any.selectFrom('issues').select('data').where('negotiation_id', '=', id).execute();
+        const labels = optionLabels(issues.map((row: { data: string }) => JSON.parse(row.data)));
+        for (const change of await rehashTexts(any, id, labels)) {
+          const bound = await any
+            .selectFrom('text_approvals')
+            .select(['id', 'data'])
+            .where('negotiation_id', '=', id)
+            .where('content_hash', '=', change.before)
+            .execute();
+          for (const row of bound)
+            await any
+              .updateTable('text_approvals')
+              .set({
+                content_hash: change.after,
+                data: JSON.stringify({ ...JSON.parse(row.data), contentHash: change.after }),
+              })
+              .where('id', '=', row.id)
+              .execute();
+        }
+      }
     },
   },
 };

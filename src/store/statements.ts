@@ -5,6 +5,7 @@ import { requireMediator } from './guards.ts';
 import { hiddenPoints } from './issues.ts';
 import type { NegotiationContext, Store } from './store.ts';
 import { requireKnownPoints } from './versions.ts';
+import { everyParty, requireWordsMayGo } from './gate.ts';
 
 /** Public statements of stakeholders. Each command checks the policy, writes the change and its audit event in one transaction. */
 
@@ -27,6 +28,13 @@ export async function createStatement(
   await requireKnownPoints(store, ctx, 'pointIds', input.pointIds);
   if (input.partyId !== null && !ctx.parties.some((p) => p.id === input.partyId))
     throw invalid('partyId', `"${input.partyId}" is not a party of this negotiation`);
+  await requireWordsMayGo(
+    store,
+    ctx,
+    "the statement's quote",
+    [input.quote, input.speaker, input.affiliation],
+    everyParty(ctx),
+  );
   // Statements are records of what was said: they carry no revision of their own.
   const statement: PublicStatement = { ...input, id: store.id(), negotiationId: ctx.negotiation.id };
   await store.insert(ctx, 'statements', 'statement', { ...statement, revision: 1 } as PublicStatement);

@@ -1,5 +1,5 @@
 import type { Id, Version } from '../core/model.ts';
-import type { TextRecord } from '../core/transmission.ts';
+import { type OptionLabels, type TextRecord, contentHash } from '../core/transmission.ts';
 import type { Executor, NegotiationContext, Store } from './store.ts';
 
 /** Reading the negotiation's texts as stored, for the rules (never returned to a reader as they are). */
@@ -49,4 +49,29 @@ async function loadTextRecords(
     contentHash: row.content_hash,
     receivedAt: receivedAt.get(row.id) ?? {},
   }));
+}
+
+/**
+ * Recomputes the content hash of every text of a negotiation from its content and the options'
+ * labels as they stand, in the caller's transaction; returns the texts whose hash changed. Approvals
+ * stay bound to the hash they were given on, so a text whose meaning changed needs new approvals.
+ */
+export async function rehashTexts(
+  db: Executor,
+  negotiationId: Id,
+  labels: OptionLabels,
+): Promise<{ versionId: Id; before: string; after: string }[]> {
+  const rows = await db
+    .selectFrom('versions')
+    .select(['id', 'data', 'content_hash'])
+    .where('negotiation_id', '=', negotiationId)
+    .execute();
+  const changed: { versionId: Id; before: string; after: string }[] = [];
+  for (const row of rows) {
+    const after = contentHash(JSON.parse(row.data) as Version, labels);
+    if (after === row.content_hash) continue;
+    await db.updateTable('versions').set({ content_hash: after }).where('id', '=', row.id).execute();
+    changed.push({ versionId: row.id, before: row.content_hash, after });
+  }
+  return changed;
 }

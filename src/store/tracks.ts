@@ -4,6 +4,7 @@ import { canSeeTrack } from '../core/visibility.ts';
 import { requireMediator } from './guards.ts';
 import type { NegotiationContext, Store } from './store.ts';
 import { requireKnownPoints } from './versions.ts';
+import { requireWordsMayGo } from './gate.ts';
 
 /** Tracks: separate formats for some points among some parties. Each command checks the policy, writes the change and its audit event in one transaction. */
 
@@ -22,6 +23,7 @@ export async function createTrack(
     if (!ctx.parties.some((p) => p.id === partyId))
       throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
   if (input.partyIds.length < 2) throw invalid('partyIds', 'a track is negotiated among at least two parties');
+  await requireWordsMayGo(store, ctx, "the track's description", [input.name, input.description], input.partyIds);
   return store.insert(ctx, 'tracks', 'track', {
     ...input,
     id: store.id(),
@@ -46,5 +48,7 @@ export async function updateTrack(
       throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
   if (patch.partyIds && patch.partyIds.length < 2)
     throw invalid('partyIds', 'a track is negotiated among at least two parties');
-  return store.replace(ctx, 'tracks', 'track', current, revision, { ...current, ...patch });
+  const next = { ...current, ...patch };
+  await requireWordsMayGo(store, ctx, "the track's description", [next.name, next.description], next.partyIds);
+  return store.replace(ctx, 'tracks', 'track', current, revision, next);
 }

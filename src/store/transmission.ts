@@ -225,7 +225,12 @@ export async function versionApprovals(
       status: ruleStatus(rule, own, text.contentHash, store.nowIso()),
       approvals: own.filter((a) => a.contentHash === text.contentHash).map((a) => approvalView(ctx, a)),
       void: own
-        .filter((a) => a.contentHash !== text.contentHash && lineage.has(a.versionId) && visible.has(a.versionId))
+        .filter(
+          (a) =>
+            a.contentHash !== text.contentHash &&
+            (a.versionId === versionId || lineage.has(a.versionId)) &&
+            visible.has(a.versionId),
+        )
         .map((a) => approvalView(ctx, a)),
     });
   }

@@ -4,7 +4,7 @@ import { documentProblems } from '../core/document.ts';
 import { forbidden, invalid, notFound } from '../core/errors.ts';
 import type { Id, Version, VersionView } from '../core/model.ts';
 import { isCountersignature } from '../core/approval.ts';
-import { type TextRecord, contentHash, ruleStatus } from '../core/transmission.ts';
+import { type OptionLabels, type TextRecord, contentHash, optionLabels, ruleStatus } from '../core/transmission.ts';
 import { canSeeVersion, canSendForParty, knownRecipients, readerView } from '../core/visibility.ts';
 import { listEntities, readEntities } from './collections.ts';
 import { requireMediator, requireParty } from './guards.ts';
@@ -174,7 +174,13 @@ export async function createVersion(
     createdBy: ctx.user.id,
   };
   await store.change(ctx.user.id, async (trx, record) => {
-    await insertVersion(trx, version, version.authorPartyId ? [version.authorPartyId] : [], version.createdAt);
+    await insertVersion(
+      trx,
+      version,
+      version.authorPartyId ? [version.authorPartyId] : [],
+      version.createdAt,
+      optionLabels(issues),
+    );
     await record({
       action: 'version.create',
       entity: 'version',
@@ -270,6 +276,7 @@ export async function insertVersion(
   version: Version,
   recipientPartyIds: Id[],
   at: string,
+  labels: OptionLabels,
 ): Promise<void> {
   await trx
     .insertInto('versions')
@@ -282,7 +289,7 @@ export async function insertVersion(
       author_party_id: version.authorPartyId,
       internal: version.internal ? 1 : 0,
       created_at: version.createdAt,
-      content_hash: contentHash(version),
+      content_hash: contentHash(version, labels),
     })
     .execute();
   await addRecipients(trx, version.id, recipientPartyIds, at);
