@@ -264,3 +264,29 @@ describe('an account an administrator makes opens only with the password its per
     assert.match(late.body.detail, /unknown, used or expired; ask your administrator/);
   });
 });
+
+describe('behind a reverse proxy', () => {
+  test("with the proxy trusted, the limits count each client by the proxy's X-Forwarded-For, not the proxy", async () => {
+    const proxied = await buildApp({
+      store: await Store.open(await demoDatabase(), { now: () => new Date(clock) }),
+      logger: false,
+      trustProxy: ['127.0.0.1'],
+    });
+    const via = (client: string, email: string, password: string) =>
+      proxied.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '127.0.0.1',
+        headers: { 'x-forwarded-for': client },
+        payload: { email, password },
+      });
+    let answer;
+    let tries = 0;
+    do answer = await via('203.0.113.99', `guess-${++tries}@example.org`, 'wrong-password');
+    while (answer.statusCode === 401);
+    assert.equal(answer.statusCode, 429);
+    assert.match(answer.json().detail, /from your address/);
+    assert.equal((await via('198.51.100.77', 'ua@demo.parley', 'parley-demo')).statusCode, 200);
+    await proxied.close();
+  });
+});
