@@ -135,8 +135,8 @@ export function decide(
 }
 
 /**
- * Creates an account (as the demo's administrator) and seats it (as the demo's mediator, who
- * convenes it); returns the new account's id.
+ * Creates an account (as the demo's administrator), has its person choose the password with the
+ * one-time link, and seats it (as the demo's mediator, who convenes it); returns the new account's id.
  */
 export async function seatNewMember(
   url: string,
@@ -144,12 +144,16 @@ export async function seatNewMember(
   person: { email: string; name: string; password: string; partyId: string; role: string; title: string },
 ): Promise<string> {
   const admin = await signIn(url, 'admin@demo.parley');
-  const made = await admin.post<{ id: string }>('/api/users', {
+  const made = await admin.post<{ id: string; passwordLink: { token: string } }>('/api/users', {
     email: person.email,
     name: person.name,
-    password: person.password,
   });
   assert.equal(made.status, 201, JSON.stringify(made.body));
+  const chosen = await client(url).post('/api/password-links/choose', {
+    token: made.body.passwordLink.token,
+    password: person.password,
+  });
+  assert.equal(chosen.status, 201, JSON.stringify(chosen.body));
   const mediator = await signIn(url, 'mediator@demo.parley');
   const seated = await mediator.post(`${negotiation}/members`, {
     email: person.email,

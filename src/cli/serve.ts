@@ -10,7 +10,11 @@ export function serveCommand(): Command {
     .option('--port <n>', 'port to listen on (default: PORT or 4100)')
     .option('--host <address>', 'address to listen on (default: HOST or 127.0.0.1)')
     .option('--no-demo', 'do not load the demo into an empty database')
-    .action(async (options: { db: string; port?: string; host?: string; demo: boolean }) => {
+    .option(
+      '--trust-proxy <addresses>',
+      'behind a reverse proxy: its addresses (comma-separated, CIDR allowed), whose X-Forwarded-For then names the client, so sign-in limits count clients, not the proxy (default: PARLEY_TRUST_PROXY, or none)',
+    )
+    .action(async (options: { db: string; port?: string; host?: string; demo: boolean; trustProxy?: string }) => {
       const port =
         options.port !== undefined
           ? parsePort(options.port, '--port')
@@ -30,7 +34,15 @@ export function serveCommand(): Command {
           );
       }
       const { buildApp } = await import('../server/app.ts');
-      const app = await buildApp({ store, logger: process.env.PARLEY_LOG === 'debug' ? 'debug' : true });
+      const trusted = (options.trustProxy ?? process.env.PARLEY_TRUST_PROXY ?? '')
+        .split(',')
+        .map((address) => address.trim())
+        .filter(Boolean);
+      const app = await buildApp({
+        store,
+        logger: process.env.PARLEY_LOG === 'debug' ? 'debug' : true,
+        ...(trusted.length > 0 ? { trustProxy: trusted } : {}),
+      });
       try {
         await app.listen({ port, host });
       } catch (error) {

@@ -3,39 +3,53 @@ import { DomainError } from '../core/errors.ts';
 import { CliError, EXIT } from './errors.ts';
 import { DEFAULT_DB, openStore } from './shared.ts';
 
-/** `parley user add`: creates an account (the password comes from PARLEY_PASSWORD or --password). */
+/**
+ * `parley user add`: creates an account without a password and prints the one-time link with which
+ * its person chooses one, so the operator never knows a password that works.
+ */
 export function userCommand(): Command {
   const user = new Command('user').description('Manage accounts');
   user
     .command('add')
-    .description('Create an account')
+    .description('Create an account; prints the one-time link with which the person chooses their password')
     .requiredOption('--email <email>', 'e-mail address, used to sign in')
     .requiredOption('--name <name>', "the person's name")
-    .option('--password <password>', 'password (better: set PARLEY_PASSWORD, which stays out of the shell history)')
     .option('--admin', 'make the account an administrator', false)
+    .option('--base-url <url>', 'where Parley is served, for the link', 'http://127.0.0.1:4100')
+    .option('--password <password>', '(refused: the person chooses their own password with the link)')
     .option('--db <file>', 'SQLite database file', DEFAULT_DB)
-    .action(async (options: { email: string; name: string; password?: string; admin: boolean; db: string }) => {
-      const password = options.password ?? process.env.PARLEY_PASSWORD;
-      if (!password) throw new CliError('give a password with --password or in PARLEY_PASSWORD');
-      const { createUser } = await import('../store/accounts.ts');
-      const store = await openStore(options.db);
-      try {
-        const created = await createUser(store, null, {
-          email: options.email,
-          name: options.name,
-          password,
-          isAdmin: options.admin,
-        });
-        process.stdout.write(
-          `created ${created.isAdmin ? 'administrator' : 'account'} ${created.email} (id ${created.id})\n`,
-        );
-      } catch (error) {
-        if (error instanceof DomainError)
-          throw new CliError(error.message, error.kind === 'conflict' ? EXIT.failed : EXIT.usage);
-        throw error;
-      } finally {
-        await store.close();
-      }
-    });
+    .action(
+      async (options: {
+        email: string;
+        name: string;
+        admin: boolean;
+        baseUrl: string;
+        password?: string;
+        db: string;
+      }) => {
+        if (options.password !== undefined || process.env.PARLEY_PASSWORD)
+          throw new CliError(
+            'the person chooses their own password: leave out --password and PARLEY_PASSWORD, and pass on the link this command prints',
+          );
+        const { createAccount } = await import('../store/accounts.ts');
+        const store = await openStore(options.db);
+        try {
+          const created = await createAccount(store, null, {
+            email: options.email,
+            name: options.name,
+            isAdmin: options.admin,
+          });
+          process.stdout.write(
+            `created ${created.user.isAdmin ? 'administrator' : 'account'} ${created.user.email} (id ${created.user.id}), without a password; pass on this one-time link, where the person chooses theirs (it expires on ${created.expiresAt}):\n${options.baseUrl.replace(/\/$/, '')}/set-password/${created.token}\n`,
+          );
+        } catch (error) {
+          if (error instanceof DomainError)
+            throw new CliError(error.message, error.kind === 'conflict' ? EXIT.failed : EXIT.usage);
+          throw error;
+        } finally {
+          await store.close();
+        }
+      },
+    );
   return user;
 }

@@ -12,12 +12,13 @@ import {
 } from 'fastify-type-provider-zod';
 import { DomainError, invalid } from '../core/errors.ts';
 import type { User } from '../core/model.ts';
-import { userByToken } from '../store/accounts.ts';
+import { purgeExpiredSessions, userByToken } from '../store/accounts.ts';
 import type { Store } from '../store/store.ts';
 import { MAX_PARAM_LENGTH, problemFor, sendProblem } from './problems.ts';
 import { ROUTE_DOCS } from './route-docs.ts';
 import * as s from './schemas.ts';
 import { serializerCompiler } from './serializer.ts';
+import { SignInGuard, type SignInGuardOptions } from './sign-in-guard.ts';
 import { checkCookieRequest, SESSION_COOKIE } from './web-session.ts';
 import { accountsRoutes } from './routes/accounts.ts';
 import { analysesRoutes } from './routes/analyses.ts';
@@ -73,6 +74,15 @@ export interface AppOptions {
   logger?: boolean | 'debug';
   /** Sign-in attempts allowed per minute for one e-mail from one address; more get 429. */
   loginAttemptsPerMinute?: number;
+  /** The sign-in guard's limits (back-off per address and per account, the hashing queue); see sign-in-guard.ts. */
+  signIn?: Omit<SignInGuardOptions, 'now'>;
+  /**
+   * Whom to believe about the client's address (Fastify's `trustProxy`): behind a reverse proxy, its
+   * address, so that the sign-in limits count each client rather than the proxy. Default: no one.
+   */
+  trustProxy?: boolean | string | string[];
+  /** How often expired sessions are purged, a bounded batch at a time (default 10 minutes). */
+  sessionPurgeMs?: number;
   /** The built web app served at `/` (default: dist/web). */
   webRoot?: string;
   /** How often live streams get a keep-alive line and their sessions are checked (default 20 s). */
@@ -90,8 +100,12 @@ export async function buildApp({
   loginAttemptsPerMinute = 10,
   webRoot,
   liveHeartbeatMs,
+  signIn,
+  trustProxy = false,
+  sessionPurgeMs = 10 * 60_000,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    trustProxy,
     logger: logger === false ? false : { level: logger === 'debug' ? 'debug' : 'error' },
     // Requests are not logged one by one: the log holds what went wrong, never a token or a body.
     logController: new LogController({ disableRequestLogging: logger !== 'debug' }),
@@ -239,8 +253,17 @@ export async function buildApp({
       );
   });
 
+  // Expired sessions go on a schedule too, not only at sign-in: a bounded batch each time.
+  const purge = setInterval(() => {
+    purgeExpiredSessions(store).catch((error: unknown) =>
+      app.log.error({ err: error }, 'purging expired sessions failed'),
+    );
+  }, sessionPurgeMs);
+  purge.unref();
+  app.addHook('onClose', async () => clearInterval(purge));
+
   systemRoutes(app, store);
-  accountsRoutes(app, store, loginAttemptsPerMinute);
+  accountsRoutes(app, store, loginAttemptsPerMinute, new SignInGuard({ ...signIn, now: () => store.now().getTime() }));
   negotiationsRoutes(app, store);
   partiesRoutes(app, store);
   membersRoutes(app, store);

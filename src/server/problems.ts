@@ -9,6 +9,29 @@ export interface Problem {
   detail: string;
   field?: string;
   current?: unknown;
+  /** For 429: seconds to wait (also sent as the Retry-After header), and the moment to try again. */
+  retryAfter?: number;
+  retryAt?: string;
+}
+
+/**
+ * A request refused for now (429): its message says why and when to try again, and the answer
+ * carries `Retry-After`.
+ */
+export class TooManyRequests extends Error {
+  readonly statusCode = 429;
+  readonly retryAfterSeconds: number;
+
+  constructor(
+    reason: string,
+    waitMs: number,
+    readonly retryAt: Date,
+  ) {
+    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    const wait = seconds < 120 ? `${seconds} second${seconds === 1 ? '' : 's'}` : `${Math.ceil(seconds / 60)} minutes`;
+    super(`${reason}; try again in ${wait} (at ${retryAt.toISOString()})`);
+    this.retryAfterSeconds = seconds;
+  }
 }
 
 const TITLES: Record<number, string> = {
@@ -51,6 +74,8 @@ export function problemFor(error: unknown, limits: { bodyLimit: number } = { bod
       ...(error.current !== undefined ? { current: error.current } : {}),
     });
   }
+  if (error instanceof TooManyRequests)
+    return problem(429, error.message, { retryAfter: error.retryAfterSeconds, retryAt: error.retryAt.toISOString() });
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = (error as { validationContext?: string }).validationContext ?? 'body';
     const first = error.validation[0];
@@ -93,6 +118,7 @@ export function problemFor(error: unknown, limits: { bodyLimit: number } = { bod
 
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   const payload = { type: 'about:blank', ...body };
+  if (body.retryAfter !== undefined) reply.header('retry-after', String(body.retryAfter));
   return reply
     .code(body.status)
     .type('application/problem+json; charset=utf-8')

@@ -7,13 +7,13 @@ export const ROUTE_DOCS: Record<string, [summary: string, who: string]> = {
   'GET /api/audit/verify': ['Verify the audit chain', 'Administrators only: walks the hash-chained audit log.'],
   'POST /api/auth/login': [
     'Sign in',
-    'Public: an e-mail and a password give a bearer token (10 attempts a minute per account and address).',
+    'Public: an e-mail and a password give a bearer token. Failed attempts are counted per address and per account; past a few, each further one opens a longer wait (429 with Retry-After).',
   ],
   'POST /api/auth/logout': ['Sign out', 'Any signed-in account: ends the session of this token.'],
   'GET /api/me': ['Who you are', 'Any signed-in account.'],
   'POST /api/users': [
     'Create an account',
-    'Administrators only. People who have no account are better invited to a negotiation.',
+    'Administrators only, without a password: the answer holds a one-time link with which the person chooses theirs, so no administrator knows a password that works. People who have no account are better invited to a negotiation.',
   ],
   'GET /api/negotiations': ['Your negotiations', 'Any signed-in account: the negotiations it has a seat in.'],
   'POST /api/negotiations': [

@@ -75,6 +75,8 @@ export const problemSchema = z
     detail: z.string(),
     field: z.string().optional(),
     current: z.unknown().optional(),
+    retryAfter: z.number().int().optional().describe('For 429: seconds to wait, as the Retry-After header says'),
+    retryAt: z.string().optional().describe('For 429: when to try again').meta({ example: '2025-11-27T10:00:32.000Z' }),
   })
   .meta({ id: 'Problem', description: 'An error, as application/problem+json (RFC 9457)' });
 
@@ -222,8 +224,22 @@ export const userSchema = z
 export const userCreateSchema = z.object({
   email: z.string().trim().max(320),
   name,
-  password: z.string().min(8).max(1000),
   isAdmin: z.boolean().default(false),
+});
+export const passwordLinkSchema = z
+  .object({
+    token: z.string().describe('The one-time token; shown only now'),
+    link: z.string().describe('The link to pass on to the person: it opens a page where they choose their password'),
+    expiresAt: z.string(),
+  })
+  .meta({ id: 'PasswordLink' });
+export const userCreatedSchema = userSchema
+  .extend({ passwordLink: passwordLinkSchema })
+  .meta({ id: 'UserCreated', description: 'The new account, without a password until its person chooses one' });
+export const passwordLinkPreviewSchema = z.object({ email: z.string(), name: z.string(), expiresAt: z.string() });
+export const choosePasswordSchema = z.object({
+  token: z.string().min(10).max(200),
+  password: z.string().min(8).max(1000),
 });
 export const loginSchema = z.object({
   email: z.string().trim().min(1).max(320),

@@ -24,7 +24,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** The web app's own pages (its router's paths); no other path gets the app's page. */
-const APP_PAGE = /^\/(?:n|invite|account|sign-in)(?:\/[A-Za-z0-9._~%-]+)*\/?$/;
+const APP_PAGE = /^\/(?:n|invite|set-password|account|sign-in)(?:\/[A-Za-z0-9._~%-]+)*\/?$/;
 
 function filesUnder(root: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();

@@ -1,51 +1,188 @@
 import { DomainError, invalid } from '../core/errors.ts';
 import type { Id, User } from '../core/model.ts';
-import { hashPassword, newToken, tokenHash, verifyPassword } from './passwords.ts';
+import { hashPassword, NO_PASSWORD, needsRehash, newToken, tokenHash, verifyPassword } from './passwords.ts';
 import type { Store } from './store.ts';
 
 /** Accounts and sessions: who signs in, with what, for how long. Each command checks the policy, writes the change and its audit event in one transaction. */
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
-/** A valid hash to compare against when the e-mail is unknown, so that timing does not tell accounts apart. */
-const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+/**
+ * A valid hash (of random bytes, at the current cost) to compare against when the e-mail is unknown
+ * or the account has no password yet, so that timing does not tell accounts apart.
+ */
+const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$e702a0SkElJH9OQcktW46A$A43uV93IzAsvm1dgAomNStzpy10McKbv+X9HfvYw7Jo';
 
-export async function createUser(
-  store: Store,
-  actorId: Id | null,
-  input: { email: string; name: string; password: string; isAdmin?: boolean; id?: Id },
-): Promise<User> {
+/** How long the one-time link to choose a password stays valid. */
+export const PASSWORD_LINK_DAYS = 7;
+
+/** Expired sessions removed at most per sign-in (and per run of the server's schedule): bounded work. */
+export const SESSION_PURGE_BATCH = 200;
+
+function checkAccount(input: { email: string; name: string }): { email: string; name: string } {
   const email = input.email.trim().toLowerCase();
   if (!EMAIL.test(email)) throw invalid('email', `"${input.email}" is not an e-mail address`);
-  if (input.password.length < 8) throw invalid('password', 'a password needs at least 8 characters');
   if (!input.name.trim()) throw invalid('name', 'give the person a name');
-  const passwordHash = await hashPassword(input.password);
-  const user: User = { id: input.id ?? store.id(), email, name: input.name.trim(), isAdmin: input.isAdmin ?? false };
-  return store.change(actorId, async (trx, record) => {
-    const existing = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+  return { email, name: input.name.trim() };
+}
+
+async function insertUser(
+  store: Store,
+  actorId: Id | null,
+  user: User,
+  passwordHash: string,
+  setup: { tokenHash: string; expiresAt: string } | null,
+): Promise<void> {
+  await store.change(actorId, async (trx, record) => {
+    const existing = await trx.selectFrom('users').select('id').where('email', '=', user.email).executeTakeFirst();
     if (existing)
-      throw new DomainError('conflict', `an account with the e-mail ${email} exists already`, 'email', { email });
+      throw new DomainError('conflict', `an account with the e-mail ${user.email} exists already`, 'email', {
+        email: user.email,
+      });
     await trx
       .insertInto('users')
       .values({
         id: user.id,
-        email,
+        email: user.email,
         name: user.name,
         password_hash: passwordHash,
         is_admin: user.isAdmin ? 1 : 0,
         created_at: store.nowIso(),
       })
       .execute();
+    if (setup)
+      await trx
+        .insertInto('password_setups')
+        .values({
+          user_id: user.id,
+          token_hash: setup.tokenHash,
+          created_by: actorId,
+          created_at: store.nowIso(),
+          expires_at: setup.expiresAt,
+        })
+        .execute();
     await record({
       action: 'user.create',
       entity: 'user',
       entityId: user.id,
       negotiationId: null,
       before: null,
-      after: user,
+      after: setup ? { ...user, password: 'to be chosen by the person' } : user,
     });
-    return user;
   });
+}
+
+/**
+ * Creates an account with a password its person chose (an invitation's acceptance, the tests). An
+ * administrator's accounts are made with `createAccount`, whose person chooses the password.
+ */
+export async function createUser(
+  store: Store,
+  actorId: Id | null,
+  input: { email: string; name: string; password: string; isAdmin?: boolean; id?: Id },
+): Promise<User> {
+  const { email, name } = checkAccount(input);
+  if (input.password.length < 8) throw invalid('password', 'a password needs at least 8 characters');
+  const passwordHash = await hashPassword(input.password);
+  const user: User = { id: input.id ?? store.id(), email, name, isAdmin: input.isAdmin ?? false };
+  await insertUser(store, actorId, user, passwordHash, null);
+  return user;
+}
+
+/**
+ * Creates an account for a person, as an administrator does: without a password. The answer holds
+ * a one-time token (shown only now) with which the person chooses their own password
+ * (`choosePassword`); until then no password signs the account in, so the administrator never knows
+ * one that works.
+ */
+export async function createAccount(
+  store: Store,
+  actorId: Id | null,
+  input: { email: string; name: string; isAdmin?: boolean },
+): Promise<{ user: User; token: string; expiresAt: string }> {
+  const { email, name } = checkAccount(input);
+  const user: User = { id: store.id(), email, name, isAdmin: input.isAdmin ?? false };
+  const token = newToken();
+  const expiresAt = new Date(store.now().getTime() + PASSWORD_LINK_DAYS * 86_400_000).toISOString();
+  await insertUser(store, actorId, user, NO_PASSWORD, { tokenHash: tokenHash(token), expiresAt });
+  return { user, token, expiresAt };
+}
+
+async function openSetup(store: Store, token: string) {
+  const row = await store.db
+    .selectFrom('password_setups')
+    .innerJoin('users', 'users.id', 'password_setups.user_id')
+    .select(['users.id', 'users.email', 'users.name', 'users.is_admin', 'password_setups.expires_at'])
+    .where('password_setups.token_hash', '=', tokenHash(token))
+    .executeTakeFirst();
+  // One answer for unknown, used and expired links: the link is all the holder has.
+  if (!row || row.expires_at <= store.nowIso())
+    throw new DomainError(
+      'not_found',
+      'this link to choose a password is unknown, used or expired; ask your administrator for a new account link',
+    );
+  return row;
+}
+
+/** What the holder of a link to choose a password may know before using it: whose account it opens. */
+export async function passwordSetupByToken(
+  store: Store,
+  token: string,
+): Promise<{ email: string; name: string; expiresAt: string }> {
+  const row = await openSetup(store, token);
+  return { email: row.email, name: row.name, expiresAt: row.expires_at };
+}
+
+/** The person of an account made by an administrator chooses its password with the one-time token, and is signed in. */
+export async function choosePassword(
+  store: Store,
+  input: { token: string; password: string },
+): Promise<{ token: string; user: User; expiresAt: string }> {
+  const row = await openSetup(store, input.token);
+  if (input.password.length < 8) throw invalid('password', 'a password needs at least 8 characters');
+  const hash = await hashPassword(input.password);
+  const user: User = { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin === 1 };
+  await store.change(user.id, async (trx, record) => {
+    const claimed = await trx
+      .deleteFrom('password_setups')
+      .where('user_id', '=', user.id)
+      .where('token_hash', '=', tokenHash(input.token))
+      .executeTakeFirst();
+    if (Number(claimed.numDeletedRows) !== 1)
+      throw new DomainError('not_found', 'this link to choose a password was used a moment ago');
+    await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', user.id).execute();
+    await record({
+      action: 'user.password',
+      entity: 'user',
+      entityId: user.id,
+      negotiationId: null,
+      before: null,
+      after: { chosen: true },
+    });
+  });
+  return { ...(await openSession(store, user.id)), user };
+}
+
+async function openSession(store: Store, userId: Id): Promise<{ token: string; expiresAt: string }> {
+  const token = newToken();
+  const expiresAt = new Date(store.now().getTime() + store.sessionHours * 3600_000).toISOString();
+  await store.db
+    .insertInto('sessions')
+    .values({ token_hash: tokenHash(token), user_id: userId, created_at: store.nowIso(), expires_at: expiresAt })
+    .execute();
+  return { token, expiresAt };
+}
+
+/** Removes expired sessions, the oldest first and at most `limit` of them; returns how many. */
+export async function purgeExpiredSessions(store: Store, limit = SESSION_PURGE_BATCH): Promise<number> {
+  const expired = store.db
+    .selectFrom('sessions')
+    .select('token_hash')
+    .where('expires_at', '<=', store.nowIso())
+    .orderBy('expires_at')
+    .limit(limit);
+  const result = await store.db.deleteFrom('sessions').where('token_hash', 'in', expired).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export async function userByEmail(store: Store, email: string): Promise<User | null> {
@@ -57,7 +194,11 @@ export async function userByEmail(store: Store, email: string): Promise<User | n
   return row ? { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin === 1 } : null;
 }
 
-/** Checks a password and opens a session; null when the e-mail or the password is wrong (never which). */
+/**
+ * Checks a password and opens a session; null when the e-mail or the password is wrong (never which).
+ * A hash weaker than the current cost (scrypt, from before) is replaced by an argon2id one, audited.
+ * Each sign-in also removes a bounded number of expired sessions.
+ */
 export async function login(
   store: Store,
   email: string,
@@ -68,15 +209,33 @@ export async function login(
     .selectAll()
     .where('email', '=', email.trim().toLowerCase())
     .executeTakeFirst();
-  const ok = row ? await verifyPassword(password, row.password_hash) : await verifyPassword(password, DUMMY_HASH);
-  if (!row || !ok) return null;
-  const token = newToken();
-  const expiresAt = new Date(store.now().getTime() + store.sessionHours * 3600_000).toISOString();
-  await store.db
-    .insertInto('sessions')
-    .values({ token_hash: tokenHash(token), user_id: row.id, created_at: store.nowIso(), expires_at: expiresAt })
-    .execute();
-  return { token, user: { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin === 1 }, expiresAt };
+  const usable = row !== undefined && row.password_hash !== NO_PASSWORD;
+  const ok = await verifyPassword(password, usable ? row.password_hash : DUMMY_HASH);
+  if (!row || !usable || !ok) return null;
+  if (needsRehash(row.password_hash)) {
+    const stronger = await hashPassword(password);
+    await store.change(row.id, async (trx, record) => {
+      // Only if the hash is still the one checked: a password changed meanwhile stays changed.
+      const updated = await trx
+        .updateTable('users')
+        .set({ password_hash: stronger })
+        .where('id', '=', row.id)
+        .where('password_hash', '=', row.password_hash)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 1)
+        await record({
+          action: 'user.password',
+          entity: 'user',
+          entityId: row.id,
+          negotiationId: null,
+          before: null,
+          after: { rehashed: 'argon2id' },
+        });
+    });
+  }
+  await purgeExpiredSessions(store);
+  const session = await openSession(store, row.id);
+  return { ...session, user: { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin === 1 } };
 }
 
 export async function userByToken(store: Store, token: string): Promise<User | null> {

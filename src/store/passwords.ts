@@ -1,4 +1,5 @@
-import { randomBytes, scrypt, timingSafeEqual, createHash } from 'node:crypto';
+import { hash as argon2Hash, verify as argon2Verify, type Algorithm, type Options } from '@node-rs/argon2';
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (
@@ -8,29 +9,68 @@ const scryptAsync = promisify(scrypt) as (
   options: { N: number; r: number; p: number; maxmem: number },
 ) => Promise<Buffer>;
 
-/** scrypt with N=2^15, r=8, p=1: 32 MiB per hash, the memory-hard cost OWASP recommends. */
-const COST = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
-const KEY_LENGTH = 32;
+/**
+ * argon2id with m=19 MiB, t=2, p=1: the first of the configurations OWASP's Password Storage Cheat
+ * Sheet recommends. Hashes are PHC strings (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`), so a stored hash
+ * says its own cost, and one below this is rehashed at the next sign-in (`needsRehash`). The native
+ * module hashes on libuv's thread pool: the event loop never waits for it.
+ */
+export const ARGON2 = {
+  algorithm: 2 as Algorithm.Argon2id, // a const enum, which the type-only import cannot name as a value
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} satisfies Options;
 
-/** Hashes a password as `scrypt$N$r$p$salt$key` (base64url parts), so the cost can rise later. */
+/** Largest scrypt memory a stored hash may ask of a verification (Parley wrote N=2^15, r=8: 32 MiB). */
+const SCRYPT_MAXMEM = 64 * 1024 * 1024;
+
+/** Hashes a password with argon2id at `ARGON2`'s cost, off the event loop. */
 export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt, KEY_LENGTH, COST);
-  return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  return argon2Hash(password, ARGON2);
 }
 
+/**
+ * Checks a password against a stored hash: argon2id, or the scrypt hashes (`scrypt$N$r$p$salt$key`)
+ * that Parley wrote before; false for anything else, such as an account that has no password yet.
+ */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  if (stored.startsWith('$argon2id$')) {
+    try {
+      return await argon2Verify(stored, password);
+    } catch {
+      return false;
+    }
+  }
   const [scheme, n, r, p, salt, key] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !key) return false;
   const expected = Buffer.from(key, 'base64url');
-  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: COST.maxmem,
-  });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  try {
+    const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, {
+      N: Number(n),
+      r: Number(r),
+      p: Number(p),
+      maxmem: SCRYPT_MAXMEM,
+    });
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  } catch {
+    return false;
+  }
 }
+
+/** Whether a stored hash is weaker than what `hashPassword` writes now (scrypt, or argon2id at a lower cost). */
+export function needsRehash(stored: string): boolean {
+  const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(stored);
+  if (!match) return true;
+  const [m, t, p] = match.slice(1).map(Number) as [number, number, number];
+  return m < ARGON2.memoryCost || t < ARGON2.timeCost || p < ARGON2.parallelism;
+}
+
+/**
+ * What the password column holds while an account waits for its person to choose a password: it
+ * matches no password, and it is no hash, so no one (the administrator included) knows one that works.
+ */
+export const NO_PASSWORD = '!no-password';
 
 /** A new bearer token (256 random bits). */
 export function newToken(): string {

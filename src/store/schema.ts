@@ -81,6 +81,14 @@ export interface Database {
     accepted_at: string | null;
     revoked_at: string | null;
   };
+  /** An account made by an administrator, waiting for its person to choose a password (one open link each). */
+  password_setups: {
+    user_id: string;
+    token_hash: string;
+    created_by: string | null;
+    created_at: string;
+    expires_at: string;
+  };
   text_approvals: {
     id: string;
     negotiation_id: string;
@@ -420,6 +428,21 @@ export const migrations: Record<string, Migration> = {
               .execute();
         }
       }
+    },
+  },
+  '0007-password-setups': {
+    async up(db: Kysely<unknown>) {
+      // An account an administrator makes has no password until its person chooses one with a one-time link.
+      await db.schema
+        .createTable('password_setups')
+        .addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_by', 'text', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      // Expired sessions are purged oldest first, a bounded number at a time.
+      await sql`create index sessions_by_expiry on sessions (expires_at)`.execute(db);
     },
   },
 };

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { tempDir } from '../helpers.ts';
+import { client, startServer, tempDir } from '../helpers.ts';
 import { BIN, parley } from './command.ts';
 
 /** Starts the built `parley serve` on a free port and waits until it says where it serves. */
@@ -96,20 +96,46 @@ describe('the parley command', () => {
     assert.match(broken.stdout, /event 5 is missing/);
   });
 
-  test('user add creates an account that can sign in, and refuses a duplicate', () => {
-    const created = parley(['user', 'add', '--db', db, '--email', 'clerk@example.org', '--name', 'Clerk'], {
-      PARLEY_PASSWORD: 'long-enough-secret',
-    });
+  test('user add creates an account without a password and prints the link where the person chooses one; refuses a duplicate and any password', async () => {
+    const created = parley([
+      'user',
+      'add',
+      '--db',
+      db,
+      '--email',
+      'clerk@example.org',
+      '--name',
+      'Clerk',
+      '--base-url',
+      'http://parley.example/',
+    ]);
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /created account clerk@example.org/);
-    const again = parley(['user', 'add', '--db', db, '--email', 'clerk@example.org', '--name', 'Clerk'], {
-      PARLEY_PASSWORD: 'long-enough-secret',
-    });
+    const link = /http:\/\/parley\.example\/set-password\/(\S+)/.exec(created.stdout);
+    assert.ok(link, created.stdout);
+    const again = parley(['user', 'add', '--db', db, '--email', 'clerk@example.org', '--name', 'Clerk']);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /exists already/);
-    const weak = parley(['user', 'add', '--db', db, '--email', 'x@example.org', '--name', 'X', '--password', 'short']);
-    assert.equal(weak.code, 2);
-    assert.match(weak.stderr, /at least 8 characters/);
+    for (const [args, env] of [
+      [['--password', 'long-enough-secret'], {}],
+      [[], { PARLEY_PASSWORD: 'long-enough-secret' }],
+    ] as const) {
+      const withPassword = parley(['user', 'add', '--db', db, '--email', 'y@example.org', '--name', 'Y', ...args], env);
+      assert.equal(withPassword.code, 2, 'the operator never chooses a password that works');
+      assert.match(withPassword.stderr, /chooses their own password/);
+    }
+    // The person chooses the password with the printed link, and then signs in with it.
+    const server = await startServer(db);
+    const chosen = await client(server.url).post('/api/password-links/choose', {
+      token: link[1],
+      password: 'clerk-chose-this',
+    });
+    assert.equal(chosen.status, 201, JSON.stringify(chosen.body));
+    const signedIn = await client(server.url).post('/api/auth/login', {
+      email: 'clerk@example.org',
+      password: 'clerk-chose-this',
+    });
+    assert.equal(signedIn.status, 200);
   });
 
   test('usage errors exit 2 with a message; --help exits 0', () => {

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { Store } from '../../src/store/store.ts';
 import { readStreamStart, tempDir } from '../helpers.ts';
-import { createUser } from '../../src/store/accounts.ts';
+import { createAccount, createUser } from '../../src/store/accounts.ts';
 import { tokenHash } from '../../src/store/passwords.ts';
 
 /**
@@ -617,6 +617,12 @@ async function otherInvitation(): Promise<string> {
   });
   return answer.token as string;
 }
+/** A new account made by an administrator, and the one-time token with which its person chooses the password. */
+let linked = 0;
+async function freshPasswordLink(): Promise<string> {
+  const made = await createAccount(store, null, { email: `linked-${++linked}@matrix.test`, name: 'Linked person' });
+  return made.token;
+}
 /** The id of an account's seat in the main negotiation. */
 async function seatOf(account: Account): Promise<string> {
   const row = await store.db
@@ -1186,7 +1192,7 @@ const MATRIX: Record<string, Entry> = {
         request: (r) => ({
           method: 'POST',
           url: '/api/users',
-          body: { email: `new-${r.toLowerCase()}@matrix.test`, name: 'New person', password: 'long-password' },
+          body: { email: `new-${r.toLowerCase()}@matrix.test`, name: 'New person' },
         }),
         allowed: ['admin'],
       },
@@ -1776,6 +1782,31 @@ const MATRIX: Record<string, Entry> = {
           method: 'POST',
           url: '/api/invitations/accept',
           body: { token: await otherInvitation(), name: 'Invited', password: PASSWORD },
+        }),
+        allowed: SIGNED_IN,
+      },
+    ],
+  },
+  // A new account's one-time link to choose its password, read and used by its holder.
+  'GET /api/password-links/:token': {
+    kind: 'public',
+    cases: () => [
+      {
+        object: "a new account's password link",
+        request: async () => get(`/api/password-links/${await freshPasswordLink()}`)(),
+        allowed: SIGNED_IN,
+      },
+    ],
+  },
+  'POST /api/password-links/choose': {
+    kind: 'public',
+    cases: () => [
+      {
+        object: "a new account's password link",
+        request: async () => ({
+          method: 'POST',
+          url: '/api/password-links/choose',
+          body: { token: await freshPasswordLink(), password: PASSWORD },
         }),
         allowed: SIGNED_IN,
       },

@@ -30,7 +30,7 @@ describe('the web app as the server serves it', () => {
   });
 
   test("the app's page answers at / and at its own paths, with the content security policy", async () => {
-    for (const path of ['/', '/n/geneva-2025/text', '/invite/some-token', '/account']) {
+    for (const path of ['/', '/n/geneva-2025/text', '/invite/some-token', '/set-password/some-token', '/account']) {
       const answer = await fetch(server.url + path);
       assert.equal(answer.status, 200, path);
       assert.match(answer.headers.get('content-type') ?? '', /text\/html/);

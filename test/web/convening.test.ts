@@ -97,21 +97,24 @@ describe('convening a negotiation from the browser', () => {
     await convenor.context.close();
   });
 
-  test('a new account opens a negotiation, adds two parties and defines an issue with two options', async () => {
+  test('a new account chooses its password on its link, opens a negotiation, adds two parties and defines an issue with two options', async () => {
     const admin = await bearer(served, 'admin@demo.parley');
     const made = await fetch(`${served.url}/api/users`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
-      body: JSON.stringify({ email: 'new.convenor@example.org', name: 'Nadia Convenor', password: 'convenor-pass-1' }),
+      body: JSON.stringify({ email: 'new.convenor@example.org', name: 'Nadia Convenor' }),
     });
     assert.equal(made.status, 201, await made.clone().text());
+    const { passwordLink } = (await made.json()) as { passwordLink: { link: string } };
 
     const context = await (await launchBrowser()).newContext({ baseURL: served.url });
     const page = await context.newPage();
-    await page.goto('/');
-    await page.getByLabel('E-mail').fill('new.convenor@example.org');
-    await page.getByLabel('Password').fill('convenor-pass-1');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    // The administrator set no password: the person chooses it on the page of the one-time link.
+    await page.goto(new URL(passwordLink.link).pathname);
+    await page.getByText('new.convenor@example.org').waitFor();
+    await page.getByLabel('Password (at least 8 characters)').fill('convenor-pass-1');
+    await page.getByLabel('The same password again').fill('convenor-pass-1');
+    await page.getByRole('button', { name: 'Choose the password and sign in' }).click();
     await page.getByText('You have no seat at any table yet').waitFor();
     await page.getByText('Open a new negotiation').click();
     await page.getByLabel('Title').fill('Black Sea grain corridor');

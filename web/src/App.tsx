@@ -5,6 +5,7 @@ import { NegotiationLayout } from './components/NegotiationLayout';
 import { AccountPage } from './pages/Account';
 import { InvitePage } from './pages/Invite';
 import { NegotiationsPage } from './pages/Negotiations';
+import { SetPasswordPage } from './pages/SetPassword';
 import { SignInPage } from './pages/SignIn';
 import { DashboardPage } from './pages/Dashboard';
 import { useSession } from './session';
@@ -24,6 +25,7 @@ export function App() {
   return (
     <Switch>
       <Route path="/invite/:token">{(params) => <InvitePage token={params.token} />}</Route>
+      <Route path="/set-password/:token">{(params) => <SetPasswordPage token={params.token} />}</Route>
       {!user ? (
         <Route>
           <SignInPage />

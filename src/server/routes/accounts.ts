@@ -1,14 +1,42 @@
 import { z } from 'zod';
-import { DomainError } from '../../core/errors.ts';
-import { changePassword, createUser, endSession, listSessions, login, logout } from '../../store/accounts.ts';
+import { DomainError, invalid } from '../../core/errors.ts';
+import {
+  changePassword,
+  choosePassword,
+  createAccount,
+  endSession,
+  listSessions,
+  login,
+  logout,
+  passwordSetupByToken,
+} from '../../store/accounts.ts';
 import { acceptInvitation, invitationByToken } from '../../store/invitations.ts';
 import type { Store } from '../../store/store.ts';
+import { TooManyRequests } from '../problems.ts';
 import * as s from '../schemas.ts';
+import type { SignInGuard } from '../sign-in-guard.ts';
 import { clearSessionCookie, csrfTokenFor, setSessionCookie } from '../web-session.ts';
 import { created, me, open, problems, type App } from './shared.ts';
 
-/** Signing in and out, and accounts. */
-export function accountsRoutes(app: App, store: Store, loginAttemptsPerMinute: number): void {
+/** A password check that failed because the password was wrong (what the sign-in guard counts). */
+const wrongPassword = (field: string) => (outcome: PromiseSettledResult<unknown>) =>
+  outcome.status === 'rejected' &&
+  outcome.reason instanceof DomainError &&
+  (outcome.reason.kind === 'unauthenticated' ||
+    (outcome.reason.kind === 'forbidden' && outcome.reason.field === field));
+/** A link's token that matched nothing (counted like a wrong password: guessing one is guessing a secret). */
+const unknownLink = (outcome: PromiseSettledResult<unknown>) =>
+  outcome.status === 'rejected' && outcome.reason instanceof DomainError && outcome.reason.kind === 'not_found';
+
+/** Signing in and out, and accounts. Every check of a password goes through the sign-in guard. */
+export function accountsRoutes(app: App, store: Store, loginAttemptsPerMinute: number, guard: SignInGuard): void {
+  const signIn = (address: string, email: string, password: string) =>
+    guard.attempt(
+      address,
+      email,
+      () => login(store, email, password),
+      (outcome) => outcome.status === 'fulfilled' && outcome.value === null,
+    );
   const loginLimit = {
     max: loginAttemptsPerMinute,
     timeWindow: '1 minute',
@@ -17,10 +45,12 @@ export function accountsRoutes(app: App, store: Store, loginAttemptsPerMinute: n
       `${request.ip} ${String((request.body as { email?: unknown } | undefined)?.email ?? '')
         .trim()
         .toLowerCase()}`,
-    errorResponseBuilder: (_request: unknown, context: { after: string }) =>
-      Object.assign(new Error(`too many sign-in attempts for this account; try again in ${context.after}`), {
-        statusCode: 429,
-      }),
+    errorResponseBuilder: (_request: unknown, context: { ttl: number }) =>
+      new TooManyRequests(
+        'too many sign-in attempts for this account from your address',
+        context.ttl,
+        new Date(Date.now() + context.ttl),
+      ),
   };
   app.post(
     '/api/auth/login',
@@ -38,7 +68,7 @@ export function accountsRoutes(app: App, store: Store, loginAttemptsPerMinute: n
       },
     },
     async (request) => {
-      const session = await login(store, request.body.email, request.body.password);
+      const session = await signIn(request.ip, request.body.email, request.body.password);
       if (!session) throw new DomainError('unauthenticated', 'the e-mail or the password is wrong');
       return session;
     },
@@ -62,7 +92,7 @@ export function accountsRoutes(app: App, store: Store, loginAttemptsPerMinute: n
       },
     },
     async (request, reply) => {
-      const session = await login(store, request.body.email, request.body.password);
+      const session = await signIn(request.ip, request.body.email, request.body.password);
       if (!session) throw new DomainError('unauthenticated', 'the e-mail or the password is wrong');
       setSessionCookie(request, reply, session.token, session.expiresAt);
       return { user: session.user, expiresAt: session.expiresAt, csrfToken: csrfTokenFor(session.token) };
@@ -94,11 +124,71 @@ export function accountsRoutes(app: App, store: Store, loginAttemptsPerMinute: n
   );
   app.post(
     '/api/users',
-    { schema: { tags: ['people'], body: s.userCreateSchema, response: { 201: s.userSchema, ...problems } } },
+    {
+      // The person chooses the password: one sent by the administrator is refused, not silently dropped.
+      preValidation: async (request) => {
+        const body = request.body as Record<string, unknown> | null | undefined;
+        if (body && typeof body === 'object' && 'password' in body)
+          throw invalid(
+            'body.password',
+            'an administrator does not choose passwords: create the account without one, and pass the link of the answer (passwordLink) to the person, who chooses theirs',
+          );
+      },
+      schema: {
+        tags: ['people'],
+        body: s.userCreateSchema,
+        response: { 201: s.userCreatedSchema, ...problems },
+      },
+    },
     async (request, reply) => {
       if (!me(request).isAdmin) throw new DomainError('forbidden', 'only an administrator creates accounts');
-      return created(reply, await createUser(store, me(request).id, request.body));
+      const made = await createAccount(store, me(request).id, request.body);
+      return created(reply, {
+        ...made.user,
+        passwordLink: {
+          token: made.token,
+          link: `${request.protocol}://${request.host}/set-password/${made.token}`,
+          expiresAt: made.expiresAt,
+        },
+      });
     },
+  );
+  app.get(
+    '/api/password-links/:token',
+    {
+      config: open,
+      schema: {
+        tags: ['auth'],
+        security: [],
+        summary: 'Whose account a password link opens',
+        description:
+          'Public: the holder of the one-time link an administrator was given for a new account learns its e-mail and name before choosing the password.',
+        params: z.object({ token: z.string().min(10).max(200) }),
+        response: { 200: s.passwordLinkPreviewSchema, ...problems },
+      },
+    },
+    async (request) => passwordSetupByToken(store, request.params.token),
+  );
+  app.post(
+    '/api/password-links/choose',
+    {
+      config: { public: true, rateLimit: { max: loginAttemptsPerMinute, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        security: [],
+        summary: 'Choose the password of a new account',
+        description:
+          'Public, with the one-time token of the link an administrator was given: the person of the account chooses its password (until then no password signs it in) and gets a session token. The link then no longer works.',
+        body: s.choosePasswordSchema,
+        response: {
+          201: z.object({ token: z.string(), expiresAt: z.string(), user: s.userSchema }),
+          ...problems,
+          429: s.problemSchema,
+        },
+      },
+    },
+    async (request, reply) =>
+      created(reply, await guard.attempt(request.ip, null, () => choosePassword(store, request.body), unknownLink)),
   );
   app.post(
     '/api/me/password',
@@ -107,12 +197,19 @@ export function accountsRoutes(app: App, store: Store, loginAttemptsPerMinute: n
         tags: ['auth'],
         summary: 'Change your password',
         description:
-          'Any signed-in account, for itself, with its current password. Every other session of the account ends.',
+          'Any signed-in account, for itself, with its current password. Every other session of the account ends. A wrong current password counts as a failed sign-in of the account (429 with Retry-After past a few).',
         body: s.passwordChangeSchema,
-        response: { 200: z.object({ endedSessions: z.number().int() }), ...problems },
+        response: { 200: z.object({ endedSessions: z.number().int() }), ...problems, 429: s.problemSchema },
       },
     },
-    async (request) => changePassword(store, me(request), request.token!, request.body),
+    async (request) =>
+      guard.attempt(
+        request.ip,
+        me(request).email,
+        () => changePassword(store, me(request), request.token!, request.body),
+        wrongPassword('currentPassword'),
+        { fromSession: true },
+      ),
   );
   app.get(
     '/api/me/sessions',
@@ -171,9 +268,14 @@ export function accountsRoutes(app: App, store: Store, loginAttemptsPerMinute: n
         response: {
           201: z.object({ token: z.string(), expiresAt: z.string(), membership: s.membershipSchema }),
           ...problems,
+          429: s.problemSchema,
         },
       },
     },
-    async (request, reply) => created(reply, await acceptInvitation(store, request.body)),
+    async (request, reply) =>
+      created(
+        reply,
+        await guard.attempt(request.ip, null, () => acceptInvitation(store, request.body), wrongPassword('password')),
+      ),
   );
 }

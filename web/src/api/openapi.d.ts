@@ -109,7 +109,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in
-         * @description Public: an e-mail and a password give a bearer token (10 attempts a minute per account and address).
+         * @description Public: an e-mail and a password give a bearer token. Failed attempts are counted per address and per account; past a few, each further one opens a longer wait (429 with Retry-After).
          */
         post: {
             parameters: {
@@ -741,6 +741,15 @@ export interface paths {
                         "application/json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -853,7 +862,7 @@ export interface paths {
         put?: never;
         /**
          * Change your password
-         * @description Any signed-in account, for itself, with its current password. Every other session of the account ends.
+         * @description Any signed-in account, for itself, with its current password. Every other session of the account ends. A wrong current password counts as a failed sign-in of the account (429 with Retry-After past a few).
          */
         post: {
             parameters: {
@@ -929,6 +938,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7398,6 +7416,218 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/password-links/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whose account a password link opens
+         * @description Public: the holder of the one-time link an administrator was given for a new account learns its e-mail and name before choosing the password.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            email: string;
+                            expiresAt: string;
+                            name: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/password-links/choose": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Choose the password of a new account
+         * @description Public, with the one-time token of the link an administrator was given: the person of the account chooses its password (until then no password signs it in) and gets a session token. The link then no longer works.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            expiresAt: string;
+                            token: string;
+                            user: components["schemas"]["User"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -7409,7 +7639,7 @@ export interface paths {
         put?: never;
         /**
          * Create an account
-         * @description Administrators only. People who have no account are better invited to a negotiation.
+         * @description Administrators only, without a password: the answer holds a one-time link with which the person chooses theirs, so no administrator knows a password that works. People who have no account are better invited to a negotiation.
          */
         post: {
             parameters: {
@@ -7425,7 +7655,6 @@ export interface paths {
                         /** @default false */
                         isAdmin?: boolean;
                         name: string;
-                        password: string;
                     };
                 };
             };
@@ -7436,7 +7665,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["User"];
+                        "application/json": components["schemas"]["UserCreated"];
                     };
                 };
                 /** @description Default Response */
@@ -8131,6 +8360,20 @@ export interface components {
             revision: number;
             shortName: string;
         };
+        PasswordLink: {
+            expiresAt: string;
+            /** @description The link to pass on to the person: it opens a page where they choose their password */
+            link: string;
+            /** @description The one-time token; shown only now */
+            token: string;
+        };
+        PasswordLinkInput: {
+            expiresAt: string;
+            /** @description The link to pass on to the person: it opens a page where they choose their password */
+            link: string;
+            /** @description The one-time token; shown only now */
+            token: string;
+        };
         Point: {
             /** @default [] */
             brackets: {
@@ -8432,6 +8675,13 @@ export interface components {
             current?: unknown;
             detail: string;
             field?: string;
+            /** @description For 429: seconds to wait, as the Retry-After header says */
+            retryAfter?: number;
+            /**
+             * @description For 429: when to try again
+             * @example 2025-11-27T10:00:32.000Z
+             */
+            retryAt?: string;
             status: number;
             title: string;
             type: string;
@@ -8441,6 +8691,13 @@ export interface components {
             current?: unknown;
             detail: string;
             field?: string;
+            /** @description For 429: seconds to wait, as the Retry-After header says */
+            retryAfter?: number;
+            /**
+             * @description For 429: when to try again
+             * @example 2025-11-27T10:00:32.000Z
+             */
+            retryAt?: string;
             status: number;
             title: string;
             type: string;
@@ -9606,6 +9863,30 @@ export interface components {
             id: string;
             isAdmin: boolean;
             name: string;
+        };
+        /** @description The new account, without a password until its person chooses one */
+        UserCreated: {
+            email: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            id: string;
+            isAdmin: boolean;
+            name: string;
+            passwordLink: components["schemas"]["PasswordLink"];
+        };
+        /** @description The new account, without a password until its person chooses one */
+        UserCreatedInput: {
+            email: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            id: string;
+            isAdmin: boolean;
+            name: string;
+            passwordLink: components["schemas"]["PasswordLinkInput"];
         };
         UserInput: {
             email: string;

@@ -1,0 +1,292 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/server/app.ts';
+import { Store } from '../../src/store/store.ts';
+import { demoDatabase } from '../helpers.ts';
+
+/**
+ * Sign-in fit for principals: a spray from one address is refused without starving others, one
+ * account's guesses from many addresses back off without locking its person out, password changes
+ * are limited the same way, and an account an administrator made opens only with the password its
+ * person chose. The server's clock is the store's, moved by hand: no test sleeps.
+ */
+
+let clock = Date.parse('2025-11-27T10:00:00Z');
+let app: FastifyInstance;
+let store: Store;
+
+type Reply = { status: number; headers: Record<string, unknown>; body: any };
+
+async function send(
+  address: string,
+  method: 'GET' | 'POST',
+  url: string,
+  payload?: unknown,
+  token?: string,
+): Promise<Reply> {
+  const answer = await app.inject({
+    method,
+    url,
+    remoteAddress: address,
+    ...(payload === undefined ? {} : { payload: payload as object }),
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  const text = answer.body;
+  return { status: answer.statusCode, headers: answer.headers, body: text ? JSON.parse(text) : null };
+}
+
+const login = (address: string, email: string, password: string) =>
+  send(address, 'POST', '/api/auth/login', { email, password });
+
+/** A 429 that says when to try again: Retry-After, and a problem+json body with the same wait. */
+function assertRetryLater(answer: Reply, reason: RegExp): number {
+  assert.equal(answer.status, 429, JSON.stringify(answer.body));
+  assert.match(String(answer.headers['content-type']), /^application\/problem\+json/);
+  const seconds = Number(answer.headers['retry-after']);
+  assert.ok(Number.isInteger(seconds) && seconds >= 1, `Retry-After: ${String(answer.headers['retry-after'])}`);
+  assert.equal(answer.body.retryAfter, seconds);
+  assert.match(answer.body.detail, reason);
+  assert.match(answer.body.detail, /try again in \d+ (seconds?|minutes) \(at \d{4}-\d\d-\d\dT/);
+  const wait = Date.parse(answer.body.retryAt) - clock;
+  assert.ok(
+    wait > (seconds - 1) * 1000 && wait <= seconds * 1000,
+    `retryAt is ${wait} ms away, Retry-After ${seconds} s`,
+  );
+  return seconds;
+}
+
+describe('sign-in: throttled per address and per account, with back-off, never a lockout', () => {
+  before(async () => {
+    store = await Store.open(await demoDatabase(), { now: () => new Date(clock) });
+    app = await buildApp({ store, logger: false });
+  });
+
+  test('a spray of 200 sign-ins from one address is refused with 429, while a person at another address signs in without waiting behind it', async () => {
+    const sprayer = '203.0.113.7';
+    const finished: string[] = [];
+    const spray = Array.from({ length: 200 }, (_, i) =>
+      login(sprayer, `sprayed-${i}@example.org`, 'guess-1').then((answer) => {
+        finished.push(`spray ${answer.status}`);
+        return answer;
+      }),
+    );
+    const person = login('198.51.100.2', 'ua@demo.parley', 'parley-demo').then((answer) => {
+      finished.push('person');
+      return answer;
+    });
+    const [answers, mine] = await Promise.all([Promise.all(spray), person]);
+    assert.equal(mine.status, 200, JSON.stringify(mine.body));
+    const hashed = answers.filter((a) => a.status === 401).length;
+    const refused = answers.filter((a) => a.status === 429);
+    assert.equal(hashed + refused.length, 200, 'every answer is a wrong password or a refusal');
+    assert.ok(hashed <= 8, `only the address's share of the queue was hashed (${hashed})`);
+    for (const answer of refused) assertRetryLater(answer, /from your address/);
+    // The person's check was served in turn with the spray's: it finished before the spray's checks did.
+    assert.ok(
+      finished.indexOf('person') < finished.lastIndexOf('spray 401'),
+      `the person waited behind the spray: ${finished.filter((f) => f !== 'spray 429').join(', ')}`,
+    );
+
+    // Past the free failures, the address waits; each further failure doubles the wait.
+    let answer: Reply;
+    do answer = await login(sprayer, `sprayed-again-${clock}@example.org`, 'guess-2');
+    while (answer.status === 401);
+    const first = assertRetryLater(answer, /too many failed sign-ins from your address/);
+    clock += first * 1000;
+    assert.equal((await login(sprayer, 'sprayed-after@example.org', 'guess-3')).status, 401, 'the wait is over');
+    const second = assertRetryLater(await login(sprayer, 'sprayed-later@example.org', 'guess-4'), /from your address/);
+    assert.ok(second > first, `the wait grows: ${first} s, then ${second} s`);
+    assert.equal(
+      (await login('198.51.100.3', 'ru@demo.parley', 'parley-demo')).status,
+      200,
+      'other addresses are untouched',
+    );
+  });
+
+  test("guesses at one account from many addresses back off that account; its person's usual address still signs in, and after the wait the right password works anywhere", async () => {
+    const email = 'us@demo.parley';
+    // The person signed in from the office before the attack.
+    assert.equal((await login('192.0.2.10', email, 'parley-demo')).status, 200);
+    const statuses: number[] = [];
+    let address = 0;
+    for (let i = 0; i < 8; i++) statuses.push((await login(`198.18.0.${++address}`, email, `guess-${i}`)).status);
+    assert.deepEqual(statuses.slice(0, 5), [401, 401, 401, 401, 401], 'a few failures are free');
+    assert.ok(statuses.slice(5).includes(429), `then the account waits: ${statuses.join(' ')}`);
+
+    const elsewhere = await login(`198.18.0.${++address}`, email, 'parley-demo');
+    const wait = assertRetryLater(elsewhere, /too many failed sign-ins for this account/);
+    assert.equal(
+      (await login('192.0.2.10', email, 'parley-demo')).status,
+      200,
+      'the address the person signed in from before is not held back by guesses made elsewhere',
+    );
+    assert.equal(
+      (await login(`198.18.0.${++address}`, 'uk@demo.parley', 'parley-demo')).status,
+      200,
+      'other accounts are untouched',
+    );
+
+    clock += wait * 1000;
+    const after = await login(`198.18.0.${++address}`, email, 'parley-demo');
+    assert.equal(
+      after.status,
+      200,
+      `no lockout: after the wait the right password works (${JSON.stringify(after.body)})`,
+    );
+  });
+
+  test('a wrong current password in a password change counts like a failed sign-in: 429 past a few, and the change works after the wait', async () => {
+    const address = '192.0.2.44';
+    const signedIn = await login(address, 'fr@demo.parley', 'parley-demo');
+    assert.equal(signedIn.status, 200);
+    const token = signedIn.body.token as string;
+    const change = (currentPassword: string) =>
+      send(address, 'POST', '/api/me/password', { currentPassword, newPassword: 'a-new-long-password' }, token);
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await change(`guess-${i}`)).status);
+    assert.deepEqual(statuses.slice(0, 5), [403, 403, 403, 403, 403]);
+    assert.ok(statuses.includes(429), statuses.join(' '));
+    const refused = await change('parley-demo');
+    const wait = assertRetryLater(refused, /too many failed sign-ins for this account/);
+    clock += wait * 1000;
+    const changed = await change('parley-demo');
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    assert.equal((await login(address, 'fr@demo.parley', 'a-new-long-password')).status, 200);
+  });
+
+  test('expired sessions are purged at the next sign-in', async () => {
+    const old = await login('192.0.2.50', 'de@demo.parley', 'parley-demo');
+    assert.equal(old.status, 200);
+    const count = async () =>
+      Number(
+        (
+          await store.db
+            .selectFrom('sessions')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('expires_at', '<=', new Date(clock).toISOString())
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    clock += (store.sessionHours + 1) * 3_600_000;
+    assert.ok((await count()) > 0, 'sessions have expired');
+    assert.equal((await send('192.0.2.50', 'GET', '/api/me', undefined, old.body.token)).status, 401);
+    assert.equal((await login('192.0.2.51', 'eu@demo.parley', 'parley-demo')).status, 200);
+    assert.equal(await count(), 0, 'the sign-in removed the expired sessions');
+  });
+});
+
+describe('an account an administrator makes opens only with the password its person chooses', () => {
+  before(async () => {
+    store = await Store.open(await demoDatabase(), { now: () => new Date(clock) });
+    app = await buildApp({ store, logger: false });
+  });
+
+  test('the administrator sets no password; no password signs the account in until its person chooses one with the one-time link', async () => {
+    const admin = (await login('192.0.2.1', 'admin@demo.parley', 'parley-demo')).body.token as string;
+    const withPassword = await send(
+      '192.0.2.1',
+      'POST',
+      '/api/users',
+      { email: 'amira@example.org', name: 'Amira Haddad', password: 'admin-knows-this' },
+      admin,
+    );
+    assert.equal(withPassword.status, 400);
+    assert.equal(withPassword.body.field, 'body.password');
+    assert.match(withPassword.body.detail, /does not choose passwords/);
+
+    const made = await send(
+      '192.0.2.1',
+      'POST',
+      '/api/users',
+      { email: 'amira@example.org', name: 'Amira Haddad' },
+      admin,
+    );
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const { token, link } = made.body.passwordLink as { token: string; link: string };
+    assert.match(link, new RegExp(`/set-password/${token}$`));
+    // Nothing the administrator knows opens the account: not a guess, not the link's token, not an empty password.
+    for (const guess of ['admin-knows-this', 'parley-demo', token, 'x', '!no-password'])
+      assert.equal((await login(`192.0.2.${60 + (guess.length % 5)}`, 'amira@example.org', guess)).status, 401, guess);
+
+    const preview = await send('192.0.2.9', 'GET', `/api/password-links/${token}`);
+    assert.equal(preview.status, 200);
+    assert.deepEqual(
+      { email: preview.body.email, name: preview.body.name },
+      { email: 'amira@example.org', name: 'Amira Haddad' },
+    );
+    const short = await send('192.0.2.9', 'POST', '/api/password-links/choose', { token, password: 'short' });
+    assert.equal(short.status, 400);
+    const chosen = await send('192.0.2.9', 'POST', '/api/password-links/choose', {
+      token,
+      password: 'amira-chose-this',
+    });
+    assert.equal(chosen.status, 201, JSON.stringify(chosen.body));
+    assert.equal(chosen.body.user.email, 'amira@example.org');
+    assert.equal((await send('192.0.2.9', 'GET', '/api/me', undefined, chosen.body.token)).status, 200);
+    const again = await send('192.0.2.9', 'POST', '/api/password-links/choose', {
+      token,
+      password: 'admin-takes-over',
+    });
+    assert.equal(again.status, 404, 'the link works once');
+    assert.equal((await login('192.0.2.9', 'amira@example.org', 'amira-chose-this')).status, 200);
+    assert.equal((await login('192.0.2.70', 'amira@example.org', 'admin-takes-over')).status, 401);
+
+    const audit = await store.db
+      .selectFrom('audit_events')
+      .select(['action', 'after'])
+      .where('entity_id', '=', made.body.id)
+      .orderBy('seq')
+      .execute();
+    assert.deepEqual(
+      audit.map((e) => e.action),
+      ['user.create', 'user.password'],
+    );
+    assert.doesNotMatch(JSON.stringify(audit), /argon2|scrypt|amira-chose-this/, 'the audit holds no password or hash');
+  });
+
+  test('a link not used within 7 days expires', async () => {
+    const admin = (await login('192.0.2.1', 'admin@demo.parley', 'parley-demo')).body.token as string;
+    const made = await send(
+      '192.0.2.1',
+      'POST',
+      '/api/users',
+      { email: 'late@example.org', name: 'Late Person' },
+      admin,
+    );
+    assert.equal(made.status, 201);
+    clock += 7 * 86_400_000 + 1000;
+    const late = await send('192.0.2.9', 'POST', '/api/password-links/choose', {
+      token: made.body.passwordLink.token,
+      password: 'chosen-too-late',
+    });
+    assert.equal(late.status, 404);
+    assert.match(late.body.detail, /unknown, used or expired; ask your administrator/);
+  });
+});
+
+describe('behind a reverse proxy', () => {
+  test("with the proxy trusted, the limits count each client by the proxy's X-Forwarded-For, not the proxy", async () => {
+    const proxied = await buildApp({
+      store: await Store.open(await demoDatabase(), { now: () => new Date(clock) }),
+      logger: false,
+      trustProxy: ['127.0.0.1'],
+    });
+    const via = (client: string, email: string, password: string) =>
+      proxied.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '127.0.0.1',
+        headers: { 'x-forwarded-for': client },
+        payload: { email, password },
+      });
+    let answer;
+    let tries = 0;
+    do answer = await via('203.0.113.99', `guess-${++tries}@example.org`, 'wrong-password');
+    while (answer.statusCode === 401);
+    assert.equal(answer.statusCode, 429);
+    assert.match(answer.json().detail, /from your address/);
+    assert.equal((await via('198.51.100.77', 'ua@demo.parley', 'parley-demo')).statusCode, 200);
+    await proxied.close();
+  });
+});
