@@ -3,6 +3,7 @@ import type { Id, Track } from '../core/model.ts';
 import { canSeeTrack } from '../core/visibility.ts';
 import { requireMediator } from './guards.ts';
 import type { NegotiationContext, Store } from './store.ts';
+import { requireRulesCanFinish } from './transmission.ts';
 import { requireKnownPoints } from './versions.ts';
 
 /** Tracks: separate formats for some points among some parties. Each command checks the policy, writes the change and its audit event in one transaction. */
@@ -22,12 +23,10 @@ export async function createTrack(
     if (!ctx.parties.some((p) => p.id === partyId))
       throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
   if (input.partyIds.length < 2) throw invalid('partyIds', 'a track is negotiated among at least two parties');
-  return store.insert(ctx, 'tracks', 'track', {
-    ...input,
-    id: store.id(),
-    negotiationId: ctx.negotiation.id,
-    revision: 1,
-  });
+  const track: Track = { ...input, id: store.id(), negotiationId: ctx.negotiation.id, revision: 1 };
+  // A principal left outside the new track could no longer decide on the texts a rule asks them to.
+  await requireRulesCanFinish(store, ctx, [...ctx.tracks, track]);
+  return store.insert(ctx, 'tracks', 'track', track);
 }
 
 export async function updateTrack(
@@ -46,5 +45,7 @@ export async function updateTrack(
       throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
   if (patch.partyIds && patch.partyIds.length < 2)
     throw invalid('partyIds', 'a track is negotiated among at least two parties');
-  return store.replace(ctx, 'tracks', 'track', current, revision, { ...current, ...patch });
+  const next = { ...current, ...patch };
+  if (patch.partyIds) await requireRulesCanFinish(store, ctx, [...ctx.tracks.filter((t) => t.id !== id), next]);
+  return store.replace(ctx, 'tracks', 'track', current, revision, next);
 }

@@ -271,8 +271,14 @@ function RuleCard({
             {state.void.map((a) => (
               <li key={a.id}>
                 <span className="badge stale">void</span> {names.person(a.userId)} {DECISION_WORDS[a.decision][0]}{' '}
-                version {a.versionId} on {when(a.at)} (content hash <code>{a.contentHash.slice(0, 12)}…</code>): the
-                text changed since.
+                version {a.versionId} on {when(a.at)}
+                {a.contentHash ? (
+                  <>
+                    {' '}
+                    (content hash <code>{a.contentHash.slice(0, 12)}…</code>)
+                  </>
+                ) : null}
+                : the text changed since.
               </li>
             ))}
           </ul>
