@@ -1,4 +1,5 @@
-import type { Approval, ApprovalStage, Id, IsoTime } from './model.ts';
+import type { Approval, ApprovalStage, Id, IsoTime, Membership, Party, Track } from './model.ts';
+import { canSeeTrack, viewerScope } from './visibility.ts';
 
 export const STAGE_STATES = ['waiting', 'pending', 'overdue', 'approved', 'rejected', 'sent_back'] as const;
 /**
@@ -50,6 +51,16 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 export function deadlineInstant(deadline: IsoTime): number {
   if (DATE_ONLY.test(deadline)) return Date.parse(`${deadline}T23:59:59.999-12:00`);
   return Date.parse(deadline);
+}
+
+/**
+ * A deadline in words: a date alone is the end of that day (as `deadlineInstant` counts it), a time is
+ * given as written.
+ *
+ * @example deadlineWords('2026-03-31') // 'the end of 2026-03-31 (it passes when that day has ended everywhere)'
+ */
+export function deadlineWords(deadline: IsoTime): string {
+  return DATE_ONLY.test(deadline) ? `the end of ${deadline} (it passes when that day has ended everywhere)` : deadline;
 }
 
 function latestDecisions(stage: ApprovalStage, approvals: Approval[]): Map<Id, Approval> {
@@ -166,9 +177,49 @@ export function decisionRefusal(
   if (!stage) return `this approval chain has no stage "${stageId}"`;
   if (status.state === 'approved' || status.state === 'rejected')
     return `the approval chain is already ${status.state}`;
-  if (status.currentStageId !== stageId)
-    return `stage "${stage.name}" is not open for decisions; the open stage is "${status.currentStageId}"`;
+  if (status.currentStageId !== stageId) {
+    const open = policy.stages.find((s) => s.id === status.currentStageId);
+    return `stage "${stage.name}" is not open for decisions; the open stage is "${open?.name ?? status.currentStageId}"`;
+  }
   if (!stage.approverUserIds.includes(userId))
     return `you are not one of the principals who approve stage "${stage.name}"`;
+  return null;
+}
+
+/** An approval stage that could never finish on some texts: its principals cannot read a track's points. */
+export interface BlindStage {
+  index: number;
+  stage: ApprovalStage;
+  track: Track;
+  /** The principals outside the track: at an `all` stage those who block it, at an `any` stage all of them. */
+  outside: Id[];
+}
+
+/**
+ * The first approval stage of a rule that could not finish on a text holding a track's points, or
+ * null. A text a rule governs may hold the points of any track (whoever writes a text descending
+ * from, or copying, the author's text: a party of the track, a mediator), and a principal outside a
+ * track reads such a text with those points withheld, so cannot decide on it as a whole. An `all`
+ * stage then needs every principal to take part in every track; an `any` stage one who does. A
+ * countersignature is not checked: it holds nothing back (the text has gone out when it opens), and
+ * the receiving party signs only a text it reads in full.
+ *
+ * @example blindStage(rule, [murrayTrack], memberships, parties) // { index: 0, track: murrayTrack, outside: ['u-qld'] }
+ */
+export function blindStage(
+  terms: { stages: ApprovalStage[] },
+  tracks: Track[],
+  memberships: Membership[],
+  parties: Party[],
+): BlindStage | null {
+  for (const [index, stage] of terms.stages.entries()) {
+    if (isCountersignature(stage)) continue;
+    const scopes = stage.approverUserIds.map((userId) => viewerScope(userId, false, memberships, parties));
+    for (const track of tracks) {
+      const outside = scopes.filter((scope) => !canSeeTrack(scope, track)).map((scope) => scope.userId);
+      const blocked = stage.mode === 'all' ? outside.length > 0 : outside.length === stage.approverUserIds.length;
+      if (blocked) return { index, stage, track, outside };
+    }
+  }
   return null;
 }

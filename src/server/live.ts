@@ -209,7 +209,7 @@ export class LiveHub {
         hash.update(`${path} ${status}\n${body}\n`);
       }
       if (topic === 'approvals') {
-        const versions = await read('/versions?includeWithdrawn=true');
+        const versions = await read('/versions?withdrawn=true');
         const ids = versions.status === 200 ? (JSON.parse(versions.body) as { id: string }[]).map((v) => v.id) : [];
         for (const id of ids) {
           const { status, body } = await read(`/versions/${encodeURIComponent(id)}/approvals`);

@@ -46,7 +46,7 @@ export const ROUTE_DOCS: Record<string, [summary: string, who: string]> = {
   ],
   'POST /api/negotiations/:id/versions/:itemId/transmit': [
     'Send a version',
-    "The author party's principal or lead (a mediator for a text of the table), to parties or to the mediators; the negotiation's transmission rules decide, by the text's content, whether each recipient may have it yet.",
+    "The author party's principal or lead (a mediator for a text of the table), to parties or to the mediators; the negotiation's transmission rules decide, by the text's content, whether each recipient may have it yet. It goes to each recipient the rules allow; the answer names those it reached (sentTo) and those held back, with why (heldBack). When it may go to none of them, nothing is sent: 403 with the refusal.",
   ],
   'GET /api/negotiations/:id/versions/:itemId/approvals': [
     'Where the rules stand for this text',

@@ -353,6 +353,21 @@ export const transmitSchema = z.object({
     .describe("Share the party's text with the mediators (sending it to any party shares it with them too)"),
 });
 
+export const deliverySchema = versionSchema
+  .extend({
+    sentTo: z
+      .array(z.object({ partyId: idSchema, partyName: z.string() }))
+      .describe('The parties this send reached (not those that had the text already)'),
+    heldBack: z
+      .array(z.object({ partyId: idSchema, partyName: z.string(), reason: z.string() }))
+      .describe('The parties the rules still hold the text back from, each with the refusal: who must approve first'),
+  })
+  .meta({
+    id: 'Delivery',
+    description:
+      'The version as it stands after the send, with the parties it reached and those the rules held it back from',
+  });
+
 const wordChangeSchema = z.object({ kind: z.enum(['same', 'added', 'removed']), text: z.string() });
 export const comparisonSchema = z
   .object({
@@ -772,7 +787,10 @@ const approvalSchema = z.object({
   ruleId: idSchema,
   stageId: idSchema,
   versionId: idSchema,
-  contentHash: z.string(),
+  contentHash: z
+    .string()
+    .nullable()
+    .describe('The hash of the text decided on; null where points of that text are withheld from you'),
   userId: idSchema,
   decision: z.enum(APPROVAL_DECISIONS),
   comment: z.string().nullable().describe("null: the comment stays with the approver's party"),

@@ -2,6 +2,7 @@ import { invalid, notFound } from '../core/errors.ts';
 import type { Id, Party } from '../core/model.ts';
 import { readEntities } from './collections.ts';
 import { requireMediator } from './guards.ts';
+import { hiddenPoints } from './issues.ts';
 import type { NegotiationContext, Store } from './store.ts';
 
 /** The parties and coalitions at the table; the convenor (a mediator) adds and edits them. */
@@ -59,4 +60,15 @@ export async function updateParty(
   const next = { ...current, ...patch };
   checkTerms(ctx, id, next);
   return store.replace(ctx, 'parties', 'party', current, revision, next);
+}
+
+/**
+ * The parties and coalitions as a reader may see them: a coalition's scope names no point of a track
+ * the reader is outside of.
+ */
+export async function listParties(store: Store, ctx: NegotiationContext): Promise<Party[]> {
+  if (!ctx.parties.some((p) => p.pointIds.length > 0)) return ctx.parties;
+  const hidden = await hiddenPoints(store, ctx);
+  if (hidden.size === 0) return ctx.parties;
+  return ctx.parties.map((party) => ({ ...party, pointIds: party.pointIds.filter((id) => !hidden.has(id)) }));
 }

@@ -3,6 +3,7 @@ import type { Id, Track } from '../core/model.ts';
 import { canSeeTrack } from '../core/visibility.ts';
 import { requireMediator } from './guards.ts';
 import type { NegotiationContext, Store } from './store.ts';
+import { requireRulesCanFinish } from './transmission.ts';
 import { requireKnownPoints } from './versions.ts';
 import { requireWordsMayGo } from './gate.ts';
 
@@ -24,12 +25,10 @@ export async function createTrack(
       throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
   if (input.partyIds.length < 2) throw invalid('partyIds', 'a track is negotiated among at least two parties');
   await requireWordsMayGo(store, ctx, "the track's description", [input.name, input.description], input.partyIds);
-  return store.insert(ctx, 'tracks', 'track', {
-    ...input,
-    id: store.id(),
-    negotiationId: ctx.negotiation.id,
-    revision: 1,
-  });
+  const track: Track = { ...input, id: store.id(), negotiationId: ctx.negotiation.id, revision: 1 };
+  // A principal left outside the new track could no longer decide on the texts a rule asks them to.
+  await requireRulesCanFinish(store, ctx, [...ctx.tracks, track]);
+  return store.insert(ctx, 'tracks', 'track', track);
 }
 
 export async function updateTrack(
@@ -50,5 +49,6 @@ export async function updateTrack(
     throw invalid('partyIds', 'a track is negotiated among at least two parties');
   const next = { ...current, ...patch };
   await requireWordsMayGo(store, ctx, "the track's description", [next.name, next.description], next.partyIds);
+  if (patch.partyIds) await requireRulesCanFinish(store, ctx, [...ctx.tracks.filter((t) => t.id !== id), next]);
   return store.replace(ctx, 'tracks', 'track', current, revision, next);
 }

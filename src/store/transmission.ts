@@ -1,9 +1,16 @@
-import { deadlineInstant, decisionRefusal, isCountersignature, type ApprovalStatus } from '../core/approval.ts';
+import {
+  blindStage,
+  deadlineInstant,
+  deadlineWords,
+  decisionRefusal,
+  isCountersignature,
+  type ApprovalStatus,
+} from '../core/approval.ts';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../core/errors.ts';
 import type { Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Executor, Recorder } from './store.ts';
-import type { Approval, ApprovalDecision, Id, RuleChange, RuleTerms, TransmissionRule } from '../core/model.ts';
+import type { Approval, ApprovalDecision, Id, RuleChange, RuleTerms, Track, TransmissionRule } from '../core/model.ts';
 import { type TextRecord, governingReason, namedPrincipals, ruleStatus } from '../core/transmission.ts';
 import { canActAsMediator, canSendForParty } from '../core/visibility.ts';
 import { readEntities } from './collections.ts';
@@ -26,8 +33,69 @@ async function ruleOf(store: Store, ctx: NegotiationContext, ruleId: Id): Promis
   return rule;
 }
 
+/** People's names by id, for messages a person reads ("a former member" for an id no longer seated). */
+export async function peopleNames(
+  db: Executor,
+  ctx: NegotiationContext,
+  extra: Id[] = [],
+): Promise<(userId: Id) => string> {
+  const ids = [...new Set([...ctx.memberships.map((m) => m.userId), ...extra])];
+  const people = ids.length ? await db.selectFrom('users').select(['id', 'name']).where('id', 'in', ids).execute() : [];
+  const byId = new Map(people.map((p) => [p.id, p.name]));
+  return (userId) => byId.get(userId) || 'a person no longer seated in this negotiation';
+}
+
+/** A party's name, for messages a person reads. */
+export const partyName = (ctx: Pick<NegotiationContext, 'parties'>, partyId: Id): string =>
+  ctx.parties.find((p) => p.id === partyId)?.name ?? 'a party no longer at the table';
+
+const listed = (names: string[], word: 'and' | 'or') =>
+  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} ${word} ${names[names.length - 1]}`;
+
+/**
+ * Why a stage of a rule could never finish because of a track, in words, with the way out; null
+ * when every approval stage can finish whatever tracks its texts hold.
+ */
+function blindStageProblem(
+  ctx: Pick<NegotiationContext, 'parties' | 'memberships'>,
+  terms: Pick<RuleTerms, 'stages'>,
+  tracks: Track[],
+  name: (userId: Id) => string,
+): { index: number; message: string } | null {
+  const blind = blindStage(terms, tracks, ctx.memberships, ctx.parties);
+  if (!blind) return null;
+  const { stage, track, outside } = blind;
+  const who = (userId: Id) => {
+    const party = ctx.memberships.find((m) => m.userId === userId && m.role === 'principal' && m.partyId !== null);
+    return party ? `${name(userId)} (${partyName(ctx, party.partyId!)})` : name(userId);
+  };
+  const trackParties = listed(
+    track.partyIds.map((id) => partyName(ctx, id)),
+    'and',
+  );
+  const cause =
+    stage.mode === 'all'
+      ? `${listed(outside.map(who), 'and')} ${outside.length === 1 ? 'is' : 'are'} outside the track "${track.name}" (${trackParties})`
+      : `none of its principals (${listed(outside.map(who), 'and')}) takes part in the track "${track.name}" (${trackParties})`;
+  return {
+    index: blind.index,
+    message: `stage "${stage.name}" could never finish on a text that holds points of the track "${track.name}": ${cause}, and a principal outside a track reads such a text with those points withheld, so cannot decide on it. Name principals of ${trackParties} at this stage${stage.mode === 'all' ? ', make it an "any" stage with one of them among its principals,' : ','} or ask a mediator to add ${listed(
+      [
+        ...new Set(
+          outside.flatMap((userId) =>
+            ctx.memberships
+              .filter((m) => m.userId === userId && m.role === 'principal' && m.partyId !== null)
+              .map((m) => partyName(ctx, m.partyId!)),
+          ),
+        ),
+      ],
+      'or',
+    )} to the track`,
+  };
+}
+
 /** The problems of a rule's terms against the negotiation, first one thrown. */
-function checkTerms(ctx: NegotiationContext, terms: RuleTerms): void {
+async function checkTerms(store: Store, ctx: NegotiationContext, terms: RuleTerms): Promise<void> {
   const party = (id: Id) => ctx.parties.some((p) => p.id === id);
   if (terms.fromPartyIds.length === 0) throw invalid('fromPartyIds', 'name the parties whose texts the rule governs');
   if (terms.toPartyIds.length === 0) throw invalid('toPartyIds', 'name the parties the rule holds texts back from');
@@ -41,9 +109,17 @@ function checkTerms(ctx: NegotiationContext, terms: RuleTerms): void {
   if (both.length > 0)
     throw invalid(
       'toPartyIds',
-      `${both.map((id) => `"${id}"`).join(', ')} cannot be both an author and a recipient the rule holds texts back from`,
+      `${listed(
+        both.map((id) => partyName(ctx, id)),
+        'and',
+      )} cannot be both an author and a recipient the rule holds texts back from`,
     );
   if (terms.stages.length === 0) throw invalid('stages', 'a rule needs at least one stage of approval');
+  const name = await peopleNames(
+    store.db,
+    ctx,
+    terms.stages.flatMap((stage) => stage.approverUserIds),
+  );
   const stageIds = new Set<Id>();
   terms.stages.forEach((stage, index) => {
     if (stageIds.has(stage.id)) throw invalid(`stages[${index}].id`, `stage id "${stage.id}" appears twice`);
@@ -53,9 +129,8 @@ function checkTerms(ctx: NegotiationContext, terms: RuleTerms): void {
     const countersigns = isCountersignature(stage);
     if (countersigns && index !== terms.stages.length - 1)
       throw invalid(`stages[${index}].kind`, 'a countersignature is the last stage of a rule; move it to the end');
-    // Approvals come from principals of an author party, who see every text the rule governs, so the
-    // stage can always finish; a countersignature from principals of a receiving party, who see the
-    // text once it reached them.
+    // Approvals come from principals of an author party, a countersignature from principals of a
+    // receiving party, who see the text once it reached them.
     const parties = countersigns ? terms.toPartyIds : terms.fromPartyIds;
     const whose = countersigns
       ? 'a countersignature is given by principals of the receiving parties'
@@ -64,13 +139,44 @@ function checkTerms(ctx: NegotiationContext, terms: RuleTerms): void {
       const principal = ctx.memberships.some(
         (m) => m.userId === userId && m.role === 'principal' && m.partyId !== null && parties.includes(m.partyId),
       );
-      if (!principal)
+      if (!principal) {
+        const seated = ctx.memberships.some((m) => m.userId === userId);
         throw invalid(
           `stages[${index}].approverUserIds`,
-          `"${userId}" is not a principal of ${parties.map((id) => `"${id}"`).join(' or ')}; ${whose}`,
+          `${seated ? name(userId) : `"${userId}"`} is not a principal of ${listed(
+            parties.map((id) => partyName(ctx, id)),
+            'or',
+          )}; ${whose}`,
         );
+      }
     }
   });
+  // A principal outside a track cannot decide on a text that holds its points: such a rule would never finish.
+  const blind = blindStageProblem(ctx, terms, ctx.tracks, name);
+  if (blind) throw invalid(`stages[${blind.index}].approverUserIds`, blind.message);
+}
+
+/**
+ * Refuses tracks that would leave an active rule (or a change waiting for consent) unable to finish:
+ * a principal deciding at one of its stages would be outside a track whose points its texts may hold.
+ */
+export async function requireRulesCanFinish(store: Store, ctx: NegotiationContext, tracks: Track[]): Promise<void> {
+  const rules = (await listRules(store, ctx)).filter((rule) => rule.removedAt === null);
+  const name = await peopleNames(store.db, ctx);
+  for (const rule of rules) {
+    for (const [terms, which] of [
+      [rule, `the rule "${rule.name}"`],
+      [rule.pendingChange?.terms ?? null, `the change of the rule "${rule.name}" waiting for consent`],
+    ] as const) {
+      if (!terms) continue;
+      const blind = blindStageProblem(ctx, terms, tracks, name);
+      if (blind)
+        throw invalid(
+          'partyIds',
+          `this would leave ${which} unable to finish: ${blind.message}; or change the rule first`,
+        );
+    }
+  }
 }
 
 /**
@@ -86,10 +192,13 @@ export async function createRule(
     const foreign = terms.fromPartyIds.filter((id) => !canSendForParty(ctx.scope, id));
     if (foreign.length > 0)
       throw forbidden(
-        `only a mediator, or the principal or lead of each author party, sets a rule for texts of ${foreign.map((id) => `"${id}"`).join(', ')}`,
+        `only a mediator, or the principal or lead of each author party, sets a rule for texts of ${listed(
+          foreign.map((id) => partyName(ctx, id)),
+          'and',
+        )}`,
       );
   }
-  checkTerms(ctx, terms);
+  await checkTerms(store, ctx, terms);
   const rule: TransmissionRule = {
     ...terms,
     id: terms.id ?? store.id(),
@@ -131,7 +240,7 @@ export async function proposeRuleChange(
     throw forbidden(
       'only the principals the rule names, the leads of its author parties or a mediator propose a change to it',
     );
-  if (terms) checkTerms(ctx, terms);
+  if (terms) await checkTerms(store, ctx, terms);
   const change: RuleChange = {
     id: store.id(),
     terms,
@@ -168,7 +277,11 @@ export async function consentToRuleChange(
 }
 
 /** A decision as a reader may see it: the comment stays with the approver's own party. */
-export type ApprovalView = Omit<Approval, 'comment'> & { comment: string | null };
+export type ApprovalView = Omit<Approval, 'comment' | 'contentHash'> & {
+  comment: string | null;
+  /** Null where the reader's view of the text withholds its hash (points in a track they are outside of). */
+  contentHash: string | null;
+};
 
 export interface TextApprovalState {
   ruleId: Id;
@@ -182,13 +295,17 @@ export interface TextApprovalState {
   void: ApprovalView[];
 }
 
-function approvalView(ctx: NegotiationContext, approval: Approval): ApprovalView {
+function approvalView(ctx: NegotiationContext, approval: Approval, hashShown: boolean): ApprovalView {
   if (ctx.scope.isOperator) return approval;
   const approverParties = ctx.memberships
     .filter((m) => m.userId === approval.userId && m.partyId !== null)
     .map((m) => m.partyId as Id);
   const ownParty = approverParties.some((id) => ctx.scope.partyIds.includes(id));
-  return { ...approval, comment: ownParty ? approval.comment : null };
+  return {
+    ...approval,
+    comment: ownParty ? approval.comment : null,
+    contentHash: hashShown ? approval.contentHash : null,
+  };
 }
 
 /** Where every rule that governs a version stands for its exact text, as the reader may see it. */
@@ -202,7 +319,9 @@ export async function versionApprovals(
   const text = records.find((r) => r.version.id === versionId)!;
   const rules = await listRules(store, ctx);
   const approvals = await textApprovals(store.db, ctx.negotiation.id);
-  const visible = new Set((await listVersions(store, ctx)).map((v) => v.id));
+  // The hash a reader's view withholds (points of a track they are outside of) is withheld here too.
+  const hashes = new Map((await listVersions(store, ctx)).map((v) => [v.id, v.contentHash]));
+  const visible = new Set(hashes.keys());
   const lineage = new Set<Id>();
   for (
     let parent = text.version.parentId;
@@ -223,7 +342,9 @@ export async function versionApprovals(
       ruleName: rule.name,
       governs,
       status: ruleStatus(rule, own, text.contentHash, store.nowIso()),
-      approvals: own.filter((a) => a.contentHash === text.contentHash).map((a) => approvalView(ctx, a)),
+      approvals: own
+        .filter((a) => a.contentHash === text.contentHash)
+        .map((a) => approvalView(ctx, a, view.contentHash !== null)),
       void: own
         .filter(
           (a) =>
@@ -231,7 +352,7 @@ export async function versionApprovals(
             (a.versionId === versionId || lineage.has(a.versionId)) &&
             visible.has(a.versionId),
         )
-        .map((a) => approvalView(ctx, a)),
+        .map((a) => approvalView(ctx, a, hashes.get(a.versionId) != null)),
     });
   }
   return { versionId, contentHash: view.contentHash, rules: states };
@@ -251,9 +372,11 @@ export async function decideOnText(
   const view = await getVersion(store, ctx, versionId);
   requireStanding(view, 'approve');
   if (view.separateFormat !== null || view.contentHash === null)
-    throw forbidden('you may not see every point of this text, so you cannot approve it as a whole');
+    throw forbidden(
+      `point${(view.separateFormat?.pointNumbers.length ?? 0) === 1 ? '' : 's'} ${view.separateFormat?.pointNumbers.join(', ') ?? ''} of this text ${(view.separateFormat?.pointNumbers.length ?? 0) === 1 ? 'is' : 'are'} negotiated in a separate format you are not part of and withheld from you, so you cannot decide on it as a whole; a principal of a party in that format decides on it`,
+    );
   if (input.contentHash !== view.contentHash) {
-    const message = `version "${versionId}" has the content hash ${view.contentHash}; the hash you sent (${input.contentHash}) is another text. Read the version again and decide on what it says now`;
+    const message = `version "${view.label}" has the content hash ${view.contentHash}; the hash you sent (${input.contentHash}) is another text. Read the version again and decide on what it says now`;
     throw new DomainError('conflict', message, 'contentHash', { contentHash: view.contentHash });
   }
   const rule = await ruleOf(store, ctx, input.ruleId);
@@ -261,7 +384,7 @@ export async function decideOnText(
   if (!rule.stages.some((stage) => stage.id === input.stageId))
     throw invalid(
       'stageId',
-      `the rule "${rule.name}" has no stage "${input.stageId}"; its stages are ${rule.stages.map((stage) => `"${stage.id}"`).join(', ')}`,
+      `the rule "${rule.name}" has no stage "${input.stageId}"; its stages are ${rule.stages.map((stage) => `"${stage.name}" (stageId "${stage.id}")`).join(', ')}`,
     );
   const stage = rule.stages.find((st) => st.id === input.stageId)!;
   if (input.decision === 'send_back' && isCountersignature(stage))
@@ -274,7 +397,7 @@ export async function decideOnText(
   const late = stage.deadline !== null && Date.parse(store.nowIso()) > deadlineInstant(stage.deadline);
   if (late && rule.lateDecisions === 'refused')
     throw forbidden(
-      `the deadline of stage "${stage.name}" (${stage.deadline}) has passed, and the rule "${rule.name}" refuses late decisions`,
+      `the deadline of stage "${stage.name}" (${deadlineWords(stage.deadline!)}) has passed, and the rule "${rule.name}" refuses late decisions`,
     );
   const approval: Approval = {
     id: store.id(),
@@ -324,7 +447,10 @@ export async function decideOnText(
       );
     else if (!principalOf(rule.fromPartyIds))
       throw forbidden(
-        `only a principal of ${rule.fromPartyIds.map((id) => `"${id}"`).join(' or ')} decides at stage "${stage.name}"; you no longer hold that role`,
+        `only a principal of ${listed(
+          rule.fromPartyIds.map((id) => partyName(ctx, id)),
+          'or',
+        )} decides at stage "${stage.name}"; you no longer hold that role`,
       );
     const refusal = decisionRefusal(rule, bound, input.stageId, ctx.user.id, store.nowIso());
     if (refusal) throw forbidden(refusal);
@@ -335,10 +461,7 @@ export async function decideOnText(
       undefined,
     );
     if (latest?.decision === input.decision) {
-      throw invalid(
-        'decision',
-        `you have already decided "${input.decision}" on this text at stage "${input.stageId}"`,
-      );
+      throw invalid('decision', `you have already decided "${input.decision}" on this text at stage "${stage.name}"`);
     }
     await insertApproval(trx, record, ctx.negotiation.id, approval);
     const status = ruleStatus(rule, [...bound, approval], text.contentHash, store.nowIso());

@@ -197,10 +197,19 @@ export async function createVersion(
   return getVersion(store, ctx, version.id);
 }
 
+/** What a send did: the parties it reached, and those the rules still hold it back from, with why. */
+export interface Delivery {
+  sentTo: { partyId: Id; partyName: string }[];
+  heldBack: { partyId: Id; partyName: string; reason: string }[];
+}
+
 /**
  * Sends a version to more parties, or shares it with the mediators. Only the author party's
  * principal or lead sends its texts (a mediator sends the table's); the negotiation's transmission
- * rules decide whether each recipient may have it yet, by the text's content, not its id.
+ * rules decide whether each recipient may have it yet, by the text's content, not its id. The text
+ * goes to each recipient the rules allow; the answer names those it reached and those still held
+ * back, with why. When it can go to none of them (and is not shared with the mediators either),
+ * nothing happens and the refusal says why.
  */
 export async function transmitVersion(
   store: Store,
@@ -208,15 +217,16 @@ export async function transmitVersion(
   versionId: Id,
   partyIds: Id[],
   toMediators = false,
-): Promise<VersionView> {
+): Promise<VersionView & Delivery> {
   const version = await getVersion(store, ctx, versionId);
   requireStanding(version, 'send');
+  const partyName = (id: Id) => ctx.parties.find((p) => p.id === id)?.name ?? id;
   if (version.authorPartyId === null) requireMediator(ctx, 'send a text of the table');
   else {
     requireParty(ctx, version.authorPartyId, 'send texts of');
     if (!canSendForParty(ctx.scope, version.authorPartyId))
       throw forbidden(
-        `only the principal or the lead of "${version.authorPartyId}" sends its texts to others; ask them to send this one`,
+        `only the principal or the lead of ${partyName(version.authorPartyId)} sends its texts to others; ask them to send this one`,
       );
   }
   if (partyIds.length === 0 && !toMediators)
@@ -224,21 +234,23 @@ export async function transmitVersion(
   for (const partyId of partyIds)
     if (!ctx.parties.some((p) => p.id === partyId))
       throw invalid('partyIds', `"${partyId}" is not a party of this negotiation`);
+  const delivery: Delivery = { sentTo: [], heldBack: [] };
   await store.change(ctx.user.id, async (trx, record) => {
     // Read inside the transaction, so that no decision or rule slips in between the check and the send.
     const records = await textRecords(store, ctx, trx);
     const text = records.find((r) => r.version.id === versionId)!;
-    const refusals = await gate(
-      store,
-      ctx,
-      trx,
-      text,
-      partyIds.filter((p) => !text.recipientPartyIds.includes(p)),
-      records,
-    );
-    if (refusals) throw forbidden(refusals);
-    const added = await addRecipients(trx, versionId, partyIds, store.nowIso());
-    const shared = text.version.internal && (toMediators || partyIds.length > 0);
+    const clear: Id[] = [];
+    const held: Delivery['heldBack'] = [];
+    // Each recipient on its own: one held back does not keep the text from the others.
+    for (const partyId of [...new Set(partyIds)].filter((p) => !text.recipientPartyIds.includes(p))) {
+      const refusal = await gate(store, ctx, trx, text, [partyId], records);
+      if (refusal === null) clear.push(partyId);
+      else held.push({ partyId, partyName: partyName(partyId), reason: refusal });
+    }
+    if (held.length > 0 && clear.length === 0 && !toMediators)
+      throw forbidden(held.length === 1 ? held[0]!.reason : held.map((h) => `${h.partyName}: ${h.reason}`).join(' '));
+    const added = await addRecipients(trx, versionId, clear, store.nowIso());
+    const shared = text.version.internal && (toMediators || clear.length > 0);
     if (shared) await markShared(trx, text.version);
     await record({
       action: 'version.transmit',
@@ -246,10 +258,17 @@ export async function transmitVersion(
       entityId: versionId,
       negotiationId: ctx.negotiation.id,
       before: null,
-      after: { partyIds: added, sharedWithMediators: shared || !text.version.internal, contentHash: text.contentHash },
+      after: {
+        partyIds: added,
+        ...(held.length > 0 ? { heldBack: held.map((h) => h.partyId) } : {}),
+        sharedWithMediators: shared || !text.version.internal,
+        contentHash: text.contentHash,
+      },
     });
+    delivery.sentTo = added.map((partyId) => ({ partyId, partyName: partyName(partyId) }));
+    delivery.heldBack = held;
   });
-  return getVersion(store, ctx, versionId);
+  return { ...(await getVersion(store, ctx, versionId)), ...delivery };
 }
 
 /**

@@ -1664,8 +1664,13 @@ const MATRIX: Record<string, Entry> = {
     kind: 'write',
     cases: () => [
       {
-        object: 'a new track of A and C',
-        request: (r) => ({ method: 'POST', url: `${N}/tracks`, body: { name: `Track of ${r}`, partyIds: [PA, PC] } }),
+        // With B too: a track without B would leave a rule for B's texts, approved by B's principal, unable to finish.
+        object: 'a new track of A, B and C',
+        request: (r) => ({
+          method: 'POST',
+          url: `${N}/tracks`,
+          body: { name: `Track of ${r}`, partyIds: [PA, PB, PC] },
+        }),
         allowed: table(['med']),
         sees: table(AT_TABLE),
         hiddenId: NEG,

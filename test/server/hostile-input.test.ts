@@ -1801,7 +1801,7 @@ const APPROVALS = 'POST /api/negotiations/:id/versions/:itemId/approvals';
 const DELETES: Record<string, Table> = { 'DELETE /api/negotiations/:id/members/:memberId': 'memberships' };
 /** Fields of an answer that are a view of the reader, not columns of the row. */
 const VIEW_ONLY: Partial<Record<Table, string[]>> = {
-  versions: ['recipientPartyIds', 'contentHash', 'separateFormat', 'internal', 'transmissions'],
+  versions: ['recipientPartyIds', 'contentHash', 'separateFormat', 'internal', 'transmissions', 'sentTo', 'heldBack'],
   memberships: ['name', 'email', 'kind'],
 };
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createNegotiation, listNegotiations, negotiationFor, updateNegotiation } from '../../store/negotiations.ts';
 import type { Store } from '../../store/store.ts';
+import { listParties } from '../../store/parties.ts';
 import * as s from '../schemas.ts';
 import { created, ctx, me, negotiationParams, problems, type App } from './shared.ts';
 
@@ -50,7 +51,7 @@ export function negotiationsRoutes(app: App, store: Store): void {
       const membership = context.memberships.find((m) => m.userId === context.user.id)!;
       return {
         membership,
-        party: context.parties.find((p) => p.id === membership.partyId) ?? null,
+        party: (await listParties(store, context)).find((p) => p.id === membership.partyId) ?? null,
         isMediator: context.scope.isMediator,
         partyIds: context.scope.partyIds,
         sendingPartyIds: context.scope.sendingPartyIds,

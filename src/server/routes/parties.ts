@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addParty, updateParty } from '../../store/parties.ts';
+import { addParty, listParties, updateParty } from '../../store/parties.ts';
 import type { Store } from '../../store/store.ts';
 import * as s from '../schemas.ts';
 import { created, ctx, itemParams, negotiationParams, problems, type App } from './shared.ts';
@@ -9,7 +9,7 @@ export function partiesRoutes(app: App, store: Store): void {
   app.get(
     '/api/negotiations/:id/parties',
     { schema: { tags: ['people'], params: negotiationParams, response: { 200: z.array(s.partySchema), ...problems } } },
-    async (request) => (await ctx(store, request)).parties,
+    async (request) => listParties(store, await ctx(store, request)),
   );
   app.post(
     '/api/negotiations/:id/parties',

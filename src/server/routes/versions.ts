@@ -81,7 +81,7 @@ export function versionsRoutes(app: App, store: Store): void {
         tags: ['document'],
         params: itemParams,
         body: s.transmitSchema,
-        response: { 200: s.versionSchema, ...problems },
+        response: { 200: s.deliverySchema, ...problems },
       },
     },
     async (request) =>

@@ -7216,7 +7216,7 @@ export interface paths {
         put?: never;
         /**
          * Send a version
-         * @description The author party's principal or lead (a mediator for a text of the table), to parties or to the mediators; the negotiation's transmission rules decide, by the text's content, whether each recipient may have it yet.
+         * @description The author party's principal or lead (a mediator for a text of the table), to parties or to the mediators; the negotiation's transmission rules decide, by the text's content, whether each recipient may have it yet. It goes to each recipient the rules allow; the answer names those it reached (sentTo) and those held back, with why (heldBack). When it may go to none of them, nothing is sent: 403 with the refusal.
          */
         post: {
             parameters: {
@@ -7253,7 +7253,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Version"];
+                        "application/json": components["schemas"]["Delivery"];
                     };
                 };
                 /** @description Default Response */
@@ -8067,6 +8067,152 @@ export interface components {
                 };
             };
             proposal: components["schemas"]["VersionInput"];
+        };
+        /** @description The version as it stands after the send, with the parties it reached and those the rules held it back from */
+        Delivery: {
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            authorPartyId: string | null;
+            /** @description SHA-256 of the canonical text: what approvals are bound to; null where points are withheld from you */
+            contentHash: string | null;
+            createdAt: string;
+            createdBy: string | null;
+            /** @description The parties the rules still hold the text back from, each with the refusal: who must approve first */
+            heldBack: {
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                partyId: string;
+                partyName: string;
+                reason: string;
+            }[];
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            id: string;
+            internal: boolean;
+            /** @enum {string} */
+            kind: "draft" | "proposal";
+            label: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            negotiationId: string;
+            optionChoices: {
+                [key: string]: string;
+            };
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            parentId: string | null;
+            points: components["schemas"]["Point"][];
+            recipientPartyIds: string[];
+            /** @description The parties this send reached (not those that had the text already) */
+            sentTo: {
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                partyId: string;
+                partyName: string;
+            }[];
+            /** @description Points negotiated in a separate format you are not part of: only their numbers are shown */
+            separateFormat: {
+                note: string;
+                pointNumbers: number[];
+            } | null;
+            source: string | null;
+            summary: string;
+            /** @description When each of the recipients you may know of received the text, oldest first */
+            transmissions?: {
+                at: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                partyId: string;
+            }[];
+            /** @description Set when its author withdrew it: kept in the history, counted no more */
+            withdrawnAt?: string | null;
+        };
+        /** @description The version as it stands after the send, with the parties it reached and those the rules held it back from */
+        DeliveryInput: {
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            authorPartyId: string | null;
+            /** @description SHA-256 of the canonical text: what approvals are bound to; null where points are withheld from you */
+            contentHash: string | null;
+            createdAt: string;
+            createdBy: string | null;
+            /** @description The parties the rules still hold the text back from, each with the refusal: who must approve first */
+            heldBack: {
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                partyId: string;
+                partyName: string;
+                reason: string;
+            }[];
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            id: string;
+            internal: boolean;
+            /** @enum {string} */
+            kind: "draft" | "proposal";
+            label: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            negotiationId: string;
+            optionChoices: {
+                [key: string]: string;
+            };
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            parentId: string | null;
+            points: components["schemas"]["PointInput"][];
+            recipientPartyIds: string[];
+            /** @description The parties this send reached (not those that had the text already) */
+            sentTo: {
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                partyId: string;
+                partyName: string;
+            }[];
+            /** @description Points negotiated in a separate format you are not part of: only their numbers are shown */
+            separateFormat: {
+                note: string;
+                pointNumbers: number[];
+            } | null;
+            source: string | null;
+            summary: string;
+            /** @description When each of the recipients you may know of received the text, oldest first */
+            transmissions?: {
+                at: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                partyId: string;
+            }[];
+            /** @description Set when its author withdrew it: kept in the history, counted no more */
+            withdrawnAt?: string | null;
         };
         Invitation: {
             acceptedAt: string | null;
@@ -9416,7 +9562,8 @@ export interface components {
                     at: string;
                     /** @description null: the comment stays with the approver's party */
                     comment: string | null;
-                    contentHash: string;
+                    /** @description The hash of the text decided on; null where points of that text are withheld from you */
+                    contentHash: string | null;
                     /** @enum {string} */
                     decision: "approve" | "reject" | "send_back";
                     /**
@@ -9499,7 +9646,8 @@ export interface components {
                     at: string;
                     /** @description null: the comment stays with the approver's party */
                     comment: string | null;
-                    contentHash: string;
+                    /** @description The hash of the text decided on; null where points of that text are withheld from you */
+                    contentHash: string | null;
                     /** @enum {string} */
                     decision: "approve" | "reject" | "send_back";
                     /**
@@ -9545,7 +9693,8 @@ export interface components {
                     at: string;
                     /** @description null: the comment stays with the approver's party */
                     comment: string | null;
-                    contentHash: string;
+                    /** @description The hash of the text decided on; null where points of that text are withheld from you */
+                    contentHash: string | null;
                     /** @enum {string} */
                     decision: "approve" | "reject" | "send_back";
                     /**
@@ -9628,7 +9777,8 @@ export interface components {
                     at: string;
                     /** @description null: the comment stays with the approver's party */
                     comment: string | null;
-                    contentHash: string;
+                    /** @description The hash of the text decided on; null where points of that text are withheld from you */
+                    contentHash: string | null;
                     /** @enum {string} */
                     decision: "approve" | "reject" | "send_back";
                     /**

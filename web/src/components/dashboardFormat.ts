@@ -22,6 +22,19 @@ export function endOf(iso: string): number {
   return /^\d{4}-\d{2}-\d{2}$/.test(iso) ? Date.parse(`${iso}T23:59:59-12:00`) : Date.parse(iso);
 }
 
+/** Whether a deadline has passed: a date alone only once that day has ended everywhere. */
+export function deadlinePassed(iso: string, now = Date.now()): boolean {
+  return endOf(iso) < now;
+}
+
+/**
+ * A deadline as people read it: a date alone is the end of that day ("end of 31 Mar 2026"), never
+ * midnight at its start; a time shows in the reader's zone.
+ */
+export function deadlineText(iso: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(iso) ? `end of ${formatDate(iso)}` : formatDate(iso);
+}
+
 export function formatSpan(from: string, to: string | null | undefined): string {
   return to && to !== from ? `${formatDate(from)} – ${formatDate(to)}` : formatDate(from);
 }

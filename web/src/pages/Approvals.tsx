@@ -20,6 +20,7 @@ import {
 } from '../api/queries';
 import { useSession } from '../session';
 import { Await, Loading } from '../components/Status';
+import { deadlinePassed, deadlineText } from '../components/dashboardFormat';
 import './Approvals.css';
 
 type RuleState = TextApprovals['rules'][number];
@@ -79,8 +80,9 @@ export default function ApprovalsPage({ id }: { id: string }) {
   const [search, setSearch] = useSearchParams();
   const pickerId = useId();
   const names: Names = {
-    person: (userId) => members.data?.find((m) => m.userId === userId)?.name || userId,
-    party: (partyId) => parties.data?.find((p) => p.id === partyId)?.name ?? partyId,
+    // Names, never ids: someone no longer seated is said so.
+    person: (userId) => members.data?.find((m) => m.userId === userId)?.name || 'a former member',
+    party: (partyId) => parties.data?.find((p) => p.id === partyId)?.name ?? 'a former party',
   };
   return (
     <section aria-labelledby="approvals-title">
@@ -119,7 +121,14 @@ export default function ApprovalsPage({ id }: { id: string }) {
                   ))}
                 </select>
               </div>
-              <VersionApprovals id={id} version={version} names={names} seat={seat.data} parties={parties.data ?? []} />
+              <VersionApprovals
+                id={id}
+                version={version}
+                versions={list}
+                names={names}
+                seat={seat.data}
+                parties={parties.data ?? []}
+              />
             </>
           );
         }}
@@ -131,12 +140,14 @@ export default function ApprovalsPage({ id }: { id: string }) {
 function VersionApprovals({
   id,
   version,
+  versions,
   names,
   seat,
   parties,
 }: {
   id: string;
   version: Version;
+  versions: Version[];
   names: Names;
   seat?: Seat;
   parties: Party[];
@@ -173,6 +184,7 @@ function VersionApprovals({
                   state={ruleState}
                   rule={rules.data?.find((r) => r.id === ruleState.ruleId)}
                   names={names}
+                  label={(versionId) => versions.find((v) => v.id === versionId)?.label ?? 'an earlier version'}
                 />
               ))}
             </>
@@ -209,12 +221,14 @@ function RuleCard({
   state,
   rule,
   names,
+  label,
 }: {
   id: string;
   version: Version;
   state: RuleState;
   rule?: Rule;
   names: Names;
+  label: (versionId: string) => string;
 }) {
   const { user } = useSession();
   const [word, badge] = RULE_WORDS[state.status.state];
@@ -229,7 +243,7 @@ function RuleCard({
         {state.status.signedAt ? <span className="badge support">signed {when(state.status.signedAt)}</span> : null}
       </div>
       {rule?.description ? <p className="hint">{rule.description}</p> : null}
-      <Cleared state={state} names={names} />
+      <Cleared state={state} rule={rule} names={names} />
       <ul className="approvals-governs">
         {state.governs.map((g) => (
           <li key={g.partyId}>
@@ -271,8 +285,14 @@ function RuleCard({
             {state.void.map((a) => (
               <li key={a.id}>
                 <span className="badge stale">void</span> {names.person(a.userId)} {DECISION_WORDS[a.decision][0]}{' '}
-                version {a.versionId} on {when(a.at)} (content hash <code>{a.contentHash.slice(0, 12)}…</code>): the
-                text changed since.
+                {label(a.versionId)} on {when(a.at)}
+                {a.contentHash ? (
+                  <>
+                    {' '}
+                    (content hash <code>{a.contentHash.slice(0, 12)}…</code>)
+                  </>
+                ) : null}
+                : the text changed since.
               </li>
             ))}
           </ul>
@@ -285,23 +305,36 @@ function RuleCard({
 /**
  * When the stages before any countersignature are approved, the decision that cleared the text
  * released it, in the same step, to the parties the rule held it back from (unless another rule
- * still holds it): said with the time of that decision.
+ * still holds it): said with the name and time of that decision. It is the decision that completed
+ * the last of those stages (the last approval at an `all` stage, the first at an `any` stage), never
+ * the receiving party's countersignature, which comes after.
  */
-function Cleared({ state, names }: { state: RuleState; names: Names }) {
-  if (!state.status.cleared || state.approvals.length === 0) return null;
-  const last = [...state.approvals]
-    .filter((a) => a.decision === 'approve')
-    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
-    .pop();
-  if (!last) return null;
+function Cleared({ state, rule, names }: { state: RuleState; rule?: Rule; names: Names }) {
+  if (!state.status.cleared || !rule) return null;
+  const clearing = clearingDecision(state, rule);
+  if (!clearing) return null;
   const to = state.governs.map((g) => names.party(g.partyId)).join(', ');
   return (
     <p className="approvals-cleared" data-testid="cleared">
-      <span className="badge support">released</span> Cleared by the approval of {names.person(last.userId)} on{' '}
-      <time dateTime={last.at}>{when(last.at)}</time>: from then on the text goes to {to}, unless another rule still
-      holds it back.
+      <span className="badge support">released</span> Cleared by the approval of {names.person(clearing.userId)} on{' '}
+      <time dateTime={clearing.at}>{when(clearing.at)}</time>: from then on the text goes to {to}, unless another rule
+      still holds it back.
     </p>
   );
+}
+
+/** The approval that completed the last stage before any countersignature. */
+function clearingDecision(state: RuleState, rule: Pick<Rule, 'stages'>): Approval | undefined {
+  const gating = rule.stages.filter((stage) => stage.kind !== 'countersignature');
+  const last = gating[gating.length - 1];
+  if (!last) return undefined;
+  // Each person's latest decision at that stage counts (the decisions come oldest first).
+  const latest = new Map<string, Approval>();
+  for (const a of state.approvals) if (a.stageId === last.id) latest.set(a.userId, a);
+  const approvals = [...latest.values()]
+    .filter((a) => a.decision === 'approve')
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  return last.mode === 'any' ? approvals[0] : approvals[approvals.length - 1];
 }
 
 function Stage({
@@ -325,7 +358,8 @@ function Stage({
   const latest = new Map<string, Approval>();
   for (const a of approvals) latest.set(a.userId, a);
   const overdue = stage.state === 'overdue';
-  const deadlinePassed = stage.deadline !== null && Date.now() > Date.parse(stage.deadline);
+  // A date alone is the end of that day (wherever it is still that day): not passed during it.
+  const passed = stage.deadline !== null && deadlinePassed(stage.deadline);
   const myDecision = decide ? latest.get(decide.userId)?.decision : undefined;
   return (
     <li className={`approvals-stage stage-${stage.state}`} data-testid="stage">
@@ -339,8 +373,8 @@ function Stage({
       </div>
       {stage.deadline ? (
         <p className="approvals-deadline">
-          Deadline: <time dateTime={stage.deadline}>{when(stage.deadline)}</time>{' '}
-          {overdue ? <span className="badge overdue">overdue</span> : deadlinePassed ? '(passed)' : null}
+          Deadline: <time dateTime={stage.deadline}>{deadlineText(stage.deadline)}</time>{' '}
+          {overdue ? <span className="badge overdue">overdue</span> : passed ? '(passed)' : null}
         </p>
       ) : null}
       {latest.size > 0 ? (
@@ -506,7 +540,9 @@ function DecisionDialog({
             </form>
           ) : (
             <p className="error" role="alert">
-              Some points of this text are withheld from you, so you cannot decide on it as a whole.
+              {version.separateFormat
+                ? `Point${version.separateFormat.pointNumbers.length === 1 ? '' : 's'} ${version.separateFormat.pointNumbers.join(', ')} of this text ${version.separateFormat.pointNumbers.length === 1 ? 'is' : 'are'} negotiated in a separate format you are not part of, so you cannot decide on it as a whole: a principal of a party in that format decides on it.`
+                : 'Some points of this text are withheld from you, so you cannot decide on it as a whole.'}
             </p>
           )}
         </Dialog.Content>
@@ -522,6 +558,7 @@ function SendForm({ id, version, seat, parties }: { id: string; version: Version
   const [toMediators, setToMediators] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [held, setHeld] = useState<{ partyId: string; partyName: string; reason: string }[]>([]);
   const [busy, setBusy] = useState(false);
   const mayNotSend =
     version.authorPartyId === null ? !seat.isMediator : !seat.sendingPartyIds.includes(version.authorPartyId);
@@ -532,8 +569,9 @@ function SendForm({ id, version, seat, parties }: { id: string; version: Version
     setBusy(true);
     setError(null);
     setDone(null);
+    setHeld([]);
     try {
-      const answer = await unwrap(
+      const { sentTo, heldBack, ...answer } = await unwrap(
         api.POST('/api/negotiations/{id}/versions/{itemId}/transmit', {
           params: { path: { id, itemId: version.id } },
           body: { partyIds: chosen, toMediators },
@@ -544,9 +582,14 @@ function SendForm({ id, version, seat, parties }: { id: string; version: Version
         client.invalidateQueries({ queryKey: ['versions', id] }),
         client.invalidateQueries({ queryKey: ['approvals', id] }),
       ]);
+      // Said by name: who received it now, and who the rules still hold it back from.
+      const reached = sentTo.map((p) => p.partyName);
       setDone(
-        `Sent ${version.label}${chosen.length ? ` to ${chosen.map((p) => parties.find((x) => x.id === p)?.name ?? p).join(', ')}` : ''}${toMediators ? `${chosen.length ? ' and' : ''} to the mediators` : ''}.`,
+        reached.length || toMediators
+          ? `Sent ${version.label}${reached.length ? ` to ${reached.join(', ')}` : ''}${toMediators ? `${reached.length ? ' and' : ''} to the mediators` : ''}.`
+          : `${version.label} went to no one new: every party you chose has it already.`,
       );
+      setHeld(heldBack);
       setChosen([]);
       setToMediators(false);
     } catch (failure) {
@@ -590,9 +633,21 @@ function SendForm({ id, version, seat, parties }: { id: string; version: Version
             </p>
           ) : null}
           {done ? (
-            <p role="status" className="approvals-sent">
+            <p role="status" className="approvals-sent" data-testid="send-done">
               {done}
             </p>
+          ) : null}
+          {held.length > 0 ? (
+            <div className="error approvals-held" role="alert" data-testid="send-held">
+              <p>Held back from {held.map((h) => h.partyName).join(', ')}: the rules do not let it go there yet.</p>
+              <ul>
+                {held.map((h) => (
+                  <li key={h.partyId}>
+                    <strong>{h.partyName}</strong>: {h.reason}
+                  </li>
+                ))}
+              </ul>
+            </div>
           ) : null}
           <button type="submit" className="primary" disabled={busy || (chosen.length === 0 && !toMediators)}>
             {busy ? 'Sending…' : 'Send'}

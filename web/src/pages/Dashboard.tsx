@@ -20,7 +20,7 @@ import {
   type Version,
 } from '../api/queries';
 import { Await, Failure, Loading } from '../components/Status';
-import { endOf, formatDate, formatSpan, partyNamer } from '../components/dashboardFormat';
+import { deadlinePassed, deadlineText, formatDate, formatSpan, partyNamer } from '../components/dashboardFormat';
 import './Dashboard.css';
 
 // uPlot is loaded only when the chart is drawn: the first page stays small.
@@ -179,17 +179,19 @@ function VersionApprovals({
   // A rule's stages wait on this text only while a party it governs has not received the text yet.
   const held = (rule: { governs: { partyId: string }[] }) =>
     rule.governs.filter((g) => !version.recipientPartyIds.includes(g.partyId)).map((g) => g.partyId);
+  // Once the stages before it cleared the text, only a countersignature can still be open: the
+  // receiving party's principals sign the text they received, so it waits on them.
   const open = (approvals.data?.rules ?? []).flatMap((rule) =>
-    rule.status.state === 'in_progress' && held(rule).length > 0
+    rule.status.state === 'in_progress' && (rule.status.cleared || held(rule).length > 0)
       ? rule.status.stages
           .filter((stage) => stage.state === 'pending' || stage.state === 'overdue')
-          .map((stage) => ({ rule, stage }))
+          .map((stage) => ({ rule, stage, countersignature: rule.status.cleared }))
       : [],
   );
   return (
     <>
-      {open.map(({ rule, stage }) => {
-        const overdue = stage.state === 'overdue' || (stage.deadline !== null && endOf(stage.deadline) < Date.now());
+      {open.map(({ rule, stage, countersignature }) => {
+        const overdue = stage.state === 'overdue' || (stage.deadline !== null && deadlinePassed(stage.deadline));
         return (
           <li key={`${rule.ruleId} ${stage.stageId}`} className="dash-approval">
             <div>
@@ -197,12 +199,14 @@ function VersionApprovals({
               {overdue ? <span className="badge overdue">overdue</span> : <span className="badge amend">open</span>}
             </div>
             <div className="hint">
-              {rule.ruleName}; then it may go to {held(rule).map(name).join(', ')}
+              {countersignature
+                ? `${rule.ruleName}; a countersignature of the text ${rule.governs.map((g) => name(g.partyId)).join(', ')} received`
+                : `${rule.ruleName}; then it may go to ${held(rule).map(name).join(', ')}`}
             </div>
             <div>
               {stage.deadline ? (
                 <>
-                  Deadline <time dateTime={stage.deadline}>{formatDate(stage.deadline)}</time>
+                  Deadline <time dateTime={stage.deadline}>{deadlineText(stage.deadline)}</time>
                 </>
               ) : (
                 'No deadline'
@@ -210,7 +214,7 @@ function VersionApprovals({
               {stage.awaiting.length > 0 ? <> · awaiting {stage.awaiting.map(nameOf).join(', ')}</> : null}
               {stage.approvedBy.length > 0 ? <> · approved by {stage.approvedBy.map(nameOf).join(', ')}</> : null}
             </div>
-            <Link href="/approvals">Go to the approvals</Link>
+            <Link href={`/approvals?version=${encodeURIComponent(version.id)}`}>Go to the approvals</Link>
           </li>
         );
       })}

@@ -398,7 +398,10 @@ function PositionRecorder({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [conflict, setConflict] = useState<Position | null>(null);
+  // Sharing a rationale written for a narrower audience needs to be said, and meant.
+  const [shareRationale, setShareRationale] = useState(false);
   const partyName = parties.find((p) => p.id === partyId)?.shortName ?? partyId;
+  const widened = !!existing && WIDTH[fields.visibility] > WIDTH[existing.visibility] && fields.rationale.trim() !== '';
 
   const start = (forParty = partyId) => {
     const mine = positions.find((p) => p.partyId === forParty);
@@ -406,11 +409,18 @@ function PositionRecorder({
     setBase(mine ? { positionId: mine.id, revision: mine.revision } : null);
     setError(null);
     setConflict(null);
+    setShareRationale(false);
     setOpen(true);
   };
 
   const submit = async (event?: FormEvent, at = base) => {
     event?.preventDefault();
+    if (widened && !shareRationale) {
+      setError(
+        `The rationale was written for ${audience(existing!.visibility, partyName)}: confirm that ${audience(fields.visibility, partyName)} may read it, or edit or clear it.`,
+      );
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -548,7 +558,10 @@ function PositionRecorder({
       <select
         id={`${formId}-visibility`}
         value={fields.visibility}
-        onChange={(e) => set({ visibility: e.target.value as Visibility })}
+        onChange={(e) => {
+          set({ visibility: e.target.value as Visibility });
+          setShareRationale(false);
+        }}
       >
         {allowedVisibilities(seat, partyId, existing?.visibility).map((v) => (
           <option key={v} value={v}>
@@ -556,6 +569,27 @@ function PositionRecorder({
           </option>
         ))}
       </select>
+      {widened ? (
+        <div className="warning" role="alert" data-testid="rationale-widened">
+          <p>
+            This rationale was written for {audience(existing!.visibility, partyName)}. Saved with this audience,{' '}
+            {audience(fields.visibility, partyName)} will read it.
+          </p>
+          <label className="inline">
+            <input type="checkbox" checked={shareRationale} onChange={(e) => setShareRationale(e.target.checked)} />{' '}
+            Share this rationale with {audience(fields.visibility, partyName)}
+          </label>{' '}
+          <button
+            type="button"
+            onClick={() => {
+              set({ rationale: '' });
+              setShareRationale(false);
+            }}
+          >
+            Clear the rationale
+          </button>
+        </div>
+      ) : null}
       {!seat.sendingPartyIds.includes(partyId) ? (
         <p className="hint">Only {partyName}’s principal or lead may share a position beyond the party.</p>
       ) : null}
@@ -599,6 +633,11 @@ function PositionRecorder({
 }
 
 const current = (position: Position) => ({ positionId: position.id, revision: position.revision });
+
+/** How far a visibility reaches: a change to a wider one shares what was written for a narrower one. */
+const WIDTH: Record<Visibility, number> = { party: 0, mediator: 1, public: 2 };
+const audience = (visibility: Visibility, partyName: string) =>
+  visibility === 'party' ? `${partyName} only` : visibility === 'mediator' ? `the mediators` : 'everyone';
 
 const blankFields = (): PositionFields => ({
   stance: 'support',
