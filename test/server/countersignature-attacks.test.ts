@@ -111,8 +111,9 @@ describe('a countersignature binds only texts its rule governs, and only princip
   });
 
   test('a principal moved to another role no longer approves what leaves the party', async () => {
-    const mediator = await signIn(server.url, 'mediator@demo.parley');
-    const demoted = await mediator.patch(`${N}/members/m-u-us-principal-1`, { role: 'adviser' });
+    // The US delegation is the US's: its lead changes the seat (a mediator could only propose it).
+    const usLead = await signIn(server.url, 'us@demo.parley');
+    const demoted = await usLead.patch(`${N}/members/m-u-us-principal-1`, { role: 'adviser' });
     assert.equal(demoted.status, 200, JSON.stringify(demoted.body));
     const trump = await signIn(server.url, 'us-principal@demo.parley');
     const hash = (await trump.get(`${N}/versions/v-geneva-19`)).body.contentHash;
