@@ -125,7 +125,7 @@ describe('a countersignature binds only texts its rule governs, and only princip
     assert.equal(approved.status, 403, JSON.stringify(approved.body).slice(0, 300));
     const ru = await signIn(server.url, 'ru@demo.parley');
     assert.equal((await ru.get(`${N}/versions/v-geneva-19`)).status, 404, 'the text stays out of Moscow');
-    const restored = await mediator.patch(`${N}/members/m-u-us-principal-1`, { role: 'principal' });
+    const restored = await usLead.patch(`${N}/members/m-u-us-principal-1`, { role: 'principal' });
     assert.equal(restored.status, 200);
   });
 });
