@@ -204,6 +204,33 @@ function invitationTerms(invitation: Invitation, partyId: Id): ProposalTerms {
   };
 }
 
+/** Revokes the invitation of a seat its party declined. */
+export async function revokeDeclinedInvitation(
+  trx: Transaction<Database>,
+  record: Recorder,
+  ctx: NegotiationContext,
+  invitationId: Id,
+  at: string,
+): Promise<void> {
+  const updated = await trx
+    .updateTable('invitations')
+    .set({ revoked_at: at })
+    .where('id', '=', invitationId)
+    .where('negotiation_id', '=', ctx.negotiation.id)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 1)
+    await record({
+      action: 'invitation.revoke',
+      entity: 'invitation',
+      entityId: invitationId,
+      negotiationId: ctx.negotiation.id,
+      before: null,
+      after: { revokedAt: at, reason: 'the party declined the seat' },
+    });
+}
+
 /** Records the party's consent on an invitation, at the last consent of its proposal. */
 export async function applyInvitationConsent(
   trx: Transaction<Database>,
@@ -376,34 +403,57 @@ async function openInvitation(store: Store, token: string): Promise<Row> {
 }
 
 /**
- * Refuses an invitation that still awaits its party's consent, and makes sure its principal or lead
- * has a proposal to consent to (an invitation made by the convenor before the party had one).
+ * Refuses an invitation that still awaits its party's consent. A refusal writes nothing: the
+ * proposal its principal or lead consents to was made with the invitation, or when the party's first
+ * principal or lead took their seat (`proposePendingInvitations`).
  */
 async function requirePartyConsent(store: Store, row: Row): Promise<void> {
   const parties = await partiesOf(store.db, row.negotiation_id);
   const memberships = await readMemberships(store.db, row.negotiation_id);
   if (!awaitsParty(row, parties, memberships)) return;
-  const partyId = row.party_id as Id;
-  await store.change(null, async (trx, record) => {
+  throw forbidden(
+    `the delegation of ${partyName(parties, row.party_id!)} has not yet consented to this seat: its principal or lead accepts it in Parley (Convening), and then the invitation can be accepted`,
+  );
+}
+
+/**
+ * When a party's first principal or lead takes a seat, the invitations the convenor made into the
+ * party before (without its consent) now need it: each gets a proposal for them to consent to.
+ */
+async function proposePendingInvitations(
+  store: Store,
+  trx: Transaction<Database>,
+  record: Recorder,
+  negotiationId: Id,
+  partyId: Id,
+): Promise<void> {
+  const rows = await trx
+    .selectFrom('invitations')
+    .select(COLUMNS)
+    .where('negotiation_id', '=', negotiationId)
+    .where('party_id', '=', partyId)
+    .where('party_consent_by', 'is', null)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', store.nowIso())
+    .execute();
+  for (const row of rows) {
     const pending = await trx
       .selectFrom('proposals')
       .select('id')
-      .where('negotiation_id', '=', row.negotiation_id)
+      .where('negotiation_id', '=', negotiationId)
       .where('subject_id', '=', row.id)
       .where('state', '=', 'open')
       .executeTakeFirst();
-    if (pending) return;
+    if (pending) continue;
     await insertProposal(store, trx, record, {
-      negotiationId: row.negotiation_id,
+      negotiationId,
       proposedBy: row.created_by,
       terms: invitationTerms(fromRow(row), partyId),
       partyIds: [partyId],
       consents: [],
     });
-  });
-  throw forbidden(
-    `the delegation of ${partyName(parties, partyId)} has not yet consented to this seat: its principal or lead accepts it in Parley (Convening), and then the invitation can be accepted`,
-  );
+  }
 }
 
 /**
@@ -444,7 +494,12 @@ async function takeSeat(
     role: row.role as Role,
     title: row.title,
   };
+  const firstHead =
+    membership.partyId !== null &&
+    (membership.role === 'principal' || membership.role === 'lead') &&
+    delegationHeads(parties, memberships, membership.partyId).length === 0;
   await insertMembership(trx, record, membership);
+  if (firstHead) await proposePendingInvitations(store, trx, record, row.negotiation_id, membership.partyId!);
   await record({
     action: 'invitation.accept',
     entity: 'invitation',

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import { DomainError, forbidden, invalid, notFound } from '../core/errors.ts';
 import type { Id, Membership, Party, Role } from '../core/model.ts';
 import { canActAsMediator, canActForParty } from '../core/visibility.ts';
-import { applyInvitationConsent } from './invitations.ts';
+import { applyInvitationConsent, revokeDeclinedInvitation } from './invitations.ts';
 import { applySeatChange, applySeatRemoval, membershipFromRow } from './members.ts';
 import { applyCoalitionMembers } from './parties.ts';
 import type { Database } from './schema.ts';
@@ -352,6 +352,9 @@ export async function decideProposal(
         throw forbidden(`only the principal or lead of ${names}, or whoever proposed it, may decline this proposal`);
       const after: Stored = { ...stored, state: 'declined', closedBy: ctx.user.id, closedAt: store.nowIso() };
       await writeState(trx, record, stored, after, 'proposal.decline');
+      // A seat the party refused is not offered any more: its invitation's link stops working.
+      if (stored.terms.kind === 'invitation')
+        await revokeDeclinedInvitation(trx, record, ctx, stored.terms.invitationId, after.closedAt!);
       return { ...after, awaitingPartyIds: [] };
     }
     const given = consentsOf({ ...ctx, parties }, memberships, left, store.nowIso());

@@ -226,7 +226,11 @@ describe('seats and coalitions change only with the consent of the parties they 
       (await as.ana!.post(`${N}/proposals/${proxy.body.proposal.id}/decision`, { decision: 'decline' })).status,
       200,
     );
-    assert.equal((await as.cam!.post(`/api/me/invitations/${proxy.body.invitation.id}/accept`, {})).status, 403);
+    assert.equal(
+      (await as.cam!.post(`/api/me/invitations/${proxy.body.invitation.id}/accept`, {})).status,
+      404,
+      'declined: the invitation is withdrawn',
+    );
     // Nor by promoting a member it seated to lead, to then act for the party.
     const ben = (await memberId('ben'))!;
     assert.equal((await as.mira!.patch(`${N}/members/${ben}`, { role: 'lead' })).status, 202);
@@ -338,5 +342,31 @@ describe('seats and coalitions change only with the consent of the parties they 
       3,
     );
     assert.equal((await as.zed!.get(`${N}/proposals`)).status, 404, 'an outsider does not learn of the proposals');
+  });
+
+  test("the convenor's earlier invitations into a party wait for the consent of its first lead, once there is one", async () => {
+    const observer = await as.mira!.post(`${N}/members`, { email: email('cam'), partyId: 'city', role: 'observer' });
+    assert.equal(observer.body.proposal, null, 'the city has no principal or lead yet: the convenor seats');
+    const lead = await as.mira!.post(`${N}/members`, { email: email('zed'), partyId: 'city', role: 'lead' });
+    assert.equal((await as.zed!.post(`/api/me/invitations/${lead.body.invitation.id}/accept`, {})).status, 201);
+    const before = await server.store.db
+      .selectFrom('audit_events')
+      .select('seq')
+      .orderBy('seq', 'desc')
+      .executeTakeFirst();
+    const early = await as.cam!.post(`/api/me/invitations/${observer.body.invitation.id}/accept`, {});
+    assert.equal(early.status, 403, 'now the city has a lead, whose consent the seat awaits');
+    const after = await server.store.db
+      .selectFrom('audit_events')
+      .select('seq')
+      .orderBy('seq', 'desc')
+      .executeTakeFirst();
+    assert.equal(after?.seq, before?.seq, 'a refused acceptance writes nothing');
+    const pending = ((await as.zed!.get(`${N}/proposals?state=open`)).body as any[]).find(
+      (p) => p.terms.kind === 'invitation' && p.terms.invitationId === observer.body.invitation.id,
+    );
+    assert.ok(pending, "the city's lead is asked for consent");
+    assert.equal((await as.zed!.post(`${N}/proposals/${pending.id}/decision`, { decision: 'accept' })).status, 200);
+    assert.equal((await as.cam!.post(`/api/me/invitations/${observer.body.invitation.id}/accept`, {})).status, 201);
   });
 });
