@@ -135,8 +135,9 @@ export function decide(
 }
 
 /**
- * Creates an account (as the demo's administrator), has its person choose the password with the
- * one-time link, and seats it (as the demo's mediator, who convenes it); returns the new account's id.
+ * Creates an account (as the demo's administrator) and seats it as a person is seated over HTTP: the
+ * demo's mediator invites it, the party's lead (`<party>@demo.parley`) consents, and the person
+ * accepts signed in. Returns the new account's id.
  */
 export async function seatNewMember(
   url: string,
@@ -155,13 +156,23 @@ export async function seatNewMember(
   });
   assert.equal(chosen.status, 201, JSON.stringify(chosen.body));
   const mediator = await signIn(url, 'mediator@demo.parley');
-  const seated = await mediator.post(`${negotiation}/members`, {
+  const invited = await mediator.post(`${negotiation}/members`, {
     email: person.email,
     partyId: person.partyId,
     role: person.role,
     title: person.title,
   });
-  assert.equal(seated.status, 201, JSON.stringify(seated.body));
+  assert.equal(invited.status, 201, JSON.stringify(invited.body));
+  if (invited.body.proposal?.state === 'open') {
+    const lead = await signIn(url, `${person.partyId}@demo.parley`);
+    const consent = await lead.post(`${negotiation}/proposals/${invited.body.proposal.id}/decision`, {
+      decision: 'accept',
+    });
+    assert.equal(consent.status, 200, JSON.stringify(consent.body));
+  }
+  const self = await signIn(url, person.email, person.password);
+  const accepted = await self.post(`/api/me/invitations/${invited.body.invitation.id}/accept`, {});
+  assert.equal(accepted.status, 201, JSON.stringify(accepted.body));
   return made.body.id;
 }
 

@@ -52,14 +52,14 @@ export function negotiationCommand(): Command {
   return negotiation;
 }
 
-/** `parley invite`: seats a person, or prints the one-time link of their invitation. */
+/** `parley invite`: invites a person to a seat and prints the one-time link of the invitation. */
 export function inviteCommand(): Command {
   return new Command('invite')
     .description(
-      'Seat a person at the table by e-mail; an e-mail without an account gets a one-time link (Parley sends no mail)',
+      'Invite a person to a seat by e-mail: they accept it with the one-time link, or signed in (Parley sends no mail)',
     )
     .requiredOption('--negotiation <id>', 'negotiation id')
-    .requiredOption('--as <email>', 'a mediator of the negotiation')
+    .requiredOption('--as <email>', "a mediator of the negotiation, or the party's principal or lead")
     .requiredOption('--email <email>', 'the person to seat')
     .addOption(new Option('--role <role>', 'their role').choices([...ROLES]).makeOptionMandatory())
     .option('--party <id>', 'their party (none for a mediator)')
@@ -78,21 +78,21 @@ export function inviteCommand(): Command {
         db: string;
       }) =>
         withStore(options.db, async (store) => {
-          const { addMember } = await import('../store/members.ts');
+          const { inviteMember } = await import('../store/invitations.ts');
           const ctx = await store.context(await account(store, options.as), options.negotiation);
-          const seated = await addMember(store, ctx, {
+          const made = await inviteMember(store, ctx, {
             email: options.email,
             partyId: options.party ?? null,
             role: options.role,
             title: options.title,
           });
-          if (seated.kind === 'membership')
+          const seat = `${options.role}${options.party ? ` of ${options.party}` : ''}`;
+          process.stdout.write(
+            `invited ${options.email} as ${seat}; pass on this one-time link (it expires on ${made.invitation.expiresAt}):\n${options.baseUrl.replace(/\/$/, '')}/invite/${made.token}\n`,
+          );
+          if (made.proposal && made.proposal.state === 'open')
             process.stdout.write(
-              `seated ${options.email} as ${options.role}${options.party ? ` of ${options.party}` : ''}\n`,
-            );
-          else
-            process.stdout.write(
-              `invited ${options.email} as ${options.role}${options.party ? ` of ${options.party}` : ''}; pass on this one-time link (it expires on ${seated.invitation.expiresAt}):\n${options.baseUrl.replace(/\/$/, '')}/invite/${seated.token}\n`,
+              "the party's principal or lead must consent to the seat before it can be taken (Convening page)\n",
             );
         }),
     );

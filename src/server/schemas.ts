@@ -155,20 +155,19 @@ export const seatSchema = z
     sendingPartyIds: ids.describe('The parties whose texts the reader sends (as principal or lead)'),
   })
   .meta({ id: 'Seat' });
-export const memberCreateSchema = z
-  .object({
-    email: emailSchema.optional().describe('The person to seat; an e-mail without an account gets an invitation'),
-    userId: idSchema.optional().describe('Or the id of an existing account'),
-    partyId: idSchema.nullable().describe('The party of the seat; null for a mediator'),
-    role: z.enum(ROLES),
-    title: text(300).default(''),
-  })
-  .refine((body) => (body.email === undefined) !== (body.userId === undefined), {
-    message: 'name the person by email (or by userId), not both',
-    path: ['email'],
-  });
+export const memberCreateSchema = z.object({
+  email: emailSchema.describe(
+    'The person to invite. The answer is an invitation whether the e-mail has an account or not: the person accepts it',
+  ),
+  partyId: idSchema.nullable().describe('The party of the seat; null for a mediator'),
+  role: z.enum(ROLES),
+  title: text(300).default(''),
+});
 export const memberPatchSchema = z.object({
-  partyId: idSchema.nullable().optional(),
+  partyId: idSchema
+    .nullable()
+    .optional()
+    .describe('A seat stays in its party: to sit elsewhere, a person is removed and invited again'),
   role: z.enum(ROLES).optional(),
   title: text(300).optional(),
 });
@@ -185,26 +184,102 @@ export const invitationSchema = z
     expiresAt: z.string(),
     acceptedAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
+    partyConsentBy: idSchema
+      .nullable()
+      .describe(
+        'The principal or lead who consented to the seat for its party; null while none has (or none was needed)',
+      ),
   })
   .meta({ id: 'Invitation' });
-export const seatedSchema = z
-  .discriminatedUnion('kind', [
-    memberSchema.extend({ kind: z.literal('membership') }),
-    z.object({
-      kind: z.literal('invitation'),
-      invitation: invitationSchema,
-      token: z.string().describe('The one-time token; shown only now'),
-      link: z.string().describe('The link to pass on: it opens a page where the person chooses a password'),
-    }),
-  ])
-  .meta({ id: 'Seated', description: 'The new member, or the invitation made for an e-mail without an account' });
-export const invitationPreviewSchema = z.object({
-  negotiationTitle: z.string(),
-  email: z.string(),
-  role: z.enum(ROLES),
-  partyName: z.string().nullable(),
-  expiresAt: z.string(),
+const proposalTermsSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('invitation'),
+    invitationId: idSchema,
+    email: z.string(),
+    partyId: idSchema,
+    role: z.enum(ROLES),
+    title: z.string(),
+  }),
+  z.object({
+    kind: z.literal('seat_change'),
+    membershipId: idSchema,
+    userId: idSchema,
+    partyId: idSchema,
+    role: z.enum(ROLES),
+    title: z.string(),
+  }),
+  z.object({ kind: z.literal('seat_removal'), membershipId: idSchema, userId: idSchema, partyId: idSchema }),
+  z.object({
+    kind: z.literal('coalition'),
+    coalitionId: idSchema,
+    create: z
+      .object({ name: z.string(), shortName: z.string(), pointIds: ids })
+      .nullable()
+      .describe('For a new coalition: made at the last consent'),
+    previousMemberPartyIds: ids,
+    memberPartyIds: ids,
+  }),
+]);
+export const proposalSchema = z
+  .object({
+    id: idSchema,
+    negotiationId: idSchema,
+    terms: proposalTermsSchema,
+    partyIds: ids.describe('The parties whose consent it needs, each given by its principal or lead'),
+    consents: z.array(
+      z.object({
+        partyId: idSchema,
+        userId: idSchema,
+        at: z.string(),
+        as: z.enum(['head', 'convenor']).describe("convenor: a mediator's, while the party had no principal or lead"),
+      }),
+    ),
+    awaitingPartyIds: ids.describe('The parties whose consent is still awaited'),
+    proposedBy: idSchema,
+    createdAt: z.string(),
+    state: z.enum(['open', 'accepted', 'declined']),
+    closedBy: idSchema.nullable(),
+    closedAt: z.string().nullable(),
+  })
+  .meta({
+    id: 'Proposal',
+    description:
+      "A change to a party's seats or a coalition's members, waiting for the consent of the parties it touches; it takes effect at the last one",
+  });
+export const proposalDecisionSchema = z.object({
+  decision: z
+    .enum(['accept', 'decline'])
+    .describe('accept: consent for the parties you head; decline: refuse it (or withdraw your own proposal)'),
 });
+export const seatedSchema = z
+  .object({
+    kind: z.literal('invitation'),
+    invitation: invitationSchema,
+    token: z.string().describe('The one-time token; shown only now'),
+    link: z.string().describe('The link to pass on: it opens a page where the person accepts the seat'),
+    proposal: proposalSchema
+      .nullable()
+      .describe("When the party's principal or lead must first consent to the seat: the proposal awaiting them"),
+  })
+  .meta({
+    id: 'Seated',
+    description: 'The invitation made: the same whether the e-mail has an account or not',
+  });
+export const invitationPreviewSchema = z
+  .object({
+    id: idSchema,
+    negotiationId: idSchema,
+    negotiationTitle: z.string(),
+    email: z.string(),
+    role: z.enum(ROLES),
+    title: z.string(),
+    partyName: z.string().nullable(),
+    expiresAt: z.string(),
+    awaitingPartyConsent: z
+      .boolean()
+      .describe("True while the party's principal or lead has not consented: the seat cannot be taken yet"),
+  })
+  .meta({ id: 'InvitationOffer' });
 export const acceptSchema = z.object({
   token: z.string().min(10).max(200),
   name: z.string().trim().max(300).default(''),

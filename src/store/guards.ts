@@ -26,3 +26,8 @@ export function requireSender(ctx: NegotiationContext, partyId: Id, visibility: 
     `only the principal or the lead of "${partyId}" shares ${what} beyond the party (visibility "${visibility}"); keep it "party", or ask them to share it`,
   );
 }
+
+/** The operator at the command line, who holds the database file; never an account over HTTP. */
+export function requireOperator(ctx: NegotiationContext, action: string): void {
+  if (!ctx.scope.isOperator) throw forbidden(`only the operator at the command line may ${action}`);
+}

@@ -1,20 +1,30 @@
 import type { Transaction } from 'kysely';
-import { DomainError, invalid, notFound } from '../core/errors.ts';
-import type { Id, Membership, Role } from '../core/model.ts';
-import { requireMediator } from './guards.ts';
-import { createInvitation, type Invitation } from './invitations.ts';
+import { DomainError, forbidden, invalid, notFound } from '../core/errors.ts';
+import type { Id, Membership, Party, Role } from '../core/model.ts';
+import { canActAsMediator } from '../core/visibility.ts';
+import { requireOperator } from './guards.ts';
+import {
+  closeProposalsAbout,
+  delegationHeads,
+  isHeadOf,
+  partyName,
+  propose,
+  readMemberships,
+  type Proposal,
+} from './proposals.ts';
 import type { Database } from './schema.ts';
 import type { NegotiationContext, Recorder, Store } from './store.ts';
 
 /**
- * The people at the table and their roles. The convenor (any mediator of the negotiation) seats
- * people, changes their seats and removes them; access follows at once, since every request loads
- * the reader's memberships anew.
+ * The people at the table and their roles. A party's delegation is the party's: once it has a
+ * principal or a lead, a seat in it changes only with them (a mediator proposes, they accept, or do
+ * it themselves); before that, the convenor (any mediator) seats its first people. Mediators' seats
+ * are the mediators'. A person holds one seat in a negotiation. Seats are offered by invitation
+ * (`invitations.ts`), which the person accepts. Access follows a change at once, since every request
+ * loads the reader's memberships anew.
  */
 
 export type Member = Membership & { name: string; email: string };
-
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** The rules of one seat: a mediator belongs to no party, every other role to a party of the table. */
 export function checkSeat(ctx: NegotiationContext, seat: { partyId: Id | null; role: Role }): void {
@@ -22,6 +32,51 @@ export function checkSeat(ctx: NegotiationContext, seat: { partyId: Id | null; r
     throw invalid('partyId', 'a mediator belongs to no party (partyId null); every other role needs a party');
   if (seat.partyId !== null && !ctx.parties.some((p) => p.id === seat.partyId))
     throw invalid('partyId', `"${seat.partyId}" is not a party of this negotiation`);
+}
+
+/** A seat in words: "lead of Ukraine", "mediator". */
+export function seatWords(parties: Party[], seat: { partyId: Id | null; role: Role }): string {
+  return seat.partyId === null ? seat.role : `${seat.role} of ${partyName(parties, seat.partyId)}`;
+}
+
+/**
+ * One person, one seat in a negotiation: a mediator sits in no delegation, and no one sits in two.
+ * Read in the transaction that would give the second seat.
+ */
+export async function checkOneSeat(
+  trx: Transaction<Database>,
+  ctx: NegotiationContext,
+  userId: Id,
+  who: string,
+  field: string,
+): Promise<void> {
+  const seats = (await readMemberships(trx, ctx.negotiation.id)).filter((m) => m.userId === userId);
+  if (seats.length > 0)
+    throw invalid(
+      field,
+      `${who} already ${who === 'you' ? 'hold' : 'holds'} a seat in this negotiation (${seatWords(ctx.parties, seats[0]!)}); a person holds one seat in a negotiation: change that seat, or remove it first`,
+    );
+}
+
+/**
+ * Whether the reader may change seats in a party's delegation by themselves: its principal or lead,
+ * or (while the party has neither) the convenor. The operator at the command line holds the database.
+ */
+function actsForDelegation(ctx: NegotiationContext, partyId: Id): boolean {
+  if (ctx.scope.isOperator || isHeadOf(ctx.parties, ctx.memberships, ctx.user.id, partyId)) return true;
+  return canActAsMediator(ctx.scope) && delegationHeads(ctx.parties, ctx.memberships, partyId).length === 0;
+}
+
+/** Who may touch a seat of this party at all: its principal or lead directly, a mediator by proposal. */
+function requireSeatChanger(ctx: NegotiationContext, partyId: Id | null, action: string): void {
+  if (partyId === null) {
+    if (!canActAsMediator(ctx.scope)) throw forbidden(`only a mediator may ${action} a mediator's seat`);
+    return;
+  }
+  if (actsForDelegation(ctx, partyId) || canActAsMediator(ctx.scope)) return;
+  throw forbidden(
+    `only the principal or the lead of ${partyName(ctx.parties, partyId)} may ${action} a seat in its delegation (a mediator may propose it to them)`,
+  );
 }
 
 export async function insertMembership(
@@ -51,49 +106,37 @@ export async function insertMembership(
 }
 
 /**
- * Seats a person, named by e-mail (or by account id). An e-mail with an account is seated at once;
- * one without gets an invitation whose one-time token is returned to the inviter.
+ * Seats an account directly, without an invitation: the operator at the command line only (who
+ * holds the database and every seat in it anyway), for set-ups and repairs. Over HTTP a seat is
+ * always an invitation the person accepts.
  */
-export async function addMember(
+export async function seatMember(
   store: Store,
   ctx: NegotiationContext,
-  input: { userId?: Id; email?: string; partyId: Id | null; role: Role; title: string },
-): Promise<
-  { kind: 'membership'; membership: Membership } | { kind: 'invitation'; invitation: Invitation; token: string }
-> {
-  requireMediator(ctx, 'add people to the negotiation');
+  input: { userId: Id; partyId: Id | null; role: Role; title: string },
+): Promise<Membership> {
+  requireOperator(ctx, 'seat an account without an invitation');
   checkSeat(ctx, input);
-  let userId = input.userId;
-  if (userId === undefined) {
-    const email = (input.email ?? '').trim().toLowerCase();
-    if (!EMAIL.test(email)) throw invalid('email', `"${input.email ?? ''}" is not an e-mail address`);
-    const user = await store.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
-    if (!user) return { kind: 'invitation', ...(await createInvitation(store, ctx, { ...input, email })) };
-    userId = user.id;
-  } else {
-    const user = await store.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
-    if (!user) throw invalid('userId', `no account has the id "${userId}"; invite the person by e-mail instead`);
-  }
-  if (ctx.memberships.some((m) => m.userId === userId && m.partyId === input.partyId))
-    throw invalid(
-      input.email !== undefined ? 'email' : 'userId',
-      'this person already has a seat there; change it instead',
-    );
   const membership: Membership = {
     id: store.id(),
     negotiationId: ctx.negotiation.id,
-    userId,
+    userId: input.userId,
     partyId: input.partyId,
     role: input.role,
     title: input.title,
   };
-  await store.change(ctx.user.id, (trx, record) => insertMembership(trx, record, membership));
-  return { kind: 'membership', membership };
+  await store.change(ctx.user.id, async (trx, record) => {
+    const user = await trx.selectFrom('users').select('id').where('id', '=', input.userId).executeTakeFirst();
+    if (!user) throw invalid('userId', `no account has the id "${input.userId}"`);
+    await checkOneSeat(trx, ctx, input.userId, 'this account', 'userId');
+    await insertMembership(trx, record, membership);
+  });
+  return membership;
 }
 
 /** A negotiation keeps a mediator: someone must be able to seat people and record the rounds. */
-function checkMediatorLeft(ctx: NegotiationContext, without: Membership, next: Membership | null): void {
-  const mediators = ctx.memberships.filter((m) => m.role === 'mediator' && m.id !== without.id);
+function checkMediatorLeft(memberships: Membership[], without: Membership, next: Membership | null): void {
+  const mediators = memberships.filter((m) => m.role === 'mediator' && m.id !== without.id);
   if (mediators.length === 0 && next?.role !== 'mediator')
     throw invalid('role', 'this is the last mediator of the negotiation; seat another mediator first');
 }
@@ -104,56 +147,131 @@ function membershipOf(ctx: NegotiationContext, memberId: Id): Membership {
   return membership;
 }
 
-/** Changes a seat: the role, the party or the title. */
+async function currentMembership(trx: Transaction<Database>, ctx: NegotiationContext, memberId: Id) {
+  const memberships = await readMemberships(trx, ctx.negotiation.id);
+  const before = memberships.find((m) => m.id === memberId);
+  if (!before) throw new DomainError('not_found', 'this seat was removed a moment ago');
+  return { before, memberships };
+}
+
+/** Writes a change of role or title (or, for the operator, of party) and its audit event. */
+export async function applySeatChange(
+  trx: Transaction<Database>,
+  record: Recorder,
+  ctx: NegotiationContext,
+  memberId: Id,
+  patch: { partyId?: Id | null; role?: Role; title?: string },
+): Promise<Membership> {
+  const { before, memberships } = await currentMembership(trx, ctx, memberId);
+  const after: Membership = { ...before, ...patch };
+  checkSeat(ctx, after);
+  checkMediatorLeft(memberships, before, after);
+  await trx
+    .updateTable('memberships')
+    .set({ party_id: after.partyId, role: after.role, title: after.title })
+    .where('id', '=', memberId)
+    .execute();
+  await record({
+    action: 'membership.update',
+    entity: 'membership',
+    entityId: memberId,
+    negotiationId: ctx.negotiation.id,
+    before,
+    after,
+  });
+  return after;
+}
+
+/** Removes a seat and its audit event; open proposals about it close. */
+export async function applySeatRemoval(
+  trx: Transaction<Database>,
+  record: Recorder,
+  ctx: NegotiationContext,
+  memberId: Id,
+  at: string,
+): Promise<void> {
+  const { before, memberships } = await currentMembership(trx, ctx, memberId);
+  checkMediatorLeft(memberships, before, null);
+  await trx.deleteFrom('memberships').where('id', '=', memberId).execute();
+  await record({
+    action: 'membership.remove',
+    entity: 'membership',
+    entityId: memberId,
+    negotiationId: ctx.negotiation.id,
+    before,
+    after: null,
+  });
+  await closeProposalsAbout(trx, record, ctx, memberId, at);
+}
+
+export type SeatOutcome<T> = { kind: 'done'; value: T } | { kind: 'proposal'; proposal: Proposal };
+
+/**
+ * Changes a seat's role or title. A seat stays in its party: to sit elsewhere, a person is removed
+ * and invited again. In a party with a principal or lead, only they change it; a mediator's change
+ * becomes a proposal they accept.
+ */
 export async function updateMember(
   store: Store,
   ctx: NegotiationContext,
   memberId: Id,
   patch: { partyId?: Id | null; role?: Role; title?: string },
-): Promise<Membership> {
-  requireMediator(ctx, 'change seats at the table');
+): Promise<SeatOutcome<Membership>> {
   const before = membershipOf(ctx, memberId);
+  requireSeatChanger(ctx, before.partyId, 'change');
+  if (patch.partyId !== undefined && patch.partyId !== before.partyId && !ctx.scope.isOperator)
+    throw invalid(
+      'partyId',
+      `a seat does not move to another party or to the mediators: remove the seat of ${seatWords(ctx.parties, before)}, and invite the person to the other one`,
+    );
   const after: Membership = { ...before, ...patch };
   checkSeat(ctx, after);
-  if (ctx.memberships.some((m) => m.id !== memberId && m.userId === after.userId && m.partyId === after.partyId))
-    throw invalid('partyId', 'this person already has a seat there');
-  checkMediatorLeft(ctx, before, after);
-  return store.change(ctx.user.id, async (trx, record) => {
-    await trx
-      .updateTable('memberships')
-      .set({ party_id: after.partyId, role: after.role, title: after.title })
-      .where('id', '=', memberId)
-      .execute();
-    await record({
-      action: 'membership.update',
-      entity: 'membership',
-      entityId: memberId,
-      negotiationId: ctx.negotiation.id,
-      before,
-      after,
-    });
-    return after;
-  });
+  checkMediatorLeft(ctx.memberships, before, after);
+  if (before.partyId === null || actsForDelegation(ctx, before.partyId))
+    return {
+      kind: 'done',
+      value: await store.change(ctx.user.id, (trx, record) => applySeatChange(trx, record, ctx, memberId, patch)),
+    };
+  const partyId = before.partyId;
+  const proposal = await store.change(ctx.user.id, (trx, record) =>
+    propose(
+      store,
+      ctx,
+      trx,
+      record,
+      {
+        kind: 'seat_change',
+        membershipId: memberId,
+        userId: before.userId,
+        partyId,
+        role: after.role,
+        title: after.title,
+      },
+      [partyId],
+    ),
+  );
+  return { kind: 'proposal', proposal };
 }
 
-/** Removes a seat. The person's tokens stay valid for Parley, but no longer open this negotiation. */
-export async function removeMember(store: Store, ctx: NegotiationContext, memberId: Id): Promise<void> {
-  requireMediator(ctx, 'remove people from the negotiation');
+/**
+ * Removes a seat. The person's tokens stay valid for Parley, but no longer open this negotiation. In
+ * a party with a principal or lead, only they remove it; a mediator's removal is a proposal to them.
+ */
+export async function removeMember(store: Store, ctx: NegotiationContext, memberId: Id): Promise<SeatOutcome<null>> {
   const before = membershipOf(ctx, memberId);
-  checkMediatorLeft(ctx, before, null);
-  await store.change(ctx.user.id, async (trx, record) => {
-    const removed = await trx.deleteFrom('memberships').where('id', '=', memberId).executeTakeFirst();
-    if (Number(removed.numDeletedRows) !== 1)
-      throw new DomainError('not_found', `member "${memberId}" was removed a moment ago`);
-    await record({
-      action: 'membership.remove',
-      entity: 'membership',
-      entityId: memberId,
-      negotiationId: ctx.negotiation.id,
-      before,
-      after: null,
-    });
-  });
+  requireSeatChanger(ctx, before.partyId, 'remove');
+  checkMediatorLeft(ctx.memberships, before, null);
+  if (before.partyId === null || actsForDelegation(ctx, before.partyId)) {
+    await store.change(ctx.user.id, (trx, record) => applySeatRemoval(trx, record, ctx, memberId, store.nowIso()));
+    return { kind: 'done', value: null };
+  }
+  const partyId = before.partyId;
+  const proposal = await store.change(ctx.user.id, (trx, record) =>
+    propose(store, ctx, trx, record, { kind: 'seat_removal', membershipId: memberId, userId: before.userId, partyId }, [
+      partyId,
+    ]),
+  );
+  return { kind: 'proposal', proposal };
 }
 
 /** The people at the table, with their roles. */

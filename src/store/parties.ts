@@ -1,11 +1,23 @@
-import { invalid, notFound } from '../core/errors.ts';
+import type { Transaction } from 'kysely';
+import { DomainError, conflict, forbidden, invalid, notFound } from '../core/errors.ts';
 import type { Id, Party } from '../core/model.ts';
-import { readEntities } from './collections.ts';
+import { canActAsMediator } from '../core/visibility.ts';
+import { insertEntity, listEntities, readEntities, replaceEntity } from './collections.ts';
+import { coalitionJoinRefusal } from './gate.ts';
 import { requireMediator } from './guards.ts';
 import { hiddenPoints } from './issues.ts';
-import type { NegotiationContext, Store } from './store.ts';
+import { isHeadOf, partyName, partyNames, propose, type Proposal, type ProposalTerms } from './proposals.ts';
+import type { Database } from './schema.ts';
+import type { NegotiationContext, Recorder, Store } from './store.ts';
 
-/** The parties and coalitions at the table; the convenor (a mediator) adds and edits them. */
+/**
+ * The parties and coalitions at the table. The convenor (a mediator) adds parties and names them.
+ * A coalition's members change only by consent: a party joins (or leaves) a coalition with its own
+ * consent and that of each of the coalition's current member parties, each given by its principal or
+ * lead; a new coalition needs the consent of each of its member parties. A coalition's own seats, if
+ * it has any, do not consent for it: its member parties do, as they are the ones whose material it
+ * shares. Until then the change is a proposal (`proposals.ts`); it takes effect at the last consent.
+ */
 
 type PartyTerms = Pick<Party, 'kind' | 'memberPartyIds' | 'pointIds'>;
 
@@ -21,17 +33,32 @@ function checkTerms(ctx: NegotiationContext, id: Id | undefined, terms: PartyTer
         `"${member}" is not a party of this negotiation (a coalition joins parties, not coalitions)`,
       );
   }
+  if (new Set(terms.memberPartyIds).size !== terms.memberPartyIds.length)
+    throw invalid('memberPartyIds', 'a party is named twice');
   if (terms.kind === 'coalition' && terms.memberPartyIds.length < 2)
     throw invalid('memberPartyIds', 'a coalition joins at least two parties');
   if (new Set(terms.pointIds).size !== terms.pointIds.length) throw invalid('pointIds', 'a point is named twice');
 }
 
+/** Who may propose a change to a coalition's members: a mediator, or a principal or lead of a party it touches. */
+function requireCoalitionProposer(ctx: NegotiationContext, partyIds: Id[]): void {
+  if (canActAsMediator(ctx.scope)) return;
+  if (partyIds.some((p) => isHeadOf(ctx.parties, ctx.memberships, ctx.user.id, p))) return;
+  throw forbidden(
+    `only a mediator, or the principal or lead of ${partyNames(ctx.parties, partyIds)}, may propose this coalition's members`,
+  );
+}
+
+/** A party at the table, or a coalition (at once for the operator; otherwise when its member parties consent). */
+export type PartyOutcome = { kind: 'party'; party: Party } | { kind: 'proposal'; proposal: Proposal };
+
 export async function addParty(
   store: Store,
   ctx: NegotiationContext,
   input: Omit<Party, 'negotiationId' | 'revision' | 'id' | 'pointIds'> & { id?: Id; pointIds?: Id[] },
-): Promise<Party> {
-  requireMediator(ctx, 'add parties');
+): Promise<PartyOutcome> {
+  if (input.kind === 'coalition') requireCoalitionProposer(ctx, input.memberPartyIds);
+  else requireMediator(ctx, 'add parties');
   if (input.id !== undefined && ctx.parties.some((p) => p.id === input.id))
     throw invalid('id', `a party "${input.id}" exists already`);
   const terms = { kind: input.kind, memberPartyIds: input.memberPartyIds, pointIds: input.pointIds ?? [] };
@@ -43,23 +70,160 @@ export async function addParty(
     negotiationId: ctx.negotiation.id,
     revision: 1,
   };
-  return store.insert(ctx, 'parties', 'party', party);
+  if (party.kind === 'party' || ctx.scope.isOperator)
+    return { kind: 'party', party: await store.insert(ctx, 'parties', 'party', party) };
+  const proposal = await store.change(ctx.user.id, async (trx, record) => {
+    const reserved = await trx
+      .selectFrom('proposals')
+      .select('id')
+      .where('negotiation_id', '=', ctx.negotiation.id)
+      .where('kind', '=', 'coalition')
+      .where('subject_id', '=', party.id)
+      .where('state', '=', 'open')
+      .executeTakeFirst();
+    if (reserved) throw invalid('id', `a coalition "${party.id}" is proposed already; choose another id`);
+    return propose(
+      store,
+      ctx,
+      trx,
+      record,
+      {
+        kind: 'coalition',
+        coalitionId: party.id,
+        create: { name: party.name, shortName: party.shortName, pointIds: party.pointIds },
+        previousMemberPartyIds: [],
+        memberPartyIds: party.memberPartyIds,
+      },
+      party.memberPartyIds,
+    );
+  });
+  if (proposal.state === 'accepted') {
+    const made = (await readEntities(store, 'parties', ctx.negotiation.id, { id: party.id }))[0];
+    if (made) return { kind: 'party', party: made };
+  }
+  return { kind: 'proposal', proposal };
 }
 
-/** Renames a party, or changes a coalition's members or scope, at a revision. */
+/**
+ * Renames a party, or changes a coalition's scope, at a revision (a mediator); or proposes a change
+ * of a coalition's members, which takes effect when each party it touches consents.
+ */
 export async function updateParty(
   store: Store,
   ctx: NegotiationContext,
   id: Id,
   revision: number,
   patch: Partial<Pick<Party, 'name' | 'shortName' | 'memberPartyIds' | 'pointIds'>>,
-): Promise<Party> {
-  requireMediator(ctx, 'change parties');
+): Promise<PartyOutcome> {
   const current = (await readEntities(store, 'parties', ctx.negotiation.id, { id }))[0];
-  if (!current) throw notFound(`party "${id}"`);
-  const next = { ...current, ...patch };
-  checkTerms(ctx, id, next);
-  return store.replace(ctx, 'parties', 'party', current, revision, next);
+  if (!current) {
+    requireMediator(ctx, 'change parties');
+    throw notFound(`party "${id}"`);
+  }
+  const { memberPartyIds, ...rest } = patch;
+  const sameMembers =
+    memberPartyIds === undefined ||
+    [...memberPartyIds].sort().join('\n') === [...current.memberPartyIds].sort().join('\n');
+  if (sameMembers || ctx.scope.isOperator) {
+    if (!ctx.scope.isOperator) requireMediator(ctx, 'change parties');
+    const next = { ...current, ...rest, ...(memberPartyIds ? { memberPartyIds } : {}) };
+    checkTerms(ctx, id, next);
+    return { kind: 'party', party: await store.replace(ctx, 'parties', 'party', current, revision, next) };
+  }
+  const touched = [...new Set([...current.memberPartyIds, ...memberPartyIds])];
+  requireCoalitionProposer(ctx, touched);
+  if (Object.values(rest).some((v) => v !== undefined))
+    throw invalid(
+      'memberPartyIds',
+      "change a coalition's members in a request of its own: the change waits for the parties' consent",
+    );
+  checkTerms(ctx, id, { ...current, memberPartyIds });
+  if (current.revision !== revision) throw conflict(`party "${id}"`, revision, current);
+  const proposal = await store.change(ctx.user.id, (trx, record) =>
+    propose(
+      store,
+      ctx,
+      trx,
+      record,
+      {
+        kind: 'coalition',
+        coalitionId: id,
+        create: null,
+        previousMemberPartyIds: current.memberPartyIds,
+        memberPartyIds,
+      },
+      touched,
+    ),
+  );
+  if (proposal.state === 'accepted') {
+    const changed = (await readEntities(store, 'parties', ctx.negotiation.id, { id }))[0];
+    if (changed) return { kind: 'party', party: changed };
+  }
+  return { kind: 'proposal', proposal };
+}
+
+/**
+ * Makes a coalition, or changes its members, at the last consent of its proposal. A party joining
+ * a coalition receives through it nothing the transmission rules hold back from it: the gate is
+ * asked first, and its refusal stands.
+ */
+export async function applyCoalitionMembers(
+  store: Store,
+  ctx: NegotiationContext,
+  trx: Transaction<Database>,
+  record: Recorder,
+  terms: Extract<ProposalTerms, { kind: 'coalition' }>,
+): Promise<void> {
+  const parties = await listEntities(trx, 'parties', ctx.negotiation.id);
+  for (const member of terms.memberPartyIds)
+    if (!parties.some((p) => p.id === member && p.kind === 'party'))
+      throw invalid('memberPartyIds', 'a party of this proposal is no longer at the table; decline it');
+  const current = parties.find((p) => p.id === terms.coalitionId);
+  if (terms.create) {
+    if (current) throw invalid('id', `a party "${terms.coalitionId}" exists already; decline this proposal`);
+    const party: Party = {
+      id: terms.coalitionId,
+      negotiationId: ctx.negotiation.id,
+      name: terms.create.name,
+      shortName: terms.create.shortName,
+      kind: 'coalition',
+      memberPartyIds: terms.memberPartyIds,
+      pointIds: terms.create.pointIds,
+      revision: 1,
+    };
+    await insertEntity(trx, 'parties', party);
+    await record({
+      action: 'party.create',
+      entity: 'party',
+      entityId: party.id,
+      negotiationId: party.negotiationId,
+      before: null,
+      after: party,
+    });
+    return;
+  }
+  if (!current || current.kind !== 'coalition') throw new DomainError('not_found', 'this coalition is gone');
+  if ([...current.memberPartyIds].sort().join('\n') !== [...terms.previousMemberPartyIds].sort().join('\n'))
+    throw new DomainError(
+      'conflict',
+      `the members of ${partyName(parties, current.id)} changed since this was proposed; decline it and propose again`,
+    );
+  const joining = terms.memberPartyIds.filter((p) => !current.memberPartyIds.includes(p));
+  if (joining.length > 0) {
+    const refusal = await coalitionJoinRefusal(store, ctx, trx, current.id, joining);
+    if (refusal !== null) throw forbidden(refusal);
+  }
+  const after: Party = { ...current, memberPartyIds: terms.memberPartyIds, revision: current.revision + 1 };
+  if (!(await replaceEntity(trx, 'parties', after, current.revision)))
+    throw new DomainError('conflict', `${partyName(parties, current.id)} changed a moment ago; try again`);
+  await record({
+    action: 'party.update',
+    entity: 'party',
+    entityId: current.id,
+    negotiationId: ctx.negotiation.id,
+    before: current,
+    after,
+  });
 }
 
 /**

@@ -80,6 +80,18 @@ export interface Database {
     expires_at: string;
     accepted_at: string | null;
     revoked_at: string | null;
+    /** Who consented to the seat for its party (its principal or lead); null while none has. */
+    party_consent_by: string | null;
+  };
+  /** Changes to seats and coalitions waiting for the consent of the parties they touch. */
+  proposals: {
+    id: string;
+    negotiation_id: string;
+    kind: string;
+    subject_id: string;
+    state: string;
+    data: string;
+    created_at: string;
   };
   /** An account made by an administrator, waiting for its person to choose a password (one open link each). */
   password_setups: {
@@ -443,6 +455,24 @@ export const migrations: Record<string, Migration> = {
         .execute();
       // Expired sessions are purged oldest first, a bounded number at a time.
       await sql`create index sessions_by_expiry on sessions (expires_at)`.execute(db);
+    },
+  },
+  '0008-seats-by-consent': {
+    async up(db: Kysely<unknown>) {
+      // An invitation into a party records who consented to it for the party.
+      await db.schema.alterTable('invitations').addColumn('party_consent_by', 'text').execute();
+      // Seats and coalition memberships a party has not yet consented to wait here.
+      await db.schema
+        .createTable('proposals')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('negotiation_id', 'text', (c) => c.notNull().references('negotiations.id').onDelete('cascade'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('subject_id', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await sql`create index proposals_by_negotiation on proposals (negotiation_id, state)`.execute(db);
     },
   },
 };

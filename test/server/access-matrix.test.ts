@@ -6,6 +6,8 @@ import { buildApp } from '../../src/server/app.ts';
 import { Store } from '../../src/store/store.ts';
 import { readStreamStart, tempDir } from '../helpers.ts';
 import { createAccount, createUser } from '../../src/store/accounts.ts';
+import { seatMember } from '../../src/store/members.ts';
+import type { Role } from '../../src/core/model.ts';
 import { tokenHash } from '../../src/store/passwords.ts';
 
 /**
@@ -481,6 +483,12 @@ interface World {
   approval: string;
   /** An open invitation to the main negotiation, for the mediator to revoke. */
   invitation: string;
+  /** The mediator's proposed change of B's adviser's seat, awaiting B's principal or lead. */
+  proposal: string;
+  /** The proposal of the mediator's invitation into B, awaiting B's principal or lead. */
+  invitationProposal: string;
+  /** An invitation to the outsider's e-mail in talks of their own, for them to accept signed in. */
+  outInvitation: string;
   /** The mediator's analysis, and the packages of it released to A. */
   analysis: string;
   /** An analysis A's adviser asked for: theirs alone, not their party's (A's lead and principal never see it). */
@@ -600,7 +608,7 @@ async function auditEvents(): Promise<number> {
 let invited = 0;
 const INVITING = 'neg-invite';
 let inviter: string | null = null;
-async function otherInvitation(): Promise<string> {
+async function otherInvitation(email?: string): Promise<{ token: string; id: string }> {
   const as = async (method: string, url: string, body: unknown) => {
     const answer = await send(inviter, { method, url, body });
     if (answer.status !== 201) throw new Error(`set-up: ${method} ${url} answered ${answer.status}: ${answer.text}`);
@@ -611,11 +619,12 @@ async function otherInvitation(): Promise<string> {
     await as('POST', `/api/negotiations/${INVITING}/parties`, { id: 'oi', name: 'Party I', shortName: 'I' });
   }
   const answer = await as('POST', `/api/negotiations/${INVITING}/members`, {
-    email: `invitee-${++invited}@matrix.test`,
+    email: email ?? `invitee-${++invited}@matrix.test`,
     partyId: 'oi',
     role: 'observer',
   });
-  return answer.token as string;
+  if (email) invited++;
+  return { token: answer.token as string, id: answer.invitation.id as string };
 }
 /** A new account made by an administrator, and the one-time token with which its person chooses the password. */
 let linked = 0;
@@ -1260,13 +1269,14 @@ const MATRIX: Record<string, Entry> = {
     kind: 'write',
     cases: () => [
       {
-        object: 'a new adviser of B',
-        request: () => ({
+        object: 'an invitation to a new adviser of B',
+        request: (r) => ({
           method: 'POST',
           url: `${N}/members`,
-          body: { userId: w.user.spare, partyId: PB, role: 'adviser' },
+          body: { email: `adviser-by-${r.toLowerCase()}@matrix.test`, partyId: PB, role: 'adviser' },
         }),
-        allowed: ['med'],
+        // The mediator invites (B's lead then consents); B's lead invites into B directly.
+        allowed: ['bL', 'med'],
         sees: table(AT_TABLE),
         hiddenId: NEG,
       },
@@ -1773,7 +1783,7 @@ const MATRIX: Record<string, Entry> = {
     cases: () => [
       {
         object: 'an open invitation',
-        request: async () => get(`/api/invitations/${await otherInvitation()}`)(),
+        request: async () => get(`/api/invitations/${(await otherInvitation()).token}`)(),
         allowed: SIGNED_IN,
       },
     ],
@@ -1786,7 +1796,7 @@ const MATRIX: Record<string, Entry> = {
         request: async () => ({
           method: 'POST',
           url: '/api/invitations/accept',
-          body: { token: await otherInvitation(), name: 'Invited', password: PASSWORD },
+          body: { token: (await otherInvitation()).token, name: 'Invited', password: PASSWORD },
         }),
         allowed: SIGNED_IN,
       },
@@ -1817,6 +1827,57 @@ const MATRIX: Record<string, Entry> = {
       },
     ],
   },
+  'GET /api/negotiations/:id/proposals': {
+    kind: 'read',
+    cases: () =>
+      tableRead('/proposals?state=open', {
+        of: listIds,
+        // Those they concern: the mediators, and the members of B (whose seats they change).
+        expected: (r) => (r === 'med' || r === 'bL' ? [w.invitationProposal, w.proposal] : []),
+      }),
+  },
+  'POST /api/negotiations/:id/proposals/:proposalId/decision': {
+    kind: 'write',
+    cases: () => [
+      {
+        object: "the proposed change of B's adviser's seat",
+        request: () => ({
+          method: 'POST',
+          url: `${N}/proposals/${w.proposal}/decision`,
+          body: { decision: 'accept' },
+        }),
+        // Only B's principal or lead consents for B; the mediator who proposed it sees it, but cannot.
+        allowed: ['bL'],
+        sees: ['bL', 'med'],
+        hiddenId: w.proposal,
+      },
+    ],
+  },
+  'GET /api/me/invitations': {
+    kind: 'read',
+    cases: () => [
+      {
+        object: "the invitations to the reader's own e-mail",
+        request: get('/api/me/invitations'),
+        allowed: SIGNED_IN,
+        ids: { of: listIds, expected: () => [] },
+      },
+    ],
+  },
+  'POST /api/me/invitations/:invitationId/accept': {
+    kind: 'write',
+    cases: () => [
+      {
+        object: "an invitation to the outsider's e-mail, in talks of its own",
+        prepare: async () => {
+          w.outInvitation = (await otherInvitation(emailOf('out'))).id;
+        },
+        request: () => ({ method: 'POST', url: `/api/me/invitations/${w.outInvitation}/accept`, body: {} }),
+        allowed: ['out'],
+        hiddenId: w.outInvitation,
+      },
+    ],
+  },
   'GET /api/me/sessions': {
     kind: 'read',
     cases: () => [
@@ -1837,7 +1898,9 @@ const MATRIX: Record<string, Entry> = {
       {
         object: 'the invitations',
         request: get(`${N}/invitations`),
-        allowed: ['med'],
+        // The mediator all; a principal or lead those into their party.
+        allowed: ['aP', 'aL', 'bL', 'cL', 'med'],
+        ids: { of: listIds, expected: (r) => (r === 'med' || r === 'bL' ? [w.invitation] : []) },
         sees: table(AT_TABLE),
         hiddenId: NEG,
       },
@@ -1865,7 +1928,8 @@ const MATRIX: Record<string, Entry> = {
       {
         object: "B's adviser's seat",
         request: async () => ({ method: 'PATCH', url: `${N}/members/${await seatOf('bA')}`, body: { title: '' } }),
-        allowed: ['med'],
+        // B's lead changes it; the mediator proposes the change to B's lead (202).
+        allowed: ['bL', 'med'],
         sees: table(AT_TABLE),
         hiddenId: NEG,
       },
@@ -1876,9 +1940,10 @@ const MATRIX: Record<string, Entry> = {
     late: 1,
     cases: () => [
       {
-        object: "C's adviser's seat",
-        request: async () => ({ method: 'DELETE', url: `${N}/members/${await seatOf('cA')}` }),
-        allowed: ['med'],
+        object: "C's adviser's seat (the mediator's request: B's adviser's, which it only proposes)",
+        request: async (r) => ({ method: 'DELETE', url: `${N}/members/${await seatOf(r === 'med' ? 'bA' : 'cA')}` }),
+        // C's lead removes it; the mediator only proposes a removal, to B's lead (202).
+        allowed: ['cL', 'med'],
         sees: table(AT_TABLE),
         hiddenId: NEG,
       },
@@ -1888,9 +1953,9 @@ const MATRIX: Record<string, Entry> = {
     kind: 'write',
     cases: () => [
       {
-        object: 'an open invitation',
+        object: 'an open invitation into B',
         request: () => ({ method: 'DELETE', url: `${N}/invitations/${w.invitation}` }),
-        allowed: ['med'],
+        allowed: ['bL', 'med'],
         sees: table(AT_TABLE),
         hiddenId: NEG,
       },
@@ -2388,15 +2453,28 @@ describe('access matrix: every route against every kind of reader and every visi
       ['cL', PC, 'lead'],
       ['cA', PC, 'adviser'],
     ];
+    // Seated by the operator, who holds the database: over HTTP each would be an invitation to accept.
     for (const [account, partyId, role] of roles)
-      await must('med', 'POST', `${N}/members`, { userId: w.user[account], partyId, role });
-    // B's lead convenes another negotiation, and sits in it for its own party too.
+      await seatMember(store, await store.operatorContext(NEG), {
+        userId: w.user[account],
+        partyId,
+        role: role as Role,
+        title: '',
+      });
+    // B's lead convenes another negotiation (one seat there: its convenor's).
     await must('bL', 'POST', '/api/negotiations', { id: OTHER, title: 'mk:neg-other: Other talks', summary: '' });
     await must('bL', 'POST', `/api/negotiations/${OTHER}/parties`, { id: 'ox', name: 'Party X', shortName: 'X' });
-    await must('bL', 'POST', `/api/negotiations/${OTHER}/members`, { userId: w.user.bL, partyId: 'ox', role: 'lead' });
-    w.invitation = (
-      await must('med', 'POST', `${N}/members`, { email: 'invitee@matrix.test', partyId: PB, role: 'observer' })
-    ).invitation.id;
+    const invitation = await must('med', 'POST', `${N}/members`, {
+      email: 'invitee@matrix.test',
+      partyId: PB,
+      role: 'observer',
+    });
+    w.invitation = invitation.invitation.id;
+    w.invitationProposal = invitation.proposal.id;
+    // The mediator proposes a change to B's adviser's seat: it awaits B's principal or lead.
+    w.proposal = (
+      await must('med', 'PATCH', `${N}/members/${await seatOf('bA')}`, { title: 'Adviser to B' }, [202])
+    ).id;
 
     // The mediator: issues, the table text sent to all, the track of A and B, the text with the track's point.
     const issuePoints = [

@@ -66,16 +66,25 @@ describe('a convenor runs a new negotiation without an administrator', () => {
     );
   });
 
-  test('an e-mail with an account is seated at once; one without gets a one-time link that sets a password', async () => {
-    const seated = await convenor.post(`${N}/members`, {
+  test('every seat is an invitation: an account accepts it signed in; an e-mail without one sets a password by the link', async () => {
+    const invitedAna = await convenor.post(`${N}/members`, {
       email: 'ANA@example.org',
       partyId: 'port',
       role: 'lead',
       title: 'Harbour master',
     });
+    assert.equal(invitedAna.status, 201, JSON.stringify(invitedAna.body));
+    assert.equal(invitedAna.body.kind, 'invitation', 'an account is not seated without accepting');
+    assert.ok(!JSON.stringify(invitedAna.body).includes('Ana Lind'), 'the inviter learns no name');
+    const ana = await signIn(server.url, 'ana@example.org', 'operator-pass');
+    const offers = (await ana.get('/api/me/invitations')).body as any[];
+    assert.deepEqual(
+      offers.map((o) => [o.negotiationTitle, o.role, o.partyName]),
+      [['Harbour agreement', 'lead', 'Port authority']],
+    );
+    const seated = await ana.post(`/api/me/invitations/${invitedAna.body.invitation.id}/accept`, {});
     assert.equal(seated.status, 201, JSON.stringify(seated.body));
-    assert.equal(seated.body.kind, 'membership');
-    assert.equal(seated.body.name, 'Ana Lind');
+    assert.equal(seated.body.partyId, 'port');
 
     const invited = await convenor.post(`${N}/members`, {
       email: 'olu@example.org',
@@ -90,11 +99,15 @@ describe('a convenor runs a new negotiation without an administrator', () => {
     const preview = await anon.get(`/api/invitations/${invited.body.token}`);
     assert.equal(preview.status, 200);
     assert.deepEqual(preview.body, {
+      id: invited.body.invitation.id,
+      negotiationId: 'harbour',
       negotiationTitle: 'Harbour agreement',
       email: 'olu@example.org',
       role: 'lead',
+      title: 'Shop steward',
       partyName: "Dockers' union",
       expiresAt: invited.body.invitation.expiresAt,
+      awaitingPartyConsent: false,
     });
     const listed = (await convenor.get(`${N}/invitations`)).body;
     assert.ok(!JSON.stringify(listed).includes(invited.body.token), 'the token is shown once, never listed');
@@ -197,40 +210,45 @@ describe('a convenor runs a new negotiation without an administrator', () => {
     });
     assert.equal(redLine.status, 201, JSON.stringify(redLine.body));
 
-    const mistake = await convenor.post(`${N}/members`, {
-      email: 'olu@example.org',
-      partyId: 'port',
-      role: 'observer',
+    const twice = await convenor.post(`${N}/members`, { email: 'olu@example.org', partyId: 'port', role: 'observer' });
+    assert.equal(twice.status, 400, 'a person holds one seat: Olu, with the union, is not seated with the port');
+    assert.match(twice.body.detail, /already holds a seat in this negotiation \(lead of Dockers' union\)/);
+
+    // The port's lead seats an observer, by mistake, and removes her: access follows at once.
+    const mistake = await ana.post(`${N}/members`, { email: 'kit@example.org', partyId: 'port', role: 'observer' });
+    assert.equal(mistake.status, 201, JSON.stringify(mistake.body));
+    assert.equal(mistake.body.proposal, null, "the port's lead needs no one's consent for the port's seats");
+    const took = await client(server.url).post('/api/invitations/accept', {
+      token: mistake.body.token,
+      name: 'Kit',
+      password: 'kit-password',
     });
-    assert.equal(mistake.status, 201);
-    const olu = await signIn(server.url, 'olu@example.org', 'union-secret');
+    assert.equal(took.status, 201, JSON.stringify(took.body));
+    const kit = client(server.url, took.body.token);
     assert.ok(
-      ((await olu.get(`${N}/red-lines`)).body as any[]).some((r) => r.id === redLine.body.id),
-      'while seated with the port, he reads its secrets',
+      ((await kit.get(`${N}/red-lines`)).body as any[]).some((r) => r.id === redLine.body.id),
+      'while seated with the port, she reads its secrets',
     );
-    const removed = await convenor.call('DELETE', `${N}/members/${mistake.body.id}`);
+    assert.equal(
+      (await kit.patch(`${N}/members/${took.body.membership.id}`, { role: 'lead' })).status,
+      403,
+      'a member does not change seats, not even her own',
+    );
+    const byMediator = await convenor.call('DELETE', `${N}/members/${took.body.membership.id}`);
+    assert.equal(byMediator.status, 202, "the convenor only proposes to remove a seat in the port's delegation");
+    const removed = await ana.call('DELETE', `${N}/members/${took.body.membership.id}`);
     assert.equal(removed.status, 204);
-    assert.ok(
-      !((await olu.get(`${N}/red-lines`)).body as any[]).some((r) => r.id === redLine.body.id),
-      'the same token reads them no more',
+    assert.equal(
+      (await kit.get(`${N}/red-lines`)).status,
+      404,
+      'the same token reads them no more: she is no longer at the table',
     );
-    assert.equal((await olu.get(N)).status, 200, 'his own seat with the union stays');
 
     const members = (await convenor.get(`${N}/members`)).body as any[];
     const anaSeat = members.find((m) => m.email === 'ana@example.org');
-    const moved = await convenor.patch(`${N}/members/${anaSeat.id}`, { partyId: 'city', role: 'negotiator' });
-    assert.equal(moved.status, 200, JSON.stringify(moved.body));
-    assert.equal(moved.body.partyId, 'city');
-    assert.equal(
-      (await ana.get(`${N}/red-lines`)).body.length,
-      0,
-      "moved to the city, Ana no longer reads the port's red line",
-    );
-    assert.equal(
-      (await ana.patch(`${N}/members/${anaSeat.id}`, { role: 'lead' })).status,
-      403,
-      'a member does not change seats',
-    );
+    const moved = await ana.patch(`${N}/members/${anaSeat.id}`, { partyId: 'city', role: 'negotiator' });
+    assert.equal(moved.status, 400, 'a seat does not move to another party');
+    assert.match(moved.body.detail, /remove the seat of lead of Port authority, and invite the person/);
   });
 
   test('the last mediator cannot leave or lose the role', async () => {

@@ -111,8 +111,9 @@ describe('a countersignature binds only texts its rule governs, and only princip
   });
 
   test('a principal moved to another role no longer approves what leaves the party', async () => {
-    const mediator = await signIn(server.url, 'mediator@demo.parley');
-    const demoted = await mediator.patch(`${N}/members/m-u-us-principal-1`, { role: 'adviser' });
+    // The US delegation is the US's: its lead changes the seat (a mediator could only propose it).
+    const usLead = await signIn(server.url, 'us@demo.parley');
+    const demoted = await usLead.patch(`${N}/members/m-u-us-principal-1`, { role: 'adviser' });
     assert.equal(demoted.status, 200, JSON.stringify(demoted.body));
     const trump = await signIn(server.url, 'us-principal@demo.parley');
     const hash = (await trump.get(`${N}/versions/v-geneva-19`)).body.contentHash;
@@ -124,7 +125,7 @@ describe('a countersignature binds only texts its rule governs, and only princip
     assert.equal(approved.status, 403, JSON.stringify(approved.body).slice(0, 300));
     const ru = await signIn(server.url, 'ru@demo.parley');
     assert.equal((await ru.get(`${N}/versions/v-geneva-19`)).status, 404, 'the text stays out of Moscow');
-    const restored = await mediator.patch(`${N}/members/m-u-us-principal-1`, { role: 'principal' });
+    const restored = await usLead.patch(`${N}/members/m-u-us-principal-1`, { role: 'principal' });
     assert.equal(restored.status, 200);
   });
 });

@@ -25,6 +25,7 @@ import { buildApp } from '../../src/server/app.ts';
 import { newToken, tokenHash } from '../../src/store/passwords.ts';
 import { Store } from '../../src/store/store.ts';
 import { contentHash, optionLabels } from '../../src/core/transmission.ts';
+import { seatMember } from '../../src/store/members.ts';
 import { demoDatabase, readStreamStart } from '../helpers.ts';
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 20251123);
@@ -559,30 +560,34 @@ function builders(): Record<string, fc.Arbitrary<Builder>> {
         };
         return {
           value,
-          texts: [...text('name', c.name, { trim: true }), ...text('shortName', c.shortName, { trim: true })],
+          // A coalition is proposed (202): its name and short name come back in the proposal's terms.
+          texts: [
+            ...text('name', c.name, { trim: true, got: (a) => (a?.terms ? a.terms.create?.name : a?.name) }),
+            ...text('shortName', c.shortName, {
+              trim: true,
+              got: (a) => (a?.terms ? a.terms.create?.shortName : a?.shortName),
+            }),
+          ],
         };
       }),
 
     'POST /api/negotiations/:id/members': fc
       .record({
         user: ref,
-        by: fc.constantFrom('userId', 'userId', 'userId', 'email', 'new email'),
+        by: fc.constantFrom('email', 'email', 'new email'),
         newEmail: fc.tuple(fc.oneof(fragment, fc.constantFrom('new', "o'brien", '<b>')), fc.nat(1_000_000)),
         party: partyRef,
         role: oneOf(['principal', 'lead', 'negotiator', 'adviser', 'observer', 'mediator'], ['king']),
         title: hostile,
       })
       .map((c) => (env) => {
-        // An account is seated at once; an e-mail without one gets an invitation, which carries the title.
-        const person =
-          c.by === 'userId'
-            ? { userId: resolveRef(c.user, env.live.users) }
-            : {
-                email:
-                  c.by === 'email'
-                    ? pick(env.live.emails, c.user.n, 'x@demo.parley')
-                    : `${c.newEmail[0]}-${c.newEmail[1]}@example.org`,
-              };
+        // Every seat is an invitation, with or without an account; it carries the title.
+        const person = {
+          email:
+            c.by === 'email'
+              ? pick(env.live.emails, c.user.n, 'x@demo.parley')
+              : `${c.newEmail[0]}-${c.newEmail[1]}@example.org`,
+        };
         const value = {
           ...person,
           partyId: c.role === 'mediator' ? null : partyFor(env, c.party),
@@ -744,6 +749,10 @@ function builders(): Record<string, fc.Arbitrary<Builder>> {
         };
         return { value, texts };
       }),
+
+    'POST /api/negotiations/:id/proposals/:proposalId/decision': fc
+      .record({ decision: oneOf(['accept', 'decline'], ['maybe', 'ACCEPT']) })
+      .map((c) => () => ({ value: { decision: c.decision }, texts: [] })),
 
     'POST /api/negotiations/:id/versions/:itemId/transmit': fc
       .record({ parties: fc.array(partyRef, { maxLength: 2 }), toMediators: optional(fc.boolean()), crossed: cross })
@@ -1973,12 +1982,6 @@ describe('hostile input: every route answers 2xx or a problem, keeps text as sen
       ],
       ['POST', `${O}/parties`, { id: 'north', name: 'North', shortName: 'N' }],
       ['POST', `${O}/parties`, { id: 'south', name: 'South', shortName: 'S' }],
-      ['POST', `${O}/members`, { userId: 'u-ru', partyId: 'north', role: 'lead', title: 'Lead of North' }],
-      [
-        'POST',
-        `${O}/members`,
-        { userId: 'u-medinsky', partyId: 'north', role: 'principal', title: 'Principal of North' },
-      ],
       [
         'POST',
         `${O}/issues`,
@@ -2033,6 +2036,13 @@ describe('hostile input: every route answers 2xx or a problem, keeps text as sen
     for (const [method, url, payload, headers = admin] of setup) {
       const answer = await inject({ method: method as 'POST', url, headers, payload: payload as object });
       assert.ok(answer.statusCode < 300, `setup ${method} ${url}: ${answer.statusCode} ${answer.body}`);
+      // North's people are seated by the operator, who holds the database (over HTTP, each seat is an invitation).
+      if (url === `${O}/parties` && (payload as { id: string }).id === 'south')
+        for (const [userId, role, title] of [
+          ['u-ru', 'lead', 'Lead of North'],
+          ['u-medinsky', 'principal', 'Principal of North'],
+        ] as const)
+          await seatMember(store, await store.operatorContext(OTHER), { userId, partyId: 'north', role, title });
     }
     const version = (
       (await inject({ method: 'GET', url: `${O}/versions`, headers: admin })).json() as { id: string }[]

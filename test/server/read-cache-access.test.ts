@@ -18,7 +18,7 @@ describe('kept reads follow changes of seats, coalitions, tracks and recipients 
     const medinsky = await signIn(server.url, 'medinsky@demo.parley');
     assert.equal((await medinsky.get(`${N}/document`)).status, 200);
     assert.equal((await medinsky.get(`${N}/positions`)).status, 200);
-    const removed = await mediator.call('DELETE', `${N}/members/m-u-medinsky-1`);
+    const removed = await (await signIn(server.url, 'ru@demo.parley')).call('DELETE', `${N}/members/m-u-medinsky-1`);
     assert.equal(removed.status, 204, JSON.stringify(removed.body));
     assert.equal((await medinsky.get(`${N}/document`)).status, 404);
     assert.equal((await medinsky.get(`${N}/positions`)).status, 404);
@@ -35,11 +35,15 @@ describe('kept reads follow changes of seats, coalitions, tracks and recipients 
       visibility: 'public',
     });
     assert.equal((await witkoff.post(`${N}/positions`, position('pt-1'))).status, 403);
-    const promoted = await mediator.patch(`${N}/members/m-u-witkoff-1`, { role: 'lead' });
+    const promoted = await (
+      await signIn(server.url, 'us@demo.parley')
+    ).patch(`${N}/members/m-u-witkoff-1`, { role: 'lead' });
     assert.equal(promoted.status, 200, JSON.stringify(promoted.body));
     const shared = await witkoff.post(`${N}/positions`, position('pt-1'));
     assert.equal(shared.status, 201, JSON.stringify(shared.body));
-    const demoted = await mediator.patch(`${N}/members/m-u-witkoff-1`, { role: 'adviser' });
+    const demoted = await (
+      await signIn(server.url, 'us@demo.parley')
+    ).patch(`${N}/members/m-u-witkoff-1`, { role: 'adviser' });
     assert.equal(demoted.status, 200, JSON.stringify(demoted.body));
     assert.equal((await witkoff.post(`${N}/positions`, position('pt-2'))).status, 403);
   });
@@ -59,8 +63,15 @@ describe('kept reads follow changes of seats, coalitions, tracks and recipients 
     const ids = async (c: Client) => ((await c.get(`${N}/positions`)).body as { id: string }[]).map((p) => p.id);
     assert.ok((await ids(uk)).includes(secret.body.id), 'the UK sits in the E3');
     const e3 = (await mediator.get(`${N}/parties`)).body.find((p: { id: string }) => p.id === 'e3');
+    // The UK leaves with its own consent and that of France and Germany: the change is a proposal until then.
     const changed = await mediator.patch(`${N}/parties/e3`, { revision: e3.revision, memberPartyIds: ['fr', 'de'] });
-    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    assert.equal(changed.status, 202, JSON.stringify(changed.body));
+    for (const lead of ['fr', 'de', 'uk']) {
+      const consent = await (
+        await signIn(server.url, `${lead}@demo.parley`)
+      ).post(`${N}/proposals/${changed.body.id}/decision`, { decision: 'accept' });
+      assert.equal(consent.status, 200, JSON.stringify(consent.body));
+    }
     assert.ok(!(await ids(uk)).includes(secret.body.id), 'the UK left the E3');
     assert.ok((await ids(fr)).includes(secret.body.id));
   });

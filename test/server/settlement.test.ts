@@ -171,8 +171,11 @@ async function convene(world: World) {
   const leads: Record<string, Awaited<ReturnType<typeof signIn>>> = {};
   for (const party of world.parties) {
     await ok(mediator.post(`${N}/parties`, { id: party, name: party, shortName: party }));
-    await ok(mediator.post(`${N}/members`, { email: `${party}@example.org`, partyId: party, role: 'lead' }));
+    const invited = await ok(
+      mediator.post(`${N}/members`, { email: `${party}@example.org`, partyId: party, role: 'lead' }),
+    );
     leads[party] = await signIn(server.url, `${party}@example.org`, 'party-password');
+    await ok(leads[party]!.post(`/api/me/invitations/${invited.invitation.id}/accept`, {}));
   }
   for (const issue of world.issues)
     await ok(

@@ -11,7 +11,7 @@ import { tempDir } from '../helpers.ts';
 import { createUser } from '../../src/store/accounts.ts';
 import { createIssue, listIssues } from '../../src/store/issues.ts';
 import { insertEntity } from '../../src/store/collections.ts';
-import { addMember } from '../../src/store/members.ts';
+import { seatMember } from '../../src/store/members.ts';
 import { createNegotiation } from '../../src/store/negotiations.ts';
 import { addParty } from '../../src/store/parties.ts';
 import { createPosition, listPositions, updatePosition } from '../../src/store/positions.ts';
@@ -85,8 +85,13 @@ async function smallNegotiation(file: string) {
       name: key,
       password: 'long-password',
     });
-    await addMember(store, ctx, { userId: people[key]!.id, partyId, role, title: '' });
-    ctx = await store.context(admin, negotiation.id);
+    // The operator seats them directly: over HTTP a seat is an invitation the person accepts.
+    await seatMember(store, await store.operatorContext(negotiation.id), {
+      userId: people[key]!.id,
+      partyId,
+      role,
+      title: '',
+    });
   }
   const as = (key: string) => store.context(people[key]!, negotiation.id);
   return { store, admin, people, as, negotiationId: negotiation.id };

@@ -569,14 +569,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            email: string;
-                            expiresAt: string;
-                            negotiationTitle: string;
-                            partyName: string | null;
-                            /** @enum {string} */
-                            role: "principal" | "lead" | "negotiator" | "adviser" | "observer" | "mediator";
-                        };
+                        "application/json": components["schemas"]["InvitationOffer"];
                     };
                 };
                 /** @description Default Response */
@@ -845,6 +838,195 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The invitations addressed to you
+         * @description The open invitations to your account's e-mail, in any negotiation: accept one signed in, no link needed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InvitationOffer"][];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/invitations/{invitationId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an invitation, signed in
+         * @description An invitation to your account's e-mail: take the seat. Refused while the party's principal or lead has not consented, and when you already hold a seat in the negotiation (one person, one seat).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    invitationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Membership"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -2123,7 +2305,7 @@ export interface paths {
         };
         /**
          * The invitations of the negotiation
-         * @description A mediator of the negotiation: open, accepted, revoked and expired invitations (never their tokens).
+         * @description A mediator of the negotiation (all), or a party's principal or lead (those into their party): open, accepted, revoked and expired invitations (never their tokens).
          */
         get: {
             parameters: {
@@ -2222,7 +2404,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke an invitation
-         * @description A mediator of the negotiation. The link stops working at once.
+         * @description A mediator of the negotiation, or the principal or lead of the invitation's party. The link stops working at once.
          */
         delete: {
             parameters: {
@@ -2817,8 +2999,8 @@ export interface paths {
         };
         put?: never;
         /**
-         * Seat a person, or invite them
-         * @description A mediator of the negotiation (its convenor). An e-mail with an account is seated at once; one without gets an invitation whose one-time link is returned here (Parley sends no mail). A mediator's seat has partyId null.
+         * Invite a person to a seat
+         * @description A mediator (any seat), or a party's principal or lead (a seat in their party). Always an invitation that the person accepts, with the same answer whether the e-mail has an account or not; its one-time link is returned here (Parley sends no mail). An invitation into a party with a principal or lead, made by someone else, waits for their consent (the proposal returned). A person holds one seat in a negotiation. A mediator's seat has partyId null.
          */
         post: {
             parameters: {
@@ -2834,10 +3016,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description The person to seat; an e-mail without an account gets an invitation
+                         * @description The person to invite. The answer is an invitation whether the e-mail has an account or not: the person accepts it
                          * @example yermak@example.org
                          */
-                        email?: string;
+                        email: string;
                         /**
                          * @description The party of the seat; null for a mediator
                          * @example pt-21
@@ -2847,11 +3029,6 @@ export interface paths {
                         role: "principal" | "lead" | "negotiator" | "adviser" | "observer" | "mediator";
                         /** @default  */
                         title?: string;
-                        /**
-                         * @description Or the id of an existing account
-                         * @example pt-21
-                         */
-                        userId?: string;
                     };
                 };
             };
@@ -2939,7 +3116,7 @@ export interface paths {
         post?: never;
         /**
          * Remove a person from the table
-         * @description A mediator of the negotiation. The person loses access at once; the last mediator cannot be removed.
+         * @description In a party with a principal or lead, they remove the seat (204); a mediator's removal is a proposal that awaits their consent (202). The person loses access at once; the last mediator cannot be removed.
          */
         delete: {
             parameters: {
@@ -2955,6 +3132,15 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Proposal"];
+                    };
+                };
                 /** @description Default Response */
                 204: {
                     headers: {
@@ -3024,7 +3210,7 @@ export interface paths {
         head?: never;
         /**
          * Change a person's seat
-         * @description A mediator of the negotiation. Access follows at once, for tokens already issued too.
+         * @description The role or title. In a party with a principal or lead, they change it (200); a mediator's change is a proposal that awaits their consent (202). Before the party has either, and for mediators' seats, a mediator changes it. A seat does not move to another party. Access follows at once, for tokens already issued too.
          */
         patch: {
             parameters: {
@@ -3042,7 +3228,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                         * @description A seat stays in its party: to sit elsewhere, a person is removed and invited again
                          * @example pt-21
                          */
                         partyId?: string | null;
@@ -3060,6 +3246,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Member"];
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Proposal"];
                     };
                 };
                 /** @description Default Response */
@@ -3210,8 +3405,8 @@ export interface paths {
         };
         put?: never;
         /**
-         * Add a party or coalition
-         * @description Its mediators.
+         * Add a party, or propose a coalition
+         * @description A mediator adds a party (201). A coalition is proposed (by a mediator, or a principal or lead of one of its parties) and made when each of its member parties consents through its principal or lead (202 with the proposal; 201 when no consent is awaited).
          */
         post: {
             parameters: {
@@ -3256,6 +3451,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Party"];
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Proposal"];
                     };
                 };
                 /** @description Default Response */
@@ -3335,7 +3539,7 @@ export interface paths {
         head?: never;
         /**
          * Change a party or coalition
-         * @description A mediator of the negotiation: the name, a coalition's members, or its scope (pointIds), at a revision.
+         * @description A mediator of the negotiation: the name, or a coalition's scope (pointIds), at a revision (200). A coalition's members change only with the consent of each party joining or leaving and each current member party, through its principal or lead: the change is a proposal (202) that takes effect at the last consent, and never hands a joining party texts the transmission rules hold back from it.
          */
         patch: {
             parameters: {
@@ -3369,6 +3573,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Party"];
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Proposal"];
                     };
                 };
                 /** @description Default Response */
@@ -4307,6 +4520,212 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Seat and coalition changes awaiting consent
+         * @description Invitations into a party, changes of its seats and of coalitions' members that wait for (or received) the consent of the parties they touch. A mediator sees all; a party's members those that touch their party.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "open" | "accepted" | "declined";
+                };
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Proposal"][];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/proposals/{proposalId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Consent to a proposal, or decline it
+         * @description accept: the principal or lead of a party the proposal awaits consents for it (a mediator, for a party with neither); at the last consent the change takes effect. decline: a principal or lead of a party it touches refuses it, or its proposer withdraws it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    proposalId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description accept: consent for the parties you head; decline: refuse it (or withdraw your own proposal)
+                         * @enum {string}
+                         */
+                        decision: "accept" | "decline";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Proposal"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -8235,6 +8654,11 @@ export interface components {
              */
             negotiationId: string;
             /**
+             * @description The principal or lead who consented to the seat for its party; null while none has (or none was needed)
+             * @example pt-21
+             */
+            partyConsentBy: string | null;
+            /**
              * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
              * @example pt-21
              */
@@ -8265,11 +8689,58 @@ export interface components {
              */
             negotiationId: string;
             /**
+             * @description The principal or lead who consented to the seat for its party; null while none has (or none was needed)
+             * @example pt-21
+             */
+            partyConsentBy: string | null;
+            /**
              * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
              * @example pt-21
              */
             partyId: string | null;
             revokedAt: string | null;
+            /** @enum {string} */
+            role: "principal" | "lead" | "negotiator" | "adviser" | "observer" | "mediator";
+            title: string;
+        };
+        InvitationOffer: {
+            /** @description True while the party's principal or lead has not consented: the seat cannot be taken yet */
+            awaitingPartyConsent: boolean;
+            email: string;
+            expiresAt: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            id: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            negotiationId: string;
+            negotiationTitle: string;
+            partyName: string | null;
+            /** @enum {string} */
+            role: "principal" | "lead" | "negotiator" | "adviser" | "observer" | "mediator";
+            title: string;
+        };
+        InvitationOfferInput: {
+            /** @description True while the party's principal or lead has not consented: the seat cannot be taken yet */
+            awaitingPartyConsent: boolean;
+            email: string;
+            expiresAt: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            id: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            negotiationId: string;
+            negotiationTitle: string;
+            partyName: string | null;
             /** @enum {string} */
             role: "principal" | "lead" | "negotiator" | "adviser" | "observer" | "mediator";
             title: string;
@@ -8978,6 +9449,250 @@ export interface components {
                 versionId: string;
             }[];
         };
+        /** @description A change to a party's seats or a coalition's members, waiting for the consent of the parties it touches; it takes effect at the last one */
+        Proposal: {
+            /** @description The parties whose consent is still awaited */
+            awaitingPartyIds: string[];
+            closedAt: string | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            closedBy: string | null;
+            consents: {
+                /**
+                 * @description convenor: a mediator's, while the party had no principal or lead
+                 * @enum {string}
+                 */
+                as: "head" | "convenor";
+                at: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                partyId: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                userId: string;
+            }[];
+            createdAt: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            id: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            negotiationId: string;
+            /** @description The parties whose consent it needs, each given by its principal or lead */
+            partyIds: string[];
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            proposedBy: string;
+            /** @enum {string} */
+            state: "open" | "accepted" | "declined";
+            terms: {
+                email: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                invitationId: string;
+                /** @enum {string} */
+                kind: "invitation";
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                partyId: string;
+                /** @enum {string} */
+                role: "principal" | "lead" | "negotiator" | "adviser" | "observer" | "mediator";
+                title: string;
+            } | {
+                /** @enum {string} */
+                kind: "seat_change";
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                membershipId: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                partyId: string;
+                /** @enum {string} */
+                role: "principal" | "lead" | "negotiator" | "adviser" | "observer" | "mediator";
+                title: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                userId: string;
+            } | {
+                /** @enum {string} */
+                kind: "seat_removal";
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                membershipId: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                partyId: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                userId: string;
+            } | {
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                coalitionId: string;
+                /** @description For a new coalition: made at the last consent */
+                create: {
+                    name: string;
+                    pointIds: string[];
+                    shortName: string;
+                } | null;
+                /** @enum {string} */
+                kind: "coalition";
+                memberPartyIds: string[];
+                previousMemberPartyIds: string[];
+            };
+        };
+        /** @description A change to a party's seats or a coalition's members, waiting for the consent of the parties it touches; it takes effect at the last one */
+        ProposalInput: {
+            /** @description The parties whose consent is still awaited */
+            awaitingPartyIds: string[];
+            closedAt: string | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            closedBy: string | null;
+            consents: {
+                /**
+                 * @description convenor: a mediator's, while the party had no principal or lead
+                 * @enum {string}
+                 */
+                as: "head" | "convenor";
+                at: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                partyId: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                userId: string;
+            }[];
+            createdAt: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            id: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            negotiationId: string;
+            /** @description The parties whose consent it needs, each given by its principal or lead */
+            partyIds: string[];
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            proposedBy: string;
+            /** @enum {string} */
+            state: "open" | "accepted" | "declined";
+            terms: {
+                email: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                invitationId: string;
+                /** @enum {string} */
+                kind: "invitation";
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                partyId: string;
+                /** @enum {string} */
+                role: "principal" | "lead" | "negotiator" | "adviser" | "observer" | "mediator";
+                title: string;
+            } | {
+                /** @enum {string} */
+                kind: "seat_change";
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                membershipId: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                partyId: string;
+                /** @enum {string} */
+                role: "principal" | "lead" | "negotiator" | "adviser" | "observer" | "mediator";
+                title: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                userId: string;
+            } | {
+                /** @enum {string} */
+                kind: "seat_removal";
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                membershipId: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                partyId: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                userId: string;
+            } | {
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                coalitionId: string;
+                /** @description For a new coalition: made at the last consent */
+                create: {
+                    name: string;
+                    pointIds: string[];
+                    shortName: string;
+                } | null;
+                /** @enum {string} */
+                kind: "coalition";
+                memberPartyIds: string[];
+                previousMemberPartyIds: string[];
+            };
+        };
         PublicStatement: {
             affiliation: string;
             date: string;
@@ -9457,79 +10172,27 @@ export interface components {
             /** @description The parties whose texts the reader sends (as principal or lead) */
             sendingPartyIds: string[];
         };
-        /** @description The new member, or the invitation made for an e-mail without an account */
+        /** @description The invitation made: the same whether the e-mail has an account or not */
         Seated: {
-            email: string;
-            /**
-             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
-             * @example pt-21
-             */
-            id: string;
-            /** @enum {string} */
-            kind: "membership";
-            name: string;
-            /**
-             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
-             * @example pt-21
-             */
-            negotiationId: string;
-            /**
-             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
-             * @example pt-21
-             */
-            partyId: string | null;
-            /** @enum {string} */
-            role: "principal" | "lead" | "negotiator" | "adviser" | "observer" | "mediator";
-            title: string;
-            /**
-             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
-             * @example pt-21
-             */
-            userId: string;
-        } | {
             invitation: components["schemas"]["Invitation"];
             /** @enum {string} */
             kind: "invitation";
-            /** @description The link to pass on: it opens a page where the person chooses a password */
+            /** @description The link to pass on: it opens a page where the person accepts the seat */
             link: string;
+            /** @description When the party's principal or lead must first consent to the seat: the proposal awaiting them */
+            proposal: components["schemas"]["Proposal"] | null;
             /** @description The one-time token; shown only now */
             token: string;
         };
-        /** @description The new member, or the invitation made for an e-mail without an account */
+        /** @description The invitation made: the same whether the e-mail has an account or not */
         SeatedInput: {
-            email: string;
-            /**
-             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
-             * @example pt-21
-             */
-            id: string;
-            /** @enum {string} */
-            kind: "membership";
-            name: string;
-            /**
-             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
-             * @example pt-21
-             */
-            negotiationId: string;
-            /**
-             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
-             * @example pt-21
-             */
-            partyId: string | null;
-            /** @enum {string} */
-            role: "principal" | "lead" | "negotiator" | "adviser" | "observer" | "mediator";
-            title: string;
-            /**
-             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
-             * @example pt-21
-             */
-            userId: string;
-        } | {
             invitation: components["schemas"]["InvitationInput"];
             /** @enum {string} */
             kind: "invitation";
-            /** @description The link to pass on: it opens a page where the person chooses a password */
+            /** @description The link to pass on: it opens a page where the person accepts the seat */
             link: string;
+            /** @description When the party's principal or lead must first consent to the seat: the proposal awaiting them */
+            proposal: components["schemas"]["ProposalInput"] | null;
             /** @description The one-time token; shown only now */
             token: string;
         };

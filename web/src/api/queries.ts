@@ -20,6 +20,7 @@ export type Release = Schemas['Release'];
 export type Seat = Schemas['Seat'];
 export type Comparison = Schemas['Comparison'];
 export type Invitation = Schemas['Invitation'];
+export type Proposal = Schemas['Proposal'];
 export type Preference = Schemas['Preference'];
 
 /**
@@ -34,6 +35,7 @@ export const keys = {
   members: (id: string) => ['negotiation', id, 'members'] as const,
   tracks: (id: string) => ['negotiation', id, 'tracks'] as const,
   invitations: (id: string) => ['negotiation', id, 'invitations'] as const,
+  proposals: (id: string) => ['negotiation', id, 'proposals'] as const,
   versions: (id: string, withdrawn = false) => ['versions', id, 'list', withdrawn] as const,
   document: (id: string, version?: string) => ['versions', id, 'document', version ?? null] as const,
   version: (id: string, version: string) => ['versions', id, 'one', version] as const,
@@ -94,6 +96,12 @@ export const useInvitations = (id: string, enabled = true) =>
     queryKey: keys.invitations(id),
     enabled,
     queryFn: () => unwrap(api.GET('/api/negotiations/{id}/invitations', path(id))),
+  });
+/** Seat and coalition changes awaiting (or given) the consent of the parties they touch. */
+export const useProposals = (id: string) =>
+  useQuery({
+    queryKey: keys.proposals(id),
+    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/proposals', path(id))),
   });
 export const useVersions = (id: string, withdrawn = false) =>
   useQuery({

@@ -9,12 +9,14 @@ import {
   useIssues,
   useMembers,
   useParties,
+  useProposals,
   useRedLines,
   useSeat,
   type Invitation,
   type Issue,
   type Member,
   type Party,
+  type Proposal,
   type RedLine,
 } from '../api/queries';
 import { Await, Failure, Loading } from '../components/Status';
@@ -92,20 +94,157 @@ export default function ConveningPage({ id }: { id: string }) {
   if (seat.isPending || parties.isPending) return <Loading what="the convening" />;
   if (!seat.data || !parties.data) return <Failure error={seat.error ?? parties.error} what="the convening" />;
   const convenor = seat.data.isMediator;
+  /** The parties whose delegation the reader heads (principal or lead): seats in them are theirs to change. */
+  const heads = seat.data.sendingPartyIds;
   return (
     <div className="convening">
       <h1>Convening</h1>
       <p className="lede">
         {convenor
           ? 'As a mediator you convene this table: the parties, the people and their seats, the issues and their options.'
-          : 'Who sits at this table and what is negotiated. Only a mediator of the negotiation changes these.'}
+          : heads.length > 0
+            ? "Who sits at this table and what is negotiated. Your delegation's seats are yours: a mediator proposes, you accept."
+            : 'Who sits at this table and what is negotiated. Only a mediator of the negotiation changes these.'}
       </p>
+      <ProposalsSection id={id} parties={parties.data} heads={heads} me={seat.data.membership.userId} />
       <PartiesSection id={id} parties={parties.data} convenor={convenor} />
-      <MembersSection id={id} parties={parties.data} convenor={convenor} />
-      {convenor ? <InvitationsSection id={id} parties={parties.data} /> : null}
+      <MembersSection id={id} parties={parties.data} convenor={convenor} heads={heads} />
+      {convenor || heads.length > 0 ? <InvitationsSection id={id} parties={parties.data} /> : null}
       <IssuesSection id={id} convenor={convenor} />
       <RedLinesSection id={id} parties={parties.data} />
     </div>
+  );
+}
+
+/* ---------- Proposals awaiting consent ---------- */
+
+/** The parties a proposal still awaits, by name: "The port and The union". */
+function awaitingWords(proposal: Proposal, parties: Party[]): string {
+  const names = proposal.awaitingPartyIds.map(
+    (p) => parties.find((x) => x.id === p)?.name ?? 'a party no longer at the table',
+  );
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+/** What a proposal would change, in words, with people's and parties' names. */
+function proposalWords(proposal: Proposal, parties: Party[], members: Member[]): string {
+  const nameOf = (partyId: string) => parties.find((p) => p.id === partyId)?.name ?? 'a party no longer at the table';
+  const person = (userId: string) => members.find((m) => m.userId === userId)?.name ?? 'a person no longer seated';
+  const t = proposal.terms;
+  switch (t.kind) {
+    case 'invitation':
+      return `Invite ${t.email} as ${seatWords(t.role, t.partyId, parties)}${t.title ? `, ${t.title}` : ''}`;
+    case 'seat_change':
+      return `Make ${person(t.userId)} ${seatWords(t.role, t.partyId, parties)}${t.title ? `, ${t.title}` : ''}`;
+    case 'seat_removal':
+      return `Remove ${person(t.userId)} from the delegation of ${nameOf(t.partyId)}`;
+    case 'coalition': {
+      const joining = t.memberPartyIds.filter((p) => !t.previousMemberPartyIds.includes(p)).map(nameOf);
+      const leaving = t.previousMemberPartyIds.filter((p) => !t.memberPartyIds.includes(p)).map(nameOf);
+      if (t.create) return `Form the coalition ${t.create.name} of ${t.memberPartyIds.map(nameOf).join(', ')}`;
+      const coalition = nameOf(t.coalitionId);
+      return [
+        joining.length ? `${joining.join(', ')} join${joining.length === 1 ? 's' : ''} ${coalition}` : '',
+        leaving.length ? `${leaving.join(', ')} leave${leaving.length === 1 ? 's' : ''} ${coalition}` : '',
+      ]
+        .filter(Boolean)
+        .join('; ');
+    }
+  }
+}
+
+/**
+ * Changes to seats and coalitions that wait for consent: a party's principal or lead accepts or
+ * declines those awaiting their party; whoever proposed one may withdraw it.
+ */
+function ProposalsSection({ id, parties, heads, me }: { id: string; parties: Party[]; heads: string[]; me: string }) {
+  const proposals = useProposals(id);
+  const members = useMembers(id);
+  const open = (proposals.data ?? []).filter((p) => p.state === 'open');
+  if (open.length === 0) return null;
+  return (
+    <section aria-labelledby="proposals-title" className="card">
+      <h2 id="proposals-title">Awaiting consent</h2>
+      <p className="hint">
+        A party's delegation and its coalitions change only with its principal or lead. Each change below takes effect
+        at the last consent.
+      </p>
+      <ul className="proposals">
+        {open.map((proposal) => (
+          <ProposalItem
+            key={proposal.id}
+            id={id}
+            proposal={proposal}
+            words={proposalWords(proposal, parties, members.data ?? [])}
+            awaiting={awaitingWords(proposal, parties)}
+            mayConsent={proposal.awaitingPartyIds.some((p) => heads.includes(p))}
+            mayDecline={proposal.proposedBy === me || proposal.partyIds.some((p) => heads.includes(p))}
+          />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ProposalItem({
+  id,
+  proposal,
+  words,
+  awaiting,
+  mayConsent,
+  mayDecline,
+}: {
+  id: string;
+  proposal: Proposal;
+  words: string;
+  awaiting: string;
+  mayConsent: boolean;
+  mayDecline: boolean;
+}) {
+  const decide = useChange(
+    (decision: 'accept' | 'decline') =>
+      unwrap(
+        api.POST('/api/negotiations/{id}/proposals/{proposalId}/decision', {
+          params: { path: { id, proposalId: proposal.id } },
+          body: { decision },
+        }),
+      ),
+    [keys.proposals(id), keys.members(id), keys.parties(id), keys.seat(id), keys.invitations(id)],
+  );
+  return (
+    <li className="proposal" data-testid="proposal">
+      <p>
+        <strong>{words}</strong>
+        <br />
+        <span className="hint">
+          Proposed {when(proposal.createdAt)}; awaiting {awaiting}.
+        </span>
+      </p>
+      <div className="row">
+        {mayConsent ? (
+          <button
+            type="button"
+            className="primary"
+            disabled={decide.isPending}
+            onClick={() => decide.mutate('accept')}
+            aria-label={`Consent: ${words}`}
+          >
+            Consent
+          </button>
+        ) : null}
+        {mayDecline ? (
+          <button
+            type="button"
+            disabled={decide.isPending}
+            onClick={() => decide.mutate('decline')}
+            aria-label={`Decline: ${words}`}
+          >
+            Decline
+          </button>
+        ) : null}
+      </div>
+      <ErrorLine error={decide.error} />
+    </li>
   );
 }
 
@@ -255,9 +394,13 @@ function AddParty({ id, parties }: { id: string; parties: Party[] }) {
           },
         }),
       ),
-    [keys.parties(id)],
-    (party) => {
-      setDone(`${party.name} now sits at the table.`);
+    [keys.parties(id), keys.proposals(id)],
+    (made) => {
+      setDone(
+        'terms' in made
+          ? `Proposed: the coalition is made when ${awaitingWords(made, parties)} consent${made.awaitingPartyIds.length === 1 ? 's' : ''}.`
+          : `${made.name} now sits at the table.`,
+      );
       setName('');
       setShortName('');
       setMembers([]);
@@ -353,8 +496,21 @@ function AddParty({ id, parties }: { id: string; parties: Party[] }) {
 
 /* ---------- Members ---------- */
 
-function MembersSection({ id, parties, convenor }: { id: string; parties: Party[]; convenor: boolean }) {
+function MembersSection({
+  id,
+  parties,
+  convenor,
+  heads,
+}: {
+  id: string;
+  parties: Party[];
+  convenor: boolean;
+  heads: string[];
+}) {
   const members = useMembers(id);
+  /** A mediator changes (or, in a delegation with a head, proposes) any seat; a principal or lead those of their party. */
+  const changes = (m: Member) => convenor || (m.partyId !== null && heads.includes(m.partyId));
+  const anyChange = convenor || heads.length > 0;
   return (
     <section aria-labelledby="members-title" className="card">
       <h2 id="members-title">People at the table</h2>
@@ -368,12 +524,12 @@ function MembersSection({ id, parties, convenor }: { id: string; parties: Party[
                   <th scope="col">E-mail</th>
                   <th scope="col">Seat</th>
                   <th scope="col">Title</th>
-                  {convenor ? <th scope="col">Change</th> : null}
+                  {anyChange ? <th scope="col">Change</th> : null}
                 </tr>
               </thead>
               <tbody>
                 {list.map((m) =>
-                  convenor ? (
+                  changes(m) ? (
                     <EditableMember
                       key={m.id}
                       id={id}
@@ -387,6 +543,7 @@ function MembersSection({ id, parties, convenor }: { id: string; parties: Party[
                       <td>{m.email}</td>
                       <td>{seatWords(m.role, m.partyId, parties)}</td>
                       <td>{m.title}</td>
+                      {anyChange ? <td /> : null}
                     </tr>
                   ),
                 )}
@@ -395,7 +552,13 @@ function MembersSection({ id, parties, convenor }: { id: string; parties: Party[
           </div>
         )}
       </Await>
-      {convenor ? <SeatPerson id={id} parties={parties} /> : null}
+      {anyChange ? (
+        <SeatPerson
+          id={id}
+          parties={convenor ? parties : parties.filter((p) => heads.includes(p.id))}
+          convenor={convenor}
+        />
+      ) : null}
     </section>
   );
 }
@@ -403,6 +566,7 @@ function MembersSection({ id, parties, convenor }: { id: string; parties: Party[
 /** The party and role of a seat, as one choice: a mediator has no party. */
 function SeatFields({
   prefix,
+  mediators,
   parties,
   partyId,
   role,
@@ -410,6 +574,8 @@ function SeatFields({
   setRole,
 }: {
   prefix: string;
+  /** Whether a mediator's seat may be chosen (a mediator invites; a party's lead invites into the party only). */
+  mediators: boolean;
   parties: Party[];
   partyId: string | null;
   role: Role;
@@ -429,7 +595,7 @@ function SeatFields({
           else if (role === 'mediator') setRole('adviser');
         }}
       >
-        <option value="">None: a mediator</option>
+        {mediators ? <option value="">None: a mediator</option> : null}
         {parties.map((p) => (
           <option key={p.id} value={p.id}>
             {p.name}
@@ -461,21 +627,26 @@ function EditableMember({
   lastMediator: boolean;
 }) {
   const [editing, setEditing] = useState(false);
-  const [partyId, setPartyId] = useState<string | null>(member.partyId);
   const [role, setRole] = useState<Role>(member.role);
   const [title, setTitle] = useState(member.title);
+  const [proposed, setProposed] = useState<string | null>(null);
   const prefix = useId();
-  const refresh = [keys.members(id), keys.seat(id)];
+  const refresh = [keys.members(id), keys.seat(id), keys.proposals(id)];
   const save = useChange(
     () =>
       unwrap(
         api.PATCH('/api/negotiations/{id}/members/{memberId}', {
           params: { path: { id, memberId: member.id } },
-          body: { partyId, role, title },
+          body: { role, title },
         }),
       ),
     refresh,
-    () => setEditing(false),
+    (out) => {
+      setEditing(false);
+      setProposed(
+        'terms' in out ? `Proposed to ${awaitingWords(out, parties)}: the change waits for their consent.` : null,
+      );
+    },
   );
   return (
     <tr>
@@ -491,14 +662,14 @@ function EditableMember({
               save.mutate(undefined);
             }}
           >
-            <SeatFields
-              prefix={prefix}
-              parties={parties}
-              partyId={partyId}
-              role={role}
-              setPartyId={setPartyId}
-              setRole={setRole}
-            />
+            <label htmlFor={`${prefix}-role`}>Role</label>
+            <select id={`${prefix}-role`} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+              {(member.partyId === null ? (['mediator'] as Role[]) : DELEGATION_ROLES).map((r) => (
+                <option key={r} value={r}>
+                  {ROLE_WORDS[r]}
+                </option>
+              ))}
+            </select>
             <label htmlFor={`${prefix}-title`}>Title</label>
             <input id={`${prefix}-title`} value={title} onChange={(e) => setTitle(e.target.value)} />
           </form>
@@ -524,7 +695,6 @@ function EditableMember({
               type="button"
               aria-label={`Change the seat of ${member.name}`}
               onClick={() => {
-                setPartyId(member.partyId);
                 setRole(member.role);
                 setTitle(member.title);
                 save.reset();
@@ -537,6 +707,11 @@ function EditableMember({
           </div>
         )}
         <ErrorLine error={save.error} />
+        {proposed ? (
+          <p role="status" className="done">
+            {proposed}
+          </p>
+        ) : null}
       </td>
     </tr>
   );
@@ -544,13 +719,21 @@ function EditableMember({
 
 function RemoveMember({ id, member, parties }: { id: string; member: Member; parties: Party[] }) {
   const [open, setOpen] = useState(false);
+  const [proposed, setProposed] = useState<string | null>(null);
   const remove = useChange(
     () =>
       unwrap(
         api.DELETE('/api/negotiations/{id}/members/{memberId}', { params: { path: { id, memberId: member.id } } }),
       ),
-    [keys.members(id), keys.seat(id)],
-    () => setOpen(false),
+    [keys.members(id), keys.seat(id), keys.proposals(id)],
+    (out) => {
+      setOpen(false);
+      setProposed(
+        out && typeof out === 'object' && 'terms' in out
+          ? `Proposed to ${awaitingWords(out, parties)}: the removal waits for their consent.`
+          : null,
+      );
+    },
   );
   return (
     <Dialog.Root
@@ -565,6 +748,11 @@ function RemoveMember({ id, member, parties }: { id: string; member: Member; par
           Remove
         </button>
       </Dialog.Trigger>
+      {proposed ? (
+        <p role="status" className="done">
+          {proposed}
+        </p>
+      ) : null}
       <Dialog.Portal>
         <Dialog.Overlay className="dialog-overlay" />
         <Dialog.Content className="dialog-content">
@@ -597,7 +785,7 @@ function RemoveMember({ id, member, parties }: { id: string; member: Member; par
 
 type Seated = Schemas['Seated'];
 
-function SeatPerson({ id, parties }: { id: string; parties: Party[] }) {
+function SeatPerson({ id, parties, convenor }: { id: string; parties: Party[]; convenor: boolean }) {
   const [email, setEmail] = useState('');
   const [partyId, setPartyId] = useState<string | null>(parties[0]?.id ?? null);
   const [role, setRole] = useState<Role>(parties.length ? 'adviser' : 'mediator');
@@ -611,7 +799,7 @@ function SeatPerson({ id, parties }: { id: string; parties: Party[] }) {
           body: { email, partyId, role, title },
         }),
       ),
-    [keys.members(id), keys.invitations(id)],
+    [keys.members(id), keys.invitations(id), keys.proposals(id)],
     (seated) => {
       setResult(seated);
       setEmail('');
@@ -620,7 +808,7 @@ function SeatPerson({ id, parties }: { id: string; parties: Party[] }) {
   );
   return (
     <details className="add">
-      <summary>Seat or invite a person</summary>
+      <summary>Invite a person to a seat</summary>
       <form
         className="form"
         onSubmit={(e) => {
@@ -630,13 +818,15 @@ function SeatPerson({ id, parties }: { id: string; parties: Party[] }) {
         }}
       >
         <p className="hint">
-          A person who has an account is seated at once. Anyone else gets an invitation: a one-time link to pass on
-          (Parley sends no mail).
+          Every seat is an invitation the person accepts: a one-time link to pass on (Parley sends no mail), or, for a
+          person who has an account, from their list of invitations once signed in. A seat in a party with a principal
+          or lead waits for their consent. A person holds one seat in a negotiation.
         </p>
         <label htmlFor="seat-email">E-mail</label>
         <input id="seat-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
         <SeatFields
           prefix="seat"
+          mediators={convenor}
           parties={parties}
           partyId={partyId}
           role={role}
@@ -646,7 +836,7 @@ function SeatPerson({ id, parties }: { id: string; parties: Party[] }) {
         <label htmlFor="seat-title">Title (optional)</label>
         <input id="seat-title" value={title} onChange={(e) => setTitle(e.target.value)} />
         <button type="submit" className="primary" disabled={seat.isPending}>
-          Seat or invite
+          Invite
         </button>
         <ErrorLine error={seat.error} />
       </form>
@@ -657,13 +847,7 @@ function SeatPerson({ id, parties }: { id: string; parties: Party[] }) {
 
 function SeatedResult({ seated, parties }: { seated: Seated; parties: Party[] }) {
   const [copied, setCopied] = useState<string | null>(null);
-  if (seated.kind === 'membership')
-    return (
-      <p role="status" className="done">
-        {seated.name} is seated as {seatWords(seated.role, seated.partyId, parties)}.
-      </p>
-    );
-  const { invitation, link } = seated;
+  const { invitation, link, proposal } = seated;
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(link);
@@ -675,9 +859,12 @@ function SeatedResult({ seated, parties }: { seated: Seated; parties: Party[] })
   return (
     <div className="invitation-link" role="status" data-testid="invitation-link">
       <p>
-        <strong>{invitation.email}</strong> has no account yet, so an invitation was made for the seat of{' '}
+        An invitation was made for <strong>{invitation.email}</strong> to the seat of{' '}
         {seatWords(invitation.role, invitation.partyId, parties)}. Pass this link on; it works once, and is shown only
         now.
+        {proposal && proposal.state === 'open'
+          ? ` The seat can be taken once ${awaitingWords(proposal, parties)} consent${proposal.awaitingPartyIds.length === 1 ? 's' : ''}.`
+          : ''}
       </p>
       <label htmlFor="invite-link">Invitation link</label>
       <div className="row">

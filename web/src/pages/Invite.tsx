@@ -49,6 +49,21 @@ export function InvitePage({ token }: { token: string }) {
     }
   };
 
+  /** Signed in with the invited e-mail: the seat is taken with the session, no password asked. */
+  const acceptSignedIn = async (invitationId: string) => {
+    setError(null);
+    setBusy(true);
+    try {
+      const membership = await unwrap(
+        api.POST('/api/me/invitations/{invitationId}/accept', { params: { path: { invitationId } } }),
+      );
+      navigate(`/n/${encodeURIComponent(membership.negotiationId)}`, { replace: true });
+    } catch (failure) {
+      setError(describeError(failure));
+      setBusy(false);
+    }
+  };
+
   return (
     <main className="page narrow invite">
       <h1>Parley</h1>
@@ -71,64 +86,85 @@ export function InvitePage({ token }: { token: string }) {
                   {new Date(offer.expiresAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}
                 </dd>
               </dl>
+              {offer.awaitingPartyConsent ? (
+                <p className="hint" role="status">
+                  The delegation of {offer.partyName} has not yet consented to this seat: its principal or lead does so
+                  in Parley, and then you can take it.
+                </p>
+              ) : null}
               {user && user.email !== offer.email ? (
                 <p className="hint">
                   You are signed in as {user.email}. Accepting signs this browser in as {offer.email} instead.
                 </p>
               ) : null}
             </section>
-            <form className="card form" onSubmit={(e) => void submit(e, offer.email)} aria-labelledby="accept-title">
-              <h2 id="accept-title">Take the seat</h2>
-              <label className="check">
-                <input type="checkbox" checked={hasAccount} onChange={(e) => setHasAccount(e.target.checked)} /> I
-                already have a Parley account with {offer.email}
-              </label>
-              {hasAccount ? null : (
-                <>
-                  <label htmlFor="invite-name">Your name, as the others at the table will read it</label>
-                  <input
-                    id="invite-name"
-                    autoComplete="name"
-                    required
-                    value={name}
-                    onChange={(e) => setName(e.target.value)}
-                  />
-                </>
-              )}
-              <label htmlFor="invite-password">
-                {hasAccount ? 'The password of your account' : 'Choose a password (at least 8 characters)'}
-              </label>
-              <input
-                id="invite-password"
-                type="password"
-                autoComplete={hasAccount ? 'current-password' : 'new-password'}
-                required
-                minLength={hasAccount ? undefined : 8}
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-              {hasAccount ? null : (
-                <>
-                  <label htmlFor="invite-again">The same password again</label>
-                  <input
-                    id="invite-again"
-                    type="password"
-                    autoComplete="new-password"
-                    required
-                    value={again}
-                    onChange={(e) => setAgain(e.target.value)}
-                  />
-                </>
-              )}
-              {error ? (
-                <p className="error" role="alert">
-                  {error}
-                </p>
-              ) : null}
-              <button type="submit" className="primary" disabled={busy}>
-                {busy ? 'Taking the seat…' : 'Accept and sign in'}
-              </button>
-            </form>
+            {user && user.email === offer.email ? (
+              <section className="card" aria-labelledby="accept-signed-in">
+                <h2 id="accept-signed-in">Take the seat</h2>
+                <p>You are signed in as {user.email}, the e-mail this invitation is for.</p>
+                {error ? (
+                  <p className="error" role="alert">
+                    {error}
+                  </p>
+                ) : null}
+                <button type="button" className="primary" disabled={busy} onClick={() => void acceptSignedIn(offer.id)}>
+                  {busy ? 'Taking the seat…' : 'Accept the seat'}
+                </button>
+              </section>
+            ) : (
+              <form className="card form" onSubmit={(e) => void submit(e, offer.email)} aria-labelledby="accept-title">
+                <h2 id="accept-title">Take the seat</h2>
+                <label className="check">
+                  <input type="checkbox" checked={hasAccount} onChange={(e) => setHasAccount(e.target.checked)} /> I
+                  already have a Parley account with {offer.email}
+                </label>
+                {hasAccount ? null : (
+                  <>
+                    <label htmlFor="invite-name">Your name, as the others at the table will read it</label>
+                    <input
+                      id="invite-name"
+                      autoComplete="name"
+                      required
+                      value={name}
+                      onChange={(e) => setName(e.target.value)}
+                    />
+                  </>
+                )}
+                <label htmlFor="invite-password">
+                  {hasAccount ? 'The password of your account' : 'Choose a password (at least 8 characters)'}
+                </label>
+                <input
+                  id="invite-password"
+                  type="password"
+                  autoComplete={hasAccount ? 'current-password' : 'new-password'}
+                  required
+                  minLength={hasAccount ? undefined : 8}
+                  value={password}
+                  onChange={(e) => setPassword(e.target.value)}
+                />
+                {hasAccount ? null : (
+                  <>
+                    <label htmlFor="invite-again">The same password again</label>
+                    <input
+                      id="invite-again"
+                      type="password"
+                      autoComplete="new-password"
+                      required
+                      value={again}
+                      onChange={(e) => setAgain(e.target.value)}
+                    />
+                  </>
+                )}
+                {error ? (
+                  <p className="error" role="alert">
+                    {error}
+                  </p>
+                ) : null}
+                <button type="submit" className="primary" disabled={busy}>
+                  {busy ? 'Taking the seat…' : 'Accept and sign in'}
+                </button>
+              </form>
+            )}
           </>
         )}
       </Await>
