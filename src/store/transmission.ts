@@ -10,12 +10,22 @@ import { conflict, DomainError, forbidden, invalid, notFound } from '../core/err
 import type { Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Executor, Recorder } from './store.ts';
-import type { Approval, ApprovalDecision, Id, RuleChange, RuleTerms, Track, TransmissionRule } from '../core/model.ts';
+import type {
+  Approval,
+  ApprovalDecision,
+  Id,
+  Party,
+  RuleChange,
+  RuleTerms,
+  Track,
+  TransmissionRule,
+} from '../core/model.ts';
 import { type TextRecord, governingReason, namedPrincipals, ruleStatus } from '../core/transmission.ts';
 import { canActAsMediator, canSendForParty } from '../core/visibility.ts';
 import { readEntities } from './collections.ts';
 import type { NegotiationContext, Store } from './store.ts';
 import { addRecipients, gate, getVersion, listVersions, markShared, requireStanding, textRecords } from './versions.ts';
+import { gateContext } from './gate.ts';
 
 /**
  * The negotiation's transmission rules and the decisions bound to texts. Each command checks the
@@ -330,9 +340,11 @@ export async function versionApprovals(
   )
     lineage.add(parent);
   const states: TextApprovalState[] = [];
+  // Reasons name parties and texts as this reader may know them: never a text they have not received.
+  const reasons = gateContext(ctx, records);
   for (const rule of rules) {
     const governs = rule.toPartyIds.flatMap((partyId) => {
-      const reason = governingReason(rule, text, partyId, records);
+      const reason = governingReason(rule, text, partyId, records, reasons);
       return reason === null ? [] : [{ partyId, reason }];
     });
     if (governs.length === 0) continue;
@@ -414,7 +426,9 @@ export async function decideOnText(
   await store.change(ctx.user.id, async (trx, record) => {
     const records = await textRecords(store, ctx, trx);
     const text = records.find((r) => r.version.id === versionId)!;
-    const governed = rule.toPartyIds.filter((partyId) => governingReason(rule, text, partyId, records) !== null);
+    const governed = rule.toPartyIds.filter(
+      (partyId) => governingReason(rule, text, partyId, records, { parties: ctx.parties }) !== null,
+    );
     const all = await textApprovals(trx, ctx.negotiation.id);
     const bound = all.filter((a) => a.ruleId === rule.id && a.contentHash === text.contentHash);
     // A decision is a principal's: a person named in a stage who has since left that role decides no more.
@@ -433,10 +447,12 @@ export async function decideOnText(
         );
       // Only a text the rule governs for the signing party (as it stood before that party received it)
       // is signed under the rule: another text it holds is not the rule's to sign, nor to keep from withdrawal.
-      const signing = received.filter((p) => heldBackFrom(rule, records, versionId, p) && principalOf([p]));
+      const signing = received.filter(
+        (p) => heldBackFrom(rule, records, versionId, p, ctx.parties) && principalOf([p]),
+      );
       if (signing.length === 0)
         throw forbidden(
-          received.some((p) => heldBackFrom(rule, records, versionId, p))
+          received.some((p) => heldBackFrom(rule, records, versionId, p, ctx.parties))
             ? `only a principal of the receiving party countersigns at stage "${stage.name}"`
             : `the rule "${rule.name}" does not govern this text for your party, so its countersignature does not sign it`,
         );
@@ -506,12 +522,13 @@ function heldBackFrom(
   records: TextRecord[],
   versionId: Id,
   partyId: Id,
+  parties: Party[],
 ): boolean {
   const before = records.map((r) =>
     r.version.id === versionId ? { ...r, recipientPartyIds: r.recipientPartyIds.filter((p) => p !== partyId) } : r,
   );
   const text = before.find((r) => r.version.id === versionId);
-  return text !== undefined && governingReason(rule, text, partyId, before) !== null;
+  return text !== undefined && governingReason(rule, text, partyId, before, { parties }) !== null;
 }
 
 /** Every decision taken on texts of a negotiation, oldest first. */

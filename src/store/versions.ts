@@ -43,8 +43,13 @@ async function readerViews(store: Store, ctx: NegotiationContext): Promise<Versi
   const records = await textRecords(store, ctx);
   const issues = await readEntities(store, 'issues', ctx.negotiation.id);
   const views: VersionView[] = [];
-  for (const { version, recipientPartyIds, contentHash: hash, receivedAt } of records) {
-    if (!canSeeVersion(ctx.scope, version, recipientPartyIds)) continue;
+  const seen = new Set(
+    records.filter((r) => canSeeVersion(ctx.scope, r.version, r.recipientPartyIds)).map((r) => r.version.id),
+  );
+  for (const { version: stored, recipientPartyIds, contentHash: hash, receivedAt } of records) {
+    if (!seen.has(stored.id)) continue;
+    // A text made from one the reader never received does not name it: its id is not theirs to know.
+    const version = stored.parentId !== null && !seen.has(stored.parentId) ? { ...stored, parentId: null } : stored;
     const shownRecipients = knownRecipients(ctx.scope, version.authorPartyId, recipientPartyIds);
     // When each recipient the reader may know of received the text: no more parties than those.
     const transmissions = shownRecipients

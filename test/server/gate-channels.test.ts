@@ -11,7 +11,7 @@ import { createPosition, listPositions } from '../../src/store/positions.ts';
 import { createRound, listRounds } from '../../src/store/rounds.ts';
 import { createStatement, listStatements } from '../../src/store/statements.ts';
 import { Store } from '../../src/store/store.ts';
-import { decideOnText } from '../../src/store/transmission.ts';
+import { decideOnText, versionApprovals } from '../../src/store/transmission.ts';
 import { createVersion, getVersion, listVersions, transmitVersion } from '../../src/store/versions.ts';
 import { transform } from '../core/transformations.ts';
 import { demoDatabase, signIn, startServer } from '../helpers.ts';
@@ -347,6 +347,27 @@ describe('the gate follows the language through every channel', () => {
       "Zelensky's approval of the old meaning is void",
     );
     assert.ok(!(await listVersions(local, await as(local, 'ru@demo.parley'))).some((v) => v.id === GOVERNED));
+    await local.close();
+  });
+
+  test('a text made from a draft the reader never received names neither the draft nor its id', async () => {
+    const local = await open();
+    const us = await as(local, 'us@demo.parley');
+    const plan = await getVersion(local, us, 'v-us-28');
+    const inner = await createVersion(local, us, draft(plan.points.slice(0, 2), 'us', { label: 'US internal' }));
+    const sent = await createVersion(
+      local,
+      us,
+      draft(plan.points.slice(0, 3), 'us', { parentId: inner.id, kind: 'proposal', label: 'US to Europe' }),
+    );
+    await transmitVersion(local, us, sent.id, ['eu']);
+    const eu = await as(local, 'eu@demo.parley');
+    const seen = await getVersion(local, eu, sent.id);
+    assert.equal(seen.parentId, null);
+    assert.equal((await getVersion(local, us, sent.id)).parentId, inner.id, 'its authors still see where it came from');
+    const approvals = await versionApprovals(local, eu, sent.id);
+    const reasons = JSON.stringify(approvals.rules.map((r) => r.governs));
+    assert.ok(!reasons.includes(inner.id) && !reasons.includes('US internal'), reasons);
     await local.close();
   });
 
