@@ -247,6 +247,8 @@ export function governingReason(
   const describe = context.describe ?? describeDefault;
   const partyName = context.partyName ?? ((id: Id) => id);
   const { version } = text;
+  // The author side holds its own text: a coalition's text is its members' own, not sent to them.
+  if (holds({ version, recipientPartyIds: [] }, recipient, parties)) return null;
   const byId = new Map(all.map((record) => [record.version.id, record]));
   const line = governedByLine(rule, text, byId, parties);
   if (line?.by === 'author') return `it was written by ${partyName(version.authorPartyId!)}`;
