@@ -95,6 +95,8 @@ describe('authentication is decided by the route, not by the URL', () => {
       'POST /api/auth/login',
       'GET /api/invitations/:token',
       'POST /api/invitations/accept',
+      'GET /api/password-links/:token',
+      'POST /api/password-links/choose',
       'GET /api/openapi.json',
     ];
     for (const route of open) assert.ok(declared.includes(route) || route.startsWith('GET /api/docs'), route);
