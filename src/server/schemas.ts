@@ -832,6 +832,8 @@ export const transmissionRuleSchema = z
             fromPartyIds: ids,
             toPartyIds: ids,
             stages: z.array(storedStage),
+            // Consenting principals read every term they consent to, the late decisions included.
+            lateDecisions: z.enum(['allowed', 'refused']).optional(),
           })
           .nullable(),
         proposedBy: idSchema,

@@ -611,7 +611,8 @@ function builders(): Record<string, fc.Arbitrary<Builder>> {
         if (c.party !== undefined) value.partyId = c.party === null ? null : partyFor(env, c.party);
         if (c.role !== undefined) value.role = c.role;
         if (c.title !== undefined) value.title = c.title;
-        return { value, texts: text('title', c.title) };
+        // A mediator's change in a party with a principal or lead is proposed (202): the title is in its terms.
+        return { value, texts: text('title', c.title, { got: (a) => (a?.terms ? a.terms.title : a?.title) }) };
       }),
 
     'PATCH /api/negotiations/:id/parties/:itemId': fc

@@ -10548,6 +10548,8 @@ export interface components {
                 terms: {
                     description: string;
                     fromPartyIds: string[];
+                    /** @enum {string} */
+                    lateDecisions?: "allowed" | "refused";
                     name: string;
                     stages: {
                         approverUserIds: string[];
@@ -10625,6 +10627,8 @@ export interface components {
                 terms: {
                     description: string;
                     fromPartyIds: string[];
+                    /** @enum {string} */
+                    lateDecisions?: "allowed" | "refused";
                     name: string;
                     stages: {
                         approverUserIds: string[];
