@@ -1,4 +1,5 @@
 import { invalid, notFound } from '../core/errors.ts';
+import { COUNT_LIMITS } from '../core/limits.ts';
 import type { Id, Issue } from '../core/model.ts';
 import { canSeeTrack, hiddenPointIds } from '../core/visibility.ts';
 import { readEntities } from './collections.ts';
@@ -37,6 +38,11 @@ export async function createIssue(
   if (new Set(input.options.map((o) => o.id)).size !== input.options.length)
     throw invalid('options', 'option ids must be unique within the issue');
   await requireKnownPoints(store, ctx, 'pointIds', input.pointIds);
+  if ((await readEntities(store, 'issues', ctx.negotiation.id)).length >= COUNT_LIMITS.issuesPerNegotiation)
+    throw invalid(
+      'id',
+      `a negotiation holds at most ${COUNT_LIMITS.issuesPerNegotiation} issues; add options to an existing issue instead`,
+    );
   const issue: Issue = { ...input, id: input.id ?? store.id(), negotiationId: ctx.negotiation.id, revision: 1 };
   return store.insert(ctx, 'issues', 'issue', issue);
 }

@@ -1,4 +1,5 @@
 import { invalid, notFound } from '../core/errors.ts';
+import { COUNT_LIMITS } from '../core/limits.ts';
 import type { Id, RedLine } from '../core/model.ts';
 import { type RedLineReport, checkRedLines, constraintProblems } from '../core/redlines.ts';
 import { ownedVisibilityRule } from '../core/visibility.ts';
@@ -23,6 +24,12 @@ export async function createRedLine(
   requireSender(ctx, input.partyId, input.visibility, 'a red line');
   const problem = constraintProblems(input.constraint, await listIssues(store, ctx))[0];
   if (problem) throw invalid('constraint', problem);
+  const held = await readEntities(store, 'redLines', ctx.negotiation.id, { partyId: input.partyId });
+  if (held.length >= COUNT_LIMITS.redLinesPerParty)
+    throw invalid(
+      'partyId',
+      `a party holds at most ${COUNT_LIMITS.redLinesPerParty} red lines; change one of its red lines instead`,
+    );
   const redLine: RedLine = { ...input, id: store.id(), negotiationId: ctx.negotiation.id, revision: 1 };
   return store.insert(ctx, 'redLines', 'red_line', redLine);
 }

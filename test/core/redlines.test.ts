@@ -285,4 +285,38 @@ describe('wording against choices', () => {
       /alternative B of bracket "b1" in point 3 reads "ceded" on Donbas, but it stands for "kept"/,
     );
   });
+
+  const oblasts = issue('oblasts', 'Territory', {
+    'ob-d': 'Donetsk',
+    'ob-dl': 'Donetsk and Luhansk',
+    'ob-none': 'none',
+  });
+  const caps = issue('caps', 'Army', { 'cap-cap': 'cap', 'cap-capital': 'capital', 'cap-free': 'free' });
+  const settled = (text: string, optionChoices: Record<string, string>) =>
+    checkRedLines(
+      version('v', { points: [point('p1', 1, { issueIds: ['oblasts', 'caps'], text })], optionChoices }),
+      [],
+      [oblasts, caps],
+      parties,
+    ).warnings;
+
+  test('a label that is a prefix of another raises no false warning: the longer label is the one the wording names', () => {
+    assert.deepEqual(settled('Donetsk and Luhansk are ceded in full.', { oblasts: 'ob-dl' }), []);
+    assert.deepEqual(settled('The capital stays where it is.', { caps: 'cap-capital' }), []);
+    assert.deepEqual(settled('A cap on the army, and the capital is kept.', { caps: 'cap-cap' }), [], 'names both');
+    assert.deepEqual(settled('The capital is kept.', { caps: 'cap-cap' }).length, 1, '"capital" is not the word "cap"');
+  });
+
+  test('wording naming the longer label while the choices settle on the shorter one is flagged, with the label it reads', () => {
+    const [warning, ...rest] = settled('Donetsk and Luhansk are ceded in full.', { oblasts: 'ob-d' });
+    assert.equal(rest.length, 0);
+    assert.equal(warning!.namedOptionId, 'ob-dl');
+    assert.match(warning!.message, /reads "Donetsk and Luhansk" on Territory, but the choices settle it on "Donetsk"/);
+    assert.deepEqual(settled('Donetsk is ceded; Luhansk is not.', { oblasts: 'ob-d' }), []);
+  });
+
+  test('labels are compared whatever the case, the width of letters or the punctuation', () => {
+    const [warning] = settled('ＤＯＮＥＴＳＫ, and — Luhansk!', { oblasts: 'ob-none' });
+    assert.equal(warning!.namedOptionId, 'ob-dl');
+  });
 });
