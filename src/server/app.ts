@@ -14,6 +14,7 @@ import { DomainError, invalid } from '../core/errors.ts';
 import type { User } from '../core/model.ts';
 import { userByToken } from '../store/accounts.ts';
 import type { Store } from '../store/store.ts';
+import { jsonShapeProblem } from './json-limits.ts';
 import { MAX_PARAM_LENGTH, problemFor, sendProblem } from './problems.ts';
 import { ROUTE_DOCS } from './route-docs.ts';
 import * as s from './schemas.ts';
@@ -100,6 +101,19 @@ export async function buildApp({
     ajv: { customOptions: { removeAdditional: false } },
     frameworkErrors: (error, _request, reply) => sendProblem(reply, problemFor(error, { bodyLimit })),
   }).withTypeProvider<ZodTypeProvider>();
+  // JSON bodies are measured before they are parsed: depth and width refused at the cost of one pass.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const shape = jsonShapeProblem(body as string);
+    if (shape === null) return parseJson(request, body as string, done);
+    done(
+      shape.status === 400
+        ? invalid('body', shape.detail)
+        : Object.assign(new Error(shape.detail), { statusCode: shape.status }),
+      undefined,
+    );
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('user', null);
