@@ -169,6 +169,7 @@ export function checkRedLines(
   redLines: RedLine[],
   issues: Issue[],
   parties: Pick<Party, 'id' | 'shortName'>[],
+  labels?: OptionLabels,
 ): RedLineReport {
   const issueById = byId(issues);
   const crossings = redLineCrossings(version, redLines, issues);
@@ -229,7 +230,7 @@ export function checkRedLines(
   );
   if (moreAlternatives)
     would.push(` More alternatives would cross a red line than the ${MAX_REPORTED.toLocaleString('en')} listed.`);
-  const warnings = wordingWarnings(version, issues);
+  const warnings = wordingWarnings(version, issues, labels);
   const warned = warnings.map((w) => ` Warning: ${w.message}.`);
   if (warnings.length === MAX_REPORTED)
     warned.push(
@@ -246,11 +247,15 @@ export function checkRedLines(
 /** Which options of which issues a phrase names: every option whose label reads as those words. */
 type Named = Map<Id, Id[]>;
 
+/** The options' labels of a negotiation, compiled for the wording check (`optionLabels`). */
+export type OptionLabels = PhraseMatcher<Named>;
+
 /**
  * The options' labels of a negotiation as one phrase matcher: each label read as its words (see
- * `phraseWords`), labels that read alike sharing one phrase.
+ * `phraseWords`), labels that read alike sharing one phrase. Depends on the labels only, so a caller
+ * may keep it for as long as the issues do not change.
  */
-function labelMatcher(issues: Issue[]): PhraseMatcher<Named> {
+export function optionLabels(issues: readonly Issue[]): OptionLabels {
   const phrases = new Map<string, Named>();
   for (const issue of issues) {
     for (const option of issue.options) {
@@ -277,7 +282,11 @@ function labelMatcher(issues: Issue[]): PhraseMatcher<Named> {
  * inside a longer label at the same place ("Donetsk" in "Donetsk and Luhansk"), the wording names the
  * longer one only. At most `MAX_REPORTED` warnings are listed.
  */
-export function wordingWarnings(version: Pick<Version, 'points' | 'optionChoices'>, issues: Issue[]): WordingWarning[] {
+export function wordingWarnings(
+  version: Pick<Version, 'points' | 'optionChoices'>,
+  issues: Issue[],
+  compiled?: OptionLabels,
+): WordingWarning[] {
   const warnings: WordingWarning[] = [];
   const issueById = byId(issues);
   const issuesOfPoint = new Map<Id, Set<Id>>();
@@ -287,7 +296,7 @@ export function wordingWarnings(version: Pick<Version, 'points' | 'optionChoices
       if (set) set.add(issue.id);
       else issuesOfPoint.set(pointId, new Set([issue.id]));
     }
-  let labels: PhraseMatcher<Named> | null = null;
+  let labels: OptionLabels | null = compiled ?? null;
   const label = (issue: Issue, id: Id) => issue.options.find((o) => o.id === id)?.label ?? id;
   for (const point of version.points) {
     const linked = new Set([...point.issueIds, ...(issuesOfPoint.get(point.id) ?? [])]);
@@ -295,7 +304,7 @@ export function wordingWarnings(version: Pick<Version, 'points' | 'optionChoices
       // Only issues the point decides and the choices settle, in the issues' order.
       const settled = [...linked].filter((id) => issueById.has(id) && own(choices, id) !== undefined);
       if (settled.length === 0) return;
-      labels ??= labelMatcher(issues);
+      labels ??= optionLabels(issues);
       // Per issue, the options the wording names, in the order it names them.
       const named = new Map<Id, Id[]>();
       const seen = new Set<Named>();
