@@ -121,6 +121,9 @@ export async function buildApp({
   app.decorateRequest('viaCookie', false);
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error, { bodyLimit });
+    // Work refused for now (429) says when to come back.
+    const retryAfter = (error as { retryAfter?: unknown }).retryAfter;
+    if (problem.status === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     if (problem.status >= 500)
       request.log.error({ err: error, method: request.method, route: request.routeOptions.url }, 'unexpected error');
     return sendProblem(reply, problem);
