@@ -127,12 +127,14 @@ export const MAX_REPORTED = 200;
 
 /**
  * The red lines a draft's settled choices cross, each with the points that decide its issues. Costs
- * time linear in the draft's points and the red lines' conditions (and the points listed).
+ * time linear in the draft's points and the red lines' conditions (and the points listed). Without
+ * `describe`, the reasons are left empty (progress counts crossings and reads no reason).
  */
 export function redLineCrossings(
   version: Pick<Version, 'points' | 'optionChoices'>,
   redLines: RedLine[],
   issues: Issue[],
+  describe = true,
 ): RedLineCrossing[] {
   const issueById = byId(issues);
   const chosen: Chosen = (issueId) => own(version.optionChoices, issueId);
@@ -144,18 +146,37 @@ export function redLineCrossings(
       else pointsOfIssue.set(issueId, [index]);
     }
   });
+  // Which points a crossing involves, marked per crossing (its number) rather than collected in a set.
+  const marks = new Uint32Array(version.points.length);
   const crossings: RedLineCrossing[] = [];
   for (const redLine of redLines) {
-    const reason = reasonFor(redLine.constraint, chosen, issueById);
-    if (reason === null) continue;
-    const involved = new Set<number>();
+    const crossesIt = describe
+      ? reasonFor(redLine.constraint, chosen, issueById)
+      : reasonFor(redLine.constraint, chosen, EMPTY_ISSUES) && '';
+    if (crossesIt === null) continue;
+    const stamp = crossings.length + 1;
+    let count = 0;
     for (const issueId of issuesOf(redLine.constraint))
-      for (const index of pointsOfIssue.get(issueId) ?? []) involved.add(index);
-    const pointIds = [...involved].sort((a, b) => a - b).map((index) => version.points[index]!.id);
-    crossings.push({ redLineId: redLine.id, partyId: redLine.partyId, title: redLine.title, reason, pointIds });
+      for (const index of pointsOfIssue.get(issueId) ?? [])
+        if (marks[index] !== stamp) {
+          marks[index] = stamp;
+          count++;
+        }
+    const pointIds: Id[] = [];
+    for (let index = 0; pointIds.length < count; index++)
+      if (marks[index] === stamp) pointIds.push(version.points[index]!.id);
+    crossings.push({
+      redLineId: redLine.id,
+      partyId: redLine.partyId,
+      title: redLine.title,
+      reason: crossesIt,
+      pointIds,
+    });
   }
   return crossings;
 }
+
+const EMPTY_ISSUES: ReadonlyMap<Id, Issue> = new Map();
 
 /**
  * Checks a draft against red lines: which it crosses, with the points that decide the issues involved.

@@ -33,7 +33,7 @@ export async function progress(
       version.id,
       version.points,
       counted.get(version.id) ?? [],
-      redLineCrossings(version, redLines, issues),
+      redLineCrossings(version, redLines, issues, false),
     ),
   );
   const byVersion = new Map(measured.map((m) => [m.versionId, m]));
