@@ -310,6 +310,7 @@ export function wordingWarnings(
 ): WordingWarning[] {
   const warnings: WordingWarning[] = [];
   const issueById = byId(issues);
+  const issueOrder = new Map(issues.map((issue, index) => [issue.id, index]));
   const issuesOfPoint = new Map<Id, Set<Id>>();
   for (const issue of issues)
     for (const pointId of issue.pointIds) {
@@ -323,7 +324,9 @@ export function wordingWarnings(
     const linked = new Set([...point.issueIds, ...(issuesOfPoint.get(point.id) ?? [])]);
     const check = (wording: string, choices: Record<Id, Id>, bracketId: Id | null, index: number | null) => {
       // Only issues the point decides and the choices settle, in the issues' order.
-      const settled = [...linked].filter((id) => issueById.has(id) && own(choices, id) !== undefined);
+      const settled = [...linked]
+        .filter((id) => issueById.has(id) && own(choices, id) !== undefined)
+        .sort((a, b) => issueOrder.get(a)! - issueOrder.get(b)!);
       if (settled.length === 0) return;
       labels ??= optionLabels(issues);
       // Per issue, the options the wording names, in the order it names them.
