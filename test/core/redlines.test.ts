@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkRedLines, constraintProblems, crossingReason } from '../../src/core/redlines.ts';
+import { MAX_REPORTED, checkRedLines, constraintProblems, crossingReason } from '../../src/core/redlines.ts';
 import { issue, party, point, redLine, version } from './builders.ts';
 
 const army = issue('army', 'Armed-forces ceiling', {
@@ -318,5 +318,45 @@ describe('wording against choices', () => {
   test('labels are compared whatever the case, the width of letters or the punctuation', () => {
     const [warning] = settled('ＤＯＮＥＴＳＫ, and — Luhansk!', { oblasts: 'ob-none' });
     assert.equal(warning!.namedOptionId, 'ob-dl');
+  });
+});
+
+describe('a report is bounded', () => {
+  test(`at most ${MAX_REPORTED} alternatives' crossings and warnings are listed, and the message says there are more`, () => {
+    const points = Array.from({ length: 150 }, (_, i) =>
+      point(`p${i}`, i + 1, {
+        issueIds: ['army'],
+        text: `Capped at 800,000. [[b${i}]]`,
+        brackets: [
+          {
+            id: `b${i}`,
+            alternatives: [
+              { text: 'a', proposedBy: ['ua'], choices: { army: 'army-600' } },
+              { text: 'b', proposedBy: ['ru'], choices: { army: 'army-600' } },
+            ],
+          },
+        ],
+      }),
+    );
+    const report = checkRedLines(
+      version('v', { points, optionChoices: { army: 'army-none' } }),
+      [noSmallArmy],
+      issues,
+      parties,
+    );
+    assert.equal(report.alternatives.length, MAX_REPORTED);
+    assert.match(report.message, /More alternatives would cross a red line than the 200 listed\./);
+    assert.equal(report.warnings.length, 150, 'fewer warnings than the limit: all listed');
+    const many = checkRedLines(
+      version('v', {
+        points: [...points, ...points.map((p) => ({ ...p, id: `q${p.id}`, number: p.number + 150 }))],
+        optionChoices: { army: 'army-none' },
+      }),
+      [],
+      issues,
+      parties,
+    );
+    assert.equal(many.warnings.length, MAX_REPORTED);
+    assert.match(many.message, /in more places than the 200 listed/);
   });
 });
