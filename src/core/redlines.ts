@@ -195,15 +195,16 @@ export function checkRedLines(
   const issueById = byId(issues);
   const crossings = redLineCrossings(version, redLines, issues);
   const crossed = new Set(crossings.map((c) => c.redLineId));
-  const onIssue = new Map<Id, RedLine[]>();
-  for (const redLine of redLines) {
-    if (crossed.has(redLine.id)) continue;
+  // The red lines not crossed yet on each issue, by their place in the list.
+  const onIssue = new Map<Id, number[]>();
+  redLines.forEach((redLine, place) => {
+    if (crossed.has(redLine.id)) return;
     for (const issueId of new Set(issuesOf(redLine.constraint))) {
       const list = onIssue.get(issueId);
-      if (list) list.push(redLine);
-      else onIssue.set(issueId, [redLine]);
+      if (list) list.push(place);
+      else onIssue.set(issueId, [place]);
     }
-  }
+  });
   const alternatives: AlternativeCrossing[] = [];
   let moreAlternatives = false;
   scan: for (const point of version.points) {
@@ -218,10 +219,10 @@ export function checkRedLines(
         if (namedIssues.length === 0) continue;
         const chosen: Chosen = (issueId) => own(named, issueId) ?? own(version.optionChoices, issueId);
         // A red line on none of the issues the alternative names keeps the settled text's verdict: not crossed.
-        const candidates = new Set<RedLine>();
-        for (const issueId of namedIssues) for (const redLine of onIssue.get(issueId) ?? []) candidates.add(redLine);
-        for (const redLine of redLines) {
-          if (!candidates.has(redLine)) continue;
+        const candidates = new Set<number>();
+        for (const issueId of namedIssues) for (const place of onIssue.get(issueId) ?? []) candidates.add(place);
+        for (const place of [...candidates].sort((a, b) => a - b)) {
+          const redLine = redLines[place]!;
           const reason = reasonFor(redLine.constraint, chosen, issueById);
           if (reason === null) continue;
           if (alternatives.length === MAX_REPORTED) {
