@@ -82,9 +82,18 @@ export function constraintProblems(constraint: RedLineConstraint, issues: Issue[
 /** The option an issue is settled on, or undefined when it is open. */
 type Chosen = (issueId: Id) => Id | undefined;
 
+/** A condition's options as a set, made once per list of options (red lines are read many times, never changed in place). */
+const optionSets = new WeakMap<readonly Id[], ReadonlySet<Id>>();
+function isAmong(option: Id, optionIds: readonly Id[]): boolean {
+  if (optionIds.length <= 8) return optionIds.includes(option);
+  let set = optionSets.get(optionIds);
+  if (!set) optionSets.set(optionIds, (set = new Set(optionIds)));
+  return set.has(option);
+}
+
 function meets(chosen: Chosen, condition: OptionCondition): boolean {
   const option = chosen(condition.issueId);
-  return option !== undefined && condition.optionIds.includes(option);
+  return option !== undefined && isAmong(option, condition.optionIds);
 }
 
 function describeChoice(issueById: ReadonlyMap<Id, Issue>, issueId: Id, chosen: Chosen): string {
@@ -100,7 +109,7 @@ function reasonFor(constraint: RedLineConstraint, chosen: Chosen, issueById: Rea
       return meets(chosen, constraint) ? describeChoice(issueById, constraint.issueId, chosen) : null;
     case 'require': {
       const option = chosen(constraint.issueId);
-      if (option === undefined || constraint.optionIds.includes(option)) return null;
+      if (option === undefined || isAmong(option, constraint.optionIds)) return null;
       return describeChoice(issueById, constraint.issueId, chosen);
     }
     case 'forbid_combination':
