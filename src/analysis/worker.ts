@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { AnalysisOptions } from './analyze.ts';
 import type { NegotiationProblem } from './model.ts';
 import type { PortableAnalysis } from './portable.ts';
@@ -14,6 +14,8 @@ export interface WorkerAnalysisOptions extends Omit<AnalysisOptions, 'onProgress
   readonly onProgress?: (done: number, total: number) => void;
   /** Aborting terminates the worker and rejects the promise. */
   readonly signal?: AbortSignal;
+  /** The worker's memory limits; past them it stops, and the promise rejects saying so. */
+  readonly resourceLimits?: ResourceLimits;
 }
 
 /**
@@ -25,11 +27,12 @@ export function analyzeInWorker(
   problem: NegotiationProblem,
   options: WorkerAnalysisOptions = {},
 ): Promise<PortableAnalysis> {
-  const { onProgress, signal, ...rest } = options;
+  const { onProgress, signal, resourceLimits, ...rest } = options;
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new Error('analysis aborted'));
     const worker = new Worker(ENTRY, {
       workerData: { problem, options: rest },
+      ...(resourceLimits ? { resourceLimits } : {}),
     });
     let settled = false;
     const settle = (action: () => void) => {
@@ -54,7 +57,17 @@ export function analyzeInWorker(
         else settle(() => reject(new Error(message.message)));
       },
     );
-    worker.on('error', (error) => settle(() => reject(error)));
+    worker.on('error', (error: Error & { code?: string }) =>
+      settle(() =>
+        reject(
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? new Error(
+                `the analysis needed more memory than its limit${resourceLimits?.maxOldGenerationSizeMb ? ` (${resourceLimits.maxOldGenerationSizeMb} MB)` : ''}`,
+              )
+            : error,
+        ),
+      ),
+    );
     worker.on('exit', (code) => settle(() => reject(new Error(`analysis worker exited with code ${code}`))));
   });
 }

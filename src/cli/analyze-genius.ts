@@ -31,6 +31,10 @@ export interface AnalyzeOptions {
   json?: boolean;
   strategy: FrontierStrategy;
   limit: string;
+  /** Seconds the analysis may run; 0: no limit (and on the calling thread). */
+  timeLimit?: string;
+  /** Megabytes of memory it may use; 0: no limit. */
+  memoryLimit?: string;
 }
 
 function readText(path: string): string {
@@ -78,8 +82,14 @@ function parseReservations(text: string, parties: number): Rational[] {
   });
 }
 
+/** Where an analysis reports how far it is. */
+export interface Progress {
+  update: (done: number, total: number) => void;
+  finish: () => void;
+}
+
 /** A progress bar on stderr, drawn only on a terminal and only once work has taken more than a second. */
-function progressBar(label: string): { update: (done: number, total: number) => void; finish: () => void } {
+export function progressBar(label: string): Progress {
   const started = Date.now();
   let drawn = false;
   return {
@@ -306,14 +316,18 @@ function printText(write: (chunk: string) => void, json: ReturnType<typeof analy
 }
 
 /** `parley analyze --genius FILES…`: the settlement engine on GENIUS files, as text or JSON given to `write`. */
-export function analyzeGenius(files: string[], options: AnalyzeOptions, write: (chunk: string) => void): void {
+export function analyzeGenius(
+  files: string[],
+  options: AnalyzeOptions,
+  write: (chunk: string) => void,
+  bar: Progress = progressBar('analyze'),
+): void {
   try {
     const { problem, profileFiles } = loadGeniusProblem(files);
     // Bad input fails before the long work.
     const draft = options.draft === undefined ? undefined : parseDraft(options.draft, problem);
     const reservations =
       options.reservation === undefined ? undefined : parseReservations(options.reservation, problem.parties.length);
-    const bar = progressBar('analyze');
     let analysis: NegotiationAnalysis;
     try {
       analysis = analyzeNegotiation(problem, {

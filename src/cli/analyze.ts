@@ -27,6 +27,12 @@ export function analyzeCommand(): Command {
         .default('auto'),
     )
     .option('--limit <n>', 'frontier rows to print (text output)', '20')
+    .option('--time-limit <seconds>', 'with --genius: stop the analysis after this many seconds (0: no limit)', '60')
+    .option(
+      '--memory-limit <MB>',
+      'with --genius: stop the analysis past this much memory, in megabytes (0: no limit)',
+      '2048',
+    )
     .action(async (files: string[], options: AnalyzeOptions, command: Command) => {
       if (options.db !== undefined) {
         if (!options.negotiation) throw new CliError('with --db, name the negotiation with --negotiation');
@@ -42,11 +48,24 @@ export function analyzeCommand(): Command {
       }
       if (files.length === 0)
         throw new CliError('give a GENIUS domain and its profiles, or --db FILE --negotiation ID');
-      const { analyzeGenius } = await import('./analyze-genius.ts');
       // The command's output stream: stdout, unless a caller configured another (test/analysis/cli-json.ts).
       const output = command.configureOutput();
-      analyzeGenius(files, options, (chunk) =>
-        output.writeOut ? output.writeOut(chunk) : process.stdout.write(chunk),
-      );
+      const write = (chunk: string) => (output.writeOut ? output.writeOut(chunk) : process.stdout.write(chunk));
+      const seconds = limitValue('--time-limit', options.timeLimit ?? '60');
+      const memoryMb = limitValue('--memory-limit', options.memoryLimit ?? '2048');
+      if (seconds === 0 && memoryMb === 0) {
+        const { analyzeGenius } = await import('./analyze-genius.ts');
+        return analyzeGenius(files, options, write);
+      }
+      const { analyzeGeniusLimited } = await import('./analyze-limited.ts');
+      await analyzeGeniusLimited(files, options, { seconds, memoryMb }, write);
     });
+}
+
+/** A limit given on the command line: a whole number, 0 for none. */
+function limitValue(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 2_000_000)
+    throw new CliError(`${flag}: "${text}" is not a whole number from 0 (no limit) to 2,000,000`);
+  return value;
 }

@@ -1,5 +1,5 @@
 /** Exit codes of the `parley` command. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, limit: 3 } as const;
 
 /** An error the command line reports as one line on stderr, with its exit code, and no stack trace. */
 export class CliError extends Error {

@@ -51,8 +51,13 @@ export function versionProgress(
   const byPoint = new Map<Id, Position[]>();
   for (const position of positions) {
     if (position.versionId !== versionId) continue;
-    byPoint.set(position.pointId, [...(byPoint.get(position.pointId) ?? []), position]);
+    const list = byPoint.get(position.pointId);
+    if (list) list.push(position);
+    else byPoint.set(position.pointId, [position]);
   }
+  const crossingsOf = new Map<Id, number>();
+  for (const crossing of crossings)
+    for (const pointId of new Set(crossing.pointIds)) crossingsOf.set(pointId, (crossingsOf.get(pointId) ?? 0) + 1);
   const pointProgress = points.map((point): PointProgress => {
     const stances: Record<Id, Stance> = {};
     for (const position of byPoint.get(point.id) ?? []) stances[position.partyId] = position.stance;
@@ -66,7 +71,7 @@ export function versionProgress(
       state,
       stances,
       brackets: point.brackets.length,
-      redLinesCrossed: crossings.filter((crossing) => crossing.pointIds.includes(point.id)).length,
+      redLinesCrossed: crossingsOf.get(point.id) ?? 0,
       distance: stanceDistance(values),
     };
   });
@@ -83,17 +88,15 @@ export function versionProgress(
   };
 }
 
-/** Mean pairwise distance between stances, scaled to 0..1; null for fewer than two stances. */
+/** Mean pairwise distance between stances, scaled to 0..1; null for fewer than two stances. Counted by stance: linear in the stances. */
 export function stanceDistance(stances: Stance[]): number | null {
   if (stances.length < 2) return null;
+  const counts = new Array<number>(MAX_STANCE_SCORE + 1).fill(0);
+  for (const stance of stances) counts[STANCE_SCORE[stance]]!++;
   let total = 0;
-  let pairs = 0;
-  for (let i = 0; i < stances.length; i++) {
-    for (let j = i + 1; j < stances.length; j++) {
-      total += Math.abs(STANCE_SCORE[stances[i]!] - STANCE_SCORE[stances[j]!]);
-      pairs++;
-    }
-  }
+  for (let a = 0; a <= MAX_STANCE_SCORE; a++)
+    for (let b = a + 1; b <= MAX_STANCE_SCORE; b++) total += counts[a]! * counts[b]! * (b - a);
+  const pairs = (stances.length * (stances.length - 1)) / 2;
   return total / pairs / MAX_STANCE_SCORE;
 }
 

@@ -1,4 +1,5 @@
 import type { Id, Issue, OptionCondition, Party, RedLine, RedLineConstraint, Version } from './model.ts';
+import { PhraseMatcher, phraseWords } from './phrases.ts';
 
 /** A record's own entry: ids such as "toString" must not find what every object inherits. */
 const own = (record: Record<Id, Id>, key: Id): Id | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
@@ -78,73 +79,165 @@ export function constraintProblems(constraint: RedLineConstraint, issues: Issue[
   return problems;
 }
 
-function meets(choices: Record<Id, Id>, condition: OptionCondition): boolean {
-  const chosen = own(choices, condition.issueId);
-  return chosen !== undefined && condition.optionIds.includes(chosen);
+/** The option an issue is settled on, or undefined when it is open. */
+type Chosen = (issueId: Id) => Id | undefined;
+
+/** A condition's options as a set, made once per list of options (red lines are read many times, never changed in place). */
+const optionSets = new WeakMap<readonly Id[], ReadonlySet<Id>>();
+function isAmong(option: Id, optionIds: readonly Id[]): boolean {
+  if (optionIds.length <= 8) return optionIds.includes(option);
+  let set = optionSets.get(optionIds);
+  if (!set) optionSets.set(optionIds, (set = new Set(optionIds)));
+  return set.has(option);
 }
 
-function describeChoice(issues: Issue[], issueId: Id, choices: Record<Id, Id>): string {
-  const issue = issues.find((i) => i.id === issueId);
-  const option = issue?.options.find((o) => o.id === own(choices, issueId));
-  return `settles ${issue?.name ?? issueId} on ${option?.label ?? own(choices, issueId)}`;
+function meets(chosen: Chosen, condition: OptionCondition): boolean {
+  const option = chosen(condition.issueId);
+  return option !== undefined && isAmong(option, condition.optionIds);
 }
+
+function describeChoice(issueById: ReadonlyMap<Id, Issue>, issueId: Id, chosen: Chosen): string {
+  const issue = issueById.get(issueId);
+  const optionId = chosen(issueId);
+  const option = issue?.options.find((o) => o.id === optionId);
+  return `settles ${issue?.name ?? issueId} on ${option?.label ?? optionId}`;
+}
+
+function reasonFor(constraint: RedLineConstraint, chosen: Chosen, issueById: ReadonlyMap<Id, Issue>): string | null {
+  switch (constraint.kind) {
+    case 'forbid':
+      return meets(chosen, constraint) ? describeChoice(issueById, constraint.issueId, chosen) : null;
+    case 'require': {
+      const option = chosen(constraint.issueId);
+      if (option === undefined || isAmong(option, constraint.optionIds)) return null;
+      return describeChoice(issueById, constraint.issueId, chosen);
+    }
+    case 'forbid_combination':
+      if (!constraint.conditions.every((condition) => meets(chosen, condition))) return null;
+      return constraint.conditions
+        .map((condition) => describeChoice(issueById, condition.issueId, chosen))
+        .join(' and ');
+  }
+}
+
+const byId = <T extends { id: Id }>(items: readonly T[]) => new Map(items.map((item) => [item.id, item]));
 
 /** Whether a set of option choices crosses one red line, and the reason in words when it does. */
 export function crossingReason(constraint: RedLineConstraint, choices: Record<Id, Id>, issues: Issue[]): string | null {
-  switch (constraint.kind) {
-    case 'forbid':
-      return meets(choices, constraint) ? describeChoice(issues, constraint.issueId, choices) : null;
-    case 'require': {
-      const chosen = own(choices, constraint.issueId);
-      if (chosen === undefined || constraint.optionIds.includes(chosen)) return null;
-      return describeChoice(issues, constraint.issueId, choices);
-    }
-    case 'forbid_combination':
-      if (!constraint.conditions.every((condition) => meets(choices, condition))) return null;
-      return constraint.conditions.map((condition) => describeChoice(issues, condition.issueId, choices)).join(' and ');
-  }
+  return reasonFor(constraint, (issueId) => own(choices, issueId), byId(issues));
 }
 
 function issuesOf(constraint: RedLineConstraint): Id[] {
   return constraint.kind === 'forbid_combination' ? constraint.conditions.map((c) => c.issueId) : [constraint.issueId];
 }
 
+/** Most bracket alternatives' crossings, and most wording warnings, one report lists (the message says when there are more). */
+export const MAX_REPORTED = 200;
+
+/**
+ * The red lines a draft's settled choices cross, each with the points that decide its issues. Costs
+ * time linear in the draft's points and the red lines' conditions (and the points listed). Without
+ * `describe`, the reasons are left empty (progress counts crossings and reads no reason).
+ */
+export function redLineCrossings(
+  version: Pick<Version, 'points' | 'optionChoices'>,
+  redLines: RedLine[],
+  issues: Issue[],
+  describe = true,
+): RedLineCrossing[] {
+  const issueById = byId(issues);
+  const chosen: Chosen = (issueId) => own(version.optionChoices, issueId);
+  const pointsOfIssue = new Map<Id, number[]>();
+  version.points.forEach((point, index) => {
+    for (const issueId of new Set(point.issueIds)) {
+      const list = pointsOfIssue.get(issueId);
+      if (list) list.push(index);
+      else pointsOfIssue.set(issueId, [index]);
+    }
+  });
+  // Which points a crossing involves, marked per crossing (its number) rather than collected in a set.
+  const marks = new Uint32Array(version.points.length);
+  const crossings: RedLineCrossing[] = [];
+  for (const redLine of redLines) {
+    const crossesIt = describe
+      ? reasonFor(redLine.constraint, chosen, issueById)
+      : reasonFor(redLine.constraint, chosen, EMPTY_ISSUES) && '';
+    if (crossesIt === null) continue;
+    const stamp = crossings.length + 1;
+    let count = 0;
+    for (const issueId of issuesOf(redLine.constraint))
+      for (const index of pointsOfIssue.get(issueId) ?? [])
+        if (marks[index] !== stamp) {
+          marks[index] = stamp;
+          count++;
+        }
+    const pointIds: Id[] = [];
+    for (let index = 0; pointIds.length < count; index++)
+      if (marks[index] === stamp) pointIds.push(version.points[index]!.id);
+    crossings.push({
+      redLineId: redLine.id,
+      partyId: redLine.partyId,
+      title: redLine.title,
+      reason: crossesIt,
+      pointIds,
+    });
+  }
+  return crossings;
+}
+
+const EMPTY_ISSUES: ReadonlyMap<Id, Issue> = new Map();
+
 /**
  * Checks a draft against red lines: which it crosses, with the points that decide the issues involved.
  * Only the red lines passed in are checked, so a caller that passes the red lines one person may see
- * gets a report that reveals nothing else.
+ * gets a report that reveals nothing else. Costs time linear in the draft's text and the red lines
+ * (an alternative is checked only against the red lines on the issues it names); at most
+ * `MAX_REPORTED` alternatives' crossings and warnings are listed.
  */
 export function checkRedLines(
   version: Pick<Version, 'points' | 'optionChoices'>,
   redLines: RedLine[],
   issues: Issue[],
   parties: Pick<Party, 'id' | 'shortName'>[],
+  labels?: OptionLabels,
 ): RedLineReport {
-  const crossings: RedLineCrossing[] = [];
-  for (const redLine of redLines) {
-    const reason = crossingReason(redLine.constraint, version.optionChoices, issues);
-    if (reason === null) continue;
-    const involved = issuesOf(redLine.constraint);
-    const pointIds = version.points
-      .filter((point) => point.issueIds.some((id) => involved.includes(id)))
-      .map((point) => point.id);
-    crossings.push({ redLineId: redLine.id, partyId: redLine.partyId, title: redLine.title, reason, pointIds });
-  }
+  const issueById = byId(issues);
+  const crossings = redLineCrossings(version, redLines, issues);
+  const crossed = new Set(crossings.map((c) => c.redLineId));
+  // The red lines not crossed yet on each issue, by their place in the list.
+  const onIssue = new Map<Id, number[]>();
+  redLines.forEach((redLine, place) => {
+    if (crossed.has(redLine.id)) return;
+    for (const issueId of new Set(issuesOf(redLine.constraint))) {
+      const list = onIssue.get(issueId);
+      if (list) list.push(place);
+      else onIssue.set(issueId, [place]);
+    }
+  });
   const alternatives: AlternativeCrossing[] = [];
-  for (const point of version.points) {
+  let moreAlternatives = false;
+  scan: for (const point of version.points) {
     for (const [bracketIndex, bracket] of point.brackets.entries()) {
       const where =
         point.brackets.length > 1
           ? ` of bracket ${bracketIndex + 1} in point ${point.number}`
           : ` of point ${point.number}`;
-      bracket.alternatives.forEach((alternative, index) => {
+      for (const [index, alternative] of bracket.alternatives.entries()) {
         const named = alternative.choices ?? {};
-        if (Object.keys(named).length === 0) return;
-        const choices = { ...version.optionChoices, ...named };
-        for (const redLine of redLines) {
-          if (crossings.some((c) => c.redLineId === redLine.id)) continue;
-          const reason = crossingReason(redLine.constraint, choices, issues);
+        const namedIssues = Object.keys(named);
+        if (namedIssues.length === 0) continue;
+        const chosen: Chosen = (issueId) => own(named, issueId) ?? own(version.optionChoices, issueId);
+        // A red line on none of the issues the alternative names keeps the settled text's verdict: not crossed.
+        const candidates = new Set<number>();
+        for (const issueId of namedIssues) for (const place of onIssue.get(issueId) ?? []) candidates.add(place);
+        for (const place of [...candidates].sort((a, b) => a - b)) {
+          const redLine = redLines[place]!;
+          const reason = reasonFor(redLine.constraint, chosen, issueById);
           if (reason === null) continue;
+          if (alternatives.length === MAX_REPORTED) {
+            moreAlternatives = true;
+            break scan;
+          }
           alternatives.push({
             pointId: point.id,
             pointNumber: point.number,
@@ -157,16 +250,23 @@ export function checkRedLines(
             where,
           });
         }
-      });
+      }
     }
   }
-  const partyName = (id: Id) => parties.find((p) => p.id === id)?.shortName ?? id;
+  const partyById = byId(parties);
+  const partyName = (id: Id) => partyById.get(id)?.shortName ?? id;
   const would = alternatives.map(
     (a) =>
       ` Choosing alternative ${a.alternative}${a.where} would cross ${partyName(a.partyId)}'s red line "${a.title}" (${a.reason}).`,
   );
-  const warnings = wordingWarnings(version, issues);
+  if (moreAlternatives)
+    would.push(` More alternatives would cross a red line than the ${MAX_REPORTED.toLocaleString('en')} listed.`);
+  const warnings = wordingWarnings(version, issues, labels);
   const warned = warnings.map((w) => ` Warning: ${w.message}.`);
+  if (warnings.length === MAX_REPORTED)
+    warned.push(
+      ` The wording may disagree with the choices in more places than the ${MAX_REPORTED.toLocaleString('en')} listed.`,
+    );
   return {
     crossings,
     alternatives,
@@ -175,16 +275,31 @@ export function checkRedLines(
   };
 }
 
-/** Words as compared: lower case, letters and digits only, so "600,000" matches "600 000". */
-const words = (text: string) =>
-  ` ${text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim()} `;
+/** Which options of which issues a phrase names: every option whose label reads as those words. */
+type Named = Map<Id, Id[]>;
 
-function namedOptions(wording: string, issue: Issue): Id[] {
-  const said = words(wording);
-  return issue.options.filter((o) => words(o.label).trim() !== '' && said.includes(words(o.label))).map((o) => o.id);
+/** The options' labels of a negotiation, compiled for the wording check (`optionLabels`). */
+export type OptionLabels = PhraseMatcher<Named>;
+
+/**
+ * The options' labels of a negotiation as one phrase matcher: each label read as its words (see
+ * `phraseWords`), labels that read alike sharing one phrase. Depends on the labels only, so a caller
+ * may keep it for as long as the issues do not change.
+ */
+export function optionLabels(issues: readonly Issue[]): OptionLabels {
+  const phrases = new Map<string, Named>();
+  for (const issue of issues) {
+    for (const option of issue.options) {
+      const key = phraseWords(option.label).join(' ');
+      if (key === '') continue;
+      let named = phrases.get(key);
+      if (!named) phrases.set(key, (named = new Map()));
+      const options = named.get(issue.id);
+      if (options) options.push(option.id);
+      else named.set(issue.id, [option.id]);
+    }
+  }
+  return new PhraseMatcher([...phrases].map(([key, named]) => [key, named] as const));
 }
 
 /**
@@ -192,18 +307,66 @@ function namedOptions(wording: string, issue: Issue): Id[] {
  * another: a point's own text (brackets left out) against the version's choices, and each bracket
  * alternative against the choices it stands for. Wording that names the chosen option too is not
  * flagged: it may well weigh one against the other.
+ *
+ * Labels are found as whole words (case, accents' composition and punctuation aside), each text read
+ * once by one automaton over every label: time linear in the text and the labels. Where a label lies
+ * inside a longer label at the same place ("Donetsk" in "Donetsk and Luhansk"), the wording names the
+ * longer one only. At most `MAX_REPORTED` warnings are listed.
  */
-export function wordingWarnings(version: Pick<Version, 'points' | 'optionChoices'>, issues: Issue[]): WordingWarning[] {
+export function wordingWarnings(
+  version: Pick<Version, 'points' | 'optionChoices'>,
+  issues: Issue[],
+  compiled?: OptionLabels,
+): WordingWarning[] {
   const warnings: WordingWarning[] = [];
+  const issueById = byId(issues);
+  const issueOrder = new Map(issues.map((issue, index) => [issue.id, index]));
+  const issuesOfPoint = new Map<Id, Set<Id>>();
+  for (const issue of issues)
+    for (const pointId of issue.pointIds) {
+      const set = issuesOfPoint.get(pointId);
+      if (set) set.add(issue.id);
+      else issuesOfPoint.set(pointId, new Set([issue.id]));
+    }
+  let labels: OptionLabels | null = compiled ?? null;
   const label = (issue: Issue, id: Id) => issue.options.find((o) => o.id === id)?.label ?? id;
   for (const point of version.points) {
-    const linked = issues.filter((i) => point.issueIds.includes(i.id) || i.pointIds.includes(point.id));
+    const linked = new Set([...point.issueIds, ...(issuesOfPoint.get(point.id) ?? [])]);
     const check = (wording: string, choices: Record<Id, Id>, bracketId: Id | null, index: number | null) => {
-      for (const issue of linked) {
-        const chosen = own(choices, issue.id);
-        if (chosen === undefined) continue;
-        const named = namedOptions(wording, issue);
-        if (named.length === 0 || named.includes(chosen)) continue;
+      // Only issues the point decides and the choices settle, in the issues' order.
+      const settled = [...linked]
+        .filter((id) => issueById.has(id) && own(choices, id) !== undefined)
+        .sort((a, b) => issueOrder.get(a)! - issueOrder.get(b)!);
+      if (settled.length === 0) return;
+      labels ??= optionLabels(issues);
+      // Per issue, the options the wording names, in the order it names them.
+      const named = new Map<Id, Id[]>();
+      const seen = new Set<Named>();
+      for (const match of labels.outermost(wording)) {
+        for (const phrase of match.values) {
+          if (seen.has(phrase)) continue;
+          seen.add(phrase);
+          const take = (issueId: Id, optionIds: Id[]) => {
+            if (!linked.has(issueId) || own(choices, issueId) === undefined) return;
+            const list = named.get(issueId);
+            if (list) list.push(...optionIds);
+            else named.set(issueId, [...optionIds]);
+          };
+          // Whichever is fewer: the issues this label belongs to, or the issues to check.
+          if (phrase.size <= settled.length) for (const [issueId, optionIds] of phrase) take(issueId, optionIds);
+          else
+            for (const issueId of settled) {
+              const optionIds = phrase.get(issueId);
+              if (optionIds) take(issueId, optionIds);
+            }
+        }
+      }
+      for (const issueId of settled) {
+        const options = named.get(issueId);
+        const chosen = own(choices, issueId)!;
+        if (!options || options.includes(chosen)) continue;
+        if (warnings.length === MAX_REPORTED) return;
+        const issue = issueById.get(issueId)!;
         const where =
           index === null
             ? `point ${point.number}`
@@ -212,20 +375,22 @@ export function wordingWarnings(version: Pick<Version, 'points' | 'optionChoices
         warnings.push({
           pointId: point.id,
           pointNumber: point.number,
-          issueId: issue.id,
-          namedOptionId: named[0]!,
+          issueId,
+          namedOptionId: options[0]!,
           chosenOptionId: chosen,
           bracketId,
           alternative: index === null ? null : String.fromCharCode(65 + index),
-          message: `${where} reads "${label(issue, named[0]!)}" on ${issue.name}, but ${whose} "${label(issue, chosen)}"`,
+          message: `${where} reads "${label(issue, options[0]!)}" on ${issue.name}, but ${whose} "${label(issue, chosen)}"`,
         });
       }
     };
-    check(point.text.replace(/\[\[[^\]]*\]\]/g, ' '), version.optionChoices, null, null);
+    // A placeholder holds no bracket, so a run of "[" costs one pass (`[^\]]*` would rescan it from each).
+    check(point.text.replace(/\[\[[^[\]]*\]\]/g, ' '), version.optionChoices, null, null);
     for (const bracket of point.brackets)
       bracket.alternatives.forEach((alternative, index) => {
         if (alternative.choices) check(alternative.text, alternative.choices, bracket.id, index);
       });
+    if (warnings.length === MAX_REPORTED) break;
   }
   return warnings;
 }

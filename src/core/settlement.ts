@@ -1,6 +1,7 @@
 import { outcomeUtilities } from '../analysis/analyze.ts';
 import type { LinkConstraint, NegotiationProblem, Preferences, RedLine as EngineRedLine } from '../analysis/model.ts';
 import type { PortableAnalysis } from '../analysis/portable.ts';
+import { exactNumerator, scaleParty } from '../analysis/scaled.ts';
 import { compare, div, parseDecimal, rational, toNumber, ZERO, type Rational } from '../analysis/rational.ts';
 import type { Id, Issue, Preference, RedLine } from './model.ts';
 
@@ -219,17 +220,22 @@ const welfare = (utilities: readonly Rational[]) => utilities.reduce((sum, u) =>
 
 /** A package's utility for one party, from its own preferences (for a released package). */
 export function packageUtility(preference: Preference, issues: Issue[], choices: Record<Id, Id>): number | null {
+  return utilityOf(preference, issues)(choices);
+}
+
+/**
+ * One party's utility of packages, its preferences read into exact scaled form once: for many
+ * packages (each version, its best and worst completions), the costly part is paid once, not each time.
+ */
+export function utilityOf(preference: Preference, issues: Issue[]): (choices: Record<Id, Id>) => number | null {
   const usable = issues.filter((issue) => issue.options.length > 0);
-  const outcome = usable.map((issue) =>
-    issue.options.findIndex((o) => Object.hasOwn(choices, issue.id) && o.id === choices[issue.id]),
-  );
-  if (outcome.some((o) => o < 0)) return null;
-  const problem: NegotiationProblem = {
-    space: {
-      name: 'package',
-      issues: usable.map((issue) => ({ name: issue.id, type: 'discrete', options: issue.options.map((o) => o.id) })),
-    },
-    parties: [enginePreferences(preference, usable)],
+  const scaled = scaleParty(enginePreferences(preference, usable));
+  const indexes = usable.map((issue) => new Map(issue.options.map((o, index) => [o.id, index])));
+  return (choices) => {
+    const outcome = usable.map((issue, i) =>
+      Object.hasOwn(choices, issue.id) ? (indexes[i]!.get(choices[issue.id]!) ?? -1) : -1,
+    );
+    if (outcome.some((o) => o < 0)) return null;
+    return toNumber(rational(exactNumerator(scaled, outcome), scaled.denominator));
   };
-  return toNumber(outcomeUtilities(problem, outcome)[0] ?? rational(0n));
 }

@@ -14,6 +14,7 @@ import { DomainError, invalid } from '../core/errors.ts';
 import type { User } from '../core/model.ts';
 import { purgeExpiredSessions, userByToken } from '../store/accounts.ts';
 import type { Store } from '../store/store.ts';
+import { jsonShapeProblem } from './json-limits.ts';
 import { MAX_PARAM_LENGTH, problemFor, sendProblem } from './problems.ts';
 import { ROUTE_DOCS } from './route-docs.ts';
 import * as s from './schemas.ts';
@@ -114,6 +115,19 @@ export async function buildApp({
     ajv: { customOptions: { removeAdditional: false } },
     frameworkErrors: (error, _request, reply) => sendProblem(reply, problemFor(error, { bodyLimit })),
   }).withTypeProvider<ZodTypeProvider>();
+  // JSON bodies are measured before they are parsed: depth and width refused at the cost of one pass.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const shape = jsonShapeProblem(body as string);
+    if (shape === null) return parseJson(request, body as string, done);
+    done(
+      shape.status === 400
+        ? invalid('body', shape.detail)
+        : Object.assign(new Error(shape.detail), { statusCode: shape.status }),
+      undefined,
+    );
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('user', null);
@@ -121,6 +135,9 @@ export async function buildApp({
   app.decorateRequest('viaCookie', false);
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error, { bodyLimit });
+    // Work refused for now (429) says when to come back.
+    const retryAfter = (error as { retryAfter?: unknown }).retryAfter;
+    if (problem.status === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     if (problem.status >= 500)
       request.log.error({ err: error, method: request.method, route: request.routeOptions.url }, 'unexpected error');
     return sendProblem(reply, problem);

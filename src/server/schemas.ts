@@ -13,6 +13,8 @@ import {
 import { DIFF_GRANULARITIES, POINT_CHANGE_KINDS } from '../core/compare.ts';
 import { pointsTextLength, renumber } from '../core/document.ts';
 import { STAGE_STATES } from '../core/approval.ts';
+import { COUNT_LIMITS } from '../core/limits.ts';
+import { JSON_LIMITS } from './json-limits.ts';
 
 /**
  * The request and response shapes of the HTTP API. The same schemas validate requests at the
@@ -26,13 +28,15 @@ export const LIMITS = {
   versionText: 500_000,
   bracketsPerPoint: 50,
   alternativesPerBracket: 20,
+  labelLength: 300,
+  ...COUNT_LIMITS,
 } as const;
 
 export const API_DESCRIPTION = (bodyLimit: number) =>
   [
     'Negotiate one structured agreement among several parties, with a mediator. Sign in with POST /api/auth/login and send the token as `Authorization: Bearer <token>`; every route needs it unless it says `security: []`.',
     '',
-    `Limits: a request body of at most ${bodyLimit.toLocaleString('en')} bytes (413 above); ids of 1–${LIMITS.idLength} characters from A–Z, a–z, 0–9 and \`. _ : -\` (400 otherwise); a point's text of at most ${LIMITS.pointText.toLocaleString('en')} characters, ${LIMITS.bracketsPerPoint} brackets of ${LIMITS.alternativesPerBracket} alternatives; a version of at most ${LIMITS.pointsPerVersion} points and ${LIMITS.versionText.toLocaleString('en')} characters of text in all. Text must be valid Unicode (no lone surrogates).`,
+    `Limits: a request body of at most ${bodyLimit.toLocaleString('en')} bytes (413 above), nesting objects and arrays at most ${JSON_LIMITS.depth} deep (400 deeper) and holding at most ${JSON_LIMITS.itemsPerContainer.toLocaleString('en')} items in one object or array (413 above); ids of 1–${LIMITS.idLength} characters from A–Z, a–z, 0–9 and \`. _ : -\` (400 otherwise); a point's text of at most ${LIMITS.pointText.toLocaleString('en')} characters, ${LIMITS.bracketsPerPoint} brackets of ${LIMITS.alternativesPerBracket} alternatives; a version of at most ${LIMITS.pointsPerVersion} points and ${LIMITS.versionText.toLocaleString('en')} characters of text in all; a negotiation of at most ${LIMITS.issuesPerNegotiation} issues of ${LIMITS.optionsPerIssue} options (labels of ${LIMITS.labelLength} characters) and ${LIMITS.redLinesPerParty} red lines per party. Text must be valid Unicode (no lone surrogates).`,
     '',
     'Errors are application/problem+json with a `detail` that says what to change. Comparisons mark changes word by word within a fixed budget per comparison; beyond it, changes are marked by sentence or as whole texts, and `comparison.coarse` says so.',
   ].join('\n');
@@ -535,7 +539,11 @@ export const positionPatchSchema = z.object({
   supportsAlternative: supportsAlternativeSchema.nullable().optional(),
 });
 
-const optionSchema = z.object({ id: idSchema, label: name, description: text().default('') });
+const optionSchema = z.object({
+  id: idSchema,
+  label: z.string().trim().min(1).max(LIMITS.labelLength),
+  description: text().default(''),
+});
 export const issueSchema = z
   .object({
     id: idSchema,
@@ -556,21 +564,22 @@ export const issueCreateSchema = z.object({
   name,
   description: text().default(''),
   pointIds: ids.default([]),
-  options: z.array(optionSchema).min(2).max(100),
+  options: z.array(optionSchema).min(2).max(LIMITS.optionsPerIssue),
 });
 export const issuePatchSchema = z.object({
   revision,
   name: name.optional(),
   description: text().optional(),
   pointIds: ids.optional(),
-  options: z.array(optionSchema).min(2).max(100).optional(),
+  options: z.array(optionSchema).min(2).max(LIMITS.optionsPerIssue).optional(),
 });
 
-const conditionSchema = z.object({ issueId: idSchema, optionIds: ids.min(1) });
+const optionIds = z.array(idSchema).min(1).max(LIMITS.optionsPerIssue);
+const conditionSchema = z.object({ issueId: idSchema, optionIds });
 export const constraintSchema = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('forbid'), issueId: idSchema, optionIds: ids.min(1) }),
-    z.object({ kind: z.literal('require'), issueId: idSchema, optionIds: ids.min(1) }),
+    z.object({ kind: z.literal('forbid'), issueId: idSchema, optionIds }),
+    z.object({ kind: z.literal('require'), issueId: idSchema, optionIds }),
     z.object({ kind: z.literal('forbid_combination'), conditions: z.array(conditionSchema).min(2).max(20) }),
   ])
   .meta({ id: 'RedLineConstraint' });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { sql } from 'kysely';
 import { analyzeInWorker } from '../analysis/worker.ts';
 import { invalid, notFound } from '../core/errors.ts';
@@ -11,6 +12,7 @@ import { listPreferences } from './preferences.ts';
 import { listRedLines } from './red-lines.ts';
 import type { NegotiationContext, Store } from './store.ts';
 import { document } from './versions.ts';
+import { TooBusy, WorkQueue, type WorkLimits } from './work-queue.ts';
 
 /**
  * The settlement desk: analyses of a version on exactly what the requester may see, stored with a
@@ -46,6 +48,29 @@ export interface AnalysisSummary {
 
 /** How long one analysis may run on its worker thread. */
 export const ANALYSIS_TIME_LIMIT_MS = 60_000;
+/** How much memory one analysis's worker thread may use (its heap). */
+export const ANALYSIS_MEMORY_LIMIT_MB = 512;
+
+/**
+ * Analyses at once: one per account, and on the server one fewer than the cores (the event loop keeps
+ * one), at least one; 16 wait their turn (2 per account); more are refused with 429 and Retry-After.
+ */
+export const ANALYSIS_LIMITS: WorkLimits = {
+  perServer: Math.max(1, availableParallelism() - 1),
+  perAccount: 1,
+  waiting: 16,
+  waitingPerAccount: 2,
+  retryAfterSeconds: 10,
+};
+
+const queues = new WeakMap<Store, WorkQueue>();
+
+/** The queue of a store's analyses (one store per server); tests may change its `limits`. */
+export function analysisQueue(store: Store): WorkQueue {
+  let queue = queues.get(store);
+  if (!queue) queues.set(store, (queue = new WorkQueue({ ...ANALYSIS_LIMITS })));
+  return queue;
+}
 
 async function inputsOf(store: Store, ctx: NegotiationContext, versionId?: Id) {
   const version = await document(store, ctx, versionId);
@@ -135,8 +160,15 @@ export async function computeAnalysis(
   else if (included.length === 0) notes.push('no preferences you may see: nothing to compute');
   else {
     try {
-      analysis = await analyzeInWorker(problem, { signal: AbortSignal.timeout(ANALYSIS_TIME_LIMIT_MS) });
+      // Its time runs from when it starts, not while it waits its turn.
+      analysis = await analysisQueue(store).run(ctx.user.id, () =>
+        analyzeInWorker(problem, {
+          signal: AbortSignal.timeout(ANALYSIS_TIME_LIMIT_MS),
+          resourceLimits: { maxOldGenerationSizeMb: ANALYSIS_MEMORY_LIMIT_MB },
+        }),
+      );
     } catch (error) {
+      if (error instanceof TooBusy) throw error;
       const aborted = error instanceof Error && /abort/i.test(error.message);
       throw invalid(
         'versionId',

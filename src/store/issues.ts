@@ -1,5 +1,6 @@
 import { conflict, invalid, notFound } from '../core/errors.ts';
 import { optionLabels } from '../core/transmission.ts';
+import { COUNT_LIMITS } from '../core/limits.ts';
 import type { Id, Issue } from '../core/model.ts';
 import { canSeeTrack, hiddenPointIds } from '../core/visibility.ts';
 import { listEntities, readEntities, replaceEntity } from './collections.ts';
@@ -40,6 +41,11 @@ export async function createIssue(
   if (new Set(input.options.map((o) => o.id)).size !== input.options.length)
     throw invalid('options', 'option ids must be unique within the issue');
   await requireKnownPoints(store, ctx, 'pointIds', input.pointIds);
+  if ((await readEntities(store, 'issues', ctx.negotiation.id)).length >= COUNT_LIMITS.issuesPerNegotiation)
+    throw invalid(
+      'id',
+      `a negotiation holds at most ${COUNT_LIMITS.issuesPerNegotiation} issues; add options to an existing issue instead`,
+    );
   await requireWordsMayGo(store, ctx, "the issue's wording", issueWords(input), everyParty(ctx));
   const issue: Issue = { ...input, id: input.id ?? store.id(), negotiationId: ctx.negotiation.id, revision: 1 };
   return store.insert(ctx, 'issues', 'issue', issue);

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import { conflict, DomainError, invalid, notFound } from '../core/errors.ts';
-import type { Id, Point, Position, Version, VersionView } from '../core/model.ts';
+import type { Id, Issue, Point, Position, Version, VersionView } from '../core/model.ts';
 import { languageHash } from '../core/transmission.ts';
 import { ownedVisibilityRule } from '../core/visibility.ts';
 import { insertEntity, listEntities, readEntities, replaceEntity } from './collections.ts';
@@ -80,6 +80,8 @@ async function visiblePositions(
 
 /** Positions stored before positions could name what they support, or be carried, read as such. */
 function withDefaults(position: Position): Position {
+  // Positions stored since have every field: no copy of thousands of them on each read.
+  if (DEFAULTED.every((key) => Object.hasOwn(position, key))) return position;
   const stored: Partial<Position> = position;
   return { ...POSITION_DEFAULTS, ...stored } as Position;
 }
@@ -90,6 +92,7 @@ const POSITION_DEFAULTS = {
   carriedFromVersionId: null,
   stale: false,
 } as const satisfies Partial<Position>;
+const DEFAULTED = Object.keys(POSITION_DEFAULTS);
 
 export async function createPosition(store: Store, ctx: NegotiationContext, input: PositionInput): Promise<Position> {
   const [position] = await createPositions(store, ctx, [input], '');
@@ -125,13 +128,33 @@ export async function updatePosition(
 }
 
 async function requireVisiblePoint(store: Store, ctx: NegotiationContext, versionId: Id, pointId: Id): Promise<Point> {
-  const version = await getVersion(store, ctx, versionId).catch(() => {
-    throw invalid('versionId', `version "${versionId}" does not exist or you may not see it`);
-  });
-  requireStanding(version, 'take positions on');
-  const point = version.points.find((p) => p.id === pointId);
-  if (!point) throw invalid('pointId', `version "${versionId}" has no point "${pointId}" you may see`);
-  return point;
+  return visiblePoints(store, ctx)(versionId, pointId);
+}
+
+/**
+ * Finds points of versions the reader may take positions on; each version is read and indexed once,
+ * so a batch of positions on one version costs one read, not one per position.
+ */
+function visiblePoints(store: Store, ctx: NegotiationContext): (versionId: Id, pointId: Id) => Promise<Point> {
+  const versions = new Map<Id, Promise<Map<Id, Point>>>();
+  return async (versionId, pointId) => {
+    let points = versions.get(versionId);
+    if (!points) {
+      points = getVersion(store, ctx, versionId).then(
+        (version) => {
+          requireStanding(version, 'take positions on');
+          return new Map(version.points.map((point) => [point.id, point]));
+        },
+        () => {
+          throw invalid('versionId', `version "${versionId}" does not exist or you may not see it`);
+        },
+      );
+      versions.set(versionId, points);
+    }
+    const point = (await points).get(pointId);
+    if (!point) throw invalid('pointId', `version "${versionId}" has no point "${pointId}" you may see`);
+    return point;
+  };
 }
 
 function checkStance(position: Pick<Position, 'stance' | 'proposedText'>): void {
@@ -151,11 +174,12 @@ async function checkSupports(
   position: Pick<Position, 'supportsOption' | 'supportsAlternative'>,
   prefix: string,
   before?: Position,
+  issues?: Issue[],
 ): Promise<void> {
   const { supportsOption: named, supportsAlternative: alternative } = position;
   if (named) {
     const field = `${prefix}supportsOption`;
-    const issue = (await listIssues(store, ctx)).find((i) => i.id === named.issueId);
+    const issue = (issues ?? (await listIssues(store, ctx))).find((i) => i.id === named.issueId);
     if (!issue || !(point.issueIds.includes(issue.id) || issue.pointIds.includes(point.id)))
       throw invalid(
         `${field}.issueId`,
@@ -210,6 +234,9 @@ export async function createPositions(
 ): Promise<Position[]> {
   const seen = new Set<string>();
   const positions: Position[] = [];
+  // Read once for the whole batch: each item looks its point and issue up in them.
+  const pointOf = visiblePoints(store, ctx);
+  const issues = inputs.some((input) => input.supportsOption) ? await listIssues(store, ctx) : [];
   for (const [index, input] of inputs.entries()) {
     const prefix = itemField ? `${itemField}[${index}].` : '';
     const key = `${input.versionId} ${input.pointId} ${input.partyId}`;
@@ -231,8 +258,8 @@ export async function createPositions(
       updatedBy: ctx.user.id,
     };
     try {
-      const point = await requireVisiblePoint(store, ctx, input.versionId, input.pointId);
-      await checkSupports(store, ctx, point, position, '');
+      const point = await pointOf(input.versionId, input.pointId);
+      await checkSupports(store, ctx, point, position, '', undefined, issues);
       checkStance(input);
     } catch (error) {
       throw error instanceof DomainError && error.field ? invalid(`${prefix}${error.field}`, error.message) : error;
@@ -242,15 +269,20 @@ export async function createPositions(
   await requirePublicWordsMayGo(store, ctx, positions);
   return store.change(ctx.user.id, async (trx, record) => {
     const stored: Position[] = [];
+    // The positions a party holds on a version, read once per party and version of the batch (not once per item).
+    const held = new Map<string, Map<Id, Position>>();
     for (const position of positions) {
-      const same = (
-        await listEntities(trx, 'positions', ctx.negotiation.id, {
+      const key = `${position.versionId} ${position.partyId}`;
+      let onVersion = held.get(key);
+      if (!onVersion) {
+        const rows = await listEntities(trx, 'positions', ctx.negotiation.id, {
           versionId: position.versionId,
           partyId: position.partyId,
-        })
-      )
-        .map(withDefaults)
-        .find((p) => p.pointId === position.pointId);
+        });
+        onVersion = new Map(rows.map((row) => [row.pointId, withDefaults(row)]));
+        held.set(key, onVersion);
+      }
+      const same = onVersion.get(position.pointId);
       if (same && !same.stale)
         throw conflict(`the position of "${position.partyId}" on point "${position.pointId}"`, 0, same);
       if (same) {
@@ -300,11 +332,17 @@ export async function carryPositions(
     withDefaults,
   );
   const before = new Map(parent.points.map((point) => [point.id, point]));
+  const earlierOn = new Map<Id, Position[]>();
+  for (const position of earlier) {
+    const list = earlierOn.get(position.pointId);
+    if (list) list.push(position);
+    else earlierOn.set(position.pointId, [position]);
+  }
   for (const point of version.points) {
     const old = before.get(point.id);
     if (!old || !authorView.has(point.id)) continue;
     const unchanged = pointSignature(old) === pointSignature(point);
-    for (const position of earlier.filter((p) => p.pointId === point.id)) {
+    for (const position of earlierOn.get(point.id) ?? []) {
       const carried: Position = {
         ...position,
         id: newId(),

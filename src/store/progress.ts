@@ -1,5 +1,5 @@
 import { progressSeries, versionProgress, type ProgressSeries, type VersionProgress } from '../core/progress.ts';
-import { checkRedLines } from '../core/redlines.ts';
+import { redLineCrossings } from '../core/redlines.ts';
 import { listIssues } from './issues.ts';
 import { listPositions } from './positions.ts';
 import { listRedLines } from './red-lines.ts';
@@ -19,18 +19,27 @@ export async function progress(
   const positions = await listPositions(store, ctx, {}, versions);
   const redLines = await listRedLines(store, ctx);
   const issues = await listIssues(store, ctx);
+  // Grouped once: a filter per version would read every position again for each.
+  const counted = new Map<string, typeof positions>();
+  for (const position of positions) {
+    // A stale position was taken on other wording: it counts again once the party restates it.
+    if (position.stale) continue;
+    const list = counted.get(position.versionId);
+    if (list) list.push(position);
+    else counted.set(position.versionId, [position]);
+  }
   const measured = versions.map((version) =>
     versionProgress(
       version.id,
       version.points,
-      // A stale position was taken on other wording: it counts again once the party restates it.
-      positions.filter((p) => p.versionId === version.id && !p.stale),
-      checkRedLines(version, redLines, issues, ctx.parties).crossings,
+      counted.get(version.id) ?? [],
+      redLineCrossings(version, redLines, issues, false),
     ),
   );
+  const byVersion = new Map(measured.map((m) => [m.versionId, m]));
   const series = progressSeries(
     await (await listRounds(store, ctx, versions)).filter((round) => !round.cancelledAt),
-    (id) => measured.find((m) => m.versionId === id) ?? null,
+    (id) => byVersion.get(id) ?? null,
   );
   return { versions: measured, series };
 }

@@ -1,6 +1,13 @@
 import { invalid, notFound } from '../core/errors.ts';
-import type { Id, RedLine } from '../core/model.ts';
-import { type RedLineReport, checkRedLines, constraintProblems } from '../core/redlines.ts';
+import { COUNT_LIMITS } from '../core/limits.ts';
+import type { Id, Issue, RedLine } from '../core/model.ts';
+import {
+  type OptionLabels,
+  type RedLineReport,
+  checkRedLines,
+  constraintProblems,
+  optionLabels,
+} from '../core/redlines.ts';
 import { ownedVisibilityRule } from '../core/visibility.ts';
 import { readEntities } from './collections.ts';
 import { requireParty, requireSender } from './guards.ts';
@@ -24,6 +31,12 @@ export async function createRedLine(
   requireSender(ctx, input.partyId, input.visibility, 'a red line');
   const problem = constraintProblems(input.constraint, await listIssues(store, ctx))[0];
   if (problem) throw invalid('constraint', problem);
+  const held = await readEntities(store, 'redLines', ctx.negotiation.id, { partyId: input.partyId });
+  if (held.length >= COUNT_LIMITS.redLinesPerParty)
+    throw invalid(
+      'partyId',
+      `a party holds at most ${COUNT_LIMITS.redLinesPerParty} red lines; change one of its red lines instead`,
+    );
   if (input.visibility === 'public')
     await requireWordsMayGo(store, ctx, "the red line's wording", [input.title, input.description], everyParty(ctx));
   const redLine: RedLine = { ...input, id: store.id(), negotiationId: ctx.negotiation.id, revision: 1 };
@@ -51,8 +64,15 @@ export async function updateRedLine(
   return store.replace(ctx, 'redLines', 'red_line', current, revision, next);
 }
 
+/** The options' labels compiled for the wording check, kept as long as the store keeps the issues they came from. */
+const compiledLabels = new WeakMap<readonly Issue[], OptionLabels>();
+
 /** Which of the red lines the reader may see a version crosses. */
 export async function redLineReport(store: Store, ctx: NegotiationContext, versionId: Id): Promise<RedLineReport> {
   const version = await getVersion(store, ctx, versionId);
-  return checkRedLines(version, await listRedLines(store, ctx), await listIssues(store, ctx), ctx.parties);
+  // Labels are the same for every reader (a track hides an issue's points, not its options).
+  const stored = await readEntities(store, 'issues', ctx.negotiation.id);
+  let labels = compiledLabels.get(stored);
+  if (!labels) compiledLabels.set(stored, (labels = optionLabels(stored)));
+  return checkRedLines(version, await listRedLines(store, ctx), await listIssues(store, ctx), ctx.parties, labels);
 }

@@ -1,5 +1,5 @@
 import type { Id, Issue, Preference } from '../core/model.ts';
-import { packageUtility } from '../core/settlement.ts';
+import { utilityOf } from '../core/settlement.ts';
 import { canActAsMediator, canSeeUtilitiesOf } from '../core/visibility.ts';
 import { listIssues } from './issues.ts';
 import { listPreferences } from './preferences.ts';
@@ -28,7 +28,13 @@ export interface Utilities {
 }
 
 /** One party's utility of a set of choices, with each open issue settled on the option it scores `pick`. */
-function bound(preference: Preference, issues: Issue[], choices: Record<Id, Id>, open: Issue[], pick: 'min' | 'max') {
+function bound(
+  preference: Preference,
+  utility: (choices: Record<Id, Id>) => number | null,
+  choices: Record<Id, Id>,
+  open: Issue[],
+  pick: 'min' | 'max',
+) {
   const settled = { ...choices };
   for (const issue of open) {
     const table = Object.hasOwn(preference.scores, issue.id) ? preference.scores[issue.id]! : {};
@@ -36,7 +42,7 @@ function bound(preference: Preference, issues: Issue[], choices: Record<Id, Id>,
     const sorted = [...issue.options].sort((a, b) => score(a.id) - score(b.id));
     settled[issue.id] = (pick === 'min' ? sorted[0] : sorted[sorted.length - 1])!.id;
   }
-  return packageUtility(preference, issues, settled);
+  return utility(settled);
 }
 
 /** The utility of each standing version the reader sees, per party whose utilities the reader may read. */
@@ -46,6 +52,9 @@ export async function versionUtilities(store: Store, ctx: NegotiationContext): P
     .sort((a, b) => a.partyId.localeCompare(b.partyId));
   const versions = (await listVersions(store, ctx)).filter((v) => !v.withdrawnAt);
   const issues = (await listIssues(store, ctx)).filter((issue) => issue.options.length > 0);
+  // Each party's preferences read into exact form once, for every version.
+  const utilities = new Map(preferences.map((p) => [p, utilityOf(p, issues)]));
+  const optionIds = new Map(issues.map((issue) => [issue.id, new Set(issue.options.map((o) => o.id))]));
   return {
     basis: canActAsMediator(ctx.scope) ? 'shared' : 'own',
     parties: preferences.map((p) => ({ partyId: p.partyId, reservation: p.reservation, illustrative: p.illustrative })),
@@ -54,7 +63,7 @@ export async function versionUtilities(store: Store, ctx: NegotiationContext): P
       const open: Issue[] = [];
       for (const issue of issues) {
         const chosen = Object.hasOwn(version.optionChoices, issue.id) ? version.optionChoices[issue.id] : undefined;
-        if (chosen !== undefined && issue.options.some((o) => o.id === chosen)) choices[issue.id] = chosen;
+        if (chosen !== undefined && optionIds.get(issue.id)!.has(chosen)) choices[issue.id] = chosen;
         else open.push(issue);
       }
       return {
@@ -62,9 +71,9 @@ export async function versionUtilities(store: Store, ctx: NegotiationContext): P
         openIssueIds: open.map((issue) => issue.id),
         utilities: preferences.map((preference) => ({
           partyId: preference.partyId,
-          utility: open.length === 0 ? packageUtility(preference, issues, choices) : null,
-          lowest: bound(preference, issues, choices, open, 'min'),
-          highest: bound(preference, issues, choices, open, 'max'),
+          utility: open.length === 0 ? utilities.get(preference)!(choices) : null,
+          lowest: bound(preference, utilities.get(preference)!, choices, open, 'min'),
+          highest: bound(preference, utilities.get(preference)!, choices, open, 'max'),
         })),
       };
     }),

@@ -1,4 +1,5 @@
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { progressSeries, stanceDistance, versionProgress, type VersionProgress } from '../../src/core/progress.ts';
 import type { RedLineCrossing } from '../../src/core/redlines.ts';
@@ -201,5 +202,23 @@ describe('progressSeries', () => {
     const series = progressSeries(rounds, (id) => measured(id, distances[id] ?? null));
     assert.equal(series.trend, 'narrowing');
     assert.equal(series.rounds[2]!.distanceChange, null, 'the change is measured against the previous round only');
+  });
+});
+
+describe('stanceDistance counted by stance', () => {
+  test("property: equals the mean of every pair's distance, computed pair by pair", () => {
+    const score = { support: 0, amend: 1, oppose: 2, red_line: 3 } as const;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('support', 'amend', 'oppose', 'red_line'), { maxLength: 40 }), (stances) => {
+        let total = 0;
+        let pairs = 0;
+        for (let i = 0; i < stances.length; i++)
+          for (let j = i + 1; j < stances.length; j++) {
+            total += Math.abs(score[stances[i]!] - score[stances[j]!]);
+            pairs++;
+          }
+        assert.equal(stanceDistance(stances), pairs === 0 ? null : total / pairs / 3);
+      }),
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkRedLines, constraintProblems, crossingReason } from '../../src/core/redlines.ts';
+import { MAX_REPORTED, checkRedLines, constraintProblems, crossingReason } from '../../src/core/redlines.ts';
 import { issue, party, point, redLine, version } from './builders.ts';
 
 const army = issue('army', 'Armed-forces ceiling', {
@@ -284,5 +284,79 @@ describe('wording against choices', () => {
       warnings[0]!.message,
       /alternative B of bracket "b1" in point 3 reads "ceded" on Donbas, but it stands for "kept"/,
     );
+  });
+
+  const oblasts = issue('oblasts', 'Territory', {
+    'ob-d': 'Donetsk',
+    'ob-dl': 'Donetsk and Luhansk',
+    'ob-none': 'none',
+  });
+  const caps = issue('caps', 'Army', { 'cap-cap': 'cap', 'cap-capital': 'capital', 'cap-free': 'free' });
+  const settled = (text: string, optionChoices: Record<string, string>) =>
+    checkRedLines(
+      version('v', { points: [point('p1', 1, { issueIds: ['oblasts', 'caps'], text })], optionChoices }),
+      [],
+      [oblasts, caps],
+      parties,
+    ).warnings;
+
+  test('a label that is a prefix of another raises no false warning: the longer label is the one the wording names', () => {
+    assert.deepEqual(settled('Donetsk and Luhansk are ceded in full.', { oblasts: 'ob-dl' }), []);
+    assert.deepEqual(settled('The capital stays where it is.', { caps: 'cap-capital' }), []);
+    assert.deepEqual(settled('A cap on the army, and the capital is kept.', { caps: 'cap-cap' }), [], 'names both');
+    assert.deepEqual(settled('The capital is kept.', { caps: 'cap-cap' }).length, 1, '"capital" is not the word "cap"');
+  });
+
+  test('wording naming the longer label while the choices settle on the shorter one is flagged, with the label it reads', () => {
+    const [warning, ...rest] = settled('Donetsk and Luhansk are ceded in full.', { oblasts: 'ob-d' });
+    assert.equal(rest.length, 0);
+    assert.equal(warning!.namedOptionId, 'ob-dl');
+    assert.match(warning!.message, /reads "Donetsk and Luhansk" on Territory, but the choices settle it on "Donetsk"/);
+    assert.deepEqual(settled('Donetsk is ceded; Luhansk is not.', { oblasts: 'ob-d' }), []);
+  });
+
+  test('labels are compared whatever the case, the width of letters or the punctuation', () => {
+    const [warning] = settled('ＤＯＮＥＴＳＫ, and — Luhansk!', { oblasts: 'ob-none' });
+    assert.equal(warning!.namedOptionId, 'ob-dl');
+  });
+});
+
+describe('a report is bounded', () => {
+  test(`at most ${MAX_REPORTED} alternatives' crossings and warnings are listed, and the message says there are more`, () => {
+    const points = Array.from({ length: 150 }, (_, i) =>
+      point(`p${i}`, i + 1, {
+        issueIds: ['army'],
+        text: `Capped at 800,000. [[b${i}]]`,
+        brackets: [
+          {
+            id: `b${i}`,
+            alternatives: [
+              { text: 'a', proposedBy: ['ua'], choices: { army: 'army-600' } },
+              { text: 'b', proposedBy: ['ru'], choices: { army: 'army-600' } },
+            ],
+          },
+        ],
+      }),
+    );
+    const report = checkRedLines(
+      version('v', { points, optionChoices: { army: 'army-none' } }),
+      [noSmallArmy],
+      issues,
+      parties,
+    );
+    assert.equal(report.alternatives.length, MAX_REPORTED);
+    assert.match(report.message, /More alternatives would cross a red line than the 200 listed\./);
+    assert.equal(report.warnings.length, 150, 'fewer warnings than the limit: all listed');
+    const many = checkRedLines(
+      version('v', {
+        points: [...points, ...points.map((p) => ({ ...p, id: `q${p.id}`, number: p.number + 150 }))],
+        optionChoices: { army: 'army-none' },
+      }),
+      [],
+      issues,
+      parties,
+    );
+    assert.equal(many.warnings.length, MAX_REPORTED);
+    assert.match(many.message, /in more places than the 200 listed/);
   });
 });

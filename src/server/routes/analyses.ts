@@ -13,7 +13,7 @@ export function analysesRoutes(app: App, store: Store): void {
         tags: ['settlement'],
         summary: 'Analyse a version',
         description:
-          "Any member. The Pareto frontier, Nash, Kalai-Smorodinsky, maximum-welfare and egalitarian packages, the draft's utilities and the packages that improve on it, over the issues' options, with every red line the requester may see as a hard constraint, except those set aside for a what-if (`setAside`). A mediator's analysis uses the preferences parties shared with the mediators; a party's, its own. Runs on a worker thread; the answer says which parties were left out.",
+          "Any member. The Pareto frontier, Nash, Kalai-Smorodinsky, maximum-welfare and egalitarian packages, the draft's utilities and the packages that improve on it, over the issues' options, with every red line the requester may see as a hard constraint, except those set aside for a what-if (`setAside`). A mediator's analysis uses the preferences parties shared with the mediators; a party's, its own. Runs on a worker thread (at most 60 s and 512 MB); the answer says which parties were left out. One analysis per account, and one fewer than the server's cores, run at once; 16 more wait their turn (2 per account); beyond that, 429 with Retry-After.",
         params: negotiationParams,
         body: s.analysisCreateSchema,
         response: { 201: s.analysisSchema, ...problems },
