@@ -95,6 +95,23 @@ async function refused(work: Promise<unknown>, pattern: RegExp): Promise<void> {
   });
 }
 
+const COALITIONS = [
+  {
+    id: 'ru-eu',
+    name: 'Russia and the EU',
+    shortName: 'RU+EU',
+    kind: 'coalition' as const,
+    memberPartyIds: ['ru', 'eu'],
+  },
+  {
+    id: 'us-ua',
+    name: 'United States and Ukraine',
+    shortName: 'US+UA',
+    kind: 'coalition' as const,
+    memberPartyIds: ['us', 'ua'],
+  },
+];
+
 const draft = (points: Point[], authorPartyId: Id | null, extra: Partial<Version> = {}) => ({
   parentId: null,
   kind: 'draft' as const,
@@ -114,22 +131,29 @@ describe('the gate follows the language through every channel', () => {
     store = await open();
     points = await governedPoints(store);
     assert.ok(points.length >= 3, 'the post-Geneva text has new language to hold back');
+    // Two coalitions, as if their parties had consented: one that holds Russia, one of the US.
+    await store.change(null, async (trx) => {
+      for (const party of COALITIONS)
+        await insertEntity(trx, 'parties', { ...party, negotiationId: N, pointIds: [], revision: 1 });
+    });
   });
 
-  test('property: a transformed copy sent as a version, by any holder of the text, never reaches Russia', async () => {
+  test('property: a transformed copy sent as a version, by any holder of the text, to Russia or a coalition holding it, never reaches Russia', async () => {
     const holders = [
       { email: 'eu@demo.parley', party: 'eu' },
       { email: 'fr@demo.parley', party: 'e3' },
       { email: 'us@demo.parley', party: 'us' },
+      { email: 'us@demo.parley', party: 'us-ua' },
       { email: 'mediator@demo.parley', party: null },
     ];
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...holders),
+        fc.constantFrom(['ru'], ['ru-eu'], ['ua', 'ru'], ['ru-eu', 'de']),
         edits,
         fc.constantFrom('points', 'joined', 'alternatives', 'summary', 'split'),
         fc.integer({ min: 0, max: 100 }),
-        async (holder, ts, shape, pick) => {
+        async (holder, recipients, ts, shape, pick) => {
           const chosen = points[pick % points.length]!;
           // Bracket placeholders stay as they are, or the text would not be a valid text at all.
           const t = (s: string) =>
@@ -178,7 +202,17 @@ describe('the gate follows the language through every channel', () => {
             ];
           const ctx = await as(store, holder.email);
           const made = await createVersion(store, ctx, draft(copy, holder.party, { summary, label: 'Restated' }));
-          await refused(transmitVersion(store, ctx, made.id, ['ru']), /Presidents approve/);
+          // Sent to Russia, to a coalition that holds it, or to several parties at once: never to Russia.
+          const sent = await transmitVersion(store, ctx, made.id, [...recipients]).catch((error: unknown) => {
+            assert.ok(error instanceof DomainError && error.kind === 'forbidden', String(error));
+            assert.match(error.message, /Presidents approve/);
+            return null;
+          });
+          if (sent)
+            assert.ok(
+              sent.heldBack.some((h) => h.partyId === 'ru' || h.partyId === 'ru-eu'),
+              'Russia is held back',
+            );
           assert.ok(!(await listVersions(store, await as(store, 'ru@demo.parley'))).some((v) => v.id === made.id));
         },
       ),
