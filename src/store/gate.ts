@@ -1,11 +1,11 @@
 import { forbidden } from '../core/errors.ts';
 import { fingerprintAll } from '../core/gate.ts';
-import type { Approval, Id, Party, TransmissionRule, Version } from '../core/model.ts';
+import type { Id, Party, TransmissionRule, Version } from '../core/model.ts';
 import { type GateContext, type TextRecord, gateRefusals, holds, wordsReason } from '../core/transmission.ts';
 import { canSeeVersion } from '../core/visibility.ts';
 import { listEntities } from './collections.ts';
 import type { Executor, NegotiationContext, Store } from './store.ts';
-import { textRecords } from './texts.ts';
+import { textApprovals, textRecords } from './texts.ts';
 
 /**
  * The gate, applied to every channel that carries words to another party. This module is the one
@@ -68,7 +68,7 @@ export async function textRefusals(
   if (recipients.length === 0) return [];
   const rules = await listEntities(db, 'transmissionRules', ctx.negotiation.id);
   if (rules.every((rule) => rule.removedAt !== null)) return [];
-  const approvals = await approvalsOf(db, ctx.negotiation.id);
+  const approvals = await textApprovals(db, ctx.negotiation.id);
   const names = await peopleNames(ctx, db);
   const context = gateContext(ctx, records);
   const lines: { partyId: Id; line: string }[] = [];
@@ -86,17 +86,6 @@ export async function textRefusals(
     }
   }
   return lines;
-}
-
-async function approvalsOf(db: Executor, negotiationId: Id): Promise<Approval[]> {
-  const rows = await db
-    .selectFrom('text_approvals')
-    .select('data')
-    .where('negotiation_id', '=', negotiationId)
-    .orderBy('at')
-    .orderBy('id')
-    .execute();
-  return rows.map((row) => JSON.parse(row.data) as Approval);
 }
 
 /**

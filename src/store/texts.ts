@@ -1,4 +1,4 @@
-import type { Id, Version } from '../core/model.ts';
+import type { Approval, Id, Version } from '../core/model.ts';
 import { type OptionLabels, type TextRecord, contentHash } from '../core/transmission.ts';
 import type { Executor, NegotiationContext, Store } from './store.ts';
 
@@ -74,4 +74,16 @@ export async function rehashTexts(
     changed.push({ versionId: row.id, before: row.content_hash, after });
   }
   return changed;
+}
+
+/** Every decision taken on texts of a negotiation, oldest first. */
+export async function textApprovals(db: Executor, negotiationId: Id): Promise<Approval[]> {
+  const rows = await db
+    .selectFrom('text_approvals')
+    .select('data')
+    .where('negotiation_id', '=', negotiationId)
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => JSON.parse(row.data) as Approval);
 }

@@ -26,6 +26,9 @@ import { readEntities } from './collections.ts';
 import type { NegotiationContext, Store } from './store.ts';
 import { addRecipients, gate, getVersion, listVersions, markShared, requireStanding, textRecords } from './versions.ts';
 import { gateContext } from './gate.ts';
+import { textApprovals } from './texts.ts';
+
+export { textApprovals };
 
 /**
  * The negotiation's transmission rules and the decisions bound to texts. Each command checks the
@@ -529,18 +532,6 @@ function heldBackFrom(
   );
   const text = before.find((r) => r.version.id === versionId);
   return text !== undefined && governingReason(rule, text, partyId, before, { parties }) !== null;
-}
-
-/** Every decision taken on texts of a negotiation, oldest first. */
-export async function textApprovals(db: Executor, negotiationId: Id): Promise<Approval[]> {
-  const rows = await db
-    .selectFrom('text_approvals')
-    .select('data')
-    .where('negotiation_id', '=', negotiationId)
-    .orderBy('at')
-    .orderBy('id')
-    .execute();
-  return rows.map((row) => JSON.parse(row.data) as Approval);
 }
 
 /** Writes one decision on a text and its audit event (in the caller's transaction). */

@@ -12,8 +12,7 @@ import type { Database } from './schema.ts';
 import type { Executor, NegotiationContext, Store } from './store.ts';
 import { carryPositions } from './positions.ts';
 import { listTracks } from './tracks.ts';
-import { textApprovals } from './transmission.ts';
-import { textRecords } from './texts.ts';
+import { textApprovals, textRecords } from './texts.ts';
 import { textRefusals } from './gate.ts';
 
 export { textRecords };
