@@ -22,6 +22,7 @@ import { demoDatabase, signIn, startServer } from '../helpers.ts';
  * holder of it, nor through a coalition. Each channel is the store command its route calls.
  */
 
+// Replays a failing run: FC_SEED=<the seed fast-check printed> node scripts/test.js gate-channels
 if (process.env.FC_SEED) fc.configureGlobal({ seed: Number(process.env.FC_SEED) });
 const N = 'geneva-2025';
 const GOVERNED = 'v-geneva-19';
