@@ -160,8 +160,9 @@ function printsOf(version: TextRecord['version']): { number: number; fingerprint
  * The governed language that words carry to a recipient who has not received it, as a reason in
  * words; null when they carry none. `governed(record)` says which texts the rule governs by authorship
  * or lineage; `sees(record)` which of them the writer could have read (one cannot copy what one never
- * saw). Language the recipient holds, and language written before the governed text in texts the rule
- * does not govern, is nobody's to hold back. Linear in the negotiation's text.
+ * saw). Language the recipient holds (or reads with the words: `readWith`), and language written
+ * before the governed text in texts the rule does not govern, is nobody's to hold back. Linear in the
+ * negotiation's text.
  */
 export function carriedLanguage(
   words: Set<number>,
@@ -171,12 +172,14 @@ export function carriedLanguage(
   governed: (record: TextRecord) => boolean,
   sees: (record: TextRecord) => boolean,
   context: GateContext = {},
+  readWith: Id | null = null,
 ): { source: Id; carried: Carried } | null {
   if (words.size === 0) return null;
   const parties = context.parties ?? [];
   const held = new Set<number>();
   for (const record of all)
-    if (holds(record, recipient, parties)) for (const p of printsOf(record.version)) addAll(held, p.fingerprints);
+    if (holds(record, recipient, parties) || record.version.id === readWith)
+      for (const p of printsOf(record.version)) addAll(held, p.fingerprints);
   const older = new Set<number>();
   for (const record of all) {
     const isGoverned = governed(record);
@@ -288,7 +291,9 @@ export function copyWords(carried: Carried): string {
 
 /**
  * Why words (a statement, a position's wording, a summary: any channel) may not reach a recipient: a
- * rule holds back a governed text they carry. `sees` says which texts the writer could have read.
+ * rule holds back a governed text they carry. `sees` says which texts the writer could have read;
+ * `about`, the version the words are read with (a position's): whoever reads them holds that version,
+ * so its own language is not held back from them.
  */
 export function wordsReason(
   rule: Pick<TransmissionRule, 'fromPartyIds' | 'toPartyIds' | 'removedAt'>,
@@ -297,12 +302,13 @@ export function wordsReason(
   all: TextRecord[],
   sees: (record: TextRecord) => boolean,
   context: GateContext = {},
+  about: Id | null = null,
 ): string | null {
   if (rule.removedAt !== null || !rule.toPartyIds.includes(recipient)) return null;
   const parties = context.parties ?? [];
   const byId = new Map(all.map((record) => [record.version.id, record]));
   const governed = (record: TextRecord) => governedByLine(rule, record, byId, parties) !== null;
-  const found = carriedLanguage(words, null, recipient, all, governed, sees, context);
+  const found = carriedLanguage(words, about, recipient, all, governed, sees, context, about);
   if (!found) return null;
   const describe = context.describe ?? describeDefault;
   return `${copyWords(found.carried)} ${describe(found.source)}, which ${(context.partyName ?? ((id: Id) => id))(recipient)} has not received`;

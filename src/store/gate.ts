@@ -100,6 +100,7 @@ export async function wordsRefusal(
   channel: string,
   words: string[],
   recipients: Id[],
+  about: Id | null = null,
 ): Promise<string | null> {
   const prints = fingerprintAll(words);
   if (prints.size === 0 || recipients.length === 0) return null;
@@ -113,7 +114,7 @@ export async function wordsRefusal(
   const lines: string[] = [];
   for (const party of receivingParties(ctx.parties, recipients)) {
     for (const rule of rules) {
-      const reason = wordsReason(rule, prints, party, records, sees, context);
+      const reason = wordsReason(rule, prints, party, records, sees, context, about);
       if (reason) lines.push(`${reason} (the rule "${rule.name}" holds it back until it is approved and sent)`);
     }
   }
@@ -129,8 +130,9 @@ export async function requireWordsMayGo(
   words: string[],
   recipients: Id[],
   db: Executor = store.db,
+  about: Id | null = null,
 ): Promise<void> {
-  const refusal = await wordsRefusal(store, ctx, db, channel, words, recipients);
+  const refusal = await wordsRefusal(store, ctx, db, channel, words, recipients, about);
   if (refusal) throw forbidden(refusal);
 }
 

@@ -371,14 +371,26 @@ function pointSignature(point: Point): string {
 
 /**
  * A public position is read by every party that sees its version, now or once the version reaches it:
- * its wording and rationale pass the gate for the whole table.
+ * its wording and rationale pass the gate for the whole table. Only the version's own language is
+ * theirs already, since whoever reads the position holds the version.
  */
 async function requirePublicWordsMayGo(
   store: Store,
   ctx: NegotiationContext,
-  positions: Pick<Position, 'visibility' | 'proposedText' | 'rationale'>[],
+  positions: Pick<Position, 'versionId' | 'visibility' | 'proposedText' | 'rationale'>[],
 ): Promise<void> {
-  const words = positions.filter((p) => p.visibility === 'public').flatMap((p) => [p.proposedText ?? '', p.rationale]);
-  if (words.length > 0)
-    await requireWordsMayGo(store, ctx, "the position's wording and rationale", words, everyParty(ctx));
+  const byVersion = new Map<Id, string[]>();
+  for (const p of positions)
+    if (p.visibility === 'public')
+      byVersion.set(p.versionId, [...(byVersion.get(p.versionId) ?? []), p.proposedText ?? '', p.rationale]);
+  for (const [versionId, words] of byVersion)
+    await requireWordsMayGo(
+      store,
+      ctx,
+      "the position's wording and rationale",
+      words,
+      everyParty(ctx),
+      store.db,
+      versionId,
+    );
 }

@@ -327,6 +327,22 @@ describe('the gate follows the language through every channel', () => {
     );
     const sent = await transmitVersion(store, eu, own.id, ['ru']);
     assert.ok(sent.recipientPartyIds.includes('ru'));
+    // A public amendment on the governed text itself quotes it: whoever reads it holds that text.
+    const taken = new Set(
+      (await listPositions(store, eu, { versionId: GOVERNED })).filter((p) => p.partyId === 'eu').map((p) => p.pointId),
+    );
+    const free = points.find((p) => !taken.has(p.id))!;
+    const amended = await createPosition(store, eu, {
+      versionId: GOVERNED,
+      pointId: free.id,
+      partyId: 'eu',
+      stance: 'amend',
+      proposedText: `${free.text} Subject to review after one year.`,
+      rationale: 'A review clause.',
+      visibility: 'public',
+      source: null,
+    });
+    assert.equal(amended.visibility, 'public');
   });
 
   test('coalitions: sending to one that holds Russia, writing as a US coalition, or Russia joining one that received the text', async () => {
