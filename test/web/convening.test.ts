@@ -78,6 +78,7 @@ describe('convening a negotiation from the browser', () => {
         .innerText(),
       /The delegation of Ukraine has not yet consented to this seat/,
     );
+    await screenshot(invited, 'convening-invite-page');
     const fillAndAccept = async () => {
       await invited.getByLabel('Your name, as the others at the table will read it').fill('Olena Adviser');
       await invited.getByLabel('Choose a password (at least 8 characters)').fill('olena-secret-1');
