@@ -136,13 +136,14 @@ export function decide(
 
 /**
  * Creates an account (as the demo's administrator) and seats it as a person is seated over HTTP: the
- * demo's mediator invites it, the party's lead (`<party>@demo.parley`) consents, and the person
- * accepts signed in. Returns the new account's id.
+ * demo's mediator invites it, the party's principal or lead consents (`consentBy`; by default the
+ * demo's lead `<party>@demo.parley`), and the person accepts signed in. Returns the new account's id.
  */
 export async function seatNewMember(
   url: string,
   negotiation: string,
   person: { email: string; name: string; password: string; partyId: string; role: string; title: string },
+  consentBy: { email: string; password?: string } = { email: `${person.partyId}@demo.parley` },
 ): Promise<string> {
   const admin = await signIn(url, 'admin@demo.parley');
   const made = await admin.post<{ id: string; passwordLink: { token: string } }>('/api/users', {
@@ -164,7 +165,7 @@ export async function seatNewMember(
   });
   assert.equal(invited.status, 201, JSON.stringify(invited.body));
   if (invited.body.proposal?.state === 'open') {
-    const lead = await signIn(url, `${person.partyId}@demo.parley`);
+    const lead = await signIn(url, consentBy.email, consentBy.password);
     const consent = await lead.post(`${negotiation}/proposals/${invited.body.proposal.id}/decision`, {
       decision: 'accept',
     });

@@ -17,7 +17,7 @@ import type { Store } from '../store/store.ts';
 export const LIVE_STREAMS_PER_ACCOUNT = 6;
 
 export const LIVE_TOPICS = {
-  negotiation: ['', '/seat', '/parties', '/members', '/tracks', '/invitations'],
+  negotiation: ['', '/seat', '/parties', '/members', '/tracks', '/invitations', '/proposals'],
   versions: ['/versions', '/document'],
   positions: ['/positions'],
   approvals: [],

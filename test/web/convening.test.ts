@@ -29,42 +29,102 @@ describe('convening a negotiation from the browser', () => {
     await launchBrowser();
   });
 
-  test('a convenor invites a person who opens the link, chooses a password and lands in the negotiation', async () => {
+  test('a convenor invites a person, the party’s lead consents, and the person opens the link, chooses a password and lands in the negotiation', async () => {
     const convenor = await signInAs(served, 'mediator@demo.parley');
     const { page } = convenor;
     await page.goto('/n/geneva-2025/convening');
-    // The convenor's page follows the live stream: the new member shows there when she accepts.
+    // The convenor's page follows the live stream: the consent and the new member show there as they happen.
     await live(page);
     const people = page.getByRole('region', { name: 'People at the table' });
-    await people.getByText('Seat or invite a person').click();
+    await people.getByText('Invite a person to a seat').click();
     await people.getByLabel('E-mail').fill('olena.adviser@example.org');
     await people.getByLabel('Party').selectOption({ label: 'Ukraine' });
     await people.getByLabel('Role').selectOption('adviser');
     await people.getByLabel('Title (optional)').fill('Legal adviser');
-    await people.getByRole('button', { name: 'Seat or invite' }).click();
+    await people.getByRole('button', { name: 'Invite', exact: true }).click();
     const shown = page.getByTestId('invitation-link');
     await shown.waitFor();
-    assert.match(await shown.innerText(), /olena\.adviser@example\.org has no account yet/);
-    assert.match(await shown.innerText(), /adviser of Ukraine/);
-    assert.match(await shown.innerText(), /Expires /);
+    const made = await shown.innerText();
+    assert.match(made, /invitation was made for olena\.adviser@example\.org to the seat of adviser of Ukraine/);
+    // Ukraine has a principal and a lead: the seat in its delegation waits for them.
+    assert.match(made, /The seat can be taken once Ukraine consents\./);
+    // The inviter learns nothing about the e-mail's account (whether there is one, whose it is).
+    assert.doesNotMatch(made, /account/i);
+    assert.match(made, /Expires /);
     const link = await shown.getByLabel('Invitation link').inputValue();
     assert.match(link, /\/invite\/[A-Za-z0-9_-]{10,}$/);
     // The open invitations list it, without its link.
     const invitations = page.getByRole('region', { name: 'Invitations' });
     await invitations.getByRole('row', { name: /olena\.adviser@example\.org/ }).waitFor();
     assert.doesNotMatch(await invitations.innerText(), /\/invite\//);
+    // The convenor sees the seat awaiting Ukraine's consent, and cannot give it for Ukraine.
+    const awaiting = page.getByRole('region', { name: 'Awaiting consent' });
+    const invitationWords = 'Invite olena.adviser@example.org as adviser of Ukraine, Legal adviser';
+    await awaiting.getByTestId('proposal').filter({ hasText: invitationWords }).waitFor();
+    assert.match(await awaiting.innerText(), /awaiting Ukraine\./);
+    assert.equal(await awaiting.getByRole('button', { name: /^Consent/ }).count(), 0, 'the convenor does not consent');
     await screenshot(page, 'convening-invitation-link');
 
+    // The link's holder sees the seat and that it waits; the server refuses it until Ukraine consents.
     const context = await (await launchBrowser()).newContext({ baseURL: served.url });
     const invited = await context.newPage();
     await invited.goto(link);
     assert.equal(await invited.getByTestId('seat-offered').innerText(), 'adviser of Ukraine');
     await invited.getByText('Geneva', { exact: false }).first().waitFor();
+    assert.match(
+      await invited
+        .getByRole('status')
+        .filter({ hasText: /not yet consented/ })
+        .innerText(),
+      /The delegation of Ukraine has not yet consented to this seat/,
+    );
     await screenshot(invited, 'convening-invite-page');
-    await invited.getByLabel('Your name, as the others at the table will read it').fill('Olena Adviser');
-    await invited.getByLabel('Choose a password (at least 8 characters)').fill('olena-secret-1');
-    await invited.getByLabel('The same password again').fill('olena-secret-1');
-    await invited.getByRole('button', { name: 'Accept and sign in' }).click();
+    const fillAndAccept = async () => {
+      await invited.getByLabel('Your name, as the others at the table will read it').fill('Olena Adviser');
+      await invited.getByLabel('Choose a password (at least 8 characters)').fill('olena-secret-1');
+      await invited.getByLabel('The same password again').fill('olena-secret-1');
+      await invited.getByRole('button', { name: 'Accept and sign in' }).click();
+    };
+    await fillAndAccept();
+    assert.match(
+      await invited.getByRole('alert').innerText(),
+      /the delegation of Ukraine has not yet consented to this seat/,
+    );
+    assert.match(new URL(invited.url()).pathname, /^\/invite\//, 'still on the invitation, not signed in');
+
+    // Ukraine's lead consents in the browser; her controls reach her own delegation only.
+    const lead = await signInAs(served, 'ua@demo.parley');
+    await lead.page.goto('/n/geneva-2025/convening');
+    await live(lead.page);
+    const leadAwaiting = lead.page.getByRole('region', { name: 'Awaiting consent' });
+    const item = leadAwaiting.getByTestId('proposal').filter({ hasText: invitationWords });
+    await item.waitFor();
+    const leadPeople = lead.page.getByRole('region', { name: 'People at the table' });
+    await leadPeople.getByRole('row', { name: /Serhiy Kyslytsya/ }).waitFor();
+    assert.equal(await leadPeople.getByRole('button', { name: 'Change the seat of Serhiy Kyslytsya' }).count(), 1);
+    for (const outsider of ['Mira Castellan', 'Yuri Ushakov', 'Marco Rubio'])
+      assert.equal(
+        await leadPeople.getByRole('button', { name: `Change the seat of ${outsider}` }).count(),
+        0,
+        `Ukraine's lead changes no seat of ${outsider}`,
+      );
+    await screenshot(lead.page, 'convening-lead-awaiting-consent');
+    await item.getByRole('button', { name: `Consent: ${invitationWords}` }).click();
+    await item.waitFor({ state: 'detached' });
+    // The convenor's page follows: the seat no longer waits.
+    await awaiting.getByTestId('proposal').filter({ hasText: invitationWords }).waitFor({ state: 'detached' });
+
+    // Now the link takes the seat.
+    await invited.reload();
+    await invited.getByTestId('seat-offered').waitFor();
+    assert.equal(
+      await invited
+        .getByRole('status')
+        .filter({ hasText: /not yet consented/ })
+        .count(),
+      0,
+    );
+    await fillAndAccept();
     await invited.getByTestId('eyes').waitFor();
     assert.match(new URL(invited.url()).pathname, /^\/n\/geneva-2025\/?$/);
     assert.match(await invited.getByTestId('eyes').innerText(), /Olena Adviser, adviser of Ukraine/);
@@ -76,24 +136,39 @@ describe('convening a negotiation from the browser', () => {
     assert.match(await invited.getByRole('alert').innerText(), /unknown, used, revoked or expired/);
 
     // The convenor sees the new member at the table.
-    await people.getByRole('row', { name: /Olena Adviser/ }).waitFor();
-    assert.match(await people.getByRole('row', { name: /Olena Adviser/ }).innerText(), /adviser of Ukraine/);
+    const olena = people.getByRole('row', { name: /Olena Adviser/ });
+    await olena.waitFor();
+    assert.match(await olena.innerText(), /adviser of Ukraine/);
 
-    // The convenor changes her role, then removes her after confirming; she loses the negotiation.
+    // The convenor's change of her role is a proposal to Ukraine: nothing changes before its lead consents.
     await people.getByRole('button', { name: 'Change the seat of Olena Adviser' }).click();
-    const row = people.getByRole('row', { name: /Olena Adviser/ });
-    await row.getByLabel('Role').selectOption('negotiator');
-    await row.getByRole('button', { name: 'Save' }).click();
+    await olena.getByLabel('Role').selectOption('negotiator');
+    await olena.getByRole('button', { name: 'Save' }).click();
+    assert.match(
+      await olena.getByRole('status').innerText(),
+      /Proposed to Ukraine: the change waits for their consent\./,
+    );
+    assert.match(await olena.innerText(), /adviser of Ukraine/);
+    const changeWords = 'Make Olena Adviser negotiator of Ukraine, Legal adviser';
+    await awaiting.getByTestId('proposal').filter({ hasText: changeWords }).waitFor();
+    // The lead's page follows the stream: the proposal arrives there without a reload.
+    const change = leadAwaiting.getByTestId('proposal').filter({ hasText: changeWords });
+    await change.getByRole('button', { name: `Consent: ${changeWords}` }).click();
+    await change.waitFor({ state: 'detached' });
     await people.getByRole('row', { name: /Olena Adviser.*negotiator of Ukraine/ }).waitFor();
-    await people.getByRole('button', { name: 'Remove Olena Adviser' }).click();
-    const confirm = page.getByRole('dialog', { name: 'Remove Olena Adviser?' });
+
+    // Her delegation's lead removes her after confirming; she loses the negotiation.
+    await leadPeople.getByRole('button', { name: 'Remove Olena Adviser' }).click();
+    const confirm = lead.page.getByRole('dialog', { name: 'Remove Olena Adviser?' });
     assert.match(await confirm.innerText(), /loses access to this negotiation at once/);
     await confirm.getByRole('button', { name: 'Remove from the table' }).click();
     await confirm.waitFor({ state: 'detached' });
+    await leadPeople.getByRole('row', { name: /Olena Adviser/ }).waitFor({ state: 'detached' });
     await people.getByRole('row', { name: /Olena Adviser/ }).waitFor({ state: 'detached' });
     await invited.goto('/n/geneva-2025');
     await invited.getByText(/Could not load the negotiation/).waitFor();
     await context.close();
+    await lead.context.close();
     await convenor.context.close();
   });
 
@@ -184,11 +259,37 @@ describe('convening a negotiation from the browser', () => {
       await fetch(`${served.url}/api/negotiations/${id}/parties`, { headers: { authorization: `Bearer ${token}` } })
     ).json()) as { name: string }[];
     assert.deepEqual(held.map((p) => p.name).sort(), ['Black Sea states', 'Republic of Turkey', 'Ukraine']);
+
+    // Invited to another table by its mediator, the account finds the invitation on its list of
+    // negotiations and takes the seat there, with no link and no password asked.
+    const mediator = await bearer(served, 'mediator@demo.parley');
+    const invited = await fetch(`${served.url}/api/negotiations/geneva-2025/members`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${mediator}` },
+      body: JSON.stringify({
+        email: 'new.convenor@example.org',
+        partyId: null,
+        role: 'mediator',
+        title: 'Co-mediator',
+      }),
+    });
+    assert.equal(invited.status, 201, await invited.clone().text());
+    await page.goto('/');
+    const mine = page.getByRole('region', { name: 'Invitations for you' });
+    const offer = mine.getByTestId('my-invitation');
+    await offer.waitFor();
+    assert.match(await offer.innerText(), /Geneva 2025: the US 28-point plan for Ukraine: mediator, Co-mediator/);
+    await screenshot(page, 'convening-invitations-for-you');
+    await offer.getByRole('button', { name: /^Accept the seat in Geneva 2025/ }).click();
+    await page.getByTestId('eyes').waitFor();
+    assert.match(new URL(page.url()).pathname, /^\/n\/geneva-2025\/?$/);
+    assert.match(await page.getByTestId('eyes').innerText(), /Nadia Convenor, mediator/);
     await context.close();
   });
 
-  test('a delegate sees the table without controls, and a password change ends their other session', async () => {
-    const phone = await signInAs(served, 'ua@demo.parley', { width: 390, height: 844 });
+  test('a delegate who heads no delegation sees the table without controls, and a password change ends their other session', async () => {
+    // Ukraine's lead changes her own delegation's seats (the first test); a negotiator changes none.
+    const phone = await signInAs(served, 'kyslytsya@demo.parley', { width: 390, height: 844 });
     const { page } = phone;
     await page.goto('/n/geneva-2025/convening');
     const people = page.getByRole('region', { name: 'People at the table' });
@@ -197,25 +298,36 @@ describe('convening a negotiation from the browser', () => {
     await page.getByRole('region', { name: /Red lines/ }).waitFor();
     // Every section has loaded (the width is measured on all of it).
     await settled(page);
-    for (const control of ['Rename', 'Change', 'Remove', 'Seat or invite', 'Add the party', 'Revoke', 'Retire'])
+    for (const control of [
+      'Rename',
+      'Change',
+      'Remove',
+      'Invite',
+      'Add the party',
+      'Revoke',
+      'Retire',
+      'Consent',
+      'Decline',
+    ])
       assert.equal(await page.getByRole('button', { name: control }).count(), 0, `no "${control}" button`);
-    for (const form of ['Add a party or a coalition', 'Seat or invite a person', 'Define an issue'])
+    for (const form of ['Add a party or a coalition', 'Invite a person to a seat', 'Define an issue'])
       assert.equal(await page.getByText(form).count(), 0, `no "${form}" form`);
     assert.equal(await page.getByRole('region', { name: 'Invitations' }).count(), 0, 'no invitations');
+    // (Their own invitations, `/api/me/invitations`, are theirs to read: the table's are not.)
     assert.ok(
-      !(await phone.received()).some((a) => a.url.includes('/invitations')),
-      'the invitations were not even asked for',
+      !(await phone.received()).some((a) => a.url.includes('/api/negotiations/geneva-2025/invitations')),
+      'the table’s invitations were not even asked for',
     );
     const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
     assert.ok(width <= 390, `the page fits 390 px (it is ${width} px wide)`);
     await screenshot(page, 'convening-delegate-390');
 
-    const desk = await signInAs(served, 'ua@demo.parley');
+    const desk = await signInAs(served, 'kyslytsya@demo.parley');
     await desk.page.goto('/account');
     await desk.page.getByRole('region', { name: 'Open sessions' }).getByRole('row').nth(2).waitFor();
     await desk.page.getByLabel('Current password').fill(DEMO_PASSWORD);
-    await desk.page.getByLabel('New password (at least 8 characters)').fill('ua-new-password-1');
-    await desk.page.getByLabel('New password again').fill('ua-new-password-1');
+    await desk.page.getByLabel('New password (at least 8 characters)').fill('kyslytsya-new-password-1');
+    await desk.page.getByLabel('New password again').fill('kyslytsya-new-password-1');
     await desk.page.getByRole('button', { name: 'Change the password' }).click();
     const changed = desk.page.getByRole('status').filter({ hasText: /password is changed/ });
     assert.match(await changed.innerText(), /password is changed\. 1 other session was ended/);

@@ -42,7 +42,20 @@ describe('a water treaty runs from its rule to its countersignature in the web a
     const seat = (email: string, name: string, partyId: string, role: string, title: string) =>
       seatNewMember(served.url, API, { email, name, password: PASSWORD, partyId, role, title });
     const vicMinister = await seat('vic-minister@water.example', 'Harriet Shing', 'vic', 'principal', 'Minister');
-    await seat('vic-lead@water.example', 'Tom Ellis', 'vic', 'lead', 'Chief negotiator');
+    // Victoria has its principal now: the seat of its lead waits for her consent.
+    await seatNewMember(
+      served.url,
+      API,
+      {
+        email: 'vic-lead@water.example',
+        name: 'Tom Ellis',
+        password: PASSWORD,
+        partyId: 'vic',
+        role: 'lead',
+        title: 'Chief negotiator',
+      },
+      { email: 'vic-minister@water.example', password: PASSWORD },
+    );
     const nswMinister = await seat('nsw-minister@water.example', 'Rose Jackson', 'nsw', 'principal', 'Minister');
     const saMinister = await seat('sa-minister@water.example', 'Susan Close', 'sa', 'principal', 'Minister');
     const qldMinister = await seat('qld-minister@water.example', 'Ann Leahy', 'qld', 'principal', 'Minister');
