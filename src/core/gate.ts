@@ -196,14 +196,18 @@ export function carries(words: Set<number>, governed: NewLanguage): Carried | nu
 }
 
 /**
- * The words of a version that carry its language: the summary, and every point's title, text and
- * alternatives (not the label, the text's name, which people may speak of freely).
+ * The words a version carries to its recipient: the summary, every point's title, text and
+ * alternatives, and (as words sent, not as a governed text's language) its label and source, which
+ * the recipient reads too: a copy put in the label or the source is still a copy. A governed text's
+ * own label is its name, which people may speak of freely, so it is not held back (`printsOf`).
  */
 export function versionWords(version: {
   summary: string;
+  label?: string;
+  source?: string | null;
   points: { title: string; text: string; brackets: { alternatives: { text: string }[] }[] }[];
 }): string[] {
-  return [version.summary, ...version.points.flatMap(pointWords)];
+  return [version.summary, version.label ?? '', version.source ?? '', ...version.points.flatMap(pointWords)];
 }
 
 /** A point's words: title, text (without bracket placeholders) and every alternative. */

@@ -371,14 +371,16 @@ function pointSignature(point: Point): string {
 
 /**
  * A public position is read by every party that sees its version, now or once the version reaches it:
- * its wording and rationale pass the gate for the whole table.
+ * its wording, rationale and source pass the gate for the whole table.
  */
 async function requirePublicWordsMayGo(
   store: Store,
   ctx: NegotiationContext,
-  positions: Pick<Position, 'visibility' | 'proposedText' | 'rationale'>[],
+  positions: Pick<Position, 'visibility' | 'proposedText' | 'rationale' | 'source'>[],
 ): Promise<void> {
-  const words = positions.filter((p) => p.visibility === 'public').flatMap((p) => [p.proposedText ?? '', p.rationale]);
+  const words = positions
+    .filter((p) => p.visibility === 'public')
+    .flatMap((p) => [p.proposedText ?? '', p.rationale, p.source ?? '']);
   if (words.length > 0)
-    await requireWordsMayGo(store, ctx, "the position's wording and rationale", words, everyParty(ctx));
+    await requireWordsMayGo(store, ctx, "the position's wording, rationale and source", words, everyParty(ctx));
 }

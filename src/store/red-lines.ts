@@ -38,7 +38,13 @@ export async function createRedLine(
       `a party holds at most ${COUNT_LIMITS.redLinesPerParty} red lines; change one of its red lines instead`,
     );
   if (input.visibility === 'public')
-    await requireWordsMayGo(store, ctx, "the red line's wording", [input.title, input.description], everyParty(ctx));
+    await requireWordsMayGo(
+      store,
+      ctx,
+      "the red line's wording",
+      [input.title, input.description, input.source ?? ''],
+      everyParty(ctx),
+    );
   const redLine: RedLine = { ...input, id: store.id(), negotiationId: ctx.negotiation.id, revision: 1 };
   return store.insert(ctx, 'redLines', 'red_line', redLine);
 }
@@ -60,7 +66,13 @@ export async function updateRedLine(
   }
   const next = { ...current, ...patch };
   if (next.visibility === 'public')
-    await requireWordsMayGo(store, ctx, "the red line's wording", [next.title, next.description], everyParty(ctx));
+    await requireWordsMayGo(
+      store,
+      ctx,
+      "the red line's wording",
+      [next.title, next.description, next.source ?? ''],
+      everyParty(ctx),
+    );
   return store.replace(ctx, 'redLines', 'red_line', current, revision, next);
 }
 
