@@ -210,3 +210,55 @@ describe('red team: every field another party reads passes the gate', () => {
     await refused(updatePosition(store, eu, inside.id, inside.revision, { visibility: 'public' }));
   });
 });
+
+/** Spellings a reader still reads as the text: each is a statement quoting a governed point so spelled. */
+const spellings: Record<string, (text: string) => string> = {
+  'negative squared letters': (t) => letters(t, 0x1f170),
+  'negative circled letters': (t) => letters(t, 0x1f150),
+  'regional indicator letters': (t) => letters(t, 0x1f1e6),
+  'invisible tag characters': (t) => [...t].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join(''),
+  'a right-to-left override over the reversed text': (t) => `\u202e${[...t].reverse().join('')}`,
+  'each word reversed under its own override': (t) =>
+    t
+      .split(' ')
+      .map((w) => `\u202e${[...w].reverse().join('')}\u202c`)
+      .join(' '),
+  'an Arabic tatweel after every third letter': (t) => [...t].map((c, i) => (i % 3 === 2 ? `${c}\u0640` : c)).join(''),
+  'l33t digits and signs': (t) =>
+    t.replace(/e/g, '3').replace(/a/g, '@').replace(/o/g, '0').replace(/s/g, '$').replace(/t/g, '7'),
+  'small capitals': (t) =>
+    t.toLowerCase().replace(/[a-z]/g, (c) => 'ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡxʏᴢ'[c.charCodeAt(0) - 97]!),
+  'Greek epsilons': (t) => t.replace(/e/g, 'ε'),
+  'HTML character references': (t) => t.replace(/[aeiou ]/g, (c) => (c === ' ' ? '&nbsp;' : `&#${c.charCodeAt(0)};`)),
+};
+
+function letters(text: string, base: number): string {
+  return [...text]
+    .map((c) => (/[a-z]/i.test(c) ? String.fromCodePoint(base + c.toUpperCase().charCodeAt(0) - 65) : c))
+    .join('');
+}
+
+describe('red team: another spelling of the text is the text', () => {
+  let store: Store;
+  let words: string;
+  before(async () => {
+    store = await Store.open(await demoDatabase());
+    words = await governedWords(store);
+  });
+  for (const [name, spell] of Object.entries(spellings))
+    test(`a statement quoting the text in ${name} is refused`, async () => {
+      const mediator = await as(store, 'mediator@demo.parley');
+      await refused(
+        createStatement(store, mediator, {
+          speaker: 'A spokesperson',
+          affiliation: 'Mediation',
+          partyId: null,
+          date: '2025-11-26',
+          quote: spell(words),
+          stance: 'neutral',
+          pointIds: [],
+          source: 'https://example.org',
+        }),
+      );
+    });
+});
