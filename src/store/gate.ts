@@ -145,6 +145,15 @@ export async function requireWordsMayGo(
   if (refusal) throw forbidden(refusal);
 }
 
+/**
+ * The member parties of a coalition, whose delegations read its own material (`party` or `mediator`
+ * visibility); none for a party, whose own material stays with it.
+ */
+export function coalitionMembers(ctx: NegotiationContext, partyId: Id): Id[] {
+  const party = ctx.parties.find((p) => p.id === partyId);
+  return party?.kind === 'coalition' ? party.memberPartyIds : [];
+}
+
 /** Every party at the table: the audience of what is public to it. */
 export function everyParty(ctx: NegotiationContext): Id[] {
   return ctx.parties.map((p) => p.id);

@@ -7,7 +7,7 @@ import { insertEntity, listEntities, readEntities, replaceEntity } from './colle
 import { requireParty, requireSender } from './guards.ts';
 import { listIssues } from './issues.ts';
 import type { Database } from './schema.ts';
-import { everyParty, requireWordsMayGo } from './gate.ts';
+import { coalitionMembers, everyParty, requireWordsMayGo } from './gate.ts';
 import type { NegotiationContext, Recorder, Store } from './store.ts';
 import { getVersion, listVersions, READER_VIEW_TABLES, requireStanding } from './versions.ts';
 
@@ -376,11 +376,20 @@ function pointSignature(point: Point): string {
 async function requirePublicWordsMayGo(
   store: Store,
   ctx: NegotiationContext,
-  positions: Pick<Position, 'visibility' | 'proposedText' | 'rationale' | 'source'>[],
+  positions: Pick<Position, 'partyId' | 'visibility' | 'proposedText' | 'rationale' | 'source'>[],
 ): Promise<void> {
   const words = positions
     .filter((p) => p.visibility === 'public')
     .flatMap((p) => [p.proposedText ?? '', p.rationale, p.source ?? '']);
   if (words.length > 0)
     await requireWordsMayGo(store, ctx, "the position's wording, rationale and source", words, everyParty(ctx));
+  // A coalition's own material is read by each of its member parties' delegations: it passes the gate for them.
+  for (const p of positions.filter((p) => p.visibility !== 'public'))
+    await requireWordsMayGo(
+      store,
+      ctx,
+      "the position's wording, rationale and source",
+      [p.proposedText ?? '', p.rationale, p.source ?? ''],
+      coalitionMembers(ctx, p.partyId),
+    );
 }

@@ -4,6 +4,8 @@ import { DomainError } from '../../src/core/errors.ts';
 import { userByEmail } from '../../src/store/accounts.ts';
 import { insertEntity } from '../../src/store/collections.ts';
 import { Store } from '../../src/store/store.ts';
+import { createPosition } from '../../src/store/positions.ts';
+import { createRedLine } from '../../src/store/red-lines.ts';
 import { createVersion, getVersion, listVersions } from '../../src/store/versions.ts';
 import { demoDatabase } from '../helpers.ts';
 
@@ -64,4 +66,60 @@ describe('red team: writing as a coalition that includes Russia', () => {
       assert.ok(!read.includes('Contact group paper'), 'Russia reads no such text');
       await store.close();
     });
+});
+
+describe("red team: a coalition's own material is read by each member party", () => {
+  test("the US lead putting the governed text in a US+RU coalition's party position or red line is refused", async () => {
+    const store = await Store.open(await demoDatabase());
+    await store.change(null, async (trx) => {
+      await insertEntity(trx, 'parties', {
+        id: 'with-ru',
+        name: 'Contact group',
+        shortName: 'CG',
+        kind: 'coalition' as const,
+        memberPartyIds: ['us', 'ru'],
+        negotiationId: N,
+        pointIds: [],
+        revision: 1,
+      });
+    });
+    const us = await as(store, 'us@demo.parley');
+    const text = await getVersion(store, us, GOVERNED);
+    const words = text.points
+      .filter((p) => p.trackId === null)
+      .map((p) => p.text)
+      .join(' ')
+      .slice(0, 3000);
+    const refused = (error: unknown) => {
+      assert.ok(error instanceof DomainError, String(error));
+      assert.equal(error.kind, 'forbidden', error.message);
+      assert.match(error.message, /Presidents approve/);
+      return true;
+    };
+    await assert.rejects(
+      createPosition(store, us, {
+        versionId: 'v-us-28',
+        pointId: 'pt-1',
+        partyId: 'with-ru',
+        stance: 'amend',
+        proposedText: 'Shorter.',
+        rationale: words,
+        visibility: 'party',
+        source: null,
+      }),
+      refused,
+    );
+    await assert.rejects(
+      createRedLine(store, us, {
+        partyId: 'with-ru',
+        title: 'Security',
+        description: words.slice(0, 2000),
+        constraint: { kind: 'forbid', issueId: 'issue-donetsk', optionIds: ['opt-donetsk-ceded'] },
+        visibility: 'party',
+        source: null,
+      }),
+      refused,
+    );
+    await store.close();
+  });
 });
