@@ -112,8 +112,9 @@ export async function wordsRefusal(
   words: string[],
   recipients: Id[],
 ): Promise<string | null> {
+  if (recipients.length === 0) return null;
   const prints = fingerprintAll(words);
-  if (prints.size === 0 || recipients.length === 0) return null;
+  if (prints.size === 0) return null;
   const rules = (await listEntities(db, 'transmissionRules', ctx.negotiation.id)).filter(
     (rule: TransmissionRule) => rule.removedAt === null,
   );

@@ -384,7 +384,7 @@ async function requirePublicWordsMayGo(
   if (words.length > 0)
     await requireWordsMayGo(store, ctx, "the position's wording, rationale and source", words, everyParty(ctx));
   // A coalition's own material is read by each of its member parties' delegations: it passes the gate for them.
-  for (const p of positions.filter((p) => p.visibility !== 'public'))
+  for (const p of positions.filter((p) => p.visibility !== 'public' && coalitionMembers(ctx, p.partyId).length > 0))
     await requireWordsMayGo(
       store,
       ctx,
