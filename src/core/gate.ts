@@ -58,7 +58,12 @@ function prototypeOf(codePoint: number): string | undefined {
 
 const IGNORABLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/gu;
 const MARKS = /\p{M}/gu;
+/** Modifier letters left after NFKC (an Arabic tatweel "ـ", a length mark): they stretch or mark a letter, and say nothing of their own. */
+const MODIFIERS = /\p{Lm}/gu;
 const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]/gu;
+/** Unicode tag characters: invisible, they spell ASCII text ("ASCII smuggling"); read as the letters they spell. */
+const TAGS = /[\u{E0020}-\u{E007E}]/gu;
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/u;
 
 /**
  * The text as the gate reads it: letters and digits only, in one case, with look-alikes made alike.
@@ -66,25 +71,174 @@ const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]/gu;
  * @example skeleton('Donetsk  is\u200b ceded.') === skeleton('DОNETSK IS CEDED') // true (a Cyrillic "О")
  */
 export function skeleton(text: string): string {
-  const folded = text.normalize('NFKC').replace(IGNORABLE, '').normalize('NFD');
+  const untagged = text.replace(TAGS, (c) => String.fromCharCode(c.codePointAt(0)! - 0xe0000));
+  const shown = visualOrder(decodeEntities(untagged));
+  const folded = shown.normalize('NFKC').replace(IGNORABLE, '').normalize('NFD');
   let mapped = '';
   for (const char of folded) mapped += prototype(char);
-  return mapped.normalize('NFD').replace(MARKS, '').toLowerCase().replace(NOT_LETTER_OR_DIGIT, '');
+  return mapped
+    .normalize('NFD')
+    .replace(MARKS, '')
+    .toLowerCase()
+    .replace(MODIFIERS, '')
+    .replace(NOT_LETTER_OR_DIGIT, '');
+}
+
+const NAMED = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", shy: '' } as Record<string, string>;
+const ENTITY =
+  /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z])(?:acute|grave|circ|uml|tilde|ring|cedil|slash|caron);|([a-z]{2,6}));?/g;
+
+/**
+ * The text as Markdown or HTML would show it: character references ("&#97;", "&#x61;", "&eacute;",
+ * "&nbsp;") read as the characters they stand for, so a text spelled in them is read as itself.
+ */
+function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(ENTITY, (whole, dec?: string, hex?: string, accented?: string, name?: string) => {
+    if (accented) return accented;
+    if (name !== undefined) return NAMED[name] ?? whole;
+    const code = dec !== undefined ? Number(dec) : parseInt(hex!, 16);
+    return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : whole;
+  });
+}
+
+/**
+ * The text in the order a reader sees it when bidirectional overrides rearrange it: "\u202E" followed
+ * by a text written backwards shows the text forwards, so it is read forwards. Only the explicit
+ * controls are resolved (UAX #9's levels for overrides, embeddings and isolates, rule L2); text
+ * outside an override keeps its order. Linear in the text times the nesting depth (at most 125).
+ */
+function visualOrder(text: string): string {
+  if (!BIDI_CONTROLS.test(text)) return text;
+  const chars: string[] = [];
+  const levels: number[] = [];
+  type Entry = { level: number; override: 'L' | 'R' | null; isolate: boolean };
+  const base: Entry = { level: 0, override: null, isolate: false };
+  let stack: Entry[] = [base];
+  const next = (odd: boolean) => {
+    const level = stack[stack.length - 1]!.level;
+    return odd ? (level % 2 === 0 ? level + 1 : level + 2) : level % 2 === 0 ? level + 2 : level + 1;
+  };
+  for (const char of text) {
+    const top = stack[stack.length - 1]!;
+    const push = (odd: boolean, override: Entry['override'], isolate: boolean) => {
+      const level = next(odd);
+      if (level <= 125) stack.push({ level, override, isolate });
+    };
+    if (char === '\u202E') push(true, 'R', false);
+    else if (char === '\u202D') push(false, 'L', false);
+    else if (char === '\u202B') push(true, null, false);
+    else if (char === '\u202A') push(false, null, false);
+    else if (char === '\u2067' || char === '\u2068') push(true, null, true);
+    else if (char === '\u2066') push(false, null, true);
+    else if (char === '\u202C') {
+      if (stack.length > 1 && !top.isolate) stack.pop();
+    } else if (char === '\u2069') {
+      while (stack.length > 1 && !stack.pop()!.isolate);
+    } else if (char === '\n' || char === '\r' || char === '\u2029') {
+      stack = [base];
+      chars.push(char);
+      levels.push(0);
+    } else {
+      chars.push(char);
+      // Overridden characters take the override's direction; others read left to right, as Latin does.
+      levels.push(top.override !== null || top.level % 2 === 0 ? top.level : top.level + 1);
+    }
+  }
+  const max = Math.max(0, ...levels);
+  for (let level = max; level >= 1; level--) {
+    for (let i = 0; i < chars.length;) {
+      if (levels[i]! < level) {
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < chars.length && levels[j]! >= level) j++;
+      for (let a = i, b = j - 1; a < b; a++, b--) {
+        [chars[a], chars[b]] = [chars[b]!, chars[a]!];
+        [levels[a], levels[b]] = [levels[b]!, levels[a]!];
+      }
+      i = j;
+    }
+  }
+  return chars.join('');
 }
 
 const ASCII_ALNUM = /^[a-z0-9]+$/;
 
 /**
+ * Look-alikes TS #39 does not make alike, read as the Latin letter a reader sees: small capitals
+ * ("ᴛʜᴇ"), the Greek epsilon (TS #39 maps it to "ꞓ", not "e"), letters drawn inside symbols (🅰, 🄰
+ * negative, regional indicators, Braille's letters a–z), and the digits and signs of "l33t" spelling
+ * ("c3d3d", "@", "$"). Both the words and the governed text are read so, so nothing is lost.
+ */
+const EXTRA = new Map<number, string>([
+  ...[...'abcdefghijklmnopqrstuvwxyz'].flatMap((letter, i): [number, string][] => [
+    [0x1f170 + i, letter],
+    [0x1f150 + i, letter],
+    [0x1f1e6 + i, letter],
+    [
+      0x2800 + [1, 3, 9, 25, 17, 11, 27, 19, 10, 26, 5, 7, 13, 29, 21, 15, 31, 23, 14, 30, 37, 39, 58, 45, 61, 53][i]!,
+      letter,
+    ],
+  ]),
+  ...Object.entries({
+    ᴀ: 'a',
+    ʙ: 'b',
+    ᴄ: 'c',
+    ᴅ: 'd',
+    ᴇ: 'e',
+    ꜰ: 'f',
+    ɢ: 'g',
+    ʜ: 'h',
+    ɪ: 'i',
+    ᴊ: 'j',
+    ᴋ: 'k',
+    ĸ: 'k',
+    ʟ: 'l',
+    ᴍ: 'm',
+    ɴ: 'n',
+    ᴏ: 'o',
+    ᴘ: 'p',
+    ʀ: 'r',
+    ꜱ: 's',
+    ᴛ: 't',
+    ᴜ: 'u',
+    ᴠ: 'v',
+    ᴡ: 'w',
+    ʏ: 'y',
+    ᴢ: 'z',
+    ꞓ: 'e',
+    ε: 'e',
+    ɛ: 'e',
+    '0': 'o',
+    '1': 'l',
+    '3': 'e',
+    '4': 'a',
+    '5': 's',
+    '7': 't',
+    '@': 'a',
+    $: 's',
+  }).map(([char, letter]): [number, string] => [char.codePointAt(0)!, letter]),
+]);
+
+/**
  * One character's prototype, case folded. TS #39's table is case-sensitive ("I" reads as "l", a
  * Cyrillic "т" as a small capital "ᴛ"), so both orders are tried: the lower case's prototype, or else
- * the prototype's lower case when only that one is plain Latin ("Т" → "T" → "t").
+ * the prototype's lower case when only that one is plain Latin ("Т" → "T" → "t"); a look-alike of
+ * `EXTRA` is read as its letter.
  */
 function prototype(char: string): string {
+  const extra = EXTRA.get(char.codePointAt(0)!);
+  // The letter as TS #39 reads it in turn ("m" reads as "rn").
+  if (extra !== undefined) return prototype(extra);
   const lower = char.toLowerCase();
   const first = (prototypeOf(lower.codePointAt(0)!) ?? lower).toLowerCase();
   if (ASCII_ALNUM.test(first)) return first;
   const second = (prototypeOf(char.codePointAt(0)!) ?? char).toLowerCase();
-  return ASCII_ALNUM.test(second) ? second : first;
+  if (ASCII_ALNUM.test(second)) return second;
+  const extraOfFirst = EXTRA.get(first.codePointAt(0)!);
+  return extraOfFirst === undefined ? first : prototype(extraOfFirst);
 }
 
 /** Two 26-bit FNV-1a variants of one shingle, as one safe integer. */
@@ -196,14 +350,18 @@ export function carries(words: Set<number>, governed: NewLanguage): Carried | nu
 }
 
 /**
- * The words of a version that carry its language: the summary, and every point's title, text and
- * alternatives (not the label, the text's name, which people may speak of freely).
+ * The words a version carries to its recipient: the summary, every point's title, text and
+ * alternatives, and (as words sent, not as a governed text's language) its label and source, which
+ * the recipient reads too: a copy put in the label or the source is still a copy. A governed text's
+ * own label is its name, which people may speak of freely, so it is not held back (`printsOf`).
  */
 export function versionWords(version: {
   summary: string;
+  label?: string;
+  source?: string | null;
   points: { title: string; text: string; brackets: { alternatives: { text: string }[] }[] }[];
 }): string[] {
-  return [version.summary, ...version.points.flatMap(pointWords)];
+  return [version.summary, version.label ?? '', version.source ?? '', ...version.points.flatMap(pointWords)];
 }
 
 /** A point's words: title, text (without bracket placeholders) and every alternative. */

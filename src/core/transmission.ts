@@ -91,7 +91,7 @@ export function languageHash(point: Pick<Point, 'title' | 'text' | 'brackets'>):
 /** A version with what the rules need to know of it. */
 export interface TextRecord {
   version: Pick<Version, 'id' | 'parentId' | 'authorPartyId' | 'points'> &
-    Partial<Pick<Version, 'label' | 'summary' | 'internal'>>;
+    Partial<Pick<Version, 'label' | 'summary' | 'internal' | 'source'>>;
   recipientPartyIds: Id[];
 }
 
@@ -274,7 +274,14 @@ export function governingReason(
       return `point ${point.number} carries language of ${describe(source)} that ${partyName(recipient)} has not received`;
   }
   // A near copy: the same language, edited.
-  const words = fingerprintAll(versionWords({ summary: version.summary ?? '', points: version.points }));
+  const words = fingerprintAll(
+    versionWords({
+      summary: version.summary ?? '',
+      label: version.label,
+      source: version.source,
+      points: version.points,
+    }),
+  );
   const found = carriedLanguage(words, version.id, recipient, all, governed, sees, context);
   if (found)
     return `${copyWords(found.carried)} ${describe(found.source)} that ${partyName(recipient)} has not received`;

@@ -102,8 +102,9 @@ export async function wordsRefusal(
   recipients: Id[],
   about: Id | null = null,
 ): Promise<string | null> {
+  if (recipients.length === 0) return null;
   const prints = fingerprintAll(words);
-  if (prints.size === 0 || recipients.length === 0) return null;
+  if (prints.size === 0) return null;
   const rules = (await listEntities(db, 'transmissionRules', ctx.negotiation.id)).filter(
     (rule: TransmissionRule) => rule.removedAt === null,
   );
@@ -134,6 +135,15 @@ export async function requireWordsMayGo(
 ): Promise<void> {
   const refusal = await wordsRefusal(store, ctx, db, channel, words, recipients, about);
   if (refusal) throw forbidden(refusal);
+}
+
+/**
+ * The member parties of a coalition, whose delegations read its own material (`party` or `mediator`
+ * visibility); none for a party, whose own material stays with it.
+ */
+export function coalitionMembers(ctx: NegotiationContext, partyId: Id): Id[] {
+  const party = ctx.parties.find((p) => p.id === partyId);
+  return party?.kind === 'coalition' ? party.memberPartyIds : [];
 }
 
 /** Every party at the table: the audience of what is public to it. */

@@ -1,5 +1,6 @@
 import { conflict, invalid } from '../core/errors.ts';
 import type { Id, Membership, Negotiation, User } from '../core/model.ts';
+import { everyParty, requireWordsMayGo } from './gate.ts';
 import { requireMediator } from './guards.ts';
 import type { NegotiationContext, Store } from './store.ts';
 import { listVersions } from './versions.ts';
@@ -100,6 +101,14 @@ export async function updateNegotiation(
   patch: Partial<Pick<Negotiation, 'title' | 'summary' | 'currentVersionId'>>,
 ): Promise<Negotiation> {
   requireMediator(ctx, 'change the negotiation');
+  // Every party reads the negotiation's title and summary.
+  await requireWordsMayGo(
+    store,
+    ctx,
+    "the negotiation's title and summary",
+    [patch.title ?? '', patch.summary ?? ''],
+    everyParty(ctx),
+  );
   if (patch.currentVersionId) {
     const versions = await listVersions(store, ctx);
     const target = versions.find((v) => v.id === patch.currentVersionId && !v.withdrawnAt);

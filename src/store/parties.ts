@@ -3,7 +3,7 @@ import { DomainError, conflict, forbidden, invalid, notFound } from '../core/err
 import type { Id, Party } from '../core/model.ts';
 import { canActAsMediator } from '../core/visibility.ts';
 import { insertEntity, listEntities, readEntities, replaceEntity } from './collections.ts';
-import { coalitionJoinRefusal } from './gate.ts';
+import { coalitionJoinRefusal, everyParty, requireWordsMayGo } from './gate.ts';
 import { requireMediator } from './guards.ts';
 import { hiddenPoints } from './issues.ts';
 import { isHeadOf, partyName, partyNames, propose, type Proposal, type ProposalTerms } from './proposals.ts';
@@ -63,6 +63,8 @@ export async function addParty(
     throw invalid('id', `a party "${input.id}" exists already`);
   const terms = { kind: input.kind, memberPartyIds: input.memberPartyIds, pointIds: input.pointIds ?? [] };
   checkTerms(ctx, input.id, terms);
+  // Every party reads the parties' names (and a proposed coalition's).
+  await requireWordsMayGo(store, ctx, "the party's name", [input.name, input.shortName], everyParty(ctx));
   const party: Party = {
     ...input,
     ...terms,
@@ -128,6 +130,7 @@ export async function updateParty(
     if (!ctx.scope.isOperator) requireMediator(ctx, 'change parties');
     const next = { ...current, ...rest, ...(memberPartyIds ? { memberPartyIds } : {}) };
     checkTerms(ctx, id, next);
+    await requireWordsMayGo(store, ctx, "the party's name", [next.name, next.shortName], everyParty(ctx));
     return { kind: 'party', party: await store.replace(ctx, 'parties', 'party', current, revision, next) };
   }
   const touched = [...new Set([...current.memberPartyIds, ...memberPartyIds])];

@@ -7,7 +7,7 @@ import { insertEntity, listEntities, readEntities, replaceEntity } from './colle
 import { requireParty, requireSender } from './guards.ts';
 import { listIssues } from './issues.ts';
 import type { Database } from './schema.ts';
-import { everyParty, requireWordsMayGo } from './gate.ts';
+import { coalitionMembers, everyParty, requireWordsMayGo } from './gate.ts';
 import type { NegotiationContext, Recorder, Store } from './store.ts';
 import { getVersion, listVersions, READER_VIEW_TABLES, requireStanding } from './versions.ts';
 
@@ -371,25 +371,31 @@ function pointSignature(point: Point): string {
 
 /**
  * A public position is read by every party that sees its version, now or once the version reaches it:
- * its wording and rationale pass the gate for the whole table. Only the version's own language is
- * theirs already, since whoever reads the position holds the version.
+ * its wording, rationale and source pass the gate for the whole table. A coalition's own material is
+ * read by each of its member parties' delegations: it passes the gate for them. Only the version's own
+ * language is the readers' already, since whoever reads the position holds the version.
  */
 async function requirePublicWordsMayGo(
   store: Store,
   ctx: NegotiationContext,
-  positions: Pick<Position, 'versionId' | 'visibility' | 'proposedText' | 'rationale'>[],
+  positions: Pick<Position, 'versionId' | 'partyId' | 'visibility' | 'proposedText' | 'rationale' | 'source'>[],
 ): Promise<void> {
-  const byVersion = new Map<Id, string[]>();
-  for (const p of positions)
-    if (p.visibility === 'public')
-      byVersion.set(p.versionId, [...(byVersion.get(p.versionId) ?? []), p.proposedText ?? '', p.rationale]);
-  for (const [versionId, words] of byVersion)
+  const groups = new Map<string, { versionId: Id; audience: Id[]; words: string[] }>();
+  for (const p of positions) {
+    const audience = p.visibility === 'public' ? everyParty(ctx) : coalitionMembers(ctx, p.partyId);
+    if (audience.length === 0) continue;
+    const key = `${p.versionId} ${audience.join(',')}`;
+    const group = groups.get(key) ?? { versionId: p.versionId, audience, words: [] };
+    group.words.push(p.proposedText ?? '', p.rationale, p.source ?? '');
+    groups.set(key, group);
+  }
+  for (const { versionId, audience, words } of groups.values())
     await requireWordsMayGo(
       store,
       ctx,
-      "the position's wording and rationale",
+      "the position's wording, rationale and source",
       words,
-      everyParty(ctx),
+      audience,
       store.db,
       versionId,
     );

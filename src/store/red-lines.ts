@@ -14,7 +14,7 @@ import { requireParty, requireSender } from './guards.ts';
 import { listIssues } from './issues.ts';
 import type { NegotiationContext, Store } from './store.ts';
 import { getVersion } from './versions.ts';
-import { everyParty, requireWordsMayGo } from './gate.ts';
+import { coalitionMembers, everyParty, requireWordsMayGo } from './gate.ts';
 
 /** Parties' red lines, and the report of those a version crosses. Each command checks the policy, writes the change and its audit event in one transaction. */
 
@@ -37,8 +37,14 @@ export async function createRedLine(
       'partyId',
       `a party holds at most ${COUNT_LIMITS.redLinesPerParty} red lines; change one of its red lines instead`,
     );
-  if (input.visibility === 'public')
-    await requireWordsMayGo(store, ctx, "the red line's wording", [input.title, input.description], everyParty(ctx));
+  // Public: every party reads it; a coalition's own red line: its member parties do.
+  await requireWordsMayGo(
+    store,
+    ctx,
+    "the red line's wording",
+    [input.title, input.description, input.source ?? ''],
+    input.visibility === 'public' ? everyParty(ctx) : coalitionMembers(ctx, input.partyId),
+  );
   const redLine: RedLine = { ...input, id: store.id(), negotiationId: ctx.negotiation.id, revision: 1 };
   return store.insert(ctx, 'redLines', 'red_line', redLine);
 }
@@ -59,8 +65,14 @@ export async function updateRedLine(
     if (problem) throw invalid('constraint', problem);
   }
   const next = { ...current, ...patch };
-  if (next.visibility === 'public')
-    await requireWordsMayGo(store, ctx, "the red line's wording", [next.title, next.description], everyParty(ctx));
+  // Public: every party reads it; a coalition's own red line: its member parties do.
+  await requireWordsMayGo(
+    store,
+    ctx,
+    "the red line's wording",
+    [next.title, next.description, next.source ?? ''],
+    next.visibility === 'public' ? everyParty(ctx) : coalitionMembers(ctx, next.partyId),
+  );
   return store.replace(ctx, 'redLines', 'red_line', current, revision, next);
 }
 

@@ -80,12 +80,19 @@ async function checkRoundReferences(
   for (const partyId of partyIds)
     if (!ctx.parties.some((p) => p.id === partyId))
       throw invalid('participants', `"${partyId}" is not a party of this negotiation`);
-  // Rounds are public at the table: their outcome and statements are gated like any text.
+  // Rounds are public at the table: their outcome, statements, participants and sources are gated like any text.
   await requireWordsMayGo(
     store,
     ctx,
-    "the round's outcome and statements",
-    [round.title, round.outcome, round.place, ...round.statements.flatMap((s) => [s.title, s.text])],
+    "the round's outcome, statements, participants and sources",
+    [
+      round.title,
+      round.outcome,
+      round.place,
+      round.source ?? '',
+      ...round.participants.flatMap((p) => p.people),
+      ...round.statements.flatMap((s) => [s.title, s.text, s.source ?? '']),
+    ],
     everyParty(ctx),
   );
 }

@@ -32,7 +32,7 @@ export async function createStatement(
     store,
     ctx,
     "the statement's quote",
-    [input.quote, input.speaker, input.affiliation],
+    [input.quote, input.speaker, input.affiliation, input.source],
     everyParty(ctx),
   );
   // Statements are records of what was said: they carry no revision of their own.

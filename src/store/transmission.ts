@@ -22,6 +22,7 @@ import type {
 } from '../core/model.ts';
 import { type TextRecord, governingReason, namedPrincipals, ruleStatus } from '../core/transmission.ts';
 import { canActAsMediator, canSendForParty } from '../core/visibility.ts';
+import { everyParty, requireWordsMayGo } from './gate.ts';
 import { readEntities } from './collections.ts';
 import type { NegotiationContext, Store } from './store.ts';
 import { addRecipients, gate, getVersion, listVersions, markShared, requireStanding, textRecords } from './versions.ts';
@@ -112,6 +113,14 @@ async function checkTerms(store: Store, ctx: NegotiationContext, terms: RuleTerm
   const party = (id: Id) => ctx.parties.some((p) => p.id === id);
   if (terms.fromPartyIds.length === 0) throw invalid('fromPartyIds', 'name the parties whose texts the rule governs');
   if (terms.toPartyIds.length === 0) throw invalid('toPartyIds', 'name the parties the rule holds texts back from');
+  // Every party reads the rules (and their pending changes): their words pass the gate like any text.
+  await requireWordsMayGo(
+    store,
+    ctx,
+    "the rule's name and description",
+    [terms.name, terms.description, ...terms.stages.map((s) => s.name)],
+    everyParty(ctx),
+  );
   for (const [field, ids] of [
     ['fromPartyIds', terms.fromPartyIds],
     ['toPartyIds', terms.toPartyIds],

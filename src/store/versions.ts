@@ -13,7 +13,8 @@ import type { Executor, NegotiationContext, Store } from './store.ts';
 import { carryPositions } from './positions.ts';
 import { listTracks } from './tracks.ts';
 import { textApprovals, textRecords } from './texts.ts';
-import { textRefusals } from './gate.ts';
+import { requireWordsMayGo, textRefusals } from './gate.ts';
+import { versionWords } from '../core/gate.ts';
 
 export { textRecords };
 
@@ -170,6 +171,18 @@ export async function createVersion(
     if (point.trackId !== null && !tracks.some((t) => t.id === point.trackId))
       throw invalid(`points[${index}].trackId`, `track "${point.trackId}" does not exist or you may not see it`);
   });
+  // A coalition's delegates read its texts as they are written: a text written as a coalition goes at
+  // once to each member party, so it passes the gate for each (a US+RU coalition is no way round a
+  // rule that holds US texts back from Russia).
+  const author = ctx.parties.find((p) => p.id === input.authorPartyId);
+  if (author?.kind === 'coalition')
+    await requireWordsMayGo(
+      store,
+      ctx,
+      `a text written as ${author.name}`,
+      versionWords({ ...input, summary: input.summary }),
+      author.memberPartyIds,
+    );
   const version: Version = {
     ...input,
     id: input.id ?? store.id(),

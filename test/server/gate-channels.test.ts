@@ -271,7 +271,7 @@ describe('the gate follows the language through every channel', () => {
                 ],
                 source: null,
               }),
-              /round's outcome and statements may not go/,
+              /round's outcome, statements, participants and sources may not go/,
             );
           else
             await refused(
@@ -285,7 +285,7 @@ describe('the gate follows the language through every channel', () => {
                 visibility: 'public',
                 source: null,
               }),
-              /position's wording and rationale may not go/,
+              /position's wording, rationale and source may not go/,
             );
         },
       ),
