@@ -5,6 +5,7 @@ import { readEntities } from './collections.ts';
 import { requireParty, requireSender } from './guards.ts';
 import { listIssues } from './issues.ts';
 import type { NegotiationContext, Store } from './store.ts';
+import { coalitionMembers, requireWordsMayGo } from './gate.ts';
 
 /** Parties' private preferences over the options. Each command checks the policy, writes the change and its audit event in one transaction. */
 
@@ -49,6 +50,8 @@ export async function putPreference(
   if (Math.abs(total - 1) > 1e-6) throw invalid('weights', `the weights add up to ${total}; they must add up to 1`);
   if (input.reservation < 0 || input.reservation > 1)
     throw invalid('reservation', 'the reservation value is a utility between 0 and 1');
+  // A coalition's preferences are read by each of its member parties' delegations: the note passes the gate for them.
+  await requireWordsMayGo(store, ctx, "the preferences' note", [input.note], coalitionMembers(ctx, partyId));
   const current = (await readEntities(store, 'preferences', ctx.negotiation.id, { partyId }))[0];
   if (!current) {
     if (revision !== null && revision !== 0) throw notFound(`preferences of "${partyId}"`);

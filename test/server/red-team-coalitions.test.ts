@@ -3,6 +3,8 @@ import { describe, test } from 'node:test';
 import { DomainError } from '../../src/core/errors.ts';
 import { userByEmail } from '../../src/store/accounts.ts';
 import { insertEntity } from '../../src/store/collections.ts';
+import { listIssues } from '../../src/store/issues.ts';
+import { putPreference } from '../../src/store/preferences.ts';
 import { Store } from '../../src/store/store.ts';
 import { createPosition } from '../../src/store/positions.ts';
 import { createRedLine } from '../../src/store/red-lines.ts';
@@ -117,6 +119,20 @@ describe("red team: a coalition's own material is read by each member party", ()
         constraint: { kind: 'forbid', issueId: 'issue-donetsk', optionIds: ['opt-donetsk-ceded'] },
         visibility: 'party',
         source: null,
+      }),
+      refused,
+    );
+    const issues = await listIssues(store, us);
+    const weights = Object.fromEntries(issues.map((i) => [i.id, 1 / issues.length]));
+    const scores = Object.fromEntries(issues.map((i) => [i.id, Object.fromEntries(i.options.map((o) => [o.id, 0.5]))]));
+    await assert.rejects(
+      putPreference(store, us, 'with-ru', null, {
+        weights,
+        scores,
+        reservation: 0.3,
+        visibility: 'party',
+        illustrative: false,
+        note: words.slice(0, 2000),
       }),
       refused,
     );
