@@ -106,6 +106,11 @@ export interface GateContext {
   describe?: (versionId: Id) => string;
   /** A party's name. */
   partyName?: (partyId: Id) => string;
+  /**
+   * The fingerprints of what a party already reads outside the texts it holds (issues, statements,
+   * rounds, public positions…): language it has, which no rule can hold back from it any more.
+   */
+  reads?: (partyId: Id) => Set<number> | undefined;
 }
 
 const describeDefault = (versionId: Id) => `version "${versionId}"`;
@@ -160,7 +165,8 @@ function printsOf(version: TextRecord['version']): { number: number; fingerprint
  * The governed language that words carry to a recipient who has not received it, as a reason in
  * words; null when they carry none. `governed(record)` says which texts the rule governs by authorship
  * or lineage; `sees(record)` which of them the writer could have read (one cannot copy what one never
- * saw). Language the recipient holds (or reads with the words: `readWith`), and language written
+ * saw). Language the recipient holds (or reads with the words: `readWith`, or reads elsewhere at the
+ * table: `context.reads`), and language written
  * before the governed text in texts the rule does not govern, is nobody's to hold back. Linear in the
  * negotiation's text.
  */
@@ -177,6 +183,7 @@ export function carriedLanguage(
   if (words.size === 0) return null;
   const parties = context.parties ?? [];
   const held = new Set<number>();
+  const reads = context.reads?.(recipient) ?? new Set<number>();
   for (const record of all)
     if (holds(record, recipient, parties) || record.version.id === readWith)
       for (const p of printsOf(record.version)) addAll(held, p.fingerprints);
@@ -184,7 +191,7 @@ export function carriedLanguage(
   for (const record of all) {
     const isGoverned = governed(record);
     if (isGoverned && record.version.id !== exclude && !holds(record, recipient, parties) && sees(record)) {
-      const fresh = newLanguage(printsOf(record.version), union(held, older));
+      const fresh = newLanguage(printsOf(record.version), union(held, reads, older));
       const carried = carries(words, fresh);
       if (carried) return { source: record.version.id, carried };
     }
@@ -197,9 +204,9 @@ function addAll(into: Set<number>, from: Set<number>): void {
   for (const f of from) into.add(f);
 }
 
-/** A read-only union of two sets, for `has` only. */
-function union(a: Set<number>, b: Set<number>): Set<number> {
-  return { has: (f: number) => a.has(f) || b.has(f) } as Set<number>;
+/** A read-only union of sets, for `has` only. */
+function union(...sets: Set<number>[]): Set<number> {
+  return { has: (f: number) => sets.some((set) => set.has(f)) } as Set<number>;
 }
 
 /** Whether a rule governs a record by its author or its lineage (not by copied language). */

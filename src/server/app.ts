@@ -77,6 +77,8 @@ export interface AppOptions {
   loginAttemptsPerMinute?: number;
   /** The sign-in guard's limits (back-off per address and per account, the hashing queue); see sign-in-guard.ts. */
   signIn?: Omit<SignInGuardOptions, 'now'>;
+  /** A sign-in guard made by the caller (a test that watches its queue); by default one is made from `signIn`. */
+  signInGuard?: SignInGuard;
   /**
    * Whom to believe about the client's address (Fastify's `trustProxy`): behind a reverse proxy, its
    * address, so that the sign-in limits count each client rather than the proxy. Default: no one.
@@ -102,6 +104,7 @@ export async function buildApp({
   webRoot,
   liveHeartbeatMs,
   signIn,
+  signInGuard,
   trustProxy = false,
   sessionPurgeMs = 10 * 60_000,
 }: AppOptions): Promise<FastifyInstance> {
@@ -280,7 +283,12 @@ export async function buildApp({
   app.addHook('onClose', async () => clearInterval(purge));
 
   systemRoutes(app, store);
-  accountsRoutes(app, store, loginAttemptsPerMinute, new SignInGuard({ ...signIn, now: () => store.now().getTime() }));
+  accountsRoutes(
+    app,
+    store,
+    loginAttemptsPerMinute,
+    signInGuard ?? new SignInGuard({ ...signIn, now: () => store.now().getTime() }),
+  );
   negotiationsRoutes(app, store);
   partiesRoutes(app, store);
   membersRoutes(app, store);

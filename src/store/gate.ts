@@ -1,5 +1,5 @@
 import { forbidden } from '../core/errors.ts';
-import { fingerprintAll } from '../core/gate.ts';
+import { fingerprint, fingerprintAll } from '../core/gate.ts';
 import type { Id, Party, TransmissionRule, Version } from '../core/model.ts';
 import { type GateContext, type TextRecord, gateRefusals, holds, wordsReason } from '../core/transmission.ts';
 import { canSeeVersion } from '../core/visibility.ts';
@@ -47,6 +47,100 @@ export function gateContext(ctx: NegotiationContext, records: Records): GateCont
   };
 }
 
+/** The tables that hold what a party reads at the table outside the texts it holds. */
+const READ_TABLES = [
+  'negotiations',
+  'parties',
+  'issues',
+  'statements',
+  'rounds',
+  'transmission_rules',
+  'tracks',
+  'red_lines',
+  'positions',
+  'versions',
+  'version_recipients',
+] as const;
+
+/**
+ * The fingerprints of everything a party reads at the table outside the texts it holds: the
+ * negotiation's title and summary, the parties' names, the issues and their options, public statements,
+ * rounds, the rules, its tracks, public red lines, and public positions on texts it holds. Its language
+ * is the party's already: no rule can hold it back any more, so a governed text's new language is
+ * counted without it (and a copy sent in pieces finds less of the text left to carry with each piece).
+ */
+export async function partyReads(
+  store: Store,
+  ctx: NegotiationContext,
+  db: Executor,
+  partyId: Id,
+): Promise<Set<number>> {
+  const negotiationId = ctx.negotiation.id;
+  const load = async () => {
+    const prints = new Set<number>();
+    const add = (...texts: (string | null | undefined)[]) => {
+      for (const t of texts) if (t) fingerprint(t, prints);
+    };
+    const negotiation = (await db
+      .selectFrom('negotiations')
+      .select('data')
+      .where('id', '=', negotiationId)
+      .executeTakeFirst()) as { data: string } | undefined;
+    if (negotiation) {
+      const { title, summary } = JSON.parse(negotiation.data) as { title: string; summary: string };
+      add(title, summary);
+    }
+    for (const party of await listEntities(db, 'parties', negotiationId)) add(party.name, party.shortName);
+    for (const issue of await listEntities(db, 'issues', negotiationId))
+      add(issue.name, issue.description, ...issue.options.flatMap((o) => [o.label, o.description]));
+    for (const st of await listEntities(db, 'statements', negotiationId))
+      add(st.quote, st.speaker, st.affiliation, st.source);
+    for (const r of await listEntities(db, 'rounds', negotiationId))
+      add(
+        r.title,
+        r.outcome,
+        r.place,
+        r.source,
+        ...r.participants.flatMap((p) => p.people),
+        ...r.statements.flatMap((x) => [x.title, x.text, x.source]),
+      );
+    for (const rule of await listEntities(db, 'transmissionRules', negotiationId)) add(rule.name, rule.description);
+    const own = new Set([partyId, ...ctx.parties.filter((p) => p.memberPartyIds.includes(partyId)).map((p) => p.id)]);
+    for (const track of await listEntities(db, 'tracks', negotiationId))
+      if (track.partyIds.some((id) => own.has(id))) add(track.name, track.description);
+    for (const line of await listEntities(db, 'redLines', negotiationId))
+      if (line.visibility === 'public') add(line.title, line.description, line.source);
+    const records = await textRecords(store, ctx, db);
+    const readable = new Set(records.filter((r) => holds(r, partyId, ctx.parties)).map((r) => r.version.id));
+    for (const position of await listEntities(db, 'positions', negotiationId))
+      if (position.visibility === 'public' && readable.has(position.versionId))
+        add(position.proposedText, position.rationale, position.source);
+    return prints;
+  };
+  // Inside a transaction the connection is the transaction's: read there, uncached.
+  if (db !== store.db) return load();
+  return store.reads.get(`party-reads ${negotiationId} ${partyId}`, READ_TABLES, load);
+}
+
+/**
+ * The gate's context for these recipients: names as the reader knows them, and what each recipient
+ * already reads at the table (only for those a rule holds texts back from: the others need nothing).
+ */
+export async function recipientsContext(
+  store: Store,
+  ctx: NegotiationContext,
+  db: Executor,
+  records: Records,
+  rules: Pick<TransmissionRule, 'toPartyIds' | 'removedAt'>[],
+  recipients: Id[],
+): Promise<GateContext> {
+  const guarded = new Set(rules.filter((r) => r.removedAt === null).flatMap((r) => r.toPartyIds));
+  const reads = new Map<Id, Set<number>>();
+  for (const party of receivingParties(ctx.parties, recipients))
+    if (guarded.has(party)) reads.set(party, await partyReads(store, ctx, db, party));
+  return { ...gateContext(ctx, records), reads: (partyId) => reads.get(partyId) };
+}
+
 async function peopleNames(ctx: NegotiationContext, db: Executor): Promise<(userId: Id) => string> {
   const ids = [...new Set(ctx.memberships.map((m) => m.userId))];
   const people = ids.length ? await db.selectFrom('users').select(['id', 'name']).where('id', 'in', ids).execute() : [];
@@ -76,7 +170,11 @@ export async function textRefusals(
     for (const party of receivingParties(ctx.parties, [recipient])) {
       // A member already holding the text gets nothing new through its coalition.
       if (party !== recipient && holds(text, party, ctx.parties)) continue;
-      for (const refusal of gateRefusals(rules, text, party, records, approvals, store.nowIso(), names, context)) {
+      const refusals = gateRefusals(rules, text, party, records, approvals, store.nowIso(), names, {
+        ...context,
+        ...(await recipientsContext(store, ctx, db, records, rules, [party])),
+      });
+      for (const refusal of refusals) {
         const via = party === recipient ? '' : ` (a member of ${context.partyName!(recipient)})`;
         lines.push({
           partyId: recipient,
@@ -110,12 +208,14 @@ export async function wordsRefusal(
   );
   if (rules.length === 0) return null;
   const records = await textRecords(store, ctx, db);
-  const context = gateContext(ctx, records);
   const sees = (record: TextRecord) => canSeeVersion(ctx.scope, record.version as Version, record.recipientPartyIds);
   const lines: string[] = [];
   for (const party of receivingParties(ctx.parties, recipients)) {
+    if (!rules.some((rule) => rule.toPartyIds.includes(party))) continue;
+    // What the party already reads at the table is its own: the governed text's new language is the rest.
+    const withReads = await recipientsContext(store, ctx, db, records, rules, [party]);
     for (const rule of rules) {
-      const reason = wordsReason(rule, prints, party, records, sees, context, about);
+      const reason = wordsReason(rule, prints, party, records, sees, withReads, about);
       if (reason) lines.push(`${reason} (the rule "${rule.name}" holds it back until it is approved and sent)`);
     }
   }
