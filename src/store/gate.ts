@@ -108,13 +108,14 @@ export async function partyReads(
     const own = new Set([partyId, ...ctx.parties.filter((p) => p.memberPartyIds.includes(partyId)).map((p) => p.id)]);
     for (const track of await listEntities(db, 'tracks', negotiationId))
       if (track.partyIds.some((id) => own.has(id))) add(track.name, track.description);
-    for (const line of await listEntities(db, 'redLines', negotiationId))
-      if (line.visibility === 'public') add(line.title, line.description, line.source);
+    // Public material only, filtered in SQL: a party's own material is not what others read.
+    const publicOnly = { owned: { all: false as const, ownerPartyIds: [], visibilities: ['public' as const] } };
+    for (const line of await listEntities(db, 'redLines', negotiationId, publicOnly))
+      add(line.title, line.description, line.source);
     const records = await textRecords(store, ctx, db);
     const readable = new Set(records.filter((r) => holds(r, partyId, ctx.parties)).map((r) => r.version.id));
-    for (const position of await listEntities(db, 'positions', negotiationId))
-      if (position.visibility === 'public' && readable.has(position.versionId))
-        add(position.proposedText, position.rationale, position.source);
+    for (const position of await listEntities(db, 'positions', negotiationId, publicOnly))
+      if (readable.has(position.versionId)) add(position.proposedText, position.rationale, position.source);
     return prints;
   };
   // Inside a transaction the connection is the transaction's: read there, uncached.
