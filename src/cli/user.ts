@@ -5,7 +5,8 @@ import { DEFAULT_DB, openStore } from './shared.ts';
 
 /**
  * `parley user add`: creates an account without a password and prints the one-time link with which
- * its person chooses one, so the operator never knows a password that works.
+ * its person chooses one, so the operator never knows a password that works. `parley user link`: a
+ * new link for an account whose person has not chosen one yet.
  */
 export function userCommand(): Command {
   const user = new Command('user').description('Manage accounts');
@@ -51,5 +52,30 @@ export function userCommand(): Command {
         }
       },
     );
+  user
+    .command('link')
+    .description(
+      'A new one-time link for an account whose person has not chosen a password yet (the first was lost or expired)',
+    )
+    .requiredOption('--email <email>', "the account's e-mail address")
+    .option('--base-url <url>', 'where Parley is served, for the link', 'http://127.0.0.1:4100')
+    .option('--db <file>', 'SQLite database file', DEFAULT_DB)
+    .action(async (options: { email: string; baseUrl: string; db: string }) => {
+      const { renewPasswordLink, userByEmail } = await import('../store/accounts.ts');
+      const store = await openStore(options.db);
+      try {
+        const account = await userByEmail(store, options.email.trim().toLowerCase());
+        if (!account) throw new CliError(`no account has the e-mail ${options.email}`, EXIT.usage);
+        const renewed = await renewPasswordLink(store, null, account.id);
+        process.stdout.write(
+          `a new one-time link for ${account.email}; the earlier one no longer works (this one expires on ${renewed.expiresAt}):\n${options.baseUrl.replace(/\/$/, '')}/set-password/${renewed.token}\n`,
+        );
+      } catch (error) {
+        if (error instanceof DomainError) throw new CliError(error.message, EXIT.failed);
+        throw error;
+      } finally {
+        await store.close();
+      }
+    });
   return user;
 }

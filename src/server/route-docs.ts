@@ -15,6 +15,10 @@ export const ROUTE_DOCS: Record<string, [summary: string, who: string]> = {
     'Create an account',
     'Administrators only, without a password: the answer holds a one-time link with which the person chooses theirs, so no administrator knows a password that works. People who have no account are better invited to a negotiation.',
   ],
+  'POST /api/users/:userId/password-link': [
+    "Renew an account's password link",
+    'Administrators only, for an account whose person has not chosen a password yet (the first link was lost or expired): a new one-time link, and the earlier one stops working. An account with a password gets none.',
+  ],
   'GET /api/negotiations': ['Your negotiations', 'Any signed-in account: the negotiations it has a seat in.'],
   'POST /api/negotiations': [
     'Open a negotiation',

@@ -305,6 +305,8 @@ export const userCreateSchema = z.object({
   name,
   isAdmin: z.boolean().default(false),
 });
+/** The account a route is about. */
+export const userParams = z.object({ userId: idSchema });
 export const passwordLinkSchema = z
   .object({
     token: z.string().describe('The one-time token; shown only now'),

@@ -1,4 +1,4 @@
-import { DomainError, invalid } from '../core/errors.ts';
+import { DomainError, forbidden, invalid, notFound } from '../core/errors.ts';
 import type { Id, User } from '../core/model.ts';
 import { hashPassword, NO_PASSWORD, needsRehash, newToken, tokenHash, verifyPassword } from './passwords.ts';
 import type { Store } from './store.ts';
@@ -106,6 +106,53 @@ export async function createAccount(
   const expiresAt = new Date(store.now().getTime() + PASSWORD_LINK_DAYS * 86_400_000).toISOString();
   await insertUser(store, actorId, user, NO_PASSWORD, { tokenHash: tokenHash(token), expiresAt });
   return { user, token, expiresAt };
+}
+
+/**
+ * A new one-time link for an account whose person has not chosen a password yet (the first link was
+ * lost or expired); the earlier link stops working. An account with a password gets none: a link
+ * would let whoever asked for it (an administrator) choose a password that works, which no
+ * administrator may.
+ */
+export async function renewPasswordLink(
+  store: Store,
+  actorId: Id | null,
+  userId: Id,
+): Promise<{ user: User; token: string; expiresAt: string }> {
+  const row = await store.db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'is_admin', 'password_hash'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!row) throw notFound(`account "${userId}"`);
+  if (row.password_hash !== NO_PASSWORD)
+    throw forbidden(
+      `${row.name} has chosen a password already: a new link would let someone else choose one. They change it on their account page, signed in`,
+    );
+  const token = newToken();
+  const expiresAt = new Date(store.now().getTime() + PASSWORD_LINK_DAYS * 86_400_000).toISOString();
+  await store.change(actorId, async (trx, record) => {
+    await trx.deleteFrom('password_setups').where('user_id', '=', row.id).execute();
+    await trx
+      .insertInto('password_setups')
+      .values({
+        user_id: row.id,
+        token_hash: tokenHash(token),
+        created_by: actorId,
+        created_at: store.nowIso(),
+        expires_at: expiresAt,
+      })
+      .execute();
+    await record({
+      action: 'user.password_link',
+      entity: 'user',
+      entityId: row.id,
+      negotiationId: null,
+      before: null,
+      after: { expiresAt },
+    });
+  });
+  return { user: { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin === 1 }, token, expiresAt };
 }
 
 async function openSetup(store: Store, token: string) {

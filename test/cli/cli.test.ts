@@ -96,7 +96,7 @@ describe('the parley command', () => {
     assert.match(broken.stdout, /event 5 is missing/);
   });
 
-  test('user add creates an account without a password and prints the link where the person chooses one; refuses a duplicate and any password', async () => {
+  test('user add creates an account without a password and prints the link where the person chooses one; refuses a duplicate and any password; user link renews the link until a password is chosen', async () => {
     const created = parley([
       'user',
       'add',
@@ -124,10 +124,30 @@ describe('the parley command', () => {
       assert.equal(withPassword.code, 2, 'the operator never chooses a password that works');
       assert.match(withPassword.stderr, /chooses their own password/);
     }
-    // The person chooses the password with the printed link, and then signs in with it.
+    // The link was lost: `user link` prints a new one, and the first no longer works.
+    const renewed = parley([
+      'user',
+      'link',
+      '--db',
+      db,
+      '--email',
+      'clerk@example.org',
+      '--base-url',
+      'http://parley.example',
+    ]);
+    assert.equal(renewed.code, 0, renewed.stderr);
+    const fresh = /http:\/\/parley\.example\/set-password\/(\S+)/.exec(renewed.stdout);
+    assert.ok(fresh && fresh[1] !== link[1], renewed.stdout);
+    assert.equal(parley(['user', 'link', '--db', db, '--email', 'nobody@example.org']).code, 2);
+    // The person chooses the password with the new link, and then signs in with it.
     const server = await startServer(db);
-    const chosen = await client(server.url).post('/api/password-links/choose', {
+    const stale = await client(server.url).post('/api/password-links/choose', {
       token: link[1],
+      password: 'clerk-chose-this',
+    });
+    assert.equal(stale.status, 404, 'the first link no longer works');
+    const chosen = await client(server.url).post('/api/password-links/choose', {
+      token: fresh[1],
       password: 'clerk-chose-this',
     });
     assert.equal(chosen.status, 201, JSON.stringify(chosen.body));
@@ -136,6 +156,10 @@ describe('the parley command', () => {
       password: 'clerk-chose-this',
     });
     assert.equal(signedIn.status, 200);
+    // Once a password is chosen, no link is made: the operator would choose one.
+    const afterChoice = parley(['user', 'link', '--db', db, '--email', 'clerk@example.org']);
+    assert.equal(afterChoice.code, 1);
+    assert.match(afterChoice.stderr, /has chosen a password already/);
   });
 
   test('usage errors exit 2 with a message; --help exits 0', () => {

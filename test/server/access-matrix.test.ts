@@ -628,6 +628,8 @@ async function otherInvitation(email?: string): Promise<{ token: string; id: str
 }
 /** A new account made by an administrator, and the one-time token with which its person chooses the password. */
 let linked = 0;
+/** An account made without a password, whose link the administrator renews. */
+let renewable = '';
 async function freshPasswordLink(): Promise<string> {
   const made = await createAccount(store, null, { email: `linked-${++linked}@matrix.test`, name: 'Linked person' });
   return made.token;
@@ -1203,6 +1205,22 @@ const MATRIX: Record<string, Entry> = {
           url: '/api/users',
           body: { email: `new-${r.toLowerCase()}@matrix.test`, name: 'New person' },
         }),
+        allowed: ['admin'],
+      },
+    ],
+  },
+  'POST /api/users/:userId/password-link': {
+    kind: 'write',
+    // Only an administrator renews the link of an account whose person has not chosen a password yet.
+    cases: () => [
+      {
+        object: 'a new account without a password',
+        prepare: async () => {
+          renewable = (
+            await createAccount(store, null, { email: `renewed-${++linked}@matrix.test`, name: 'Renewed person' })
+          ).user.id;
+        },
+        request: () => ({ method: 'POST', url: `/api/users/${renewable}/password-link` }),
         allowed: ['admin'],
       },
     ],

@@ -274,8 +274,8 @@ describe('an account an administrator makes opens only with the password its per
     assert.doesNotMatch(JSON.stringify(audit), /argon2|scrypt|amira-chose-this/, 'the audit holds no password or hash');
   });
 
-  test('a link not used within 7 days expires', async () => {
-    const admin = (await login('192.0.2.1', 'admin@demo.parley', 'parley-demo')).body.token as string;
+  test('a link not used within 7 days expires, and an administrator renews it only until a password is chosen', async () => {
+    let admin = (await login('192.0.2.1', 'admin@demo.parley', 'parley-demo')).body.token as string;
     const made = await send(
       '192.0.2.1',
       'POST',
@@ -291,6 +291,33 @@ describe('an account an administrator makes opens only with the password its per
     });
     assert.equal(late.status, 404);
     assert.match(late.body.detail, /unknown, used or expired; ask your administrator/);
+
+    // The administrator (signed in again: a week went by) renews the link: the old one stays dead, the new one works once.
+    admin = (await login('192.0.2.1', 'admin@demo.parley', 'parley-demo')).body.token as string;
+    const renew = (userId: string, as: string) =>
+      send('192.0.2.1', 'POST', `/api/users/${userId}/password-link`, undefined, as);
+    const person = (await login('192.0.2.5', 'ua@demo.parley', 'parley-demo')).body.token as string;
+    const byOther = await renew(made.body.id, person);
+    assert.equal(byOther.status, 403, 'only an administrator renews a link');
+    assert.equal((await renew('no-such-account', admin)).status, 404);
+    const renewed = await renew(made.body.id, admin);
+    assert.equal(renewed.status, 201, JSON.stringify(renewed.body));
+    assert.match(renewed.body.link, new RegExp(`/set-password/${renewed.body.token}$`));
+    const first = await send('192.0.2.9', 'POST', '/api/password-links/choose', {
+      token: made.body.passwordLink.token,
+      password: 'chosen-on-the-old-link',
+    });
+    assert.equal(first.status, 404, 'the old link no longer works');
+    const chosen = await send('192.0.2.9', 'POST', '/api/password-links/choose', {
+      token: renewed.body.token,
+      password: 'chosen-in-time',
+    });
+    assert.equal(chosen.status, 201, JSON.stringify(chosen.body));
+    // Once the person chose a password, no link is made for the account: the administrator would choose one.
+    const afterChoice = await renew(made.body.id, admin);
+    assert.equal(afterChoice.status, 403);
+    assert.match(afterChoice.body.detail, /has chosen a password already/);
+    assert.equal((await renew('u-ua', admin)).status, 403, "nor for a demo account's, nor anyone's with a password");
   });
 });
 

@@ -9,6 +9,7 @@ import {
   login,
   logout,
   passwordSetupByToken,
+  renewPasswordLink,
 } from '../../store/accounts.ts';
 import { acceptInvitation, invitationByToken } from '../../store/invitations.ts';
 import type { Store } from '../../store/store.ts';
@@ -150,6 +151,27 @@ export function accountsRoutes(app: App, store: Store, loginAttemptsPerMinute: n
           link: `${request.protocol}://${request.host}/set-password/${made.token}`,
           expiresAt: made.expiresAt,
         },
+      });
+    },
+  );
+  app.post(
+    '/api/users/:userId/password-link',
+    {
+      schema: {
+        tags: ['people'],
+        description:
+          'A new one-time link for an account whose person has not chosen a password yet (its first link was lost or expired); the earlier link stops working. An account with a password gets none (403): no administrator chooses a password that works.',
+        params: s.userParams,
+        response: { 201: s.passwordLinkSchema, ...problems },
+      },
+    },
+    async (request, reply) => {
+      if (!me(request).isAdmin) throw new DomainError('forbidden', 'only an administrator renews password links');
+      const made = await renewPasswordLink(store, me(request).id, request.params.userId);
+      return created(reply, {
+        token: made.token,
+        link: `${request.protocol}://${request.host}/set-password/${made.token}`,
+        expiresAt: made.expiresAt,
       });
     },
   );
