@@ -8,6 +8,8 @@ import { genevaScenario } from '../src/demo/geneva.ts';
 import { loadScenario } from '../src/demo/load.ts';
 import { buildApp } from '../src/server/app.ts';
 import { Store, type StoreOptions } from '../src/store/store.ts';
+import { userByEmail } from '../src/store/accounts.ts';
+import { DomainError } from '../src/core/errors.ts';
 
 const cleanups: (() => unknown)[] = [];
 // Registered at the top level of the test file's process, so cleanups run once every test has ended
@@ -213,4 +215,21 @@ export async function readStreamStart(
   }
   stop.abort();
   return { status: answer.status, contentType, text };
+}
+
+/** A demo account's context in a negotiation (the Geneva demo by default), as its requests have it. */
+export async function contextOf(store: Store, email: string, negotiationId = 'geneva-2025') {
+  const user = await userByEmail(store, email);
+  assert.ok(user, `no account ${email}`);
+  return store.context(user, negotiationId);
+}
+
+/** Asserts that a store command is refused as forbidden (403), with a message matching `pattern`. */
+export async function assertForbidden(work: Promise<unknown>, pattern: RegExp): Promise<void> {
+  await assert.rejects(work, (error: unknown) => {
+    assert.ok(error instanceof DomainError, String(error));
+    assert.equal(error.kind, 'forbidden', error.message);
+    assert.match(error.message, pattern);
+    return true;
+  });
 }

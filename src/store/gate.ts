@@ -5,6 +5,7 @@ import { type GateContext, type TextRecord, gateRefusals, holds, wordsReason } f
 import { canSeeVersion } from '../core/visibility.ts';
 import { listEntities } from './collections.ts';
 import type { Executor, NegotiationContext, Store } from './store.ts';
+import { partyName, peopleNames } from './names.ts';
 import { textApprovals, textRecords } from './texts.ts';
 
 /**
@@ -31,13 +32,9 @@ export function receivingParties(parties: Party[], partyIds: Id[]): Id[] {
 
 /** How reasons name things to this reader: parties by name, versions by label where the reader may see them. */
 export function gateContext(ctx: NegotiationContext, records: Records): GateContext {
-  const partyName = (id: Id) => {
-    const party = ctx.parties.find((p) => p.id === id);
-    return party ? party.name : `"${id}"`;
-  };
   return {
     parties: ctx.parties,
-    partyName,
+    partyName: (id) => partyName(ctx.parties, id),
     describe: (versionId) => {
       const record = records.find((r) => r.version.id === versionId);
       if (!record || !canSeeVersion(ctx.scope, record.version, record.recipientPartyIds))
@@ -142,12 +139,6 @@ export async function recipientsContext(
   return { ...gateContext(ctx, records), reads: (partyId) => reads.get(partyId) };
 }
 
-async function peopleNames(ctx: NegotiationContext, db: Executor): Promise<(userId: Id) => string> {
-  const ids = [...new Set(ctx.memberships.map((m) => m.userId))];
-  const people = ids.length ? await db.selectFrom('users').select(['id', 'name']).where('id', 'in', ids).execute() : [];
-  return (userId: Id) => people.find((p) => p.id === userId)?.name || 'a principal';
-}
-
 /**
  * Why the rules hold a text back from some of `recipients`, in words, one line per recipient and
  * rule; empty when it may go to all. A coalition among the recipients is gated as each of its members.
@@ -164,7 +155,7 @@ export async function textRefusals(
   const rules = await listEntities(db, 'transmissionRules', ctx.negotiation.id);
   if (rules.every((rule) => rule.removedAt !== null)) return [];
   const approvals = await textApprovals(db, ctx.negotiation.id);
-  const names = await peopleNames(ctx, db);
+  const names = await peopleNames(db, ctx);
   const context = gateContext(ctx, records);
   const lines: { partyId: Id; line: string }[] = [];
   for (const recipient of recipients) {

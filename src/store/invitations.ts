@@ -10,13 +10,13 @@ import {
   delegationHeads,
   insertProposal,
   isHeadOf,
-  partyName,
   propose,
   readMemberships,
   type Consent,
   type Proposal,
   type ProposalTerms,
 } from './proposals.ts';
+import { partyName } from './names.ts';
 import type { Database } from './schema.ts';
 import type { NegotiationContext, Recorder, Store } from './store.ts';
 

@@ -7,11 +7,11 @@ import {
   closeProposalsAbout,
   delegationHeads,
   isHeadOf,
-  partyName,
   propose,
   readMemberships,
   type Proposal,
 } from './proposals.ts';
+import { partyName } from './names.ts';
 import type { Database } from './schema.ts';
 import type { NegotiationContext, Recorder, Store } from './store.ts';
 

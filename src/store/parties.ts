@@ -6,7 +6,8 @@ import { insertEntity, listEntities, readEntities, replaceEntity } from './colle
 import { coalitionJoinRefusal, everyParty, requireWordsMayGo } from './gate.ts';
 import { requireMediator } from './guards.ts';
 import { hiddenPoints } from './issues.ts';
-import { isHeadOf, partyName, partyNames, propose, type Proposal, type ProposalTerms } from './proposals.ts';
+import { isHeadOf, propose, type Proposal, type ProposalTerms } from './proposals.ts';
+import { partyName, partyNames } from './names.ts';
 import type { Database } from './schema.ts';
 import type { NegotiationContext, Recorder, Store } from './store.ts';
 

@@ -7,6 +7,7 @@ import { applySeatChange, applySeatRemoval, membershipFromRow } from './members.
 import { applyCoalitionMembers } from './parties.ts';
 import type { Database } from './schema.ts';
 import type { Executor, NegotiationContext, Recorder, Store } from './store.ts';
+import { partyNames } from './names.ts';
 
 /**
  * Seats by consent. A party's delegation is the party's: once it has a principal or a lead, a seat
@@ -60,16 +61,6 @@ export interface Proposal {
 }
 
 type Stored = Omit<Proposal, 'awaitingPartyIds'>;
-
-/** A party's name for a sentence; never its id. */
-export function partyName(parties: Party[], partyId: Id): string {
-  return parties.find((p) => p.id === partyId)?.name ?? 'a party no longer at the table';
-}
-
-export function partyNames(parties: Party[], partyIds: Id[]): string {
-  const names = partyIds.map((p) => partyName(parties, p));
-  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
-}
 
 /**
  * The principals and leads who act for a party: its own and, for a coalition, those of its member

@@ -9,7 +9,7 @@ import {
 import { conflict, DomainError, forbidden, invalid, notFound } from '../core/errors.ts';
 import type { Transaction } from 'kysely';
 import type { Database } from './schema.ts';
-import type { Executor, Recorder } from './store.ts';
+import type { Recorder } from './store.ts';
 import type {
   Approval,
   ApprovalDecision,
@@ -27,6 +27,7 @@ import { readEntities } from './collections.ts';
 import type { NegotiationContext, Store } from './store.ts';
 import { addRecipients, gate, getVersion, listVersions, markShared, requireStanding, textRecords } from './versions.ts';
 import { gateContext } from './gate.ts';
+import { partyName, peopleNames } from './names.ts';
 import { textApprovals } from './texts.ts';
 
 export { textApprovals };
@@ -47,22 +48,6 @@ async function ruleOf(store: Store, ctx: NegotiationContext, ruleId: Id): Promis
   return rule;
 }
 
-/** People's names by id, for messages a person reads ("a former member" for an id no longer seated). */
-export async function peopleNames(
-  db: Executor,
-  ctx: NegotiationContext,
-  extra: Id[] = [],
-): Promise<(userId: Id) => string> {
-  const ids = [...new Set([...ctx.memberships.map((m) => m.userId), ...extra])];
-  const people = ids.length ? await db.selectFrom('users').select(['id', 'name']).where('id', 'in', ids).execute() : [];
-  const byId = new Map(people.map((p) => [p.id, p.name]));
-  return (userId) => byId.get(userId) || 'a person no longer seated in this negotiation';
-}
-
-/** A party's name, for messages a person reads. */
-export const partyName = (ctx: Pick<NegotiationContext, 'parties'>, partyId: Id): string =>
-  ctx.parties.find((p) => p.id === partyId)?.name ?? 'a party no longer at the table';
-
 const listed = (names: string[], word: 'and' | 'or') =>
   names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} ${word} ${names[names.length - 1]}`;
 
@@ -81,10 +66,10 @@ function blindStageProblem(
   const { stage, track, outside } = blind;
   const who = (userId: Id) => {
     const party = ctx.memberships.find((m) => m.userId === userId && m.role === 'principal' && m.partyId !== null);
-    return party ? `${name(userId)} (${partyName(ctx, party.partyId!)})` : name(userId);
+    return party ? `${name(userId)} (${partyName(ctx.parties, party.partyId!)})` : name(userId);
   };
   const trackParties = listed(
-    track.partyIds.map((id) => partyName(ctx, id)),
+    track.partyIds.map((id) => partyName(ctx.parties, id)),
     'and',
   );
   const cause =
@@ -99,7 +84,7 @@ function blindStageProblem(
           outside.flatMap((userId) =>
             ctx.memberships
               .filter((m) => m.userId === userId && m.role === 'principal' && m.partyId !== null)
-              .map((m) => partyName(ctx, m.partyId!)),
+              .map((m) => partyName(ctx.parties, m.partyId!)),
           ),
         ),
       ],
@@ -132,7 +117,7 @@ async function checkTerms(store: Store, ctx: NegotiationContext, terms: RuleTerm
     throw invalid(
       'toPartyIds',
       `${listed(
-        both.map((id) => partyName(ctx, id)),
+        both.map((id) => partyName(ctx.parties, id)),
         'and',
       )} cannot be both an author and a recipient the rule holds texts back from`,
     );
@@ -166,7 +151,7 @@ async function checkTerms(store: Store, ctx: NegotiationContext, terms: RuleTerm
         throw invalid(
           `stages[${index}].approverUserIds`,
           `${seated ? name(userId) : `"${userId}"`} is not a principal of ${listed(
-            parties.map((id) => partyName(ctx, id)),
+            parties.map((id) => partyName(ctx.parties, id)),
             'or',
           )}; ${whose}`,
         );
@@ -215,7 +200,7 @@ export async function createRule(
     if (foreign.length > 0)
       throw forbidden(
         `only a mediator, or the principal or lead of each author party, sets a rule for texts of ${listed(
-          foreign.map((id) => partyName(ctx, id)),
+          foreign.map((id) => partyName(ctx.parties, id)),
           'and',
         )}`,
       );
@@ -476,7 +461,7 @@ export async function decideOnText(
     else if (!principalOf(rule.fromPartyIds))
       throw forbidden(
         `only a principal of ${listed(
-          rule.fromPartyIds.map((id) => partyName(ctx, id)),
+          rule.fromPartyIds.map((id) => partyName(ctx.parties, id)),
           'or',
         )} decides at stage "${stage.name}"; you no longer hold that role`,
       );

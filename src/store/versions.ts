@@ -14,6 +14,7 @@ import { carryPositions } from './positions.ts';
 import { listTracks } from './tracks.ts';
 import { textApprovals, textRecords } from './texts.ts';
 import { requireWordsMayGo, textRefusals } from './gate.ts';
+import { partyName } from './names.ts';
 import { versionWords } from '../core/gate.ts';
 
 export { textRecords };
@@ -237,13 +238,12 @@ export async function transmitVersion(
 ): Promise<VersionView & Delivery> {
   const version = await getVersion(store, ctx, versionId);
   requireStanding(version, 'send');
-  const partyName = (id: Id) => ctx.parties.find((p) => p.id === id)?.name ?? id;
   if (version.authorPartyId === null) requireMediator(ctx, 'send a text of the table');
   else {
     requireParty(ctx, version.authorPartyId, 'send texts of');
     if (!canSendForParty(ctx.scope, version.authorPartyId))
       throw forbidden(
-        `only the principal or the lead of ${partyName(version.authorPartyId)} sends its texts to others; ask them to send this one`,
+        `only the principal or the lead of ${partyName(ctx.parties, version.authorPartyId)} sends its texts to others; ask them to send this one`,
       );
   }
   if (partyIds.length === 0 && !toMediators)
@@ -262,7 +262,7 @@ export async function transmitVersion(
     for (const partyId of [...new Set(partyIds)].filter((p) => !text.recipientPartyIds.includes(p))) {
       const refusal = await gate(store, ctx, trx, text, [partyId], records);
       if (refusal === null) clear.push(partyId);
-      else held.push({ partyId, partyName: partyName(partyId), reason: refusal });
+      else held.push({ partyId, partyName: partyName(ctx.parties, partyId), reason: refusal });
     }
     if (held.length > 0 && clear.length === 0 && !toMediators)
       throw forbidden(held.length === 1 ? held[0]!.reason : held.map((h) => `${h.partyName}: ${h.reason}`).join(' '));
@@ -282,7 +282,7 @@ export async function transmitVersion(
         contentHash: text.contentHash,
       },
     });
-    delivery.sentTo = added.map((partyId) => ({ partyId, partyName: partyName(partyId) }));
+    delivery.sentTo = added.map((partyId) => ({ partyId, partyName: partyName(ctx.parties, partyId) }));
     delivery.heldBack = held;
   });
   return { ...(await getVersion(store, ctx, versionId)), ...delivery };

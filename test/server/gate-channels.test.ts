@@ -3,7 +3,6 @@ import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { DomainError } from '../../src/core/errors.ts';
 import type { Id, Point, Version } from '../../src/core/model.ts';
-import { userByEmail } from '../../src/store/accounts.ts';
 import { insertEntity } from '../../src/store/collections.ts';
 import { coalitionJoinRefusal, partyReads } from '../../src/store/gate.ts';
 import { fingerprint, pointWords } from '../../src/core/gate.ts';
@@ -15,7 +14,7 @@ import { Store } from '../../src/store/store.ts';
 import { decideOnText, versionApprovals } from '../../src/store/transmission.ts';
 import { createVersion, getVersion, listVersions, transmitVersion } from '../../src/store/versions.ts';
 import { transform } from '../core/transformations.ts';
-import { demoDatabase, signIn, startServer } from '../helpers.ts';
+import { assertForbidden, contextOf, demoDatabase, signIn, startServer } from '../helpers.ts';
 
 /**
  * The gate follows the language wherever it goes: the US's post-Geneva text, held back from Russia
@@ -32,11 +31,7 @@ async function open(): Promise<Store> {
   return Store.open(await demoDatabase());
 }
 
-async function as(store: Store, email: string) {
-  const user = await userByEmail(store, email);
-  assert.ok(user, email);
-  return store.context(user, N);
-}
+const as = (store: Store, email: string) => contextOf(store, email);
 
 /**
  * The points of the governed text whose language is new to Russia: at least 12 fingerprints of their
@@ -96,14 +91,7 @@ async function whatRussiaReads(store: Store): Promise<string> {
   ]);
 }
 
-async function refused(work: Promise<unknown>, pattern: RegExp): Promise<void> {
-  await assert.rejects(work, (error: unknown) => {
-    assert.ok(error instanceof DomainError, String(error));
-    assert.equal(error.kind, 'forbidden', error.message);
-    assert.match(error.message, pattern);
-    return true;
-  });
-}
+const refused = assertForbidden;
 
 const COALITIONS = [
   {

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { DomainError } from '../../src/core/errors.ts';
 import type { Id, Point, Version } from '../../src/core/model.ts';
-import { userByEmail } from '../../src/store/accounts.ts';
 import { updateNegotiation } from '../../src/store/negotiations.ts';
 import { addParty, updateParty } from '../../src/store/parties.ts';
 import { createPosition, updatePosition } from '../../src/store/positions.ts';
@@ -11,7 +9,7 @@ import { createStatement } from '../../src/store/statements.ts';
 import { Store } from '../../src/store/store.ts';
 import { createRule, proposeRuleChange } from '../../src/store/transmission.ts';
 import { createVersion, getVersion, transmitVersion } from '../../src/store/versions.ts';
-import { demoDatabase } from '../helpers.ts';
+import { assertForbidden, contextOf, demoDatabase } from '../helpers.ts';
 
 /**
  * Red team: the US's post-Geneva text (held back from Russia until both presidents approve) must not
@@ -19,23 +17,11 @@ import { demoDatabase } from '../helpers.ts';
  * (the EU, the E3, the mediators). Each attack is the store command its route calls.
  */
 
-const N = 'geneva-2025';
 const GOVERNED = 'v-geneva-19';
 
-async function as(store: Store, email: string) {
-  const user = await userByEmail(store, email);
-  assert.ok(user, email);
-  return store.context(user, N);
-}
+const as = (store: Store, email: string) => contextOf(store, email);
 
-async function refused(work: Promise<unknown>, pattern: RegExp = /Presidents approve/): Promise<void> {
-  await assert.rejects(work, (error: unknown) => {
-    assert.ok(error instanceof DomainError, String(error));
-    assert.equal(error.kind, 'forbidden', error.message);
-    assert.match(error.message, pattern);
-    return true;
-  });
-}
+const refused = (work: Promise<unknown>, pattern: RegExp = /Presidents approve/) => assertForbidden(work, pattern);
 
 /** The longest point of the governed text that Russia has not received, as a reader would retype it (≤ 300 characters). */
 async function governedWords(store: Store): Promise<string> {

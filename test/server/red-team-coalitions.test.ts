@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DomainError } from '../../src/core/errors.ts';
-import { userByEmail } from '../../src/store/accounts.ts';
 import { insertEntity } from '../../src/store/collections.ts';
 import { listIssues } from '../../src/store/issues.ts';
 import { putPreference } from '../../src/store/preferences.ts';
@@ -9,7 +8,7 @@ import { Store } from '../../src/store/store.ts';
 import { createPosition } from '../../src/store/positions.ts';
 import { createRedLine } from '../../src/store/red-lines.ts';
 import { createVersion, getVersion, listVersions } from '../../src/store/versions.ts';
-import { demoDatabase } from '../helpers.ts';
+import { contextOf, demoDatabase } from '../helpers.ts';
 
 /**
  * Red team, coalitions: a coalition's delegates read its texts from the moment they are written, so
@@ -20,11 +19,7 @@ import { demoDatabase } from '../helpers.ts';
 const N = 'geneva-2025';
 const GOVERNED = 'v-geneva-19';
 
-async function as(store: Store, email: string) {
-  const user = await userByEmail(store, email);
-  assert.ok(user, email);
-  return store.context(user, N);
-}
+const as = (store: Store, email: string) => contextOf(store, email);
 
 describe('red team: writing as a coalition that includes Russia', () => {
   for (const [writer, member] of [
