@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { genevaScenario } from '../src/demo/geneva.ts';
 import { loadScenario } from '../src/demo/load.ts';
 import { buildApp } from '../src/server/app.ts';
@@ -25,13 +26,73 @@ export function tempDir(): string {
   return dir;
 }
 
+/**
+ * The engine the store and API tests run on: SQLite, or PostgreSQL when `PARLEY_TEST_ENGINE=postgres`
+ * (the test command starts a throwaway server and names it in `PARLEY_TEST_POSTGRES`). The same test
+ * files run on both: they are the contract every storage adapter keeps.
+ */
+export const TEST_ENGINE: 'sqlite' | 'postgres' = process.env.PARLEY_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
+let databases = 0;
+
+/** The throwaway PostgreSQL server's administrative URL (database `postgres`). */
+function postgresServer(): string {
+  const url = process.env.PARLEY_TEST_POSTGRES;
+  if (!url)
+    throw new Error(
+      'PARLEY_TEST_ENGINE=postgres needs PARLEY_TEST_POSTGRES, the URL of a PostgreSQL server to create databases on: run the tests with `node scripts/test.js`, which starts one',
+    );
+  return url;
+}
+
+/** Runs one administrative statement on the test server (creating and dropping databases). */
+async function onServer(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresServer() });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new database of the test server, dropped when the test file ends; `template` is copied when given. */
+async function newPostgresDatabase(template?: string): Promise<string> {
+  const name = `t${process.pid}_${++databases}_${Math.random().toString(36).slice(2, 8)}`;
+  await onServer(`create database ${name}${template ? ` template ${template}` : ''}`);
+  cleanups.push(() => onServer(`drop database if exists ${name} with (force)`).catch(() => {}));
+  const url = new URL(postgresServer());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * A new, empty database on the engine under test: an SQLite file in a temporary folder, or a new
+ * PostgreSQL database. Removed when the test file ends.
+ */
+export async function freshDatabase(name = 'parley'): Promise<string> {
+  if (TEST_ENGINE === 'postgres') return newPostgresDatabase();
+  return join(tempDir(), `${name}.db`);
+}
+
 let demoTemplate: string | null = null;
 
 /**
- * A fresh SQLite file holding the Geneva demo. The demo is loaded once per test file into a template
- * (password hashing is deliberately slow) and copied for each caller, so tests never share state.
+ * A fresh database holding the Geneva demo. The demo is loaded once per test file into a template
+ * (password hashing is deliberately slow) and copied for each caller (a file copy on SQLite, a
+ * database made from a template on PostgreSQL), so tests never share state.
  */
 export async function demoDatabase(): Promise<string> {
+  if (TEST_ENGINE === 'postgres') {
+    if (!demoTemplate) {
+      const location = await newPostgresDatabase();
+      const store = await Store.open(location);
+      await loadScenario(store, genevaScenario);
+      await store.close();
+      demoTemplate = new URL(location).pathname.slice(1);
+    }
+    return newPostgresDatabase(demoTemplate);
+  }
   if (!demoTemplate || !existsSync(demoTemplate)) {
     const file = join(tempDir(), 'demo-template.db');
     const store = await Store.open(file);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { sql } from 'kysely';
+import { insertionOrder, jsonText, jsonTrue } from './dialect.ts';
 import { analyzeInWorker } from '../analysis/worker.ts';
 import { invalid, notFound } from '../core/errors.ts';
 import type { Id } from '../core/model.ts';
@@ -213,6 +213,7 @@ export async function getAnalysis(store: Store, ctx: NegotiationContext, id: Id)
  * a long list does not parse every frontier.
  */
 export async function listAnalyses(store: Store, ctx: NegotiationContext): Promise<AnalysisSummary[]> {
+  const engine = store.engineName;
   const rows = await store.db
     .selectFrom('analyses')
     .select([
@@ -220,16 +221,16 @@ export async function listAnalyses(store: Store, ctx: NegotiationContext): Promi
       'version_id',
       'inputs_key',
       'created_at',
-      sql<string | null>`json_extract(data, '$.setAside')`.as('set_aside'),
-      sql<number>`json_extract(data, '$.result.agreementPossible')`.as('agreement_possible'),
-      sql<number>`json_extract(data, '$.result.frontierSize')`.as('frontier_size'),
-      sql<string>`json_extract(data, '$.result.included')`.as('included'),
-      sql<string>`json_extract(data, '$.result.excluded')`.as('excluded'),
+      jsonText(engine, 'data', ['setAside']).as('set_aside'),
+      jsonTrue(engine, 'data', ['result', 'agreementPossible']).as('agreement_possible'),
+      jsonText(engine, 'data', ['result', 'frontierSize']).as('frontier_size'),
+      jsonText(engine, 'data', ['result', 'included']).as('included'),
+      jsonText(engine, 'data', ['result', 'excluded']).as('excluded'),
     ])
     .where('negotiation_id', '=', ctx.negotiation.id)
     .where('requested_by', '=', ctx.user.id)
     .orderBy('created_at', 'desc')
-    .orderBy(sql`rowid`, 'desc')
+    .orderBy(insertionOrder(engine), 'desc')
     .execute();
   const keys = new Map<Id, Promise<string | null>>();
   const keyOf = (versionId: Id) => {
@@ -254,8 +255,8 @@ export async function listAnalyses(store: Store, ctx: NegotiationContext): Promi
       setAside: row.set_aside ? (JSON.parse(row.set_aside) as Id[]) : [],
       agreementPossible: Boolean(row.agreement_possible),
       frontierSize: Number(row.frontier_size),
-      included: JSON.parse(row.included) as Id[],
-      excluded: JSON.parse(row.excluded) as Id[],
+      included: JSON.parse(row.included ?? '[]') as Id[],
+      excluded: JSON.parse(row.excluded ?? '[]') as Id[],
     });
   }
   return summaries;

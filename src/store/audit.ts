@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Db } from './db.ts';
+import type { Db } from './engine.ts';
 import type { Selectable, Transaction } from 'kysely';
 import { runPrepared } from './prepared.ts';
 import type { Database } from './schema.ts';

@@ -1,4 +1,5 @@
 import { createQueryId, type Compilable, type CompiledQuery, type QueryResult, type RootOperationNode } from 'kysely';
+import { engineOf } from './dialect.ts';
 import type { Executor } from './store.ts';
 
 /** Stands in for the value at `index` while a query is compiled once. */
@@ -24,7 +25,7 @@ const templates = new Map<string, Template>();
  *
  * `build` receives `slot(i)` to put where the i-th value goes. Everything that changes the SQL must
  * be part of `shape`, such as whether a filter is there and the length of a list; the values, never.
- * Templates are SQLite's SQL, the only dialect Parley speaks.
+ * Templates are kept per engine: the same shape compiles to SQLite's SQL and to PostgreSQL's.
  */
 export function runPrepared<R>(
   executor: Executor,
@@ -33,11 +34,12 @@ export function runPrepared<R>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a slot stands for a value of any column's type
   build: (slot: (index: number) => any) => Compilable<R>,
 ): Promise<QueryResult<R>> {
-  let template = templates.get(shape);
+  const key = `${engineOf(executor)} ${shape}`;
+  let template = templates.get(key);
   if (!template) {
     template = compileTemplate(shape, values.length, build);
     if (templates.size >= TEMPLATE_LIMIT) templates.delete(templates.keys().next().value!);
-    templates.set(shape, template);
+    templates.set(key, template);
   }
   const query: CompiledQuery<R> = {
     sql: template.sql,

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type {
   CompiledQuery,
   DatabaseConnection,
@@ -22,10 +23,14 @@ import type {
 export class ChangeClock {
   private readonly counts = new Map<string, number>();
   private everything = 0;
-  /** `data_version` as read in this turn of the event loop; asked again in the next turn. */
-  private external: number | null = null;
+  /** The engine's version as read in this turn of the event loop; asked again in the next turn. */
+  private external: number | string | Promise<number | string> | null = null;
 
-  constructor(private readonly externalVersion: () => number = () => 0) {}
+  /**
+   * `externalVersion` moves whenever another connection commits: SQLite's `data_version`, read at
+   * once; PostgreSQL's current snapshot, which takes a query.
+   */
+  constructor(private readonly externalVersion: () => number | string | Promise<number | string> = () => 0) {}
 
   /** Counts what a statement about to run may change. */
   count(query: CompiledQuery): void {
@@ -43,21 +48,41 @@ export class ChangeClock {
         for (const from of node.from.froms) this.touch(from);
         break;
       default:
-        if (!TRANSACTION_CONTROL.test(query.sql)) this.everything++;
+        if (!TRANSACTION_CONTROL.test(query.sql) && !SAYS_NOTHING.test(query.sql)) this.everything++;
     }
   }
 
-  /** A value that changes whenever one of `tables` may have changed. */
-  stamp(tables: readonly string[]): string {
+  /**
+   * A value that changes whenever one of `tables` may have changed: a string when the engine answers
+   * at once, a promise of one when it must be asked.
+   */
+  stamp(tables: readonly string[]): string | Promise<string> {
     if (this.external === null) {
-      this.external = this.externalVersion();
+      const asked = this.externalVersion();
+      this.external = asked;
+      if (typeof asked === 'object')
+        asked.then(
+          (value) => {
+            if (this.external === asked) this.external = value;
+          },
+          () => {
+            if (this.external === asked) this.external = null;
+          },
+        );
       setImmediate(() => {
         this.external = null;
       });
     }
-    let stamp = `${this.external}.${this.everything}`;
-    for (const table of tables) stamp += `.${this.counts.get(table) ?? 0}`;
-    return stamp;
+    const local = () => {
+      let stamp = `${this.everything}`;
+      for (const table of tables) stamp += `.${this.counts.get(table) ?? 0}`;
+      return stamp;
+    };
+    const external = this.external;
+    if (typeof external !== 'object') return `${external}.${local()}`;
+    // The local counts are taken now, before the read, like the engine's version.
+    const counted = local();
+    return external.then((value) => `${value}.${counted}`);
   }
 
   private touch(node: OperationNode | undefined): void {
@@ -69,6 +94,8 @@ export class ChangeClock {
 
 /** Statements that begin, end or mark a transaction: they change no table themselves. */
 const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback|savepoint|release)\b/i;
+/** Raw statements that change no table: Parley's raw selects only read, lock, or notify (PostgreSQL). */
+const SAYS_NOTHING = /^\s*select\b/i;
 
 function tableName(node: OperationNode | undefined): string | null {
   if (!node) return null;
@@ -105,10 +132,12 @@ class CountingDriver implements Driver {
     const counted: DatabaseConnection = {
       executeQuery: <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
         this.clock.count(query);
+        if (CHECKING_READS) checkStatement(query);
         return connection.executeQuery<R>(query);
       },
       streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => {
         this.clock.count(query);
+        if (CHECKING_READS) checkStatement(query);
         return connection.streamQuery<R>(query, chunkSize);
       },
     };
@@ -165,10 +194,16 @@ export class ReadCache {
   ) {}
 
   get<T>(key: string, tables: readonly string[], load: () => Promise<T>): Promise<T> {
+    if (CHECKING_READS) checkNested(key, tables);
     const stamp = this.clock.stamp(tables);
+    if (typeof stamp === 'string') return this.lookUp(key, stamp, tables, load);
+    return stamp.then((taken) => this.lookUp(key, taken, tables, load));
+  }
+
+  private lookUp<T>(key: string, stamp: string, tables: readonly string[], load: () => Promise<T>): Promise<T> {
     const hit = this.entries.get(key);
     if (hit && hit.stamp === stamp) return hit.value as Promise<T>;
-    const value = load().then(deepFreeze);
+    const value = checkedLoad(key, tables, load).then(deepFreeze);
     const entry = { stamp, value };
     this.entries.delete(key);
     this.entries.set(key, entry);
@@ -178,6 +213,58 @@ export class ReadCache {
     });
     return value;
   }
+}
+
+/**
+ * Under test (`PARLEY_CHECK_READS=1`), every cached read runs with the tables it declares, and each
+ * statement it sends is checked against them: a read that touches a table it did not declare would
+ * be served stale after that table changed, possibly with what its reader may no longer see. Such a
+ * read fails loudly, and the test process with it, instead of passing.
+ */
+const CHECKING_READS = process.env.PARLEY_CHECK_READS === '1';
+interface ReadFrame {
+  key: string;
+  tables: ReadonlySet<string>;
+}
+const reading = new AsyncLocalStorage<readonly ReadFrame[]>();
+
+function undeclared(frames: readonly ReadFrame[], key: string, used: Iterable<string>): never | void {
+  for (const frame of frames)
+    for (const table of used)
+      if (!frame.tables.has(table)) {
+        const message = `the cached read "${frame.key}" declares the tables [${[...frame.tables].join(', ')}] but ${
+          key === frame.key ? 'reads' : `depends on "${key}", which reads`
+        } the table "${table}": add it to its tables`;
+        console.error(message);
+        process.exitCode = 1;
+        throw new Error(message);
+      }
+}
+
+/** A cached read inside another's load: the outer one's value depends on the inner one's tables too. */
+function checkNested(key: string, tables: readonly string[]): void {
+  const frames = reading.getStore();
+  if (frames) undeclared(frames, key, tables);
+}
+
+function checkedLoad<T>(key: string, tables: readonly string[], load: () => Promise<T>): Promise<T> {
+  if (!CHECKING_READS) return load();
+  const frames = [...(reading.getStore() ?? []), { key, tables: new Set(tables) }];
+  return reading.run(frames, load);
+}
+
+/** The tables a statement reads or writes, from its SQL (identifiers after from, join, into, update). */
+export function tablesOf(sql: string): Set<string> {
+  const tables = new Set<string>();
+  for (const match of sql.matchAll(/\b(?:from|join|into|update)\s+"?([A-Za-z_][A-Za-z0-9_]*)"?/gi))
+    tables.add(match[1]!);
+  return tables;
+}
+
+/** Under test: checks a statement about to run against the cached reads it runs for. */
+function checkStatement(query: CompiledQuery): void {
+  const frames = reading.getStore();
+  if (frames && frames.length > 0) undeclared(frames, frames[frames.length - 1]!.key, tablesOf(query.sql));
 }
 
 function deepFreeze<T>(value: T): T {

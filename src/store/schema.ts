@@ -1,6 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 import { sql } from 'kysely';
 import { contentHash, optionLabels } from '../core/transmission.ts';
+import { engineOf } from './dialect.ts';
 import { rehashTexts } from './texts.ts';
 
 /**
@@ -373,9 +374,14 @@ export const migrations: Record<string, Migration> = {
         .execute();
       await sql`create index invitations_by_negotiation on invitations (negotiation_id)`.execute(db);
       // Parties gain a scope (the points a coalition negotiates as one); empty means all.
-      await sql`update parties set data = json_set(data, '$.pointIds', json('[]')) where json_extract(data, '$.pointIds') is null`.execute(
-        db,
-      );
+      if (engineOf(db) === 'postgres')
+        await sql`update parties set data = jsonb_set(data::jsonb, '{pointIds}', '[]'::jsonb)::text where (data::jsonb) -> 'pointIds' is null`.execute(
+          db,
+        );
+      else
+        await sql`update parties set data = json_set(data, '$.pointIds', json('[]')) where json_extract(data, '$.pointIds') is null`.execute(
+          db,
+        );
     },
   },
   '0004-settlement-desk': {

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { CompiledQuery, type Transaction } from 'kysely';
-import { DomainError, conflict, notFound } from '../core/errors.ts';
+import { conflict, notFound } from '../core/errors.ts';
 import type { Id, Membership, Negotiation, Party, Track, User } from '../core/model.ts';
 import { canSeeNegotiation, viewerScope, type ViewerScope } from '../core/visibility.ts';
 import { appendAuditEvent, verifyAuditChain, type AuditVerdict } from './audit.ts';
 import { insertEntity, listEntities, replaceEntity, type CollectionName, type EntityOf } from './collections.ts';
 import { ComparisonCache } from './compare-cache.ts';
 import { ComparisonWorker } from './compare-worker.ts';
-import { openSqlite, type Db } from './db.ts';
-import { ChangeClock, ReadCache } from './read-cache.ts';
+import { openEngine, type Db, type Engine, type EngineName } from './engine.ts';
+import { ReadCache } from './read-cache.ts';
 import { membershipFromRow } from './members.ts';
 import type { Database } from './schema.ts';
 
@@ -70,26 +70,47 @@ export class Store {
   /** What was read, kept until the tables it came from change (`read-cache.ts`). */
   readonly reads: ReadCache;
 
+  /** The database, through Kysely: the same queries on every engine. */
+  readonly db: Db;
+
   constructor(
-    readonly db: Db,
-    clock: ChangeClock,
+    readonly engine: Engine,
     options: StoreOptions = {},
   ) {
-    this.reads = new ReadCache(clock);
+    this.db = engine.db;
+    this.reads = new ReadCache(engine.clock);
     this.now = options.now ?? (() => new Date());
     this.newId = options.newId ?? randomUUID;
     this.sessionHours = options.sessionHours ?? 12;
   }
 
-  /** Opens an SQLite file (created when missing) and migrates it. */
-  static async open(file: string, options: StoreOptions = {}): Promise<Store> {
-    const { db, clock } = await openSqlite(file);
-    return new Store(db, clock, options);
+  /**
+   * Opens the database at `location` and migrates it: a PostgreSQL URL (`postgres://…`), or an
+   * SQLite file (created when missing).
+   *
+   * @example
+   * const store = await Store.open(process.env.DATABASE_URL ?? 'parley.db');
+   */
+  static async open(location: string, options: StoreOptions = {}): Promise<Store> {
+    return new Store(await openEngine(location), options);
+  }
+
+  /** Which engine holds the data. */
+  get engineName(): EngineName {
+    return this.engine.name;
   }
 
   async close(): Promise<void> {
     await this.comparisonWorker.close();
-    await this.db.destroy();
+    await this.engine.close();
+  }
+
+  /**
+   * Calls `listener` with the negotiations another process changed (null: it cannot tell which),
+   * soon after it commits. Returns a function that stops listening.
+   */
+  onChangeElsewhere(listener: (negotiationIds: (string | null)[]) => void): () => void {
+    return this.engine.onChangeElsewhere(listener);
   }
 
   nowIso(): string {
@@ -144,10 +165,17 @@ export class Store {
   private async commitAlone(change: QueuedChange): Promise<void> {
     try {
       change.resolve(
-        await this.db.transaction().execute((trx) => change.work(trx, this.recorder(trx, change.actorId))),
+        await this.db.transaction().execute(async (trx) => {
+          await this.engine.beginWrite(trx);
+          const touched = new Set<string | null>();
+          const value = await change.work(trx, this.recorder(trx, change.actorId, touched));
+          if (touched.size > 0) await this.engine.announce(trx, touched);
+          await this.engine.endWrite(trx);
+          return value;
+        }),
       );
     } catch (error) {
-      change.reject(constraintError(error) ?? error);
+      change.reject(this.engine.constraintError(error) ?? error);
     }
   }
 
@@ -155,6 +183,8 @@ export class Store {
     let outcomes: Outcome[];
     try {
       outcomes = await this.db.transaction().execute(async (trx) => {
+        await this.engine.beginWrite(trx);
+        const touched = new Set<string | null>();
         const started = performance.now();
         const done: Outcome[] = [];
         for (const [index, change] of batch.entries()) {
@@ -165,18 +195,20 @@ export class Store {
           }
           await trx.executeQuery(CompiledQuery.raw(`savepoint change_${index}`));
           try {
-            const value = await change.work(trx, this.recorder(trx, change.actorId));
+            const value = await change.work(trx, this.recorder(trx, change.actorId, touched));
             await trx.executeQuery(CompiledQuery.raw(`release change_${index}`));
             done.push({ ok: true, value });
           } catch (error) {
             // A failure of the database rather than of this change: the whole batch is tried again.
-            if (failsTheTransaction(error)) throw error;
+            if (this.engine.failsTheTransaction(error)) throw error;
             // Should undoing fail, the transaction is lost: the catch below tries each change alone.
             await trx.executeQuery(CompiledQuery.raw(`rollback to change_${index}`));
             await trx.executeQuery(CompiledQuery.raw(`release change_${index}`));
             done.push({ ok: false, error });
           }
         }
+        if (touched.size > 0) await this.engine.announce(trx, touched);
+        await this.engine.endWrite(trx);
         return done;
       });
     } catch {
@@ -187,12 +219,15 @@ export class Store {
     batch.forEach((change, index) => {
       const outcome = outcomes[index]!;
       if (outcome.ok) change.resolve(outcome.value);
-      else change.reject(constraintError(outcome.error) ?? outcome.error);
+      else change.reject(this.engine.constraintError(outcome.error) ?? outcome.error);
     });
   }
 
-  private recorder(trx: Transaction<Database>, actorId: Id | null): Recorder {
-    return (change) => appendAuditEvent(trx, { ...change, at: this.nowIso(), actorId });
+  private recorder(trx: Transaction<Database>, actorId: Id | null, touched: Set<string | null>): Recorder {
+    return (change) => {
+      touched.add(change.negotiationId);
+      return appendAuditEvent(trx, { ...change, at: this.nowIso(), actorId });
+    };
   }
 
   verifyAudit(): Promise<AuditVerdict> {
@@ -302,35 +337,4 @@ export class Store {
       return after;
     });
   }
-}
-
-/** A constraint the database enforced, as the error a person can act on (checks in code come first; this is the backstop). */
-function constraintError(error: unknown): DomainError | null {
-  const code = sqliteCode(error);
-  if (typeof code !== 'string' || !code.startsWith('SQLITE_CONSTRAINT')) return null;
-  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
-    return new DomainError(
-      'conflict',
-      'something with this id exists already; choose another id, or leave it out to get a new one',
-      'id',
-    );
-  }
-  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
-    return new DomainError('invalid', 'this refers to something that does not exist');
-  return new DomainError('invalid', 'this change breaks a rule of the data');
-}
-
-function sqliteCode(error: unknown): string | null {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : null;
-}
-
-/**
- * An error of SQLite's that is not about one statement's data (a constraint): the disk, a lock, a
- * snapshot another connection made stale. Undoing one change does not help then; the transaction
- * is lost for every change in it.
- */
-function failsTheTransaction(error: unknown): boolean {
-  const code = sqliteCode(error);
-  return code !== null && !code.startsWith('SQLITE_CONSTRAINT');
 }

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { Store } from '../../src/store/store.ts';
-import { readStreamStart, tempDir } from '../helpers.ts';
+import { readStreamStart, freshDatabase } from '../helpers.ts';
 import { createAccount, createUser } from '../../src/store/accounts.ts';
 import { seatMember } from '../../src/store/members.ts';
 import type { Role } from '../../src/core/model.ts';
@@ -2410,7 +2409,7 @@ const recorded = new Map<string, { req: Req; answer: Answer }>();
 
 describe('access matrix: every route against every kind of reader and every visibility', () => {
   before(async () => {
-    const file = join(tempDir(), 'matrix.db');
+    const file = await freshDatabase('matrix');
     store = await Store.open(file, { now: () => new Date(Date.now() + clockShift) });
     app = await buildApp({ store, logger: false });
     await app.listen({ port: 0, host: '127.0.0.1' });

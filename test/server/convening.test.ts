@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { createUser } from '../../src/store/accounts.ts';
 import { Store } from '../../src/store/store.ts';
-import { client, signIn, startServer, tempDir, type RunningServer } from '../helpers.ts';
+import { client, signIn, startServer, freshDatabase, type RunningServer } from '../helpers.ts';
 
 type Client = ReturnType<typeof client>;
 
@@ -13,7 +12,7 @@ describe('a convenor runs a new negotiation without an administrator', () => {
   let convenor: Client;
   const N = '/api/negotiations/harbour';
   before(async () => {
-    const file = join(tempDir(), 'empty.db');
+    const file = await freshDatabase('empty');
     const setup = await Store.open(file);
     await createUser(setup, null, { email: 'mira@example.org', name: 'Mira Castellan', password: 'mediator-pass' });
     await createUser(setup, null, { email: 'ana@example.org', name: 'Ana Lind', password: 'operator-pass' });
@@ -163,7 +162,7 @@ describe('a convenor runs a new negotiation without an administrator', () => {
       404,
     );
 
-    const file = join(tempDir(), 'expiry.db');
+    const file = await freshDatabase('expiry');
     const early = await Store.open(file, { now: () => new Date('2026-01-01T00:00:00Z') });
     await createUser(early, null, { email: 'c@example.org', name: 'C', password: 'convenor-pass' });
     await early.close();

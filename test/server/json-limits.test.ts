@@ -5,8 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { JSON_LIMITS, jsonShapeProblem } from '../../src/server/json-limits.ts';
 import { Store } from '../../src/store/store.ts';
-import { tempDir } from '../helpers.ts';
-import { join } from 'node:path';
+import { freshDatabase } from '../helpers.ts';
 
 /** The deepest nesting of a JSON value. */
 const depthOf = (value: unknown): number =>
@@ -32,7 +31,7 @@ describe('JSON bodies too deep or too wide are refused before they are parsed', 
   let app: FastifyInstance;
   let store: Store;
   before(async () => {
-    store = await Store.open(join(tempDir(), 'json.db'));
+    store = await Store.open(await freshDatabase('json'));
     app = await buildApp({ store, logger: false });
   });
   after(async () => {

@@ -9,7 +9,6 @@
  */
 import assert from 'node:assert/strict';
 import { request as httpRequest, Agent } from 'node:http';
-import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import type { RouteEntry } from '../../src/server/app.ts';
@@ -17,7 +16,7 @@ import { buildApp } from '../../src/server/app.ts';
 import { loadScenario } from '../../src/demo/load.ts';
 import { Store } from '../../src/store/store.ts';
 import { BIN } from '../cli/command.ts';
-import { signIn, tempDir } from '../helpers.ts';
+import { signIn, freshDatabase } from '../helpers.ts';
 import { LARGEST, largestScenario } from './largest-negotiation.ts';
 
 /** The longest the health probe may wait for an answer. */
@@ -118,7 +117,7 @@ describe('the largest negotiation the limits allow: no read holds the server', (
   let url: string;
   let routeTable: RouteEntry[];
   before(async () => {
-    const file = join(tempDir(), 'largest.db');
+    const file = await freshDatabase('largest');
     const started = performance.now();
     const store = await Store.open(file);
     const scenario = largestScenario();

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { createUser } from '../../src/store/accounts.ts';
 import { seatMember } from '../../src/store/members.ts';
 import { Store } from '../../src/store/store.ts';
-import { client, signIn, startServer, tempDir, type RunningServer } from '../helpers.ts';
+import { client, signIn, startServer, freshDatabase, type RunningServer } from '../helpers.ts';
 
 type Client = ReturnType<typeof client>;
 
@@ -43,7 +42,7 @@ describe('seats and coalitions change only with the consent of the parties they 
       string | undefined;
 
   before(async () => {
-    const file = join(tempDir(), 'seats.db');
+    const file = await freshDatabase('seats');
     const setup = await Store.open(file);
     for (const who of people)
       await createUser(setup, null, { email: email(who), name: who.toUpperCase(), password: PASSWORD });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { createUser } from '../../src/store/accounts.ts';
 import { Store } from '../../src/store/store.ts';
-import { signIn, startServer, tempDir } from '../helpers.ts';
+import { signIn, startServer, freshDatabase } from '../helpers.ts';
 
 /** A small seeded generator, so that every run builds the same negotiations. */
 function generator(seed: number) {
@@ -153,7 +152,7 @@ const sameSet = (a: Vector[], b: Vector[]) => {
 };
 
 async function convene(world: World) {
-  const file = join(tempDir(), 'settlement.db');
+  const file = await freshDatabase('settlement');
   const setup = await Store.open(file);
   await createUser(setup, null, { email: 'mediator@example.org', name: 'Mediator', password: 'mediator-pass' });
   for (const party of world.parties)

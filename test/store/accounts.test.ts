@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes, scryptSync } from 'node:crypto';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { FairQueue } from '../../src/server/sign-in-guard.ts';
 import {
@@ -12,7 +11,7 @@ import {
 } from '../../src/store/accounts.ts';
 import { hashPassword, needsRehash, verifyPassword } from '../../src/store/passwords.ts';
 import { Store } from '../../src/store/store.ts';
-import { tempDir } from '../helpers.ts';
+import { freshDatabase } from '../helpers.ts';
 
 /** A hash as Parley wrote them before argon2id: scrypt with N=2^15, r=8, p=1. */
 function oldScryptHash(password: string): string {
@@ -22,7 +21,7 @@ function oldScryptHash(password: string): string {
 }
 
 async function openStore(clock: { at: number }) {
-  return Store.open(join(tempDir(), 'accounts.db'), { now: () => new Date(clock.at) });
+  return Store.open(await freshDatabase('accounts'), { now: () => new Date(clock.at) });
 }
 
 describe('passwords: argon2id at the OWASP cost, old scrypt hashes rehashed at the next sign-in', () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
@@ -7,7 +6,7 @@ import { DomainError } from '../../src/core/errors.ts';
 import type { Point, Visibility } from '../../src/core/model.ts';
 import { canSeeOwned } from '../../src/core/visibility.ts';
 import { Store } from '../../src/store/store.ts';
-import { tempDir } from '../helpers.ts';
+import { TEST_ENGINE, freshDatabase } from '../helpers.ts';
 import { createUser } from '../../src/store/accounts.ts';
 import { createIssue, listIssues } from '../../src/store/issues.ts';
 import { insertEntity } from '../../src/store/collections.ts';
@@ -99,7 +98,7 @@ async function smallNegotiation(file: string) {
 
 describe('store on a real SQLite file', () => {
   test('reads filtered in SQL return exactly what the core policy allows, for every reader and visibility', async () => {
-    const { store, as } = await smallNegotiation(join(tempDir(), 'visibility.db'));
+    const { store, as } = await smallNegotiation(await freshDatabase('visibility'));
     const mediatorCtx = await as('mediator');
     const version = await createVersion(store, mediatorCtx, {
       parentId: null,
@@ -196,7 +195,7 @@ describe('store on a real SQLite file', () => {
   });
 
   test('a stale revision is refused with the current state, and the refused write changes nothing', async () => {
-    const { store, as } = await smallNegotiation(join(tempDir(), 'revision.db'));
+    const { store, as } = await smallNegotiation(await freshDatabase('revision'));
     const mediatorCtx = await as('mediator');
     const version = await createVersion(store, mediatorCtx, {
       parentId: null,
@@ -243,7 +242,7 @@ describe('store on a real SQLite file', () => {
   });
 
   test('every change appends one chained audit event, and the chain survives reopening the file', async () => {
-    const file = join(tempDir(), 'audit.db');
+    const file = await freshDatabase('audit');
     const { store, as } = await smallNegotiation(file);
     const before = await store.verifyAudit();
     assert.ok(before.ok);
@@ -286,7 +285,7 @@ describe('store on a real SQLite file', () => {
   });
 
   test('changes sent at the same moment are all kept but the one that fails, which is undone alone, and the audit chain holds', async () => {
-    const { store, as } = await smallNegotiation(join(tempDir(), 'together.db'));
+    const { store, as } = await smallNegotiation(await freshDatabase('together'));
     const mediatorCtx = await as('mediator');
     const before = await store.verifyAudit();
     assert.ok(before.ok);
@@ -328,15 +327,17 @@ describe('store on a real SQLite file', () => {
       .where('seq', '>', before.events)
       .orderBy('seq')
       .execute();
+    // On SQLite a change reaches the commit queue in the order it was sent; on PostgreSQL the reads
+    // before it are answered in any order, and so each is committed in the order it is ready.
     assert.deepEqual(
-      actions.map((a) => a.entity_id),
+      TEST_ENGINE === 'sqlite' ? actions.map((a) => a.entity_id) : actions.map((a) => a.entity_id).sort(),
       ['i1', 'i2', 'i3', 'i4', 'i5', 'i6'],
       'in the order they were sent',
     );
   });
 
   test('a change that breaks the shared transaction fails alone: the changes sent with it are each committed on their own', async () => {
-    const { store, as } = await smallNegotiation(join(tempDir(), 'breaks.db'));
+    const { store, as } = await smallNegotiation(await freshDatabase('breaks'));
     const mediatorCtx = await as('mediator');
     const outcomes = await Promise.allSettled([
       createIssue(store, mediatorCtx, issue('before')),
@@ -355,7 +356,7 @@ describe('store on a real SQLite file', () => {
   });
 
   test('an internal draft stays inside its party, a proposal needs a base, and a party writes only for itself', async () => {
-    const { store, as } = await smallNegotiation(join(tempDir(), 'drafts.db'));
+    const { store, as } = await smallNegotiation(await freshDatabase('drafts'));
     const aCtx = await as('a');
     const internal = await createVersion(store, aCtx, {
       parentId: null,
@@ -401,12 +402,14 @@ describe('store on a real SQLite file', () => {
     );
   });
 
-  test('the database file runs with write-ahead logging and enforces foreign keys', async () => {
-    const { store } = await smallNegotiation(join(tempDir(), 'pragmas.db'));
-    const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(store.db);
-    assert.equal(journal.rows[0]!.journal_mode, 'wal');
-    const keys = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(store.db);
-    assert.equal(keys.rows[0]!.foreign_keys, 1);
+  test('the database enforces foreign keys (and an SQLite file runs with write-ahead logging)', async () => {
+    const { store } = await smallNegotiation(await freshDatabase('pragmas'));
+    if (TEST_ENGINE === 'sqlite') {
+      const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(store.db);
+      assert.equal(journal.rows[0]!.journal_mode, 'wal');
+      const keys = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(store.db);
+      assert.equal(keys.rows[0]!.foreign_keys, 1);
+    }
     await assert.rejects(
       store.db
         .insertInto('memberships')
@@ -419,49 +422,61 @@ describe('store on a real SQLite file', () => {
           title: '',
         })
         .execute(),
-      /FOREIGN KEY/,
+      /FOREIGN KEY|foreign key/,
     );
   });
 
-  test('every commit waits for the disk (synchronous FULL), on a new file and on one opened again', async () => {
-    const file = join(tempDir(), 'synchronous.db');
-    for (let opening = 0; opening < 2; opening++) {
-      const store = await Store.open(file);
-      const mode = await sql<{ synchronous: number }>`pragma synchronous`.execute(store.db);
-      await store.close();
-      assert.equal(mode.rows[0]!.synchronous, 2, `opening ${opening + 1}`);
-    }
-  });
+  test(
+    'every commit waits for the disk (synchronous FULL), on a new file and on one opened again',
+    { skip: TEST_ENGINE !== 'sqlite' && 'SQLite only: PostgreSQL waits for its own WAL' },
+    async () => {
+      const file = await freshDatabase('synchronous');
+      for (let opening = 0; opening < 2; opening++) {
+        const store = await Store.open(file);
+        const mode = await sql<{ synchronous: number }>`pragma synchronous`.execute(store.db);
+        await store.close();
+        assert.equal(mode.rows[0]!.synchronous, 2, `opening ${opening + 1}`);
+      }
+    },
+  );
 
-  test("another process's commit in the middle of a shared transaction fails no change but the one that read before it", async () => {
-    const file = join(tempDir(), 'snapshot.db');
-    const { store, as } = await smallNegotiation(file);
-    const mediatorCtx = await as('mediator');
-    const other = new SqliteDatabase(file);
-    other.pragma('busy_timeout = 5000');
-    try {
-      const outcomes = await Promise.allSettled([
-        // Reads, then lets another connection commit before writing: its snapshot is stale.
-        store.change(mediatorCtx.user.id, async (trx, record) => {
-          await trx.selectFrom('issues').select('id').execute();
-          other.prepare("update negotiations set revision = revision + 1 where id = 'harbour'").run();
-          await record({ action: 'x.y', entity: 'x', entityId: 'x', negotiationId: null, before: null, after: null });
-        }),
-        ...['s1', 's2', 's3'].map((id) => createIssue(store, mediatorCtx, issue(id))),
-      ]);
-      assert.deepEqual(
-        outcomes.slice(1).map((o) => o.status),
-        ['fulfilled', 'fulfilled', 'fulfilled'],
-      );
-      assert.deepEqual((await listIssues(store, mediatorCtx)).map((i) => i.id).sort(), ['s1', 's2', 's3']);
-      assert.ok((await store.verifyAudit()).ok);
-    } finally {
-      other.close();
-    }
-  });
+  test(
+    "another process's commit in the middle of a shared transaction fails no change but the one that read before it",
+    {
+      skip:
+        TEST_ENGINE !== 'sqlite' &&
+        "SQLite only: on PostgreSQL another Parley process's change waits for the write lock",
+    },
+    async () => {
+      const file = await freshDatabase('snapshot');
+      const { store, as } = await smallNegotiation(file);
+      const mediatorCtx = await as('mediator');
+      const other = new SqliteDatabase(file);
+      other.pragma('busy_timeout = 5000');
+      try {
+        const outcomes = await Promise.allSettled([
+          // Reads, then lets another connection commit before writing: its snapshot is stale.
+          store.change(mediatorCtx.user.id, async (trx, record) => {
+            await trx.selectFrom('issues').select('id').execute();
+            other.prepare("update negotiations set revision = revision + 1 where id = 'harbour'").run();
+            await record({ action: 'x.y', entity: 'x', entityId: 'x', negotiationId: null, before: null, after: null });
+          }),
+          ...['s1', 's2', 's3'].map((id) => createIssue(store, mediatorCtx, issue(id))),
+        ]);
+        assert.deepEqual(
+          outcomes.slice(1).map((o) => o.status),
+          ['fulfilled', 'fulfilled', 'fulfilled'],
+        );
+        assert.deepEqual((await listIssues(store, mediatorCtx)).map((i) => i.id).sort(), ['s1', 's2', 's3']);
+        assert.ok((await store.verifyAudit()).ok);
+      } finally {
+        other.close();
+      }
+    },
+  );
 
   test('a change that fails with no error at all is answered, and so is every change sent with it', async () => {
-    const { store, as } = await smallNegotiation(join(tempDir(), 'nothing.db'));
+    const { store, as } = await smallNegotiation(await freshDatabase('nothing'));
     const mediatorCtx = await as('mediator');
     const outcomes = await Promise.allSettled([
       createIssue(store, mediatorCtx, issue('n1')),
