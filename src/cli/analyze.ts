@@ -10,7 +10,7 @@ export function analyzeCommand(): Command {
     .option('--genius', 'read GENIUS XML files')
     .option(
       '--db <file>',
-      'analyse a negotiation of this database instead, on its own issues, preferences and red lines',
+      'analyse a negotiation of this database (an SQLite file or a PostgreSQL URL) instead, on its own issues, preferences and red lines',
     )
     .option('--negotiation <id>', 'with --db: the negotiation')
     .option('--as <email>', 'with --db: as this account sees it (default: everything, as the database operator)')

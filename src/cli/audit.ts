@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { EXIT } from './errors.ts';
-import { DEFAULT_DB, openStore } from './shared.ts';
+import { DB_OPTION, openStore } from './shared.ts';
 
 /** `parley audit verify`: walks the hash chain of the audit log. */
 export function auditCommand(): Command {
@@ -8,8 +8,8 @@ export function auditCommand(): Command {
   audit
     .command('verify')
     .description('Walk the audit chain and name the first event that does not match (exit 1 when one does not)')
-    .option('--db <file>', 'SQLite database file', DEFAULT_DB)
-    .action(async (options: { db: string }) => {
+    .option(...DB_OPTION)
+    .action(async (options: { db?: string }) => {
       const store = await openStore(options.db);
       try {
         const verdict = await store.verifyAudit();

@@ -4,10 +4,10 @@ import { ROLES, type Role, type User } from '../core/model.ts';
 import type { Settlement } from '../core/settlement.ts';
 import type { Store } from '../store/store.ts';
 import { CliError, EXIT } from './errors.ts';
-import { DEFAULT_DB, openStore } from './shared.ts';
+import { DB_OPTION, openStore } from './shared.ts';
 
 /** Runs `work` on the database, turning the store's refusals into one line and an exit code. */
-async function withStore<T>(file: string, work: (store: Store) => Promise<T>): Promise<T> {
+async function withStore<T>(file: string | undefined, work: (store: Store) => Promise<T>): Promise<T> {
   const store = await openStore(file);
   try {
     return await work(store);
@@ -37,8 +37,8 @@ export function negotiationCommand(): Command {
     .requiredOption('--title <title>', 'what is negotiated')
     .option('--summary <text>', 'a summary', '')
     .option('--id <id>', 'a readable id (default: a new UUID)')
-    .option('--db <file>', 'SQLite database file', DEFAULT_DB)
-    .action((options: { as: string; title: string; summary: string; id?: string; db: string }) =>
+    .option(...DB_OPTION)
+    .action((options: { as: string; title: string; summary: string; id?: string; db?: string }) =>
       withStore(options.db, async (store) => {
         const { createNegotiation } = await import('../store/negotiations.ts');
         const made = await createNegotiation(store, await account(store, options.as), {
@@ -65,7 +65,7 @@ export function inviteCommand(): Command {
     .option('--party <id>', 'their party (none for a mediator)')
     .option('--title <title>', 'their title in the delegation', '')
     .option('--base-url <url>', 'where Parley is served, for the link', 'http://127.0.0.1:4100')
-    .option('--db <file>', 'SQLite database file', DEFAULT_DB)
+    .option(...DB_OPTION)
     .action(
       (options: {
         negotiation: string;
@@ -75,7 +75,7 @@ export function inviteCommand(): Command {
         party?: string;
         title: string;
         baseUrl: string;
-        db: string;
+        db?: string;
       }) =>
         withStore(options.db, async (store) => {
           const { inviteMember } = await import('../store/invitations.ts');
@@ -105,8 +105,8 @@ export function membersCommand(): Command {
     .requiredOption('--negotiation <id>', 'negotiation id')
     .requiredOption('--as <email>', 'a member of the negotiation')
     .option('--json', 'write JSON')
-    .option('--db <file>', 'SQLite database file', DEFAULT_DB)
-    .action((options: { negotiation: string; as: string; json?: boolean; db: string }) =>
+    .option(...DB_OPTION)
+    .action((options: { negotiation: string; as: string; json?: boolean; db?: string }) =>
       withStore(options.db, async (store) => {
         const { listMembers } = await import('../store/members.ts');
         const members = await listMembers(
@@ -156,7 +156,7 @@ export function settlementText(result: Settlement): string {
 
 /** `parley analyze --db …`: the settlement desk on a negotiation, as one account sees it. */
 export async function analyzeNegotiationCommand(options: {
-  db: string;
+  db?: string;
   negotiation: string;
   as?: string;
   version?: string;

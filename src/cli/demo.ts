@@ -1,12 +1,16 @@
 import { Command } from 'commander';
 import { CliError, EXIT } from './errors.ts';
+import { printableLocation } from '../store/engine.ts';
 import { openStore } from './shared.ts';
 
 /** `parley demo`: loads the Geneva demo into a database. */
 export function demoCommand(): Command {
   return new Command('demo')
     .description('Load the Geneva demo negotiation (November 2025, the 28-point plan) into a database')
-    .requiredOption('--db <file>', 'SQLite database file (created when missing)')
+    .requiredOption(
+      '--db <location>',
+      'the database: an SQLite file (created when missing), or a PostgreSQL URL (postgres://…)',
+    )
     .action(async (options: { db: string }) => {
       const [{ loadScenario }, { genevaScenario }] = await Promise.all([
         import('../demo/load.ts'),
@@ -20,6 +24,6 @@ export function demoCommand(): Command {
       } finally {
         await store.close();
       }
-      process.stdout.write(`Loaded "${genevaScenario.negotiation.title}" into ${options.db}\n`);
+      process.stdout.write(`Loaded "${genevaScenario.negotiation.title}" into ${printableLocation(options.db)}\n`);
     });
 }

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { DomainError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import { CliError, EXIT } from './errors.ts';
-import { DEFAULT_DB, openStore } from './shared.ts';
+import { DB_OPTION, openStore } from './shared.ts';
 
 /** `parley export`: a version as Markdown, as one account sees it. */
 export function exportCommand(): Command {
@@ -10,12 +10,12 @@ export function exportCommand(): Command {
     .description(
       'Print a version as Markdown: numbered points, brackets UN-style, and the positions on each point the account may see',
     )
-    .option('--db <file>', 'SQLite database file', DEFAULT_DB)
+    .option(...DB_OPTION)
     .option('--negotiation <id>', 'negotiation id (default: the only one)')
     .option('--version <id>', 'version id (default: the current version)')
     .option('--as <email>', 'see it as this account (default: everything in the database, as its operator)')
     .addOption(new Option('--format <format>', 'output format').choices(['md']).default('md'))
-    .action(async (options: { db: string; negotiation?: string; version?: string; as?: string }) => {
+    .action(async (options: { db?: string; negotiation?: string; version?: string; as?: string }) => {
       const store = await openStore(options.db);
       try {
         process.stdout.write(await exportMarkdown(store, options));

@@ -1,12 +1,12 @@
 import { Command } from 'commander';
 import { CliError, EXIT } from './errors.ts';
-import { DEFAULT_DB, loadDemoIfEmpty, openStore, parsePort } from './shared.ts';
+import { DB_OPTION, loadDemoIfEmpty, openStore, parsePort } from './shared.ts';
 
 /** `parley serve`: the HTTP API (and the demo, loaded on first start into an empty database). */
 export function serveCommand(): Command {
   return new Command('serve')
     .description('Serve Parley over HTTP; an empty database is filled with the Geneva demo on first start')
-    .option('--db <file>', 'SQLite database file', DEFAULT_DB)
+    .option(...DB_OPTION)
     .option('--port <n>', 'port to listen on (default: PORT or 4100)')
     .option('--host <address>', 'address to listen on (default: HOST or 127.0.0.1)')
     .option('--no-demo', 'do not load the demo into an empty database')
@@ -14,7 +14,7 @@ export function serveCommand(): Command {
       '--trust-proxy <addresses>',
       'behind a reverse proxy: its addresses (comma-separated, CIDR allowed), whose X-Forwarded-For then names the client, so sign-in limits count clients, not the proxy (default: PARLEY_TRUST_PROXY, or none)',
     )
-    .action(async (options: { db: string; port?: string; host?: string; demo: boolean; trustProxy?: string }) => {
+    .action(async (options: { db?: string; port?: string; host?: string; demo: boolean; trustProxy?: string }) => {
       const port =
         options.port !== undefined
           ? parsePort(options.port, '--port')
@@ -26,11 +26,11 @@ export function serveCommand(): Command {
       if (options.demo) {
         if (await loadDemoIfEmpty(store))
           process.stderr.write(
-            `Loaded the Geneva demo into ${options.db} (demo accounts: see README; password parley-demo, demo only)\n`,
+            `Loaded the Geneva demo into ${store.engine.location} (demo accounts: see README; password parley-demo, demo only)\n`,
           );
         else
           process.stderr.write(
-            `${options.db} holds accounts or negotiations already: the demo (whose passwords are public) is not loaded\n`,
+            `${store.engine.location} holds accounts or negotiations already: the demo (whose passwords are public) is not loaded\n`,
           );
       }
       const { buildApp } = await import('../server/app.ts');

@@ -5,11 +5,22 @@ import { CliError, EXIT } from './errors.ts';
 
 export const DEFAULT_DB = './parley.db';
 
-/** Opens the database named by --db, with a message that says what to do when it cannot. */
-export async function openStore(file: string): Promise<Store> {
+/** The `--db` option every command that opens the database takes. */
+export const DB_OPTION = [
+  '--db <location>',
+  `the database: an SQLite file, or a PostgreSQL URL (postgres://user:password@host:port/name); default: DATABASE_URL, or ${DEFAULT_DB}`,
+] as const;
+
+/** Where the database is: --db, else DATABASE_URL, else ./parley.db. */
+export function databaseLocation(option: string | undefined): string {
+  return option ?? (process.env.DATABASE_URL || DEFAULT_DB);
+}
+
+/** Opens the database named by --db (or DATABASE_URL), with a message that says what to do when it cannot. */
+export async function openStore(option: string | undefined): Promise<Store> {
   const { Store } = await import('../store/store.ts');
   try {
-    return await Store.open(file);
+    return await Store.open(databaseLocation(option));
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error), EXIT.failed);
   }

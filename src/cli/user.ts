@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { DomainError } from '../core/errors.ts';
 import { CliError, EXIT } from './errors.ts';
-import { DEFAULT_DB, openStore } from './shared.ts';
+import { DB_OPTION, openStore } from './shared.ts';
 
 /**
  * `parley user add`: creates an account without a password and prints the one-time link with which
@@ -18,7 +18,7 @@ export function userCommand(): Command {
     .option('--admin', 'make the account an administrator', false)
     .option('--base-url <url>', 'where Parley is served, for the link', 'http://127.0.0.1:4100')
     .option('--password <password>', '(refused: the person chooses their own password with the link)')
-    .option('--db <file>', 'SQLite database file', DEFAULT_DB)
+    .option(...DB_OPTION)
     .action(
       async (options: {
         email: string;
@@ -26,7 +26,7 @@ export function userCommand(): Command {
         admin: boolean;
         baseUrl: string;
         password?: string;
-        db: string;
+        db?: string;
       }) => {
         if (options.password !== undefined || process.env.PARLEY_PASSWORD)
           throw new CliError(
@@ -59,8 +59,8 @@ export function userCommand(): Command {
     )
     .requiredOption('--email <email>', "the account's e-mail address")
     .option('--base-url <url>', 'where Parley is served, for the link', 'http://127.0.0.1:4100')
-    .option('--db <file>', 'SQLite database file', DEFAULT_DB)
-    .action(async (options: { email: string; baseUrl: string; db: string }) => {
+    .option(...DB_OPTION)
+    .action(async (options: { email: string; baseUrl: string; db?: string }) => {
       const { renewPasswordLink, userByEmail } = await import('../store/accounts.ts');
       const store = await openStore(options.db);
       try {

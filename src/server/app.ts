@@ -220,7 +220,15 @@ export async function buildApp({
     const id = (request.params as { id?: unknown } | undefined)?.id;
     live.touch(request.url.startsWith('/api/negotiations/') && typeof id === 'string' ? id : null);
   });
-  app.addHook('preClose', async () => live.close());
+  // Writes made by another process on the same database (another server behind the proxy, the
+  // `parley` command) reach the live screens too, through the engine's notices.
+  const stopListening = store.onChangeElsewhere((negotiationIds) => {
+    for (const id of negotiationIds) live.touch(id);
+  });
+  app.addHook('preClose', async () => {
+    stopListening();
+    live.close();
+  });
   // preHandler: the key needs the e-mail from the parsed body.
   await app.register(fastifyRateLimit, { global: false, hook: 'preHandler' });
 

@@ -230,6 +230,11 @@ export class Store {
     };
   }
 
+  /** The engine's own check of the database: the problems it found, none when it is sound. */
+  integrityCheck(): Promise<string[]> {
+    return this.engine.integrityCheck();
+  }
+
   verifyAudit(): Promise<AuditVerdict> {
     return verifyAuditChain(this.db);
   }
