@@ -9,3 +9,17 @@ export const COUNT_LIMITS = {
   /** Counted per party: a count over the negotiation would tell a party how many red lines others hold. */
   redLinesPerParty: 40,
 } as const;
+
+/**
+ * How long an id or a text may be, and how much one point or version holds: the entities' schemas
+ * (`core/schemas.ts`) keep them, and with `COUNT_LIMITS` they make the `LIMITS` the OpenAPI document states.
+ */
+export const TEXT_LIMITS = {
+  idLength: 100,
+  pointText: 20_000,
+  pointsPerVersion: 500,
+  versionText: 500_000,
+  bracketsPerPoint: 50,
+  alternativesPerBracket: 20,
+  labelLength: 300,
+} as const;

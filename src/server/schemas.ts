@@ -2,7 +2,6 @@ import { z } from 'zod';
 import {
   APPROVAL_DECISIONS,
   APPROVAL_MODES,
-  STAGE_KINDS,
   PARTY_KINDS,
   ROLES,
   STANCES,
@@ -10,27 +9,23 @@ import {
   VERSION_KINDS,
   VISIBILITIES,
 } from '../core/model.ts';
+import * as entity from '../core/schemas.ts';
 import { DIFF_GRANULARITIES, POINT_CHANGE_KINDS } from '../core/compare.ts';
 import { pointsTextLength, renumber } from '../core/document.ts';
 import { STAGE_STATES } from '../core/approval.ts';
-import { COUNT_LIMITS } from '../core/limits.ts';
+import { COUNT_LIMITS, TEXT_LIMITS } from '../core/limits.ts';
 import { JSON_LIMITS } from './json-limits.ts';
 
 /**
  * The request and response shapes of the HTTP API. The same schemas validate requests at the
- * boundary and generate the OpenAPI document.
+ * boundary and generate the OpenAPI document. The entities themselves (a negotiation, a party, a
+ * version...) are written once in `core/schemas.ts`, where `core/model.ts` takes their types from:
+ * a response is an entity, or an entity as one reader sees it (`approvalSchema`, `memberSchema`);
+ * what is written here is HTTP's own: request bodies, parameters, problems and the answers made for
+ * one route.
  */
 /** The limits every request keeps, stated in the OpenAPI document and enforced with 400 or 413. */
-export const LIMITS = {
-  idLength: 100,
-  pointText: 20_000,
-  pointsPerVersion: 500,
-  versionText: 500_000,
-  bracketsPerPoint: 50,
-  alternativesPerBracket: 20,
-  labelLength: 300,
-  ...COUNT_LIMITS,
-} as const;
+export const LIMITS = { ...TEXT_LIMITS, ...COUNT_LIMITS } as const;
 
 export const API_DESCRIPTION = (bodyLimit: number) =>
   [
@@ -43,15 +38,7 @@ export const API_DESCRIPTION = (bodyLimit: number) =>
 
 const text = (max: number = LIMITS.pointText) => z.string().max(max);
 const name = z.string().trim().min(1).max(300);
-export const idSchema = z
-  .string()
-  .min(1)
-  .max(LIMITS.idLength)
-  .regex(/^[A-Za-z0-9._:-]+$/, 'an id uses only A–Z, a–z, 0–9 and . _ : -')
-  // Ids key records (option choices, scores): a name every object inherits would find what it has not.
-  .refine((id) => !(id in Object.prototype) && id !== 'prototype', 'this id is a reserved word; choose another')
-  .describe('An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -')
-  .meta({ example: 'pt-21' });
+export const idSchema = entity.idSchema;
 const isoTime = z
   .string()
   .max(40)
@@ -63,7 +50,7 @@ const isoTime = z
     'An ISO-8601 date or time with its offset, e.g. "2025-11-27" or "2025-11-27T23:59:00-05:00"; a date alone lasts to the end of that day everywhere on earth',
   )
   .meta({ example: '2025-11-27T23:59:00-05:00' });
-const ids = z.array(idSchema).max(1000);
+const ids = entity.idsSchema;
 const revision = z
   .number()
   .int()
@@ -84,16 +71,7 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem', description: 'An error, as application/problem+json (RFC 9457)' });
 
-export const negotiationSchema = z
-  .object({
-    id: idSchema,
-    title: z.string(),
-    summary: z.string(),
-    currentVersionId: idSchema.nullable(),
-    createdAt: z.string(),
-    revision: z.number().int(),
-  })
-  .meta({ id: 'Negotiation' });
+export const negotiationSchema = entity.negotiationSchema;
 export const negotiationCreateSchema = z.object({ title: name, summary: text(), id: idSchema.optional() });
 export const negotiationPatchSchema = z.object({
   revision,
@@ -102,18 +80,7 @@ export const negotiationPatchSchema = z.object({
   currentVersionId: idSchema.nullable().optional(),
 });
 
-export const partySchema = z
-  .object({
-    id: idSchema,
-    negotiationId: idSchema,
-    name: z.string(),
-    shortName: z.string(),
-    kind: z.enum(PARTY_KINDS),
-    memberPartyIds: ids,
-    pointIds: ids.describe("A coalition's scope: the points it negotiates as one; empty for all"),
-    revision: z.number().int(),
-  })
-  .meta({ id: 'Party' });
+export const partySchema = entity.partySchema;
 export const partyCreateSchema = z.object({
   id: idSchema.optional(),
   name,
@@ -130,18 +97,9 @@ export const partyPatchSchema = z.object({
   pointIds: ids.optional(),
 });
 
-export const memberSchema = z
-  .object({
-    id: idSchema,
-    negotiationId: idSchema,
-    userId: idSchema,
-    partyId: idSchema.nullable(),
-    role: z.enum(ROLES),
-    title: z.string(),
-    name: z.string(),
-    email: z.string(),
-  })
-  .meta({ id: 'Member' });
+export const membershipSchema = entity.membershipSchema;
+/** A membership with the name and e-mail of its person: a member as the negotiation's list shows it. */
+export const memberSchema = membershipSchema.extend({ name: z.string(), email: z.string() }).meta({ id: 'Member' });
 const emailSchema = z
   .string()
   .trim()
@@ -149,7 +107,6 @@ const emailSchema = z
   .max(320)
   .describe('An e-mail address, e.g. "yermak@example.org"')
   .meta({ example: 'yermak@example.org' });
-export const membershipSchema = memberSchema.omit({ name: true, email: true }).meta({ id: 'Membership' });
 export const seatSchema = z
   .object({
     membership: membershipSchema,
@@ -297,9 +254,7 @@ export const sessionSchema = z
   .object({ id: z.string(), createdAt: z.string(), expiresAt: z.string(), current: z.boolean() })
   .meta({ id: 'Session' });
 
-export const userSchema = z
-  .object({ id: idSchema, email: z.string(), name: z.string(), isAdmin: z.boolean() })
-  .meta({ id: 'User' });
+export const userSchema = entity.userSchema;
 export const userCreateSchema = z.object({
   email: z.string().trim().max(320),
   name,
@@ -327,71 +282,10 @@ export const loginSchema = z.object({
   password: z.string().min(1).max(1000),
 });
 
-const bracketSchema = z.object({
-  id: idSchema,
-  alternatives: z
-    .array(
-      z.object({
-        text: text(),
-        proposedBy: ids,
-        choices: z
-          .record(idSchema, idSchema)
-          .optional()
-          .describe('The options this wording stands for: {issueId: optionId}; the red-line report checks them'),
-      }),
-    )
-    .min(2)
-    .max(LIMITS.alternativesPerBracket),
-});
-export const pointSchema = z
-  .object({
-    id: idSchema,
-    number: z.number().int().min(1),
-    title: text(500),
-    text: text()
-      .describe('The wording; each bracket stands in it as the placeholder [[bracket-id]], once')
-      .meta({ example: 'Territory: [[br-donetsk]] Kherson and Zaporizhzhia are frozen along the line of contact.' }),
-    brackets: z.array(bracketSchema).max(LIMITS.bracketsPerPoint).default([]),
-    issueIds: ids.default([]),
-    trackId: idSchema.nullable().default(null),
-  })
-  .meta({ id: 'Point' });
+export const pointSchema = entity.pointSchema;
 
-export const versionSchema = z
-  .object({
-    id: idSchema,
-    negotiationId: idSchema,
-    parentId: idSchema.nullable(),
-    kind: z.enum(VERSION_KINDS),
-    label: z.string(),
-    summary: z.string(),
-    authorPartyId: idSchema.nullable(),
-    internal: z.boolean(),
-    points: z.array(pointSchema),
-    optionChoices: z.record(z.string(), z.string()),
-    source: z.string().nullable(),
-    createdAt: z.string(),
-    createdBy: z.string().nullable(),
-    withdrawnAt: z
-      .string()
-      .nullable()
-      .optional()
-      .describe('Set when its author withdrew it: kept in the history, counted no more'),
-    recipientPartyIds: ids,
-    contentHash: z
-      .string()
-      .nullable()
-      .describe('SHA-256 of the canonical text: what approvals are bound to; null where points are withheld from you'),
-    separateFormat: z
-      .object({ pointNumbers: z.array(z.number().int()), note: z.string() })
-      .nullable()
-      .describe('Points negotiated in a separate format you are not part of: only their numbers are shown'),
-    transmissions: z
-      .array(z.object({ partyId: idSchema, at: z.string() }))
-      .optional()
-      .describe('When each of the recipients you may know of received the text, oldest first'),
-  })
-  .meta({ id: 'Version', description: 'An immutable snapshot of the document, with the points the reader may see' });
+/** A version as its reader sees it. */
+export const versionSchema = entity.versionViewSchema;
 /** Points of a new version: numbers may be left out, and the points are then numbered 1..n in order. */
 const newPointsSchema = z
   .array(
@@ -476,45 +370,10 @@ export const comparisonSchema = z
     description: 'A version compared with its base point by point (stable ids) and word by word',
   });
 
-const supportsOptionSchema = z
-  .object({ issueId: idSchema, optionId: idSchema })
-  .describe('The option of one of the issues the point decides that the party supports')
-  .meta({ example: { issueId: 'issue-donetsk', optionId: 'opt-donetsk-contact-line' } });
-const supportsAlternativeSchema = z
-  .object({
-    bracketId: idSchema,
-    alternative: z.number().int().min(0).max(99).describe('The place of the alternative in its bracket: 0 is A'),
-  })
-  .describe("The alternative of one of the point's brackets that the party supports")
-  .meta({ example: { bracketId: 'br-donetsk', alternative: 1 } });
+const supportsOptionSchema = entity.supportsOptionSchema;
+const supportsAlternativeSchema = entity.supportsAlternativeSchema;
 
-export const positionSchema = z
-  .object({
-    id: idSchema,
-    negotiationId: idSchema,
-    versionId: idSchema,
-    pointId: idSchema,
-    partyId: idSchema,
-    stance: z.enum(STANCES),
-    proposedText: z.string().nullable(),
-    rationale: z.string(),
-    visibility: z.enum(VISIBILITIES),
-    source: z.string().nullable(),
-    supportsOption: supportsOptionSchema.nullable(),
-    supportsAlternative: supportsAlternativeSchema.nullable(),
-    carriedFromVersionId: idSchema
-      .nullable()
-      .describe('Set when a new version carried the position forward: the version the party took it on'),
-    stale: z
-      .boolean()
-      .describe(
-        'True when the point changed since the party took the position: shown, not counted in progress, until restated (any PATCH restates it)',
-      ),
-    revision: z.number().int(),
-    updatedAt: z.string(),
-    updatedBy: z.string().nullable(),
-  })
-  .meta({ id: 'Position' });
+export const positionSchema = entity.positionSchema;
 export const positionCreateSchema = z.object({
   versionId: idSchema,
   pointId: idSchema,
@@ -541,26 +400,9 @@ export const positionPatchSchema = z.object({
   supportsAlternative: supportsAlternativeSchema.nullable().optional(),
 });
 
-const optionSchema = z.object({
-  id: idSchema,
-  label: z.string().trim().min(1).max(LIMITS.labelLength),
-  description: text().default(''),
-});
-export const issueSchema = z
-  .object({
-    id: idSchema,
-    negotiationId: idSchema,
-    name: z.string(),
-    description: z.string(),
-    pointIds: ids,
-    options: z.array(
-      optionSchema.extend({
-        retiredAt: z.string().nullable().optional().describe('Set when retired: no new draft may choose it'),
-      }),
-    ),
-    revision: z.number().int(),
-  })
-  .meta({ id: 'Issue' });
+/** An option as a request writes it: retiring one is a route of its own. */
+const optionSchema = entity.issueOptionSchema.omit({ retiredAt: true });
+export const issueSchema = entity.issueSchema;
 export const issueCreateSchema = z.object({
   id: idSchema.optional(),
   name,
@@ -576,28 +418,8 @@ export const issuePatchSchema = z.object({
   options: z.array(optionSchema).min(2).max(LIMITS.optionsPerIssue).optional(),
 });
 
-const optionIds = z.array(idSchema).min(1).max(LIMITS.optionsPerIssue);
-const conditionSchema = z.object({ issueId: idSchema, optionIds });
-export const constraintSchema = z
-  .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('forbid'), issueId: idSchema, optionIds }),
-    z.object({ kind: z.literal('require'), issueId: idSchema, optionIds }),
-    z.object({ kind: z.literal('forbid_combination'), conditions: z.array(conditionSchema).min(2).max(20) }),
-  ])
-  .meta({ id: 'RedLineConstraint' });
-export const redLineSchema = z
-  .object({
-    id: idSchema,
-    negotiationId: idSchema,
-    partyId: idSchema,
-    title: z.string(),
-    description: z.string(),
-    constraint: constraintSchema,
-    visibility: z.enum(VISIBILITIES),
-    source: z.string().nullable(),
-    revision: z.number().int(),
-  })
-  .meta({ id: 'RedLine' });
+export const constraintSchema = entity.redLineConstraintSchema;
+export const redLineSchema = entity.redLineSchema;
 export const redLineCreateSchema = z.object({
   partyId: idSchema,
   title: name,
@@ -651,20 +473,7 @@ export const redLineReportSchema = z
   .meta({ id: 'RedLineReport' });
 
 const scoreTable = z.record(idSchema, z.record(idSchema, z.number().min(0).max(1)));
-export const preferenceSchema = z
-  .object({
-    id: idSchema,
-    negotiationId: idSchema,
-    partyId: idSchema,
-    weights: z.record(z.string(), z.number()),
-    scores: z.record(z.string(), z.record(z.string(), z.number())),
-    reservation: z.number(),
-    visibility: z.enum(['party', 'mediator']),
-    illustrative: z.boolean(),
-    note: z.string(),
-    revision: z.number().int(),
-  })
-  .meta({ id: 'Preference' });
+export const preferenceSchema = entity.preferenceSchema;
 export const preferencePutSchema = z.object({
   revision: revision.nullable().default(null).describe('null (or 0) to create; the current revision to replace'),
   weights: z.record(idSchema, z.number().min(0).max(1)),
@@ -675,7 +484,8 @@ export const preferencePutSchema = z.object({
   note: text().default(''),
 });
 
-const roundStatementSchema = z.object({
+/** A joint statement as a request writes it. */
+const roundStatementInput = z.object({
   id: idSchema,
   title: name,
   date: isoTime,
@@ -696,37 +506,10 @@ const roundFields = {
   versionId: idSchema.nullable().default(null),
   outcomeVersionId: idSchema.nullable().default(null),
   outcome: text().default(''),
-  statements: z.array(roundStatementSchema).max(50).default([]),
+  statements: z.array(roundStatementInput).max(50).default([]),
   source: source.default(null),
 };
-export const roundSchema = z
-  .object({
-    id: idSchema,
-    negotiationId: idSchema,
-    title: z.string(),
-    startsOn: z.string(),
-    endsOn: z.string().nullable(),
-    place: z.string(),
-    participants: z.array(z.object({ partyId: idSchema, people: z.array(z.string()) })),
-    agendaPointIds: ids,
-    versionId: idSchema.nullable(),
-    outcomeVersionId: idSchema.nullable(),
-    outcome: z.string(),
-    statements: z.array(
-      z.object({
-        id: idSchema,
-        title: z.string(),
-        date: z.string(),
-        text: z.string(),
-        signatoryPartyIds: ids,
-        source: z.string().nullable(),
-      }),
-    ),
-    source: z.string().nullable(),
-    cancelledAt: z.string().nullable().optional().describe('Set when the round was cancelled'),
-    revision: z.number().int(),
-  })
-  .meta({ id: 'Round' });
+export const roundSchema = entity.roundSchema;
 export const roundCreateSchema = z.object(roundFields);
 export const roundPatchSchema = z.object({
   revision,
@@ -736,24 +519,10 @@ export const roundPatchSchema = z.object({
   place: text(300).optional(),
   outcome: text().optional(),
   outcomeVersionId: idSchema.nullable().optional(),
-  statements: z.array(roundStatementSchema).max(50).optional(),
+  statements: z.array(roundStatementInput).max(50).optional(),
 });
 
-export const statementSchema = z
-  .object({
-    id: idSchema,
-    negotiationId: idSchema,
-    speaker: z.string(),
-    affiliation: z.string(),
-    partyId: idSchema.nullable(),
-    date: z.string(),
-    quote: z.string(),
-    stance: z.enum(STATEMENT_STANCES),
-    pointIds: ids,
-    source: z.string(),
-    retractedAt: z.string().nullable().optional().describe('Set when the statement was retracted'),
-  })
-  .meta({ id: 'PublicStatement' });
+export const statementSchema = entity.publicStatementSchema;
 export const statementCreateSchema = z.object({
   speaker: name,
   affiliation: text(300).default(''),
@@ -765,17 +534,7 @@ export const statementCreateSchema = z.object({
   source: z.string().trim().min(1, 'say where it was said or reported').max(4000),
 });
 
-export const trackSchema = z
-  .object({
-    id: idSchema,
-    negotiationId: idSchema,
-    name: z.string(),
-    description: z.string(),
-    pointIds: ids,
-    partyIds: ids,
-    revision: z.number().int(),
-  })
-  .meta({ id: 'Track' });
+export const trackSchema = entity.trackSchema;
 export const trackCreateSchema = z.object({
   name,
   description: text().default(''),
@@ -790,11 +549,7 @@ export const trackPatchSchema = z.object({
   partyIds: ids.min(2).optional(),
 });
 
-const stageKind = z
-  .enum(STAGE_KINDS)
-  .describe(
-    "approval (the default): the author side's principals approve before the text goes out; countersignature: the last stage, by principals of a receiving party once the text reached them, after which the text is signed",
-  );
+const stageKind = entity.stageKindSchema;
 const stageSchema = z.object({
   id: idSchema,
   name,
@@ -803,65 +558,18 @@ const stageSchema = z.object({
   approverUserIds: ids.min(1),
   deadline: isoTime.nullable().default(null),
 });
-const storedStage = z.object({
-  id: idSchema,
-  name: z.string(),
-  kind: stageKind.optional(),
-  mode: z.enum(APPROVAL_MODES),
-  approverUserIds: ids,
-  deadline: z.string().nullable(),
-});
 const ruleTerms = {
   name,
   description: text().default(''),
   fromPartyIds: ids.min(1).describe('Texts written by these parties, or derived from theirs, are governed'),
   toPartyIds: ids.min(1).describe('Governed texts reach these parties only after every stage approved the exact text'),
   stages: z.array(stageSchema).min(1).max(20),
-  lateDecisions: z
-    .enum(['allowed', 'refused'])
+  lateDecisions: entity.lateDecisionsSchema
     .default('allowed')
     .describe('After a deadline: allowed (the default; the decision is marked late) or refused'),
 };
 const ruleTermsSchema = z.object(ruleTerms);
-export const transmissionRuleSchema = z
-  .object({
-    id: idSchema,
-    negotiationId: idSchema,
-    name: z.string(),
-    description: z.string(),
-    fromPartyIds: ids,
-    toPartyIds: ids,
-    stages: z.array(storedStage),
-    lateDecisions: z.enum(['allowed', 'refused']).optional(),
-    pendingChange: z
-      .object({
-        id: idSchema,
-        terms: z
-          .object({
-            name: z.string(),
-            description: z.string(),
-            fromPartyIds: ids,
-            toPartyIds: ids,
-            stages: z.array(storedStage),
-            // Consenting principals read every term they consent to, the late decisions included.
-            lateDecisions: z.enum(['allowed', 'refused']).optional(),
-          })
-          .nullable(),
-        proposedBy: idSchema,
-        proposedAt: z.string(),
-        consentedBy: ids,
-      })
-      .nullable(),
-    removedAt: z.string().nullable(),
-    createdAt: z.string(),
-    createdBy: z.string().nullable(),
-    revision: z.number().int(),
-  })
-  .meta({
-    id: 'TransmissionRule',
-    description:
-      "What may go to whom: governed texts reach the rule's recipients only after its stages approve the exact text",
-  });
+export const transmissionRuleSchema = entity.transmissionRuleSchema;
 export const ruleCreateSchema = z.object({ id: idSchema.optional(), ...ruleTerms });
 export const ruleChangeSchema = z
   .object({ revision, terms: ruleTermsSchema.optional(), remove: z.boolean().default(false) })
@@ -870,20 +578,13 @@ export const ruleChangeSchema = z
     path: ['terms'],
   });
 
-const approvalSchema = z.object({
-  id: idSchema,
-  ruleId: idSchema,
-  stageId: idSchema,
-  versionId: idSchema,
+/** An approval as its reader sees it: the hash of a text they may not read and another party's comment are withheld. */
+const approvalSchema = entity.approvalSchema.extend({
   contentHash: z
     .string()
     .nullable()
     .describe('The hash of the text decided on; null where points of that text are withheld from you'),
-  userId: idSchema,
-  decision: z.enum(APPROVAL_DECISIONS),
   comment: z.string().nullable().describe("null: the comment stays with the approver's party"),
-  at: z.string(),
-  late: z.boolean().optional().describe("Taken after the stage's deadline"),
 });
 export const textApprovalsSchema = z
   .object({
