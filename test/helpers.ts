@@ -8,6 +8,7 @@ import pg from 'pg';
 import { genevaScenario } from '../src/demo/geneva.ts';
 import { loadScenario } from '../src/demo/load.ts';
 import { buildApp } from '../src/server/app.ts';
+import { undeclaredReads } from '../src/store/read-cache.ts';
 import { Store, type StoreOptions } from '../src/store/store.ts';
 import { userByEmail } from '../src/store/accounts.ts';
 import { DomainError } from '../src/core/errors.ts';
@@ -17,6 +18,8 @@ const cleanups: (() => unknown)[] = [];
 // (an `after` called inside a hook would run as soon as that hook finished).
 after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
+  // A cached read that touched a table it does not declare fails the file, even where its error was caught.
+  assert.deepEqual(undeclaredReads, [], 'cached reads that touch tables they do not declare');
 });
 
 /** A temporary folder removed when the test file ends. */

@@ -13,6 +13,7 @@
  * Failures are collected during the run and reported by the test they break, each with its request
  * and its answer; HOSTILE_VERBOSE=1 prints the answers' statuses route by route.
  */
+import { insertionOrder } from '../../src/store/dialect.ts';
 import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
@@ -100,7 +101,7 @@ class Live {
     for (const table of TABLES) {
       const negotiationColumn = table === 'negotiations' ? 'id' : 'negotiation_id';
       const { rows } =
-        await sql<KnownRow>`select id, ${sql.ref(negotiationColumn)} as "negotiationId" from ${sql.table(table)} order by rowid`.execute(
+        await sql<KnownRow>`select id, ${sql.ref(negotiationColumn)} as "negotiationId" from ${sql.table(table)} order by ${insertionOrder(this.store.engineName)}`.execute(
           db,
         );
       this.rows.set(table, rows);
@@ -1887,9 +1888,9 @@ function storedEntity(table: Table, row: Record<string, unknown>): Record<string
 async function snapshot(store: Store): Promise<Map<Table, Map<string, Record<string, unknown>>>> {
   const tables = new Map<Table, Map<string, Record<string, unknown>>>();
   for (const table of TABLES) {
-    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by ${
-      store.engineName === 'sqlite' ? sql`rowid` : sql`id`
-    }`.execute(store.db);
+    const { rows } = await sql<
+      Record<string, unknown>
+    >`select * from ${sql.table(table)} order by ${insertionOrder(store.engineName)}`.execute(store.db);
     tables.set(table, new Map(rows.map((row) => [String(row.id), row])));
   }
   return tables;

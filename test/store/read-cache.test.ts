@@ -5,6 +5,7 @@ import { tokenHash } from '../../src/store/passwords.ts';
 import { listVersions } from '../../src/store/versions.ts';
 import { insertEntity, readEntities, replaceEntity } from '../../src/store/collections.ts';
 import { runPrepared } from '../../src/store/prepared.ts';
+import { checkingReads, undeclaredReads } from '../../src/store/read-cache.ts';
 import { Store } from '../../src/store/store.ts';
 import { demoDatabase } from '../helpers.ts';
 
@@ -98,4 +99,36 @@ describe('what the store keeps between reads is never older than the database', 
       /places its 2 values as \[0, 0\]/,
     );
   });
+});
+
+describe('under test, a cached read that touches a table it does not declare fails', () => {
+  test(
+    'a read of parties declared as a read of issues is refused, naming the read and the table',
+    { skip: !checkingReads && 'run with PARLEY_CHECK_READS=1 (the test command sets it)' },
+    async () => {
+      const store = await Store.open(await demoDatabase());
+      try {
+        await assert.rejects(
+          store.reads.get('forgetful', ['issues'], () => store.db.selectFrom('parties').select('id').execute()),
+          /the cached read "forgetful" declares the tables \[issues\] but reads the table "parties"/,
+        );
+        // A cached read inside another's load counts against the outer one too.
+        await assert.rejects(
+          store.reads.get('outer', ['issues'], () =>
+            store.reads.get('inner', ['issues', 'rounds'], () => store.db.selectFrom('issues').select('id').execute()),
+          ),
+          /the cached read "outer" declares the tables \[issues\] but depends on "inner", which reads the table "rounds"/,
+        );
+        // Declared, it is served.
+        assert.ok(
+          (await store.reads.get('declared', ['parties'], () => store.db.selectFrom('parties').select('id').execute()))
+            .length > 0,
+        );
+      } finally {
+        // Provoked on purpose: not a finding.
+        undeclaredReads.splice(0);
+        await store.close();
+      }
+    },
+  );
 });
