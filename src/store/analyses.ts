@@ -11,7 +11,7 @@ import { listIssues } from './issues.ts';
 import { listPreferences } from './preferences.ts';
 import { listRedLines } from './red-lines.ts';
 import type { NegotiationContext, Store } from './store.ts';
-import { document } from './versions.ts';
+import { document } from './texts.ts';
 import { TooBusy, WorkQueue, type WorkLimits } from './work-queue.ts';
 
 /**

@@ -3,7 +3,7 @@ import type { Id, Membership, Negotiation, User } from '../core/model.ts';
 import { everyParty, requireWordsMayGo } from './gate.ts';
 import { requireMediator } from './guards.ts';
 import type { NegotiationContext, Store } from './store.ts';
-import { listVersions } from './versions.ts';
+import { listVersions } from './texts.ts';
 
 /** Negotiations: listing, opening (the opener convenes it) and changing them. Each command checks the policy, writes the change and its audit event in one transaction. */
 

@@ -9,7 +9,7 @@ import { listIssues } from './issues.ts';
 import type { Database } from './schema.ts';
 import { coalitionMembers, everyParty, requireWordsMayGo } from './gate.ts';
 import type { NegotiationContext, Recorder, Store } from './store.ts';
-import { getVersion, listVersions, READER_VIEW_TABLES, requireStanding } from './versions.ts';
+import { getVersion, listVersions, READER_VIEW_TABLES, requireStanding } from './texts.ts';
 
 /** Parties' positions on the points of a version. Each command checks the policy, writes the change and its audit event in one transaction. */
 

@@ -16,7 +16,8 @@ import { createNegotiation } from '../../src/store/negotiations.ts';
 import { addParty } from '../../src/store/parties.ts';
 import { createPosition, listPositions, updatePosition } from '../../src/store/positions.ts';
 import { createRedLine, listRedLines } from '../../src/store/red-lines.ts';
-import { createVersion, listVersions, transmitVersion } from '../../src/store/versions.ts';
+import { createVersion, transmitVersion } from '../../src/store/versions.ts';
+import { listVersions } from '../../src/store/texts.ts';
 
 const point = (id: string, number: number, text: string): Point => ({
   id,
