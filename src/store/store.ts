@@ -9,7 +9,7 @@ import { ComparisonCache } from './compare-cache.ts';
 import { ComparisonWorker } from './compare-worker.ts';
 import { openSqlite, type Db } from './db.ts';
 import { ChangeClock, ReadCache } from './read-cache.ts';
-import { membershipFromRow } from './members.ts';
+import { membershipFromRow } from './seats.ts';
 import type { Database } from './schema.ts';
 
 /** Everything a request about one negotiation needs to decide what its reader may see. */
