@@ -115,7 +115,6 @@ export async function runAnalysis(
     const { included, excluded, redLinesApplied } = record.result;
     await recordEvent({
       action: 'analysis.create',
-      entity: 'analysis',
       entityId: record.id,
       negotiationId: ctx.negotiation.id,
       before: null,
@@ -320,7 +319,6 @@ export async function releasePackages(
         .execute();
       await record({
         action: 'release.create',
-        entity: 'release',
         entityId: release.id,
         negotiationId: ctx.negotiation.id,
         before: null,

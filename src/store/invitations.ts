@@ -177,7 +177,6 @@ export async function inviteMember(
       .execute();
     await record({
       action: 'invitation.create',
-      entity: 'invitation',
       entityId: invitation.id,
       negotiationId: invitation.negotiationId,
       before: null,
@@ -245,7 +244,6 @@ export async function revokeInvitation(store: Store, ctx: NegotiationContext, id
     await closeProposalsAbout(trx, record, ctx, id, after.revokedAt);
     await record({
       action: 'invitation.revoke',
-      entity: 'invitation',
       entityId: id,
       negotiationId: ctx.negotiation.id,
       before,
@@ -439,7 +437,6 @@ async function takeSeat(
   if (firstHead) await proposePendingInvitations(store, trx, record, row.negotiation_id, membership.partyId!);
   await record({
     action: 'invitation.accept',
-    entity: 'invitation',
     entityId: row.id,
     negotiationId: row.negotiation_id,
     before: null,
@@ -488,7 +485,6 @@ export async function acceptInvitation(
         .execute();
       await record({
         action: 'user.create',
-        entity: 'user',
         entityId: userId,
         negotiationId: null,
         before: null,

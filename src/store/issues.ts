@@ -95,7 +95,6 @@ export async function updateIssue(
     const rehashed = await rehashTexts(trx, ctx.negotiation.id, optionLabels(issues));
     await record({
       action: 'issue.update',
-      entity: 'issue',
       entityId: id,
       negotiationId: ctx.negotiation.id,
       before: current,

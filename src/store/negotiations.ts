@@ -64,7 +64,6 @@ export async function createNegotiation(
       .execute();
     await record({
       action: 'negotiation.create',
-      entity: 'negotiation',
       entityId: negotiation.id,
       negotiationId: negotiation.id,
       before: null,
@@ -83,7 +82,6 @@ export async function createNegotiation(
       .execute();
     await record({
       action: 'membership.create',
-      entity: 'membership',
       entityId: convenor.id,
       negotiationId: negotiation.id,
       before: null,
@@ -135,7 +133,6 @@ export async function updateNegotiation(
       .execute();
     await record({
       action: 'negotiation.update',
-      entity: 'negotiation',
       entityId: after.id,
       negotiationId: after.id,
       before,

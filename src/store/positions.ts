@@ -290,7 +290,6 @@ export async function createPositions(
         await replaceEntity(trx, 'positions', restated, same.revision);
         await record({
           action: 'position.update',
-          entity: 'position',
           entityId: same.id,
           negotiationId: ctx.negotiation.id,
           before: same,
@@ -302,7 +301,6 @@ export async function createPositions(
       await insertEntity(trx, 'positions', position);
       await record({
         action: 'position.create',
-        entity: 'position',
         entityId: position.id,
         negotiationId: ctx.negotiation.id,
         before: null,
@@ -354,7 +352,6 @@ export async function carryPositions(
       await insertEntity(trx, 'positions', carried);
       await record({
         action: 'position.carry',
-        entity: 'position',
         entityId: carried.id,
         negotiationId: version.negotiationId,
         before: null,

@@ -155,7 +155,6 @@ export async function insertProposal(
     .execute();
   await record({
     action: 'proposal.create',
-    entity: 'proposal',
     entityId: stored.id,
     negotiationId: stored.negotiationId,
     before: null,
@@ -224,7 +223,7 @@ async function writeState(
   record: Recorder,
   before: Stored,
   after: Stored,
-  action: string,
+  action: 'proposal.accept' | 'proposal.decline',
 ): Promise<void> {
   const updated = await trx
     .updateTable('proposals')
@@ -236,7 +235,6 @@ async function writeState(
     throw new DomainError('conflict', 'this proposal was decided a moment ago; read it again');
   await record({
     action,
-    entity: 'proposal',
     entityId: before.id,
     negotiationId: before.negotiationId,
     before,
@@ -348,7 +346,6 @@ export async function decideProposal(
       .execute();
     await record({
       action: 'proposal.consent',
-      entity: 'proposal',
       entityId: stored.id,
       negotiationId: stored.negotiationId,
       before: stored,
@@ -381,7 +378,6 @@ export async function applySeatChange(
     .execute();
   await record({
     action: 'membership.update',
-    entity: 'membership',
     entityId: memberId,
     negotiationId: ctx.negotiation.id,
     before,
@@ -403,7 +399,6 @@ export async function applySeatRemoval(
   await trx.deleteFrom('memberships').where('id', '=', memberId).execute();
   await record({
     action: 'membership.remove',
-    entity: 'membership',
     entityId: memberId,
     negotiationId: ctx.negotiation.id,
     before,
@@ -431,7 +426,6 @@ export async function revokeDeclinedInvitation(
   if (Number(updated.numUpdatedRows) === 1)
     await record({
       action: 'invitation.revoke',
-      entity: 'invitation',
       entityId: invitationId,
       negotiationId: ctx.negotiation.id,
       before: null,
@@ -465,7 +459,6 @@ export async function applyInvitationConsent(
     );
   await record({
     action: 'invitation.consent',
-    entity: 'invitation',
     entityId: terms.invitationId,
     negotiationId: ctx.negotiation.id,
     before: null,
@@ -505,7 +498,6 @@ export async function applyCoalitionMembers(
     await insertEntity(trx, 'parties', party);
     await record({
       action: 'party.create',
-      entity: 'party',
       entityId: party.id,
       negotiationId: party.negotiationId,
       before: null,
@@ -529,7 +521,6 @@ export async function applyCoalitionMembers(
     throw new DomainError('conflict', `${partyName(parties, current.id)} changed a moment ago; try again`);
   await record({
     action: 'party.update',
-    entity: 'party',
     entityId: current.id,
     negotiationId: ctx.negotiation.id,
     before: current,

@@ -120,7 +120,6 @@ export async function insertMembership(
     .execute();
   await record({
     action: 'membership.create',
-    entity: 'membership',
     entityId: membership.id,
     negotiationId: membership.negotiationId,
     before: null,

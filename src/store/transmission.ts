@@ -392,7 +392,6 @@ export async function decideOnText(
       if (status.signedAt !== null)
         await record({
           action: 'version.sign',
-          entity: 'version',
           entityId: versionId,
           negotiationId: ctx.negotiation.id,
           before: null,
@@ -410,7 +409,6 @@ export async function decideOnText(
     if (text.version.internal) await markShared(trx, text.version);
     await record({
       action: 'version.transmit',
-      entity: 'version',
       entityId: versionId,
       negotiationId: ctx.negotiation.id,
       before: null,
@@ -461,7 +459,6 @@ export async function insertApproval(
     .execute();
   await record({
     action: `approval.${approval.decision}`,
-    entity: 'transmission_rule',
     entityId: approval.ruleId,
     negotiationId,
     before: null,

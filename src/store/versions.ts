@@ -141,7 +141,6 @@ export async function createVersion(
     );
     await record({
       action: 'version.create',
-      entity: 'version',
       entityId: version.id,
       negotiationId: version.negotiationId,
       before: null,
@@ -211,7 +210,6 @@ export async function transmitVersion(
     if (shared) await markShared(trx, text.version);
     await record({
       action: 'version.transmit',
-      entity: 'version',
       entityId: versionId,
       negotiationId: ctx.negotiation.id,
       before: null,
@@ -327,7 +325,6 @@ export async function withdrawVersion(store: Store, ctx: NegotiationContext, ver
       .execute();
     await record({
       action: 'version.withdraw',
-      entity: 'version',
       entityId: versionId,
       negotiationId: ctx.negotiation.id,
       before: null,

@@ -299,7 +299,6 @@ describe('store on a real SQLite file', () => {
         await insertEntity(trx, 'issues', { ...issue('half'), negotiationId: mediatorCtx.negotiation.id, revision: 1 });
         await record({
           action: 'issue.create',
-          entity: 'issue',
           entityId: 'half',
           negotiationId: null,
           before: null,
@@ -446,7 +445,7 @@ describe('store on a real SQLite file', () => {
         store.change(mediatorCtx.user.id, async (trx, record) => {
           await trx.selectFrom('issues').select('id').execute();
           other.prepare("update negotiations set revision = revision + 1 where id = 'harbour'").run();
-          await record({ action: 'x.y', entity: 'x', entityId: 'x', negotiationId: null, before: null, after: null });
+          await record({ action: 'negotiation.update', entityId: 'x', negotiationId: null, before: null, after: null });
         }),
         ...['s1', 's2', 's3'].map((id) => createIssue(store, mediatorCtx, issue(id))),
       ]);
