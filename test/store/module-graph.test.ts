@@ -194,6 +194,28 @@ describe('the import graph of the layers', () => {
     assert.deepEqual(found, [], `import circles in src:\n${found.join('\n')}`);
   });
 
+  test("the store's read modules import only one another, never a command module", () => {
+    // What several commands read: texts and their views, rules, seats, names, the gate, the guards,
+    // and the collections' rows under them. A command module (versions.ts, members.ts, …) imports
+    // these; were one of these to import a command, the next command to import it could close a circle.
+    const reads = [
+      'texts.ts',
+      'rules.ts',
+      'seats.ts',
+      'names.ts',
+      'gate.ts',
+      'guards.ts',
+      'collections.ts',
+      'prepared.ts',
+      'audit-kinds.ts',
+    ].map((name) => `src/store/${name}`);
+    const graph = valueGraph(reads);
+    const reached = [...graph].flatMap(([file, targets]) =>
+      targets.filter((t) => t.startsWith('src/store/') && !reads.includes(t)).map((t) => `${file} imports ${t}`),
+    );
+    assert.deepEqual(reached, []);
+  });
+
   /** What a pure layer must not import: the layers above it, and the modules that reach disk, network or a database. */
   const forbidden = [
     { what: 'the store', matches: (target: string) => target.startsWith('src/store/') },
