@@ -38,7 +38,7 @@ async function exportMarkdown(
       import('../store/accounts.ts'),
       import('../store/negotiations.ts'),
       import('../store/positions.ts'),
-      import('../store/versions.ts'),
+      import('../store/texts.ts'),
     ]);
   const reader = options.as ? await userByEmail(store, options.as) : null;
   if (options.as && !reader) throw new CliError(`no account has the e-mail ${options.as}`);

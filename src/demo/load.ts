@@ -1,5 +1,6 @@
 import { hashPassword } from '../store/passwords.ts';
 import { insertEntity } from '../store/collections.ts';
+import type { CreatedEntity } from '../store/audit-kinds.ts';
 import type { Store } from '../store/store.ts';
 import { insertVersion } from '../store/versions.ts';
 import { documentProblems } from '../core/document.ts';
@@ -30,8 +31,8 @@ export async function loadScenario(store: Store, scenario: Scenario, password = 
   await store.change(null, async (trx, record) => {
     const exists = await trx.selectFrom('negotiations').select('id').where('id', '=', id).executeTakeFirst();
     if (exists) throw new Error(`the database already holds the negotiation "${id}"`);
-    const created = (entity: string, entityId: string, after: unknown) =>
-      record({ action: `${entity}.create`, entity, entityId, negotiationId: id, before: null, after });
+    const created = (entity: CreatedEntity, entityId: string, after: unknown) =>
+      record({ action: `${entity}.create`, entityId, negotiationId: id, before: null, after });
 
     const admin = await trx.selectFrom('users').select('id').where('email', '=', DEMO_ADMIN_EMAIL).executeTakeFirst();
     if (!admin) {
@@ -49,7 +50,6 @@ export async function loadScenario(store: Store, scenario: Scenario, password = 
         .execute();
       await record({
         action: 'user.create',
-        entity: 'user',
         entityId: user.id,
         negotiationId: null,
         before: null,
@@ -82,7 +82,6 @@ export async function loadScenario(store: Store, scenario: Scenario, password = 
         .execute();
       await record({
         action: 'user.create',
-        entity: 'user',
         entityId: user.id,
         negotiationId: null,
         before: null,

@@ -63,7 +63,6 @@ async function insertUser(
         .execute();
     await record({
       action: 'user.create',
-      entity: 'user',
       entityId: user.id,
       negotiationId: null,
       before: null,
@@ -145,7 +144,6 @@ export async function renewPasswordLink(
       .execute();
     await record({
       action: 'user.password_link',
-      entity: 'user',
       entityId: row.id,
       negotiationId: null,
       before: null,
@@ -200,7 +198,6 @@ export async function choosePassword(
     await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', user.id).execute();
     await record({
       action: 'user.password',
-      entity: 'user',
       entityId: user.id,
       negotiationId: null,
       before: null,
@@ -272,7 +269,6 @@ export async function login(
       if (Number(updated.numUpdatedRows) === 1)
         await record({
           action: 'user.password',
-          entity: 'user',
           entityId: row.id,
           negotiationId: null,
           before: null,
@@ -367,7 +363,6 @@ export async function changePassword(
     // The audit records that the password changed, never a hash of it.
     await record({
       action: 'user.password',
-      entity: 'user',
       entityId: user.id,
       negotiationId: null,
       before: null,

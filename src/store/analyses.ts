@@ -11,7 +11,7 @@ import { listIssues } from './issues.ts';
 import { listPreferences } from './preferences.ts';
 import { listRedLines } from './red-lines.ts';
 import type { NegotiationContext, Store } from './store.ts';
-import { document } from './versions.ts';
+import { document } from './texts.ts';
 import { TooBusy, WorkQueue, type WorkLimits } from './work-queue.ts';
 
 /**
@@ -115,7 +115,6 @@ export async function runAnalysis(
     const { included, excluded, redLinesApplied } = record.result;
     await recordEvent({
       action: 'analysis.create',
-      entity: 'analysis',
       entityId: record.id,
       negotiationId: ctx.negotiation.id,
       before: null,
@@ -321,7 +320,6 @@ export async function releasePackages(
         .execute();
       await record({
         action: 'release.create',
-        entity: 'release',
         entityId: release.id,
         negotiationId: ctx.negotiation.id,
         before: null,

@@ -1,22 +1,26 @@
 import { createHash } from 'node:crypto';
 import type { Db } from './engine.ts';
 import type { Selectable, Transaction } from 'kysely';
+import { auditEntity, type AuditAction } from './audit-kinds.ts';
 import { runPrepared } from './prepared.ts';
 import type { Database } from './schema.ts';
 
 /** The hash the first event chains to. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface AuditEventInput {
-  at: string;
-  actorId: string | null;
-  /** What happened, as `entity.verb`: `position.update`, `version.transmit`. */
-  action: string;
-  entity: string;
+/** What a change records: the kind of event (its entity follows from it), on what, and the state before and after. */
+export interface AuditChange {
+  /** What happened, as `entity.verb`: `position.update`, `version.transmit` (one of `AUDIT_KINDS`). */
+  action: AuditAction;
   entityId: string;
   negotiationId: string | null;
   before: unknown;
   after: unknown;
+}
+
+export interface AuditEventInput extends AuditChange {
+  at: string;
+  actorId: string | null;
 }
 
 /** An event as stored, without its own hash (which is computed over these fields). */
@@ -51,7 +55,7 @@ export async function appendAuditEvent(trx: Transaction<Database>, input: AuditE
     at: input.at,
     actor_id: input.actorId,
     action: input.action,
-    entity: input.entity,
+    entity: auditEntity(input.action),
     entity_id: input.entityId,
     negotiation_id: input.negotiationId,
     before: input.before === undefined || input.before === null ? null : JSON.stringify(input.before),

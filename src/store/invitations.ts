@@ -3,19 +3,17 @@ import { DomainError, forbidden, invalid, notFound } from '../core/errors.ts';
 import type { Id, Membership, Party, Role, User } from '../core/model.ts';
 import { canActAsMediator } from '../core/visibility.ts';
 import { login } from './accounts.ts';
-import { checkOneSeat, checkSeat, insertMembership, seatWords } from './members.ts';
 import { hashPassword, newToken, tokenHash, verifyPassword } from './passwords.ts';
+import { closeProposalsAbout, insertProposal, propose, type Proposal, type ProposalTerms } from './proposals.ts';
 import {
-  closeProposalsAbout,
+  checkOneSeat,
+  checkSeat,
   delegationHeads,
-  insertProposal,
+  insertMembership,
   isHeadOf,
-  propose,
   readMemberships,
-  type Consent,
-  type Proposal,
-  type ProposalTerms,
-} from './proposals.ts';
+  seatWords,
+} from './seats.ts';
 import { partyName } from './names.ts';
 import type { Database } from './schema.ts';
 import type { NegotiationContext, Recorder, Store } from './store.ts';
@@ -179,7 +177,6 @@ export async function inviteMember(
       .execute();
     await record({
       action: 'invitation.create',
-      entity: 'invitation',
       entityId: invitation.id,
       negotiationId: invitation.negotiationId,
       before: null,
@@ -202,67 +199,6 @@ function invitationTerms(invitation: Invitation, partyId: Id): ProposalTerms {
     role: invitation.role,
     title: invitation.title,
   };
-}
-
-/** Revokes the invitation of a seat its party declined. */
-export async function revokeDeclinedInvitation(
-  trx: Transaction<Database>,
-  record: Recorder,
-  ctx: NegotiationContext,
-  invitationId: Id,
-  at: string,
-): Promise<void> {
-  const updated = await trx
-    .updateTable('invitations')
-    .set({ revoked_at: at })
-    .where('id', '=', invitationId)
-    .where('negotiation_id', '=', ctx.negotiation.id)
-    .where('accepted_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 1)
-    await record({
-      action: 'invitation.revoke',
-      entity: 'invitation',
-      entityId: invitationId,
-      negotiationId: ctx.negotiation.id,
-      before: null,
-      after: { revokedAt: at, reason: 'the party declined the seat' },
-    });
-}
-
-/** Records the party's consent on an invitation, at the last consent of its proposal. */
-export async function applyInvitationConsent(
-  trx: Transaction<Database>,
-  record: Recorder,
-  ctx: NegotiationContext,
-  terms: Extract<ProposalTerms, { kind: 'invitation' }>,
-  consents: Consent[],
-): Promise<void> {
-  const head = consents.filter((c) => c.as === 'head').at(-1);
-  // A convenor's consent (the party had no principal or lead) leaves the invitation as the convenor made it.
-  if (!head) return;
-  const updated = await trx
-    .updateTable('invitations')
-    .set({ party_consent_by: head.userId })
-    .where('id', '=', terms.invitationId)
-    .where('negotiation_id', '=', ctx.negotiation.id)
-    .where('accepted_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1)
-    throw invalid(
-      'proposalId',
-      `the invitation of ${terms.email} was revoked or accepted meanwhile; decline this proposal`,
-    );
-  await record({
-    action: 'invitation.consent',
-    entity: 'invitation',
-    entityId: terms.invitationId,
-    negotiationId: ctx.negotiation.id,
-    before: null,
-    after: { partyConsentBy: head.userId },
-  });
 }
 
 /** Who may see and revoke an invitation: a mediator, or a principal or lead of its party. */
@@ -308,7 +244,6 @@ export async function revokeInvitation(store: Store, ctx: NegotiationContext, id
     await closeProposalsAbout(trx, record, ctx, id, after.revokedAt);
     await record({
       action: 'invitation.revoke',
-      entity: 'invitation',
       entityId: id,
       negotiationId: ctx.negotiation.id,
       before,
@@ -502,7 +437,6 @@ async function takeSeat(
   if (firstHead) await proposePendingInvitations(store, trx, record, row.negotiation_id, membership.partyId!);
   await record({
     action: 'invitation.accept',
-    entity: 'invitation',
     entityId: row.id,
     negotiationId: row.negotiation_id,
     before: null,
@@ -551,7 +485,6 @@ export async function acceptInvitation(
         .execute();
       await record({
         action: 'user.create',
-        entity: 'user',
         entityId: userId,
         negotiationId: null,
         before: null,

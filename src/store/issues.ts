@@ -4,10 +4,9 @@ import { COUNT_LIMITS } from '../core/limits.ts';
 import type { Id, Issue } from '../core/model.ts';
 import { canSeeTrack, hiddenPointIds } from '../core/visibility.ts';
 import { listEntities, readEntities, replaceEntity } from './collections.ts';
-import { rehashTexts } from './texts.ts';
+import { rehashTexts, requireKnownPoints, textRecords } from './texts.ts';
 import { requireMediator } from './guards.ts';
 import type { NegotiationContext, Store } from './store.ts';
-import { requireKnownPoints, textRecords } from './versions.ts';
 import { everyParty, requireWordsMayGo } from './gate.ts';
 
 /** Issues and their options: the negotiable dimensions behind the points. Each command checks the policy, writes the change and its audit event in one transaction. */
@@ -96,7 +95,6 @@ export async function updateIssue(
     const rehashed = await rehashTexts(trx, ctx.negotiation.id, optionLabels(issues));
     await record({
       action: 'issue.update',
-      entity: 'issue',
       entityId: id,
       negotiationId: ctx.negotiation.id,
       before: current,

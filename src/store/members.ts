@@ -1,19 +1,19 @@
-import type { Transaction } from 'kysely';
-import { DomainError, forbidden, invalid, notFound } from '../core/errors.ts';
-import type { Id, Membership, Party, Role } from '../core/model.ts';
+import { forbidden, invalid, notFound } from '../core/errors.ts';
+import type { Id, Membership, Role } from '../core/model.ts';
 import { canActAsMediator } from '../core/visibility.ts';
 import { requireOperator } from './guards.ts';
-import {
-  closeProposalsAbout,
-  delegationHeads,
-  isHeadOf,
-  propose,
-  readMemberships,
-  type Proposal,
-} from './proposals.ts';
+import { applySeatChange, applySeatRemoval, propose, type Proposal } from './proposals.ts';
 import { partyName } from './names.ts';
-import type { Database } from './schema.ts';
-import type { NegotiationContext, Recorder, Store } from './store.ts';
+import {
+  checkMediatorLeft,
+  checkOneSeat,
+  checkSeat,
+  delegationHeads,
+  insertMembership,
+  isHeadOf,
+  seatWords,
+} from './seats.ts';
+import type { NegotiationContext, Store } from './store.ts';
 
 /**
  * The people at the table and their roles. A party's delegation is the party's: once it has a
@@ -25,38 +25,6 @@ import type { NegotiationContext, Recorder, Store } from './store.ts';
  */
 
 export type Member = Membership & { name: string; email: string };
-
-/** The rules of one seat: a mediator belongs to no party, every other role to a party of the table. */
-export function checkSeat(ctx: NegotiationContext, seat: { partyId: Id | null; role: Role }): void {
-  if ((seat.role === 'mediator') !== (seat.partyId === null))
-    throw invalid('partyId', 'a mediator belongs to no party (partyId null); every other role needs a party');
-  if (seat.partyId !== null && !ctx.parties.some((p) => p.id === seat.partyId))
-    throw invalid('partyId', `"${seat.partyId}" is not a party of this negotiation`);
-}
-
-/** A seat in words: "lead of Ukraine", "mediator". */
-export function seatWords(parties: Party[], seat: { partyId: Id | null; role: Role }): string {
-  return seat.partyId === null ? seat.role : `${seat.role} of ${partyName(parties, seat.partyId)}`;
-}
-
-/**
- * One person, one seat in a negotiation: a mediator sits in no delegation, and no one sits in two.
- * Read in the transaction that would give the second seat.
- */
-export async function checkOneSeat(
-  trx: Transaction<Database>,
-  ctx: NegotiationContext,
-  userId: Id,
-  who: string,
-  field: string,
-): Promise<void> {
-  const seats = (await readMemberships(trx, ctx.negotiation.id)).filter((m) => m.userId === userId);
-  if (seats.length > 0)
-    throw invalid(
-      field,
-      `${who} already ${who === 'you' ? 'hold' : 'holds'} a seat in this negotiation (${seatWords(ctx.parties, seats[0]!)}); a person holds one seat in a negotiation: change that seat, or remove it first`,
-    );
-}
 
 /**
  * Whether the reader may change seats in a party's delegation by themselves: its principal or lead,
@@ -77,32 +45,6 @@ function requireSeatChanger(ctx: NegotiationContext, partyId: Id | null, action:
   throw forbidden(
     `only the principal or the lead of ${partyName(ctx.parties, partyId)} may ${action} a seat in its delegation (a mediator may propose it to them)`,
   );
-}
-
-export async function insertMembership(
-  trx: Transaction<Database>,
-  record: Recorder,
-  membership: Membership,
-): Promise<void> {
-  await trx
-    .insertInto('memberships')
-    .values({
-      id: membership.id,
-      negotiation_id: membership.negotiationId,
-      user_id: membership.userId,
-      party_id: membership.partyId,
-      role: membership.role,
-      title: membership.title,
-    })
-    .execute();
-  await record({
-    action: 'membership.create',
-    entity: 'membership',
-    entityId: membership.id,
-    negotiationId: membership.negotiationId,
-    before: null,
-    after: membership,
-  });
 }
 
 /**
@@ -134,74 +76,10 @@ export async function seatMember(
   return membership;
 }
 
-/** A negotiation keeps a mediator: someone must be able to seat people and record the rounds. */
-function checkMediatorLeft(memberships: Membership[], without: Membership, next: Membership | null): void {
-  const mediators = memberships.filter((m) => m.role === 'mediator' && m.id !== without.id);
-  if (mediators.length === 0 && next?.role !== 'mediator')
-    throw invalid('role', 'this is the last mediator of the negotiation; seat another mediator first');
-}
-
 function membershipOf(ctx: NegotiationContext, memberId: Id): Membership {
   const membership = ctx.memberships.find((m) => m.id === memberId);
   if (!membership) throw notFound(`member "${memberId}"`);
   return membership;
-}
-
-async function currentMembership(trx: Transaction<Database>, ctx: NegotiationContext, memberId: Id) {
-  const memberships = await readMemberships(trx, ctx.negotiation.id);
-  const before = memberships.find((m) => m.id === memberId);
-  if (!before) throw new DomainError('not_found', 'this seat was removed a moment ago');
-  return { before, memberships };
-}
-
-/** Writes a change of role or title (or, for the operator, of party) and its audit event. */
-export async function applySeatChange(
-  trx: Transaction<Database>,
-  record: Recorder,
-  ctx: NegotiationContext,
-  memberId: Id,
-  patch: { partyId?: Id | null; role?: Role; title?: string },
-): Promise<Membership> {
-  const { before, memberships } = await currentMembership(trx, ctx, memberId);
-  const after: Membership = { ...before, ...patch };
-  checkSeat(ctx, after);
-  checkMediatorLeft(memberships, before, after);
-  await trx
-    .updateTable('memberships')
-    .set({ party_id: after.partyId, role: after.role, title: after.title })
-    .where('id', '=', memberId)
-    .execute();
-  await record({
-    action: 'membership.update',
-    entity: 'membership',
-    entityId: memberId,
-    negotiationId: ctx.negotiation.id,
-    before,
-    after,
-  });
-  return after;
-}
-
-/** Removes a seat and its audit event; open proposals about it close. */
-export async function applySeatRemoval(
-  trx: Transaction<Database>,
-  record: Recorder,
-  ctx: NegotiationContext,
-  memberId: Id,
-  at: string,
-): Promise<void> {
-  const { before, memberships } = await currentMembership(trx, ctx, memberId);
-  checkMediatorLeft(memberships, before, null);
-  await trx.deleteFrom('memberships').where('id', '=', memberId).execute();
-  await record({
-    action: 'membership.remove',
-    entity: 'membership',
-    entityId: memberId,
-    negotiationId: ctx.negotiation.id,
-    before,
-    after: null,
-  });
-  await closeProposalsAbout(trx, record, ctx, memberId, at);
 }
 
 export type SeatOutcome<T> = { kind: 'done'; value: T } | { kind: 'proposal'; proposal: Proposal };
@@ -285,22 +163,4 @@ export async function listMembers(store: Store, ctx: NegotiationContext): Promis
     const u = users.find((x) => x.id === m.userId);
     return { ...m, name: u?.name ?? '', email: u?.email ?? '' };
   });
-}
-
-export function membershipFromRow(row: {
-  id: string;
-  negotiation_id: string;
-  user_id: string;
-  party_id: string | null;
-  role: string;
-  title: string;
-}): Membership {
-  return {
-    id: row.id,
-    negotiationId: row.negotiation_id,
-    userId: row.user_id,
-    partyId: row.party_id,
-    role: row.role as Role,
-    title: row.title,
-  };
 }

@@ -3,7 +3,7 @@ import type { Id, Membership, Negotiation, User } from '../core/model.ts';
 import { everyParty, requireWordsMayGo } from './gate.ts';
 import { requireMediator } from './guards.ts';
 import type { NegotiationContext, Store } from './store.ts';
-import { listVersions } from './versions.ts';
+import { listVersions } from './texts.ts';
 
 /** Negotiations: listing, opening (the opener convenes it) and changing them. Each command checks the policy, writes the change and its audit event in one transaction. */
 
@@ -64,7 +64,6 @@ export async function createNegotiation(
       .execute();
     await record({
       action: 'negotiation.create',
-      entity: 'negotiation',
       entityId: negotiation.id,
       negotiationId: negotiation.id,
       before: null,
@@ -83,7 +82,6 @@ export async function createNegotiation(
       .execute();
     await record({
       action: 'membership.create',
-      entity: 'membership',
       entityId: convenor.id,
       negotiationId: negotiation.id,
       before: null,
@@ -135,7 +133,6 @@ export async function updateNegotiation(
       .execute();
     await record({
       action: 'negotiation.update',
-      entity: 'negotiation',
       entityId: after.id,
       negotiationId: after.id,
       before,

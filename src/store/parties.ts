@@ -1,15 +1,14 @@
-import type { Transaction } from 'kysely';
-import { DomainError, conflict, forbidden, invalid, notFound } from '../core/errors.ts';
+import { conflict, forbidden, invalid, notFound } from '../core/errors.ts';
 import type { Id, Party } from '../core/model.ts';
 import { canActAsMediator } from '../core/visibility.ts';
-import { insertEntity, listEntities, readEntities, replaceEntity } from './collections.ts';
-import { coalitionJoinRefusal, everyParty, requireWordsMayGo } from './gate.ts';
+import { readEntities } from './collections.ts';
+import { everyParty, requireWordsMayGo } from './gate.ts';
 import { requireMediator } from './guards.ts';
 import { hiddenPoints } from './issues.ts';
-import { isHeadOf, propose, type Proposal, type ProposalTerms } from './proposals.ts';
-import { partyName, partyNames } from './names.ts';
-import type { Database } from './schema.ts';
-import type { NegotiationContext, Recorder, Store } from './store.ts';
+import { propose, type Proposal } from './proposals.ts';
+import { partyNames } from './names.ts';
+import { isHeadOf } from './seats.ts';
+import type { NegotiationContext, Store } from './store.ts';
 
 /**
  * The parties and coalitions at the table. The convenor (a mediator) adds parties and names them.
@@ -164,70 +163,6 @@ export async function updateParty(
     if (changed) return { kind: 'party', party: changed };
   }
   return { kind: 'proposal', proposal };
-}
-
-/**
- * Makes a coalition, or changes its members, at the last consent of its proposal. A party joining
- * a coalition receives through it nothing the transmission rules hold back from it: the gate is
- * asked first, and its refusal stands.
- */
-export async function applyCoalitionMembers(
-  store: Store,
-  ctx: NegotiationContext,
-  trx: Transaction<Database>,
-  record: Recorder,
-  terms: Extract<ProposalTerms, { kind: 'coalition' }>,
-): Promise<void> {
-  const parties = await listEntities(trx, 'parties', ctx.negotiation.id);
-  for (const member of terms.memberPartyIds)
-    if (!parties.some((p) => p.id === member && p.kind === 'party'))
-      throw invalid('memberPartyIds', 'a party of this proposal is no longer at the table; decline it');
-  const current = parties.find((p) => p.id === terms.coalitionId);
-  if (terms.create) {
-    if (current) throw invalid('id', `a party "${terms.coalitionId}" exists already; decline this proposal`);
-    const party: Party = {
-      id: terms.coalitionId,
-      negotiationId: ctx.negotiation.id,
-      name: terms.create.name,
-      shortName: terms.create.shortName,
-      kind: 'coalition',
-      memberPartyIds: terms.memberPartyIds,
-      pointIds: terms.create.pointIds,
-      revision: 1,
-    };
-    await insertEntity(trx, 'parties', party);
-    await record({
-      action: 'party.create',
-      entity: 'party',
-      entityId: party.id,
-      negotiationId: party.negotiationId,
-      before: null,
-      after: party,
-    });
-    return;
-  }
-  if (!current || current.kind !== 'coalition') throw new DomainError('not_found', 'this coalition is gone');
-  if ([...current.memberPartyIds].sort().join('\n') !== [...terms.previousMemberPartyIds].sort().join('\n'))
-    throw new DomainError(
-      'conflict',
-      `the members of ${partyName(parties, current.id)} changed since this was proposed; decline it and propose again`,
-    );
-  const joining = terms.memberPartyIds.filter((p) => !current.memberPartyIds.includes(p));
-  if (joining.length > 0) {
-    const refusal = await coalitionJoinRefusal(store, ctx, trx, current.id, joining);
-    if (refusal !== null) throw forbidden(refusal);
-  }
-  const after: Party = { ...current, memberPartyIds: terms.memberPartyIds, revision: current.revision + 1 };
-  if (!(await replaceEntity(trx, 'parties', after, current.revision)))
-    throw new DomainError('conflict', `${partyName(parties, current.id)} changed a moment ago; try again`);
-  await record({
-    action: 'party.update',
-    entity: 'party',
-    entityId: current.id,
-    negotiationId: ctx.negotiation.id,
-    before: current,
-    after,
-  });
 }
 
 /**

@@ -9,7 +9,7 @@ import { listIssues } from './issues.ts';
 import type { Database } from './schema.ts';
 import { coalitionMembers, everyParty, requireWordsMayGo } from './gate.ts';
 import type { NegotiationContext, Recorder, Store } from './store.ts';
-import { getVersion, listVersions, READER_VIEW_TABLES, requireStanding } from './versions.ts';
+import { getVersion, listVersions, READER_VIEW_TABLES, requireStanding } from './texts.ts';
 
 /** Parties' positions on the points of a version. Each command checks the policy, writes the change and its audit event in one transaction. */
 
@@ -290,7 +290,6 @@ export async function createPositions(
         await replaceEntity(trx, 'positions', restated, same.revision);
         await record({
           action: 'position.update',
-          entity: 'position',
           entityId: same.id,
           negotiationId: ctx.negotiation.id,
           before: same,
@@ -302,7 +301,6 @@ export async function createPositions(
       await insertEntity(trx, 'positions', position);
       await record({
         action: 'position.create',
-        entity: 'position',
         entityId: position.id,
         negotiationId: ctx.negotiation.id,
         before: null,
@@ -354,7 +352,6 @@ export async function carryPositions(
       await insertEntity(trx, 'positions', carried);
       await record({
         action: 'position.carry',
-        entity: 'position',
         entityId: carried.id,
         negotiationId: version.negotiationId,
         before: null,

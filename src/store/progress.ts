@@ -5,7 +5,7 @@ import { listPositions } from './positions.ts';
 import { listRedLines } from './red-lines.ts';
 import { listRounds } from './rounds.ts';
 import type { NegotiationContext, Store } from './store.ts';
-import { listVersions } from './versions.ts';
+import { listVersions } from './texts.ts';
 
 /** Progress: what is agreed, contested and crossed, per version and over the rounds. */
 

@@ -2,12 +2,19 @@ import type { Transaction } from 'kysely';
 import { DomainError, forbidden, invalid, notFound } from '../core/errors.ts';
 import type { Id, Membership, Party, Role } from '../core/model.ts';
 import { canActAsMediator, canActForParty } from '../core/visibility.ts';
-import { applyInvitationConsent, revokeDeclinedInvitation } from './invitations.ts';
-import { applySeatChange, applySeatRemoval, membershipFromRow } from './members.ts';
-import { applyCoalitionMembers } from './parties.ts';
+import { insertEntity, listEntities, replaceEntity } from './collections.ts';
+import { coalitionJoinRefusal } from './gate.ts';
+import { partyName, partyNames } from './names.ts';
 import type { Database } from './schema.ts';
+import {
+  checkMediatorLeft,
+  checkSeat,
+  currentMembership,
+  delegationHeads,
+  isHeadOf,
+  readMemberships,
+} from './seats.ts';
 import type { Executor, NegotiationContext, Recorder, Store } from './store.ts';
-import { partyNames } from './names.ts';
 
 /**
  * Seats by consent. A party's delegation is the party's: once it has a principal or a lead, a seat
@@ -18,6 +25,8 @@ import { partyNames } from './names.ts';
  *
  * Before a party has a principal or a lead, the convenor (any mediator) consents for it, so that a
  * negotiation can be convened; such a consent stops counting as soon as the party has one.
+ *
+ * The seats themselves, and who heads a delegation, are read in `seats.ts`.
  */
 
 export type ProposalKind = 'invitation' | 'seat_change' | 'seat_removal' | 'coalition';
@@ -62,23 +71,6 @@ export interface Proposal {
 
 type Stored = Omit<Proposal, 'awaitingPartyIds'>;
 
-/**
- * The principals and leads who act for a party: its own and, for a coalition, those of its member
- * parties as well (who send its texts), as `core/visibility.ts` has it.
- */
-export function delegationHeads(parties: Party[], memberships: Membership[], partyId: Id): Membership[] {
-  const party = parties.find((p) => p.id === partyId);
-  const acting = new Set([partyId, ...(party?.kind === 'coalition' ? party.memberPartyIds : [])]);
-  return memberships.filter(
-    (m) => m.partyId !== null && acting.has(m.partyId) && (m.role === 'principal' || m.role === 'lead'),
-  );
-}
-
-/** Whether this person is a principal or a lead of the party (or, for a coalition, of a member party). */
-export function isHeadOf(parties: Party[], memberships: Membership[], userId: Id, partyId: Id): boolean {
-  return delegationHeads(parties, memberships, partyId).some((m) => m.userId === userId);
-}
-
 /** The parties a proposal still awaits: a convenor's consent counts only while the party has no principal or lead. */
 function awaiting(proposal: Stored, parties: Party[], memberships: Membership[]): Id[] {
   return proposal.partyIds.filter(
@@ -106,11 +98,6 @@ function consentsOf(ctx: NegotiationContext, memberships: Membership[], partyIds
       consents.push({ partyId, userId: ctx.user.id, at, as: 'convenor' });
   }
   return consents;
-}
-
-export async function readMemberships(db: Executor, negotiationId: Id): Promise<Membership[]> {
-  const rows = await db.selectFrom('memberships').selectAll().where('negotiation_id', '=', negotiationId).execute();
-  return rows.map(membershipFromRow);
 }
 
 function withAwaiting(stored: Stored, ctx: NegotiationContext): Proposal {
@@ -168,7 +155,6 @@ export async function insertProposal(
     .execute();
   await record({
     action: 'proposal.create',
-    entity: 'proposal',
     entityId: stored.id,
     negotiationId: stored.negotiationId,
     before: null,
@@ -237,7 +223,7 @@ async function writeState(
   record: Recorder,
   before: Stored,
   after: Stored,
-  action: string,
+  action: 'proposal.accept' | 'proposal.decline',
 ): Promise<void> {
   const updated = await trx
     .updateTable('proposals')
@@ -249,7 +235,6 @@ async function writeState(
     throw new DomainError('conflict', 'this proposal was decided a moment ago; read it again');
   await record({
     action,
-    entity: 'proposal',
     entityId: before.id,
     negotiationId: before.negotiationId,
     before,
@@ -361,12 +346,184 @@ export async function decideProposal(
       .execute();
     await record({
       action: 'proposal.consent',
-      entity: 'proposal',
       entityId: stored.id,
       negotiationId: stored.negotiationId,
       before: stored,
       after,
     });
     return settle(store, ctx, trx, record, after, memberships);
+  });
+}
+
+// The changes a proposal makes at its last consent. They live here, under the commands that propose
+// them (`members.ts`, `invitations.ts`, `parties.ts`), so that no command module imports another in a
+// circle; a principal or lead who changes a seat directly calls the same writer.
+
+/** Writes a change of role or title (or, for the operator, of party) and its audit event. */
+export async function applySeatChange(
+  trx: Transaction<Database>,
+  record: Recorder,
+  ctx: NegotiationContext,
+  memberId: Id,
+  patch: { partyId?: Id | null; role?: Role; title?: string },
+): Promise<Membership> {
+  const { before, memberships } = await currentMembership(trx, ctx, memberId);
+  const after: Membership = { ...before, ...patch };
+  checkSeat(ctx, after);
+  checkMediatorLeft(memberships, before, after);
+  await trx
+    .updateTable('memberships')
+    .set({ party_id: after.partyId, role: after.role, title: after.title })
+    .where('id', '=', memberId)
+    .execute();
+  await record({
+    action: 'membership.update',
+    entityId: memberId,
+    negotiationId: ctx.negotiation.id,
+    before,
+    after,
+  });
+  return after;
+}
+
+/** Removes a seat and its audit event; open proposals about it close. */
+export async function applySeatRemoval(
+  trx: Transaction<Database>,
+  record: Recorder,
+  ctx: NegotiationContext,
+  memberId: Id,
+  at: string,
+): Promise<void> {
+  const { before, memberships } = await currentMembership(trx, ctx, memberId);
+  checkMediatorLeft(memberships, before, null);
+  await trx.deleteFrom('memberships').where('id', '=', memberId).execute();
+  await record({
+    action: 'membership.remove',
+    entityId: memberId,
+    negotiationId: ctx.negotiation.id,
+    before,
+    after: null,
+  });
+  await closeProposalsAbout(trx, record, ctx, memberId, at);
+}
+
+/** Revokes the invitation of a seat its party declined. */
+export async function revokeDeclinedInvitation(
+  trx: Transaction<Database>,
+  record: Recorder,
+  ctx: NegotiationContext,
+  invitationId: Id,
+  at: string,
+): Promise<void> {
+  const updated = await trx
+    .updateTable('invitations')
+    .set({ revoked_at: at })
+    .where('id', '=', invitationId)
+    .where('negotiation_id', '=', ctx.negotiation.id)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 1)
+    await record({
+      action: 'invitation.revoke',
+      entityId: invitationId,
+      negotiationId: ctx.negotiation.id,
+      before: null,
+      after: { revokedAt: at, reason: 'the party declined the seat' },
+    });
+}
+
+/** Records the party's consent on an invitation, at the last consent of its proposal. */
+export async function applyInvitationConsent(
+  trx: Transaction<Database>,
+  record: Recorder,
+  ctx: NegotiationContext,
+  terms: Extract<ProposalTerms, { kind: 'invitation' }>,
+  consents: Consent[],
+): Promise<void> {
+  const head = consents.filter((c) => c.as === 'head').at(-1);
+  // A convenor's consent (the party had no principal or lead) leaves the invitation as the convenor made it.
+  if (!head) return;
+  const updated = await trx
+    .updateTable('invitations')
+    .set({ party_consent_by: head.userId })
+    .where('id', '=', terms.invitationId)
+    .where('negotiation_id', '=', ctx.negotiation.id)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1)
+    throw invalid(
+      'proposalId',
+      `the invitation of ${terms.email} was revoked or accepted meanwhile; decline this proposal`,
+    );
+  await record({
+    action: 'invitation.consent',
+    entityId: terms.invitationId,
+    negotiationId: ctx.negotiation.id,
+    before: null,
+    after: { partyConsentBy: head.userId },
+  });
+}
+
+/**
+ * Makes a coalition, or changes its members, at the last consent of its proposal. A party joining
+ * a coalition receives through it nothing the transmission rules hold back from it: the gate is
+ * asked first, and its refusal stands.
+ */
+export async function applyCoalitionMembers(
+  store: Store,
+  ctx: NegotiationContext,
+  trx: Transaction<Database>,
+  record: Recorder,
+  terms: Extract<ProposalTerms, { kind: 'coalition' }>,
+): Promise<void> {
+  const parties = await listEntities(trx, 'parties', ctx.negotiation.id);
+  for (const member of terms.memberPartyIds)
+    if (!parties.some((p) => p.id === member && p.kind === 'party'))
+      throw invalid('memberPartyIds', 'a party of this proposal is no longer at the table; decline it');
+  const current = parties.find((p) => p.id === terms.coalitionId);
+  if (terms.create) {
+    if (current) throw invalid('id', `a party "${terms.coalitionId}" exists already; decline this proposal`);
+    const party: Party = {
+      id: terms.coalitionId,
+      negotiationId: ctx.negotiation.id,
+      name: terms.create.name,
+      shortName: terms.create.shortName,
+      kind: 'coalition',
+      memberPartyIds: terms.memberPartyIds,
+      pointIds: terms.create.pointIds,
+      revision: 1,
+    };
+    await insertEntity(trx, 'parties', party);
+    await record({
+      action: 'party.create',
+      entityId: party.id,
+      negotiationId: party.negotiationId,
+      before: null,
+      after: party,
+    });
+    return;
+  }
+  if (!current || current.kind !== 'coalition') throw new DomainError('not_found', 'this coalition is gone');
+  if ([...current.memberPartyIds].sort().join('\n') !== [...terms.previousMemberPartyIds].sort().join('\n'))
+    throw new DomainError(
+      'conflict',
+      `the members of ${partyName(parties, current.id)} changed since this was proposed; decline it and propose again`,
+    );
+  const joining = terms.memberPartyIds.filter((p) => !current.memberPartyIds.includes(p));
+  if (joining.length > 0) {
+    const refusal = await coalitionJoinRefusal(store, ctx, trx, current.id, joining);
+    if (refusal !== null) throw forbidden(refusal);
+  }
+  const after: Party = { ...current, memberPartyIds: terms.memberPartyIds, revision: current.revision + 1 };
+  if (!(await replaceEntity(trx, 'parties', after, current.revision)))
+    throw new DomainError('conflict', `${partyName(parties, current.id)} changed a moment ago; try again`);
+  await record({
+    action: 'party.update',
+    entityId: current.id,
+    negotiationId: ctx.negotiation.id,
+    before: current,
+    after,
   });
 }

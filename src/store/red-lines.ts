@@ -13,7 +13,7 @@ import { readEntities } from './collections.ts';
 import { requireParty, requireSender } from './guards.ts';
 import { listIssues } from './issues.ts';
 import type { NegotiationContext, Store } from './store.ts';
-import { getVersion } from './versions.ts';
+import { getVersion } from './texts.ts';
 import { coalitionMembers, everyParty, requireWordsMayGo } from './gate.ts';
 
 /** Parties' red lines, and the report of those a version crosses. Each command checks the policy, writes the change and its audit event in one transaction. */

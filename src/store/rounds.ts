@@ -4,7 +4,7 @@ import { readEntities } from './collections.ts';
 import { requireMediator } from './guards.ts';
 import { hiddenPoints } from './issues.ts';
 import type { NegotiationContext, Store } from './store.ts';
-import { listVersions, requireKnownPoints } from './versions.ts';
+import { listVersions, requireKnownPoints } from './texts.ts';
 import { everyParty, requireWordsMayGo } from './gate.ts';
 
 /** Rounds of talks: who met, on what, with what outcome. Each command checks the policy, writes the change and its audit event in one transaction. */

@@ -4,7 +4,7 @@ import { readEntities } from './collections.ts';
 import { requireMediator } from './guards.ts';
 import { hiddenPoints } from './issues.ts';
 import type { NegotiationContext, Store } from './store.ts';
-import { requireKnownPoints } from './versions.ts';
+import { requireKnownPoints } from './texts.ts';
 import { everyParty, requireWordsMayGo } from './gate.ts';
 
 /** Public statements of stakeholders. Each command checks the policy, writes the change and its audit event in one transaction. */

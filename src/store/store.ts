@@ -3,13 +3,14 @@ import { CompiledQuery, type Transaction } from 'kysely';
 import { conflict, notFound } from '../core/errors.ts';
 import type { Id, Membership, Negotiation, Party, Track, User } from '../core/model.ts';
 import { canSeeNegotiation, viewerScope, type ViewerScope } from '../core/visibility.ts';
-import { appendAuditEvent, verifyAuditChain, type AuditVerdict } from './audit.ts';
+import { appendAuditEvent, verifyAuditChain, type AuditChange, type AuditVerdict } from './audit.ts';
+import type { CollectionEntity } from './audit-kinds.ts';
 import { insertEntity, listEntities, replaceEntity, type CollectionName, type EntityOf } from './collections.ts';
 import { ComparisonCache } from './compare-cache.ts';
 import { ComparisonWorker } from './compare-worker.ts';
 import { openEngine, type Db, type Engine, type EngineName } from './engine.ts';
 import { ReadCache } from './read-cache.ts';
-import { membershipFromRow } from './members.ts';
+import { membershipFromRow } from './seats.ts';
 import type { Database } from './schema.ts';
 
 /** Everything a request about one negotiation needs to decide what its reader may see. */
@@ -31,15 +32,8 @@ export interface StoreOptions {
 }
 
 export type Executor = Db | Transaction<Database>;
-type Change = {
-  action: string;
-  entity: string;
-  entityId: string;
-  negotiationId: string | null;
-  before: unknown;
-  after: unknown;
-};
-export type Recorder = (change: Change) => Promise<void>;
+/** Appends one audit event, of a kind of `AUDIT_KINDS`, in the transaction of the change. */
+export type Recorder = (change: AuditChange) => Promise<void>;
 type Work<T> = (trx: Transaction<Database>, record: Recorder) => Promise<T>;
 interface QueuedChange {
   actorId: Id | null;
@@ -289,17 +283,17 @@ export class Store {
     return this.context({ id: 'operator', email: '', name: 'Operator', isAdmin: false }, negotiationId, true);
   }
 
+  /** Inserts an entity of a collection and records `<entity>.create`. */
   async insert<C extends CollectionName>(
     ctx: NegotiationContext,
     name: C,
-    entity: string,
+    entity: CollectionEntity<C>,
     value: EntityOf<C>,
   ): Promise<EntityOf<C>> {
     return this.change(ctx.user.id, async (trx, record) => {
       await insertEntity(trx, name, value);
       await record({
         action: `${entity}.create`,
-        entity,
         entityId: value.id,
         negotiationId: ctx.negotiation.id,
         before: null,
@@ -313,7 +307,7 @@ export class Store {
   async replace<C extends CollectionName>(
     ctx: NegotiationContext,
     name: C,
-    entity: string,
+    entity: CollectionEntity<C>,
     current: EntityOf<C>,
     revision: number,
     next: EntityOf<C>,
@@ -333,7 +327,6 @@ export class Store {
       }
       await record({
         action: `${entity}.update`,
-        entity,
         entityId: current.id,
         negotiationId: ctx.negotiation.id,
         before: current,

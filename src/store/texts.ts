@@ -1,8 +1,15 @@
-import type { Approval, Id, Version } from '../core/model.ts';
+import { invalid, notFound } from '../core/errors.ts';
+import type { Approval, Id, Version, VersionView } from '../core/model.ts';
 import { type OptionLabels, type TextRecord, contentHash } from '../core/transmission.ts';
+import { canSeeVersion, knownRecipients, readerView } from '../core/visibility.ts';
+import { readEntities } from './collections.ts';
 import type { Executor, NegotiationContext, Store } from './store.ts';
 
-/** Reading the negotiation's texts as stored, for the rules (never returned to a reader as they are). */
+/**
+ * Reading the negotiation's texts: as stored, for the rules (never returned to a reader as they are),
+ * and as each reader may see them (`listVersions`). The commands that write texts (`versions.ts`,
+ * `transmission.ts`) and those that refer to their points read them here.
+ */
 
 /**
  * Every version of the negotiation with its recipients, unfiltered: for the rules that decide what
@@ -86,4 +93,91 @@ export async function textApprovals(db: Executor, negotiationId: Id): Promise<Ap
     .orderBy('id')
     .execute();
   return rows.map((row) => JSON.parse(row.data) as Approval);
+}
+
+/** The tables that decide which versions a reader sees, and how. */
+export const READER_VIEW_TABLES = [
+  'versions',
+  'version_recipients',
+  'issues',
+  'tracks',
+  'parties',
+  'memberships',
+  'negotiations',
+] as const;
+
+/** Every version the reader may see, oldest first, as they may see it (`readerView`). */
+export async function listVersions(store: Store, ctx: NegotiationContext): Promise<VersionView[]> {
+  // Each reader's views are kept apart, under the tables that decide what the reader may see.
+  return store.reads.get(`views ${ctx.negotiation.id} ${ctx.user.id} ${ctx.scope.isOperator}`, READER_VIEW_TABLES, () =>
+    readerViews(store, ctx),
+  );
+}
+
+async function readerViews(store: Store, ctx: NegotiationContext): Promise<VersionView[]> {
+  const records = await textRecords(store, ctx);
+  const issues = await readEntities(store, 'issues', ctx.negotiation.id);
+  const views: VersionView[] = [];
+  const seen = new Set(
+    records.filter((r) => canSeeVersion(ctx.scope, r.version, r.recipientPartyIds)).map((r) => r.version.id),
+  );
+  for (const { version: stored, recipientPartyIds, contentHash: hash, receivedAt } of records) {
+    if (!seen.has(stored.id)) continue;
+    // A text made from one the reader never received does not name it: its id is not theirs to know.
+    const version = stored.parentId !== null && !seen.has(stored.parentId) ? { ...stored, parentId: null } : stored;
+    const shownRecipients = knownRecipients(ctx.scope, version.authorPartyId, recipientPartyIds);
+    // When each recipient the reader may know of received the text: no more parties than those.
+    const transmissions = shownRecipients
+      .map((partyId) => ({ partyId, at: receivedAt[partyId]! }))
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.partyId.localeCompare(b.partyId));
+    views.push({ ...readerView(ctx.scope, version, shownRecipients, hash, ctx.tracks, issues), transmissions });
+  }
+  return views;
+}
+
+export async function getVersion(store: Store, ctx: NegotiationContext, versionId: Id): Promise<VersionView> {
+  const version = (await listVersions(store, ctx)).find((v) => v.id === versionId);
+  if (!version) throw notFound(`version "${versionId}"`);
+  return version;
+}
+
+/** The document as it stands: the current version, or the one asked for. */
+export async function document(store: Store, ctx: NegotiationContext, versionId?: Id): Promise<VersionView> {
+  if (versionId !== undefined) return getVersion(store, ctx, versionId);
+  const visible = await listVersions(store, ctx);
+  const current = visible.find((v) => v.id === ctx.negotiation.currentVersionId);
+  if (current) return current;
+  // No current text is set, or it has not reached this reader yet: the newest main-line text they have.
+  const fallback = [...visible].reverse().find((v) => v.kind === 'draft' && !v.internal && !v.withdrawnAt);
+  if (!fallback) throw notFound('a version you may see');
+  return fallback;
+}
+
+/** Refuses work on a withdrawn version, with what to do instead. */
+export function requireStanding(version: Pick<Version, 'id' | 'withdrawnAt'>, action: string): void {
+  if (version.withdrawnAt)
+    throw invalid(
+      'versionId',
+      `version "${version.id}" was withdrawn on ${version.withdrawnAt}; ${action} a standing version instead`,
+    );
+}
+
+/**
+ * Refuses point ids that no version the writer may see holds (a point is referred to by issues,
+ * agendas, tracks and statements); `field` names where they were sent.
+ */
+export async function requireKnownPoints(
+  store: Store,
+  ctx: NegotiationContext,
+  field: string,
+  pointIds: Id[],
+): Promise<void> {
+  if (pointIds.length === 0) return;
+  const known = new Set((await listVersions(store, ctx)).flatMap((v) => v.points.map((p) => p.id)));
+  const unknown = pointIds.filter((id) => !known.has(id));
+  if (unknown.length > 0)
+    throw invalid(
+      field,
+      `no version you may see has the point${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => `"${id}"`).join(', ')}; use the stable id of a point of a version`,
+    );
 }

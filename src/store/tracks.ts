@@ -3,8 +3,8 @@ import type { Id, Track } from '../core/model.ts';
 import { canSeeTrack } from '../core/visibility.ts';
 import { requireMediator } from './guards.ts';
 import type { NegotiationContext, Store } from './store.ts';
-import { requireRulesCanFinish } from './transmission.ts';
-import { requireKnownPoints } from './versions.ts';
+import { requireRulesCanFinish } from './rules.ts';
+import { requireKnownPoints } from './texts.ts';
 import { requireWordsMayGo } from './gate.ts';
 
 /** Tracks: separate formats for some points among some parties. Each command checks the policy, writes the change and its audit event in one transaction. */

@@ -1,5 +1,4 @@
 import {
-  blindStage,
   deadlineInstant,
   deadlineWords,
   decisionRefusal,
@@ -10,88 +9,22 @@ import { conflict, DomainError, forbidden, invalid, notFound } from '../core/err
 import type { Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Recorder } from './store.ts';
-import type {
-  Approval,
-  ApprovalDecision,
-  Id,
-  Party,
-  RuleChange,
-  RuleTerms,
-  Track,
-  TransmissionRule,
-} from '../core/model.ts';
+import type { Approval, ApprovalDecision, Id, Party, RuleChange, RuleTerms, TransmissionRule } from '../core/model.ts';
 import { type TextRecord, governingReason, namedPrincipals, ruleStatus } from '../core/transmission.ts';
 import { canActAsMediator, canSendForParty } from '../core/visibility.ts';
 import { everyParty, requireWordsMayGo } from './gate.ts';
-import { readEntities } from './collections.ts';
+import { blindStageProblem, listed, listRules, ruleOf } from './rules.ts';
 import type { NegotiationContext, Store } from './store.ts';
-import { addRecipients, gate, getVersion, listVersions, markShared, requireStanding, textRecords } from './versions.ts';
+import { addRecipients, gate, markShared } from './versions.ts';
 import { gateContext } from './gate.ts';
 import { partyName, peopleNames } from './names.ts';
-import { textApprovals } from './texts.ts';
-
-export { textApprovals };
+import { getVersion, listVersions, requireStanding, textApprovals, textRecords } from './texts.ts';
 
 /**
  * The negotiation's transmission rules and the decisions bound to texts. Each command checks the
- * policy, writes, and records its audit event in one transaction.
+ * policy, writes, and records its audit event in one transaction. Reading the rules, and whether
+ * each can finish, is `rules.ts`.
  */
-
-/** Every rule of the negotiation, removed ones included (marked): the procedure is known at the table. */
-export async function listRules(store: Store, ctx: NegotiationContext): Promise<TransmissionRule[]> {
-  return readEntities(store, 'transmissionRules', ctx.negotiation.id);
-}
-
-async function ruleOf(store: Store, ctx: NegotiationContext, ruleId: Id): Promise<TransmissionRule> {
-  const rule = (await readEntities(store, 'transmissionRules', ctx.negotiation.id, { id: ruleId }))[0];
-  if (!rule) throw notFound(`transmission rule "${ruleId}"`);
-  return rule;
-}
-
-const listed = (names: string[], word: 'and' | 'or') =>
-  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} ${word} ${names[names.length - 1]}`;
-
-/**
- * Why a stage of a rule could never finish because of a track, in words, with the way out; null
- * when every approval stage can finish whatever tracks its texts hold.
- */
-function blindStageProblem(
-  ctx: Pick<NegotiationContext, 'parties' | 'memberships'>,
-  terms: Pick<RuleTerms, 'stages'>,
-  tracks: Track[],
-  name: (userId: Id) => string,
-): { index: number; message: string } | null {
-  const blind = blindStage(terms, tracks, ctx.memberships, ctx.parties);
-  if (!blind) return null;
-  const { stage, track, outside } = blind;
-  const who = (userId: Id) => {
-    const party = ctx.memberships.find((m) => m.userId === userId && m.role === 'principal' && m.partyId !== null);
-    return party ? `${name(userId)} (${partyName(ctx.parties, party.partyId!)})` : name(userId);
-  };
-  const trackParties = listed(
-    track.partyIds.map((id) => partyName(ctx.parties, id)),
-    'and',
-  );
-  const cause =
-    stage.mode === 'all'
-      ? `${listed(outside.map(who), 'and')} ${outside.length === 1 ? 'is' : 'are'} outside the track "${track.name}" (${trackParties})`
-      : `none of its principals (${listed(outside.map(who), 'and')}) takes part in the track "${track.name}" (${trackParties})`;
-  return {
-    index: blind.index,
-    message: `stage "${stage.name}" could never finish on a text that holds points of the track "${track.name}": ${cause}, and a principal outside a track reads such a text with those points withheld, so cannot decide on it. Name principals of ${trackParties} at this stage${stage.mode === 'all' ? ', make it an "any" stage with one of them among its principals,' : ','} or ask a mediator to add ${listed(
-      [
-        ...new Set(
-          outside.flatMap((userId) =>
-            ctx.memberships
-              .filter((m) => m.userId === userId && m.role === 'principal' && m.partyId !== null)
-              .map((m) => partyName(ctx.parties, m.partyId!)),
-          ),
-        ),
-      ],
-      'or',
-    )} to the track`,
-  };
-}
 
 /** The problems of a rule's terms against the negotiation, first one thrown. */
 async function checkTerms(store: Store, ctx: NegotiationContext, terms: RuleTerms): Promise<void> {
@@ -161,29 +94,6 @@ async function checkTerms(store: Store, ctx: NegotiationContext, terms: RuleTerm
   // A principal outside a track cannot decide on a text that holds its points: such a rule would never finish.
   const blind = blindStageProblem(ctx, terms, ctx.tracks, name);
   if (blind) throw invalid(`stages[${blind.index}].approverUserIds`, blind.message);
-}
-
-/**
- * Refuses tracks that would leave an active rule (or a change waiting for consent) unable to finish:
- * a principal deciding at one of its stages would be outside a track whose points its texts may hold.
- */
-export async function requireRulesCanFinish(store: Store, ctx: NegotiationContext, tracks: Track[]): Promise<void> {
-  const rules = (await listRules(store, ctx)).filter((rule) => rule.removedAt === null);
-  const name = await peopleNames(store.db, ctx);
-  for (const rule of rules) {
-    for (const [terms, which] of [
-      [rule, `the rule "${rule.name}"`],
-      [rule.pendingChange?.terms ?? null, `the change of the rule "${rule.name}" waiting for consent`],
-    ] as const) {
-      if (!terms) continue;
-      const blind = blindStageProblem(ctx, terms, tracks, name);
-      if (blind)
-        throw invalid(
-          'partyIds',
-          `this would leave ${which} unable to finish: ${blind.message}; or change the rule first`,
-        );
-    }
-  }
 }
 
 /**
@@ -482,7 +392,6 @@ export async function decideOnText(
       if (status.signedAt !== null)
         await record({
           action: 'version.sign',
-          entity: 'version',
           entityId: versionId,
           negotiationId: ctx.negotiation.id,
           before: null,
@@ -500,7 +409,6 @@ export async function decideOnText(
     if (text.version.internal) await markShared(trx, text.version);
     await record({
       action: 'version.transmit',
-      entity: 'version',
       entityId: versionId,
       negotiationId: ctx.negotiation.id,
       before: null,
@@ -551,7 +459,6 @@ export async function insertApproval(
     .execute();
   await record({
     action: `approval.${approval.decision}`,
-    entity: 'transmission_rule',
     entityId: approval.ruleId,
     negotiationId,
     before: null,

@@ -4,7 +4,7 @@ import { canActAsMediator, canSeeUtilitiesOf } from '../core/visibility.ts';
 import { listIssues } from './issues.ts';
 import { listPreferences } from './preferences.ts';
 import type { NegotiationContext, Store } from './store.ts';
-import { listVersions } from './versions.ts';
+import { listVersions } from './texts.ts';
 
 /**
  * What each version the reader sees is worth to a party, from that party's preferences, computed on

@@ -1,83 +1,23 @@
 import type { Transaction } from 'kysely';
 import type { VersionComparison } from '../core/compare.ts';
 import { documentProblems } from '../core/document.ts';
-import { forbidden, invalid, notFound } from '../core/errors.ts';
+import { forbidden, invalid } from '../core/errors.ts';
 import type { Id, Version, VersionView } from '../core/model.ts';
 import { isCountersignature } from '../core/approval.ts';
 import { type OptionLabels, type TextRecord, contentHash, optionLabels, ruleStatus } from '../core/transmission.ts';
-import { canSeeVersion, canSendForParty, knownRecipients, readerView } from '../core/visibility.ts';
+import { canSendForParty } from '../core/visibility.ts';
 import { listEntities, readEntities } from './collections.ts';
 import { requireMediator, requireParty } from './guards.ts';
 import type { Database } from './schema.ts';
 import type { Executor, NegotiationContext, Store } from './store.ts';
 import { carryPositions } from './positions.ts';
 import { listTracks } from './tracks.ts';
-import { textApprovals, textRecords } from './texts.ts';
+import { getVersion, requireStanding, textApprovals, textRecords } from './texts.ts';
 import { requireWordsMayGo, textRefusals } from './gate.ts';
 import { partyName } from './names.ts';
 import { versionWords } from '../core/gate.ts';
 
-export { textRecords };
-
-/** Versions of the document: reading them as each reader may, writing them, comparing and sending them. Each command checks the policy, writes the change and its audit event in one transaction. */
-
-/** Every version the reader may see, oldest first, as they may see it (`readerView`). */
-/** The tables that decide which versions a reader sees, and how. */
-export const READER_VIEW_TABLES = [
-  'versions',
-  'version_recipients',
-  'issues',
-  'tracks',
-  'parties',
-  'memberships',
-  'negotiations',
-] as const;
-
-export async function listVersions(store: Store, ctx: NegotiationContext): Promise<VersionView[]> {
-  // Each reader's views are kept apart, under the tables that decide what the reader may see.
-  return store.reads.get(`views ${ctx.negotiation.id} ${ctx.user.id} ${ctx.scope.isOperator}`, READER_VIEW_TABLES, () =>
-    readerViews(store, ctx),
-  );
-}
-
-async function readerViews(store: Store, ctx: NegotiationContext): Promise<VersionView[]> {
-  const records = await textRecords(store, ctx);
-  const issues = await readEntities(store, 'issues', ctx.negotiation.id);
-  const views: VersionView[] = [];
-  const seen = new Set(
-    records.filter((r) => canSeeVersion(ctx.scope, r.version, r.recipientPartyIds)).map((r) => r.version.id),
-  );
-  for (const { version: stored, recipientPartyIds, contentHash: hash, receivedAt } of records) {
-    if (!seen.has(stored.id)) continue;
-    // A text made from one the reader never received does not name it: its id is not theirs to know.
-    const version = stored.parentId !== null && !seen.has(stored.parentId) ? { ...stored, parentId: null } : stored;
-    const shownRecipients = knownRecipients(ctx.scope, version.authorPartyId, recipientPartyIds);
-    // When each recipient the reader may know of received the text: no more parties than those.
-    const transmissions = shownRecipients
-      .map((partyId) => ({ partyId, at: receivedAt[partyId]! }))
-      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.partyId.localeCompare(b.partyId));
-    views.push({ ...readerView(ctx.scope, version, shownRecipients, hash, ctx.tracks, issues), transmissions });
-  }
-  return views;
-}
-
-export async function getVersion(store: Store, ctx: NegotiationContext, versionId: Id): Promise<VersionView> {
-  const version = (await listVersions(store, ctx)).find((v) => v.id === versionId);
-  if (!version) throw notFound(`version "${versionId}"`);
-  return version;
-}
-
-/** The document as it stands: the current version, or the one asked for. */
-export async function document(store: Store, ctx: NegotiationContext, versionId?: Id): Promise<VersionView> {
-  if (versionId !== undefined) return getVersion(store, ctx, versionId);
-  const visible = await listVersions(store, ctx);
-  const current = visible.find((v) => v.id === ctx.negotiation.currentVersionId);
-  if (current) return current;
-  // No current text is set, or it has not reached this reader yet: the newest main-line text they have.
-  const fallback = [...visible].reverse().find((v) => v.kind === 'draft' && !v.internal && !v.withdrawnAt);
-  if (!fallback) throw notFound('a version you may see');
-  return fallback;
-}
+/** Versions of the document: writing them, comparing and sending them (reading them as each reader may is `texts.ts`). Each command checks the policy, writes the change and its audit event in one transaction. */
 
 /** Compares a version with another (by default its parent) point by point and word by word. */
 export async function compare(
@@ -201,7 +141,6 @@ export async function createVersion(
     );
     await record({
       action: 'version.create',
-      entity: 'version',
       entityId: version.id,
       negotiationId: version.negotiationId,
       before: null,
@@ -271,7 +210,6 @@ export async function transmitVersion(
     if (shared) await markShared(trx, text.version);
     await record({
       action: 'version.transmit',
-      entity: 'version',
       entityId: versionId,
       negotiationId: ctx.negotiation.id,
       before: null,
@@ -387,7 +325,6 @@ export async function withdrawVersion(store: Store, ctx: NegotiationContext, ver
       .execute();
     await record({
       action: 'version.withdraw',
-      entity: 'version',
       entityId: versionId,
       negotiationId: ctx.negotiation.id,
       before: null,
@@ -419,33 +356,4 @@ export async function signature(db: Executor, negotiationId: Id, versionId: Id, 
     if (status.signedAt) return status.signedAt;
   }
   return null;
-}
-
-/** Refuses work on a withdrawn version, with what to do instead. */
-export function requireStanding(version: Pick<Version, 'id' | 'withdrawnAt'>, action: string): void {
-  if (version.withdrawnAt)
-    throw invalid(
-      'versionId',
-      `version "${version.id}" was withdrawn on ${version.withdrawnAt}; ${action} a standing version instead`,
-    );
-}
-
-/**
- * Refuses point ids that no version the writer may see holds (a point is referred to by issues,
- * agendas, tracks and statements); `field` names where they were sent.
- */
-export async function requireKnownPoints(
-  store: Store,
-  ctx: NegotiationContext,
-  field: string,
-  pointIds: Id[],
-): Promise<void> {
-  if (pointIds.length === 0) return;
-  const known = new Set((await listVersions(store, ctx)).flatMap((v) => v.points.map((p) => p.id)));
-  const unknown = pointIds.filter((id) => !known.has(id));
-  if (unknown.length > 0)
-    throw invalid(
-      field,
-      `no version you may see has the point${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => `"${id}"`).join(', ')}; use the stable id of a point of a version`,
-    );
 }

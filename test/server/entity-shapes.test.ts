@@ -17,13 +17,10 @@ import { listRounds } from '../../src/store/rounds.ts';
 import { listStatements } from '../../src/store/statements.ts';
 import { Store } from '../../src/store/store.ts';
 import { listTracks } from '../../src/store/tracks.ts';
-import {
-  listRules,
-  versionApprovals,
-  type ApprovalView,
-  type TextApprovalState,
-} from '../../src/store/transmission.ts';
-import { listVersions, type Delivery } from '../../src/store/versions.ts';
+import { listRules } from '../../src/store/rules.ts';
+import { listVersions } from '../../src/store/texts.ts';
+import { versionApprovals, type ApprovalView, type TextApprovalState } from '../../src/store/transmission.ts';
+import type { Delivery } from '../../src/store/versions.ts';
 import { demoDatabase } from '../helpers.ts';
 
 /*

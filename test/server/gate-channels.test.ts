@@ -12,7 +12,8 @@ import { createRound, listRounds } from '../../src/store/rounds.ts';
 import { createStatement, listStatements } from '../../src/store/statements.ts';
 import { Store } from '../../src/store/store.ts';
 import { decideOnText, versionApprovals } from '../../src/store/transmission.ts';
-import { createVersion, getVersion, listVersions, transmitVersion } from '../../src/store/versions.ts';
+import { createVersion, transmitVersion } from '../../src/store/versions.ts';
+import { getVersion, listVersions } from '../../src/store/texts.ts';
 import { transform } from '../core/transformations.ts';
 import { assertForbidden, contextOf, demoDatabase, signIn, startServer } from '../helpers.ts';
 

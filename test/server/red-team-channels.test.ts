@@ -8,7 +8,8 @@ import { createRound } from '../../src/store/rounds.ts';
 import { createStatement } from '../../src/store/statements.ts';
 import { Store } from '../../src/store/store.ts';
 import { createRule, proposeRuleChange } from '../../src/store/transmission.ts';
-import { createVersion, getVersion, transmitVersion } from '../../src/store/versions.ts';
+import { createVersion, transmitVersion } from '../../src/store/versions.ts';
+import { getVersion } from '../../src/store/texts.ts';
 import { assertForbidden, contextOf, demoDatabase } from '../helpers.ts';
 
 /**

@@ -7,7 +7,8 @@ import { putPreference } from '../../src/store/preferences.ts';
 import { Store } from '../../src/store/store.ts';
 import { createPosition } from '../../src/store/positions.ts';
 import { createRedLine } from '../../src/store/red-lines.ts';
-import { createVersion, getVersion, listVersions } from '../../src/store/versions.ts';
+import { createVersion } from '../../src/store/versions.ts';
+import { getVersion, listVersions } from '../../src/store/texts.ts';
 import { contextOf, demoDatabase } from '../helpers.ts';
 
 /**

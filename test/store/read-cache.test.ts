@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { userByToken } from '../../src/store/accounts.ts';
 import { tokenHash } from '../../src/store/passwords.ts';
-import { listVersions } from '../../src/store/versions.ts';
+import { listVersions } from '../../src/store/texts.ts';
 import { insertEntity, readEntities, replaceEntity } from '../../src/store/collections.ts';
 import { runPrepared } from '../../src/store/prepared.ts';
 import { checkingReads, undeclaredReads } from '../../src/store/read-cache.ts';

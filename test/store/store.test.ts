@@ -15,7 +15,8 @@ import { createNegotiation } from '../../src/store/negotiations.ts';
 import { addParty } from '../../src/store/parties.ts';
 import { createPosition, listPositions, updatePosition } from '../../src/store/positions.ts';
 import { createRedLine, listRedLines } from '../../src/store/red-lines.ts';
-import { createVersion, listVersions, transmitVersion } from '../../src/store/versions.ts';
+import { createVersion, transmitVersion } from '../../src/store/versions.ts';
+import { listVersions } from '../../src/store/texts.ts';
 
 const point = (id: string, number: number, text: string): Point => ({
   id,
@@ -297,7 +298,6 @@ describe('store on a real SQLite file', () => {
         await insertEntity(trx, 'issues', { ...issue('half'), negotiationId: mediatorCtx.negotiation.id, revision: 1 });
         await record({
           action: 'issue.create',
-          entity: 'issue',
           entityId: 'half',
           negotiationId: null,
           before: null,
@@ -459,7 +459,13 @@ describe('store on a real SQLite file', () => {
           store.change(mediatorCtx.user.id, async (trx, record) => {
             await trx.selectFrom('issues').select('id').execute();
             other.prepare("update negotiations set revision = revision + 1 where id = 'harbour'").run();
-            await record({ action: 'x.y', entity: 'x', entityId: 'x', negotiationId: null, before: null, after: null });
+            await record({
+              action: 'negotiation.update',
+              entityId: 'x',
+              negotiationId: null,
+              before: null,
+              after: null,
+            });
           }),
           ...['s1', 's2', 's3'].map((id) => createIssue(store, mediatorCtx, issue(id))),
         ]);

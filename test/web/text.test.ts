@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { userByEmail } from '../../src/store/accounts.ts';
 import { listPositions } from '../../src/store/positions.ts';
 import { Store } from '../../src/store/store.ts';
-import { listVersions } from '../../src/store/versions.ts';
+import { listVersions } from '../../src/store/texts.ts';
 import { demoDatabase, signIn } from '../helpers.ts';
 import { launchBrowser, live, screenshot, serveDemo, settled, signInAs, type Person, type Served } from './browser.ts';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { consentToRuleChange, createRule, listRules, proposeRuleChange } from '../../store/transmission.ts';
+import { consentToRuleChange, createRule, proposeRuleChange } from '../../store/transmission.ts';
+import { listRules } from '../../store/rules.ts';
 import type { Store } from '../../store/store.ts';
 import * as s from '../schemas.ts';
 import { changeParams, created, ctx, itemParams, negotiationParams, problems, type App } from './shared.ts';

@@ -1,15 +1,8 @@
 import { z } from 'zod';
 import { redLineReport } from '../../store/red-lines.ts';
 import { decideOnText, versionApprovals } from '../../store/transmission.ts';
-import {
-  compare,
-  createVersion,
-  document,
-  getVersion,
-  listVersions,
-  transmitVersion,
-  withdrawVersion,
-} from '../../store/versions.ts';
+import { compare, createVersion, transmitVersion, withdrawVersion } from '../../store/versions.ts';
+import { document, getVersion, listVersions } from '../../store/texts.ts';
 import type { Store } from '../../store/store.ts';
 import * as s from '../schemas.ts';
 import { created, ctx, itemParams, negotiationParams, problems, type App } from './shared.ts';
