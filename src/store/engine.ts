@@ -79,19 +79,3 @@ export const duplicateId = () =>
   );
 export const missingReference = () => new DomainError('invalid', 'this refers to something that does not exist');
 export const brokenRule = () => new DomainError('invalid', 'this change breaks a rule of the data');
-
-/**
- * Opens the database at `location`: a PostgreSQL URL (`postgres://…`) or an SQLite file (created
- * when missing), and brings its schema up to date.
- *
- * @example
- * const engine = await openEngine(process.env.DATABASE_URL ?? 'parley.db');
- */
-export async function openEngine(location: string): Promise<Engine> {
-  if (isPostgresLocation(location)) {
-    const { openPostgres } = await import('./engines/postgres.ts');
-    return openPostgres(location);
-  }
-  const { openSqlite } = await import('./engines/sqlite.ts');
-  return openSqlite(location);
-}

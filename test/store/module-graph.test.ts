@@ -207,6 +207,7 @@ describe('the import graph of the layers', () => {
       'guards.ts',
       'collections.ts',
       'prepared.ts',
+      'dialect.ts',
       'audit-kinds.ts',
     ].map((name) => `src/store/${name}`);
     const graph = valueGraph(reads);
