@@ -1,3 +1,4 @@
+import { isUnstorableText, unstorableText } from '../store/engine.ts';
 import type { FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError } from '../core/errors.ts';
@@ -74,6 +75,8 @@ export function problemFor(error: unknown, limits: { bodyLimit: number } = { bod
       ...(error.current !== undefined ? { current: error.current } : {}),
     });
   }
+  // A read (outside any change) asked PostgreSQL about a text it cannot hold.
+  if (isUnstorableText(error)) return problemFor(unstorableText(), limits);
   if (error instanceof TooManyRequests)
     return problem(429, error.message, { retryAfter: error.retryAfterSeconds, retryAt: error.retryAt.toISOString() });
   if (hasZodFastifySchemaValidationErrors(error)) {

@@ -79,3 +79,20 @@ export const duplicateId = () =>
   );
 export const missingReference = () => new DomainError('invalid', 'this refers to something that does not exist');
 export const brokenRule = () => new DomainError('invalid', 'this change breaks a rule of the data');
+
+/**
+ * A text PostgreSQL cannot keep: it holds the character U+0000 (NUL), which no PostgreSQL text
+ * can. SQLite keeps it; on PostgreSQL such an input is refused, as a request to change it, or a
+ * lookup that could match nothing.
+ */
+export const unstorableText = () =>
+  new DomainError(
+    'invalid',
+    'this text holds the character U+0000 (NUL), which the database cannot keep; remove it and send the text again',
+  );
+
+/** Whether an error is PostgreSQL's refusal of a text it cannot keep (a NUL, or bytes outside its encoding). */
+export function isUnstorableText(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === '22021' || code === '22P05';
+}

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../schema.ts';
-import { brokenRule, duplicateId, missingReference, printableLocation, type Db, type Engine } from '../engine.ts';
+import {
+  brokenRule,
+  duplicateId,
+  isUnstorableText,
+  missingReference,
+  printableLocation,
+  unstorableText,
+  type Db,
+  type Engine,
+} from '../engine.ts';
 import { migrate } from '../migrate.ts';
 import { ChangeClock, countingChanges } from '../read-cache.ts';
 
@@ -131,6 +140,7 @@ export async function openPostgres(url: string): Promise<Engine> {
     },
     constraintError(error) {
       const code = pgCode(error);
+      if (isUnstorableText(error)) return unstorableText();
       if (code === '23505') return duplicateId();
       if (code === '23503') return missingReference();
       if (code?.startsWith('23')) return brokenRule();
