@@ -220,6 +220,10 @@ export async function buildApp({
     const id = (request.params as { id?: unknown } | undefined)?.id;
     live.touch(request.url.startsWith('/api/negotiations/') && typeof id === 'string' ? id : null);
   });
+  // A request's sender may know of a commit (made through another server) newer than the engine's
+  // version the read cache last asked: its reads ask again. Only requests from the network:
+  // the live hub's own reads (injected) share the version of their turn.
+  app.server.prependListener('request', () => store.engine.clock.arrived());
   // Writes made by another process on the same database (another server behind the proxy, the
   // `parley` command) reach the live screens too, through the engine's notices.
   const stopListening = store.onChangeElsewhere((negotiationIds) => {

@@ -32,6 +32,16 @@ export class ChangeClock {
    */
   constructor(private readonly externalVersion: () => number | string | Promise<number | string> = () => 0) {}
 
+  /**
+   * Something arrived from outside (a request): its sender may know of a commit made after the
+   * engine's version was last asked, so the next stamp asks again. Within one turn the version is
+   * shared only by what arrived before it was asked: one asked in another phase of the loop (a
+   * timer, an immediate) would otherwise serve a request that arrived after it, in the next poll.
+   */
+  arrived(): void {
+    this.external = null;
+  }
+
   /** Counts what a statement about to run may change. */
   count(query: CompiledQuery): void {
     const node: RootOperationNode = query.query;

@@ -35,6 +35,21 @@ describe('what the store keeps between reads is never older than the database', 
     assert.equal(fresh.parties.find((p) => p.id === 'ru')!.revision, 99);
   });
 
+  test('the engine is asked again for what arrived after it was last asked (a request that knows of a newer commit)', async () => {
+    // The engine's version is asked once per turn of the event loop, for the reads of that turn; a
+    // request that arrives later in the turn may know of a commit made since (through another server).
+    const before = await store.context(user('u-ua'), N);
+    const revision = before.parties.find((p) => p.id === 'us')!.revision;
+    await other.db
+      .updateTable('parties')
+      .set({ revision: revision + 1 })
+      .where('id', '=', 'us')
+      .execute();
+    store.engine.clock.arrived();
+    const fresh = await store.context(user('u-ua'), N);
+    assert.equal(fresh.parties.find((p) => p.id === 'us')!.revision, revision + 1);
+  });
+
   test('a change written through the same connection, even outside a store command, is seen at once', async () => {
     const before = (await listVersions(store, await store.context(user('u-ru'), N))).map((v) => v.id);
     assert.ok(!before.includes('v-geneva-19'), 'Russia has not received the post-Geneva text');
