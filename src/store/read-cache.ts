@@ -104,8 +104,11 @@ export class ChangeClock {
 
 /** Statements that begin, end or mark a transaction: they change no table themselves. */
 const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback|savepoint|release)\b/i;
-/** Raw statements that change no table: Parley's raw selects only read, lock, or notify (PostgreSQL). */
-const SAYS_NOTHING = /^\s*select\b/i;
+/**
+ * Raw statements that change no table of Parley's: its raw selects only read, lock, or notify, and
+ * PostgreSQL's count of the process's own commits (parley_clock) is for the other processes.
+ */
+const SAYS_NOTHING = /^\s*(select\b|with counted as \(\s*insert into parley_clock\b)/i;
 
 function tableName(node: OperationNode | undefined): string | null {
   if (!node) return null;

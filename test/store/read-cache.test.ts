@@ -29,7 +29,10 @@ describe('what the store keeps between reads is never older than the database', 
   test('a change committed by another connection on the same file is seen by the next read', async () => {
     const ctx = await store.context(user('u-ua'), N);
     assert.equal(ctx.parties.find((p) => p.id === 'ru')!.revision, 1);
-    await other.db.updateTable('parties').set({ revision: 99 }).where('id', '=', 'ru').execute();
+    // Another Parley process's change (on PostgreSQL each process counts its own commits for the others).
+    await other.change(null, (trx) =>
+      trx.updateTable('parties').set({ revision: 99 }).where('id', '=', 'ru').execute(),
+    );
     await new Promise((resolve) => setImmediate(resolve));
     const fresh = await store.context(user('u-ua'), N);
     assert.equal(fresh.parties.find((p) => p.id === 'ru')!.revision, 99);
@@ -40,11 +43,13 @@ describe('what the store keeps between reads is never older than the database', 
     // request that arrives later in the turn may know of a commit made since (through another server).
     const before = await store.context(user('u-ua'), N);
     const revision = before.parties.find((p) => p.id === 'us')!.revision;
-    await other.db
-      .updateTable('parties')
-      .set({ revision: revision + 1 })
-      .where('id', '=', 'us')
-      .execute();
+    await other.change(null, (trx) =>
+      trx
+        .updateTable('parties')
+        .set({ revision: revision + 1 })
+        .where('id', '=', 'us')
+        .execute(),
+    );
     store.engine.clock.arrived();
     const fresh = await store.context(user('u-ua'), N);
     assert.equal(fresh.parties.find((p) => p.id === 'us')!.revision, revision + 1);

@@ -57,16 +57,24 @@ export async function openPostgres(url: string): Promise<Engine> {
       `cannot reach the PostgreSQL database ${location}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  // Moves whenever a transaction commits anywhere on the server: a read-only statement takes no
-  // transaction id, so reads leave it alone; asked once per turn of the event loop.
+  const me = randomUUID();
+  // What every other Parley process on the database has changed: each counts its own commits in its
+  // own row of parley_clock, in the transaction that commits them. The sum of the other rows moves
+  // whenever another process commits, never when this one does (its own writes are counted per
+  // table, as on SQLite), and never goes back. Asked once per turn of the event loop, and again for
+  // each request from the network. A write made outside Parley (by hand, in psql) is not counted:
+  // restart the servers after one.
   const clock = new ChangeClock(async () => {
-    const { rows } = await pool.query<{ s: string }>('select pg_current_snapshot()::text as s');
-    return rows[0]!.s;
+    const { rows } = await pool.query<{ v: string }>(
+      'select coalesce(sum(changes), 0)::text as v from parley_clock where process <> $1',
+      [me],
+    );
+    return rows[0]!.v;
   });
   const db: Db = new Kysely<Database>({ dialect: countingChanges(new PostgresDialect({ pool }), clock) });
   await migrate(db);
+  await pool.query('create table if not exists parley_clock (process text primary key, changes bigint not null)');
 
-  const me = randomUUID();
   const listeners = new Set<(negotiationIds: (string | null)[]) => void>();
   let listener: pg.Client | null = null;
   let closed = false;
@@ -114,10 +122,17 @@ export async function openPostgres(url: string): Promise<Engine> {
       await sql`select pg_advisory_xact_lock(${sql.lit(WRITE_LOCK)})`.execute(trx);
     },
     async endWrite(trx: Transaction<Database>) {
-      // The write lock is held until the transaction ends: not holding it means it ended early.
+      // Counts the commit for the other processes' clocks, and checks in the same round trip that
+      // the write lock is still held (it is until the transaction ends: not holding it means it
+      // ended early).
       const { rows } = await sql<{ held: boolean }>`
+        with counted as (
+          insert into parley_clock (process, changes) values (${me}, 1)
+          on conflict (process) do update set changes = parley_clock.changes + 1 returning 1
+        )
         select exists (select 1 from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()
-          and granted and ((classid::bigint << 32) | objid::bigint) = ${sql.lit(WRITE_LOCK)}) as held`.execute(trx);
+          and granted and ((classid::bigint << 32) | objid::bigint) = ${sql.lit(WRITE_LOCK)}) as held
+        from counted`.execute(trx);
       if (!rows[0]?.held)
         throw Object.assign(new Error('the transaction ended before its changes were committed'), { code: '25P01' });
     },
