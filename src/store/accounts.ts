@@ -210,22 +210,26 @@ export async function choosePassword(
 async function openSession(store: Store, userId: Id): Promise<{ token: string; expiresAt: string }> {
   const token = newToken();
   const expiresAt = new Date(store.now().getTime() + store.sessionHours * 3600_000).toISOString();
-  await store.db
-    .insertInto('sessions')
-    .values({ token_hash: tokenHash(token), user_id: userId, created_at: store.nowIso(), expires_at: expiresAt })
-    .execute();
+  await store.unaudited((trx) =>
+    trx
+      .insertInto('sessions')
+      .values({ token_hash: tokenHash(token), user_id: userId, created_at: store.nowIso(), expires_at: expiresAt })
+      .execute(),
+  );
   return { token, expiresAt };
 }
 
 /** Removes expired sessions, the oldest first and at most `limit` of them; returns how many. */
 export async function purgeExpiredSessions(store: Store, limit = SESSION_PURGE_BATCH): Promise<number> {
-  const expired = store.db
-    .selectFrom('sessions')
-    .select('token_hash')
-    .where('expires_at', '<=', store.nowIso())
-    .orderBy('expires_at')
-    .limit(limit);
-  const result = await store.db.deleteFrom('sessions').where('token_hash', 'in', expired).executeTakeFirst();
+  const result = await store.unaudited((trx) => {
+    const expired = trx
+      .selectFrom('sessions')
+      .select('token_hash')
+      .where('expires_at', '<=', store.nowIso())
+      .orderBy('expires_at')
+      .limit(limit);
+    return trx.deleteFrom('sessions').where('token_hash', 'in', expired).executeTakeFirst();
+  });
   return Number(result.numDeletedRows);
 }
 
@@ -298,7 +302,7 @@ export async function userByToken(store: Store, token: string): Promise<User | n
 }
 
 export async function logout(store: Store, token: string): Promise<void> {
-  await store.db.deleteFrom('sessions').where('token_hash', '=', tokenHash(token)).execute();
+  await store.unaudited((trx) => trx.deleteFrom('sessions').where('token_hash', '=', tokenHash(token)).execute());
 }
 
 /** A session as its owner sees it: never the token, only an id derived from its hash. */
@@ -334,7 +338,7 @@ export async function endSession(store: Store, user: User, id: string): Promise<
   const rows = await store.db.selectFrom('sessions').select('token_hash').where('user_id', '=', user.id).execute();
   const row = rows.find((r) => sessionId(r.token_hash) === id);
   if (!row) throw new DomainError('not_found', `session "${id}" was not found, or has ended`);
-  await store.db.deleteFrom('sessions').where('token_hash', '=', row.token_hash).execute();
+  await store.unaudited((trx) => trx.deleteFrom('sessions').where('token_hash', '=', row.token_hash).execute());
 }
 
 /** Changes the password after checking the current one; every other session of the account ends. */

@@ -218,6 +218,19 @@ export class Store {
     });
   }
 
+  /**
+   * A write that is not part of the negotiation's record (sessions): one transaction of its own,
+   * outside the audit chain, that other processes on the database still hear of.
+   */
+  unaudited<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      await this.engine.beginWrite(trx);
+      const value = await work(trx);
+      await this.engine.endWrite(trx);
+      return value;
+    });
+  }
+
   private recorder(trx: Transaction<Database>, actorId: Id | null, touched: Set<string | null>): Recorder {
     return (change) => {
       touched.add(change.negotiationId);
