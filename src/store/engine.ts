@@ -80,6 +80,14 @@ export const duplicateId = () =>
 export const missingReference = () => new DomainError('invalid', 'this refers to something that does not exist');
 export const brokenRule = () => new DomainError('invalid', 'this change breaks a rule of the data');
 
+export interface OpenOptions {
+  /**
+   * Brings the schema up to this migration (by name) rather than the latest: a restore fills a
+   * database at the level its backup was taken at, then migrates it on.
+   */
+  migrateTo?: string;
+}
+
 /**
  * Opens the database at `location`: a PostgreSQL URL (`postgres://…`) or an SQLite file (created
  * when missing), and brings its schema up to date.
@@ -87,11 +95,11 @@ export const brokenRule = () => new DomainError('invalid', 'this change breaks a
  * @example
  * const engine = await openEngine(process.env.DATABASE_URL ?? 'parley.db');
  */
-export async function openEngine(location: string): Promise<Engine> {
+export async function openEngine(location: string, options: OpenOptions = {}): Promise<Engine> {
   if (isPostgresLocation(location)) {
     const { openPostgres } = await import('./engines/postgres.ts');
-    return openPostgres(location);
+    return openPostgres(location, options);
   }
   const { openSqlite } = await import('./engines/sqlite.ts');
-  return openSqlite(location);
+  return openSqlite(location, options);
 }

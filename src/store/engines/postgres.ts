@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../schema.ts';
-import { brokenRule, duplicateId, missingReference, printableLocation, type Db, type Engine } from '../engine.ts';
+import { brokenRule, duplicateId, missingReference, printableLocation, type Db, type Engine, type OpenOptions } from '../engine.ts';
 import { migrate } from '../migrate.ts';
 import { ChangeClock, countingChanges } from '../read-cache.ts';
 
@@ -25,7 +25,7 @@ const TRANSACTION_LOST = /^(08|25|40|53|54|55|57|58|XX)/;
  * @example
  * const engine = await openPostgres('postgres://parley@127.0.0.1:5432/parley');
  */
-export async function openPostgres(url: string): Promise<Engine> {
+export async function openPostgres(url: string, options: OpenOptions = {}): Promise<Engine> {
   const location = printableLocation(url);
   const poolSize = Number(process.env.PARLEY_PG_POOL ?? 10);
   const pool = new pg.Pool({
@@ -55,7 +55,7 @@ export async function openPostgres(url: string): Promise<Engine> {
     return rows[0]!.s;
   });
   const db: Db = new Kysely<Database>({ dialect: countingChanges(new PostgresDialect({ pool }), clock) });
-  await migrate(db);
+  await migrate(db, options.migrateTo);
 
   const me = randomUUID();
   const listeners = new Set<(negotiationIds: (string | null)[]) => void>();
