@@ -97,7 +97,10 @@ type AnyDb = Kysely<any>;
  * @example
  * for await (const record of readDatabase(engine)) console.log(record.kind);
  */
-export async function* readDatabase(engine: Engine): AsyncGenerator<BackupRecord> {
+export async function* readDatabase(
+  engine: Engine,
+  { pageSize = PAGE }: { pageSize?: number } = {},
+): AsyncGenerator<BackupRecord> {
   const db = engine.db as AnyDb;
   const present = await db.introspection.getTables();
   const known = new Set<string>(TABLES.map((t) => t.name));
@@ -139,13 +142,13 @@ export async function* readDatabase(engine: Engine): AsyncGenerator<BackupRecord
               : query.where((eb) => eb(eb.refTuple(key[0]!, key[1]!), '>', eb.tuple(after[0], after[1])));
         }
         for (const column of key) query = query.orderBy(column);
-        const page = (await query.limit(PAGE).execute()) as Record<string, unknown>[];
+        const page = (await query.limit(pageSize).execute()) as Record<string, unknown>[];
         if (page.length === 0) break;
         const rows = page.map((row) => columns.map((column) => plainValue(row[column], name, column)));
         count += rows.length;
         last = rows.at(-1)!;
         yield { kind: 'rows', table: name, rows };
-        if (page.length < PAGE) break;
+        if (page.length < pageSize) break;
       }
       counts[name] = count;
     }
