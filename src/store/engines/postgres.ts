@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../schema.ts';
-import { brokenRule, duplicateId, missingReference, printableLocation, type Db, type Engine, type OpenOptions } from '../engine.ts';
+import {
+  brokenRule,
+  duplicateId,
+  missingReference,
+  printableLocation,
+  type Db,
+  type Engine,
+  type OpenOptions,
+} from '../engine.ts';
 import { migrate } from '../migrate.ts';
 import { ChangeClock, countingChanges } from '../read-cache.ts';
 
