@@ -60,7 +60,7 @@ async function onServer(statement: string): Promise<void> {
 }
 
 /** A new database of the test server, dropped when the test file ends; `template` is copied when given. */
-async function newPostgresDatabase(template?: string): Promise<string> {
+export async function newPostgresDatabase(template?: string): Promise<string> {
   const name = `t${process.pid}_${++databases}_${Math.random().toString(36).slice(2, 8)}`;
   await onServer(`create database ${name}${template ? ` template ${template}` : ''}`);
   cleanups.push(() => onServer(`drop database if exists ${name} with (force)`).catch(() => {}));

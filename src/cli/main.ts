@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { analyzeCommand } from './analyze.ts';
 import { auditCommand } from './audit.ts';
+import { backupCommand, migrateCommand, restoreCommand } from './backup.ts';
 import { demoCommand } from './demo.ts';
 import { inviteCommand, membersCommand, negotiationCommand } from './convene.ts';
 import { CliError, EXIT } from './errors.ts';
@@ -25,6 +26,9 @@ export function buildProgram(): Command {
     exportCommand(),
     analyzeCommand(),
     auditCommand(),
+    backupCommand(),
+    restoreCommand(),
+    migrateCommand(),
     userCommand(),
     negotiationCommand(),
     inviteCommand(),

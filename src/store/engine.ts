@@ -80,6 +80,14 @@ export const duplicateId = () =>
 export const missingReference = () => new DomainError('invalid', 'this refers to something that does not exist');
 export const brokenRule = () => new DomainError('invalid', 'this change breaks a rule of the data');
 
+export interface OpenOptions {
+  /**
+   * Brings the schema up to this migration (by name) rather than the latest: a restore fills a
+   * database at the level its backup was taken at, then migrates it on.
+   */
+  migrateTo?: string;
+}
+
 /**
  * A text PostgreSQL cannot keep: it holds the character U+0000 (NUL), which no PostgreSQL text
  * can. SQLite keeps it; on PostgreSQL such an input is refused, as a request to change it, or a

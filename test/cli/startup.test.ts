@@ -32,7 +32,7 @@ describe('the start-up of the built command', () => {
       join(energy, 'energy_consumer.xml'),
       join(energy, 'energy_distributor.xml'),
     ];
-    for (const args of [['--help'], ['serve', '--help'], ['analyze', '--help'], analyze]) {
+    for (const args of [['--help'], ['serve', '--help'], ['analyze', '--help'], ['backup', '--help'], analyze]) {
       const loaded = modulesLoaded(args);
       assert.ok(
         loaded.some((url) => url.endsWith('/dist/cli/main.js')),

@@ -1,4 +1,4 @@
-import { isPostgresLocation, type Engine } from '../engine.ts';
+import { isPostgresLocation, type Engine, type OpenOptions } from '../engine.ts';
 
 /**
  * Opens the database at `location`: a PostgreSQL URL (`postgres://…`) or an SQLite file (created
@@ -7,11 +7,11 @@ import { isPostgresLocation, type Engine } from '../engine.ts';
  * @example
  * const engine = await openEngine(process.env.DATABASE_URL ?? 'parley.db');
  */
-export async function openEngine(location: string): Promise<Engine> {
+export async function openEngine(location: string, options: OpenOptions = {}): Promise<Engine> {
   if (isPostgresLocation(location)) {
     const { openPostgres } = await import('./postgres.ts');
-    return openPostgres(location);
+    return openPostgres(location, options);
   }
   const { openSqlite } = await import('./sqlite.ts');
-  return openSqlite(location);
+  return openSqlite(location, options);
 }

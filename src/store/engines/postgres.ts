@@ -11,6 +11,7 @@ import {
   unstorableText,
   type Db,
   type Engine,
+  type OpenOptions,
 } from '../engine.ts';
 import { migrate } from '../migrate.ts';
 import { ChangeClock, countingChanges } from '../read-cache.ts';
@@ -34,7 +35,7 @@ const TRANSACTION_LOST = /^(08|25|40|53|54|55|57|58|XX)/;
  * @example
  * const engine = await openPostgres('postgres://parley@127.0.0.1:5432/parley');
  */
-export async function openPostgres(url: string): Promise<Engine> {
+export async function openPostgres(url: string, options: OpenOptions = {}): Promise<Engine> {
   const location = printableLocation(url);
   const poolSize = Number(process.env.PARLEY_PG_POOL ?? 10);
   const pool = new pg.Pool({
@@ -72,7 +73,7 @@ export async function openPostgres(url: string): Promise<Engine> {
     return rows[0]!.v;
   });
   const db: Db = new Kysely<Database>({ dialect: countingChanges(new PostgresDialect({ pool }), clock) });
-  await migrate(db);
+  await migrate(db, options.migrateTo);
   await pool.query('create table if not exists parley_clock (process text primary key, changes bigint not null)');
 
   const listeners = new Set<(negotiationIds: (string | null)[]) => void>();

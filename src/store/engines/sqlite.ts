@@ -1,7 +1,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../schema.ts';
-import { brokenRule, duplicateId, missingReference, type Db, type Engine } from '../engine.ts';
+import { brokenRule, duplicateId, missingReference, type Db, type Engine, type OpenOptions } from '../engine.ts';
 import { migrate } from '../migrate.ts';
 import { ChangeClock, countingChanges } from '../read-cache.ts';
 
@@ -43,7 +43,7 @@ function reusingStatements(database: SqliteDatabase.Database): SqliteDatabase.Da
  * const engine = await openSqlite('parley.db');
  * const verdict = await engine.integrityCheck(); // [] when sound
  */
-export async function openSqlite(file: string): Promise<Engine> {
+export async function openSqlite(file: string, options: OpenOptions = {}): Promise<Engine> {
   let database: SqliteDatabase.Database;
   try {
     database = new SqliteDatabase(file);
@@ -63,7 +63,7 @@ export async function openSqlite(file: string): Promise<Engine> {
   const db: Db = new Kysely<Database>({
     dialect: countingChanges(new SqliteDialect({ database: reusingStatements(database) }), clock),
   });
-  await migrate(db);
+  await migrate(db, options.migrateTo);
 
   const listeners = new Set<(negotiationIds: (string | null)[]) => void>();
   let timer: NodeJS.Timeout | null = null;
