@@ -74,6 +74,8 @@ const browser = (file) => file.startsWith(join('test', 'web') + sep);
 const current = Number(process.versions.node.split('.')[0]);
 // Every response is checked against its zod schema as well as written by its compiled writer.
 const env = { PARLEY_CHECK_RESPONSES: '1' };
+// A run is (Node major, environment, files), with an optional setup (returns more environment) and
+// teardown; another run, e.g. test/store and test/server on a throwaway database, is one more entry.
 /** @type {import('./test-runs.js').Run[]} */
 const runs = (
   allNodes
