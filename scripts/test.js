@@ -1,14 +1,27 @@
 #!/usr/bin/env node
-// Node 20's test runner does not expand globs: collect test/**/*.test.ts here and hand them over.
+// Runs the tests: `node scripts/test.js [--all-nodes] [part-of-path ...]` (`npm test` ends with it).
 // Extra arguments narrow the run: `node scripts/test.js store` runs the files whose path contains "store".
 // The tests run on the TypeScript sources through tsx; those of the `parley` command run the built
 // command, so dist/ is brought up to date first. The browser tests (test/web) drive Debian's
 // Chromium, which is installed here when it is missing and this runs as root (as on CI).
+//
+// By default the files run on the current Node. With `--all-nodes`, PARLEY_TEST_ALL_NODES=1 or on CI
+// (CI=true; PARLEY_TEST_ALL_NODES=0 turns it off) they run on every supported Node: everything on
+// Node 24, everything but the browser tests on Node 22 and 20 (the others are fetched from the npm
+// registry, see scripts/nodes.js). Each run is (Node, environment, files); scripts/test-runs.js runs
+// all their files side by side on the machine's cores (PARLEY_TEST_JOBS to choose how many).
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { join, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { build, isStale } from './build.js';
+import { runAll } from './test-runs.js';
 
+/** The Node.js majors Parley supports and tests (package.json's engines, the README). */
+const NODES = [24, 22, 20];
+
+// Node 20's fs has no globSync: collect test/**/*.test.ts by hand.
+// Remove when Node 20 is dropped: fs.globSync('test/**/*.test.ts').
 function collect(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -17,7 +30,11 @@ function collect(dir) {
   });
 }
 
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const truthy = (value) => ['1', 'true', 'yes'].includes(String(value).toLowerCase());
+const allNodes =
+  args.includes('--all-nodes') || truthy(process.env.PARLEY_TEST_ALL_NODES ?? (truthy(process.env.CI) ? '1' : '0'));
+const filters = args.filter((arg) => arg !== '--all-nodes');
 const files = collect('test')
   .filter((f) => filters.length === 0 || filters.some((part) => f.includes(part)))
   .sort();
@@ -53,10 +70,23 @@ function ensureChromium() {
     process.exit(1);
   }
 }
-if (files.some((file) => file.includes(join('test', 'web')))) ensureChromium();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
-  stdio: 'inherit',
-  // Every response is checked against its zod schema as well as written by its compiled writer.
-  env: { ...process.env, PARLEY_CHECK_RESPONSES: '1' },
-});
-process.exit(result.status ?? 1);
+const browser = (file) => file.startsWith(join('test', 'web') + sep);
+const current = Number(process.versions.node.split('.')[0]);
+// Every response is checked against its zod schema as well as written by its compiled writer.
+const env = { PARLEY_CHECK_RESPONSES: '1' };
+// A run is (Node major, environment, files), with an optional setup (returns more environment) and
+// teardown; another run, e.g. test/store and test/server on a throwaway database, is one more entry.
+/** @type {import('./test-runs.js').Run[]} */
+const runs = (
+  allNodes
+    ? NODES.map((node) => ({
+        name: `node ${node}`,
+        node,
+        env,
+        files: node === 24 ? files : files.filter((f) => !browser(f)),
+      }))
+    : [{ name: `node ${current}`, node: current, env, files }]
+).filter((run) => run.files.length > 0);
+if (runs.some((run) => run.files.some(browser))) ensureChromium();
+const jobs = Number(process.env.PARLEY_TEST_JOBS) || availableParallelism();
+process.exit((await runAll(runs, { slots: jobs })) ? 0 : 1);
