@@ -69,7 +69,7 @@ function expected(times, file) {
  * Runs every file of every run on `slots` slots and prints each file's output and the closing summary.
  * @returns {Promise<boolean>} whether everything passed
  */
-export async function runAll(runs, { slots }) {
+export async function runAll(runs, { slots, alone = new Set() }) {
   const started = Date.now();
   const times = readTimes();
   const running = new Set();
@@ -97,7 +97,9 @@ export async function runAll(runs, { slots }) {
       weight: major === current ? 3e9 : 2e9 + files(major),
     })),
     ...states.filter((s) => s.run.setup).map((s) => ({ kind: 'setup', s, weight: 1e9 })),
-    ...states.flatMap((s) => s.run.files.map((file) => ({ kind: 'file', s, file, weight: expected(times, file) }))),
+    ...states.flatMap((s) =>
+      s.run.files.map((file) => ({ kind: 'file', s, file, weight: expected(times, file), alone: alone.has(file) })),
+    ),
   ].sort((a, b) => b.weight - a.weight);
 
   const ready = (task) => {
@@ -214,15 +216,21 @@ export async function runAll(runs, { slots }) {
 
   await new Promise((resolve) => {
     let busy = 0;
+    // A file that must run alone takes every slot: it starts once the others have ended, and nothing
+    // starts beside it.
+    let solo = false;
     const next = () => {
       if (aborted) return;
-      while (busy < slots) {
+      while (busy < slots && !solo) {
         const index = queue.findIndex(ready);
         if (index < 0) break;
+        if (queue[index].alone && busy > 0) break;
         const [task] = queue.splice(index, 1);
         busy++;
+        if (task.alone) solo = true;
         start(task).finally(() => {
           busy--;
+          if (task.alone) solo = false;
           next();
         });
       }

@@ -15,6 +15,7 @@ import { availableParallelism } from 'node:os';
 import { join, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { build, isStale } from './build.js';
+import { startPostgres } from './postgres.js';
 import { runAll } from './test-runs.js';
 
 /** The Node.js majors Parley supports and tests (package.json's engines, the README). */
@@ -71,22 +72,53 @@ function ensureChromium() {
   }
 }
 const browser = (file) => file.startsWith(join('test', 'web') + sep);
+const under = (file, ...dirs) =>
+  dirs.some(
+    (dir) => file.startsWith(join('test', ...dir.split('/')) + sep) || file === join('test', ...dir.split('/')),
+  );
 const current = Number(process.versions.node.split('.')[0]);
-// Every response is checked against its zod schema as well as written by its compiled writer.
-const env = { PARLEY_CHECK_RESPONSES: '1' };
-// A run is (Node major, environment, files), with an optional setup (returns more environment) and
-// teardown; another run, e.g. test/store and test/server on a throwaway database, is one more entry.
+// Every response is checked against its zod schema as well as written by its compiled writer, and
+// every cached read against the tables it declares.
+const env = { PARLEY_CHECK_RESPONSES: '1', PARLEY_CHECK_READS: '1' };
+/** The Node the PostgreSQL run uses: the active LTS in the matrix, else the current one. */
+const postgresNode = allNodes ? 24 : current;
+// The contract suite on PostgreSQL: the store and API tests again, on a throwaway server the run
+// starts (scripts/postgres.js) and stops, with the tests that need PostgreSQL itself (several
+// servers behind nginx, the crash cycles, moving a database from SQLite).
+const postgresFiles = files.filter(
+  (f) => under(f, 'store', 'server', 'multi', 'durability') || f === join('test', 'cli', 'backup.test.ts'),
+);
+let postgres = null;
 /** @type {import('./test-runs.js').Run[]} */
-const runs = (
-  allNodes
+const runs = [
+  ...(allNodes
     ? NODES.map((node) => ({
         name: `node ${node}`,
         node,
-        env,
+        // At least 20 crash cycles on each engine in CI (Node 24); a few on the others.
+        env: { ...env, PARLEY_CRASH_CYCLES: process.env.PARLEY_CRASH_CYCLES ?? (node === 24 ? '20' : '4') },
         files: node === 24 ? files : files.filter((f) => !browser(f)),
       }))
-    : [{ name: `node ${current}`, node: current, env, files }]
-).filter((run) => run.files.length > 0);
+    : [{ name: `node ${current}`, node: current, env, files }]),
+  {
+    name: `node ${postgresNode} postgres`,
+    node: postgresNode,
+    env: { ...env, PARLEY_TEST_ENGINE: 'postgres' },
+    files: process.env.PARLEY_TEST_POSTGRES_RUN === '0' ? [] : postgresFiles,
+    setup: async () => {
+      postgres = await startPostgres();
+      return { PARLEY_TEST_POSTGRES: postgres.url };
+    },
+    teardown: async () => postgres?.stop(),
+  },
+].filter((run) => run.files.length > 0);
 if (runs.some((run) => run.files.some(browser))) ensureChromium();
+// Files that measure how long the server makes a request wait run with no other file beside them:
+// on two cores, a neighbour's work would be counted as theirs.
+const alone = new Set(
+  ['server/largest-negotiation', 'server/sign-in', 'server/hostile-input', 'server/live'].map((name) =>
+    join('test', ...`${name}.test.ts`.split('/')),
+  ),
+);
 const jobs = Number(process.env.PARLEY_TEST_JOBS) || availableParallelism();
-process.exit((await runAll(runs, { slots: jobs })) ? 0 : 1);
+process.exit((await runAll(runs, { slots: jobs, alone })) ? 0 : 1);
