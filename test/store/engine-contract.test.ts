@@ -131,8 +131,18 @@ function engineContract(name: string, available: boolean, location: () => Promis
           });
           here.clock.arrived();
           assert.notEqual(await here.clock.stamp(['sessions']), sessionsBefore);
+          // Listening starts in the background (PostgreSQL: a connection and LISTEN); a notice sent
+          // before it listens is not heard, so the other process announces until one is.
           const deadline = Date.now() + 10_000;
-          while (heard.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+          while (heard.length === 0 && Date.now() < deadline) {
+            await there.db.transaction().execute(async (trx) => {
+              await there.beginWrite(trx);
+              await there.announce(trx, new Set(['n-1']));
+              await trx.updateTable('users').set({ name: 'G' }).where('id', '=', 'far').execute();
+              await there.endWrite(trx);
+            });
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
           assert.ok(heard.length > 0, 'the other process was heard');
           // SQLite knows that another connection committed, not what: it names no negotiation.
           assert.ok(heard.flat().every((id) => id === null || id === 'n-1'));
