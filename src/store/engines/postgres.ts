@@ -99,6 +99,7 @@ export async function openPostgres(url: string): Promise<Engine> {
   return {
     name: 'postgres',
     location,
+    connectionUrl: url,
     db,
     clock,
     async beginWrite(trx: Transaction<Database>) {
