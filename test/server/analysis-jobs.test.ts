@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { analysisJobs } from '../../src/store/analysis-jobs.ts';
+import { analysisQueue } from '../../src/store/analyses.ts';
 import { Store } from '../../src/store/store.ts';
 import { demoDatabase, seatNewMember, signIn, startServer, TEST_ENGINE, type RunningServer } from '../helpers.ts';
 
@@ -163,6 +164,31 @@ describe(
       // The job is the requester's in every process: another party's member gets 404 from either.
       for (const url of [front.url, worker.url])
         assert.equal((await (await signIn(url, 'ru@demo.parley')).get(`${N}/analysis-jobs/${jobId}`)).status, 404);
+    });
+
+    test("a requester's jobs beyond their share wait nowhere: 429 with Retry-After, counted in the database", async () => {
+      const location = await demoDatabase();
+      const front = await serve(location, 0);
+      const jobs = analysisJobs(front.store);
+      jobs.answerWithinMs = 0;
+      analysisQueue(front.store).limits = {
+        perServer: 1,
+        perAccount: 1,
+        waiting: 16,
+        waitingPerAccount: 1,
+        retryAfterSeconds: 9,
+      };
+      const ua = await signIn(front.url, 'ua@demo.parley');
+      assert.equal((await ua.post(`${N}/analyses`, {})).status, 202);
+      assert.equal((await ua.post(`${N}/analyses`, {})).status, 202);
+      const third = await ua.post(`${N}/analyses`, {});
+      assert.equal(third.status, 429);
+      assert.match(third.body.detail, /you have 2 running or waiting already; try again in 9 s/);
+      assert.equal(
+        (await (await signIn(front.url, 'ru@demo.parley')).post(`${N}/analyses`, {})).status,
+        202,
+        'another account still may',
+      );
     });
 
     test('within the short wait, the requesting process answers 201 with the analysis another process ran', async () => {
