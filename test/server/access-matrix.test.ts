@@ -496,6 +496,9 @@ interface World {
   /** An analysis job of the mediator's, and one of A's adviser's: each its requester's alone. */
   analysisJob: string;
   analysisJobA: string;
+  /** The analyses those jobs made. */
+  analysisOfJob: string;
+  analysisOfJobA: string;
   release: string;
   pendingChange: string | null;
   /** What each reader may not receive, as strings that must not appear in any answer to them. */
@@ -2080,7 +2083,11 @@ const MATRIX: Record<string, Entry> = {
     cases: () =>
       tableRead(
         '/analyses',
-        { of: listIds, expected: (r) => (r === 'med' ? [w.analysis] : r === 'aA' ? [w.analysisA] : []) },
+        {
+          of: listIds,
+          expected: (r) =>
+            r === 'med' ? [w.analysis, w.analysisOfJob] : r === 'aA' ? [w.analysisA, w.analysisOfJobA] : [],
+        },
         (_r, b) => {
           const fields = (b as Record<string, unknown>[]).map((a) => Object.keys(a).sort().join());
           const summary = 'agreementPossible,createdAt,excluded,frontierSize,id,included,setAside,stale,versionId';
@@ -2677,6 +2684,8 @@ describe('access matrix: every route against every kind of reader and every visi
     w.analysisJobA = (await must('aA', 'POST', `${N}/analyses`, {}, [202])).jobId;
     await analysisJobs(store).settledHere(w.analysisJob);
     await analysisJobs(store).settledHere(w.analysisJobA);
+    w.analysisOfJob = (await must('med', 'GET', `${N}/analysis-jobs/${w.analysisJob}`)).analysisId;
+    w.analysisOfJobA = (await must('aA', 'GET', `${N}/analysis-jobs/${w.analysisJobA}`)).analysisId;
     analysisJobs(store).answerWithinMs = 600_000;
     w.release = (
       await must('med', 'POST', `${N}/analyses/${w.analysis}/releases`, { partyIds: [PA], frontierIndexes: [0] })
