@@ -297,3 +297,26 @@ export async function assertForbidden(work: Promise<unknown>, pattern: RegExp): 
     return true;
   });
 }
+
+/**
+ * Asks for an analysis as `as` (POST …/analyses) and, when the server answers 202 with a job, follows
+ * the job until it ends: the answer is then what one request would have answered, 201 with the
+ * analysis or the refusal.
+ */
+export async function analyse(
+  as: ReturnType<typeof client>,
+  negotiationPath: string,
+  body: unknown = {},
+): Promise<Answer<any>> {
+  const answer = await as.post<any>(`${negotiationPath}/analyses`, body);
+  if (answer.status !== 202) return answer;
+  let job = answer.body as { jobId: string; state: string; analysisId: string | null; error: string | null };
+  while (job.state === 'queued' || job.state === 'running') {
+    const next = await as.get<any>(`${negotiationPath}/analysis-jobs/${job.jobId}?wait=10`);
+    if (next.status !== 200) return next;
+    job = next.body;
+  }
+  if (job.state === 'failed')
+    return { status: 400, contentType: 'application/problem+json', body: { field: 'versionId', detail: job.error } };
+  return { ...(await as.get<any>(`${negotiationPath}/analyses/${job.analysisId}`)), status: 201 };
+}

@@ -13,6 +13,7 @@ import {
 import { DomainError, invalid } from '../core/errors.ts';
 import type { User } from '../core/model.ts';
 import { purgeExpiredSessions, userByToken } from '../store/accounts.ts';
+import { analysisJobs } from '../store/analysis-jobs.ts';
 import type { Store } from '../store/store.ts';
 import { jsonShapeProblem } from './json-limits.ts';
 import { MAX_PARAM_LENGTH, problemFor, sendProblem } from './problems.ts';
@@ -90,6 +91,11 @@ export interface AppOptions {
   webRoot?: string;
   /** How often live streams get a keep-alive line and their sessions are checked (default 20 s). */
   liveHeartbeatMs?: number;
+  /**
+   * On PostgreSQL: how many analyses this process takes at once from the queue every process on the
+   * database shares (default: one fewer than the cores, at least one); 0 takes none.
+   */
+  analysisWorkers?: number;
 }
 
 /**
@@ -107,6 +113,7 @@ export async function buildApp({
   signInGuard,
   trustProxy = false,
   sessionPurgeMs = 10 * 60_000,
+  analysisWorkers,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     trustProxy,
@@ -293,6 +300,9 @@ export async function buildApp({
   }, sessionPurgeMs);
   purge.unref();
   app.addHook('onClose', async () => clearInterval(purge));
+  // Every server process works the analysis queue (on PostgreSQL, the one every process on the
+  // database shares); the store stops it when it closes.
+  await analysisJobs(store, { workers: analysisWorkers }).start();
 
   systemRoutes(app, store);
   accountsRoutes(

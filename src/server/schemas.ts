@@ -790,6 +790,24 @@ export const analysisSummarySchema = z
     excluded: ids.describe('Parties whose preferences you may not see, or that have none'),
   })
   .meta({ id: 'AnalysisSummary', description: 'One of your analyses, without its frontier' });
+export const analysisJobSchema = z
+  .object({
+    jobId: idSchema,
+    state: z
+      .enum(['queued', 'running', 'done', 'failed'])
+      .describe(
+        'queued: waiting for a free worker; running; done: `analysisId` is the result; failed: `error` says why',
+      ),
+    versionId: idSchema.nullable().describe('The version asked for; null: the current one when the job runs'),
+    setAside: ids.describe('The red lines set aside for this what-if analysis'),
+    createdAt: z.string(),
+    analysisId: idSchema.nullable().describe('When done: the analysis, at GET …/analyses/{analysisId}'),
+    error: z.string().nullable().describe('When failed: what went wrong and what to do'),
+  })
+  .meta({
+    id: 'AnalysisJob',
+    description: 'An analysis you asked for that did not finish within the request: follow it until it is done',
+  });
 export const releaseCreateSchema = z.object({
   partyIds: ids.min(1),
   frontierIndexes: z.array(z.number().int().min(0)).max(100).default([]),

@@ -98,6 +98,16 @@ export async function runAnalysis(
   input: { versionId?: Id; setAside?: Id[] },
 ): Promise<AnalysisRecord> {
   const { record, key } = await computeAnalysis(store, ctx, input);
+  return saveAnalysis(store, ctx, record, key);
+}
+
+/** Stores an analysis the requester ran, and records it in the audit (what was used, not the utilities). */
+export async function saveAnalysis(
+  store: Store,
+  ctx: NegotiationContext,
+  record: AnalysisRecord,
+  key: string,
+): Promise<AnalysisRecord> {
   await store.change(ctx.user.id, async (trx, recordEvent) => {
     await trx
       .insertInto('analyses')
@@ -124,16 +134,26 @@ export async function runAnalysis(
   return record;
 }
 
+/** What an analysis computes on, read as its requester may see it, and how to make its record. */
+export interface PreparedAnalysis {
+  /** The fingerprint of the inputs, to tell later whether they changed. */
+  key: string;
+  /** The problem for the engine; null when there is nothing to compute (the notes say why). */
+  problem: ReturnType<typeof settlementProblem>['problem'] | null;
+  /** The record of the analysis once the engine answered (null when it had nothing to compute). */
+  record(analysis: Awaited<ReturnType<typeof analyzeInWorker>> | null, id?: Id): AnalysisRecord;
+}
+
 /**
- * The analysis of a version as the reader may see it, without storing it (the command line's). A
- * what-if sets aside some of the red lines the reader sees; one they may not see is refused exactly
- * as a made-up id, so the refusal tells nothing of it.
+ * Reads the inputs of an analysis of a version as the reader may see them, and checks the request:
+ * a what-if sets aside some of the red lines the reader sees; one they may not see is refused exactly
+ * as a made-up id, so the refusal tells nothing of it. Nothing is computed yet.
  */
-export async function computeAnalysis(
+export async function prepareAnalysis(
   store: Store,
   ctx: NegotiationContext,
   input: { versionId?: Id; setAside?: Id[] },
-): Promise<{ record: AnalysisRecord; key: string }> {
+): Promise<PreparedAnalysis> {
   const { version, issues, preferences, redLines, key } = await inputsOf(store, ctx, input.versionId).catch((error) => {
     if (input.versionId !== undefined)
       throw invalid('versionId', `version "${input.versionId}" does not exist or you may not see it`);
@@ -153,42 +173,69 @@ export async function computeAnalysis(
     );
   if (excluded.length > 0)
     notes.push(`left out, as their preferences are not shared with you or not stated: ${excluded.join(', ')}`);
-  let analysis = null;
+  let computable = false;
   if (problem.space.issues.length === 0)
     notes.push('the negotiation has no issues with options yet: define them first');
   else if (included.length === 0) notes.push('no preferences you may see: nothing to compute');
-  else {
-    try {
-      // Its time runs from when it starts, not while it waits its turn.
-      analysis = await analysisQueue(store).run(ctx.user.id, () =>
-        analyzeInWorker(problem, {
-          signal: AbortSignal.timeout(ANALYSIS_TIME_LIMIT_MS),
-          resourceLimits: { maxOldGenerationSizeMb: ANALYSIS_MEMORY_LIMIT_MB },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TooBusy) throw error;
-      const aborted = error instanceof Error && /abort/i.test(error.message);
-      throw invalid(
-        'versionId',
-        aborted
-          ? `the analysis did not finish within ${ANALYSIS_TIME_LIMIT_MS / 1000} s; reduce the issues or options`
-          : `the analysis failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-  }
-  const result = settlementOf(problem, included, excluded, redLinesApplied, analysis, version.optionChoices, notes);
-  const record: AnalysisRecord = {
-    id: store.id(),
-    status: 'done',
-    versionId: version.id,
-    requestedBy: ctx.user.id,
-    createdAt: store.nowIso(),
-    stale: false,
-    setAside,
-    result,
+  else computable = true;
+  return {
+    key,
+    problem: computable ? problem : null,
+    record: (analysis, id = store.id()) => ({
+      id,
+      status: 'done',
+      versionId: version.id,
+      requestedBy: ctx.user.id,
+      createdAt: store.nowIso(),
+      stale: false,
+      setAside,
+      result: settlementOf(problem, included, excluded, redLinesApplied, analysis, version.optionChoices, notes),
+    }),
   };
-  return { record, key };
+}
+
+/**
+ * Runs the engine on a prepared problem on a worker thread, within the time and memory limits; a
+ * failure becomes the error a person can act on.
+ */
+export async function analyzePrepared(
+  prepared: PreparedAnalysis,
+  run: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
+): Promise<Awaited<ReturnType<typeof analyzeInWorker>> | null> {
+  const problem = prepared.problem;
+  if (problem === null) return null;
+  try {
+    // Its time runs from when it starts, not while it waits its turn.
+    return await run(() =>
+      analyzeInWorker(problem, {
+        signal: AbortSignal.timeout(ANALYSIS_TIME_LIMIT_MS),
+        resourceLimits: { maxOldGenerationSizeMb: ANALYSIS_MEMORY_LIMIT_MB },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof TooBusy) throw error;
+    const aborted = error instanceof Error && /abort/i.test(error.message);
+    throw invalid(
+      'versionId',
+      aborted
+        ? `the analysis did not finish within ${ANALYSIS_TIME_LIMIT_MS / 1000} s; reduce the issues or options`
+        : `the analysis failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+/**
+ * The analysis of a version as the reader may see it, without storing it (the command line's), run
+ * in the store's queue (`analysisQueue`).
+ */
+export async function computeAnalysis(
+  store: Store,
+  ctx: NegotiationContext,
+  input: { versionId?: Id; setAside?: Id[] },
+): Promise<{ record: AnalysisRecord; key: string }> {
+  const prepared = await prepareAnalysis(store, ctx, input);
+  const analysis = await analyzePrepared(prepared, (work) => analysisQueue(store).run(ctx.user.id, work));
+  return { record: prepared.record(analysis), key: prepared.key };
 }
 
 /** An analysis, for the person who asked for it only; `stale` when its inputs changed since. */

@@ -19,6 +19,11 @@ export interface Engine {
   readonly name: EngineName;
   /** Where the data is, as the operator named it, without its password. */
   readonly location: string;
+  /**
+   * PostgreSQL only: the URL to open more connections to the same database with (the job queue's).
+   * It holds the password: never print it (print `location`).
+   */
+  readonly connectionUrl?: string;
   readonly db: Db;
   /** Moves whenever a table may have changed, by this process or (as far as the engine tells) another. */
   readonly clock: ChangeClock;

@@ -95,7 +95,15 @@ export class Store {
     return this.engine.name;
   }
 
+  private readonly closing: (() => Promise<void>)[] = [];
+
+  /** Runs `stop` first when the store closes (work that uses the database, such as the job queue). */
+  whenClosing(stop: () => Promise<void>): void {
+    this.closing.push(stop);
+  }
+
   async close(): Promise<void> {
+    for (const stop of this.closing.splice(0).reverse()) await stop();
     await this.comparisonWorker.close();
     await this.engine.close();
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { client, signIn, startServer, tempDir } from '../helpers.ts';
+import { analyse, client, signIn, startServer, tempDir } from '../helpers.ts';
 import { parley } from './command.ts';
 
 describe('convening and the settlement desk from the command line', () => {
@@ -81,7 +81,7 @@ describe('convening and the settlement desk from the command line', () => {
     const fromCli = JSON.parse(cli.stdout);
     const server = await startServer(db);
     const ua = await signIn(server.url, 'ua@demo.parley');
-    const api = (await ua.post('/api/negotiations/geneva-2025/analyses', {})).body;
+    const api = (await analyse(ua, '/api/negotiations/geneva-2025', {})).body;
     assert.deepEqual(fromCli, { versionId: api.versionId, ...api.result });
     assert.deepEqual(fromCli.included, ['ua'], 'Ukraine analyses on its own preferences');
     const text = parley(['analyze', '--db', db, '--negotiation', 'geneva-2025', '--as', 'mediator@demo.parley']);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
+import { analysisJobs } from '../../src/store/analysis-jobs.ts';
 import { Store } from '../../src/store/store.ts';
 import { readStreamStart, freshDatabase } from '../helpers.ts';
 import { createAccount, createUser } from '../../src/store/accounts.ts';
@@ -492,6 +493,12 @@ interface World {
   analysis: string;
   /** An analysis A's adviser asked for: theirs alone, not their party's (A's lead and principal never see it). */
   analysisA: string;
+  /** An analysis job of the mediator's, and one of A's adviser's: each its requester's alone. */
+  analysisJob: string;
+  analysisJobA: string;
+  /** The analyses those jobs made. */
+  analysisOfJob: string;
+  analysisOfJobA: string;
   release: string;
   pendingChange: string | null;
   /** What each reader may not receive, as strings that must not appear in any answer to them. */
@@ -2028,6 +2035,23 @@ const MATRIX: Record<string, Entry> = {
       },
     ],
   },
+  'GET /api/negotiations/:id/analysis-jobs/:itemId': {
+    kind: 'read',
+    cases: () => [
+      {
+        object: "the mediator's analysis job",
+        request: get(`${N}/analysis-jobs/${w.analysisJob}`),
+        allowed: ['med'],
+        hiddenId: w.analysisJob,
+      },
+      {
+        object: "A's adviser's analysis job",
+        request: get(`${N}/analysis-jobs/${w.analysisJobA}`),
+        allowed: ['aA'],
+        hiddenId: w.analysisJobA,
+      },
+    ],
+  },
   'GET /api/negotiations/:id/utilities': {
     kind: 'read',
     cases: () => {
@@ -2059,7 +2083,11 @@ const MATRIX: Record<string, Entry> = {
     cases: () =>
       tableRead(
         '/analyses',
-        { of: listIds, expected: (r) => (r === 'med' ? [w.analysis] : r === 'aA' ? [w.analysisA] : []) },
+        {
+          of: listIds,
+          expected: (r) =>
+            r === 'med' ? [w.analysis, w.analysisOfJob] : r === 'aA' ? [w.analysisA, w.analysisOfJobA] : [],
+        },
         (_r, b) => {
           const fields = (b as Record<string, unknown>[]).map((a) => Object.keys(a).sort().join());
           const summary = 'agreementPossible,createdAt,excluded,frontierSize,id,included,setAside,stale,versionId';
@@ -2412,6 +2440,8 @@ describe('access matrix: every route against every kind of reader and every visi
     const file = await freshDatabase('matrix');
     store = await Store.open(file, { now: () => new Date(Date.now() + clockShift) });
     app = await buildApp({ store, logger: false });
+    // Analyses are answered with their result, however long they run (the jobs are made apart, below).
+    analysisJobs(store).answerWithinMs = 600_000;
     await app.listen({ port: 0, host: '127.0.0.1' });
     liveUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 
@@ -2649,6 +2679,14 @@ describe('access matrix: every route against every kind of reader and every visi
     }
     w.analysis = (await must('med', 'POST', `${N}/analyses`, {})).id;
     w.analysisA = (await must('aA', 'POST', `${N}/analyses`, {})).id;
+    analysisJobs(store).answerWithinMs = 0;
+    w.analysisJob = (await must('med', 'POST', `${N}/analyses`, {}, [202])).jobId;
+    w.analysisJobA = (await must('aA', 'POST', `${N}/analyses`, {}, [202])).jobId;
+    await analysisJobs(store).settledHere(w.analysisJob);
+    await analysisJobs(store).settledHere(w.analysisJobA);
+    w.analysisOfJob = (await must('med', 'GET', `${N}/analysis-jobs/${w.analysisJob}`)).analysisId;
+    w.analysisOfJobA = (await must('aA', 'GET', `${N}/analysis-jobs/${w.analysisJobA}`)).analysisId;
+    analysisJobs(store).answerWithinMs = 600_000;
     w.release = (
       await must('med', 'POST', `${N}/analyses/${w.analysis}/releases`, { partyIds: [PA], frontierIndexes: [0] })
     )[0].id;

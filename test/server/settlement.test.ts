@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { createUser } from '../../src/store/accounts.ts';
 import { Store } from '../../src/store/store.ts';
-import { signIn, startServer, freshDatabase } from '../helpers.ts';
+import { analyse, signIn, startServer, freshDatabase } from '../helpers.ts';
 
 /** A small seeded generator, so that every run builds the same negotiations. */
 function generator(seed: number) {
@@ -279,7 +279,7 @@ for (const [seed, parties, sharing] of [
     });
 
     test("the mediator's analysis uses the shared preferences and the red lines it may see, exactly", async () => {
-      const answer = await desk.mediator.post(`${desk.N}/analyses`, {});
+      const answer = await analyse(desk.mediator, desk.N, {});
       assert.equal(answer.status, 201, JSON.stringify(answer.body));
       const included = world.parties.filter((p) => world.preferences[p]!.shared);
       const visible = world.redLines.filter((r) => r.visibility !== 'party');
@@ -289,7 +289,7 @@ for (const [seed, parties, sharing] of [
 
     test("each party's analysis uses its own preferences and the red lines it can see, and nothing of another's", async () => {
       for (const party of world.parties) {
-        const answer = await desk.leads[party]!.post(`${desk.N}/analyses`, { versionId: desk.versionId });
+        const answer = await analyse(desk.leads[party]!, desk.N, { versionId: desk.versionId });
         assert.equal(answer.status, 201, JSON.stringify(answer.body));
         const visible = world.redLines.filter((r) => r.visibility === 'public' || r.partyId === party);
         checkAgainstOracle(answer.body.result, world, [party], visible);
@@ -305,7 +305,7 @@ for (const [seed, parties, sharing] of [
     });
 
     test("a released package reaches only its recipient, with the recipient's own utility", async () => {
-      const analysis = (await desk.mediator.post(`${desk.N}/analyses`, {})).body;
+      const analysis = (await analyse(desk.mediator, desk.N, {})).body;
       const first = world.parties[0]!;
       const points = analysis.result.nash ? ['nash'] : [];
       const frontierIndexes = analysis.result.frontier.length > 0 ? [0] : [];
@@ -339,7 +339,7 @@ for (const [seed, parties, sharing] of [
     test('a what-if sets aside red lines the requester sees and holds to the rest; one it may not see is refused as a made-up id', async () => {
       const visible = world.redLines.filter((r) => r.visibility !== 'party');
       const aside = visible[0]!;
-      const answer = await desk.mediator.post(`${desk.N}/analyses`, { setAside: [aside.id] });
+      const answer = await analyse(desk.mediator, desk.N, { setAside: [aside.id] });
       assert.equal(answer.status, 201, JSON.stringify(answer.body));
       assert.deepEqual(answer.body.setAside, [aside.id], 'the answer says what was set aside');
       const included = world.parties.filter((p) => world.preferences[p]!.shared);
@@ -352,8 +352,8 @@ for (const [seed, parties, sharing] of [
       assert.ok(answer.body.result.notes.some((n: string) => n.startsWith('what-if:') && n.includes(aside.id!)));
       // The red line kept in its party: the mediator cannot tell it from an id that names nothing.
       const kept = world.redLines.find((r) => r.visibility === 'party')!;
-      const hidden = await desk.mediator.post(`${desk.N}/analyses`, { setAside: [kept.id] });
-      const missing = await desk.mediator.post(`${desk.N}/analyses`, { setAside: ['no-such-red-line'] });
+      const hidden = await analyse(desk.mediator, desk.N, { setAside: [kept.id] });
+      const missing = await analyse(desk.mediator, desk.N, { setAside: ['no-such-red-line'] });
       assert.equal(hidden.status, 400);
       assert.equal(missing.status, hidden.status);
       assert.equal(
@@ -361,15 +361,15 @@ for (const [seed, parties, sharing] of [
         JSON.stringify(missing.body).split('no-such-red-line').join('<id>'),
       );
       // Nothing of anyone's data changed: the red line still binds an analysis that does not set it aside.
-      const again = await desk.mediator.post(`${desk.N}/analyses`, {});
+      const again = await analyse(desk.mediator, desk.N, {});
       assert.ok(again.body.result.redLinesApplied.includes(aside.id));
     });
 
     test('each requester lists their own analyses only, newest first, summed up and marked stale as the full one is', async () => {
       const party = world.parties[0]!;
       const lead = desk.leads[party]!;
-      const older = (await lead.post(`${desk.N}/analyses`, {})).body;
-      const newer = (await lead.post(`${desk.N}/analyses`, { versionId: desk.versionId })).body;
+      const older = (await analyse(lead, desk.N, {})).body;
+      const newer = (await analyse(lead, desk.N, { versionId: desk.versionId })).body;
       const list = (await lead.get(`${desk.N}/analyses`)).body as any[];
       assert.deepEqual(
         list.slice(0, 2).map((a) => a.id),
@@ -408,7 +408,7 @@ for (const [seed, parties, sharing] of [
 
     test('an analysis goes stale when a preference it used changes', async () => {
       const party = world.parties[0]!;
-      const analysis = (await desk.leads[party]!.post(`${desk.N}/analyses`, {})).body;
+      const analysis = (await analyse(desk.leads[party]!, desk.N, {})).body;
       const current = ((await desk.leads[party]!.get(`${desk.N}/preferences`)).body as any[]).find(
         (p) => p.partyId === party,
       );

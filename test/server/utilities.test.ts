@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { demoDatabase, signIn, startServer, type RunningServer } from '../helpers.ts';
+import { analyse, demoDatabase, signIn, startServer, type RunningServer } from '../helpers.ts';
 
 const N = '/api/negotiations/geneva-2025';
 
@@ -53,7 +53,7 @@ describe("what each version is worth to a party (GET …/utilities), from that p
     const body = await utilitiesOf('ua@demo.parley');
     const us28 = body.versions.find((v) => v.versionId === 'v-us-28')!;
     assert.deepEqual(us28.openIssueIds, []);
-    const analysis = await ua.post<{ result: { draft: { utilities: Record<string, number> } } }>(`${N}/analyses`, {
+    const analysis = await analyse(ua, N, {
       versionId: 'v-us-28',
     });
     assert.equal(analysis.status, 201);

@@ -92,8 +92,21 @@ async function runFromPage(page: Page, button: string | RegExp): Promise<Analysi
   const posted = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/analyses'));
   await page.getByRole('button', { name: button }).click();
   const answer = await posted;
-  assert.equal(answer.status(), 201, await answer.text());
-  const analysis = (await answer.json()) as AnalysisAnswer;
+  let analysis: AnalysisAnswer;
+  if (answer.status() === 202) {
+    // A long analysis: the page follows its job; the test reads the job too, with the page's session.
+    const job = (await answer.json()) as { jobId: string };
+    const base = answer.url().replace(/\/analyses$/, '');
+    let done: { state: string; analysisId: string | null } = { state: 'queued', analysisId: null };
+    while (done.state !== 'done') {
+      done = await (await page.request.get(`${base}/analysis-jobs/${job.jobId}?wait=20`)).json();
+      assert.notEqual(done.state, 'failed', JSON.stringify(done));
+    }
+    analysis = (await (await page.request.get(`${base}/analyses/${done.analysisId}`)).json()) as AnalysisAnswer;
+  } else {
+    assert.equal(answer.status(), 201, await answer.text());
+    analysis = (await answer.json()) as AnalysisAnswer;
+  }
   await page.locator(`[data-analysis-id="${analysis.id}"]`).waitFor();
   return analysis;
 }

@@ -117,6 +117,7 @@ export async function openPostgres(url: string, options: OpenOptions = {}): Prom
   return {
     name: 'postgres',
     location,
+    connectionUrl: url,
     db,
     clock,
     async beginWrite(trx: Transaction<Database>) {

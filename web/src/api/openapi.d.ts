@@ -1795,7 +1795,7 @@ export interface paths {
         put?: never;
         /**
          * Analyse a version
-         * @description Any member. The Pareto frontier, Nash, Kalai-Smorodinsky, maximum-welfare and egalitarian packages, the draft's utilities and the packages that improve on it, over the issues' options, with every red line the requester may see as a hard constraint, except those set aside for a what-if (`setAside`). A mediator's analysis uses the preferences parties shared with the mediators; a party's, its own. Runs on a worker thread (at most 60 s and 512 MB); the answer says which parties were left out. One analysis per account, and one fewer than the server's cores, run at once; 16 more wait their turn (2 per account); beyond that, 429 with Retry-After.
+         * @description Any member. The Pareto frontier, Nash, Kalai-Smorodinsky, maximum-welfare and egalitarian packages, the draft's utilities and the packages that improve on it, over the issues' options, with every red line the requester may see as a hard constraint, except those set aside for a what-if (`setAside`). A mediator's analysis uses the preferences parties shared with the mediators; a party's, its own. The analysis runs as a job, on a worker thread (at most 60 s and 512 MB); the answer says which parties were left out. When it ends within 1.5 s the answer is 201 with the analysis; otherwise 202 with the job (`Location`: GET …/analysis-jobs/{jobId}), to follow until it is `done` (its `analysisId` is the result) or `failed`. A bad version or red line is refused at once (400). On PostgreSQL any server process on the database runs the job, each a few at once. One analysis per account, and one fewer than the server's cores, run at once; 16 more wait their turn (2 per account); beyond that, 429 with Retry-After.
          */
         post: {
             parameters: {
@@ -1831,6 +1831,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Analysis"];
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnalysisJob"];
                     };
                 };
                 /** @description Default Response */
@@ -2095,6 +2104,107 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/analysis-jobs/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An analysis you asked for, as it runs
+         * @description The requester only (anyone else: 404): `queued`, `running`, `done` (with `analysisId`, the result at GET …/analyses/{analysisId}) or `failed` (with `error`). Ask again until it is done; `?wait=10` answers as soon as it ends, or after 10 s. On SQLite a job is remembered by the server process for a day, and not across a restart; on PostgreSQL by the database, for a week.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Seconds to wait for the job to end before answering (0–20): one request instead of many */
+                    wait?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnalysisJob"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -8468,6 +8578,62 @@ export interface components {
              * @example pt-21
              */
             versionId: string;
+        };
+        /** @description An analysis you asked for that did not finish within the request: follow it until it is done */
+        AnalysisJob: {
+            /**
+             * @description When done: the analysis, at GET …/analyses/{analysisId}
+             * @example pt-21
+             */
+            analysisId: string | null;
+            createdAt: string;
+            /** @description When failed: what went wrong and what to do */
+            error: string | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            jobId: string;
+            /** @description The red lines set aside for this what-if analysis */
+            setAside: string[];
+            /**
+             * @description queued: waiting for a free worker; running; done: `analysisId` is the result; failed: `error` says why
+             * @enum {string}
+             */
+            state: "queued" | "running" | "done" | "failed";
+            /**
+             * @description The version asked for; null: the current one when the job runs
+             * @example pt-21
+             */
+            versionId: string | null;
+        };
+        /** @description An analysis you asked for that did not finish within the request: follow it until it is done */
+        AnalysisJobInput: {
+            /**
+             * @description When done: the analysis, at GET …/analyses/{analysisId}
+             * @example pt-21
+             */
+            analysisId: string | null;
+            createdAt: string;
+            /** @description When failed: what went wrong and what to do */
+            error: string | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            jobId: string;
+            /** @description The red lines set aside for this what-if analysis */
+            setAside: string[];
+            /**
+             * @description queued: waiting for a free worker; running; done: `analysisId` is the result; failed: `error` says why
+             * @enum {string}
+             */
+            state: "queued" | "running" | "done" | "failed";
+            /**
+             * @description The version asked for; null: the current one when the job runs
+             * @example pt-21
+             */
+            versionId: string | null;
         };
         /** @description One of your analyses, without its frontier */
         AnalysisSummary: {

@@ -1,5 +1,5 @@
 import { useQuery, type QueryClient } from '@tanstack/react-query';
-import { api, unwrap, type Schemas } from './client';
+import { api, ApiError, unwrap, type Schemas } from './client';
 
 export type Version = Schemas['Version'];
 export type Point = Schemas['Point'];
@@ -243,6 +243,26 @@ export const useAnalyses = (id: string) =>
     queryKey: analysisKeys.list(id),
     queryFn: () => unwrap(api.GET('/api/negotiations/{id}/analyses', path(id))),
   });
+export type AnalysisJob = Schemas['AnalysisJob'];
+
+/**
+ * Asks for an analysis. A long one is answered 202 with a job: it is followed (each look waits on
+ * the server until the job ends, up to 10 s) until its analysis is there, which is then read.
+ */
+export async function requestAnalysis(id: string, body: { versionId?: string; setAside: string[] }): Promise<Analysis> {
+  const answer = await api.POST('/api/negotiations/{id}/analyses', { params: { path: { id } }, body });
+  if (answer.response.status !== 202) return (await unwrap(Promise.resolve(answer))) as Analysis;
+  let job = answer.data as AnalysisJob;
+  while (job.state === 'queued' || job.state === 'running')
+    job = await unwrap(
+      api.GET('/api/negotiations/{id}/analysis-jobs/{itemId}', {
+        params: { path: { id, itemId: job.jobId }, query: { wait: 10 } },
+      }),
+    );
+  if (job.state === 'failed' || !job.analysisId)
+    throw new ApiError(400, job.error ?? 'the analysis failed; run it again', 'versionId');
+  return unwrap(api.GET('/api/negotiations/{id}/analyses/{itemId}', item(id, job.analysisId)));
+}
 export const useAnalysis = (id: string, itemId: string | undefined) =>
   useQuery({
     queryKey: analysisKeys.one(id, itemId ?? ''),

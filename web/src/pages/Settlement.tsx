@@ -1,8 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import { api, describeError, unwrap } from '../api/client';
+import { describeError } from '../api/client';
 import {
   analysisKeys,
+  requestAnalysis,
   useAnalyses,
   useAnalysis,
   useIssues,
@@ -167,12 +168,7 @@ function AnalysisDesk({
   const versionId = chosen || current;
   const run = useMutation({
     mutationFn: (input: { versionId: string; setAside: string[] }) =>
-      unwrap(
-        api.POST('/api/negotiations/{id}/analyses', {
-          params: { path: { id } },
-          body: { ...(input.versionId ? { versionId: input.versionId } : {}), setAside: input.setAside },
-        }),
-      ),
+      requestAnalysis(id, { ...(input.versionId ? { versionId: input.versionId } : {}), setAside: input.setAside }),
     onSuccess: (record) => {
       client.setQueryData(analysisKeys.one(id, record.id), record);
       setOpenId(record.id);
