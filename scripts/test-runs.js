@@ -32,6 +32,8 @@ import { cacheDir, prepareNode } from './nodes.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const timesFile = join(cacheDir, 'test-times.json');
 const COUNTS = ['tests', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
+/** The longest one test file may run (the slowest take about two minutes on a quiet machine). */
+const FILE_LIMIT_MS = (Number(process.env.PARLEY_TEST_FILE_LIMIT_S) || 600) * 1000;
 
 const seconds = (ms) => ms / 1000;
 function duration(ms) {
@@ -133,10 +135,16 @@ export async function runAll(runs, { slots, alone = new Set() }) {
       const child = spawn(node.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
       running.add(child);
       let output = '';
+      // A file that does not end (a handle left open, a hang) fails instead of holding the whole run.
+      const limit = setTimeout(() => {
+        output += `\n✖ ${file} did not end within ${duration(FILE_LIMIT_MS)} (PARLEY_TEST_FILE_LIMIT_S): stopped\n`;
+        child.kill('SIGKILL');
+      }, FILE_LIMIT_MS);
       child.stdout.on('data', (chunk) => (output += chunk));
       child.stderr.on('data', (chunk) => (output += chunk));
       child.on('error', (error) => (output += `\n${error.message}\n`));
       child.on('close', (code, signal) => {
+        clearTimeout(limit);
         running.delete(child);
         resolve({ file, code: code ?? (signal ? 128 : 1), output, counts: counts(output), ms: Date.now() - t0, t0 });
       });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { SignInGuard } from '../../src/server/sign-in-guard.ts';
@@ -63,6 +63,10 @@ describe('sign-in: throttled per address and per account, with back-off, never a
     store = await Store.open(await demoDatabase(), { now: () => new Date(clock) });
     guard = new SignInGuard({ now: () => clock });
     app = await buildApp({ store, logger: false, signInGuard: guard });
+  });
+  after(async () => {
+    await app.close();
+    await store.close();
   });
 
   test('a spray of 200 sign-ins from one address is refused with 429, while a person at another address signs in without waiting behind it', async () => {
@@ -210,6 +214,10 @@ describe('an account an administrator makes opens only with the password its per
     store = await Store.open(await demoDatabase(), { now: () => new Date(clock) });
     app = await buildApp({ store, logger: false });
   });
+  after(async () => {
+    await app.close();
+    await store.close();
+  });
 
   test('the administrator sets no password; no password signs the account in until its person chooses one with the one-time link', async () => {
     const admin = (await login('192.0.2.1', 'admin@demo.parley', 'parley-demo')).body.token as string;
@@ -323,8 +331,9 @@ describe('an account an administrator makes opens only with the password its per
 
 describe('behind a reverse proxy', () => {
   test("with the proxy trusted, the limits count each client by the proxy's X-Forwarded-For, not the proxy", async () => {
+    const proxiedStore = await Store.open(await demoDatabase(), { now: () => new Date(clock) });
     const proxied = await buildApp({
-      store: await Store.open(await demoDatabase(), { now: () => new Date(clock) }),
+      store: proxiedStore,
       logger: false,
       trustProxy: ['127.0.0.1'],
     });
@@ -344,5 +353,6 @@ describe('behind a reverse proxy', () => {
     assert.match(answer.json().detail, /from your address/);
     assert.equal((await via('198.51.100.77', 'ua@demo.parley', 'parley-demo')).statusCode, 200);
     await proxied.close();
+    await proxiedStore.close();
   });
 });
