@@ -198,7 +198,7 @@ async function settle(
       });
       break;
     case 'seat_removal':
-      await applySeatRemoval(trx, record, ctx, stored.terms.membershipId, store.nowIso());
+      await applySeatRemoval(trx, record, ctx, stored.terms.membershipId, store.nowIso(), stored.id);
       break;
     case 'coalition':
       await applyCoalitionMembers(store, ctx, trx, record, stored.terms);
@@ -267,21 +267,26 @@ export async function listProposals(
     .map((p) => withAwaiting(p, ctx));
 }
 
-/** Closes the open proposals about one subject (a revoked invitation, a removed seat). */
+/**
+ * Closes the open proposals about one subject (a revoked invitation, a removed seat), but the one
+ * being settled, when a proposal's own acceptance removes its subject.
+ */
 export async function closeProposalsAbout(
   trx: Transaction<Database>,
   record: Recorder,
   ctx: NegotiationContext,
   subjectId: Id,
   at: string,
+  settling: Id | null = null,
 ): Promise<void> {
-  const rows = await trx
+  let query = trx
     .selectFrom('proposals')
     .select('data')
     .where('negotiation_id', '=', ctx.negotiation.id)
     .where('subject_id', '=', subjectId)
-    .where('state', '=', 'open')
-    .execute();
+    .where('state', '=', 'open');
+  if (settling !== null) query = query.where('id', '<>', settling);
+  const rows = await query.execute();
   for (const row of rows) {
     const before = JSON.parse(row.data) as Stored;
     await writeState(
@@ -393,6 +398,7 @@ export async function applySeatRemoval(
   ctx: NegotiationContext,
   memberId: Id,
   at: string,
+  settling: Id | null = null,
 ): Promise<void> {
   const { before, memberships } = await currentMembership(trx, ctx, memberId);
   checkMediatorLeft(memberships, before, null);
@@ -404,7 +410,7 @@ export async function applySeatRemoval(
     before,
     after: null,
   });
-  await closeProposalsAbout(trx, record, ctx, memberId, at);
+  await closeProposalsAbout(trx, record, ctx, memberId, at, settling);
 }
 
 /** Revokes the invitation of a seat its party declined. */

@@ -167,6 +167,7 @@ describe('seats and coalitions change only with the consent of the parties they 
     assert.equal(await roleOf('ben'), 'adviser', 'declined: ben keeps his seat');
     assert.equal((await as.olu!.call('DELETE', `${N}/members/${ben}`)).status, 403);
     assert.equal((await as.ben!.call('DELETE', `${N}/members/${await memberId('ana')}`)).status, 403);
+
     const audit = await server.store.db
       .selectFrom('audit_events')
       .select('action')
@@ -178,6 +179,20 @@ describe('seats and coalitions change only with the consent of the parties they 
       ),
       'every step of consent is audited',
     );
+  });
+
+  test("a removal the mediator proposes takes effect when the party's lead accepts it, and the proposal is accepted", async () => {
+    const invited = await as.olu!.post(`${N}/members`, { email: email('cam'), partyId: 'union', role: 'adviser' });
+    assert.equal(invited.status, 201, JSON.stringify(invited.body));
+    assert.equal((await as.cam!.post(`/api/me/invitations/${invited.body.invitation.id}/accept`, {})).status, 201);
+    const cam = (await memberId('cam'))!;
+    const removal = await as.mira!.call('DELETE', `${N}/members/${cam}`);
+    assert.equal(removal.status, 202);
+    assert.ok(await memberId('cam'), 'a proposal changes nothing yet');
+    const accepted = await as.olu!.post(`${N}/proposals/${removal.body.id}/decision`, { decision: 'accept' });
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+    assert.equal(accepted.body.state, 'accepted', 'accepted, not closed by its own effect');
+    assert.equal(await memberId('cam'), undefined, 'the party consented: the seat is gone');
   });
 
   test("a mediator does not read a party's drafts, positions or red lines by seating itself or a proxy", async () => {
