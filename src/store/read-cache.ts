@@ -42,23 +42,43 @@ export class ChangeClock {
     this.external = null;
   }
 
-  /** Counts what a statement about to run may change. */
-  count(query: CompiledQuery): void {
+  /**
+   * Counts what a statement about to run may change, and returns it (the tables, null for
+   * everything) so that it can be counted again once the change is committed (`recount`).
+   */
+  count(query: CompiledQuery): (string | null)[] {
     const node: RootOperationNode = query.query;
+    let touched: (string | null)[];
     switch (node.kind) {
       case 'SelectQueryNode':
+        touched = [];
         break;
       case 'InsertQueryNode':
-        this.touch(node.into);
+        touched = [tableName(node.into)];
         break;
       case 'UpdateQueryNode':
-        this.touch(node.table);
+        touched = [tableName(node.table)];
         break;
       case 'DeleteQueryNode':
-        for (const from of node.from.froms) this.touch(from);
+        touched = node.from.froms.map(tableName);
         break;
       default:
-        if (!TRANSACTION_CONTROL.test(query.sql) && !SAYS_NOTHING.test(query.sql)) this.everything++;
+        touched = TRANSACTION_CONTROL.test(query.sql) || SAYS_NOTHING.test(query.sql) ? [] : [null];
+    }
+    this.recount(touched);
+    return touched;
+  }
+
+  /**
+   * Counts again what a change touched, once it is committed (or undone). A read that ran between
+   * the statement and the commit, on another connection (PostgreSQL's pool), saw the rows as they
+   * were before the change, yet took its stamp after the first count: without this second one, what
+   * it read would be served after the commit, as long as nothing else touched its tables.
+   */
+  recount(touched: Iterable<string | null>): void {
+    for (const table of touched) {
+      if (table === null) this.everything++;
+      else this.counts.set(table, (this.counts.get(table) ?? 0) + 1);
     }
   }
 
@@ -94,12 +114,6 @@ export class ChangeClock {
     const counted = local();
     return external.then((value) => `${value}.${counted}`);
   }
-
-  private touch(node: OperationNode | undefined): void {
-    const table = tableName(node);
-    if (table === null) this.everything++;
-    else this.counts.set(table, (this.counts.get(table) ?? 0) + 1);
-  }
 }
 
 /** Statements that begin, end or mark a transaction: they change no table themselves. */
@@ -130,6 +144,8 @@ export function countingChanges(dialect: Dialect, clock: ChangeClock): Dialect {
 
 class CountingDriver implements Driver {
   private readonly inner = new WeakMap<DatabaseConnection, DatabaseConnection>();
+  /** What each connection's open transaction has written: counted again when it ends. */
+  private readonly writing = new WeakMap<DatabaseConnection, Set<string | null>>();
 
   constructor(
     private readonly driver: Driver,
@@ -142,33 +158,71 @@ class CountingDriver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     const connection = await this.driver.acquireConnection();
+    // A write is counted when it is sent, and again when it is committed: at the end of its
+    // transaction, or at its own end when it runs alone.
     const counted: DatabaseConnection = {
-      executeQuery: <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
-        this.clock.count(query);
+      executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
+        const alone = this.touched(counted, query);
         if (CHECKING_READS) checkStatement(query);
-        return connection.executeQuery<R>(query);
+        try {
+          return await connection.executeQuery<R>(query);
+        } finally {
+          this.clock.recount(alone);
+        }
       },
       streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => {
-        this.clock.count(query);
+        const alone = this.touched(counted, query);
         if (CHECKING_READS) checkStatement(query);
-        return connection.streamQuery<R>(query, chunkSize);
+        const clock = this.clock;
+        const rows = connection.streamQuery<R>(query, chunkSize);
+        return (async function* () {
+          try {
+            yield* rows;
+          } finally {
+            clock.recount(alone);
+          }
+        })();
       },
     };
     this.inner.set(counted, connection);
     return counted;
   }
 
+  /** Counts what `query` may change; returns what to count again when it ends, if it runs outside a transaction. */
+  private touched(connection: DatabaseConnection, query: CompiledQuery): (string | null)[] {
+    const touched = this.clock.count(query);
+    const transaction = this.writing.get(connection);
+    if (!transaction) return touched;
+    for (const table of touched) transaction.add(table);
+    return [];
+  }
+
   // The driver's own transaction statements run on the counted connection: they count as nothing.
-  beginTransaction(...args: Parameters<Driver['beginTransaction']>): Promise<void> {
-    return this.driver.beginTransaction(...args);
+  async beginTransaction(...args: Parameters<Driver['beginTransaction']>): Promise<void> {
+    await this.driver.beginTransaction(...args);
+    this.writing.set(args[0], new Set());
   }
 
-  commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.driver.commitTransaction(connection);
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await this.driver.commitTransaction(connection);
+    } finally {
+      this.ended(connection);
+    }
   }
 
-  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.driver.rollbackTransaction(connection);
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await this.driver.rollbackTransaction(connection);
+    } finally {
+      this.ended(connection);
+    }
+  }
+
+  private ended(connection: DatabaseConnection): void {
+    const written = this.writing.get(connection);
+    this.writing.delete(connection);
+    if (written) this.clock.recount(written);
   }
 
   savepoint(...args: Parameters<NonNullable<Driver['savepoint']>>): Promise<void> {

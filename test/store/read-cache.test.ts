@@ -96,6 +96,31 @@ describe('what the store keeps between reads is never older than the database', 
     }, TypeError);
   });
 
+  test('a session read while its sign-out is being committed is not kept past the commit', async () => {
+    // On PostgreSQL a read runs on another connection of the pool while a change of the same process
+    // is under way: it sees the rows as they were before the change. What it read must not be served
+    // once the change is committed, or a session ended (a seat removed) would go on being honoured.
+    const token = 'a-token-signed-out-while-it-is-read';
+    await store.db
+      .insertInto('sessions')
+      .values({
+        token_hash: tokenHash(token),
+        user_id: 'u-ua',
+        created_at: '2025-01-01T00:00:00Z',
+        expires_at: '2999-01-01T00:00:00Z',
+      })
+      .execute();
+    let during: Promise<unknown> | null = null;
+    await store.unaudited(async (trx) => {
+      await trx.deleteFrom('sessions').where('token_hash', '=', tokenHash(token)).execute();
+      during = userByToken(store, token);
+      // SQLite has one connection: the read waits for the commit. PostgreSQL reads at once.
+      if (store.engineName === 'postgres') assert.equal(((await during) as { id: string } | null)?.id, 'u-ua');
+    });
+    await during;
+    assert.equal(await userByToken(store, token), null, 'the ended session is refused after the commit');
+  });
+
   test('a write of a query compiled once and run again is seen by the next read, as any other write', async () => {
     const ctx = await store.context(user('u-ua'), N);
     const first = await readEntities(store, 'tracks', N);
