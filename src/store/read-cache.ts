@@ -25,12 +25,19 @@ export class ChangeClock {
   private everything = 0;
   /** The engine's version as read in this turn of the event loop; asked again in the next turn. */
   private external: number | string | Promise<number | string> | null = null;
+  /** Whether the version asked in this turn is already due to be forgotten at its end. */
+  private forgetting = false;
 
   /**
    * `externalVersion` moves whenever another connection commits: SQLite's `data_version`, read at
-   * once; PostgreSQL's current snapshot, which takes a query.
+   * once; on PostgreSQL the other processes' count of their commits, which takes a query.
+   * `askPerArrival`: whether each request asks again (`arrived`), for servers whose clients may
+   * know of another process's commit within one turn (several servers behind a proxy: PostgreSQL).
    */
-  constructor(private readonly externalVersion: () => number | string | Promise<number | string> = () => 0) {}
+  constructor(
+    private readonly externalVersion: () => number | string | Promise<number | string> = () => 0,
+    private readonly askPerArrival = true,
+  ) {}
 
   /**
    * Something arrived from outside (a request): its sender may know of a commit made after the
@@ -39,7 +46,7 @@ export class ChangeClock {
    * timer, an immediate) would otherwise serve a request that arrived after it, in the next poll.
    */
   arrived(): void {
-    this.external = null;
+    if (this.askPerArrival) this.external = null;
   }
 
   /**
@@ -99,9 +106,14 @@ export class ChangeClock {
             if (this.external === asked) this.external = null;
           },
         );
-      setImmediate(() => {
-        this.external = null;
-      });
+      // One forgetting per turn, however often a request made it ask again within it.
+      if (!this.forgetting) {
+        this.forgetting = true;
+        setImmediate(() => {
+          this.forgetting = false;
+          this.external = null;
+        });
+      }
     }
     const local = () => {
       let stamp = `${this.everything}`;

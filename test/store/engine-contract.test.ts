@@ -129,7 +129,9 @@ function engineContract(name: string, available: boolean, location: () => Promis
             await there.announce(trx, new Set(['n-1']));
             await there.endWrite(trx);
           });
+          // Seen from the next turn of the event loop on (PostgreSQL: also at the next request).
           here.clock.arrived();
+          await new Promise((resolve) => setImmediate(resolve));
           assert.notEqual(await here.clock.stamp(['sessions']), sessionsBefore);
           // Listening starts in the background (PostgreSQL: a connection and LISTEN); a notice sent
           // before it listens is not heard, so the other process announces until one is.
