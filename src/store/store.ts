@@ -227,10 +227,14 @@ export class Store {
   }
 
   /**
-   * A write that is not part of the negotiation's record (sessions): one transaction of its own,
-   * outside the audit chain, that other processes on the database still hear of.
+   * A write that is not part of the negotiation's record (sessions), outside the audit chain, that
+   * other processes on the database still hear of. On PostgreSQL it is a transaction of its own, to
+   * count it for the other processes; on SQLite one statement, which its file tells them of (a
+   * transaction there would hold the process's one connection, and a sign-in would wait behind
+   * the reads of a spray of others).
    */
-  unaudited<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  unaudited<T>(work: (db: Executor) => Promise<T>): Promise<T> {
+    if (this.engine.name === 'sqlite') return work(this.db);
     return this.db.transaction().execute(async (trx) => {
       await this.engine.beginWrite(trx);
       const value = await work(trx);
