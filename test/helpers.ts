@@ -11,6 +11,7 @@ import { buildApp } from '../src/server/app.ts';
 import { undeclaredReads } from '../src/store/read-cache.ts';
 import { Store, type StoreOptions } from '../src/store/store.ts';
 import { userByEmail } from '../src/store/accounts.ts';
+import { createNegotiation } from '../src/store/negotiations.ts';
 import { DomainError } from '../src/core/errors.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -286,6 +287,16 @@ export async function contextOf(store: Store, email: string, negotiationId = 'ge
   const user = await userByEmail(store, email);
   assert.ok(user, `no account ${email}`);
   return store.context(user, negotiationId);
+}
+
+/**
+ * Opens a negotiation with a readable id, convened by `email`, as the operator does with `parley
+ * negotiation create --id` (over the API only an administrator names a negotiation).
+ */
+export async function convene(store: Store, email: string, id: string, title = id, summary = '') {
+  const user = await userByEmail(store, email);
+  assert.ok(user, `no account ${email}`);
+  return createNegotiation(store, user, { id, title, summary }, { operator: true });
 }
 
 /** Asserts that a store command is refused as forbidden (403), with a message matching `pattern`. */

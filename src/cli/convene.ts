@@ -41,11 +41,16 @@ export function negotiationCommand(): Command {
     .action((options: { as: string; title: string; summary: string; id?: string; db?: string }) =>
       withStore(options.db, async (store) => {
         const { createNegotiation } = await import('../store/negotiations.ts');
-        const made = await createNegotiation(store, await account(store, options.as), {
-          title: options.title,
-          summary: options.summary,
-          ...(options.id ? { id: options.id } : {}),
-        });
+        const made = await createNegotiation(
+          store,
+          await account(store, options.as),
+          {
+            title: options.title,
+            summary: options.summary,
+            ...(options.id ? { id: options.id } : {}),
+          },
+          { operator: true },
+        );
         process.stdout.write(`opened negotiation ${made.id} ("${made.title}"), convened by ${options.as}\n`);
       }),
     );

@@ -72,7 +72,13 @@ export const problemSchema = z
   .meta({ id: 'Problem', description: 'An error, as application/problem+json (RFC 9457)' });
 
 export const negotiationSchema = entity.negotiationSchema;
-export const negotiationCreateSchema = z.object({ title: name, summary: text(), id: idSchema.optional() });
+export const negotiationCreateSchema = z.object({
+  title: name,
+  summary: text(),
+  id: idSchema
+    .optional()
+    .describe("Unique across the installation, so only an administrator chooses it; leave it out and Parley gives one"),
+});
 export const negotiationPatchSchema = z.object({
   revision,
   title: name.optional(),
@@ -82,7 +88,7 @@ export const negotiationPatchSchema = z.object({
 
 export const partySchema = entity.partySchema;
 export const partyCreateSchema = z.object({
-  id: idSchema.optional(),
+  id: idSchema.optional().describe('Unique within the negotiation; default: a new UUID'),
   name,
   shortName: z.string().trim().min(1).max(40),
   kind: z.enum(PARTY_KINDS).default('party'),

@@ -79,18 +79,20 @@ export async function replaceEntity<C extends CollectionName>(
   previousRevision: number,
 ): Promise<boolean> {
   const { table, row } = storedRow(name, entity);
-  const { id, negotiation_id: _negotiationId, ...changed } = row;
+  const { id, negotiation_id: negotiationId, ...changed } = row;
   const columns = Object.keys(changed);
   const result = await runPrepared(
     db,
     `replace ${table} ${columns.join(',')}`,
-    [...Object.values(changed), id, previousRevision],
+    [...Object.values(changed), negotiationId, id, previousRevision],
     (slot) =>
       anyTable(db, table)
         .updateTable(table)
         .set(Object.fromEntries(columns.map((column, i) => [column, slot(i)])))
-        .where('id', '=', slot(columns.length))
-        .where('revision', '=', slot(columns.length + 1)),
+        // An id names a party, an issue or a rule within its negotiation only.
+        .where('negotiation_id', '=', slot(columns.length))
+        .where('id', '=', slot(columns.length + 1))
+        .where('revision', '=', slot(columns.length + 2)),
   );
   return Number(result.numAffectedRows) === 1;
 }

@@ -39,7 +39,16 @@ export async function createNegotiation(
   store: Store,
   user: User,
   input: { title: string; summary: string; id?: Id },
+  /** The `parley` command runs as the operator of the database, who may name a negotiation. */
+  options: { operator?: boolean } = {},
 ): Promise<Negotiation> {
+  // A negotiation's id is the one name unique across the installation: were anyone to choose it, a
+  // refusal would tell them that a negotiation of that name exists. The operator may; others get one.
+  if (input.id !== undefined && !user.isAdmin && !options.operator)
+    throw invalid(
+      'id',
+      "only an administrator chooses a negotiation's id: leave it out and Parley gives the negotiation one",
+    );
   const negotiation: Negotiation = {
     id: input.id ?? store.id(),
     title: input.title,

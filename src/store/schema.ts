@@ -2,6 +2,7 @@ import type { Kysely, Migration } from 'kysely';
 import { sql } from 'kysely';
 import { contentHash, optionLabels } from '../core/transmission.ts';
 import { engineOf } from './dialect.ts';
+import { scopeIdsToNegotiations } from './scope-ids.ts';
 import { rehashTexts } from './texts.ts';
 
 /**
@@ -41,7 +42,7 @@ export interface Database {
     created_at: string;
     content_hash: string;
   };
-  version_recipients: { version_id: string; party_id: string; received_at: string };
+  version_recipients: { version_id: string; negotiation_id: string; party_id: string; received_at: string };
   positions: OwnedRow & { version_id: string; point_id: string };
   issues: EntityRow;
   red_lines: OwnedRow;
@@ -480,5 +481,9 @@ export const migrations: Record<string, Migration> = {
         .execute();
       await sql`create index proposals_by_negotiation on proposals (negotiation_id, state)`.execute(db);
     },
+  },
+  '0009-ids-per-negotiation': {
+    // Parties, issues and rules are named within their negotiation: keys (negotiation_id, id).
+    up: scopeIdsToNegotiations,
   },
 };

@@ -405,7 +405,7 @@ export async function decideOnText(
     for (const partyId of pending)
       if ((await gate(store, ctx, trx, text, [partyId], records)) === null) clear.push(partyId);
     if (clear.length === 0) return;
-    const added = await addRecipients(trx, versionId, clear, store.nowIso());
+    const added = await addRecipients(trx, ctx.negotiation.id, versionId, clear, store.nowIso());
     if (text.version.internal) await markShared(trx, text.version);
     await record({
       action: 'version.transmit',

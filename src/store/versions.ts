@@ -205,7 +205,7 @@ export async function transmitVersion(
     }
     if (held.length > 0 && clear.length === 0 && !toMediators)
       throw forbidden(held.length === 1 ? held[0]!.reason : held.map((h) => `${h.partyName}: ${h.reason}`).join(' '));
-    const added = await addRecipients(trx, versionId, clear, store.nowIso());
+    const added = await addRecipients(trx, ctx.negotiation.id, versionId, clear, store.nowIso());
     const shared = text.version.internal && (toMediators || clear.length > 0);
     if (shared) await markShared(trx, text.version);
     await record({
@@ -266,12 +266,13 @@ export async function insertVersion(
       content_hash: contentHash(version, labels),
     })
     .execute();
-  await addRecipients(trx, version.id, recipientPartyIds, at);
+  await addRecipients(trx, version.negotiationId, version.id, recipientPartyIds, at);
 }
 
 /** Adds recipients to a version; returns the parties that did not have it yet. */
 export async function addRecipients(
   trx: Transaction<Database>,
+  negotiationId: Id,
   versionId: Id,
   partyIds: Id[],
   at: string,
@@ -285,7 +286,7 @@ export async function addRecipients(
   if (added.length > 0)
     await trx
       .insertInto('version_recipients')
-      .values(added.map((party_id) => ({ version_id: versionId, party_id, received_at: at })))
+      .values(added.map((party_id) => ({ version_id: versionId, negotiation_id: negotiationId, party_id, received_at: at })))
       .execute();
   return added;
 }

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { analysisJobs } from '../../src/store/analysis-jobs.ts';
 import { Store } from '../../src/store/store.ts';
-import { readStreamStart, freshDatabase } from '../helpers.ts';
+import { convene, readStreamStart, freshDatabase } from '../helpers.ts';
 import { createAccount, createUser } from '../../src/store/accounts.ts';
 import { seatMember } from '../../src/store/members.ts';
 import type { Role } from '../../src/core/model.ts';
@@ -621,7 +621,7 @@ async function otherInvitation(email?: string): Promise<{ token: string; id: str
     return answer.body;
   };
   if (invited === 0) {
-    await as('POST', '/api/negotiations', { id: INVITING, title: 'Talks that invite', summary: '' });
+    await convene(store, emailOf('spare'), INVITING, 'Talks that invite');
     await as('POST', `/api/negotiations/${INVITING}/parties`, { id: 'oi', name: 'Party I', shortName: 'I' });
   }
   const answer = await as('POST', `/api/negotiations/${INVITING}/members`, {
@@ -2475,7 +2475,8 @@ describe('access matrix: every route against every kind of reader and every visi
     clockShift = 0;
 
     // The negotiation, its parties and people: the mediator opens it and so convenes it.
-    await must('med', 'POST', '/api/negotiations', { id: NEG, title: 'mk:neg-main: Matrix talks', summary: '' });
+    // The mediator opens it and so convenes it (named by the operator: over the API only an administrator names one).
+    await convene(store, emailOf('med'), NEG, 'mk:neg-main: Matrix talks');
     for (const [id, name] of [
       [PA, 'Party A'],
       [PB, 'Party B'],
@@ -2509,7 +2510,7 @@ describe('access matrix: every route against every kind of reader and every visi
         title: '',
       });
     // B's lead convenes another negotiation (one seat there: its convenor's).
-    await must('bL', 'POST', '/api/negotiations', { id: OTHER, title: 'mk:neg-other: Other talks', summary: '' });
+    await convene(store, emailOf('bL'), OTHER, 'mk:neg-other: Other talks');
     await must('bL', 'POST', `/api/negotiations/${OTHER}/parties`, { id: 'ox', name: 'Party X', shortName: 'X' });
     const invitation = await must('med', 'POST', `${N}/members`, {
       email: 'invitee@matrix.test',

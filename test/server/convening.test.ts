@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { createUser } from '../../src/store/accounts.ts';
 import { Store } from '../../src/store/store.ts';
-import { client, signIn, startServer, freshDatabase, type RunningServer } from '../helpers.ts';
+import { client, convene, signIn, startServer, freshDatabase, type RunningServer } from '../helpers.ts';
 
 type Client = ReturnType<typeof client>;
 
@@ -10,7 +10,7 @@ type Client = ReturnType<typeof client>;
 describe('a convenor runs a new negotiation without an administrator', () => {
   let server: RunningServer;
   let convenor: Client;
-  const N = '/api/negotiations/harbour';
+  let N = '';
   before(async () => {
     const file = await freshDatabase('empty');
     const setup = await Store.open(file);
@@ -23,11 +23,11 @@ describe('a convenor runs a new negotiation without an administrator', () => {
 
   test('any signed-in account opens a negotiation and becomes its convenor', async () => {
     const opened = await convenor.post('/api/negotiations', {
-      id: 'harbour',
       title: 'Harbour agreement',
       summary: 'Three parties share a harbour.',
     });
     assert.equal(opened.status, 201, JSON.stringify(opened.body));
+    N = `/api/negotiations/${opened.body.id}`;
     const members = (await convenor.get(`${N}/members`)).body;
     assert.deepEqual(
       members.map((m: any) => [m.email, m.role, m.partyId, m.title]),
@@ -99,7 +99,7 @@ describe('a convenor runs a new negotiation without an administrator', () => {
     assert.equal(preview.status, 200);
     assert.deepEqual(preview.body, {
       id: invited.body.invitation.id,
-      negotiationId: 'harbour',
+      negotiationId: N.split('/').at(-1),
       negotiationTitle: 'Harbour agreement',
       email: 'olu@example.org',
       role: 'lead',
@@ -169,7 +169,7 @@ describe('a convenor runs a new negotiation without an administrator', () => {
     const clock = { now: new Date('2026-01-01T00:00:00Z') };
     const later = await startServer(file, { now: () => clock.now });
     const c = await signIn(later.url, 'c@example.org', 'convenor-pass');
-    await c.post('/api/negotiations', { id: 'n2', title: 'T', summary: '' });
+    await convene(later.store, 'c@example.org', 'n2', 'T');
     await c.post('/api/negotiations/n2/parties', { id: 'p2', name: 'P', shortName: 'P' });
     const offer = await c.post('/api/negotiations/n2/members', {
       email: 'slow@example.org',

@@ -167,14 +167,6 @@ describe('documents over the API: versions, renumbering, comparison, red lines',
     const again = await admin.post('/api/negotiations', { id: 'geneva-2025', title: 'Again', summary: '' });
     assert.equal(again.status, 409);
     assert.match(again.body.detail, /exists already/);
-    const other = await admin.post('/api/negotiations', { id: 'other-talks', title: 'Other talks', summary: '' });
-    assert.equal(other.status, 201);
-    const party = await admin.post('/api/negotiations/other-talks/parties', {
-      id: 'us',
-      name: 'United States',
-      shortName: 'US',
-    });
-    assert.equal(party.status, 409, 'party ids are unique across negotiations');
     const mediator = await signIn(server.url, 'mediator@demo.parley');
     const issue = await mediator.post(`${N}/issues`, {
       id: 'issue-dup',

@@ -3,7 +3,7 @@ import { before, describe, test } from 'node:test';
 import { createUser } from '../../src/store/accounts.ts';
 import { seatMember } from '../../src/store/members.ts';
 import { Store } from '../../src/store/store.ts';
-import { client, signIn, startServer, freshDatabase, type RunningServer } from '../helpers.ts';
+import { client, convene, signIn, startServer, freshDatabase, type RunningServer } from '../helpers.ts';
 
 type Client = ReturnType<typeof client>;
 
@@ -50,7 +50,7 @@ describe('seats and coalitions change only with the consent of the parties they 
     server = await startServer(file);
     for (const who of people) as[who] = await signIn(server.url, email(who), PASSWORD);
     const mira = as.mira!;
-    assert.equal((await mira.post('/api/negotiations', { id: 'harbour', title: 'Harbour', summary: '' })).status, 201);
+    await convene(server.store, email('mira'), 'harbour', 'Harbour');
     for (const id of ['port', 'union', 'city'])
       assert.equal((await mira.post(`${N}/parties`, { id, name: `The ${id}`, shortName: id })).status, 201);
     // Before a party has a principal or lead, the convenor seats its first ones.

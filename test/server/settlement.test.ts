@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { createUser } from '../../src/store/accounts.ts';
 import { Store } from '../../src/store/store.ts';
-import { analyse, signIn, startServer, freshDatabase } from '../helpers.ts';
+import { analyse, convene as openNegotiation, signIn, startServer, freshDatabase } from '../helpers.ts';
 
 /** A small seeded generator, so that every run builds the same negotiations. */
 function generator(seed: number) {
@@ -166,7 +166,7 @@ async function convene(world: World) {
     assert.ok(a.status === 200 || a.status === 201, JSON.stringify(a.body));
     return a.body;
   };
-  await ok(mediator.post('/api/negotiations', { id: 'desk', title: 'Desk', summary: '' }));
+  await openNegotiation(server.store, 'mediator@example.org', 'desk', 'Desk');
   const leads: Record<string, Awaited<ReturnType<typeof signIn>>> = {};
   for (const party of world.parties) {
     await ok(mediator.post(`${N}/parties`, { id: party, name: party, shortName: party }));

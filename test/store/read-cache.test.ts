@@ -60,7 +60,7 @@ describe('what the store keeps between reads is never older than the database', 
     assert.ok(!before.includes('v-geneva-19'), 'Russia has not received the post-Geneva text');
     await store.db
       .insertInto('version_recipients')
-      .values({ version_id: 'v-geneva-19', party_id: 'ru', received_at: '2025-11-30T00:00:00Z' })
+      .values({ version_id: 'v-geneva-19', negotiation_id: N, party_id: 'ru', received_at: '2025-11-30T00:00:00Z' })
       .execute();
     const after = (await listVersions(store, await store.context(user('u-ru'), N))).map((v) => v.id);
     assert.ok(after.includes('v-geneva-19'));

@@ -3,9 +3,9 @@ import { before, describe, test } from 'node:test';
 import { seatNewMember, signIn } from '../helpers.ts';
 import { launchBrowser, screenshot, serveDemo, signInAs, type Served } from './browser.ts';
 
-const ID = 'murray-darling';
-const API = `/api/negotiations/${ID}`;
-const WEB = `/n/${ID}`;
+// Set when the mediator opens the negotiation (Parley names it).
+let API = '';
+let WEB = '';
 const PASSWORD = 'a long test password';
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
@@ -32,11 +32,12 @@ describe('a water treaty runs from its rule to its countersignature in the web a
     await launchBrowser();
     const mediator = await signIn(served.url, 'mediator@demo.parley');
     const opened = await mediator.post('/api/negotiations', {
-      id: ID,
       title: 'Murray–Darling water sharing',
       summary: 'Four states and their neighbours share the basin.',
     });
     assert.equal(opened.status, 201, JSON.stringify(opened.body));
+    API = `/api/negotiations/${opened.body.id}`;
+    WEB = `/n/${opened.body.id}`;
     for (const [id, name, shortName] of STATES)
       assert.equal((await mediator.post(`${API}/parties`, { id, name, shortName })).status, 201);
     const seat = (email: string, name: string, partyId: string, role: string, title: string) =>

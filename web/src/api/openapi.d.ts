@@ -1433,7 +1433,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                         * @description Unique across the installation, so only an administrator chooses it; leave it out and Parley gives one
                          * @example pt-21
                          */
                         id?: string;
@@ -3532,7 +3532,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                         * @description Unique within the negotiation; default: a new UUID
                          * @example pt-21
                          */
                         id?: string;
