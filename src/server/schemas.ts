@@ -77,7 +77,7 @@ export const negotiationCreateSchema = z.object({
   summary: text(),
   id: idSchema
     .optional()
-    .describe("Unique across the installation, so only an administrator chooses it; leave it out and Parley gives one"),
+    .describe('Unique across the installation, so only an administrator chooses it; leave it out and Parley gives one'),
 });
 export const negotiationPatchSchema = z.object({
   revision,

@@ -286,7 +286,9 @@ export async function addRecipients(
   if (added.length > 0)
     await trx
       .insertInto('version_recipients')
-      .values(added.map((party_id) => ({ version_id: versionId, negotiation_id: negotiationId, party_id, received_at: at })))
+      .values(
+        added.map((party_id) => ({ version_id: versionId, negotiation_id: negotiationId, party_id, received_at: at })),
+      )
       .execute();
   return added;
 }
