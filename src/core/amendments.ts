@@ -331,7 +331,6 @@ export function reanchor<A extends AmendmentLike>(
     const value = point[change.field];
     const where = `point ${point.number}'s ${change.field}`;
     const edited = fieldEdits.get(`${change.pointId}\u0000${change.field}`);
-    const spans = edited?.spans ?? [];
     if (change.kind === 'insert') {
       let at = mapOffset(edited, change.at, 'after');
       if (at === null) {
@@ -349,11 +348,8 @@ export function reanchor<A extends AmendmentLike>(
     }
     const start = mapOffset(edited, change.start, 'after');
     const end = mapOffset(edited, change.end, 'before');
-    const untouched =
-      start !== null &&
-      end !== null &&
-      editsBefore(spans, change.start, 'after') === editsBefore(spans, change.end, 'before') &&
-      value.slice(start, end) === change.quote;
+    // Any accepted edit inside the span would have changed what it holds (an edit changes something).
+    const untouched = start !== null && end !== null && value.slice(start, end) === change.quote;
     if (untouched) return { ...change, start, end };
     const found = findUnique(value, change.quote, `the quoted text “${shorten(change.quote)}”`, where);
     if (typeof found === 'string') return found;
