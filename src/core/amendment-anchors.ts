@@ -107,10 +107,19 @@ export interface AmendmentLike {
   change: AmendmentChange;
 }
 
+/**
+ * Whether a change is to a span of a field (replace, insert, delete) rather than to a whole point.
+ * @example
+ * isSpanChange({ kind: 'deletePoint', pointId: 'pt-3', quote: 'Army' }); // false
+ */
 export const isSpanChange = (change: AmendmentChange): change is SpanChange =>
   change.kind === 'replace' || change.kind === 'insert' || change.kind === 'delete';
 
-/** A span change's span: [start, end), empty for an insertion. */
+/**
+ * A span change's span: [start, end), empty for an insertion.
+ * @example
+ * spanOf({ kind: 'insert', pointId: 'pt-1', field: 'text', at: 4, text: 'full ' }); // { start: 4, end: 4 }
+ */
 export function spanOf(change: SpanChange): { start: number; end: number } {
   return change.kind === 'insert' ? { start: change.at, end: change.at } : { start: change.start, end: change.end };
 }
@@ -339,22 +348,31 @@ interface Placed {
  * same offset, or the two ends of deleted text); an insertion inside another's span; any change to a
  * point another deletes; two deletions of one point; a point added after a point another deletes.
  * Each amendment is assumed to pass `checkAnchor` alone. Sorts the changes of each field by offset:
- * O(n log n) plus the pairs found.
+ * O(n log n) plus the pairs found; with `limit`, it stops after that many pairs (to learn whether
+ * there is any conflict, give 1: a thousand spans over one sentence make half a million pairs).
  *
  * @example
  * findConflicts(points, [
  *   { id: 'am-1', change: { kind: 'delete', pointId: 'pt-1', field: 'text', start: 0, end: 10, quote: 'A ceasefir' } },
- *   { id: 'am-2', change: { kind: 'replace', pointId: 'pt-1', field: 'text', start: 5, end: 15, quote: 'asefire fr', text: 'x' } },
+ *   { id: 'am-2', change: { kind: 'replace', pointId: 'pt-1', field: 'text', start: 5, end: 15, quote: 'sefire fro', text: 'x' } },
  * ]);
  * // [{ ids: ['am-1', 'am-2'], pointId: 'pt-1', reason: 'both change characters 5–10 of point 1\'s text' }]
  */
-export function findConflicts(points: readonly Point[], amendments: readonly AmendmentLike[]): AmendmentConflict[] {
+export function findConflicts(
+  points: readonly Point[],
+  amendments: readonly AmendmentLike[],
+  options: { limit?: number } = {},
+): AmendmentConflict[] {
   const index = new PointIndex(points);
   const found: { a: number; b: number; pointId: Id; reason: string }[] = [];
-  const conflict = (a: { order: number }, b: { order: number }, pointId: Id, reason: string) =>
+  const limit = options.limit ?? Infinity;
+  const full = () => found.length >= limit;
+  const conflict = (a: { order: number }, b: { order: number }, pointId: Id, reason: string) => {
+    if (full()) return;
     found.push(
       a.order < b.order ? { a: a.order, b: b.order, pointId, reason } : { a: b.order, b: a.order, pointId, reason },
     );
+  };
   const deleted = new Map<Id, { order: number }[]>();
   amendments.forEach(({ change }, order) => {
     if (change.kind !== 'deletePoint') return;
@@ -389,13 +407,14 @@ export function findConflicts(points: readonly Point[], amendments: readonly Ame
     list.push({ order, id, change, start, end, rank });
   });
   for (const list of fields.values()) {
+    if (full()) break;
     list.sort((x, y) => x.start - y.start || x.rank - y.rank || x.end - y.end || x.order - y.order);
     const { pointId, field } = list[0]!.change;
     const where = `${index.name(pointId)}'s ${field}`;
     // Spans, and insertions inside them: every later item starting before a span's end meets it.
     list.forEach((x, i) => {
       if (x.rank === 0) return;
-      for (let j = i + 1; j < list.length && list[j]!.start < x.end; j++) {
+      for (let j = i + 1; j < list.length && list[j]!.start < x.end && !full(); j++) {
         const y = list[j]!;
         if (y.rank !== 0)
           conflict(x, y, pointId, `both change characters ${y.start}–${Math.min(x.end, y.end)} of ${where}`);
@@ -411,7 +430,8 @@ export function findConflicts(points: readonly Point[], amendments: readonly Ame
     for (const x of list) {
       if (x.rank === 0) {
         if (x.start > reach) group = [];
-        for (const y of group)
+        for (let k = 0; k < group.length && !full(); k++) {
+          const y = group[k]!;
           conflict(
             y,
             x,
@@ -420,6 +440,7 @@ export function findConflicts(points: readonly Point[], amendments: readonly Ame
               ? `both insert at character ${x.start} of ${where}, so the order of the two insertions would be a guess`
               : `both insert at one place of ${where} once characters ${y.start}–${x.start} are deleted, so the order of the two insertions would be a guess`,
           );
+        }
         group.push(x);
         reach = Math.max(reach, x.start, deletedTo);
       } else if (x.rank === 1) {

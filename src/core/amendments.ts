@@ -10,7 +10,7 @@
  * - `mapOffset(fieldEdits, offset, side)`: where an old offset stands in the new text
  *
  * Pure: no clock, no ids made here (a new point's id comes from `newPointId`). The change's shape and
- * the anchor checks live in `core/amendment-anchors.ts`, re-exported here.
+ * the anchor checks live in `core/amendment-anchors.ts`; what others need of it is re-exported here.
  */
 import { placeholderIds, pointsTextLength } from './document.ts';
 import { invalid } from './errors.ts';
@@ -32,7 +32,33 @@ import {
   spanOf,
 } from './amendment-anchors.ts';
 
-export * from './amendment-anchors.ts';
+export {
+  AMENDABLE_FIELDS,
+  INSERT_CONTEXT_LENGTH,
+  addPointChangeSchema,
+  amendmentChangeSchema,
+  amendmentChangesSchema,
+  checkAnchor,
+  deleteChangeSchema,
+  deletePointChangeSchema,
+  findConflicts,
+  insertChangeSchema,
+  isSpanChange,
+  replaceChangeSchema,
+  spanOf,
+} from './amendment-anchors.ts';
+export type {
+  AddPointChange,
+  AmendableField,
+  AmendmentChange,
+  AmendmentConflict,
+  AmendmentLike,
+  DeleteChange,
+  DeletePointChange,
+  InsertChange,
+  ReplaceChange,
+  SpanChange,
+} from './amendment-anchors.ts';
 
 /** One span of a field replaced by consolidation: old [oldStart, oldEnd) became new [newStart, newEnd). */
 export interface SpanEdit {
@@ -102,13 +128,12 @@ export function consolidate(
     ids.add(id);
     checkAnchorIn(index, change, `accepted[${i}].change`, false);
   });
-  const conflicts = findConflicts(points, accepted);
-  if (conflicts.length > 0) {
-    const [first] = conflicts;
-    const more = conflicts.length > 1 ? ` (and ${conflicts.length - 1} more conflicting pairs)` : '';
+  const [conflict, another] = findConflicts(points, accepted, { limit: 2 });
+  if (conflict) {
+    const more = another ? ' (and other pairs conflict too)' : '';
     throw invalid(
       'accepted',
-      `amendments "${first!.ids[0]}" and "${first!.ids[1]}" cannot both be applied: ${first!.reason}${more}; reject one of them, or consolidate one and re-anchor the other`,
+      `amendments "${conflict.ids[0]}" and "${conflict.ids[1]}" cannot both be applied: ${conflict.reason}${more}; reject one of them, or consolidate one and re-anchor the other`,
     );
   }
 

@@ -905,4 +905,26 @@ describe('the largest input', () => {
     const all = consolidate(big, [...accepted, ...pending], { newPointId });
     assert.equal(all.points.length, TEXT_LIMITS.pointsPerVersion);
   });
+
+  test('1,000 deletions over one stretch: findConflicts stops at its limit, and consolidation names the first pair', () => {
+    const text = 'a'.repeat(TEXT_LIMITS.pointText);
+    const one = [point('pt-1', 1, { text })];
+    const nested = Array.from({ length: TEXT_LIMITS.amendmentsPerVersion }, (_, i) => ({
+      id: `d${i}`,
+      change: {
+        kind: 'delete',
+        pointId: 'pt-1',
+        field: 'text',
+        start: i,
+        end: text.length - i,
+        quote: text.slice(i, text.length - i),
+      } as AmendmentChange,
+    }));
+    assert.equal(findConflicts(one, nested, { limit: 1 }).length, 1);
+    const got = refusal(() => consolidate(one, nested, { newPointId }));
+    assert.match(
+      got.message,
+      /amendments "d0" and "d1" cannot both be applied: both change characters 1–19,?999 of point 1's text \(and other pairs conflict too\)/,
+    );
+  });
 });
