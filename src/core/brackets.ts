@@ -128,7 +128,10 @@ export function howClosed(point: ChainPoint, bracket: Bracket, nextPoints: Chain
  * alternatives when it opened and each time they changed (wording, proposers or choices), and where
  * and how it closed (null while open at the end of the chain). A bracket id that comes back after
  * closing starts a new life. A bracket moved to another point stays open; `closed.pointId` is the
- * point it stood in last. Lives are listed in the order they opened.
+ * point it stood in last. Lives are listed in the order they opened. A bracket already in the first
+ * version opened there as far as the chain knows. Compute it on the full chain and keep the lives of
+ * the points a reader may see: a chain with a track's points cut out of some versions only would read
+ * their brackets as dropped.
  *
  * @example
  * bracketHistory([v1, v2, v3])
