@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { DomainError } from '../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import { CliError, EXIT } from './errors.ts';
-import { DB_OPTION, openStore } from './shared.ts';
+import { DB_OPTION, openStore, readerContext } from './shared.ts';
 
 /** `parley export`: a version as Markdown, as one account sees it. */
 export function exportCommand(): Command {
@@ -32,32 +32,12 @@ async function exportMarkdown(
   store: Store,
   options: { negotiation?: string; version?: string; as?: string },
 ): Promise<string> {
-  const [{ versionMarkdown }, { userByEmail }, { listNegotiations }, { listPositions }, { document }] =
-    await Promise.all([
-      import('../core/markdown.ts'),
-      import('../store/accounts.ts'),
-      import('../store/negotiations.ts'),
-      import('../store/positions.ts'),
-      import('../store/texts.ts'),
-    ]);
-  const reader = options.as ? await userByEmail(store, options.as) : null;
-  if (options.as && !reader) throw new CliError(`no account has the e-mail ${options.as}`);
-  let negotiationId = options.negotiation;
-  if (!negotiationId) {
-    const all = reader
-      ? await listNegotiations(store, reader)
-      : await store.db.selectFrom('negotiations').select('id').orderBy('created_at').execute();
-    const who = reader ? `${reader.email} takes part in` : 'the database holds';
-    if (all.length !== 1)
-      throw new CliError(
-        all.length === 0
-          ? `${who} no negotiation`
-          : `${who} ${all.length} negotiations; choose one with --negotiation (${all.map((n) => n.id).join(', ')})`,
-      );
-    negotiationId = all[0]!.id;
-  }
-  // Without --as, the operator who holds the database file sees all of it.
-  const ctx = reader ? await store.context(reader, negotiationId) : await store.operatorContext(negotiationId);
+  const [{ versionMarkdown }, { listPositions }, { document }] = await Promise.all([
+    import('../core/markdown.ts'),
+    import('../store/positions.ts'),
+    import('../store/texts.ts'),
+  ]);
+  const ctx = await readerContext(store, options);
   const version = await document(store, ctx, options.version);
   const positions = await listPositions(store, ctx, { versionId: version.id });
   return versionMarkdown(ctx.negotiation.title, version, positions, ctx.parties);

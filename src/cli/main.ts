@@ -3,6 +3,7 @@ import { analyzeCommand } from './analyze.ts';
 import { auditCommand } from './audit.ts';
 import { backupCommand, migrateCommand, restoreCommand } from './backup.ts';
 import { demoCommand } from './demo.ts';
+import { diffCommand } from './diff.ts';
 import { inviteCommand, membersCommand, negotiationCommand } from './convene.ts';
 import { CliError, EXIT } from './errors.ts';
 import { exportCommand } from './export.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     serveCommand(),
     demoCommand(),
     exportCommand(),
+    diffCommand(),
     analyzeCommand(),
     auditCommand(),
     backupCommand(),

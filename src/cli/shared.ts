@@ -1,6 +1,6 @@
 // What the commands share. Like every module a command's definition imports, it loads nothing heavy
 // at the top: the store (Kysely, SQLite) and the demo are imported when a command opens a database.
-import type { Store } from '../store/store.ts';
+import type { NegotiationContext, Store } from '../store/store.ts';
 import { CliError, EXIT } from './errors.ts';
 
 export const DEFAULT_DB = './parley.db';
@@ -24,6 +24,38 @@ export async function openStore(option: string | undefined): Promise<Store> {
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error), EXIT.failed);
   }
+}
+
+/**
+ * The negotiation as the account named by --as sees it, or (without --as) as the operator who holds
+ * the database sees all of it; --negotiation names it, else the only one the reader takes part in.
+ */
+export async function readerContext(
+  store: Store,
+  options: { as?: string; negotiation?: string },
+): Promise<NegotiationContext> {
+  const [{ userByEmail }, { listNegotiations }] = await Promise.all([
+    import('../store/accounts.ts'),
+    import('../store/negotiations.ts'),
+  ]);
+  const reader = options.as ? await userByEmail(store, options.as) : null;
+  if (options.as && !reader) throw new CliError(`no account has the e-mail ${options.as}`);
+  let negotiationId = options.negotiation;
+  if (!negotiationId) {
+    const all = reader
+      ? await listNegotiations(store, reader)
+      : await store.db.selectFrom('negotiations').select('id').orderBy('created_at').execute();
+    const who = reader ? `${reader.email} takes part in` : 'the database holds';
+    if (all.length !== 1)
+      throw new CliError(
+        all.length === 0
+          ? `${who} no negotiation`
+          : `${who} ${all.length} negotiations; choose one with --negotiation (${all.map((n) => n.id).join(', ')})`,
+      );
+    negotiationId = all[0]!.id;
+  }
+  // Without --as, the operator who holds the database file sees all of it.
+  return reader ? store.context(reader, negotiationId) : store.operatorContext(negotiationId);
 }
 
 /**

@@ -19,6 +19,8 @@ export const TEXT_LIMITS = {
   pointText: 20_000,
   pointsPerVersion: 500,
   versionText: 500_000,
+  /** Amendments proposed to one version, all parties together: what one consolidation applies or re-anchors. */
+  amendmentsPerVersion: 1000,
   bracketsPerPoint: 50,
   alternativesPerBracket: 20,
   labelLength: 300,

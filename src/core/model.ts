@@ -150,3 +150,30 @@ export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
 
 /** A principal's decision on one stage of a rule, bound to one text by its content hash. */
 export type Approval = z.output<typeof schemas.approvalSchema>;
+
+/** A party's provisional agreement (ad referendum) to a point's wording, bound to its content hash. */
+export type AgreementMark = z.output<typeof schemas.agreementMarkSchema>;
+
+/** A mark whose content hash is no longer the point's: void, and shown as such. */
+export type VoidMark = z.output<typeof schemas.voidMarkSchema>;
+
+/** Where one point stands: agreed by every party at the table on it, with no bracket left, or not. */
+export type PointAgreement = z.output<typeof schemas.pointAgreementSchema>;
+
+/** Nothing is agreed until everything is agreed: each point, and what stands in the way of the whole. */
+export type AgreementStatus = z.output<typeof schemas.agreementStatusSchema>;
+
+/** Where a run of characters `[start, end)` of a point's title or text came from. */
+export type ProvenanceSpan = z.output<typeof schemas.provenanceSpanSchema>;
+
+/** A point's provenance: spans over its title and over its text. */
+export type PointProvenance = z.output<typeof schemas.pointProvenanceSchema>;
+
+/** A version's provenance, by point id. */
+export type VersionProvenance = z.output<typeof schemas.versionProvenanceSchema>;
+
+/** How a bracket closed: one alternative chosen, its language dropped, or other wording put in its place. */
+export type BracketClosure = z.output<typeof schemas.bracketClosureSchema>;
+
+/** A bracket's life: where it opened, how its alternatives changed, where and how it closed. */
+export type BracketLife = z.output<typeof schemas.bracketLifeSchema>;

@@ -316,6 +316,11 @@ export const trackSchema = z
     description: z.string(),
     pointIds: ids,
     partyIds: ids,
+    closedAt: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("Set when the track's work is done; until then the agreement is not complete"),
     revision: z.number().int(),
   })
   .meta({ id: 'Track' });
@@ -394,3 +399,102 @@ export const approvalSchema = z.object({
   at: z.string(),
   late: z.boolean().optional().describe("Taken after the stage's deadline"),
 });
+
+/*
+ * The single negotiating text: provisional agreement on points, where each character came from, and
+ * the life of each bracket. `core/agreement.ts`, `core/provenance.ts` and `core/brackets.ts` compute them.
+ */
+
+export const agreementMarkSchema = z
+  .object({
+    pointId: idSchema,
+    /** The party (never a coalition) that agrees the point's wording ad referendum. */
+    partyId: idSchema,
+    contentHash: z
+      .string()
+      .describe("The point's content hash when it was marked: the mark holds for that wording only"),
+    at: z.string(),
+    /** The person who marked it for the party. */
+    by: idSchema,
+  })
+  .meta({ id: 'AgreementMark', description: "A party's provisional agreement (ad referendum) to one point's wording" });
+
+export const voidMarkSchema = agreementMarkSchema
+  .pick({ partyId: true, contentHash: true, at: true, by: true })
+  .describe('A mark bound to an earlier wording of the point: it no longer counts, and is shown so');
+
+export const pointAgreementSchema = z.object({
+  /** Null where the reader may not know the point (a track they are outside of): only its number is shown. */
+  pointId: idSchema.nullable(),
+  number: z.number().int(),
+  agreed: z.boolean(),
+  /** The parties whose mark holds for the current wording. */
+  agreedBy: ids,
+  /** The parties at the table on this point without a valid mark. */
+  awaiting: ids,
+  voidMarks: z.array(voidMarkSchema),
+  /** Null where withheld from the reader. */
+  openBrackets: z.number().int().nullable(),
+  /** True where the point is negotiated in a track the reader is outside of: who marked it is withheld. */
+  withheld: z.boolean(),
+});
+
+export const agreementStatusSchema = z
+  .object({
+    points: z.array(pointAgreementSchema),
+    overall: z.object({
+      complete: z.boolean(),
+      pointsNotAgreed: z.array(z.number().int()),
+      openBrackets: z.number().int(),
+      openTracks: ids,
+      /** Open tracks the reader is outside of, counted but not named. */
+      otherOpenTracks: z.number().int(),
+    }),
+  })
+  .meta({
+    id: 'AgreementStatus',
+    description:
+      'Nothing is agreed until everything is agreed: where each point stands, and what still stands in the way',
+  });
+
+export const provenanceSpanSchema = z
+  .object({
+    start: z.number().int().min(0),
+    /** Exclusive. */
+    end: z.number().int().min(1),
+    versionId: idSchema,
+    amendmentId: idSchema.nullable(),
+    partyId: idSchema.nullable(),
+    roundId: idSchema.nullable(),
+  })
+  .meta({ id: 'ProvenanceSpan', description: 'Where a run of characters of a field came from' });
+
+export const pointProvenanceSchema = z.object({
+  title: z.array(provenanceSpanSchema),
+  text: z.array(provenanceSpanSchema),
+});
+
+export const versionProvenanceSchema = z
+  .record(idSchema, pointProvenanceSchema)
+  .describe("Each point's provenance, by point id: spans cover every character of its title and text once, in order")
+  .meta({ id: 'VersionProvenance' });
+
+export const bracketClosureSchema = z.union([
+  z.object({ chosen: z.number().int().min(0) }).describe('The placeholder was replaced by this alternative (0 is A)'),
+  z.object({ dropped: z.literal(true) }).describe('The language went: nothing stands at its place'),
+  z.object({ unknown: z.literal(true) }).describe('Other wording stands at its place'),
+]);
+
+export const bracketLifeSchema = z
+  .object({
+    bracketId: idSchema,
+    opened: z.object({ versionId: idSchema, roundId: idSchema.nullable(), pointId: idSchema }),
+    /** The alternatives when the bracket opened, then each time they changed. */
+    alternatives: z.array(
+      z.object({ versionId: idSchema, roundId: idSchema.nullable(), alternatives: z.array(bracketAlternativeSchema) }),
+    ),
+    closed: z
+      .object({ versionId: idSchema, roundId: idSchema.nullable(), pointId: idSchema, how: bracketClosureSchema })
+      .nullable(),
+  })
+  .meta({ id: 'BracketLife', description: 'A bracket from the version that opened it to the one that closed it' });

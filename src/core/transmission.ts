@@ -31,7 +31,8 @@ function canonicalChoice(issueId: Id, optionId: Id, labels: OptionLabels): unkno
   return [issueId, optionId, labels(issueId, optionId) ?? null];
 }
 
-function canonicalPoint(point: Point, labels: OptionLabels): unknown[] {
+/** A point in canonical form: every field a reader reads, with the labels of the options its alternatives choose. */
+export function canonicalPoint(point: Point, labels: OptionLabels): unknown[] {
   return [
     point.id,
     point.number,
