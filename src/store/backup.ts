@@ -61,6 +61,11 @@ export const TABLES: readonly { name: TableName; key: readonly string[] }[] = [
   { name: 'releases', key: ['id'] },
   { name: 'invitations', key: ['id'] },
   { name: 'proposals', key: ['id'] },
+  { name: 'drafts', key: ['id'] },
+  { name: 'amendments', key: ['id'] },
+  { name: 'agreement_marks', key: ['id'] },
+  { name: 'bracket_closures', key: ['id'] },
+  { name: 'version_attributions', key: ['version_id'] },
   { name: 'audit_events', key: ['seq'] },
 ];
 

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { contentHash, optionLabels } from '../core/transmission.ts';
 import { engineOf } from './dialect.ts';
 import { scopeIdsToNegotiations } from './scope-ids.ts';
+import { singleTextTables } from './single-text-schema.ts';
 import { rehashTexts } from './texts.ts';
 
 /**
@@ -113,6 +114,64 @@ export interface Database {
     user_id: string;
     data: string;
     at: string;
+  };
+  /** A text being drafted in place, saved as it is typed, at a revision; issued as a version when ready. */
+  drafts: {
+    id: string;
+    negotiation_id: string;
+    base_version_id: string | null;
+    /** The party whose draft it is; null for a text of the table (the mediators'). */
+    party_id: string | null;
+    revision: number;
+    data: string;
+    created_by: string;
+    created_at: string;
+    updated_at: string;
+    /** The version it was issued as; null while it is being drafted. */
+    issued_version_id: string | null;
+  };
+  /** A change a party proposes to a version: internal to the party until its principal or lead tables it. */
+  amendments: {
+    id: string;
+    negotiation_id: string;
+    version_id: string;
+    party_id: string;
+    /** draft, tabled, accepted, rejected, orphaned, withdrawn, consolidated */
+    state: string;
+    /** Who may read it once tabled: 'mediators' or 'table'; null while internal to the party. */
+    tabled_to: string | null;
+    revision: number;
+    data: string;
+    created_at: string;
+  };
+  /** A party's provisional agreement (ad referendum) to a point's wording, bound to its content hash. */
+  agreement_marks: {
+    id: string;
+    negotiation_id: string;
+    point_id: string;
+    party_id: string;
+    content_hash: string;
+    data: string;
+    at: string;
+    /** Set when the party took its mark back. */
+    withdrawn_at: string | null;
+  };
+  /** How a bracket was closed: which alternative, or its language dropped; when, and by whose agreement. */
+  bracket_closures: {
+    id: string;
+    negotiation_id: string;
+    bracket_id: string;
+    /** The version in which the bracket was still open, and the one that closed it. */
+    version_id: string;
+    closed_in_version_id: string;
+    data: string;
+    at: string;
+  };
+  /** For a version made from amendments: which spans of its text each amendment brought (for provenance). */
+  version_attributions: {
+    version_id: string;
+    negotiation_id: string;
+    data: string;
   };
   audit_events: {
     seq: number;
@@ -485,5 +544,9 @@ export const migrations: Record<string, Migration> = {
   '0009-ids-per-negotiation': {
     // Parties, issues and rules are named within their negotiation: keys (negotiation_id, id).
     up: scopeIdsToNegotiations,
+  },
+  '0010-single-text': {
+    // The single negotiating text: drafts, amendments, marks of agreement, closed brackets, provenance.
+    up: singleTextTables,
   },
 };
