@@ -44,6 +44,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { CLI, loadDemo, startCluster, startNginx, stopProcess, type Cluster, type Nginx } from './cluster.ts';
+import { option, textOption } from './options.ts';
 import { quantile, request, runLoad, type Client, type LoadResult } from './load.ts';
 import {
   createOwnedPositions,
@@ -56,23 +57,6 @@ import {
 } from './workload.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-
-function option(name: string, env: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const text = index >= 0 ? process.argv[index + 1] : process.env[env];
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) {
-    console.error(`--${name} (${env}) must be a positive number, not "${text}"`);
-    process.exit(2);
-  }
-  return value;
-}
-
-function textOption(name: string, env: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : process.env[env];
-}
 
 const rounds = Math.round(option('rounds', 'PARLEY_BENCH_ROUNDS', 5));
 const seconds = option('seconds', 'PARLEY_BENCH_SECONDS', 3);

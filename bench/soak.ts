@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, loadDemo, residentBytes, startCluster, type Cluster } from './cluster.ts';
+import { option } from './options.ts';
 import { request, runLoad } from './load.ts';
 import {
   createOwnedPositions,
@@ -30,18 +31,6 @@ import {
 } from './workload.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-
-function option(name: string, env: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const text = index >= 0 ? process.argv[index + 1] : process.env[env];
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) {
-    console.error(`--${name} (${env}) must be a positive number, not "${text}"`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const minutes = option('minutes', 'PARLEY_SOAK_MINUTES', 10);
 const interval = option('interval', 'PARLEY_SOAK_INTERVAL', 10);
