@@ -282,6 +282,75 @@ export async function readStreamStart(
   return { status: answer.status, contentType, text };
 }
 
+/** One event of a server-sent stream. */
+export interface LiveEvent {
+  event: string;
+  data: string;
+}
+
+/**
+ * A reader's open live stream (server-sent events): every event received so far, and `next`, which
+ * waits (at most `withinMs`) for one that satisfies a test. Resolves once the stream said `ready`.
+ */
+export async function follow(url: string, token: string, withinMs = 10_000) {
+  const stop = new AbortController();
+  const answer = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: stop.signal });
+  if (answer.status !== 200) throw new Error(`the stream ${url} answered ${answer.status}: ${await answer.text()}`);
+  const events: LiveEvent[] = [];
+  let ended = false;
+  const waiters = new Set<() => void>();
+  const wake = () => {
+    for (const each of [...waiters]) each();
+  };
+  void (async () => {
+    const reader = answer.body!.getReader();
+    const decoder = new TextDecoder();
+    let raw = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        raw += decoder.decode(value, { stream: true });
+        let cut: number;
+        while ((cut = raw.indexOf('\n\n')) >= 0) {
+          const block = raw.slice(0, cut);
+          raw = raw.slice(cut + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          if (event) events.push({ event, data: /^data: (.*)$/m.exec(block)?.[1] ?? '' });
+        }
+        wake();
+      }
+    } catch {
+      // closed by `close`
+    }
+    ended = true;
+    wake();
+  })();
+  const next = (test: (e: LiveEvent) => boolean, from = 0) =>
+    new Promise<LiveEvent>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`no such event within ${withinMs} ms on ${url}; events: ${JSON.stringify(events)}`));
+      }, withinMs);
+      function check() {
+        const found = events.slice(from).find(test);
+        if (found || ended) {
+          clearTimeout(timer);
+          waiters.delete(check);
+          if (found) resolve(found);
+          else reject(new Error(`the stream ${url} ended; events: ${JSON.stringify(events)}`));
+        }
+      }
+      waiters.add(check);
+      check();
+    });
+  await next((e) => e.event === 'ready');
+  return { events, next, close: () => stop.abort() };
+}
+
+/** The topics a live `change` event names. */
+export const topicsOf = (e: LiveEvent): string[] => (JSON.parse(e.data) as { topics: string[] }).topics;
+
 /** A demo account's context in a negotiation (the Geneva demo by default), as its requests have it. */
 export async function contextOf(store: Store, email: string, negotiationId = 'geneva-2025') {
   const user = await userByEmail(store, email);

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { client, demoDatabase, type RunningServer, seatNewMember, signIn, startServer } from '../helpers.ts';
+import {
+  client,
+  demoDatabase,
+  follow,
+  type RunningServer,
+  seatNewMember,
+  signIn,
+  startServer,
+  topicsOf,
+} from '../helpers.ts';
 
 const N = '/api/negotiations/geneva-2025';
 
@@ -11,46 +20,14 @@ async function changesUntil(
   act: () => Promise<void>,
   until: (topics: string[]) => boolean,
 ) {
-  const stop = new AbortController();
-  const answer = await fetch(`${url}${N}/events`, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: stop.signal,
-  });
-  assert.equal(answer.status, 200);
-  const reader = answer.body!.getReader();
-  const decoder = new TextDecoder();
-  let raw = '';
-  let ready = false;
-  const seen: string[][] = [];
-  const timer = setTimeout(() => stop.abort(), 5000);
+  const stream = await follow(`${url}${N}/events`, token, 5000);
   try {
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      raw += decoder.decode(value, { stream: true });
-      let cut: number;
-      while ((cut = raw.indexOf('\n\n')) >= 0) {
-        const block = raw.slice(0, cut);
-        raw = raw.slice(cut + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        if (event === 'ready' && !ready) {
-          ready = true;
-          await act();
-        }
-        if (event === 'change') {
-          const topics = (JSON.parse(/^data: (.*)$/m.exec(block)![1]!) as { topics: string[] }).topics;
-          seen.push(topics);
-          if (until(topics)) return seen;
-        }
-      }
-    }
-  } catch {
-    // aborted: the time is up
+    await act();
+    await stream.next((e) => e.event === 'change' && until(topicsOf(e))).catch(() => undefined);
+    return stream.events.filter((e) => e.event === 'change').map(topicsOf);
   } finally {
-    clearTimeout(timer);
-    stop.abort();
+    stream.close();
   }
-  return seen;
 }
 
 describe('live events follow the approvals of withdrawn versions too', () => {

@@ -4,77 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../src/server/app.ts';
 import { LIVE_STREAMS_PER_ACCOUNT } from '../../src/server/live.ts';
 import { Store } from '../../src/store/store.ts';
-import { client, demoDatabase, startServer, type RunningServer } from '../helpers.ts';
+import { client, demoDatabase, follow as followStream, startServer, topicsOf, type RunningServer } from '../helpers.ts';
 
 const N = '/api/negotiations/geneva-2025';
 
-interface LiveEvent {
-  event: string;
-  data: string;
-}
-
-/** A reader's open live stream: every event it received so far, in order. */
-async function follow(url: string, token: string) {
-  const stop = new AbortController();
-  const answer = await fetch(`${url}${N}/events`, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: stop.signal,
-  });
-  assert.equal(answer.status, 200);
-  assert.match(answer.headers.get('content-type') ?? '', /text\/event-stream/);
-  const events: LiveEvent[] = [];
-  let raw = '';
-  let ended = false;
-  const waiters = new Set<() => void>();
-  void (async () => {
-    const reader = answer.body!.getReader();
-    const decoder = new TextDecoder();
-    try {
-      while (true) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        raw += decoder.decode(value, { stream: true });
-        let cut: number;
-        while ((cut = raw.indexOf('\n\n')) >= 0) {
-          const block = raw.slice(0, cut);
-          raw = raw.slice(cut + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
-          if (event) events.push({ event, data });
-          for (const wake of waiters) wake();
-        }
-      }
-    } catch {
-      // aborted
-    }
-    ended = true;
-    for (const wake of waiters) wake();
-  })();
-  /** Waits until an event satisfies the test (at most 5 s), and returns it. */
-  const next = (test: (e: LiveEvent) => boolean, from = 0) =>
-    new Promise<LiveEvent>((resolve, reject) => {
-      const check = () => {
-        const found = events.slice(from).find(test);
-        if (found) {
-          waiters.delete(check);
-          resolve(found);
-        } else if (ended) reject(new Error(`the stream ended; events: ${JSON.stringify(events)}`));
-      };
-      const timer = setTimeout(
-        () => reject(new Error(`no such event in 5 s; events: ${JSON.stringify(events)}`)),
-        5000,
-      );
-      waiters.add(() => {
-        check();
-      });
-      check();
-      void timer;
-    });
-  await next((e) => e.event === 'ready');
-  return { events, next, close: () => stop.abort(), isEnded: () => ended };
-}
-
-const topicsOf = (e: LiveEvent) => (JSON.parse(e.data) as { topics: string[] }).topics;
+/** A reader's open live stream on the Geneva negotiation. */
+const follow = (url: string, token: string) => followStream(`${url}${N}/events`, token, 5000);
 
 describe('live events name only what changed for the reader, by the same policy as every read', () => {
   let server: RunningServer;
