@@ -83,7 +83,10 @@ export function StaleNotice({
         <strong>{what} changed while you were editing it.</strong> This is how it stands now:
       </p>
       <div className="stale-current">{children}</div>
-      <p className="hint">Your changes are still in the form. Save them over the current state, or take it instead.</p>
+      <p className="hint">
+        Your changes are still in the form. Save them over the current state (what you did not change takes its current
+        value), or take the current state instead.
+      </p>
       <div className="row">
         <button type="button" className="primary" onClick={onReapply} disabled={busy}>
           Save my changes over it
@@ -96,11 +99,36 @@ export function StaleNotice({
   );
 }
 
+const plain = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * One's own changes re-applied on the current state: what differs from what the form started from
+ * (`base`) is kept, anything else takes its current value; records are merged key by key.
+ *
+ * @example rebase({ a: 1, b: 1 }, { a: 2, b: 1 }, { a: 1, b: 3 }) // { a: 2, b: 3 }
+ */
+export function rebase<T>(base: T, mine: T, current: T): T {
+  if (plain(base) && plain(mine) && plain(current)) {
+    const out: Record<string, unknown> = { ...current };
+    for (const key of Object.keys(mine)) out[key] = rebase(base[key], mine[key], current[key]);
+    return out as T;
+  }
+  return JSON.stringify(mine) === JSON.stringify(base) ? current : mine;
+}
+
 /** A date and time as people read it, in the reader's zone, the zone named. */
 export function whenWithZone(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZoneName: 'short' });
+  return date.toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  });
 }
 
 /** The reader's time zone, in words: "Europe/Kyiv (UTC+02:00)". */

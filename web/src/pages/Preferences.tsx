@@ -15,7 +15,7 @@ import {
   type Seat,
 } from '../api/queries';
 import { Await, Failure, Loading } from '../components/Status';
-import { StaleNotice, useProblems } from '../components/forms';
+import { rebase, StaleNotice, useProblems } from '../components/forms';
 import './Forms.css';
 
 type Visibility = Preference['visibility'];
@@ -125,6 +125,8 @@ function PreferenceForm({
   const f = useId();
   const live = issues.filter((i) => i.options.length > 0);
   const [draft, setDraft] = useState<Draft>(() => draftOf(preference, issues));
+  /** The form as it was opened or last saved: what the person changed since is theirs to re-apply. */
+  const [base, setBase] = useState<Draft>(draft);
   const [revision, setRevision] = useState<number | null>(preference?.revision ?? null);
   const [done, setDone] = useState('');
   const [localError, setLocalError] = useState<{ field: string; detail: string } | null>(null);
@@ -158,8 +160,9 @@ function PreferenceForm({
           },
         }),
       ),
-    onSuccess: async (saved) => {
+    onSuccess: async (saved, sent) => {
       setRevision(saved.revision);
+      setBase(sent.draft);
       setDone(`Saved (revision ${saved.revision}).`);
       await client.invalidateQueries({ queryKey: keys.preferences(id) });
     },
@@ -345,10 +348,15 @@ function PreferenceForm({
           what={`The preferences of ${party.name}`}
           busy={save.isPending}
           onReapply={() => {
+            const current = draftOf(stale, issues);
+            const merged = rebase(base, draft, current);
+            setBase(current);
+            setDraft(merged);
             setRevision(stale.revision);
-            save.mutate({ draft, revision: stale.revision });
+            save.mutate({ draft: merged, revision: stale.revision });
           }}
           onTakeCurrent={() => {
+            setBase(draftOf(stale, issues));
             setRevision(stale.revision);
             setDraft(draftOf(stale, issues));
             save.reset();

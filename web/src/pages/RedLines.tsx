@@ -13,7 +13,7 @@ import {
   type Seat,
 } from '../api/queries';
 import { Await, Failure, Loading } from '../components/Status';
-import { StaleNotice, useProblems } from '../components/forms';
+import { rebase, StaleNotice, useProblems } from '../components/forms';
 import { constraintWords } from './Convening';
 import './Forms.css';
 
@@ -201,6 +201,8 @@ function RedLineForm({
   const client = useQueryClient();
   const f = useId();
   const [draft, setDraft] = useState<Draft>(() => (line ? draftOf(line) : emptyDraft(parties[0]!.id, issues)));
+  /** The form as it was opened or last saved: what the person changed since is theirs to re-apply. */
+  const [base, setBase] = useState<Draft>(draft);
   const [revision, setRevision] = useState(line?.revision ?? 0);
   const [done, setDone] = useState('');
   const save = useMutation({
@@ -407,10 +409,15 @@ function RedLineForm({
           what={`The red line “${stale.title}”`}
           busy={save.isPending}
           onReapply={() => {
+            const current = draftOf(stale);
+            const merged = rebase(base, draft, current);
+            setBase(current);
+            setDraft(merged);
             setRevision(stale.revision);
-            save.mutate({ draft, revision: stale.revision });
+            save.mutate({ draft: merged, revision: stale.revision });
           }}
           onTakeCurrent={() => {
+            setBase(draftOf(stale));
             setRevision(stale.revision);
             setDraft(draftOf(stale));
             save.reset();

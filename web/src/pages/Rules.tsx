@@ -13,7 +13,16 @@ import {
   type Seat,
 } from '../api/queries';
 import { Await, Failure, Loading } from '../components/Status';
-import { isoToLocal, listed, localToIso, StaleNotice, useProblems, whenWithZone, zoneWords } from '../components/forms';
+import {
+  isoToLocal,
+  listed,
+  localToIso,
+  rebase,
+  StaleNotice,
+  useProblems,
+  whenWithZone,
+  zoneWords,
+} from '../components/forms';
 import './Forms.css';
 
 type Stage = Rule['stages'][number];
@@ -301,6 +310,8 @@ function RuleForm({
   const client = useQueryClient();
   const f = useId();
   const [draft, setDraft] = useState<Draft>(() => draftOf(rule));
+  /** The form as it was opened or last saved: what the person changed since is theirs to re-apply. */
+  const [base, setBase] = useState<Draft>(draft);
   const [revision, setRevision] = useState(rule?.revision ?? 0);
   const [done, setDone] = useState('');
   const save = useMutation({
@@ -553,12 +564,17 @@ function RuleForm({
           what={`The rule “${stale.name}”`}
           busy={save.isPending}
           onReapply={() => {
+            const current = draftOf(stale);
+            const merged = rebase(base, draft, current);
+            setBase(current);
+            setDraft(merged);
             setRevision(stale.revision);
-            save.mutate({ draft, revision: stale.revision });
+            save.mutate({ draft: merged, revision: stale.revision });
           }}
           onTakeCurrent={() => {
+            setBase(draftOf(stale));
             setRevision(stale.revision);
-            setDraft(draftOf(stale.pendingChange?.terms ?? stale));
+            setDraft(draftOf(stale));
             save.reset();
           }}
         >

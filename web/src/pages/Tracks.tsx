@@ -4,7 +4,7 @@ import { api, unwrap } from '../api/client';
 import { keys, useDocument, useParties, useSeat, useTracks, useVersions, type Party, type Track } from '../api/queries';
 import { pointNamer } from '../components/dashboardFormat';
 import { Await, Failure, Loading } from '../components/Status';
-import { listed, StaleNotice, useProblems } from '../components/forms';
+import { listed, rebase, StaleNotice, useProblems } from '../components/forms';
 import './Forms.css';
 
 interface Draft {
@@ -33,6 +33,8 @@ export default function TracksPage({ id }: { id: string }) {
   const mediator = seat.data.isMediator;
   const partyName = (pid: string) => parties.data.find((p) => p.id === pid)?.name ?? 'a party no longer listed';
   const pointName = pointNamer(versions.data);
+  /** Parties in the order of the table, whatever order they were chosen in. */
+  const inOrder = (ids: string[]) => parties.data.filter((p) => ids.includes(p.id)).map((p) => p.id);
   return (
     <div className="forms-page">
       <h1>Tracks</h1>
@@ -57,7 +59,7 @@ export default function TracksPage({ id }: { id: string }) {
                 {list.map((track) => (
                   <li key={track.id} className="form-item" data-testid="track">
                     <h3>{track.name}</h3>
-                    <p>Among {listed(track.partyIds.map(partyName))}</p>
+                    <p>Among {listed(inOrder(track.partyIds).map(partyName))}</p>
                     {track.description ? <p className="hint">{track.description}</p> : null}
                     <p className="hint">
                       {track.pointIds.length === 0
@@ -101,6 +103,8 @@ function TrackForm({
   const versions = useVersions(id);
   const pointName = pointNamer(versions.data);
   const [draft, setDraft] = useState<Draft>(() => draftOf(track));
+  /** The form as it was opened or last saved: what the person changed since is theirs to re-apply. */
+  const [base, setBase] = useState<Draft>(draft);
   const [revision, setRevision] = useState(track?.revision ?? 0);
   const [done, setDone] = useState('');
   const save = useMutation({
@@ -195,10 +199,15 @@ function TrackForm({
           what={`The track “${stale.name}”`}
           busy={save.isPending}
           onReapply={() => {
+            const current = draftOf(stale);
+            const merged = rebase(base, draft, current);
+            setBase(current);
+            setDraft(merged);
             setRevision(stale.revision);
-            save.mutate({ draft, revision: stale.revision });
+            save.mutate({ draft: merged, revision: stale.revision });
           }}
           onTakeCurrent={() => {
+            setBase(draftOf(stale));
             setRevision(stale.revision);
             setDraft(draftOf(stale));
             save.reset();
