@@ -18,6 +18,10 @@ const ApprovalsPage = lazy(() => import('./pages/Approvals'));
 const RoundsPage = lazy(() => import('./pages/Rounds'));
 const ConveningPage = lazy(() => import('./pages/Convening'));
 const SettlementPage = lazy(() => import('./pages/Settlement'));
+const RedLinesPage = lazy(() => import('./pages/RedLines'));
+const PreferencesPage = lazy(() => import('./pages/Preferences'));
+const TracksPage = lazy(() => import('./pages/Tracks'));
+const RulesPage = lazy(() => import('./pages/Rules'));
 
 export function App() {
   const { user, loading } = useSession();
@@ -68,6 +72,18 @@ export function App() {
                 </Route>
                 <Route path="/settlement">
                   <SettlementPage id={params.id} />
+                </Route>
+                <Route path="/red-lines">
+                  <RedLinesPage id={params.id} />
+                </Route>
+                <Route path="/preferences">
+                  <PreferencesPage id={params.id} />
+                </Route>
+                <Route path="/tracks">
+                  <TracksPage id={params.id} />
+                </Route>
+                <Route path="/rules">
+                  <RulesPage id={params.id} />
                 </Route>
                 <Route>
                   <p role="alert">There is no such page here. Choose one in the menu above.</p>

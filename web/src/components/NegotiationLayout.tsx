@@ -12,7 +12,11 @@ const PAGES: [path: string, label: string][] = [
   ['/compare', 'Compare'],
   ['/approvals', 'Approvals'],
   ['/rounds', 'Rounds & statements'],
+  ['/red-lines', 'Red lines'],
+  ['/preferences', 'Preferences'],
   ['/settlement', 'Settlement'],
+  ['/tracks', 'Tracks'],
+  ['/rules', 'Rules'],
   ['/convening', 'Convening'],
 ];
 

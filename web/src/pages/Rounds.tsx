@@ -14,6 +14,7 @@ import {
   type Statement,
   type Version,
 } from '../api/queries';
+import { RetractStatement } from '../components/RetractStatement';
 import { Await } from '../components/Status';
 import { formatDate, formatSpan, partyNamer, pointNamer } from '../components/dashboardFormat';
 import './Rounds.css';
@@ -59,7 +60,7 @@ export default function RoundsPage({ id }: { id: string }) {
           {mediator ? (
             <StatementForm id={id} parties={parties.data ?? []} versions={versions.data ?? []} pointName={pointName} />
           ) : null}
-          <Feed id={id} partyName={partyName} pointName={pointName} />
+          <Feed id={id} partyName={partyName} pointName={pointName} mediator={mediator} />
         </section>
       </div>
     </div>
@@ -214,8 +215,19 @@ function Source({ text }: { text: string }) {
   );
 }
 
-function Feed({ id, partyName, pointName }: { id: string; partyName: Namer; pointName: (id: string) => string }) {
+function Feed({
+  id,
+  partyName,
+  pointName,
+  mediator,
+}: {
+  id: string;
+  partyName: Namer;
+  pointName: (id: string) => string;
+  mediator: boolean;
+}) {
   const statements = useStatements(id);
+  const [retracted, setRetracted] = useState('');
   const [speaker, setSpeaker] = useState('');
   const [party, setParty] = useState('');
   const [point, setPoint] = useState('');
@@ -276,6 +288,9 @@ function Feed({ id, partyName, pointName }: { id: string; partyName: Namer; poin
             <p className="hint" aria-live="polite">
               {shown.length} of {list.length} statement{list.length === 1 ? '' : 's'}
             </p>
+            <p role="status" className="hint">
+              {retracted}
+            </p>
             <ul className="feed" data-testid="statements">
               {shown.map((s) => (
                 <li key={s.id} className="card">
@@ -293,6 +308,7 @@ function Feed({ id, partyName, pointName }: { id: string; partyName: Namer; poin
                     <p className="hint">Points: {s.pointIds.map(pointName).join('; ')}</p>
                   ) : null}
                   <Source text={s.source} />
+                  {mediator ? <RetractStatement id={id} statement={s} onRetracted={setRetracted} /> : null}
                 </li>
               ))}
             </ul>
