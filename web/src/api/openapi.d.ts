@@ -8359,6 +8359,124 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A party's provisional agreement (ad referendum) to one point's wording */
+        AgreementMark: {
+            at: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            by: string;
+            /** @description The point's content hash when it was marked: the mark holds for that wording only */
+            contentHash: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            partyId: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            pointId: string;
+        };
+        /** @description A party's provisional agreement (ad referendum) to one point's wording */
+        AgreementMarkInput: {
+            at: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            by: string;
+            /** @description The point's content hash when it was marked: the mark holds for that wording only */
+            contentHash: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            partyId: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            pointId: string;
+        };
+        /** @description Nothing is agreed until everything is agreed: where each point stands, and what still stands in the way */
+        AgreementStatus: {
+            overall: {
+                complete: boolean;
+                openBrackets: number;
+                openTracks: string[];
+                otherOpenTracks: number;
+                pointsNotAgreed: number[];
+            };
+            points: {
+                agreed: boolean;
+                agreedBy: string[];
+                awaiting: string[];
+                number: number;
+                openBrackets: number | null;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                pointId: string | null;
+                voidMarks: {
+                    at: string;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    by: string;
+                    /** @description The point's content hash when it was marked: the mark holds for that wording only */
+                    contentHash: string;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    partyId: string;
+                }[];
+                withheld: boolean;
+            }[];
+        };
+        /** @description Nothing is agreed until everything is agreed: where each point stands, and what still stands in the way */
+        AgreementStatusInput: {
+            overall: {
+                complete: boolean;
+                openBrackets: number;
+                openTracks: string[];
+                otherOpenTracks: number;
+                pointsNotAgreed: number[];
+            };
+            points: {
+                agreed: boolean;
+                agreedBy: string[];
+                awaiting: string[];
+                number: number;
+                openBrackets: number | null;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                pointId: string | null;
+                voidMarks: {
+                    at: string;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    by: string;
+                    /** @description The point's content hash when it was marked: the mark holds for that wording only */
+                    contentHash: string;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    partyId: string;
+                }[];
+                withheld: boolean;
+            }[];
+        };
         /** @description The settlement engine on the negotiation's own data, as the requester may see it */
         Analysis: {
             createdAt: string;
@@ -8682,6 +8800,148 @@ export interface components {
              * @example pt-21
              */
             versionId: string;
+        };
+        /** @description A bracket from the version that opened it to the one that closed it */
+        BracketLife: {
+            alternatives: {
+                alternatives: {
+                    /** @description The options this wording stands for: {issueId: optionId}; the red-line report checks them */
+                    choices?: {
+                        [key: string]: string;
+                    };
+                    proposedBy: string[];
+                    text: string;
+                }[];
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                roundId: string | null;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                versionId: string;
+            }[];
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            bracketId: string;
+            closed: {
+                how: {
+                    chosen: number;
+                } | {
+                    /** @enum {boolean} */
+                    dropped: true;
+                } | {
+                    /** @enum {boolean} */
+                    unknown: true;
+                };
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                pointId: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                roundId: string | null;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                versionId: string;
+            } | null;
+            opened: {
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                pointId: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                roundId: string | null;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                versionId: string;
+            };
+        };
+        /** @description A bracket from the version that opened it to the one that closed it */
+        BracketLifeInput: {
+            alternatives: {
+                alternatives: {
+                    /** @description The options this wording stands for: {issueId: optionId}; the red-line report checks them */
+                    choices?: {
+                        [key: string]: string;
+                    };
+                    proposedBy: string[];
+                    text: string;
+                }[];
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                roundId: string | null;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                versionId: string;
+            }[];
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            bracketId: string;
+            closed: {
+                how: {
+                    chosen: number;
+                } | {
+                    /** @enum {boolean} */
+                    dropped: true;
+                } | {
+                    /** @enum {boolean} */
+                    unknown: true;
+                };
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                pointId: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                roundId: string | null;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                versionId: string;
+            } | null;
+            opened: {
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                pointId: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                roundId: string | null;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                versionId: string;
+            };
         };
         /** @description A version compared with its base point by point (stable ids) and word by word */
         Comparison: {
@@ -9955,6 +10215,56 @@ export interface components {
                 previousMemberPartyIds: string[];
             };
         };
+        /** @description Where a run of characters of a field came from */
+        ProvenanceSpan: {
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            amendmentId: string | null;
+            end: number;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            partyId: string | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            roundId: string | null;
+            start: number;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            versionId: string;
+        };
+        /** @description Where a run of characters of a field came from */
+        ProvenanceSpanInput: {
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            amendmentId: string | null;
+            end: number;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            partyId: string | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            roundId: string | null;
+            start: number;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            versionId: string;
+        };
         PublicStatement: {
             affiliation: string;
             date: string;
@@ -10742,6 +11052,8 @@ export interface components {
             versionId: string;
         };
         Track: {
+            /** @description Set when the track's work is done; until then the agreement is not complete */
+            closedAt?: string | null;
             description: string;
             /**
              * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
@@ -10759,6 +11071,8 @@ export interface components {
             revision: number;
         };
         TrackInput: {
+            /** @description Set when the track's work is done; until then the agreement is not complete */
+            closedAt?: string | null;
             description: string;
             /**
              * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
@@ -11164,6 +11478,20 @@ export interface components {
             }[];
             /** @description Set when its author withdrew it: kept in the history, counted no more */
             withdrawnAt?: string | null;
+        };
+        /** @description Each point's provenance, by point id: spans cover every character of its title and text once, in order */
+        VersionProvenance: {
+            [key: string]: {
+                text: components["schemas"]["ProvenanceSpan"][];
+                title: components["schemas"]["ProvenanceSpan"][];
+            };
+        };
+        /** @description Each point's provenance, by point id: spans cover every character of its title and text once, in order */
+        VersionProvenanceInput: {
+            [key: string]: {
+                text: components["schemas"]["ProvenanceSpanInput"][];
+                title: components["schemas"]["ProvenanceSpanInput"][];
+            };
         };
     };
     responses: never;
