@@ -1,6 +1,7 @@
 import { forbidden, invalid } from '../core/errors.ts';
 import type { Id } from '../core/model.ts';
 import { canActAsMediator, canActForParty, canSendForParty } from '../core/visibility.ts';
+import { partyName } from './names.ts';
 import type { NegotiationContext } from './store.ts';
 
 /** The policy checks the commands share, each one line of the policy in `core/visibility.ts` with its message. */
@@ -12,7 +13,8 @@ export function requireMediator(ctx: NegotiationContext, action: string): void {
 export function requireParty(ctx: NegotiationContext, partyId: Id, action: string): void {
   if (!ctx.parties.some((p) => p.id === partyId))
     throw invalid('partyId', `"${partyId}" is not a party of this negotiation`);
-  if (!canActForParty(ctx.scope, partyId)) throw forbidden(`only members of "${partyId}" may ${action} it`);
+  if (!canActForParty(ctx.scope, partyId))
+    throw forbidden(`only members of ${partyName(ctx.parties, partyId)} may ${action} it`);
 }
 
 /**
@@ -23,7 +25,7 @@ export function requireParty(ctx: NegotiationContext, partyId: Id, action: strin
 export function requireSender(ctx: NegotiationContext, partyId: Id, visibility: string, what: string): void {
   if (visibility === 'party' || canSendForParty(ctx.scope, partyId)) return;
   throw forbidden(
-    `only the principal or the lead of "${partyId}" shares ${what} beyond the party (visibility "${visibility}"); keep it "party", or ask them to share it`,
+    `only the principal or the lead of ${partyName(ctx.parties, partyId)} shares ${what} beyond the party (visibility "${visibility}"); keep it "party", or ask them to share it`,
   );
 }
 

@@ -313,12 +313,14 @@ export async function withdrawVersion(store: Store, ctx: NegotiationContext, ver
   else {
     requireParty(ctx, version.authorPartyId, 'withdraw texts of');
     if (!canSendForParty(ctx.scope, version.authorPartyId))
-      throw forbidden(`only the principal or the lead of "${version.authorPartyId}" withdraws its texts`);
+      throw forbidden(
+        `only the principal or the lead of ${partyName(ctx.parties, version.authorPartyId)} withdraws its texts`,
+      );
   }
   if (version.withdrawnAt) return version;
   await store.change(ctx.user.id, async (trx, record) => {
     const signed = await signature(trx, ctx.negotiation.id, versionId, store.nowIso());
-    if (signed) throw forbidden(`version "${versionId}" was signed on ${signed}: a signed text is not withdrawn`);
+    if (signed) throw forbidden(`“${version.label}” was signed on ${signed}: a signed text is not withdrawn`);
     const stored = await storedVersion(trx, versionId);
     const after = { ...stored, withdrawnAt: store.nowIso() };
     await trx

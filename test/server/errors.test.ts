@@ -78,7 +78,8 @@ describe('HTTP API errors: every kind answers problem+json a person can act on',
       stance: 'support',
     });
     assertProblem(answer, 403);
-    assert.match(answer.body.detail, /only members of "ua"/);
+    assert.match(answer.body.detail, /only members of Ukraine/);
+    assert.doesNotMatch(answer.body.detail, /"ua"/, 'names, never ids');
   });
 
   test('a stale revision gets 409 and the current state', async () => {
