@@ -116,7 +116,7 @@ export const AUDIT_KINDS = {
   },
   'amendment.withdraw': { entity: 'amendment', meaning: 'its party withdrew an amendment' },
   'amendment.consolidate': {
-    entity: 'version',
+    entity: 'amendment',
     meaning:
       'the pen-holder consolidated the accepted amendments into a new version; the pending ones were carried to it or orphaned, with why',
   },
