@@ -38,6 +38,7 @@
  * bench/RESULTS-server.md; `-` for none); PARLEY_BENCH_PROFILE=DIR profiles the servers into DIR.
  * The default run takes about 4 minutes.
  */
+import { consolidationCase } from './consolidation.ts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -367,6 +368,11 @@ async function main(): Promise<void> {
     );
     out(
       `| parley analyze --genius Energy/*.xml | ${fmt(median(times.analyze))} | ${fmt(analyzeExtra)} | within 250 ms of bare node | ${mark(analyzeExtra <= 250)} |`,
+    );
+    const consolidation = await consolidationCase(dir);
+    out();
+    out(
+      `Consolidation (SQLite, in process): ${consolidation.amendments} accepted amendments over ${consolidation.points} points in ${fmt(consolidation.ms)} ms`,
     );
     if (outFile !== '-') {
       const when = new Date().toISOString().slice(0, 16).replace('T', ' ');

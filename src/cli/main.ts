@@ -4,6 +4,7 @@ import { auditCommand } from './audit.ts';
 import { backupCommand, migrateCommand, restoreCommand } from './backup.ts';
 import { demoCommand } from './demo.ts';
 import { diffCommand } from './diff.ts';
+import { amendCommand, consolidateCommand } from './amend.ts';
 import { inviteCommand, membersCommand, negotiationCommand } from './convene.ts';
 import { CliError, EXIT } from './errors.ts';
 import { exportCommand } from './export.ts';
@@ -26,6 +27,8 @@ export function buildProgram(): Command {
     demoCommand(),
     exportCommand(),
     diffCommand(),
+    amendCommand(),
+    consolidateCommand(),
     analyzeCommand(),
     auditCommand(),
     backupCommand(),

@@ -217,3 +217,51 @@ export function hiddenPointIds(scope: ViewerScope, tracks: Track[], versions: Pi
       if (point.trackId !== null && closedIds.has(point.trackId)) hidden.add(point.id);
   return hidden;
 }
+
+/** Who an amendment was tabled to: null while it is internal to its party. */
+export type AmendmentAudience = 'mediators' | 'table' | null;
+
+/**
+ * The rule for amendments to one version, as data, so that the store can turn it into a query and
+ * `canSeeAmendment` into a check: one rule, two renderings. An amendment is its party's own until
+ * the party's principal or lead tables it: to the mediators (read by the mediators and, for a party's
+ * text, by the author party that holds its pen) or to the table (every reader of the version). A
+ * coalition's amendment is read by each member party (`scope.partyIds` holds the coalition). The
+ * version itself must be one the reader may see; a track point's amendments only the track's parties
+ * and the mediators (`canSeePoint`, applied after).
+ *
+ * @example amendmentRule(russia, { authorPartyId: null }) // { all: false, partyIds: ['ru'], audiences: ['table'] }
+ */
+export type AmendmentRule = { all: true } | { all: false; partyIds: Id[]; audiences: ('mediators' | 'table')[] };
+
+export function amendmentRule(scope: ViewerScope, version: Pick<Version, 'authorPartyId'>): AmendmentRule {
+  if (scope.isOperator) return { all: true };
+  if (!scope.isMember) return { all: false, partyIds: [], audiences: [] };
+  const holdsPen = version.authorPartyId !== null && scope.partyIds.includes(version.authorPartyId);
+  return {
+    all: false,
+    partyIds: scope.partyIds,
+    audiences: scope.isMediator || holdsPen ? ['mediators', 'table'] : ['table'],
+  };
+}
+
+/** Whether the person sees an amendment to a version they may see (the point's track applies too). */
+export function canSeeAmendment(
+  scope: ViewerScope,
+  amendment: { partyId: Id; tabledTo: AmendmentAudience },
+  version: Pick<Version, 'authorPartyId'>,
+): boolean {
+  const rule = amendmentRule(scope, version);
+  if (rule.all) return true;
+  if (rule.partyIds.includes(amendment.partyId)) return true;
+  return amendment.tabledTo !== null && rule.audiences.includes(amendment.tabledTo);
+}
+
+/**
+ * Who holds the pen of a version, and so decides its amendments and consolidates them: the mediators
+ * for a text of the table, the author party's principal or lead for a party's own text.
+ */
+export function holdsPen(scope: ViewerScope, version: Pick<Version, 'authorPartyId'>): boolean {
+  if (version.authorPartyId === null) return canActAsMediator(scope);
+  return canSendForParty(scope, version.authorPartyId);
+}

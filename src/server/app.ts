@@ -38,6 +38,7 @@ import { statementsRoutes } from './routes/statements.ts';
 import { systemRoutes } from './routes/system.ts';
 import { tracksRoutes } from './routes/tracks.ts';
 import { transmissionRulesRoutes } from './routes/transmission-rules.ts';
+import { amendmentsRoutes } from './routes/amendments.ts';
 import { versionsRoutes } from './routes/versions.ts';
 import { liveRoutes } from './routes/live.ts';
 import { LiveHub } from './live.ts';
@@ -315,6 +316,7 @@ export async function buildApp({
   partiesRoutes(app, store);
   membersRoutes(app, store);
   versionsRoutes(app, store);
+  amendmentsRoutes(app, store);
   positionsRoutes(app, store);
   issuesRoutes(app, store);
   redLinesRoutes(app, store);

@@ -30,6 +30,7 @@ export const LIVE_TOPICS = {
   releases: ['/releases'],
   analyses: ['/analyses'],
   progress: ['/progress'],
+  amendment: ['/amendments'],
 } as const satisfies Record<string, readonly string[]>;
 export type LiveTopic = keyof typeof LIVE_TOPICS;
 

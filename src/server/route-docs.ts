@@ -82,6 +82,38 @@ export const ROUTE_DOCS: Record<string, [summary: string, who: string]> = {
     'Change an issue',
     'Its mediators, at a revision; options are never removed.',
   ],
+  'GET /api/negotiations/:id/amendments': [
+    'Every amendment you may see',
+    "Its members: on every version they may see, the amendments of their own party (and coalitions), those tabled to the table, and those tabled to the mediators for a mediator (or the author party of a party's text); each with its conflicts among them.",
+  ],
+  'GET /api/negotiations/:id/versions/:itemId/amendments': [
+    "A version's amendments",
+    "Members who have received it: their party's own amendments, those tabled to the table, and those tabled to the mediators for a mediator (or the author party of a party's text), each with `conflicts` among those the reader sees. A track's point's amendments only for the track's parties and the mediators.",
+  ],
+  'POST /api/negotiations/:id/versions/:itemId/amendments': [
+    'Propose an amendment',
+    'Any member of a party that holds the version (received it, or wrote it): replace, insert or delete a span of a point\'s text or title (anchored by offsets and the quoted text), add a point, or delete one, with a justification. It stays internal to the party until tabled. E.g. `{"change": {"kind": "deletePoint", "pointId": "pt-7", "quote": "Audit of aid"}, "justification": "…"}`.',
+  ],
+  'PATCH /api/negotiations/:id/amendments/:itemId': [
+    'Edit a draft amendment',
+    "The party's members, at a revision, while it is a draft.",
+  ],
+  'POST /api/negotiations/:id/amendments/:itemId/table': [
+    'Table an amendment',
+    "The party's principal or lead: to the mediators (and the author party of a party's text) or to the table (every party holding the version). The words pass the transmission rules for each party they reach.",
+  ],
+  'POST /api/negotiations/:id/amendments/:itemId/decision': [
+    'Accept or reject an amendment',
+    "The pen-holder (a mediator for a text of the table; the author party's principal or lead for its own text), once, on a tabled amendment; a `change` accepts it with changes.",
+  ],
+  'POST /api/negotiations/:id/amendments/:itemId/withdraw': [
+    'Withdraw an amendment',
+    "The party's members for a draft, its principal or lead once tabled; not once decided.",
+  ],
+  'POST /api/negotiations/:id/versions/:itemId/consolidate': [
+    'Consolidate the accepted amendments',
+    "The pen-holder: the next version (a child of this one, written like any version, internal to the author party for a party's text) from every accepted amendment; conflicting accepted amendments are refused, naming both. Pending amendments are carried to it, re-anchored, or orphaned with the reason; the spans each amendment brought are kept for provenance.",
+  ],
   'GET /api/negotiations/:id/red-lines': [
     'Red lines',
     "Its members: their party's, those shared with them, and public ones.",

@@ -15,6 +15,8 @@ import { pointsTextLength, renumber } from '../core/document.ts';
 import { STAGE_STATES } from '../core/approval.ts';
 import { COUNT_LIMITS, TEXT_LIMITS } from '../core/limits.ts';
 import { JSON_LIMITS } from './json-limits.ts';
+import * as amendmentChanges from '../core/amendments.ts';
+import { AMENDMENT_STATES, JUSTIFICATION_LENGTH } from '../core/amendment-states.ts';
 
 /**
  * The request and response shapes of the HTTP API. The same schemas validate requests at the
@@ -836,3 +838,71 @@ export const releaseSchema = z
     ),
   })
   .meta({ id: 'Release' });
+
+// Amendments to a version (store/amendments.ts).
+export const amendmentChangeSchema = amendmentChanges.amendmentChangeSchema.meta({ id: 'AmendmentChange' });
+const justification = z
+  .string()
+  .max(JUSTIFICATION_LENGTH)
+  .describe('Why the party proposes it, in its words')
+  .meta({ example: 'The audit of international aid is not part of a peace settlement.' });
+export const amendmentCreateSchema = z.object({
+  partyId: idSchema
+    .optional()
+    .describe('The party (or coalition) proposing it; by default the party you sit for. It must hold the version.'),
+  change: amendmentChangeSchema,
+  justification: justification.default(''),
+});
+export const amendmentPatchSchema = z.object({
+  revision,
+  change: amendmentChangeSchema.optional(),
+  justification: justification.optional(),
+});
+export const amendmentTableSchema = z.object({
+  to: z
+    .enum(['mediators', 'table'])
+    .describe(
+      "mediators: the mediators (and, for a party's text, its author party) read it; table: every party holding the version (a track's point: the track's parties)",
+    ),
+});
+export const amendmentDecisionSchema = z.object({
+  decision: z.enum(['accept', 'reject']),
+  change: amendmentChangeSchema.optional().describe('Accept with changes: the change as the pen-holder accepts it'),
+  note: z.string().max(JUSTIFICATION_LENGTH).optional().describe('Why, for the party and the record'),
+});
+export const consolidateSchema = z.object({
+  label: name.describe("The new version's label").meta({ example: 'Consolidated text, 2nd reading' }),
+  summary: text(10_000).optional().describe("The new version's summary (by default the amended version's)"),
+});
+export const amendmentSchema = z
+  .object({
+    id: idSchema,
+    versionId: idSchema,
+    partyId: idSchema,
+    partyName: z.string(),
+    state: z.enum(AMENDMENT_STATES),
+    tabledTo: z.enum(['mediators', 'table']).nullable().describe('null while internal to the party'),
+    revision: z.number().int(),
+    change: amendmentChangeSchema,
+    justification: z.string(),
+    createdAt: z.string(),
+    tabledAt: z.string().nullable(),
+    decision: z
+      .object({
+        decision: z.enum(['accept', 'reject']),
+        note: z.string(),
+        at: z.string(),
+        proposedChange: amendmentChangeSchema
+          .nullable()
+          .describe("Accepted with changes: the party's change (`change` is the one accepted)"),
+      })
+      .nullable(),
+    withdrawnAt: z.string().nullable(),
+    orphanedReason: z.string().nullable().describe('Why consolidation could not carry it to the new text'),
+    consolidatedIn: idSchema.nullable().describe('The version consolidation made from it (or left it behind in)'),
+    carriedFrom: z.array(idSchema).describe('The versions it was proposed to before, oldest first'),
+    conflicts: z
+      .array(z.object({ withId: idSchema, reason: z.string() }))
+      .describe('Other amendments you see that cannot be applied with it, and why'),
+  })
+  .meta({ id: 'Amendment' });

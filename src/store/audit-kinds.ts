@@ -101,6 +101,25 @@ export const AUDIT_KINDS = {
     meaning: 'a settlement analysis was run (what it used, never the utilities)',
   },
   'release.create': { entity: 'release', meaning: 'a mediator released analysed packages to a party' },
+  'amendment.propose': {
+    entity: 'amendment',
+    meaning: "a party's member proposed an amendment to a version (internal to the party until tabled)",
+  },
+  'amendment.update': { entity: 'amendment', meaning: "an amendment's change or justification was edited, as a draft" },
+  'amendment.table': {
+    entity: 'amendment',
+    meaning: "the party's principal or lead tabled an amendment, to the mediators or to the table",
+  },
+  'amendment.decide': {
+    entity: 'amendment',
+    meaning: 'the pen-holder accepted (perhaps with changes) or rejected an amendment',
+  },
+  'amendment.withdraw': { entity: 'amendment', meaning: 'its party withdrew an amendment' },
+  'amendment.consolidate': {
+    entity: 'amendment',
+    meaning:
+      'the pen-holder consolidated the accepted amendments into a new version; the pending ones were carried to it or orphaned, with why',
+  },
 } as const satisfies Record<string, { entity: string; meaning: string }>;
 
 /** An audit event's kind: one of `AUDIT_KINDS`. */

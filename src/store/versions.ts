@@ -9,7 +9,7 @@ import { canSendForParty } from '../core/visibility.ts';
 import { listEntities, readEntities } from './collections.ts';
 import { requireMediator, requireParty } from './guards.ts';
 import type { Database } from './schema.ts';
-import type { Executor, NegotiationContext, Store } from './store.ts';
+import type { Executor, NegotiationContext, Recorder, Store } from './store.ts';
 import { carryPositions } from './positions.ts';
 import { listTracks } from './tracks.ts';
 import { getVersion, requireStanding, textApprovals, textRecords } from './texts.ts';
@@ -51,6 +51,8 @@ export async function createVersion(
     id?: Id;
     internal?: boolean;
   },
+  /** More writes made in the same transaction, after the version's (consolidation marks its amendments). */
+  also?: (trx: Transaction<Database>, record: Recorder, version: Version) => Promise<void>,
 ): Promise<VersionView> {
   if (draft.authorPartyId === null) requireMediator(ctx, 'write a version for the whole table');
   else requireParty(ctx, draft.authorPartyId, 'write a version for');
@@ -150,6 +152,7 @@ export async function createVersion(
       const seen = new Set(parent.points.map((point) => point.id));
       await carryPositions(trx, record, await storedVersion(trx, parent.id), seen, version, () => store.id());
     }
+    if (also) await also(trx, record, version);
   });
   return getVersion(store, ctx, version.id);
 }

@@ -369,6 +369,72 @@ const RED_LINES: Record<RedLineKey, RedLineSpec> = {
  * The option choices of each version: i1 and i2 decided by points 1 and 2, itrk by the track's point;
  * the withdrawn draft sent to B chose option r of iret before r was retired, and keeps it.
  */
+/** Amendments of the set-up: whose, on which version, tabled to whom, and who reads each. */
+const AMENDMENT_KEYS = ['amAint', 'amAmed', 'amBtable', 'amAtrk', 'amKint'] as const;
+type AmendmentKey = (typeof AMENDMENT_KEYS)[number];
+const AMENDMENTS: Record<
+  AmendmentKey,
+  {
+    what: string;
+    by: Reader;
+    partyId: string;
+    version: VersionKey;
+    pointId: string;
+    to: 'mediators' | 'table' | null;
+    seen: Reader[];
+  }
+> = {
+  amAint: {
+    what: "A's amendment kept in the party",
+    by: 'aA',
+    partyId: PA,
+    version: 'v0',
+    pointId: 'p3',
+    to: null,
+    seen: secret(A),
+  },
+  amAmed: {
+    what: "A's amendment tabled to the mediators",
+    by: 'aA',
+    partyId: PA,
+    version: 'v0',
+    pointId: 'p2',
+    to: 'mediators',
+    seen: secret([...A, 'med']),
+  },
+  amBtable: {
+    what: "B's amendment tabled to the table",
+    by: 'bL',
+    partyId: PB,
+    version: 'v0',
+    pointId: 'p1',
+    to: 'table',
+    seen: table(AT_TABLE),
+  },
+  amAtrk: {
+    what: "A's amendment to the track's point, tabled to the table",
+    by: 'aL',
+    partyId: PA,
+    version: 'vtrack',
+    pointId: 'p-trk',
+    to: 'table',
+    seen: TRACK_SEEN,
+  },
+  amKint: {
+    what: "K's amendment to its own draft, kept in the coalition",
+    by: 'aA',
+    partyId: PK,
+    version: 'vk',
+    pointId: 'p3',
+    to: null,
+    seen: secret([...A, 'cL']),
+  },
+};
+const amendmentsSeen = (reader: Reader, version?: VersionKey) =>
+  AMENDMENT_KEYS.filter(
+    (k) => (version === undefined || AMENDMENTS[k].version === version) && AMENDMENTS[k].seen.includes(reader),
+  ).map((k) => w.amendment[k]);
+
 const CHOICES: Record<VersionKey, Record<string, string>> = {
   v0: { i1: 'x', i2: 'x' },
   vtrack: { i1: 'x', i2: 'x', itrk: 'x' },
@@ -470,6 +536,7 @@ interface World {
   hash: Record<VersionKey, string>;
   position: Record<PositionKey, string>;
   redLine: Record<RedLineKey, string>;
+  amendment: Record<AmendmentKey, string>;
   preference: Record<PreferenceKey, string>;
   round1: string;
   round2: string;
@@ -511,6 +578,7 @@ const w = {
   hash: {},
   position: {},
   redLine: {},
+  amendment: {},
   preference: {},
   pendingChange: null,
   secrets: [],
@@ -580,7 +648,15 @@ async function must(
 }
 
 type Table =
-  'positions' | 'red_lines' | 'issues' | 'rounds' | 'tracks' | 'transmission_rules' | 'negotiations' | 'parties';
+  | 'positions'
+  | 'red_lines'
+  | 'amendments'
+  | 'issues'
+  | 'rounds'
+  | 'tracks'
+  | 'transmission_rules'
+  | 'negotiations'
+  | 'parties';
 /** The current revision, read from the database (whoever asks), so an allowed write is not a stale one. */
 async function revision(table: Table, id: string): Promise<number> {
   const row = await store.db
@@ -589,6 +665,22 @@ async function revision(table: Table, id: string): Promise<number> {
     .where('id', '=', id)
     .executeTakeFirstOrThrow();
   return row.revision;
+}
+/** A new amendment of `partyId` to a version (an insertion into point 3), tabled and accepted as asked: for a write that changes its state. */
+async function freshAmendment(
+  by: Reader,
+  partyId: string,
+  version: VersionKey,
+  then: { table?: 'mediators' | 'table'; accept?: boolean } = {},
+): Promise<string> {
+  const made = await must(by, 'POST', `${N}/versions/${w.version[version]}/amendments`, {
+    partyId,
+    change: { kind: 'insert', pointId: 'p3', field: 'text', at: 0, text: 'Fresh words. ' },
+    justification: 'fresh',
+  });
+  if (then.table) await must('aL', 'POST', `${N}/amendments/${made.id}/table`, { to: then.table });
+  if (then.accept) await must('med', 'POST', `${N}/amendments/${made.id}/decision`, { decision: 'accept' });
+  return made.id as string;
 }
 async function preferenceRevision(partyId: string): Promise<number | null> {
   const row = await store.db
@@ -1047,6 +1139,17 @@ const MATRIX: Record<string, Entry> = {
             expected: (r) => crossingsFor(r, v).map((key) => w.redLine[key]),
           },
         }),
+      }),
+  },
+  'GET /api/negotiations/:id/amendments': {
+    kind: 'read',
+    cases: () => tableRead('/amendments', { of: listIds, expected: (r) => amendmentsSeen(r) }),
+  },
+  'GET /api/negotiations/:id/versions/:itemId/amendments': {
+    kind: 'read',
+    cases: () =>
+      versionCases(() => '/amendments', {
+        forVersion: (v) => ({ ids: { of: listIds, expected: (r) => amendmentsSeen(r, v) } }),
       }),
   },
   'GET /api/negotiations/:id/positions': {
@@ -2163,6 +2266,138 @@ const MATRIX: Record<string, Entry> = {
       },
     ],
   },
+  'POST /api/negotiations/:id/versions/:itemId/amendments': {
+    kind: 'write',
+    cases: () => [
+      ...(
+        [
+          ['v0', table(A), PA],
+          ['vaint', secret(A), PA],
+          ['vk', secret([...A, 'cL']), PK],
+        ] as const
+      ).map(([v, allowed, partyId]) => ({
+        object: `${VERSION_NAME[v]}, amended for ${partyId}`,
+        request: (r: Reader) => ({
+          method: 'POST',
+          url: `${N}/versions/${w.version[v]}/amendments`,
+          body: {
+            partyId,
+            change: { kind: 'insert', pointId: 'p2', field: 'text', at: 0, text: `Words of ${r}. ` },
+            justification: '',
+          },
+        }),
+        allowed,
+        sees: VERSION_SEEN[v],
+        hiddenId: w.version[v],
+      })),
+      {
+        object: VERSION_NAME.vaintw,
+        request: () => ({
+          method: 'POST',
+          url: `${N}/versions/${w.version.vaintw}/amendments`,
+          body: { partyId: PA, change: { kind: 'insert', pointId: 'p2', field: 'text', at: 0, text: 'x' } },
+        }),
+        allowed: [],
+        sees: VERSION_SEEN.vaintw,
+        hiddenId: w.version.vaintw,
+        refusedForState: 400,
+      },
+    ],
+  },
+  'PATCH /api/negotiations/:id/amendments/:itemId': {
+    kind: 'write',
+    cases: () => [
+      {
+        object: AMENDMENTS.amAint.what,
+        request: async (r: Reader) => ({
+          method: 'PATCH',
+          url: `${N}/amendments/${w.amendment.amAint}`,
+          body: { revision: await revision('amendments', w.amendment.amAint), justification: `changed by ${r}` },
+        }),
+        allowed: secret(A),
+        sees: AMENDMENTS.amAint.seen,
+        hiddenId: w.amendment.amAint,
+      },
+    ],
+  },
+  'POST /api/negotiations/:id/amendments/:itemId/table': {
+    kind: 'write',
+    cases: () => [
+      {
+        object: `${AMENDMENTS.amAint.what} (each allowed reader tables a new one)`,
+        request: async (r: Reader) => ({
+          method: 'POST',
+          url: `${N}/amendments/${A_SEND.includes(r) ? await freshAmendment('aA', PA, 'v0') : w.amendment.amAint}/table`,
+          body: { to: 'mediators' },
+        }),
+        allowed: secret(A_SEND),
+        sees: AMENDMENTS.amAint.seen,
+        hiddenId: w.amendment.amAint,
+      },
+    ],
+  },
+  'POST /api/negotiations/:id/amendments/:itemId/decision': {
+    kind: 'write',
+    cases: () => [
+      {
+        object: `${AMENDMENTS.amAmed.what} (the mediator decides a new one)`,
+        request: async (r: Reader) => ({
+          method: 'POST',
+          url: `${N}/amendments/${r === 'med' ? await freshAmendment('aA', PA, 'v0', { table: 'mediators' }) : w.amendment.amAmed}/decision`,
+          body: { decision: 'reject', note: `by ${r}` },
+        }),
+        allowed: ['med'],
+        sees: AMENDMENTS.amAmed.seen,
+        hiddenId: w.amendment.amAmed,
+      },
+      {
+        object: `${AMENDMENTS.amBtable.what} (the mediator decides a new one)`,
+        request: async (r: Reader) => ({
+          method: 'POST',
+          url: `${N}/amendments/${r === 'med' ? await freshAmendment('aA', PA, 'v0', { table: 'table' }) : w.amendment.amBtable}/decision`,
+          body: { decision: 'reject' },
+        }),
+        allowed: ['med'],
+        sees: AMENDMENTS.amBtable.seen,
+        hiddenId: w.amendment.amBtable,
+      },
+    ],
+  },
+  'POST /api/negotiations/:id/amendments/:itemId/withdraw': {
+    kind: 'write',
+    cases: () => [
+      {
+        object: `${AMENDMENTS.amAint.what} (each allowed reader withdraws a new one)`,
+        request: async (r: Reader) => ({
+          method: 'POST',
+          url: `${N}/amendments/${A.includes(r) ? await freshAmendment('aA', PA, 'v0') : w.amendment.amAint}/withdraw`,
+        }),
+        allowed: secret(A),
+        sees: AMENDMENTS.amAint.seen,
+        hiddenId: w.amendment.amAint,
+      },
+    ],
+  },
+  'POST /api/negotiations/:id/versions/:itemId/consolidate': {
+    kind: 'write',
+    late: 1,
+    cases: () => [
+      {
+        object: `${VERSION_NAME.v0}, with an accepted amendment`,
+        request: async (r: Reader) => {
+          if (r === 'med') await freshAmendment('aA', PA, 'v0', { table: 'mediators', accept: true });
+          return {
+            method: 'POST',
+            url: `${N}/versions/${w.version.v0}/consolidate`,
+            body: { label: `Consolidated by ${r}` },
+          };
+        },
+        allowed: ['med'],
+        sees: VERSION_SEEN.v0,
+        hiddenId: w.version.v0,
+      },
+    ],
+  },
   'POST /api/negotiations/:id/versions/:itemId/withdraw': {
     kind: 'write',
     late: 1,
@@ -2737,6 +2972,18 @@ describe('access matrix: every route against every kind of reader and every visi
         source: 'the matrix',
       })
     ).id;
+    // Amendments: kept in the party, tabled to the mediators, tabled to the table, on the track's point.
+    for (const k of AMENDMENT_KEYS) {
+      const spec = AMENDMENTS[k];
+      const made = await must(spec.by, 'POST', `${N}/versions/${w.version[spec.version]}/amendments`, {
+        partyId: spec.partyId,
+        change: { kind: 'insert', pointId: spec.pointId, field: 'text', at: 0, text: `mk:${k}: ` },
+        justification: `mk:${k}: why`,
+      });
+      w.amendment[k] = made.id;
+      if (spec.to)
+        await must(spec.by === 'bL' ? 'bL' : 'aL', 'POST', `${N}/amendments/${made.id}/table`, { to: spec.to });
+    }
     await must('aL', 'POST', `${N}/versions/${w.version.vabw}/withdraw`);
     await must('aP', 'POST', `${N}/versions/${w.version.vaintw}/withdraw`);
     await must('med', 'POST', `${N}/rounds/${w.round3}/cancel`);
@@ -2752,6 +2999,7 @@ describe('access matrix: every route against every kind of reader and every visi
     add('the track and its point', TRACK_SEEN, w.track, 'mk:track:', 'p-trk', 'mk:trackpoint:', 'mk:tracksummary:');
     for (const p of POSITION_KEYS) add(POSITIONS[p].what, POSITIONS[p].seen, w.position[p], `mk:${p}:`);
     for (const k of RED_LINE_KEYS) add(RED_LINES[k].what, RED_LINES[k].seen, w.redLine[k], `mk:${k}:`);
+    for (const k of AMENDMENT_KEYS) add(AMENDMENTS[k].what, AMENDMENTS[k].seen, w.amendment[k], `mk:${k}:`);
     for (const k of PREFERENCE_KEYS) add(PREFERENCES[k].what, PREFERENCES[k].seen, w.preference[k], `mk:${k}:`);
     add("the comment of A's principal on its decision", secret(A), 'mk:comment:');
     add("the decision of A's principal", VERSION_SEEN.vac, w.approval);

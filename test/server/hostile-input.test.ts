@@ -975,6 +975,26 @@ function builders(): Record<string, fc.Arbitrary<Builder>> {
         return { value, texts };
       }),
 
+    'POST /api/negotiations/:id/versions/:itemId/amendments': fc
+      .record({
+        point: ref,
+        at: fc.oneof(fc.nat(40), fc.integer({ min: -5, max: 30_000 })),
+        words: hostile,
+        justification: optional(hostile),
+        kind: oneOf(['insert', 'deletePoint', 'addPoint'], ['rewrite']),
+      })
+      .map((c) => (env) => {
+        const pointId = resolveRef(c.point, env.live.points(env.negotiationId));
+        const change =
+          c.kind === 'deletePoint'
+            ? { kind: c.kind, pointId, quote: c.words }
+            : c.kind === 'addPoint'
+              ? { kind: c.kind, afterPointId: pointId, title: c.words, text: c.words }
+              : { kind: c.kind, pointId, field: 'text', at: c.at, text: c.words };
+        const value = { change, ...(c.justification === undefined ? {} : { justification: c.justification }) };
+        return { value, texts: text('justification', c.justification) };
+      }),
+
     'POST /api/negotiations/:id/red-lines': fc
       .record({
         party: partyRef,
@@ -1639,6 +1659,7 @@ function fitting(url: string, method: string): AccountKey[] {
     return ['admin', 'mediator'];
   if (/\/approvals$|\/consent$/.test(url)) return ['us-principal'];
   if (/\/changes$/.test(url)) return ['us-principal', 'mediator'];
+  if (/amendments|consolidate/.test(url)) return ['us', 'ru', 'mediator'];
   if (/\/(positions|red-lines|preferences|versions|transmit)(\/:itemId)?$/.test(url))
     return ['us', 'us-principal', 'ru', 'mediator'];
   return ['mediator', 'admin'];
