@@ -1,4 +1,5 @@
 import { VersionOptions } from '../components/VersionOptions';
+import { Amendments } from '../components/amendments/Amendments';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { describeError } from '../api/client';
@@ -89,6 +90,7 @@ export default function TextPage({ id }: { id: string }) {
         </select>
         {versions.error ? <Failure error={versions.error} what="the versions" /> : null}
       </div>
+      <Amendments id={id} version={document.data} onVersion={setVersionId} />
       {unrefreshed ? <RefreshFailed error={unrefreshed.error} what="the text" /> : null}
       {failed ? (
         <Failure error={failed.error} what="the text" />
