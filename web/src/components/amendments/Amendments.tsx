@@ -70,7 +70,7 @@ export function Amendments({
   const label = (versionId: string) =>
     versionId === version.id
       ? version.label
-      : (versions.data?.find((v) => v.id === versionId)?.label ?? 'a later version');
+      : (versions.data?.find((v) => v.id === versionId)?.label ?? 'a new version');
   const own = list.filter((a) => seat.data!.partyIds.includes(a.partyId));
   const pen = holdsPen(seat.data, version);
   const before = pen

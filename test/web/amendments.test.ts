@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import {
+  DEMO_PASSWORD,
+  launchBrowser,
+  live,
+  screenshot,
+  serveDemo,
+  settled,
+  signInAs,
+  type Served,
+} from './browser.ts';
+
+const N = 'geneva-2025';
+const TEXT = `/n/${N}/text`;
+/** Ukraine's words: they reach the mediators when tabled, and Russia only in the consolidated text. */
+const WORDS = 'once martial law has ended and a monitored campaign of ninety days has run';
+const WHY = 'Kyiv cannot hold a vote under shelling; the Rada insists on this order';
+const QUOTE = 'within 100 days';
+
+/** A signed-in API client of the demo negotiation (a session cookie and its CSRF token). */
+async function apiAs(served: Served, email: string) {
+  const signIn = await fetch(`${served.url}/api/auth/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
+  assert.equal(signIn.status, 200, `${email} signs in`);
+  const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+  const { csrfToken } = (await signIn.json()) as { csrfToken: string };
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const answer = await fetch(`${served.url}/api/negotiations/${N}${path}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    assert.ok(answer.ok, `${method} ${path}: ${answer.status} ${await answer.clone().text()}`);
+    return (await answer.json()) as T;
+  };
+}
+
+interface Point {
+  id: string;
+  number: number;
+  title: string;
+  text: string;
+}
+
+/** Opens a version on the text page. */
+async function openVersion(page: Page, versionId: string): Promise<void> {
+  await page.getByLabel('Version', { exact: true }).selectOption(versionId);
+  await page.locator(`li[data-point="pt-25"]`).waitFor();
+  await settled(page);
+}
+
+/** Selects `words` in a point's text as a reader would, with the mouse or the keyboard. */
+async function selectWords(page: Page, pointId: string, words: string): Promise<void> {
+  await page.evaluate(`{
+    const paragraph = document.querySelector('li[data-point=${JSON.stringify(pointId)}] p.point-text');
+    const quote = ${JSON.stringify(words)};
+    const node = [...paragraph.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent.includes(quote));
+    const at = node.textContent.indexOf(quote);
+    document.getSelection().setBaseAndExtent(node, at, node, at + quote.length);
+  }`);
+}
+
+/** Everything the page's reader receives on the negotiation's live stream, kept in `window.liveStream`. */
+async function recordStream(page: Page): Promise<void> {
+  await page.evaluate(`(async () => {
+    window.liveStream = '';
+    const answer = await fetch('/api/negotiations/${N}/events');
+    const reader = answer.body.getReader();
+    const decoder = new TextDecoder();
+    void (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        window.liveStream += decoder.decode(value, { stream: true });
+      }
+    })();
+  })()`);
+}
+const streamOf = (page: Page) => page.evaluate('window.liveStream') as Promise<string>;
+
+describe('amendments in the web app', () => {
+  let served: Served;
+  before(async () => {
+    served = await serveDemo();
+    await launchBrowser();
+  });
+
+  test('Ukraine’s lead amends selected words and tables them to the mediators; the mediator accepts and consolidates; Russia never reads the words before, nor Ukraine as their author after', async () => {
+    // A text of the table, copied from the US draft, sent to Ukraine and Russia.
+    const mediatorApi = await apiAs(served, 'mediator@demo.parley');
+    const us = await mediatorApi<{ points: Point[] }>('GET', '/versions/v-us-28');
+    const made = await mediatorApi<{ id: string; points: Point[] }>('POST', '/versions', {
+      parentId: null,
+      kind: 'draft',
+      label: 'Mediators’ working text',
+      authorPartyId: null,
+      points: us.points.map((p) => ({ ...p, brackets: [], issueIds: [] })),
+    });
+    await mediatorApi('POST', `/versions/${made.id}/transmit`, { partyIds: ['ua', 'ru'] });
+    const point25 = made.points.find((p) => p.id === 'pt-25')!;
+    assert.ok(point25.text.includes(QUOTE), `point 25 reads “${point25.text}”`);
+
+    // Russia follows the same text, live, from the start.
+    const russia = await signInAs(served, 'ru@demo.parley', { path: TEXT });
+    await live(russia.page);
+    await recordStream(russia.page);
+    await openVersion(russia.page, made.id);
+
+    // Ukraine's lead selects the words in the text and proposes to replace them.
+    const ukraine = await signInAs(served, 'ua@demo.parley', { path: TEXT });
+    const ua = ukraine.page;
+    await live(ua);
+    await openVersion(ua, made.id);
+    // A selection across two points is refused, in words.
+    await ua.evaluate(`{
+      const from = document.querySelector('li[data-point="pt-24"] p.point-text').firstChild;
+      const to = document.querySelector('li[data-point="pt-25"] p.point-text').firstChild;
+      document.getSelection().setBaseAndExtent(from, 1, to, 3);
+    }`);
+    assert.match(await ua.getByTestId('selection-refusal').innerText(), /runs across points/);
+    await selectWords(ua, 'pt-25', QUOTE);
+    const bar = ua.getByRole('region', { name: 'The selected words' });
+    await bar.getByTestId('selection').filter({ hasText: QUOTE }).waitFor();
+    assert.match(await bar.getByTestId('selection').innerText(), /^Point 25, text:/);
+    await bar.getByRole('button', { name: 'Replace…' }).click();
+    const form = ua.getByRole('form', { name: /Propose an amendment/ });
+    assert.equal(await form.getByLabel('The words as they stand').inputValue(), QUOTE);
+    // Focus is in the replacement: a keyboard user types straight on.
+    await ua.keyboard.type(WORDS);
+    await form.getByLabel('Justification').fill(WHY);
+    await form.getByRole('button', { name: 'Propose the amendment' }).click();
+    const own = ua.getByTestId('own-amendment');
+    await own.filter({ has: ua.locator('[data-testid="amendment-state"]', { hasText: 'draft' }) }).waitFor();
+    assert.match(await own.innerText(), /Point 25 \(text\): replace “within 100 days” with “once martial law/);
+    await screenshot(ua, 'amendment-draft-1280');
+    await own.getByRole('button', { name: 'Table to the mediators' }).click();
+    await own.getByTestId('amendment-state').filter({ hasText: 'tabled to the mediators' }).waitFor();
+
+    // The mediator, who holds the pen of the table's text, reads it with its party, accepts it and consolidates.
+    const mediator = await signInAs(served, 'mediator@demo.parley', { path: TEXT });
+    const md = mediator.page;
+    await live(md);
+    await openVersion(md, made.id);
+    const tabled = md.getByTestId('tabled-amendment').filter({ hasText: WORDS });
+    await tabled.waitFor();
+    assert.match(await tabled.innerText(), /^Ukraine/);
+    await tabled.getByRole('button', { name: 'Accept', exact: true }).click();
+    await md.locator('[data-testid="tabled-amendment"][data-state="accepted"]').waitFor();
+    // Ukraine's page follows the decision live.
+    await own
+      .getByTestId('amendment-state')
+      .filter({ hasText: /^accepted$/ })
+      .waitFor();
+    const consolidation = md.getByRole('form', { name: 'Consolidate into a new version' });
+    await consolidation.getByRole('button', { name: 'Consolidate into a new version' }).click();
+    assert.match(await consolidation.getByRole('alert').innerText(), /Give the new version a label/);
+    await consolidation.getByLabel('Label of the new version').fill('Working text, 2nd reading');
+    await consolidation.getByRole('button', { name: 'Consolidate into a new version' }).click();
+    // The page is taken to the new version.
+    await md.locator('#text-title', { hasText: 'Working text, 2nd reading' }).waitFor();
+    const newId = await md.getByLabel('Version', { exact: true }).inputValue();
+    assert.notEqual(newId, made.id);
+    await md.locator('li[data-point="pt-25"] p.point-text', { hasText: WORDS }).waitFor();
+    await screenshot(md, 'amendment-consolidated-1280');
+    const next = await mediatorApi<{ parentId: string; points: Point[] }>('GET', `/versions/${newId}`);
+    assert.equal(next.parentId, made.id);
+    assert.ok(next.points.find((p) => p.id === 'pt-25')!.text.includes(WORDS), 'the new version has the words');
+    await own
+      .getByTestId('amendment-state')
+      .filter({ hasText: /^consolidated into a new version$/ })
+      .waitFor();
+
+    // Before the new text reaches Russia: its page, its answers and its stream never held the words.
+    const seenBefore = (await russia.received()).map((a) => a.body).join('\n');
+    assert.ok(seenBefore.includes('Mediators’ working text'), 'Russia read the table text');
+    for (const secret of [WORDS, WHY]) {
+      assert.ok(!seenBefore.includes(secret), 'no answer to Russia holds the amendment');
+      assert.ok(!(await russia.page.locator('body').innerText()).includes(secret), 'Russia’s page never shows it');
+    }
+
+    // The mediators send the consolidated text to Russia: it reads the words, never whose they were.
+    await mediatorApi('POST', `/versions/${newId}/transmit`, { partyIds: ['ru'] });
+    const option = russia.page.getByLabel('Version', { exact: true }).locator(`option[value="${newId}"]`);
+    await option.waitFor({ state: 'attached' });
+    await openVersion(russia.page, newId);
+    await russia.page.locator('li[data-point="pt-25"] p.point-text', { hasText: WORDS }).waitFor();
+    await russia.page.locator('#amendments-title', { hasText: 'Working text, 2nd reading' }).waitFor();
+    await settled(russia.page);
+    const answers = await russia.received();
+    const stream = await streamOf(russia.page);
+    const amendmentId = (await mediatorApi<{ id: string; partyName: string }[]>('GET', '/amendments')).find(
+      (a) => a.partyName === 'Ukraine',
+    )!.id;
+    for (const body of [...answers.map((a) => a.body), stream]) {
+      assert.ok(!body.includes(WHY), 'the justification never reaches Russia');
+      assert.ok(!body.includes(amendmentId), 'nor the amendment');
+    }
+    for (const answer of answers.filter((a) => a.url.includes('/amendments')))
+      assert.deepEqual(JSON.parse(answer.body), [], `Russia reads no amendment: ${answer.url}`);
+    assert.ok(!stream.includes(WORDS), 'the live stream carries no words');
+    const page = await russia.page.locator('body').innerText();
+    assert.ok(!/Ukraine[’']s amendments?/.test(page), 'no author shown to Russia');
+    assert.ok(!page.includes(WHY));
+    await screenshot(russia.page, 'amendment-russia-1280');
+    for (const person of [russia, ukraine, mediator]) await person.context.close();
+  });
+});
