@@ -209,4 +209,65 @@ describe('amendments in the web app', () => {
     await screenshot(russia.page, 'amendment-russia-1280');
     for (const person of [russia, ukraine, mediator]) await person.context.close();
   });
+
+  test('words selected after an open bracket anchor at their place in the raw text; a selection reaching into the bracket is refused', async () => {
+    const mediatorApi = await apiAs(served, 'mediator@demo.parley');
+    const us = await mediatorApi<{ points: Point[] }>('GET', '/versions/v-us-28');
+    const raw = 'Ukraine holds elections [[br-when]], observed by the OSCE.';
+    const made = await mediatorApi<{ id: string }>('POST', '/versions', {
+      parentId: null,
+      kind: 'draft',
+      label: 'Text with the elections bracket',
+      authorPartyId: null,
+      points: us.points.map((p) =>
+        p.id === 'pt-25'
+          ? {
+              ...p,
+              text: raw,
+              issueIds: [],
+              brackets: [
+                {
+                  id: 'br-when',
+                  alternatives: [
+                    { text: 'within 100 days', proposedBy: ['us'] },
+                    { text: 'after martial law ends', proposedBy: ['ua'] },
+                  ],
+                },
+              ],
+            }
+          : { ...p, brackets: [], issueIds: [] },
+      ),
+    });
+    await mediatorApi('POST', `/versions/${made.id}/transmit`, { partyIds: ['ua'] });
+
+    const { page, context } = await signInAs(served, 'ua@demo.parley', { path: TEXT });
+    await openVersion(page, made.id);
+    // From the words before the bracket into one of its alternatives: refused, in words.
+    await page.evaluate(`{
+      const paragraph = document.querySelector('li[data-point="pt-25"] p.point-text');
+      const alternative = paragraph.querySelector('.alternative');
+      document.getSelection().setBaseAndExtent(paragraph.firstChild, 8, alternative.lastChild, 2);
+    }`);
+    assert.match(await page.getByTestId('selection-refusal').innerText(), /reaches into an open bracket of point 25/);
+    // After the bracket: the offsets are the raw text's, placeholder included.
+    await selectWords(page, 'pt-25', 'observed by the OSCE');
+    const bar = page.getByRole('region', { name: 'The selected words' });
+    await bar.getByTestId('selection').filter({ hasText: 'observed by the OSCE' }).waitFor();
+    await bar.getByRole('button', { name: 'Delete…' }).click();
+    const form = page.getByRole('form', { name: /Propose an amendment/ });
+    await form.getByLabel('Justification').fill('The observers are named in point 12.');
+    await form.getByRole('button', { name: 'Propose the amendment' }).click();
+    await page.getByTestId('own-amendment').waitFor();
+    const uaApi = await apiAs(served, 'ua@demo.parley');
+    const [amendment] = await uaApi<{ change: { start: number; end: number; quote: string } }[]>(
+      'GET',
+      `/versions/${made.id}/amendments`,
+    );
+    const start = raw.indexOf('observed by the OSCE');
+    assert.deepEqual(
+      { start: amendment!.change.start, end: amendment!.change.end, quote: amendment!.change.quote },
+      { start, end: start + 'observed by the OSCE'.length, quote: 'observed by the OSCE' },
+    );
+    await context.close();
+  });
 });
