@@ -268,6 +268,60 @@ describe('amendments in the web app', () => {
       { start: amendment!.change.start, end: amendment!.change.end, quote: amendment!.change.quote },
       { start, end: start + 'observed by the OSCE'.length, quote: 'observed by the OSCE' },
     );
+
+    // By keyboard, through the form: a problem the API finds is shown next to the field it names.
+    await page.getByRole('button', { name: 'Propose an amendment…' }).click();
+    const typed = page.getByRole('form', { name: /Propose an amendment/ });
+    await typed.getByLabel('Point', { exact: true }).selectOption({ label: '25. elections' });
+    await typed.getByLabel('The words as they stand').fill('not in the point');
+    await typed.getByRole('button', { name: 'Propose the amendment' }).click();
+    assert.match(await typed.getByRole('alert').innerText(), /is not in point 25’s text; copy the words exactly/);
+    await typed.getByLabel('The words as they stand').fill('by the OSCE');
+    await typed.getByLabel('Replaced by').fill('by the OSCE under [[br-other]]');
+    await typed.getByRole('button', { name: 'Propose the amendment' }).click();
+    const replacement = typed.getByLabel('Replaced by');
+    await typed.locator('textarea[aria-invalid="true"]').waitFor();
+    assert.equal(await replacement.getAttribute('aria-invalid'), 'true', 'the replacement is the field in question');
+    assert.match(await typed.getByRole('alert').innerText(), /cannot open a bracket/);
+    await replacement.fill('by the OSCE and the Council of Europe');
+    await typed.getByRole('button', { name: 'Propose the amendment' }).click();
+    await typed.waitFor({ state: 'detached' });
+    const own = page.getByTestId('own-amendment');
+    assert.equal(await own.count(), 2);
+    for (const item of await own.all()) await item.getByRole('button', { name: 'Table to the mediators' }).click();
+    await page.locator('[data-testid="own-amendment"][data-state="tabled"]').nth(1).waitFor();
+
+    // The mediator sees the two overlapping amendments flagged, rejects one with a note, accepts the other with changes.
+    const mediator = await signInAs(served, 'mediator@demo.parley', { path: TEXT });
+    await openVersion(mediator.page, made.id);
+    const tabled = mediator.page.getByTestId('tabled-amendment');
+    await tabled.nth(1).waitFor();
+    assert.equal(await mediator.page.getByTestId('amendment-conflict').count(), 2, 'each names the other');
+    assert.match(
+      await tabled.first().getByTestId('amendment-conflict').innerText(),
+      /^Conflicts with Ukraine’s amendment/,
+    );
+    const byChange = (words: string) =>
+      tabled.filter({ has: mediator.page.getByTestId('amendment-change').filter({ hasText: words }) });
+    const deletion = byChange('delete “observed by the OSCE”');
+    await deletion.getByRole('button', { name: 'Reject…' }).click();
+    await deletion.getByLabel('Why (the party reads it)').fill('Observation stays; see the other amendment.');
+    await deletion.getByRole('button', { name: 'Reject', exact: true }).click();
+    await mediator.page.locator('[data-testid="tabled-amendment"][data-state="rejected"]').waitFor();
+    const other = byChange('Council of Europe');
+    await other.getByRole('button', { name: 'Accept with changes…' }).click();
+    await other.getByLabel('Wording as accepted').fill('by the OSCE and the United Nations');
+    await other.getByRole('button', { name: 'Accept with these changes' }).click();
+    await mediator.page.locator('[data-testid="tabled-amendment"][data-state="accepted"]').waitFor();
+    // Ukraine reads both decisions, live.
+    await page.getByTestId('amendment-state').filter({ hasText: 'accepted with changes' }).waitFor();
+    await own
+      .filter({ hasText: 'Observation stays' })
+      .getByTestId('amendment-state')
+      .filter({ hasText: 'rejected' })
+      .waitFor();
+    await screenshot(mediator.page, 'amendment-decisions-1280');
+    await mediator.context.close();
     await context.close();
   });
 });

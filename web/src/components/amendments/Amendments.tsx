@@ -276,7 +276,7 @@ function OwnAmendment({
         <span className={`tag amendment-state state-${amendment.state}`} data-testid="amendment-state">
           {stateInWords(amendment, label)}
         </span>{' '}
-        {describeChange(amendment.change, version.points)}
+        <span data-testid="amendment-change">{describeChange(amendment.change, version.points)}</span>
       </p>
       {amendment.justification ? <p className="hint">Justification: {amendment.justification}</p> : null}
       {amendment.decision?.note ? <p className="hint">The pen-holder’s note: {amendment.decision.note}</p> : null}
@@ -412,7 +412,7 @@ function Decision({
         <span className={`tag amendment-state state-${amendment.state}`}>
           {stateInWords(amendment, () => version.label)}
         </span>{' '}
-        {describeChange(change, version.points)}
+        <span data-testid="amendment-change">{describeChange(change, version.points)}</span>
       </p>
       {amendment.justification ? <p className="hint">Justification: {amendment.justification}</p> : null}
       {amendment.decision?.note ? <p className="hint">Your note: {amendment.decision.note}</p> : null}
