@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError, describeError } from '../../api/client';
 import { useParties, useSeat, useVersions, type Seat, type Version } from '../../api/queries';
 import { Failure, Loading } from '../Status';
@@ -40,6 +40,8 @@ export function Amendments({
   const versions = useVersions(id);
   const [start, setStart] = useState<Start | null>(null);
   const [captured, setCaptured] = useState<Captured | null>(null);
+  const opener = useRef<HTMLElement | null>(null);
+  const heading = useRef<HTMLHeadingElement | null>(null);
 
   const proposers =
     seat.data && parties.data && !seat.data.isMediator
@@ -77,13 +79,22 @@ export function Amendments({
     ? list.filter((a) => a.state === 'tabled' || a.state === 'accepted' || a.state === 'rejected')
     : [];
   const begin = (next: Start) => {
+    // Where the reader was, to go back to once the form closes (the heading when that was the selection bar).
+    const from = document.activeElement;
+    opener.current = from instanceof HTMLElement && !from.closest('.amend-bar') ? from : null;
     setStart(next);
     setCaptured(null);
+  };
+  const close = () => {
+    setStart(null);
+    requestAnimationFrame(() => (opener.current?.isConnected ? opener.current : heading.current)?.focus());
   };
 
   return (
     <section className="card amendments" aria-labelledby="amendments-title">
-      <h2 id="amendments-title">Amendments to {version.label}</h2>
+      <h2 id="amendments-title" ref={heading} tabIndex={-1}>
+        Amendments to {version.label}
+      </h2>
       {amendments.error ? <Failure error={amendments.error} what="the amendments" /> : null}
       {amendments.isPending ? <Loading what="the amendments" /> : null}
       {mayPropose ? (
@@ -117,7 +128,7 @@ export function Amendments({
             version={version}
             proposers={proposers}
             start={start}
-            onClose={() => setStart(null)}
+            onClose={close}
           />
         </div>
       ) : captured && mayPropose ? (
