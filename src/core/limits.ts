@@ -23,5 +23,7 @@ export const TEXT_LIMITS = {
   amendmentsPerVersion: 1000,
   bracketsPerPoint: 50,
   alternativesPerBracket: 20,
+  /** The points of the parent one point may be merged from (a merge of many is still one point). */
+  derivedFromPerPoint: 50,
   labelLength: 300,
 } as const;

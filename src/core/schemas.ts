@@ -110,6 +110,13 @@ export const pointSchema = z
     issueIds: ids.default([]),
     /** When set, the point is negotiated in a separate track and seen only by that track's parties. */
     trackId: idSchema.nullable().default(null),
+    derivedFrom: ids
+      .max(TEXT_LIMITS.derivedFromPerPoint)
+      .optional()
+      .describe(
+        'The points of the parent version this point was made from, when it merges them or was split from one; not part of the content hash',
+      )
+      .meta({ example: ['p-4', 'p-5'] }),
   })
   .meta({ id: 'Point' });
 

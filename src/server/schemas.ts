@@ -363,6 +363,10 @@ export const comparisonSchema = z
           proposalNumber: z.number().nullable(),
           baseTitle: z.string().nullable(),
           proposalTitle: z.string().nullable(),
+          from: ids.nullable().describe('For a merged point or a part of a split: the base points it was made from'),
+          into: ids
+            .nullable()
+            .describe('For a base point merged or split into others: the points of the proposal it went into'),
           words: z.array(wordChangeSchema).nullable(),
           granularity: z.enum(DIFF_GRANULARITIES).nullable(),
         }),
