@@ -8,6 +8,8 @@ export const COUNT_LIMITS = {
   optionsPerIssue: 100,
   /** Counted per party: a count over the negotiation would tell a party how many red lines others hold. */
   redLinesPerParty: 40,
+  /** Drafts not yet issued, per party (or for the mediators): counted per owner, so the refusal tells nothing of others'. */
+  openDraftsPerOwner: 20,
 } as const;
 
 /**

@@ -136,6 +136,16 @@ export function canSeeVersion(
   return recipientPartyIds.some((party) => scope.partyIds.includes(party));
 }
 
+/**
+ * Who reads and writes a draft: a party's draft is internal to the party (its delegates; a
+ * coalition's, the delegates of its member parties), as it would be once issued; a draft of the
+ * table's text is the mediators'. No one else learns it exists.
+ */
+export function canWriteDraft(scope: ViewerScope, draft: { partyId: Id | null }): boolean {
+  if (scope.isOperator) return true;
+  return draft.partyId === null ? scope.isMediator : scope.partyIds.includes(draft.partyId);
+}
+
 /** A track, and the points negotiated in it, are seen only by its parties and the mediators. */
 export function canSeeTrack(scope: ViewerScope, track: Pick<Track, 'partyIds'>): boolean {
   if (scope.isOperator || scope.isMediator) return true;

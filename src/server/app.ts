@@ -37,6 +37,7 @@ import { roundsRoutes } from './routes/rounds.ts';
 import { statementsRoutes } from './routes/statements.ts';
 import { systemRoutes } from './routes/system.ts';
 import { tracksRoutes } from './routes/tracks.ts';
+import { draftsRoutes } from './routes/drafts.ts';
 import { transmissionRulesRoutes } from './routes/transmission-rules.ts';
 import { versionsRoutes } from './routes/versions.ts';
 import { liveRoutes } from './routes/live.ts';
@@ -322,6 +323,7 @@ export async function buildApp({
   roundsRoutes(app, store);
   statementsRoutes(app, store);
   tracksRoutes(app, store);
+  draftsRoutes(app, store);
   transmissionRulesRoutes(app, store);
   progressRoutes(app, store);
   analysesRoutes(app, store);

@@ -30,6 +30,8 @@ export const LIVE_TOPICS = {
   releases: ['/releases'],
   analyses: ['/analyses'],
   progress: ['/progress'],
+  /** The reader's own drafts (their party's; the table's for a mediator): only a draft's owners hear it. */
+  draft: ['/drafts'],
 } as const satisfies Record<string, readonly string[]>;
 export type LiveTopic = keyof typeof LIVE_TOPICS;
 

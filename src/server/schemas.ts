@@ -326,6 +326,40 @@ export const versionCreateSchema = z.object({
   optionChoices: z.record(idSchema, idSchema).default({}),
   source: source.default(null),
 });
+/** A draft, with every point as it stands. */
+export const draftSchema = entity.draftSchema;
+export const draftSummarySchema = entity.draftSchema
+  .omit({ points: true, optionChoices: true })
+  .extend({ pointCount: z.number().int() })
+  .meta({ id: 'DraftSummary', description: 'A draft as listed: everything but its points' });
+export const draftCreateSchema = z.object({
+  baseVersionId: idSchema
+    .nullable()
+    .describe('The version to draft from (one you see); null to begin with no point')
+    .meta({ example: 'v-geneva-19' }),
+  partyId: idSchema
+    .nullable()
+    .describe("Your party (its delegates write the draft), or null for a text of the table (the mediators')"),
+  label: name,
+});
+/** Points of a draft as they are saved: numbered 1..n in the order given, whatever numbers they carry. */
+const draftPointsSchema = z
+  .array(
+    pointSchema.extend({
+      number: z.number().int().min(1).optional().describe('Ignored: a draft numbers its points 1..n in order'),
+    }),
+  )
+  .max(LIMITS.pointsPerVersion)
+  .refine((points) => pointsTextLength(points) <= LIMITS.versionText, {
+    message: `the points hold more than ${LIMITS.versionText.toLocaleString('en')} characters of text in all; shorten the text`,
+  })
+  .transform((points) => renumber(points.map((p) => ({ ...p, number: 0 }))));
+export const draftSaveSchema = z.object({
+  revision,
+  label: name,
+  summary: text().default(''),
+  points: draftPointsSchema,
+});
 export const transmitSchema = z.object({
   partyIds: ids.default([]).describe('The parties to send the text to'),
   toMediators: z
