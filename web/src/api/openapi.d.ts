@@ -2310,6 +2310,615 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/negotiations/{id}/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your drafts
+         * @description Its members: their party's drafts (a coalition's for its member parties' delegates), and the table's for its mediators; no one else's, not even that they exist. Without points; they are in each draft.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DraftSummary"][];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Open a draft
+         * @description A party's delegates for the party, its mediators for the table's text: from a version they see (its points as they see them), or empty.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The version to draft from (one you see); null to begin with no point
+                         * @example v-geneva-19
+                         */
+                        baseVersionId: string | null;
+                        label: string;
+                        /**
+                         * @description Your party (its delegates write the draft), or null for a text of the table (the mediators')
+                         * @example pt-21
+                         */
+                        partyId: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Draft"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/drafts/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A draft
+         * @description Its owners: the delegates of its party, or the mediators.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Draft"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Save a draft
+         * @description Its owners, at the revision they last read: a stale revision gets 409 with the current draft (in `current`) to merge and save again; an issued draft is read-only.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        label: string;
+                        points: {
+                            /** @default [] */
+                            brackets?: {
+                                alternatives: {
+                                    /** @description The options this wording stands for: {issueId: optionId}; the red-line report checks them */
+                                    choices?: {
+                                        [key: string]: string;
+                                    };
+                                    proposedBy: string[];
+                                    text: string;
+                                }[];
+                                /**
+                                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                                 * @example pt-21
+                                 */
+                                id: string;
+                            }[];
+                            /**
+                             * @description The points of the parent version this point was made from, when it merges them or was split from one; not part of the content hash
+                             * @example [
+                             *       "p-4",
+                             *       "p-5"
+                             *     ]
+                             */
+                            derivedFrom?: string[];
+                            /**
+                             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                             * @example pt-21
+                             */
+                            id: string;
+                            /** @default [] */
+                            issueIds?: string[];
+                            /** @description Ignored: a draft numbers its points 1..n in order */
+                            number?: number;
+                            /**
+                             * @description The wording; each bracket stands in it as the placeholder [[bracket-id]], once
+                             * @example Territory: [[br-donetsk]] Kherson and Zaporizhzhia are frozen along the line of contact.
+                             */
+                            text: string;
+                            title: string;
+                            /**
+                             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                             * @default null
+                             * @example pt-21
+                             */
+                            trackId?: string | null;
+                        }[];
+                        /** @description The revision your change is based on; a stale one gets 409 and the current state */
+                        revision: number;
+                        /** @default  */
+                        summary?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Draft"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Discard a draft
+         * @description Its owners.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/drafts/{itemId}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a draft as a version
+         * @description Its owners: the draft becomes a version, a child of its base, checked as every new version is (a party's stays internal to the party until sent). Once only.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Version"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/negotiations/{id}/events": {
         parameters: {
             query?: never;
@@ -7130,6 +7739,14 @@ export interface paths {
                                 id: string;
                             }[];
                             /**
+                             * @description The points of the parent version this point was made from, when it merges them or was split from one; not part of the content hash
+                             * @example [
+                             *       "p-4",
+                             *       "p-5"
+                             *     ]
+                             */
+                            derivedFrom?: string[];
+                            /**
                              * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
                              * @example pt-21
                              */
@@ -8359,6 +8976,124 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A party's provisional agreement (ad referendum) to one point's wording */
+        AgreementMark: {
+            at: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            by: string;
+            /** @description The point's content hash when it was marked: the mark holds for that wording only */
+            contentHash: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            partyId: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            pointId: string;
+        };
+        /** @description A party's provisional agreement (ad referendum) to one point's wording */
+        AgreementMarkInput: {
+            at: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            by: string;
+            /** @description The point's content hash when it was marked: the mark holds for that wording only */
+            contentHash: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            partyId: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            pointId: string;
+        };
+        /** @description Nothing is agreed until everything is agreed: where each point stands, and what still stands in the way */
+        AgreementStatus: {
+            overall: {
+                complete: boolean;
+                openBrackets: number;
+                openTracks: string[];
+                otherOpenTracks: number;
+                pointsNotAgreed: number[];
+            };
+            points: {
+                agreed: boolean;
+                agreedBy: string[];
+                awaiting: string[];
+                number: number;
+                openBrackets: number | null;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                pointId: string | null;
+                voidMarks: {
+                    at: string;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    by: string;
+                    /** @description The point's content hash when it was marked: the mark holds for that wording only */
+                    contentHash: string;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    partyId: string;
+                }[];
+                withheld: boolean;
+            }[];
+        };
+        /** @description Nothing is agreed until everything is agreed: where each point stands, and what still stands in the way */
+        AgreementStatusInput: {
+            overall: {
+                complete: boolean;
+                openBrackets: number;
+                openTracks: string[];
+                otherOpenTracks: number;
+                pointsNotAgreed: number[];
+            };
+            points: {
+                agreed: boolean;
+                agreedBy: string[];
+                awaiting: string[];
+                number: number;
+                openBrackets: number | null;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                pointId: string | null;
+                voidMarks: {
+                    at: string;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    by: string;
+                    /** @description The point's content hash when it was marked: the mark holds for that wording only */
+                    contentHash: string;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    partyId: string;
+                }[];
+                withheld: boolean;
+            }[];
+        };
         /** @description The settlement engine on the negotiation's own data, as the requester may see it */
         Analysis: {
             createdAt: string;
@@ -8683,6 +9418,148 @@ export interface components {
              */
             versionId: string;
         };
+        /** @description A bracket from the version that opened it to the one that closed it */
+        BracketLife: {
+            alternatives: {
+                alternatives: {
+                    /** @description The options this wording stands for: {issueId: optionId}; the red-line report checks them */
+                    choices?: {
+                        [key: string]: string;
+                    };
+                    proposedBy: string[];
+                    text: string;
+                }[];
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                roundId: string | null;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                versionId: string;
+            }[];
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            bracketId: string;
+            closed: {
+                how: {
+                    chosen: number;
+                } | {
+                    /** @enum {boolean} */
+                    dropped: true;
+                } | {
+                    /** @enum {boolean} */
+                    unknown: true;
+                };
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                pointId: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                roundId: string | null;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                versionId: string;
+            } | null;
+            opened: {
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                pointId: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                roundId: string | null;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                versionId: string;
+            };
+        };
+        /** @description A bracket from the version that opened it to the one that closed it */
+        BracketLifeInput: {
+            alternatives: {
+                alternatives: {
+                    /** @description The options this wording stands for: {issueId: optionId}; the red-line report checks them */
+                    choices?: {
+                        [key: string]: string;
+                    };
+                    proposedBy: string[];
+                    text: string;
+                }[];
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                roundId: string | null;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                versionId: string;
+            }[];
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            bracketId: string;
+            closed: {
+                how: {
+                    chosen: number;
+                } | {
+                    /** @enum {boolean} */
+                    dropped: true;
+                } | {
+                    /** @enum {boolean} */
+                    unknown: true;
+                };
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                pointId: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                roundId: string | null;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                versionId: string;
+            } | null;
+            opened: {
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                pointId: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                roundId: string | null;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                versionId: string;
+            };
+        };
         /** @description A version compared with its base point by point (stable ids) and word by word */
         Comparison: {
             base: components["schemas"]["Version"];
@@ -8694,9 +9571,13 @@ export interface components {
                 points: {
                     baseNumber: number | null;
                     baseTitle: string | null;
+                    /** @description For a merged point or a part of a split: the base points it was made from */
+                    from: string[] | null;
                     /** @enum {string|null} */
                     granularity: "words" | "sentences" | "whole" | null;
-                    kinds: ("added" | "removed" | "moved" | "renumbered" | "changed" | "unchanged")[];
+                    /** @description For a base point merged or split into others: the points of the proposal it went into */
+                    into: string[] | null;
+                    kinds: ("added" | "removed" | "moved" | "renumbered" | "changed" | "merged" | "split" | "unchanged")[];
                     /**
                      * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
                      * @example pt-21
@@ -8727,9 +9608,13 @@ export interface components {
                 points: {
                     baseNumber: number | null;
                     baseTitle: string | null;
+                    /** @description For a merged point or a part of a split: the base points it was made from */
+                    from: string[] | null;
                     /** @enum {string|null} */
                     granularity: "words" | "sentences" | "whole" | null;
-                    kinds: ("added" | "removed" | "moved" | "renumbered" | "changed" | "unchanged")[];
+                    /** @description For a base point merged or split into others: the points of the proposal it went into */
+                    into: string[] | null;
+                    kinds: ("added" | "removed" | "moved" | "renumbered" | "changed" | "merged" | "split" | "unchanged")[];
                     /**
                      * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
                      * @example pt-21
@@ -8894,6 +9779,166 @@ export interface components {
             }[];
             /** @description Set when its author withdrew it: kept in the history, counted no more */
             withdrawnAt?: string | null;
+        };
+        Draft: {
+            /**
+             * @description The version it was opened from; null for a text begun empty
+             * @example pt-21
+             */
+            baseVersionId: string | null;
+            createdAt: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            createdBy: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            id: string;
+            /**
+             * @description The version it was issued as; an issued draft is kept, read-only
+             * @example pt-21
+             */
+            issuedVersionId: string | null;
+            label: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            negotiationId: string;
+            optionChoices: {
+                [key: string]: string;
+            };
+            /**
+             * @description The party whose draft it is; null for a text of the table (the mediators)
+             * @example pt-21
+             */
+            partyId: string | null;
+            points: components["schemas"]["Point"][];
+            revision: number;
+            summary: string;
+            updatedAt: string;
+        };
+        DraftInput: {
+            /**
+             * @description The version it was opened from; null for a text begun empty
+             * @example pt-21
+             */
+            baseVersionId: string | null;
+            createdAt: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            createdBy: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            id: string;
+            /**
+             * @description The version it was issued as; an issued draft is kept, read-only
+             * @example pt-21
+             */
+            issuedVersionId: string | null;
+            label: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            negotiationId: string;
+            optionChoices: {
+                [key: string]: string;
+            };
+            /**
+             * @description The party whose draft it is; null for a text of the table (the mediators)
+             * @example pt-21
+             */
+            partyId: string | null;
+            points: components["schemas"]["PointInput"][];
+            revision: number;
+            summary: string;
+            updatedAt: string;
+        };
+        /** @description A draft as listed: everything but its points */
+        DraftSummary: {
+            /**
+             * @description The version it was opened from; null for a text begun empty
+             * @example pt-21
+             */
+            baseVersionId: string | null;
+            createdAt: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            createdBy: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            id: string;
+            /**
+             * @description The version it was issued as; an issued draft is kept, read-only
+             * @example pt-21
+             */
+            issuedVersionId: string | null;
+            label: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            negotiationId: string;
+            /**
+             * @description The party whose draft it is; null for a text of the table (the mediators)
+             * @example pt-21
+             */
+            partyId: string | null;
+            pointCount: number;
+            revision: number;
+            summary: string;
+            updatedAt: string;
+        };
+        /** @description A draft as listed: everything but its points */
+        DraftSummaryInput: {
+            /**
+             * @description The version it was opened from; null for a text begun empty
+             * @example pt-21
+             */
+            baseVersionId: string | null;
+            createdAt: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            createdBy: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            id: string;
+            /**
+             * @description The version it was issued as; an issued draft is kept, read-only
+             * @example pt-21
+             */
+            issuedVersionId: string | null;
+            label: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            negotiationId: string;
+            /**
+             * @description The party whose draft it is; null for a text of the table (the mediators)
+             * @example pt-21
+             */
+            partyId: string | null;
+            pointCount: number;
+            revision: number;
+            summary: string;
+            updatedAt: string;
         };
         Invitation: {
             acceptedAt: string | null;
@@ -9271,6 +10316,14 @@ export interface components {
                 id: string;
             }[];
             /**
+             * @description The points of the parent version this point was made from, when it merges them or was split from one; not part of the content hash
+             * @example [
+             *       "p-4",
+             *       "p-5"
+             *     ]
+             */
+            derivedFrom?: string[];
+            /**
              * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
              * @example pt-21
              */
@@ -9308,6 +10361,14 @@ export interface components {
                  */
                 id: string;
             }[];
+            /**
+             * @description The points of the parent version this point was made from, when it merges them or was split from one; not part of the content hash
+             * @example [
+             *       "p-4",
+             *       "p-5"
+             *     ]
+             */
+            derivedFrom?: string[];
             /**
              * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
              * @example pt-21
@@ -9954,6 +11015,56 @@ export interface components {
                 memberPartyIds: string[];
                 previousMemberPartyIds: string[];
             };
+        };
+        /** @description Where a run of characters of a field came from */
+        ProvenanceSpan: {
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            amendmentId: string | null;
+            end: number;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            partyId: string | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            roundId: string | null;
+            start: number;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            versionId: string;
+        };
+        /** @description Where a run of characters of a field came from */
+        ProvenanceSpanInput: {
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            amendmentId: string | null;
+            end: number;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            partyId: string | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            roundId: string | null;
+            start: number;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            versionId: string;
         };
         PublicStatement: {
             affiliation: string;
@@ -10742,6 +11853,8 @@ export interface components {
             versionId: string;
         };
         Track: {
+            /** @description Set when the track's work is done; until then the agreement is not complete */
+            closedAt?: string | null;
             description: string;
             /**
              * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
@@ -10759,6 +11872,8 @@ export interface components {
             revision: number;
         };
         TrackInput: {
+            /** @description Set when the track's work is done; until then the agreement is not complete */
+            closedAt?: string | null;
             description: string;
             /**
              * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
@@ -11164,6 +12279,20 @@ export interface components {
             }[];
             /** @description Set when its author withdrew it: kept in the history, counted no more */
             withdrawnAt?: string | null;
+        };
+        /** @description Each point's provenance, by point id: spans cover every character of its title and text once, in order */
+        VersionProvenance: {
+            [key: string]: {
+                text: components["schemas"]["ProvenanceSpan"][];
+                title: components["schemas"]["ProvenanceSpan"][];
+            };
+        };
+        /** @description Each point's provenance, by point id: spans cover every character of its title and text once, in order */
+        VersionProvenanceInput: {
+            [key: string]: {
+                text: components["schemas"]["ProvenanceSpanInput"][];
+                title: components["schemas"]["ProvenanceSpanInput"][];
+            };
         };
     };
     responses: never;
