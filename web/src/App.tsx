@@ -18,6 +18,8 @@ const ApprovalsPage = lazy(() => import('./pages/Approvals'));
 const RoundsPage = lazy(() => import('./pages/Rounds'));
 const ConveningPage = lazy(() => import('./pages/Convening'));
 const SettlementPage = lazy(() => import('./pages/Settlement'));
+// The drafting page brings the editor (Tiptap): only those who draft load it.
+const DraftingPage = lazy(() => import('./pages/Drafting'));
 
 export function App() {
   const { user, loading } = useSession();
@@ -68,6 +70,9 @@ export function App() {
                 </Route>
                 <Route path="/settlement">
                   <SettlementPage id={params.id} />
+                </Route>
+                <Route path="/draft/:draftId">
+                  {(draft) => <DraftingPage id={params.id} draftId={draft.draftId} />}
                 </Route>
                 <Route>
                   <p role="alert">There is no such page here. Choose one in the menu above.</p>
