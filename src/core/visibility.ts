@@ -172,8 +172,9 @@ export const SEPARATE_FORMAT_NOTE = 'negotiated in a separate format';
 
 /**
  * A version as one reader may see it. The points a version merges or splits name their origins
- * (`derivedFrom`) only where the reader may know of them: not this version's hidden points, nor
- * `hiddenElsewhere` (the points of tracks the reader is outside of, in any version). For a reader outside a track, each point the version assigns to
+ * (`derivedFrom`) only where the reader may know of them: not the points of tracks the reader is
+ * outside of (as the tracks list them or this version assigns them), nor `hiddenElsewhere` (those
+ * that other versions assign to such tracks). For a reader outside a track, each point the version assigns to
  * that track keeps only its number, listed in `separateFormat` ("negotiated in a separate format"),
  * and everything derived from those points is withheld: the option choices of issues that only they
  * decide, the summary (free text that may speak of them) and the content hash (which would let a
@@ -191,7 +192,7 @@ export function readerView(
   hiddenElsewhere: ReadonlySet<Id> = new Set(),
 ): VersionView {
   const hidden = version.points.filter((point) => !canSeePoint(scope, point, tracks));
-  const unnamed = new Set([...hiddenElsewhere, ...hidden.map((point) => point.id)]);
+  const unnamed = new Set([...hiddenElsewhere, ...hiddenPointIds(scope, tracks, [version])]);
   if (hidden.length === 0)
     return {
       ...version,
