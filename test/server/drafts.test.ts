@@ -202,6 +202,17 @@ describe('drafts: written in place, saved at a revision, issued as a version', (
     assert.equal(hidden.body.detail, missing.body.detail.replace('v-none', version.id));
   });
 
+  test('a party holds at most 20 drafts not yet issued, counted for it alone', async () => {
+    const open = async (reader: Client, partyId: string | null, n: number) =>
+      reader.post(`${N}/drafts`, { baseVersionId: null, partyId, label: `Scratch ${n}` });
+    const held = (await ru.get(`${N}/drafts`)).body.filter((d: any) => d.issuedVersionId === null).length;
+    for (let n = held; n < 20; n++) assert.equal((await open(ru, 'ru', n)).status, 201);
+    const refused = await open(ru, 'ru', 21);
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.detail, /Russia hold 20 drafts not yet issued/);
+    assert.equal((await open(ua, 'ua', 1)).status, 201, "Russia's drafts do not count against Ukraine");
+  });
+
   test('a discarded draft is gone for its owners too', async () => {
     const draft = (await mediator.post(`${N}/drafts`, { baseVersionId: BASE, partyId: null, label: 'Scratch' })).body;
     assert.equal((await mediator.call('DELETE', `${N}/drafts/${draft.id}`)).status, 204);
