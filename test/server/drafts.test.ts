@@ -185,6 +185,17 @@ describe('drafts: written in place, saved at a revision, issued as a version', (
     assert.equal(issued.status, 400);
     assert.equal(issued.body.field, 'points[0].text');
     assert.match(issued.body.detail, /br-nowhere/);
+    const stray = await mediator.put(`${N}/drafts/${draft.id}`, {
+      revision: saved.body.revision,
+      label: 'Broken',
+      summary: '',
+      points: [{ ...unnumbered(draft.points)[0], derivedFrom: ['p-made-up'] }],
+    });
+    assert.equal(stray.status, 200);
+    const strayIssue = await mediator.post(`${N}/drafts/${draft.id}/issue`, {});
+    assert.equal(strayIssue.status, 400);
+    assert.equal(strayIssue.body.field, 'points[0].derivedFrom');
+    assert.match(strayIssue.body.detail, /no point of the version this text follows/);
     const empty = (await mediator.post(`${N}/drafts`, { baseVersionId: null, partyId: null, label: 'Blank' })).body;
     assert.deepEqual(empty.points, []);
     const none = await mediator.post(`${N}/drafts/${empty.id}/issue`, {});
