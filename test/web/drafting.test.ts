@@ -95,4 +95,53 @@ describe('drafting a new version in the web app', () => {
     const gone = compared.comparison.points.find((p: { pointId: string }) => p.pointId === base.points[2].id);
     assert.deepEqual(gone.kinds, ['merged'], 'compare shows the merge, not a removal');
   });
+
+  test('when a colleague saved the draft meanwhile, the page shows both wordings and saves the merge chosen', async () => {
+    const { page } = await signInAs(served, 'mediator@demo.parley');
+    await page.goto(`${N}/text`);
+    await settled(page);
+    await page.getByRole('button', { name: 'Draft a new text from this version' }).click();
+    await page.getByRole('heading', { name: /^Drafting: / }).waitFor();
+    const draftId = decodeURIComponent(page.url().split('/').pop()!);
+
+    // A colleague saves the draft behind the page's back: point 2 in their words.
+    const status = await page.evaluate(async (id) => {
+      const session: any = await (await fetch('/api/auth/session')).json();
+      const draft: any = await (await fetch(`/api/negotiations/geneva-2025/drafts/${id}`)).json();
+      draft.points[1].text = 'Point two, as the colleague wrote it.';
+      const answer = await fetch(`/api/negotiations/geneva-2025/drafts/${id}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+        body: JSON.stringify({
+          revision: draft.revision,
+          label: draft.label,
+          summary: draft.summary,
+          points: draft.points,
+        }),
+      });
+      return answer.status;
+    }, draftId);
+    assert.equal(status, 200);
+
+    // The page, at the older revision, edits point 1: its save is refused, and the merge view opens.
+    await page.getByLabel('Title of point 1', { exact: true }).fill('Point one, as the mediator wrote it');
+    const merge = page.getByRole('region', { name: 'Someone else saved this draft meanwhile' });
+    await merge.waitFor();
+    const second = merge.getByRole('group', { name: /^Point 2/ });
+    await second.getByRole('radio', { name: /Theirs: .*Point two, as the colleague wrote it\.$/ }).check();
+    await merge.getByRole('button', { name: 'Save the merge' }).click();
+    await merge.waitFor({ state: 'detached' });
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Saved/ })
+      .waitFor();
+
+    const saved: any = await page.evaluate(
+      async (id) => (await fetch(`/api/negotiations/geneva-2025/drafts/${id}`)).json(),
+      draftId,
+    );
+    assert.equal(saved.revision, 3, "the merge was saved on top of the colleague's save");
+    assert.equal(saved.points[0].title, 'Point one, as the mediator wrote it', "the mediator's edit is kept");
+    assert.equal(saved.points[1].text, 'Point two, as the colleague wrote it.', "the colleague's words are kept");
+  });
 });
