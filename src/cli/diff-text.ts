@@ -33,6 +33,20 @@ export function comparisonText(result: ComparedVersions, options: { all: boolean
     lines.push('', `${mark.heading(`Point ${numberOf(point)}: ${titleOf(point)}`)} (${point.kinds.join(', ')})`);
     if (point.baseTitle !== null && point.proposalTitle !== null && point.baseTitle !== point.proposalTitle)
       lines.push(`${INDENT}title: ${words(wordDiff(point.baseTitle, point.proposalTitle), mark)}`);
+    if (point.into) {
+      // A point merged or split into others: where it went, its words shown there.
+      const numbers = point.into.map((id) => proposalPoints.get(id)?.number ?? id);
+      lines.push(
+        `${INDENT}${point.kinds.includes('split') ? 'split into points' : 'merged into point'} ${numbers.join(', ')}`,
+      );
+      continue;
+    }
+    if (point.from) {
+      const numbers = point.from.map((id) => basePoints.get(id)?.number ?? id);
+      lines.push(
+        `${INDENT}${point.kinds.includes('split') ? 'split from point' : 'merged from points'} ${numbers.join(', ')}`,
+      );
+    }
     let changes: WordChange[];
     if (point.words) changes = point.words;
     else {

@@ -8,7 +8,16 @@ export interface WordChange {
   text: string;
 }
 
-export const POINT_CHANGE_KINDS = ['added', 'removed', 'moved', 'renumbered', 'changed', 'unchanged'] as const;
+export const POINT_CHANGE_KINDS = [
+  'added',
+  'removed',
+  'moved',
+  'renumbered',
+  'changed',
+  'merged',
+  'split',
+  'unchanged',
+] as const;
 export type PointChangeKind = (typeof POINT_CHANGE_KINDS)[number];
 
 /**
@@ -22,7 +31,18 @@ export interface PointComparison {
   proposalNumber: number | null;
   baseTitle: string | null;
   proposalTitle: string | null;
-  /** Word-level diff of the rendered text (brackets written out), for points present in both. */
+  /**
+   * For a proposal's point made by merging or splitting (`merged`, `split`): the base points it came
+   * from, as its `derivedFrom` names them; null otherwise.
+   */
+  from: Id[] | null;
+  /** For a base point merged or split into others and gone from the proposal: the points it went into; else null. */
+  into: Id[] | null;
+  /**
+   * Word-level diff of the rendered text (brackets written out), for points present in both; for a
+   * merged point, against its origins' texts one after the other; for a part of a split, against the
+   * point it was split from.
+   */
   words: WordChange[] | null;
   /**
    * How fine `words` is: `words` as asked; `sentences` or `whole` (the old text removed, the new one
@@ -68,9 +88,33 @@ export function compareVersions(base: Point[], proposal: Point[], budget = DIFF_
   const commonInBaseOrder = base.filter((point) => proposalIds.has(point.id)).map((point) => point.id);
   const commonInProposalOrder = proposal.filter((point) => baseById.has(point.id)).map((point) => point.id);
   const stayedInOrder = new Set(longestCommonSubsequence(commonInBaseOrder, commonInProposalOrder));
+  const lineage = lineageOf(base, proposal, baseById);
 
   const points: PointComparison[] = proposal.map((after) => {
     const before = baseById.get(after.id);
+    const origin = lineage.origins.get(after.id);
+    if (origin) {
+      // Merged from several base points, or a part of one split: compared with where it came from.
+      const sources = origin.from.map((id) => baseById.get(id)!);
+      const kinds: PointChangeKind[] = [origin.kind];
+      if (before && !stayedInOrder.has(after.id)) kinds.push('moved');
+      else if (before && before.number !== after.number) kinds.push('renumbered');
+      const beforeText = sources.map((source) => renderPointText(source)).join('\n\n');
+      const afterText = renderPointText(after);
+      const beforeTitle = sources.map((source) => source.title).join(' + ');
+      if (beforeText !== afterText || beforeTitle !== after.title) kinds.push('changed');
+      return {
+        pointId: after.id,
+        kinds,
+        baseNumber: before?.number ?? sources[0]!.number,
+        proposalNumber: after.number,
+        baseTitle: before?.title ?? beforeTitle,
+        proposalTitle: after.title,
+        from: origin.from,
+        into: null,
+        ...differ(beforeText, afterText),
+      };
+    }
     if (!before) {
       return {
         pointId: after.id,
@@ -79,6 +123,8 @@ export function compareVersions(base: Point[], proposal: Point[], budget = DIFF_
         proposalNumber: after.number,
         baseTitle: null,
         proposalTitle: after.title,
+        from: null,
+        into: null,
         words: null,
         granularity: null,
       };
@@ -97,18 +143,23 @@ export function compareVersions(base: Point[], proposal: Point[], budget = DIFF_
       proposalNumber: after.number,
       baseTitle: before.title,
       proposalTitle: after.title,
+      from: null,
+      into: null,
       ...differ(beforeText, afterText),
     };
   });
   for (const before of base) {
     if (!proposalIds.has(before.id)) {
+      const into = lineage.into.get(before.id);
       points.push({
         pointId: before.id,
-        kinds: ['removed'],
+        kinds: [into ? (into.length > 1 ? 'split' : 'merged') : 'removed'],
         baseNumber: before.number,
         proposalNumber: null,
         baseTitle: before.title,
         proposalTitle: null,
+        from: null,
+        into: into ?? null,
         words: null,
         granularity: null,
       });
@@ -127,6 +178,52 @@ export function compareVersions(base: Point[], proposal: Point[], budget = DIFF_
           reason: `the changes in ${coarsePoints.length === 1 ? 'this point are' : `these ${coarsePoints.length} points are`} too extensive to mark word by word within one comparison's budget; they are shown by sentence, or as the old text replaced by the new`,
         };
   return { points, summary, coarse };
+}
+
+/** Where the proposal's merged and split points came from, and where the base points went. */
+interface Lineage {
+  /** A proposal point made by a merge (from several base points) or a split (one of several parts of one). */
+  origins: Map<Id, { kind: 'merged' | 'split'; from: Id[] }>;
+  /** A base point gone from the proposal, and the proposal points made from it. */
+  into: Map<Id, Id[]>;
+}
+
+/**
+ * Reads the proposal's `derivedFrom`: a point made from two or more base points is `merged`; a base
+ * point continued by two or more proposal points (its own id kept by one of them, or not) is `split`
+ * into them; a point made from one base point that only it continues is that point merged into it.
+ * Origins that are not base points (or the point itself, alone) are ignored.
+ */
+function lineageOf(base: Point[], proposal: Point[], baseById: Map<Id, Point>): Lineage {
+  const parts = new Map<Id, Id[]>();
+  const add = (source: Id, part: Id) => {
+    const list = parts.get(source) ?? [];
+    if (!list.includes(part)) list.push(part);
+    parts.set(source, list);
+  };
+  const declared = new Map<Id, Id[]>();
+  for (const point of proposal) {
+    const from = [...new Set(point.derivedFrom ?? [])].filter((id) => baseById.has(id));
+    if (from.length === 0 || (from.length === 1 && from[0] === point.id)) continue;
+    declared.set(point.id, from);
+    for (const id of from) add(id, point.id);
+  }
+  // A base point that kept its id in the proposal is one of its own parts.
+  for (const point of proposal) if (parts.has(point.id)) add(point.id, point.id);
+  const origins: Lineage['origins'] = new Map();
+  for (const [pointId, from] of declared) {
+    const split = from.length === 1 && (parts.get(from[0]!)?.length ?? 0) > 1;
+    origins.set(pointId, { kind: split ? 'split' : 'merged', from });
+  }
+  // The parts of a split that kept the split point's id compare with it as well.
+  for (const [source, list] of parts)
+    if (list.length > 1 && list.includes(source) && !origins.has(source))
+      origins.set(source, { kind: 'split', from: [source] });
+  const into: Lineage['into'] = new Map();
+  const proposalIds = new Set(proposal.map((point) => point.id));
+  for (const point of base)
+    if (!proposalIds.has(point.id) && parts.has(point.id)) into.set(point.id, parts.get(point.id)!);
+  return { origins, into };
 }
 
 /** Word-level diff of two texts, with adjacent runs of one kind merged (unbounded: for short texts). */

@@ -8,6 +8,8 @@ export const COUNT_LIMITS = {
   optionsPerIssue: 100,
   /** Counted per party: a count over the negotiation would tell a party how many red lines others hold. */
   redLinesPerParty: 40,
+  /** Drafts not yet issued, per party (or for the mediators): counted per owner, so the refusal tells nothing of others'. */
+  openDraftsPerOwner: 20,
 } as const;
 
 /**
@@ -23,5 +25,7 @@ export const TEXT_LIMITS = {
   amendmentsPerVersion: 1000,
   bracketsPerPoint: 50,
   alternativesPerBracket: 20,
+  /** The points of the parent one point may be merged from (a merge of many is still one point). */
+  derivedFromPerPoint: 50,
   labelLength: 300,
 } as const;

@@ -56,6 +56,9 @@ export type Version = z.output<typeof schemas.versionSchema>;
 /** A version as one person sees it: the points they may see, and who has received it. */
 export type VersionView = z.output<typeof schemas.versionViewSchema>;
 
+/** A text being drafted in place, saved at a revision, issued as a version when ready. */
+export type Draft = z.output<typeof schemas.draftSchema>;
+
 export const STANCES = ['support', 'amend', 'oppose', 'red_line'] as const;
 export type Stance = (typeof STANCES)[number];
 

@@ -110,6 +110,13 @@ export const pointSchema = z
     issueIds: ids.default([]),
     /** When set, the point is negotiated in a separate track and seen only by that track's parties. */
     trackId: idSchema.nullable().default(null),
+    derivedFrom: ids
+      .max(TEXT_LIMITS.derivedFromPerPoint)
+      .optional()
+      .describe(
+        'The points of the parent version this point was made from, when it merges them or was split from one; not part of the content hash',
+      )
+      .meta({ example: ['p-4', 'p-5'] }),
   })
   .meta({ id: 'Point' });
 
@@ -136,6 +143,30 @@ export const versionSchema = z.object({
     .optional()
     .describe('Set when its author withdrew it: kept in the history, counted no more'),
 });
+
+/**
+ * A text being drafted in place: the points as they stand, saved at a revision as they are typed, and
+ * issued as a version (a child of `baseVersionId`) when ready. A party's draft stays inside the party;
+ * a draft of the table's text stays with the mediators.
+ */
+export const draftSchema = z
+  .object({
+    id: idSchema,
+    negotiationId: idSchema,
+    baseVersionId: idSchema.nullable().describe('The version it was opened from; null for a text begun empty'),
+    partyId: idSchema.nullable().describe('The party whose draft it is; null for a text of the table (the mediators)'),
+    label: z.string(),
+    summary: z.string(),
+    points: z.array(pointSchema),
+    /** Carried from the base version to the issued one: what the text settles on each issue. */
+    optionChoices: z.record(z.string(), z.string()),
+    revision: z.number().int(),
+    createdBy: idSchema,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    issuedVersionId: idSchema.nullable().describe('The version it was issued as; an issued draft is kept, read-only'),
+  })
+  .meta({ id: 'Draft' });
 
 export const versionViewSchema = versionSchema
   .extend({

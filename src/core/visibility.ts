@@ -136,6 +136,16 @@ export function canSeeVersion(
   return recipientPartyIds.some((party) => scope.partyIds.includes(party));
 }
 
+/**
+ * Who reads and writes a draft: a party's draft is internal to the party (its delegates; a
+ * coalition's, the delegates of its member parties), as it would be once issued; a draft of the
+ * table's text is the mediators'. No one else learns it exists.
+ */
+export function canWriteDraft(scope: ViewerScope, draft: { partyId: Id | null }): boolean {
+  if (scope.isOperator) return true;
+  return draft.partyId === null ? scope.isMediator : scope.partyIds.includes(draft.partyId);
+}
+
 /** A track, and the points negotiated in it, are seen only by its parties and the mediators. */
 export function canSeeTrack(scope: ViewerScope, track: Pick<Track, 'partyIds'>): boolean {
   if (scope.isOperator || scope.isMediator) return true;
@@ -161,7 +171,10 @@ export function visiblePoints<V extends Pick<Version, 'points'>>(scope: ViewerSc
 export const SEPARATE_FORMAT_NOTE = 'negotiated in a separate format';
 
 /**
- * A version as one reader may see it. For a reader outside a track, each point the version assigns to
+ * A version as one reader may see it. The points a version merges or splits name their origins
+ * (`derivedFrom`) only where the reader may know of them: not the points of tracks the reader is
+ * outside of (as the tracks list them or this version assigns them), nor `hiddenElsewhere` (those
+ * that other versions assign to such tracks). For a reader outside a track, each point the version assigns to
  * that track keeps only its number, listed in `separateFormat` ("negotiated in a separate format"),
  * and everything derived from those points is withheld: the option choices of issues that only they
  * decide, the summary (free text that may speak of them) and the content hash (which would let a
@@ -176,10 +189,22 @@ export function readerView(
   contentHash: string,
   tracks: Track[],
   issues: Pick<Issue, 'id' | 'pointIds'>[],
+  hiddenElsewhere: ReadonlySet<Id> = new Set(),
 ): VersionView {
   const hidden = version.points.filter((point) => !canSeePoint(scope, point, tracks));
-  if (hidden.length === 0) return { ...version, recipientPartyIds, contentHash, separateFormat: null };
-  const points = version.points.filter((point) => canSeePoint(scope, point, tracks));
+  const unnamed = new Set([...hiddenElsewhere, ...hiddenPointIds(scope, tracks, [version])]);
+  if (hidden.length === 0)
+    return {
+      ...version,
+      points: withoutHiddenOrigins(version.points, unnamed),
+      recipientPartyIds,
+      contentHash,
+      separateFormat: null,
+    };
+  const points = withoutHiddenOrigins(
+    version.points.filter((point) => canSeePoint(scope, point, tracks)),
+    unnamed,
+  );
   const optionChoices: Record<Id, Id> = {};
   for (const [issueId, optionId] of Object.entries(version.optionChoices)) {
     const issue = issues.find((i) => i.id === issueId);
@@ -200,6 +225,21 @@ export function readerView(
       note: `${hidden.length === 1 ? '1 point of this text is' : `${hidden.length} points of this text are`} ${SEPARATE_FORMAT_NOTE} that you are not part of; the summary, the content hash and the option choices that only ${hidden.length === 1 ? 'that point decides' : 'those points decide'} are withheld`,
     },
   };
+}
+
+/**
+ * The points with the ids of the points they were merged or split from (`derivedFrom`) that the
+ * reader may not know of taken out: a point merged from a track's point does not name it to a reader
+ * outside the track. A point whose every origin is hidden says nothing of where it came from.
+ */
+function withoutHiddenOrigins(points: Point[], hidden: ReadonlySet<Id>): Point[] {
+  if (hidden.size === 0) return points;
+  return points.map((point) => {
+    if (!point.derivedFrom?.some((id) => hidden.has(id))) return point;
+    const { derivedFrom, ...rest } = point;
+    const kept = derivedFrom.filter((id) => !hidden.has(id));
+    return kept.length > 0 ? { ...rest, derivedFrom: kept } : rest;
+  });
 }
 
 /**

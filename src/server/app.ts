@@ -37,6 +37,7 @@ import { roundsRoutes } from './routes/rounds.ts';
 import { statementsRoutes } from './routes/statements.ts';
 import { systemRoutes } from './routes/system.ts';
 import { tracksRoutes } from './routes/tracks.ts';
+import { draftsRoutes } from './routes/drafts.ts';
 import { transmissionRulesRoutes } from './routes/transmission-rules.ts';
 import { amendmentsRoutes } from './routes/amendments.ts';
 import { versionsRoutes } from './routes/versions.ts';
@@ -324,6 +325,7 @@ export async function buildApp({
   roundsRoutes(app, store);
   statementsRoutes(app, store);
   tracksRoutes(app, store);
+  draftsRoutes(app, store);
   transmissionRulesRoutes(app, store);
   progressRoutes(app, store);
   analysesRoutes(app, store);

@@ -31,6 +31,8 @@ export const LIVE_TOPICS = {
   analyses: ['/analyses'],
   progress: ['/progress'],
   amendment: ['/amendments'],
+  /** The reader's own drafts (their party's; the table's for a mediator): only a draft's owners hear it. */
+  draft: ['/drafts'],
 } as const satisfies Record<string, readonly string[]>;
 export type LiveTopic = keyof typeof LIVE_TOPICS;
 

@@ -151,6 +151,24 @@ export const ROUTE_DOCS: Record<string, [summary: string, who: string]> = {
   ],
   'POST /api/negotiations/:id/tracks': ['Open a track', 'Its mediators: some points among some parties.'],
   'PATCH /api/negotiations/:id/tracks/:itemId': ['Change a track', 'Its mediators, at a revision.'],
+  'GET /api/negotiations/:id/drafts': [
+    'Your drafts',
+    "Its members: their party's drafts (a coalition's for its member parties' delegates), and the table's for its mediators; no one else's, not even that they exist. Without points; they are in each draft.",
+  ],
+  'POST /api/negotiations/:id/drafts': [
+    'Open a draft',
+    "A party's delegates for the party, its mediators for the table's text: from a version they see (its points as they see them), or empty.",
+  ],
+  'GET /api/negotiations/:id/drafts/:itemId': ['A draft', 'Its owners: the delegates of its party, or the mediators.'],
+  'PUT /api/negotiations/:id/drafts/:itemId': [
+    'Save a draft',
+    'Its owners, at the revision they last read: a stale revision gets 409 with the current draft (in `current`) to merge and save again; an issued draft is read-only.',
+  ],
+  'POST /api/negotiations/:id/drafts/:itemId/issue': [
+    'Issue a draft as a version',
+    "Its owners: the draft becomes a version, a child of its base, checked as every new version is (a party's stays internal to the party until sent). Once only.",
+  ],
+  'DELETE /api/negotiations/:id/drafts/:itemId': ['Discard a draft', 'Its owners.'],
   'GET /api/negotiations/:id/transmission-rules': [
     'Transmission rules',
     'Its members: the procedure is known at the table.',

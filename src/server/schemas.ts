@@ -33,7 +33,7 @@ export const API_DESCRIPTION = (bodyLimit: number) =>
   [
     'Negotiate one structured agreement among several parties, with a mediator. Sign in with POST /api/auth/login and send the token as `Authorization: Bearer <token>`; every route needs it unless it says `security: []`.',
     '',
-    `Limits: a request body of at most ${bodyLimit.toLocaleString('en')} bytes (413 above), nesting objects and arrays at most ${JSON_LIMITS.depth} deep (400 deeper) and holding at most ${JSON_LIMITS.itemsPerContainer.toLocaleString('en')} items in one object or array (413 above); ids of 1–${LIMITS.idLength} characters from A–Z, a–z, 0–9 and \`. _ : -\` (400 otherwise); a point's text of at most ${LIMITS.pointText.toLocaleString('en')} characters, ${LIMITS.bracketsPerPoint} brackets of ${LIMITS.alternativesPerBracket} alternatives; a version of at most ${LIMITS.pointsPerVersion} points and ${LIMITS.versionText.toLocaleString('en')} characters of text in all; a negotiation of at most ${LIMITS.issuesPerNegotiation} issues of ${LIMITS.optionsPerIssue} options (labels of ${LIMITS.labelLength} characters) and ${LIMITS.redLinesPerParty} red lines per party. Text must be valid Unicode (no lone surrogates).`,
+    `Limits: a request body of at most ${bodyLimit.toLocaleString('en')} bytes (413 above), nesting objects and arrays at most ${JSON_LIMITS.depth} deep (400 deeper) and holding at most ${JSON_LIMITS.itemsPerContainer.toLocaleString('en')} items in one object or array (413 above); ids of 1–${LIMITS.idLength} characters from A–Z, a–z, 0–9 and \`. _ : -\` (400 otherwise); a point's text of at most ${LIMITS.pointText.toLocaleString('en')} characters, ${LIMITS.bracketsPerPoint} brackets of ${LIMITS.alternativesPerBracket} alternatives; a version of at most ${LIMITS.pointsPerVersion} points and ${LIMITS.versionText.toLocaleString('en')} characters of text in all; a negotiation of at most ${LIMITS.issuesPerNegotiation} issues of ${LIMITS.optionsPerIssue} options (labels of ${LIMITS.labelLength} characters), ${LIMITS.redLinesPerParty} red lines per party and ${LIMITS.openDraftsPerOwner} drafts not yet issued per party (and for the mediators); a point merged from at most ${LIMITS.derivedFromPerPoint} points. Text must be valid Unicode (no lone surrogates).`,
     '',
     'Errors are application/problem+json with a `detail` that says what to change. Comparisons mark changes word by word within a fixed budget per comparison; beyond it, changes are marked by sentence or as whole texts, and `comparison.coarse` says so.',
   ].join('\n');
@@ -328,6 +328,40 @@ export const versionCreateSchema = z.object({
   optionChoices: z.record(idSchema, idSchema).default({}),
   source: source.default(null),
 });
+/** A draft, with every point as it stands. */
+export const draftSchema = entity.draftSchema;
+export const draftSummarySchema = entity.draftSchema
+  .omit({ points: true, optionChoices: true })
+  .extend({ pointCount: z.number().int() })
+  .meta({ id: 'DraftSummary', description: 'A draft as listed: everything but its points' });
+export const draftCreateSchema = z.object({
+  baseVersionId: idSchema
+    .nullable()
+    .describe('The version to draft from (one you see); null to begin with no point')
+    .meta({ example: 'v-geneva-19' }),
+  partyId: idSchema
+    .nullable()
+    .describe("Your party (its delegates write the draft), or null for a text of the table (the mediators')"),
+  label: name,
+});
+/** Points of a draft as they are saved: numbered 1..n in the order given, whatever numbers they carry. */
+const draftPointsSchema = z
+  .array(
+    pointSchema.extend({
+      number: z.number().int().min(1).optional().describe('Ignored: a draft numbers its points 1..n in order'),
+    }),
+  )
+  .max(LIMITS.pointsPerVersion)
+  .refine((points) => pointsTextLength(points) <= LIMITS.versionText, {
+    message: `the points hold more than ${LIMITS.versionText.toLocaleString('en')} characters of text in all; shorten the text`,
+  })
+  .transform((points) => renumber(points.map((p) => ({ ...p, number: 0 }))));
+export const draftSaveSchema = z.object({
+  revision,
+  label: name,
+  summary: text().default(''),
+  points: draftPointsSchema,
+});
 export const transmitSchema = z.object({
   partyIds: ids.default([]).describe('The parties to send the text to'),
   toMediators: z
@@ -365,6 +399,10 @@ export const comparisonSchema = z
           proposalNumber: z.number().nullable(),
           baseTitle: z.string().nullable(),
           proposalTitle: z.string().nullable(),
+          from: ids.nullable().describe('For a merged point or a part of a split: the base points it was made from'),
+          into: ids
+            .nullable()
+            .describe('For a base point merged or split into others: the points of the proposal it went into'),
           words: z.array(wordChangeSchema).nullable(),
           granularity: z.enum(DIFF_GRANULARITIES).nullable(),
         }),

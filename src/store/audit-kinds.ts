@@ -65,6 +65,16 @@ export const AUDIT_KINDS = {
   },
   'version.withdraw': { entity: 'version', meaning: 'a text was withdrawn' },
   'version.sign': { entity: 'version', meaning: "the receiving party's countersignature completed on a text" },
+  'draft.create': {
+    entity: 'draft',
+    meaning: "a draft was opened from a version (or empty), for a party or the table's text",
+  },
+  'draft.save': { entity: 'draft', meaning: 'a draft was saved at its next revision (a fingerprint, not the words)' },
+  'draft.issue': {
+    entity: 'draft',
+    meaning: "a draft was issued as a version (recorded after that version's version.create)",
+  },
+  'draft.discard': { entity: 'draft', meaning: 'a draft was discarded' },
   'position.create': { entity: 'position', meaning: 'a party took a position on a point' },
   'position.update': { entity: 'position', meaning: 'a position changed' },
   'position.carry': {

@@ -1,7 +1,7 @@
 import { invalid, notFound } from '../core/errors.ts';
 import type { Approval, Id, Version, VersionView } from '../core/model.ts';
 import { type OptionLabels, type TextRecord, contentHash } from '../core/transmission.ts';
-import { canSeeVersion, knownRecipients, readerView } from '../core/visibility.ts';
+import { canSeeVersion, hiddenPointIds, knownRecipients, readerView } from '../core/visibility.ts';
 import { readEntities } from './collections.ts';
 import type { Executor, NegotiationContext, Store } from './store.ts';
 
@@ -121,6 +121,11 @@ async function readerViews(store: Store, ctx: NegotiationContext): Promise<Versi
   const seen = new Set(
     records.filter((r) => canSeeVersion(ctx.scope, r.version, r.recipientPartyIds)).map((r) => r.version.id),
   );
+  const hiddenElsewhere = hiddenPointIds(
+    ctx.scope,
+    ctx.tracks,
+    records.map((r) => r.version),
+  );
   for (const { version: stored, recipientPartyIds, contentHash: hash, receivedAt } of records) {
     if (!seen.has(stored.id)) continue;
     // A text made from one the reader never received does not name it: its id is not theirs to know.
@@ -130,7 +135,10 @@ async function readerViews(store: Store, ctx: NegotiationContext): Promise<Versi
     const transmissions = shownRecipients
       .map((partyId) => ({ partyId, at: receivedAt[partyId]! }))
       .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.partyId.localeCompare(b.partyId));
-    views.push({ ...readerView(ctx.scope, version, shownRecipients, hash, ctx.tracks, issues), transmissions });
+    views.push({
+      ...readerView(ctx.scope, version, shownRecipients, hash, ctx.tracks, issues, hiddenElsewhere),
+      transmissions,
+    });
   }
   return views;
 }

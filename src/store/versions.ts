@@ -70,6 +70,15 @@ export async function createVersion(
     throw invalid('parentId', 'a proposal is branched from a base version: give parentId');
   const problem = documentProblems(input.points)[0];
   if (problem) throw invalid(problem.path, problem.message);
+  // A merged or split point names the points of its parent it was made from, and nothing else.
+  input.points.forEach((point, index) => {
+    for (const origin of point.derivedFrom ?? [])
+      if (!parent?.points.some((p) => p.id === origin))
+        throw invalid(
+          `points[${index}].derivedFrom`,
+          `"${origin}" is no point of the version this text follows${parent ? ` ("${parent.label}")` : ' (it has none)'}; a point is merged or split only from points of its parent`,
+        );
+  });
   const issues = await readEntities(store, 'issues', ctx.negotiation.id);
   for (const [issueId, optionId] of Object.entries(input.optionChoices)) {
     const issue = issues.find((i) => i.id === issueId);

@@ -4,6 +4,7 @@ import { renderPointText } from '../../src/core/document.ts';
 import type { Point } from '../../src/core/model.ts';
 import { trackPointIds, versions as demoVersions } from '../../src/demo/geneva/versions.ts';
 import { comparisonText } from '../../src/cli/diff-text.ts';
+import { compareVersions } from '../../src/core/compare.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { login } from '../../src/store/accounts.ts';
 import { Store } from '../../src/store/store.ts';
@@ -216,5 +217,37 @@ describe('parley diff', () => {
       ),
       text.stdout,
     );
+  });
+});
+
+describe('parley diff on merged and split points', () => {
+  test('a merge and a split are said as such, with the points they came from and went into, never as removed', () => {
+    const point = (id: string, number: number, text: string, derivedFrom?: string[]): Point => ({
+      id,
+      number,
+      title: `Title ${id}`,
+      text,
+      brackets: [],
+      issueIds: [],
+      trackId: null,
+      ...(derivedFrom ? { derivedFrom } : {}),
+    });
+    const view = (id: string, points: Point[]) =>
+      ({ id, label: id, points, separateFormat: null }) as unknown as Parameters<typeof comparisonText>[0]['base'];
+    const base = [point('a', 1, 'One.'), point('b', 2, 'Two.'), point('c', 3, 'Three and four.')];
+    const proposal = [
+      point('a', 1, 'One. Two.', ['a', 'b']),
+      point('c', 2, 'Three'),
+      point('c2', 3, 'and four.', ['c']),
+    ];
+    const text = comparisonText(
+      { base: view('v1', base), proposal: view('v2', proposal), comparison: compareVersions(base, proposal) },
+      { all: false, color: false },
+    );
+    assert.match(text, /^Point 2: Title b \(merged\)\n {4}merged into point 1$/m);
+    assert.match(text, /^Point 1: Title a \(merged, changed\)\n {4}merged from points 1, 2$/m);
+    assert.match(text, /^Point 3: Title c2 \(split, changed\)\n {4}title: .*\n {4}split from point 3$/m);
+    assert.match(text, /^Point 3 → 2: Title c \(split, renumbered, changed\)\n {4}split from point 3$/m);
+    assert.doesNotMatch(text, /removed/);
   });
 });

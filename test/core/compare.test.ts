@@ -72,7 +72,88 @@ describe('compareVersions', () => {
     assert.deepEqual([added.baseNumber, added.proposalNumber, added.words], [null, 2, null]);
     const removed = result.points.find((p) => p.pointId === 'b')!;
     assert.deepEqual([removed.baseNumber, removed.proposalNumber, removed.words], [2, null, null]);
-    assert.deepEqual(result.summary, { added: 1, removed: 2, moved: 0, renumbered: 1, changed: 0, unchanged: 1 });
+    assert.deepEqual(result.summary, {
+      added: 1,
+      removed: 2,
+      moved: 0,
+      renumbered: 1,
+      changed: 0,
+      merged: 0,
+      split: 0,
+      unchanged: 1,
+    });
+  });
+
+  test('two points merged into one are reported merged, with where they came from and went, never removed', () => {
+    // b and c become one new point m; a and d stay.
+    const merged = point('m', 2, {
+      title: 'Point b + Point c',
+      text: 'Text of b.\n\nText of c.',
+      derivedFrom: ['b', 'c'],
+    });
+    const proposal = renumber([base[0]!, merged, base[3]!]);
+    const result = compareVersions(base, proposal);
+    assert.deepEqual(kindsById(result.points), {
+      a: ['unchanged'],
+      m: ['merged'],
+      d: ['renumbered'],
+      b: ['merged'],
+      c: ['merged'],
+    });
+    const m = result.points.find((p) => p.pointId === 'm')!;
+    assert.deepEqual(m.from, ['b', 'c']);
+    assert.equal(m.baseNumber, 2);
+    assert.ok(
+      m.words!.every((w) => w.kind === 'same'),
+      'the merged text is the two texts, nothing lost',
+    );
+    assert.deepEqual(result.points.find((p) => p.pointId === 'b')!.into, ['m']);
+    assert.deepEqual(result.points.find((p) => p.pointId === 'c')!.into, ['m']);
+    assert.equal(result.summary.removed, 0);
+    assert.equal(result.summary.added, 0);
+  });
+
+  test('a merge that keeps one of the ids reports the kept point merged and the other merged into it', () => {
+    const kept = point('b', 2, { text: 'Text of b. Text of c.', derivedFrom: ['b', 'c'] });
+    const proposal = renumber([base[0]!, kept, base[3]!]);
+    const result = compareVersions(base, proposal);
+    assert.deepEqual(kindsById(result.points), {
+      a: ['unchanged'],
+      b: ['merged', 'changed'],
+      d: ['renumbered'],
+      c: ['merged'],
+    });
+    assert.deepEqual(result.points.find((p) => p.pointId === 'c')!.into, ['b']);
+  });
+
+  test('a point split in two (keeping its id in the first part) reports both parts split from it', () => {
+    const first = point('b', 2, { text: 'First half.' });
+    const second = point('b2', 3, { text: 'Second half.', derivedFrom: ['b'] });
+    const proposal = renumber([base[0]!, first, second, base[2]!, base[3]!]);
+    const result = compareVersions(base, proposal);
+    const kinds = kindsById(result.points);
+    assert.deepEqual(kinds.b, ['split', 'changed']);
+    assert.deepEqual(kinds.b2, ['split', 'changed']);
+    assert.deepEqual(result.points.find((p) => p.pointId === 'b2')!.from, ['b']);
+    assert.equal(result.summary.added, 0);
+  });
+
+  test('a point split into two new ones is reported split into them, not removed', () => {
+    const one = point('x', 2, { text: 'Text of', derivedFrom: ['b'] });
+    const two = point('y', 3, { text: 'b.', derivedFrom: ['b'] });
+    const proposal = renumber([base[0]!, one, two, base[2]!, base[3]!]);
+    const result = compareVersions(base, proposal);
+    const b = result.points.find((p) => p.pointId === 'b')!;
+    assert.deepEqual(b.kinds, ['split']);
+    assert.deepEqual(b.into, ['x', 'y']);
+    assert.deepEqual(kindsById(result.points).x, ['split', 'changed']);
+    assert.equal(result.summary.removed, 0);
+  });
+
+  test('an origin that is no point of the base is ignored: the point is added', () => {
+    const stray = point('z', 5, { derivedFrom: ['nowhere'] });
+    const result = compareVersions(base, [...base, stray]);
+    assert.deepEqual(kindsById(result.points).z, ['added']);
   });
 
   test('a changed text is reported changed with a word diff', () => {

@@ -8,7 +8,9 @@ import {
   canSeePoint,
   canSeeTrack,
   canSeeVersion,
+  canWriteDraft,
   ownedVisibilityRule,
+  readerView,
   viewerScope,
   visiblePoints,
   type OwnedVisibilityRule,
@@ -298,5 +300,53 @@ describe('tracks', () => {
       ['p1', 'p2', 'p3'],
     );
     assert.equal(v.points.length, 3, 'the original version is not changed');
+  });
+});
+
+describe('merged and split points name their origins only where the reader may know of them', () => {
+  const sanctions = track('t-sanctions', ['us', 'ua'], ['p-old-track']);
+  const v = version('v2', {
+    points: [
+      point('p-merged', 1, { derivedFrom: ['p-a', 'p-in-track'] }),
+      point('p-track-merged', 2, { trackId: 't-sanctions', derivedFrom: ['p-b'] }),
+      point('p-from-old', 3, { derivedFrom: ['p-old-track'] }),
+    ],
+  });
+  const view = (scope: ViewerScope, elsewhere: Id[] = []) =>
+    readerView(scope, v, [], 'hash', [sanctions], [], new Set(elsewhere));
+
+  test("a reader outside a track is not told that a point was made from the track's points", () => {
+    const seen = view(ru, ['p-in-track']);
+    assert.deepEqual(
+      seen.points.map((p) => [p.id, p.derivedFrom]),
+      [
+        ['p-merged', ['p-a']],
+        // Its only origin was a point of the track: it says nothing of where it came from.
+        ['p-from-old', undefined],
+      ],
+    );
+    assert.ok(!JSON.stringify(seen).includes('p-in-track'));
+    assert.ok(!JSON.stringify(seen).includes('p-old-track'));
+  });
+
+  test("the track's parties and the mediators read every origin", () => {
+    for (const scope of [us, mediator])
+      assert.deepEqual(
+        view(scope).points.map((p) => p.derivedFrom),
+        [['p-a', 'p-in-track'], ['p-b'], ['p-old-track']],
+      );
+  });
+});
+
+describe('drafts', () => {
+  test("a party's draft is its delegates' (a coalition's, its member parties'); the table's, the mediators'", () => {
+    assert.equal(canWriteDraft(us, { partyId: 'us' }), true);
+    assert.equal(canWriteDraft(ru, { partyId: 'us' }), false);
+    assert.equal(canWriteDraft(mediator, { partyId: 'us' }), false, 'a party draft is not shared with the mediators');
+    assert.equal(canWriteDraft(mediator, { partyId: null }), true);
+    assert.equal(canWriteDraft(us, { partyId: null }), false);
+    assert.equal(canWriteDraft(fr, { partyId: 'e3' }), true);
+    assert.equal(canWriteDraft(fr, { partyId: 'de' }), false);
+    assert.equal(canWriteDraft(outsider, { partyId: null }), false);
   });
 });

@@ -92,6 +92,15 @@ const AT_TABLE: Reader[] = ['aP', 'aL', 'aA', 'bL', 'cL', 'med'];
 /** The track's parties (A and B) and the mediator. */
 const TRACK: Reader[] = ['aP', 'aL', 'aA', 'bL', 'med'];
 
+/** The drafts: A's (written by its adviser), coalition K's (by C's lead), the table's (by the mediator). */
+const DRAFT_KEYS = ['a', 'k', 't'] as const;
+type DraftKey = (typeof DRAFT_KEYS)[number];
+const DRAFTS: Record<DraftKey, { what: string; seen: Reader[]; partyId: string | null }> = {
+  a: { what: "A's draft", seen: A, partyId: PA },
+  k: { what: "coalition K's draft", seen: [...A, 'cL'], partyId: PK },
+  t: { what: "the mediator's draft of the table's text", seen: ['med'], partyId: null },
+};
+
 /** Seen by everyone at the table: the administrator, who sits at no table, does not see it. */
 const table = (readers: Reader[]): Reader[] => readers;
 /** A secret of some of the table: the administrator keeps the installation, not the secrets. */
@@ -538,6 +547,7 @@ interface World {
   redLine: Record<RedLineKey, string>;
   amendment: Record<AmendmentKey, string>;
   preference: Record<PreferenceKey, string>;
+  draft: Record<DraftKey, string>;
   round1: string;
   round2: string;
   /** A round planned on A's draft sent to B, cancelled when A withdrew the draft. */
@@ -580,6 +590,7 @@ const w = {
   redLine: {},
   amendment: {},
   preference: {},
+  draft: {},
   pendingChange: null,
   secrets: [],
 } as unknown as World;
@@ -731,6 +742,17 @@ let renewable = '';
 async function freshPasswordLink(): Promise<string> {
   const made = await createAccount(store, null, { email: `linked-${++linked}@matrix.test`, name: 'Linked person' });
   return made.token;
+}
+/** A draft's current revision, read from the database, so an allowed save is not a stale one. */
+async function draftRevision(id: string): Promise<number> {
+  const row = await store.db.selectFrom('drafts').select('revision').where('id', '=', id).executeTakeFirstOrThrow();
+  return row.revision;
+}
+/** A draft of its own for each reader allowed to issue or discard one; the others try the set-up's. */
+async function ownDraft(reader: Reader, key: DraftKey, allowed: readonly Reader[]): Promise<string> {
+  if (!allowed.includes(reader)) return w.draft[key];
+  const body = { baseVersionId: w.version.v0, partyId: DRAFTS[key].partyId, label: `Draft of ${reader}` };
+  return (await must(reader, 'POST', `${N}/drafts`, body)).id as string;
 }
 /** The id of an account's seat in the main negotiation. */
 async function seatOf(account: Account): Promise<string> {
@@ -1258,6 +1280,24 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/negotiations/:id/tracks': {
     kind: 'read',
     cases: () => tableRead('/tracks', { of: listIds, expected: (r) => (TRACK_SEEN.includes(r) ? [w.track] : []) }),
+  },
+  'GET /api/negotiations/:id/drafts': {
+    kind: 'read',
+    cases: () =>
+      tableRead('/drafts', {
+        of: listIds,
+        expected: (r) => DRAFT_KEYS.filter((k) => DRAFTS[k].seen.includes(r)).map((k) => w.draft[k]),
+      }),
+  },
+  'GET /api/negotiations/:id/drafts/:itemId': {
+    kind: 'read',
+    cases: () =>
+      DRAFT_KEYS.map((k) => ({
+        object: DRAFTS[k].what,
+        request: get(`${N}/drafts/${w.draft[k]}`),
+        allowed: secret(DRAFTS[k].seen),
+        hiddenId: w.draft[k],
+      })),
   },
   'GET /api/negotiations/:id/transmission-rules': {
     kind: 'read',
@@ -1796,6 +1836,66 @@ const MATRIX: Record<string, Entry> = {
         hiddenId: NEG,
       },
     ],
+  },
+  'POST /api/negotiations/:id/drafts': {
+    kind: 'write',
+    cases: () =>
+      DRAFT_KEYS.map((k) => ({
+        object: `a new draft like ${DRAFTS[k].what}`,
+        request: (r: Reader) => ({
+          method: 'POST',
+          url: `${N}/drafts`,
+          body: { baseVersionId: w.version.v0, partyId: DRAFTS[k].partyId, label: `New draft of ${r}` },
+        }),
+        allowed: secret(DRAFTS[k].seen),
+        sees: table(AT_TABLE),
+        hiddenId: NEG,
+      })),
+  },
+  'PUT /api/negotiations/:id/drafts/:itemId': {
+    kind: 'write',
+    cases: () =>
+      DRAFT_KEYS.map((k) => ({
+        object: DRAFTS[k].what,
+        request: async (r: Reader) => ({
+          method: 'PUT',
+          url: `${N}/drafts/${w.draft[k]}`,
+          body: {
+            revision: await draftRevision(w.draft[k]),
+            label: `mk:draft${k}: saved by ${r}`,
+            summary: '',
+            points: [{ id: 'p-new', title: 'A point', text: `written by ${r}` }],
+          },
+        }),
+        allowed: secret(DRAFTS[k].seen),
+        hiddenId: w.draft[k],
+      })),
+  },
+  'POST /api/negotiations/:id/drafts/:itemId/issue': {
+    kind: 'write',
+    cases: () =>
+      (['a', 't'] as const).map((k) => ({
+        object: `${DRAFTS[k].what} (each owner issues one of its own)`,
+        request: async (r: Reader) => ({
+          method: 'POST',
+          url: `${N}/drafts/${await ownDraft(r, k, DRAFTS[k].seen)}/issue`,
+        }),
+        allowed: secret(DRAFTS[k].seen),
+        hiddenId: w.draft[k],
+      })),
+  },
+  'DELETE /api/negotiations/:id/drafts/:itemId': {
+    kind: 'write',
+    cases: () =>
+      DRAFT_KEYS.map((k) => ({
+        object: `${DRAFTS[k].what} (each owner discards one of its own)`,
+        request: async (r: Reader) => ({
+          method: 'DELETE',
+          url: `${N}/drafts/${await ownDraft(r, k, DRAFTS[k].seen)}`,
+        }),
+        allowed: secret(DRAFTS[k].seen),
+        hiddenId: w.draft[k],
+      })),
   },
   'POST /api/negotiations/:id/tracks': {
     kind: 'write',
@@ -2990,6 +3090,20 @@ describe('access matrix: every route against every kind of reader and every visi
     await must('med', 'POST', `${N}/statements/${w.statement2}/retract`);
     await must('med', 'POST', `${N}/issues/iret/options/r/retire`);
 
+    // Drafts of A, of coalition K and of the table, each from a text its writer sees.
+    for (const [k, reader, base] of [
+      ['a', 'aA', w.version.vtrack],
+      ['k', 'cL', w.version.v0],
+      ['t', 'med', w.version.vtrack],
+    ] as const)
+      w.draft[k] = (
+        await must(reader, 'POST', `${N}/drafts`, {
+          baseVersionId: base,
+          partyId: DRAFTS[k].partyId,
+          label: `mk:draft${k}: ${DRAFTS[k].what}`,
+        })
+      ).id as string;
+
     // What each reader may not receive, anywhere.
     const add = (what: string, seen: Reader[], ...strings: string[]) => w.secrets.push({ what, seen, strings });
     for (const v of VERSION_KEYS) {
@@ -3003,6 +3117,7 @@ describe('access matrix: every route against every kind of reader and every visi
     for (const k of PREFERENCE_KEYS) add(PREFERENCES[k].what, PREFERENCES[k].seen, w.preference[k], `mk:${k}:`);
     add("the comment of A's principal on its decision", secret(A), 'mk:comment:');
     add("the decision of A's principal", VERSION_SEEN.vac, w.approval);
+    for (const k of DRAFT_KEYS) add(DRAFTS[k].what, secret(DRAFTS[k].seen), w.draft[k], `mk:draft${k}:`);
     add("the mediator's analysis", ['med'], w.analysis);
     add("A's adviser's analysis", ['aA'], w.analysisA);
     add('the packages released to A', [...A, 'med'], w.release);

@@ -61,6 +61,7 @@ const TABLES = [
   'memberships',
   'parties',
   'negotiations',
+  'drafts',
 ] as const;
 type Table = (typeof TABLES)[number];
 
@@ -400,7 +401,16 @@ async function orNothing<T>(lookup: Promise<T>): Promise<T | undefined> {
 
 async function revisionOf(
   store: Store,
-  table: 'negotiations' | 'parties' | 'positions' | 'issues' | 'red_lines' | 'rounds' | 'tracks' | 'transmission_rules',
+  table:
+    | 'negotiations'
+    | 'parties'
+    | 'positions'
+    | 'issues'
+    | 'red_lines'
+    | 'rounds'
+    | 'tracks'
+    | 'transmission_rules'
+    | 'drafts',
   id: string,
   plan: RevisionPlan,
 ): Promise<unknown> {
@@ -1258,6 +1268,72 @@ function builders(): Record<string, fc.Arbitrary<Builder>> {
         };
       }),
 
+    'POST /api/negotiations/:id/drafts': fc
+      .record({
+        base: fc.option(ref, { freq: 5, nil: null }),
+        party: fc.oneof(
+          { weight: 2, arbitrary: fc.constant('own' as const) },
+          { weight: 1, arbitrary: fc.constant(null) },
+          { weight: 1, arbitrary: partyRef },
+        ),
+        label: hostile,
+        crossed: cross,
+      })
+      .map((c) => (env) => {
+        const n = refNegotiation(env, c.crossed);
+        const value = {
+          baseVersionId: c.base === null ? null : resolveRef(c.base, env.live.ids('versions', n)),
+          partyId:
+            c.party === 'own'
+              ? (env.live.partiesOf(env.account?.userId, n)[0] ?? null)
+              : c.party === null
+                ? null
+                : partyFor(env, c.party, n),
+          label: c.label,
+        };
+        return { value, texts: text('label', c.label, { trim: true }) };
+      }),
+
+    'PUT /api/negotiations/:id/drafts/:itemId': fc
+      .record({
+        revision: revisionPlan,
+        label: hostile,
+        summary: optional(hostile),
+        points: fc.array(fc.record({ point: pointArb, from: fc.array(ref, { maxLength: 2 }) }), { maxLength: 3 }),
+        n: fc.nat(1_000_000),
+      })
+      .map((c) => async (env) => {
+        const existing = env.live.points(env.negotiationId);
+        const texts: SentText[] = [...text('label', c.label, { trim: true }), ...text('summary', c.summary)];
+        const points = c.points.map(({ point: p, from }, i) => {
+          const id = p.id.n % 2 === 0 ? `hx-dp-${c.n}-${i}` : resolveRef(p.id, existing);
+          const at = (a: any) => (a?.points as any[] | undefined)?.find((q) => q.id === id);
+          texts.push(
+            ...text('points', p.title, { label: `points[${i}].title`, got: (a) => at(a)?.title }),
+            ...text('points', p.text, { label: `points[${i}].text`, got: (a) => at(a)?.text }),
+          );
+          return {
+            id,
+            title: p.title,
+            text: p.text,
+            ...(from.length > 0 ? { derivedFrom: from.map((r) => resolveRef(r, existing)) } : {}),
+          };
+        });
+        // Two points of one id: the answer names only the first, so only distinct ids are compared.
+        const ids = points.map((p) => p.id);
+        const unique = texts.filter((t) => {
+          const m = /^points\[(\d+)\]/.exec(t.label);
+          return !m || ids.indexOf(ids[Number(m[1])]!) === Number(m[1]);
+        });
+        const value = {
+          revision: await revisionOf(env.store, 'drafts', env.itemId, c.revision),
+          label: c.label,
+          ...(c.summary === undefined ? {} : { summary: c.summary }),
+          points,
+        };
+        return { value, texts: unique };
+      }),
+
     'POST /api/negotiations/:id/tracks': fc
       .record({
         name: hostile,
@@ -1804,6 +1880,7 @@ function itemTable(url: string): Table {
   if (url.includes('/parties/:itemId')) return 'parties';
   if (url.includes('/rounds/:itemId')) return 'rounds';
   if (url.includes('/tracks/:itemId')) return 'tracks';
+  if (url.includes('/drafts/:itemId')) return 'drafts';
   return 'transmission_rules';
 }
 
@@ -1837,11 +1914,18 @@ const WRITES: Record<string, Table> = {
   'POST /api/negotiations/:id/rounds/:itemId/cancel': 'rounds',
   'POST /api/negotiations/:id/statements/:itemId/retract': 'statements',
   'POST /api/negotiations/:id/issues/:itemId/options/:optionId/retire': 'issues',
+  'POST /api/negotiations/:id/drafts': 'drafts',
+  'PUT /api/negotiations/:id/drafts/:itemId': 'drafts',
+  'POST /api/negotiations/:id/drafts/:itemId/issue': 'versions',
 };
+const ISSUE_DRAFT = 'POST /api/negotiations/:id/drafts/:itemId/issue';
 const WITHDRAW = 'POST /api/negotiations/:id/versions/:itemId/withdraw';
 const APPROVALS = 'POST /api/negotiations/:id/versions/:itemId/approvals';
 /** The table whose row an accepted DELETE removes, by route; the row's id is the last path parameter. */
-const DELETES: Record<string, Table> = { 'DELETE /api/negotiations/:id/members/:memberId': 'memberships' };
+const DELETES: Record<string, Table> = {
+  'DELETE /api/negotiations/:id/members/:memberId': 'memberships',
+  'DELETE /api/negotiations/:id/drafts/:itemId': 'drafts',
+};
 /** Fields of an answer that are a view of the reader, not columns of the row. */
 const VIEW_ONLY: Partial<Record<Table, string[]>> = {
   versions: ['recipientPartyIds', 'contentHash', 'separateFormat', 'internal', 'transmissions', 'sentTo', 'heldBack'],
@@ -1956,6 +2040,8 @@ describe('hostile input: every route answers 2xx or a problem, keeps text as sen
   const flipAllowed = new Set<string>();
   /** Versions an accepted withdrawal marked: their withdrawnAt may change, nothing else. */
   const withdrawAllowed = new Set<string>();
+  /** Drafts issued by an accepted request: their row names the version (its other columns stay). */
+  const issuedDrafts = new Set<string>();
   /** Rows removed by an accepted DELETE. */
   const removed = new Set<string>();
   /** Negotiations opened by an accepted write, and who opened them: where that makes them its convenor, the membership comes with it. */
@@ -2297,6 +2383,7 @@ describe('hostile input: every route answers 2xx or a problem, keeps text as sen
     counts.s2++;
     const deleted = DELETES[routeKey];
     if (deleted) removed.add(`${deleted}:${itemParam.id}`);
+    if (routeKey === ISSUE_DRAFT) issuedDrafts.add(itemParam.id);
     if (!/json/.test(type)) return;
     let body: any;
     try {
@@ -2507,6 +2594,11 @@ describe('hostile input: every route answers 2xx or a problem, keeps text as sen
     if (!answer && !old && table === 'positions') {
       const carried = JSON.parse(String(row.data)) as { versionId?: string; carriedFromVersionId?: string | null };
       if (carried.carriedFromVersionId && touched.has(`versions:${carried.versionId}`)) return;
+    }
+    // An issued draft keeps its words; its row names the version it became.
+    if (table === 'drafts' && old && !answer && issuedDrafts.has(id) && row.issued_version_id === `${id}.v`) {
+      const rest = (r: Record<string, unknown>) => ({ ...r, issued_version_id: null, updated_at: null });
+      if (isDeepStrictEqual(rest(row), rest(old))) return;
     }
     if (!answer) {
       failures.push(

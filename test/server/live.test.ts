@@ -25,6 +25,46 @@ describe('live events name only what changed for the reader, by the same policy 
       ).body.token;
   });
 
+  test("a party's draft is heard by the party's delegates alone, not by other parties or the mediators", async () => {
+    const ua = client(server.url, tokens.ua);
+    const mediator = client(server.url, tokens.mediator);
+    const ruStream = await follow(server.url, tokens.ru!);
+    const mediatorStream = await follow(server.url, tokens.mediator!);
+    const uaStream = await follow(server.url, tokens.ua!);
+    const draft = await ua.post<any>(`${N}/drafts`, {
+      baseVersionId: 'v-geneva-19',
+      partyId: 'ua',
+      label: 'Kyiv text',
+    });
+    assert.equal(draft.status, 201, JSON.stringify(draft.body));
+    await uaStream.next((e) => e.event === 'change' && topicsOf(e).includes('draft'));
+    const saved = await ua.put<any>(`${N}/drafts/${draft.body.id}`, {
+      revision: 1,
+      label: 'Kyiv text, saved',
+      summary: '',
+      points: draft.body.points,
+    });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    const from = uaStream.events.length;
+    await uaStream.next((e) => e.event === 'change' && topicsOf(e).includes('draft'), from);
+
+    // A marker every reader hears; nothing of the draft came before it.
+    const marker = await mediator.post<any>(`${N}/statements`, {
+      speaker: 'A spokesperson',
+      date: '2025-11-26',
+      quote: 'Drafting continues.',
+      stance: 'neutral',
+      source: 'https://example.org/briefing',
+    });
+    assert.equal(marker.status, 201, JSON.stringify(marker.body));
+    for (const stream of [ruStream, mediatorStream]) {
+      await stream.next((e) => e.event === 'change' && topicsOf(e).includes('statements'));
+      const heard = stream.events.filter((e) => e.event === 'change').flatMap(topicsOf);
+      assert.ok(!heard.includes('draft'), `heard of the draft: ${heard.join(', ')}`);
+    }
+    for (const stream of [ruStream, mediatorStream, uaStream]) stream.close();
+  });
+
   test("a party's private change reaches no other stream; shared with the mediators, it reaches theirs alone", async () => {
     const ua = client(server.url, tokens.ua);
     const mediator = client(server.url, tokens.mediator);

@@ -22,6 +22,8 @@ const RedLinesPage = lazy(() => import('./pages/RedLines'));
 const PreferencesPage = lazy(() => import('./pages/Preferences'));
 const TracksPage = lazy(() => import('./pages/Tracks'));
 const RulesPage = lazy(() => import('./pages/Rules'));
+// The drafting page brings the editor (Tiptap): only those who draft load it.
+const DraftingPage = lazy(() => import('./pages/Drafting'));
 
 export function App() {
   const { user, loading } = useSession();
@@ -84,6 +86,9 @@ export function App() {
                 </Route>
                 <Route path="/rules">
                   <RulesPage id={params.id} />
+                </Route>
+                <Route path="/draft/:draftId">
+                  {(draft) => <DraftingPage id={params.id} draftId={draft.draftId} />}
                 </Route>
                 <Route>
                   <p role="alert">There is no such page here. Choose one in the menu above.</p>

@@ -20,6 +20,8 @@ const SUMMARY: [kind: string, words: string][] = [
   ['changed', 'changed'],
   ['added', 'added'],
   ['removed', 'removed'],
+  ['merged', 'merged'],
+  ['split', 'split'],
   ['moved', 'moved'],
   ['renumbered', 'renumbered'],
   ['unchanged', 'unchanged'],

@@ -32,6 +32,7 @@ import {
   type Stance,
   type Visibility,
 } from '../components/PositionBadge';
+import { DraftFromVersion } from '../components/DraftFromVersion';
 import { Failure, Loading, RefreshFailed } from '../components/Status';
 import { fieldsOf, issuesOfPoint, saveBatch, savePosition, type PositionFields } from './positionEditing';
 import './Text.css';
@@ -179,6 +180,7 @@ function Document({
           {version.withdrawnAt ? `; withdrawn on ${version.withdrawnAt.slice(0, 10)}` : ''}.
         </p>
         {version.separateFormat ? <p className="hint">{version.separateFormat.note}.</p> : null}
+        <DraftFromVersion id={id} seat={seat} version={version} />
         {seat.isMediator ? (
           <p className="hint">As a mediator you see the positions shared with you; the parties record them.</p>
         ) : null}
