@@ -1704,6 +1704,528 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/negotiations/{id}/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every amendment you may see
+         * @description Its members: on every version they may see, the amendments of their own party (and coalitions), those tabled to the table, and those tabled to the mediators for a mediator (or the author party of a party's text); each with its conflicts among them.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Amendment"][];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/amendments/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit a draft amendment
+         * @description The party's members, at a revision, while it is a draft.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        change?: components["schemas"]["AmendmentChangeInput"];
+                        /**
+                         * @description Why the party proposes it, in its words
+                         * @example The audit of international aid is not part of a peace settlement.
+                         */
+                        justification?: string;
+                        /** @description The revision your change is based on; a stale one gets 409 and the current state */
+                        revision: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Amendment"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/negotiations/{id}/amendments/{itemId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept or reject an amendment
+         * @description The pen-holder (a mediator for a text of the table; the author party's principal or lead for its own text), once, on a tabled amendment; a `change` accepts it with changes.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Accept with changes: the change as the pen-holder accepts it */
+                        change?: components["schemas"]["AmendmentChangeInput"];
+                        /** @enum {string} */
+                        decision: "accept" | "reject";
+                        /** @description Why, for the party and the record */
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Amendment"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/amendments/{itemId}/table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Table an amendment
+         * @description The party's principal or lead: to the mediators (and the author party of a party's text) or to the table (every party holding the version). The words pass the transmission rules for each party they reach.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description mediators: the mediators (and, for a party's text, its author party) read it; table: every party holding the version (a track's point: the track's parties)
+                         * @enum {string}
+                         */
+                        to: "mediators" | "table";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Amendment"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/amendments/{itemId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw an amendment
+         * @description The party's members for a draft, its principal or lead once tabled; not once decided.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Amendment"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/negotiations/{id}/analyses": {
         parameters: {
             query?: never;
@@ -2928,7 +3450,7 @@ export interface paths {
         };
         /**
          * Live changes (server-sent events)
-         * @description Its members. A text/event-stream: `ready` when the stream opens (reload what you show: after a reconnection this is how a client catches up), then `change` with `{"topics": [...]}` each time an answer the reader would get from one of those reads changed (topics: negotiation, versions, positions, approvals, issues, red-lines, preferences, rounds, statements, transmission-rules, releases, progress), and `ended` when the reader may no longer read the negotiation or their session ends. An event carries no content: the reads, with their visibility policy, do. One account follows at most 6 streams at once (429 beyond).
+         * @description Its members. A text/event-stream: `ready` when the stream opens (reload what you show: after a reconnection this is how a client catches up), then `change` with `{"topics": [...]}` each time an answer the reader would get from one of those reads changed (topics: negotiation, versions, positions, approvals, issues, red-lines, preferences, rounds, statements, transmission-rules, releases, progress, amendment, draft), and `ended` when the reader may no longer read the negotiation or their session ends. An event carries no content: the reads, with their visibility policy, do. One account follows at most 6 streams at once (429 beyond).
          */
         get: {
             parameters: {
@@ -7945,6 +8467,203 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/negotiations/{id}/versions/{itemId}/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A version's amendments
+         * @description Members who have received it: their party's own amendments, those tabled to the table, and those tabled to the mediators for a mediator (or the author party of a party's text), each with `conflicts` among those the reader sees. A track's point's amendments only for the track's parties and the mediators.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Amendment"][];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Propose an amendment
+         * @description Any member of a party that holds the version (received it, or wrote it): replace, insert or delete a span of a point's text or title (anchored by offsets and the quoted text), add a point, or delete one, with a justification. It stays internal to the party until tabled. E.g. `{"change": {"kind": "deletePoint", "pointId": "pt-7", "quote": "Audit of aid"}, "justification": "…"}`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        change: components["schemas"]["AmendmentChangeInput"];
+                        /**
+                         * @description Why the party proposes it, in its words
+                         * @default
+                         * @example The audit of international aid is not part of a peace settlement.
+                         */
+                        justification?: string;
+                        /**
+                         * @description The party (or coalition) proposing it; by default the party you sit for. It must hold the version.
+                         * @example pt-21
+                         */
+                        partyId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Amendment"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/negotiations/{id}/versions/{itemId}/approvals": {
         parameters: {
             query?: never;
@@ -8247,6 +8966,116 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/versions/{itemId}/consolidate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Consolidate the accepted amendments
+         * @description The pen-holder: the next version (a child of this one, written like any version, internal to the author party for a party's text) from every accepted amendment; conflicting accepted amendments are refused, naming both. Pending amendments are carried to it, re-anchored, or orphaned with the reason; the spans each amendment brought are kept for provenance.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The new version's label
+                         * @example Consolidated text, 2nd reading
+                         */
+                        label: string;
+                        /** @description The new version's summary (by default the amended version's) */
+                        summary?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Version"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -9093,6 +9922,316 @@ export interface components {
                 }[];
                 withheld: boolean;
             }[];
+        };
+        Amendment: {
+            /** @description The versions it was proposed to before, oldest first */
+            carriedFrom: string[];
+            change: components["schemas"]["AmendmentChange"];
+            /** @description Other amendments you see that cannot be applied with it, and why */
+            conflicts: {
+                reason: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                withId: string;
+            }[];
+            /**
+             * @description The version consolidation made from it (or left it behind in)
+             * @example pt-21
+             */
+            consolidatedIn: string | null;
+            createdAt: string;
+            decision: {
+                at: string;
+                /** @enum {string} */
+                decision: "accept" | "reject";
+                note: string;
+                /** @description Accepted with changes: the party's change (`change` is the one accepted) */
+                proposedChange: components["schemas"]["AmendmentChange"] | null;
+            } | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            id: string;
+            justification: string;
+            /** @description Why consolidation could not carry it to the new text */
+            orphanedReason: string | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            partyId: string;
+            partyName: string;
+            revision: number;
+            /** @enum {string} */
+            state: "draft" | "tabled" | "accepted" | "rejected" | "orphaned" | "withdrawn" | "consolidated";
+            tabledAt: string | null;
+            /**
+             * @description null while internal to the party
+             * @enum {string|null}
+             */
+            tabledTo: "mediators" | "table" | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            versionId: string;
+            withdrawnAt: string | null;
+        };
+        AmendmentChange: {
+            /**
+             * @description Where the replaced span ends (exclusive)
+             * @example 12
+             */
+            end: number;
+            /**
+             * @description The point's field the change is in: its text or its title
+             * @enum {string}
+             */
+            field: "text" | "title";
+            /** @enum {string} */
+            kind: "replace";
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            pointId: string;
+            /** @description The span as it stands now; the change is refused when the field holds something else there */
+            quote: string;
+            /**
+             * @description Where the replaced span starts: a UTF-16 offset into the field
+             * @example 12
+             */
+            start: number;
+            /** @description The wording that replaces the span */
+            text: string;
+        } | {
+            /** @description The characters just after the insertion point, to find the place again once the text has changed */
+            after?: string;
+            /**
+             * @description Where the text is inserted: a UTF-16 offset into the field
+             * @example 12
+             */
+            at: number;
+            /** @description The characters just before the insertion point, to find the place again once the text has changed */
+            before?: string;
+            /**
+             * @description The point's field the change is in: its text or its title
+             * @enum {string}
+             */
+            field: "text" | "title";
+            /** @enum {string} */
+            kind: "insert";
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            pointId: string;
+            /** @description The wording inserted */
+            text: string;
+        } | {
+            /**
+             * @description Where the deleted span ends (exclusive)
+             * @example 12
+             */
+            end: number;
+            /**
+             * @description The point's field the change is in: its text or its title
+             * @enum {string}
+             */
+            field: "text" | "title";
+            /** @enum {string} */
+            kind: "delete";
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            pointId: string;
+            /** @description The span as it stands now; the change is refused when the field holds something else there */
+            quote: string;
+            /**
+             * @description Where the deleted span starts: a UTF-16 offset into the field
+             * @example 12
+             */
+            start: number;
+        } | {
+            /**
+             * @description The point the new one follows; null to put it first
+             * @example pt-21
+             */
+            afterPointId: string | null;
+            issueIds?: string[];
+            /** @enum {string} */
+            kind: "addPoint";
+            text: string;
+            title: string;
+        } | {
+            /** @enum {string} */
+            kind: "deletePoint";
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            pointId: string;
+            /** @description The point's title, to be sure of the point deleted */
+            quote: string;
+        };
+        AmendmentChangeInput: {
+            /**
+             * @description Where the replaced span ends (exclusive)
+             * @example 12
+             */
+            end: number;
+            /**
+             * @description The point's field the change is in: its text or its title
+             * @enum {string}
+             */
+            field: "text" | "title";
+            /** @enum {string} */
+            kind: "replace";
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            pointId: string;
+            /** @description The span as it stands now; the change is refused when the field holds something else there */
+            quote: string;
+            /**
+             * @description Where the replaced span starts: a UTF-16 offset into the field
+             * @example 12
+             */
+            start: number;
+            /** @description The wording that replaces the span */
+            text: string;
+        } | {
+            /** @description The characters just after the insertion point, to find the place again once the text has changed */
+            after?: string;
+            /**
+             * @description Where the text is inserted: a UTF-16 offset into the field
+             * @example 12
+             */
+            at: number;
+            /** @description The characters just before the insertion point, to find the place again once the text has changed */
+            before?: string;
+            /**
+             * @description The point's field the change is in: its text or its title
+             * @enum {string}
+             */
+            field: "text" | "title";
+            /** @enum {string} */
+            kind: "insert";
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            pointId: string;
+            /** @description The wording inserted */
+            text: string;
+        } | {
+            /**
+             * @description Where the deleted span ends (exclusive)
+             * @example 12
+             */
+            end: number;
+            /**
+             * @description The point's field the change is in: its text or its title
+             * @enum {string}
+             */
+            field: "text" | "title";
+            /** @enum {string} */
+            kind: "delete";
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            pointId: string;
+            /** @description The span as it stands now; the change is refused when the field holds something else there */
+            quote: string;
+            /**
+             * @description Where the deleted span starts: a UTF-16 offset into the field
+             * @example 12
+             */
+            start: number;
+        } | {
+            /**
+             * @description The point the new one follows; null to put it first
+             * @example pt-21
+             */
+            afterPointId: string | null;
+            issueIds?: string[];
+            /** @enum {string} */
+            kind: "addPoint";
+            text: string;
+            title: string;
+        } | {
+            /** @enum {string} */
+            kind: "deletePoint";
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            pointId: string;
+            /** @description The point's title, to be sure of the point deleted */
+            quote: string;
+        };
+        AmendmentInput: {
+            /** @description The versions it was proposed to before, oldest first */
+            carriedFrom: string[];
+            change: components["schemas"]["AmendmentChangeInput"];
+            /** @description Other amendments you see that cannot be applied with it, and why */
+            conflicts: {
+                reason: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                withId: string;
+            }[];
+            /**
+             * @description The version consolidation made from it (or left it behind in)
+             * @example pt-21
+             */
+            consolidatedIn: string | null;
+            createdAt: string;
+            decision: {
+                at: string;
+                /** @enum {string} */
+                decision: "accept" | "reject";
+                note: string;
+                /** @description Accepted with changes: the party's change (`change` is the one accepted) */
+                proposedChange: components["schemas"]["AmendmentChangeInput"] | null;
+            } | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            id: string;
+            justification: string;
+            /** @description Why consolidation could not carry it to the new text */
+            orphanedReason: string | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            partyId: string;
+            partyName: string;
+            revision: number;
+            /** @enum {string} */
+            state: "draft" | "tabled" | "accepted" | "rejected" | "orphaned" | "withdrawn" | "consolidated";
+            tabledAt: string | null;
+            /**
+             * @description null while internal to the party
+             * @enum {string|null}
+             */
+            tabledTo: "mediators" | "table" | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            versionId: string;
+            withdrawnAt: string | null;
         };
         /** @description The settlement engine on the negotiation's own data, as the requester may see it */
         Analysis: {
