@@ -40,6 +40,7 @@ import { tracksRoutes } from './routes/tracks.ts';
 import { transmissionRulesRoutes } from './routes/transmission-rules.ts';
 import { versionsRoutes } from './routes/versions.ts';
 import { liveRoutes } from './routes/live.ts';
+import { agreementRoutes } from './routes/agreement.ts';
 import { LiveHub } from './live.ts';
 import { webRoutes } from './web-app.ts';
 
@@ -324,6 +325,7 @@ export async function buildApp({
   tracksRoutes(app, store);
   transmissionRulesRoutes(app, store);
   progressRoutes(app, store);
+  agreementRoutes(app, store);
   analysesRoutes(app, store);
   utilitiesRoutes(app, store);
   liveRoutes(app, store, live);

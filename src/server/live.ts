@@ -30,6 +30,8 @@ export const LIVE_TOPICS = {
   releases: ['/releases'],
   analyses: ['/analyses'],
   progress: ['/progress'],
+  agreement: ['/agreement'],
+  bracket: ['/brackets'],
 } as const satisfies Record<string, readonly string[]>;
 export type LiveTopic = keyof typeof LIVE_TOPICS;
 

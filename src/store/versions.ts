@@ -9,7 +9,8 @@ import { canSendForParty } from '../core/visibility.ts';
 import { listEntities, readEntities } from './collections.ts';
 import { requireMediator, requireParty } from './guards.ts';
 import type { Database } from './schema.ts';
-import type { Executor, NegotiationContext, Store } from './store.ts';
+import type { Executor, NegotiationContext, Recorder, Store } from './store.ts';
+import { requireUnlocked, requireUnlockedIn } from './agreement.ts';
 import { carryPositions } from './positions.ts';
 import { listTracks } from './tracks.ts';
 import { getVersion, requireStanding, textApprovals, textRecords } from './texts.ts';
@@ -51,7 +52,15 @@ export async function createVersion(
     id?: Id;
     internal?: boolean;
   },
+  options: {
+    /**
+     * More work in the version's transaction, after it is written (a closed bracket's record, an
+     * amendment's spans): when it throws, the version is not made either.
+     */
+    alsoInTransaction?: (trx: Transaction<Database>, record: Recorder, version: Version) => Promise<void>;
+  } = {},
 ): Promise<VersionView> {
+  requireUnlocked(ctx);
   if (draft.authorPartyId === null) requireMediator(ctx, 'write a version for the whole table');
   else requireParty(ctx, draft.authorPartyId, 'write a version for');
   if (draft.authorPartyId === null && draft.internal)
@@ -132,6 +141,7 @@ export async function createVersion(
     createdBy: ctx.user.id,
   };
   await store.change(ctx.user.id, async (trx, record) => {
+    await requireUnlockedIn(trx, ctx.negotiation.id);
     await insertVersion(
       trx,
       version,
@@ -150,6 +160,7 @@ export async function createVersion(
       const seen = new Set(parent.points.map((point) => point.id));
       await carryPositions(trx, record, await storedVersion(trx, parent.id), seen, version, () => store.id());
     }
+    await options.alsoInTransaction?.(trx, record, version);
   });
   return getVersion(store, ctx, version.id);
 }

@@ -121,6 +121,7 @@ describe('progressSeries', () => {
     agreed: 0,
     contested: 0,
     open: 0,
+    unknown: 0,
     brackets: 0,
     redLinesCrossed: 0,
     distance,
