@@ -95,8 +95,8 @@ export async function closeBracket(
   requireUnlocked(ctx);
   await getVersion(store, ctx, versionId);
   const version = (await textRecords(store, ctx)).find((r) => r.version.id === versionId)!.version;
-  requireStanding(version, 'close brackets in');
   requirePenHolder(ctx, version);
+  requireStanding(version, 'close brackets in');
   const closures = await bracketClosures(store.db, ctx.negotiation.id);
   const earlier = closures.find((c) => c.bracketId === bracketId && c.versionId === versionId);
   if (earlier) throw alreadyClosed(await names(store, ctx), earlier);
