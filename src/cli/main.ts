@@ -8,6 +8,7 @@ import { inviteCommand, membersCommand, negotiationCommand } from './convene.ts'
 import { CliError, EXIT } from './errors.ts';
 import { exportCommand } from './export.ts';
 import { serveCommand } from './serve.ts';
+import { statusCommand } from './status.ts';
 import { userCommand } from './user.ts';
 
 /**
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     demoCommand(),
     exportCommand(),
     diffCommand(),
+    statusCommand(),
     analyzeCommand(),
     auditCommand(),
     backupCommand(),
