@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DIFF_BUDGET } from '../core/compare.ts';
 import type { Id, ProvenanceSpan, Version, VersionProvenance } from '../core/model.ts';
 import { carryProvenance, originalProvenance, redactVersionProvenance, type Attribution } from '../core/provenance.ts';
@@ -66,10 +67,23 @@ export function mayKnowAmendment(
   return false;
 }
 
-/** The full provenance of every version of the chain to `versionId`, oldest first (cached per version). */
+/**
+ * Provenance computed, by version and what it was computed from (the rounds and the spans along its
+ * chain). Versions never change, so a new version elsewhere leaves these as they are; a round that
+ * names its outcome later, or spans written later, make another key. The most recent are kept.
+ */
+const computedBy = new WeakMap<Store, Map<string, VersionProvenance>>();
+const COMPUTED_KEPT = 64;
+function remember(computed: Map<string, VersionProvenance>, key: string, provenance: VersionProvenance): void {
+  computed.delete(key);
+  computed.set(key, provenance);
+  while (computed.size > COMPUTED_KEPT) computed.delete(computed.keys().next().value!);
+}
+/** Lets the server answer other requests between two steps of a long chain. */
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The full provenance of every version of the chain to `versionId`, oldest first (kept per version). */
 async function storedProvenance(store: Store, ctx: NegotiationContext, versionId: Id): Promise<VersionProvenance> {
-  const tables = ['versions', 'version_attributions', 'rounds'];
-  const key = (id: Id) => `provenance ${ctx.negotiation.id} ${id}`;
   const records = await textRecords(store, ctx);
   const byId = new Map(records.map((r) => [r.version.id, r.version]));
   const chain: Version[] = [];
@@ -85,9 +99,23 @@ async function storedProvenance(store: Store, ctx: NegotiationContext, versionId
   const rounds = await readEntities(store, 'rounds', ctx.negotiation.id);
   const roundOf = (id: Id) => rounds.find((r) => r.outcomeVersionId === id && !r.cancelledAt)?.id ?? null;
   let previous: { version: Version; provenance: VersionProvenance } | null = null;
+  let computed = computedBy.get(store);
+  if (!computed) computedBy.set(store, (computed = new Map()));
+  let key = ctx.negotiation.id;
   for (const version of chain) {
     const before: typeof previous = previous;
-    const provenance: VersionProvenance = await store.reads.get(key(version.id), tables, async () =>
+    // What this version's provenance is computed from: its chain, rounds and spans, hashed link by link.
+    key = createHash('sha256')
+      .update(`${key}\u0000${version.id}\u0000${roundOf(version.id) ?? ''}\u0000`)
+      .update(JSON.stringify(brought.get(version.id) ?? []))
+      .digest('base64url');
+    const known = computed.get(key);
+    if (known) {
+      previous = { version, provenance: known };
+      continue;
+    }
+    await yieldToOthers();
+    const provenance: VersionProvenance =
       before === null
         ? originalProvenance({
             id: version.id,
@@ -105,8 +133,8 @@ async function storedProvenance(store: Store, ctx: NegotiationContext, versionId
             },
             brought.get(version.id) ?? [],
             DIFF_BUDGET,
-          ),
-    );
+          );
+    remember(computed, key, provenance);
     previous = { version, provenance };
   }
   return previous?.provenance ?? {};
