@@ -440,3 +440,29 @@ describe('provenance, as each reader may know it', () => {
     assert.ok(atlantis.provenance['acc-p3']);
   });
 });
+
+describe('a bracket resolved in the text', () => {
+  test('property: the chosen wording stands where the placeholder stood; a dropped one leaves no doubled space', async () => {
+    const fc = (await import('fast-check')).default;
+    const { resolvePlaceholder } = await import('../../src/store/brackets.ts');
+    const words = fc.stringMatching(/^[a-z]{1,6}( [a-z]{1,6}){0,3}$/);
+    fc.assert(
+      fc.property(
+        words,
+        words,
+        fc.constantFrom('', ' ', '.', ', ', ' and'),
+        fc.constantFrom('', ' '),
+        words,
+        (head, tail, after, before, chosen) => {
+          const text = `${head}${before} [[br-x]]${after} ${tail}`;
+          const placed = resolvePlaceholder(text, 'br-x', chosen);
+          assert.equal(placed, `${head}${before} ${chosen}${after} ${tail}`);
+          const dropped = resolvePlaceholder(text, 'br-x', '');
+          assert.ok(!dropped.includes('[['), dropped);
+          assert.ok(!/ {2}/.test(dropped) || / {2}/.test(text.replace(' [[br-x]]', '')), dropped);
+          assert.ok(!/ [.,]/.test(dropped) || / [.,]/.test(text.replace('[[br-x]]', '')), dropped);
+        },
+      ),
+    );
+  });
+});
