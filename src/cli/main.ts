@@ -9,6 +9,7 @@ import { inviteCommand, membersCommand, negotiationCommand } from './convene.ts'
 import { CliError, EXIT } from './errors.ts';
 import { exportCommand } from './export.ts';
 import { serveCommand } from './serve.ts';
+import { statusCommand } from './status.ts';
 import { userCommand } from './user.ts';
 
 /**
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     diffCommand(),
     amendCommand(),
     consolidateCommand(),
+    statusCommand(),
     analyzeCommand(),
     auditCommand(),
     backupCommand(),

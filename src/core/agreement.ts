@@ -10,7 +10,7 @@ import type {
   Track,
   VoidMark,
 } from './model.ts';
-import { canonicalPoint, optionLabels } from './transmission.ts';
+import { canonicalPoint, optionLabels, type OptionLabels } from './transmission.ts';
 import { canSeePoint, canSeeTrack, type ViewerScope } from './visibility.ts';
 
 /**
@@ -30,7 +30,12 @@ import { canSeePoint, canSeeTrack, type ViewerScope } from './visibility.ts';
  * @example pointContentHash(point, issues) // '9c41…' (64 hex digits); another after any edit of the point
  */
 export function pointContentHash(point: Point, issues: Pick<Issue, 'id' | 'options'>[]): string {
-  const [id, _number, ...rest] = canonicalPoint(point, optionLabels(issues));
+  return hashWithLabels(point, optionLabels(issues));
+}
+
+/** `pointContentHash` with the labels read once, for many points. */
+function hashWithLabels(point: Point, labels: OptionLabels): string {
+  const [id, _number, ...rest] = canonicalPoint(point, labels);
   return createHash('sha256')
     .update(JSON.stringify(['parley/point/1', id, ...rest]))
     .digest('hex');
@@ -91,8 +96,9 @@ export function agreementStatus({ points, parties, tracks, marks, issues }: Agre
     if (list) list.push(mark);
     else byPoint.set(mark.pointId, [mark]);
   }
+  const labels = optionLabels(issues);
   const agreements = points.map((point): PointAgreement => {
-    const hash = pointContentHash(point, issues);
+    const hash = hashWithLabels(point, labels);
     const table = partiesAtTable(point, parties, tracks);
     const pointMarks = byPoint.get(point.id) ?? [];
     const agreedBy: Id[] = [];

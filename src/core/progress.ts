@@ -18,6 +18,11 @@ export interface PointProgress {
    */
   state: PointState;
   stances: Record<Id, Stance>;
+  /**
+   * The parties at the table on this point whose stance on this wording is unknown: silent, or their
+   * position stale since the point changed. Unknown is never agreement.
+   */
+  unknown: Id[];
   brackets: number;
   redLinesCrossed: number;
   /** Mean distance between the parties' stances on this point, 0 (all alike) to 1; null under two positions. */
@@ -30,6 +35,8 @@ export interface VersionProgress {
   agreed: number;
   contested: number;
   open: number;
+  /** Stances unknown (a party at the table on a point, silent or stale there), summed over the points. */
+  unknown: number;
   /** Brackets left in the text; a text is agreed when none remain. */
   brackets: number;
   redLinesCrossed: number;
@@ -40,13 +47,16 @@ export interface VersionProgress {
 /**
  * Measures one version: which points all parties agree on, which are contested, how many red lines it
  * crosses and how far apart the parties' stances are. Computed over the positions and red-line
- * crossings passed in, so a party's view counts only what that party may see.
+ * crossings passed in, so a party's view counts only what that party may see. With `atTable` (the
+ * parties at the table on a point), a party of the table without a stance there is unknown, and a
+ * point is agreed only when none is: silence is never consent.
  */
 export function versionProgress(
   versionId: Id,
   points: Point[],
   positions: Position[],
   crossings: RedLineCrossing[],
+  atTable?: (point: Point) => Id[],
 ): VersionProgress {
   const byPoint = new Map<Id, Position[]>();
   for (const position of positions) {
@@ -62,14 +72,16 @@ export function versionProgress(
     const stances: Record<Id, Stance> = {};
     for (const position of byPoint.get(point.id) ?? []) stances[position.partyId] = position.stance;
     const values = Object.values(stances);
+    const unknown = (atTable?.(point) ?? []).filter((partyId) => !Object.hasOwn(stances, partyId));
     const contested = point.brackets.length > 0 || values.some((stance) => stance !== 'support');
-    const state: PointState = contested ? 'contested' : values.length >= 2 ? 'agreed' : 'open';
+    const state: PointState = contested ? 'contested' : values.length >= 2 && unknown.length === 0 ? 'agreed' : 'open';
     return {
       pointId: point.id,
       number: point.number,
       title: point.title,
       state,
       stances,
+      unknown,
       brackets: point.brackets.length,
       redLinesCrossed: crossingsOf.get(point.id) ?? 0,
       distance: stanceDistance(values),
@@ -82,6 +94,7 @@ export function versionProgress(
     agreed: pointProgress.filter((p) => p.state === 'agreed').length,
     contested: pointProgress.filter((p) => p.state === 'contested').length,
     open: pointProgress.filter((p) => p.state === 'open').length,
+    unknown: pointProgress.reduce((sum, p) => sum + p.unknown.length, 0),
     brackets: pointProgress.reduce((sum, p) => sum + p.brackets, 0),
     redLinesCrossed: crossings.length,
     distance: distances.length === 0 ? null : distances.reduce((sum, d) => sum + d, 0) / distances.length,
@@ -100,6 +113,35 @@ export function stanceDistance(stances: Stance[]): number | null {
   return total / pairs / MAX_STANCE_SCORE;
 }
 
+/**
+ * The distance between parties' stances in two measures, on common ground only: the points in both,
+ * and on each the parties whose stance is known in both. `lost` counts the stances known in `a` that
+ * are unknown in `b` (stale since the point changed, or not restated) on points `b` still has.
+ */
+export function commonDistance(
+  a: Pick<VersionProgress, 'points'>,
+  b: Pick<VersionProgress, 'points'>,
+): { from: number | null; to: number | null; lost: number } {
+  const later = new Map(b.points.map((p) => [p.pointId, p]));
+  const from: number[] = [];
+  const to: number[] = [];
+  let lost = 0;
+  for (const before of a.points) {
+    const after = later.get(before.pointId);
+    if (!after) continue;
+    const common = Object.keys(before.stances).filter((party) => Object.hasOwn(after.stances, party));
+    lost += Object.keys(before.stances).filter((party) => after.unknown.includes(party)).length;
+    const d1 = stanceDistance(common.map((party) => before.stances[party]!));
+    const d2 = stanceDistance(common.map((party) => after.stances[party]!));
+    if (d1 !== null && d2 !== null) {
+      from.push(d1);
+      to.push(d2);
+    }
+  }
+  const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((s, x) => s + x, 0) / xs.length);
+  return { from: mean(from), to: mean(to), lost };
+}
+
 export interface RoundProgress {
   roundId: Id;
   title: string;
@@ -107,14 +149,25 @@ export interface RoundProgress {
   /** The version measured: what the round produced, or else what was on the table. */
   versionId: Id;
   progress: Omit<VersionProgress, 'points'>;
-  /** Change of distance since the previous round measured; negative means the differences narrowed. */
+  /**
+   * Change of distance since the previous round measured; negative means the differences narrowed.
+   * Null when stances known then are unknown now (`commonDistance`): fewer stances are no narrowing.
+   */
   distanceChange: number | null;
+  /** Stances known in the previous round measured that are unknown in this one (stale or silent). */
+  stancesLost: number;
 }
 
 export interface ProgressSeries {
   rounds: RoundProgress[];
-  /** `narrowing` when the distance fell from the first to the last round measured, `widening` when it rose. */
+  /**
+   * `narrowing` when the distance fell from the first to the last round measured, `widening` when it
+   * rose; `unknown` with fewer than two rounds with a distance, or when stances known in the first round
+   * are unknown in the last (stale since the text changed, or silent): never read as agreement.
+   */
   trend: 'narrowing' | 'widening' | 'steady' | 'unknown';
+  /** Why the trend is unknown, in words; null otherwise. */
+  trendNote: string | null;
 }
 
 /**
@@ -123,7 +176,7 @@ export interface ProgressSeries {
  * viewer cannot see that version (the round is then left out).
  */
 export function progressSeries(rounds: Round[], measure: (versionId: Id) => VersionProgress | null): ProgressSeries {
-  const measured: RoundProgress[] = [];
+  const measured: (RoundProgress & { full: VersionProgress })[] = [];
   for (const round of [...rounds].sort(
     (a, b) => Date.parse(a.startsOn) - Date.parse(b.startsOn) || a.id.localeCompare(b.id),
   )) {
@@ -133,8 +186,9 @@ export function progressSeries(rounds: Round[], measure: (versionId: Id) => Vers
     if (!progress) continue;
     const { points: _points, ...totals } = progress;
     const previous = measured[measured.length - 1];
+    const common = previous ? commonDistance(previous.full, progress) : null;
     const distanceChange =
-      previous && previous.progress.distance !== null && totals.distance !== null
+      previous && common && common.lost === 0 && previous.progress.distance !== null && totals.distance !== null
         ? totals.distance - previous.progress.distance
         : null;
     measured.push({
@@ -144,13 +198,24 @@ export function progressSeries(rounds: Round[], measure: (versionId: Id) => Vers
       versionId,
       progress: totals,
       distanceChange,
+      stancesLost: common?.lost ?? 0,
+      full: progress,
     });
   }
-  const withDistance = measured.filter((r) => r.progress.distance !== null);
   let trend: ProgressSeries['trend'] = 'unknown';
+  const withDistance = measured.filter((r) => r.progress.distance !== null);
+  let trendNote: string | null =
+    withDistance.length < 2 ? 'fewer than two rounds have two stances or more on a point' : null;
   if (withDistance.length >= 2) {
-    const delta = withDistance[withDistance.length - 1]!.progress.distance! - withDistance[0]!.progress.distance!;
-    trend = Math.abs(delta) < 1e-9 ? 'steady' : delta < 0 ? 'narrowing' : 'widening';
+    const first = withDistance[0]!;
+    const last = measured[measured.length - 1]!;
+    const common = commonDistance(first.full, last.full);
+    if (common.lost > 0)
+      trendNote = `${common.lost} ${common.lost === 1 ? 'stance' : 'stances'} taken by "${first.title}" ${common.lost === 1 ? 'is' : 'are'} unknown by "${last.title}" (stale since the text changed, or not restated): whether the differences narrowed is unknown until the parties restate them`;
+    else {
+      const delta = withDistance[withDistance.length - 1]!.progress.distance! - first.progress.distance!;
+      trend = Math.abs(delta) < 1e-9 ? 'steady' : delta < 0 ? 'narrowing' : 'widening';
+    }
   }
-  return { rounds: measured, trend };
+  return { rounds: measured.map(({ full: _full, ...round }) => round), trend, trendNote };
 }

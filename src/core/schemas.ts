@@ -44,6 +44,16 @@ export const negotiationSchema = z
     /** The version everyone works from now (the head of the main line). */
     currentVersionId: idSchema.nullable(),
     createdAt: z.string(),
+    /** Set when the agreement became complete: the text is locked until a mediator reopens a point. */
+    lockedAt: z
+      .string()
+      .nullable()
+      .optional()
+      .describe(
+        'Set when the agreement is complete: no new text, amendment or closed bracket until a mediator reopens a point',
+      ),
+    /** The text that was complete when the negotiation locked. */
+    lockedVersionId: idSchema.nullable().optional(),
     revision: z.number().int(),
   })
   .meta({ id: 'Negotiation' });

@@ -42,6 +42,7 @@ import { transmissionRulesRoutes } from './routes/transmission-rules.ts';
 import { amendmentsRoutes } from './routes/amendments.ts';
 import { versionsRoutes } from './routes/versions.ts';
 import { liveRoutes } from './routes/live.ts';
+import { agreementRoutes } from './routes/agreement.ts';
 import { LiveHub } from './live.ts';
 import { webRoutes } from './web-app.ts';
 
@@ -328,6 +329,7 @@ export async function buildApp({
   draftsRoutes(app, store);
   transmissionRulesRoutes(app, store);
   progressRoutes(app, store);
+  agreementRoutes(app, store);
   analysesRoutes(app, store);
   utilitiesRoutes(app, store);
   liveRoutes(app, store, live);

@@ -33,6 +33,8 @@ export const LIVE_TOPICS = {
   amendment: ['/amendments'],
   /** The reader's own drafts (their party's; the table's for a mediator): only a draft's owners hear it. */
   draft: ['/drafts'],
+  agreement: ['/agreement'],
+  bracket: ['/brackets'],
 } as const satisfies Record<string, readonly string[]>;
 export type LiveTopic = keyof typeof LIVE_TOPICS;
 

@@ -193,4 +193,48 @@ export const ROUTE_DOCS: Record<string, [summary: string, who: string]> = {
     'Progress',
     'Its members: per version and over the rounds, counted over what the reader may see.',
   ],
+  'GET /api/negotiations/:id/agreement': [
+    'Where the agreement stands now',
+    'Its members: the agreement on the text under negotiation (the current version, else the newest shared text of the table), as on GET …/versions/:versionId/agreement.',
+  ],
+  'GET /api/negotiations/:id/versions/:versionId/agreement': [
+    'Where the agreement stands on a version',
+    "Members who have received it: each point's marks, void marks and brackets (withheld on a track the reader is outside of: only its number and whether it is agreed), and what stands in the way, in words.",
+  ],
+  'PUT /api/negotiations/:id/versions/:versionId/points/:pointId/agreement': [
+    'Mark a point agreed ad referendum',
+    "A party's principal or lead, for a party (not a coalition) at the table on the point, on a standing text of the table; the mark is bound to the point's content hash, so any edit voids it. Not on a locked text (409). When it completes the agreement, the text is locked.",
+  ],
+  'DELETE /api/negotiations/:id/versions/:versionId/points/:pointId/agreement': [
+    'Take back a mark of agreement',
+    "The party's principal or lead (?partyId=); not on a locked text: a mediator reopens a point.",
+  ],
+  'POST /api/negotiations/:id/agreement/reopen': [
+    'Reopen a point of the locked text',
+    'Its mediators, with a reason: the lock is lifted, the marks on the point taken back, and both recorded.',
+  ],
+  'POST /api/negotiations/:id/tracks/:trackId/close': [
+    'Close a track',
+    'Its mediators, once every point the text under negotiation assigns to the track is agreed (409 naming those that are not).',
+  ],
+  'POST /api/negotiations/:id/tracks/:trackId/reopen': [
+    'Reopen a track',
+    'Its mediators; not while the text is locked (reopen a point first).',
+  ],
+  'GET /api/negotiations/:id/brackets': [
+    'The brackets of the text under negotiation',
+    'Its members: as GET …/versions/:versionId/brackets for the text under negotiation.',
+  ],
+  'GET /api/negotiations/:id/versions/:versionId/brackets': [
+    "Each bracket's life",
+    'Members who have received the version: over the versions of its chain they received, where each bracket opened, how its alternatives changed, and how, when, in which round and with whose agreement it closed; the brackets open in each version.',
+  ],
+  'POST /api/negotiations/:id/versions/:versionId/brackets/:bracketId/close': [
+    'Close a bracket',
+    "The version's pen-holder (the mediators for a text of the table, the author party's principal or lead for its own): choose an alternative or drop the language, naming the parties whose agreement closes it; answers 201 with the next version (made as any version is) and the closure. A bracket closed already in this version, or not in it, is refused; so is a locked text.",
+  ],
+  'GET /api/negotiations/:id/versions/:versionId/provenance': [
+    'Where each character came from',
+    "Members who have received the version: per point, the spans of its title and text with the version, round, and the amendment and party that brought them. An amendment the reader may not know of reads as the version's own; a version the reader never received reads as the first one they did.",
+  ],
 };

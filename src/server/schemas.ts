@@ -692,7 +692,11 @@ const versionTotals = {
   agreed: z.number().int(),
   contested: z.number().int(),
   open: z.number().int(),
-  brackets: z.number().int(),
+  unknown: z
+    .number()
+    .int()
+    .describe('Stances unknown: a party at the table on a point, silent there or its position stale; never agreement'),
+  brackets: z.number().int().describe('Brackets open in the text, as UN negotiators count them'),
   redLinesCrossed: z.number().int(),
   distance: z.number().nullable(),
 };
@@ -708,6 +712,7 @@ export const progressSchema = z
             title: z.string(),
             state: z.enum(['agreed', 'contested', 'open']),
             stances: z.record(z.string(), z.enum(STANCES)),
+            unknown: ids.describe('The parties at the table on the point whose stance on this wording is unknown'),
             brackets: z.number().int(),
             redLinesCrossed: z.number().int(),
             distance: z.number().nullable(),
@@ -717,6 +722,7 @@ export const progressSchema = z
     ),
     series: z.object({
       trend: z.enum(['narrowing', 'widening', 'steady', 'unknown']),
+      trendNote: z.string().nullable().describe('Why the trend is unknown, in words'),
       rounds: z.array(
         z.object({
           roundId: idSchema,
@@ -725,6 +731,10 @@ export const progressSchema = z
           versionId: idSchema,
           progress: z.object(versionTotals),
           distanceChange: z.number().nullable(),
+          stancesLost: z
+            .number()
+            .int()
+            .describe('Stances known in the previous round that are unknown in this one (stale or silent)'),
         }),
       ),
     }),
@@ -944,3 +954,79 @@ export const amendmentSchema = z
       .describe('Other amendments you see that cannot be applied with it, and why'),
   })
   .meta({ id: 'Amendment' });
+/*
+ * Nothing is agreed until everything is agreed: marks of agreement, the lock, brackets closed, provenance.
+ */
+export const agreementViewSchema = z
+  .object({
+    versionId: idSchema,
+    underNegotiation: z
+      .boolean()
+      .describe('Whether this version is the text under negotiation, the one the lock is about'),
+    status: entity.agreementStatusSchema,
+    obstacles: z
+      .string()
+      .describe('What still stands in the way, in words with names; "The agreement is complete." when nothing does')
+      .meta({ example: '3 points not agreed: 4, 9, 17; 2 brackets open; the track "EU/NATO" open' }),
+    lockedAt: z.string().nullable().describe('When the agreement became complete and its text locked'),
+  })
+  .meta({ id: 'Agreement', description: 'Where the agreement stands on a version, as the reader may see it' });
+export const agreementMarkBodySchema = z.object({
+  partyId: idSchema.describe('The party (not a coalition) you mark for, as its principal or lead'),
+});
+export const agreementReopenSchema = z.object({
+  pointId: idSchema.describe('The point of the locked text to reopen'),
+  reason: z.string().trim().min(1).max(2000).describe('Why: the record keeps it'),
+});
+export const bracketCloseSchema = z
+  .object({
+    choose: z.number().int().min(0).max(99).optional().describe('The place of the alternative that stands: 0 is A'),
+    drop: z.literal(true).optional().describe('Drop the language: nothing stands at its place'),
+    agreedBy: ids.min(1).describe('The parties whose agreement closes the bracket'),
+    roundId: idSchema.nullable().optional().describe('The round in which it was agreed'),
+    label: name.optional().describe("The new version's label; default: the old label and which bracket closed"),
+  })
+  .refine((b) => (b.choose === undefined) !== (b.drop === undefined), {
+    message: 'give either choose (the place of the alternative, 0 for A) or drop: true',
+    path: ['choose'],
+  })
+  .meta({ example: { choose: 1, agreedBy: ['ua', 'us'], roundId: 'r-geneva' } });
+export const bracketClosureSchema = z
+  .object({
+    bracketId: idSchema,
+    pointId: idSchema,
+    versionId: idSchema,
+    closedInVersionId: idSchema,
+    how: z.union([z.object({ chosen: z.number().int() }), z.object({ dropped: z.literal(true) })]),
+    agreedBy: ids,
+    roundId: idSchema.nullable(),
+    by: idSchema,
+    at: z.string(),
+  })
+  .meta({ id: 'BracketClosure', description: 'How the pen-holder closed a bracket, with whose agreement' });
+export const bracketClosedSchema = z.object({ version: versionSchema, closure: bracketClosureSchema });
+export const bracketLivesSchema = z
+  .object({
+    versionId: idSchema,
+    lives: z.array(
+      entity.bracketLifeSchema.extend({
+        closure: z
+          .object({
+            agreedBy: ids,
+            agreedByNames: z.array(z.string()),
+            roundId: idSchema.nullable(),
+            by: z.string().describe('The name of the person who closed it'),
+            at: z.string(),
+          })
+          .nullable()
+          .describe(
+            'As recorded when the pen-holder closed it; null for a bracket still open or closed by other wording',
+          ),
+      }),
+    ),
+    counts: z.array(z.object({ versionId: idSchema, roundId: idSchema.nullable(), open: z.number().int() })),
+  })
+  .meta({ id: 'BracketLives', description: "Each bracket's life over the versions you received that led to this one" });
+export const provenanceSchema = z
+  .object({ versionId: idSchema, provenance: entity.versionProvenanceSchema })
+  .meta({ id: 'Provenance', description: 'Where every character of a version came from, as you may know it' });

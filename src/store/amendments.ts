@@ -661,44 +661,49 @@ export async function consolidateAmendments(
       optionChoices: stored.optionChoices,
       source: null,
     },
-    async (trx, record, version) => {
-      // Nothing decided or proposed meanwhile slips past: the amendments must be as they were read.
-      const now = await trx
-        .selectFrom('amendments')
-        .select(['id', 'revision'])
-        .where('negotiation_id', '=', ctx.negotiation.id)
-        .where('version_id', '=', versionId)
-        .execute();
-      const then = new Map(rows.map((r) => [r.id, r.revision]));
-      if (now.length !== rows.length || now.some((r) => then.get(r.id) !== r.revision))
-        throw new DomainError(
-          'conflict',
-          `the amendments to version "${view.label || view.id}" changed while it was being consolidated; consolidate again`,
-        );
-      for (const a of accepted)
-        await writeRow(trx, a.row, { state: 'consolidated', data: { consolidatedIn: version.id } });
-      for (const a of reanchored)
-        await writeRow(trx, a.row, {
-          version_id: version.id,
-          data: { change: a.change, carriedFrom: [...a.carriedFrom, versionId] },
+    {
+      alsoInTransaction: async (trx, record, version) => {
+        // Nothing decided or proposed meanwhile slips past: the amendments must be as they were read.
+        const now = await trx
+          .selectFrom('amendments')
+          .select(['id', 'revision'])
+          .where('negotiation_id', '=', ctx.negotiation.id)
+          .where('version_id', '=', versionId)
+          .execute();
+        const then = new Map(rows.map((r) => [r.id, r.revision]));
+        if (now.length !== rows.length || now.some((r) => then.get(r.id) !== r.revision))
+          throw new DomainError(
+            'conflict',
+            `the amendments to version "${view.label || view.id}" changed while it was being consolidated; consolidate again`,
+          );
+        for (const a of accepted)
+          await writeRow(trx, a.row, { state: 'consolidated', data: { consolidatedIn: version.id } });
+        for (const a of reanchored)
+          await writeRow(trx, a.row, {
+            version_id: version.id,
+            data: { change: a.change, carriedFrom: [...a.carriedFrom, versionId] },
+          });
+        for (const { amendment: a, reason } of orphaned)
+          await writeRow(trx, a.row, {
+            state: 'orphaned',
+            data: { orphanedReason: reason, consolidatedIn: version.id },
+          });
+        await trx
+          .insertInto('version_attributions')
+          .values({ version_id: version.id, negotiation_id: ctx.negotiation.id, data: JSON.stringify(attributions) })
+          .execute();
+        await record({
+          action: 'amendment.consolidate',
+          entityId: version.id,
+          negotiationId: ctx.negotiation.id,
+          before: { versionId },
+          after: {
+            consolidated: accepted.map((a) => a.id),
+            carried: reanchored.map((a) => a.id),
+            orphaned: orphaned.map(({ amendment, reason }) => ({ id: amendment.id, reason })),
+          },
         });
-      for (const { amendment: a, reason } of orphaned)
-        await writeRow(trx, a.row, { state: 'orphaned', data: { orphanedReason: reason, consolidatedIn: version.id } });
-      await trx
-        .insertInto('version_attributions')
-        .values({ version_id: version.id, negotiation_id: ctx.negotiation.id, data: JSON.stringify(attributions) })
-        .execute();
-      await record({
-        action: 'amendment.consolidate',
-        entityId: version.id,
-        negotiationId: ctx.negotiation.id,
-        before: { versionId },
-        after: {
-          consolidated: accepted.map((a) => a.id),
-          carried: reanchored.map((a) => a.id),
-          orphaned: orphaned.map(({ amendment, reason }) => ({ id: amendment.id, reason })),
-        },
-      });
+      },
     },
   );
 }

@@ -130,6 +130,26 @@ export const AUDIT_KINDS = {
     meaning:
       'the pen-holder consolidated the accepted amendments into a new version; the pending ones were carried to it or orphaned, with why',
   },
+  'agreement.mark': {
+    entity: 'agreement',
+    meaning: "a party's principal or lead marked a point's wording agreed ad referendum (bound to its content hash)",
+  },
+  'agreement.take_back': { entity: 'agreement', meaning: "a party's principal or lead took back its mark on a point" },
+  'agreement.lock': {
+    entity: 'agreement',
+    meaning: 'every point was agreed, no bracket open and every track closed: the text was locked',
+  },
+  'agreement.reopen': {
+    entity: 'agreement',
+    meaning: 'a mediator reopened a point of the locked text, with the reason; its marks were taken back',
+  },
+  'track.close': { entity: 'track', meaning: 'a mediator closed a track whose points were agreed' },
+  'track.reopen': { entity: 'track', meaning: 'a mediator reopened a closed track' },
+  'bracket.close': {
+    entity: 'bracket',
+    meaning:
+      'the pen-holder closed a bracket (an alternative chosen, or its language dropped) in a new version, with whose agreement',
+  },
 } as const satisfies Record<string, { entity: string; meaning: string }>;
 
 /** An audit event's kind: one of `AUDIT_KINDS`. */

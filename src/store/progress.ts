@@ -1,3 +1,4 @@
+import { partiesAtTable } from '../core/agreement.ts';
 import { progressSeries, versionProgress, type ProgressSeries, type VersionProgress } from '../core/progress.ts';
 import { redLineCrossings } from '../core/redlines.ts';
 import { listIssues } from './issues.ts';
@@ -34,6 +35,8 @@ export async function progress(
       version.points,
       counted.get(version.id) ?? [],
       redLineCrossings(version, redLines, issues, false),
+      // A party at the table without a current stance is unknown there, never counted as agreeing.
+      (point) => partiesAtTable(point, ctx.parties, ctx.tracks),
     ),
   );
   const byVersion = new Map(measured.map((m) => [m.versionId, m]));

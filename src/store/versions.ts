@@ -10,6 +10,7 @@ import { listEntities, readEntities } from './collections.ts';
 import { requireMediator, requireParty } from './guards.ts';
 import type { Database } from './schema.ts';
 import type { Executor, NegotiationContext, Recorder, Store } from './store.ts';
+import { requireUnlocked, requireUnlockedIn } from './agreement.ts';
 import { carryPositions } from './positions.ts';
 import { listTracks } from './tracks.ts';
 import { getVersion, requireStanding, textApprovals, textRecords } from './texts.ts';
@@ -51,9 +52,15 @@ export async function createVersion(
     id?: Id;
     internal?: boolean;
   },
-  /** More writes made in the same transaction, after the version's (consolidation marks its amendments). */
-  also?: (trx: Transaction<Database>, record: Recorder, version: Version) => Promise<void>,
+  options: {
+    /**
+     * More work in the version's transaction, after it is written (a closed bracket's record, an
+     * amendment's spans): when it throws, the version is not made either.
+     */
+    alsoInTransaction?: (trx: Transaction<Database>, record: Recorder, version: Version) => Promise<void>;
+  } = {},
 ): Promise<VersionView> {
+  requireUnlocked(ctx);
   if (draft.authorPartyId === null) requireMediator(ctx, 'write a version for the whole table');
   else requireParty(ctx, draft.authorPartyId, 'write a version for');
   if (draft.authorPartyId === null && draft.internal)
@@ -143,6 +150,7 @@ export async function createVersion(
     createdBy: ctx.user.id,
   };
   await store.change(ctx.user.id, async (trx, record) => {
+    await requireUnlockedIn(trx, ctx.negotiation.id);
     await insertVersion(
       trx,
       version,
@@ -161,7 +169,7 @@ export async function createVersion(
       const seen = new Set(parent.points.map((point) => point.id));
       await carryPositions(trx, record, await storedVersion(trx, parent.id), seen, version, () => store.id());
     }
-    if (also) await also(trx, record, version);
+    await options.alsoInTransaction?.(trx, record, version);
   });
   return getVersion(store, ctx, version.id);
 }

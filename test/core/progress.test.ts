@@ -121,6 +121,7 @@ describe('progressSeries', () => {
     agreed: 0,
     contested: 0,
     open: 0,
+    unknown: 0,
     brackets: 0,
     redLinesCrossed: 0,
     distance,
@@ -220,5 +221,66 @@ describe('stanceDistance counted by stance', () => {
         assert.equal(stanceDistance(stances), pairs === 0 ? null : total / pairs / 3);
       }),
     );
+  });
+});
+
+describe('a stale or silent party is unknown, never agreement', () => {
+  const table = () => ['us', 'ua', 'ru'];
+
+  test('a point two parties support while the third is silent is open, and the silent party is named unknown', () => {
+    const progress = versionProgress(
+      'v1',
+      [point('p1', 1)],
+      [position('us', 'p1', 'support'), position('ua', 'p1', 'support')],
+      [],
+      table,
+    );
+    assert.equal(progress.points[0]!.state, 'open');
+    assert.deepEqual(progress.points[0]!.unknown, ['ru']);
+    assert.equal(progress.unknown, 1);
+  });
+
+  test('right after a new version, stances gone stale make the trend unknown, not narrowing, and it says why', () => {
+    const rounds = [
+      round('r1', '2025-11-23', { outcomeVersionId: 'v1', title: 'Geneva' }),
+      round('r2', '2025-11-30', { outcomeVersionId: 'v2', title: 'Abu Dhabi' }),
+    ];
+    // Round 1: the three parties far apart on p1. Round 2: a new text; Russia's position on p1 went
+    // stale (the store leaves stale positions out), the others still support.
+    const v1 = versionProgress(
+      'v1',
+      [point('p1', 1)],
+      [position('us', 'p1', 'support'), position('ua', 'p1', 'support'), position('ru', 'p1', 'red_line')],
+      [],
+      table,
+    );
+    const v2 = versionProgress(
+      'v2',
+      [point('p1', 1)],
+      [position('us', 'p1', 'support', { versionId: 'v2' }), position('ua', 'p1', 'support', { versionId: 'v2' })],
+      [],
+      table,
+    );
+    assert.ok(v2.distance! < v1.distance!, 'measured on what is known, the distance fell');
+    const series = progressSeries(rounds, (id) => ({ v1, v2 })[id] ?? null);
+    assert.equal(series.trend, 'unknown');
+    assert.match(series.trendNote!, /1 stance taken by "Geneva" is unknown by "Abu Dhabi"/);
+    assert.equal(series.rounds[1]!.distanceChange, null);
+    assert.equal(series.rounds[1]!.stancesLost, 1);
+    // Once Russia restates its stance, the trend reads again.
+    const restated = versionProgress(
+      'v2',
+      [point('p1', 1)],
+      [
+        position('us', 'p1', 'support', { versionId: 'v2' }),
+        position('ua', 'p1', 'support', { versionId: 'v2' }),
+        position('ru', 'p1', 'amend', { versionId: 'v2' }),
+      ],
+      [],
+      table,
+    );
+    const after = progressSeries(rounds, (id) => ({ v1, v2: restated })[id] ?? null);
+    assert.equal(after.trend, 'narrowing');
+    assert.equal(after.trendNote, null);
   });
 });

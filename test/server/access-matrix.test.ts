@@ -912,6 +912,25 @@ function statementsCheck(r: Reader, body: any): string | null {
   return null;
 }
 
+/** The table text a bracket is closed in (written when the write phase reaches it). */
+let bracketText = '';
+const bracketOf = (id: string) => ({
+  id,
+  alternatives: [
+    { text: 'at once', proposedBy: [PA] },
+    { text: 'within a week', proposedBy: [PB] },
+  ],
+});
+/** The agreement as a reader sees it: outside the track, the track's point is a number only. */
+function agreementCheck(reader: Reader, body: any): string | null {
+  const points = body.status.points as { pointId: string | null; withheld: boolean }[];
+  const text = JSON.stringify(body);
+  if (!TRACK_SEEN.includes(reader) && (text.includes('p-trk') || text.includes(w.track)))
+    return "a reader outside the track learns of the track's point or the track";
+  if (points.some((p) => p.withheld !== (p.pointId === null))) return 'a withheld point names its id';
+  return null;
+}
+
 const MATRIX: Record<string, Entry> = {
   // The documentation, the landing page, health and sign-in answer everyone.
   'GET /api/docs': { kind: 'public', cases: () => publicCase('/api/docs') },
@@ -2596,6 +2615,169 @@ const MATRIX: Record<string, Entry> = {
         object: "the reader's own session",
         request: () => ({ method: 'POST', url: '/api/auth/logout' }),
         allowed: SIGNED_IN,
+      },
+    ],
+  },
+  // Nothing is agreed until everything is agreed: each party's principal or lead marks for its party,
+  // a point of a track only for the track's parties; the mediators close tracks, reopen points and
+  // hold the pen of the table's texts.
+  'GET /api/negotiations/:id/agreement': {
+    kind: 'read',
+    cases: () => tableRead('/agreement', undefined, agreementCheck),
+  },
+  'GET /api/negotiations/:id/versions/:versionId/agreement': {
+    kind: 'read',
+    cases: () => versionCases(() => '/agreement', { check: agreementCheck }),
+  },
+  'GET /api/negotiations/:id/brackets': { kind: 'read', cases: () => tableRead('/brackets') },
+  'GET /api/negotiations/:id/versions/:versionId/brackets': {
+    kind: 'read',
+    cases: () => versionCases(() => '/brackets'),
+  },
+  'GET /api/negotiations/:id/versions/:versionId/provenance': {
+    kind: 'read',
+    cases: () =>
+      versionCases(() => '/provenance', {
+        forVersion: (v) => ({
+          check: (r: Reader, b: any) => {
+            const shown = Object.keys(b.provenance).sort().join();
+            const expected = [...expectedPoints(v)(r)].sort().join();
+            return shown === expected ? null : `provenance of points ${shown}, expected ${expected}`;
+          },
+        }),
+      }),
+  },
+  'PUT /api/negotiations/:id/versions/:versionId/points/:pointId/agreement': {
+    kind: 'write',
+    cases: () => [
+      {
+        object: 'point 1 of the table text, for A',
+        request: () => ({
+          method: 'PUT',
+          url: `${N}/versions/${w.version.v0}/points/p1/agreement`,
+          body: { partyId: PA },
+        }),
+        allowed: table(A_SEND),
+        sees: table(AT_TABLE),
+      },
+      {
+        object: "the track's point, for B",
+        request: () => ({
+          method: 'PUT',
+          url: `${N}/versions/${w.version.vtrack}/points/p-trk/agreement`,
+          body: { partyId: PB },
+        }),
+        allowed: secret(['bL']),
+        sees: TRACK_SEEN,
+        hiddenId: 'p-trk',
+      },
+    ],
+  },
+  'DELETE /api/negotiations/:id/versions/:versionId/points/:pointId/agreement': {
+    kind: 'write',
+    late: 1,
+    cases: () => [
+      {
+        object: 'a mark on point 1 of the table text, for A',
+        request: () => ({ method: 'DELETE', url: `${N}/versions/${w.version.v0}/points/p1/agreement?partyId=${PA}` }),
+        allowed: table(A_SEND),
+        sees: table(AT_TABLE),
+      },
+      {
+        object: "a mark on the track's point, for B",
+        request: () => ({
+          method: 'DELETE',
+          url: `${N}/versions/${w.version.vtrack}/points/p-trk/agreement?partyId=${PB}`,
+        }),
+        allowed: secret(['bL']),
+        sees: TRACK_SEEN,
+        hiddenId: 'p-trk',
+      },
+    ],
+  },
+  'POST /api/negotiations/:id/agreement/reopen': {
+    kind: 'write',
+    cases: () => [
+      {
+        // Nothing is locked: the mediator passes the gate and hears 409.
+        object: 'point 1 of the text under negotiation',
+        request: () => ({
+          method: 'POST',
+          url: `${N}/agreement/reopen`,
+          body: { pointId: 'p1', reason: 'to revisit' },
+        }),
+        allowed: ['med'],
+        sees: table(AT_TABLE),
+      },
+    ],
+  },
+  'POST /api/negotiations/:id/tracks/:trackId/close': {
+    kind: 'write',
+    cases: () => [
+      {
+        // Its point is not agreed: the mediator passes the gate and hears 409.
+        object: 'the track of A and B',
+        request: () => ({ method: 'POST', url: `${N}/tracks/${w.track}/close` }),
+        allowed: ['med'],
+        sees: TRACK_SEEN,
+        hiddenId: w.track,
+      },
+    ],
+  },
+  'POST /api/negotiations/:id/tracks/:trackId/reopen': {
+    kind: 'write',
+    cases: () => [
+      {
+        object: 'the track of A and B, open',
+        request: () => ({ method: 'POST', url: `${N}/tracks/${w.track}/reopen` }),
+        allowed: ['med'],
+        sees: TRACK_SEEN,
+        hiddenId: w.track,
+      },
+    ],
+  },
+  'POST /api/negotiations/:id/versions/:versionId/brackets/:bracketId/close': {
+    kind: 'write',
+    late: 1,
+    cases: () => [
+      {
+        object: 'a bracket of a table text the mediator wrote for it',
+        prepare: async () => {
+          bracketText = (
+            await must('med', 'POST', `${N}/versions`, {
+              parentId: w.version.v0,
+              kind: 'draft',
+              label: 'mk:vbr: a text of the table with a bracket',
+              authorPartyId: null,
+              points: [
+                { ...V0_POINTS[0]!, text: 'The parties cease fire [[br-1]].', brackets: [bracketOf('br-1')] },
+                V0_POINTS[1]!,
+                V0_POINTS[2]!,
+              ],
+              optionChoices: CHOICES.v0,
+            })
+          ).id;
+          await must('med', 'POST', `${N}/versions/${bracketText}/transmit`, { partyIds: [PA, PB, PC] });
+        },
+        request: () => ({
+          method: 'POST',
+          url: `${N}/versions/${bracketText}/brackets/br-1/close`,
+          body: { choose: 0, agreedBy: [PA, PB] },
+        }),
+        allowed: ['med'],
+        sees: table(AT_TABLE),
+      },
+      {
+        object: "a bracket in A's draft shared with the mediators, which A's principal or lead close",
+        request: () => ({
+          method: 'POST',
+          url: `${N}/versions/${w.version.vamed}/brackets/${MADE_UP}/close`,
+          body: { choose: 0, agreedBy: [PA] },
+        }),
+        // No such bracket: its pen-holders hear 404 (a refusal by state), others 403 or 404.
+        allowed: [],
+        sees: VERSION_SEEN.vamed,
+        hiddenId: w.version.vamed,
       },
     ],
   },

@@ -1353,6 +1353,30 @@ function builders(): Record<string, fc.Arbitrary<Builder>> {
         return { value, texts: [...text('name', c.name, { trim: true }), ...text('description', c.description)] };
       }),
 
+    'PUT /api/negotiations/:id/versions/:versionId/points/:pointId/agreement': fc
+      .record({ party: partyRef })
+      .map((c) => (env) => ({ value: { partyId: partyFor(env, c.party) }, texts: [] })),
+
+    'POST /api/negotiations/:id/agreement/reopen': fc.record({ point: ref, reason: hostile }).map((c) => (env) => ({
+      value: { pointId: resolveRef(c.point, env.live.points(env.negotiationId)), reason: c.reason },
+      texts: [],
+    })),
+
+    'POST /api/negotiations/:id/versions/:versionId/brackets/:bracketId/close': fc
+      .record({
+        choose: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.constant(undefined)),
+        parties: fc.array(partyRef, { maxLength: 3 }),
+        label: optional(hostile),
+      })
+      .map((c) => (env) => ({
+        value: {
+          ...(c.choose === undefined ? { drop: true } : { choose: c.choose }),
+          agreedBy: c.parties.map((p) => partyFor(env, p)),
+          ...(c.label !== undefined ? { label: c.label } : {}),
+        },
+        texts: [],
+      })),
+
     'PATCH /api/negotiations/:id/tracks/:itemId': fc
       .record({
         revision: revisionPlan,
@@ -1734,6 +1758,7 @@ function fitting(url: string, method: string): AccountKey[] {
   if (url === '/api/negotiations' || /\/(parties|members)(\/:itemId|\/:memberId)?$/.test(url))
     return ['admin', 'mediator'];
   if (/\/approvals$|\/consent$/.test(url)) return ['us-principal'];
+  if (/\/agreement$|\/brackets\/:bracketId\/close$/.test(url)) return ['us', 'us-principal', 'ru', 'mediator'];
   if (/\/changes$/.test(url)) return ['us-principal', 'mediator'];
   if (/amendments|consolidate/.test(url)) return ['us', 'ru', 'mediator'];
   if (/\/(positions|red-lines|preferences|versions|transmit)(\/:itemId)?$/.test(url))
@@ -1907,6 +1932,8 @@ const WRITES: Record<string, Table> = {
   'POST /api/negotiations/:id/statements': 'statements',
   'POST /api/negotiations/:id/tracks': 'tracks',
   'PATCH /api/negotiations/:id/tracks/:itemId': 'tracks',
+  'POST /api/negotiations/:id/tracks/:trackId/close': 'tracks',
+  'POST /api/negotiations/:id/tracks/:trackId/reopen': 'tracks',
   'POST /api/negotiations/:id/transmission-rules': 'transmission_rules',
   'POST /api/negotiations/:id/transmission-rules/:itemId/changes': 'transmission_rules',
   'POST /api/negotiations/:id/transmission-rules/:itemId/changes/:changeId/consent': 'transmission_rules',
@@ -2452,6 +2479,18 @@ describe('hostile input: every route answers 2xx or a problem, keeps text as sen
         };
       case 'memberId':
         return { home: () => live.seats(negotiationId, keep), other: () => live.seats(otherOf(negotiationId), keep) };
+      case 'versionId':
+        return {
+          home: () => live.ids('versions', negotiationId),
+          other: () => live.ids('versions', otherOf(negotiationId)),
+        };
+      case 'trackId':
+        return {
+          home: () => live.ids('tracks', negotiationId),
+          other: () => live.ids('tracks', otherOf(negotiationId)),
+        };
+      case 'pointId':
+        return { home: () => live.points(negotiationId), other: () => live.points(otherOf(negotiationId)) };
       default:
         // Sessions, invitations, tokens: made up (the run never signs its own readers out).
         return { home: () => [], other: () => [] };

@@ -33,6 +33,7 @@ function concrete(url: string): string {
     .replace(':id', LARGEST.id)
     .replace('/versions/:itemId/compare', '/versions/v2/compare?base=v0')
     .replace('/versions/:itemId', '/versions/v2')
+    .replace(':versionId', 'v2')
     .replace(':itemId', 'no-such-analysis')
     .replace(':token', 'no-such-invitation-token')
     .replace('*', 'index.html');

@@ -218,14 +218,17 @@ describe('visibility: every demo account sees exactly what the policy allows', (
     }
   });
 
-  test('progress shows the differences narrowing over the rounds', async () => {
+  test('progress shows the parties closer on the post-Geneva text, and no trend while stances known before are unknown on it', async () => {
     const mediator = await signIn(server.url, 'mediator@demo.parley');
     const progress = (await mediator.get(`${N}/progress`)).body;
     const us28 = progress.versions.find((v: any) => v.versionId === 'v-us-28');
     const geneva = progress.versions.find((v: any) => v.versionId === 'v-geneva-19');
     assert.ok(us28.redLinesCrossed > geneva.redLinesCrossed, 'the post-Geneva text crosses fewer red lines');
     assert.ok(us28.distance > geneva.distance, 'and the parties stand closer on it');
-    assert.equal(progress.series.trend, 'narrowing');
+    // Stances taken on the 28 points are unknown on the 19 (Russia never received it, others did not
+    // restate them): fewer stances are no narrowing.
+    assert.equal(progress.series.trend, 'unknown');
+    assert.match(progress.series.trendNote, /stances taken by "[^"]+" are unknown by "[^"]+"/);
     const report = (await mediator.get(`${N}/versions/v-us-28/red-lines`)).body;
     assert.match(report.message, /^This draft crosses \d+ red lines: /);
   });

@@ -12,7 +12,7 @@ export function liveRoutes(app: App, store: Store, live: LiveHub): void {
         tags: ['negotiations'],
         summary: 'Live changes (server-sent events)',
         description:
-          'Its members. A text/event-stream: `ready` when the stream opens (reload what you show: after a reconnection this is how a client catches up), then `change` with `{"topics": [...]}` each time an answer the reader would get from one of those reads changed (topics: negotiation, versions, positions, approvals, issues, red-lines, preferences, rounds, statements, transmission-rules, releases, progress, amendment, draft), and `ended` when the reader may no longer read the negotiation or their session ends. An event carries no content: the reads, with their visibility policy, do. ' +
+          'Its members. A text/event-stream: `ready` when the stream opens (reload what you show: after a reconnection this is how a client catches up), then `change` with `{"topics": [...]}` each time an answer the reader would get from one of those reads changed (topics: negotiation, versions, positions, approvals, issues, red-lines, preferences, rounds, statements, transmission-rules, releases, progress, amendment, draft, agreement, bracket), and `ended` when the reader may no longer read the negotiation or their session ends. An event carries no content: the reads, with their visibility policy, do. ' +
           `One account follows at most ${LIVE_STREAMS_PER_ACCOUNT} streams at once (429 beyond).`,
         params: negotiationParams,
         response: { ...problems, 429: s.problemSchema },

@@ -1704,6 +1704,210 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/negotiations/{id}/agreement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the agreement stands now
+         * @description Its members: the agreement on the text under negotiation (the current version, else the newest shared text of the table), as on GET …/versions/:versionId/agreement.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Agreement"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/agreement/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen a point of the locked text
+         * @description Its mediators, with a reason: the lock is lifted, the marks on the point taken back, and both recorded.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The point of the locked text to reopen
+                         * @example pt-21
+                         */
+                        pointId: string;
+                        /** @description Why: the record keeps it */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Agreement"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/negotiations/{id}/amendments": {
         parameters: {
             query?: never;
@@ -2733,6 +2937,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/negotiations/{id}/brackets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The brackets of the text under negotiation
+         * @description Its members: as GET …/versions/:versionId/brackets for the text under negotiation.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BracketLives"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/negotiations/{id}/document": {
         parameters: {
             query?: never;
@@ -3450,7 +3750,7 @@ export interface paths {
         };
         /**
          * Live changes (server-sent events)
-         * @description Its members. A text/event-stream: `ready` when the stream opens (reload what you show: after a reconnection this is how a client catches up), then `change` with `{"topics": [...]}` each time an answer the reader would get from one of those reads changed (topics: negotiation, versions, positions, approvals, issues, red-lines, preferences, rounds, statements, transmission-rules, releases, progress, amendment, draft), and `ended` when the reader may no longer read the negotiation or their session ends. An event carries no content: the reads, with their visibility policy, do. One account follows at most 6 streams at once (429 beyond).
+         * @description Its members. A text/event-stream: `ready` when the stream opens (reload what you show: after a reconnection this is how a client catches up), then `change` with `{"topics": [...]}` each time an answer the reader would get from one of those reads changed (topics: negotiation, versions, positions, approvals, issues, red-lines, preferences, rounds, statements, transmission-rules, releases, progress, amendment, draft, agreement, bracket), and `ended` when the reader may no longer read the negotiation or their session ends. An event carries no content: the reads, with their visibility policy, do. One account follows at most 6 streams at once (429 beyond).
          */
         get: {
             parameters: {
@@ -7552,6 +7852,202 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/negotiations/{id}/tracks/{trackId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a track
+         * @description Its mediators, once every point the text under negotiation assigns to the track is agreed (409 naming those that are not).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    trackId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Track"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/tracks/{trackId}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen a track
+         * @description Its mediators; not while the text is locked (reopen a point first).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    trackId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Track"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/negotiations/{id}/transmission-rules": {
         parameters: {
             query?: never;
@@ -9391,6 +9887,621 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/negotiations/{id}/versions/{versionId}/agreement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the agreement stands on a version
+         * @description Members who have received it: each point's marks, void marks and brackets (withheld on a track the reader is outside of: only its number and whether it is agreed), and what stands in the way, in words.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    versionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Agreement"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/versions/{versionId}/brackets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each bracket's life
+         * @description Members who have received the version: over the versions of its chain they received, where each bracket opened, how its alternatives changed, and how, when, in which round and with whose agreement it closed; the brackets open in each version.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    versionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BracketLives"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/versions/{versionId}/brackets/{bracketId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a bracket
+         * @description The version's pen-holder (the mediators for a text of the table, the author party's principal or lead for its own): choose an alternative or drop the language, naming the parties whose agreement closes it; answers 201 with the next version (made as any version is) and the closure. A bracket closed already in this version, or not in it, is refused; so is a locked text.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    bracketId: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    versionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The parties whose agreement closes the bracket */
+                        agreedBy: string[];
+                        /** @description The place of the alternative that stands: 0 is A */
+                        choose?: number;
+                        /**
+                         * @description Drop the language: nothing stands at its place
+                         * @enum {boolean}
+                         */
+                        drop?: true;
+                        /** @description The new version's label; default: the old label and which bracket closed */
+                        label?: string;
+                        /**
+                         * @description The round in which it was agreed
+                         * @example pt-21
+                         */
+                        roundId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            closure: components["schemas"]["BracketClosure"];
+                            version: components["schemas"]["Version"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/versions/{versionId}/points/{pointId}/agreement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Mark a point agreed ad referendum
+         * @description A party's principal or lead, for a party (not a coalition) at the table on the point, on a standing text of the table; the mark is bound to the point's content hash, so any edit voids it. Not on a locked text (409). When it completes the agreement, the text is locked.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    pointId: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    versionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The party (not a coalition) you mark for, as its principal or lead
+                         * @example pt-21
+                         */
+                        partyId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Agreement"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Take back a mark of agreement
+         * @description The party's principal or lead (?partyId=); not on a locked text: a mediator reopens a point.
+         */
+        delete: {
+            parameters: {
+                query: {
+                    /** @description The party (not a coalition) you mark for, as its principal or lead */
+                    partyId: string;
+                };
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    pointId: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    versionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Agreement"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/versions/{versionId}/provenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where each character came from
+         * @description Members who have received the version: per point, the spans of its title and text with the version, round, and the amendment and party that brought them. An amendment the reader may not know of reads as the version's own; a version the reader never received reads as the first one they did.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    versionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Provenance"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/password-links/{token}": {
         parameters: {
             query?: never;
@@ -9805,6 +10916,42 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Where the agreement stands on a version, as the reader may see it */
+        Agreement: {
+            /** @description When the agreement became complete and its text locked */
+            lockedAt: string | null;
+            /**
+             * @description What still stands in the way, in words with names; "The agreement is complete." when nothing does
+             * @example 3 points not agreed: 4, 9, 17; 2 brackets open; the track "EU/NATO" open
+             */
+            obstacles: string;
+            status: components["schemas"]["AgreementStatus"];
+            /** @description Whether this version is the text under negotiation, the one the lock is about */
+            underNegotiation: boolean;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            versionId: string;
+        };
+        /** @description Where the agreement stands on a version, as the reader may see it */
+        AgreementInput: {
+            /** @description When the agreement became complete and its text locked */
+            lockedAt: string | null;
+            /**
+             * @description What still stands in the way, in words with names; "The agreement is complete." when nothing does
+             * @example 3 points not agreed: 4, 9, 17; 2 brackets open; the track "EU/NATO" open
+             */
+            obstacles: string;
+            status: components["schemas"]["AgreementStatusInput"];
+            /** @description Whether this version is the text under negotiation, the one the lock is about */
+            underNegotiation: boolean;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            versionId: string;
+        };
         /** @description A party's provisional agreement (ad referendum) to one point's wording */
         AgreementMark: {
             at: string;
@@ -10557,6 +11704,88 @@ export interface components {
              */
             versionId: string;
         };
+        /** @description How the pen-holder closed a bracket, with whose agreement */
+        BracketClosure: {
+            agreedBy: string[];
+            at: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            bracketId: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            by: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            closedInVersionId: string;
+            how: {
+                chosen: number;
+            } | {
+                /** @enum {boolean} */
+                dropped: true;
+            };
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            pointId: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            roundId: string | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            versionId: string;
+        };
+        /** @description How the pen-holder closed a bracket, with whose agreement */
+        BracketClosureInput: {
+            agreedBy: string[];
+            at: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            bracketId: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            by: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            closedInVersionId: string;
+            how: {
+                chosen: number;
+            } | {
+                /** @enum {boolean} */
+                dropped: true;
+            };
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            pointId: string;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            roundId: string | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            versionId: string;
+        };
         /** @description A bracket from the version that opened it to the one that closed it */
         BracketLife: {
             alternatives: {
@@ -10698,6 +11927,214 @@ export interface components {
                  */
                 versionId: string;
             };
+        };
+        /** @description Each bracket's life over the versions you received that led to this one */
+        BracketLives: {
+            counts: {
+                open: number;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                roundId: string | null;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                versionId: string;
+            }[];
+            lives: {
+                alternatives: {
+                    alternatives: {
+                        /** @description The options this wording stands for: {issueId: optionId}; the red-line report checks them */
+                        choices?: {
+                            [key: string]: string;
+                        };
+                        proposedBy: string[];
+                        text: string;
+                    }[];
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    roundId: string | null;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    versionId: string;
+                }[];
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                bracketId: string;
+                closed: {
+                    how: {
+                        chosen: number;
+                    } | {
+                        /** @enum {boolean} */
+                        dropped: true;
+                    } | {
+                        /** @enum {boolean} */
+                        unknown: true;
+                    };
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    pointId: string;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    roundId: string | null;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    versionId: string;
+                } | null;
+                /** @description As recorded when the pen-holder closed it; null for a bracket still open or closed by other wording */
+                closure: {
+                    agreedBy: string[];
+                    agreedByNames: string[];
+                    at: string;
+                    /** @description The name of the person who closed it */
+                    by: string;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    roundId: string | null;
+                } | null;
+                opened: {
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    pointId: string;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    roundId: string | null;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    versionId: string;
+                };
+            }[];
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            versionId: string;
+        };
+        /** @description Each bracket's life over the versions you received that led to this one */
+        BracketLivesInput: {
+            counts: {
+                open: number;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                roundId: string | null;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                versionId: string;
+            }[];
+            lives: {
+                alternatives: {
+                    alternatives: {
+                        /** @description The options this wording stands for: {issueId: optionId}; the red-line report checks them */
+                        choices?: {
+                            [key: string]: string;
+                        };
+                        proposedBy: string[];
+                        text: string;
+                    }[];
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    roundId: string | null;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    versionId: string;
+                }[];
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                bracketId: string;
+                closed: {
+                    how: {
+                        chosen: number;
+                    } | {
+                        /** @enum {boolean} */
+                        dropped: true;
+                    } | {
+                        /** @enum {boolean} */
+                        unknown: true;
+                    };
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    pointId: string;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    roundId: string | null;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    versionId: string;
+                } | null;
+                /** @description As recorded when the pen-holder closed it; null for a bracket still open or closed by other wording */
+                closure: {
+                    agreedBy: string[];
+                    agreedByNames: string[];
+                    at: string;
+                    /** @description The name of the person who closed it */
+                    by: string;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    roundId: string | null;
+                } | null;
+                opened: {
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    pointId: string;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    roundId: string | null;
+                    /**
+                     * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                     * @example pt-21
+                     */
+                    versionId: string;
+                };
+            }[];
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            versionId: string;
         };
         /** @description A version compared with its base point by point (stable ids) and word by word */
         Comparison: {
@@ -11363,6 +12800,13 @@ export interface components {
              * @example pt-21
              */
             id: string;
+            /** @description Set when the agreement is complete: no new text, amendment or closed bracket until a mediator reopens a point */
+            lockedAt?: string | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            lockedVersionId?: string | null;
             revision: number;
             summary: string;
             title: string;
@@ -11379,6 +12823,13 @@ export interface components {
              * @example pt-21
              */
             id: string;
+            /** @description Set when the agreement is complete: no new text, amendment or closed bracket until a mediator reopens a point */
+            lockedAt?: string | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            lockedVersionId?: string | null;
             revision: number;
             summary: string;
             title: string;
@@ -11788,11 +13239,14 @@ export interface components {
                     distanceChange: number | null;
                     progress: {
                         agreed: number;
+                        /** @description Brackets open in the text, as UN negotiators count them */
                         brackets: number;
                         contested: number;
                         distance: number | null;
                         open: number;
                         redLinesCrossed: number;
+                        /** @description Stances unknown: a party at the table on a point, silent there or its position stale; never agreement */
+                        unknown: number;
                         /**
                          * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
                          * @example pt-21
@@ -11804,6 +13258,8 @@ export interface components {
                      * @example pt-21
                      */
                     roundId: string;
+                    /** @description Stances known in the previous round that are unknown in this one (stale or silent) */
+                    stancesLost: number;
                     startsOn: string;
                     title: string;
                     /**
@@ -11814,9 +13270,12 @@ export interface components {
                 }[];
                 /** @enum {string} */
                 trend: "narrowing" | "widening" | "steady" | "unknown";
+                /** @description Why the trend is unknown, in words */
+                trendNote: string | null;
             };
             versions: {
                 agreed: number;
+                /** @description Brackets open in the text, as UN negotiators count them */
                 brackets: number;
                 contested: number;
                 distance: number | null;
@@ -11837,8 +13296,12 @@ export interface components {
                     /** @enum {string} */
                     state: "agreed" | "contested" | "open";
                     title: string;
+                    /** @description The parties at the table on the point whose stance on this wording is unknown */
+                    unknown: string[];
                 }[];
                 redLinesCrossed: number;
+                /** @description Stances unknown: a party at the table on a point, silent there or its position stale; never agreement */
+                unknown: number;
                 /**
                  * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
                  * @example pt-21
@@ -11853,11 +13316,14 @@ export interface components {
                     distanceChange: number | null;
                     progress: {
                         agreed: number;
+                        /** @description Brackets open in the text, as UN negotiators count them */
                         brackets: number;
                         contested: number;
                         distance: number | null;
                         open: number;
                         redLinesCrossed: number;
+                        /** @description Stances unknown: a party at the table on a point, silent there or its position stale; never agreement */
+                        unknown: number;
                         /**
                          * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
                          * @example pt-21
@@ -11869,6 +13335,8 @@ export interface components {
                      * @example pt-21
                      */
                     roundId: string;
+                    /** @description Stances known in the previous round that are unknown in this one (stale or silent) */
+                    stancesLost: number;
                     startsOn: string;
                     title: string;
                     /**
@@ -11879,9 +13347,12 @@ export interface components {
                 }[];
                 /** @enum {string} */
                 trend: "narrowing" | "widening" | "steady" | "unknown";
+                /** @description Why the trend is unknown, in words */
+                trendNote: string | null;
             };
             versions: {
                 agreed: number;
+                /** @description Brackets open in the text, as UN negotiators count them */
                 brackets: number;
                 contested: number;
                 distance: number | null;
@@ -11902,8 +13373,12 @@ export interface components {
                     /** @enum {string} */
                     state: "agreed" | "contested" | "open";
                     title: string;
+                    /** @description The parties at the table on the point whose stance on this wording is unknown */
+                    unknown: string[];
                 }[];
                 redLinesCrossed: number;
+                /** @description Stances unknown: a party at the table on a point, silent there or its position stale; never agreement */
+                unknown: number;
                 /**
                  * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
                  * @example pt-21
@@ -12154,6 +13629,24 @@ export interface components {
                 memberPartyIds: string[];
                 previousMemberPartyIds: string[];
             };
+        };
+        /** @description Where every character of a version came from, as you may know it */
+        Provenance: {
+            provenance: components["schemas"]["VersionProvenance"];
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            versionId: string;
+        };
+        /** @description Where every character of a version came from, as you may know it */
+        ProvenanceInput: {
+            provenance: components["schemas"]["VersionProvenanceInput"];
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            versionId: string;
         };
         /** @description Where a run of characters of a field came from */
         ProvenanceSpan: {

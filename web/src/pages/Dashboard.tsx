@@ -430,7 +430,11 @@ function ProgressPanel({ id, versions }: { id: string; versions: Version[] | und
         return (
           <>
             <p className="dash-answer" data-testid="narrowing">
-              <strong>Are the differences narrowing?</strong> {narrowingAnswer(rows)}
+              <strong>Are the differences narrowing?</strong>{' '}
+              {/* Stances known earlier and stale or silent now: fewer stances are no narrowing. */}
+              {data.series.trend === 'unknown' && data.series.trendNote && data.series.rounds.length >= 2
+                ? `Not known: ${data.series.trendNote}.`
+                : narrowingAnswer(rows)}
             </p>
             <Suspense fallback={<Loading what="the chart" />}>
               <ProgressChart rows={rows} />

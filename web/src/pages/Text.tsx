@@ -21,6 +21,7 @@ import {
   type Track,
   type Version,
 } from '../api/queries';
+import { AgreementPanel } from '../components/AgreementPanel';
 import { BracketedPointText } from '../components/BracketedPointText';
 import {
   alternativeLetter,
@@ -109,6 +110,9 @@ export default function TextPage({ id }: { id: string }) {
           tracks={tracks.data}
         />
       )}
+      {seat.data && document.data && parties.data && tracks.data ? (
+        <AgreementPanel id={id} version={document.data} seat={seat.data} parties={parties.data} tracks={tracks.data} />
+      ) : null}
     </div>
   );
 }
