@@ -434,7 +434,7 @@ export const versions: ScenarioVersion[] = [
     internal: false,
     points: us28Points,
     optionChoices: us28Choices,
-    source: `the 28 points as leaked (${cite('S1', 'S2', 'S8')}); the single negotiating text: ${illustrative('the demo’s mediator is fictional')}`,
+    source: `the 28 points as leaked: ${cite('S1', 'S2', 'S8')}; the single negotiating text: ${illustrative('the demo’s mediator is fictional')}`,
     createdAt: '2025-11-23T08:00:00+01:00',
     createdBy: 'u-mediator',
     recipientPartyIds: ALL_PARTIES,
