@@ -6,9 +6,11 @@
  * @example
  * import { genevaScenario } from './demo/geneva.ts';
  * genevaScenario.versions.map((v) => v.label);
- * // ['US 28-point plan (20 Nov 2025)', 'E3 counter-proposal (23 Nov 2025)', 'Post-Geneva framework (19 points, 24 Nov 2025)']
+ * // ['Earlier US draft, with the aid audit (before 20 Nov 2025)', 'US 28-point plan (20 Nov 2025)', 'E3 counter-proposal (23 Nov 2025)',
+ * //  'Post-Geneva framework (19 points, 24 Nov 2025)', 'Single negotiating text (the 28 points, 23 Nov 2025)']
  */
 import type { Scenario } from './scenario.ts';
+import { amendments } from './geneva/amendments.ts';
 import { issues } from './geneva/issues.ts';
 import { approvals, rounds, statements, tracks, transmissionRules } from './geneva/meetings.ts';
 import { parties, users } from './geneva/people.ts';
@@ -20,7 +22,7 @@ export const genevaScenario: Scenario = {
     id: 'geneva-2025',
     title: 'Geneva 2025: the US 28-point plan for Ukraine',
     summary:
-      'November 2025. A US 28-point plan to end the war is delivered in Kyiv on 20 Nov and leaked the same day; it asks Ukraine to leave Donetsk, renounce NATO and cap its army. Ukraine, the United States and the national security advisers of France, Germany, the UK and the EU meet in Geneva on 23 Nov; the E3 table a counter-proposal; the US and Ukraine cut the text to a 19-point framework, leaving territory and NATO to their presidents, who must approve it before it goes to Moscow. Reported facts cite their sources; private positions, preferences and the 19-point wording are illustrative.',
+      'November 2025. A US 28-point plan to end the war is delivered in Kyiv on 20 Nov and leaked the same day; it asks Ukraine to leave Donetsk, renounce NATO and cap its army. Ukraine, the United States and the national security advisers of France, Germany, the UK and the EU meet in Geneva on 23 Nov; the E3 table a counter-proposal; the US and Ukraine cut the text to a 19-point framework, leaving territory and NATO to their presidents, who must approve it before it goes to Moscow. The mediators keep the 28 points as a single negotiating text, on which the E3’s changes are pending as amendments (illustrative). Reported facts cite their sources; private positions, preferences and the 19-point wording are illustrative.',
     currentVersionId: 'v-geneva-19',
     createdAt: '2025-11-20',
   },
@@ -36,4 +38,5 @@ export const genevaScenario: Scenario = {
   tracks,
   transmissionRules,
   approvals,
+  amendments,
 };

@@ -6,7 +6,9 @@ import { insertVersion } from '../store/versions.ts';
 import { documentProblems } from '../core/document.ts';
 import { contentHash, optionLabels } from '../core/transmission.ts';
 import { insertApproval } from '../store/transmission.ts';
-import type { Scenario } from './scenario.ts';
+import { attributionsOf, type AmendmentData } from '../store/amendments.ts';
+import { consolidate } from '../core/amendments.ts';
+import type { Scenario, ScenarioAmendment } from './scenario.ts';
 
 /** The password of every demo account. Demo only: never use these accounts outside a demonstration. */
 export const DEMO_PASSWORD = 'parley-demo';
@@ -138,5 +140,99 @@ export async function loadScenario(store: Store, scenario: Scenario, password = 
       const approval = { ...decision, contentHash: contentHash(version, labels) };
       await insertApproval(trx, record, id, approval);
     }
+    for (const amendment of scenario.amendments ?? []) {
+      const { versionId, partyId, change, justification, createdBy, tabledTo, tabledAt, decision } = amendment;
+      const data: AmendmentData = {
+        change,
+        justification,
+        createdBy,
+        tabledAt,
+        decision: decision && { ...decision, proposedChange: null },
+        withdrawnAt: null,
+        orphanedReason: null,
+        consolidatedIn: amendment.consolidatedIn ?? null,
+        carriedFrom: [],
+      };
+      const state = amendment.consolidatedIn
+        ? 'consolidated'
+        : decision
+          ? decision.decision === 'accept'
+            ? 'accepted'
+            : 'rejected'
+          : tabledTo
+            ? 'tabled'
+            : 'draft';
+      await trx
+        .insertInto('amendments')
+        .values({
+          id: amendment.id,
+          negotiation_id: id,
+          version_id: versionId,
+          party_id: partyId,
+          state,
+          tabled_to: tabledTo,
+          revision: 1,
+          data: JSON.stringify(data),
+          created_at: amendment.createdAt,
+        })
+        .execute();
+      // The same events, in the same shapes, as the store's commands write.
+      const event = (
+        action: 'amendment.propose' | 'amendment.table' | 'amendment.decide',
+        before: unknown,
+        after: unknown,
+      ) => record({ action, entityId: amendment.id, negotiationId: id, before, after });
+      await event('amendment.propose', null, {
+        versionId,
+        partyId,
+        ...data,
+        tabledAt: null,
+        decision: null,
+        consolidatedIn: null,
+      });
+      if (tabledTo)
+        await event('amendment.table', { state: 'draft', tabledTo: null }, { state: 'tabled', tabledTo, tabledAt });
+      if (decision) await event('amendment.decide', { state: 'tabled' }, { ...data.decision, change });
+    }
+    for (const version of scenario.versions) {
+      const folded = (scenario.amendments ?? []).filter((a) => a.consolidatedIn === version.id);
+      if (folded.length === 0) continue;
+      const attributions = consolidatedAttributions(scenario, version, folded);
+      await trx
+        .insertInto('version_attributions')
+        .values({ version_id: version.id, negotiation_id: id, data: JSON.stringify(attributions) })
+        .execute();
+      await record({
+        action: 'amendment.consolidate',
+        entityId: version.id,
+        negotiationId: id,
+        before: { versionId: version.parentId },
+        after: { consolidated: folded.map((a) => a.id), carried: [], orphaned: [] },
+      });
+    }
   });
+}
+
+/**
+ * The spans the amendments folded into a version brought to it, by consolidating them into its parent
+ * as the pen-holder would; fails when that does not give the version's wording.
+ */
+function consolidatedAttributions(
+  scenario: Scenario,
+  version: Scenario['versions'][number],
+  folded: ScenarioAmendment[],
+) {
+  const parent = scenario.versions.find((v) => v.id === version.parentId);
+  if (!parent) throw new Error(`scenario version ${version.id}: amendments are folded into a child of their version`);
+  const stray = folded.find((a) => a.versionId !== parent.id);
+  if (stray) throw new Error(`scenario amendment ${stray.id}: it amends ${stray.versionId}, not ${parent.id}`);
+  const made = consolidate(parent.points, folded, {
+    newPointId: (amendmentId) => folded.find((a) => a.id === amendmentId)?.newPointId ?? amendmentId,
+  });
+  const wording = (points: typeof made.points) => points.map((p) => [p.id, p.number, p.title, p.text]);
+  if (JSON.stringify(wording(made.points)) !== JSON.stringify(wording(version.points)))
+    throw new Error(
+      `scenario version ${version.id}: consolidating ${folded.map((a) => a.id).join(', ')} does not give its wording`,
+    );
+  return attributionsOf(made, new Map(folded.map((a) => [a.id, a.partyId])));
 }

@@ -49,7 +49,7 @@ export interface AmendmentDecision {
 }
 
 /** What the `data` column holds. */
-interface AmendmentData {
+export interface AmendmentData {
   change: AmendmentChange;
   justification: string;
   createdBy: Id;
@@ -575,6 +575,39 @@ export async function versionAttributions(
   return row ? (JSON.parse(row.data) as VersionAttribution[]) : [];
 }
 
+/** The spans each accepted amendment brought to the consolidated points, with the amendment's party. */
+export function attributionsOf(
+  made: ReturnType<typeof consolidate>,
+  partyOf: ReadonlyMap<Id, Id>,
+): VersionAttribution[] {
+  const attributions: VersionAttribution[] = [];
+  for (const field of made.edits.fields)
+    for (const span of field.spans)
+      if (span.newEnd > span.newStart)
+        attributions.push({
+          pointId: field.pointId,
+          field: field.field,
+          start: span.newStart,
+          end: span.newEnd,
+          amendmentId: span.amendmentId,
+          partyId: partyOf.get(span.amendmentId)!,
+        });
+  for (const { pointId, amendmentId } of made.edits.added) {
+    const point = made.points.find((p) => p.id === pointId)!;
+    for (const field of ['title', 'text'] as const)
+      if (point[field].length > 0)
+        attributions.push({
+          pointId,
+          field,
+          start: 0,
+          end: point[field].length,
+          amendmentId,
+          partyId: partyOf.get(amendmentId)!,
+        });
+  }
+  return attributions;
+}
+
 /**
  * The pen-holder consolidates: the next version (a child of this one, through the version-creation
  * path, so its limits, gate and audit hold) from every accepted amendment; the pending ones are
@@ -622,32 +655,7 @@ export async function consolidateAmendments(
     throw error;
   }
   const { reanchored, orphaned } = reanchor(stored.points, made.points, made.edits, pending);
-  const partyOf = new Map(all.map((a) => [a.id, a.partyId]));
-  const attributions: VersionAttribution[] = [];
-  for (const field of made.edits.fields)
-    for (const span of field.spans)
-      if (span.newEnd > span.newStart)
-        attributions.push({
-          pointId: field.pointId,
-          field: field.field,
-          start: span.newStart,
-          end: span.newEnd,
-          amendmentId: span.amendmentId,
-          partyId: partyOf.get(span.amendmentId)!,
-        });
-  for (const { pointId, amendmentId } of made.edits.added) {
-    const point = made.points.find((p) => p.id === pointId)!;
-    for (const field of ['title', 'text'] as const)
-      if (point[field].length > 0)
-        attributions.push({
-          pointId,
-          field,
-          start: 0,
-          end: point[field].length,
-          amendmentId,
-          partyId: partyOf.get(amendmentId)!,
-        });
-  }
+  const attributions = attributionsOf(made, new Map(all.map((a) => [a.id, a.partyId])));
   return createVersion(
     store,
     ctx,

@@ -1,3 +1,4 @@
+import { checkAnchor, consolidate, findConflicts } from '../../src/core/amendments.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { genevaScenario as s } from '../../src/demo/geneva.ts';
@@ -203,7 +204,9 @@ test('the US draft has 28 points pt-1..pt-28, later versions reuse their ids, an
   );
   const base = pointIdsOf('v-us-28');
   for (const v of s.versions)
-    for (const p of v.points) assert.ok(base.has(p.id), `${v.id}/${p.id} keeps an original id`);
+    for (const p of v.points)
+      if (v.id !== 'v-us-early' || p.id !== 'pt-aid-audit')
+        assert.ok(base.has(p.id), `${v.id}/${p.id} keeps an original id`);
   assert.equal(version('v-geneva-19').points.length, 19);
   assert.ok(!pointIdsOf('v-geneva-19').has('pt-26'), 'the amnesty point is not among the 19 (S42)');
   assert.ok(!pointIdsOf('v-e3-counter').has('pt-3'), 'the E3 deleted point 3');
@@ -414,4 +417,55 @@ test('every fact has a source, and cited source ids are those of the brief', () 
       assert.ok(known.startsWith((url ?? '').replace(/[;,]$/, '')), `${id}: ${sid} carries its URL`);
     }
   }
+});
+
+test('Ukraine’s two amendments to the earlier US draft, folded in by the US, give the 28 points (S43)', () => {
+  const folded = (s.amendments ?? []).filter((a) => a.consolidatedIn === 'v-us-28');
+  assert.deepEqual(
+    folded.map((a) => [a.id, a.partyId, a.versionId, a.tabledTo, a.change.kind]),
+    [
+      ['am-ua-aid-audit', 'ua', 'v-us-early', 'mediators', 'deletePoint'],
+      ['am-ua-amnesty', 'ua', 'v-us-early', 'mediators', 'addPoint'],
+    ],
+    'tabled to the mediators (and the US, whose text it is), never to the table: Russia is not to learn whose words they are',
+  );
+  assert.equal(version('v-us-28').parentId, 'v-us-early');
+  assert.deepEqual(version('v-us-early').recipientPartyIds, ['us', 'ua']);
+  const made = consolidate(version('v-us-early').points, folded, {
+    newPointId: (id) => folded.find((a) => a.id === id)!.newPointId!,
+  });
+  assert.deepEqual(
+    made.points.map((p) => [p.id, p.number, p.title, p.text]),
+    version('v-us-28').points.map((p) => [p.id, p.number, p.title, p.text]),
+  );
+  assert.match(version('v-us-early').points.find((p) => p.number === 26)!.text, /audit/);
+});
+
+test('the pending amendments of the single negotiating text apply to it and do not conflict', () => {
+  const table = version('v-table-28');
+  assert.equal(table.authorPartyId, null, 'a text of the table: the mediators hold its pen');
+  assert.equal(table.parentId, 'v-us-28');
+  assert.deepEqual(table.recipientPartyIds.toSorted(), ['de', 'e3', 'eu', 'fr', 'ru', 'ua', 'uk', 'us']);
+  const pending = (s.amendments ?? []).filter((a) => a.versionId === 'v-table-28');
+  for (const a of pending) {
+    assert.equal(a.decision, null, `${a.id} waits for the mediators`);
+    checkAnchor(table.points, a.change, a.id);
+    assert.equal(a.tabledTo, a.partyId === 'e3' ? 'table' : 'mediators', `${a.id}: its audience`);
+  }
+  assert.ok(pending.filter((a) => a.partyId === 'e3').length >= 10, 'the E3 counter-proposal’s main changes');
+  assert.deepEqual(findConflicts(table.points, pending), []);
+  // Accepting every one gives the E3's wording of the points they change.
+  const made = consolidate(
+    table.points,
+    pending.filter((a) => a.partyId === 'e3'),
+    { newPointId: (id) => id },
+  );
+  const e3 = version('v-e3-counter');
+  for (const id of ['pt-2', 'pt-4', 'pt-5', 'pt-6', 'pt-7', 'pt-8', 'pt-9', 'pt-14', 'pt-21'])
+    assert.equal(made.points.find((p) => p.id === id)!.text, e3.points.find((p) => p.id === id)!.text, id);
+  assert.deepEqual(
+    made.points.map((p) => p.id),
+    e3.points.map((p) => p.id),
+    'points 3 and 26 go, as in the counter-proposal',
+  );
 });

@@ -191,7 +191,7 @@ export const issues: IssueData[] = [
     'issue-aid-audit',
     'Audit of international aid',
     'Whether aid given to Ukraine is audited and war profiteering punished.',
-    ['pt-26'],
+    ['pt-26', 'pt-aid-audit'],
     [
       [
         'opt-audit-full',

@@ -1,7 +1,9 @@
 /**
- * The three texts of the demo: the leaked US 28-point draft, the E3 counter-proposal branched from it,
- * and the post-Geneva 19-point framework. Points keep their `pt-N` id (N = number in the US draft)
- * through every version and are renumbered when earlier points go.
+ * The texts of the demo: the earlier US draft with the aid audit (reconstructed), the leaked US
+ * 28-point draft made from it with Ukraine's two amendments, the E3 counter-proposal branched from it,
+ * the post-Geneva 19-point framework, and the mediators' single negotiating text drawn from the 28
+ * points, on which the amendments of the table are pending (`amendments.ts`). Points keep their `pt-N`
+ * id (N = number in the US draft) through every version and are renumbered when earlier points go.
  */
 import type { Bracket, Point } from '../../core/model.ts';
 import type { ScenarioVersion } from '../scenario.ts';
@@ -121,6 +123,25 @@ const us28Points: Point[] = [
     ['issue-ceasefire'],
   ),
 ];
+
+/**
+ * The earlier US draft the WSJ reported (S43): a full audit of aid to Ukraine and punishment of war
+ * profiteers where the leaked text has the amnesty. Only that point's substance was reported; its
+ * wording, its place (point 26, id `pt-aid-audit`) and the rest of the draft (here the leaked 28 points) are
+ * reconstructed.
+ */
+const auditPoint: Point = {
+  ...pt(
+    26,
+    'aid audit',
+    'International aid to Ukraine is audited in full, and those who profited from the war are punished.',
+    ['issue-aid-audit'],
+  ),
+  // Not the amnesty's `pt-26`: Ukraine's amendments delete this point and add the amnesty as a new one.
+  id: 'pt-aid-audit',
+};
+export const earlyPoints: Point[] = us28Points.map((p) => (p.id === 'pt-26' ? auditPoint : p));
+export { us28Points };
 
 type PointEdit = Partial<Pick<Point, 'title' | 'text' | 'brackets' | 'issueIds' | 'trackId'>>;
 
@@ -293,10 +314,44 @@ const geneva19Edits: Record<string, PointEdit> = {
 
 const ALL_PARTIES = ['us', 'ua', 'ru', 'eu', 'fr', 'de', 'uk', 'e3'];
 
+const us28Choices = {
+  'issue-donetsk': 'opt-donetsk-ceded',
+  'issue-recognition': 'opt-recog-de-facto',
+  'issue-nato-membership': 'opt-nato-ban',
+  'issue-nato-enlargement': 'opt-enlarge-no',
+  'issue-army-cap': 'opt-army-600k',
+  'issue-foreign-troops': 'opt-troops-no-nato',
+  'issue-security-guarantees': 'opt-guarantee-us-paid',
+  'issue-frozen-assets': 'opt-assets-us-vehicle',
+  'issue-sanctions': 'opt-sanctions-phased-g8',
+  'issue-amnesty': 'opt-amnesty-full',
+  'issue-aid-audit': 'opt-audit-none',
+  'issue-elections': 'opt-elections-100-days',
+  'issue-eu-role': 'opt-eu-role-marginal',
+  'issue-npp': 'opt-npp-shared',
+  'issue-ceasefire': 'opt-ceasefire-after-withdrawal',
+};
+
 export const versions: ScenarioVersion[] = [
   {
-    id: 'v-us-28',
+    id: 'v-us-early',
     parentId: null,
+    kind: 'draft',
+    label: 'Earlier US draft, with the aid audit (before 20 Nov 2025)',
+    summary:
+      'An earlier US draft that, according to a US official quoted by the WSJ, required a full audit of international aid to Ukraine and punishment of war profiteers; Kyiv asked for it to be removed and for language granting full amnesty, and the leaked 28-point text has the amnesty instead (S43). Reconstructed: only the audit point was reported, so the rest is the leaked 28 points; its wording, its place as point 26, its date and that only the US and Ukraine held it are our choice.',
+    authorPartyId: 'us',
+    internal: false,
+    points: earlyPoints,
+    optionChoices: { ...us28Choices, 'issue-amnesty': 'opt-amnesty-none', 'issue-aid-audit': 'opt-audit-full' },
+    source: `${cite('S43', ARTICLE)}; wording, date and recipients: ${illustrative('only the audit clause was reported', 'S43')}`,
+    createdAt: '2025-11-18',
+    createdBy: null,
+    recipientPartyIds: ['us', 'ua'],
+  },
+  {
+    id: 'v-us-28',
+    parentId: 'v-us-early',
     kind: 'draft',
     label: 'US 28-point plan (20 Nov 2025)',
     summary:
@@ -304,23 +359,7 @@ export const versions: ScenarioVersion[] = [
     authorPartyId: 'us',
     internal: false,
     points: us28Points,
-    optionChoices: {
-      'issue-donetsk': 'opt-donetsk-ceded',
-      'issue-recognition': 'opt-recog-de-facto',
-      'issue-nato-membership': 'opt-nato-ban',
-      'issue-nato-enlargement': 'opt-enlarge-no',
-      'issue-army-cap': 'opt-army-600k',
-      'issue-foreign-troops': 'opt-troops-no-nato',
-      'issue-security-guarantees': 'opt-guarantee-us-paid',
-      'issue-frozen-assets': 'opt-assets-us-vehicle',
-      'issue-sanctions': 'opt-sanctions-phased-g8',
-      'issue-amnesty': 'opt-amnesty-full',
-      'issue-aid-audit': 'opt-audit-none',
-      'issue-elections': 'opt-elections-100-days',
-      'issue-eu-role': 'opt-eu-role-marginal',
-      'issue-npp': 'opt-npp-shared',
-      'issue-ceasefire': 'opt-ceasefire-after-withdrawal',
-    },
+    optionChoices: us28Choices,
     source: `${cite('S1', 'S2', 'S3', 'S3b', 'S4', 'S5', 'S6', 'S7', 'S8', 'S9', 'S9b', 'S10', 'S13', 'S15', 'S28', 'S36b', 'S50')}; issue options: our reading of the text`,
     createdAt: '2025-11-20',
     createdBy: 'u-driscoll',
@@ -384,7 +423,25 @@ export const versions: ScenarioVersion[] = [
     createdBy: 'u-us',
     recipientPartyIds: ['us', 'ua', 'eu', 'e3', 'fr', 'de', 'uk'],
   },
+  {
+    id: 'v-table-28',
+    parentId: 'v-us-28',
+    kind: 'draft',
+    label: 'Single negotiating text (the 28 points, 23 Nov 2025)',
+    summary:
+      'The mediators put the US 28 points on the table as the single negotiating text, so that the parties amend one text and the mediators hold its pen. Illustrative (not reported): the demo’s mediator is fictional and no such text was reported. The E3 counter-proposal’s main changes are pending on it as the E3’s amendments, tabled to the table (S11, S2, S12–S15).',
+    authorPartyId: null,
+    internal: false,
+    points: us28Points,
+    optionChoices: us28Choices,
+    source: `the 28 points as leaked: ${cite('S1', 'S2', 'S8')}; the single negotiating text: ${illustrative('the demo’s mediator is fictional')}`,
+    createdAt: '2025-11-23T08:00:00+01:00',
+    createdBy: 'u-mediator',
+    recipientPartyIds: ALL_PARTIES,
+  },
 ];
 
 /** The ids of the points in the EU–NATO track (those of v-geneva-19 with the track set). */
-export const trackPointIds: string[] = (versions[2]?.points ?? []).filter((p) => p.trackId === track).map((p) => p.id);
+export const trackPointIds: string[] = (versions.find((v) => v.id === 'v-geneva-19')?.points ?? [])
+  .filter((p) => p.trackId === track)
+  .map((p) => p.id);
