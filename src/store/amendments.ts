@@ -21,6 +21,7 @@ import {
   canSendForParty,
   holdsPen,
 } from '../core/visibility.ts';
+import { requireUnlocked } from './agreement.ts';
 import { coalitionMembers, requireWordsMayGo } from './gate.ts';
 import { partyName } from './names.ts';
 import type { Database } from './schema.ts';
@@ -292,6 +293,7 @@ export async function proposeAmendment(
   versionId: Id,
   input: { partyId?: Id; change: AmendmentChange; justification: string },
 ): Promise<Amendment> {
+  requireUnlocked(ctx);
   const version = await getVersion(store, ctx, versionId);
   requireAmendable(version);
   const partyId = input.partyId ?? defaultParty(ctx);
@@ -434,6 +436,7 @@ export async function tableAmendment(
   amendmentId: Id,
   to: 'mediators' | 'table',
 ): Promise<Amendment> {
+  requireUnlocked(ctx);
   const { amendment, version } = await getAmendment(store, ctx, amendmentId);
   if (!canSendForParty(ctx.scope, amendment.partyId))
     throw forbidden(
@@ -490,6 +493,7 @@ export async function decideAmendment(
   amendmentId: Id,
   input: { decision: 'accept' | 'reject'; change?: AmendmentChange; note?: string },
 ): Promise<Amendment> {
+  requireUnlocked(ctx);
   const { amendment, version } = await getAmendment(store, ctx, amendmentId);
   requirePen(ctx, version, 'decide on its amendments');
   requireAmendable(version);

@@ -1,5 +1,6 @@
 import { conflict, invalid } from '../core/errors.ts';
 import type { Id, Membership, Negotiation, User } from '../core/model.ts';
+import { requireUnlocked } from './agreement.ts';
 import { everyParty, requireWordsMayGo } from './gate.ts';
 import { requireMediator } from './guards.ts';
 import type { NegotiationContext, Store } from './store.ts';
@@ -108,6 +109,8 @@ export async function updateNegotiation(
   patch: Partial<Pick<Negotiation, 'title' | 'summary' | 'currentVersionId'>>,
 ): Promise<Negotiation> {
   requireMediator(ctx, 'change the negotiation');
+  // The text under negotiation stays while the agreement on it is complete.
+  if (patch.currentVersionId && patch.currentVersionId !== ctx.negotiation.currentVersionId) requireUnlocked(ctx);
   // Every party reads the negotiation's title and summary.
   await requireWordsMayGo(
     store,

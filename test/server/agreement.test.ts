@@ -297,6 +297,20 @@ describe('nothing is agreed until everything is agreed: complete, locked, reopen
       agreedBy: ['at'],
     });
     assert.equal(bracket.status, 409);
+    const amendment = await call('at', 'POST', `${N}/versions/${text}/amendments`, {
+      partyId: 'at',
+      change: {
+        kind: 'deletePoint',
+        pointId: 'acc-p1',
+        quote: (await must('at', 'GET', `${N}/versions/${text}`)).points[0].title,
+      },
+      justification: 'late second thoughts',
+    });
+    assert.equal(amendment.status, 409, amendment.text);
+    assert.match(amendment.body.detail, /locked/);
+    const negotiation = await must('mediator', 'GET', N);
+    const moved = await call('mediator', 'PATCH', N, { revision: negotiation.revision, currentVersionId: 'acc-v1' });
+    assert.equal(moved.status, 409, 'the text under negotiation stays while the agreement on it is complete');
   });
 
   test('only a mediator reopens a point, with a reason, and the record keeps it', async () => {
