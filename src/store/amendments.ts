@@ -161,13 +161,21 @@ async function readVisible(
     .orderBy('id')
     .execute();
   const pointsOf = new Map(versions.map((v) => [v.id, new Set(v.points.map((p) => p.id))]));
+  // The versions it was carried from and consolidated in are named only when the reader received them.
+  const known = new Set((await listVersions(store, ctx)).map((v) => v.id));
   return rows
     .map((row) => fromRow(ctx, row))
     .filter((amendment) => {
       // A point the reader's view of the version lacks is on a track they are outside of.
       const pointId = pointOf(amendment.change);
       return pointId === null || pointsOf.get(amendment.versionId)!.has(pointId);
-    });
+    })
+    .map((amendment) => ({
+      ...amendment,
+      carriedFrom: amendment.carriedFrom.filter((id) => known.has(id)),
+      consolidatedIn:
+        amendment.consolidatedIn !== null && known.has(amendment.consolidatedIn) ? amendment.consolidatedIn : null,
+    }));
 }
 
 /** Each amendment with the conflicts among those listed (only the ones still in play). */
@@ -245,9 +253,10 @@ async function writeRow(
     .execute();
 }
 
-/** The words an amendment carries to whoever reads it. */
-function amendmentWords(change: AmendmentChange, justification: string): string[] {
+/** The words an amendment (or a decision on one: its note, and the change it accepts) carries to whoever reads it. */
+function amendmentWords(change: AmendmentChange | undefined, justification: string): string[] {
   const words = [justification];
+  if (!change) return words;
   if (change.kind === 'addPoint') words.push(change.title, change.text);
   else if (change.kind === 'replace' || change.kind === 'insert') words.push(change.text);
   return words;
@@ -507,6 +516,21 @@ export async function decideAmendment(
   if (input.change && input.decision === 'reject')
     throw invalid('change', 'a rejection carries no change; accept with the change, or reject without one');
   if (input.change) checkAnchor(version.points, input.change, 'change');
+  // The decision's words reach the amendment's party and everyone it was tabled to: they pass the gate.
+  const readers = [
+    ...new Set([
+      amendment.partyId,
+      ...coalitionMembers(ctx, amendment.partyId),
+      ...(await audienceOf(store, ctx, version, amendment, amendment.tabledTo ?? 'mediators')),
+    ]),
+  ];
+  await requireWordsMayGo(
+    store,
+    ctx,
+    "the decision's note and wording",
+    amendmentWords(input.change, input.note ?? ''),
+    readers,
+  );
   const decision: AmendmentDecision = {
     decision: input.decision,
     note: input.note ?? '',

@@ -158,9 +158,13 @@ describe('amendments: proposed inside a party, tabled by its lead, decided by th
     assert.match(point(made.body, 'pt-26').text, new RegExp(`^${AMNESTY}`));
 
     // The accepted one is consolidated; the untabled draft was carried to the new text, re-anchored.
+    // It names the consolidated text only once Ukraine has received it.
+    const before = new Map((await uaMember.get(`${N}/amendments`)).body.map((a: any) => [a.id, a]));
+    assert.equal((before.get(amnesty.body.id) as any)?.state, 'consolidated');
+    assert.equal((before.get(amnesty.body.id) as any)?.consolidatedIn, null);
+    assert.equal((await mediator.post(`${N}/versions/${made.body.id}/transmit`, { partyIds: ['ua'] })).status, 200);
     const ukraine = await uaMember.get(`${N}/amendments`);
     const byId = new Map(ukraine.body.map((a: any) => [a.id, a]));
-    assert.equal((byId.get(amnesty.body.id) as any)?.state, 'consolidated');
     assert.equal((byId.get(amnesty.body.id) as any)?.consolidatedIn, made.body.id);
     const carried = await server.store.db
       .selectFrom('amendments')
