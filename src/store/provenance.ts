@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DIFF_BUDGET } from '../core/compare.ts';
-import type { Id, ProvenanceSpan, Version, VersionProvenance } from '../core/model.ts';
+import type { AmendmentChange } from '../core/amendments.ts';
+import type { Id, Point, ProvenanceSpan, Track, Version, VersionProvenance } from '../core/model.ts';
 import { carryProvenance, originalProvenance, redactVersionProvenance, type Attribution } from '../core/provenance.ts';
 import { canActForParty, canSeePoint, type ViewerScope } from '../core/visibility.ts';
 import { readEntities } from './collections.ts';
@@ -33,37 +34,45 @@ async function attributions(db: Executor, negotiationId: Id): Promise<Map<Id, At
   return new Map(rows.map((row) => [row.version_id, JSON.parse(row.data) as Attribution[]]));
 }
 
-/** What a reader may know of amendments: their party, state and to whom they were tabled. */
+/** What a reader may know of amendments: their party, to whom they were tabled, and the point they amend. */
 interface AmendmentFacts {
   id: Id;
   partyId: Id;
   versionId: Id;
   tabledTo: string | null;
+  /** The point changed (the one a new point follows), in the version amended; null for a first point. */
+  pointId: Id | null;
 }
 
 async function amendmentFacts(db: Executor, negotiationId: Id): Promise<AmendmentFacts[]> {
   const rows = await db
     .selectFrom('amendments')
-    .select(['id', 'party_id', 'version_id', 'tabled_to'])
+    .select(['id', 'party_id', 'version_id', 'tabled_to', 'data'])
     .where('negotiation_id', '=', negotiationId)
     .execute();
-  return rows.map((r) => ({ id: r.id, partyId: r.party_id, versionId: r.version_id, tabledTo: r.tabled_to }));
+  return rows.map((r) => {
+    const { change } = JSON.parse(r.data) as { change: AmendmentChange };
+    const pointId = change.kind === 'addPoint' ? change.afterPointId : change.pointId;
+    return { id: r.id, partyId: r.party_id, versionId: r.version_id, tabledTo: r.tabled_to, pointId };
+  });
 }
 
 /**
- * Whether a reader may know of an amendment (and so of its party): its own party's members, everyone
- * once it is tabled to the table, the mediators (and the author of the amended text, who holds its
- * pen) once it is tabled to them.
+ * Whether a reader may know of an amendment (and so of its party): its own party's members; once it
+ * is tabled to the table, everyone it reached (for a point of a track, as the amended version assigns
+ * it, the track's parties and the mediators); the mediators (and the author of the amended text, who
+ * holds its pen) once it is tabled to them.
  */
 export function mayKnowAmendment(
   scope: ViewerScope,
   amendment: Pick<AmendmentFacts, 'partyId' | 'tabledTo'>,
-  amendedAuthorPartyId: Id | null,
+  amended: { authorPartyId: Id | null; point: Pick<Point, 'trackId'> | undefined },
+  tracks: Track[],
 ): boolean {
   if (scope.isOperator || canActForParty(scope, amendment.partyId)) return true;
-  if (amendment.tabledTo === 'table') return true;
+  if (amendment.tabledTo === 'table') return amended.point === undefined || canSeePoint(scope, amended.point, tracks);
   if (amendment.tabledTo === 'mediators')
-    return scope.isMediator || (amendedAuthorPartyId !== null && canActForParty(scope, amendedAuthorPartyId));
+    return scope.isMediator || (amended.authorPartyId !== null && canActForParty(scope, amended.authorPartyId));
   return false;
 }
 
@@ -178,7 +187,16 @@ export async function versionProvenance(
   const mayKnow = (amendmentId: Id) => {
     const amendment = amendments.get(amendmentId);
     if (!amendment) return ctx.scope.isOperator;
-    return mayKnowAmendment(ctx.scope, amendment, byId.get(amendment.versionId)?.authorPartyId ?? null);
+    const amended = byId.get(amendment.versionId);
+    return mayKnowAmendment(
+      ctx.scope,
+      amendment,
+      {
+        authorPartyId: amended?.authorPartyId ?? null,
+        point: amended?.points.find((p) => p.id === amendment.pointId),
+      },
+      ctx.tracks,
+    );
   };
   const readable = (span: ProvenanceSpan): ProvenanceSpan => {
     const own = standIn.get(span.versionId) ?? versionId;

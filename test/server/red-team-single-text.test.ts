@@ -13,6 +13,7 @@ import {
   withdrawAmendment,
 } from '../../src/store/amendments.ts';
 import { markAgreed } from '../../src/store/agreement.ts';
+import { versionProvenance } from '../../src/store/provenance.ts';
 import { Store } from '../../src/store/store.ts';
 import { getVersion, listVersions } from '../../src/store/texts.ts';
 import { createVersion, transmitVersion } from '../../src/store/versions.ts';
@@ -232,5 +233,51 @@ describe('red team: seats and roles on amendments and marks', () => {
     const unknown = await statusOf(markAgreed(store, ru, text, 'p-rt-nothing', 'ru'));
     assert.match(answer, /^not_found/);
     assert.equal(answer, unknown);
+  });
+});
+
+describe('red team: provenance keeps a track’s amendments from those outside the track', () => {
+  let store: Store;
+  before(async () => {
+    store = await Store.open(await demoDatabase());
+  });
+
+  test('Ukraine’s amendment to a track point, tabled to the track, is not named to Russia once the point leaves the track', async () => {
+    const mediator = await as(store, 'mediator');
+    const ua = await as(store, 'ua');
+    const first = await freshTableText(store, 'A text with a track point');
+    const change = await replaceStart(store, ua, first, 'p-rt-4', 'Ukraine keeps its own armed forces');
+    const proposed = await proposeAmendment(store, ua, first, { change, justification: 'for the track' });
+    await tableAmendment(store, ua, proposed.id, 'table');
+    assert.ok(!(await listAllAmendments(store, await as(store, 'ru'))).some((a) => a.id === proposed.id));
+    await decideAmendment(store, mediator, proposed.id, { decision: 'accept' });
+    const second = await consolidateAmendments(store, mediator, first, { label: 'Consolidated' });
+    assert.deepEqual((await transmitVersion(store, mediator, second.id, ['ru', 'ua', 'us'])).heldBack, []);
+    // The mediators bring the point out of the track, to the whole table.
+    const stored = await getVersion(store, mediator, second.id);
+    const third = await createVersion(store, mediator, {
+      parentId: second.id,
+      kind: 'draft',
+      label: 'Point 4 at the table',
+      summary: '',
+      authorPartyId: null,
+      points: stored.points.map((p) => ({ ...p, trackId: null })),
+      optionChoices: {},
+      source: null,
+    });
+    assert.deepEqual((await transmitVersion(store, mediator, third.id, ['ru', 'ua', 'us'])).heldBack, []);
+    const ru = await as(store, 'ru');
+    const seen = await versionProvenance(store, ru, third.id);
+    const spans = seen.provenance['p-rt-4']!.text;
+    assert.ok(spans.length > 0);
+    for (const span of spans) {
+      assert.equal(span.amendmentId, null, JSON.stringify(span));
+      assert.notEqual(span.partyId, 'ua', JSON.stringify(span));
+    }
+    // Ukraine, and the mediators, still see whose words they are.
+    for (const reader of [ua, mediator]) {
+      const own = (await versionProvenance(store, reader, third.id)).provenance['p-rt-4']!.text;
+      assert.ok(own.some((s) => s.amendmentId === proposed.id && s.partyId === 'ua'));
+    }
   });
 });
