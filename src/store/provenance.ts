@@ -51,8 +51,8 @@ async function amendmentFacts(db: Executor, negotiationId: Id): Promise<Amendmen
     .where('negotiation_id', '=', negotiationId)
     .execute();
   return rows.map((r) => {
-    const { change } = JSON.parse(r.data) as { change: AmendmentChange };
-    const pointId = change.kind === 'addPoint' ? change.afterPointId : change.pointId;
+    const { change } = JSON.parse(r.data) as { change?: AmendmentChange };
+    const pointId = !change ? null : change.kind === 'addPoint' ? change.afterPointId : change.pointId;
     return { id: r.id, partyId: r.party_id, versionId: r.version_id, tabledTo: r.tabled_to, pointId };
   });
 }
