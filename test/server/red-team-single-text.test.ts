@@ -17,7 +17,8 @@ import { versionProvenance } from '../../src/store/provenance.ts';
 import { Store } from '../../src/store/store.ts';
 import { getVersion, listVersions } from '../../src/store/texts.ts';
 import { createVersion, transmitVersion } from '../../src/store/versions.ts';
-import { assertForbidden, contextOf, demoDatabase } from '../helpers.ts';
+import { TEXT_LIMITS } from '../../src/core/limits.ts';
+import { assertForbidden, contextOf, demoDatabase, signIn, startServer } from '../helpers.ts';
 
 /**
  * Red team on the single negotiating text: amendments, their decisions and consolidation, agreement
@@ -279,5 +280,129 @@ describe('red team: provenance keeps a track’s amendments from those outside t
       const own = (await versionProvenance(store, reader, third.id)).provenance['p-rt-4']!.text;
       assert.ok(own.some((s) => s.amendmentId === proposed.id && s.partyId === 'ua'));
     }
+  });
+});
+
+describe('red team: the largest single-text work while /api/health is probed', () => {
+  test('1,000 amendments to a 500-point text: listed, consolidated, traced, drafted (prints the worst health wait)', async () => {
+    const server = await startServer(await demoDatabase());
+    const N = '/api/negotiations/geneva-2025';
+    const mediator = await signIn(server.url, 'mediator@demo.parley');
+    const russia = await signIn(server.url, 'ru@demo.parley');
+    const points = Array.from({ length: TEXT_LIMITS.pointsPerVersion }, (_, i) => ({
+      id: `p-big-${i}`,
+      number: i + 1,
+      title: `Article ${i + 1}`,
+      text: Array.from({ length: 140 }, (_, w) => `word${(i * 7 + w) % 97}`)
+        .join(' ')
+        .slice(0, TEXT_LIMITS.versionText / TEXT_LIMITS.pointsPerVersion - 20),
+      brackets: [],
+      issueIds: [],
+      trackId: null,
+    }));
+    const made = await mediator.post(`${N}/versions`, {
+      parentId: null,
+      kind: 'draft',
+      label: 'The largest text',
+      authorPartyId: null,
+      points,
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body).slice(0, 300));
+    const sent = await mediator.post(`${N}/versions/${made.body.id}/transmit`, { partyIds: ['ua', 'ru', 'us'] });
+    assert.deepEqual(sent.body.heldBack, []);
+    // 1,000 amendments by Ukraine: half accepted, half tabled to the table and pending (written directly).
+    await server.store.change(null, async (trx) => {
+      for (let i = 0; i < TEXT_LIMITS.amendmentsPerVersion; i++) {
+        const point = points[i % points.length]!;
+        const at = i < points.length ? 0 : 200;
+        const change = {
+          kind: 'replace',
+          pointId: point.id,
+          field: 'text',
+          start: at,
+          end: at + 6,
+          quote: point.text.slice(at, at + 6),
+          text: `UA${i}`,
+        };
+        await trx
+          .insertInto('amendments')
+          .values({
+            id: `am-big-${i}`,
+            negotiation_id: 'geneva-2025',
+            version_id: made.body.id,
+            party_id: 'ua',
+            state: i < points.length ? 'accepted' : 'tabled',
+            tabled_to: 'table',
+            revision: 1,
+            data: JSON.stringify({
+              change,
+              justification: 'x',
+              createdBy: 'u-ua',
+              tabledAt: '2026-01-01T00:00:00.000Z',
+              decision: null,
+              withdrawnAt: null,
+              orphanedReason: null,
+              consolidatedIn: null,
+              carriedFrom: [],
+            }),
+            created_at: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}.${String(i).padStart(3, '0')}Z`,
+          })
+          .execute();
+      }
+    });
+    let running = true;
+    let worst = 0;
+    let doing = '';
+    const worstDuring = new Map<string, number>();
+    const probe = (async () => {
+      while (running) {
+        const started = performance.now();
+        const during = doing;
+        const answer = await fetch(`${server.url}/api/health`);
+        await answer.text();
+        const waited = performance.now() - started;
+        worst = Math.max(worst, waited);
+        worstDuring.set(during, Math.max(worstDuring.get(during) ?? 0, waited));
+      }
+    })();
+    const timed = async (what: string, work: () => Promise<{ status: number; body: any }>, status = 200) => {
+      doing = what;
+      const started = performance.now();
+      const answer = await work();
+      console.log(`${(performance.now() - started).toFixed(0).padStart(6)} ms  ${what}`);
+      assert.equal(answer.status, status, `${what}: ${JSON.stringify(answer.body).slice(0, 300)}`);
+      return answer.body;
+    };
+    const listed = await timed('GET amendments (1,000)', () =>
+      mediator.get(`${N}/versions/${made.body.id}/amendments`),
+    );
+    assert.equal(listed.length, TEXT_LIMITS.amendmentsPerVersion);
+    await timed('GET amendments as Russia', () => russia.get(`${N}/amendments`));
+    const next = await timed(
+      'POST consolidate (500 accepted, 500 carried)',
+      () => mediator.post(`${N}/versions/${made.body.id}/consolidate`, { label: 'Consolidated largest text' }),
+      201,
+    );
+    await timed('GET provenance of the consolidated text', () => mediator.get(`${N}/versions/${next.id}/provenance`));
+    await timed('GET brackets of the consolidated text', () => mediator.get(`${N}/versions/${next.id}/brackets`));
+    await timed('GET agreement of the consolidated text', () => mediator.get(`${N}/versions/${next.id}/agreement`));
+    const draft = await timed(
+      'POST draft from the consolidated text',
+      () => mediator.post(`${N}/drafts`, { baseVersionId: next.id, partyId: null, label: 'Largest draft' }),
+      201,
+    );
+    await timed('PUT draft (500 points)', () =>
+      mediator.put(`${N}/drafts/${draft.id}`, {
+        revision: draft.revision,
+        label: draft.label,
+        summary: draft.summary,
+        points: draft.points,
+      }),
+    );
+    await timed('POST draft issue', () => mediator.post(`${N}/drafts/${draft.id}/issue`, {}), 201);
+    running = false;
+    await probe;
+    for (const [what, ms] of worstDuring) console.log(`health waited ${ms.toFixed(0).padStart(5)} ms during ${what}`);
+    console.log(`health: worst wait ${worst.toFixed(0)} ms`);
   });
 });
