@@ -103,6 +103,43 @@ describe('agreeing the whole text ad referendum in one step', () => {
     );
   });
 
+  test('a party every point of whose is still in brackets is told to have them closed first, and nothing is recorded', async () => {
+    const base = (await call('mediator', 'GET', `${N}/versions/acc-v1`)).body;
+    const made = await call('mediator', 'POST', `${N}/versions`, {
+      parentId: 'acc-v1',
+      kind: 'draft',
+      label: 'Everything in brackets',
+      authorPartyId: null,
+      points: base.points.map((p: any) =>
+        p.id === 'acc-p1'
+          ? {
+              ...p,
+              text: 'The parties cease fire [[acc-when]].',
+              brackets: [
+                {
+                  id: 'acc-when',
+                  alternatives: [
+                    { text: 'at once', proposedBy: ['at'] },
+                    { text: 'in a week', proposedBy: ['ca'] },
+                  ],
+                },
+              ],
+            }
+          : p,
+      ),
+    });
+    assert.equal(made.status, 201, made.text);
+    await call('mediator', 'POST', `${N}/versions/${made.body.id}/transmit`, { partyIds: ['at', 'bo', 'ca'] });
+    const before_ = (await events('agreement.mark_text')).length;
+    const refused = await agreeText('ca', made.body.id, 'ca');
+    assert.equal(refused.status, 409);
+    assert.match(
+      refused.body.detail,
+      /every point of "Everything in brackets" that Carpania is at the table on still has a bracket open/,
+    );
+    assert.equal((await events('agreement.mark_text')).length, before_);
+  });
+
   test('the bracket closed, each party agrees the new text at once, and the last completes and locks it', async () => {
     const closed = await call('mediator', 'POST', `${N}/versions/acc-v1/brackets/acc-cap/close`, {
       choose: 1,

@@ -150,6 +150,9 @@ describe('the Geneva demo, taken to a complete agreement in the web app', () => 
       .getByTestId('track-state')
       .filter({ hasText: /^Closed on/ })
       .waitFor();
+    // The last track closed completed the agreement and locked the text: reopening the track is refused, in words.
+    await track.getByRole('button', { name: 'Reopen EU and NATO competences (separate format)' }).click();
+    assert.match(await track.getByRole('alert').innerText(), /the agreement is complete and its text locked/);
     await md.goto(TEXT);
     await title(md, finalLabel);
     await md.getByTestId('agreement-status').filter({ hasText: 'The agreement is complete.' }).waitFor();
