@@ -205,20 +205,7 @@ export async function markAgreed(
     await requireUnlockedIn(trx, ctx.negotiation.id);
     const marks = await activeMarks(trx, ctx.negotiation.id);
     if (marks.some((m) => m.pointId === pointId && m.partyId === partyId && m.contentHash === mark.contentHash)) return;
-    const id = store.id();
-    await trx
-      .insertInto('agreement_marks')
-      .values({
-        id,
-        negotiation_id: ctx.negotiation.id,
-        point_id: pointId,
-        party_id: partyId,
-        content_hash: mark.contentHash,
-        data: JSON.stringify(mark),
-        at: mark.at,
-        withdrawn_at: null,
-      })
-      .execute();
+    const id = await insertMark(store, trx, ctx.negotiation.id, mark);
     await record({
       action: 'agreement.mark',
       entityId: id,
@@ -274,25 +261,11 @@ export async function markTextAgreed(
   await store.change(ctx.user.id, async (trx, record) => {
     await requireUnlockedIn(trx, ctx.negotiation.id);
     const marks = await activeMarks(trx, ctx.negotiation.id);
-    const fresh = wanted.filter(
-      (mark) =>
-        !marks.some((m) => m.pointId === mark.pointId && m.partyId === partyId && m.contentHash === mark.contentHash),
-    );
+    // The party's standing marks, by point and wording: one look each, however long the text.
+    const standing = new Set(marks.filter((m) => m.partyId === partyId).map((m) => `${m.pointId}\n${m.contentHash}`));
+    const fresh = wanted.filter((mark) => !standing.has(`${mark.pointId}\n${mark.contentHash}`));
     if (fresh.length === 0) return;
-    for (const mark of fresh)
-      await trx
-        .insertInto('agreement_marks')
-        .values({
-          id: store.id(),
-          negotiation_id: ctx.negotiation.id,
-          point_id: mark.pointId,
-          party_id: partyId,
-          content_hash: mark.contentHash,
-          data: JSON.stringify(mark),
-          at: mark.at,
-          withdrawn_at: null,
-        })
-        .execute();
+    for (const mark of fresh) await insertMark(store, trx, ctx.negotiation.id, mark);
     await record({
       action: 'agreement.mark_text',
       entityId: versionId,
@@ -303,6 +276,25 @@ export async function markTextAgreed(
     await lockIfComplete(store, ctx, trx, record);
   });
   return agreementOn(store, await store.context(ctx.user, ctx.negotiation.id, ctx.scope.isOperator), versionId);
+}
+
+/** Writes a standing mark; returns its id. */
+async function insertMark(store: Store, trx: Transaction<Database>, negotiationId: Id, mark: AgreementMark) {
+  const id = store.id();
+  await trx
+    .insertInto('agreement_marks')
+    .values({
+      id,
+      negotiation_id: negotiationId,
+      point_id: mark.pointId,
+      party_id: mark.partyId,
+      content_hash: mark.contentHash,
+      data: JSON.stringify(mark),
+      at: mark.at,
+      withdrawn_at: null,
+    })
+    .execute();
+  return id;
 }
 
 /** Takes back a party's marks on a point (every wording). Not on a locked text: a mediator reopens it. */
