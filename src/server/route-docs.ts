@@ -201,6 +201,10 @@ export const ROUTE_DOCS: Record<string, [summary: string, who: string]> = {
     'Where the agreement stands on a version',
     "Members who have received it: each point's marks, void marks and brackets (withheld on a track the reader is outside of: only its number and whether it is agreed), and what stands in the way, in words.",
   ],
+  'PUT /api/negotiations/:id/versions/:versionId/agreement': [
+    'Agree the whole text ad referendum',
+    "A party's principal or lead, for a party (not a coalition): marks, in one step, every point of a standing text of the table the party is at the table on and that has no bracket open, each bound to its content hash (a point in brackets waits for them to close). One audit event. Not on a locked text (409). When it completes the agreement, the text is locked.",
+  ],
   'PUT /api/negotiations/:id/versions/:versionId/points/:pointId/agreement': [
     'Mark a point agreed ad referendum',
     "A party's principal or lead, for a party (not a coalition) at the table on the point, on a standing text of the table; the mark is bound to the point's content hash, so any edit voids it. Not on a locked text (409). When it completes the agreement, the text is locked.",

@@ -205,20 +205,7 @@ export async function markAgreed(
     await requireUnlockedIn(trx, ctx.negotiation.id);
     const marks = await activeMarks(trx, ctx.negotiation.id);
     if (marks.some((m) => m.pointId === pointId && m.partyId === partyId && m.contentHash === mark.contentHash)) return;
-    const id = store.id();
-    await trx
-      .insertInto('agreement_marks')
-      .values({
-        id,
-        negotiation_id: ctx.negotiation.id,
-        point_id: pointId,
-        party_id: partyId,
-        content_hash: mark.contentHash,
-        data: JSON.stringify(mark),
-        at: mark.at,
-        withdrawn_at: null,
-      })
-      .execute();
+    const id = await insertMark(store, trx, ctx.negotiation.id, mark);
     await record({
       action: 'agreement.mark',
       entityId: id,
@@ -229,6 +216,85 @@ export async function markAgreed(
     await lockIfComplete(store, ctx, trx, record);
   });
   return agreementOn(store, await store.context(ctx.user, ctx.negotiation.id, ctx.scope.isOperator), versionId);
+}
+
+/**
+ * Agrees the whole text ad referendum for a party, in one request: marks every point of a standing text
+ * of the table that the party is at the table on, that the reader may see and that has no open bracket
+ * (a point still in brackets waits for the bracket to close). The party's principal or lead; one audit
+ * event names the points marked. Points the party agreed already in this wording are left as they are.
+ * When the text under negotiation is then agreed as a whole, it is locked.
+ *
+ * @example await markTextAgreed(store, ctx, 'v3', 'ua'); // every point of v3 Ukraine is at the table on
+ */
+export async function markTextAgreed(
+  store: Store,
+  ctx: NegotiationContext,
+  versionId: Id,
+  partyId: Id,
+): Promise<AgreementView> {
+  requireUnlocked(ctx);
+  const version = await storedVersion(store, ctx, versionId);
+  requireStanding(version, 'mark agreement on');
+  const party = ctx.parties.find((p) => p.id === partyId);
+  const ours = version.points.filter(
+    (point) =>
+      canSeePoint(ctx.scope, point, ctx.tracks) && partiesAtTable(point, ctx.parties, ctx.tracks).includes(partyId),
+  );
+  const first = ours[0] ?? version.points.find((point) => canSeePoint(ctx.scope, point, ctx.tracks));
+  if (!first) throw invalid('versionId', `version "${version.label}" has no point you may see`);
+  requireMarker(ctx, version, first, partyId, 'agrees the text');
+  const settled = ours.filter((point) => point.brackets.length === 0);
+  if (settled.length === 0)
+    throw refused(
+      `every point of "${version.label}" that ${party!.name} is at the table on still has a bracket open: the pen-holder closes the brackets first`,
+    );
+  const issues = await readEntities(store, 'issues', ctx.negotiation.id);
+  const at = store.nowIso();
+  const wanted = settled.map((point): AgreementMark => ({
+    pointId: point.id,
+    partyId,
+    contentHash: pointContentHash(point, issues),
+    at,
+    by: ctx.user.id,
+  }));
+  await store.change(ctx.user.id, async (trx, record) => {
+    await requireUnlockedIn(trx, ctx.negotiation.id);
+    const marks = await activeMarks(trx, ctx.negotiation.id);
+    // The party's standing marks, by point and wording: one look each, however long the text.
+    const standing = new Set(marks.filter((m) => m.partyId === partyId).map((m) => `${m.pointId}\n${m.contentHash}`));
+    const fresh = wanted.filter((mark) => !standing.has(`${mark.pointId}\n${mark.contentHash}`));
+    if (fresh.length === 0) return;
+    for (const mark of fresh) await insertMark(store, trx, ctx.negotiation.id, mark);
+    await record({
+      action: 'agreement.mark_text',
+      entityId: versionId,
+      negotiationId: ctx.negotiation.id,
+      before: null,
+      after: { versionId, partyId, pointIds: fresh.map((m) => m.pointId), at, by: ctx.user.id },
+    });
+    await lockIfComplete(store, ctx, trx, record);
+  });
+  return agreementOn(store, await store.context(ctx.user, ctx.negotiation.id, ctx.scope.isOperator), versionId);
+}
+
+/** Writes a standing mark; returns its id. */
+async function insertMark(store: Store, trx: Transaction<Database>, negotiationId: Id, mark: AgreementMark) {
+  const id = store.id();
+  await trx
+    .insertInto('agreement_marks')
+    .values({
+      id,
+      negotiation_id: negotiationId,
+      point_id: mark.pointId,
+      party_id: mark.partyId,
+      content_hash: mark.contentHash,
+      data: JSON.stringify(mark),
+      at: mark.at,
+      withdrawn_at: null,
+    })
+    .execute();
+  return id;
 }
 
 /** Takes back a party's marks on a point (every wording). Not on a locked text: a mediator reopens it. */

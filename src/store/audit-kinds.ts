@@ -134,6 +134,11 @@ export const AUDIT_KINDS = {
     entity: 'agreement',
     meaning: "a party's principal or lead marked a point's wording agreed ad referendum (bound to its content hash)",
   },
+  'agreement.mark_text': {
+    entity: 'agreement',
+    meaning:
+      "a party's principal or lead agreed the whole text ad referendum: every point it is at the table on and with no bracket open was marked, in one step",
+  },
   'agreement.take_back': { entity: 'agreement', meaning: "a party's principal or lead took back its mark on a point" },
   'agreement.lock': {
     entity: 'agreement',

@@ -454,6 +454,13 @@ test('the pending amendments of the single negotiating text apply to it and do n
   }
   assert.ok(pending.filter((a) => a.partyId === 'e3').length >= 10, 'the E3 counter-proposal’s main changes');
   assert.deepEqual(findConflicts(table.points, pending), []);
+  // One clause stays contested in brackets, in a point no pending amendment reaches: the table closes it.
+  const bracketed = table.points.filter((p) => p.brackets.length > 0);
+  assert.deepEqual(
+    bracketed.map((p) => [p.id, p.brackets.map((b) => b.id)]),
+    [['pt-13', ['br-sanctions']]],
+  );
+  for (const a of pending) assert.notEqual('pointId' in a.change ? a.change.pointId : null, 'pt-13', a.id);
   // Accepting every one gives the E3's wording of the points they change.
   const made = consolidate(
     table.points,

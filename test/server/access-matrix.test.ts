@@ -2647,6 +2647,21 @@ const MATRIX: Record<string, Entry> = {
         }),
       }),
   },
+  'PUT /api/negotiations/:id/versions/:versionId/agreement': {
+    kind: 'write',
+    cases: () => [
+      {
+        object: 'the whole table text, for A',
+        request: () => ({
+          method: 'PUT',
+          url: `${N}/versions/${w.version.v0}/agreement`,
+          body: { partyId: PA },
+        }),
+        allowed: table(A_SEND),
+        sees: table(AT_TABLE),
+      },
+    ],
+  },
   'PUT /api/negotiations/:id/versions/:versionId/points/:pointId/agreement': {
     kind: 'write',
     cases: () => [

@@ -1353,6 +1353,10 @@ function builders(): Record<string, fc.Arbitrary<Builder>> {
         return { value, texts: [...text('name', c.name, { trim: true }), ...text('description', c.description)] };
       }),
 
+    'PUT /api/negotiations/:id/versions/:versionId/agreement': fc
+      .record({ party: partyRef })
+      .map((c) => (env) => ({ value: { partyId: partyFor(env, c.party) }, texts: [] })),
+
     'PUT /api/negotiations/:id/versions/:versionId/points/:pointId/agreement': fc
       .record({ party: partyRef })
       .map((c) => (env) => ({ value: { partyId: partyFor(env, c.party) }, texts: [] })),

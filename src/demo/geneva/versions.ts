@@ -150,6 +150,28 @@ function derive(base: Point[], keep: (id: string) => boolean, edits: Record<stri
   return base.filter((p) => keep(p.id)).map((p, index) => ({ ...p, ...edits[p.id], number: index + 1 }));
 }
 
+/**
+ * The single negotiating text keeps one contested clause in brackets, where none of the pending
+ * amendments reaches: how sanctions on Russia end. The US text lifts them in stages (S5); the Europeans
+ * ease them in stages with an automatic return on a breach (S16, S16b) and hold that EU sanctions are
+ * the EU's to decide (S19). The bracketing itself is illustrative.
+ */
+const tableEdits: Record<string, PointEdit> = {
+  'pt-13': {
+    text: 'Sanctions on Russia are [[br-sanctions]]; the US and Russia agree a long-term economic partnership; Russia is invited back into the G8.',
+    brackets: [
+      bracket(
+        'br-sanctions',
+        ['lifted in stages', ['us']],
+        [
+          'eased in stages as the agreement is implemented and return automatically on a breach; decisions on EU sanctions rest with the EU',
+          ['e3', 'eu'],
+        ],
+      ),
+    ],
+  },
+};
+
 /** The E3 changes (brief: "E3 counter-proposal, point by point"; S11, S2, S12–S15). */
 const e3Edits: Record<string, PointEdit> = {
   'pt-2': {
@@ -432,9 +454,9 @@ export const versions: ScenarioVersion[] = [
       'The mediators put the US 28 points on the table as the single negotiating text, so that the parties amend one text and the mediators hold its pen. Illustrative (not reported): the demo’s mediator is fictional and no such text was reported. The E3 counter-proposal’s main changes are pending on it as the E3’s amendments, tabled to the table (S11, S2, S12–S15).',
     authorPartyId: null,
     internal: false,
-    points: us28Points,
+    points: derive(us28Points, () => true, tableEdits),
     optionChoices: us28Choices,
-    source: `the 28 points as leaked: ${cite('S1', 'S2', 'S8')}; the single negotiating text: ${illustrative('the demo’s mediator is fictional')}`,
+    source: `the 28 points as leaked: ${cite('S1', 'S2', 'S8')}; the bracket in point 13: ${cite('S5', 'S16', 'S16b', 'S19')}; the single negotiating text: ${illustrative('the demo’s mediator is fictional')}`,
     createdAt: '2025-11-23T08:00:00+01:00',
     createdBy: 'u-mediator',
     recipientPartyIds: ALL_PARTIES,

@@ -4,6 +4,7 @@ import {
   agreementOn,
   closeTrack,
   markAgreed,
+  markTextAgreed,
   reopenPoint,
   reopenTrack,
   takeBackMark,
@@ -32,6 +33,18 @@ export function agreementRoutes(app: App, store: Store): void {
     '/api/negotiations/:id/versions/:versionId/agreement',
     { schema: { tags: ['agreement'], params: versionParams, response: { 200: s.agreementViewSchema, ...problems } } },
     async (request) => agreementOn(store, await ctx(store, request), request.params.versionId),
+  );
+  app.put(
+    '/api/negotiations/:id/versions/:versionId/agreement',
+    {
+      schema: {
+        tags: ['agreement'],
+        params: versionParams,
+        body: s.agreementMarkBodySchema,
+        response: { 200: s.agreementViewSchema, ...problems },
+      },
+    },
+    async (request) => markTextAgreed(store, await ctx(store, request), request.params.versionId, request.body.partyId),
   );
   app.put(
     '/api/negotiations/:id/versions/:versionId/points/:pointId/agreement',

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { api, describeError, unwrap, type Schemas } from '../api/client';
-import type { Party, Point, Seat, Track, Version } from '../api/queries';
+import { keys, useNegotiation, type Party, type Point, type Seat, type Track, type Version } from '../api/queries';
 import { Failure, Loading } from './Status';
 import './AgreementPanel.css';
 
@@ -34,12 +34,15 @@ export function AgreementPanel({
   seat,
   parties,
   tracks,
+  onVersion,
 }: {
   id: string;
   version: Version;
   seat: Seat;
   parties: Party[];
   tracks: Track[];
+  /** Takes the page to another version (the one a bracket's closing made). */
+  onVersion?: (versionId: string) => void;
 }) {
   const agreement = useQuery({
     queryKey: agreementKey(id, version.id),
@@ -57,6 +60,9 @@ export function AgreementPanel({
         {data.obstacles}
         {data.lockedAt ? ` The text is locked since ${new Date(data.lockedAt).toLocaleString()}.` : ''}
       </p>
+      {!data.lockedAt && !version.withdrawnAt && version.authorPartyId === null ? (
+        <WholeText id={id} version={version} seat={seat} parties={parties} data={data} />
+      ) : null}
       <ol className="agreement-points">
         {data.status.points.map((p) => (
           <PointMarks
@@ -72,10 +78,90 @@ export function AgreementPanel({
         ))}
       </ol>
       {isPenHolder(seat, version) && !data.lockedAt && !version.withdrawnAt ? (
-        <BracketClosing id={id} version={version} parties={parties} />
+        <BracketClosing id={id} version={version} parties={parties} onVersion={onVersion} />
       ) : null}
       <Provenance id={id} version={version} parties={parties} tracks={tracks} />
     </section>
+  );
+}
+
+/**
+ * For the text as a whole: a mediator makes a shared text of the table the text under negotiation (the
+ * one the agreement, and its lock, are about); a party's principal or lead agrees the whole text for
+ * the party in one step (every point it is at the table on with no bracket open).
+ */
+function WholeText({
+  id,
+  version,
+  seat,
+  parties,
+  data,
+}: {
+  id: string;
+  version: Version;
+  seat: Seat;
+  parties: Party[];
+  data: Agreement;
+}) {
+  const client = useQueryClient();
+  const negotiation = useNegotiation(id);
+  const refresh = (answer?: Agreement) => {
+    if (answer) client.setQueryData(agreementKey(id, version.id), answer);
+    void client.invalidateQueries({ queryKey: ['agreement', id] });
+  };
+  const current = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.PATCH('/api/negotiations/{id}', {
+          params: { path: { id } },
+          body: { revision: negotiation.data!.revision, currentVersionId: version.id },
+        }),
+      ),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: keys.negotiation(id) });
+      void client.invalidateQueries({ queryKey: ['negotiation', id] });
+      refresh();
+    },
+  });
+  const agree = useMutation({
+    mutationFn: (partyId: string) =>
+      unwrap(
+        api.PUT('/api/negotiations/{id}/versions/{versionId}/agreement', {
+          ...versionPath(id, version.id),
+          body: { partyId },
+        }),
+      ),
+    onSuccess: (answer) => refresh(answer),
+  });
+  // The reader's own parties still awaited on a point they may agree now (no bracket open in it).
+  const awaited = seat.sendingPartyIds.filter((partyId) =>
+    data.status.points.some((p) => !p.withheld && !p.openBrackets && p.awaiting.includes(partyId)),
+  );
+  const error = current.error ?? agree.error;
+  return (
+    <div className="agreement-whole">
+      {seat.isMediator && !data.underNegotiation && !version.internal ? (
+        <button
+          type="button"
+          className="secondary"
+          disabled={current.isPending || !negotiation.data}
+          onClick={() => current.mutate()}
+        >
+          Make this the text under negotiation
+        </button>
+      ) : null}
+      {data.underNegotiation ? <p className="hint">This is the text under negotiation.</p> : null}
+      {awaited.map((partyId) => (
+        <button key={partyId} type="button" disabled={agree.isPending} onClick={() => agree.mutate(partyId)}>
+          Agree the whole text for {nameOf(parties, partyId)}
+        </button>
+      ))}
+      {error ? (
+        <span className="error" role="alert">
+          {describeError(error)}
+        </span>
+      ) : null}
+    </div>
   );
 }
 
@@ -182,14 +268,32 @@ function PointMarks({
 }
 
 /** The pen-holder closes an open bracket: an alternative chosen, or its language dropped, with whose agreement. */
-function BracketClosing({ id, version, parties }: { id: string; version: Version; parties: Party[] }) {
+function BracketClosing({
+  id,
+  version,
+  parties,
+  onVersion,
+}: {
+  id: string;
+  version: Version;
+  parties: Party[];
+  onVersion?: (versionId: string) => void;
+}) {
   const open = version.points.flatMap((point) => point.brackets.map((bracket) => ({ point, bracket })));
   if (open.length === 0) return null;
   return (
     <div className="bracket-closing">
       <h3>Close a bracket</h3>
       {open.map(({ point, bracket }) => (
-        <BracketForm key={bracket.id} id={id} version={version} point={point} bracket={bracket} parties={parties} />
+        <BracketForm
+          key={bracket.id}
+          id={id}
+          version={version}
+          point={point}
+          bracket={bracket}
+          parties={parties}
+          onVersion={onVersion}
+        />
       ))}
     </div>
   );
@@ -201,12 +305,14 @@ function BracketForm({
   point,
   bracket,
   parties,
+  onVersion,
 }: {
   id: string;
   version: Version;
   point: Point;
   bracket: Point['brackets'][number];
   parties: Party[];
+  onVersion?: (versionId: string) => void;
 }) {
   const client = useQueryClient();
   const formId = useId();
@@ -220,10 +326,11 @@ function BracketForm({
           body: choice === 'drop' ? { drop: true, agreedBy } : { choose: Number(choice), agreedBy },
         }),
       ),
-    onSuccess: () => {
+    onSuccess: (answer) => {
       void client.invalidateQueries({ queryKey: ['versions', id] });
       void client.invalidateQueries({ queryKey: ['agreement', id] });
       void client.invalidateQueries({ queryKey: ['negotiation', id] });
+      onVersion?.(answer.version.id);
     },
   });
   const singles = parties.filter((p) => p.kind === 'party');

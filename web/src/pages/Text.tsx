@@ -111,7 +111,14 @@ export default function TextPage({ id }: { id: string }) {
         />
       )}
       {seat.data && document.data && parties.data && tracks.data ? (
-        <AgreementPanel id={id} version={document.data} seat={seat.data} parties={parties.data} tracks={tracks.data} />
+        <AgreementPanel
+          id={id}
+          version={document.data}
+          seat={seat.data}
+          parties={parties.data}
+          tracks={tracks.data}
+          onVersion={setVersionId}
+        />
       ) : null}
     </div>
   );

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
-import { api, unwrap } from '../api/client';
+import { api, describeError, unwrap } from '../api/client';
 import { keys, useDocument, useParties, useSeat, useTracks, useVersions, type Party, type Track } from '../api/queries';
 import { pointNamer } from '../components/dashboardFormat';
 import { Await, Failure, Loading } from '../components/Status';
@@ -66,6 +66,10 @@ export default function TracksPage({ id }: { id: string }) {
                         ? 'No point yet.'
                         : `Points: ${track.pointIds.map(pointName).join('; ')}`}
                     </p>
+                    <p data-testid="track-state">
+                      {track.closedAt ? `Closed on ${new Date(track.closedAt).toLocaleString()}` : 'Open'}
+                    </p>
+                    {mediator ? <CloseTrack id={id} track={track} /> : null}
                     {mediator ? (
                       editing === track.id ? (
                         <TrackForm id={id} parties={parties.data} track={track} onDone={() => setEditing(null)} />
@@ -83,6 +87,41 @@ export default function TracksPage({ id }: { id: string }) {
         </Await>
       </section>
     </div>
+  );
+}
+
+/**
+ * A mediator closes a track once its points are agreed (the last track closed may complete the
+ * agreement), or reopens it; a refusal is shown in words.
+ */
+function CloseTrack({ id, track }: { id: string; track: Track }) {
+  const client = useQueryClient();
+  const change = useMutation({
+    mutationFn: () => {
+      const params = { params: { path: { id, trackId: track.id } } };
+      return unwrap(
+        track.closedAt
+          ? api.POST('/api/negotiations/{id}/tracks/{trackId}/reopen', params)
+          : api.POST('/api/negotiations/{id}/tracks/{trackId}/close', params),
+      );
+    },
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: keys.tracks(id) });
+      void client.invalidateQueries({ queryKey: ['agreement', id] });
+      void client.invalidateQueries({ queryKey: ['negotiation', id] });
+    },
+  });
+  return (
+    <>
+      <button type="button" className="secondary" disabled={change.isPending} onClick={() => change.mutate()}>
+        {track.closedAt ? `Reopen ${track.name}` : `Close ${track.name}`}
+      </button>
+      {change.error ? (
+        <p className="error" role="alert">
+          {describeError(change.error)}
+        </p>
+      ) : null}
+    </>
   );
 }
 
