@@ -369,6 +369,8 @@ export const versions: ScenarioVersion[] = [
     source: `${cite('S43', ARTICLE)}; wording, date and recipients: ${illustrative('only the audit clause was reported', 'S43')}`,
     createdAt: '2025-11-18',
     createdBy: null,
+    // Superseded by the 28 points: withdrawn when they were issued, so it waits for no approval (our choice).
+    withdrawnAt: '2025-11-20T08:00:00Z',
     recipientPartyIds: ['us', 'ua'],
   },
   {
