@@ -21,7 +21,10 @@ export const TEXT_LIMITS = {
   pointText: 20_000,
   pointsPerVersion: 500,
   versionText: 500_000,
-  /** Amendments proposed to one version, all parties together: what one consolidation applies or re-anchors. */
+  /**
+   * Amendments proposed to one version, all parties together: what one consolidation applies or re-anchors.
+   * Each party may propose its share (this divided by the number of parties at the table).
+   */
   amendmentsPerVersion: 1000,
   bracketsPerPoint: 50,
   alternativesPerBracket: 20,

@@ -336,16 +336,20 @@ export async function proposeAmendment(
     carriedFrom: [],
   };
   await store.change(ctx.user.id, async (trx, record) => {
+    // Each party counts only its own, against its share of what a version takes: a count over every
+    // party would tell a party how many amendments it may not see.
+    const share = amendmentShare(ctx.parties.length);
     const count = await trx
       .selectFrom('amendments')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('negotiation_id', '=', ctx.negotiation.id)
       .where('version_id', '=', versionId)
+      .where('party_id', '=', partyId)
       .executeTakeFirstOrThrow();
-    if (Number(count.n) >= TEXT_LIMITS.amendmentsPerVersion)
+    if (Number(count.n) >= share)
       throw invalid(
         'versionId',
-        `version "${version.label || version.id}" already takes the ${TEXT_LIMITS.amendmentsPerVersion} amendments a version may have; amend the consolidated version once the pen-holder has made it`,
+        `${partyName(ctx.parties, partyId)} has proposed the ${share} amendments a party may propose to “${version.label}” (the ${TEXT_LIMITS.amendmentsPerVersion} a version takes, shared among the ${ctx.parties.length} parties at the table); withdraw one, or amend the consolidated version once the pen-holder has made it`,
       );
     const row: Row = {
       id,
@@ -742,4 +746,14 @@ export async function consolidateAmendments(
       },
     },
   );
+}
+
+/**
+ * How many amendments one party may propose to one version: its share of the most a version takes,
+ * among the parties at the table (public), so that the limit says nothing of other parties' amendments.
+ *
+ * @example amendmentShare(8) // 125
+ */
+export function amendmentShare(parties: number): number {
+  return Math.max(1, Math.floor(TEXT_LIMITS.amendmentsPerVersion / Math.max(1, parties)));
 }

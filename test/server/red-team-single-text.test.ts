@@ -3,6 +3,7 @@ import { before, describe, test } from 'node:test';
 import { DomainError } from '../../src/core/errors.ts';
 import type { Id } from '../../src/core/model.ts';
 import {
+  amendmentShare,
   consolidateAmendments,
   decideAmendment,
   editAmendment,
@@ -202,6 +203,47 @@ describe('red team: an amendment Russia may not see answers as one that does not
     const unknown = await Promise.all(attempts('am-ua-nothing').map(statusOf));
     assert.deepEqual(real, unknown);
     for (const answer of real) assert.match(answer, /^not_found/);
+  });
+});
+
+describe('red team: the amendment limit tells a party nothing of the amendments it may not see', () => {
+  test('Russia reaches its own share whatever Ukraine holds, and the refusal reads the same', async () => {
+    const refusalAfter = async (ukrainian: number) => {
+      const store = await Store.open(await demoDatabase());
+      try {
+        const ru = await as(store, 'ru');
+        const share = amendmentShare(ru.parties.length);
+        // Ukraine's amendments, internal to Ukraine, written as its members would (the count is what matters).
+        const rows = (n: number, party: string, prefix: string) =>
+          Array.from({ length: n }, (_, i) => ({
+            id: `${prefix}-${i}`,
+            negotiation_id: 'geneva-2025',
+            version_id: TABLE,
+            party_id: party,
+            state: 'draft',
+            tabled_to: null,
+            revision: 1,
+            data: JSON.stringify({ change: null }),
+            created_at: '2025-11-24T00:00:00Z',
+          }));
+        if (ukrainian > 0)
+          await store.db
+            .insertInto('amendments')
+            .values(rows(ukrainian, 'ua', 'ua-hidden'))
+            .execute();
+        await store.db
+          .insertInto('amendments')
+          .values(rows(share, 'ru', 'ru-own'))
+          .execute();
+        const change = await replaceStart(store, ru, TABLE, 'pt-1', 'Russia amends this.');
+        return await statusOf(proposeAmendment(store, ru, TABLE, { partyId: 'ru', change, justification: '' }));
+      } finally {
+        await store.close();
+      }
+    };
+    const alone = await refusalAfter(0);
+    assert.match(alone, /^invalid: .*Russia has proposed the \d+ amendments a party may propose/);
+    assert.equal(await refusalAfter(Math.floor(TEXT_LIMITS.amendmentsPerVersion / 2)), alone);
   });
 });
 
