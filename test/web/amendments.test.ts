@@ -190,8 +190,14 @@ describe('amendments in the web app', () => {
     await openVersion(russia.page, newId);
     await russia.page.locator('li[data-point="pt-25"] p.point-text', { hasText: WORDS }).waitFor();
     await russia.page.locator('#amendments-title', { hasText: 'Working text, 2nd reading' }).waitFor();
+    // Where the words came from, as Russia may know it: the amended words read as the new version's own.
+    await russia.page.getByRole('button', { name: 'Show where the words came from' }).click();
+    await russia.page.locator('.provenance-points').first().waitFor();
     await settled(russia.page);
     const answers = await russia.received();
+    const provenance = answers.find((a) => a.url.endsWith(`/versions/${newId}/provenance`));
+    assert.ok(provenance, 'Russia’s page read the provenance');
+    assert.ok(!provenance.body.includes('"partyId":"ua"'), 'no words are traced to Ukraine');
     const stream = await streamOf(russia.page);
     const amendmentId = (await mediatorApi<{ id: string; partyName: string }[]>('GET', '/amendments')).find(
       (a) => a.partyName === 'Ukraine',

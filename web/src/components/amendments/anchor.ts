@@ -177,7 +177,9 @@ export function stateInWords(amendment: Amendment, versionLabel: (id: string) =>
     case 'withdrawn':
       return 'withdrawn';
     case 'consolidated':
-      return amendment.consolidatedIn ? `consolidated into ${versionLabel(amendment.consolidatedIn)}` : 'consolidated';
+      return amendment.consolidatedIn
+        ? `consolidated into ${versionLabel(amendment.consolidatedIn)}`
+        : 'consolidated into a new version';
   }
 }
 
