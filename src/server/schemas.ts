@@ -361,6 +361,11 @@ export const draftSaveSchema = z.object({
   label: name,
   summary: text().default(''),
   points: draftPointsSchema,
+  optionChoices: z
+    .record(idSchema, idSchema)
+    .optional()
+    .describe('What the text settles on each issue it decides: issue id → option id (kept as it was when left out)')
+    .meta({ example: { 'issue-army': 'opt-army-800k' } }),
 });
 export const transmitSchema = z.object({
   partyIds: ids.default([]).describe('The parties to send the text to'),

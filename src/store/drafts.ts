@@ -25,6 +25,8 @@ export interface DraftContent {
   label: string;
   summary: string;
   points: Point[];
+  /** What the text settles on each issue (checked when it is issued); kept as it was when left out. */
+  optionChoices?: Record<Id, Id>;
 }
 
 type DraftRow = Database['drafts'];
@@ -54,7 +56,7 @@ async function readDraft(db: Executor, ctx: NegotiationContext, draftId: Id): Pr
 /** A short fingerprint of a draft's content for the audit log (the words stay in the draft, not the log). */
 function fingerprint(content: DraftContent): string {
   return createHash('sha256')
-    .update(JSON.stringify([content.label, content.summary, content.points]))
+    .update(JSON.stringify([content.label, content.summary, content.points, content.optionChoices ?? {}]))
     .digest('hex');
 }
 
@@ -188,6 +190,7 @@ export async function saveDraft(
       label: content.label,
       summary: content.summary,
       points: ordered(content.points),
+      optionChoices: content.optionChoices ?? current.optionChoices,
       revision: current.revision + 1,
       updatedAt: store.nowIso(),
     };

@@ -50,6 +50,19 @@ describe('drafting a new version in the web app', () => {
     await form.getByRole('button', { name: 'Bracket it' }).click();
     await fourth.locator('[data-bracket]').filter({ hasText: '[ceasefire] / [truce]' }).waitFor();
 
+    // Point 4 tagged with the issue its bracket decides, and the option the text settles on for now.
+    const [issueId, optionId] = option.split(' ');
+    const issues = (await page.evaluate(async () => (await fetch('/api/negotiations/geneva-2025/issues')).json())) as {
+      id: string;
+      name: string;
+    }[];
+    const issue = issues.find((i) => i.id === issueId)!;
+    const card4 = page.locator('li', { has: actions4 });
+    await card4.getByText(/^Issues it decides/).click();
+    const tag = card4.getByRole('checkbox', { name: issue.name, exact: true });
+    if (!(await tag.isChecked())) await tag.check();
+    await card4.getByLabel(`What the text settles on ${issue.name}`).selectOption(optionId!);
+
     // Points 2 and 3 merged into one.
     await page
       .getByRole('group', { name: 'Change point 2' })
@@ -90,8 +103,9 @@ describe('drafting a new version in the web app', () => {
       bracket.alternatives.map((a: { text: string }) => a.text),
       ['ceasefire', 'truce'],
     );
-    const [issueId, optionId] = option.split(' ');
     assert.deepEqual(bracket.alternatives[0].choices, { [issueId!]: optionId });
+    assert.ok(bracketed.issueIds.includes(issueId), 'the point decides the issue');
+    assert.equal(version.optionChoices[issueId!], optionId, 'the text settles the issue on the option chosen');
     const gone = compared.comparison.points.find((p: { pointId: string }) => p.pointId === base.points[2].id);
     assert.deepEqual(gone.kinds, ['merged'], 'compare shows the merge, not a removal');
   });

@@ -29,7 +29,13 @@ export const createDraft = (
 export const saveDraft = (
   id: string,
   draftId: string,
-  body: { revision: number; label: string; summary: string; points: DraftPoint[] },
+  body: {
+    revision: number;
+    label: string;
+    summary: string;
+    points: DraftPoint[];
+    optionChoices?: Record<string, string>;
+  },
 ) => unwrap(api.PUT('/api/negotiations/{id}/drafts/{itemId}', { ...item(id, draftId), body }));
 
 export const issueDraft = (id: string, draftId: string) =>

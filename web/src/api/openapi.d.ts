@@ -3434,6 +3434,15 @@ export interface paths {
                 content: {
                     "application/json": {
                         label: string;
+                        /**
+                         * @description What the text settles on each issue it decides: issue id → option id (kept as it was when left out)
+                         * @example {
+                         *       "issue-army": "opt-army-800k"
+                         *     }
+                         */
+                        optionChoices?: {
+                            [key: string]: string;
+                        };
                         points: {
                             /** @default [] */
                             brackets?: {

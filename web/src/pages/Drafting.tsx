@@ -13,6 +13,8 @@ interface Content {
   label: string;
   summary: string;
   points: DraftPoint[];
+  /** What the text settles on each issue: issue id → option id. */
+  optionChoices: Record<string, string>;
 }
 type SaveState = 'saved' | 'unsaved' | 'saving' | 'conflict' | 'failed';
 
@@ -63,7 +65,12 @@ function DraftEditor({
   tracks: Track[];
   base: Version | null;
 }) {
-  const [content, setContent] = useState<Content>({ label: draft.label, summary: draft.summary, points: draft.points });
+  const [content, setContent] = useState<Content>({
+    label: draft.label,
+    summary: draft.summary,
+    points: draft.points,
+    optionChoices: draft.optionChoices,
+  });
   const [state, setState] = useState<SaveState>('saved');
   const [problem, setProblem] = useState<string | null>(null);
   const [conflict, setConflict] = useState<Draft | null>(null);
@@ -105,6 +112,7 @@ function DraftEditor({
           label: now.label,
           summary: now.summary,
           points: forSaving(now.points),
+          optionChoices: now.optionChoices,
         });
         revision.current = saved.revision;
         setProblem(null);
@@ -237,10 +245,16 @@ function DraftEditor({
         label,
         summary: content.summary,
         points: forSaving(points),
+        optionChoices: content.optionChoices,
       });
       revision.current = saved.revision;
       dirty.current = false;
-      setContent({ label: saved.label, summary: saved.summary, points: saved.points });
+      setContent({
+        label: saved.label,
+        summary: saved.summary,
+        points: saved.points,
+        optionChoices: saved.optionChoices,
+      });
       setConflict(null);
       setState('saved');
       setEpoch((e) => e + 1);
@@ -319,6 +333,15 @@ function DraftEditor({
             onMerge={() => mergeWithNext(index)}
             onSplit={() => splitAtCursor(point)}
             origin={originName}
+            settled={content.optionChoices}
+            onSettle={(issueId, optionId) =>
+              change((before) => {
+                const optionChoices = { ...before.optionChoices };
+                if (optionId) optionChoices[issueId] = optionId;
+                else delete optionChoices[issueId];
+                return { ...before, optionChoices };
+              })
+            }
           />
         ))}
       </ol>
@@ -347,8 +370,13 @@ function PointCard({
   onMerge,
   onSplit,
   origin,
+  settled,
+  onSettle,
 }: {
   origin: (pointId: string) => string;
+  /** What the text settles on each issue, and how to change it. */
+  settled: Record<string, string>;
+  onSettle: (issueId: string, optionId: string | null) => void;
   point: DraftPoint;
   index: number;
   count: number;
@@ -448,6 +476,23 @@ function PointCard({
                 }
               />{' '}
               {i.name}
+              {point.issueIds.includes(i.id) ? (
+                <select
+                  aria-label={`What the text settles on ${i.name}`}
+                  value={settled[i.id] ?? ''}
+                  disabled={readOnly}
+                  onChange={(e) => onSettle(i.id, e.target.value || null)}
+                >
+                  <option value="">left open</option>
+                  {i.options
+                    .filter((o) => !o.retiredAt || o.id === settled[i.id])
+                    .map((o) => (
+                      <option key={o.id} value={o.id}>
+                        settles on: {o.label}
+                      </option>
+                    ))}
+                </select>
+              ) : null}
             </label>
           ))}
         </details>
