@@ -157,6 +157,9 @@ describe('the Geneva demo, taken to a complete agreement in the web app', () => 
     await title(md, finalLabel);
     await md.getByTestId('agreement-status').filter({ hasText: 'The agreement is complete.' }).waitFor();
     assert.match(await md.getByTestId('agreement-status').innerText(), /The text is locked since/);
+    // The pen-holder's amendments panel offers no decision or consolidation on the locked text.
+    await md.getByText(/no amendment is decided or consolidated until a mediator reopens a point/).waitFor();
+    assert.equal(await md.getByRole('form', { name: 'Consolidate into a new version' }).count(), 0);
     await screenshot(md, 'geneva-complete');
     await mediator.context.close();
 

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError, describeError } from '../../api/client';
-import { useParties, useSeat, useVersions, type Seat, type Version } from '../../api/queries';
+import { useNegotiation, useParties, useSeat, useVersions, type Seat, type Version } from '../../api/queries';
 import { Failure, Loading } from '../Status';
 import {
   anchorFromSelection,
@@ -359,6 +359,17 @@ function PenHolder({
   onVersion: (versionId: string) => void;
 }) {
   const accepted = amendments.filter((a) => a.state === 'accepted').length;
+  // A complete agreement locks its text: nothing is decided or consolidated until a point is reopened.
+  const lockedAt = useNegotiation(id).data?.lockedAt ?? null;
+  if (lockedAt)
+    return (
+      <div className="pen-holder">
+        <p className="hint">
+          The agreement is complete and its text locked since {new Date(lockedAt).toLocaleString()}: no amendment is
+          decided or consolidated until a mediator reopens a point.
+        </p>
+      </div>
+    );
   return (
     <div className="pen-holder">
       <h3>Tabled amendments to decide</h3>
