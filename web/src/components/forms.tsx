@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { ApiError, describeError } from '../api/client';
 
 /**
@@ -115,6 +115,35 @@ export function rebase<T>(base: T, mine: T, current: T): T {
     return out as T;
   }
   return JSON.stringify(mine) === JSON.stringify(base) ? current : mine;
+}
+
+/**
+ * A form's draft of a thing kept at a revision: the draft, the state it was opened or last saved from
+ * (`base`: what the person changed since is theirs to re-apply), and the revision it is saved at. After
+ * a stale save (409), `reapply` puts the person's changes on the current state and returns the result
+ * to save; `takeCurrent` drops them for the current state.
+ *
+ * @example
+ * const edit = useRevisedDraft(() => draftOf(track), track?.revision ?? 0);
+ * // on 409: save.mutate({ draft: edit.reapply(draftOf(stale), stale.revision), revision: stale.revision });
+ */
+export function useRevisedDraft<D, R>(initial: () => D, initialRevision: R) {
+  const [draft, setDraft] = useState<D>(initial);
+  const [base, setBase] = useState<D>(draft);
+  const [revision, setRevision] = useState<R>(initialRevision);
+  const reapply = (current: D, at: R): D => {
+    const merged = rebase(base, draft, current);
+    setBase(current);
+    setDraft(merged);
+    setRevision(at);
+    return merged;
+  };
+  const takeCurrent = (current: D, at: R) => {
+    setBase(current);
+    setDraft(current);
+    setRevision(at);
+  };
+  return { draft, setDraft, base, setBase, revision, setRevision, reapply, takeCurrent };
 }
 
 /** A date and time as people read it, in the reader's zone, the zone named. */

@@ -15,7 +15,7 @@ import {
   type Seat,
 } from '../api/queries';
 import { Await, Failure, Loading } from '../components/Status';
-import { rebase, StaleNotice, useProblems } from '../components/forms';
+import { StaleNotice, useProblems, useRevisedDraft } from '../components/forms';
 import './Forms.css';
 
 type Visibility = Preference['visibility'];
@@ -124,10 +124,11 @@ function PreferenceForm({
   const client = useQueryClient();
   const f = useId();
   const live = issues.filter((i) => i.options.length > 0);
-  const [draft, setDraft] = useState<Draft>(() => draftOf(preference, issues));
-  /** The form as it was opened or last saved: what the person changed since is theirs to re-apply. */
-  const [base, setBase] = useState<Draft>(draft);
-  const [revision, setRevision] = useState<number | null>(preference?.revision ?? null);
+  /** The draft, the state it was opened or last saved from, and its revision. */
+  const { draft, setDraft, setBase, revision, setRevision, reapply, takeCurrent } = useRevisedDraft<
+    Draft,
+    number | null
+  >(() => draftOf(preference, issues), preference?.revision ?? null);
   const [done, setDone] = useState('');
   const [localError, setLocalError] = useState<{ field: string; detail: string } | null>(null);
   const fields = [
@@ -347,18 +348,11 @@ function PreferenceForm({
         <StaleNotice
           what={`The preferences of ${party.name}`}
           busy={save.isPending}
-          onReapply={() => {
-            const current = draftOf(stale, issues);
-            const merged = rebase(base, draft, current);
-            setBase(current);
-            setDraft(merged);
-            setRevision(stale.revision);
-            save.mutate({ draft: merged, revision: stale.revision });
-          }}
+          onReapply={() =>
+            save.mutate({ draft: reapply(draftOf(stale, issues), stale.revision), revision: stale.revision })
+          }
           onTakeCurrent={() => {
-            setBase(draftOf(stale, issues));
-            setRevision(stale.revision);
-            setDraft(draftOf(stale, issues));
+            takeCurrent(draftOf(stale, issues), stale.revision);
             save.reset();
           }}
         >

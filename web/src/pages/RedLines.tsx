@@ -13,7 +13,7 @@ import {
   type Seat,
 } from '../api/queries';
 import { Await, Failure, Loading } from '../components/Status';
-import { rebase, StaleNotice, useProblems } from '../components/forms';
+import { StaleNotice, useProblems, useRevisedDraft } from '../components/forms';
 import { constraintWords } from './Convening';
 import './Forms.css';
 
@@ -200,10 +200,11 @@ function RedLineForm({
 }) {
   const client = useQueryClient();
   const f = useId();
-  const [draft, setDraft] = useState<Draft>(() => (line ? draftOf(line) : emptyDraft(parties[0]!.id, issues)));
-  /** The form as it was opened or last saved: what the person changed since is theirs to re-apply. */
-  const [base, setBase] = useState<Draft>(draft);
-  const [revision, setRevision] = useState(line?.revision ?? 0);
+  /** The draft, the state it was opened or last saved from, and its revision. */
+  const { draft, setDraft, revision, setRevision, reapply, takeCurrent } = useRevisedDraft<Draft, number>(
+    () => (line ? draftOf(line) : emptyDraft(parties[0]!.id, issues)),
+    line?.revision ?? 0,
+  );
   const [done, setDone] = useState('');
   const save = useMutation({
     mutationFn: async ({ draft, revision }: { draft: Draft; revision: number }) => {
@@ -408,18 +409,9 @@ function RedLineForm({
         <StaleNotice
           what={`The red line “${stale.title}”`}
           busy={save.isPending}
-          onReapply={() => {
-            const current = draftOf(stale);
-            const merged = rebase(base, draft, current);
-            setBase(current);
-            setDraft(merged);
-            setRevision(stale.revision);
-            save.mutate({ draft: merged, revision: stale.revision });
-          }}
+          onReapply={() => save.mutate({ draft: reapply(draftOf(stale), stale.revision), revision: stale.revision })}
           onTakeCurrent={() => {
-            setBase(draftOf(stale));
-            setRevision(stale.revision);
-            setDraft(draftOf(stale));
+            takeCurrent(draftOf(stale), stale.revision);
             save.reset();
           }}
         >

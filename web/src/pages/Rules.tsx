@@ -17,7 +17,7 @@ import {
   isoToLocal,
   listed,
   localToIso,
-  rebase,
+  useRevisedDraft,
   StaleNotice,
   useProblems,
   whenWithZone,
@@ -309,10 +309,11 @@ function RuleForm({
 }) {
   const client = useQueryClient();
   const f = useId();
-  const [draft, setDraft] = useState<Draft>(() => draftOf(rule));
-  /** The form as it was opened or last saved: what the person changed since is theirs to re-apply. */
-  const [base, setBase] = useState<Draft>(draft);
-  const [revision, setRevision] = useState(rule?.revision ?? 0);
+  /** The draft, the state it was opened or last saved from, and its revision. */
+  const { draft, setDraft, revision, setRevision, reapply, takeCurrent } = useRevisedDraft<Draft, number>(
+    () => draftOf(rule),
+    rule?.revision ?? 0,
+  );
   const [done, setDone] = useState('');
   const save = useMutation({
     mutationFn: ({ draft, revision, remove }: { draft: Draft; revision: number; remove?: boolean }) =>
@@ -563,18 +564,9 @@ function RuleForm({
         <StaleNotice
           what={`The rule “${stale.name}”`}
           busy={save.isPending}
-          onReapply={() => {
-            const current = draftOf(stale);
-            const merged = rebase(base, draft, current);
-            setBase(current);
-            setDraft(merged);
-            setRevision(stale.revision);
-            save.mutate({ draft: merged, revision: stale.revision });
-          }}
+          onReapply={() => save.mutate({ draft: reapply(draftOf(stale), stale.revision), revision: stale.revision })}
           onTakeCurrent={() => {
-            setBase(draftOf(stale));
-            setRevision(stale.revision);
-            setDraft(draftOf(stale));
+            takeCurrent(draftOf(stale), stale.revision);
             save.reset();
           }}
         >

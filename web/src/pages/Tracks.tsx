@@ -4,7 +4,7 @@ import { api, describeError, unwrap } from '../api/client';
 import { keys, useDocument, useParties, useSeat, useTracks, useVersions, type Party, type Track } from '../api/queries';
 import { pointNamer } from '../components/dashboardFormat';
 import { Await, Failure, Loading } from '../components/Status';
-import { listed, rebase, StaleNotice, useProblems } from '../components/forms';
+import { listed, StaleNotice, useProblems, useRevisedDraft } from '../components/forms';
 import './Forms.css';
 
 interface Draft {
@@ -141,10 +141,11 @@ function TrackForm({
   const document = useDocument(id);
   const versions = useVersions(id);
   const pointName = pointNamer(versions.data);
-  const [draft, setDraft] = useState<Draft>(() => draftOf(track));
-  /** The form as it was opened or last saved: what the person changed since is theirs to re-apply. */
-  const [base, setBase] = useState<Draft>(draft);
-  const [revision, setRevision] = useState(track?.revision ?? 0);
+  /** The draft, the state it was opened or last saved from, and its revision. */
+  const { draft, setDraft, revision, setRevision, reapply, takeCurrent } = useRevisedDraft<Draft, number>(
+    () => draftOf(track),
+    track?.revision ?? 0,
+  );
   const [done, setDone] = useState('');
   const save = useMutation({
     mutationFn: ({ draft, revision }: { draft: Draft; revision: number }) =>
@@ -237,18 +238,9 @@ function TrackForm({
         <StaleNotice
           what={`The track “${stale.name}”`}
           busy={save.isPending}
-          onReapply={() => {
-            const current = draftOf(stale);
-            const merged = rebase(base, draft, current);
-            setBase(current);
-            setDraft(merged);
-            setRevision(stale.revision);
-            save.mutate({ draft: merged, revision: stale.revision });
-          }}
+          onReapply={() => save.mutate({ draft: reapply(draftOf(stale), stale.revision), revision: stale.revision })}
           onTakeCurrent={() => {
-            setBase(draftOf(stale));
-            setRevision(stale.revision);
-            setDraft(draftOf(stale));
+            takeCurrent(draftOf(stale), stale.revision);
             save.reset();
           }}
         >
