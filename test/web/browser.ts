@@ -1,6 +1,7 @@
 // The web app as a person uses it: a real `parley serve` (the built command) on a random port with a
 // fresh copy of the Geneva demo, and Debian's Chromium driven by playwright-core. scripts/test.js
 // installs Chromium when it is missing; PARLEY_CHROMIUM names another binary.
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -155,4 +156,28 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * One demo account's API session (a session cookie and its CSRF token), for the data a test builds
+ * without a page: `(method, path under the negotiation, body?) → the answer's JSON`, failing on a refusal.
+ */
+export async function apiAs(served: Served, email: string, negotiation = 'geneva-2025') {
+  const signIn = await fetch(`${served.url}/api/auth/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
+  assert.equal(signIn.status, 200, `${email} signs in`);
+  const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+  const { csrfToken } = (await signIn.json()) as { csrfToken: string };
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const answer = await fetch(`${served.url}/api/negotiations/${negotiation}${path}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    assert.ok(answer.ok, `${method} ${path}: ${answer.status} ${await answer.clone().text()}`);
+    return (await answer.json()) as T;
+  };
 }

@@ -1,40 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import {
-  DEMO_PASSWORD,
-  launchBrowser,
-  live,
-  screenshot,
-  serveDemo,
-  signInAs,
-  type Person,
-  type Served,
-} from './browser.ts';
+import { apiAs, launchBrowser, live, screenshot, serveDemo, signInAs, type Person, type Served } from './browser.ts';
 
 const N = 'geneva-2025';
 const SETTLEMENT = `/n/${N}/settlement`;
-
-/** One account's API session, for the data a test builds without a page. */
-async function apiAs(served: Served, email: string) {
-  const signIn = await fetch(`${served.url}/api/auth/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-  });
-  assert.equal(signIn.status, 200, `${email} signs in`);
-  const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
-  const { csrfToken } = (await signIn.json()) as { csrfToken: string };
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const answer = await fetch(`${served.url}/api/negotiations/${N}${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    assert.ok(answer.ok, `${method} ${path}: ${answer.status} ${await answer.clone().text()}`);
-    return (await answer.json()) as T;
-  };
-}
 
 interface RedLine {
   id: string;
