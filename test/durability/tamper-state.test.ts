@@ -11,7 +11,7 @@ import { decideOnText } from '../../src/store/transmission.ts';
 import { transmitVersion } from '../../src/store/versions.ts';
 import { markAgreed } from '../../src/store/agreement.ts';
 import { getVersion } from '../../src/store/texts.ts';
-import { contextOf, demoDatabase, TEST_ENGINE } from '../helpers.ts';
+import { contextOf, demoDatabase, signIn, startServer, TEST_ENGINE } from '../helpers.ts';
 import { parley } from '../cli/command.ts';
 
 const N = 'geneva-2025';
@@ -300,6 +300,58 @@ describe(`tampering with the live tables (${TEST_ENGINE})`, () => {
         .execute();
     });
     assertCaught(await stateOf(location), 'versions', TEXT, 'content', /not the content the log recorded/);
+  });
+
+  test("an administrator's GET /api/audit/verify names the changed row by id and field, never its content; the altered text's send is a 409", async () => {
+    const marker = 'Russia keeps every territory it holds';
+    let positionId = '';
+    const location = await tampered(async (db) => {
+      const row = await db
+        .selectFrom('positions')
+        .select(['id', 'data'])
+        .where('visibility', '=', 'party')
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
+      positionId = row.id;
+      const data = { ...(JSON.parse(row.data) as object), proposedText: marker };
+      await db
+        .updateTable('positions')
+        .set({ data: JSON.stringify(data) })
+        .where('id', '=', row.id)
+        .execute();
+      const text = await db.selectFrom('versions').select('data').where('id', '=', TEXT).executeTakeFirstOrThrow();
+      const version = JSON.parse(text.data) as { summary: string };
+      await db
+        .updateTable('versions')
+        .set({ data: JSON.stringify({ ...version, summary: marker }) })
+        .where('id', '=', TEXT)
+        .execute();
+    });
+    const { url } = await startServer(location);
+    const admin = await signIn(url, 'admin@demo.parley');
+    const answer = await admin.get('/api/audit/verify');
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(answer.body.ok, true, 'the chain itself was not touched');
+    assert.equal(answer.body.state.ok, false);
+    assert.ok(
+      answer.body.state.differences.some(
+        (d: { table: string; id: string; field: string }) =>
+          d.table === 'positions' && d.id === positionId && d.field === 'proposedText',
+      ),
+      JSON.stringify(answer.body.state),
+    );
+    assert.ok(
+      answer.body.state.differences.some(
+        (d: { table: string; id: string; field: string }) => d.table === 'versions' && d.id === TEXT,
+      ),
+    );
+    assert.doesNotMatch(JSON.stringify(answer.body), new RegExp(marker), 'the verify answer carried private content');
+    const russia = await signIn(url, 'ru@demo.parley');
+    assert.equal((await russia.get('/api/audit/verify')).status, 403);
+    const rubio = await signIn(url, 'us@demo.parley');
+    const sent = await rubio.post(`/api/negotiations/${N}/versions/${TEXT}/transmit`, { partyIds: ['ru'] });
+    assert.equal(sent.status, 409, JSON.stringify(sent.body));
+    assert.match(sent.body.detail, /v-geneva-19.*altered outside Parley/);
   });
 
   test('`parley audit verify` prints the state verdict and exits non-zero on a difference', async () => {
