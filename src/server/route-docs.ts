@@ -4,7 +4,10 @@
  */
 export const ROUTE_DOCS: Record<string, [summary: string, who: string]> = {
   'GET /api/health': ['Is the server up', 'Public.'],
-  'GET /api/audit/verify': ['Verify the audit chain', 'Administrators only: walks the hash-chained audit log.'],
+  'GET /api/audit/verify': [
+    'Verify the audit chain',
+    'Administrators only: walks the hash-chained audit log, and compares the state it describes with the live tables (naming rows by id and field, never their content).',
+  ],
   'POST /api/auth/login': [
     'Sign in',
     'Public: an e-mail and a password give a bearer token. Failed attempts are counted per address and per account; past a few, each further one opens a longer wait (429 with Retry-After).',

@@ -14,7 +14,7 @@ import { requireMediator } from './guards.ts';
 import { partyName } from './names.ts';
 import type { Database } from './schema.ts';
 import type { Executor, NegotiationContext, Recorder, Store } from './store.ts';
-import { getVersion, requireStanding, textRecords } from './texts.ts';
+import { getVersion, requireStanding, textForDecision, textRecords } from './texts.ts';
 
 /**
  * Nothing is agreed until everything is agreed (`core/agreement.ts`). Each party at the table on a
@@ -92,8 +92,14 @@ function statusOf(
 }
 
 /** The stored version behind one the reader may see (404 when they may not). */
-async function storedVersion(store: Store, ctx: NegotiationContext, versionId: Id): Promise<Version> {
+async function storedVersion(
+  store: Store,
+  ctx: NegotiationContext,
+  versionId: Id,
+  forDecision = false,
+): Promise<Version> {
   await getVersion(store, ctx, versionId);
+  if (forDecision) return (await textForDecision(store, ctx, versionId)).version;
   return (await textRecords(store, ctx)).find((r) => r.version.id === versionId)!.version;
 }
 
@@ -189,7 +195,7 @@ export async function markAgreed(
   partyId: Id,
 ): Promise<AgreementView> {
   requireUnlocked(ctx);
-  const version = await storedVersion(store, ctx, versionId);
+  const version = await storedVersion(store, ctx, versionId, true);
   requireStanding(version, 'mark agreement on');
   const point = pointOf(ctx, version, pointId);
   requireMarker(ctx, version, point, partyId, 'marks a point agreed');
@@ -234,7 +240,7 @@ export async function markTextAgreed(
   partyId: Id,
 ): Promise<AgreementView> {
   requireUnlocked(ctx);
-  const version = await storedVersion(store, ctx, versionId);
+  const version = await storedVersion(store, ctx, versionId, true);
   requireStanding(version, 'mark agreement on');
   const party = ctx.parties.find((p) => p.id === partyId);
   const ours = version.points.filter(

@@ -26,7 +26,7 @@ import { coalitionMembers, requireWordsMayGo } from './gate.ts';
 import { partyName } from './names.ts';
 import type { Database } from './schema.ts';
 import type { Executor, NegotiationContext, Store } from './store.ts';
-import { READER_VIEW_TABLES, getVersion, listVersions, requireStanding, textRecords } from './texts.ts';
+import { READER_VIEW_TABLES, getVersion, listVersions, requireStanding, textForDecision, textRecords } from './texts.ts';
 import { createVersion } from './versions.ts';
 
 /**
@@ -655,7 +655,7 @@ export async function consolidateAmendments(
   const view = await getVersion(store, ctx, versionId);
   requirePen(ctx, view, 'consolidate its amendments');
   requireAmendable(view);
-  const stored: Version = (await textRecords(store, ctx)).find((r) => r.version.id === versionId)!.version;
+  const stored: Version = (await textForDecision(store, ctx, versionId)).version;
   const rows = await store.db
     .selectFrom('amendments')
     .selectAll()

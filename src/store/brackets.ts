@@ -8,7 +8,7 @@ import { requireMediator } from './guards.ts';
 import { partyName, peopleNames } from './names.ts';
 import { listRounds } from './rounds.ts';
 import type { Executor, NegotiationContext, Store } from './store.ts';
-import { getVersion, listVersions, requireStanding, textRecords } from './texts.ts';
+import { getVersion, listVersions, requireStanding, textForDecision, textRecords } from './texts.ts';
 import { createVersion } from './versions.ts';
 
 /**
@@ -94,7 +94,7 @@ export async function closeBracket(
 ): Promise<{ version: VersionView; closure: BracketClosureRecord }> {
   requireUnlocked(ctx);
   await getVersion(store, ctx, versionId);
-  const version = (await textRecords(store, ctx)).find((r) => r.version.id === versionId)!.version;
+  const { version } = await textForDecision(store, ctx, versionId);
   requirePenHolder(ctx, version);
   requireStanding(version, 'close brackets in');
   const closures = await bracketClosures(store.db, ctx.negotiation.id);

@@ -6,7 +6,8 @@ import { canSeeVersion } from '../core/visibility.ts';
 import { listEntities } from './collections.ts';
 import type { Executor, NegotiationContext, Store } from './store.ts';
 import { partyName, peopleNames } from './names.ts';
-import { textApprovals, textRecords } from './texts.ts';
+import { requireUnaltered, textApprovals, textRecords } from './texts.ts';
+import { recordedApprovals } from './audit-state.ts';
 
 /**
  * The gate, applied to every channel that carries words to another party. This module is the one
@@ -147,14 +148,17 @@ export async function textRefusals(
   store: Store,
   ctx: NegotiationContext,
   db: Executor,
-  text: TextRecord & { contentHash: string },
+  text: TextRecord & { contentHash: string; altered?: boolean },
   recipients: Id[],
   records: Records,
 ): Promise<{ partyId: Id; line: string }[]> {
   if (recipients.length === 0) return [];
+  // A text altered outside Parley goes nowhere, whatever its approvals say.
+  requireUnaltered(text);
   const rules = await listEntities(db, 'transmissionRules', ctx.negotiation.id);
   if (rules.every((rule) => rule.removedAt !== null)) return [];
-  const approvals = await textApprovals(db, ctx.negotiation.id);
+  // Only decisions the log recorded count: a row inserted into the table is refused, loudly.
+  const approvals = await recordedApprovals(db, ctx.negotiation.id, await textApprovals(db, ctx.negotiation.id));
   const names = await peopleNames(db, ctx);
   const context = gateContext(ctx, records);
   const lines: { partyId: Id; line: string }[] = [];

@@ -1,8 +1,8 @@
-import { invalid, notFound } from '../core/errors.ts';
+import { DomainError, invalid, notFound } from '../core/errors.ts';
 import type { Approval, Id, Version, VersionView } from '../core/model.ts';
-import { type OptionLabels, type TextRecord, contentHash } from '../core/transmission.ts';
+import { type OptionLabels, type TextRecord, contentHash, optionLabels } from '../core/transmission.ts';
 import { canSeeVersion, hiddenPointIds, knownRecipients, readerView } from '../core/visibility.ts';
-import { readEntities } from './collections.ts';
+import { listEntities, readEntities } from './collections.ts';
 import type { Executor, NegotiationContext, Store } from './store.ts';
 
 /**
@@ -12,6 +12,19 @@ import type { Executor, NegotiationContext, Store } from './store.ts';
  */
 
 /**
+ * A text as stored. `contentHash` is always computed from its content and the options' labels as they
+ * stand, never taken from the table; `storedHash` is the hash the table holds, and `altered` says the
+ * two differ: the content was changed outside Parley (see `requireUnaltered`).
+ */
+export type StoredText = TextRecord & {
+  version: Version;
+  contentHash: string;
+  storedHash: string;
+  altered: boolean;
+  receivedAt: Record<Id, string>;
+};
+
+/**
  * Every version of the negotiation with its recipients, unfiltered: for the rules that decide what
  * may be sent (never returned to a reader as it is).
  */
@@ -19,18 +32,16 @@ export async function textRecords(
   store: Store,
   ctx: NegotiationContext,
   db: Executor = store.db,
-): Promise<(TextRecord & { version: Version; contentHash: string; receivedAt: Record<Id, string> })[]> {
+): Promise<StoredText[]> {
   if (db === store.db)
-    return store.reads.get(`texts ${ctx.negotiation.id}`, ['versions', 'version_recipients'], () =>
+    return store.reads.get(`texts ${ctx.negotiation.id}`, ['versions', 'version_recipients', 'issues'], () =>
       loadTextRecords(db, ctx.negotiation.id),
     );
   return loadTextRecords(db, ctx.negotiation.id);
 }
 
-async function loadTextRecords(
-  db: Executor,
-  negotiationId: Id,
-): Promise<(TextRecord & { version: Version; contentHash: string; receivedAt: Record<Id, string> })[]> {
+async function loadTextRecords(db: Executor, negotiationId: Id): Promise<StoredText[]> {
+  const labels = optionLabels(await listEntities(db, 'issues', negotiationId));
   const rows = await db
     .selectFrom('versions')
     .select(['id', 'data', 'content_hash'])
@@ -50,12 +61,45 @@ async function loadTextRecords(
     byVersion.set(r.version_id, [...(byVersion.get(r.version_id) ?? []), r.party_id]);
     receivedAt.set(r.version_id, { ...receivedAt.get(r.version_id), [r.party_id]: r.received_at });
   }
-  return rows.map((row) => ({
-    version: JSON.parse(row.data) as Version,
-    recipientPartyIds: byVersion.get(row.id) ?? [],
-    contentHash: row.content_hash,
-    receivedAt: receivedAt.get(row.id) ?? {},
-  }));
+  return rows.map((row) => {
+    const version = JSON.parse(row.data) as Version;
+    // The stored hash is never trusted: a text's hash is what its content gives.
+    const hash = contentHash(version, labels);
+    return {
+      version,
+      recipientPartyIds: byVersion.get(row.id) ?? [],
+      contentHash: hash,
+      storedHash: row.content_hash,
+      altered: hash !== row.content_hash,
+      receivedAt: receivedAt.get(row.id) ?? {},
+    };
+  });
+}
+
+/**
+ * Refuses to decide on a text whose content no longer gives the hash stored with it: someone changed
+ * the versions table outside Parley. No approval, transmission, countersignature, mark or new text is
+ * made from it until an administrator has looked (`parley audit verify` names it).
+ */
+export function requireUnaltered(text: { version: { id: Id; label?: string }; altered?: boolean }): void {
+  if (text.altered)
+    throw new DomainError(
+      'conflict',
+      `the stored text of version "${text.version.label || text.version.id}" (${text.version.id}) was altered outside Parley: its content no longer matches the content hash it was written with, so nothing is decided on it; an administrator should run "parley audit verify" and restore it from a backup`,
+    );
+}
+
+/** A text read for a decision (approve, transmit, countersign, mark, close a bracket, consolidate): refused when altered. */
+export async function textForDecision(
+  store: Store,
+  ctx: NegotiationContext,
+  versionId: Id,
+  db: Executor = store.db,
+): Promise<StoredText> {
+  const text = (await textRecords(store, ctx, db)).find((r) => r.version.id === versionId);
+  if (!text) throw notFound(`version "${versionId}"`);
+  requireUnaltered(text);
+  return text;
 }
 
 /**

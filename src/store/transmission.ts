@@ -16,9 +16,10 @@ import { everyParty, requireWordsMayGo } from './gate.ts';
 import { blindStageProblem, listed, listRules, ruleOf } from './rules.ts';
 import type { NegotiationContext, Store } from './store.ts';
 import { addRecipients, gate, markShared } from './versions.ts';
+import { recordedApprovals } from './audit-state.ts';
 import { gateContext } from './gate.ts';
 import { partyName, peopleNames } from './names.ts';
-import { getVersion, listVersions, requireStanding, textApprovals, textRecords } from './texts.ts';
+import { getVersion, listVersions, requireStanding, requireUnaltered, textApprovals, textRecords } from './texts.ts';
 
 /**
  * The negotiation's transmission rules and the decisions bound to texts. Each command checks the
@@ -333,10 +334,11 @@ export async function decideOnText(
   await store.change(ctx.user.id, async (trx, record) => {
     const records = await textRecords(store, ctx, trx);
     const text = records.find((r) => r.version.id === versionId)!;
+    requireUnaltered(text);
     const governed = rule.toPartyIds.filter(
       (partyId) => governingReason(rule, text, partyId, records, { parties: ctx.parties }) !== null,
     );
-    const all = await textApprovals(trx, ctx.negotiation.id);
+    const all = await recordedApprovals(trx, ctx.negotiation.id, await textApprovals(trx, ctx.negotiation.id));
     const bound = all.filter((a) => a.ruleId === rule.id && a.contentHash === text.contentHash);
     // A decision is a principal's: a person named in a stage who has since left that role decides no more.
     const principalOf = (partyIds: Id[]) =>

@@ -13,7 +13,7 @@ import type { Executor, NegotiationContext, Recorder, Store } from './store.ts';
 import { requireUnlocked, requireUnlockedIn } from './agreement.ts';
 import { carryPositions } from './positions.ts';
 import { listTracks } from './tracks.ts';
-import { getVersion, requireStanding, textApprovals, textRecords } from './texts.ts';
+import { getVersion, requireStanding, requireUnaltered, textApprovals, textRecords } from './texts.ts';
 import { requireWordsMayGo, textRefusals } from './gate.ts';
 import { partyName } from './names.ts';
 import { versionWords } from '../core/gate.ts';
@@ -215,6 +215,7 @@ export async function transmitVersion(
     // Read inside the transaction, so that no decision or rule slips in between the check and the send.
     const records = await textRecords(store, ctx, trx);
     const text = records.find((r) => r.version.id === versionId)!;
+    requireUnaltered(text);
     const clear: Id[] = [];
     const held: Delivery['heldBack'] = [];
     // Each recipient on its own: one held back does not keep the text from the others.

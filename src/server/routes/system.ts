@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from '../../core/errors.ts';
 import type { Store } from '../../store/store.ts';
+import { verifyAuditState } from '../../store/audit-state.ts';
 import { me, open, problems, type App } from './shared.ts';
 
 /** The installation: the OpenAPI document, health and the audit. */
@@ -30,6 +31,22 @@ export function systemRoutes(app: App, store: Store): void {
             events: z.number(),
             seq: z.number().optional(),
             reason: z.string().optional(),
+            state: z
+              .object({
+                ok: z.boolean(),
+                rows: z.record(z.string(), z.number()),
+                differences: z.array(
+                  z.object({
+                    table: z.string(),
+                    id: z.string(),
+                    field: z.string(),
+                    problem: z.enum(['differs', 'unrecorded', 'missing']),
+                  }),
+                ),
+              })
+              .describe(
+                'The state the log describes compared with the live tables: each row that differs, by table, id and field (never its values)',
+              ),
           }),
           ...problems,
         },
@@ -37,7 +54,11 @@ export function systemRoutes(app: App, store: Store): void {
     },
     async (request) => {
       if (!me(request).isAdmin) throw new DomainError('forbidden', 'only an administrator verifies the audit log');
-      return store.verifyAudit();
+      const chain = await store.verifyAudit();
+      const state = await verifyAuditState(store.db);
+      // Ids and field names only: the values may be a party's private material.
+      const differences = state.differences.map(({ table, id, field, problem }) => ({ table, id, field, problem }));
+      return { ...chain, state: { ok: state.ok, rows: state.rows, differences } };
     },
   );
 }
