@@ -549,4 +549,10 @@ export const migrations: Record<string, Migration> = {
     // The single negotiating text: drafts, amendments, marks of agreement, closed brackets, provenance.
     up: singleTextTables,
   },
+  '0013-audit-by-negotiation': {
+    // A decision checks the negotiation's approval events against their rows: read by negotiation and kind.
+    async up(db: Kysely<unknown>) {
+      await sql`create index audit_events_by_negotiation on audit_events (negotiation_id, action)`.execute(db);
+    },
+  },
 };
