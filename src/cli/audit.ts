@@ -1,7 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { EXIT } from './errors.ts';
-import { DB_OPTION, openStore } from './shared.ts';
+import { auditKeyFile, loadAuditKey } from '../store/audit-key.ts';
+import { verifyReceipt } from '../store/audit-receipts.ts';
 import { type StateVerdict, verifyAuditState } from '../store/audit-state.ts';
+import { CliError, EXIT } from './errors.ts';
+import { DB_OPTION, databaseLocation, openStore } from './shared.ts';
 
 /** `parley audit verify`: walks the hash chain of the audit log and compares the state it describes with the tables. */
 export function auditCommand(): Command {
@@ -10,9 +13,30 @@ export function auditCommand(): Command {
     .command('verify')
     .description('Walk the audit chain and name the first event that does not match (exit 1 when one does not)')
     .option(...DB_OPTION)
-    .action(async (options: { db?: string }) => {
+    .option('--receipt <files...>', 'also check receipts a party kept (JSON files downloaded from Parley)')
+    .option(
+      '--public-key <file>',
+      "the audit key's public key (PEM) to check receipts' signatures with; default: the installation's key file",
+    )
+    .action(async (options: { db?: string; receipt?: string[]; publicKey?: string }) => {
       const store = await openStore(options.db);
       try {
+        if (options.receipt?.length) {
+          const publicKeyPem = receiptPublicKey(options.publicKey, databaseLocation(options.db));
+          for (const file of options.receipt) {
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(readFileSync(file, 'utf8'));
+            } catch (error) {
+              parsed = { unreadable: error instanceof Error ? error.message : String(error) };
+            }
+            const verdict = await verifyReceipt(store.db, parsed, publicKeyPem);
+            process.stdout.write(
+              `receipt ${file}: ${verdict.ok ? `holds: ${verdict.detail}` : `FAILS: ${verdict.reason}`}\n`,
+            );
+            if (!verdict.ok) process.exitCode = EXIT.failed;
+          }
+        }
         const verdict = await store.verifyAudit();
         if (verdict.ok) {
           process.stdout.write(`audit log intact: ${verdict.events} events, every hash matches\n`);
@@ -43,4 +67,14 @@ export function stateReport(state: StateVerdict): string {
   ]
     .join('\n')
     .concat('\n');
+}
+
+/** The public key receipts are checked with: the file given, else the installation's key file (never made here). */
+function receiptPublicKey(file: string | undefined, location: string): string | null {
+  if (file !== undefined) {
+    if (!existsSync(file)) throw new CliError(`--public-key: there is no file ${file}`, EXIT.usage);
+    return readFileSync(file, 'utf8');
+  }
+  const keyFile = auditKeyFile(location);
+  return existsSync(keyFile) ? loadAuditKey(keyFile).publicKeyPem : null;
 }

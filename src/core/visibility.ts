@@ -305,3 +305,69 @@ export function holdsPen(scope: ViewerScope, version: Pick<Version, 'authorParty
   if (version.authorPartyId === null) return canActAsMediator(scope);
   return canSendForParty(scope, version.authorPartyId);
 }
+
+/**
+ * What an event of the audit log is about, as the history needs it to decide who may read of it;
+ * the store describes each event by the entity it concerns, as that entity stands now.
+ * - `table`: the table's common business (the negotiation, its parties and seats, issues, rounds,
+ *   statements, rules, the lock): everyone at the table.
+ * - `track`: a separate format: its parties and the mediators (`canSeeTrack`).
+ * - `owned`: a party's own material (a position, a red line, preferences): `canSeeOwned`, as it stands.
+ * - `party`: the internal business of one or more parties (a draft, an invitation to a seat, a
+ *   principal's approval, an agreement mark, an analysis, a transmission): members of any of them;
+ *   `null` among them stands for the mediators.
+ * - `version`: a text: those it has reached (`canSeeVersion`), so no one learns of a text it did not receive.
+ * - `amendment`: an amendment (`canSeeAmendment`) to a text the reader holds; its steps inside its
+ *   party (proposed, edited as a draft) stay the party's even once tabled.
+ * - `hidden`: nothing the history may name (a kind it does not describe): the operator only.
+ */
+export type HistorySubject =
+  | { kind: 'table' }
+  | { kind: 'track'; track: Pick<Track, 'partyIds'> }
+  | { kind: 'owned'; partyId: Id; visibility: Visibility }
+  | { kind: 'party'; partyIds: (Id | null)[] }
+  | { kind: 'version'; version: Pick<Version, 'authorPartyId' | 'internal'>; recipientPartyIds: Id[] }
+  | {
+      kind: 'amendment';
+      amendment: { partyId: Id; tabledTo: AmendmentAudience };
+      version: Pick<Version, 'authorPartyId' | 'internal'>;
+      recipientPartyIds: Id[];
+      internalStep: boolean;
+    }
+  | { kind: 'hidden' };
+
+/**
+ * The history's rule: whether a reader may read of an event at all. An event is read only when the
+ * reader may see every subject it is about (an approval is about the approver's party and the text;
+ * a mark about its party and the text): a party reads its own events and what was shared with it,
+ * never another party's private material, nor that a text it did not receive exists. What one event
+ * says is then told in the reader's view (recipients as `knownRecipients`, names never ids).
+ *
+ * @example canSeeHistoryEvent(russia, [{ kind: 'party', partyIds: ['ua'] }]) // false: Ukraine's internal business
+ */
+export function canSeeHistoryEvent(scope: ViewerScope, subjects: HistorySubject[]): boolean {
+  if (scope.isOperator) return true;
+  if (!scope.isMember || subjects.length === 0) return false;
+  return subjects.every((subject) => {
+    switch (subject.kind) {
+      case 'table':
+        return true;
+      case 'track':
+        return canSeeTrack(scope, subject.track);
+      case 'owned':
+        return canSeeOwned(scope, subject);
+      case 'party':
+        return subject.partyIds.some((partyId) =>
+          partyId === null ? scope.isMediator : scope.partyIds.includes(partyId),
+        );
+      case 'version':
+        return canSeeVersion(scope, subject.version, subject.recipientPartyIds);
+      case 'amendment':
+        if (!canSeeVersion(scope, subject.version, subject.recipientPartyIds)) return false;
+        if (subject.internalStep) return scope.partyIds.includes(subject.amendment.partyId);
+        return canSeeAmendment(scope, subject.amendment, subject.version);
+      case 'hidden':
+        return false;
+    }
+  });
+}

@@ -14,6 +14,7 @@ import { DomainError, invalid } from '../core/errors.ts';
 import type { User } from '../core/model.ts';
 import { purgeExpiredSessions, userByToken } from '../store/accounts.ts';
 import { analysisJobs } from '../store/analysis-jobs.ts';
+import { auditHeader, withAuditTrail, type AuditTrail } from '../store/audit-trail.ts';
 import type { Store } from '../store/store.ts';
 import { jsonShapeProblem } from './json-limits.ts';
 import { MAX_PARAM_LENGTH, problemFor, sendProblem } from './problems.ts';
@@ -43,6 +44,7 @@ import { amendmentsRoutes } from './routes/amendments.ts';
 import { versionsRoutes } from './routes/versions.ts';
 import { liveRoutes } from './routes/live.ts';
 import { agreementRoutes } from './routes/agreement.ts';
+import { historyRoutes } from './routes/history.ts';
 import { LiveHub } from './live.ts';
 import { webRoutes } from './web-app.ts';
 
@@ -53,6 +55,8 @@ declare module 'fastify' {
     token: string | null;
     /** True when the token came in the browser's session cookie, not an Authorization header. */
     viaCookie: boolean;
+    /** What this request's changes appended to the audit chain, answered in the `Parley-Audit` header. */
+    auditTrail: AuditTrail | null;
   }
   interface FastifyInstance {
     /** Every route the app serves, as registered: for the tests that walk them all. */
@@ -146,6 +150,17 @@ export async function buildApp({
   app.decorateRequest('user', null);
   app.decorateRequest('token', null);
   app.decorateRequest('viaCookie', false);
+  app.decorateRequest('auditTrail', null);
+  // Every change answers with its receipt in the log: its event's sequence number and hash, and the
+  // chain head after its commit (`Parley-Audit: seq=…; hash=…; head-seq=…; head-hash=…`), in a header
+  // so that the bodies keep their schemas. The trail is opened first, so the whole request runs in it.
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.auditTrail = withAuditTrail(done);
+  });
+  app.addHook('onSend', async (request, reply) => {
+    const header = request.auditTrail ? auditHeader(request.auditTrail) : null;
+    if (header !== null) reply.header('parley-audit', header);
+  });
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error, { bodyLimit });
     // Work refused for now (429) says when to come back.
@@ -330,6 +345,7 @@ export async function buildApp({
   transmissionRulesRoutes(app, store);
   progressRoutes(app, store);
   agreementRoutes(app, store);
+  historyRoutes(app, store);
   analysesRoutes(app, store);
   utilitiesRoutes(app, store);
   liveRoutes(app, store, live);

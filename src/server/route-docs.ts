@@ -192,6 +192,18 @@ export const ROUTE_DOCS: Record<string, [summary: string, who: string]> = {
     'What each version is worth',
     "Its members: a party's members, the utility of each version they see under their own party's preferences (and their coalitions'); a mediator, under each preference shared with the mediators. Computed from the issues' options, stored nowhere; a version that leaves issues open gets the lowest and highest it can still come to.",
   ],
+  'GET /api/negotiations/:id/history': [
+    'The history',
+    "Its members: who did what and when, newest first, by name, filtered by the visibility policy (a party reads its own events and what was shared with it, never another party's private material nor a text it did not receive). Paged with ?before= and ?limit=.",
+  ],
+  'GET /api/negotiations/:id/receipts': [
+    "Your party's receipts",
+    'Its members: a receipt of every transmission, approval, countersignature and agreement mark that concerns their party (texts it sent or received, its approvals, its marks), signed with the audit key, to keep outside Parley and check with `parley audit verify --receipt`.',
+  ],
+  'GET /api/negotiations/:id/receipts/:seq': [
+    'Download one receipt',
+    'Its members whose party holds it: one receipt as a JSON file; 404 for an event their party holds no receipt of.',
+  ],
   'GET /api/negotiations/:id/progress': [
     'Progress',
     'Its members: per version and over the rounds, counted over what the reader may see.',

@@ -1035,3 +1035,49 @@ export const bracketLivesSchema = z
 export const provenanceSchema = z
   .object({ versionId: idSchema, provenance: entity.versionProvenanceSchema })
   .meta({ id: 'Provenance', description: 'Where every character of a version came from, as you may know it' });
+
+const hex64 = z.string().meta({ example: '9f2c4e1a7b3d5f6e8a0c2b4d6f8e0a1c3b5d7f9e1a2c4b6d8f0e2a4c6b8d0f1e' });
+export const historyEntrySchema = z
+  .object({
+    seq: z.number().int().describe("The event's sequence number in the audit log"),
+    at: z.string().meta({ example: '2025-11-23T14:05:00.000Z' }),
+    action: z.string().describe('The kind of event (docs/audit-events.md)').meta({ example: 'version.transmit' }),
+    actor: z.string().describe('Who did it, by name'),
+    actorParty: z.string().nullable().describe('The party they sat for, or "the mediators"'),
+    what: z.string().describe('What happened, naming only what you may know'),
+    receipt: z.boolean().describe('Whether your party holds a receipt of it (GET …/receipts/:seq)'),
+  })
+  .meta({ id: 'HistoryEntry' });
+export const historyPageSchema = z
+  .object({
+    entries: z.array(historyEntrySchema),
+    total: z.number().int().describe('How many events you may read in all'),
+    nextBefore: z.number().int().nullable().describe('Pass as ?before= for the next (older) page; null on the last'),
+  })
+  .meta({ id: 'HistoryPage', description: 'Who did what and when, newest first, as you may know it' });
+export const receiptSchema = z
+  .object({
+    format: z.literal('parley-receipt-v1'),
+    negotiationId: idSchema,
+    event: z.object({
+      seq: z.number().int(),
+      hash: hex64,
+      action: z.string().meta({ example: 'approval.approve' }),
+      at: z.string().meta({ example: '2025-11-23T14:05:00.000Z' }),
+    }),
+    head: z.object({ seq: z.number().int(), hash: hex64 }).describe('The chain head when the receipt was issued'),
+    contentHash: hex64.nullable().describe('The content hash of the text or point; null where you are not told it'),
+    keyId: z.string().nullable().meta({ example: '3fa9c2d41b0e7a65' }),
+    signature: z
+      .string()
+      .nullable()
+      .describe(
+        'Ed25519 (base64) by the audit key over "parley-receipt-v1 <seq> <eventHash> <headSeq> <headHash> <contentHash or ->"; null when unsigned',
+      )
+      .meta({ example: 'q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c2v3b4n5m6q7w8e9r0t1y2u3i4o5p6a7s8d9f0g1h2j3k4==' }),
+    note: z.string().optional(),
+  })
+  .meta({
+    id: 'Receipt',
+    description: 'A receipt to keep outside Parley; `parley audit verify --receipt FILE` checks it',
+  });

@@ -43,8 +43,14 @@ export function eventHash(event: StoredEvent): string {
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
-/** Appends one event to the chain; call inside the transaction that makes the change. */
-export async function appendAuditEvent(trx: Transaction<Database>, input: AuditEventInput): Promise<void> {
+/** Where an event stands in the chain: its sequence number and its hash. */
+export interface ChainPoint {
+  seq: number;
+  hash: string;
+}
+
+/** Appends one event to the chain; call inside the transaction that makes the change. Returns where it stands. */
+export async function appendAuditEvent(trx: Transaction<Database>, input: AuditEventInput): Promise<ChainPoint> {
   const {
     rows: [last],
   } = await runPrepared<Pick<StoredEvent, 'seq'> & { hash: string }>(trx, 'audit last', [], () =>
@@ -69,6 +75,7 @@ export async function appendAuditEvent(trx: Transaction<Database>, input: AuditE
       .insertInto('audit_events')
       .values(Object.fromEntries(columns.map((column, i) => [column, slot(i)])) as typeof row),
   );
+  return { seq: row.seq, hash: row.hash };
 }
 
 export type AuditVerdict = { ok: true; events: number } | { ok: false; events: number; seq: number; reason: string };

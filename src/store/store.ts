@@ -3,7 +3,9 @@ import { CompiledQuery, type Transaction } from 'kysely';
 import { conflict, notFound } from '../core/errors.ts';
 import type { Id, Membership, Negotiation, Party, Track, User } from '../core/model.ts';
 import { canSeeNegotiation, viewerScope, type ViewerScope } from '../core/visibility.ts';
-import { appendAuditEvent, verifyAuditChain, type AuditChange, type AuditVerdict } from './audit.ts';
+import { appendAuditEvent, verifyAuditChain, type AuditChange, type AuditVerdict, type ChainPoint } from './audit.ts';
+import type { AuditKey } from './audit-key.ts';
+import { currentAuditTrail, type AuditTrail } from './audit-trail.ts';
 import type { CollectionEntity } from './audit-kinds.ts';
 import { insertEntity, listEntities, replaceEntity, type CollectionName, type EntityOf } from './collections.ts';
 import { ComparisonCache } from './compare-cache.ts';
@@ -30,6 +32,8 @@ export interface StoreOptions {
   newId?: () => string;
   /** How long a login token stays valid. */
   sessionHours?: number;
+  /** The installation's audit key, which signs receipts (and checkpoints); without it receipts are unsigned. */
+  auditKey?: AuditKey;
 }
 
 export type Executor = Db | Transaction<Database>;
@@ -39,6 +43,8 @@ type Work<T> = (trx: Transaction<Database>, record: Recorder) => Promise<T>;
 interface QueuedChange {
   actorId: Id | null;
   work: Work<unknown>;
+  /** The request's trail, which hears of the events this change appended once they are committed. */
+  trail: AuditTrail | undefined;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -57,6 +63,8 @@ export class Store {
   readonly now: () => Date;
   private readonly newId: () => string;
   readonly sessionHours: number;
+  /** The installation's audit key, when loaded: receipts are signed with it. */
+  auditKey?: AuditKey;
   /** Comparisons already computed, by the content of the two sides as the reader sees them. */
   readonly comparisons = new ComparisonCache(200);
   /** Long comparisons run on a worker thread, off the event loop. */
@@ -77,6 +85,7 @@ export class Store {
     this.now = options.now ?? (() => new Date());
     this.newId = options.newId ?? randomUUID;
     this.sessionHours = options.sessionHours ?? 12;
+    this.auditKey = options.auditKey;
   }
 
   /**
@@ -141,7 +150,13 @@ export class Store {
    */
   change<T>(actorId: Id | null, work: Work<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queued.push({ actorId, work, resolve: resolve as (value: unknown) => void, reject });
+      this.queued.push({
+        actorId,
+        work,
+        trail: currentAuditTrail(),
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
       if (this.committing) return;
       this.committing = true;
       // After the requests already received in this turn of the event loop: their changes join.
@@ -167,16 +182,17 @@ export class Store {
 
   private async commitAlone(change: QueuedChange): Promise<void> {
     try {
-      change.resolve(
-        await this.db.transaction().execute(async (trx) => {
-          await this.engine.beginWrite(trx);
-          const touched = new Set<string | null>();
-          const value = await change.work(trx, this.recorder(trx, change.actorId, touched));
-          if (touched.size > 0) await this.engine.announce(trx, touched);
-          await this.engine.endWrite(trx);
-          return value;
-        }),
-      );
+      const appended: ChainPoint[] = [];
+      const value = await this.db.transaction().execute(async (trx) => {
+        await this.engine.beginWrite(trx);
+        const touched = new Set<string | null>();
+        const value = await change.work(trx, this.recorder(trx, change.actorId, touched, appended));
+        if (touched.size > 0) await this.engine.announce(trx, touched);
+        await this.engine.endWrite(trx);
+        return value;
+      });
+      noteOnTrail(change.trail, appended, appended.at(-1));
+      change.resolve(value);
     } catch (error) {
       change.reject(this.engine.constraintError(error) ?? error);
     }
@@ -184,6 +200,8 @@ export class Store {
 
   private async commitTogether(batch: QueuedChange[]): Promise<void> {
     let outcomes: Outcome[];
+    /** The events each change of the batch appended (none for one that was undone). */
+    const appended: ChainPoint[][] = [];
     try {
       outcomes = await this.db.transaction().execute(async (trx) => {
         await this.engine.beginWrite(trx);
@@ -197,8 +215,10 @@ export class Store {
             break;
           }
           await trx.executeQuery(CompiledQuery.raw(`savepoint change_${index}`));
+          const events: ChainPoint[] = [];
+          appended[index] = events;
           try {
-            const value = await change.work(trx, this.recorder(trx, change.actorId, touched));
+            const value = await change.work(trx, this.recorder(trx, change.actorId, touched, events));
             await trx.executeQuery(CompiledQuery.raw(`release change_${index}`));
             done.push({ ok: true, value });
           } catch (error) {
@@ -207,6 +227,7 @@ export class Store {
             // Should undoing fail, the transaction is lost: the catch below tries each change alone.
             await trx.executeQuery(CompiledQuery.raw(`rollback to change_${index}`));
             await trx.executeQuery(CompiledQuery.raw(`release change_${index}`));
+            events.length = 0;
             done.push({ ok: false, error });
           }
         }
@@ -219,8 +240,10 @@ export class Store {
       for (const change of batch) await this.commitAlone(change);
       return;
     }
+    const head = appended.flat().at(-1);
     batch.forEach((change, index) => {
       const outcome = outcomes[index]!;
+      if (outcome.ok) noteOnTrail(change.trail, appended[index] ?? [], head);
       if (outcome.ok) change.resolve(outcome.value);
       else change.reject(this.engine.constraintError(outcome.error) ?? outcome.error);
     });
@@ -243,10 +266,15 @@ export class Store {
     });
   }
 
-  private recorder(trx: Transaction<Database>, actorId: Id | null, touched: Set<string | null>): Recorder {
-    return (change) => {
+  private recorder(
+    trx: Transaction<Database>,
+    actorId: Id | null,
+    touched: Set<string | null>,
+    appended: ChainPoint[],
+  ): Recorder {
+    return async (change) => {
       touched.add(change.negotiationId);
-      return appendAuditEvent(trx, { ...change, at: this.nowIso(), actorId });
+      appended.push(await appendAuditEvent(trx, { ...change, at: this.nowIso(), actorId }));
     };
   }
 
@@ -361,4 +389,11 @@ export class Store {
       return after;
     });
   }
+}
+
+/** Tells a request's trail of the events its change appended, and of the chain head after their commit. */
+function noteOnTrail(trail: AuditTrail | undefined, events: ChainPoint[], head: ChainPoint | undefined): void {
+  if (!trail || events.length === 0 || !head) return;
+  trail.events.push(...events);
+  if (!trail.head || head.seq > trail.head.seq) trail.head = head;
 }

@@ -2621,6 +2621,47 @@ const MATRIX: Record<string, Entry> = {
   // Nothing is agreed until everything is agreed: each party's principal or lead marks for its party,
   // a point of a track only for the track's parties; the mediators close tracks, reopen points and
   // hold the pen of the table's texts.
+  // The history and the receipts read the audit log through the one visibility rule: no reader
+  // learns, by a text's label in an event, of a text that did not reach it; a receipt of A's
+  // principal's approval is held by A's delegation only.
+  'GET /api/negotiations/:id/history': {
+    kind: 'read',
+    cases: () =>
+      tableRead('/history', undefined, (r, b) => {
+        const said = JSON.stringify(b);
+        for (const v of VERSION_KEYS)
+          if (!VERSION_SEEN[v].includes(r) && said.includes(`mk:${v}:`))
+            return `the history names ${VERSION_NAME[v]}, which never reached ${WHO[r]}`;
+        return null;
+      }),
+  },
+  'GET /api/negotiations/:id/receipts': {
+    kind: 'read',
+    cases: () =>
+      tableRead('/receipts', undefined, (r, b) => {
+        const approvals = (b as { event: { action: string } }[]).filter((x) => x.event.action === 'approval.approve');
+        const expected = A.includes(r) ? 1 : 0;
+        return approvals.length === expected ? null : `${approvals.length} receipts of approvals, expected ${expected}`;
+      }),
+  },
+  'GET /api/negotiations/:id/receipts/:seq': {
+    kind: 'read',
+    cases: () => [
+      {
+        object: "the receipt of A's principal's approval",
+        request: async () => {
+          const row = await store.db
+            .selectFrom('audit_events')
+            .select('seq')
+            .where('action', '=', 'approval.approve')
+            .where('negotiation_id', '=', NEG)
+            .executeTakeFirstOrThrow();
+          return { method: 'GET', url: `${N}/receipts/${row.seq}` };
+        },
+        allowed: secret(A),
+      },
+    ],
+  },
   'GET /api/negotiations/:id/agreement': {
     kind: 'read',
     cases: () => tableRead('/agreement', undefined, agreementCheck),
