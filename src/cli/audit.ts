@@ -1,8 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { auditKeyFile, loadAuditKey } from '../store/audit-key.ts';
-import { verifyReceipt } from '../store/audit-receipts.ts';
-import { type StateVerdict, verifyAuditState } from '../store/audit-state.ts';
+import type { StateVerdict } from '../store/audit-state.ts';
 import { CliError, EXIT } from './errors.ts';
 import { DB_OPTION, databaseLocation, openStore } from './shared.ts';
 
@@ -19,10 +17,21 @@ export function auditCommand(): Command {
       "the audit key's public key (PEM) to check receipts' signatures with; default: the installation's key file",
     )
     .action(async (options: { db?: string; receipt?: string[]; publicKey?: string }) => {
+      // Loaded when the command runs: `parley --help` loads no store.
+      const [{ auditKeyFile, loadAuditKey }, { verifyReceipt }, { verifyAuditState }] = await Promise.all([
+        import('../store/audit-key.ts'),
+        import('../store/audit-receipts.ts'),
+        import('../store/audit-state.ts'),
+      ]);
       const store = await openStore(options.db);
       try {
         if (options.receipt?.length) {
-          const publicKeyPem = receiptPublicKey(options.publicKey, databaseLocation(options.db));
+          const publicKeyPem = receiptPublicKey(
+            options.publicKey,
+            databaseLocation(options.db),
+            auditKeyFile,
+            loadAuditKey,
+          );
           for (const file of options.receipt) {
             let parsed: unknown;
             try {
@@ -70,7 +79,12 @@ export function stateReport(state: StateVerdict): string {
 }
 
 /** The public key receipts are checked with: the file given, else the installation's key file (never made here). */
-function receiptPublicKey(file: string | undefined, location: string): string | null {
+function receiptPublicKey(
+  file: string | undefined,
+  location: string,
+  auditKeyFile: (location: string) => string,
+  loadAuditKey: (file: string) => { publicKeyPem: string },
+): string | null {
   if (file !== undefined) {
     if (!existsSync(file)) throw new CliError(`--public-key: there is no file ${file}`, EXIT.usage);
     return readFileSync(file, 'utf8');
