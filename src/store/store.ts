@@ -3,6 +3,7 @@ import { CompiledQuery, type Transaction } from 'kysely';
 import { conflict, notFound } from '../core/errors.ts';
 import type { Id, Membership, Negotiation, Party, Track, User } from '../core/model.ts';
 import { canSeeNegotiation, viewerScope, type ViewerScope } from '../core/visibility.ts';
+import type { AuditKey } from './audit-key.ts';
 import { appendAuditEvent, verifyAuditChain, type AuditChange, type AuditVerdict } from './audit.ts';
 import type { CollectionEntity } from './audit-kinds.ts';
 import { insertEntity, listEntities, replaceEntity, type CollectionName, type EntityOf } from './collections.ts';
@@ -30,6 +31,8 @@ export interface StoreOptions {
   newId?: () => string;
   /** How long a login token stays valid. */
   sessionHours?: number;
+  /** The installation's audit key, which signs checkpoints and receipts (`parley serve` loads it); none in most tests. */
+  auditKey?: AuditKey;
 }
 
 export type Executor = Db | Transaction<Database>;
@@ -57,6 +60,8 @@ export class Store {
   readonly now: () => Date;
   private readonly newId: () => string;
   readonly sessionHours: number;
+  /** The installation's audit key (kept outside the database), or undefined when this store signs nothing. */
+  auditKey: AuditKey | undefined;
   /** Comparisons already computed, by the content of the two sides as the reader sees them. */
   readonly comparisons = new ComparisonCache(200);
   /** Long comparisons run on a worker thread, off the event loop. */
@@ -77,6 +82,7 @@ export class Store {
     this.now = options.now ?? (() => new Date());
     this.newId = options.newId ?? randomUUID;
     this.sessionHours = options.sessionHours ?? 12;
+    this.auditKey = options.auditKey;
   }
 
   /**
@@ -114,6 +120,25 @@ export class Store {
    */
   onChangeElsewhere(listener: (negotiationIds: (string | null)[]) => void): () => void {
     return this.engine.onChangeElsewhere(listener);
+  }
+
+  /** Audit events recorded since the listeners were last told. */
+  private recorded = 0;
+  private readonly committedListeners = new Set<(events: number) => void>();
+
+  /**
+   * Calls `listener` after each commit of this process with how many audit events it recorded (a
+   * change undone alone may be counted). Returns a function that stops listening.
+   */
+  onCommitted(listener: (events: number) => void): () => void {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
+  }
+
+  private tellCommitted(): void {
+    const events = this.recorded;
+    this.recorded = 0;
+    if (events > 0) for (const listener of this.committedListeners) listener(events);
   }
 
   nowIso(): string {
@@ -159,6 +184,7 @@ export class Store {
         // Only a fault of this code gets here: every change of the batch not answered yet hears of it.
         for (const change of batch) change.reject(error);
       }
+      this.tellCommitted();
       // A commit runs to its end without letting requests in; those that came meanwhile are read now.
       if (this.queued.length > 0) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -246,6 +272,7 @@ export class Store {
   private recorder(trx: Transaction<Database>, actorId: Id | null, touched: Set<string | null>): Recorder {
     return (change) => {
       touched.add(change.negotiationId);
+      this.recorded++;
       return appendAuditEvent(trx, { ...change, at: this.nowIso(), actorId });
     };
   }
