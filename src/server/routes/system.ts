@@ -32,7 +32,11 @@ export function systemRoutes(app: App, store: Store, cadence: CheckpointCadence 
     { schema: { tags: ['system'], response: { 200: s.auditVerifySchema, ...problems } } },
     async (request) => {
       if (!me(request).isAdmin) throw new DomainError('forbidden', 'only an administrator verifies the audit log');
-      const report = await verifyAuditLog(store.db, { publicKeyPem: store.auditKey?.publicKeyPem, cadence });
+      const report = await verifyAuditLog(store.db, {
+        publicKeyPem: store.auditKey?.publicKeyPem,
+        cadence,
+        now: store.now(),
+      });
       return {
         ...report.chain,
         checkpoints: report.checkpoints,
