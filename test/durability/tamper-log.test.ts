@@ -8,7 +8,13 @@ import { describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { createAccount } from '../../src/store/accounts.ts';
 import { eventHash, GENESIS_HASH } from '../../src/store/audit.ts';
-import { checkpointMessage, listCheckpoints, type CheckpointCadence } from '../../src/store/audit-checkpoints.ts';
+import {
+  chainHead,
+  checkpointMessage,
+  listCheckpoints,
+  writeCheckpoint,
+  type CheckpointCadence,
+} from '../../src/store/audit-checkpoints.ts';
 import { loadAuditKey, verifyAuditSignature } from '../../src/store/audit-key.ts';
 import { verifyAuditLog, type LogReport } from '../../src/store/audit-verify.ts';
 import { Store } from '../../src/store/store.ts';
@@ -119,6 +125,33 @@ describe('the audit log against its signed checkpoints', () => {
       await store.close();
     }
   });
+
+  test(
+    'the server signs every M minutes when the head moved, and not when it stood still',
+    { timeout: 30_000 },
+    async () => {
+      const location = await freshDatabase('cadence');
+      const store = await Store.open(location, { auditKey: key });
+      // A tenth of a second, so that the test waits for the timer rather than for minutes.
+      const app = await buildApp({ store, logger: false, checkpoints: { everyEvents: 1000, everyMinutes: 0.1 / 60 } });
+      try {
+        await createAccount(store, null, { email: 'timed@example.org', name: 'Timed' });
+        let checkpoints = await listCheckpoints(store.db);
+        while (!checkpoints.some((c) => c.reason === 'time')) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          checkpoints = await listCheckpoints(store.db);
+        }
+        const timed = checkpoints.find((c) => c.reason === 'time')!;
+        const head = await chainHead(store.db);
+        assert.deepEqual({ seq: timed.seq, hash: timed.hash }, head, 'the timer signed the head');
+        // The head stands still: a turn of the timer signs nothing new.
+        assert.equal(await writeCheckpoint(store, 'time'), null);
+      } finally {
+        await app.close();
+        await store.close();
+      }
+    },
+  );
 
   test('the last events deleted: truncation', async () => {
     const report = await tamperAndVerify(await serverRun(), async (store) => {
