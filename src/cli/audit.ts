@@ -1,38 +1,95 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import type { StateVerdict } from '../store/audit-state.ts';
+import { createPublicKey } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { CliError, EXIT } from './errors.ts';
-import { DB_OPTION, databaseLocation, openStore } from './shared.ts';
+import { databaseLocation, DB_OPTION, openStore } from './shared.ts';
+import type { StateVerdict } from '../store/audit-state.ts';
 
-/** `parley audit verify`: walks the hash chain of the audit log and compares the state it describes with the tables. */
+/** The public key to check checkpoints with: --public-key, else the audit key file beside the database; null when neither. */
+async function publicKey(option: string | undefined, location: string): Promise<string | null> {
+  const { auditKeyFile } = await import('../store/audit-key.ts');
+  const file = option ?? auditKeyFile(location);
+  if (option === undefined && !existsSync(file)) return null;
+  try {
+    return createPublicKey(readFileSync(file, 'utf8')).export({ type: 'spki', format: 'pem' }).toString();
+  } catch (error) {
+    throw new CliError(
+      `${file} holds no public key (${error instanceof Error ? error.message : String(error)}): give the PEM served at GET /api/audit/key`,
+      EXIT.usage,
+    );
+  }
+}
+
+function whole(value: string, name: string, least: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < least)
+    throw new CliError(`${name} must be a whole number of at least ${least}, not "${value}"`);
+  return n;
+}
+
+/** `parley audit verify`: walks the hash chain of the audit log and checks it against the signed checkpoints. */
 export function auditCommand(): Command {
   const audit = new Command('audit').description('Check the audit log');
   audit
     .command('verify')
-    .description('Walk the audit chain and name the first event that does not match (exit 1 when one does not)')
+    .description(
+      'Walk the audit chain, check it against the signed checkpoints and the state against the log, and name every event, checkpoint or row that does not match (exit 1 when one does not)',
+    )
     .option(...DB_OPTION)
-    .option('--receipt <files...>', 'also check receipts a party kept (JSON files downloaded from Parley)')
     .option(
       '--public-key <file>',
-      "the audit key's public key (PEM) to check receipts' signatures with; default: the installation's key file",
+      "the installation's public key (PEM, from GET /api/audit/key or printed by parley serve); default: the audit key file (PARLEY_AUDIT_KEY_FILE, or beside an SQLite database)",
     )
-    .action(async (options: { db?: string; receipt?: string[]; publicKey?: string }) => {
-      // Loaded when the command runs: `parley --help` loads no store.
-      const [{ auditKeyFile, loadAuditKey }, { verifyReceipt }, { verifyAuditState }] = await Promise.all([
-        import('../store/audit-key.ts'),
-        import('../store/audit-receipts.ts'),
-        import('../store/audit-state.ts'),
-      ]);
-      const store = await openStore(options.db);
-      try {
-        if (options.receipt?.length) {
-          const publicKeyPem = receiptPublicKey(
-            options.publicKey,
-            databaseLocation(options.db),
-            auditKeyFile,
-            loadAuditKey,
+    .option('--checkpoint-events <n>', 'the server signs every n events (as parley serve was told; default 100)')
+    .option('--checkpoint-minutes <m>', 'and every m minutes (as parley serve was told; default 10)')
+    .option('--receipt <files...>', 'also check receipts a party kept (JSON files downloaded from Parley)')
+    .action(
+      async (options: {
+        db?: string;
+        publicKey?: string;
+        checkpointEvents?: string;
+        checkpointMinutes?: string;
+        receipt?: string[];
+      }) => {
+        // Loaded when the command runs: `parley --help` loads no store.
+        const { DEFAULT_CADENCE } = await import('../store/audit-checkpoints.ts');
+        const { verifyAuditLog } = await import('../store/audit-verify.ts');
+        const { verifyAuditState } = await import('../store/audit-state.ts');
+        const { verifyReceipt } = await import('../store/audit-receipts.ts');
+        const cadence = {
+          everyEvents:
+            options.checkpointEvents === undefined
+              ? DEFAULT_CADENCE.everyEvents
+              : whole(options.checkpointEvents, '--checkpoint-events', 1),
+          everyMinutes:
+            options.checkpointMinutes === undefined
+              ? DEFAULT_CADENCE.everyMinutes
+              : whole(options.checkpointMinutes, '--checkpoint-minutes', 1),
+        };
+        const publicKeyPem = await publicKey(options.publicKey, databaseLocation(options.db));
+        const store = await openStore(options.db);
+        try {
+          const report = await verifyAuditLog(store.db, { publicKeyPem: publicKeyPem ?? undefined, cadence });
+          const { chain } = report;
+          process.stdout.write(
+            chain.ok
+              ? `chain: audit log intact: ${chain.events} events, every hash matches\n`
+              : `chain: audit log broken at event ${chain.seq}: ${chain.reason} (${chain.events} events before it are intact)\n`,
           );
-          for (const file of options.receipt) {
+          for (const finding of report.findings.filter((f) => f.check !== 'chain'))
+            process.stdout.write(
+              `checkpoints: ${finding.severity === 'failure' ? 'FAILED' : 'warning'}, ${finding.check}${finding.seq === null ? '' : ` (event ${finding.seq})`}: ${finding.message}\n`,
+            );
+          const last = report.lastCheckpoint;
+          if (publicKeyPem && report.findings.every((f) => f.severity !== 'failure' || f.check === 'chain'))
+            process.stdout.write(
+              `checkpoints: ${report.checkpoints} signed, ${last ? `the last at event ${last.seq} (${last.at}, ${last.reason}, key ${last.keyId}) matches the log` : 'none yet'}\n`,
+            );
+          if (!report.ok) process.exitCode = EXIT.failed;
+          const state = await verifyAuditState(store.db);
+          process.stdout.write(stateReport(state));
+          if (!state.ok) process.exitCode = EXIT.failed;
+          for (const file of options.receipt ?? []) {
             let parsed: unknown;
             try {
               parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -45,23 +102,11 @@ export function auditCommand(): Command {
             );
             if (!verdict.ok) process.exitCode = EXIT.failed;
           }
+        } finally {
+          await store.close();
         }
-        const verdict = await store.verifyAudit();
-        if (verdict.ok) {
-          process.stdout.write(`audit log intact: ${verdict.events} events, every hash matches\n`);
-        } else {
-          process.stdout.write(
-            `audit log broken at event ${verdict.seq}: ${verdict.reason} (${verdict.events} events before it are intact)\n`,
-          );
-          process.exitCode = EXIT.failed;
-        }
-        const state = await verifyAuditState(store.db);
-        process.stdout.write(stateReport(state));
-        if (!state.ok) process.exitCode = EXIT.failed;
-      } finally {
-        await store.close();
-      }
-    });
+      },
+    );
   return audit;
 }
 
@@ -76,19 +121,4 @@ export function stateReport(state: StateVerdict): string {
   ]
     .join('\n')
     .concat('\n');
-}
-
-/** The public key receipts are checked with: the file given, else the installation's key file (never made here). */
-function receiptPublicKey(
-  file: string | undefined,
-  location: string,
-  auditKeyFile: (location: string) => string,
-  loadAuditKey: (file: string) => { publicKeyPem: string },
-): string | null {
-  if (file !== undefined) {
-    if (!existsSync(file)) throw new CliError(`--public-key: there is no file ${file}`, EXIT.usage);
-    return readFileSync(file, 'utf8');
-  }
-  const keyFile = auditKeyFile(location);
-  return existsSync(keyFile) ? loadAuditKey(keyFile).publicKeyPem : null;
 }

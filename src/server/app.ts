@@ -15,6 +15,7 @@ import type { User } from '../core/model.ts';
 import { purgeExpiredSessions, userByToken } from '../store/accounts.ts';
 import { analysisJobs } from '../store/analysis-jobs.ts';
 import { auditHeader, withAuditTrail, type AuditTrail } from '../store/audit-trail.ts';
+import { CheckpointSchedule, DEFAULT_CADENCE, type CheckpointCadence } from '../store/audit-checkpoints.ts';
 import type { Store } from '../store/store.ts';
 import { jsonShapeProblem } from './json-limits.ts';
 import { MAX_PARAM_LENGTH, problemFor, sendProblem } from './problems.ts';
@@ -103,6 +104,12 @@ export interface AppOptions {
    * database shares (default: one fewer than the cores, at least one); 0 takes none.
    */
   analysisWorkers?: number;
+  /**
+   * How often the server signs the audit chain's head with the store's audit key (`store.auditKey`;
+   * without one it signs nothing): every `everyEvents` events (default 100) and every `everyMinutes`
+   * minutes when the head moved (default 10), and at start and shutdown.
+   */
+  checkpoints?: Partial<CheckpointCadence>;
 }
 
 /**
@@ -121,6 +128,7 @@ export async function buildApp({
   trustProxy = false,
   sessionPurgeMs = 10 * 60_000,
   analysisWorkers,
+  checkpoints,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     trustProxy,
@@ -321,8 +329,15 @@ export async function buildApp({
   // Every server process works the analysis queue (on PostgreSQL, the one every process on the
   // database shares); the store stops it when it closes.
   await analysisJobs(store, { workers: analysisWorkers }).start();
+  // The audit chain's head, signed now and then with the key the database does not hold.
+  const cadence = { ...DEFAULT_CADENCE, ...checkpoints };
+  const signing = new CheckpointSchedule(store, cadence, (error) =>
+    app.log.error({ err: error }, 'signing a checkpoint of the audit log failed'),
+  );
+  await signing.start();
+  app.addHook('onClose', () => signing.stop());
 
-  systemRoutes(app, store);
+  systemRoutes(app, store, cadence);
   accountsRoutes(
     app,
     store,

@@ -5,8 +5,16 @@
 export const ROUTE_DOCS: Record<string, [summary: string, who: string]> = {
   'GET /api/health': ['Is the server up', 'Public.'],
   'GET /api/audit/verify': [
-    'Verify the audit chain',
-    'Administrators only: walks the hash-chained audit log, and compares the state it describes with the live tables (naming rows by id and field, never their content).',
+    'Verify the audit log',
+    "Administrators only: walks the hash-chained audit log and checks it against the checkpoints signed with the installation's audit key (truncation, prepended or re-hashed events, a replaced chain, deleted or forged checkpoints; events after the last checkpoint are a warning), and compares the state the log describes with the live tables (naming rows by id and field). Reads no party's content.",
+  ],
+  'GET /api/audit/key': [
+    "The installation's audit key",
+    'Public: the Ed25519 public key (PEM) and its id, which verify the checkpoints and receipts; keep a copy outside Parley. 404 when this server signs nothing.',
+  ],
+  'GET /api/audit/checkpoints/latest': [
+    'The latest signed checkpoint',
+    'Any signed-in account: the last chain head the server signed (sequence number, hash, key id, signature), to copy and publish outside Parley. 404 before the first.',
   ],
   'POST /api/auth/login': [
     'Sign in',

@@ -1081,3 +1081,73 @@ export const receiptSchema = z
     id: 'Receipt',
     description: 'A receipt to keep outside Parley; `parley audit verify --receipt FILE` checks it',
   });
+// ------------------------------------------------------------ the audit log
+
+const hashExample = '9f2c4e7a1b3d5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8';
+const auditKeyIdSchema = z
+  .string()
+  .describe("The audit key's id: the first 16 hex digits of the SHA-256 of its public key (DER)")
+  .meta({ example: '3a5f0c2e9b7d1486' });
+
+export const auditKeySchema = z
+  .object({
+    keyId: auditKeyIdSchema,
+    publicKeyPem: z
+      .string()
+      .describe("The installation's Ed25519 public key (SPKI PEM), which verifies its checkpoints and receipts")
+      .meta({ example: '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA…\n-----END PUBLIC KEY-----\n' }),
+  })
+  .describe("The installation's audit key, public half");
+
+export const auditCheckpointSchema = z
+  .object({
+    seq: z.number().int().describe('The sequence number of the event signed: the chain head then'),
+    hash: z.string().describe('That event’s hash (SHA-256, hex)').meta({ example: hashExample }),
+    at: z
+      .string()
+      .describe('An ISO-8601 date and time: when it was signed')
+      .meta({ example: '2025-11-27T10:00:32.000Z' }),
+    keyId: auditKeyIdSchema,
+    signature: z
+      .string()
+      .describe('Ed25519 over the line "parley-audit-v1 <seq> <hash>", base64')
+      .meta({ example: 'q0Xr…Ag==' }),
+    reason: z.enum(['events', 'time', 'start', 'shutdown']).describe('Why it was signed'),
+    message: z
+      .string()
+      .describe('The line signed')
+      .meta({ example: `parley-audit-v1 183 ${hashExample}` }),
+  })
+  .describe('A signed checkpoint of the audit chain, to copy and keep outside Parley');
+
+export const auditFindingSchema = z.object({
+  check: z.string().describe('The check that found it: chain, truncation, re-hashed events, …'),
+  severity: z.enum(['failure', 'warning']),
+  seq: z.number().int().nullable().describe('The event concerned, if one'),
+  message: z.string(),
+});
+
+export const auditVerifySchema = z.object({
+  ok: z.boolean().describe('No check of the chain or the checkpoints failed (the state has its own verdict)'),
+  events: z.number().describe('Events in the chain that verify, from the first'),
+  seq: z.number().optional().describe('Where the chain breaks, if it does'),
+  reason: z.string().optional(),
+  checkpoints: z.number().describe('Checkpoints the database holds'),
+  findings: z.array(auditFindingSchema),
+  state: z
+    .object({
+      ok: z.boolean(),
+      rows: z.record(z.string(), z.number()),
+      differences: z.array(
+        z.object({
+          table: z.string(),
+          id: z.string(),
+          field: z.string(),
+          problem: z.enum(['differs', 'unrecorded', 'missing']),
+        }),
+      ),
+    })
+    .describe(
+      'The state the log describes compared with the live tables: each row that differs, by table, id and field (never its values)',
+    ),
+});

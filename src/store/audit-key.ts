@@ -7,7 +7,7 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /**
@@ -52,26 +52,34 @@ export function auditKeyFile(location: string, env: NodeJS.ProcessEnv = process.
 export function loadAuditKey(file: string): AuditKey {
   let privateKey: KeyObject;
   let created = false;
-  if (existsSync(file)) {
-    try {
-      privateKey = createPrivateKey(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new Error(
-        `the audit key file ${file} holds no private key (${error instanceof Error ? error.message : String(error)}): restore it from its backup, or point PARLEY_AUDIT_KEY_FILE at it`,
-      );
-    }
-    if (privateKey.asymmetricKeyType !== 'ed25519')
-      throw new Error(
-        `the audit key file ${file} holds a ${privateKey.asymmetricKeyType} key; Parley signs with Ed25519`,
-      );
-  } else {
+  if (!existsSync(file)) {
+    // Written whole under another name, then linked into place: another server starting at the same
+    // moment either makes the key or reads the one made, never a half-written file.
     const pair = generateKeyPairSync('ed25519');
-    privateKey = pair.privateKey;
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-    chmodSync(file, 0o600);
-    created = true;
+    const draft = `${file}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(draft, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    chmodSync(draft, 0o600);
+    try {
+      linkSync(draft, file);
+      created = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(draft);
+    }
   }
+  try {
+    privateKey = createPrivateKey(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(
+      `the audit key file ${file} holds no private key (${error instanceof Error ? error.message : String(error)}): restore it from its backup, or point PARLEY_AUDIT_KEY_FILE at it`,
+    );
+  }
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new Error(
+      `the audit key file ${file} holds a ${privateKey.asymmetricKeyType} key; Parley signs with Ed25519`,
+    );
   const publicKey = createPublicKey(privateKey);
   const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   return {

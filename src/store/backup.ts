@@ -67,6 +67,7 @@ export const TABLES: readonly { name: TableName; key: readonly string[] }[] = [
   { name: 'bracket_closures', key: ['id'] },
   { name: 'version_attributions', key: ['version_id'] },
   { name: 'audit_events', key: ['seq'] },
+  { name: 'audit_checkpoints', key: ['seq'] },
 ];
 
 /** A value as a backup holds it: Parley's columns are text and integers. */

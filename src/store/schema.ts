@@ -186,6 +186,16 @@ export interface Database {
     prev_hash: string;
     hash: string;
   };
+  /** The chain head signed with the installation's audit key (`audit-checkpoints.ts`). */
+  audit_checkpoints: {
+    seq: number;
+    hash: string;
+    at: string;
+    key_id: string;
+    signature: string;
+    /** Why it was written: `events` (every N), `time` (every M minutes), `start` or `shutdown` of a server. */
+    reason: string;
+  };
 }
 
 function entityTable(db: Kysely<unknown>, name: string) {
@@ -548,6 +558,20 @@ export const migrations: Record<string, Migration> = {
   '0010-single-text': {
     // The single negotiating text: drafts, amendments, marks of agreement, closed brackets, provenance.
     up: singleTextTables,
+  },
+  '0011-audit-checkpoints': {
+    // The chain head, signed with the audit key (kept outside the database) now and then.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('audit_checkpoints')
+        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('signature', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .execute();
+    },
   },
   '0013-audit-by-negotiation': {
     // A decision checks the negotiation's approval events against their rows: read by negotiation and kind.

@@ -3,9 +3,9 @@ import { CompiledQuery, type Transaction } from 'kysely';
 import { conflict, notFound } from '../core/errors.ts';
 import type { Id, Membership, Negotiation, Party, Track, User } from '../core/model.ts';
 import { canSeeNegotiation, viewerScope, type ViewerScope } from '../core/visibility.ts';
-import { appendAuditEvent, verifyAuditChain, type AuditChange, type AuditVerdict, type ChainPoint } from './audit.ts';
 import type { AuditKey } from './audit-key.ts';
 import { currentAuditTrail, type AuditTrail } from './audit-trail.ts';
+import { appendAuditEvent, verifyAuditChain, type AuditChange, type AuditVerdict, type ChainPoint } from './audit.ts';
 import type { CollectionEntity } from './audit-kinds.ts';
 import { insertEntity, listEntities, replaceEntity, type CollectionName, type EntityOf } from './collections.ts';
 import { ComparisonCache } from './compare-cache.ts';
@@ -32,7 +32,7 @@ export interface StoreOptions {
   newId?: () => string;
   /** How long a login token stays valid. */
   sessionHours?: number;
-  /** The installation's audit key, which signs receipts (and checkpoints); without it receipts are unsigned. */
+  /** The installation's audit key, which signs checkpoints and receipts (`parley serve` loads it); none in most tests. */
   auditKey?: AuditKey;
 }
 
@@ -63,8 +63,8 @@ export class Store {
   readonly now: () => Date;
   private readonly newId: () => string;
   readonly sessionHours: number;
-  /** The installation's audit key, when loaded: receipts are signed with it. */
-  auditKey?: AuditKey;
+  /** The installation's audit key (kept outside the database), or undefined when this store signs nothing. */
+  auditKey: AuditKey | undefined;
   /** Comparisons already computed, by the content of the two sides as the reader sees them. */
   readonly comparisons = new ComparisonCache(200);
   /** Long comparisons run on a worker thread, off the event loop. */
@@ -125,6 +125,25 @@ export class Store {
     return this.engine.onChangeElsewhere(listener);
   }
 
+  /** Audit events recorded since the listeners were last told. */
+  private recorded = 0;
+  private readonly committedListeners = new Set<(events: number) => void>();
+
+  /**
+   * Calls `listener` after each commit of this process with how many audit events it recorded (a
+   * change undone alone may be counted). Returns a function that stops listening.
+   */
+  onCommitted(listener: (events: number) => void): () => void {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
+  }
+
+  private tellCommitted(): void {
+    const events = this.recorded;
+    this.recorded = 0;
+    if (events > 0) for (const listener of this.committedListeners) listener(events);
+  }
+
   nowIso(): string {
     return this.now().toISOString();
   }
@@ -174,6 +193,7 @@ export class Store {
         // Only a fault of this code gets here: every change of the batch not answered yet hears of it.
         for (const change of batch) change.reject(error);
       }
+      this.tellCommitted();
       // A commit runs to its end without letting requests in; those that came meanwhile are read now.
       if (this.queued.length > 0) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -274,6 +294,7 @@ export class Store {
   ): Recorder {
     return async (change) => {
       touched.add(change.negotiationId);
+      this.recorded++;
       appended.push(await appendAuditEvent(trx, { ...change, at: this.nowIso(), actorId }));
     };
   }

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { analysisJobs } from '../../src/store/analysis-jobs.ts';
 import { Store } from '../../src/store/store.ts';
-import { convene, readStreamStart, freshDatabase } from '../helpers.ts';
+import { loadAuditKey, verifyAuditSignature } from '../../src/store/audit-key.ts';
+import { convene, readStreamStart, freshDatabase, tempDir } from '../helpers.ts';
 import { createAccount, createUser } from '../../src/store/accounts.ts';
 import { seatMember } from '../../src/store/members.ts';
 import type { Role } from '../../src/core/model.ts';
@@ -1358,6 +1359,37 @@ const MATRIX: Record<string, Entry> = {
         request: get('/api/audit/verify'),
         allowed: ['admin'],
         check: (_r, b) => (b.ok === true ? null : `the audit chain is broken: ${JSON.stringify(b)}`),
+      },
+    ],
+  },
+  // The public key verifies checkpoints and receipts: anyone may have it.
+  'GET /api/audit/key': {
+    kind: 'public',
+    cases: () => [
+      {
+        object: "the installation's public key",
+        request: get('/api/audit/key'),
+        allowed: SIGNED_IN,
+        check: (_r, b) =>
+          b.keyId === store.auditKey!.keyId && b.publicKeyPem === store.auditKey!.publicKeyPem && !('sign' in b)
+            ? null
+            : `another key, or more than its public half: ${JSON.stringify(b)}`,
+      },
+    ],
+  },
+  // The chain head signed, to copy and publish: every signed-in account, none without a token.
+  'GET /api/audit/checkpoints/latest': {
+    kind: 'read',
+    cases: () => [
+      {
+        object: 'the latest checkpoint',
+        request: get('/api/audit/checkpoints/latest'),
+        allowed: SIGNED_IN,
+        check: (_r, b) =>
+          verifyAuditSignature(store.auditKey!.publicKeyPem, b.message, b.signature) &&
+          b.message === `parley-audit-v1 ${b.seq} ${b.hash}`
+            ? null
+            : `a checkpoint the key did not sign: ${JSON.stringify(b)}`,
       },
     ],
   },
@@ -3011,7 +3043,10 @@ const recorded = new Map<string, { req: Req; answer: Answer }>();
 describe('access matrix: every route against every kind of reader and every visibility', () => {
   before(async () => {
     const file = await freshDatabase('matrix');
-    store = await Store.open(file, { now: () => new Date(Date.now() + clockShift) });
+    store = await Store.open(file, {
+      now: () => new Date(Date.now() + clockShift),
+      auditKey: loadAuditKey(`${tempDir()}/audit-key.pem`),
+    });
     app = await buildApp({ store, logger: false });
     // Analyses are answered with their result, however long they run (the jobs are made apart, below).
     analysisJobs(store).answerWithinMs = 600_000;

@@ -92,6 +92,8 @@ describe('authentication is decided by the route, not by the URL', () => {
       'GET /*',
       'POST /api/auth/session',
       'GET /api/health',
+      // The public half of the audit key: anyone verifies checkpoints and receipts with it.
+      'GET /api/audit/key',
       'POST /api/auth/login',
       'GET /api/invitations/:token',
       'POST /api/invitations/accept',

@@ -16,6 +16,11 @@ describe('one browser, two tabs, two accounts', () => {
     assert.match(await first.getByTestId('eyes').innerText(), /Andriy Yermak, lead of Ukraine/);
     await first.getByRole('link', { name: 'Account' }).click();
     await first.getByText('Signed in as').waitFor();
+    // The account page shows the audit log's latest signed checkpoint, to copy (the server signed at start).
+    await first
+      .getByLabel('The checkpoint, to copy')
+      .getByText(/^parley-audit-v1 \d+ [0-9a-f]{64}$/m)
+      .waitFor();
 
     // In a second tab of the same browser (one cookie), Ukraine signs out and Russia's lead signs in.
     const second = await context.newPage();

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
-import { api, describeError, unwrap } from '../api/client';
+import { api, ApiError, describeError, unwrap } from '../api/client';
 import { Await } from '../components/Status';
 import { useSession } from '../session';
 import './Account.css';
@@ -24,6 +24,7 @@ export function AccountPage() {
       </p>
       <PasswordForm />
       <Sessions />
+      <Checkpoint />
       <section className="card" aria-labelledby="sign-out-title">
         <h2 id="sign-out-title">Sign out</h2>
         <p>Ends this browser's session. Your other sessions stay open.</p>
@@ -175,6 +176,43 @@ function Sessions() {
           {describeError(end.error)}
         </p>
       ) : null}
+    </section>
+  );
+}
+
+/**
+ * The latest signed checkpoint of the installation's audit log, to copy and keep (or publish) outside
+ * Parley: with the public key, it later proves the history up to it was not rewritten.
+ */
+function Checkpoint() {
+  const checkpoint = useQuery({
+    queryKey: ['audit', 'checkpoint'],
+    // None signed yet (or a server that signs none): said plainly, not as an error.
+    queryFn: () =>
+      unwrap(api.GET('/api/audit/checkpoints/latest')).catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 404) return null;
+        throw error;
+      }),
+  });
+  return (
+    <section className="card checkpoint" aria-labelledby="checkpoint-title">
+      <h2 id="checkpoint-title">The audit log's latest checkpoint</h2>
+      <p className="hint">
+        The installation signs the head of its audit log now and then. Copy this and keep it outside Parley: with the
+        public key (<a href="/api/audit/key">/api/audit/key</a>), it shows later that no one rewrote the history up to
+        it.
+      </p>
+      <Await query={checkpoint} what="the latest checkpoint">
+        {(c) =>
+          c === null ? (
+            <p>No checkpoint is signed yet.</p>
+          ) : (
+            <pre className="scroll" aria-label="The checkpoint, to copy">
+              {`${c.message}\nsigned ${c.at} with key ${c.keyId}\nsignature ${c.signature}`}
+            </pre>
+          )
+        }
+      </Await>
     </section>
   );
 }
