@@ -26,7 +26,14 @@ import { coalitionMembers, requireWordsMayGo } from './gate.ts';
 import { partyName } from './names.ts';
 import type { Database } from './schema.ts';
 import type { Executor, NegotiationContext, Store } from './store.ts';
-import { READER_VIEW_TABLES, getVersion, listVersions, requireStanding, textForDecision, textRecords } from './texts.ts';
+import {
+  READER_VIEW_TABLES,
+  getVersion,
+  listVersions,
+  requireStanding,
+  textForDecision,
+  textRecords,
+} from './texts.ts';
 import { createVersion } from './versions.ts';
 
 /**

@@ -37,11 +37,7 @@ export async function verifyReceipt(db: Db, input: unknown, publicKeyPem: string
       };
     signed = `signed by key ${keyId}`;
   }
-  const rows = await db
-    .selectFrom('audit_events')
-    .selectAll()
-    .where('seq', 'in', [event.seq, head.seq])
-    .execute();
+  const rows = await db.selectFrom('audit_events').selectAll().where('seq', 'in', [event.seq, head.seq]).execute();
   const at = (seq: number) => rows.find((row) => row.seq === seq);
   const held = at(event.seq);
   if (!held) return { ok: false, reason: `the log no longer holds event ${event.seq} (${event.action})` };
