@@ -2032,13 +2032,22 @@ function storedEntity(table: Table, row: Record<string, unknown>): Record<string
   return 'revision' in row ? { ...data, revision: row.revision } : data;
 }
 
+/** Tables whose ids name a thing within its negotiation only: their rows are keyed "negotiation/id". */
+const SCOPED_IDS = new Set<string>(['parties', 'issues', 'transmission_rules']);
+
+/** A row's key in a snapshot: its id, or for a table of negotiation-scoped ids, "negotiation/id". */
+function rowKey(table: string, row: { id?: unknown; negotiation_id?: unknown; negotiationId?: unknown }): string {
+  const id = String(row.id);
+  return SCOPED_IDS.has(table) ? `${String(row.negotiation_id ?? row.negotiationId)}/${id}` : id;
+}
+
 async function snapshot(store: Store): Promise<Map<Table, Map<string, Record<string, unknown>>>> {
   const tables = new Map<Table, Map<string, Record<string, unknown>>>();
   for (const table of TABLES) {
     const { rows } = await sql<
       Record<string, unknown>
     >`select * from ${sql.table(table)} order by ${insertionOrder(store.engineName)}`.execute(store.db);
-    tables.set(table, new Map(rows.map((row) => [String(row.id), row])));
+    tables.set(table, new Map(rows.map((row) => [rowKey(table, row), row])));
   }
   return tables;
 }
@@ -2446,9 +2455,10 @@ describe('hostile input: every route answers 2xx or a problem, keeps text as sen
     const written = WRITES[routeKey];
     // A batch answers the rows it wrote, as a list.
     if (written && Array.isArray(body))
-      for (const item of body) if (item && typeof item.id === 'string') touched.set(`${written}:${item.id}`, item);
+      for (const item of body)
+        if (item && typeof item.id === 'string') touched.set(`${written}:${rowKey(written, item)}`, item);
     if (written && body && typeof body.id === 'string') {
-      touched.set(`${written}:${body.id}`, body);
+      touched.set(`${written}:${rowKey(written, body)}`, body);
       if (routeKey === 'POST /api/negotiations') opened.set(body.id, account?.userId);
       if (written === 'versions' && routeKey !== WITHDRAW) flipAllowed.add(body.id);
       if (routeKey === WITHDRAW) withdrawAllowed.add(body.id);
