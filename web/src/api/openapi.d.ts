@@ -9,7 +9,7 @@ export interface paths {
         };
         /**
          * Verify the audit chain
-         * @description Administrators only: walks the hash-chained audit log.
+         * @description Administrators only: walks the hash-chained audit log, and compares the state it describes with the live tables (naming rows by id and field, never their content).
          */
         get: {
             parameters: {
@@ -31,6 +31,20 @@ export interface paths {
                             ok: boolean;
                             reason?: string;
                             seq?: number;
+                            /** @description The state the log describes compared with the live tables: each row that differs, by table, id and field (never its values) */
+                            state: {
+                                differences: {
+                                    field: string;
+                                    id: string;
+                                    /** @enum {string} */
+                                    problem: "differs" | "unrecorded" | "missing";
+                                    table: string;
+                                }[];
+                                ok: boolean;
+                                rows: {
+                                    [key: string]: number;
+                                };
+                            };
                         };
                     };
                 };
@@ -3846,6 +3860,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/negotiations/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The history
+         * @description Its members: who did what and when, newest first, by name, filtered by the visibility policy (a party reads its own events and what was shared with it, never another party's private material nor a text it did not receive). Paged with ?before= and ?limit=.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Events older than this sequence number */
+                    before?: number;
+                    /** @description How many (default 50, at most 200) */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HistoryPage"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/negotiations/{id}/invitations": {
         parameters: {
             query?: never;
@@ -6276,6 +6391,208 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your party's receipts
+         * @description Its members: a receipt of every transmission, approval, countersignature and agreement mark that concerns their party (texts it sent or received, its approvals, its marks), signed with the audit key, to keep outside Parley and check with `parley audit verify --receipt`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Events older than this sequence number */
+                    before?: number;
+                    /** @description How many (default 50, at most 200) */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Pass as ?before= for older receipts; null when none is left */
+                            nextBefore: number | null;
+                            receipts: components["schemas"]["Receipt"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/receipts/{seq}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download one receipt
+         * @description Its members whose party holds it: one receipt as a JSON file; 404 for an event their party holds no receipt of.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    seq: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Receipt"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -12617,6 +12934,56 @@ export interface components {
             summary: string;
             updatedAt: string;
         };
+        HistoryEntry: {
+            /**
+             * @description The kind of event (docs/audit-events.md)
+             * @example version.transmit
+             */
+            action: string;
+            /** @description Who did it, by name */
+            actor: string;
+            /** @description The party they sat for, or "the mediators" */
+            actorParty: string | null;
+            /** @example 2025-11-23T14:05:00.000Z */
+            at: string;
+            /** @description Whether your party holds a receipt of it (GET …/receipts/:seq) */
+            receipt: boolean;
+            /** @description The event's sequence number in the audit log */
+            seq: number;
+            /** @description What happened, naming only what you may know */
+            what: string;
+        };
+        HistoryEntryInput: {
+            /**
+             * @description The kind of event (docs/audit-events.md)
+             * @example version.transmit
+             */
+            action: string;
+            /** @description Who did it, by name */
+            actor: string;
+            /** @description The party they sat for, or "the mediators" */
+            actorParty: string | null;
+            /** @example 2025-11-23T14:05:00.000Z */
+            at: string;
+            /** @description Whether your party holds a receipt of it (GET …/receipts/:seq) */
+            receipt: boolean;
+            /** @description The event's sequence number in the audit log */
+            seq: number;
+            /** @description What happened, naming only what you may know */
+            what: string;
+        };
+        /** @description Who did what and when, newest first, as you may know it */
+        HistoryPage: {
+            entries: components["schemas"]["HistoryEntry"][];
+            /** @description Pass as ?before= for the next (older) page; null when no older event is left. A page may hold fewer entries than asked, even none, and still have a next one: one request reads a bounded part of the log */
+            nextBefore: number | null;
+        };
+        /** @description Who did what and when, newest first, as you may know it */
+        HistoryPageInput: {
+            entries: components["schemas"]["HistoryEntryInput"][];
+            /** @description Pass as ?before= for the next (older) page; null when no older event is left. A page may hold fewer entries than asked, even none, and still have a next one: one request reads a bounded part of the log */
+            nextBefore: number | null;
+        };
         Invitation: {
             acceptedAt: string | null;
             createdAt: string;
@@ -13852,6 +14219,82 @@ export interface components {
             speaker: string;
             /** @enum {string} */
             stance: "supports" | "opposes" | "mixed" | "neutral";
+        };
+        /** @description A receipt to keep outside Parley; `parley audit verify --receipt FILE` checks it */
+        Receipt: {
+            /**
+             * @description The content hash of the text or point; null where you are not told it
+             * @example 9f2c4e1a7b3d5f6e8a0c2b4d6f8e0a1c3b5d7f9e1a2c4b6d8f0e2a4c6b8d0f1e
+             */
+            contentHash: string | null;
+            event: {
+                /** @example approval.approve */
+                action: string;
+                /** @example 2025-11-23T14:05:00.000Z */
+                at: string;
+                /** @example 9f2c4e1a7b3d5f6e8a0c2b4d6f8e0a1c3b5d7f9e1a2c4b6d8f0e2a4c6b8d0f1e */
+                hash: string;
+                seq: number;
+            };
+            /** @enum {string} */
+            format: "parley-receipt-v1";
+            /** @description The chain head when the receipt was issued */
+            head: {
+                /** @example 9f2c4e1a7b3d5f6e8a0c2b4d6f8e0a1c3b5d7f9e1a2c4b6d8f0e2a4c6b8d0f1e */
+                hash: string;
+                seq: number;
+            };
+            /** @example 3fa9c2d41b0e7a65 */
+            keyId: string | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            negotiationId: string;
+            note?: string;
+            /**
+             * @description Ed25519 (base64) by the audit key over "parley-receipt-v1 <seq> <eventHash> <headSeq> <headHash> <contentHash or ->"; null when unsigned
+             * @example q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c2v3b4n5m6q7w8e9r0t1y2u3i4o5p6a7s8d9f0g1h2j3k4==
+             */
+            signature: string | null;
+        };
+        /** @description A receipt to keep outside Parley; `parley audit verify --receipt FILE` checks it */
+        ReceiptInput: {
+            /**
+             * @description The content hash of the text or point; null where you are not told it
+             * @example 9f2c4e1a7b3d5f6e8a0c2b4d6f8e0a1c3b5d7f9e1a2c4b6d8f0e2a4c6b8d0f1e
+             */
+            contentHash: string | null;
+            event: {
+                /** @example approval.approve */
+                action: string;
+                /** @example 2025-11-23T14:05:00.000Z */
+                at: string;
+                /** @example 9f2c4e1a7b3d5f6e8a0c2b4d6f8e0a1c3b5d7f9e1a2c4b6d8f0e2a4c6b8d0f1e */
+                hash: string;
+                seq: number;
+            };
+            /** @enum {string} */
+            format: "parley-receipt-v1";
+            /** @description The chain head when the receipt was issued */
+            head: {
+                /** @example 9f2c4e1a7b3d5f6e8a0c2b4d6f8e0a1c3b5d7f9e1a2c4b6d8f0e2a4c6b8d0f1e */
+                hash: string;
+                seq: number;
+            };
+            /** @example 3fa9c2d41b0e7a65 */
+            keyId: string | null;
+            /**
+             * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+             * @example pt-21
+             */
+            negotiationId: string;
+            note?: string;
+            /**
+             * @description Ed25519 (base64) by the audit key over "parley-receipt-v1 <seq> <eventHash> <headSeq> <headHash> <contentHash or ->"; null when unsigned
+             * @example q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c2v3b4n5m6q7w8e9r0t1y2u3i4o5p6a7s8d9f0g1h2j3k4==
+             */
+            signature: string | null;
         };
         RedLine: {
             constraint: components["schemas"]["RedLineConstraint"];
