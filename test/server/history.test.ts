@@ -7,7 +7,8 @@ import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { Id, Visibility } from '../../src/core/model.ts';
 import { proposeAmendment } from '../../src/store/amendments.ts';
-import { history, listReceipts, type HistoryEntry, type Receipt } from '../../src/store/history.ts';
+import { createDraft } from '../../src/store/drafts.ts';
+import { HISTORY_SCAN_LIMIT, history, listReceipts, type HistoryEntry, type Receipt } from '../../src/store/history.ts';
 import { createPosition } from '../../src/store/positions.ts';
 import { Store } from '../../src/store/store.ts';
 import { getVersion } from '../../src/store/texts.ts';
@@ -173,6 +174,32 @@ describe(`history: what another party never reads (${TEST_ENGINE})`, () => {
         (await everything(store, ua, limit)).entries.map((e) => e.seq),
         whole,
       );
+  });
+
+  test('one request looks at a bounded part of the log: a long run of events hidden from Russia gives an empty page that goes on', async () => {
+    const us = await as(store, 'us');
+    const ru = await as(store, 'ru');
+    const draft = await createDraft(store, us, { baseVersionId: null, partyId: 'us', label: 'Many saves' });
+    // The US delegation saves its draft more times than one request looks at.
+    await store.change('u-us', async (_trx, record) => {
+      for (let i = 0; i < HISTORY_SCAN_LIMIT + 50; i++)
+        await record({
+          action: 'draft.save',
+          entityId: draft.id,
+          negotiationId: 'geneva-2025',
+          before: null,
+          after: {},
+        });
+    });
+    const first = await history(store, ru, { limit: 10 });
+    assert.deepEqual(first.entries, [], 'none of the saves is Russia’s to read');
+    assert.ok(first.nextBefore !== null, 'the page says where to go on');
+    const next = await history(store, ru, { limit: 10, before: first.nextBefore });
+    assert.equal(next.entries.length, 10, 'the next request reaches the events Russia may read');
+    const receipts = await listReceipts(store, await as(store, 'ua'), { limit: 10 });
+    assert.ok(receipts.receipts.length > 0, 'receipts are read by kind: the saves are not looked at');
+    const mine = await history(store, us, { limit: 10 });
+    assert.equal(mine.entries.length, 10, 'the US reads its saves');
   });
 
   test('property: no party reads an event about another party’s party-only material', async () => {
