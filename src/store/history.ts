@@ -312,18 +312,11 @@ interface Facts {
 
 async function loadFacts(store: Store, ctx: NegotiationContext, rows: EventRow[], known?: Facts): Promise<Facts> {
   const db = store.db;
-  if (known) return { ...known, names: await actorNames(store, rows, known.names) };
+  if (known) {
+    const names = await actorNames(store, rows, known.names);
+    return { ...known, names, texts: await loadTexts(store, ctx, versionsOf(rows, known), known.texts) };
+  }
   const n = ctx.negotiation.id;
-  const versions = await db.selectFrom('versions').select(['id', 'data']).where('negotiation_id', '=', n).execute();
-  const recipients = await db
-    .selectFrom('version_recipients')
-    .select(['version_id', 'party_id'])
-    .where('negotiation_id', '=', n)
-    .execute();
-  const texts = new Map<Id, TextFacts>(
-    versions.map((v) => [v.id, { version: JSON.parse(v.data) as Version, recipientPartyIds: [] }]),
-  );
-  for (const r of recipients) texts.get(r.version_id)?.recipientPartyIds.push(r.party_id);
   const owned = new Map<Id, { partyId: Id; visibility: Visibility }>();
   for (const table of ['positions', 'red_lines', 'preferences'] as const)
     for (const row of await db
@@ -373,8 +366,8 @@ async function loadFacts(store: Store, ctx: NegotiationContext, rows: EventRow[]
     ).map((r) => [r.id, r.closed_in_version_id] as [Id, Id]),
   );
   const names = await actorNames(store, rows, new Map());
-  return {
-    texts,
+  const facts = {
+    texts: new Map<Id, TextFacts>(),
     owned,
     drafts: drafts as Map<Id, Id | null>,
     amendments,
@@ -385,6 +378,56 @@ async function loadFacts(store: Store, ctx: NegotiationContext, rows: EventRow[]
     seatOf,
     names,
   };
+  return { ...facts, texts: await loadTexts(store, ctx, versionsOf(rows, facts), facts.texts) };
+}
+
+/** The versions the rows' events are about (read, with their recipients, only for the events at hand). */
+function versionsOf(rows: EventRow[], facts: Pick<Facts, 'amendments' | 'brackets'>): Id[] {
+  const ids = new Set<Id>();
+  for (const row of rows) {
+    const [entity] = row.action.split('.');
+    if (entity === 'version' || row.action === 'amendment.consolidate') ids.add(row.entity_id);
+    else if (entity === 'amendment') {
+      const versionId = facts.amendments.get(row.entity_id)?.versionId;
+      if (versionId) ids.add(versionId);
+    } else if (entity === 'bracket') {
+      const versionId = facts.brackets.get(row.entity_id);
+      if (versionId) ids.add(versionId);
+    } else if (entity === 'approval' || entity === 'agreement') {
+      const versionId = text(parse(row.after).versionId);
+      if (versionId !== null) ids.add(versionId);
+    }
+  }
+  return [...ids];
+}
+
+/** `texts` with the versions it did not hold yet among `ids`, each with the parties it reached. */
+async function loadTexts(
+  store: Store,
+  ctx: NegotiationContext,
+  ids: Id[],
+  texts: Map<Id, TextFacts>,
+): Promise<Map<Id, TextFacts>> {
+  const missing = ids.filter((id) => !texts.has(id));
+  const n = ctx.negotiation.id;
+  for (let i = 0; i < missing.length; i += 500) {
+    const slice = missing.slice(i, i + 500);
+    const versions = await store.db
+      .selectFrom('versions')
+      .select(['id', 'data'])
+      .where('negotiation_id', '=', n)
+      .where('id', 'in', slice)
+      .execute();
+    for (const v of versions) texts.set(v.id, { version: JSON.parse(v.data) as Version, recipientPartyIds: [] });
+    for (const r of await store.db
+      .selectFrom('version_recipients')
+      .select(['version_id', 'party_id'])
+      .where('negotiation_id', '=', n)
+      .where('version_id', 'in', slice)
+      .execute())
+      texts.get(r.version_id)?.recipientPartyIds.push(r.party_id);
+  }
+  return texts;
 }
 
 /** `names` with the names of the rows' actors it did not hold yet. */
