@@ -19,6 +19,8 @@ export default function HistoryPage({ id }: { id: string }) {
         }),
       ),
     getNextPageParam: (last) => last.nextBefore ?? undefined,
+    // Most changes do not name the history's topic: opening the page reads it afresh.
+    refetchOnMount: 'always',
   });
   if (pages.isPending) return <Loading what="the history" />;
   if (!pages.data) return <Failure error={pages.error} what="the history" />;
