@@ -202,11 +202,11 @@ export const ROUTE_DOCS: Record<string, [summary: string, who: string]> = {
   ],
   'GET /api/negotiations/:id/history': [
     'The history',
-    "Its members: who did what and when, newest first, by name, filtered by the visibility policy (a party reads its own events and what was shared with it, never another party's private material nor a text it did not receive). Paged with ?before= and ?limit=.",
+    "Its members: who did what and when, newest first, by name, filtered by the visibility policy (a party reads its own events and what was shared with it, never another party's private material nor a text it did not receive). Paged with ?before= and ?limit=: one request looks at a bounded number of events of the log, so a page may hold fewer entries than asked, even none; go on with its nextBefore until it is null.",
   ],
   'GET /api/negotiations/:id/receipts': [
     "Your party's receipts",
-    'Its members: a receipt of every transmission, approval, countersignature and agreement mark that concerns their party (texts it sent or received, its approvals, its marks), signed with the audit key, to keep outside Parley and check with `parley audit verify --receipt`.',
+    'Its members: a receipt of every transmission, approval, countersignature and agreement mark that concerns their party (texts it sent or received, its approvals, its marks), signed with the audit key, to keep outside Parley and check with `parley audit verify --receipt`. Paged as the history: { receipts, nextBefore }, ?before= and ?limit=.',
   ],
   'GET /api/negotiations/:id/receipts/:seq': [
     'Download one receipt',

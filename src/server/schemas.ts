@@ -1051,8 +1051,13 @@ export const historyEntrySchema = z
 export const historyPageSchema = z
   .object({
     entries: z.array(historyEntrySchema),
-    total: z.number().int().describe('How many events you may read in all'),
-    nextBefore: z.number().int().nullable().describe('Pass as ?before= for the next (older) page; null on the last'),
+    nextBefore: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        'Pass as ?before= for the next (older) page; null when no older event is left. A page may hold fewer entries than asked, even none, and still have a next one: one request reads a bounded part of the log',
+      ),
   })
   .meta({ id: 'HistoryPage', description: 'Who did what and when, newest first, as you may know it' });
 export const receiptSchema = z

@@ -109,11 +109,24 @@ export interface HistoryEntry {
 
 export interface HistoryPage {
   entries: HistoryEntry[];
-  /** How many events the reader may read in all. */
-  total: number;
-  /** Pass as `before` for the next (older) page; null on the last. */
+  /**
+   * Pass as `before` for the next (older) page; null when no older event is left. A page may hold
+   * fewer entries than asked (even none) and still have a next one: one request looks at a bounded
+   * number of events of the log, however long it is.
+   */
   nextBefore: number | null;
 }
+
+/** The receipts the reader's party holds, a page at a time, newest first. */
+export interface ReceiptPage {
+  receipts: Receipt[];
+  /** As for the history: pass as `before` for older receipts; null when none is left. */
+  nextBefore: number | null;
+}
+
+/** How many events one request reads from the log at a time, and at most in all. */
+export const HISTORY_BATCH = 200;
+export const HISTORY_SCAN_LIMIT = 2000;
 
 /** A receipt a party keeps outside Parley: an event of the log, the chain head after it, signed. */
 export interface Receipt {
@@ -164,32 +177,31 @@ export async function history(
   ctx: NegotiationContext,
   page: { before?: number; limit?: number } = {},
 ): Promise<HistoryPage> {
-  const visible = await readableEvents(store, ctx);
-  const limit = Math.min(Math.max(page.limit ?? 50, 1), 200);
-  const older = page.before === undefined ? visible : visible.filter((d) => d.entry.seq < page.before!);
-  const entries = older.slice(0, limit).map((d) => d.entry);
-  return {
-    entries,
-    total: visible.length,
-    nextBefore: older.length > limit ? entries.at(-1)!.seq : null,
-  };
+  const found = await readableEvents(store, ctx, page, () => true);
+  return { entries: found.described.map((d) => d.entry), nextBefore: found.nextBefore };
 }
 
-/** The receipts the reader's party holds in a negotiation, newest first. */
-export async function listReceipts(store: Store, ctx: NegotiationContext): Promise<Receipt[]> {
-  const visible = await readableEvents(store, ctx);
+/** The receipts the reader's party holds in a negotiation, newest first, `limit` at a time, older than `before`. */
+export async function listReceipts(
+  store: Store,
+  ctx: NegotiationContext,
+  page: { before?: number; limit?: number } = {},
+): Promise<ReceiptPage> {
+  const found = await readableEvents(store, ctx, page, (d) => d.entry.receipt, RECEIPT_KINDS);
   const head = await chainHead(store);
-  return visible.filter((d) => d.entry.receipt).map((d) => issueReceipt(store, ctx, d, head));
+  return { receipts: found.described.map((d) => issueReceipt(store, ctx, d, head)), nextBefore: found.nextBefore };
 }
 
 /** One receipt of the reader's party, by the event's sequence number; "not found" for any other. */
 export async function getReceipt(store: Store, ctx: NegotiationContext, seq: number): Promise<Receipt> {
-  const found = (await readableEvents(store, ctx)).find((d) => d.entry.seq === seq && d.entry.receipt);
-  if (!found)
+  const rows = await eventRows(store, ctx, seq + 1, 1, RECEIPT_KINDS);
+  const row = rows[0]?.seq === seq ? rows[0] : undefined;
+  const described = row ? describe(ctx, await loadFacts(store, ctx, [row]), row) : null;
+  if (!row || !described?.entry.receipt)
     throw notFound(
       `receipt ${seq}: your party holds no receipt of event ${seq} in this negotiation; GET …/receipts lists those it holds`,
     );
-  return issueReceipt(store, ctx, found, await chainHead(store));
+  return issueReceipt(store, ctx, { ...described, hash: row.hash }, await chainHead(store));
 }
 
 async function chainHead(store: Store): Promise<ChainPoint> {
@@ -202,8 +214,13 @@ async function chainHead(store: Store): Promise<ChainPoint> {
   return last ?? { seq: 0, hash: '0'.repeat(64) };
 }
 
-function issueReceipt(store: Store, ctx: NegotiationContext, d: Described, head: ChainPoint): Receipt {
-  const rowHash = (d as Described & { hash: string }).hash;
+function issueReceipt(
+  store: Store,
+  ctx: NegotiationContext,
+  d: Described & { hash: string },
+  head: ChainPoint,
+): Receipt {
+  const rowHash = d.hash;
   const unsigned: Omit<Receipt, 'keyId' | 'signature'> = {
     format: 'parley-receipt-v1',
     negotiationId: ctx.negotiation.id,
@@ -222,22 +239,55 @@ function issueReceipt(store: Store, ctx: NegotiationContext, d: Described, head:
   return { ...unsigned, keyId: key.keyId, signature: key.sign(receiptMessage(unsigned)) };
 }
 
-/** Every event of the negotiation the reader may read, described, newest first. */
-async function readableEvents(store: Store, ctx: NegotiationContext): Promise<(Described & { hash: string })[]> {
-  const negotiationId = ctx.negotiation.id;
-  const rows: EventRow[] = await store.db
+/** The negotiation's events older than `before`, newest first, at most `limit`, of the given kinds if any. */
+function eventRows(
+  store: Store,
+  ctx: NegotiationContext,
+  before: number | undefined,
+  limit: number,
+  actions?: readonly string[],
+): Promise<EventRow[]> {
+  let query = store.db
     .selectFrom('audit_events')
     .select(['seq', 'hash', 'at', 'actor_id', 'action', 'entity_id', 'after'])
-    .where('negotiation_id', '=', negotiationId)
-    .orderBy('seq', 'desc')
-    .execute();
-  const facts = await loadFacts(store, ctx, rows);
-  const out: (Described & { hash: string })[] = [];
-  for (const row of rows) {
-    const described = describe(ctx, facts, row);
-    if (described) out.push({ ...described, hash: row.hash });
+    .where('negotiation_id', '=', ctx.negotiation.id);
+  if (before !== undefined) query = query.where('seq', '<', before);
+  if (actions) query = query.where('action', 'in', [...actions]);
+  return query.orderBy('seq', 'desc').limit(limit).execute();
+}
+
+/**
+ * The events the reader may read, newest first, older than `page.before`, until `page.limit` are
+ * found or `HISTORY_SCAN_LIMIT` events were looked at (read `HISTORY_BATCH` at a time), whichever
+ * comes first; `nextBefore` is where the next request goes on, null when the log has no older event.
+ */
+async function readableEvents(
+  store: Store,
+  ctx: NegotiationContext,
+  page: { before?: number; limit?: number },
+  keep: (d: Described) => boolean,
+  actions?: readonly string[],
+): Promise<{ described: (Described & { hash: string })[]; nextBefore: number | null }> {
+  const want = Math.min(Math.max(page.limit ?? 50, 1), 200);
+  const described: (Described & { hash: string })[] = [];
+  let cursor = page.before;
+  let looked = 0;
+  let facts: Facts | undefined;
+  while (described.length < want && looked < HISTORY_SCAN_LIMIT) {
+    const batch = Math.min(HISTORY_BATCH, HISTORY_SCAN_LIMIT - looked);
+    const rows = await eventRows(store, ctx, cursor, batch, actions);
+    if (rows.length === 0) return { described, nextBefore: null };
+    facts = await loadFacts(store, ctx, rows, facts);
+    for (const row of rows) {
+      looked++;
+      cursor = row.seq;
+      const d = describe(ctx, facts, row);
+      if (d && keep(d)) described.push({ ...d, hash: row.hash });
+      if (described.length === want) break;
+    }
+    if (rows.length < batch && cursor === rows.at(-1)!.seq) return { described, nextBefore: null };
   }
-  return out;
+  return { described, nextBefore: cursor ?? null };
 }
 
 interface TextFacts {
@@ -260,19 +310,13 @@ interface Facts {
   names: Map<Id, string>;
 }
 
-async function loadFacts(store: Store, ctx: NegotiationContext, rows: EventRow[]): Promise<Facts> {
+async function loadFacts(store: Store, ctx: NegotiationContext, rows: EventRow[], known?: Facts): Promise<Facts> {
   const db = store.db;
+  if (known) {
+    const names = await actorNames(store, rows, known.names);
+    return { ...known, names, texts: await loadTexts(store, ctx, versionsOf(rows, known), known.texts) };
+  }
   const n = ctx.negotiation.id;
-  const versions = await db.selectFrom('versions').select(['id', 'data']).where('negotiation_id', '=', n).execute();
-  const recipients = await db
-    .selectFrom('version_recipients')
-    .select(['version_id', 'party_id'])
-    .where('negotiation_id', '=', n)
-    .execute();
-  const texts = new Map<Id, TextFacts>(
-    versions.map((v) => [v.id, { version: JSON.parse(v.data) as Version, recipientPartyIds: [] }]),
-  );
-  for (const r of recipients) texts.get(r.version_id)?.recipientPartyIds.push(r.party_id);
   const owned = new Map<Id, { partyId: Id; visibility: Visibility }>();
   for (const table of ['positions', 'red_lines', 'preferences'] as const)
     for (const row of await db
@@ -321,15 +365,9 @@ async function loadFacts(store: Store, ctx: NegotiationContext, rows: EventRow[]
         .execute()
     ).map((r) => [r.id, r.closed_in_version_id] as [Id, Id]),
   );
-  const actors = [...new Set(rows.map((r) => r.actor_id).filter((id): id is Id => id !== null))];
-  const names = new Map<Id, string>();
-  for (let i = 0; i < actors.length; i += 500) {
-    const slice = actors.slice(i, i + 500);
-    for (const u of await db.selectFrom('users').select(['id', 'name']).where('id', 'in', slice).execute())
-      names.set(u.id, u.name);
-  }
-  return {
-    texts,
+  const names = await actorNames(store, rows, new Map());
+  const facts = {
+    texts: new Map<Id, TextFacts>(),
     owned,
     drafts: drafts as Map<Id, Id | null>,
     amendments,
@@ -340,6 +378,67 @@ async function loadFacts(store: Store, ctx: NegotiationContext, rows: EventRow[]
     seatOf,
     names,
   };
+  return { ...facts, texts: await loadTexts(store, ctx, versionsOf(rows, facts), facts.texts) };
+}
+
+/** The versions the rows' events are about (read, with their recipients, only for the events at hand). */
+function versionsOf(rows: EventRow[], facts: Pick<Facts, 'amendments' | 'brackets'>): Id[] {
+  const ids = new Set<Id>();
+  for (const row of rows) {
+    const [entity] = row.action.split('.');
+    if (entity === 'version' || row.action === 'amendment.consolidate') ids.add(row.entity_id);
+    else if (entity === 'amendment') {
+      const versionId = facts.amendments.get(row.entity_id)?.versionId;
+      if (versionId) ids.add(versionId);
+    } else if (entity === 'bracket') {
+      const versionId = facts.brackets.get(row.entity_id);
+      if (versionId) ids.add(versionId);
+    } else if (entity === 'approval' || entity === 'agreement') {
+      const versionId = text(parse(row.after).versionId);
+      if (versionId !== null) ids.add(versionId);
+    }
+  }
+  return [...ids];
+}
+
+/** `texts` with the versions it did not hold yet among `ids`, each with the parties it reached. */
+async function loadTexts(
+  store: Store,
+  ctx: NegotiationContext,
+  ids: Id[],
+  texts: Map<Id, TextFacts>,
+): Promise<Map<Id, TextFacts>> {
+  const missing = ids.filter((id) => !texts.has(id));
+  const n = ctx.negotiation.id;
+  for (let i = 0; i < missing.length; i += 500) {
+    const slice = missing.slice(i, i + 500);
+    const versions = await store.db
+      .selectFrom('versions')
+      .select(['id', 'data'])
+      .where('negotiation_id', '=', n)
+      .where('id', 'in', slice)
+      .execute();
+    for (const v of versions) texts.set(v.id, { version: JSON.parse(v.data) as Version, recipientPartyIds: [] });
+    for (const r of await store.db
+      .selectFrom('version_recipients')
+      .select(['version_id', 'party_id'])
+      .where('negotiation_id', '=', n)
+      .where('version_id', 'in', slice)
+      .execute())
+      texts.get(r.version_id)?.recipientPartyIds.push(r.party_id);
+  }
+  return texts;
+}
+
+/** `names` with the names of the rows' actors it did not hold yet. */
+async function actorNames(store: Store, rows: EventRow[], names: Map<Id, string>): Promise<Map<Id, string>> {
+  const actors = [...new Set(rows.map((r) => r.actor_id).filter((id): id is Id => id !== null && !names.has(id)))];
+  for (let i = 0; i < actors.length; i += 500) {
+    const slice = actors.slice(i, i + 500);
+    for (const u of await store.db.selectFrom('users').select(['id', 'name']).where('id', 'in', slice).execute())
+      names.set(u.id, u.name);
+  }
+  return names;
 }
 
 const parse = (json: string | null): Record<string, unknown> => {

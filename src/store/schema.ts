@@ -579,4 +579,10 @@ export const migrations: Record<string, Migration> = {
       await sql`create index audit_events_by_negotiation on audit_events (negotiation_id, action)`.execute(db);
     },
   },
+  '0014-audit-history': {
+    // The history reads a negotiation's events newest first, a page at a time: by negotiation and seq.
+    async up(db: Kysely<unknown>) {
+      await sql`create index audit_events_history on audit_events (negotiation_id, seq)`.execute(db);
+    },
+  },
 };

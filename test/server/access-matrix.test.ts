@@ -2671,7 +2671,8 @@ const MATRIX: Record<string, Entry> = {
     kind: 'read',
     cases: () =>
       tableRead('/receipts', undefined, (r, b) => {
-        const approvals = (b as { event: { action: string } }[]).filter((x) => x.event.action === 'approval.approve');
+        const { receipts } = b as { receipts: { event: { action: string } }[] };
+        const approvals = receipts.filter((x) => x.event.action === 'approval.approve');
         const expected = A.includes(r) ? 1 : 0;
         return approvals.length === expected ? null : `${approvals.length} receipts of approvals, expected ${expected}`;
       }),

@@ -22,6 +22,7 @@ const RedLinesPage = lazy(() => import('./pages/RedLines'));
 const PreferencesPage = lazy(() => import('./pages/Preferences'));
 const TracksPage = lazy(() => import('./pages/Tracks'));
 const RulesPage = lazy(() => import('./pages/Rules'));
+const HistoryPage = lazy(() => import('./pages/History'));
 // The drafting page brings the editor (Tiptap): only those who draft load it.
 const DraftingPage = lazy(() => import('./pages/Drafting'));
 
@@ -86,6 +87,9 @@ export function App() {
                 </Route>
                 <Route path="/rules">
                   <RulesPage id={params.id} />
+                </Route>
+                <Route path="/history">
+                  <HistoryPage id={params.id} />
                 </Route>
                 <Route path="/draft/:draftId">
                   {(draft) => <DraftingPage id={params.id} draftId={draft.draftId} />}

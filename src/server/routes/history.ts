@@ -4,6 +4,11 @@ import type { Store } from '../../store/store.ts';
 import * as s from '../schemas.ts';
 import { ctx, negotiationParams, problems, type App } from './shared.ts';
 
+const pageQuery = z.object({
+  before: z.coerce.number().int().min(1).optional().describe('Events older than this sequence number'),
+  limit: z.coerce.number().int().min(1).max(200).optional().describe('How many (default 50, at most 200)'),
+});
+
 /** The history of a negotiation and the receipts its reader's party holds. */
 export function historyRoutes(app: App, store: Store): void {
   app.get(
@@ -12,10 +17,7 @@ export function historyRoutes(app: App, store: Store): void {
       schema: {
         tags: ['audit'],
         params: negotiationParams,
-        querystring: z.object({
-          before: z.coerce.number().int().min(1).optional().describe('Events older than this sequence number'),
-          limit: z.coerce.number().int().min(1).max(200).optional().describe('How many (default 50, at most 200)'),
-        }),
+        querystring: pageQuery,
         response: { 200: s.historyPageSchema, ...problems },
       },
     },
@@ -27,10 +29,21 @@ export function historyRoutes(app: App, store: Store): void {
       schema: {
         tags: ['audit'],
         params: negotiationParams,
-        response: { 200: z.array(s.receiptSchema), ...problems },
+        querystring: pageQuery,
+        response: {
+          200: z.object({
+            receipts: z.array(s.receiptSchema),
+            nextBefore: z
+              .number()
+              .int()
+              .nullable()
+              .describe('Pass as ?before= for older receipts; null when none is left'),
+          }),
+          ...problems,
+        },
       },
     },
-    async (request) => listReceipts(store, await ctx(store, request)),
+    async (request) => listReceipts(store, await ctx(store, request), request.query),
   );
   app.get(
     '/api/negotiations/:id/receipts/:seq',

@@ -4115,7 +4115,7 @@ export interface paths {
         };
         /**
          * The history
-         * @description Its members: who did what and when, newest first, by name, filtered by the visibility policy (a party reads its own events and what was shared with it, never another party's private material nor a text it did not receive). Paged with ?before= and ?limit=.
+         * @description Its members: who did what and when, newest first, by name, filtered by the visibility policy (a party reads its own events and what was shared with it, never another party's private material nor a text it did not receive). Paged with ?before= and ?limit=: one request looks at a bounded number of events of the log, so a page may hold fewer entries than asked, even none; go on with its nextBefore until it is null.
          */
         get: {
             parameters: {
@@ -6652,11 +6652,16 @@ export interface paths {
         };
         /**
          * Your party's receipts
-         * @description Its members: a receipt of every transmission, approval, countersignature and agreement mark that concerns their party (texts it sent or received, its approvals, its marks), signed with the audit key, to keep outside Parley and check with `parley audit verify --receipt`.
+         * @description Its members: a receipt of every transmission, approval, countersignature and agreement mark that concerns their party (texts it sent or received, its approvals, its marks), signed with the audit key, to keep outside Parley and check with `parley audit verify --receipt`. Paged as the history: { receipts, nextBefore }, ?before= and ?limit=.
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Events older than this sequence number */
+                    before?: number;
+                    /** @description How many (default 50, at most 200) */
+                    limit?: number;
+                };
                 header?: never;
                 path: {
                     /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
@@ -6672,7 +6677,11 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Receipt"][];
+                        "application/json": {
+                            /** @description Pass as ?before= for older receipts; null when none is left */
+                            nextBefore: number | null;
+                            receipts: components["schemas"]["Receipt"][];
+                        };
                     };
                 };
                 /** @description Default Response */
@@ -13212,18 +13221,14 @@ export interface components {
         /** @description Who did what and when, newest first, as you may know it */
         HistoryPage: {
             entries: components["schemas"]["HistoryEntry"][];
-            /** @description Pass as ?before= for the next (older) page; null on the last */
+            /** @description Pass as ?before= for the next (older) page; null when no older event is left. A page may hold fewer entries than asked, even none, and still have a next one: one request reads a bounded part of the log */
             nextBefore: number | null;
-            /** @description How many events you may read in all */
-            total: number;
         };
         /** @description Who did what and when, newest first, as you may know it */
         HistoryPageInput: {
             entries: components["schemas"]["HistoryEntryInput"][];
-            /** @description Pass as ?before= for the next (older) page; null on the last */
+            /** @description Pass as ?before= for the next (older) page; null when no older event is left. A page may hold fewer entries than asked, even none, and still have a next one: one request reads a bounded part of the log */
             nextBefore: number | null;
-            /** @description How many events you may read in all */
-            total: number;
         };
         Invitation: {
             acceptedAt: string | null;

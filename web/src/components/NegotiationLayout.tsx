@@ -18,6 +18,7 @@ const PAGES: [path: string, label: string][] = [
   ['/tracks', 'Tracks'],
   ['/rules', 'Rules'],
   ['/convening', 'Convening'],
+  ['/history', 'History'],
 ];
 
 /** "Whose eyes": the seat the reader reads through, said in words on every page. */
