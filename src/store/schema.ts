@@ -573,13 +573,13 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
-  '0013-audit-by-negotiation': {
+  '0012-audit-by-negotiation': {
     // A decision checks the negotiation's approval events against their rows: read by negotiation and kind.
     async up(db: Kysely<unknown>) {
       await sql`create index audit_events_by_negotiation on audit_events (negotiation_id, action)`.execute(db);
     },
   },
-  '0014-audit-history': {
+  '0013-audit-history': {
     // The history reads a negotiation's events newest first, a page at a time: by negotiation and seq.
     async up(db: Kysely<unknown>) {
       await sql`create index audit_events_history on audit_events (negotiation_id, seq)`.execute(db);
