@@ -1,60 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { loadScenario } from '../../src/demo/load.ts';
-import { buildApp } from '../../src/server/app.ts';
-import { Store } from '../../src/store/store.ts';
-import { ACCORD, accordScenario } from '../fixtures/accord.ts';
-import { freshDatabase } from '../helpers.ts';
+import { describe, test } from 'node:test';
+import { ACCORD, accordTable, type AccordPerson } from '../fixtures/accord.ts';
 
 const N = `/api/negotiations/${ACCORD}`;
-const PASSWORD = 'accord-password';
-
-type Who = 'mediator' | 'at' | 'atNeg' | 'bo' | 'ca';
-const EMAIL: Record<Who, string> = {
-  mediator: 'mediator@accord.test',
-  at: 'at@accord.test',
-  atNeg: 'at-negotiator@accord.test',
-  bo: 'bo@accord.test',
-  ca: 'ca@accord.test',
-};
-
-let store: Store;
-let app: FastifyInstance;
-const tokens = {} as Record<Who, string>;
-
-async function call(who: Who, method: string, url: string, body?: unknown) {
-  const answer = await app.inject({
-    method: method as 'GET',
-    url,
-    headers: { authorization: `Bearer ${tokens[who]}` },
-    ...(body !== undefined ? { payload: body as object } : {}),
-  });
-  return { status: answer.statusCode, body: answer.body ? JSON.parse(answer.body) : null, text: answer.body };
-}
+type Who = AccordPerson;
+const accord = accordTable('agreement-text');
+const call = accord.call;
 const agreeText = (who: Who, version: string, partyId: string) =>
   call(who, 'PUT', `${N}/versions/${version}/agreement`, { partyId });
 const events = async (action: string) =>
-  store.db.selectFrom('audit_events').select(['action', 'after']).where('action', '=', action).execute();
-
-before(async () => {
-  store = await Store.open(await freshDatabase('agreement-text'));
-  await loadScenario(store, accordScenario, PASSWORD);
-  app = await buildApp({ store, logger: false });
-  for (const who of Object.keys(EMAIL) as Who[]) {
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: EMAIL[who], password: PASSWORD },
-    });
-    assert.equal(login.statusCode, 200, login.body);
-    tokens[who] = JSON.parse(login.body).token;
-  }
-});
-after(async () => {
-  await app.close();
-  await store.close();
-});
+  accord.store.db.selectFrom('audit_events').select(['action', 'after']).where('action', '=', action).execute();
 
 describe('agreeing the whole text ad referendum in one step', () => {
   test('only the principal or lead of the party agrees the text for it, never a negotiator, another party or a mediator', async () => {
@@ -92,7 +47,7 @@ describe('agreeing the whole text ad referendum in one step', () => {
     const answer = await agreeText('ca', 'acc-v1', 'ca');
     assert.equal(answer.status, 200, answer.text);
     assert.ok(!answer.text.includes('acc-p3') && !answer.text.includes('Sea lanes'));
-    const marks = await store.db
+    const marks = await accord.store.db
       .selectFrom('agreement_marks')
       .select(['point_id'])
       .where('party_id', '=', 'ca')

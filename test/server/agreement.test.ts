@@ -1,37 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/server/app.ts';
-import { loadScenario } from '../../src/demo/load.ts';
-import { Store } from '../../src/store/store.ts';
-import { ACCORD, accordScenario } from '../fixtures/accord.ts';
-import { freshDatabase } from '../helpers.ts';
+import { before, describe, test } from 'node:test';
+import { ACCORD, accordTable, type AccordPerson } from '../fixtures/accord.ts';
 
 const N = `/api/negotiations/${ACCORD}`;
-const PASSWORD = 'accord-password';
-
-type Who = 'mediator' | 'at' | 'atNeg' | 'bo' | 'ca';
-const EMAIL: Record<Who, string> = {
-  mediator: 'mediator@accord.test',
-  at: 'at@accord.test',
-  atNeg: 'at-negotiator@accord.test',
-  bo: 'bo@accord.test',
-  ca: 'ca@accord.test',
-};
-
-let store: Store;
-let app: FastifyInstance;
-const tokens = {} as Record<Who, string>;
-
-async function call(who: Who, method: string, url: string, body?: unknown) {
-  const answer = await app.inject({
-    method: method as 'GET',
-    url,
-    headers: { authorization: `Bearer ${tokens[who]}` },
-    ...(body !== undefined ? { payload: body as object } : {}),
-  });
-  return { status: answer.statusCode, body: answer.body ? JSON.parse(answer.body) : null, text: answer.body };
-}
+type Who = AccordPerson;
+const accord = accordTable('agreement');
+const call = accord.call;
 async function must(who: Who, method: string, url: string, body?: unknown, status = 200) {
   const answer = await call(who, method, url, body);
   assert.equal(answer.status, status, `${method} ${url} as ${who}: ${answer.text}`);
@@ -59,25 +33,6 @@ async function newText(parent: string, change: (points: any[]) => any[], to = ['
   await must('mediator', 'POST', `${N}/versions/${made.id}/transmit`, { partyIds: to });
   return made.id as string;
 }
-
-before(async () => {
-  store = await Store.open(await freshDatabase('agreement'));
-  await loadScenario(store, accordScenario, PASSWORD);
-  app = await buildApp({ store, logger: false });
-  for (const who of Object.keys(EMAIL) as Who[]) {
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { email: EMAIL[who], password: PASSWORD },
-    });
-    assert.equal(login.statusCode, 200, login.body);
-    tokens[who] = JSON.parse(login.body).token;
-  }
-});
-after(async () => {
-  await app.close();
-  await store.close();
-});
 
 describe('marks of agreement ad referendum', () => {
   test("a party's lead marks a point agreed for its party, and the status names who agreed and who is awaited", async () => {
@@ -325,13 +280,13 @@ describe('nothing is agreed until everything is agreed: complete, locked, reopen
     assert.equal(reopened.lockedAt, null);
     assert.equal(reopened.status.points.find((p: any) => p.pointId === 'acc-p1').agreed, false);
     assert.match(reopened.obstacles, /1 point not agreed: 1/);
-    const event = await store.db
+    const event = await accord.store.db
       .selectFrom('audit_events')
       .select(['action', 'after'])
       .where('action', '=', 'agreement.reopen')
       .executeTakeFirstOrThrow();
     assert.match(String(event.after), /Borduria asks to revisit the line of contact/);
-    const lock = await store.db
+    const lock = await accord.store.db
       .selectFrom('audit_events')
       .select('action')
       .where('action', '=', 'agreement.lock')
@@ -358,7 +313,7 @@ describe('provenance, as each reader may know it', () => {
     const p1 = base.points.find((p: any) => p.id === 'acc-p1');
     const text = `${p1.text.slice(0, -1)} ${brought}.`;
     const start = text.indexOf(brought);
-    await store.change(null, async (trx) => {
+    await accord.store.change(null, async (trx) => {
       await trx
         .insertInto('amendments')
         .values({
@@ -377,7 +332,7 @@ describe('provenance, as each reader may know it', () => {
     const negotiation = await must('mediator', 'GET', N);
     if (negotiation.lockedAt) throw new Error('locked');
     v3 = await newText(v2, (points) => points.map((p: any) => (p.id === 'acc-p1' ? { ...p, text } : p)));
-    await store.change(null, async (trx) => {
+    await accord.store.change(null, async (trx) => {
       await trx
         .insertInto('version_attributions')
         .values({
@@ -426,7 +381,7 @@ describe('provenance, as each reader may know it', () => {
   });
 
   test('tabled to the table, the amendment and its party are known to all', async () => {
-    await store.change(null, async (trx) => {
+    await accord.store.change(null, async (trx) => {
       await trx.updateTable('amendments').set({ tabled_to: 'table' }).where('id', '=', 'am-bo').execute();
     });
     const seen = await must('ca', 'GET', `${N}/versions/${v3}/provenance`);
