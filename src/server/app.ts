@@ -14,7 +14,7 @@ import { DomainError, invalid } from '../core/errors.ts';
 import type { User } from '../core/model.ts';
 import { purgeExpiredSessions, userByToken } from '../store/accounts.ts';
 import { analysisJobs } from '../store/analysis-jobs.ts';
-import { auditHeader, withAuditTrail, type AuditTrail } from '../store/audit-trail.ts';
+import { auditHeader, closeAuditTrail, withAuditTrail, type AuditTrail } from '../store/audit-trail.ts';
 import { CheckpointSchedule, DEFAULT_CADENCE, type CheckpointCadence } from '../store/audit-checkpoints.ts';
 import type { Store } from '../store/store.ts';
 import { jsonShapeProblem } from './json-limits.ts';
@@ -162,12 +162,29 @@ export async function buildApp({
   // Every change answers with its receipt in the log: its event's sequence number and hash, and the
   // chain head after its commit (`Parley-Audit: seq=…; hash=…; head-seq=…; head-hash=…`), in a header
   // so that the bodies keep their schemas. The trail is opened first, so the whole request runs in it.
+  // Only requests that may write open one: a read changes nothing, and runs without the trail's cost.
+  const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
   app.addHook('onRequest', (request, _reply, done) => {
-    request.auditTrail = withAuditTrail(done);
+    if (READS.has(request.method)) done();
+    else request.auditTrail = withAuditTrail(done);
   });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const header = request.auditTrail ? auditHeader(request.auditTrail) : null;
     if (header !== null) reply.header('parley-audit', header);
+    done(null, payload);
+  });
+  const closeTrail = (request: { auditTrail: AuditTrail | null }) => {
+    if (request.auditTrail === null) return;
+    request.auditTrail = null;
+    closeAuditTrail();
+  };
+  app.addHook('onResponse', (request, _reply, done) => {
+    closeTrail(request);
+    done();
+  });
+  app.addHook('onRequestAbort', (request, done) => {
+    closeTrail(request);
+    done();
   });
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error, { bodyLimit });

