@@ -10,6 +10,8 @@ export const COUNT_LIMITS = {
   redLinesPerParty: 40,
   /** Drafts not yet issued, per party (or for the mediators): counted per owner, so the refusal tells nothing of others'. */
   openDraftsPerOwner: 20,
+  /** Languages of a negotiation's text besides its drafting language. */
+  languages: 10,
 } as const;
 
 /**

@@ -36,6 +36,27 @@ export const idSchema = z
 export const idsSchema = z.array(idSchema).max(1000);
 const ids = idsSchema;
 
+/** A language as a BCP 47 tag, lower-case primary subtag: `en`, `uk`, `ru`, `pt-BR`. */
+export const languageSchema = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/, 'a BCP 47 language tag such as en, uk, ru or pt-BR')
+  .meta({ example: 'uk' });
+
+/**
+ * The languages a negotiation's text is written in. `drafting` is the language of each point's own
+ * `title` and `text`; the others are in the points' `translations`. `authentic` lists the languages
+ * that are equally authentic, as a treaty's final clauses say; `prevailing`, when set, is the one
+ * that prevails in case of divergence.
+ */
+export const languagesSchema = z
+  .object({
+    drafting: languageSchema,
+    others: z.array(languageSchema).max(COUNT_LIMITS.languages).default([]),
+    authentic: z.array(languageSchema).max(COUNT_LIMITS.languages + 1).default([]),
+    prevailing: languageSchema.nullable().default(null),
+  })
+  .meta({ id: 'Languages', example: { drafting: 'en', others: ['uk', 'ru'], authentic: ['en', 'uk', 'ru'], prevailing: null } });
+
 export const negotiationSchema = z
   .object({
     id: idSchema,
@@ -54,6 +75,9 @@ export const negotiationSchema = z
       ),
     /** The text that was complete when the negotiation locked. */
     lockedVersionId: idSchema.nullable().optional(),
+    languages: languagesSchema
+      .optional()
+      .describe('The languages of the text; absent for a text in one language, its drafting language English'),
     revision: z.number().int(),
   })
   .meta({ id: 'Negotiation' });
@@ -107,6 +131,19 @@ export const bracketSchema = z.object({
   alternatives: z.array(bracketAlternativeSchema).min(2).max(TEXT_LIMITS.alternativesPerBracket),
 });
 
+/**
+ * A point in another language: its title, its text (with the same bracket placeholders) and, by
+ * bracket id, its alternatives' wording in the order of the point's own.
+ */
+export const pointTranslationSchema = z.object({
+  title: text(500),
+  text: text(),
+  alternatives: z
+    .record(idSchema, z.array(text()).max(TEXT_LIMITS.alternativesPerBracket))
+    .default({})
+    .describe("By bracket id, the alternatives' wording in this language, in the bracket's order"),
+});
+
 export const pointSchema = z
   .object({
     id: idSchema,
@@ -127,6 +164,10 @@ export const pointSchema = z
         'The points of the parent version this point was made from, when it merges them or was split from one; not part of the content hash',
       )
       .meta({ example: ['p-4', 'p-5'] }),
+    translations: z
+      .record(languageSchema, pointTranslationSchema)
+      .optional()
+      .describe("The point in the negotiation's other languages, by language tag"),
   })
   .meta({ id: 'Point' });
 
