@@ -3,7 +3,7 @@
 // Extra arguments narrow the run: `node scripts/test.js store` runs the files whose path contains "store".
 // The tests run on the TypeScript sources through tsx; those of the `parley` command run the built
 // command, so dist/ is brought up to date first. The browser tests (test/web) drive Debian's
-// Chromium, which is installed here when it is missing and this runs as root (as on CI).
+// Chromium; it, xmllint and pdftotext are installed here when missing and this runs as root (as on CI).
 //
 // By default the files run on the current Node. With `--all-nodes`, PARLEY_TEST_ALL_NODES=1 or on CI
 // (CI=true; PARLEY_TEST_ALL_NODES=0 turns it off) they run on every supported Node: everything on
@@ -51,25 +51,42 @@ if (isStale()) {
     process.exit(1);
   }
 }
-/** Installs Debian's Chromium when the browser tests run and it is missing; says how when it cannot. */
-function ensureChromium() {
-  const binary = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
-  if (existsSync(binary)) return;
+/**
+ * Installs the Debian packages a run's tests use when a command of theirs is missing and this runs as
+ * root (as on CI): Chromium for the browser tests and PDF export, `xmllint` (libxml2-utils) to check
+ * Akoma Ntoso files against the OASIS schema, `pdftotext`/`pdftoppm` (poppler-utils) to read PDFs back.
+ * Says how when it cannot.
+ */
+function ensureDebianPackages(needs) {
+  const missing = needs.filter((need) => !onPath(need.command));
+  if (missing.length === 0) return;
   const apt = (args) =>
     spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const packages = [...new Set(missing.map((need) => need.package))];
   if (process.getuid?.() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0) {
-    console.error("The browser tests need Chromium: installing Debian's chromium…");
-    if (apt(['install', '-y', 'chromium']).status !== 0) {
+    console.error(`The tests need ${packages.join(', ')}: installing Debian's packages…`);
+    if (apt(['install', '-y', ...packages]).status !== 0) {
       apt(['update']);
-      apt(['install', '-y', 'chromium']);
+      apt(['install', '-y', ...packages]);
     }
   }
-  if (!existsSync(binary)) {
+  const still = missing.filter((need) => !onPath(need.command));
+  if (still.length > 0) {
     console.error(
-      `The browser tests need Chromium at ${binary}: install it (Debian: sudo apt-get install chromium), or name another binary with PARLEY_CHROMIUM.`,
+      still
+        .map(
+          (need) =>
+            `The tests need ${need.command}: install it (Debian: sudo apt-get install ${need.package})${need.hint ?? ''}.`,
+        )
+        .join('\n'),
     );
     process.exit(1);
   }
+}
+/** Whether `command` is an absolute path that exists, or a name found on PATH. */
+function onPath(command) {
+  if (command.startsWith('/')) return existsSync(command);
+  return (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, command)));
 }
 const browser = (file) => file.startsWith(join('test', 'web') + sep);
 const under = (file, ...dirs) =>
@@ -112,7 +129,17 @@ const runs = [
     teardown: async () => postgres?.stop(),
   },
 ].filter((run) => run.files.length > 0);
-if (runs.some((run) => run.files.some(browser))) ensureChromium();
+const chromium = {
+  command: process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium',
+  package: 'chromium',
+  hint: ', or name another binary with PARLEY_CHROMIUM',
+};
+ensureDebianPackages([
+  chromium,
+  { command: 'xmllint', package: 'libxml2-utils' },
+  { command: 'pdftotext', package: 'poppler-utils' },
+  { command: 'pdftoppm', package: 'poppler-utils' },
+]);
 // Files that measure how long the server makes a request wait run with no other file beside them:
 // on two cores, a neighbour's work would be counted as theirs.
 const alone = new Set(
