@@ -15,6 +15,8 @@ export interface VersionFormat {
   /** `file`: `render` gives the file; `print`: `render` gives the HTML page that is printed to the file. */
   kind: 'file' | 'print';
   render(input: ExportInput): Promise<Uint8Array | string>;
+  /** `print` formats: the running head and foot of every page (HTML templates; see `server/pdf.ts`). */
+  frame?(input: ExportInput): Promise<{ header: string; footer: string }>;
 }
 
 export const VERSION_FORMATS: readonly VersionFormat[] = [
@@ -27,6 +29,22 @@ export const VERSION_FORMATS: readonly VersionFormat[] = [
     async render(input) {
       const { versionMarkdown } = await import('../core/markdown.ts');
       return versionMarkdown(input.negotiation.title, input.version, input.positions, input.parties);
+    },
+  },
+  {
+    name: 'pdf',
+    description:
+      'PDF (A4, printed by Chromium): a cover, the points with numbered lines, the status on every page and the content hash in the footer',
+    mediaType: 'application/pdf',
+    extension: 'pdf',
+    kind: 'print',
+    async render(input) {
+      const { printPage } = await import('./print.ts');
+      return printPage(input);
+    },
+    async frame(input) {
+      const { printFrame } = await import('./print.ts');
+      return printFrame(input);
     },
   },
 ];

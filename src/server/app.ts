@@ -283,6 +283,11 @@ export async function buildApp({
     stopListening();
     live.close();
   });
+  // The browser that prints PDFs, when one was launched.
+  app.addHook('onClose', async () => {
+    const { closePrinter } = await import('./pdf.ts');
+    await closePrinter();
+  });
   // preHandler: the key needs the e-mail from the parsed body.
   await app.register(fastifyRateLimit, { global: false, hook: 'preHandler' });
 

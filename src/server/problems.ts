@@ -47,6 +47,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
@@ -113,6 +114,9 @@ export function problemFor(error: unknown, limits: { bodyLimit: number } = { bod
   }
   if (fastifyError.statusCode === 414)
     return problem(414, 'a part of the path is longer than any id (ids have at most 100 characters); check the URL');
+  // A service this server lacks (PDF printing without Chromium): the message says how to provide it.
+  if (fastifyError.statusCode === 503 && error instanceof Error && error.name === 'PrintUnavailable')
+    return problem(503, error.message);
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return problem(fastifyError.statusCode, fastifyError.message ?? 'the request was refused');
   }
