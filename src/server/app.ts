@@ -46,6 +46,7 @@ import { versionsRoutes } from './routes/versions.ts';
 import { liveRoutes } from './routes/live.ts';
 import { agreementRoutes } from './routes/agreement.ts';
 import { historyRoutes } from './routes/history.ts';
+import { geniusRoutes } from './routes/genius.ts';
 import { LiveHub } from './live.ts';
 import { webRoutes } from './web-app.ts';
 
@@ -385,6 +386,7 @@ export async function buildApp({
   historyRoutes(app, store);
   analysesRoutes(app, store);
   utilitiesRoutes(app, store);
+  geniusRoutes(app, store);
   liveRoutes(app, store, live);
   webRoutes(app, store, webRoot);
 

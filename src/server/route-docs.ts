@@ -36,6 +36,14 @@ export const ROUTE_DOCS: Record<string, [summary: string, who: string]> = {
     'Any signed-in account; it becomes the convenor (a mediator of it).',
   ],
   'GET /api/negotiations/:id': ['A negotiation', 'Its members.'],
+  'GET /api/negotiations/:id/export': [
+    'The issues and preferences as GENIUS files',
+    "Its members: a zip of the GENIUS domain (the issues and their open options) and one GENIUS profile for each party whose preferences the reader may see (their own party's; a mediator, those shared with the mediators), exactly as the settlement desk reads them. ?format=genius.",
+  ],
+  'POST /api/imports/genius': [
+    'A new negotiation from a GENIUS domain',
+    "Any signed-in account, which convenes it (as opening a negotiation): the body is a zip (application/zip) of an ANAC/GENIUS domain and its profiles; the domain's issues and options become the negotiation's, each profile a party with its preferences shared with the mediators, and a first text holds one point per issue. Nothing is saved when a file is refused (DOCTYPE or entities, deep nesting, oversize, a nonlinear profile).",
+  ],
   'PATCH /api/negotiations/:id': [
     'Change a negotiation',
     'Its mediators: title, summary, current version, at a revision.',

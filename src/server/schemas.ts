@@ -1156,3 +1156,25 @@ export const auditVerifySchema = z.object({
       'The state the log describes compared with the live tables: each row that differs, by table, id and field (never its values)',
     ),
 });
+
+/** What a GENIUS import made: the new negotiation, a party per profile, and notes on how the files were read. */
+export const geniusImportedSchema = z
+  .object({
+    negotiation: negotiationSchema,
+    parties: z.array(
+      z.object({
+        id: entity.idSchema,
+        name: z.string(),
+        file: z.string().describe('The profile the party was made from').meta({ example: 'laptop_buyer_utility.xml' }),
+      }),
+    ),
+    issues: z.number().int(),
+    notes: z
+      .array(z.string())
+      .describe('How the files were read: weights scaled to add up to 1, discount factors left out')
+      .meta({ example: ['laptop_buyer_utility.xml: the discount factor 0.42441038 is left out'] }),
+  })
+  .meta({ id: 'GeniusImported' });
+export const geniusExportQuery = z.object({
+  format: z.enum(['genius']).describe('genius: a zip of the GENIUS domain and the profiles you may see'),
+});

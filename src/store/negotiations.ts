@@ -3,7 +3,9 @@ import type { Id, Membership, Negotiation, User } from '../core/model.ts';
 import { requireUnlocked } from './agreement.ts';
 import { everyParty, requireWordsMayGo } from './gate.ts';
 import { requireMediator } from './guards.ts';
-import type { NegotiationContext, Store } from './store.ts';
+import type { Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+import type { NegotiationContext, Recorder, Store } from './store.ts';
 import { listVersions } from './texts.ts';
 
 /** Negotiations: listing, opening (the opener convenes it) and changing them. Each command checks the policy, writes the change and its audit event in one transaction. */
@@ -67,37 +69,47 @@ export async function createNegotiation(
     title: 'Convenor',
   };
   return store.change(user.id, async (trx, record) => {
-    const { revision, ...data } = negotiation;
-    await trx
-      .insertInto('negotiations')
-      .values({ id: negotiation.id, revision, data: JSON.stringify(data), created_at: negotiation.createdAt })
-      .execute();
-    await record({
-      action: 'negotiation.create',
-      entityId: negotiation.id,
-      negotiationId: negotiation.id,
-      before: null,
-      after: negotiation,
-    });
-    await trx
-      .insertInto('memberships')
-      .values({
-        id: convenor.id,
-        negotiation_id: negotiation.id,
-        user_id: user.id,
-        party_id: null,
-        role: convenor.role,
-        title: convenor.title,
-      })
-      .execute();
-    await record({
-      action: 'membership.create',
-      entityId: convenor.id,
-      negotiationId: negotiation.id,
-      before: null,
-      after: convenor,
-    });
+    await insertNegotiation(trx, record, negotiation, convenor);
     return negotiation;
+  });
+}
+
+/** Writes a new negotiation and its convenor's seat, with their audit events, in the caller's transaction. */
+export async function insertNegotiation(
+  trx: Transaction<Database>,
+  record: Recorder,
+  negotiation: Negotiation,
+  convenor: Membership,
+): Promise<void> {
+  const { revision, ...data } = negotiation;
+  await trx
+    .insertInto('negotiations')
+    .values({ id: negotiation.id, revision, data: JSON.stringify(data), created_at: negotiation.createdAt })
+    .execute();
+  await record({
+    action: 'negotiation.create',
+    entityId: negotiation.id,
+    negotiationId: negotiation.id,
+    before: null,
+    after: negotiation,
+  });
+  await trx
+    .insertInto('memberships')
+    .values({
+      id: convenor.id,
+      negotiation_id: negotiation.id,
+      user_id: convenor.userId,
+      party_id: null,
+      role: convenor.role,
+      title: convenor.title,
+    })
+    .execute();
+  await record({
+    action: 'membership.create',
+    entityId: convenor.id,
+    negotiationId: negotiation.id,
+    before: null,
+    after: convenor,
   });
 }
 
