@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
@@ -606,6 +609,8 @@ interface Req {
   method: string;
   url: string;
   body?: unknown;
+  /** A body that is not JSON (a zip), sent as it is with this media type. */
+  contentType?: string;
 }
 interface Answer {
   status: number;
@@ -626,7 +631,7 @@ async function send(token: string | null, req: Req): Promise<Answer> {
   const res = await app.inject({
     method: req.method as 'GET',
     url: req.url,
-    headers,
+    headers: req.contentType ? { ...headers, 'content-type': req.contentType } : headers,
     ...(req.body !== undefined ? { payload: req.body as object } : {}),
   });
   const contentType = String(res.headers['content-type'] ?? '');
@@ -1259,6 +1264,20 @@ const MATRIX: Record<string, Entry> = {
         expected: (r) => RED_LINE_KEYS.filter((k) => RED_LINES[k].seen.includes(r)).map((k) => w.redLine[k]),
       }),
   },
+  'GET /api/negotiations/:id/export': {
+    kind: 'read',
+    // A GENIUS zip: the domain, and one profile for each party whose preferences the reader sees.
+    cases: () =>
+      tableRead('/export?format=genius', undefined, (reader, body: string) => {
+        const profile = { prefA: 'pa', prefB: 'pb', prefK: 'k' } as const;
+        for (const k of PREFERENCE_KEYS) {
+          const present = body.includes(`-${profile[k]}.xml`);
+          if (present !== PREFERENCES[k].seen.includes(reader))
+            return `${PREFERENCES[k].what}: profile ${present ? 'given' : 'missing'}`;
+        }
+        return body.includes('-domain.xml') ? null : 'no domain file in the zip';
+      }),
+  },
   'GET /api/negotiations/:id/preferences': {
     kind: 'read',
     cases: () =>
@@ -1435,6 +1454,31 @@ const MATRIX: Record<string, Entry> = {
           method: 'POST',
           url: '/api/negotiations',
           body: { title: `Talks opened by ${r}`, summary: '' },
+        }),
+        allowed: SIGNED_IN,
+      },
+    ],
+  },
+  'POST /api/imports/genius': {
+    kind: 'write',
+    // Any signed-in account opens a negotiation from a GENIUS domain, and becomes its convenor.
+    cases: () => [
+      {
+        object: 'a new negotiation from the Laptop domain',
+        request: () => ({
+          method: 'POST',
+          url: '/api/imports/genius',
+          contentType: 'application/zip',
+          body: Buffer.from(
+            zipSync(
+              Object.fromEntries(
+                ['laptop_domain.xml', 'laptop_buyer_utility.xml'].map((f) => [
+                  f,
+                  readFileSync(join(import.meta.dirname, '..', 'fixtures', 'genius', 'Laptop', f)),
+                ]),
+              ),
+            ),
+          ),
         }),
         allowed: SIGNED_IN,
       },

@@ -801,6 +801,99 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports/genius": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new negotiation from a GENIUS domain
+         * @description Any signed-in account, which convenes it (as opening a negotiation): the body is a zip (application/zip) of an ANAC/GENIUS domain and its profiles; the domain's issues and options become the negotiation's, each profile a party with its preferences shared with the mediators, and a first text holds one point per issue. Nothing is saved when a file is refused (DOCTYPE or entities, deep nesting, oversize, a nonlinear profile).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GeniusImported"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invitations/{token}": {
         parameters: {
             query?: never;
@@ -3749,6 +3842,20 @@ export interface paths {
                              * @example pt-21
                              */
                             trackId?: string | null;
+                            /** @description The point in the negotiation's other languages, by language tag */
+                            translations?: {
+                                [key: string]: {
+                                    /**
+                                     * @description By bracket id, the alternatives' wording in this language, in the bracket's order
+                                     * @default {}
+                                     */
+                                    alternatives?: {
+                                        [key: string]: string[];
+                                    };
+                                    text: string;
+                                    title: string;
+                                };
+                            };
                         }[];
                         /** @description The revision your change is based on; a stale one gets 409 and the current state */
                         revision: number;
@@ -4089,6 +4196,96 @@ export interface paths {
                 };
                 /** @description Default Response */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The issues and preferences as GENIUS files
+         * @description Its members: a zip of the GENIUS domain (the issues and their open options) and one GENIUS profile for each party whose preferences the reader may see (their own party's; a mediator, those shared with the mediators), exactly as the settlement desk reads them. ?format=genius.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description genius: a zip of the GENIUS domain and the profiles you may see */
+                    format: "genius";
+                };
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9357,6 +9554,20 @@ export interface paths {
                              * @example pt-21
                              */
                             trackId?: string | null;
+                            /** @description The point in the negotiation's other languages, by language tag */
+                            translations?: {
+                                [key: string]: {
+                                    /**
+                                     * @description By bracket id, the alternatives' wording in this language, in the bracket's order
+                                     * @default {}
+                                     */
+                                    alternatives?: {
+                                        [key: string]: string[];
+                                    };
+                                    text: string;
+                                    title: string;
+                                };
+                            };
                         }[];
                         /** @default null */
                         source?: string | null;
@@ -13180,6 +13391,54 @@ export interface components {
             summary: string;
             updatedAt: string;
         };
+        GeniusImported: {
+            issues: number;
+            negotiation: components["schemas"]["Negotiation"];
+            /**
+             * @description How the files were read: weights scaled to add up to 1, discount factors left out
+             * @example [
+             *       "laptop_buyer_utility.xml: the discount factor 0.42441038 is left out"
+             *     ]
+             */
+            notes: string[];
+            parties: {
+                /**
+                 * @description The profile the party was made from
+                 * @example laptop_buyer_utility.xml
+                 */
+                file: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                id: string;
+                name: string;
+            }[];
+        };
+        GeniusImportedInput: {
+            issues: number;
+            negotiation: components["schemas"]["NegotiationInput"];
+            /**
+             * @description How the files were read: weights scaled to add up to 1, discount factors left out
+             * @example [
+             *       "laptop_buyer_utility.xml: the discount factor 0.42441038 is left out"
+             *     ]
+             */
+            notes: string[];
+            parties: {
+                /**
+                 * @description The profile the party was made from
+                 * @example laptop_buyer_utility.xml
+                 */
+                file: string;
+                /**
+                 * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
+                 * @example pt-21
+                 */
+                id: string;
+                name: string;
+            }[];
+        };
         HistoryEntry: {
             /**
              * @description The kind of event (docs/audit-events.md)
@@ -13398,6 +13657,62 @@ export interface components {
             pointIds: string[];
             revision: number;
         };
+        /**
+         * @example {
+         *       "drafting": "en",
+         *       "others": [
+         *         "uk",
+         *         "ru"
+         *       ],
+         *       "authentic": [
+         *         "en",
+         *         "uk",
+         *         "ru"
+         *       ],
+         *       "prevailing": null
+         *     }
+         */
+        Languages: {
+            /** @default [] */
+            authentic: string[];
+            /** @example uk */
+            drafting: string;
+            /** @default [] */
+            others: string[];
+            /**
+             * @default null
+             * @example uk
+             */
+            prevailing: string | null;
+        };
+        /**
+         * @example {
+         *       "drafting": "en",
+         *       "others": [
+         *         "uk",
+         *         "ru"
+         *       ],
+         *       "authentic": [
+         *         "en",
+         *         "uk",
+         *         "ru"
+         *       ],
+         *       "prevailing": null
+         *     }
+         */
+        LanguagesInput: {
+            /** @default [] */
+            authentic: string[];
+            /** @example uk */
+            drafting: string;
+            /** @default [] */
+            others: string[];
+            /**
+             * @default null
+             * @example uk
+             */
+            prevailing: string | null;
+        };
         Member: {
             email: string;
             /**
@@ -13514,6 +13829,8 @@ export interface components {
              * @example pt-21
              */
             id: string;
+            /** @description The languages of the text; absent for a text in one language, its drafting language English */
+            languages?: components["schemas"]["Languages"];
             /** @description Set when the agreement is complete: no new text, amendment or closed bracket until a mediator reopens a point */
             lockedAt?: string | null;
             /**
@@ -13537,6 +13854,8 @@ export interface components {
              * @example pt-21
              */
             id: string;
+            /** @description The languages of the text; absent for a text in one language, its drafting language English */
+            languages?: components["schemas"]["LanguagesInput"];
             /** @description Set when the agreement is complete: no new text, amendment or closed bracket until a mediator reopens a point */
             lockedAt?: string | null;
             /**
@@ -13647,6 +13966,20 @@ export interface components {
              * @example pt-21
              */
             trackId: string | null;
+            /** @description The point in the negotiation's other languages, by language tag */
+            translations?: {
+                [key: string]: {
+                    /**
+                     * @description By bracket id, the alternatives' wording in this language, in the bracket's order
+                     * @default {}
+                     */
+                    alternatives: {
+                        [key: string]: string[];
+                    };
+                    text: string;
+                    title: string;
+                };
+            };
         };
         PointInput: {
             /** @default [] */
@@ -13693,6 +14026,20 @@ export interface components {
              * @example pt-21
              */
             trackId: string | null;
+            /** @description The point in the negotiation's other languages, by language tag */
+            translations?: {
+                [key: string]: {
+                    /**
+                     * @description By bracket id, the alternatives' wording in this language, in the bracket's order
+                     * @default {}
+                     */
+                    alternatives: {
+                        [key: string]: string[];
+                    };
+                    text: string;
+                    title: string;
+                };
+            };
         };
         Position: {
             /**
