@@ -139,6 +139,8 @@ ensureDebianPackages([
   { command: 'xmllint', package: 'libxml2-utils' },
   { command: 'pdftotext', package: 'poppler-utils' },
   { command: 'pdftoppm', package: 'poppler-utils' },
+  // A font with Cyrillic letters, for the Ukrainian and Russian texts Chromium prints to PDF.
+  { command: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', package: 'fonts-dejavu-core' },
 ]);
 // Files that measure how long the server makes a request wait run with no other file beside them:
 // on two cores, a neighbour's work would be counted as theirs.
