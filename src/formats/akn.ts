@@ -1001,16 +1001,15 @@ export function fromAkomaNtoso(file: Uint8Array | string): RecognisedText {
     document.attrs['xml:lang'] ??
     child(child(identification, 'FRBRExpression'), 'FRBRlanguage')?.attrs.language;
   const LANG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
-  let lang = declaredLang ?? 'en';
+  // ISO 639-2 codes (AKN's `eng`, `fra`) read as their BCP 47 tags (`en`, `fr`).
+  const [primary, ...subtags] = (declaredLang ?? 'en').split('-');
+  const two = Object.entries(ISO_639_2).find(([, code]) => code === primary)?.[0];
+  let lang = two ? [two, ...subtags].join('-') : (declaredLang ?? 'en');
   if (!LANG.test(lang)) {
-    const three = Object.entries(ISO_639_2).find(([, code]) => code === lang)?.[0];
-    if (three) lang = three;
-    else {
-      context.notes.add(
-        `The file's language "${lang}" is not a language tag Parley knows; the text was read as English (en).`,
-      );
-      lang = 'en';
-    }
+    context.notes.add(
+      `The file's language "${lang}" is not a language tag Parley knows; the text was read as English (en).`,
+    );
+    lang = 'en';
   }
   if (!declaredLang) context.notes.add('The file does not say its language; the text was read as English (en).');
 
