@@ -228,6 +228,9 @@ function frbr(
   opts: {
     date: string;
     dateName: string;
+    /** The work's authors: the parties whose agreement it is (the mediators when none is named). */
+    workAuthors: string[];
+    /** This expression's author: the party (or the mediators) that wrote the version. */
     author: string;
     generatedAt: string;
     lang: string;
@@ -251,7 +254,9 @@ function frbr(
           empty('FRBRthis', { value: `${uris.work}/!main` }, i2),
           empty('FRBRuri', { value: uris.work }, i2),
           empty('FRBRdate', { date: opts.date, name: opts.dateName }, i2),
-          empty('FRBRauthor', { href: opts.author }, i2),
+          ...(opts.workAuthors.length > 0 ? opts.workAuthors : ['#mediators']).map((href) =>
+            empty('FRBRauthor', { href }, i2),
+          ),
           empty('FRBRcountry', { value: 'int' }, i2),
           empty('FRBRnumber', { value: opts.number }, i2),
           empty('FRBRname', { value: opts.name }, i2),
@@ -294,6 +299,10 @@ function authoritative(input: ExportInput): boolean {
   const { authentic, drafting } = input.languages;
   return authentic.length > 0 ? authentic.includes(input.lang) : input.lang === drafting;
 }
+
+/** The parties at the table (not coalitions, which act through them): the authors of the agreement. */
+const tableAuthors = (input: ExportInput) =>
+  input.parties.filter((p) => p.kind === 'party').map((p) => `#${partyEId(p.id)}`);
 
 const textWork = (input: ExportInput) => `/akn/int/doc/agreement/${encodeURIComponent(input.negotiation.id)}`;
 const textExpression = (input: ExportInput) =>
@@ -429,7 +438,7 @@ function textDocument(input: ExportInput, indent: string): string {
         i3,
       ),
       ...input.languageBehind
-        .filter((b) => b.behind.length > 0)
+        .filter((b) => b.behind.length > 0 && version.points.some((p) => p.id === b.pointId))
         .map((b) =>
           empty('parley:behind', { refersTo: `#${articleEId(b.pointId)}`, languages: b.behind.join(' ') }, i3),
         ),
@@ -446,6 +455,7 @@ function textDocument(input: ExportInput, indent: string): string {
         {
           date: versionDate,
           dateName: 'version',
+          workAuthors: tableAuthors(input),
           author,
           generatedAt,
           lang,
@@ -530,6 +540,7 @@ function amendmentDocument(input: ExportInput, amendment: ExportAmendment, inden
             {
               date: dayOf(version.createdAt),
               dateName: 'version',
+              workAuthors: [author],
               author,
               generatedAt,
               lang,
@@ -629,6 +640,7 @@ export function toAkomaNtoso(input: ExportInput): string {
               {
                 date: dayOf(version.createdAt),
                 dateName: 'version',
+                workAuthors: tableAuthors(input),
                 author: version.authorPartyId ? `#${partyEId(version.authorPartyId)}` : '#mediators',
                 generatedAt,
                 lang,
@@ -1052,7 +1064,8 @@ export function fromAkomaNtoso(file: Uint8Array | string): RecognisedText {
     context.notes.add(
       `Point${withheld.length === 1 ? '' : 's'} ${withheld.map((u) => tidyNum(u)).join(', ')} ${withheld.length === 1 ? 'was' : 'were'} withheld from the file (negotiated in a separate format) and ${withheld.length === 1 ? 'is' : 'are'} not imported.`,
     );
-  const kept = units.filter((u) => !withheld.includes(u));
+  const withheldSet = new Set(withheld);
+  const kept = units.filter((u) => !withheldSet.has(u));
   const ids = new Set<Id>();
   const points: Point[] = kept.map((unit) => {
     const fromFile = (unit.attrs.eId ?? '').startsWith('art_') ? decodeId(unit.attrs.eId!.slice(4)) : null;
@@ -1101,4 +1114,30 @@ export function fromAkomaNtoso(file: Uint8Array | string): RecognisedText {
 function tidyNum(unit: XElement): string {
   const num = child(unit, 'num');
   return num ? textOf(num).replace(/\s+/g, ' ').trim() || '(no number)' : '(no number)';
+}
+
+/**
+ * Whether an imported file is Akoma Ntoso, for the importers' dispatch: sent as
+ * `application/akn+xml`, or as XML (`application/xml`, `text/xml`, any `+xml`, or no type) whose
+ * root element is `akomaNtoso` (looked for in the first 4 KB, after the declaration and comments).
+ */
+export function isAkomaNtoso(file: { bytes: Uint8Array; mediaType: string }): boolean {
+  const type = (file.mediaType.split(';')[0] ?? '').trim().toLowerCase();
+  if (type === AKN_MEDIA_TYPE) return true;
+  if (type !== '' && type !== 'application/xml' && type !== 'text/xml' && !type.endsWith('+xml')) return false;
+  const head = new TextDecoder('utf-8').decode(file.bytes.subarray(0, 4096));
+  let i = head.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (;;) {
+    while (i < head.length && /\s/.test(head[i]!)) i++;
+    const end = head.startsWith('<?', i)
+      ? head.indexOf('?>', i) + 2
+      : head.startsWith('<!--', i)
+        ? head.indexOf('-->', i) + 3
+        : 0;
+    if (end <= 1) break;
+    i = end;
+  }
+  const ROOT = /<(?:!DOCTYPE\s+)?(?:[A-Za-z_][-\w.]*:)?akomaNtoso[\s>/[]/y;
+  ROOT.lastIndex = i;
+  return ROOT.test(head);
 }

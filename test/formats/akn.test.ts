@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { documentProblems } from '../../src/core/document.ts';
 import { DomainError } from '../../src/core/errors.ts';
 import type { Point, Version, VersionView } from '../../src/core/model.ts';
-import { AKN_IMPORT_LIMITS, fromAkomaNtoso, toAkomaNtoso } from '../../src/formats/akn.ts';
+import { AKN_IMPORT_LIMITS, fromAkomaNtoso, isAkomaNtoso, toAkomaNtoso } from '../../src/formats/akn.ts';
 import { exportFileName, versionFormat } from '../../src/formats/index.ts';
 import type { ExportInput } from '../../src/formats/types.ts';
 import { Store } from '../../src/store/store.ts';
@@ -146,7 +146,13 @@ describe('Akoma Ntoso export', () => {
     assert.match(xml, /<TLCConcept eId="track_track-nato" [^>]*showAs="NATO"|<TLCConcept eId="track_track-nato" /);
     assert.match(xml, /<docStatus>Draft — not agreed<\/docStatus>/);
     assert.match(xml, /<parley:status label="Draft — not agreed" agreed="false"/);
-    assert.match(xml, /<FRBRauthor href="#party_us"\/>/);
+    // The work is the parties' agreement; this expression (the version) is the United States' text.
+    const work = /<FRBRWork>[^]*<\/FRBRWork>/.exec(xml)![0];
+    assert.deepEqual(
+      work.match(/<FRBRauthor href="[^"]*"\/>/g),
+      PARTIES.map((p) => `<FRBRauthor href="#party_${p.id.replace('_', '_.')}"/>`),
+    );
+    assert.match(/<FRBRExpression>[^]*<\/FRBRExpression>/.exec(xml)![0], /<FRBRauthor href="#party_us"\/>/);
     assert.match(xml, /<docTitle>Peace talks &lt;Geneva&gt; &amp; after<\/docTitle>/);
   });
 
@@ -564,5 +570,17 @@ describe('Akoma Ntoso import', () => {
       /holds an Akoma Ntoso <judgment>; Parley imports an act, a bill or a doc/,
     );
     refused(() => fromAkomaNtoso(wrap('<p>Only prose.</p>')), /holds no article, section, clause or paragraph/);
+  });
+
+  test('the importers tell Akoma Ntoso by its media type, or by the root element of an XML file', () => {
+    const file = (text: string, mediaType: string) => ({ bytes: new TextEncoder().encode(text), mediaType });
+    const akn = toAkomaNtoso(input(viewOf(version('v-1', { points: [point('pt-1', 1)] }))));
+    assert.equal(isAkomaNtoso(file('', 'application/akn+xml')), true);
+    assert.equal(isAkomaNtoso(file(akn, 'application/xml')), true);
+    assert.equal(isAkomaNtoso(file(akn, 'text/xml; charset=utf-8')), true);
+    assert.equal(isAkomaNtoso(file(`\ufeff<!-- a comment -->\n<akn:akomaNtoso xmlns:akn="x"/>`, '')), true);
+    assert.equal(isAkomaNtoso(file('<!DOCTYPE akomaNtoso [<!ENTITY x "y">]><akomaNtoso/>', 'application/xml')), true);
+    assert.equal(isAkomaNtoso(file('<?xml version="1.0"?><negotiation_template/>', 'application/xml')), false);
+    assert.equal(isAkomaNtoso(file(akn, 'text/markdown')), false);
   });
 });
