@@ -727,9 +727,13 @@ function checkNesting(xml: string, limit: number): void {
   const length = xml.length;
   while (i !== -1 && i < length) {
     let end: number;
-    if (xml.startsWith('<!--', i)) end = xml.indexOf('-->', i + 4) + 2;
-    else if (xml.startsWith('<![CDATA[', i)) end = xml.indexOf(']]>', i + 9) + 2;
-    else if (xml.startsWith('<?', i)) end = xml.indexOf('?>', i + 2) + 1;
+    const closing = (marker: string, from: number) => {
+      const at = xml.indexOf(marker, from);
+      return at < 0 ? -1 : at + marker.length - 1;
+    };
+    if (xml.startsWith('<!--', i)) end = closing('-->', i + 4);
+    else if (xml.startsWith('<![CDATA[', i)) end = closing(']]>', i + 9);
+    else if (xml.startsWith('<?', i)) end = closing('?>', i + 2);
     else if (xml.charCodeAt(i + 1) === 0x2f /* / */) {
       depth--;
       end = xml.indexOf('>', i + 2);
@@ -824,7 +828,10 @@ function readDocument(file: Uint8Array | string): XElement {
   // XML reads every line end as a line feed (a carriage return kept on purpose is written &#13;).
   xml = xml.replace(/\r\n?/g, '\n');
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw fileProblem(`The file is not well-formed XML: line ${valid.err.line}: ${valid.err.msg}`);
+  if (valid !== true)
+    throw fileProblem(
+      `The file is not well-formed XML: line ${valid.err.line}: ${valid.err.msg.length > 200 ? `${valid.err.msg.slice(0, 200)}…` : valid.err.msg}`,
+    );
   const roots = toTree(xmlParser.parse(xml) as ParsedNode[]).filter((n): n is XElement => typeof n !== 'string');
   const root = roots[0];
   if (!root || root.name !== 'akomaNtoso')

@@ -564,6 +564,9 @@ describe('Akoma Ntoso import', () => {
       () => fromAkomaNtoso(wrap('<article><content><p>unclosed</content></article>')),
       /not well-formed XML: line 3/,
     );
+    for (const unterminated of ['<!-- no end', '<![CDATA[ no end', '<?pi no end'])
+      refused(() => fromAkomaNtoso(`<akomaNtoso>${unterminated}`), /not well-formed XML/);
+    refused(() => fromAkomaNtoso(`<akomaNtoso>${'</a'.repeat(10_000)}`), /not well-formed XML: line 1: .{0,220}$/);
     refused(() => fromAkomaNtoso('<html><body/></html>'), /root element is <html>, not <akomaNtoso>/);
     refused(
       () => fromAkomaNtoso(wrap('<p/>', 'judgment', 'judgmentBody')),
