@@ -76,7 +76,7 @@ const ISO_639_2: Record<string, string> = {
 /** The language part of an FRBR URI: ISO 639-2 where known (`uk` → `ukr`), the BCP 47 tag otherwise. */
 function uriLanguage(lang: string): string {
   const [primary, ...rest] = lang.split('-');
-  const three = ISO_639_2[primary!];
+  const three = Object.hasOwn(ISO_639_2, primary!) ? ISO_639_2[primary!] : undefined;
   return three ? [three, ...rest].join('-') : lang;
 }
 
@@ -696,7 +696,7 @@ function decodeEntities(raw: string): string {
   if (!raw.includes('&')) return raw;
   return raw.replace(/&([^;&\s]{0,40});?/g, (whole, name: string) => {
     if (!whole.endsWith(';')) throw fileProblem('The file has a bare "&"; write it as "&amp;".');
-    if (name in PREDEFINED) return PREDEFINED[name]!;
+    if (Object.hasOwn(PREDEFINED, name)) return PREDEFINED[name]!;
     const code = /^#x[0-9A-Fa-f]{1,6}$/.test(name)
       ? parseInt(name.slice(2), 16)
       : /^#[0-9]{1,7}$/.test(name)
@@ -861,7 +861,7 @@ const COLLECTIONS = new Set(['documentCollection', 'amendmentList', 'officialGaz
 /** The first act, bill, doc or statement in the file, looking into collections' components. */
 function findTextDocument(node: XElement, skipped: string[]): XElement | undefined {
   for (const c of elements(node)) {
-    if (TEXT_DOCUMENTS[c.name]) return c;
+    if (Object.hasOwn(TEXT_DOCUMENTS, c.name)) return c;
     if (COLLECTIONS.has(c.name)) {
       const body = child(c, 'collectionBody');
       for (const component of body ? elements(body) : []) {
