@@ -47,6 +47,18 @@ export const VERSION_FORMATS: readonly VersionFormat[] = [
       return printFrame(input);
     },
   },
+  {
+    name: 'akn',
+    description:
+      'Akoma Ntoso 3.0 (OASIS LegalDocML): articles with eIds from stable point ids, brackets, the workflow, and the amendments',
+    mediaType: 'application/akn+xml',
+    extension: 'akn.xml',
+    kind: 'file',
+    async render(input) {
+      const { toAkomaNtoso } = await import('./akn.ts');
+      return toAkomaNtoso(input);
+    },
+  },
 ];
 
 /** The format named `name`, or undefined. */
