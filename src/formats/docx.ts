@@ -19,10 +19,9 @@ import {
 import { compareVersions, wordDiff, type WordChange } from '../core/compare.ts';
 import { findPlaceholders, renderPointText } from '../core/document.ts';
 import type { Id, Point, Position } from '../core/model.ts';
+import { DOCX_STYLES } from './docx-read.ts';
 import type { ExportInput } from './types.ts';
 
-/** The paragraph styles a Parley file marks its own words with, so an import can leave them out. */
-export const DOCX_STYLES = { cover: 'ParleyCover', note: 'ParleyNote' } as const;
 /** The revision author where the reader may not know who brought a change. */
 export const UNKNOWN_AUTHOR = 'Parley';
 
@@ -96,10 +95,10 @@ function cover(input: ExportInput): Paragraph[] {
   return lines;
 }
 
-function heading(number: number, children: ParagraphChild[]): Paragraph {
+function heading(number: number | ParagraphChild, children: ParagraphChild[]): Paragraph {
   return new Paragraph({
     heading: HeadingLevel.HEADING_2,
-    children: [new TextRun(`${number}. `), ...children],
+    children: [typeof number === 'number' ? new TextRun(`${number}. `) : number, ...children],
   });
 }
 
@@ -209,7 +208,11 @@ function comparisonBody(input: ExportInput): Paragraph[] {
     const previous = beforeById.get(compared.pointId);
     const author = revisions.authorOf(next ?? null);
     if (compared.kinds.includes('added') && next) {
-      out.push(heading(next.number, [revisions.inserted(next.title, author(0, 'title'))]));
+      out.push(
+        heading(revisions.inserted(`${next.number}. `, author(0, 'title')), [
+          revisions.inserted(next.title, author(0, 'title')),
+        ]),
+      );
       out.push(
         ...splitParagraphs([{ kind: 'added', text: renderPointText(next) }], revisions, (at) => author(at, 'text')),
       );
@@ -217,7 +220,10 @@ function comparisonBody(input: ExportInput): Paragraph[] {
     }
     if (!next && previous) {
       const deleter = revisions.versionAuthor();
-      out.push(heading(previous.number, [revisions.deleted(previous.title, deleter)]));
+      // The whole point goes, its number too: the file read as it stands now is the later text.
+      out.push(
+        heading(revisions.deleted(`${previous.number}. `, deleter), [revisions.deleted(previous.title, deleter)]),
+      );
       out.push(...splitParagraphs([{ kind: 'removed', text: renderPointText(previous) }], revisions, () => deleter));
       continue;
     }
@@ -346,5 +352,3 @@ function renderedOffsets(point: Pick<Point, 'text' | 'brackets'>): number[] {
   offsets.push(point.text.length);
   return offsets;
 }
-
-export const DOCX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
