@@ -801,6 +801,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a file as a new negotiation
+         * @description Any signed-in account, as opening a negotiation: it becomes the convenor, and the text its first version, current. The file as in the preview.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description The file's name; its extension says the kind of file where the media type does not */
+                    name?: string;
+                    /** @description The negotiation's title; the file's title when not given */
+                    title?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            negotiation: components["schemas"]["Negotiation"];
+                            version: components["schemas"]["Version"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/invitations/{token}": {
         parameters: {
             query?: never;
@@ -3749,6 +3850,20 @@ export interface paths {
                              * @example pt-21
                              */
                             trackId?: string | null;
+                            /** @description The point in the negotiation's other languages, by language tag */
+                            translations?: {
+                                [key: string]: {
+                                    /**
+                                     * @description By bracket id, the alternatives' wording in this language, in the bracket's order
+                                     * @default {}
+                                     */
+                                    alternatives?: {
+                                        [key: string]: string[];
+                                    };
+                                    text: string;
+                                    title: string;
+                                };
+                            };
                         }[];
                         /** @description The revision your change is based on; a stale one gets 409 and the current state */
                         revision: number;
@@ -4201,6 +4316,210 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a file as a new version
+         * @description As writing a version: a mediator for the table, a delegate for their party (?authorPartyId=). The file as in the preview; the version follows the text under negotiation (or ?parentId=), and points with the title or number of one of its points keep that point's id and track.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description The party it is written for; a mediator writes for the table, a delegate for their own party */
+                    authorPartyId?: string;
+                    /** @description The new version's label; the file's title when not given */
+                    label?: string;
+                    /** @description The file's name; its extension says the kind of file where the media type does not */
+                    name?: string;
+                    /** @description The version the new one follows; the text under negotiation when not given */
+                    parentId?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Version"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/imports/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a file would import as
+         * @description Members: the title, the numbered points, brackets and notes recognised in a file sent as the raw body with its media type (.docx, Markdown, plain text; up to 5 MB), ?name= its name. Nothing is saved. A file Parley does not read is 415, one it cannot read 422, one too large 413.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description The file's name; its extension says the kind of file where the media type does not */
+                    name?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecognisedText"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -9357,6 +9676,20 @@ export interface paths {
                              * @example pt-21
                              */
                             trackId?: string | null;
+                            /** @description The point in the negotiation's other languages, by language tag */
+                            translations?: {
+                                [key: string]: {
+                                    /**
+                                     * @description By bracket id, the alternatives' wording in this language, in the bracket's order
+                                     * @default {}
+                                     */
+                                    alternatives?: {
+                                        [key: string]: string[];
+                                    };
+                                    text: string;
+                                    title: string;
+                                };
+                            };
                         }[];
                         /** @default null */
                         source?: string | null;
@@ -10144,6 +10477,111 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/versions/{itemId}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A version as a file
+         * @description Members who may see the version: the text as they see it (no point of a track they are outside of, no position they may not read) as Markdown (?format=md) or Word (?format=docx), in one of the negotiation's languages (?lang=), or compared with another version they may see (?compare=; Word shows it as tracked changes signed by the party that made each change, where they may know it). Downloaded with its media type and a file name.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A version to compare with: the file shows the changes from it (Word: as tracked changes) */
+                    compare?: string;
+                    /** @description The format: md (Markdown), docx (Word), and the others `parley export --help` lists */
+                    format?: string;
+                    /** @description The language of the text (one of the negotiation's); its drafting language when not given */
+                    lang?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file, with its media type and a Content-Disposition naming it (`attachment; filename=…`) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -13398,6 +13836,62 @@ export interface components {
             pointIds: string[];
             revision: number;
         };
+        /**
+         * @example {
+         *       "drafting": "en",
+         *       "others": [
+         *         "uk",
+         *         "ru"
+         *       ],
+         *       "authentic": [
+         *         "en",
+         *         "uk",
+         *         "ru"
+         *       ],
+         *       "prevailing": null
+         *     }
+         */
+        Languages: {
+            /** @default [] */
+            authentic: string[];
+            /** @example uk */
+            drafting: string;
+            /** @default [] */
+            others: string[];
+            /**
+             * @default null
+             * @example uk
+             */
+            prevailing: string | null;
+        };
+        /**
+         * @example {
+         *       "drafting": "en",
+         *       "others": [
+         *         "uk",
+         *         "ru"
+         *       ],
+         *       "authentic": [
+         *         "en",
+         *         "uk",
+         *         "ru"
+         *       ],
+         *       "prevailing": null
+         *     }
+         */
+        LanguagesInput: {
+            /** @default [] */
+            authentic: string[];
+            /** @example uk */
+            drafting: string;
+            /** @default [] */
+            others: string[];
+            /**
+             * @default null
+             * @example uk
+             */
+            prevailing: string | null;
+        };
         Member: {
             email: string;
             /**
@@ -13514,6 +14008,8 @@ export interface components {
              * @example pt-21
              */
             id: string;
+            /** @description The languages of the text; absent for a text in one language, its drafting language English */
+            languages?: components["schemas"]["Languages"];
             /** @description Set when the agreement is complete: no new text, amendment or closed bracket until a mediator reopens a point */
             lockedAt?: string | null;
             /**
@@ -13537,6 +14033,8 @@ export interface components {
              * @example pt-21
              */
             id: string;
+            /** @description The languages of the text; absent for a text in one language, its drafting language English */
+            languages?: components["schemas"]["LanguagesInput"];
             /** @description Set when the agreement is complete: no new text, amendment or closed bracket until a mediator reopens a point */
             lockedAt?: string | null;
             /**
@@ -13647,6 +14145,20 @@ export interface components {
              * @example pt-21
              */
             trackId: string | null;
+            /** @description The point in the negotiation's other languages, by language tag */
+            translations?: {
+                [key: string]: {
+                    /**
+                     * @description By bracket id, the alternatives' wording in this language, in the bracket's order
+                     * @default {}
+                     */
+                    alternatives: {
+                        [key: string]: string[];
+                    };
+                    text: string;
+                    title: string;
+                };
+            };
         };
         PointInput: {
             /** @default [] */
@@ -13693,6 +14205,20 @@ export interface components {
              * @example pt-21
              */
             trackId: string | null;
+            /** @description The point in the negotiation's other languages, by language tag */
+            translations?: {
+                [key: string]: {
+                    /**
+                     * @description By bracket id, the alternatives' wording in this language, in the bracket's order
+                     * @default {}
+                     */
+                    alternatives: {
+                        [key: string]: string[];
+                    };
+                    text: string;
+                    title: string;
+                };
+            };
         };
         Position: {
             /**
@@ -14541,6 +15067,22 @@ export interface components {
              * @example q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c2v3b4n5m6q7w8e9r0t1y2u3i4o5p6a7s8d9f0g1h2j3k4==
              */
             signature: string | null;
+        };
+        /** @description What an import recognised in a file: its title and points; nothing is saved */
+        RecognisedText: {
+            lang: string;
+            /** @description What was left out or changed, to read before saving */
+            notes: string[];
+            points: components["schemas"]["Point"][];
+            title: string;
+        };
+        /** @description What an import recognised in a file: its title and points; nothing is saved */
+        RecognisedTextInput: {
+            lang: string;
+            /** @description What was left out or changed, to read before saving */
+            notes: string[];
+            points: components["schemas"]["PointInput"][];
+            title: string;
         };
         RedLine: {
             constraint: components["schemas"]["RedLineConstraint"];
