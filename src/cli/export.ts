@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { DomainError } from '../core/errors.ts';
 import { VERSION_FORMATS, versionFormat, type VersionFormat } from '../formats/index.ts';
 import type { Store } from '../store/store.ts';
-import { CliError, EXIT } from './errors.ts';
+import { CliError, EXIT, commandFailure } from './errors.ts';
 import { DB_OPTION, openStore, readerContext } from './shared.ts';
 
 interface ExportOptions {
@@ -46,9 +45,7 @@ export function exportCommand(): Command {
           process.stderr.write(`wrote ${options.out}\n`);
         } else process.stdout.write(file);
       } catch (error) {
-        if (error instanceof DomainError)
-          throw new CliError(error.field ? `${error.field}: ${error.message}` : error.message, EXIT.failed);
-        throw error;
+        throw commandFailure(error);
       } finally {
         await store.close();
       }

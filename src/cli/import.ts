@@ -1,9 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Command } from 'commander';
-import { DomainError } from '../core/errors.ts';
 import type { RecognisedText } from '../formats/types.ts';
-import { CliError, EXIT } from './errors.ts';
+import { CliError, EXIT, commandFailure } from './errors.ts';
 import { DB_OPTION, openStore, readerContext } from './shared.ts';
 
 interface ImportOptions {
@@ -81,9 +80,7 @@ export function importCommand(): Command {
           );
         }
       } catch (error) {
-        if (error instanceof DomainError)
-          throw new CliError(error.field ? `${error.field}: ${error.message}` : error.message, EXIT.failed);
-        throw error;
+        throw commandFailure(error);
       } finally {
         await store.close();
       }
