@@ -219,7 +219,7 @@ function comparisonBody(input: ExportInput): Paragraph[] {
       continue;
     }
     if (!next && previous) {
-      const deleter = revisions.versionAuthor();
+      const deleter = revisions.unattributed();
       // The whole point goes, its number too: the file read as it stands now is the later text.
       out.push(
         heading(revisions.deleted(`${previous.number}. `, deleter), [revisions.deleted(previous.title, deleter)]),
@@ -265,8 +265,8 @@ function changeRuns(changes: WordChange[], revisions: Revisions, author: (at: nu
     if (change.kind === 'same') runs.push(new TextRun(change.text));
     else if (change.kind === 'added') runs.push(revisions.inserted(change.text, author(at)));
     else {
-      // A deletion is signed by whoever wrote what replaced it; else by the later text's author.
-      const replacement = changes[index + 1]?.kind === 'added' ? author(at) : revisions.versionAuthor();
+      // A deletion is signed by whoever wrote what replaced it, where known; else by Parley.
+      const replacement = changes[index + 1]?.kind === 'added' ? author(at) : revisions.unattributed();
       runs.push(revisions.deleted(change.text, replacement));
     }
     if (change.kind !== 'removed') at += change.text.length;
@@ -312,25 +312,27 @@ class Revisions {
     return new DeletedTextRun({ text, id: this.next++, author, date: this.date });
   }
 
-  /** The later text's author party, as the reader sees the version; the mediators' texts: Parley. */
-  versionAuthor(): string {
-    const party = this.input.version.authorPartyId;
-    return party ? partyName(this.input, party) : UNKNOWN_AUTHOR;
+  /**
+   * The author of a change provenance does not attribute, or attributes to no party the reader may
+   * know: Parley, never a guess (the later text's author party did not necessarily write it).
+   */
+  unattributed(): string {
+    return UNKNOWN_AUTHOR;
   }
 
   /**
    * Who wrote the character at an offset of a point's rendered title or text in the later version:
    * the party of its provenance span where the reader may know it (provenance covers the drafting
-   * language only), else the version's author.
+   * language only), else Parley.
    */
   authorOf(point: Point | null): AuthorAt {
     const spans = point ? this.input.provenance?.[point.id] : undefined;
-    if (!point || !spans || this.input.lang !== this.input.languages.drafting) return () => this.versionAuthor();
+    if (!point || !spans || this.input.lang !== this.input.languages.drafting) return () => this.unattributed();
     const textOffsets = renderedOffsets(point);
     return (at, field) => {
       const raw = field === 'title' ? at : (textOffsets[Math.min(at, textOffsets.length - 1)] ?? 0);
       const span = spans[field].find((s) => s.start <= raw && raw < s.end);
-      return span?.partyId ? partyName(this.input, span.partyId) : this.versionAuthor();
+      return span?.partyId ? partyName(this.input, span.partyId) : this.unattributed();
     };
   }
 }
