@@ -294,7 +294,12 @@ export function recogniseBlocks(blocks: TextBlock[], fileName = ''): RecognisedT
       `the text holds ${total.toLocaleString('en')} characters, more than the ${TEXT_LIMITS.versionText.toLocaleString('en')} a version holds; split it`,
     );
   const fallback = fileName.replace(/\.[a-z0-9]+$/i, '').trim();
-  return { title: title || fallback || 'Imported text', points, lang: 'en', notes };
+  let named = title || fallback || 'Imported text';
+  if (named.length > TEXT_LIMITS.labelLength) {
+    notes.push(`The title is longer than ${TEXT_LIMITS.labelLength} characters; it is cut there.`);
+    named = named.slice(0, TEXT_LIMITS.labelLength).trimEnd();
+  }
+  return { title: named, points, lang: 'en', notes };
 }
 
 function pointOf(draft: Draft, number: number, notes: string[]): Point {

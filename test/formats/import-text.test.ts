@@ -119,6 +119,12 @@ describe('recognising a numbered text', () => {
     );
   });
 
+  test('a title longer than a label may be is cut, and said', async () => {
+    const text = await recogniseFile(md(`# ${'Long '.repeat(100)}\n\n## 1. A\n\nB.\n`));
+    assert.ok(text.title.length <= 300);
+    assert.ok(text.notes.some((n) => n.includes('cut')));
+  });
+
   test('a file without a numbered point is refused, saying how to number', async () => {
     await assertRefused(txt('Just a letter.\n\nKind regards.'), 422, /no numbered point.*"1\.", "2\."/);
   });
