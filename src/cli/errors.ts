@@ -1,3 +1,5 @@
+import { DomainError } from '../core/errors.ts';
+
 /** Exit codes of the `parley` command. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, limit: 3 } as const;
 
@@ -9,4 +11,11 @@ export class CliError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A refusal of the store as the command line reports it (exit 1, the field at fault first); anything else as it is. */
+export function commandFailure(error: unknown): unknown {
+  if (error instanceof DomainError)
+    return new CliError(error.field ? `${error.field}: ${error.message}` : error.message, EXIT.failed);
+  return error;
 }

@@ -8,6 +8,7 @@ import { amendCommand, consolidateCommand } from './amend.ts';
 import { inviteCommand, membersCommand, negotiationCommand } from './convene.ts';
 import { CliError, EXIT } from './errors.ts';
 import { exportCommand } from './export.ts';
+import { importCommand } from './import.ts';
 import { serveCommand } from './serve.ts';
 import { statusCommand } from './status.ts';
 import { userCommand } from './user.ts';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     serveCommand(),
     demoCommand(),
     exportCommand(),
+    importCommand(),
     diffCommand(),
     amendCommand(),
     consolidateCommand(),

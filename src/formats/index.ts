@@ -59,6 +59,18 @@ export const VERSION_FORMATS: readonly VersionFormat[] = [
       return toAkomaNtoso(input);
     },
   },
+  {
+    name: 'docx',
+    description:
+      'Word: a cover, numbered points, brackets highlighted; with a comparison, the changes as tracked changes',
+    mediaType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    extension: 'docx',
+    kind: 'file',
+    async render(input) {
+      const { versionDocx } = await import('./docx.ts');
+      return versionDocx(input);
+    },
+  },
 ];
 
 /** The format named `name`, or undefined. */

@@ -43,6 +43,8 @@ import { draftsRoutes } from './routes/drafts.ts';
 import { transmissionRulesRoutes } from './routes/transmission-rules.ts';
 import { amendmentsRoutes } from './routes/amendments.ts';
 import { versionsRoutes } from './routes/versions.ts';
+import { exportsRoutes } from './routes/exports.ts';
+import { importsRoutes } from './routes/imports.ts';
 import { liveRoutes } from './routes/live.ts';
 import { agreementRoutes } from './routes/agreement.ts';
 import { historyRoutes } from './routes/history.ts';
@@ -371,6 +373,8 @@ export async function buildApp({
   partiesRoutes(app, store);
   membersRoutes(app, store);
   versionsRoutes(app, store);
+  exportsRoutes(app, store);
+  await importsRoutes(app, store);
   amendmentsRoutes(app, store);
   positionsRoutes(app, store);
   issuesRoutes(app, store);
@@ -405,7 +409,8 @@ export function malformedTextAt(value: unknown): string | null {
       if (LONE_SURROGATE.test(item)) return path;
     } else if (Array.isArray(item)) {
       for (let i = item.length - 1; i >= 0; i--) stack.push([item[i], `${path}[${i}]`]);
-    } else if (item !== null && typeof item === 'object') {
+    } else if (item !== null && typeof item === 'object' && !ArrayBuffer.isView(item)) {
+      // A file's bytes (an import's body) hold no text to check here: the importer decodes them strictly.
       for (const [key, child] of Object.entries(item)) {
         const childPath = path ? `${path}.${key}` : key;
         if (LONE_SURROGATE.test(key)) return childPath;

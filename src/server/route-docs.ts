@@ -67,6 +67,22 @@ export const ROUTE_DOCS: Record<string, [summary: string, who: string]> = {
     'Compare two versions',
     'Members who may see both: point by point (stable ids) and word by word; ?base= names the base (default: the parent).',
   ],
+  'GET /api/negotiations/:id/versions/:itemId/export': [
+    'A version as a file',
+    "Members who may see the version: the text as they see it (no point of a track they are outside of, no position they may not read) as Markdown (?format=md) or Word (?format=docx), in one of the negotiation's languages (?lang=), or compared with another version they may see (?compare=; Word shows it as tracked changes signed by the party that made each change, where they may know it). Downloaded with its media type and a file name.",
+  ],
+  'POST /api/negotiations/:id/imports/preview': [
+    'What a file would import as',
+    'Members: the title, the numbered points, brackets and notes recognised in a file sent as the raw body with its media type (.docx, Markdown, plain text; up to 5 MB), ?name= its name. Nothing is saved. A file Parley does not read is 415, one it cannot read 422, one too large 413.',
+  ],
+  'POST /api/negotiations/:id/imports': [
+    'Import a file as a new version',
+    "As writing a version: a mediator for the table, a delegate for their party (?authorPartyId=). The file as in the preview; the version follows the text under negotiation (or ?parentId=), and points with the title or number of one of its points keep that point's id and track.",
+  ],
+  'POST /api/imports': [
+    'Import a file as a new negotiation',
+    'Any signed-in account, as opening a negotiation: it becomes the convenor, and the text its first version, current. The file as in the preview.',
+  ],
   'POST /api/negotiations/:id/versions/:itemId/transmit': [
     'Send a version',
     "The author party's principal or lead (a mediator for a text of the table), to parties or to the mediators; the negotiation's transmission rules decide, by the text's content, whether each recipient may have it yet. It goes to each recipient the rules allow; the answer names those it reached (sentTo) and those held back, with why (heldBack). When it may go to none of them, nothing is sent: 403 with the refusal.",

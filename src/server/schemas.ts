@@ -1178,3 +1178,68 @@ export const geniusImportedSchema = z
 export const geniusExportQuery = z.object({
   format: z.enum(['genius']).describe('genius: a zip of the GENIUS domain and the profiles you may see'),
 });
+/* The text in and out: a version's file in a format, and a file in as a new version or negotiation. */
+
+export const exportQuerySchema = z.object({
+  format: z
+    .string()
+    .default('md')
+    .describe('The format: md (Markdown), docx (Word), and the others `parley export --help` lists')
+    .meta({ example: 'docx' }),
+  lang: entity.languageSchema
+    .optional()
+    .describe("The language of the text (one of the negotiation's); its drafting language when not given"),
+  compare: idSchema
+    .optional()
+    .describe('A version to compare with: the file shows the changes from it (Word: as tracked changes)')
+    .meta({ example: 'v-table-28' }),
+});
+export const exportFileSchema = z
+  .string()
+  .describe('The file, with its media type and a Content-Disposition naming it (`attachment; filename=…`)');
+
+export const importQuerySchema = z.object({
+  name: z
+    .string()
+    .max(255)
+    .default('')
+    .describe("The file's name; its extension says the kind of file where the media type does not")
+    .meta({ example: 'geneva-19.docx' }),
+});
+export const importVersionQuerySchema = importQuerySchema.extend({
+  label: z
+    .string()
+    .max(LIMITS.labelLength)
+    .optional()
+    .describe("The new version's label; the file's title when not given"),
+  parentId: idSchema
+    .optional()
+    .describe('The version the new one follows; the text under negotiation when not given')
+    .meta({ example: 'v-geneva-19' }),
+  authorPartyId: idSchema
+    .optional()
+    .describe('The party it is written for; a mediator writes for the table, a delegate for their own party')
+    .meta({ example: 'ua' }),
+});
+export const importNegotiationQuerySchema = importQuerySchema.extend({
+  title: z
+    .string()
+    .max(LIMITS.labelLength)
+    .optional()
+    .describe("The negotiation's title; the file's title when not given"),
+});
+export const recognisedTextSchema = z
+  .object({
+    title: z.string(),
+    lang: z.string(),
+    points: z.array(entity.pointSchema),
+    notes: z.array(z.string()).describe('What was left out or changed, to read before saving'),
+  })
+  .meta({
+    id: 'RecognisedText',
+    description: 'What an import recognised in a file: its title and points; nothing is saved',
+  });
+export const importedNegotiationSchema = z.object({
+  negotiation: negotiationSchema,
+  version: versionSchema,
+});

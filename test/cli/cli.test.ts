@@ -167,7 +167,7 @@ describe('the parley command', () => {
     assert.equal(parley(['demo']).code, 2);
     assert.match(parley(['demo']).stderr, /--db/);
     assert.equal(parley(['serve', '--port', 'eighty']).code, 2);
-    assert.equal(parley(['export', '--format', 'pdf', '--db', db]).code, 2);
+    assert.equal(parley(['export', '--format', 'odt', '--db', db]).code, 2);
     for (const command of [[], ['serve'], ['demo'], ['export'], ['audit', 'verify'], ['user', 'add']]) {
       const help = parley([...command, '--help']);
       assert.equal(help.code, 0, `${command.join(' ')} --help`);

@@ -609,7 +609,7 @@ interface Req {
   method: string;
   url: string;
   body?: unknown;
-  /** A body that is not JSON (a zip), sent as it is with this media type. */
+  /** A body that is not JSON (a file: a zip, a Word or Markdown file), sent as it is with this media type. */
   contentType?: string;
 }
 interface Answer {
@@ -809,6 +809,14 @@ interface Entry {
 }
 
 const get = (url: string) => () => ({ method: 'GET', url });
+/** A numbered Markdown file sent as an import's raw body. */
+const importRequest = (url: string, by: string): Req => ({
+  method: 'POST',
+  url,
+  body: `# Talks of ${by}\n\n## 1. Ceasefire\n\nThe wording of ${by}.\n`,
+  contentType: 'text/markdown',
+});
+
 const sorted = (ids: string[]) => [...ids].sort();
 const listIds = (body: any) => (body as { id: string }[]).map((item) => item.id);
 /** The standing versions a reader sees: the default listing and progress leave the withdrawn ones out. */
@@ -865,6 +873,19 @@ const versionCases = (
     ...extra,
     ...(extra.forVersion?.(v) ?? {}),
   }));
+
+/** A version's Markdown holds the track's point only for a reader inside the track, and no position the reader may not see. */
+const exportCheck =
+  (v: VersionKey) =>
+  (r: Reader, body: any): string | null => {
+    const text = String(body);
+    if (v === 'vtrack' && text.includes('mk:trackpoint:') !== TRACK_SEEN.includes(r))
+      return TRACK_SEEN.includes(r) ? "the track's point is missing" : "the file holds the track's point";
+    for (const p of POSITION_KEYS)
+      if (POSITIONS[p].version === v && text.includes(`mk:${p}:`) && !POSITIONS[p].seen.includes(r))
+        return `the file holds the position ${p}, which ${WHO[r]} may not see`;
+    return null;
+  };
 
 /** The rounds as a reader sees them: a version it has not received is not named, nor a point outside its track. */
 function roundsCheck(r: Reader, body: any): string | null {
@@ -1151,6 +1172,27 @@ const MATRIX: Record<string, Entry> = {
         hiddenId: w.version[v],
         check: (_r: Reader, b: any) => withdrawnMark(v, b.base),
       })),
+    ],
+  },
+  // A version's file holds what its reader may read and nothing more: the point of a track only
+  // inside the track, a position only where the positions route shows it.
+  'GET /api/negotiations/:id/versions/:itemId/export': {
+    kind: 'read',
+    cases: () => [
+      ...versionCases(() => '/export?format=md', { forVersion: (v) => ({ check: exportCheck(v) }) }),
+      {
+        object: 'the table text as a Word file',
+        request: get(`${N}/versions/${w.version.v0}/export?format=docx`),
+        allowed: VERSION_SEEN.v0,
+        hiddenId: w.version.v0,
+        check: (_r, b) => (String(b).startsWith('PK') ? null : 'the Word file is no zip archive'),
+      },
+      {
+        object: "the track's table text compared with A's draft sent to B",
+        request: get(`${N}/versions/${w.version.vtrack}/export?format=docx&compare=${w.version.vab}`),
+        allowed: VERSION_SEEN.vab.filter((r) => VERSION_SEEN.vtrack.includes(r)),
+        hiddenId: w.version.vab,
+      },
     ],
   },
   'GET /api/negotiations/:id/versions/:itemId/approvals': {
@@ -1480,6 +1522,46 @@ const MATRIX: Record<string, Entry> = {
             ),
           ),
         }),
+        allowed: SIGNED_IN,
+      },
+    ],
+  },
+  // A file in: the preview saves nothing and reads nothing of the table; an import writes a version
+  // as writing one does, or opens a negotiation as opening one does.
+  'POST /api/negotiations/:id/imports/preview': {
+    kind: 'write',
+    cases: () => [
+      {
+        object: 'a Markdown file, previewed',
+        request: () => importRequest(`${N}/imports/preview?name=plan.md`, 'Previewed'),
+        allowed: table(AT_TABLE),
+        hiddenId: NEG,
+      },
+    ],
+  },
+  'POST /api/negotiations/:id/imports': {
+    kind: 'write',
+    cases: () =>
+      (
+        [
+          ['a file imported as a draft of A', `&authorPartyId=${PA}`, table(A)],
+          ['a file imported as a draft of B', `&authorPartyId=${PB}`, table(['bL'])],
+          ["a file imported as the reader's own text (the table's for a mediator)", '', table(AT_TABLE)],
+        ] as const
+      ).map(([object, author, allowed]) => ({
+        object,
+        request: (r: Reader) => importRequest(`${N}/imports?name=plan.md&label=Imported%20by%20${r}${author}`, r),
+        allowed,
+        sees: table(AT_TABLE),
+        hiddenId: NEG,
+      })),
+  },
+  'POST /api/imports': {
+    kind: 'write',
+    cases: () => [
+      {
+        object: 'a file imported as a new negotiation',
+        request: (r) => importRequest('/api/imports?name=talks.md', r),
         allowed: SIGNED_IN,
       },
     ],
@@ -3050,6 +3132,7 @@ const normalize = (text: string, ...ids: string[]) => ids.reduce((t, id) => t.sp
 const madeUp = (req: Req, id: string): Req => ({
   method: req.method,
   url: req.url.split(id).join(MADE_UP),
+  ...(req.contentType ? { contentType: req.contentType } : {}),
   ...(req.body !== undefined ? { body: JSON.parse(JSON.stringify(req.body).split(id).join(MADE_UP)) } : {}),
 });
 

@@ -1693,7 +1693,8 @@ type BodyPlan =
   | { kind: 'none' }
   | { kind: 'well'; build: Builder; mutation: Mutation; contentType: string | null }
   | { kind: 'raw'; index: number; contentType: string | null }
-  | { kind: 'json'; value: unknown; contentType: string | null };
+  | { kind: 'json'; value: unknown; contentType: string | null }
+  | { kind: 'file'; payload: string; contentType: string };
 interface Plan {
   route: RouteEntry;
   auth: AuthPlan;
@@ -1847,6 +1848,40 @@ const contentType = fc.oneof(
   },
 );
 
+/** The routes that take a file as the raw body (imports), and the files they are sent: numbered texts with hostile words, or anything. */
+const FILE_ROUTES = new Set(['/api/negotiations/:id/imports/preview', '/api/negotiations/:id/imports', '/api/imports']);
+const fileBody: fc.Arbitrary<BodyPlan> = fc.record({
+  kind: fc.constant('file' as const),
+  payload: fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc
+        .record({
+          title: hostile,
+          points: fc.array(
+            fc.record({ title: hostile, text: hostile, bracket: fc.option(fc.tuple(hostile, hostile)) }),
+            {
+              minLength: 1,
+              maxLength: 3,
+            },
+          ),
+        })
+        .map(
+          (f) =>
+            `# ${f.title}\n\n${f.points.map((p, i) => `## ${i + 1}. ${p.title}\n\n${p.text}${p.bracket ? ` [${p.bracket[0]}] / [${p.bracket[1]}]` : ''}\n`).join('\n')}`,
+        ),
+    },
+    { weight: 1, arbitrary: hostile },
+  ),
+  contentType: fc.constantFrom(
+    'text/markdown',
+    'text/plain; charset=utf-8',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'application/octet-stream',
+    'application/pdf',
+  ),
+});
+
 const WITH_QUERY: Record<string, string> = {
   '/api/negotiations/:id/document': 'version',
   '/api/negotiations/:id/positions': 'version',
@@ -1894,21 +1929,23 @@ function planFor(route: RouteEntry, wellFormed: fc.Arbitrary<Builder> | undefine
   ];
   const body: fc.Arbitrary<BodyPlan> = !takesBody
     ? fc.constant({ kind: 'none' as const })
-    : wellFormed
-      ? fc.oneof(
-          {
-            weight: 14,
-            arbitrary: fc.record({ kind: fc.constant('well' as const), build: wellFormed, mutation, contentType }),
-          },
-          { weight: 3, arbitrary: broken[0]! },
-          { weight: 3, arbitrary: broken[1]! },
-          { weight: 1, arbitrary: broken[2]! },
-        )
-      : fc.oneof(
-          { weight: 3, arbitrary: broken[2]! },
-          { weight: 2, arbitrary: broken[0]! },
-          { weight: 2, arbitrary: broken[1]! },
-        );
+    : FILE_ROUTES.has(route.url)
+      ? fc.oneof({ weight: 8, arbitrary: fileBody }, ...broken)
+      : wellFormed
+        ? fc.oneof(
+            {
+              weight: 14,
+              arbitrary: fc.record({ kind: fc.constant('well' as const), build: wellFormed, mutation, contentType }),
+            },
+            { weight: 3, arbitrary: broken[0]! },
+            { weight: 3, arbitrary: broken[1]! },
+            { weight: 1, arbitrary: broken[2]! },
+          )
+        : fc.oneof(
+            { weight: 3, arbitrary: broken[2]! },
+            { weight: 2, arbitrary: broken[0]! },
+            { weight: 2, arbitrary: broken[1]! },
+          );
   const auth = fc.oneof(
     authPlan,
     fc.record({
@@ -1975,7 +2012,9 @@ const WRITES: Record<string, Table> = {
   'POST /api/negotiations/:id/drafts': 'drafts',
   'PUT /api/negotiations/:id/drafts/:itemId': 'drafts',
   'POST /api/negotiations/:id/drafts/:itemId/issue': 'versions',
+  'POST /api/negotiations/:id/imports': 'versions',
 };
+const IMPORT_NEGOTIATION = 'POST /api/imports';
 const ISSUE_DRAFT = 'POST /api/negotiations/:id/drafts/:itemId/issue';
 const WITHDRAW = 'POST /api/negotiations/:id/versions/:itemId/withdraw';
 const APPROVALS = 'POST /api/negotiations/:id/versions/:itemId/approvals';
@@ -2370,6 +2409,9 @@ describe('hostile input: every route answers 2xx or a problem, keeps text as sen
     } else if (plan.body.kind === 'json') {
       payload = JSON.stringify(plan.body.value) ?? 'null';
       contentType = plan.body.contentType;
+    } else if (plan.body.kind === 'file') {
+      payload = plan.body.payload;
+      contentType = plan.body.contentType;
     }
     if (payload !== undefined && contentType !== null) headers['content-type'] = contentType;
 
@@ -2489,6 +2531,13 @@ describe('hostile input: every route answers 2xx or a problem, keeps text as sen
       if (routeKey === 'POST /api/negotiations') opened.set(body.id, account?.userId);
       if (written === 'versions' && routeKey !== WITHDRAW) flipAllowed.add(body.id);
       if (routeKey === WITHDRAW) withdrawAllowed.add(body.id);
+    }
+    // A negotiation opened from a file: the negotiation, its convenor's seat, and its first version.
+    if (routeKey === IMPORT_NEGOTIATION && body?.negotiation && body.version) {
+      touched.set(`negotiations:${rowKey('negotiations', body.negotiation)}`, body.negotiation);
+      opened.set(body.negotiation.id, account?.userId);
+      touched.set(`versions:${rowKey('versions', body.version)}`, body.version);
+      flipAllowed.add(body.version.id);
     }
     if (routeKey === APPROVALS && body && Array.isArray(body.rules)) {
       for (const approval of body.rules.flatMap((r: any) => [...(r.approvals ?? []), ...(r.void ?? [])])) {

@@ -72,3 +72,28 @@ export function describeError(error: unknown): string {
   if (error instanceof TypeError) return 'the server cannot be reached; check the connection and try again';
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Sends a file as the raw body of a POST (an import), with its media type and the session's CSRF
+ * token, and answers the JSON the server returns, or an ApiError with the problem's words.
+ */
+export async function sendFile<T>(url: string, file: File): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': file.type || 'application/octet-stream' };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  const response = await fetch(url, { method: 'POST', credentials: 'same-origin', headers, body: file });
+  if (response.status === 401) for (const listener of listeners) listener();
+  const text = await response.text();
+  let body: { detail?: string; title?: string; field?: string } = {};
+  try {
+    body = text ? (JSON.parse(text) as typeof body) : {};
+  } catch {
+    body = {};
+  }
+  if (!response.ok)
+    throw new ApiError(
+      response.status,
+      body.detail ?? body.title ?? `the server answered ${response.status}`,
+      body.field,
+    );
+  return body as T;
+}

@@ -801,6 +801,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a file as a new negotiation
+         * @description Any signed-in account, as opening a negotiation: it becomes the convenor, and the text its first version, current. The file as in the preview.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description The file's name; its extension says the kind of file where the media type does not */
+                    name?: string;
+                    /** @description The negotiation's title; the file's title when not given */
+                    title?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            negotiation: components["schemas"]["Negotiation"];
+                            version: components["schemas"]["Version"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/imports/genius": {
         parameters: {
             query?: never;
@@ -4398,6 +4499,210 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a file as a new version
+         * @description As writing a version: a mediator for the table, a delegate for their party (?authorPartyId=). The file as in the preview; the version follows the text under negotiation (or ?parentId=), and points with the title or number of one of its points keep that point's id and track.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description The party it is written for; a mediator writes for the table, a delegate for their own party */
+                    authorPartyId?: string;
+                    /** @description The new version's label; the file's title when not given */
+                    label?: string;
+                    /** @description The file's name; its extension says the kind of file where the media type does not */
+                    name?: string;
+                    /** @description The version the new one follows; the text under negotiation when not given */
+                    parentId?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Version"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/imports/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a file would import as
+         * @description Members: the title, the numbered points, brackets and notes recognised in a file sent as the raw body with its media type (.docx, Markdown, plain text; up to 5 MB), ?name= its name. Nothing is saved. A file Parley does not read is 415, one it cannot read 422, one too large 413.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description The file's name; its extension says the kind of file where the media type does not */
+                    name?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecognisedText"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -10361,6 +10666,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/negotiations/{id}/versions/{itemId}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A version as a file
+         * @description Members who may see the version: the text as they see it (no point of a track they are outside of, no position they may not read) as Markdown (?format=md) or Word (?format=docx), in one of the negotiation's languages (?lang=), or compared with another version they may see (?compare=; Word shows it as tracked changes signed by the party that made each change, where they may know it). Downloaded with its media type and a file name.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A version to compare with: the file shows the changes from it (Word: as tracked changes) */
+                    compare?: string;
+                    /** @description The format: md (Markdown), docx (Word), and the others `parley export --help` lists */
+                    format?: string;
+                    /** @description The language of the text (one of the negotiation's); its drafting language when not given */
+                    lang?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file, with its media type and a Content-Disposition naming it (`attachment; filename=…`) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/negotiations/{id}/versions/{itemId}/red-lines": {
         parameters: {
             query?: never;
@@ -14888,6 +15298,22 @@ export interface components {
              * @example q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c2v3b4n5m6q7w8e9r0t1y2u3i4o5p6a7s8d9f0g1h2j3k4==
              */
             signature: string | null;
+        };
+        /** @description What an import recognised in a file: its title and points; nothing is saved */
+        RecognisedText: {
+            lang: string;
+            /** @description What was left out or changed, to read before saving */
+            notes: string[];
+            points: components["schemas"]["Point"][];
+            title: string;
+        };
+        /** @description What an import recognised in a file: its title and points; nothing is saved */
+        RecognisedTextInput: {
+            lang: string;
+            /** @description What was left out or changed, to read before saving */
+            notes: string[];
+            points: components["schemas"]["PointInput"][];
+            title: string;
         };
         RedLine: {
             constraint: components["schemas"]["RedLineConstraint"];

@@ -10,6 +10,7 @@ import {
   type Version,
 } from '../api/queries';
 import { Await } from '../components/Status';
+import { ExportMenu } from '../components/TextFiles';
 import './Compare.css';
 
 type PointComparison = Comparison['comparison']['points'][number];
@@ -87,6 +88,7 @@ export default function ComparePage({ id }: { id: string }) {
                   placeholder={baseId ? undefined : 'Choose a version'}
                   onChange={(base) => choose(proposal.id, base)}
                 />
+                {baseId ? <ExportMenu id={id} versionId={proposal.id} compare={baseId} /> : null}
               </div>
               {baseId ? (
                 <ComparisonView id={id} versionId={proposal.id} baseId={baseId} partyName={partyName} />

@@ -34,6 +34,7 @@ import {
   type Visibility,
 } from '../components/PositionBadge';
 import { DraftFromVersion } from '../components/DraftFromVersion';
+import { ExportMenu, ImportMenu } from '../components/TextFiles';
 import { Failure, Loading, RefreshFailed } from '../components/Status';
 import { fieldsOf, issuesOfPoint, saveBatch, savePosition, type PositionFields } from './positionEditing';
 import './Text.css';
@@ -91,6 +92,10 @@ export default function TextPage({ id }: { id: string }) {
           />
         </select>
         {versions.error ? <Failure error={versions.error} what="the versions" /> : null}
+        {document.data ? <ExportMenu id={id} versionId={document.data.id} /> : null}
+        {seat.data && (seat.data.isMediator || seat.data.partyIds.length > 0) ? (
+          <ImportMenu id={id} onVersion={setVersionId} />
+        ) : null}
       </div>
       <Amendments id={id} version={document.data} onVersion={setVersionId} />
       {unrefreshed ? <RefreshFailed error={unrefreshed.error} what="the text" /> : null}
