@@ -32,6 +32,17 @@ export const VERSION_FORMATS: readonly VersionFormat[] = [
     },
   },
   {
+    name: 'docx',
+    description:
+      'Word: a cover, numbered points, brackets highlighted; with a comparison, the changes as tracked changes',
+    mediaType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    extension: 'docx',
+    kind: 'file',
+    async render(input) {
+      const { versionDocx } = await import('./docx.ts');
+      return versionDocx(input);
+    },
+  {
     name: 'pdf',
     description:
       'PDF (A4, printed by Chromium): a cover, the points with numbered lines, the status on every page and the content hash in the footer',
@@ -59,17 +70,6 @@ export const VERSION_FORMATS: readonly VersionFormat[] = [
       return toAkomaNtoso(input);
     },
   },
-  {
-    name: 'docx',
-    description:
-      'Word: a cover, numbered points, brackets highlighted; with a comparison, the changes as tracked changes',
-    mediaType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-    extension: 'docx',
-    kind: 'file',
-    async render(input) {
-      const { versionDocx } = await import('./docx.ts');
-      return versionDocx(input);
-    },
   },
 ];
 
