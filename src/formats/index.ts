@@ -42,6 +42,7 @@ export const VERSION_FORMATS: readonly VersionFormat[] = [
       const { versionDocx } = await import('./docx.ts');
       return versionDocx(input);
     },
+  },
   {
     name: 'pdf',
     description:
@@ -69,7 +70,6 @@ export const VERSION_FORMATS: readonly VersionFormat[] = [
       const { toAkomaNtoso } = await import('./akn.ts');
       return toAkomaNtoso(input);
     },
-  },
   },
 ];
 
