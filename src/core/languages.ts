@@ -1,4 +1,5 @@
 import { placeholderIds } from './document.ts';
+import { invalid } from './errors.ts';
 import type { Negotiation, Point } from './model.ts';
 
 /** The languages of a negotiation, its drafting language first; English alone when it names none. */
@@ -157,10 +158,7 @@ export interface PointLanguages {
  * @example languageBehind(version.points, { drafting: 'en', all: ['en', 'uk', 'ru'] })
  * // [{ pointId: 'pt-4', number: 4, behind: ['uk', 'ru'], missing: ['ru'], of: { uk: ['en'] } }]
  */
-export function languageBehind(
-  points: Point[],
-  languages: { drafting: string; all: string[] },
-): PointLanguages[] {
+export function languageBehind(points: Point[], languages: { drafting: string; all: string[] }): PointLanguages[] {
   const out: PointLanguages[] = [];
   for (const point of points) {
     const of: Record<string, string[]> = {};
@@ -254,4 +252,36 @@ export function pointRenderings(point: Point): Pick<Point, 'title' | 'text' | 'b
     out.push({ title: rendered.title, text: rendered.text, brackets: rendered.brackets });
   }
   return out;
+}
+
+/**
+ * `lang` when the negotiation's text is in it; otherwise a clear refusal naming its languages.
+ *
+ * @example requireLanguage(negotiation, 'fr') // throws: the text of "Geneva 2025" is not in French (fr); its languages are English (en), …
+ */
+export function requireLanguage(negotiation: Pick<Negotiation, 'languages' | 'title'>, lang: string): string {
+  const all = textLanguages(negotiation);
+  if (!all.includes(lang))
+    throw invalid(
+      'lang',
+      `the text of "${negotiation.title}" is not in ${languageName(lang)} (${lang}); its languages are ${all.map((l) => `${languageName(l)} (${l})`).join(', ')}`,
+    );
+  return lang;
+}
+
+/**
+ * A version with its points' wording in `lang` (each point as `pointInLanguage` reads it: a point not
+ * translated keeps its drafting-language wording), or as it is when no language is asked for.
+ *
+ * @example versionInLanguage(view, negotiation, 'uk').points[0].title // 'Суверенітет'
+ */
+export function versionInLanguage<V extends { points: Point[] }>(
+  version: V,
+  negotiation: Pick<Negotiation, 'languages' | 'title'>,
+  lang: string | undefined,
+): V {
+  if (lang === undefined) return version;
+  requireLanguage(negotiation, lang);
+  const drafting = draftingLanguage(negotiation);
+  return { ...version, points: version.points.map((point) => pointInLanguage(point, lang, drafting).point) };
 }

@@ -52,10 +52,16 @@ export const languagesSchema = z
   .object({
     drafting: languageSchema,
     others: z.array(languageSchema).max(COUNT_LIMITS.languages).default([]),
-    authentic: z.array(languageSchema).max(COUNT_LIMITS.languages + 1).default([]),
+    authentic: z
+      .array(languageSchema)
+      .max(COUNT_LIMITS.languages + 1)
+      .default([]),
     prevailing: languageSchema.nullable().default(null),
   })
-  .meta({ id: 'Languages', example: { drafting: 'en', others: ['uk', 'ru'], authentic: ['en', 'uk', 'ru'], prevailing: null } });
+  .meta({
+    id: 'Languages',
+    example: { drafting: 'en', others: ['uk', 'ru'], authentic: ['en', 'uk', 'ru'], prevailing: null },
+  });
 
 export const negotiationSchema = z
   .object({

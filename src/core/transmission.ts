@@ -109,7 +109,12 @@ export function contentHash(version: Content, labels: OptionLabels): string {
  */
 export function languageHash(point: Pick<Point, 'title' | 'text' | 'brackets' | 'translations'>): string {
   const translations = canonicalTranslations(point);
-  const own = ['parley/language/1', point.title, point.text, point.brackets.map((b) => b.alternatives.map((a) => a.text))];
+  const own = [
+    'parley/language/1',
+    point.title,
+    point.text,
+    point.brackets.map((b) => b.alternatives.map((a) => a.text)),
+  ];
   return sha256(translations ? [...own, translations] : own);
 }
 

@@ -88,6 +88,20 @@ export const negotiationPatchSchema = z.object({
   currentVersionId: idSchema.nullable().optional(),
 });
 
+/** `?lang=uk`: a reading in one of the negotiation's languages. */
+export const langQuery = entity.languageSchema
+  .optional()
+  .describe(
+    "Read the points' wording in this language (one of the negotiation's: 400 otherwise, naming them); a point not translated into it keeps its drafting-language wording",
+  );
+
+export const languagesPutSchema = entity.languagesSchema.extend({ revision }).meta({
+  id: 'LanguagesPut',
+  description:
+    "The negotiation's languages: drafting (the points' own text), others (their translations), which are equally authentic, and the one that prevails (null when none does)",
+  example: { revision: 3, drafting: 'en', others: ['uk', 'ru'], authentic: ['en', 'uk', 'ru'], prevailing: null },
+});
+
 export const partySchema = entity.partySchema;
 export const partyCreateSchema = z.object({
   id: idSchema.optional().describe('Unique within the negotiation; default: a new UUID'),

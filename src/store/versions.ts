@@ -17,7 +17,13 @@ import { getVersion, requireStanding, requireUnaltered, textApprovals, textRecor
 import { requireWordsMayGo, textRefusals } from './gate.ts';
 import { partyName } from './names.ts';
 import { versionWords } from '../core/gate.ts';
-import { draftingLanguage, textLanguages, translationProblems, withLanguageStatus } from '../core/languages.ts';
+import {
+  draftingLanguage,
+  textLanguages,
+  translationProblems,
+  versionInLanguage,
+  withLanguageStatus,
+} from '../core/languages.ts';
 
 /** Versions of the document: writing them, comparing and sending them (reading them as each reader may is `texts.ts`). Each command checks the policy, writes the change and its audit event in one transaction. */
 
@@ -27,12 +33,13 @@ export async function compare(
   ctx: NegotiationContext,
   versionId: Id,
   baseId?: Id,
+  lang?: string,
 ): Promise<{ base: VersionView; proposal: VersionView; comparison: VersionComparison }> {
-  const proposal = await getVersion(store, ctx, versionId);
+  const proposal = versionInLanguage(await getVersion(store, ctx, versionId), ctx.negotiation, lang);
   const baseVersionId = baseId ?? proposal.parentId;
   if (!baseVersionId)
     throw invalid('base', `version "${versionId}" has no parent; name the version to compare with in ?base=`);
-  const base = await getVersion(store, ctx, baseVersionId);
+  const base = versionInLanguage(await getVersion(store, ctx, baseVersionId), ctx.negotiation, lang);
   return {
     base,
     proposal,
