@@ -124,9 +124,10 @@ export function withLanguageStatus(
     if (!prior || languages.length < 2) return point;
     const now = new Map(languages.map((l) => [l, wordingIn(point, l, drafting)]));
     const then = new Map(languages.map((l) => [l, wordingIn(prior, l, drafting)]));
-    // Updated: written anew (a first translation too); changed: a wording there before, now another.
+    // Updated: written anew (a first translation too). Changed: a wording there before and up to date,
+    // now another; a language that was behind and is updated catches up, and puts no other behind.
     const updated = languages.filter((l) => now.get(l) !== null && now.get(l) !== then.get(l));
-    const changed = updated.filter((l) => then.get(l) !== null);
+    const changed = updated.filter((l) => then.get(l) !== null && !(prior.languagesBehind?.[l]?.length ?? 0));
     const behind: Record<string, string[]> = {};
     for (const lang of languages) {
       if (updated.includes(lang) || now.get(lang) === null) continue;
