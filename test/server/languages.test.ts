@@ -10,15 +10,7 @@ import { Store } from '../../src/store/store.ts';
 import { getVersion } from '../../src/store/texts.ts';
 import { createVersion, transmitVersion } from '../../src/store/versions.ts';
 import { transform, transformation } from '../core/transformations.ts';
-import {
-  assertForbidden,
-  client,
-  contextOf,
-  demoDatabase,
-  signIn,
-  startServer,
-  type RunningServer,
-} from '../helpers.ts';
+import { assertForbidden, contextOf, demoDatabase, signIn, startServer, type RunningServer } from '../helpers.ts';
 
 /**
  * Languages at the table: which language of a point is behind when a version is made, what an approval
