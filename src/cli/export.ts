@@ -15,7 +15,11 @@ export function exportCommand(): Command {
     .option('--version <id>', 'version id (default: the current version)')
     .option('--as <email>', 'see it as this account (default: everything in the database, as its operator)')
     .addOption(new Option('--format <format>', 'output format').choices(['md']).default('md'))
-    .action(async (options: { db?: string; negotiation?: string; version?: string; as?: string }) => {
+    .option(
+      '--lang <tag>',
+      "the points' wording in this language of the negotiation (uk, ru…; default: the drafting language)",
+    )
+    .action(async (options: { db?: string; negotiation?: string; version?: string; as?: string; lang?: string }) => {
       const store = await openStore(options.db);
       try {
         process.stdout.write(await exportMarkdown(store, options));
@@ -30,15 +34,16 @@ export function exportCommand(): Command {
 
 async function exportMarkdown(
   store: Store,
-  options: { negotiation?: string; version?: string; as?: string },
+  options: { negotiation?: string; version?: string; as?: string; lang?: string },
 ): Promise<string> {
-  const [{ versionMarkdown }, { listPositions }, { document }] = await Promise.all([
+  const [{ versionMarkdown }, { listPositions }, { document }, { versionInLanguage }] = await Promise.all([
     import('../core/markdown.ts'),
     import('../store/positions.ts'),
     import('../store/texts.ts'),
+    import('../core/languages.ts'),
   ]);
   const ctx = await readerContext(store, options);
-  const version = await document(store, ctx, options.version);
+  const version = versionInLanguage(await document(store, ctx, options.version), ctx.negotiation, options.lang);
   const positions = await listPositions(store, ctx, { versionId: version.id });
   return versionMarkdown(ctx.negotiation.title, version, positions, ctx.parties);
 }
