@@ -367,6 +367,41 @@ describe('reading in a language over HTTP', () => {
     assert.match(JSON.stringify(compared.body), /Стаття 1/);
   });
 
+  test('the size limits count every language: a text within them in English but not with its translations is refused, and so is a translation too long', async () => {
+    const mediator = await signIn(server.url, 'mediator@demo.parley');
+    const words = (n: number, seed: string) => `${seed} `.repeat(Math.ceil(n / (seed.length + 1))).slice(0, n);
+    const points = Array.from({ length: 30 }, (_, i) => ({
+      id: `p-big-${i}`,
+      title: `Article ${i + 1}`,
+      text: words(6000, `clause${i}`),
+      translations: {
+        uk: { title: `Stattia ${i + 1}`, text: words(6000, `stattia${i}`), alternatives: {} },
+        ru: { title: `Statia ${i + 1}`, text: words(6000, `statia${i}`), alternatives: {} },
+      },
+    }));
+    const body = { parentId: null, kind: 'draft', label: 'Long text', authorPartyId: null, points };
+    const tooLong = await mediator.post('/api/negotiations/geneva-2025/versions', body);
+    assert.equal(tooLong.status, 400, JSON.stringify(tooLong.body).slice(0, 300));
+    assert.match(JSON.stringify(tooLong.body), /characters of text in all, every language counted/);
+    const english = await mediator.post('/api/negotiations/geneva-2025/versions', {
+      ...body,
+      points: points.map(({ translations: _t, ...p }) => p),
+    });
+    assert.equal(english.status, 201, 'the same text in English alone is within the limits');
+    const longTranslation = await mediator.post('/api/negotiations/geneva-2025/versions', {
+      ...body,
+      points: [
+        {
+          ...points[0]!,
+          text: 'Short.',
+          translations: { uk: { title: 'T', text: 'x'.repeat(20_001), alternatives: {} } },
+        },
+      ],
+    });
+    assert.equal(longTranslation.status, 400);
+    assert.match(JSON.stringify(longTranslation.body), /translations/);
+  });
+
   test('PUT /languages: a mediator sets them, recorded; a party member is refused', async () => {
     const mediator = await signIn(server.url, 'mediator@demo.parley');
     const now = (await mediator.get('/api/negotiations/geneva-2025')).body as { revision: number };
