@@ -62,9 +62,9 @@ async function agreementStatusText(store: Store, options: StatusOptions): Promis
   }
   const version = (await listVersions(store, ctx)).find((v) => v.id === view.versionId);
   const lines = [`${version?.label ?? view.versionId}: ${view.obstacles}`];
+  if (view.lockedAt) lines.push(`The text is locked since ${view.lockedAt}; a mediator reopens a point.`);
   const languages = version ? languagesLine(ctx.negotiation, version.points) : null;
   if (languages) lines.push(languages);
-  if (view.lockedAt) lines.push(`The text is locked since ${view.lockedAt}; a mediator reopens a point.`);
   return `${lines.join('\n')}\n`;
 }
 
