@@ -61,6 +61,26 @@ const LANGUAGE_NAMES: Record<string, string> = {
 };
 
 /**
+ * A negotiation's languages as an export states them (`ExportInput.languages`): the drafting one,
+ * all of them (drafting first), the authentic ones and the one that prevails, if any.
+ *
+ * @example exportLanguages(geneva) // { drafting: 'en', all: ['en', 'uk', 'ru'], authentic: ['en', 'uk', 'ru'], prevailing: null }
+ */
+export function exportLanguages(negotiation: Pick<Negotiation, 'languages'>): {
+  drafting: string;
+  all: string[];
+  authentic: string[];
+  prevailing: string | null;
+} {
+  return {
+    drafting: draftingLanguage(negotiation),
+    all: textLanguages(negotiation),
+    authentic: authenticLanguages(negotiation),
+    prevailing: negotiation.languages?.prevailing ?? null,
+  };
+}
+
+/**
  * A language's English name, or its tag when Parley does not know it.
  *
  * @example languageName('uk') // 'Ukrainian'; languageName('pt-BR') // 'Portuguese (pt-BR)'

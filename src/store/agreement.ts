@@ -1,4 +1,4 @@
-import { authenticLanguages, draftingLanguage, textLanguages } from '../core/languages.ts';
+import { exportLanguages } from '../core/languages.ts';
 import type { Transaction } from 'kysely';
 import {
   agreementStatus,
@@ -89,11 +89,7 @@ function statusOf(
   marks: AgreementMark[],
   issues: Parameters<typeof pointContentHash>[1],
 ): AgreementStatus {
-  const languages = {
-    drafting: draftingLanguage(ctx.negotiation),
-    all: textLanguages(ctx.negotiation),
-    authentic: authenticLanguages(ctx.negotiation),
-  };
+  const languages = exportLanguages(ctx.negotiation);
   return agreementStatus({ points: version.points, parties: ctx.parties, tracks, marks, issues, languages });
 }
 

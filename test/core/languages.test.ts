@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { agreementStatus, obstaclesInWords, pointContentHash } from '../../src/core/agreement.ts';
 import { pointsTextLength } from '../../src/core/document.ts';
 import {
+  exportLanguages,
   languageBehind,
   pointInLanguage,
   translationProblems,
@@ -293,6 +294,18 @@ describe('an authentic language behind holds the agreement', () => {
     assert.match(
       obstaclesInWords(status, { track: (id) => id }),
       /point 2: no Ukrainian text yet; .*point 2: no Russian text yet|point 2: no Ukrainian text yet/,
+    );
+  });
+});
+
+describe('a negotiation’s languages as an export states them', () => {
+  test('English alone when it names none; otherwise drafting first, the authentic ones and the prevailing one', () => {
+    assert.deepEqual(exportLanguages({}), { drafting: 'en', all: ['en'], authentic: ['en'], prevailing: null });
+    assert.deepEqual(
+      exportLanguages({
+        languages: { drafting: 'en', others: ['uk', 'ru'], authentic: ['ru', 'en'], prevailing: 'en' },
+      }),
+      { drafting: 'en', all: ['en', 'uk', 'ru'], authentic: ['en', 'ru'], prevailing: 'en' },
     );
   });
 });
