@@ -1,8 +1,9 @@
-import { conflict, invalid } from '../core/errors.ts';
+import { invalid } from '../core/errors.ts';
 import { languageName } from '../core/languages.ts';
 import type { Negotiation } from '../core/model.ts';
 import { requireUnlocked, requireUnlockedIn } from './agreement.ts';
 import { requireMediator } from './guards.ts';
+import { writeNegotiation } from './negotiations.ts';
 import type { NegotiationContext, Store } from './store.ts';
 
 /** The languages of a negotiation's text, as a mediator sets them. */
@@ -53,48 +54,29 @@ export async function setLanguages(
   };
   return store.change(ctx.user.id, async (trx, record) => {
     await requireUnlockedIn(trx, ctx.negotiation.id);
-    const row = await trx
-      .selectFrom('negotiations')
-      .select(['revision', 'data'])
-      .where('id', '=', ctx.negotiation.id)
-      .executeTakeFirstOrThrow();
-    const before = { ...JSON.parse(row.data), revision: row.revision } as Negotiation;
-    if (before.revision !== revision) throw conflict(`negotiation "${before.id}"`, revision, before);
-    const versions = await trx
-      .selectFrom('versions')
-      .select(['data'])
-      .where('negotiation_id', '=', ctx.negotiation.id)
-      .execute();
-    const drafting = before.languages?.drafting ?? 'en';
-    if (versions.length > 0 && languages.drafting !== drafting)
-      throw invalid(
-        'drafting',
-        `the negotiation's versions are drafted in ${named(drafting)}: their own text is in it, so the drafting language stays ${drafting}; translate them into ${named(languages.drafting)} instead (add it to "others")`,
-      );
-    const carried = new Set<string>();
-    for (const { data } of versions)
-      for (const point of (JSON.parse(data) as { points: { translations?: Record<string, unknown> }[] }).points)
-        for (const lang of Object.keys(point.translations ?? {})) carried.add(lang);
-    const dropped = [...carried].filter((lang) => !all.includes(lang));
-    if (dropped.length > 0)
-      throw invalid(
-        'others',
-        `versions of this negotiation are translated into ${dropped.map(named).join(' and ')}; keep ${dropped.length === 1 ? 'it' : 'them'} among the languages`,
-      );
-    const after: Negotiation = { ...before, languages, revision: before.revision + 1 };
-    const { revision: next, ...data } = after;
-    await trx
-      .updateTable('negotiations')
-      .set({ revision: next, data: JSON.stringify(data) })
-      .where('id', '=', after.id)
-      .execute();
-    await record({
-      action: 'negotiation.languages',
-      entityId: after.id,
-      negotiationId: after.id,
-      before: { languages: before.languages ?? null },
-      after: { languages },
+    return writeNegotiation(trx, record, ctx.negotiation.id, revision, 'negotiation.languages', async (before) => {
+      const versions = await trx
+        .selectFrom('versions')
+        .select(['data'])
+        .where('negotiation_id', '=', ctx.negotiation.id)
+        .execute();
+      const drafting = before.languages?.drafting ?? 'en';
+      if (versions.length > 0 && languages.drafting !== drafting)
+        throw invalid(
+          'drafting',
+          `the negotiation's versions are drafted in ${named(drafting)}: their own text is in it, so the drafting language stays ${drafting}; translate them into ${named(languages.drafting)} instead (add it to "others")`,
+        );
+      const carried = new Set<string>();
+      for (const { data } of versions)
+        for (const point of (JSON.parse(data) as { points: { translations?: Record<string, unknown> }[] }).points)
+          for (const lang of Object.keys(point.translations ?? {})) carried.add(lang);
+      const dropped = [...carried].filter((lang) => !all.includes(lang));
+      if (dropped.length > 0)
+        throw invalid(
+          'others',
+          `versions of this negotiation are translated into ${dropped.map(named).join(' and ')}; keep ${dropped.length === 1 ? 'it' : 'them'} among the languages`,
+        );
+      return { languages };
     });
-    return after;
   });
 }
