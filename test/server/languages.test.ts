@@ -412,6 +412,12 @@ describe('reading in a language over HTTP', () => {
     });
     assert.equal(put.status, 200, JSON.stringify(put.body));
     assert.deepEqual((put.body as { languages: unknown }).languages, { ...TRILINGUAL, prevailing: 'en' });
+    const events = await store.db
+      .selectFrom('audit_events')
+      .select(['after'])
+      .where('action', '=', 'negotiation.languages')
+      .execute();
+    assert.deepEqual(JSON.parse(events.at(-1)!.after!).languages, { ...TRILINGUAL, prevailing: 'en' });
     const ua = await signIn(server.url, 'ua@demo.parley');
     const refused = await ua.put('/api/negotiations/geneva-2025/languages', {
       revision: now.revision + 1,
