@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { DomainError } from '../../src/core/errors.ts';
 import type { Id, Point } from '../../src/core/model.ts';
 import { agreementOn } from '../../src/store/agreement.ts';
+import { closeBracket } from '../../src/store/brackets.ts';
 import { setLanguages } from '../../src/store/languages.ts';
 import { createPosition } from '../../src/store/positions.ts';
 import { Store } from '../../src/store/store.ts';
@@ -109,6 +110,43 @@ describe('a point’s languages fall behind and catch up as versions are made', 
     const after = await agreementOn(store, mediator, third.id);
     assert.doesNotMatch(after.obstacles, /Ukrainian text is behind/);
     assert.match(after.obstacles, /point 2: the Russian text is behind the English/);
+  });
+
+  test('closing a bracket closes it in every language: the chosen alternative in each, none behind', async () => {
+    const point: Point = {
+      ...trilingual(1),
+      text: 'The parties [[b-verb]] settle the matter.',
+      brackets: [
+        {
+          id: 'b-verb',
+          alternatives: [
+            { text: 'shall', proposedBy: [] },
+            { text: 'may', proposedBy: [] },
+          ],
+        },
+      ],
+      translations: {
+        uk: {
+          title: 'Стаття 1',
+          text: 'Сторони [[b-verb]] врегулювати питання.',
+          alternatives: { 'b-verb': ['зобовʼязані', 'можуть'] },
+        },
+        ru: {
+          title: 'Статья 1',
+          text: 'Стороны [[b-verb]] урегулировать вопрос.',
+          alternatives: { 'b-verb': ['обязаны', 'могут'] },
+        },
+      },
+    };
+    const text = await tableText(store, [point], null, 'A bracket in three languages');
+    const mediator = await as(store, 'mediator');
+    const { version } = await closeBracket(store, mediator, text.id, 'b-verb', { choose: 1, agreedBy: ['us', 'ua'] });
+    const closed = version.points[0]!;
+    assert.equal(closed.text, 'The parties may settle the matter.');
+    assert.equal(closed.translations!.uk!.text, 'Сторони можуть врегулювати питання.');
+    assert.equal(closed.translations!.ru!.text, 'Стороны могут урегулировать вопрос.');
+    assert.deepEqual(closed.translations!.uk!.alternatives, {});
+    assert.equal(closed.languagesBehind, undefined);
   });
 
   test('the status sent by a writer is ignored', async () => {
