@@ -11,6 +11,7 @@ interface DiffOptions {
   as?: string;
   all?: boolean;
   json?: boolean;
+  lang?: string;
 }
 
 /** `parley diff A B`: two versions compared point by point and word by word, as one account sees them. */
@@ -26,6 +27,10 @@ export function diffCommand(): Command {
     .option('--as <email>', 'see them as this account (default: everything in the database, as its operator)')
     .option('--all', 'show the unchanged points too (default: counted in one line)')
     .option('--json', "write the comparison as JSON, in the shape of the API's compare route")
+    .option(
+      '--lang <tag>',
+      "compare the points' wording in this language of the negotiation (uk, ru…; default: the drafting language)",
+    )
     .addHelpText(
       'after',
       `
@@ -57,7 +62,7 @@ async function diffVersions(store: Store, a: string, b: string, options: DiffOpt
   // ambiguity tells of a text they have not received; anything else goes to the same refusal as an
   // unknown id (the API's, and export's).
   const visible = await listVersions(store, ctx);
-  const result = await compare(store, ctx, versionNamed(visible, b), versionNamed(visible, a));
+  const result = await compare(store, ctx, versionNamed(visible, b), versionNamed(visible, a), options.lang);
   if (options.json) {
     // Written as the route writes it: only the properties its schema declares.
     const { comparisonSchema } = await import('../server/schemas.ts');

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { DomainError } from '../core/errors.ts';
+import { authenticLanguages, carriedLanguages, languageName, textLanguages } from '../core/languages.ts';
+import type { Negotiation, Point } from '../core/model.ts';
 import type { Store } from '../store/store.ts';
 import { CliError, EXIT } from './errors.ts';
 import { DB_OPTION, openStore, readerContext } from './shared.ts';
@@ -61,5 +63,28 @@ async function agreementStatusText(store: Store, options: StatusOptions): Promis
   const version = (await listVersions(store, ctx)).find((v) => v.id === view.versionId);
   const lines = [`${version?.label ?? view.versionId}: ${view.obstacles}`];
   if (view.lockedAt) lines.push(`The text is locked since ${view.lockedAt}; a mediator reopens a point.`);
+  const languages = version ? languagesLine(ctx.negotiation, version.points) : null;
+  if (languages) lines.push(languages);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The negotiation's languages in words, and those the text has not been translated into yet: "Languages:
+ * English (drafting), Ukrainian and Russian, all authentic. This text has no Russian yet." Null for a
+ * text in one language.
+ */
+function languagesLine(negotiation: Negotiation, points: Point[]): string | null {
+  const all = textLanguages(negotiation);
+  if (all.length < 2) return null;
+  const authentic = authenticLanguages(negotiation);
+  const names = all.map((l, i) => (i === 0 ? `${languageName(l)} (drafting)` : languageName(l)));
+  const prevailing = negotiation.languages?.prevailing;
+  const which =
+    authentic.length === all.length ? 'all authentic' : `authentic: ${authentic.map(languageName).join(', ')}`;
+  const carried = carriedLanguages(points, { drafting: all[0]!, all });
+  const notYet = all.filter((l) => !carried.includes(l)).map(languageName);
+  return [
+    `Languages: ${names.join(', ')}; ${which}${prevailing ? `, ${languageName(prevailing)} prevailing` : ''}.`,
+    notYet.length > 0 ? ` This text has no ${notYet.join(' or ')} text yet.` : '',
+  ].join('');
 }

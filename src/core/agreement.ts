@@ -10,6 +10,7 @@ import type {
   Track,
   VoidMark,
 } from './model.ts';
+import { carriedLanguages, languageBehind, languageName } from './languages.ts';
 import { canonicalPoint, optionLabels, type OptionLabels } from './transmission.ts';
 import { canSeePoint, canSeeTrack, type ViewerScope } from './visibility.ts';
 
@@ -75,6 +76,33 @@ export interface AgreementInput {
   marks: AgreementMark[];
   /** The issues, for the labels of the options that bracket alternatives choose. */
   issues: Pick<Issue, 'id' | 'options'>[];
+  /**
+   * The negotiation's languages (`textLanguages`, `authenticLanguages`); left out for a text in one
+   * language. A point is not agreed while an authentic language the text carries is behind on it.
+   */
+  languages?: { drafting: string; all: string[]; authentic: string[] };
+}
+
+/**
+ * For each point, the authentic languages the text carries whose text of the point is out of date or
+ * missing, with what each is behind. A text carries a language once one of its points is translated
+ * into it: until then its text in that language is still to be made as a whole (as authentic texts are
+ * often established once the wording is agreed), and the status says so without holding a point up.
+ */
+function authenticBehind(
+  points: Point[],
+  languages: AgreementInput['languages'],
+): Map<Id, { language: string; behind: string[] }[]> {
+  const out = new Map<Id, { language: string; behind: string[] }[]>();
+  if (!languages || languages.all.length < 2) return out;
+  const carried = carriedLanguages(points, languages);
+  for (const entry of languageBehind(points, { drafting: languages.drafting, all: carried })) {
+    const behind = entry.behind
+      .filter((l) => languages.authentic.includes(l))
+      .map((language) => ({ language, behind: entry.of[language] ?? [] }));
+    if (behind.length > 0) out.set(entry.pointId, behind);
+  }
+  return out;
 }
 
 /**
@@ -89,7 +117,15 @@ export interface AgreementInput {
  * status.points[3] // { pointId: 'pt-4', agreed: false, awaiting: ['ru'], voidMarks: [{ partyId: 'ua', … }], … }
  * status.overall // { complete: false, pointsNotAgreed: [4, 9, 17], openBrackets: 2, openTracks: ['track-eu-nato'], … }
  */
-export function agreementStatus({ points, parties, tracks, marks, issues }: AgreementInput): AgreementStatus {
+export function agreementStatus({
+  points,
+  parties,
+  tracks,
+  marks,
+  issues,
+  languages,
+}: AgreementInput): AgreementStatus {
+  const behindIn = authenticBehind(points, languages);
   const byPoint = new Map<Id, AgreementMark[]>();
   for (const mark of marks) {
     const list = byPoint.get(mark.pointId);
@@ -115,15 +151,17 @@ export function agreementStatus({ points, parties, tracks, marks, issues }: Agre
       if (latest) voidMarks.push({ partyId, contentHash: latest.contentHash, at: latest.at, by: latest.by });
     }
     const openBrackets = point.brackets.length;
+    const languagesBehind = behindIn.get(point.id);
     return {
       pointId: point.id,
       number: point.number,
-      agreed: table.length > 0 && awaiting.length === 0 && openBrackets === 0,
+      agreed: table.length > 0 && awaiting.length === 0 && openBrackets === 0 && !languagesBehind,
       agreedBy,
       awaiting,
       voidMarks,
       openBrackets,
       withheld: false,
+      ...(languagesBehind ? { languagesBehind } : {}),
     };
   });
   const pointsNotAgreed = agreements.filter((p) => !p.agreed).map((p) => p.number);
@@ -237,6 +275,7 @@ export function obstaclesInWords(status: AgreementStatus, names: ObstacleNames):
     parts.push(words);
   }
   if (overall.openBrackets > 0) parts.push(`${count(overall.openBrackets, 'bracket', 'brackets')} open`);
+  parts.push(...languagesInWords(status.points));
   if (overall.openTracks.length > 0) {
     const named = overall.openTracks.map((id) => `"${names.track(id)}"`);
     parts.push(`the ${named.length === 1 ? 'track' : 'tracks'} ${list(named)} open`);
@@ -244,4 +283,25 @@ export function obstaclesInWords(status: AgreementStatus, names: ObstacleNames):
   if (overall.otherOpenTracks > 0)
     parts.push(`${count(overall.otherOpenTracks, 'track', 'tracks')} you are not part of open`);
   return parts.join('; ');
+}
+
+/**
+ * "points 4 and 9: the Ukrainian text is behind the English", "point 7: no Russian text yet": the
+ * points whose authentic text in some language is out of date or missing, grouped by what is said.
+ *
+ * @example languagesInWords(status.points) // ['points 4 and 9: the Ukrainian text is behind the English']
+ */
+export function languagesInWords(points: Pick<PointAgreement, 'number' | 'languagesBehind'>[]): string[] {
+  const said = new Map<string, number[]>();
+  for (const point of points)
+    for (const { language, behind } of point.languagesBehind ?? []) {
+      const words =
+        behind.length === 0
+          ? `no ${languageName(language)} text yet`
+          : `the ${languageName(language)} text is behind the ${list(behind.map(languageName))}`;
+      said.set(words, [...(said.get(words) ?? []), point.number]);
+    }
+  return [...said].map(
+    ([words, numbers]) => `${numbers.length === 1 ? 'point' : 'points'} ${list(numbers.map(String))}: ${words}`,
+  );
 }

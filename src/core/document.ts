@@ -101,13 +101,20 @@ export function documentProblems(points: Point[]): DocumentProblem[] {
   return problems;
 }
 
-/** The characters of text a list of points holds: titles, texts and every bracket alternative. */
-export function pointsTextLength(points: Pick<Point, 'title' | 'text' | 'brackets'>[]): number {
+/**
+ * The characters of text a list of points holds, in every language: titles, texts and every bracket
+ * alternative, and the same in each translation.
+ */
+export function pointsTextLength(points: Pick<Point, 'title' | 'text' | 'brackets' | 'translations'>[]): number {
   let total = 0;
   for (const point of points) {
     total += point.title.length + point.text.length;
     for (const bracket of point.brackets)
       for (const alternative of bracket.alternatives) total += alternative.text.length;
+    for (const translation of Object.values(point.translations ?? {})) {
+      total += translation.title.length + translation.text.length;
+      for (const wording of Object.values(translation.alternatives)) for (const t of wording) total += t.length;
+    }
   }
   return total;
 }

@@ -1,4 +1,6 @@
 import { CONFUSABLES } from './confusables-table.ts';
+import { pointRenderings } from './languages.ts';
+import type { Point } from './model.ts';
 
 /**
  * The gate's measure of language: whether words carry a governed text a party has not received,
@@ -351,7 +353,7 @@ export function carries(words: Set<number>, governed: NewLanguage): Carried | nu
 
 /**
  * The words a version carries to its recipient: the summary, every point's title, text and
- * alternatives, and (as words sent, not as a governed text's language) its label and source, which
+ * alternatives in every language it has (its translations are words sent as much as its own), and (as words sent, not as a governed text's language) its label and source, which
  * the recipient reads too: a copy put in the label or the source is still a copy. A governed text's
  * own label is its name, which people may speak of freely, so it is not held back (`printsOf`).
  */
@@ -359,9 +361,14 @@ export function versionWords(version: {
   summary: string;
   label?: string;
   source?: string | null;
-  points: { title: string; text: string; brackets: { alternatives: { text: string }[] }[] }[];
+  points: Point[];
 }): string[] {
-  return [version.summary, version.label ?? '', version.source ?? '', ...version.points.flatMap(pointWords)];
+  return [
+    version.summary,
+    version.label ?? '',
+    version.source ?? '',
+    ...version.points.flatMap((point) => pointRenderings(point).flatMap(pointWords)),
+  ];
 }
 
 /** A point's words: title, text (without bracket placeholders) and every alternative. */

@@ -45,6 +45,7 @@ export type Bracket = z.output<typeof schemas.bracketSchema>;
 
 /** A numbered article of the agreement. `id` survives renumbering, merging and dropping of others. */
 export type Point = z.output<typeof schemas.pointSchema>;
+export type PointTranslation = z.output<typeof schemas.pointTranslationSchema>;
 
 export const VERSION_KINDS = ['draft', 'proposal'] as const;
 /** `draft`: a text of the main line; `proposal`: a counter-proposal branched from a base version. */

@@ -174,6 +174,13 @@ export const pointSchema = z
       .record(languageSchema, pointTranslationSchema)
       .optional()
       .describe("The point in the negotiation's other languages, by language tag"),
+    languagesBehind: z
+      .record(languageSchema, z.array(languageSchema).max(COUNT_LIMITS.languages + 1))
+      .optional()
+      .describe(
+        'By language, the languages its wording of this point is behind: changed in those since, not in this one. Computed by the server when a version is made (anything sent is ignored); not part of the content hash',
+      )
+      .meta({ example: { uk: ['en'], ru: ['en'] } }),
   })
   .meta({ id: 'Point' });
 
@@ -525,6 +532,12 @@ export const pointAgreementSchema = z.object({
   openBrackets: z.number().int().nullable(),
   /** True where the point is negotiated in a track the reader is outside of: who marked it is withheld. */
   withheld: z.boolean(),
+  languagesBehind: z
+    .array(z.object({ language: languageSchema, behind: z.array(languageSchema) }))
+    .optional()
+    .describe(
+      'The authentic languages whose text of this point is out of date (behind `behind`) or missing (`behind` empty): the point is not agreed until they are brought up to date',
+    ),
 });
 
 export const agreementStatusSchema = z

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { approvalStatus, deadlineInstant, type ApprovalStatus } from './approval.ts';
 import { type Carried, carries, fingerprintAll, newLanguage, pointWords, versionWords } from './gate.ts';
+import { pointRenderings } from './languages.ts';
 import type { Approval, Id, IsoTime, Party, Point, TransmissionRule, Version } from './model.ts';
 
 /**
@@ -31,9 +32,30 @@ function canonicalChoice(issueId: Id, optionId: Id, labels: OptionLabels): unkno
   return [issueId, optionId, labels(issueId, optionId) ?? null];
 }
 
-/** A point in canonical form: every field a reader reads, with the labels of the options its alternatives choose. */
+/**
+ * A point's translations in canonical form (by language, each its title, text and alternatives by
+ * bracket), or null when it has none: a point in one language keeps the hash it always had.
+ */
+function canonicalTranslations(point: Pick<Point, 'translations'>): unknown[] | null {
+  const langs = Object.keys(point.translations ?? {}).sort();
+  if (langs.length === 0) return null;
+  return langs.map((lang) => {
+    const t = point.translations![lang]!;
+    const alternatives = Object.keys(t.alternatives)
+      .sort()
+      .map((id) => [id, t.alternatives[id]]);
+    return [lang, t.title, t.text, alternatives];
+  });
+}
+
+/**
+ * A point in canonical form: every field a reader reads, with the labels of the options its
+ * alternatives choose, and its text in every language it has (which status is behind is derived, and
+ * left out).
+ */
 export function canonicalPoint(point: Point, labels: OptionLabels): unknown[] {
-  return [
+  const translations = canonicalTranslations(point);
+  const canonical = [
     point.id,
     point.number,
     point.title,
@@ -51,6 +73,8 @@ export function canonicalPoint(point: Point, labels: OptionLabels): unknown[] {
     [...point.issueIds].sort(),
     point.trackId,
   ];
+  // Translations join the canonical form only when there are some, so texts in one language keep their hash.
+  return translations ? [...canonical, translations] : canonical;
 }
 
 const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
@@ -79,14 +103,28 @@ export function contentHash(version: Content, labels: OptionLabels): string {
   ]);
 }
 
-/** The hash of a point's language (title, text, bracket alternatives), whatever its id or number. */
-export function languageHash(point: Pick<Point, 'title' | 'text' | 'brackets'>): string {
-  return sha256([
+/**
+ * The hash of a point's language (title, text, bracket alternatives, and the same in every translation
+ * it has), whatever its id or number.
+ */
+export function languageHash(point: Pick<Point, 'title' | 'text' | 'brackets' | 'translations'>): string {
+  const translations = canonicalTranslations(point);
+  const own = [
     'parley/language/1',
     point.title,
     point.text,
     point.brackets.map((b) => b.alternatives.map((a) => a.text)),
-  ]);
+  ];
+  return sha256(translations ? [...own, translations] : own);
+}
+
+/**
+ * The hash of the language of each of a point's renderings (its own words, then each translation's),
+ * for the gate: the same wording is the same language in whichever slot it stands, so a governed text
+ * copied into another text's Ukrainian is found as surely as one copied into its English.
+ */
+export function renderingHashes(point: Point): string[] {
+  return pointRenderings(point).map(languageHash);
 }
 
 /** A version with what the rules need to know of it. */
@@ -146,13 +184,16 @@ function printsOf(version: TextRecord['version']): { number: number; fingerprint
   let prints = pointPrints.get(version);
   if (!prints) {
     // Each piece a reader reads as one: a point's title and text, and each of its alternatives.
-    prints = version.points.flatMap((point) => {
-      const [title, text, ...alternatives] = pointWords(point);
-      return [`${title}\n${text}`, ...alternatives].map((piece) => ({
-        number: point.number,
-        fingerprints: fingerprintAll([piece]),
-      }));
-    });
+    // Each language of a point is read on its own: its Ukrainian is as much the point's language as its English.
+    prints = version.points.flatMap((point) =>
+      pointRenderings(point).flatMap((rendering) => {
+        const [title, text, ...alternatives] = pointWords(rendering);
+        return [`${title}\n${text}`, ...alternatives].map((piece) => ({
+          number: point.number,
+          fingerprints: fingerprintAll([piece]),
+        }));
+      }),
+    );
     // The summary is part of what a recipient reads: it counts as one more piece ("point 0"). The
     // label is the text's name, which people may speak of without carrying its language.
     const extra = fingerprintAll([version.summary ?? '']);
@@ -269,18 +310,19 @@ export function governingReason(
   const governed = (record: TextRecord) => governedByLine(rule, record, byId, parties) !== null;
   // The same language, point for point, however short.
   const held = new Set(
-    all.filter((r) => holds(r, recipient, parties)).flatMap((r) => r.version.points.map(languageHash)),
+    all.filter((r) => holds(r, recipient, parties)).flatMap((r) => r.version.points.flatMap(renderingHashes)),
   );
   const exact = new Map<string, Id>();
   for (const record of all)
     if (record.version.id !== version.id && governed(record) && sees(record))
-      for (const point of record.version.points) exact.set(languageHash(point), record.version.id);
-  for (const point of version.points) {
-    const hash = languageHash(point);
-    const source = exact.get(hash);
-    if (source !== undefined && !held.has(hash))
-      return `point ${point.number} carries language of ${describe(source)} that ${partyName(recipient)} has not received`;
-  }
+      for (const point of record.version.points)
+        for (const hash of renderingHashes(point)) exact.set(hash, record.version.id);
+  for (const point of version.points)
+    for (const hash of renderingHashes(point)) {
+      const source = exact.get(hash);
+      if (source !== undefined && !held.has(hash))
+        return `point ${point.number} carries language of ${describe(source)} that ${partyName(recipient)} has not received`;
+    }
   // A near copy: the same language, edited.
   const words = fingerprintAll(
     versionWords({

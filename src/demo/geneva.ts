@@ -24,6 +24,10 @@ export const genevaScenario: Scenario = {
     summary:
       'November 2025. A US 28-point plan to end the war is delivered in Kyiv on 20 Nov and leaked the same day; it asks Ukraine to leave Donetsk, renounce NATO and cap its army. Ukraine, the United States and the national security advisers of France, Germany, the UK and the EU meet in Geneva on 23 Nov; the E3 table a counter-proposal; the US and Ukraine cut the text to a 19-point framework, leaving territory and NATO to their presidents, who must approve it before it goes to Moscow. The mediators keep the 28 points as a single negotiating text, on which the E3’s changes are pending as amendments (illustrative). Reported facts cite their sources; private positions, preferences and the 19-point wording are illustrative.',
     currentVersionId: 'v-geneva-19',
+    // English is the drafting language; the 19-point text carries Parley's working translations into
+    // Ukrainian and Russian. The sources say nothing of authentic languages: all three equally
+    // authentic, none prevailing, is illustrative (not reported).
+    languages: { drafting: 'en', others: ['uk', 'ru'], authentic: ['en', 'uk', 'ru'], prevailing: null },
     createdAt: '2025-11-20',
   },
   parties,

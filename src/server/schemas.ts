@@ -33,7 +33,7 @@ export const API_DESCRIPTION = (bodyLimit: number) =>
   [
     'Negotiate one structured agreement among several parties, with a mediator. Sign in with POST /api/auth/login and send the token as `Authorization: Bearer <token>`; every route needs it unless it says `security: []`.',
     '',
-    `Limits: a request body of at most ${bodyLimit.toLocaleString('en')} bytes (413 above), nesting objects and arrays at most ${JSON_LIMITS.depth} deep (400 deeper) and holding at most ${JSON_LIMITS.itemsPerContainer.toLocaleString('en')} items in one object or array (413 above); ids of 1–${LIMITS.idLength} characters from A–Z, a–z, 0–9 and \`. _ : -\` (400 otherwise); a point's text of at most ${LIMITS.pointText.toLocaleString('en')} characters, ${LIMITS.bracketsPerPoint} brackets of ${LIMITS.alternativesPerBracket} alternatives; a version of at most ${LIMITS.pointsPerVersion} points and ${LIMITS.versionText.toLocaleString('en')} characters of text in all; a negotiation of at most ${LIMITS.issuesPerNegotiation} issues of ${LIMITS.optionsPerIssue} options (labels of ${LIMITS.labelLength} characters), ${LIMITS.redLinesPerParty} red lines per party and ${LIMITS.openDraftsPerOwner} drafts not yet issued per party (and for the mediators); a point merged from at most ${LIMITS.derivedFromPerPoint} points. Text must be valid Unicode (no lone surrogates).`,
+    `Limits: a request body of at most ${bodyLimit.toLocaleString('en')} bytes (413 above), nesting objects and arrays at most ${JSON_LIMITS.depth} deep (400 deeper) and holding at most ${JSON_LIMITS.itemsPerContainer.toLocaleString('en')} items in one object or array (413 above); ids of 1–${LIMITS.idLength} characters from A–Z, a–z, 0–9 and \`. _ : -\` (400 otherwise); a point's text of at most ${LIMITS.pointText.toLocaleString('en')} characters, ${LIMITS.bracketsPerPoint} brackets of ${LIMITS.alternativesPerBracket} alternatives; a version of at most ${LIMITS.pointsPerVersion} points and ${LIMITS.versionText.toLocaleString('en')} characters of text in all (every language counted; each translation of a point's text at most ${LIMITS.pointText.toLocaleString('en')} characters, as the text itself); a negotiation of at most ${LIMITS.issuesPerNegotiation} issues of ${LIMITS.optionsPerIssue} options (labels of ${LIMITS.labelLength} characters), ${LIMITS.redLinesPerParty} red lines per party and ${LIMITS.openDraftsPerOwner} drafts not yet issued per party (and for the mediators); a point merged from at most ${LIMITS.derivedFromPerPoint} points. Text must be valid Unicode (no lone surrogates).`,
     '',
     'Errors are application/problem+json with a `detail` that says what to change. Comparisons mark changes word by word within a fixed budget per comparison; beyond it, changes are marked by sentence or as whole texts, and `comparison.coarse` says so.',
   ].join('\n');
@@ -86,6 +86,20 @@ export const negotiationPatchSchema = z.object({
   title: name.optional(),
   summary: text().optional(),
   currentVersionId: idSchema.nullable().optional(),
+});
+
+/** `?lang=uk`: a reading in one of the negotiation's languages. */
+export const langQuery = entity.languageSchema
+  .optional()
+  .describe(
+    "Read the points' wording in this language (one of the negotiation's: 400 otherwise, naming them); a point not translated into it keeps its drafting-language wording",
+  );
+
+export const languagesPutSchema = entity.languagesSchema.extend({ revision }).meta({
+  id: 'LanguagesPut',
+  description:
+    "The negotiation's languages: drafting (the points' own text), others (their translations), which are equally authentic, and the one that prevails (null when none does)",
+  example: { revision: 3, drafting: 'en', others: ['uk', 'ru'], authentic: ['en', 'uk', 'ru'], prevailing: null },
 });
 
 export const partySchema = entity.partySchema;
@@ -304,7 +318,7 @@ const newPointsSchema = z
   .min(1)
   .max(LIMITS.pointsPerVersion)
   .refine((points) => pointsTextLength(points) <= LIMITS.versionText, {
-    message: `the points hold more than ${LIMITS.versionText.toLocaleString('en')} characters of text in all; split the text into several versions or shorten it`,
+    message: `the points hold more than ${LIMITS.versionText.toLocaleString('en')} characters of text in all, every language counted; split the text into several versions or shorten it`,
   })
   .transform((points) =>
     points.every((p) => p.number === undefined)
@@ -353,7 +367,7 @@ const draftPointsSchema = z
   )
   .max(LIMITS.pointsPerVersion)
   .refine((points) => pointsTextLength(points) <= LIMITS.versionText, {
-    message: `the points hold more than ${LIMITS.versionText.toLocaleString('en')} characters of text in all; shorten the text`,
+    message: `the points hold more than ${LIMITS.versionText.toLocaleString('en')} characters of text in all, every language counted; shorten the text`,
   })
   .transform((points) => renumber(points.map((p) => ({ ...p, number: 0 }))));
 export const draftSaveSchema = z.object({

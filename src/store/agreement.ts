@@ -1,3 +1,4 @@
+import { exportLanguages } from '../core/languages.ts';
 import type { Transaction } from 'kysely';
 import {
   agreementStatus,
@@ -83,12 +84,13 @@ export interface AgreementView {
 /** The status of a stored version's points, from all its points and the marks given. */
 function statusOf(
   version: Pick<Version, 'points'>,
-  ctx: Pick<NegotiationContext, 'parties'>,
+  ctx: Pick<NegotiationContext, 'parties' | 'negotiation'>,
   tracks: Track[],
   marks: AgreementMark[],
   issues: Parameters<typeof pointContentHash>[1],
 ): AgreementStatus {
-  return agreementStatus({ points: version.points, parties: ctx.parties, tracks, marks, issues });
+  const languages = exportLanguages(ctx.negotiation);
+  return agreementStatus({ points: version.points, parties: ctx.parties, tracks, marks, issues, languages });
 }
 
 /** The stored version behind one the reader may see (404 when they may not). */
@@ -371,7 +373,13 @@ async function lockIfComplete(
   if (!text) return;
   const tracks = await listEntities(trx, 'tracks', ctx.negotiation.id);
   const issues = await listEntities(trx, 'issues', ctx.negotiation.id);
-  const status = statusOf(text, ctx, tracks, await activeMarks(trx, ctx.negotiation.id), issues);
+  const status = statusOf(
+    text,
+    { parties: ctx.parties, negotiation },
+    tracks,
+    await activeMarks(trx, ctx.negotiation.id),
+    issues,
+  );
   if (!status.overall.complete) return;
   const after = { ...negotiation, lockedAt: store.nowIso(), lockedVersionId: text.id };
   await trx
@@ -456,7 +464,7 @@ export async function closeTrack(store: Store, ctx: NegotiationContext, trackId:
   const open = status.points.filter((p) => !p.agreed).map((p) => p.number);
   if (open.length > 0)
     throw refused(
-      `the track "${track.name}" closes only when its points are agreed: ${open.length === 1 ? 'point' : 'points'} ${open.join(', ')} ${open.length === 1 ? 'is' : 'are'} not (every party of the track marks each, and no bracket remains)`,
+      `the track "${track.name}" closes only when its points are agreed: ${open.length === 1 ? 'point' : 'points'} ${open.join(', ')} ${open.length === 1 ? 'is' : 'are'} not (every party of the track marks each, no bracket remains and every authentic language is up to date)`,
     );
   return setTrackClosed(store, ctx, track, store.nowIso(), 'track.close');
 }

@@ -29,6 +29,10 @@ export const AUDIT_KINDS = {
     entity: 'negotiation',
     meaning: "the negotiation's title, summary or current text changed",
   },
+  'negotiation.languages': {
+    entity: 'negotiation',
+    meaning: "the languages of the negotiation's text were set: drafting, translated, authentic, prevailing",
+  },
   'membership.create': { entity: 'membership', meaning: 'someone took a seat at the table' },
   'membership.update': { entity: 'membership', meaning: "a seat's role or title changed" },
   'membership.remove': { entity: 'membership', meaning: 'a seat was removed' },

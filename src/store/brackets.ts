@@ -66,6 +66,29 @@ export function resolvePlaceholder(text: string, bracketId: Id, wording: string)
   return before + wording + after;
 }
 
+/**
+ * A point's translations with a bracket closed in each as in its own text: the chosen alternative's
+ * wording in that language (the drafting language's where the translation has none), or nothing when
+ * the bracket is dropped. Every language changes together, so none falls behind for the closing.
+ */
+function closedInTranslations(
+  point: Point,
+  bracketId: Id,
+  choose: number | undefined,
+  draftingWording: string,
+): NonNullable<Point['translations']> {
+  return Object.fromEntries(
+    Object.entries(point.translations ?? {}).map(([lang, t]) => {
+      const wording = choose === undefined ? '' : (t.alternatives[bracketId]?.[choose] ?? draftingWording);
+      const { [bracketId]: _closed, ...alternatives } = t.alternatives;
+      const text = findPlaceholders(t.text).some((p) => p.id === bracketId)
+        ? resolvePlaceholder(t.text, bracketId, wording)
+        : t.text;
+      return [lang, { ...t, text, alternatives }];
+    }),
+  );
+}
+
 /** The pen-holder of a version: the mediators for a text of the table, the author's principal or lead for a party's. */
 function requirePenHolder(ctx: NegotiationContext, version: Version): void {
   if (version.authorPartyId === null) {
@@ -132,6 +155,7 @@ export async function closeBracket(
           ...p,
           text: resolvePlaceholder(p.text, bracketId, wording),
           brackets: p.brackets.filter((b) => b.id !== bracketId),
+          ...(p.translations ? { translations: closedInTranslations(p, bracketId, input.choose, wording) } : {}),
         },
   );
   const letter =

@@ -1,5 +1,5 @@
 import { invalid } from '../core/errors.ts';
-import { draftingLanguage, pointInLanguage, textLanguages } from '../core/languages.ts';
+import { draftingLanguage, languageBehind, pointInLanguage, textLanguages } from '../core/languages.ts';
 import type { Id, Negotiation, VersionView } from '../core/model.ts';
 import { canSeeTrack } from '../core/visibility.ts';
 import type { ExportAmendment, ExportInput, WorkflowStep } from '../formats/types.ts';
@@ -118,16 +118,17 @@ function inLanguage(version: VersionView, lang: string, drafting: string): Versi
 }
 
 /**
- * The points whose text in `lang` is behind another language. The negotiation's languages record
- * which ones are out of date (`core/languages.ts`); until a point carries that, only a point with no
- * translation at all in `lang` is behind, behind the drafting language.
+ * The points whose text in `lang` is behind another language (`core/languages.ts` records which
+ * ones are out of date when a version is made), or missing: a missing text is behind the drafting one.
  */
 function pointsBehind(
   version: VersionView,
   negotiation: Pick<Negotiation, 'languages'>,
   lang: string,
 ): ExportInput['languageBehind'] {
-  const drafting = draftingLanguage(negotiation);
-  if (lang === drafting) return [];
-  return version.points.filter((p) => !p.translations?.[lang]).map((p) => ({ pointId: p.id, behind: [drafting] }));
+  const languages = { drafting: draftingLanguage(negotiation), all: textLanguages(negotiation) };
+  return languageBehind(version.points, languages).flatMap((point) => {
+    const behind = point.missing.includes(lang) ? [languages.drafting] : (point.of[lang] ?? []);
+    return behind.length > 0 ? [{ pointId: point.pointId, behind }] : [];
+  });
 }

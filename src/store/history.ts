@@ -33,6 +33,7 @@ export const RECEIPT_KINDS: readonly string[] = [
 const WORDS: Record<string, string> = {
   'negotiation.create': 'convened the negotiation',
   'negotiation.update': "changed the negotiation's title, summary or current text",
+  'negotiation.languages': "set the languages of the negotiation's text",
   'membership.create': 'took a seat at the table',
   'membership.update': "changed a seat's role or title",
   'membership.remove': 'removed a seat',

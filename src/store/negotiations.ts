@@ -140,28 +140,38 @@ export async function updateNegotiation(
         `version "${patch.currentVersionId}" is not a shared version of this negotiation`,
       );
   }
-  return store.change(ctx.user.id, async (trx, record) => {
-    const row = await trx
-      .selectFrom('negotiations')
-      .select(['revision', 'data'])
-      .where('id', '=', ctx.negotiation.id)
-      .executeTakeFirstOrThrow();
-    const before = { ...JSON.parse(row.data), revision: row.revision } as Negotiation;
-    if (before.revision !== revision) throw conflict(`negotiation "${before.id}"`, revision, before);
-    const after: Negotiation = { ...before, ...patch, revision: before.revision + 1 };
-    const { revision: next, ...data } = after;
-    await trx
-      .updateTable('negotiations')
-      .set({ revision: next, data: JSON.stringify(data) })
-      .where('id', '=', after.id)
-      .execute();
-    await record({
-      action: 'negotiation.update',
-      entityId: after.id,
-      negotiationId: after.id,
-      before,
-      after,
-    });
-    return after;
-  });
+  return store.change(ctx.user.id, async (trx, record) =>
+    writeNegotiation(trx, record, ctx.negotiation.id, revision, 'negotiation.update', () => patch),
+  );
+}
+
+/**
+ * Changes the negotiation's row in a write's transaction, at `revision` (a conflict when another
+ * change came first), and records it as `action` with the negotiation before and after. `change` reads
+ * the negotiation as it stands and answers the fields that change (or refuses).
+ */
+export async function writeNegotiation(
+  trx: Transaction<Database>,
+  record: Recorder,
+  negotiationId: Id,
+  revision: number,
+  action: 'negotiation.update' | 'negotiation.languages',
+  change: (before: Negotiation) => Partial<Negotiation> | Promise<Partial<Negotiation>>,
+): Promise<Negotiation> {
+  const row = await trx
+    .selectFrom('negotiations')
+    .select(['revision', 'data'])
+    .where('id', '=', negotiationId)
+    .executeTakeFirstOrThrow();
+  const before = { ...JSON.parse(row.data), revision: row.revision } as Negotiation;
+  if (before.revision !== revision) throw conflict(`negotiation "${before.id}"`, revision, before);
+  const after: Negotiation = { ...before, ...(await change(before)), revision: before.revision + 1 };
+  const { revision: next, ...data } = after;
+  await trx
+    .updateTable('negotiations')
+    .set({ revision: next, data: JSON.stringify(data) })
+    .where('id', '=', after.id)
+    .execute();
+  await record({ action, entityId: after.id, negotiationId: after.id, before, after });
+  return after;
 }

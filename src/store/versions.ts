@@ -17,6 +17,13 @@ import { getVersion, requireStanding, requireUnaltered, textApprovals, textRecor
 import { requireWordsMayGo, textRefusals } from './gate.ts';
 import { partyName } from './names.ts';
 import { versionWords } from '../core/gate.ts';
+import {
+  draftingLanguage,
+  textLanguages,
+  translationProblems,
+  versionInLanguage,
+  withLanguageStatus,
+} from '../core/languages.ts';
 
 /** Versions of the document: writing them, comparing and sending them (reading them as each reader may is `texts.ts`). Each command checks the policy, writes the change and its audit event in one transaction. */
 
@@ -26,12 +33,13 @@ export async function compare(
   ctx: NegotiationContext,
   versionId: Id,
   baseId?: Id,
+  lang?: string,
 ): Promise<{ base: VersionView; proposal: VersionView; comparison: VersionComparison }> {
-  const proposal = await getVersion(store, ctx, versionId);
+  const proposal = versionInLanguage(await getVersion(store, ctx, versionId), ctx.negotiation, lang);
   const baseVersionId = baseId ?? proposal.parentId;
   if (!baseVersionId)
     throw invalid('base', `version "${versionId}" has no parent; name the version to compare with in ?base=`);
-  const base = await getVersion(store, ctx, baseVersionId);
+  const base = versionInLanguage(await getVersion(store, ctx, baseVersionId), ctx.negotiation, lang);
   return {
     base,
     proposal,
@@ -77,6 +85,11 @@ export async function createVersion(
     throw invalid('parentId', 'a proposal is branched from a base version: give parentId');
   const problem = documentProblems(input.points)[0];
   if (problem) throw invalid(problem.path, problem.message);
+  // Translations only in the negotiation's languages; which of them are behind is the server's to say.
+  const languages = { drafting: draftingLanguage(ctx.negotiation), all: textLanguages(ctx.negotiation) };
+  const untranslatable = translationProblems(input.points, languages)[0];
+  if (untranslatable) throw invalid(untranslatable.path, untranslatable.message);
+  input.points = withLanguageStatus(input.points, parent?.points ?? null, languages.all, languages.drafting);
   // A merged or split point names the points of its parent it was made from, and nothing else.
   input.points.forEach((point, index) => {
     for (const origin of point.derivedFrom ?? [])

@@ -1593,6 +1593,45 @@ const MATRIX: Record<string, Entry> = {
       },
     ],
   },
+  'PUT /api/negotiations/:id/languages': {
+    kind: 'write',
+    cases: () => [
+      {
+        object: "the negotiation's languages",
+        request: async () => ({
+          method: 'PUT',
+          url: `${N}/languages`,
+          body: {
+            revision: await revision('negotiations', NEG),
+            drafting: 'en',
+            others: ['uk'],
+            authentic: ['en', 'uk'],
+            prevailing: null,
+          },
+        }),
+        allowed: table(['med']),
+        sees: table(AT_TABLE),
+        hiddenId: NEG,
+      },
+      {
+        object: "another negotiation's languages, where only B's lead sits",
+        request: async () => ({
+          method: 'PUT',
+          url: `/api/negotiations/${OTHER}/languages`,
+          body: {
+            revision: await revision('negotiations', OTHER),
+            drafting: 'en',
+            others: ['fr'],
+            authentic: [],
+            prevailing: null,
+          },
+        }),
+        allowed: ['bL'],
+        sees: ['bL'],
+        hiddenId: OTHER,
+      },
+    ],
+  },
   'POST /api/negotiations/:id/parties': {
     kind: 'write',
     cases: () => [

@@ -568,6 +568,36 @@ function builders(): Record<string, fc.Arbitrary<Builder>> {
         return { value, texts: [...text('title', c.title, { trim: true }), ...text('summary', c.summary)] };
       }),
 
+    'PUT /api/negotiations/:id/languages': fc
+      .record({
+        revision: revisionPlan,
+        drafting: fc.oneof(
+          { weight: 6, arbitrary: oneOf(['en'], ['EN', 'english', '', 'uk ']) },
+          { weight: 1, arbitrary: hostile },
+        ),
+        others: fc.array(
+          fc.oneof(
+            { weight: 6, arbitrary: oneOf(['uk', 'ru', 'fr', 'pt-BR'], ['UK', 'uk-', 'en']) },
+            { weight: 1, arbitrary: hostile },
+          ),
+          {
+            maxLength: 4,
+          },
+        ),
+        authentic: fc.array(oneOf(['en', 'uk', 'ru'], ['de', '']), { maxLength: 3 }),
+        prevailing: fc.option(oneOf(['en', 'uk'], ['zz', 'EN']), { nil: null }),
+      })
+      .map((c) => async (env) => ({
+        value: {
+          revision: await revisionOf(env.store, 'negotiations', env.negotiationId, c.revision),
+          drafting: c.drafting,
+          others: c.others,
+          authentic: c.authentic,
+          prevailing: c.prevailing,
+        },
+        texts: [],
+      })),
+
     'POST /api/negotiations/:id/parties': fc
       .record({
         id: fc.oneof(
@@ -1981,6 +2011,7 @@ function itemTable(url: string): Table {
 const WRITES: Record<string, Table> = {
   'POST /api/negotiations': 'negotiations',
   'PATCH /api/negotiations/:id': 'negotiations',
+  'PUT /api/negotiations/:id/languages': 'negotiations',
   'POST /api/negotiations/:id/parties': 'parties',
   'POST /api/negotiations/:id/members': 'memberships',
   'PATCH /api/negotiations/:id/members/:memberId': 'memberships',

@@ -8,6 +8,7 @@
 import type { Bracket, Point } from '../../core/model.ts';
 import type { ScenarioVersion } from '../scenario.ts';
 import { ARTICLE, cite, illustrative } from './sources.ts';
+import { withTranslations } from './translations.ts';
 
 function pt(n: number, title: string, text: string, issueIds: string[] = []): Point {
   return { id: `pt-${n}`, number: n, title, text, brackets: [], issueIds, trackId: null };
@@ -430,7 +431,7 @@ export const versions: ScenarioVersion[] = [
       "The 'updated and refined peace framework' the US and Ukrainian delegations drafted together in Geneva, cut from 28 to 19 points (reported by the FT, S19). Reported: the amnesty point is gone (S42), and territory and the NATO questions were left open for the two presidents (S20, S21). Illustrative (not reported): which other points were dropped or merged (3 into 7; 9 and 10 into 5; 15 into 27; 16 into 2; 17 into 18; 20 into 11; 23 dropped), all revised wording, the 800,000 ceiling (reported only via an aggregator with low confidence, S52), and the bracket alternatives. Points touching EU or NATO competences (4, 7, 8, 11, 13, 14 in the US numbering) sit in the separate EU–NATO track (Stubb, 24 Nov). Recipients: the US and Ukraine, which wrote it, and the European delegations consulted in Geneva (the joint statement promises close contact with European partners; our choice). Russia receives it only when both presidents have approved it.",
     authorPartyId: 'us',
     internal: false,
-    points: derive(us28Points, (id) => !dropped19.has(id), geneva19Edits),
+    points: withTranslations(derive(us28Points, (id) => !dropped19.has(id), geneva19Edits)),
     optionChoices: {
       'issue-army-cap': 'opt-army-800k',
       'issue-security-guarantees': 'opt-guarantee-article5',

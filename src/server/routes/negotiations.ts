@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createNegotiation, listNegotiations, negotiationFor, updateNegotiation } from '../../store/negotiations.ts';
+import { setLanguages } from '../../store/languages.ts';
 import type { Store } from '../../store/store.ts';
 import { listParties } from '../../store/parties.ts';
 import * as s from '../schemas.ts';
@@ -71,6 +72,24 @@ export function negotiationsRoutes(app: App, store: Store): void {
     async (request) => {
       const { revision, ...patch } = request.body;
       return updateNegotiation(store, await ctx(store, request), revision, patch);
+    },
+  );
+  app.put(
+    '/api/negotiations/:id/languages',
+    {
+      schema: {
+        tags: ['negotiations'],
+        summary: "Set the languages of the negotiation's text",
+        description:
+          "Mediators only, not while the text is locked. The drafting language is set before the first version; a language some version is translated into stays. A point's translations must be in these languages; which are behind is computed when each version is made.",
+        params: negotiationParams,
+        body: s.languagesPutSchema,
+        response: { 200: s.negotiationSchema, ...problems },
+      },
+    },
+    async (request) => {
+      const { revision, ...languages } = request.body;
+      return setLanguages(store, await ctx(store, request), revision, languages);
     },
   );
 }

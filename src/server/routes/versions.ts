@@ -4,6 +4,7 @@ import { decideOnText, versionApprovals } from '../../store/transmission.ts';
 import { compare, createVersion, transmitVersion, withdrawVersion } from '../../store/versions.ts';
 import { document, getVersion, listVersions } from '../../store/texts.ts';
 import type { Store } from '../../store/store.ts';
+import { versionInLanguage } from '../../core/languages.ts';
 import * as s from '../schemas.ts';
 import { created, ctx, itemParams, negotiationParams, problems, type App } from './shared.ts';
 
@@ -15,11 +16,18 @@ export function versionsRoutes(app: App, store: Store): void {
       schema: {
         tags: ['document'],
         params: negotiationParams,
-        querystring: z.object({ version: s.idSchema.optional() }),
+        querystring: z.object({ version: s.idSchema.optional(), lang: s.langQuery }),
         response: { 200: s.versionSchema, ...problems },
       },
     },
-    async (request) => document(store, await ctx(store, request), request.query.version),
+    async (request) => {
+      const context = await ctx(store, request);
+      return versionInLanguage(
+        await document(store, context, request.query.version),
+        context.negotiation,
+        request.query.lang,
+      );
+    },
   );
   app.get(
     '/api/negotiations/:id/versions',
@@ -52,8 +60,22 @@ export function versionsRoutes(app: App, store: Store): void {
   );
   app.get(
     '/api/negotiations/:id/versions/:itemId',
-    { schema: { tags: ['document'], params: itemParams, response: { 200: s.versionSchema, ...problems } } },
-    async (request) => getVersion(store, await ctx(store, request), request.params.itemId),
+    {
+      schema: {
+        tags: ['document'],
+        params: itemParams,
+        querystring: z.object({ lang: s.langQuery }),
+        response: { 200: s.versionSchema, ...problems },
+      },
+    },
+    async (request) => {
+      const context = await ctx(store, request);
+      return versionInLanguage(
+        await getVersion(store, context, request.params.itemId),
+        context.negotiation,
+        request.query.lang,
+      );
+    },
   );
   app.get(
     '/api/negotiations/:id/versions/:itemId/compare',
@@ -61,11 +83,12 @@ export function versionsRoutes(app: App, store: Store): void {
       schema: {
         tags: ['document'],
         params: itemParams,
-        querystring: z.object({ base: s.idSchema.optional() }),
+        querystring: z.object({ base: s.idSchema.optional(), lang: s.langQuery }),
         response: { 200: s.comparisonSchema, ...problems },
       },
     },
-    async (request) => compare(store, await ctx(store, request), request.params.itemId, request.query.base),
+    async (request) =>
+      compare(store, await ctx(store, request), request.params.itemId, request.query.base, request.query.lang),
   );
   app.post(
     '/api/negotiations/:id/versions/:itemId/transmit',

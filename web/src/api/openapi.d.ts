@@ -3501,6 +3501,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Read the points' wording in this language (one of the negotiation's: 400 otherwise, naming them); a point not translated into it keeps its drafting-language wording */
+                    lang?: string;
                     /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
                     version?: string;
                 };
@@ -3929,6 +3931,20 @@ export interface paths {
                             id: string;
                             /** @default [] */
                             issueIds?: string[];
+                            /**
+                             * @description By language, the languages its wording of this point is behind: changed in those since, not in this one. Computed by the server when a version is made (anything sent is ignored); not part of the content hash
+                             * @example {
+                             *       "uk": [
+                             *         "en"
+                             *       ],
+                             *       "ru": [
+                             *         "en"
+                             *       ]
+                             *     }
+                             */
+                            languagesBehind?: {
+                                [key: string]: string[];
+                            };
                             /** @description Ignored: a draft numbers its points 1..n in order */
                             number?: number;
                             /**
@@ -5316,6 +5332,106 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/negotiations/{id}/languages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the languages of the negotiation's text
+         * @description Mediators only, not while the text is locked. The drafting language is set before the first version; a language some version is translated into stays. A point's translations must be in these languages; which are behind is computed when each version is made.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["LanguagesPutInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Negotiation"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -9845,6 +9961,20 @@ export interface paths {
                             id: string;
                             /** @default [] */
                             issueIds?: string[];
+                            /**
+                             * @description By language, the languages its wording of this point is behind: changed in those since, not in this one. Computed by the server when a version is made (anything sent is ignored); not part of the content hash
+                             * @example {
+                             *       "uk": [
+                             *         "en"
+                             *       ],
+                             *       "ru": [
+                             *         "en"
+                             *       ]
+                             *     }
+                             */
+                            languagesBehind?: {
+                                [key: string]: string[];
+                            };
                             /** @description Omit on every point to number them 1..n in order */
                             number?: number;
                             /**
@@ -9966,7 +10096,10 @@ export interface paths {
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Read the points' wording in this language (one of the negotiation's: 400 otherwise, naming them); a point not translated into it keeps its drafting-language wording */
+                    lang?: string;
+                };
                 header?: never;
                 path: {
                     /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
@@ -10471,6 +10604,8 @@ export interface paths {
                 query?: {
                     /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
                     base?: string;
+                    /** @description Read the points' wording in this language (one of the negotiation's: 400 otherwise, naming them); a point not translated into it keeps its drafting-language wording */
+                    lang?: string;
                 };
                 header?: never;
                 path: {
@@ -12292,6 +12427,12 @@ export interface components {
                 agreed: boolean;
                 agreedBy: string[];
                 awaiting: string[];
+                /** @description The authentic languages whose text of this point is out of date (behind `behind`) or missing (`behind` empty): the point is not agreed until they are brought up to date */
+                languagesBehind?: {
+                    behind: string[];
+                    /** @example uk */
+                    language: string;
+                }[];
                 number: number;
                 openBrackets: number | null;
                 /**
@@ -12330,6 +12471,12 @@ export interface components {
                 agreed: boolean;
                 agreedBy: string[];
                 awaiting: string[];
+                /** @description The authentic languages whose text of this point is out of date (behind `behind`) or missing (`behind` empty): the point is not agreed until they are brought up to date */
+                languagesBehind?: {
+                    behind: string[];
+                    /** @example uk */
+                    language: string;
+                }[];
                 number: number;
                 openBrackets: number | null;
                 /**
@@ -14123,6 +14270,70 @@ export interface components {
              */
             prevailing: string | null;
         };
+        /**
+         * @description The negotiation's languages: drafting (the points' own text), others (their translations), which are equally authentic, and the one that prevails (null when none does)
+         * @example {
+         *       "revision": 3,
+         *       "drafting": "en",
+         *       "others": [
+         *         "uk",
+         *         "ru"
+         *       ],
+         *       "authentic": [
+         *         "en",
+         *         "uk",
+         *         "ru"
+         *       ],
+         *       "prevailing": null
+         *     }
+         */
+        LanguagesPut: {
+            /** @default [] */
+            authentic: string[];
+            /** @example uk */
+            drafting: string;
+            /** @default [] */
+            others: string[];
+            /**
+             * @default null
+             * @example uk
+             */
+            prevailing: string | null;
+            /** @description The revision your change is based on; a stale one gets 409 and the current state */
+            revision: number;
+        };
+        /**
+         * @description The negotiation's languages: drafting (the points' own text), others (their translations), which are equally authentic, and the one that prevails (null when none does)
+         * @example {
+         *       "revision": 3,
+         *       "drafting": "en",
+         *       "others": [
+         *         "uk",
+         *         "ru"
+         *       ],
+         *       "authentic": [
+         *         "en",
+         *         "uk",
+         *         "ru"
+         *       ],
+         *       "prevailing": null
+         *     }
+         */
+        LanguagesPutInput: {
+            /** @default [] */
+            authentic: string[];
+            /** @example uk */
+            drafting: string;
+            /** @default [] */
+            others: string[];
+            /**
+             * @default null
+             * @example uk
+             */
+            prevailing: string | null;
+            /** @description The revision your change is based on; a stale one gets 409 and the current state */
+            revision: number;
+        };
         Member: {
             email: string;
             /**
@@ -14363,6 +14574,20 @@ export interface components {
             id: string;
             /** @default [] */
             issueIds: string[];
+            /**
+             * @description By language, the languages its wording of this point is behind: changed in those since, not in this one. Computed by the server when a version is made (anything sent is ignored); not part of the content hash
+             * @example {
+             *       "uk": [
+             *         "en"
+             *       ],
+             *       "ru": [
+             *         "en"
+             *       ]
+             *     }
+             */
+            languagesBehind?: {
+                [key: string]: string[];
+            };
             number: number;
             /**
              * @description The wording; each bracket stands in it as the placeholder [[bracket-id]], once
@@ -14423,6 +14648,20 @@ export interface components {
             id: string;
             /** @default [] */
             issueIds: string[];
+            /**
+             * @description By language, the languages its wording of this point is behind: changed in those since, not in this one. Computed by the server when a version is made (anything sent is ignored); not part of the content hash
+             * @example {
+             *       "uk": [
+             *         "en"
+             *       ],
+             *       "ru": [
+             *         "en"
+             *       ]
+             *     }
+             */
+            languagesBehind?: {
+                [key: string]: string[];
+            };
             number: number;
             /**
              * @description The wording; each bracket stands in it as the placeholder [[bracket-id]], once

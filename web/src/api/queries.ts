@@ -37,9 +37,11 @@ export const keys = {
   invitations: (id: string) => ['negotiation', id, 'invitations'] as const,
   proposals: (id: string) => ['negotiation', id, 'proposals'] as const,
   versions: (id: string, withdrawn = false) => ['versions', id, 'list', withdrawn] as const,
-  document: (id: string, version?: string) => ['versions', id, 'document', version ?? null] as const,
+  document: (id: string, version?: string, lang?: string) =>
+    ['versions', id, 'document', version ?? null, lang ?? null] as const,
   version: (id: string, version: string) => ['versions', id, 'one', version] as const,
-  compare: (id: string, version: string, base?: string) => ['versions', id, 'compare', version, base ?? null] as const,
+  compare: (id: string, version: string, base?: string, lang?: string) =>
+    ['versions', id, 'compare', version, base ?? null, lang ?? null] as const,
   positions: (id: string, version?: string) => ['positions', id, version ?? null] as const,
   approvals: (id: string, version: string) => ['approvals', id, version] as const,
   issues: (id: string) => ['issues', id] as const,
@@ -113,10 +115,13 @@ export const useVersions = (id: string, withdrawn = false) =>
         }),
       ),
   });
-export const useDocument = (id: string, version?: string) =>
+/** The document (a version, by default the current one); with `lang`, its points' wording in that language. */
+export const useDocument = (id: string, version?: string, lang?: string, enabled = true) =>
   useQuery({
-    queryKey: keys.document(id, version),
-    queryFn: () => unwrap(api.GET('/api/negotiations/{id}/document', { params: { path: { id }, query: { version } } })),
+    queryKey: keys.document(id, version, lang),
+    enabled,
+    queryFn: () =>
+      unwrap(api.GET('/api/negotiations/{id}/document', { params: { path: { id }, query: { version, lang } } })),
   });
 export const useVersion = (id: string, version: string | undefined) =>
   useQuery({
@@ -124,14 +129,14 @@ export const useVersion = (id: string, version: string | undefined) =>
     enabled: !!version,
     queryFn: () => unwrap(api.GET('/api/negotiations/{id}/versions/{itemId}', item(id, version!))),
   });
-export const useCompare = (id: string, version: string | undefined, base?: string) =>
+export const useCompare = (id: string, version: string | undefined, base?: string, lang?: string) =>
   useQuery({
-    queryKey: keys.compare(id, version ?? '', base),
+    queryKey: keys.compare(id, version ?? '', base, lang),
     enabled: !!version,
     queryFn: () =>
       unwrap(
         api.GET('/api/negotiations/{id}/versions/{itemId}/compare', {
-          params: { path: { id, itemId: version! }, query: { base } },
+          params: { path: { id, itemId: version! }, query: { base, lang } },
         }),
       ),
   });

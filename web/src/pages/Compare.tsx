@@ -9,6 +9,7 @@ import {
   type Point,
   type Version,
 } from '../api/queries';
+import { LanguageSwitch } from '../components/LanguageSwitch';
 import { Await } from '../components/Status';
 import { ExportMenu } from '../components/TextFiles';
 import './Compare.css';
@@ -89,9 +90,25 @@ export default function ComparePage({ id }: { id: string }) {
                   onChange={(base) => choose(proposal.id, base)}
                 />
                 {baseId ? <ExportMenu id={id} versionId={proposal.id} compare={baseId} /> : null}
+                <LanguageSwitch
+                  languages={negotiation.data?.languages}
+                  value={search.get('lang') ?? undefined}
+                  onChange={(lang) => {
+                    const next = new URLSearchParams(search);
+                    if (lang) next.set('lang', lang);
+                    else next.delete('lang');
+                    setSearch(next);
+                  }}
+                />
               </div>
               {baseId ? (
-                <ComparisonView id={id} versionId={proposal.id} baseId={baseId} partyName={partyName} />
+                <ComparisonView
+                  id={id}
+                  versionId={proposal.id}
+                  baseId={baseId}
+                  lang={search.get('lang') ?? undefined}
+                  partyName={partyName}
+                />
               ) : (
                 <p className="status">{proposal.label} has no parent: choose the version to compare it with.</p>
               )}
@@ -142,14 +159,16 @@ function ComparisonView({
   id,
   versionId,
   baseId,
+  lang,
   partyName,
 }: {
   id: string;
   versionId: string;
   baseId: string;
+  lang?: string;
   partyName: (id: string) => string;
 }) {
-  const comparison = useCompare(id, versionId, baseId);
+  const comparison = useCompare(id, versionId, baseId, lang);
   const [changedOnly, setChangedOnly] = useState(false);
   const toggleId = useId();
   return (

@@ -22,6 +22,7 @@ import {
   type Version,
 } from '../api/queries';
 import { AgreementPanel } from '../components/AgreementPanel';
+import { LanguageSwitch, languageNote } from '../components/LanguageSwitch';
 import { BracketedPointText } from '../components/BracketedPointText';
 import {
   alternativeLetter,
@@ -65,12 +66,17 @@ export default function TextPage({ id }: { id: string }) {
   const negotiation = useNegotiation(id);
   const versions = useVersions(id);
   const document = useDocument(id, versionId);
+  // The points as read in another language than the drafting one (amendments and marks stay on the drafted text).
+  const [lang, setLang] = useState<string | undefined>(undefined);
+  const localized = useDocument(id, document.data?.id, lang, lang !== undefined && document.data !== undefined);
+  const drafting = negotiation.data?.languages?.drafting ?? 'en';
+  const shownVersion = lang !== undefined ? localized.data : document.data;
   const positions = usePositionsOn(id, document.data?.id);
   const parties = useParties(id);
   const issues = useIssues(id);
   const tracks = useTracks(id);
 
-  const readings = [seat, document, parties, issues, tracks];
+  const readings = [seat, document, parties, issues, tracks, ...(lang !== undefined ? [localized] : [])];
   const pending = readings.find((q) => q.isPending);
   const failed = readings.find((q) => q.error && q.data === undefined);
   const unrefreshed = readings.find((q) => q.error && q.data !== undefined);
@@ -96,18 +102,20 @@ export default function TextPage({ id }: { id: string }) {
         {seat.data && (seat.data.isMediator || seat.data.partyIds.length > 0) ? (
           <ImportMenu id={id} onVersion={setVersionId} />
         ) : null}
+        <LanguageSwitch languages={negotiation.data?.languages} value={lang} onChange={setLang} />
       </div>
       <Amendments id={id} version={document.data} onVersion={setVersionId} />
       {unrefreshed ? <RefreshFailed error={unrefreshed.error} what="the text" /> : null}
       {failed ? (
         <Failure error={failed.error} what="the text" />
-      ) : pending || !seat.data || !document.data || !parties.data || !issues.data || !tracks.data ? (
+      ) : pending || !seat.data || !shownVersion || !parties.data || !issues.data || !tracks.data ? (
         <Loading what="the text" />
       ) : (
         <Document
           id={id}
           seat={seat.data}
-          version={document.data}
+          version={shownVersion}
+          note={lang !== undefined ? (point) => languageNote(point, lang, drafting) : undefined}
           positions={positions.data}
           positionsError={positions.error}
           parties={parties.data}
@@ -135,6 +143,7 @@ function Document({
   id,
   seat,
   version,
+  note,
   positions,
   positionsError,
   parties,
@@ -144,6 +153,8 @@ function Document({
   id: string;
   seat: Seat;
   version: Version;
+  /** What a reader in another language should know of a point (not translated, or behind). */
+  note?: (point: Point) => string | null;
   positions: Position[] | undefined;
   positionsError: unknown;
   parties: Party[];
@@ -261,6 +272,7 @@ function Document({
               seat={seat}
               version={version}
               point={entry.point}
+              note={note?.(entry.point) ?? null}
               positions={onVersion.filter((p) => p.pointId === entry.point.id)}
               parties={parties}
               issues={issues}
@@ -287,6 +299,7 @@ function PointItem({
   seat,
   version,
   point,
+  note,
   positions,
   parties,
   issues,
@@ -299,6 +312,7 @@ function PointItem({
   seat: Seat;
   version: Version;
   point: Point;
+  note: string | null;
   positions: Position[];
   parties: Party[];
   issues: Issue[];
@@ -337,6 +351,11 @@ function PointItem({
         ))}
         {contested ? <span className="tag contested">contested</span> : null}
       </p>
+      {note ? (
+        <p className="hint language-note" data-testid="language-note">
+          {note}
+        </p>
+      ) : null}
       <BracketedPointText point={point} parties={parties} />
       {sorted.length ? (
         <ul className="positions" aria-label={`Positions on point ${point.number}`}>
