@@ -8,26 +8,39 @@ type Recognised = Schemas['RecognisedText'];
 /** The formats a version downloads in, as the export menu offers them. */
 const FORMATS: [format: string, words: string][] = [
   ['docx', 'Word (.docx)'],
+  ['pdf', 'PDF (printed, numbered lines)'],
+  ['akn', 'Akoma Ntoso (.akn.xml)'],
   ['md', 'Markdown (.md)'],
 ];
 
-const exportUrl = (id: string, versionId: string, format: string, compare?: string) =>
+const exportUrl = (id: string, versionId: string, format: string, compare?: string, lang?: string) =>
   `/api/negotiations/${encodeURIComponent(id)}/versions/${encodeURIComponent(versionId)}/export?format=${format}${
     compare ? `&compare=${encodeURIComponent(compare)}` : ''
-  }`;
+  }${lang ? `&lang=${encodeURIComponent(lang)}` : ''}`;
 
 /**
  * "Export": the version (or, with `compare`, its changes from that version) as a file the browser
  * downloads; the server makes it from what the reader may see, so the file holds nothing more.
  */
-export function ExportMenu({ id, versionId, compare }: { id: string; versionId: string; compare?: string }) {
+export function ExportMenu({
+  id,
+  versionId,
+  compare,
+  lang,
+}: {
+  id: string;
+  versionId: string;
+  compare?: string;
+  /** The language the text is read in: the file is in it too. */
+  lang?: string;
+}) {
   return (
     <details className="file-menu">
       <summary>Export</summary>
       <ul aria-label={compare ? 'Export the comparison' : 'Export the text'}>
         {FORMATS.filter(([format]) => !compare || format === 'docx').map(([format, words]) => (
           <li key={format}>
-            <a href={exportUrl(id, versionId, format, compare)} download>
+            <a href={exportUrl(id, versionId, format, compare, lang)} download>
               {compare ? `${words}, the changes as tracked changes` : words}
             </a>
           </li>

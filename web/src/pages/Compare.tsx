@@ -89,7 +89,9 @@ export default function ComparePage({ id }: { id: string }) {
                   placeholder={baseId ? undefined : 'Choose a version'}
                   onChange={(base) => choose(proposal.id, base)}
                 />
-                {baseId ? <ExportMenu id={id} versionId={proposal.id} compare={baseId} /> : null}
+                {baseId ? (
+                  <ExportMenu id={id} versionId={proposal.id} compare={baseId} lang={search.get('lang') ?? undefined} />
+                ) : null}
                 <LanguageSwitch
                   languages={negotiation.data?.languages}
                   value={search.get('lang') ?? undefined}

@@ -98,7 +98,7 @@ export default function TextPage({ id }: { id: string }) {
           />
         </select>
         {versions.error ? <Failure error={versions.error} what="the versions" /> : null}
-        {document.data ? <ExportMenu id={id} versionId={document.data.id} /> : null}
+        {document.data ? <ExportMenu id={id} versionId={document.data.id} lang={lang} /> : null}
         {seat.data && (seat.data.isMediator || seat.data.partyIds.length > 0) ? (
           <ImportMenu id={id} onVersion={setVersionId} />
         ) : null}
