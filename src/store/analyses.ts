@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { insertionOrder, jsonText, jsonTrue } from './dialect.ts';
-import { analyzeInWorker } from '../analysis/worker.ts';
+import { analyzeInWorker, warmAnalysisWorkers } from '../analysis/worker.ts';
 import { invalid, notFound } from '../core/errors.ts';
 import type { Id } from '../core/model.ts';
 import { packageUtility, settlementOf, settlementProblem, type Settlement } from '../core/settlement.ts';
@@ -50,6 +50,12 @@ export interface AnalysisSummary {
 export const ANALYSIS_TIME_LIMIT_MS = 60_000;
 /** How much memory one analysis's worker thread may use (its heap). */
 export const ANALYSIS_MEMORY_LIMIT_MB = 512;
+const DESK_WORKER_LIMITS = { maxOldGenerationSizeMb: ANALYSIS_MEMORY_LIMIT_MB };
+
+/** Starts the desk's pooled analysis workers (a server at start), so that its first analysis finds one warm. */
+export function warmDeskWorkers(): void {
+  warmAnalysisWorkers(DESK_WORKER_LIMITS);
+}
 
 /**
  * Analyses at once: one per account, and on the server one fewer than the cores (the event loop keeps
@@ -209,7 +215,7 @@ export async function analyzePrepared(
     return await run(() =>
       analyzeInWorker(problem, {
         signal: AbortSignal.timeout(ANALYSIS_TIME_LIMIT_MS),
-        resourceLimits: { maxOldGenerationSizeMb: ANALYSIS_MEMORY_LIMIT_MB },
+        resourceLimits: DESK_WORKER_LIMITS,
       }),
     );
   } catch (error) {
