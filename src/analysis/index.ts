@@ -17,5 +17,11 @@ export { generalFrontier } from './general.ts';
 export { enumerationFrontier } from './enumerate.ts';
 export { bargainingSolutions, type BargainingSolutions } from './solutions.ts';
 export * from './analyze.ts';
-export { portableAnalysis, type PortableAnalysis } from './portable.ts';
-export { analyzeInWorker, type WorkerAnalysisOptions } from './worker.ts';
+export { portableAnalysis, IMPROVEMENT_LIMIT, type PortableAnalysis } from './portable.ts';
+export { frontierSample, listedFrontier, FRONTIER_SAMPLE, READABLE_FRONTIER } from './frontier-sample.ts';
+export {
+  analyzeInWorker,
+  streamFrontierInWorker,
+  type FrontierStreamOptions,
+  type WorkerAnalysisOptions,
+} from './worker.ts';

@@ -25,7 +25,8 @@ async function run(request: Exclude<WorkerRequest, { kind: 'more' }>): Promise<v
   const onProgress = (done: number, total: number) => post({ kind: 'progress', job, done, total });
   if (request.kind === 'analyze') {
     const analysis = analyzeNegotiation(request.problem, { ...request.options, onProgress });
-    post({ kind: 'result', job, analysis: portableAnalysis(analysis) });
+    const draft = request.draft ? { problem: request.problem, outcome: request.draft } : undefined;
+    post({ kind: 'result', job, analysis: portableAnalysis(analysis, draft) });
     return;
   }
   const frontier = paretoFrontier(request.problem, { strategy: request.options.strategy, onProgress });

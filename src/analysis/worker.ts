@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { AgreementPoint, AnalysisOptions } from './analyze.ts';
-import type { NegotiationProblem } from './model.ts';
+import type { NegotiationProblem, Outcome } from './model.ts';
 import type { PortableAnalysis } from './portable.ts';
 
 /**
@@ -17,11 +17,19 @@ export interface WorkerAnalysisOptions extends Omit<AnalysisOptions, 'onProgress
   readonly signal?: AbortSignal;
   /** The worker's memory limits; past them it stops, and the promise rejects saying so. */
   readonly resourceLimits?: ResourceLimits;
+  /** A draft package: the answer then carries the packages that improve on it (`improvements`). */
+  readonly draft?: Outcome;
 }
 
 /** What the main thread asks of a pooled worker, and what it answers (worker-main.ts). */
 export type WorkerRequest =
-  | { kind: 'analyze'; job: number; problem: NegotiationProblem; options: Omit<AnalysisOptions, 'onProgress'> }
+  | {
+      kind: 'analyze';
+      job: number;
+      problem: NegotiationProblem;
+      options: Omit<AnalysisOptions, 'onProgress'>;
+      draft?: Outcome;
+    }
   | {
       kind: 'frontier';
       job: number;
@@ -190,11 +198,11 @@ export function analyzeInWorker(
   problem: NegotiationProblem,
   options: WorkerAnalysisOptions = {},
 ): Promise<PortableAnalysis> {
-  const { onProgress, signal, resourceLimits, ...rest } = options;
+  const { onProgress, signal, resourceLimits, draft, ...rest } = options;
   return runOnWorker<PortableAnalysis>(
     resourceLimits,
     signal,
-    (job) => ({ kind: 'analyze', job, problem, options: rest }),
+    (job) => ({ kind: 'analyze', job, problem, options: rest, ...(draft ? { draft } : {}) }),
     (reply, finish, fail) => {
       if (reply.kind === 'progress') onProgress?.(reply.done, reply.total);
       else if (reply.kind === 'result') finish(reply.analysis);
@@ -221,7 +229,7 @@ export function streamFrontierInWorker(
   onRows: (rows: AgreementPoint[], offset: number) => Promise<void> | void,
   options: FrontierStreamOptions = {},
 ): Promise<void> {
-  const { onProgress, signal, resourceLimits, chunk = 500, onSize, ...rest } = options;
+  const { onProgress, signal, resourceLimits, chunk = 500, onSize, draft: _draft, ...rest } = options;
   return runOnWorker<void>(
     resourceLimits,
     signal,
