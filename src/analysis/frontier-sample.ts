@@ -7,6 +7,8 @@ import type { ParetoFrontier } from './frontier.ts';
  */
 export const READABLE_FRONTIER = 2000;
 export const FRONTIER_SAMPLE = 200;
+/** How many of the packages that improve on a draft an answer carries, best first. */
+export const IMPROVEMENT_LIMIT = 20;
 
 /**
  * Frontier indices, ascending, that represent the frontier: all of them up to `size`; beyond, each

@@ -1,11 +1,10 @@
 import type { AgreementDiagnosis, AgreementPoint, NegotiationAnalysis, PartySummary } from './analyze.ts';
 import { assessDraft, frontierPoint } from './analyze.ts';
-import { listedFrontier } from './frontier-sample.ts';
+import { IMPROVEMENT_LIMIT, listedFrontier } from './frontier-sample.ts';
 import type { NegotiationProblem, Outcome } from './model.ts';
 import type { Rational } from './rational.ts';
 
-/** How many of the packages that improve on a draft an answer carries, best first. */
-export const IMPROVEMENT_LIMIT = 20;
+export { IMPROVEMENT_LIMIT };
 
 /**
  * A negotiation analysis as plain data (rationals keep their BigInt parts):

@@ -1,7 +1,6 @@
-import { outcomeUtilities } from '../analysis/analyze.ts';
 import type { LinkConstraint, NegotiationProblem, Preferences, RedLine as EngineRedLine } from '../analysis/model.ts';
-import { READABLE_FRONTIER } from '../analysis/frontier-sample.ts';
-import { IMPROVEMENT_LIMIT, type PortableAnalysis } from '../analysis/portable.ts';
+import { IMPROVEMENT_LIMIT, READABLE_FRONTIER } from '../analysis/frontier-sample.ts';
+import type { PortableAnalysis } from '../analysis/portable.ts';
 import { exactNumerator, scaleParty } from '../analysis/scaled.ts';
 import { compare, div, parseDecimal, rational, toNumber, ZERO, type Rational } from '../analysis/rational.ts';
 import type { Id, Issue, Preference, RedLine } from './model.ts';
@@ -172,7 +171,11 @@ export function settlementOf(
   let draft: Settlement['draft'] = null;
   if (analysis && open.length === 0) {
     const outcome = issues.map((issue) => issue.options.indexOf(draftChoices[issue.name]!));
-    const utilities = outcomeUtilities(problem, outcome);
+    // Each party's exact utility (as `outcomeUtilities`, without loading the frontier engines here).
+    const utilities = problem.parties.map((party) => {
+      const scaled = scaleParty(party);
+      return rational(exactNumerator(scaled, outcome), scaled.denominator);
+    });
     const crosses = [
       ...(problem.redLines ?? []).filter((r) => outcome[r.issue] === r.option).map((r) => r.label!),
       ...(problem.constraints ?? [])
