@@ -15,7 +15,12 @@
  * options, test/analysis/reference-xml.ts) with the ratio; and both readers' very first call in
  * the process. Ends with the targets and whether this run met them.
  *
- * Options: `--quick` skips the slowest baselines.
+ * Then the real-table cases (bench/real-table.ts): 2–7 parties × 8–28 issues × 3–5 options, the
+ * engine against the frontier-first path and enumeration, each method stopped at a time limit.
+ *
+ * Options: `--quick` skips the slowest baselines and runs fewer real-table cases with a 5 s limit;
+ * `--timeout SECONDS` sets the real-table limit (default 60, 5 with --quick); `--real-table` runs
+ * only the real-table cases.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +41,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { readXml } from '../src/analysis/genius-xml.ts';
 import { fastXmlParserTree } from '../test/analysis/reference-xml.ts';
+import { runRealTable } from './real-table.ts';
 import { opposedDomain } from './synthetic.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'test', 'fixtures', 'genius');
@@ -58,6 +64,13 @@ const FIXTURE_NAMES = [
   '10issuesDiscountedwithRV',
 ];
 const quick = process.argv.includes('--quick');
+const timeoutArgument = process.argv.indexOf('--timeout');
+const timeoutSeconds = timeoutArgument >= 0 ? Number(process.argv[timeoutArgument + 1]) : quick ? 5 : 60;
+if (!(timeoutSeconds > 0)) throw new Error('--timeout takes a number of seconds above 0');
+if (process.argv.includes('--real-table')) {
+  console.log(`Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'})`);
+  process.exit((await runRealTable({ quick, timeoutSeconds })) ? 0 : 1);
+}
 // Collecting garbage before each case gives each its own baseline of memory.
 setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc') as () => void;
@@ -294,3 +307,8 @@ const targets: [string, boolean, string][] = [
 ];
 console.log('\n| target | met | this run |\n|---|---|---|');
 for (const [label, met, detail] of targets) console.log(`| ${label} | ${met ? 'yes' : 'NO'} | ${detail} |`);
+
+if (!(await runRealTable({ quick, timeoutSeconds }))) {
+  console.log('\nthe methods disagree on a bargaining point: see the table');
+  process.exitCode = 1;
+}

@@ -33,7 +33,13 @@ function walk(dir) {
 }
 
 function newestInput() {
-  const inputs = [src, ...walk(src), join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json')];
+  const inputs = [
+    src,
+    ...walk(src),
+    join(root, 'tsconfig.json'),
+    join(root, 'tsconfig.build.json'),
+    join(root, 'tsconfig.lib.json'),
+  ];
   return Math.max(...inputs.map((path) => statSync(path).mtimeMs));
 }
 
@@ -101,13 +107,32 @@ function buildServer() {
     stdio: 'inherit',
   });
   if (result.status !== 0) throw new Error(`tsc failed (exit ${result.status ?? result.signal})`);
+  buildDeclarations(tsc);
   for (const path of walk(dist)) {
-    if (!path.endsWith('.js') || path.startsWith(webDist)) continue;
-    const source = join(src, relative(dist, path)).replace(/\.js$/, '.ts');
+    if (!(path.endsWith('.js') || path.endsWith('.d.ts')) || path.startsWith(webDist)) continue;
+    const source = join(src, relative(dist, path)).replace(/(\.d)?\.ts$|\.js$/, '.ts');
     if (!existsSync(source)) rmSync(path);
   }
   writeFileSync(stamp, `built from src/ by scripts/build.js\n`);
   utimesSync(stamp, started, started);
+}
+
+/**
+ * The type declarations of the library other projects import (`parley/analysis`, package.json
+ * `exports`): tsc emits them next to the JavaScript, then their relative imports are given the `.js`
+ * the compiled files have (tsc keeps the sources' `./x.ts` in declarations).
+ */
+function buildDeclarations(tsc) {
+  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.lib.json'), '--noCheck'], {
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) throw new Error(`tsc (declarations) failed (exit ${result.status ?? result.signal})`);
+  for (const path of walk(dist)) {
+    if (!path.endsWith('.d.ts')) continue;
+    const text = readFileSync(path, 'utf8');
+    const rewritten = text.replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\.ts\2/g, '$1$2$3.js$2');
+    if (rewritten !== text) writeFileSync(path, rewritten);
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

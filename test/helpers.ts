@@ -172,7 +172,10 @@ export function client(url: string, token?: string) {
     return {
       status: response.status,
       contentType,
-      body: (contentType.includes('json') && textBody ? JSON.parse(textBody) : textBody) as T,
+      // NDJSON (a streamed listing) stays text, a JSON object a line.
+      body: (contentType.includes('json') && !contentType.includes('ndjson') && textBody
+        ? JSON.parse(textBody)
+        : textBody) as T,
     };
   }
   return {

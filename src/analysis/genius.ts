@@ -15,6 +15,7 @@ import {
   add,
   compare,
   div,
+  lcm,
   max,
   min,
   mul,
@@ -516,16 +517,60 @@ export function writeGeniusDomain(space: OutcomeSpace): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<negotiation_template>\n  <utility_space number_of_issues="${space.issues.length}">\n  <objective index="0" etype="objective" type="objective" name="${escapeAttribute(space.name)}">\n${issues}  </objective>\n  </utility_space>\n</negotiation_template>\n`;
 }
 
-/** Writes a GENIUS profile for a party; reading it back gives the same utilities and reservation value. */
+/** True when a rational is a finite decimal: its denominator has no prime factor but 2 and 5. */
+export function isDecimal(value: Rational): boolean {
+  let den = value.den;
+  while (den % 2n === 0n) den /= 2n;
+  while (den % 5n === 0n) den /= 5n;
+  return den === 1n;
+}
+
+/** The exact decimal text of a finite decimal (`isDecimal` must hold): 2^a × 5^b needs max(a, b) ≤ its bit length digits. */
+function exactDecimal(value: Rational): string {
+  return toDecimalString(value, value.den.toString(2).length);
+}
+
+/** A number a GENIUS file must hold as a decimal: written exactly, or refused naming what cannot be written. */
+function decimalOrRefuse(value: Rational, party: string, what: string): string {
+  if (!isDecimal(value))
+    throw new RangeError(
+      `${party}: ${what} is ${value.num}/${value.den}, which has no exact decimal form, and a GENIUS file holds decimals only; round it to a decimal first`,
+    );
+  return exactDecimal(value);
+}
+
+/**
+ * Numbers a GENIUS file divides by their largest (a discrete issue's evaluations, the rectangles'
+ * utilities over `maxutility`), written so that the quotients are exact: as they are when every one
+ * is a decimal, else as integers over their common denominator.
+ */
+function commonScale(values: readonly Rational[]): { scale: bigint } {
+  return { scale: values.every(isDecimal) ? 0n : values.reduce((l, value) => lcm(l, value.den), 1n) };
+}
+
+function scaled(value: Rational, scale: bigint): string {
+  return scale === 0n ? exactDecimal(value) : String((value.num * scale) / value.den);
+}
+
+/**
+ * Writes a GENIUS profile for a party; reading it back gives exactly the same utilities and reservation
+ * value. A discrete issue whose evaluations are not all decimals (scores like 5/9) is written with integer
+ * evaluations over their common denominator, which GENIUS divides by the largest; a rectangle utility the
+ * same way over `maxutility`. A weight, a linear evaluator, a reservation value or a discount factor that has
+ * no exact decimal form cannot be written: a RangeError names it (a weight of an issue every option of which
+ * is worth 0 is written rounded, as it counts for nothing).
+ */
 export function writeGeniusProfile(space: OutcomeSpace, preferences: Preferences): string {
   const utility = preferences.utility;
+  const who = `profile "${preferences.name}"`;
   const tail =
     (preferences.discountFactor
-      ? `  <discount_factor value="${toDecimalString(preferences.discountFactor, 40)}"/>\n`
-      : '') + `  <reservation value="${toDecimalString(preferences.reservation, 40)}"/>\n`;
+      ? `  <discount_factor value="${decimalOrRefuse(preferences.discountFactor, who, 'the discount factor')}"/>\n`
+      : '') + `  <reservation value="${decimalOrRefuse(preferences.reservation, who, 'the reservation value')}"/>\n`;
   const header = `<?xml version="1.0" encoding="UTF-8"?>\n`;
   if (utility.kind === 'hyperrectangle') {
     const issues = space.issues.map((issue, index) => issueXml(issue, index, '')).join('');
+    const { scale } = commonScale([utility.maxUtility, ...utility.rectangles.map((rectangle) => rectangle.utility)]);
     const rectangles = utility.rectangles
       .map((rectangle) => {
         const conditions = rectangle.conditions
@@ -545,42 +590,50 @@ export function writeGeniusProfile(space: OutcomeSpace, preferences: Preferences
             return `        <${tag} index="${condition.issue + 1}" min="${issue.options[range[0]!]}" max="${issue.options[range[range.length - 1]!]}"/>\n`;
           })
           .join('');
-        return `      <hyperRectangle utility="${toDecimalString(rectangle.utility, 40)}">\n${conditions}      </hyperRectangle>\n`;
+        return `      <hyperRectangle utility="${scaled(rectangle.utility, scale)}">\n${conditions}      </hyperRectangle>\n`;
       })
       .join('');
-    return `${header}<utility_space type="nonlinear">\n  <objective index="0" etype="objective" type="objective" name="${escapeAttribute(space.name)}">\n${issues}  <utility maxutility="${toDecimalString(utility.maxUtility, 40)}">\n    <ufun type="PlainUfun" weight="${toDecimalString(utility.weight, 40)}" aggregation="sum">\n${rectangles}    </ufun>\n  </utility>\n  </objective>\n${tail}</utility_space>\n`;
+    return `${header}<utility_space type="nonlinear">\n  <objective index="0" etype="objective" type="objective" name="${escapeAttribute(space.name)}">\n${issues}  <utility maxutility="${scaled(utility.maxUtility, scale)}">\n    <ufun type="PlainUfun" weight="${decimalOrRefuse(utility.weight, who, 'the weight of its rectangles')}" aggregation="sum">\n${rectangles}    </ufun>\n  </utility>\n  </objective>\n${tail}</utility_space>\n`;
   }
   const issues = space.issues
     .map((issue, index) => {
       const linear = utility.linearEvaluators?.[index];
       if (issue.type !== 'discrete') {
         if (!linear) throw new RangeError(`issue "${issue.name}" has no linear evaluator to write`);
-        return issueXml(
-          issue,
-          index,
-          `      <evaluator ftype="linear" slope="${toDecimalString(linear.slope, 40)}" offset="${toDecimalString(linear.offset, 40)}"/>\n`,
-        );
+        const slope = decimalOrRefuse(linear.slope, who, `the slope of issue "${issue.name}"`);
+        const offset = decimalOrRefuse(linear.offset, who, `the offset of issue "${issue.name}"`);
+        return issueXml(issue, index, `      <evaluator ftype="linear" slope="${slope}" offset="${offset}"/>\n`);
       }
       const raw = utility.rawEvaluations?.[index];
-      const evaluations = raw ?? utility.evaluations[index]!;
+      const normalised = utility.evaluations[index]!;
       // GENIUS divides by the issue's largest evaluation when reading; only normalised evaluations survive that unchanged.
-      const largest = evaluations.reduce((a, b) => max(a, b), ZERO);
+      const largest = normalised.reduce((a, b) => max(a, b), ZERO);
       if (!raw && largest.num !== 0n && compare(largest, ONE) !== 0)
         throw new RangeError(`evaluations of issue "${issue.name}" are not normalised (the largest must be 1)`);
+      // Raw evaluations as read when they are decimals (a file read and written stays the same), else integers.
+      const evaluations = raw && raw.every(isDecimal) ? raw : normalised;
+      const { scale } = commonScale(evaluations);
       return issueXml(
         issue,
         index,
         issue.options
           .map(
             (option, i) =>
-              `      <item index="${i + 1}" value="${escapeAttribute(option)}" evaluation="${toDecimalString(evaluations[i]!, 40)}"/>\n`,
+              `      <item index="${i + 1}" value="${escapeAttribute(option)}" evaluation="${scaled(evaluations[i]!, scale)}"/>\n`,
           )
           .join(''),
       );
     })
     .join('');
   const weights = utility.weights
-    .map((weight, index) => `    <weight index="${index + 1}" value="${toDecimalString(weight, 40)}"/>\n`)
+    .map((weight, index) => {
+      const idle = utility.evaluations[index]!.every((evaluation) => evaluation.num === 0n);
+      const value =
+        idle && !isDecimal(weight)
+          ? toDecimalString(weight, 20)
+          : decimalOrRefuse(weight, who, `the weight of issue "${space.issues[index]!.name}"`);
+      return `    <weight index="${index + 1}" value="${value}"/>\n`;
+    })
     .join('');
   return `${header}<utility_space>\n  <objective index="0" etype="objective" type="objective" name="${escapeAttribute(space.name)}">\n${issues}${weights}  </objective>\n${tail}</utility_space>\n`;
 }

@@ -1,22 +1,42 @@
-// The analysis worker thread (analyzeInWorker). Compiled, it runs as dist/analysis/worker-main.js;
-// from the sources, worker-entry.js registers tsx and imports it.
-import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeNegotiation } from './analyze.ts';
+// A pooled analysis worker thread (worker.ts lends it to one job at a time). Compiled, it runs as
+// dist/analysis/worker-main.js; from the sources, worker-entry.js registers tsx and imports it.
+import { parentPort } from 'node:worker_threads';
+import { analyzeNegotiation, frontierPage, paretoFrontier } from './analyze.ts';
 import { portableAnalysis } from './portable.ts';
-import type { WorkerAnalysisOptions } from './worker.ts';
-import type { NegotiationProblem } from './model.ts';
+import type { WorkerReply, WorkerRequest } from './worker.ts';
 
 const port = parentPort!;
-try {
-  const { problem, options } = workerData as {
-    problem: NegotiationProblem;
-    options: Omit<WorkerAnalysisOptions, 'onProgress' | 'signal'>;
-  };
-  const analysis = analyzeNegotiation(problem, {
-    ...options,
-    onProgress: (done, total) => port.postMessage({ kind: 'progress', done, total }),
-  });
-  port.postMessage({ kind: 'result', analysis: portableAnalysis(analysis) });
-} catch (error) {
-  port.postMessage({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+const post = (reply: WorkerReply) => port.postMessage(reply);
+/** The streaming job waiting for the main thread to take its last chunk. */
+let waiting: { job: number; resume: () => void } | null = null;
+
+port.on('message', (request: WorkerRequest) => {
+  if (request.kind === 'more') {
+    if (waiting?.job === request.job) waiting.resume();
+    return;
+  }
+  void run(request).catch((error: unknown) =>
+    post({ kind: 'error', job: request.job, message: error instanceof Error ? error.message : String(error) }),
+  );
+});
+
+async function run(request: Exclude<WorkerRequest, { kind: 'more' }>): Promise<void> {
+  const { job } = request;
+  const onProgress = (done: number, total: number) => post({ kind: 'progress', job, done, total });
+  if (request.kind === 'analyze') {
+    const analysis = analyzeNegotiation(request.problem, { ...request.options, onProgress });
+    const draft = request.draft ? { problem: request.problem, outcome: request.draft } : undefined;
+    post({ kind: 'result', job, analysis: portableAnalysis(analysis, draft) });
+    return;
+  }
+  const frontier = paretoFrontier(request.problem, { strategy: request.options.strategy, onProgress });
+  post({ kind: 'size', job, size: frontier.size });
+  const chunk = Math.max(1, request.chunk);
+  for (let offset = 0; offset < frontier.size; offset += chunk) {
+    const taken = new Promise<void>((resolve) => (waiting = { job, resume: resolve }));
+    post({ kind: 'rows', job, offset, rows: frontierPage(frontier, offset, chunk) });
+    await taken;
+    waiting = null;
+  }
+  post({ kind: 'end', job });
 }

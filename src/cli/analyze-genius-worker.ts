@@ -6,11 +6,21 @@ import { analyzeGenius, type AnalyzeOptions } from './analyze-genius.ts';
 import { CliError, EXIT } from './errors.ts';
 
 const port = parentPort!;
-const { files, options } = workerData as { files: string[]; options: AnalyzeOptions };
+const { files, options, written } = workerData as { files: string[]; options: AnalyzeOptions; written: Int32Array };
+/** Chunks of output sent to the main thread; `written[0]` counts those it wrote. */
+let sent = 0;
+/** At most this many chunks wait to be written: the output's memory stays bounded however slow standard output is. */
+const IN_FLIGHT = 4;
+const out = (chunk: string) => {
+  while (sent - Atomics.load(written, 0) >= IN_FLIGHT) Atomics.wait(written, 0, Atomics.load(written, 0), 1000);
+  sent++;
+  port.postMessage({ kind: 'out', chunk });
+};
 try {
-  analyzeGenius(files, options, (chunk) => port.postMessage({ kind: 'out', chunk }), {
+  analyzeGenius(files, options, out, {
     update: (done, total) => port.postMessage({ kind: 'progress', done, total }),
     finish: () => port.postMessage({ kind: 'progress-end' }),
+    note: (line) => port.postMessage({ kind: 'note', line }),
   });
   port.postMessage({ kind: 'done' });
 } catch (error) {

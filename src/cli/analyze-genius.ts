@@ -7,6 +7,9 @@ import {
   GENIUS_LIMITS,
   GeniusFormatError,
   geniusFileKind,
+  listedFrontier,
+  paretoFrontier,
+  READABLE_FRONTIER,
   parseDecimal,
   parseGeniusDomain,
   parseGeniusProfile,
@@ -15,6 +18,7 @@ import {
   type FrontierStrategy,
   type NegotiationAnalysis,
   type NegotiationProblem,
+  type ParetoFrontier,
   type Rational,
   type Requirement,
 } from '../analysis/index.ts';
@@ -29,6 +33,8 @@ export interface AnalyzeOptions {
   draft?: string;
   reservation?: string;
   json?: boolean;
+  /** Write the whole frontier as NDJSON, a vector a line, instead of the analysis. */
+  stream?: boolean;
   strategy: FrontierStrategy;
   limit: string;
   /** Seconds the analysis may run; 0: no limit (and on the calling thread). */
@@ -86,6 +92,8 @@ function parseReservations(text: string, parties: number): Rational[] {
 export interface Progress {
   update: (done: number, total: number) => void;
   finish: () => void;
+  /** A line for the person running the command (standard error). */
+  note?: (line: string) => void;
 }
 
 /** A progress bar on stderr, drawn only on a terminal and only once work has taken more than a second. */
@@ -133,7 +141,7 @@ function outcomeJson(problem: NegotiationProblem, outcome: readonly number[]): R
 }
 
 /** One frontier vector as JSON: its representative outcome, the utilities in profile order, and how many outcomes share them. */
-function paretoEntry(problem: NegotiationProblem, analysis: NegotiationAnalysis, index: number) {
+function paretoEntry(problem: NegotiationProblem, analysis: { frontier: ParetoFrontier }, index: number) {
   const frontier = analysis.frontier;
   return {
     outcome: outcomeJson(problem, frontier.representative(index)),
@@ -164,6 +172,9 @@ function analysisSummary(
     })),
     paretoSize: frontier.size,
     paretoOutcomes: frontier.counts.reduce<bigint>((sum, count) => sum + BigInt(count), 0n).toString(),
+    // Above READABLE_FRONTIER vectors `pareto` is a sample spread along the frontier (`--stream` lists all).
+    paretoSampled: frontier.size > READABLE_FRONTIER,
+    ...(frontier.size > READABLE_FRONTIER ? { paretoIndexes: listedFrontier(frontier).indexes } : {}),
   };
   const assessment = draft && assessDraft(problem, frontier, draft);
   const tail = {
@@ -192,7 +203,8 @@ function analysisSummary(
 
 /**
  * The JSON of `parley analyze --json`, as one object (the command itself streams the same
- * thing); `limit` keeps only the first frontier vectors.
+ * thing): the whole frontier up to READABLE_FRONTIER vectors, a sample spread along it beyond;
+ * `limit` keeps only the first frontier vectors (the text output's).
  */
 export function analysisJson(
   problem: NegotiationProblem,
@@ -202,13 +214,19 @@ export function analysisJson(
   limit = Infinity,
 ) {
   const { head, tail } = analysisSummary(problem, profileFiles, analysis, draft);
-  const pareto = Array.from({ length: Math.min(limit, analysis.frontier.size) }, (_, index) =>
-    paretoEntry(problem, analysis, index),
-  );
+  const pareto =
+    limit === Infinity
+      ? listedFrontier(analysis.frontier).indexes.map((index) => paretoEntry(problem, analysis, index))
+      : Array.from({ length: Math.min(limit, analysis.frontier.size) }, (_, index) =>
+          paretoEntry(problem, analysis, index),
+        );
   return { ...head, pareto, ...tail };
 }
 
-/** Writes the analysis as JSON, the frontier streamed in chunks so that large frontiers never become one huge string. */
+/**
+ * Writes the analysis as JSON, the listed frontier (whole up to READABLE_FRONTIER vectors, else the
+ * sample) written in chunks, so that the output stays bounded whatever the frontier's size.
+ */
 function writeAnalysisJson(
   write: (chunk: string) => void,
   problem: NegotiationProblem,
@@ -222,16 +240,17 @@ function writeAnalysisJson(
       ([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}`,
     );
   write(`{\n${fields(head).join(',\n')},\n  "pareto": [`);
+  const { indexes } = listedFrontier(analysis.frontier);
   let chunk: string[] = [];
-  for (let index = 0; index < analysis.frontier.size; index++) {
+  indexes.forEach((index, k) => {
     chunk.push(`\n    ${JSON.stringify(paretoEntry(problem, analysis, index))}`);
     if (chunk.length === 1000) {
-      write(`${chunk.join(',')}${index + 1 < analysis.frontier.size ? ',' : ''}`);
+      write(`${chunk.join(',')}${k + 1 < indexes.length ? ',' : ''}`);
       chunk = [];
     }
-  }
+  });
   if (chunk.length > 0) write(chunk.join(','));
-  write(`${analysis.frontier.size > 0 ? '\n  ' : ''}],\n${fields(tail).join(',\n')}\n}\n`);
+  write(`${indexes.length > 0 ? '\n  ' : ''}],\n${fields(tail).join(',\n')}\n}\n`);
 }
 
 /** Parses `--draft "Issue=Option; Issue=Option"` into option indices; every issue needs an option. */
@@ -281,7 +300,9 @@ function printText(write: (chunk: string) => void, json: ReturnType<typeof analy
     );
   }
   if (json.paretoSize > json.pareto.length)
-    out.push(`  … ${json.paretoSize - json.pareto.length} more (use --json for all)`);
+    out.push(
+      `  … ${json.paretoSize - json.pareto.length} more (${json.paretoSize > READABLE_FRONTIER ? '--stream lists all of them, --json a sample' : 'use --json for all'})`,
+    );
   for (const [label, point] of [
     ['Nash', json.nash],
     ['Kalai-Smorodinsky', json.kalaiSmorodinsky],
@@ -315,6 +336,41 @@ function printText(write: (chunk: string) => void, json: ReturnType<typeof analy
   write(`${out.join('\n')}\n`);
 }
 
+/** Frontier vectors per `write` of `--stream`. */
+const STREAM_CHUNK = 1000;
+
+/**
+ * `parley analyze --stream`: the whole frontier as NDJSON, a vector a line in the frontier's order
+ * (`{"index", "outcome", "utilities", "count"}`), written a chunk at a time; its size first and its
+ * end on standard error, with a progress bar there on a terminal.
+ */
+function streamFrontier(
+  problem: NegotiationProblem,
+  options: AnalyzeOptions,
+  write: (chunk: string) => void,
+  bar: Progress,
+): void {
+  let frontier: ParetoFrontier;
+  try {
+    frontier = paretoFrontier(problem, { strategy: options.strategy, onProgress: bar.update });
+  } finally {
+    bar.finish();
+  }
+  const note = bar.note ?? ((line: string) => process.stderr.write(`${line}\n`));
+  note(`Pareto frontier: ${frontier.size} distinct utility vectors; writing them as NDJSON`);
+  const listing = bar.note ? bar : progressBar('stream');
+  for (let offset = 0; offset < frontier.size; offset += STREAM_CHUNK) {
+    const end = Math.min(frontier.size, offset + STREAM_CHUNK);
+    let chunk = '';
+    for (let index = offset; index < end; index++)
+      chunk += `${JSON.stringify({ index, ...paretoEntry(problem, { frontier }, index) })}\n`;
+    write(chunk);
+    listing.update(end, frontier.size);
+  }
+  listing.finish();
+  note(`wrote ${frontier.size} frontier vectors`);
+}
+
 /** `parley analyze --genius FILES…`: the settlement engine on GENIUS files, as text or JSON given to `write`. */
 export function analyzeGenius(
   files: string[],
@@ -324,6 +380,14 @@ export function analyzeGenius(
 ): void {
   try {
     const { problem, profileFiles } = loadGeniusProblem(files);
+    if (options.stream) {
+      if (options.json || options.draft !== undefined)
+        throw new CliError(
+          '--stream lists the frontier alone, a vector a line: leave out --json and --draft (or leave out --stream for the analysis)',
+          EXIT.usage,
+        );
+      return streamFrontier(problem, options, write, bar);
+    }
     // Bad input fails before the long work.
     const draft = options.draft === undefined ? undefined : parseDraft(options.draft, problem);
     const reservations =

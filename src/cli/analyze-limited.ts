@@ -25,8 +25,10 @@ export function analyzeGeniusLimited(
 ): Promise<void> {
   const bar = progressBar('analyze');
   const heapMb = Math.max(64, limits.memoryMb - 128);
+  // How many output chunks the main thread wrote: the worker waits on it so that chunks never pile up.
+  const written = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(ENTRY, {
-    workerData: { files, options },
+    workerData: { files, options, written },
     ...(limits.memoryMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}),
     stdout: false,
     stderr: false,
@@ -65,13 +67,18 @@ export function analyzeGeniusLimited(
       (
         message:
           | { kind: 'out'; chunk: string }
+          | { kind: 'note'; line: string }
           | { kind: 'progress'; done: number; total: number }
           | { kind: 'progress-end' }
           | { kind: 'done' }
           | { kind: 'error'; message: string; exitCode: number },
       ) => {
         if (settled) return;
-        if (message.kind === 'out') write(message.chunk);
+        if (message.kind === 'out') {
+          write(message.chunk);
+          Atomics.add(written, 0, 1);
+          Atomics.notify(written, 0);
+        } else if (message.kind === 'note') process.stderr.write(`${message.line}\n`);
         else if (message.kind === 'progress') bar.update(message.done, message.total);
         else if (message.kind === 'progress-end') bar.finish();
         else if (message.kind === 'done') settle(null);

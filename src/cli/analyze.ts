@@ -19,7 +19,14 @@ export function analyzeCommand(): Command {
       '--reservation <values>',
       "reservation values, comma-separated, one per profile (default: each profile's own)",
     )
-    .option('--json', 'write the analysis as JSON to stdout')
+    .option(
+      '--json',
+      'write the analysis as JSON to stdout (the whole frontier up to 2,000 vectors, a sample spread along it beyond)',
+    )
+    .option(
+      '--stream',
+      'with --genius: write the whole Pareto frontier to stdout as NDJSON, a vector a line, progress on stderr',
+    )
     .option('--draft <package>', 'score a draft package: "Issue=Option; Issue=Option; …" (every issue)')
     .addOption(
       new Option('--strategy <name>', 'frontier algorithm')
@@ -37,6 +44,10 @@ export function analyzeCommand(): Command {
       if (options.db !== undefined) {
         if (!options.negotiation) throw new CliError('with --db, name the negotiation with --negotiation');
         if (files.length > 0) throw new CliError('give GENIUS files, or --db with --negotiation, not both');
+        if (options.stream)
+          throw new CliError(
+            '--stream lists the frontier of GENIUS files; with --db, use GET …/analyses/{id}/frontier',
+          );
         const { analyzeNegotiationCommand } = await import('./convene.ts');
         return analyzeNegotiationCommand({
           db: options.db,

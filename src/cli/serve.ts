@@ -94,6 +94,9 @@ export function serveCommand(): Command {
           EXIT.failed,
         );
       }
+      // The settlement desk's first analysis finds its worker thread started.
+      const { warmDeskWorkers } = await import('../store/analyses.ts');
+      warmDeskWorkers();
       const address = app.server.address();
       const shown =
         typeof address === 'object' && address ? `http://${host}:${address.port}` : `http://${host}:${port}`;

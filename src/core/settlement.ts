@@ -1,5 +1,5 @@
-import { outcomeUtilities } from '../analysis/analyze.ts';
 import type { LinkConstraint, NegotiationProblem, Preferences, RedLine as EngineRedLine } from '../analysis/model.ts';
+import { IMPROVEMENT_LIMIT, READABLE_FRONTIER } from '../analysis/frontier-sample.ts';
 import type { PortableAnalysis } from '../analysis/portable.ts';
 import { exactNumerator, scaleParty } from '../analysis/scaled.ts';
 import { compare, div, parseDecimal, rational, toNumber, ZERO, type Rational } from '../analysis/rational.ts';
@@ -26,9 +26,17 @@ export interface Settlement {
   redLinesApplied: Id[];
   /** The number of packages before the red lines, as a decimal string (it can exceed 2^53). */
   outcomes: string;
+  /**
+   * The Pareto frontier: all of it up to READABLE_FRONTIER (2,000) packages; beyond, a sample spread
+   * along it (each party's best package and packages evenly spaced in the frontier's order), the
+   * whole of it streamed by GET …/analyses/{analysisId}/frontier.
+   */
   frontier: Package[];
-  /** True when the frontier was longer than the answer holds; `frontierSize` says how long. */
+  /** Each of `frontier`'s position in the whole frontier, in the order the streamed listing gives it. */
+  frontierIndexes: number[];
+  /** True when `frontier` is a sample (the frontier is longer than READABLE_FRONTIER); `frontierSize` says how long. */
   frontierTruncated: boolean;
+  /** The number of packages on the frontier (distinct utility vectors), exactly. */
   frontierSize: number;
   nash: Package | null;
   kalaiSmorodinsky: Package | null;
@@ -54,9 +62,8 @@ export interface Settlement {
   notes: string[];
 }
 
-/** How many frontier packages an answer carries. */
-export const FRONTIER_LIMIT = 2000;
-const IMPROVEMENT_LIMIT = 20;
+/** How many frontier packages an answer carries: the whole frontier up to this size, else a sample. */
+export const FRONTIER_LIMIT = READABLE_FRONTIER;
 
 const exact = (value: number): Rational => parseDecimal(String(value)) ?? parseDecimal(value.toFixed(15)) ?? ZERO;
 
@@ -152,12 +159,11 @@ export function settlementOf(
   notes: string[] = [],
 ): Settlement {
   const issues = problem.space.issues;
-  const choicesOf = (outcome: readonly number[]) =>
-    Object.fromEntries(outcome.map((option, i) => [issues[i]!.name, issues[i]!.options[option]!]));
+  const choicesOf = (outcome: readonly number[]) => choicesOfOutcome(problem, outcome);
   const utilitiesOf = (utilities: readonly Rational[]) =>
     Object.fromEntries(utilities.map((u, p) => [included[p]!, toNumber(u)]));
   const pack = (point: { outcome: readonly number[]; utilities: readonly Rational[] } | null): Package | null =>
-    point ? { choices: choicesOf(point.outcome), utilities: utilitiesOf(point.utilities) } : null;
+    point ? packageOf(problem, included, point) : null;
   const open = issues
     .filter((issue) => !Object.hasOwn(draftChoices, issue.name) || !issue.options.includes(draftChoices[issue.name]!))
     .map((issue) => issue.name);
@@ -165,20 +171,27 @@ export function settlementOf(
   let draft: Settlement['draft'] = null;
   if (analysis && open.length === 0) {
     const outcome = issues.map((issue) => issue.options.indexOf(draftChoices[issue.name]!));
-    const utilities = outcomeUtilities(problem, outcome);
+    // Each party's exact utility (as `outcomeUtilities`, without loading the frontier engines here).
+    const utilities = problem.parties.map((party) => {
+      const scaled = scaleParty(party);
+      return rational(exactNumerator(scaled, outcome), scaled.denominator);
+    });
     const crosses = [
       ...(problem.redLines ?? []).filter((r) => outcome[r.issue] === r.option).map((r) => r.label!),
       ...(problem.constraints ?? [])
         .filter((c) => c.forbids.every((clause) => clause.options.includes(outcome[clause.issue]!)))
         .map((c) => c.label!),
     ];
-    const improvements = frontier
-      .filter(
-        (point) =>
-          point.utilities.every((u, p) => compare(u, utilities[p]!) >= 0) &&
-          point.utilities.some((u, p) => compare(u, utilities[p]!) > 0),
-      )
-      .sort((a, b) => welfare(b.utilities) - welfare(a.utilities));
+    // The worker's answer lists them over the whole frontier; an answer without them, over the listed frontier.
+    const improvements = analysis.improvements
+      ? [...analysis.improvements]
+      : frontier
+          .filter(
+            (point) =>
+              point.utilities.every((u, p) => compare(u, utilities[p]!) >= 0) &&
+              point.utilities.some((u, p) => compare(u, utilities[p]!) > 0),
+          )
+          .sort((a, b) => welfare(b.utilities) - welfare(a.utilities));
     draft = {
       choices: choicesOf(outcome),
       utilities: utilitiesOf(utilities),
@@ -193,8 +206,9 @@ export function settlementOf(
     redLinesApplied,
     outcomes: String(analysis?.outcomes ?? issues.reduce((n, issue) => n * BigInt(issue.options.length), 1n)),
     frontier: frontier.slice(0, FRONTIER_LIMIT).map((point) => pack(point)!),
-    frontierTruncated: frontier.length > FRONTIER_LIMIT,
-    frontierSize: frontier.length,
+    frontierIndexes: (analysis?.paretoIndexes ?? frontier.map((_, index) => index)).slice(0, FRONTIER_LIMIT),
+    frontierTruncated: (analysis?.frontierSize ?? frontier.length) > Math.min(frontier.length, FRONTIER_LIMIT),
+    frontierSize: analysis?.frontierSize ?? frontier.length,
     nash: pack(analysis?.nash ?? null),
     kalaiSmorodinsky: pack(analysis?.kalaiSmorodinsky ?? null),
     maxWelfare: pack(analysis?.maxWelfare ?? null),
@@ -216,6 +230,24 @@ export function settlementOf(
 }
 
 const unique = (items: string[]) => [...new Set(items)];
+
+/** An outcome in the negotiation's words: {issueId: optionId}. */
+export function choicesOfOutcome(problem: NegotiationProblem, outcome: readonly number[]): Record<Id, Id> {
+  const issues = problem.space.issues;
+  return Object.fromEntries(outcome.map((option, i) => [issues[i]!.name, issues[i]!.options[option]!]));
+}
+
+/** An engine's agreement point as a package: its choices, and each included party's utility. */
+export function packageOf(
+  problem: NegotiationProblem,
+  included: readonly Id[],
+  point: { outcome: readonly number[]; utilities: readonly Rational[] },
+): Package {
+  return {
+    choices: choicesOfOutcome(problem, point.outcome),
+    utilities: Object.fromEntries(point.utilities.map((u, p) => [included[p]!, toNumber(u)])),
+  };
+}
 const welfare = (utilities: readonly Rational[]) => utilities.reduce((sum, u) => sum + toNumber(u), 0);
 
 /** A package's utility for one party, from its own preferences (for a released package). */

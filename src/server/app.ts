@@ -13,6 +13,7 @@ import {
 import { DomainError, invalid } from '../core/errors.ts';
 import type { User } from '../core/model.ts';
 import { purgeExpiredSessions, userByToken } from '../store/accounts.ts';
+import { closeAnalysisWorkers } from '../analysis/worker.ts';
 import { analysisJobs } from '../store/analysis-jobs.ts';
 import { auditHeader, closeAuditTrail, withAuditTrail, type AuditTrail } from '../store/audit-trail.ts';
 import { CheckpointSchedule, DEFAULT_CADENCE, type CheckpointCadence } from '../store/audit-checkpoints.ts';
@@ -354,6 +355,8 @@ export async function buildApp({
   // Every server process works the analysis queue (on PostgreSQL, the one every process on the
   // database shares); the store stops it when it closes.
   await analysisJobs(store, { workers: analysisWorkers }).start();
+  // The warm analysis workers idle in the pool go with the server.
+  app.addHook('onClose', () => closeAnalysisWorkers());
   // The audit chain's head, signed now and then with the key the database does not hold.
   const cadence = { ...DEFAULT_CADENCE, ...checkpoints };
   const signing = new CheckpointSchedule(store, cadence, (error) =>

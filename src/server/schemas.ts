@@ -783,9 +783,16 @@ export const analysisSchema = z
       excluded: ids.describe('Parties whose preferences you may not see, or that have none'),
       redLinesApplied: ids,
       outcomes: z.string(),
-      frontier: z.array(packageSchema),
-      frontierTruncated: z.boolean(),
-      frontierSize: z.number().int(),
+      frontier: z
+        .array(packageSchema)
+        .describe(
+          'The Pareto frontier: all of it up to 2,000 packages; beyond, a sample of about 200 spread along it (each party’s best and packages evenly spaced in its order). GET …/analyses/{analysisId}/frontier streams all of it.',
+        ),
+      frontierIndexes: z
+        .array(z.number().int())
+        .describe("Each listed package's position in the whole frontier (the streamed listing's `index`)"),
+      frontierTruncated: z.boolean().describe('`frontier` is a sample: the frontier has more than 2,000 packages'),
+      frontierSize: z.number().int().describe('The number of packages on the frontier, exactly'),
       nash: packageSchema.nullable(),
       kalaiSmorodinsky: packageSchema.nullable(),
       maxWelfare: packageSchema.nullable(),

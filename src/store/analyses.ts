@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { insertionOrder, jsonText, jsonTrue } from './dialect.ts';
-import { analyzeInWorker } from '../analysis/worker.ts';
-import { invalid, notFound } from '../core/errors.ts';
+import { analyzeInWorker, streamFrontierInWorker, warmAnalysisWorkers } from '../analysis/worker.ts';
+import { DomainError, invalid, notFound } from '../core/errors.ts';
 import type { Id } from '../core/model.ts';
-import { packageUtility, settlementOf, settlementProblem, type Settlement } from '../core/settlement.ts';
+import { packageOf, packageUtility, settlementOf, settlementProblem, type Settlement } from '../core/settlement.ts';
 import { canActAsMediator, canActForParty } from '../core/visibility.ts';
 import { requireMediator } from './guards.ts';
 import { listIssues } from './issues.ts';
@@ -50,6 +50,12 @@ export interface AnalysisSummary {
 export const ANALYSIS_TIME_LIMIT_MS = 60_000;
 /** How much memory one analysis's worker thread may use (its heap). */
 export const ANALYSIS_MEMORY_LIMIT_MB = 512;
+const DESK_WORKER_LIMITS = { maxOldGenerationSizeMb: ANALYSIS_MEMORY_LIMIT_MB };
+
+/** Starts the desk's pooled analysis workers (a server at start), so that its first analysis finds one warm. */
+export function warmDeskWorkers(): void {
+  warmAnalysisWorkers(DESK_WORKER_LIMITS);
+}
 
 /**
  * Analyses at once: one per account, and on the server one fewer than the cores (the event loop keeps
@@ -140,6 +146,10 @@ export interface PreparedAnalysis {
   key: string;
   /** The problem for the engine; null when there is nothing to compute (the notes say why). */
   problem: ReturnType<typeof settlementProblem>['problem'] | null;
+  /** The draft's package as the engine's outcome, when the version settles every issue. */
+  draft: number[] | undefined;
+  /** The parties whose preferences the problem holds, in its order. */
+  included: Id[];
   /** The record of the analysis once the engine answered (null when it had nothing to compute). */
   record(analysis: Awaited<ReturnType<typeof analyzeInWorker>> | null, id?: Id): AnalysisRecord;
 }
@@ -178,9 +188,14 @@ export async function prepareAnalysis(
     notes.push('the negotiation has no issues with options yet: define them first');
   else if (included.length === 0) notes.push('no preferences you may see: nothing to compute');
   else computable = true;
+  const draft = problem.space.issues.map((issue) =>
+    Object.hasOwn(version.optionChoices, issue.name) ? issue.options.indexOf(version.optionChoices[issue.name]!) : -1,
+  );
   return {
     key,
     problem: computable ? problem : null,
+    draft: draft.every((option) => option >= 0) ? draft : undefined,
+    included,
     record: (analysis, id = store.id()) => ({
       id,
       status: 'done',
@@ -208,8 +223,9 @@ export async function analyzePrepared(
     // Its time runs from when it starts, not while it waits its turn.
     return await run(() =>
       analyzeInWorker(problem, {
+        ...(prepared.draft ? { draft: prepared.draft } : {}),
         signal: AbortSignal.timeout(ANALYSIS_TIME_LIMIT_MS),
-        resourceLimits: { maxOldGenerationSizeMb: ANALYSIS_MEMORY_LIMIT_MB },
+        resourceLimits: DESK_WORKER_LIMITS,
       }),
     );
   } catch (error) {
@@ -407,4 +423,138 @@ export async function listReleases(store: Store, ctx: NegotiationContext): Promi
       packages: packages.map((choices) => ({ choices, utility: own ? packageUtility(own, issues, choices) : null })),
     };
   });
+}
+
+/** A streamed listing of an analysis's whole frontier (GET …/analyses/{id}/frontier), as NDJSON lines. */
+export interface FrontierStream {
+  /** The number of packages that follow. */
+  size: number;
+  /** `{"kind":"frontier",…}` first, a `{"kind":"package",…}` line per package in the frontier's order, `{"kind":"end",…}` last. */
+  lines: AsyncIterable<string>;
+}
+
+/** Frontier packages per message from the worker, and per write. */
+const STREAM_CHUNK = 500;
+
+/**
+ * The whole Pareto frontier of one of the reader's analyses (its version and what-if), computed again on a
+ * pooled worker from the inputs as the reader sees them now (`stale` in the first line says they changed
+ * since the analysis, so that its `frontierIndexes` may not point into this listing), and handed over a chunk
+ * at a time as the reader takes it, so that memory holds one chunk, not the listing. Resolves once the
+ * frontier is known (within the analysis time limit), so that a refusal is still an HTTP error; the
+ * lines then follow. `signal` stops the work (the reader went away).
+ */
+export async function streamFrontier(
+  store: Store,
+  ctx: NegotiationContext,
+  analysisId: Id,
+  signal: AbortSignal,
+): Promise<FrontierStream> {
+  const analysis = await getAnalysis(store, ctx, analysisId);
+  const prepared = await prepareAnalysis(store, ctx, { versionId: analysis.versionId, setAside: analysis.setAside });
+  const problem = prepared.problem;
+  const { included } = prepared;
+  const header = (size: number) =>
+    `${JSON.stringify({ kind: 'frontier', analysisId, versionId: analysis.versionId, stale: analysis.stale, size, included })}\n`;
+  if (problem === null)
+    return {
+      size: 0,
+      lines: (async function* () {
+        yield header(0);
+        yield `${JSON.stringify({ kind: 'end', size: 0 })}\n`;
+      })(),
+    };
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  signal.addEventListener('abort', abort);
+  const timer = setTimeout(abort, ANALYSIS_TIME_LIMIT_MS);
+  // One chunk at a time between the worker and the reader: `pending` holds it until the reader takes it.
+  let pending: string | null = null;
+  let taken: (() => void) | null = null;
+  let wake: (() => void) | null = null;
+  let finished = false;
+  let failed: unknown = null;
+  let sized: (size: number) => void = () => {};
+  let refused: (error: unknown) => void = () => {};
+  const known = new Promise<number>((resolve, reject) => ((sized = resolve), (refused = reject)));
+  const running = analysisQueue(store)
+    .run(ctx.user.id, () =>
+      streamFrontierInWorker(
+        problem,
+        (rows, offset) =>
+          new Promise<void>((resolve) => {
+            pending = rows
+              .map(
+                (point, k) =>
+                  `${JSON.stringify({ kind: 'package', index: offset + k, ...packageOf(problem, included, point), count: String(point.count) })}\n`,
+              )
+              .join('');
+            taken = resolve;
+            wake?.();
+          }),
+        {
+          chunk: STREAM_CHUNK,
+          signal: stop.signal,
+          resourceLimits: DESK_WORKER_LIMITS,
+          onSize: (size) => {
+            clearTimeout(timer);
+            sized(size);
+          },
+        },
+      ),
+    )
+    .then(
+      () => (finished = true),
+      (error: unknown) => (failed = error),
+    )
+    .finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', abort);
+      refused(failed ?? new Error('the frontier stream ended before its size was known'));
+      wake?.();
+    });
+  let size: number;
+  try {
+    size = await known;
+  } catch (error) {
+    await running;
+    if (error instanceof TooBusy || error instanceof DomainError) throw error;
+    const aborted = stop.signal.aborted;
+    throw invalid(
+      'analysisId',
+      aborted
+        ? `the frontier was not computed within ${ANALYSIS_TIME_LIMIT_MS / 1000} s; reduce the issues or options`
+        : `the frontier could not be computed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  async function* lines(): AsyncGenerator<string> {
+    try {
+      yield header(size);
+      for (;;) {
+        if (pending !== null) {
+          const chunk: string = pending;
+          pending = null;
+          yield chunk;
+          const next = taken as (() => void) | null;
+          taken = null;
+          next?.();
+          continue;
+        }
+        if (failed !== null) {
+          yield `${JSON.stringify({ kind: 'error', message: 'the listing stopped on the server; ask for it again' })}\n`;
+          return;
+        }
+        if (finished) {
+          yield `${JSON.stringify({ kind: 'end', size })}\n`;
+          return;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+      }
+    } finally {
+      // The reader went away (or the listing ended): the worker stops or has stopped.
+      if (!finished) stop.abort();
+    }
+  }
+  return { size, lines: lines() };
 }

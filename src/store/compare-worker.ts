@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { compareVersions, type VersionComparison } from '../core/compare.ts';
+import type { VersionComparison } from '../core/compare.ts';
 import { pointsTextLength } from '../core/document.ts';
 import type { Point } from '../core/model.ts';
 
@@ -28,9 +28,10 @@ export class ComparisonWorker {
   private next = 0;
   private readonly pending = new Map<number, Pending>();
 
-  compare(base: Point[], proposal: Point[]): Promise<VersionComparison> {
+  async compare(base: Point[], proposal: Point[]): Promise<VersionComparison> {
+    // Loaded on the first comparison: the word diff is 19 modules a command that compares nothing need not load.
     if (pointsTextLength(base) + pointsTextLength(proposal) <= IN_PLACE_CHARACTERS)
-      return Promise.resolve(compareVersions(base, proposal));
+      return (await import('../core/compare.ts')).compareVersions(base, proposal);
     const worker = this.start();
     const id = ++this.next;
     return new Promise((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { hash as argon2Hash, verify as argon2Verify, type Algorithm, type Options } from '@node-rs/argon2';
+import type { Algorithm, Options } from '@node-rs/argon2';
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
@@ -25,9 +25,17 @@ export const ARGON2 = {
 /** Largest scrypt memory a stored hash may ask of a verification (Parley wrote N=2^15, r=8: 32 MiB). */
 const SCRYPT_MAXMEM = 64 * 1024 * 1024;
 
+/**
+ * The argon2 binding, loaded when a password is first hashed or checked: its loader is a large
+ * CommonJS file that costs tens of milliseconds to import, which commands that only read the
+ * database (`parley analyze --db … --as`) need not pay.
+ */
+let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
+const loadArgon2 = () => (argon2 ??= import('@node-rs/argon2'));
+
 /** Hashes a password with argon2id at `ARGON2`'s cost, off the event loop. */
 export async function hashPassword(password: string): Promise<string> {
-  return argon2Hash(password, ARGON2);
+  return (await loadArgon2()).hash(password, ARGON2);
 }
 
 /**
@@ -37,7 +45,7 @@ export async function hashPassword(password: string): Promise<string> {
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   if (stored.startsWith('$argon2id$')) {
     try {
-      return await argon2Verify(stored, password);
+      return await (await loadArgon2()).verify(stored, password);
     } catch {
       return false;
     }

@@ -6,14 +6,14 @@ import { writeGeniusDomain, writeGeniusProfile } from '../../src/analysis/genius
 import { parley } from '../cli/command.ts';
 import { tempDir } from '../helpers.ts';
 import { fixtureFiles } from './fixtures.ts';
-import { randomProblem } from './random.ts';
+import { opposedDomain } from '../../bench/synthetic.ts';
 
 describe('parley analyze --genius runs within a time and a memory limit', () => {
-  /** Five profiles over 30 issues of up to 10 options: an analysis that runs for minutes. */
+  /** Five profiles over 30 issues of 8 options, opposed: an analysis that runs for minutes. */
   let large: string[];
   before(() => {
     const dir = tempDir();
-    const problem = randomProblem(7, { parties: 5, issues: 30, maxOptions: 10, values: 'fine' });
+    const problem = opposedDomain({ parties: 5, issues: 30, options: 8, seed: 7 });
     large = [join(dir, 'domain.xml'), ...problem.parties.map((_, i) => join(dir, `profile-${i}.xml`))];
     writeFileSync(large[0]!, writeGeniusDomain(problem.space));
     problem.parties.forEach((party, i) => writeFileSync(large[i + 1]!, writeGeniusProfile(problem.space, party)));

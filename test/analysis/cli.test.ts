@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   analyzeNegotiation,
+  frontierSample,
   parseGeniusDomain,
   parseGeniusProfile,
   rational,
@@ -137,13 +138,9 @@ describe('parley analyze', () => {
     );
     assert.equal(run.code, 0, run.stderr);
     const streamed = JSON.parse(run.stdout);
-    // Every outcome is Pareto-optimal; some share a utility vector. Over 1,000 vectors: several streamed chunks.
+    // Every outcome is Pareto-optimal; some share a utility vector: over 2,000 vectors, so the JSON lists a sample.
     assert.equal(streamed.paretoOutcomes, '4096');
-    assert.ok(streamed.pareto.length > 1000);
-    assert.equal(
-      streamed.pareto.reduce((sum: number, point: { count: string }) => sum + Number(point.count), 0),
-      4096,
-    );
+    assert.ok(streamed.paretoSize > 2000 && streamed.paretoSampled === true, `${streamed.paretoSize} vectors`);
     const space = parseGeniusDomain(writeGeniusDomain(problem.space), 'domain.xml');
     const reread: NegotiationProblem = {
       space,
@@ -153,6 +150,89 @@ describe('parley analyze', () => {
     };
     const files = [join(dir, 'party0.xml'), join(dir, 'party1.xml')];
     assert.deepEqual(streamed, JSON.parse(JSON.stringify(analysisJson(reread, files, analyzeNegotiation(reread)))));
+  });
+
+  it('above 2,000 vectors --json holds a sample and the exact size; --stream lists every vector as NDJSON, progress on stderr', () => {
+    // Zero-sum over 7 issues of 4 options: every one of the 16,384 outcomes is Pareto-optimal.
+    const random = seeded(5);
+    const issues = Array.from({ length: 7 }, (_, i) => ({
+      name: `issue ${i}`,
+      type: 'discrete' as const,
+      options: ['a', 'b', 'c', 'd'],
+    }));
+    const weights = [100, 150, 200, 150, 100, 200, 100].map((w) => rational(BigInt(w), 1000n));
+    const evaluations = issues.map((issue) =>
+      issue.options.map((_, o) =>
+        o < 2 ? rational(BigInt(o)) : rational(BigInt(1 + Math.floor(random() * 998)), 999n),
+      ),
+    );
+    const space = { name: 'zero-sum', issues };
+    const party = (name: string, rows: typeof evaluations) => ({
+      name,
+      reservation: rational(0n),
+      utility: { kind: 'additive' as const, weights, evaluations: rows },
+    });
+    const problem: NegotiationProblem = {
+      space,
+      parties: [
+        party('a', evaluations),
+        party(
+          'b',
+          evaluations.map((row) => row.map((e) => sub(rational(1n), e))),
+        ),
+      ],
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'parley-stream-'));
+    const files = [join(dir, 'domain.xml'), join(dir, 'party0.xml'), join(dir, 'party1.xml')];
+    writeFileSync(files[0]!, writeGeniusDomain(space));
+    problem.parties.forEach((p, i) => writeFileSync(files[i + 1]!, writeGeniusProfile(space, p)));
+    const frontier = analyzeNegotiation(problem).frontier;
+    assert.ok(frontier.size > 2000, `a frontier of ${frontier.size}`);
+
+    const json = parley('analyze', '--genius', ...files, '--json');
+    assert.equal(json.code, 0, json.stderr);
+    const answer = JSON.parse(json.stdout);
+    assert.equal(answer.paretoSize, frontier.size);
+    assert.equal(answer.paretoOutcomes, '16384');
+    assert.equal(answer.paretoSampled, true);
+    assert.ok(answer.pareto.length <= 200);
+    assert.deepEqual(answer.paretoIndexes, frontierSample(frontier));
+    assert.ok(json.stdout.length < 100_000, `${json.stdout.length} bytes of JSON`);
+
+    const stream = parley('analyze', '--genius', ...files, '--stream');
+    assert.equal(stream.code, 0, stream.stderr);
+    const lines = stream.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { index: number; utilities: number[]; count: string });
+    assert.equal(lines.length, frontier.size);
+    lines.forEach((line, index) => {
+      assert.equal(line.index, index);
+      assert.deepEqual(
+        line.utilities,
+        [0, 1].map((p) => toNumber(rational(frontier.exactNumerator(index, p), frontier.scaled[p]!.denominator))),
+      );
+    });
+    assert.equal(
+      lines.reduce((sum, line) => sum + Number(line.count), 0),
+      16384,
+    );
+    // The sample is made of the listing's own lines.
+    answer.paretoIndexes.forEach((index: number, k: number) =>
+      assert.deepEqual(answer.pareto[k].utilities, lines[index]!.utilities),
+    );
+    assert.match(
+      stream.stderr,
+      new RegExp(`Pareto frontier: ${frontier.size} distinct utility vectors; writing them as NDJSON`),
+    );
+    assert.match(stream.stderr, new RegExp(`wrote ${frontier.size} frontier vectors`));
+    // The same in process, without the worker and its limits.
+    const direct = parley('analyze', '--genius', ...files, '--stream', '--time-limit', '0', '--memory-limit', '0');
+    assert.equal(direct.stdout, stream.stdout);
+
+    const both = parley('analyze', '--genius', ...files, '--stream', '--json');
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--stream lists the frontier alone, a vector a line: leave out --json and --draft/);
   });
 
   it('--draft scores a package: utilities, Pareto-optimality and better packages for all', () => {

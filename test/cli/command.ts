@@ -17,6 +17,8 @@ export function parley(args: readonly string[], env: Record<string, string> = {}
     encoding: 'utf8',
     env: { ...process.env, ...env },
     timeout: 60_000,
+    // A streamed listing (`parley analyze --stream`) may run to megabytes.
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
-import { tempDir } from '../helpers.ts';
+import { demoDatabase, tempDir } from '../helpers.ts';
 import { BIN } from './command.ts';
 
 const energy = join(import.meta.dirname, '../fixtures/genius/Energy');
@@ -55,5 +55,22 @@ describe('the start-up of the built command', () => {
     const loaded = modulesLoaded(['audit', 'verify', '--db', join(tempDir(), 'empty.db')]);
     assert.ok(loaded.some((url) => /\/node_modules\/kysely\//.test(url)));
     assert.ok(!loaded.some((url) => /\/node_modules\/(fastify|tsx|typescript)\//.test(url)));
+  });
+
+  test('an analysis of a database loads neither the password hashing nor the word diff it does not use', async () => {
+    const loaded = modulesLoaded([
+      'analyze',
+      '--db',
+      await demoDatabase(),
+      '--negotiation',
+      'geneva-2025',
+      '--as',
+      'ua@demo.parley',
+    ]);
+    assert.ok(loaded.some((url) => /\/node_modules\/kysely\//.test(url)));
+    assert.deepEqual(
+      loaded.filter((url) => /\/node_modules\/(@node-rs\/argon2|diff)\//.test(url)),
+      [],
+    );
   });
 });

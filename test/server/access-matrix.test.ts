@@ -640,7 +640,8 @@ async function send(token: string | null, req: Req): Promise<Answer> {
     status: res.statusCode,
     contentType,
     text,
-    body: contentType.includes('json') && text ? JSON.parse(text) : text,
+    // NDJSON (a streamed listing) stays text: one JSON object a line.
+    body: contentType.includes('json') && !contentType.includes('ndjson') && text ? JSON.parse(text) : text,
   };
 }
 /** A request of the matrix, counted. */
@@ -2453,6 +2454,38 @@ const MATRIX: Record<string, Entry> = {
         hiddenId: w.analysisA,
       },
     ],
+  },
+  'GET /api/negotiations/:id/analyses/:itemId/frontier': {
+    kind: 'read',
+    cases: () => {
+      // The whole listing, its requester's only: a header, a line per package, an end line.
+      const listing = (_r: Reader, body: any): string | null => {
+        const lines = String(body)
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { kind: string; size?: number });
+        const [head, ...rest] = lines;
+        if (head?.kind !== 'frontier') return `the listing starts with ${JSON.stringify(head)}`;
+        if (rest.at(-1)?.kind !== 'end') return `the listing ends with ${JSON.stringify(rest.at(-1))}`;
+        return rest.length - 1 === head.size ? null : `${rest.length - 1} packages for a frontier of ${head.size}`;
+      };
+      return [
+        {
+          object: "the mediator's analysis",
+          request: get(`${N}/analyses/${w.analysis}/frontier`),
+          allowed: ['med'],
+          hiddenId: w.analysis,
+          check: listing,
+        },
+        {
+          object: "A's adviser's analysis",
+          request: get(`${N}/analyses/${w.analysisA}/frontier`),
+          allowed: ['aA'],
+          hiddenId: w.analysisA,
+          check: listing,
+        },
+      ];
+    },
   },
   'GET /api/negotiations/:id/analysis-jobs/:itemId': {
     kind: 'read',

@@ -2524,6 +2524,19 @@ describe('hostile input: every route answers 2xx or a problem, keeps text as sen
     const deleted = DELETES[routeKey];
     if (deleted) removed.add(`${deleted}:${itemParam.id}`);
     if (routeKey === ISSUE_DRAFT) issuedDrafts.add(itemParam.id);
+    // A streamed listing (NDJSON): every line one JSON object, the last saying how it ended.
+    if (/ndjson/.test(type)) {
+      try {
+        const lines = answer.body
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { kind?: string });
+        if (!['end', 'error'].includes(lines.at(-1)?.kind ?? '')) throw new Error('no end line');
+      } catch {
+        violate('an NDJSON listing with a line that does not parse, or without its end line', described, got);
+      }
+      return;
+    }
     if (!/json/.test(type)) return;
     let body: any;
     try {

@@ -1,7 +1,8 @@
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { invalid } from '../../core/errors.ts';
 import { analysisJobs } from '../../store/analysis-jobs.ts';
-import { getAnalysis, listAnalyses, listReleases, releasePackages } from '../../store/analyses.ts';
+import { getAnalysis, listAnalyses, listReleases, releasePackages, streamFrontier } from '../../store/analyses.ts';
 import type { Store } from '../../store/store.ts';
 import * as s from '../schemas.ts';
 import { created, ctx, itemParams, negotiationParams, problems, type App } from './shared.ts';
@@ -86,6 +87,36 @@ export function analysesRoutes(app: App, store: Store): void {
       },
     },
     async (request) => getAnalysis(store, await ctx(store, request), request.params.itemId),
+  );
+  app.get(
+    '/api/negotiations/:id/analyses/:itemId/frontier',
+    {
+      schema: {
+        tags: ['settlement'],
+        summary: 'The whole Pareto frontier of an analysis, streamed',
+        description:
+          'The requester only (anyone else: 404). An analysis lists its frontier whole up to 2,000 packages and a sample beyond; this streams all of it as NDJSON (`application/x-ndjson`, one JSON object a line), computed again, for the analysis’s version and what-if, from the inputs as you see them now: first `{"kind":"frontier","analysisId","versionId","stale","size","included"}` (`stale`: an input changed since the analysis, so its `frontierIndexes` may not point into this listing), then `{"kind":"package","index","choices","utilities","count"}` for each package in the frontier’s order (the analysis’s `frontierIndexes` point into it; `count`: how many packages share those utilities), and `{"kind":"end","size"}` last; a listing cut short on the server ends with `{"kind":"error","message"}` instead. The frontier is computed within the analysis time limit (60 s), in the same queue as analyses (429 with Retry-After when it is full); the listing then goes at the pace the client reads it.',
+        params: itemParams,
+        response: {
+          200: z.string().describe('NDJSON: a `frontier` line, a `package` line per frontier package, an `end` line'),
+          ...problems,
+          429: s.problemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const reader = await ctx(store, request);
+      const gone = new AbortController();
+      request.raw.on('close', () => gone.abort());
+      const { lines } = await streamFrontier(store, reader, request.params.itemId, gone.signal);
+      return (
+        reply
+          .header('content-type', 'application/x-ndjson; charset=utf-8')
+          .header('cache-control', 'no-store')
+          // A stream is sent as it is (the schema's string describes it): Fastify does not serialise it.
+          .send(Readable.from(lines) as unknown as string)
+      );
+    },
   );
   app.post(
     '/api/negotiations/:id/analyses/:itemId/releases',

@@ -3182,6 +3182,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/negotiations/{id}/analyses/{itemId}/frontier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole Pareto frontier of an analysis, streamed
+         * @description The requester only (anyone else: 404). An analysis lists its frontier whole up to 2,000 packages and a sample beyond; this streams all of it as NDJSON (`application/x-ndjson`, one JSON object a line), computed again, for the analysis’s version and what-if, from the inputs as you see them now: first `{"kind":"frontier","analysisId","versionId","stale","size","included"}` (`stale`: an input changed since the analysis, so its `frontierIndexes` may not point into this listing), then `{"kind":"package","index","choices","utilities","count"}` for each package in the frontier’s order (the analysis’s `frontierIndexes` point into it; `count`: how many packages share those utilities), and `{"kind":"end","size"}` last; a listing cut short on the server ends with `{"kind":"error","message"}` instead. The frontier is computed within the analysis time limit (60 s), in the same queue as analyses (429 with Retry-After when it is full); the listing then goes at the pace the client reads it.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    id: string;
+                    /** @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : - */
+                    itemId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description NDJSON: a `frontier` line, a `package` line per frontier package, an `end` line */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/negotiations/{id}/analyses/{itemId}/releases": {
         parameters: {
             query?: never;
@@ -12863,6 +12970,7 @@ export interface components {
                 } | null;
                 /** @description Parties whose preferences you may not see, or that have none */
                 excluded: string[];
+                /** @description The Pareto frontier: all of it up to 2,000 packages; beyond, a sample of about 200 spread along it (each party’s best and packages evenly spaced in its order). GET …/analyses/{analysisId}/frontier streams all of it. */
                 frontier: {
                     /** @description One option per issue: {issueId: optionId} */
                     choices: {
@@ -12873,7 +12981,11 @@ export interface components {
                         [key: string]: number;
                     };
                 }[];
+                /** @description Each listed package's position in the whole frontier (the streamed listing's `index`) */
+                frontierIndexes: number[];
+                /** @description The number of packages on the frontier, exactly */
                 frontierSize: number;
+                /** @description `frontier` is a sample: the frontier has more than 2,000 packages */
                 frontierTruncated: boolean;
                 included: string[];
                 kalaiSmorodinsky: {
@@ -12973,6 +13085,7 @@ export interface components {
                 } | null;
                 /** @description Parties whose preferences you may not see, or that have none */
                 excluded: string[];
+                /** @description The Pareto frontier: all of it up to 2,000 packages; beyond, a sample of about 200 spread along it (each party’s best and packages evenly spaced in its order). GET …/analyses/{analysisId}/frontier streams all of it. */
                 frontier: {
                     /** @description One option per issue: {issueId: optionId} */
                     choices: {
@@ -12983,7 +13096,11 @@ export interface components {
                         [key: string]: number;
                     };
                 }[];
+                /** @description Each listed package's position in the whole frontier (the streamed listing's `index`) */
+                frontierIndexes: number[];
+                /** @description The number of packages on the frontier, exactly */
                 frontierSize: number;
+                /** @description `frontier` is a sample: the frontier has more than 2,000 packages */
                 frontierTruncated: boolean;
                 included: string[];
                 kalaiSmorodinsky: {

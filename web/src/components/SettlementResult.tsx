@@ -161,7 +161,7 @@ export function SettlementResult({
             The Pareto frontier{' '}
             <span className="hint">
               ({result.frontierSize} package{result.frontierSize === 1 ? '' : 's'}
-              {result.frontierTruncated ? `, the first ${result.frontier.length} shown` : ''})
+              {result.frontierTruncated ? `, ${result.frontier.length} shown, spread along it` : ''})
             </span>
           </h3>
           {result.included.length > 2 ? (
