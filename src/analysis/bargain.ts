@@ -479,6 +479,14 @@ export function directSolutions(
     searchesLeft--;
     kalaiSmorodinsky =
       maxWelfare.value === null ? maxWelfare : { ...maxWelfare, value: rational(1n), gap: maxWelfare.gap && ZERO };
+  } else if (counted.length === n && spans.every((span) => compare(span!, spans[0]!) === 0)) {
+    // Equal spans over every party: the KS criterion is the egalitarian one divided by the span, same maximiser.
+    searchesLeft--;
+    const span = spans[0]!;
+    const scaleDown = (value: Rational | null) => value && rational(value.num * span.den, value.den * span.num);
+    kalaiSmorodinsky = { ...egalitarian, value: scaleDown(egalitarian.value), gap: scaleDown(egalitarian.gap) };
+    if (!idealStatus.every((status) => status === 'optimal') && kalaiSmorodinsky.status === 'optimal')
+      kalaiSmorodinsky = { ...kalaiSmorodinsky, status: 'best-found', gap: null };
   } else {
     const inverseSpan = everyone.map((p) => (counted.includes(p) ? 1 / toNumber(spans[p]!) : 0));
     const ks = maxMin(counted, inverseSpan, (leaf, p) => {
@@ -574,4 +582,72 @@ export function directSolutions(
       all.every((point) => point.status === 'optimal' || point.status === 'none') &&
       idealStatus.every((s) => s !== 'best-found' && s !== 'not-found'),
   };
+}
+
+/**
+ * How many outcomes satisfying the hard constraints reach exactly the utility
+ * numerators `target` (over each party's denominator): depth-first, pruning
+ * partial packages that can no longer reach or stay within the target. Null
+ * when the budget runs out first.
+ */
+export function countOutcomes(
+  scaled: readonly ScaledAdditive[],
+  constraints: CompiledConstraints,
+  target: readonly bigint[],
+  budget?: Budget,
+): bigint | null {
+  const problem = new Prepared(
+    scaled,
+    constraints,
+    scaled.map(() => ZERO),
+  );
+  const { n, m, values, allowed } = problem;
+  const margin = 1e-9 * problem.scale;
+  const goal = target.map((num, p) => toNumber(rational(num, scaled[p]!.denominator)));
+  const best = new Float64Array(n * (m + 1));
+  const worst = new Float64Array(n * (m + 1));
+  for (let p = 0; p < n; p++)
+    for (let i = m - 1; i >= 0; i--) {
+      const row = allowed[i]!.map((option) => values[p]![i]![option]!);
+      best[p * (m + 1) + i] = best[p * (m + 1) + i + 1]! + Math.max(...row);
+      worst[p * (m + 1) + i] = worst[p * (m + 1) + i + 1]! + Math.min(...row);
+    }
+  const lastIssue = constraints.nogoods.map((nogood) => Math.max(...nogood.clauses.map((clause) => clause.issue)));
+  const s = new Float64Array((m + 1) * n);
+  const outcome = new Array<number>(m).fill(0);
+  let count = 0n;
+  let nodes = 0;
+  let stopped = false;
+  const visit = (i: number) => {
+    if (stopped) return;
+    if (i === m) {
+      const numerators = problem.numerators(outcome);
+      if (numerators.every((value, p) => value === target[p])) count++;
+      return;
+    }
+    for (const option of allowed[i]!) {
+      outcome[i] = option;
+      if (
+        constraints.nogoods.some(
+          (nogood, k) => lastIssue[k] === i && nogood.clauses.every((clause) => clause.options[outcome[clause.issue]!]),
+        )
+      )
+        continue;
+      let possible = true;
+      for (let p = 0; p < n && possible; p++) {
+        const value = s[i * n + p]! + values[p]![i]![option]!;
+        s[(i + 1) * n + p] = value;
+        if (value + best[p * (m + 1) + i + 1]! < goal[p]! - margin) possible = false;
+        if (value + worst[p * (m + 1) + i + 1]! > goal[p]! + margin) possible = false;
+      }
+      if (!possible) continue;
+      if ((++nodes & 1023) === 0 && budget && budget.now() >= budget.deadline) {
+        stopped = true;
+        return;
+      }
+      visit(i + 1);
+    }
+  };
+  if (allowed.every((row) => row.length > 0)) visit(0);
+  return stopped ? null : count;
 }

@@ -73,7 +73,10 @@ describe('bargaining points searched directly, without the frontier, equal brute
 
   it('reservation values that exclude every package: no point, and the ideal says none', () => {
     const problem = randomProblem(7, { parties: 3, issues: 3, maxOptions: 3, values: 'coarse' });
-    const found = direct(problem, problem.parties.map(() => rational(2n)));
+    const found = direct(
+      problem,
+      problem.parties.map(() => rational(2n)),
+    );
     for (const point of [found.nash, found.kalaiSmorodinsky, found.maxWelfare, found.egalitarian]) {
       assert.equal(point.status, 'none');
       assert.equal(point.outcome, null);
@@ -164,7 +167,10 @@ describe('bargaining points within a time budget', () => {
         const point = cut[name];
         if (point.status !== 'best-found') continue;
         const optimum = exact[name].value!;
-        const reach = { num: point.value!.num * point.gap!.den + point.gap!.num * point.value!.den, den: point.value!.den * point.gap!.den };
+        const reach = {
+          num: point.value!.num * point.gap!.den + point.gap!.num * point.value!.den,
+          den: point.value!.den * point.gap!.den,
+        };
         assert.ok(
           reach.num * optimum.den >= optimum.num * reach.den,
           `seed ${seed} ${name}: found + gap reaches the optimum`,
