@@ -1,4 +1,10 @@
-import type { AgreementDiagnosis, AgreementPoint, NegotiationAnalysis, PartySummary } from './analyze.ts';
+import type {
+  AgreementDiagnosis,
+  AgreementPoint,
+  NegotiationAnalysis,
+  PartySummary,
+  PointStatuses,
+} from './analyze.ts';
 import { frontierPage } from './analyze.ts';
 import type { Rational } from './rational.ts';
 
@@ -17,6 +23,9 @@ export interface PortableAnalysis {
   readonly maxWelfare: AgreementPoint | null;
   readonly egalitarian: AgreementPoint | null;
   readonly agreement: AgreementDiagnosis;
+  /** How each point was settled (proved, or the best found within the time budget). */
+  readonly status: PointStatuses;
+  readonly complete: boolean;
 }
 
 /** Converts an analysis to plain data. */
@@ -31,5 +40,7 @@ export function portableAnalysis(analysis: NegotiationAnalysis): PortableAnalysi
     maxWelfare: analysis.maxWelfare,
     egalitarian: analysis.egalitarian,
     agreement: analysis.agreement,
+    status: analysis.status,
+    complete: analysis.complete,
   };
 }

@@ -12,8 +12,11 @@ try {
     problem: NegotiationProblem;
     options: Omit<WorkerAnalysisOptions, 'onProgress' | 'signal'>;
   };
+  const { budgetMs, ...rest } = options;
+  const now = () => performance.now();
   const analysis = analyzeNegotiation(problem, {
-    ...options,
+    ...rest,
+    ...(budgetMs === undefined ? {} : { budget: { now, deadline: now() + budgetMs } }),
     onProgress: (done, total) => port.postMessage({ kind: 'progress', done, total }),
   });
   port.postMessage({ kind: 'result', analysis: portableAnalysis(analysis) });

@@ -10,7 +10,9 @@ import type { PortableAnalysis } from './portable.ts';
  */
 const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-entry.js' : './worker-main.js', import.meta.url);
 
-export interface WorkerAnalysisOptions extends Omit<AnalysisOptions, 'onProgress'> {
+export interface WorkerAnalysisOptions extends Omit<AnalysisOptions, 'onProgress' | 'budget'> {
+  /** The bargaining points' time budget in milliseconds, from when the worker starts (the worker's clock). */
+  readonly budgetMs?: number;
   readonly onProgress?: (done: number, total: number) => void;
   /** Aborting terminates the worker and rejects the promise. */
   readonly signal?: AbortSignal;

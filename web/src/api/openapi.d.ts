@@ -3749,6 +3749,20 @@ export interface paths {
                              * @example pt-21
                              */
                             trackId?: string | null;
+                            /** @description The point in the negotiation's other languages, by language tag */
+                            translations?: {
+                                [key: string]: {
+                                    /**
+                                     * @description By bracket id, the alternatives' wording in this language, in the bracket's order
+                                     * @default {}
+                                     */
+                                    alternatives?: {
+                                        [key: string]: string[];
+                                    };
+                                    text: string;
+                                    title: string;
+                                };
+                            };
                         }[];
                         /** @description The revision your change is based on; a stale one gets 409 and the current state */
                         revision: number;
@@ -9357,6 +9371,20 @@ export interface paths {
                              * @example pt-21
                              */
                             trackId?: string | null;
+                            /** @description The point in the negotiation's other languages, by language tag */
+                            translations?: {
+                                [key: string]: {
+                                    /**
+                                     * @description By bracket id, the alternatives' wording in this language, in the bracket's order
+                                     * @default {}
+                                     */
+                                    alternatives?: {
+                                        [key: string]: string[];
+                                    };
+                                    text: string;
+                                    title: string;
+                                };
+                            };
                         }[];
                         /** @default null */
                         source?: string | null;
@@ -12140,6 +12168,15 @@ export interface components {
                 } | null;
                 notes: string[];
                 outcomes: string;
+                /** @description How each point was settled: proved optimal, or the best found within the time budget and its proven gap */
+                pointStatus?: {
+                    [key: string]: {
+                        /** @description With best-found: how much better the criterion could be, a decimal */
+                        gap: string | null;
+                        /** @enum {string} */
+                        status: "optimal" | "best-found" | "none" | "not-found";
+                    };
+                };
                 redLinesApplied: string[];
             };
             /** @description The red lines the requester set aside for this what-if analysis: not held to */
@@ -12250,6 +12287,15 @@ export interface components {
                 } | null;
                 notes: string[];
                 outcomes: string;
+                /** @description How each point was settled: proved optimal, or the best found within the time budget and its proven gap */
+                pointStatus?: {
+                    [key: string]: {
+                        /** @description With best-found: how much better the criterion could be, a decimal */
+                        gap: string | null;
+                        /** @enum {string} */
+                        status: "optimal" | "best-found" | "none" | "not-found";
+                    };
+                };
                 redLinesApplied: string[];
             };
             /** @description The red lines the requester set aside for this what-if analysis: not held to */
@@ -13398,6 +13444,62 @@ export interface components {
             pointIds: string[];
             revision: number;
         };
+        /**
+         * @example {
+         *       "drafting": "en",
+         *       "others": [
+         *         "uk",
+         *         "ru"
+         *       ],
+         *       "authentic": [
+         *         "en",
+         *         "uk",
+         *         "ru"
+         *       ],
+         *       "prevailing": null
+         *     }
+         */
+        Languages: {
+            /** @default [] */
+            authentic: string[];
+            /** @example uk */
+            drafting: string;
+            /** @default [] */
+            others: string[];
+            /**
+             * @default null
+             * @example uk
+             */
+            prevailing: string | null;
+        };
+        /**
+         * @example {
+         *       "drafting": "en",
+         *       "others": [
+         *         "uk",
+         *         "ru"
+         *       ],
+         *       "authentic": [
+         *         "en",
+         *         "uk",
+         *         "ru"
+         *       ],
+         *       "prevailing": null
+         *     }
+         */
+        LanguagesInput: {
+            /** @default [] */
+            authentic: string[];
+            /** @example uk */
+            drafting: string;
+            /** @default [] */
+            others: string[];
+            /**
+             * @default null
+             * @example uk
+             */
+            prevailing: string | null;
+        };
         Member: {
             email: string;
             /**
@@ -13514,6 +13616,8 @@ export interface components {
              * @example pt-21
              */
             id: string;
+            /** @description The languages of the text; absent for a text in one language, its drafting language English */
+            languages?: components["schemas"]["Languages"];
             /** @description Set when the agreement is complete: no new text, amendment or closed bracket until a mediator reopens a point */
             lockedAt?: string | null;
             /**
@@ -13537,6 +13641,8 @@ export interface components {
              * @example pt-21
              */
             id: string;
+            /** @description The languages of the text; absent for a text in one language, its drafting language English */
+            languages?: components["schemas"]["LanguagesInput"];
             /** @description Set when the agreement is complete: no new text, amendment or closed bracket until a mediator reopens a point */
             lockedAt?: string | null;
             /**
@@ -13647,6 +13753,20 @@ export interface components {
              * @example pt-21
              */
             trackId: string | null;
+            /** @description The point in the negotiation's other languages, by language tag */
+            translations?: {
+                [key: string]: {
+                    /**
+                     * @description By bracket id, the alternatives' wording in this language, in the bracket's order
+                     * @default {}
+                     */
+                    alternatives: {
+                        [key: string]: string[];
+                    };
+                    text: string;
+                    title: string;
+                };
+            };
         };
         PointInput: {
             /** @default [] */
@@ -13693,6 +13813,20 @@ export interface components {
              * @example pt-21
              */
             trackId: string | null;
+            /** @description The point in the negotiation's other languages, by language tag */
+            translations?: {
+                [key: string]: {
+                    /**
+                     * @description By bracket id, the alternatives' wording in this language, in the bracket's order
+                     * @default {}
+                     */
+                    alternatives: {
+                        [key: string]: string[];
+                    };
+                    text: string;
+                    title: string;
+                };
+            };
         };
         Position: {
             /**
