@@ -11,6 +11,7 @@ import { outcomeCount, type NegotiationProblem, type Outcome } from './model.ts'
 import { rational, type Rational } from './rational.ts';
 import { exactNumerator, scaleParty, type ScaledAdditive, type ScaledParty } from './scaled.ts';
 import { bargainingSolutions, ExactVectors, floatUtility, type BargainingSolutions } from './solutions.ts';
+import { draftImprovements, type DraftImprovements, type ImprovementOptions } from './improvements.ts';
 import { countOutcomes, directSolutions, type Budget, type DirectPoint, type PointStatus } from './bargain.ts';
 
 /**
@@ -420,12 +421,31 @@ export interface DraftAssessment {
    * the frontier's order. Each is a frontier index.
    */
   readonly improvements: readonly number[];
+  /**
+   * When `options` are given and the utility functions are additive: the best improvements searched directly
+   * (improvements.ts, within `options.budget`), k per ranking, by the Nash product of the gains over the draft
+   * and by each party's gain; otherwise null.
+   */
+  readonly ranked: DraftImprovements | null;
 }
 
-/** Scores a draft package against the frontier. */
-export function assessDraft(problem: NegotiationProblem, frontier: ParetoFrontier, draft: Outcome): DraftAssessment {
+/**
+ * Scores a draft package against the frontier; with `options` (how many per ranking, the time budget), for
+ * additive utility functions, also ranks the best improvements directly, without the frontier.
+ */
+export function assessDraft(
+  problem: NegotiationProblem,
+  frontier: ParetoFrontier,
+  draft: Outcome,
+  options?: ImprovementOptions,
+): DraftAssessment {
   if (draft.length !== problem.space.issues.length)
     throw new RangeError(`a draft needs one option per issue (${problem.space.issues.length})`);
+  draft.forEach((option, issue) => {
+    const size = problem.space.issues[issue]!.options.length;
+    if (!Number.isInteger(option) || option < 0 || option >= size)
+      throw new RangeError(`a draft's option for "${problem.space.issues[issue]!.name}" must be one of its ${size}`);
+  });
   const utilities = outcomeUtilities(problem, draft);
   const violates: Requirement[] = [];
   (problem.redLines ?? []).forEach((redLine, index) => {
@@ -459,7 +479,18 @@ export function assessDraft(problem: NegotiationProblem, frontier: ParetoFrontie
   const welfare = (index: number) =>
     Array.from({ length: n }, (_, p) => floatUtility(frontier, index, p)).reduce((a, b) => a + b, 0);
   improvements.sort((a, b) => welfare(b) - welfare(a) || a - b);
-  return { utilities, violates, paretoOptimal: violates.length === 0 && improvements.length === 0, improvements };
+  const scaled = problem.parties.map(scaleParty);
+  const ranked =
+    options && scaled.every((party): party is ScaledAdditive => party.kind === 'additive')
+      ? draftImprovements(scaled, compileConstraints(problem), draft, options)
+      : null;
+  return {
+    utilities,
+    violates,
+    paretoOptimal: violates.length === 0 && improvements.length === 0,
+    improvements,
+    ranked,
+  };
 }
 
 /** Frontier vectors `offset .. offset + limit − 1` as agreement points, for paging through large frontiers. */

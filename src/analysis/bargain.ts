@@ -80,7 +80,7 @@ export interface DirectSolutions {
   readonly complete: boolean;
 }
 
-interface Leaf {
+export interface Leaf {
   readonly outcome: number[];
   readonly numerators: bigint[];
 }
@@ -103,7 +103,7 @@ interface Objective {
   readonly linear: readonly (readonly number[])[];
 }
 
-interface Tables {
+export interface Tables {
   readonly order: number[];
   readonly options: number[][];
   /** best[p * (m + 1) + d]: party p's best over issues at depths ≥ d. */
@@ -113,7 +113,7 @@ interface Tables {
 }
 
 /** The problem as the search sees it. */
-class Prepared {
+export class Prepared {
   readonly n: number;
   readonly m: number;
   readonly values: Float64Array[][];
@@ -185,7 +185,7 @@ class Prepared {
     return true;
   }
 
-  tables(objective: Objective): Tables {
+  tables(objective: Pick<Objective, 'steer' | 'linear'>): Tables {
     const { n, m, values, allowed } = this;
     const steer = objective.steer;
     const weighted = (issue: number, option: number) => {

@@ -17,5 +17,13 @@ export { generalFrontier } from './general.ts';
 export { enumerationFrontier } from './enumerate.ts';
 export { bargainingSolutions, type BargainingSolutions } from './solutions.ts';
 export * from './analyze.ts';
+export {
+  draftImprovements,
+  IMPROVEMENTS_PER_RANKING,
+  type DraftImprovements,
+  type Improvement,
+  type ImprovementOptions,
+  type ImprovementRanking,
+} from './improvements.ts';
 export { portableAnalysis, type PortableAnalysis } from './portable.ts';
 export { analyzeInWorker, type WorkerAnalysisOptions } from './worker.ts';
