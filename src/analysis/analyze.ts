@@ -203,13 +203,14 @@ export function analyzeNegotiation(problem: NegotiationProblem, options: Analysi
   const scaled = problem.parties.map(scaleParty);
   const constraints = compileConstraints(problem);
   const outcomes = outcomeCount(problem.space);
+  // The points' budget is theirs: searched before the frontier, which can take longer than the whole budget.
+  const direct =
+    scaled.every((party) => party.kind === 'additive') && options.points !== 'frontier'
+      ? bargainingPoints(problem, { reservations, budget: options.budget })
+      : null;
   const frontier = frontierOf(scaled, constraints, outcomes, options);
   const solutions = bargainingSolutions(frontier, reservations);
   const point = (index: number | null) => (index === null ? null : frontierPoint(frontier, index));
-  const direct =
-    scaled.every((party) => party.kind === 'additive') && options.points !== 'frontier'
-      ? bargainingPoints(problem, { reservations, budget: options.budget }, frontier)
-      : null;
   const settled = (index: number | null): PointStatus => (index === null ? 'none' : 'optimal');
   const points = direct ?? {
     nash: point(solutions.nash),
