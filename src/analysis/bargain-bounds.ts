@@ -15,13 +15,17 @@ import { rational, type Rational } from './rational.ts';
  * Returns the duals of the rows (the objective row's slack coefficients).
  * Bland's rule, so it terminates; an iteration cap guards against float trouble.
  */
-export function simplexMax(A: number[][], b: number[], c: number[]): { value: number; duals: number[] } {
+export function simplexMax(
+  A: readonly ArrayLike<number>[],
+  b: number[],
+  c: number[],
+): { value: number; duals: number[] } {
   const rows = A.length;
   const cols = c.length;
   const width = cols + rows + 1;
   const t: Float64Array[] = A.map((row, r) => {
     const line = new Float64Array(width);
-    row.forEach((value, j) => (line[j] = value));
+    for (let j = 0; j < row.length; j++) line[j] = row[j]!;
     line[cols + r] = 1;
     line[width - 1] = b[r]!;
     return line;
@@ -31,12 +35,21 @@ export function simplexMax(A: number[][], b: number[], c: number[]): { value: nu
   const basis = Array.from({ length: rows }, (_, r) => cols + r);
   const EPS = 1e-12;
   for (let iteration = 0; iteration < 20_000; iteration++) {
+    // Dantzig's rule (most negative reduced cost), Bland's after many iterations (anti-cycling).
     let enter = -1;
-    for (let j = 0; j < width - 1; j++)
-      if (objective[j]! < -EPS) {
-        enter = j;
-        break;
-      }
+    if (iteration < 5_000) {
+      let most = -EPS;
+      for (let j = 0; j < width - 1; j++)
+        if (objective[j]! < most) {
+          most = objective[j]!;
+          enter = j;
+        }
+    } else
+      for (let j = 0; j < width - 1; j++)
+        if (objective[j]! < -EPS) {
+          enter = j;
+          break;
+        }
     if (enter < 0) break;
     let leave = -1;
     let ratio = Infinity;
@@ -78,25 +91,39 @@ export function maxMinWeights(
   allowed: readonly (readonly number[])[],
 ): number[] {
   const n = coefficients.length;
-  const columns: { issue: number; option: number }[] = [];
-  allowed.forEach((options, issue) => options.slice(1).forEach((option) => columns.push({ issue, option })));
+  let count = 0;
+  const firstColumn: number[] = [];
+  for (const options of allowed) {
+    firstColumn.push(1 + count);
+    count += Math.max(0, options.length - 1);
+  }
+  const width = 1 + count;
   const rhs = coefficients.map(
     (rows, p) => allowed.reduce((sum, options, issue) => sum + rows[issue]![options[0]!]!, 0) + constants[p]!,
   );
   const shift = Math.max(0, ...rhs.map((value) => -value)) + 1;
-  const A: number[][] = [];
+  const A: Float64Array[] = [];
   const b: number[] = [];
   for (let p = 0; p < n; p++) {
     const rows = coefficients[p]!;
-    A.push([1, ...columns.map(({ issue, option }) => -(rows[issue]![option]! - rows[issue]![allowed[issue]![0]!]!))]);
+    const line = new Float64Array(width);
+    line[0] = 1;
+    allowed.forEach((options, issue) => {
+      const row = rows[issue]!;
+      const base = row[options[0]!]!;
+      for (let k = 1; k < options.length; k++) line[firstColumn[issue]! + k - 1] = -(row[options[k]!]! - base);
+    });
+    A.push(line);
     b.push(rhs[p]! + shift);
   }
   allowed.forEach((options, issue) => {
     if (options.length < 2) return;
-    A.push([0, ...columns.map((column) => (column.issue === issue ? 1 : 0))]);
+    const line = new Float64Array(width);
+    for (let k = 1; k < options.length; k++) line[firstColumn[issue]! + k - 1] = 1;
+    A.push(line);
     b.push(1);
   });
-  const c = [1, ...columns.map(() => 0)];
+  const c = Array.from({ length: width }, (_, j) => (j === 0 ? 1 : 0));
   const { duals } = simplexMax(A, b, c);
   const weights = duals.slice(0, n).map((value) => Math.max(0, value));
   const total = weights.reduce((a, x) => a + x, 0);

@@ -93,7 +93,7 @@ interface Objective {
   readonly strict: boolean;
   readonly margin: number;
   /** Upper bound of the score over completions of a node. */
-  bound(s: Float64Array, base: number, depth: number, tables: Tables): number;
+  bound(s: Float64Array, base: number, depth: number, tables: Tables, linear: Linear | null): number;
   score(u: Float64Array, base: number): number;
   /** The criterion exactly (the larger the better). */
   exact(leaf: Leaf): Rational;
@@ -101,6 +101,28 @@ interface Objective {
   rescore?(leaf: Leaf): number;
   /** Linear bounds: weight vectors whose suffix tables the search precomputes. */
   readonly linear: readonly (readonly number[])[];
+  /**
+   * Re-weighting of the Lagrangian bound at shallow nodes: weights for the relaxation where each issue may take
+   * the options in `allowed` (the chosen issues one option). Any weights give a valid bound.
+   */
+  readonly relink?: (allowed: readonly (readonly number[])[]) => { weights: number[]; constant: number } | null;
+  /** `relink` is called at even depths up to this one. */
+  readonly relinkDepth?: number;
+}
+
+/**
+ * The max-min relaxation is re-solved at even depths while at least this many issues are open. Measured on
+ * 7 × 28 × 5 (bench/synthetic.ts): the root's weights leave the bound loose in mid-tree (1.27M nodes on seed 5;
+ * 7,500 with the relaxation re-solved at every node, but then the simplex is most of the time); every second
+ * depth down to 12 open issues balances the two.
+ */
+export const RELINK_OPEN_ISSUES = 12;
+
+/** A Lagrangian bound's weights, constant and suffix table (entries at the depths it was built for). */
+export interface Linear {
+  readonly weights: ArrayLike<number>;
+  readonly constant: number;
+  readonly suffix: Float64Array;
 }
 
 export interface Tables {
@@ -257,6 +279,31 @@ function search(problem: Prepared, objective: Objective, budget: Budget | undefi
   let openBound = -Infinity;
   let stopped = false;
   let nodes = 0;
+  const levels: (Linear | null)[] = new Array<Linear | null>(m + 1).fill(null);
+  const relinkDepth = objective.relink ? (objective.relinkDepth ?? 0) : 0;
+  const residual: number[][] = options.map((row) => row);
+
+  /** The relaxation re-solved at a node at depth d (issues before d chosen): its weights and suffix table. */
+  const relinkAt = (d: number): Linear | null => {
+    for (let e = 0; e < m; e++) residual[e] = e < d ? [outcome[order[e]!]!] : options[e]!;
+    const byIssue: number[][] = new Array<number[]>(m);
+    for (let e = 0; e < m; e++) byIssue[order[e]!] = residual[e]!;
+    const found = objective.relink!(byIssue);
+    if (!found) return null;
+    const { weights, constant } = found;
+    const suffix = new Float64Array(m + 1);
+    for (let e = m - 1; e >= d; e--) {
+      const issue = order[e]!;
+      let top = -Infinity;
+      for (const option of options[e]!) {
+        let sum = 0;
+        for (let p = 0; p < n; p++) sum += weights[p]! * values[p]![issue]![option]!;
+        if (sum > top) top = sum;
+      }
+      suffix[e] = suffix[e + 1]! + top;
+    }
+    return { weights, constant, suffix };
+  };
 
   const leaf = () => {
     const base = m * n;
@@ -280,6 +327,16 @@ function search(problem: Prepared, objective: Objective, budget: Budget | undefi
     const issue = order[d]!;
     const base = d * n;
     const next = base + n;
+    levels[d] = d > 0 ? levels[d - 1]! : null;
+    if (d > 0 && d <= relinkDepth && d % 2 === 0 && !stopped) {
+      if (budget && budget.now() >= budget.deadline) stopped = true;
+      const linear = stopped ? null : relinkAt(d);
+      if (linear) {
+        if (objective.bound(s, base, d, tables, linear) < bestScore - margin) return;
+        levels[d] = linear;
+      }
+    }
+    const linear = levels[d]!;
     for (const option of options[d]!) {
       outcome[issue] = option;
       if (
@@ -294,7 +351,7 @@ function search(problem: Prepared, objective: Objective, budget: Budget | undefi
         if (value + optimistic[p * (m + 1) + d + 1]! < lower[p]!) feasible = false;
       }
       if (!feasible) continue;
-      const bound = objective.bound(s, next, d + 1, tables);
+      const bound = objective.bound(s, next, d + 1, tables, linear);
       if (bound < bestScore - margin) continue;
       if (stopped) {
         if (bound > openBound) openBound = bound;
@@ -347,6 +404,8 @@ function pointOf(
 
 export interface DirectOptions {
   readonly budget?: Budget;
+  /** Tuning: re-solve the max-min relaxation while at least this many issues are open (default RELINK_OPEN_ISSUES). */
+  readonly relinkOpenIssues?: number;
 }
 
 /**
@@ -414,14 +473,24 @@ export function directSolutions(
       strict: false,
       margin: margin * Math.max(1, ...counted.map((p) => inverseSpan[p]!)),
       linear: [weights],
-      bound: (s, base, d, t) => {
+      relinkDepth: m - (options.relinkOpenIssues ?? RELINK_OPEN_ISSUES),
+      relink: (allowed) => {
+        const lambda = maxMinWeights(coefficients, constants, allowed);
+        const w = Array.from({ length: n }, () => 0);
+        counted.forEach((p, k) => (w[p] = lambda[k]! * inverseSpan[p]!));
+        let c = 0;
+        counted.forEach((p) => (c -= w[p]! * r[p]!));
+        return { weights: w, constant: c };
+      },
+      bound: (s, base, d, t, linear) => {
+        const w = linear ? linear.weights : weights;
         let independent = Infinity;
-        let lagrangian = constant + t.suffix[0]![d]!;
+        let lagrangian = linear ? linear.constant + linear.suffix[d]! : constant + t.suffix[0]![d]!;
         for (const p of counted) {
           const value = s[base + p]!;
           const optimistic = (value + t.best[p * (m + 1) + d]! - r[p]!) * inverseSpan[p]!;
           if (optimistic < independent) independent = optimistic;
-          lagrangian += weights[p]! * value;
+          lagrangian += w[p]! * value;
         }
         return Math.min(independent, lagrangian);
       },

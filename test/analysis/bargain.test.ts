@@ -20,13 +20,21 @@ import { randomProblem } from './random.ts';
 const key = (utilities: readonly Rational[] | null) =>
   utilities === null ? 'none' : utilities.map((u) => `${u.num}/${u.den}`).join(' ');
 
-function direct(problem: NegotiationProblem, reservations?: readonly Rational[], budget?: DirectSolutionsBudget) {
+function direct(
+  problem: NegotiationProblem,
+  reservations?: readonly Rational[],
+  budget?: DirectSolutionsBudget,
+  relinkOpenIssues?: number,
+) {
   const scaled = problem.parties.map(scaleParty) as ScaledAdditive[];
   return directSolutions(
     scaled,
     compileConstraints(problem),
     reservations ?? problem.parties.map((p) => p.reservation),
-    budget ? { budget } : {},
+    {
+      ...(budget ? { budget } : {}),
+      ...(relinkOpenIssues === undefined ? {} : { relinkOpenIssues }),
+    },
   );
 }
 type DirectSolutionsBudget = { now: () => number; deadline: number };
@@ -50,6 +58,16 @@ function agreesWithBruteForce(problem: NegotiationProblem, label: string): Direc
   assertPoint(`${label} egalitarian`, found.egalitarian, oracle.egalitarian, oracle);
   assertPoint(`${label} Kalai-Smorodinsky`, found.kalaiSmorodinsky, oracle.kalaiSmorodinsky, oracle);
   assert.ok(found.complete, `${label}: complete`);
+  // The max-min relaxation re-solved inside the tree (at every second depth, down to the leaves): same points.
+  const relinked = direct(problem, undefined, undefined, 0);
+  assertPoint(`${label} egalitarian, relaxation re-solved`, relinked.egalitarian, oracle.egalitarian, oracle);
+  assertPoint(
+    `${label} Kalai-Smorodinsky, relaxation re-solved`,
+    relinked.kalaiSmorodinsky,
+    oracle.kalaiSmorodinsky,
+    oracle,
+  );
+  assert.ok(relinked.complete, `${label}: complete with the relaxation re-solved`);
   return found;
 }
 
