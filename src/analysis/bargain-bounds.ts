@@ -190,3 +190,45 @@ export function rationalOfDouble(x: number): Rational {
   }
   return rational(BigInt(x), 2n ** BigInt(exponent));
 }
+
+/**
+ * Multipliers μ ≥ 0 (μ_q = 0) for the Lagrangian bound of max u_q − d_q over the packages with u_p ≥ d_p for
+ * every p: the duals of the linear relaxation, each issue's choice relaxed to a mixture of its allowed options
+ * and the draft's option (the origin of the relaxation, so it is feasible). Every improvement then has
+ * u_q − d_q ≤ Σ_p w_p (u_p − d_p), w = μ + e_q, separable over the issues.
+ */
+export function partyGainWeights(
+  values: readonly (readonly Float64Array[])[],
+  draft: readonly number[],
+  allowed: readonly (readonly number[])[],
+  q: number,
+): number[] {
+  const n = values.length;
+  const columns: { issue: number; option: number }[] = [];
+  allowed.forEach((options, issue) => {
+    for (const option of options) if (option !== draft[issue]) columns.push({ issue, option });
+  });
+  const delta = (p: number, column: { issue: number; option: number }) =>
+    values[p]![column.issue]![column.option]! - values[p]![column.issue]![draft[column.issue]!]!;
+  const A: Float64Array[] = [];
+  const b: number[] = [];
+  const parties: number[] = [];
+  for (let p = 0; p < n; p++) {
+    if (p === q) continue;
+    A.push(Float64Array.from(columns, (column) => -delta(p, column)));
+    b.push(0);
+    parties.push(p);
+  }
+  allowed.forEach((_, issue) => {
+    A.push(Float64Array.from(columns, (column) => (column.issue === issue ? 1 : 0)));
+    b.push(1);
+  });
+  const { duals } = simplexMax(
+    A,
+    b,
+    columns.map((column) => delta(q, column)),
+  );
+  const weights = Array.from({ length: n }, (_, p): number => (p === q ? 1 : 0));
+  parties.forEach((p, row) => (weights[p] = Number.isFinite(duals[row]!) ? Math.max(0, duals[row]!) : 0));
+  return weights;
+}

@@ -28,7 +28,7 @@ import type { CompiledConstraints } from './frontier.ts';
 import { compare, rational, sub, toNumber, ZERO, type Rational } from './rational.ts';
 import type { ScaledAdditive } from './scaled.ts';
 import { Prepared, type Budget, type Leaf } from './bargain.ts';
-import { maxMinWeights, nashTangent, rationalOfDouble } from './bargain-bounds.ts';
+import { maxMinWeights, nashTangent, partyGainWeights, rationalOfDouble } from './bargain-bounds.ts';
 
 /** How many packages each ranking lists by default. */
 export const IMPROVEMENTS_PER_RANKING = 10;
@@ -108,12 +108,12 @@ export function draftImprovements(
     return { now: outer.now, deadline: now + share };
   };
 
-  const nash = rank(problem, draftNumerators, { kind: 'nash' }, k, slice());
+  const nash = rank(problem, draft, draftNumerators, { kind: 'nash' }, k, slice());
   const byParty = Array.from({ length: n }, (_, q) =>
     // No improvement at all: nothing to rank by any party.
     nash.status === 'optimal' && nash.packages.length === 0
       ? { ...nash, nodes: 0 }
-      : rank(problem, draftNumerators, { kind: 'party', party: q }, k, slice()),
+      : rank(problem, draft, draftNumerators, { kind: 'party', party: q }, k, slice()),
   );
   const all = [nash, ...byParty];
   const found = all.some((ranking) => ranking.packages.length > 0);
@@ -130,6 +130,7 @@ type Criterion = { readonly kind: 'nash' } | { readonly kind: 'party'; readonly 
 
 function rank(
   problem: Prepared,
+  draft: readonly number[],
   draftNumerators: readonly bigint[],
   criterion: Criterion,
   k: number,
@@ -166,10 +167,15 @@ function rank(
   );
   let lambdaConstant = 0;
   lambda.forEach((w, p) => (lambdaConstant -= w * d[p]!));
-  const multipliers = criterion.kind === 'party' ? [0.5, 2, 8] : [];
-  const partyWeights = multipliers.map((c) =>
-    lambda.map((w, p) => c * w + (criterion.kind === 'party' && p === criterion.party ? 1 : 0)),
-  );
+  // Per party q, Lagrangian bounds Σ_p w_p (u_p − d_p) with w_q = 1: the duals of the relaxation of max u_q − d_q
+  // under u_p ≥ d_p, and the max-min weights scaled (both valid for any non-negative multipliers).
+  const partyWeights: number[][] = [];
+  if (criterion.kind === 'party') {
+    const q = criterion.party;
+    partyWeights.push(partyGainWeights(values, draft, problem.allowed, q));
+    for (const c of [0.5, 2, 8]) partyWeights.push(lambda.map((w, p) => c * w + (p === q ? 1 : 0)));
+  }
+  const partyConstants = partyWeights.map((weights) => weights.reduce((sum, w, p) => sum - w * d[p]!, 0));
   const steer =
     criterion.kind === 'nash' ? (tangent?.weights ?? ones) : ones.map((_, p) => (p === criterion.party ? 1 : 1e-3));
   const tables = problem.tables({
@@ -286,7 +292,7 @@ function rank(
       let bound = s[base + q]! + optimistic[q * (m + 1) + depth]! - d[q]!;
       for (let j = 0; j < partyWeights.length; j++) {
         const weights = partyWeights[j]!;
-        let linear = suffix[2 + j]![depth]! - d[q]! + multipliers[j]! * lambdaConstant;
+        let linear = suffix[2 + j]![depth]! + partyConstants[j]!;
         for (let p = 0; p < n; p++) linear += weights[p]! * s[base + p]!;
         if (linear < bound) bound = linear;
       }
