@@ -11,6 +11,8 @@ import { outcomeCount, type NegotiationProblem, type Outcome } from './model.ts'
 import { rational, type Rational } from './rational.ts';
 import { exactNumerator, scaleParty, type ScaledAdditive, type ScaledParty } from './scaled.ts';
 import { bargainingSolutions, ExactVectors, floatUtility, type BargainingSolutions } from './solutions.ts';
+import { draftImprovements, type DraftImprovements, type ImprovementOptions } from './improvements.ts';
+import { countOutcomes, directSolutions, type Budget, type DirectPoint, type PointStatus } from './bargain.ts';
 
 /**
  * How the frontier is computed. `auto`: enumeration for outcome spaces of at
@@ -127,8 +129,14 @@ export interface AgreementDiagnosis {
 export interface AgreementPoint {
   readonly outcome: number[];
   readonly utilities: Rational[];
-  /** How many outcomes share this utility vector. */
-  readonly count: number | bigint;
+  /** How many outcomes share this utility vector (null when the time budget ran out before they were counted). */
+  readonly count: number | bigint | null;
+  /**
+   * For a bargaining point: `optimal` when proved; `best-found` when the time budget ran out first,
+   * with `gap` (exact) bounding how much better the point's criterion could be (null when unknown).
+   */
+  readonly status?: PointStatus;
+  readonly gap?: Rational | null;
 }
 
 export interface PartySummary {
@@ -144,7 +152,15 @@ export interface NegotiationAnalysis {
   readonly parties: readonly PartySummary[];
   readonly reservations: readonly Rational[];
   readonly frontier: ParetoFrontier;
+  /** The frontier's own bargaining solutions (frontier indices), the frontier-first path. */
   readonly solutions: BargainingSolutions;
+  /**
+   * How each bargaining point was settled: `optimal`, or `none` (proved: no package qualifies), unless
+   * the time budget ran out; then `best-found` (with a gap) or `not-found`.
+   */
+  readonly status: PointStatuses;
+  /** True when every point is proved (optimal, or proved not to exist). */
+  readonly complete: boolean;
   readonly nash: AgreementPoint | null;
   readonly kalaiSmorodinsky: AgreementPoint | null;
   readonly maxWelfare: AgreementPoint | null;
@@ -155,6 +171,13 @@ export interface NegotiationAnalysis {
 export interface AnalysisOptions extends FrontierOptions {
   /** Reservation values r_i; default: each profile's own. */
   readonly reservations?: readonly Rational[];
+  /**
+   * How the bargaining points are found: `direct` (default for additive utility functions) by branch and
+   * bound without the frontier (bargain.ts); `frontier` from the frontier (always so for other utility functions).
+   */
+  readonly points?: 'direct' | 'frontier';
+  /** The time budget of the point searches (the caller's clock): past it, points come back unproved, saying so. */
+  readonly budget?: Budget;
 }
 
 /** The frontier vector at `index` as an agreement point. */
@@ -180,9 +203,28 @@ export function analyzeNegotiation(problem: NegotiationProblem, options: Analysi
   const scaled = problem.parties.map(scaleParty);
   const constraints = compileConstraints(problem);
   const outcomes = outcomeCount(problem.space);
+  // The points' budget is theirs: searched before the frontier, which can take longer than the whole budget.
+  const direct =
+    scaled.every((party) => party.kind === 'additive') && options.points !== 'frontier'
+      ? bargainingPoints(problem, { reservations, budget: options.budget })
+      : null;
   const frontier = frontierOf(scaled, constraints, outcomes, options);
   const solutions = bargainingSolutions(frontier, reservations);
   const point = (index: number | null) => (index === null ? null : frontierPoint(frontier, index));
+  const settled = (index: number | null): PointStatus => (index === null ? 'none' : 'optimal');
+  const points = direct ?? {
+    nash: point(solutions.nash),
+    kalaiSmorodinsky: point(solutions.kalaiSmorodinsky),
+    maxWelfare: point(solutions.maxWelfare),
+    egalitarian: point(solutions.egalitarian),
+    status: {
+      nash: settled(solutions.nash),
+      kalaiSmorodinsky: settled(solutions.kalaiSmorodinsky),
+      maxWelfare: settled(solutions.maxWelfare),
+      egalitarian: settled(solutions.egalitarian),
+    },
+    complete: true,
+  };
 
   const parties = problem.parties.map((party, p): PartySummary => {
     const single = [scaled[p]!];
@@ -208,14 +250,106 @@ export function analyzeNegotiation(problem: NegotiationProblem, options: Analysi
     reservations,
     frontier,
     solutions,
-    nash: point(solutions.nash),
-    kalaiSmorodinsky: point(solutions.kalaiSmorodinsky),
-    maxWelfare: point(solutions.maxWelfare),
-    egalitarian: point(solutions.egalitarian),
+    status: points.status,
+    complete: points.complete,
+    nash: points.nash,
+    kalaiSmorodinsky: points.kalaiSmorodinsky,
+    maxWelfare: points.maxWelfare,
+    egalitarian: points.egalitarian,
     agreement: possible
       ? { possible, conflict: [] }
       : { possible, conflict: findConflict(problem, reservations, options.strategy) },
   };
+}
+
+export interface PointStatuses {
+  readonly nash: PointStatus;
+  readonly kalaiSmorodinsky: PointStatus;
+  readonly maxWelfare: PointStatus;
+  readonly egalitarian: PointStatus;
+}
+
+export interface BargainingPoints {
+  readonly nash: AgreementPoint | null;
+  readonly kalaiSmorodinsky: AgreementPoint | null;
+  readonly maxWelfare: AgreementPoint | null;
+  readonly egalitarian: AgreementPoint | null;
+  readonly status: PointStatuses;
+  readonly complete: boolean;
+  /** I_i over the packages that give every party its reservation value (null when there is none). */
+  readonly ideal: readonly (Rational | null)[];
+  /** True when some package keeps every hard constraint and gives every party its reservation value; null when the budget ran out before one was found. */
+  readonly agreementPossible: boolean | null;
+}
+
+/**
+ * The Nash, Kalai-Smorodinsky, maximum-welfare and egalitarian points of a
+ * problem with additive utility functions, searched directly (bargain.ts),
+ * without the Pareto frontier; within `options.budget` when given, each point
+ * then saying whether it is proved. `frontier`, when the caller has it, only
+ * supplies the counts of outcomes per point.
+ */
+export function bargainingPoints(
+  problem: NegotiationProblem,
+  options: Pick<AnalysisOptions, 'reservations' | 'budget'> = {},
+  frontier?: ParetoFrontier,
+): BargainingPoints {
+  validateProblem(problem);
+  const reservations = options.reservations ?? problem.parties.map((party) => party.reservation);
+  if (reservations.length !== problem.parties.length)
+    throw new RangeError(`${reservations.length} reservation values for ${problem.parties.length} parties`);
+  const scaled = problem.parties.map(scaleParty);
+  if (!scaled.every((party): party is ScaledAdditive => party.kind === 'additive'))
+    throw new RangeError('the direct search needs additive utility functions; use the frontier for the others');
+  const constraints = compileConstraints(problem);
+  const found = directSolutions(scaled, constraints, reservations, { budget: options.budget });
+  const counted = new Map<string, number | bigint | null>();
+  const point = (direct: DirectPoint): AgreementPoint | null => {
+    if (direct.outcome === null || direct.utilities === null) return null;
+    const numerators = scaled.map((party) => exactNumerator(party, direct.outcome!));
+    const key = numerators.join(',');
+    if (!counted.has(key))
+      counted.set(key, countOf(frontier, numerators) ?? countOutcomes(scaled, constraints, numerators, options.budget));
+    return {
+      outcome: direct.outcome,
+      utilities: direct.utilities,
+      count: counted.get(key)!,
+      status: direct.status,
+      gap: direct.gap,
+    };
+  };
+  const status = {
+    nash: found.nash.status,
+    kalaiSmorodinsky: found.kalaiSmorodinsky.status,
+    maxWelfare: found.maxWelfare.status,
+    egalitarian: found.egalitarian.status,
+  };
+  return {
+    nash: point(found.nash),
+    kalaiSmorodinsky: point(found.kalaiSmorodinsky),
+    maxWelfare: point(found.maxWelfare),
+    egalitarian: point(found.egalitarian),
+    status,
+    complete: found.complete,
+    ideal: found.ideal,
+    // Maximum welfare qualifies every package with u_i ≥ r_i.
+    agreementPossible: found.maxWelfare.outcome !== null ? true : found.maxWelfare.status === 'none' ? false : null,
+  };
+}
+
+/** The count of the frontier vector with exactly these numerators, when there is a frontier. */
+function countOf(frontier: ParetoFrontier | undefined, numerators: readonly bigint[]): number | bigint | null {
+  if (!frontier) return null;
+  const target = numerators.map(Number);
+  for (let index = 0; index < frontier.size; index++) {
+    let near = true;
+    for (let p = 0; p < frontier.parties && near; p++)
+      near =
+        Math.abs(frontier.numerators[index * frontier.parties + p]! - target[p]!) <= 1 + 1e-12 * Math.abs(target[p]!);
+    if (near && numerators.every((value, p) => frontier.exactNumerator(index, p) === value))
+      return frontier.counts[index]!;
+  }
+  return null;
 }
 
 /** Whether an outcome exists that satisfies the given requirements. */
@@ -288,12 +422,31 @@ export interface DraftAssessment {
    * the frontier's order. Each is a frontier index.
    */
   readonly improvements: readonly number[];
+  /**
+   * When `options` are given and the utility functions are additive: the best improvements searched directly
+   * (improvements.ts, within `options.budget`), k per ranking, by the Nash product of the gains over the draft
+   * and by each party's gain; otherwise null.
+   */
+  readonly ranked: DraftImprovements | null;
 }
 
-/** Scores a draft package against the frontier. */
-export function assessDraft(problem: NegotiationProblem, frontier: ParetoFrontier, draft: Outcome): DraftAssessment {
+/**
+ * Scores a draft package against the frontier; with `options` (how many per ranking, the time budget), for
+ * additive utility functions, also ranks the best improvements directly, without the frontier.
+ */
+export function assessDraft(
+  problem: NegotiationProblem,
+  frontier: ParetoFrontier,
+  draft: Outcome,
+  options?: ImprovementOptions,
+): DraftAssessment {
   if (draft.length !== problem.space.issues.length)
     throw new RangeError(`a draft needs one option per issue (${problem.space.issues.length})`);
+  draft.forEach((option, issue) => {
+    const size = problem.space.issues[issue]!.options.length;
+    if (!Number.isInteger(option) || option < 0 || option >= size)
+      throw new RangeError(`a draft's option for "${problem.space.issues[issue]!.name}" must be one of its ${size}`);
+  });
   const utilities = outcomeUtilities(problem, draft);
   const violates: Requirement[] = [];
   (problem.redLines ?? []).forEach((redLine, index) => {
@@ -327,7 +480,18 @@ export function assessDraft(problem: NegotiationProblem, frontier: ParetoFrontie
   const welfare = (index: number) =>
     Array.from({ length: n }, (_, p) => floatUtility(frontier, index, p)).reduce((a, b) => a + b, 0);
   improvements.sort((a, b) => welfare(b) - welfare(a) || a - b);
-  return { utilities, violates, paretoOptimal: violates.length === 0 && improvements.length === 0, improvements };
+  const scaled = problem.parties.map(scaleParty);
+  const ranked =
+    options && scaled.every((party): party is ScaledAdditive => party.kind === 'additive')
+      ? draftImprovements(scaled, compileConstraints(problem), draft, options)
+      : null;
+  return {
+    utilities,
+    violates,
+    paretoOptimal: violates.length === 0 && improvements.length === 0,
+    improvements,
+    ranked,
+  };
 }
 
 /** Frontier vectors `offset .. offset + limit − 1` as agreement points, for paging through large frontiers. */

@@ -21,6 +21,14 @@ export { generalFrontier } from './general.ts';
 export { enumerationFrontier } from './enumerate.ts';
 export { bargainingSolutions, type BargainingSolutions } from './solutions.ts';
 export * from './analyze.ts';
+export {
+  draftImprovements,
+  IMPROVEMENTS_PER_RANKING,
+  type DraftImprovements,
+  type Improvement,
+  type ImprovementOptions,
+  type ImprovementRanking,
+} from './improvements.ts';
 export { portableAnalysis, IMPROVEMENT_LIMIT, type PortableAnalysis } from './portable.ts';
 export { frontierSample, listedFrontier, FRONTIER_SAMPLE, READABLE_FRONTIER } from './frontier-sample.ts';
 export {

@@ -1,4 +1,10 @@
-import type { AgreementDiagnosis, AgreementPoint, NegotiationAnalysis, PartySummary } from './analyze.ts';
+import type {
+  AgreementDiagnosis,
+  AgreementPoint,
+  NegotiationAnalysis,
+  PartySummary,
+  PointStatuses,
+} from './analyze.ts';
 import { assessDraft, frontierPoint } from './analyze.ts';
 import { IMPROVEMENT_LIMIT, listedFrontier } from './frontier-sample.ts';
 import type { NegotiationProblem, Outcome } from './model.ts';
@@ -29,6 +35,9 @@ export interface PortableAnalysis {
   readonly agreement: AgreementDiagnosis;
   /** With a draft: the Pareto-optimal packages at least as good for everyone and better for one, best first (at most IMPROVEMENT_LIMIT). */
   readonly improvements?: readonly AgreementPoint[];
+  /** How each point was settled (proved, or the best found within the time budget). */
+  readonly status: PointStatuses;
+  readonly complete: boolean;
 }
 
 /** Converts an analysis to plain data; with `draft`, the packages that improve on it. */
@@ -56,5 +65,7 @@ export function portableAnalysis(
             .map((index) => frontierPoint(analysis.frontier, index)),
         }
       : {}),
+    status: analysis.status,
+    complete: analysis.complete,
   };
 }

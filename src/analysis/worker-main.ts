@@ -24,7 +24,13 @@ async function run(request: Exclude<WorkerRequest, { kind: 'more' }>): Promise<v
   const { job } = request;
   const onProgress = (done: number, total: number) => post({ kind: 'progress', job, done, total });
   if (request.kind === 'analyze') {
-    const analysis = analyzeNegotiation(request.problem, { ...request.options, onProgress });
+    const { budgetMs, ...rest } = request.options;
+    const now = () => performance.now();
+    const analysis = analyzeNegotiation(request.problem, {
+      ...rest,
+      ...(budgetMs === undefined ? {} : { budget: { now, deadline: now() + budgetMs } }),
+      onProgress,
+    });
     const draft = request.draft ? { problem: request.problem, outcome: request.draft } : undefined;
     post({ kind: 'result', job, analysis: portableAnalysis(analysis, draft) });
     return;

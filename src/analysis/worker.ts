@@ -11,7 +11,9 @@ import type { PortableAnalysis } from './portable.ts';
  */
 const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-entry.js' : './worker-main.js', import.meta.url);
 
-export interface WorkerAnalysisOptions extends Omit<AnalysisOptions, 'onProgress'> {
+export interface WorkerAnalysisOptions extends Omit<AnalysisOptions, 'onProgress' | 'budget'> {
+  /** The bargaining points' time budget in milliseconds, from when the worker starts (the worker's clock). */
+  readonly budgetMs?: number;
   readonly onProgress?: (done: number, total: number) => void;
   /** Aborting terminates the worker and rejects the promise. */
   readonly signal?: AbortSignal;
@@ -27,14 +29,15 @@ export type WorkerRequest =
       kind: 'analyze';
       job: number;
       problem: NegotiationProblem;
-      options: Omit<AnalysisOptions, 'onProgress'>;
+      /** A function cannot cross to a worker: the budget goes as milliseconds, from when the worker takes the job. */
+      options: Omit<AnalysisOptions, 'onProgress' | 'budget'> & { budgetMs?: number };
       draft?: Outcome;
     }
   | {
       kind: 'frontier';
       job: number;
       problem: NegotiationProblem;
-      options: Omit<AnalysisOptions, 'onProgress'>;
+      options: Omit<AnalysisOptions, 'onProgress' | 'budget'>;
       /** Frontier vectors per message. */
       chunk: number;
     }

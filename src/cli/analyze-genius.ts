@@ -41,6 +41,8 @@ export interface AnalyzeOptions {
   timeLimit?: string;
   /** Megabytes of memory it may use; 0: no limit. */
   memoryLimit?: string;
+  /** Seconds the bargaining-point search may take before answering with the best found and its gap; 0: no budget. */
+  budget?: string;
 }
 
 function readText(path: string): string {
@@ -122,6 +124,10 @@ function pointJson(problem: NegotiationProblem, point: AgreementPoint | null) {
     ),
     utilities: point.utilities.map(toNumber),
     count: String(point.count),
+    // Said only when the budget ran out before the point was proved optimal.
+    ...(point.status && point.status !== 'optimal'
+      ? { status: point.status, gap: point.gap ? toNumber(point.gap) : null }
+      : {}),
   };
 }
 
@@ -398,6 +404,7 @@ export function analyzeGenius(
         ...(reservations ? { reservations } : {}),
         strategy: options.strategy,
         onProgress: bar.update,
+        ...pointsBudget(options.budget),
       });
     } finally {
       bar.finish();
@@ -413,4 +420,14 @@ export function analyzeGenius(
     if (error instanceof RangeError) throw new CliError(error.message, EXIT.usage);
     throw error;
   }
+}
+
+/** The bargaining points' time budget from `--budget` (seconds; 0 or absent: none), on this process's clock. */
+function pointsBudget(text: string | undefined): { budget?: { now: () => number; deadline: number } } {
+  const seconds = text === undefined ? 0 : Number(text);
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw new CliError(`--budget: "${text}" is not a number of seconds (0: no budget)`);
+  if (seconds === 0) return {};
+  const now = () => performance.now();
+  return { budget: { now, deadline: now() + seconds * 1000 } };
 }

@@ -34,6 +34,11 @@ export function analyzeCommand(): Command {
         .default('auto'),
     )
     .option('--limit <n>', 'frontier rows to print (text output)', '20')
+    .option(
+      '--budget <seconds>',
+      'time budget of the bargaining-point search: past it, each point says whether it is proved or the best found and its gap (0: none)',
+      '10',
+    )
     .option('--time-limit <seconds>', 'with --genius: stop the analysis after this many seconds (0: no limit)', '60')
     .option(
       '--memory-limit <MB>',

@@ -1,8 +1,18 @@
 import type { LinkConstraint, NegotiationProblem, Preferences, RedLine as EngineRedLine } from '../analysis/model.ts';
 import { IMPROVEMENT_LIMIT, READABLE_FRONTIER } from '../analysis/frontier-sample.ts';
 import type { PortableAnalysis } from '../analysis/portable.ts';
+import type { PointStatus } from '../analysis/bargain.ts';
 import { exactNumerator, scaleParty } from '../analysis/scaled.ts';
-import { compare, div, parseDecimal, rational, toNumber, ZERO, type Rational } from '../analysis/rational.ts';
+import {
+  compare,
+  div,
+  parseDecimal,
+  rational,
+  toDecimalString,
+  toNumber,
+  ZERO,
+  type Rational,
+} from '../analysis/rational.ts';
 import type { Id, Issue, Preference, RedLine } from './model.ts';
 
 /**
@@ -42,6 +52,15 @@ export interface Settlement {
   kalaiSmorodinsky: Package | null;
   maxWelfare: Package | null;
   egalitarian: Package | null;
+  /**
+   * How each named point was settled: `optimal` (proved), `best-found` (the time budget ran out first; `gap`
+   * bounds how much better its criterion could be, as a decimal), `none` (proved: no package qualifies) or
+   * `not-found` (the budget ran out before one was found).
+   */
+  pointStatus?: Record<
+    'nash' | 'kalaiSmorodinsky' | 'maxWelfare' | 'egalitarian',
+    { status: PointStatus; gap: string | null }
+  >;
   /** Whether some package keeps every red line and gives every included party its reservation value. */
   agreementPossible: boolean;
   /** When none does: a smallest set of red lines and reservation values that cannot all hold. */
@@ -213,6 +232,16 @@ export function settlementOf(
     kalaiSmorodinsky: pack(analysis?.kalaiSmorodinsky ?? null),
     maxWelfare: pack(analysis?.maxWelfare ?? null),
     egalitarian: pack(analysis?.egalitarian ?? null),
+    ...(analysis
+      ? {
+          pointStatus: {
+            nash: statusOf(analysis.status.nash, analysis.nash),
+            kalaiSmorodinsky: statusOf(analysis.status.kalaiSmorodinsky, analysis.kalaiSmorodinsky),
+            maxWelfare: statusOf(analysis.status.maxWelfare, analysis.maxWelfare),
+            egalitarian: statusOf(analysis.status.egalitarian, analysis.egalitarian),
+          },
+        }
+      : {}),
     agreementPossible: analysis?.agreement.possible ?? false,
     conflict: unique(
       (analysis?.agreement.conflict ?? []).map((requirement) =>
@@ -225,7 +254,13 @@ export function settlementOf(
     ),
     draft,
     draftOpenIssues: open,
-    notes,
+    notes:
+      analysis && !analysis.complete
+        ? [
+            ...notes,
+            'the time budget ran out before every bargaining point was proved optimal: see pointStatus for the best found and how far from optimal each may be',
+          ]
+        : notes,
   };
 }
 
@@ -248,6 +283,10 @@ export function packageOf(
     utilities: Object.fromEntries(point.utilities.map((u, p) => [included[p]!, toNumber(u)])),
   };
 }
+const statusOf = (status: PointStatus, point: { gap?: Rational | null } | null) => ({
+  status,
+  gap: point?.gap ? toDecimalString(point.gap, 12) : null,
+});
 const welfare = (utilities: readonly Rational[]) => utilities.reduce((sum, u) => sum + toNumber(u), 0);
 
 /** A package's utility for one party, from its own preferences (for a released package). */

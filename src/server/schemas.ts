@@ -797,6 +797,18 @@ export const analysisSchema = z
       kalaiSmorodinsky: packageSchema.nullable(),
       maxWelfare: packageSchema.nullable(),
       egalitarian: packageSchema.nullable(),
+      pointStatus: z
+        .record(
+          z.enum(['nash', 'kalaiSmorodinsky', 'maxWelfare', 'egalitarian']),
+          z.object({
+            status: z.enum(['optimal', 'best-found', 'none', 'not-found']),
+            gap: z.string().nullable().describe('With best-found: how much better the criterion could be, a decimal'),
+          }),
+        )
+        .optional()
+        .describe(
+          'How each point was settled: proved optimal, or the best found within the time budget and its proven gap',
+        ),
       agreementPossible: z.boolean(),
       conflict: z
         .array(z.string())

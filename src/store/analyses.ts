@@ -48,6 +48,11 @@ export interface AnalysisSummary {
 
 /** How long one analysis may run on its worker thread. */
 export const ANALYSIS_TIME_LIMIT_MS = 60_000;
+/**
+ * How long the search for the bargaining points may take before it answers with the best packages found,
+ * each saying whether it is proved optimal or how far from optimal it may be.
+ */
+export const ANALYSIS_POINTS_BUDGET_MS = 10_000;
 /** How much memory one analysis's worker thread may use (its heap). */
 export const ANALYSIS_MEMORY_LIMIT_MB = 512;
 const DESK_WORKER_LIMITS = { maxOldGenerationSizeMb: ANALYSIS_MEMORY_LIMIT_MB };
@@ -224,6 +229,7 @@ export async function analyzePrepared(
     return await run(() =>
       analyzeInWorker(problem, {
         ...(prepared.draft ? { draft: prepared.draft } : {}),
+        budgetMs: ANALYSIS_POINTS_BUDGET_MS,
         signal: AbortSignal.timeout(ANALYSIS_TIME_LIMIT_MS),
         resourceLimits: DESK_WORKER_LIMITS,
       }),

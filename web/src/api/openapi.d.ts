@@ -13020,6 +13020,15 @@ export interface components {
                 } | null;
                 notes: string[];
                 outcomes: string;
+                /** @description How each point was settled: proved optimal, or the best found within the time budget and its proven gap */
+                pointStatus?: {
+                    [key: string]: {
+                        /** @description With best-found: how much better the criterion could be, a decimal */
+                        gap: string | null;
+                        /** @enum {string} */
+                        status: "optimal" | "best-found" | "none" | "not-found";
+                    };
+                };
                 redLinesApplied: string[];
             };
             /** @description The red lines the requester set aside for this what-if analysis: not held to */
@@ -13135,6 +13144,15 @@ export interface components {
                 } | null;
                 notes: string[];
                 outcomes: string;
+                /** @description How each point was settled: proved optimal, or the best found within the time budget and its proven gap */
+                pointStatus?: {
+                    [key: string]: {
+                        /** @description With best-found: how much better the criterion could be, a decimal */
+                        gap: string | null;
+                        /** @enum {string} */
+                        status: "optimal" | "best-found" | "none" | "not-found";
+                    };
+                };
                 redLinesApplied: string[];
             };
             /** @description The red lines the requester set aside for this what-if analysis: not held to */
