@@ -145,8 +145,8 @@ ensureDebianPackages([
 // Files that measure how long the server makes a request wait run with no other file beside them:
 // on two cores, a neighbour's work would be counted as theirs.
 const alone = new Set(
-  ['server/largest-negotiation', 'server/sign-in', 'server/hostile-input', 'server/live'].map((name) =>
-    join('test', ...`${name}.test.ts`.split('/')),
+  ['server/largest-negotiation', 'server/sign-in', 'server/hostile-input', 'server/live', 'server/files-largest'].map(
+    (name) => join('test', ...`${name}.test.ts`.split('/')),
   ),
 );
 const jobs = Number(process.env.PARLEY_TEST_JOBS) || availableParallelism();

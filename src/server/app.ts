@@ -289,8 +289,8 @@ export async function buildApp({
   });
   // The browser that prints PDFs, when one was launched.
   app.addHook('onClose', async () => {
-    const { closePrinter } = await import('./pdf.ts');
-    await closePrinter();
+    const [{ closePrinter }, { closeFileWorker }] = await Promise.all([import('./pdf.ts'), import('./file-worker.ts')]);
+    await Promise.all([closePrinter(), closeFileWorker()]);
   });
   // preHandler: the key needs the e-mail from the parsed body.
   await app.register(fastifyRateLimit, { global: false, hook: 'preHandler' });

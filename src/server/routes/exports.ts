@@ -1,6 +1,7 @@
 import { invalid } from '../../core/errors.ts';
 import { VERSION_FORMATS, exportFileName, versionFormat } from '../../formats/index.ts';
 import { exportInput } from '../../store/exports.ts';
+import { renderOffLoop } from '../file-worker.ts';
 import type { Store } from '../../store/store.ts';
 import * as s from '../schemas.ts';
 import { ctx, itemParams, problems, type App } from './shared.ts';
@@ -33,7 +34,7 @@ export function exportsRoutes(app: App, store: Store): void {
       const file =
         format.kind === 'print'
           ? await (await import('../pdf.ts')).printVersion(format, input)
-          : await format.render(input);
+          : await renderOffLoop(format.name, input);
       return (
         reply
           .header('content-disposition', `attachment; filename="${fileName}"`)

@@ -1,8 +1,8 @@
 import { FileRefused, IMPORT_LIMITS, megabytes } from '../../formats/errors.ts';
-import { recogniseFile } from '../../formats/import-text.ts';
 import type { ImportFile } from '../../formats/types.ts';
 import { importNegotiation, importVersion } from '../../store/imports.ts';
 import type { Store } from '../../store/store.ts';
+import { recogniseOffLoop } from '../file-worker.ts';
 import { problemFor, sendProblem } from '../problems.ts';
 import * as s from '../schemas.ts';
 import { created, ctx, me, negotiationParams, problems, type App } from './shared.ts';
@@ -45,7 +45,7 @@ export async function importsRoutes(app: App, store: Store): Promise<void> {
       },
       async (request) => {
         await ctx(store, request);
-        return recogniseFile(fileOf(request));
+        return recogniseOffLoop(fileOf(request));
       },
     );
     scope.post(
@@ -62,7 +62,7 @@ export async function importsRoutes(app: App, store: Store): Promise<void> {
       async (request, reply) => {
         const reader = await ctx(store, request);
         const file = fileOf(request);
-        const recognised = await recogniseFile(file);
+        const recognised = await recogniseOffLoop(file);
         const { label, parentId, authorPartyId } = request.query;
         return created(
           reply,
@@ -82,7 +82,7 @@ export async function importsRoutes(app: App, store: Store): Promise<void> {
       },
       async (request, reply) => {
         const file = fileOf(request);
-        const recognised = await recogniseFile(file);
+        const recognised = await recogniseOffLoop(file);
         return created(
           reply,
           await importNegotiation(store, me(request), recognised, { title: request.query.title, fileName: file.name }),
