@@ -1,3 +1,5 @@
+import { languageSchema } from '../core/schemas.ts';
+import { setLanguages } from './languages.ts';
 import { invalid } from '../core/errors.ts';
 import type { Bracket, Id, Negotiation, Point, User, VersionView } from '../core/model.ts';
 import type { RecognisedText } from '../formats/types.ts';
@@ -62,6 +64,15 @@ export async function importNegotiation(
 ): Promise<{ negotiation: Negotiation; version: VersionView }> {
   const title = options.title?.trim() || recognised.title;
   const created = await createNegotiation(store, user, { title, summary: options.summary ?? '' });
+  // A text in another language than English (an Akoma Ntoso expression says its own) is drafted in it.
+  const lang = languageSchema.safeParse(recognised.lang);
+  if (lang.success && lang.data !== 'en')
+    await setLanguages(store, await store.context(user, created.id), created.revision, {
+      drafting: lang.data,
+      others: [],
+      authentic: [lang.data],
+      prevailing: null,
+    });
   const ctx = await store.context(user, created.id);
   const version = await importVersion(store, ctx, recognised, {
     parentId: null,

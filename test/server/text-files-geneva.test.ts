@@ -116,4 +116,21 @@ describe('the Geneva text in and out, as its mediator would use it', () => {
       text.points.map((point) => point.title),
     );
   });
+
+  test('an Akoma Ntoso expression in Ukrainian opens a new negotiation drafted in Ukrainian', async () => {
+    const akn = await get(`${N}/versions/${text.id}/export?format=akn&lang=uk`);
+    const answer = await fetch(`${server.url}/api/imports?name=geneva-19.uk.akn.xml`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/akn+xml' },
+      body: akn.bytes,
+    });
+    const made = (await answer.json()) as {
+      negotiation: { languages?: { drafting: string } };
+      version: { points: { title: string }[] };
+    };
+    assert.equal(answer.status, 201, JSON.stringify(made).slice(0, 300));
+    assert.equal(made.negotiation.languages?.drafting, 'uk');
+    assert.equal(made.version.points.length, text.points.length);
+    assert.match(made.version.points[0]!.title, CYRILLIC);
+  });
 });
