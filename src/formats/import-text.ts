@@ -64,7 +64,13 @@ export const TEXT_IMPORTS: TextImport[] = [
           `${file.name ? `"${file.name}"` : 'The file'} is XML but not Akoma Ntoso (its root element is not akomaNtoso); send an Akoma Ntoso act, bill or doc`,
         );
       try {
-        return fromAkomaNtoso(file.bytes);
+        const recognised = fromAkomaNtoso(file.bytes);
+        if (recognised.points.length > TEXT_LIMITS.pointsPerVersion)
+          throw new FileRefused(
+            422,
+            `the file has ${recognised.points.length} points, more than the ${TEXT_LIMITS.pointsPerVersion} a version holds; split it`,
+          );
+        return recognised;
       } catch (error) {
         if (error instanceof DomainError) throw new FileRefused(422, error.message);
         throw error;
