@@ -316,9 +316,11 @@ export async function* readBackup(file: string): AsyncGenerator<BackupRecord> {
   }
 
   let pending = '';
+  // One decoder for the whole stream: a character whose bytes two chunks share is decoded whole.
+  const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      pending += chunk.toString('utf8');
+      pending += decoder.decode(chunk, { stream: true });
       let newline: number;
       while ((newline = pending.indexOf('\n')) !== -1) {
         const line = pending.slice(0, newline);
@@ -327,6 +329,7 @@ export async function* readBackup(file: string): AsyncGenerator<BackupRecord> {
       }
       if (pending.length > MAX_LINE) throw damaged(`line ${lineNumber + 1} is longer than ${MAX_LINE} characters`);
     }
+    pending += decoder.decode();
   } catch (error) {
     if (error instanceof BackupError) throw error;
     throw damaged(error instanceof Error ? error.message : String(error));

@@ -15,8 +15,10 @@ import {
 } from '../../src/store/backup.ts';
 import { openEngine } from '../../src/store/engines/index.ts';
 import { Store } from '../../src/store/store.ts';
+import { createVersion } from '../../src/store/versions.ts';
 import {
   TEST_ENGINE,
+  contextOf,
   demoDatabase,
   freshDatabase,
   newPostgresDatabase,
@@ -87,6 +89,41 @@ describe(`backup and restore (${TEST_ENGINE})`, () => {
     for (const email of ['ua@demo.parley', 'ru@demo.parley', 'mediator@demo.parley']) {
       const person = await signIn(server.url, email);
       assert.equal((await person.get('/api/negotiations/geneva-2025')).status, 200, `${email} reads the negotiation`);
+    }
+  });
+
+  test('text of several-byte characters comes back whole, wherever the file is cut into chunks as it is read', async () => {
+    const source = await demoDatabase();
+    const store = await Store.open(source);
+    // An odd number of ASCII bytes, then two-byte and four-byte characters: the reader's chunks (16 KiB
+    // and 64 KiB) end inside characters, as they did for the demo's Ukrainian and Russian text.
+    const text = `x${'ї'.repeat(9000)}${'🕊'.repeat(2000)}`;
+    const made = await createVersion(store, await contextOf(store, 'mediator@demo.parley'), {
+      parentId: null,
+      kind: 'draft',
+      label: 'Every byte length',
+      summary: 'Текст у кількох мовах',
+      authorPartyId: null,
+      points: [{ id: 'p-bytes', number: 1, title: 'Мир', text, brackets: [], issueIds: [], trackId: null }],
+      optionChoices: {},
+      source: null,
+    });
+    const file = join(tempDir(), 'bytes.backup.gz');
+    await writeBackup(store.engine, file);
+    await store.close();
+    const target = await freshDatabase('bytes');
+    const restored = await restore(target, readBackup(file));
+    assert.ok(restored.audit.ok, JSON.stringify(restored.audit));
+    const back = await Store.open(target);
+    try {
+      const row = await back.db
+        .selectFrom('versions')
+        .select('data')
+        .where('id', '=', made.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(JSON.parse(row.data).points[0].text, text);
+    } finally {
+      await back.close();
     }
   });
 
