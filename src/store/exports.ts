@@ -1,5 +1,10 @@
-import { invalid } from '../core/errors.ts';
-import { draftingLanguage, languageBehind, pointInLanguage, textLanguages } from '../core/languages.ts';
+import {
+  draftingLanguage,
+  languageBehind,
+  pointInLanguage,
+  requireLanguage,
+  textLanguages,
+} from '../core/languages.ts';
 import type { Id, Negotiation, VersionView } from '../core/model.ts';
 import { canSeeTrack } from '../core/visibility.ts';
 import type { ExportAmendment, ExportInput, WorkflowStep } from '../formats/types.ts';
@@ -28,12 +33,7 @@ export async function exportInput(
   const negotiation = ctx.negotiation;
   const drafting = draftingLanguage(negotiation);
   const all = textLanguages(negotiation);
-  const lang = options.lang ?? drafting;
-  if (!all.includes(lang))
-    throw invalid(
-      'lang',
-      `the text of "${negotiation.title}" is in ${all.join(', ')}, not in "${lang}"; ask for one of these languages`,
-    );
+  const lang = requireLanguage(negotiation, options.lang ?? drafting);
   const version = await getVersion(store, ctx, versionId);
   const compareWith = options.compare === undefined ? null : await getVersion(store, ctx, options.compare);
   const [positions, agreement, provenance, approvals, amendments, nameOf] = await Promise.all([

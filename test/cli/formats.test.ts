@@ -60,7 +60,7 @@ describe('parley export and parley import', () => {
     assert.match(hidden.stderr, /was not found, or you may not see it/);
     const lang = parley(['export', '--db', db, '--lang', 'fr']);
     assert.equal(lang.code, 1);
-    assert.match(lang.stderr, /lang: .* is in en, not in "fr"/);
+    assert.match(lang.stderr, /lang: .* is not in French \(fr\)/);
   });
 
   test('a binary format refuses to write to a terminal without --out, and says how', () => {

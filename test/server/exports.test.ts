@@ -146,7 +146,10 @@ describe('a version as a file, as its reader sees it', () => {
     assert.match(format.body.detail, /choose one of md, docx/);
     const lang = await ru.api.get(`${N}/versions/${versionId}/export?format=md&lang=fr`);
     assert.equal(lang.status, 400);
-    assert.match(lang.body.detail, /is in en, not in "fr"/);
+    assert.match(
+      lang.body.detail,
+      /is not in French \(fr\); its languages are English \(en\), Ukrainian \(uk\), Russian \(ru\)/,
+    );
     assert.equal((await ru.api.get(`${N}/versions/v-geneva-19/export?format=docx`)).status, 404);
     assert.equal(
       (await ru.api.get(`${N}/versions/${versionId}/export?format=docx&compare=v-geneva-19`)).status,

@@ -109,7 +109,7 @@ describe("a version's export input", () => {
       await assert.rejects(exportInput(store, ctx, versionId, { lang: 'ru', now: '2025-11-25T10:00:00Z' }), (error) => {
         assert.ok(error instanceof DomainError);
         assert.equal(error.field, 'lang');
-        assert.match(error.message, /is in en, uk, not in "ru"/);
+        assert.match(error.message, /is not in Russian \(ru\); its languages are English \(en\), Ukrainian \(uk\)/);
         return true;
       });
     } finally {
