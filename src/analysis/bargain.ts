@@ -790,6 +790,7 @@ export function weightedWelfarePackage(
     !weights.some((w) => w > 0)
   )
     throw new RangeError('weighted welfare needs one non-negative integer weight per party, not all zero');
+  if (constraints.allowed.some((row) => !row.some(Boolean))) return { outcome: null, stopped: false };
   // Reservations below every package: no package is excluded by them (each party's worst, minus 1).
   const floor = scaled.map((party) => {
     const worst = party.numerators.reduce(
@@ -803,7 +804,6 @@ export function weightedWelfarePackage(
     );
     return sub(rational(worst, party.denominator), rational(1n));
   });
-  if (constraints.allowed.some((row) => !row.some(Boolean))) return { outcome: null, stopped: false };
   const problem = new Prepared(scaled, constraints, floor);
   const { n } = problem;
   const integer = weights.map(BigInt);

@@ -97,5 +97,6 @@ export function enumerationFrontier(
     }
   };
   visit(0);
+  if (check?.(archive.size)) throw new FrontierStopped(archive.size);
   return frontierFromArchive(archive, scaled);
 }

@@ -221,7 +221,7 @@ export function generalFrontier(
     }
   };
   search(0, 1);
-
+  if (check?.(archive.size)) throw new FrontierStopped(archive.size);
   return frontierFromArchive(archive, scaled);
 }
 
