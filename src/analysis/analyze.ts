@@ -16,7 +16,14 @@ import { rational, type Rational } from './rational.ts';
 import { exactNumerator, scaleParty, type ScaledAdditive, type ScaledParty } from './scaled.ts';
 import { bargainingSolutions, ExactVectors, floatUtility, type BargainingSolutions } from './solutions.ts';
 import { draftImprovements, type DraftImprovements, type ImprovementOptions } from './improvements.ts';
-import { countOutcomes, directSolutions, type Budget, type DirectPoint, type PointStatus } from './bargain.ts';
+import {
+  countOutcomes,
+  directSolutions,
+  feasiblePackage,
+  type Budget,
+  type DirectPoint,
+  type PointStatus,
+} from './bargain.ts';
 
 /**
  * How the frontier is computed. `auto`: enumeration for outcome spaces of at
@@ -476,6 +483,13 @@ function satisfiable(
 ): boolean {
   const included = new Set(requirements.map((r) => `${r.kind}:${r.kind === 'reservation' ? r.party : r.index}`));
   const constraints = compileConstraints(problem, (kind, index) => included.has(`${kind}:${index}`));
+  if (strategy !== 'enumerate' && scaled.every((party): party is ScaledAdditive => party.kind === 'additive'))
+    // Without the frontier (whose size grows as requirements are dropped): the maximum-welfare search.
+    return feasiblePackage(
+      scaled,
+      constraints,
+      reservations.map((r, p) => (included.has(`reservation:${p}`) ? r : null)),
+    )!;
   const frontier = frontierOf(scaled, constraints, outcomeCount(problem.space), { strategy: strategy ?? 'auto' });
   const required = reservations.flatMap((r, p) => (included.has(`reservation:${p}`) ? [p] : []));
   const exact = new ExactVectors(frontier);

@@ -833,3 +833,54 @@ export function weightedWelfarePackage(
   const best: Leaf = result.best;
   return { outcome: best.outcome, numerators: best.numerators, stopped: false };
 }
+
+/**
+ * Whether some outcome keeps every hard constraint and gives each party with a reservation value (null: none
+ * required) at least that value: the maximum-welfare search over those packages (a separable bound, so quick),
+ * exact as directSolutions' maximum welfare. Null when the budget ran out first.
+ */
+export function feasiblePackage(
+  scaled: readonly ScaledAdditive[],
+  constraints: CompiledConstraints,
+  reservations: readonly (Rational | null)[],
+  budget?: Budget,
+): boolean | null {
+  if (constraints.allowed.some((row) => !row.some(Boolean))) return false;
+  const floor = scaled.map((party, p) => {
+    const required = reservations[p];
+    if (required) return required;
+    const worst = party.numerators.reduce(
+      (sum, row, issue) =>
+        sum +
+        row.reduce<bigint | null>(
+          (low, value, option) => (constraints.allowed[issue]![option] && (low === null || value < low) ? value : low),
+          null,
+        )!,
+      0n,
+    );
+    return sub(rational(worst, party.denominator), rational(1n));
+  });
+  const problem = new Prepared(scaled, constraints, floor);
+  const { n } = problem;
+  const ones = Array.from({ length: n }, () => 1);
+  const objective: Objective = {
+    steer: ones,
+    strict: false,
+    margin: 1e-9 * problem.scale,
+    linear: [ones],
+    bound: (s, base, d, t) => {
+      let sum = t.suffix[0]![d]!;
+      for (let p = 0; p < n; p++) sum += s[base + p]!;
+      return sum;
+    },
+    score: (u, base) => {
+      let sum = 0;
+      for (let p = 0; p < n; p++) sum += u[base + p]!;
+      return sum;
+    },
+    exact: (leaf) => problem.welfareValue(leaf),
+  };
+  const result = search(problem, objective, budget);
+  if (result.best !== null) return true;
+  return result.stopped ? null : false;
+}
