@@ -25,6 +25,7 @@ import { opposedDomain } from '../../bench/synthetic.ts';
 import { oracleUtilities } from './check.ts';
 import { bruteForce, type OracleResult, type OracleVector } from './oracle.ts';
 import { randomProblem } from './random.ts';
+import { analysisJson } from '../../src/cli/analyze-genius.ts';
 
 const key = (utilities: readonly Rational[] | null | undefined) =>
   utilities ? utilities.map((u) => `${u.num}/${u.den}`).join(' ') : 'none';
@@ -269,5 +270,29 @@ describe('weighted-welfare maximisers are Pareto-optimal (zero weights and ties 
       weights.slice(parties).forEach((w) => assert.ok(w.every((x) => Number.isInteger(x) && x >= 1)));
       assert.equal(new Set(weights.map(String)).size, weights.length);
     }
+  });
+});
+
+describe('parley analyze --json without the frontier', () => {
+  it('says the frontier is not listed, bounds it, lists the sample and ranks the draft’s improvements directly', () => {
+    const problem = opposedDomain({ parties: 3, issues: 6, options: 3, seed: 4 });
+    const draft = problem.space.issues.map(() => 0);
+    const files = problem.parties.map((_, p) => `p${p}.xml`);
+    const analysis = analyzeNegotiation(problem, { frontierLimit: 0 });
+    const json = analysisJson(problem, files, analysis, draft);
+    assert.equal(json.paretoSize, null);
+    assert.equal(json.paretoListed, false);
+    assert.equal(json.paretoSizeAtMost, String(analysis.frontierCut!.sizeBound));
+    assert.equal(json.pareto.length, analysis.frontierCut!.sample.length);
+    assert.ok(json.pareto.every((entry) => entry.count === null));
+    const listed = analyzeNegotiation(problem);
+    const whole = assessDraft(problem, listed.frontier, draft);
+    assert.equal(json.draft!.paretoOptimal, whole.paretoOptimal);
+    assert.ok(json.draft!.ranked, 'the ranked improvements');
+    assert.equal(json.draft!.improvements.length > 0, whole.improvements.length > 0);
+    // With the frontier, as before.
+    const before = analysisJson(problem, files, listed, draft);
+    assert.equal(before.paretoSize, listed.frontier!.size);
+    assert.equal(before.draft!.improvements.length, Math.min(10, whole.improvements.length));
   });
 });
