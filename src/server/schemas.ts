@@ -801,12 +801,14 @@ export const analysisSchema = z
         .describe('The number of packages on the frontier, exactly; null when it was not listed'),
       frontierListed: z
         .boolean()
+        .optional()
         .describe(
-          'False when the frontier was too long to compute within the analysis budget (more than 200,000 packages held, or out of time): `frontier` then holds Pareto-optimal packages found without it (the bargaining points and the best packages for weights spread over the parties), in its order, `frontierIndexes` is empty, and `notes` says so',
+          'False when the frontier was too long to compute within the analysis budget (more than 200,000 packages held, or out of time): `frontier` then holds Pareto-optimal packages found without it (the bargaining points and the best packages for weights spread over the parties), in its order, `frontierIndexes` is empty, and `notes` says so. Absent from analyses stored before it existed (their frontier was listed)',
         ),
       frontierSizeAtMost: z
         .string()
         .nullable()
+        .optional()
         .describe('When the frontier was not listed: an upper bound of its number of packages, a decimal string')
         .meta({ example: '37252902984619140625' }),
       nash: packageSchema.nullable(),

@@ -13002,15 +13002,15 @@ export interface components {
                 }[];
                 /** @description Each listed package's position in the whole frontier (the streamed listing's `index`) */
                 frontierIndexes: number[];
-                /** @description False when the frontier was too long to compute within the analysis budget (more than 200,000 packages held, or out of time): `frontier` then holds Pareto-optimal packages found without it (the bargaining points and the best packages for weights spread over the parties), in its order, `frontierIndexes` is empty, and `notes` says so */
-                frontierListed: boolean;
+                /** @description False when the frontier was too long to compute within the analysis budget (more than 200,000 packages held, or out of time): `frontier` then holds Pareto-optimal packages found without it (the bargaining points and the best packages for weights spread over the parties), in its order, `frontierIndexes` is empty, and `notes` says so. Absent from analyses stored before it existed (their frontier was listed) */
+                frontierListed?: boolean;
                 /** @description The number of packages on the frontier, exactly; null when it was not listed */
                 frontierSize: number | null;
                 /**
                  * @description When the frontier was not listed: an upper bound of its number of packages, a decimal string
                  * @example 37252902984619140625
                  */
-                frontierSizeAtMost: string | null;
+                frontierSizeAtMost?: string | null;
                 /** @description `frontier` is a sample: the frontier has more than 2,000 packages, or was not listed */
                 frontierTruncated: boolean;
                 included: string[];
@@ -13152,15 +13152,15 @@ export interface components {
                 }[];
                 /** @description Each listed package's position in the whole frontier (the streamed listing's `index`) */
                 frontierIndexes: number[];
-                /** @description False when the frontier was too long to compute within the analysis budget (more than 200,000 packages held, or out of time): `frontier` then holds Pareto-optimal packages found without it (the bargaining points and the best packages for weights spread over the parties), in its order, `frontierIndexes` is empty, and `notes` says so */
-                frontierListed: boolean;
+                /** @description False when the frontier was too long to compute within the analysis budget (more than 200,000 packages held, or out of time): `frontier` then holds Pareto-optimal packages found without it (the bargaining points and the best packages for weights spread over the parties), in its order, `frontierIndexes` is empty, and `notes` says so. Absent from analyses stored before it existed (their frontier was listed) */
+                frontierListed?: boolean;
                 /** @description The number of packages on the frontier, exactly; null when it was not listed */
                 frontierSize: number | null;
                 /**
                  * @description When the frontier was not listed: an upper bound of its number of packages, a decimal string
                  * @example 37252902984619140625
                  */
-                frontierSizeAtMost: string | null;
+                frontierSizeAtMost?: string | null;
                 /** @description `frontier` is a sample: the frontier has more than 2,000 packages, or was not listed */
                 frontierTruncated: boolean;
                 included: string[];
