@@ -26,6 +26,7 @@ import { oracleUtilities } from './check.ts';
 import { bruteForce, type OracleResult, type OracleVector } from './oracle.ts';
 import { randomProblem } from './random.ts';
 import { analysisJson } from '../../src/cli/analyze-genius.ts';
+import { settlementOf } from '../../src/core/settlement.ts';
 
 const key = (utilities: readonly Rational[] | null | undefined) =>
   utilities ? utilities.map((u) => `${u.num}/${u.den}`).join(' ') : 'none';
@@ -294,5 +295,53 @@ describe('parley analyze --json without the frontier', () => {
     const before = analysisJson(problem, files, listed, draft);
     assert.equal(before.paretoSize, listed.frontier!.size);
     assert.equal(before.draft!.improvements.length, Math.min(10, whole.improvements.length));
+  });
+});
+
+describe('the settlement desk without the frontier', () => {
+  it('says so in words, bounds the frontier, lists the sample and ranks the draft’s improvements directly', () => {
+    const problem = opposedDomain({ parties: 3, issues: 6, options: 3, seed: 4 });
+    const included = problem.parties.map((party) => party.name);
+    const draftChoices = Object.fromEntries(problem.space.issues.map((issue) => [issue.name, issue.options[0]!]));
+    const draft = problem.space.issues.map(() => 0);
+    const analysis = analyzeNegotiation(problem, { frontierLimit: 0 });
+    const result = settlementOf(
+      problem,
+      included,
+      [],
+      [],
+      portableAnalysis(analysis, { problem, outcome: draft }),
+      draftChoices,
+    );
+    assert.equal(result.frontierListed, false);
+    assert.equal(result.frontierSize, null);
+    assert.equal(result.frontierTruncated, true);
+    assert.equal(result.frontierSizeAtMost, String(analysis.frontierCut!.sizeBound));
+    assert.deepEqual(result.frontierIndexes, []);
+    assert.equal(result.frontier.length, analysis.frontierCut!.sample.length);
+    assert.ok(
+      result.notes.some((note) =>
+        note.startsWith('the Pareto frontier is not listed: computing it held more than 0 packages; it has at most'),
+      ),
+      result.notes.join('\n'),
+    );
+    const listed = analyzeNegotiation(problem);
+    const whole = assessDraft(problem, listed.frontier, draft);
+    assert.equal(result.draft!.paretoOptimal, whole.paretoOptimal);
+    assert.equal(result.draft!.improvements.length > 0, whole.improvements.length > 0);
+    assert.deepEqual(Object.keys(result.draft!.ranked!.byParty), included);
+    assert.equal(result.draft!.ranked!.complete, true);
+    // With the frontier listed, as before: no ranking, the frontier's improvements.
+    const before = settlementOf(
+      problem,
+      included,
+      [],
+      [],
+      portableAnalysis(listed, { problem, outcome: draft }),
+      draftChoices,
+    );
+    assert.equal(before.frontierListed, true);
+    assert.equal(before.draft!.ranked, undefined);
+    assert.equal(before.draft!.improvements.length, Math.min(20, whole.improvements.length));
   });
 });
