@@ -791,19 +791,8 @@ export function weightedWelfarePackage(
   )
     throw new RangeError('weighted welfare needs one non-negative integer weight per party, not all zero');
   if (constraints.allowed.some((row) => !row.some(Boolean))) return { outcome: null, stopped: false };
-  // Reservations below every package: no package is excluded by them (each party's worst, minus 1).
-  const floor = scaled.map((party) => {
-    const worst = party.numerators.reduce(
-      (sum, row, issue) =>
-        sum +
-        row.reduce<bigint | null>(
-          (low, value, option) => (constraints.allowed[issue]![option] && (low === null || value < low) ? value : low),
-          null,
-        )!,
-      0n,
-    );
-    return sub(rational(worst, party.denominator), rational(1n));
-  });
+  // Reservations below every package: no package is excluded by them.
+  const floor = scaled.map((party) => belowEvery(party, constraints));
   const problem = new Prepared(scaled, constraints, floor);
   const { n } = problem;
   const integer = weights.map(BigInt);
@@ -846,20 +835,7 @@ export function feasiblePackage(
   budget?: Budget,
 ): boolean | null {
   if (constraints.allowed.some((row) => !row.some(Boolean))) return false;
-  const floor = scaled.map((party, p) => {
-    const required = reservations[p];
-    if (required) return required;
-    const worst = party.numerators.reduce(
-      (sum, row, issue) =>
-        sum +
-        row.reduce<bigint | null>(
-          (low, value, option) => (constraints.allowed[issue]![option] && (low === null || value < low) ? value : low),
-          null,
-        )!,
-      0n,
-    );
-    return sub(rational(worst, party.denominator), rational(1n));
-  });
+  const floor = scaled.map((party, p) => reservations[p] ?? belowEvery(party, constraints));
   const problem = new Prepared(scaled, constraints, floor);
   const { n } = problem;
   const ones = Array.from({ length: n }, () => 1);
@@ -883,4 +859,18 @@ export function feasiblePackage(
   const result = search(problem, objective, budget);
   if (result.best !== null) return true;
   return result.stopped ? null : false;
+}
+
+/** A utility below every package's for a party (its worst over the allowed options, minus 1); every issue has an allowed option. */
+function belowEvery(party: ScaledAdditive, constraints: CompiledConstraints): Rational {
+  const worst = party.numerators.reduce(
+    (sum, row, issue) =>
+      sum +
+      row.reduce<bigint | null>(
+        (low, value, option) => (constraints.allowed[issue]![option] && (low === null || value < low) ? value : low),
+        null,
+      )!,
+    0n,
+  );
+  return sub(rational(worst, party.denominator), rational(1n));
 }
