@@ -151,7 +151,7 @@ export interface AgreementDiagnosis {
 export interface AgreementPoint {
   readonly outcome: number[];
   readonly utilities: Rational[];
-  /** How many outcomes share this utility vector (null when the time budget ran out before they were counted). */
+  /** How many outcomes share this utility vector (null when the time budget ran out before they were counted, and in a sample found without the frontier). */
   readonly count: number | bigint | null;
   /**
    * For a bargaining point: `optimal` when proved; `best-found` when the time budget ran out first,
