@@ -62,9 +62,15 @@ export async function runRealTable({ quick, timeoutSeconds }: RealTableRun): Pro
   );
   console.log('|---|---|---|---|---|---|---|---|');
   let agreed = true;
-  for (const p of parties) {
-    for (const i of issues) {
-      const table = { parties: p, issues: i, seed: 1 };
+  // The issue's target last: 7 parties × 28 issues, every issue with 5 options.
+  const cases: RealTableOptions[] = [
+    ...parties.flatMap((p) => issues.map((i) => ({ parties: p, issues: i, seed: 1 }))),
+    { parties: 7, issues: 28, seed: 1, minOptions: 5, maxOptions: 5 },
+  ];
+  for (const table of cases) {
+    {
+      const p = table.parties;
+      const i = `${table.issues}${table.minOptions === 5 ? ' × 5' : ''}`;
       const outcomes = outcomeCount(realTableDomain(table).space);
       const engine = await measureOn('engine', table, timeoutSeconds);
       const frontier = await measureOn('frontier', table, timeoutSeconds);

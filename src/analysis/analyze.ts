@@ -2,17 +2,28 @@ import { enumerationFrontier } from './enumerate.ts';
 import {
   additiveFrontier,
   compileConstraints,
+  FrontierStopped,
   type CompiledConstraints,
+  type FrontierCheck,
   type ParetoFrontier,
   type ProgressCallback,
 } from './frontier.ts';
+import { frontierSizeBound, supportedSample, type SupportedPackage } from './supported.ts';
+import { FRONTIER_SAMPLE } from './frontier-sample.ts';
 import { generalFrontier } from './general.ts';
 import { outcomeCount, type NegotiationProblem, type Outcome } from './model.ts';
 import { rational, type Rational } from './rational.ts';
 import { exactNumerator, scaleParty, type ScaledAdditive, type ScaledParty } from './scaled.ts';
 import { bargainingSolutions, ExactVectors, floatUtility, type BargainingSolutions } from './solutions.ts';
 import { draftImprovements, type DraftImprovements, type ImprovementOptions } from './improvements.ts';
-import { countOutcomes, directSolutions, type Budget, type DirectPoint, type PointStatus } from './bargain.ts';
+import {
+  countOutcomes,
+  directSolutions,
+  feasiblePackage,
+  type Budget,
+  type DirectPoint,
+  type PointStatus,
+} from './bargain.ts';
 
 /**
  * How the frontier is computed. `auto`: enumeration for outcome spaces of at
@@ -26,7 +37,15 @@ export const ENUMERATION_LIMIT = 4096;
 export interface FrontierOptions {
   readonly strategy?: FrontierStrategy;
   readonly onProgress?: ProgressCallback;
+  /** Asked now and then with the vectors held: true stops the computation (FrontierStopped is thrown). */
+  readonly check?: FrontierCheck;
 }
+
+/**
+ * How many vectors the frontier computation of an analysis may hold before it stops (the frontier is then not
+ * listed, the answer says so): memory stays flat whatever the number of outcomes. ~100 bytes a vector at 7 parties.
+ */
+export const FRONTIER_HOLD_LIMIT = 200_000;
 
 /**
  * Checks that a problem is consistent (every utility function, red line and
@@ -89,9 +108,10 @@ function frontierOf(
   if (strategy === 'auto')
     strategy = outcomes <= BigInt(ENUMERATION_LIMIT) ? 'enumerate' : additive ? 'merge' : 'search';
   if (strategy === 'merge' && !additive) throw new RangeError('per-issue merging needs additive utility functions');
-  if (strategy === 'enumerate') return enumerationFrontier(scaled, constraints, options.onProgress);
-  if (strategy === 'merge') return additiveFrontier(scaled as ScaledAdditive[], constraints, options.onProgress);
-  return generalFrontier(scaled, constraints, options.onProgress);
+  if (strategy === 'enumerate') return enumerationFrontier(scaled, constraints, options.onProgress, options.check);
+  if (strategy === 'merge')
+    return additiveFrontier(scaled as ScaledAdditive[], constraints, options.onProgress, options.check);
+  return generalFrontier(scaled, constraints, options.onProgress, options.check);
 }
 
 function negate(party: ScaledParty): ScaledParty {
@@ -122,6 +142,8 @@ export type Requirement =
 export interface AgreementDiagnosis {
   /** True when some outcome satisfies every hard constraint and gives every party at least its reservation value. */
   readonly possible: boolean;
+  /** True when the time budget ran out before a package giving every party its reservation value was found or proved not to exist (`possible` is then false, unproved). */
+  readonly undecided?: boolean;
   /** When impossible: a minimal set of requirements that cannot all hold (dropping any one of them makes agreement possible). */
   readonly conflict: readonly Requirement[];
 }
@@ -129,7 +151,7 @@ export interface AgreementDiagnosis {
 export interface AgreementPoint {
   readonly outcome: number[];
   readonly utilities: Rational[];
-  /** How many outcomes share this utility vector (null when the time budget ran out before they were counted). */
+  /** How many outcomes share this utility vector (null when the time budget ran out before they were counted, and in a sample found without the frontier). */
   readonly count: number | bigint | null;
   /**
    * For a bargaining point: `optimal` when proved; `best-found` when the time budget ran out first,
@@ -147,13 +169,31 @@ export interface PartySummary {
   readonly reservation: Rational;
 }
 
+/** A frontier that was not computed within the analysis' budget, described without it. */
+export interface FrontierCut {
+  /** `size`: the computation held more than `limit` vectors; `time`: the time budget ran out. */
+  readonly reason: 'size' | 'time';
+  /** The cap on vectors held (FRONTIER_HOLD_LIMIT unless the caller set it). */
+  readonly limit: number;
+  /** An upper bound of the frontier's size (distinct utility vectors): supported.ts frontierSizeBound. */
+  readonly sizeBound: bigint;
+  /**
+   * Packages on the frontier, each exact and Pareto-optimal, distinct utility vectors, in the frontier's order:
+   * the bargaining points and weighted-welfare maximisers spread over the weights (supported.ts). `count` is
+   * null: the outcomes per vector are not counted.
+   */
+  readonly sample: readonly AgreementPoint[];
+}
+
 export interface NegotiationAnalysis {
   readonly outcomes: bigint;
   readonly parties: readonly PartySummary[];
   readonly reservations: readonly Rational[];
-  readonly frontier: ParetoFrontier;
-  /** The frontier's own bargaining solutions (frontier indices), the frontier-first path. */
-  readonly solutions: BargainingSolutions;
+  /** The whole frontier; null when it was not computed within the budget (then `frontierCut` describes it). */
+  readonly frontier: ParetoFrontier | null;
+  readonly frontierCut: FrontierCut | null;
+  /** The frontier's own bargaining solutions (frontier indices), the frontier-first path; null without the frontier. */
+  readonly solutions: BargainingSolutions | null;
   /**
    * How each bargaining point was settled: `optimal`, or `none` (proved: no package qualifies), unless
    * the time budget ran out; then `best-found` (with a gap) or `not-found`.
@@ -176,9 +216,22 @@ export interface AnalysisOptions extends FrontierOptions {
    * bound without the frontier (bargain.ts); `frontier` from the frontier (always so for other utility functions).
    */
   readonly points?: 'direct' | 'frontier';
-  /** The time budget of the point searches (the caller's clock): past it, points come back unproved, saying so. */
+  /**
+   * The time budget (the caller's clock): the points are searched first; the frontier then gets `frontierShare`
+   * of what is left (the rest for its sample when it is cut short). Past it, points come back unproved, saying so.
+   */
   readonly budget?: Budget;
+  /**
+   * With the direct points: the cap on the vectors the frontier computation holds (default FRONTIER_HOLD_LIMIT);
+   * past it, or past its share of the budget, the frontier is not listed (`frontierCut`). Infinity: always list it.
+   */
+  readonly frontierLimit?: number;
+  /** The fraction of the budget left after the points that the frontier may take (default FRONTIER_SHARE). */
+  readonly frontierShare?: number;
 }
+
+/** The frontier's default share of the budget left after the points: the desk answers without it when it is long. */
+export const FRONTIER_SHARE = 0.2;
 
 /** The frontier vector at `index` as an agreement point. */
 export function frontierPoint(frontier: ParetoFrontier, index: number): AgreementPoint {
@@ -208,20 +261,42 @@ export function analyzeNegotiation(problem: NegotiationProblem, options: Analysi
     scaled.every((party) => party.kind === 'additive') && options.points !== 'frontier'
       ? bargainingPoints(problem, { reservations, budget: options.budget })
       : null;
-  const frontier = frontierOf(scaled, constraints, outcomes, options);
-  const solutions = bargainingSolutions(frontier, reservations);
-  const point = (index: number | null) => (index === null ? null : frontierPoint(frontier, index));
+  let frontier: ParetoFrontier | null = null;
+  let frontierCut: FrontierCut | null = null;
+  if (direct) {
+    const limit = options.frontierLimit ?? FRONTIER_HOLD_LIMIT;
+    const budget = options.budget;
+    const fraction = options.frontierShare ?? FRONTIER_SHARE;
+    const share = budget && { now: budget.now, deadline: budget.now() + (budget.deadline - budget.now()) * fraction };
+    let reason: FrontierCut['reason'] = 'size';
+    const check: FrontierCheck = (held) => {
+      if (held > limit) return true;
+      if (share && share.now() >= share.deadline) {
+        reason = 'time';
+        return true;
+      }
+      return options.check?.(held) ?? false;
+    };
+    try {
+      frontier = frontierOf(scaled, constraints, outcomes, { ...options, check });
+    } catch (error) {
+      if (!(error instanceof FrontierStopped)) throw error;
+      frontierCut = cutFrontier(scaled as ScaledAdditive[], constraints, direct, reason, limit, budget);
+    }
+  } else frontier = frontierOf(scaled, constraints, outcomes, options);
+  const solutions = frontier && bargainingSolutions(frontier, reservations);
+  const point = (index: number | null) => (index === null ? null : frontierPoint(frontier!, index));
   const settled = (index: number | null): PointStatus => (index === null ? 'none' : 'optimal');
   const points = direct ?? {
-    nash: point(solutions.nash),
-    kalaiSmorodinsky: point(solutions.kalaiSmorodinsky),
-    maxWelfare: point(solutions.maxWelfare),
-    egalitarian: point(solutions.egalitarian),
+    nash: point(solutions!.nash),
+    kalaiSmorodinsky: point(solutions!.kalaiSmorodinsky),
+    maxWelfare: point(solutions!.maxWelfare),
+    egalitarian: point(solutions!.egalitarian),
     status: {
-      nash: settled(solutions.nash),
-      kalaiSmorodinsky: settled(solutions.kalaiSmorodinsky),
-      maxWelfare: settled(solutions.maxWelfare),
-      egalitarian: settled(solutions.egalitarian),
+      nash: settled(solutions!.nash),
+      kalaiSmorodinsky: settled(solutions!.kalaiSmorodinsky),
+      maxWelfare: settled(solutions!.maxWelfare),
+      egalitarian: settled(solutions!.egalitarian),
     },
     complete: true,
   };
@@ -243,12 +318,15 @@ export function analyzeNegotiation(problem: NegotiationProblem, options: Analysi
     };
   });
 
-  const possible = solutions.individuallyRational.length > 0;
+  // Without the frontier, the direct search says (maximum welfare qualifies every package with u_i ≥ r_i).
+  const decided = solutions ? solutions.individuallyRational.length > 0 : direct!.agreementPossible;
+  const possible = decided === true;
   return {
     outcomes,
     parties,
     reservations,
     frontier,
+    frontierCut,
     solutions,
     status: points.status,
     complete: points.complete,
@@ -258,7 +336,46 @@ export function analyzeNegotiation(problem: NegotiationProblem, options: Analysi
     egalitarian: points.egalitarian,
     agreement: possible
       ? { possible, conflict: [] }
-      : { possible, conflict: findConflict(problem, reservations, options.strategy) },
+      : decided === null
+        ? { possible, conflict: [], undecided: true }
+        : { possible, conflict: findConflict(problem, reservations, options.strategy) },
+  };
+}
+
+/** The frontier described without it: a bound on its size and a sample along it (supported.ts). */
+function cutFrontier(
+  scaled: readonly ScaledAdditive[],
+  constraints: CompiledConstraints,
+  direct: BargainingPoints,
+  reason: FrontierCut['reason'],
+  limit: number,
+  budget: Budget | undefined,
+): FrontierCut {
+  // Proved bargaining points are Pareto-optimal (the tie rule, solutions.ts); an unproved one may not be.
+  const extra: SupportedPackage[] = [];
+  const statuses = direct.status;
+  for (const [name, pointOf] of [
+    ['nash', direct.nash],
+    ['kalaiSmorodinsky', direct.kalaiSmorodinsky],
+    ['maxWelfare', direct.maxWelfare],
+    ['egalitarian', direct.egalitarian],
+  ] as const) {
+    if (pointOf && statuses[name] === 'optimal')
+      extra.push({
+        outcome: pointOf.outcome,
+        numerators: scaled.map((party) => exactNumerator(party, pointOf.outcome)),
+      });
+  }
+  const { packages } = supportedSample(scaled, constraints, FRONTIER_SAMPLE, extra, budget);
+  return {
+    reason,
+    limit,
+    sizeBound: frontierSizeBound(scaled, constraints),
+    sample: packages.map((pkg) => ({
+      outcome: pkg.outcome,
+      utilities: pkg.numerators.map((num, p) => rational(num, scaled[p]!.denominator)),
+      count: null,
+    })),
   };
 }
 
@@ -304,12 +421,16 @@ export function bargainingPoints(
   const constraints = compileConstraints(problem);
   const found = directSolutions(scaled, constraints, reservations, { budget: options.budget });
   const counted = new Map<string, number | bigint | null>();
+  // Counting the outcomes of a point can take far longer than finding it (7 × 28 × 5: seconds each): the counts
+  // share an eighth of what is left of the budget, a count not finished in time is null (the answer says so).
+  const outer = options.budget;
+  const countBudget = outer && { now: outer.now, deadline: outer.now() + (outer.deadline - outer.now()) / 8 };
   const point = (direct: DirectPoint): AgreementPoint | null => {
     if (direct.outcome === null || direct.utilities === null) return null;
     const numerators = scaled.map((party) => exactNumerator(party, direct.outcome!));
     const key = numerators.join(',');
     if (!counted.has(key))
-      counted.set(key, countOf(frontier, numerators) ?? countOutcomes(scaled, constraints, numerators, options.budget));
+      counted.set(key, countOf(frontier, numerators) ?? countOutcomes(scaled, constraints, numerators, countBudget));
     return {
       outcome: direct.outcome,
       utilities: direct.utilities,
@@ -362,6 +483,13 @@ function satisfiable(
 ): boolean {
   const included = new Set(requirements.map((r) => `${r.kind}:${r.kind === 'reservation' ? r.party : r.index}`));
   const constraints = compileConstraints(problem, (kind, index) => included.has(`${kind}:${index}`));
+  if (strategy !== 'enumerate' && scaled.every((party): party is ScaledAdditive => party.kind === 'additive'))
+    // Without the frontier (whose size grows as requirements are dropped): the maximum-welfare search.
+    return feasiblePackage(
+      scaled,
+      constraints,
+      reservations.map((r, p) => (included.has(`reservation:${p}`) ? r : null)),
+    )!;
   const frontier = frontierOf(scaled, constraints, outcomeCount(problem.space), { strategy: strategy ?? 'auto' });
   const required = reservations.flatMap((r, p) => (included.has(`reservation:${p}`) ? [p] : []));
   const exact = new ExactVectors(frontier);
@@ -419,7 +547,7 @@ export interface DraftAssessment {
   /**
    * Pareto-optimal packages that make every party at least as well off as the
    * draft and one better off, best first: larger sum of utilities first, then
-   * the frontier's order. Each is a frontier index.
+   * the frontier's order. Each is a frontier index. Empty without the frontier (see `ranked`).
    */
   readonly improvements: readonly number[];
   /**
@@ -436,7 +564,7 @@ export interface DraftAssessment {
  */
 export function assessDraft(
   problem: NegotiationProblem,
-  frontier: ParetoFrontier,
+  frontier: ParetoFrontier | null,
   draft: Outcome,
   options?: ImprovementOptions,
 ): DraftAssessment {
@@ -456,6 +584,22 @@ export function assessDraft(
     if (constraint.forbids.every((clause) => clause.options.includes(draft[clause.issue]!)))
       violates.push({ kind: 'constraint', index });
   });
+  const scaled = problem.parties.map(scaleParty);
+  const ranked =
+    options && scaled.every((party): party is ScaledAdditive => party.kind === 'additive')
+      ? draftImprovements(scaled, compileConstraints(problem), draft, options)
+      : null;
+  if (frontier === null) {
+    if (!ranked) throw new RangeError('without the frontier, a draft is assessed by the direct search: pass options');
+    // Pareto-optimal exactly when nothing improves on it (proved: `improvable` false).
+    return {
+      utilities,
+      violates,
+      paretoOptimal: violates.length === 0 && ranked.improvable === false,
+      improvements: [],
+      ranked,
+    };
+  }
   const exact = new ExactVectors(frontier);
   const n = frontier.parties;
   const draftFloat = utilities.map((u) => Number(u.num) / Number(u.den));
@@ -480,11 +624,6 @@ export function assessDraft(
   const welfare = (index: number) =>
     Array.from({ length: n }, (_, p) => floatUtility(frontier, index, p)).reduce((a, b) => a + b, 0);
   improvements.sort((a, b) => welfare(b) - welfare(a) || a - b);
-  const scaled = problem.parties.map(scaleParty);
-  const ranked =
-    options && scaled.every((party): party is ScaledAdditive => party.kind === 'additive')
-      ? draftImprovements(scaled, compileConstraints(problem), draft, options)
-      : null;
   return {
     utilities,
     violates,

@@ -673,50 +673,204 @@ export function countOutcomes(
   const { n, m, values, allowed } = problem;
   const margin = 1e-9 * problem.scale;
   const goal = target.map((num, p) => toNumber(rational(num, scaled[p]!.denominator)));
+  // The issues whose options differ most first: what is left to choose then spans little, and the target
+  // rules out most partial packages early.
+  const spread = (issue: number) => {
+    let sum = 0;
+    for (let p = 0; p < n; p++) {
+      const row = allowed[issue]!.map((option) => values[p]![issue]![option]!);
+      sum += Math.max(...row) - Math.min(...row);
+    }
+    return sum;
+  };
+  const spreads = Array.from({ length: m }, (_, issue) => (allowed[issue]!.length > 0 ? spread(issue) : 0));
+  const order = Array.from({ length: m }, (_, issue) => issue).sort((a, b) => spreads[b]! - spreads[a]! || a - b);
+  const position = new Int32Array(m);
+  order.forEach((issue, d) => (position[issue] = d));
   const best = new Float64Array(n * (m + 1));
   const worst = new Float64Array(n * (m + 1));
   for (let p = 0; p < n; p++)
-    for (let i = m - 1; i >= 0; i--) {
-      const row = allowed[i]!.map((option) => values[p]![i]![option]!);
-      best[p * (m + 1) + i] = best[p * (m + 1) + i + 1]! + Math.max(...row);
-      worst[p * (m + 1) + i] = worst[p * (m + 1) + i + 1]! + Math.min(...row);
+    for (let d = m - 1; d >= 0; d--) {
+      const issue = order[d]!;
+      const row = allowed[issue]!.map((option) => values[p]![issue]![option]!);
+      best[p * (m + 1) + d] = best[p * (m + 1) + d + 1]! + Math.max(...row);
+      worst[p * (m + 1) + d] = worst[p * (m + 1) + d + 1]! + Math.min(...row);
     }
-  const lastIssue = constraints.nogoods.map((nogood) => Math.max(...nogood.clauses.map((clause) => clause.issue)));
+  // Linear combinations of the utilities must also hit the target's: their ranges over the remaining issues
+  // are narrower than the sums of the parties' ranges when parties are opposed (welfare, and signed mixtures).
+  const combos = [0, 1, 2, 3].map((k) =>
+    Array.from({ length: n }, (_, p) => (k === 0 ? 1 : ((p * 7 + k * 13) % 3) - 1)),
+  );
+  const comboGoal = combos.map((c) => c.reduce((sum, w, p) => sum + w * goal[p]!, 0));
+  const comboMargin = margin * n;
+  const comboBest = combos.map(() => new Float64Array(m + 1));
+  const comboWorst = combos.map(() => new Float64Array(m + 1));
+  combos.forEach((c, k) => {
+    for (let d = m - 1; d >= 0; d--) {
+      const issue = order[d]!;
+      const row = allowed[issue]!.map((option) => c.reduce((sum, w, p) => sum + w * values[p]![issue]![option]!, 0));
+      comboBest[k]![d] = comboBest[k]![d + 1]! + Math.max(...row);
+      comboWorst[k]![d] = comboWorst[k]![d + 1]! + Math.min(...row);
+    }
+  });
+  const comboPossible = (d: number): boolean => {
+    for (let k = 0; k < combos.length; k++) {
+      const c = combos[k]!;
+      let value = 0;
+      for (let p = 0; p < n; p++) value += c[p]! * s[d * n + p]!;
+      if (value + comboBest[k]![d]! < comboGoal[k]! - comboMargin) return false;
+      if (value + comboWorst[k]![d]! > comboGoal[k]! + comboMargin) return false;
+    }
+    return true;
+  };
+  // Nogoods are checked at the depth of the last issue they mention.
+  const lastDepth = constraints.nogoods.map((nogood) =>
+    Math.max(...nogood.clauses.map((clause) => position[clause.issue]!)),
+  );
   const s = new Float64Array((m + 1) * n);
   const outcome = new Array<number>(m).fill(0);
   let count = 0n;
   let nodes = 0;
   let stopped = false;
-  const visit = (i: number) => {
+  const visit = (d: number) => {
     if (stopped) return;
-    if (i === m) {
+    if (d === m) {
       const numerators = problem.numerators(outcome);
       if (numerators.every((value, p) => value === target[p])) count++;
       return;
     }
-    for (const option of allowed[i]!) {
-      outcome[i] = option;
+    const issue = order[d]!;
+    for (const option of allowed[issue]!) {
+      outcome[issue] = option;
       if (
         constraints.nogoods.some(
-          (nogood, k) => lastIssue[k] === i && nogood.clauses.every((clause) => clause.options[outcome[clause.issue]!]),
+          (nogood, k) => lastDepth[k] === d && nogood.clauses.every((clause) => clause.options[outcome[clause.issue]!]),
         )
       )
         continue;
       let possible = true;
       for (let p = 0; p < n && possible; p++) {
-        const value = s[i * n + p]! + values[p]![i]![option]!;
-        s[(i + 1) * n + p] = value;
-        if (value + best[p * (m + 1) + i + 1]! < goal[p]! - margin) possible = false;
-        if (value + worst[p * (m + 1) + i + 1]! > goal[p]! + margin) possible = false;
+        const value = s[d * n + p]! + values[p]![issue]![option]!;
+        s[(d + 1) * n + p] = value;
+        if (value + best[p * (m + 1) + d + 1]! < goal[p]! - margin) possible = false;
+        if (value + worst[p * (m + 1) + d + 1]! > goal[p]! + margin) possible = false;
       }
-      if (!possible) continue;
+      if (!possible || !comboPossible(d + 1)) continue;
       if ((++nodes & 1023) === 0 && budget && budget.now() >= budget.deadline) {
         stopped = true;
         return;
       }
-      visit(i + 1);
+      visit(d + 1);
     }
   };
   if (allowed.every((row) => row.length > 0)) visit(0);
   return stopped ? null : count;
+}
+
+/**
+ * The package maximising Σ_p w_p u_p (integer weights w_p ≥ 0, not all zero) over the outcomes that keep every
+ * hard constraint, ties by the engine's rule (larger Σ u_p, then the lexicographically larger utility vector, then
+ * the smaller outcome); null when no outcome keeps the constraints or the budget ran out before the search was
+ * proved (`stopped`).
+ *
+ * Such a maximiser x is Pareto-optimal among those outcomes. Suppose y dominates x: u_p(y) ≥ u_p(x) for every p
+ * and u_q(y) > u_q(x) for some q. Then Σ w_p u_p(y) ≥ Σ w_p u_p(x) as every w_p ≥ 0, so y is also a maximiser (x
+ * is one), and Σ u_p(y) > Σ u_p(x): the tie rule prefers y, so x was not the answer. (With every w_p > 0 the
+ * weighted sum alone already tells them apart; the tie rule covers zero weights, such as a party's best.)
+ */
+export function weightedWelfarePackage(
+  scaled: readonly ScaledAdditive[],
+  constraints: CompiledConstraints,
+  weights: readonly number[],
+  budget?: Budget,
+): { outcome: number[]; numerators: bigint[]; stopped: false } | { outcome: null; stopped: boolean } {
+  if (
+    weights.length !== scaled.length ||
+    weights.some((w) => !Number.isInteger(w) || w < 0) ||
+    !weights.some((w) => w > 0)
+  )
+    throw new RangeError('weighted welfare needs one non-negative integer weight per party, not all zero');
+  if (constraints.allowed.some((row) => !row.some(Boolean))) return { outcome: null, stopped: false };
+  // Reservations below every package: no package is excluded by them.
+  const floor = scaled.map((party) => belowEvery(party, constraints));
+  const problem = new Prepared(scaled, constraints, floor);
+  const { n } = problem;
+  const integer = weights.map(BigInt);
+  const objective: Objective = {
+    steer: weights.map((w) => w + 1e-6),
+    strict: false,
+    margin: 1e-9 * problem.scale * Math.max(...weights),
+    linear: [weights],
+    bound: (s, base, d, t) => {
+      let sum = t.suffix[0]![d]!;
+      for (let p = 0; p < n; p++) sum += weights[p]! * s[base + p]!;
+      return sum;
+    },
+    score: (u, base) => {
+      let sum = 0;
+      for (let p = 0; p < n; p++) sum += weights[p]! * u[base + p]!;
+      return sum;
+    },
+    exact: (leaf) =>
+      leaf.numerators.reduce<Rational>((sum, value, p) => {
+        const u = problem.utility(leaf, p);
+        return add(sum, rational(u.num * integer[p]!, u.den));
+      }, ZERO),
+  };
+  const result = search(problem, objective, budget);
+  if (result.stopped || result.best === null) return { outcome: null, stopped: result.stopped };
+  const best: Leaf = result.best;
+  return { outcome: best.outcome, numerators: best.numerators, stopped: false };
+}
+
+/**
+ * Whether some outcome keeps every hard constraint and gives each party with a reservation value (null: none
+ * required) at least that value: the maximum-welfare search over those packages (a separable bound, so quick),
+ * exact as directSolutions' maximum welfare. Null when the budget ran out first.
+ */
+export function feasiblePackage(
+  scaled: readonly ScaledAdditive[],
+  constraints: CompiledConstraints,
+  reservations: readonly (Rational | null)[],
+  budget?: Budget,
+): boolean | null {
+  if (constraints.allowed.some((row) => !row.some(Boolean))) return false;
+  const floor = scaled.map((party, p) => reservations[p] ?? belowEvery(party, constraints));
+  const problem = new Prepared(scaled, constraints, floor);
+  const { n } = problem;
+  const ones = Array.from({ length: n }, () => 1);
+  const objective: Objective = {
+    steer: ones,
+    strict: false,
+    margin: 1e-9 * problem.scale,
+    linear: [ones],
+    bound: (s, base, d, t) => {
+      let sum = t.suffix[0]![d]!;
+      for (let p = 0; p < n; p++) sum += s[base + p]!;
+      return sum;
+    },
+    score: (u, base) => {
+      let sum = 0;
+      for (let p = 0; p < n; p++) sum += u[base + p]!;
+      return sum;
+    },
+    exact: (leaf) => problem.welfareValue(leaf),
+  };
+  const result = search(problem, objective, budget);
+  if (result.best !== null) return true;
+  return result.stopped ? null : false;
+}
+
+/** A utility below every package's for a party (its worst over the allowed options, minus 1); every issue has an allowed option. */
+function belowEvery(party: ScaledAdditive, constraints: CompiledConstraints): Rational {
+  const worst = party.numerators.reduce(
+    (sum, row, issue) =>
+      sum +
+      row.reduce<bigint | null>(
+        (low, value, option) => (constraints.allowed[issue]![option] && (low === null || value < low) ? value : low),
+        null,
+      )!,
+    0n,
+  );
+  return sub(rational(worst, party.denominator), rational(1n));
 }

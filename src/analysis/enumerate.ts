@@ -1,5 +1,12 @@
 import { ParetoArchive } from './archive.ts';
-import type { CompiledConstraints, ParetoFrontier, ProgressCallback } from './frontier.ts';
+import {
+  CHECK_EVERY,
+  FrontierStopped,
+  type CompiledConstraints,
+  type FrontierCheck,
+  type ParetoFrontier,
+  type ProgressCallback,
+} from './frontier.ts';
 import { frontierFromArchive } from './general.ts';
 import { exactNumerator, type ScaledParty } from './scaled.ts';
 
@@ -13,8 +20,15 @@ export function enumerationFrontier(
   scaled: readonly ScaledParty[],
   constraints: CompiledConstraints,
   onProgress?: ProgressCallback,
+  check?: FrontierCheck,
 ): ParetoFrontier {
   const n = scaled.length;
+  let sinceCheck = 0;
+  const checked = () => {
+    if (++sinceCheck < CHECK_EVERY) return;
+    sinceCheck = 0;
+    if (check?.(archive.size)) throw new FrontierStopped(archive.size);
+  };
   const issueCount = constraints.allowed.length;
   const options = constraints.allowed.map((row) => row.flatMap((ok, option) => (ok ? [option] : [])));
   const tolerance = Float64Array.from(scaled, (party) => party.tolerance);
@@ -66,6 +80,7 @@ export function enumerationFrontier(
         if (additive) for (let p = 0; p < n; p++) vector[p] = prefix[level * n + p]! + lastValues[p]![option]!;
         else for (let p = 0; p < n; p++) vector[p] = floatValue(p);
         archive.insert(vector, outcome, 1);
+        checked();
       }
       return;
     }
@@ -82,5 +97,6 @@ export function enumerationFrontier(
     }
   };
   visit(0);
+  if (check?.(archive.size)) throw new FrontierStopped(archive.size);
   return frontierFromArchive(archive, scaled);
 }

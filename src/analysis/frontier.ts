@@ -61,6 +61,24 @@ export function compileConstraints(
 /** Progress of a long computation: `done` of `total` steps. */
 export type ProgressCallback = (done: number, total: number) => void;
 
+/**
+ * Asked now and then while a frontier is computed, with the number of vectors the computation holds (or is
+ * about to allocate): true stops it, and the engine throws FrontierStopped. The caller decides (a time budget
+ * through its own clock, a cap on memory); the engines read no clock.
+ */
+export type FrontierCheck = (held: number) => boolean;
+
+/** Thrown by a frontier engine when its FrontierCheck asked it to stop: the frontier was not computed. */
+export class FrontierStopped extends Error {
+  constructor(readonly held: number) {
+    super(`the frontier was not computed: stopped holding ${held} vectors`);
+    this.name = 'FrontierStopped';
+  }
+}
+
+/** How often (in candidate vectors or outcomes) the engines ask their FrontierCheck. */
+export const CHECK_EVERY = 256;
+
 interface Stage {
   readonly size: number;
   readonly parent: Int32Array;
@@ -82,9 +100,11 @@ export function additiveFrontier(
   scaled: readonly ScaledAdditive[],
   constraints: CompiledConstraints,
   onProgress?: ProgressCallback,
+  check?: FrontierCheck,
 ): ParetoFrontier {
   const n = scaled.length;
   const issueCount = constraints.allowed.length;
+  let sinceCheck = 0;
   const tolerance = Float64Array.from(scaled, (party) => party.tolerance);
   const allExact = tolerance.every((eps) => eps === 0);
   const stages: Stage[] = [{ size: 1, parent: new Int32Array(1), option: new Int32Array(1), rank: new Int32Array(1) }];
@@ -143,6 +163,7 @@ export function additiveFrontier(
     for (const target of childGroups.values()) {
       for (const source of target.sources) capacity += groups[source.group]!.end - groups[source.group]!.start;
     }
+    if (check?.(capacity)) throw new FrontierStopped(capacity);
     const nextValues = new Float64Array(capacity * n);
     const nextParent = new Int32Array(capacity);
     const nextOption = new Int32Array(capacity);
@@ -452,6 +473,10 @@ export function additiveFrontier(
             lastKept = size;
             size++;
           }
+        }
+        if (++sinceCheck >= CHECK_EVERY) {
+          sinceCheck = 0;
+          if (check?.(size)) throw new FrontierStopped(size);
         }
         cursor[s] = parent + 1;
         if (cursor[s]! < limit[s]!) {

@@ -1,4 +1,11 @@
-import type { ParetoFrontier, CompiledConstraints, ProgressCallback } from './frontier.ts';
+import {
+  CHECK_EVERY,
+  FrontierStopped,
+  type ParetoFrontier,
+  type CompiledConstraints,
+  type FrontierCheck,
+  type ProgressCallback,
+} from './frontier.ts';
 import { ParetoArchive } from './archive.ts';
 import { exactNumerator, type ScaledParty } from './scaled.ts';
 
@@ -21,8 +28,10 @@ export function generalFrontier(
   scaled: readonly ScaledParty[],
   constraints: CompiledConstraints,
   onProgress?: ProgressCallback,
+  check?: FrontierCheck,
 ): ParetoFrontier {
   const n = scaled.length;
+  let sinceCheck = 0;
   const issueCount = constraints.allowed.length;
 
   // 1. Option classes per issue.
@@ -196,6 +205,10 @@ export function generalFrontier(
       if (!violated) {
         for (let p = 0; p < n; p++) bound[p] = sums[to + p]! + potentials[to + p]! + suffixBest[p]![depth + 1]!;
         if (!archive.dominatesBound(bound)) {
+          if (++sinceCheck >= CHECK_EVERY) {
+            sinceCheck = 0;
+            if (check?.(archive.size)) throw new FrontierStopped(archive.size);
+          }
           const next =
             typeof count === 'number' && count * cls.size <= Number.MAX_SAFE_INTEGER
               ? count * cls.size
@@ -208,7 +221,7 @@ export function generalFrontier(
     }
   };
   search(0, 1);
-
+  if (check?.(archive.size)) throw new FrontierStopped(archive.size);
   return frontierFromArchive(archive, scaled);
 }
 

@@ -13,10 +13,14 @@ export { scaleParty, exactUtility, type ScaledParty } from './scaled.ts';
 export {
   additiveFrontier,
   compileConstraints,
+  FrontierStopped,
+  type FrontierCheck,
   type ParetoFrontier,
   type ProgressCallback,
   type CompiledConstraints,
 } from './frontier.ts';
+export { frontierSizeBound, supportedSample, simplexWeights, type SupportedPackage } from './supported.ts';
+export { weightedWelfarePackage, type Budget } from './bargain.ts';
 export { generalFrontier } from './general.ts';
 export { enumerationFrontier } from './enumerate.ts';
 export { bargainingSolutions, type BargainingSolutions } from './solutions.ts';

@@ -6,6 +6,8 @@ import { portableAnalysis } from './portable.ts';
 import type { WorkerReply, WorkerRequest } from './worker.ts';
 
 const port = parentPort!;
+/** Without a budget, how long a draft's improvements are searched when the frontier is not listed. */
+const DRAFT_BUDGET_MS = 10_000;
 const post = (reply: WorkerReply) => port.postMessage(reply);
 /** The streaming job waiting for the main thread to take its last chunk. */
 let waiting: { job: number; resume: () => void } | null = null;
@@ -26,13 +28,16 @@ async function run(request: Exclude<WorkerRequest, { kind: 'more' }>): Promise<v
   if (request.kind === 'analyze') {
     const { budgetMs, ...rest } = request.options;
     const now = () => performance.now();
+    const end = budgetMs === undefined ? undefined : now() + budgetMs;
+    // With a draft, its improvements (searched directly when the frontier is not listed) get the last third.
     const analysis = analyzeNegotiation(request.problem, {
       ...rest,
-      ...(budgetMs === undefined ? {} : { budget: { now, deadline: now() + budgetMs } }),
+      ...(end === undefined ? {} : { budget: { now, deadline: request.draft ? now() + (budgetMs! * 2) / 3 : end } }),
       onProgress,
     });
     const draft = request.draft ? { problem: request.problem, outcome: request.draft } : undefined;
-    post({ kind: 'result', job, analysis: portableAnalysis(analysis, draft) });
+    const draftBudget = { now, deadline: end ?? now() + DRAFT_BUDGET_MS };
+    post({ kind: 'result', job, analysis: portableAnalysis(analysis, draft, draftBudget) });
     return;
   }
   const frontier = paretoFrontier(request.problem, { strategy: request.options.strategy, onProgress });

@@ -11,7 +11,7 @@ import type { PortableAnalysis } from './portable.ts';
  */
 const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-entry.js' : './worker-main.js', import.meta.url);
 
-export interface WorkerAnalysisOptions extends Omit<AnalysisOptions, 'onProgress' | 'budget'> {
+export interface WorkerAnalysisOptions extends Omit<AnalysisOptions, 'onProgress' | 'budget' | 'check'> {
   /** The bargaining points' time budget in milliseconds, from when the worker starts (the worker's clock). */
   readonly budgetMs?: number;
   readonly onProgress?: (done: number, total: number) => void;
@@ -30,14 +30,14 @@ export type WorkerRequest =
       job: number;
       problem: NegotiationProblem;
       /** A function cannot cross to a worker: the budget goes as milliseconds, from when the worker takes the job. */
-      options: Omit<AnalysisOptions, 'onProgress' | 'budget'> & { budgetMs?: number };
+      options: Omit<AnalysisOptions, 'onProgress' | 'budget' | 'check'> & { budgetMs?: number };
       draft?: Outcome;
     }
   | {
       kind: 'frontier';
       job: number;
       problem: NegotiationProblem;
-      options: Omit<AnalysisOptions, 'onProgress' | 'budget'>;
+      options: Omit<AnalysisOptions, 'onProgress' | 'budget' | 'check'>;
       /** Frontier vectors per message. */
       chunk: number;
     }

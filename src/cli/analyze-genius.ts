@@ -15,6 +15,9 @@ import {
   parseGeniusProfile,
   toNumber,
   type AgreementPoint,
+  type Budget,
+  type DraftImprovements,
+  type ImprovementRanking,
   type FrontierStrategy,
   type NegotiationAnalysis,
   type NegotiationProblem,
@@ -147,8 +150,8 @@ function outcomeJson(problem: NegotiationProblem, outcome: readonly number[]): R
 }
 
 /** One frontier vector as JSON: its representative outcome, the utilities in profile order, and how many outcomes share them. */
-function paretoEntry(problem: NegotiationProblem, analysis: { frontier: ParetoFrontier }, index: number) {
-  const frontier = analysis.frontier;
+function paretoEntry(problem: NegotiationProblem, analysis: { frontier: ParetoFrontier | null }, index: number) {
+  const frontier = analysis.frontier!;
   return {
     outcome: outcomeJson(problem, frontier.representative(index)),
     utilities: Array.from({ length: frontier.parties }, (_, p) =>
@@ -158,14 +161,52 @@ function paretoEntry(problem: NegotiationProblem, analysis: { frontier: ParetoFr
   };
 }
 
+/** The listed packages of an analysis as JSON: frontier vectors, or (frontier not computed) the sample found without it. */
+function listedEntries(problem: NegotiationProblem, analysis: NegotiationAnalysis, limit = Infinity) {
+  if (analysis.frontier === null)
+    return analysis.frontierCut!.sample.slice(0, limit).map((point) => ({
+      outcome: outcomeJson(problem, point.outcome),
+      utilities: point.utilities.map(toNumber),
+      count: null,
+    }));
+  const frontier = analysis.frontier;
+  const indexes =
+    limit === Infinity
+      ? listedFrontier(frontier).indexes
+      : Array.from({ length: Math.min(limit, frontier.size) }, (_, index) => index);
+  return indexes.map((index) => paretoEntry(problem, analysis, index));
+}
+
+/** The draft's improvements ranked directly: per ranking, the packages as JSON with their criterion. */
+function rankedJson(problem: NegotiationProblem, profileFiles: readonly string[], ranked: DraftImprovements) {
+  const list = (ranking: ImprovementRanking) => ({
+    status: ranking.status,
+    ...(ranking.status === 'best-found' ? { gap: ranking.gap && toNumber(ranking.gap) } : {}),
+    packages: ranking.packages.map((pkg) => ({
+      outcome: outcomeJson(problem, pkg.outcome),
+      utilities: pkg.utilities.map(toNumber),
+      value: toNumber(pkg.value),
+      paretoOptimal: pkg.paretoOptimal,
+    })),
+  });
+  return {
+    improvable: ranked.improvable,
+    complete: ranked.complete,
+    byNash: list(ranked.nash),
+    byParty: ranked.byParty.map((ranking, p) => ({ profile: profileFiles[p], ...list(ranking) })),
+  };
+}
+
 /** Everything of `parley analyze --json` but the frontier itself, in output order around it. */
 function analysisSummary(
   problem: NegotiationProblem,
   profileFiles: readonly string[],
   analysis: NegotiationAnalysis,
   draft?: readonly number[],
+  draftBudget?: Budget,
 ) {
   const frontier = analysis.frontier;
+  const cut = analysis.frontierCut;
   const head = {
     domain: problem.space.name,
     issues: problem.space.issues.map((issue) => ({ name: issue.name, options: issue.options.length })),
@@ -176,13 +217,30 @@ function analysisSummary(
       minUtility: party.minUtility && toNumber(party.minUtility),
       reservation: toNumber(party.reservation),
     })),
-    paretoSize: frontier.size,
-    paretoOutcomes: frontier.counts.reduce<bigint>((sum, count) => sum + BigInt(count), 0n).toString(),
+    // Null when the frontier was not computed (more than `paretoLimit` vectors held, or out of time).
+    paretoSize: frontier ? frontier.size : null,
+    paretoOutcomes: frontier
+      ? frontier.counts.reduce<bigint>((sum, count) => sum + BigInt(count), 0n).toString()
+      : null,
     // Above READABLE_FRONTIER vectors `pareto` is a sample spread along the frontier (`--stream` lists all).
-    paretoSampled: frontier.size > READABLE_FRONTIER,
-    ...(frontier.size > READABLE_FRONTIER ? { paretoIndexes: listedFrontier(frontier).indexes } : {}),
+    paretoSampled: frontier ? frontier.size > READABLE_FRONTIER : true,
+    ...(frontier && frontier.size > READABLE_FRONTIER ? { paretoIndexes: listedFrontier(frontier).indexes } : {}),
+    ...(cut
+      ? {
+          paretoListed: false,
+          paretoNotListed: cut.reason === 'size' ? `more than ${cut.limit} vectors held` : 'out of time',
+          paretoSizeAtMost: cut.sizeBound.toString(),
+        }
+      : {}),
   };
-  const assessment = draft && assessDraft(problem, frontier, draft);
+  const assessment =
+    draft &&
+    assessDraft(
+      problem,
+      frontier,
+      draft,
+      frontier ? undefined : { k: 10, ...(draftBudget ? { budget: draftBudget } : {}) },
+    );
   const tail = {
     nash: pointJson(problem, analysis.nash),
     kalaiSmorodinsky: pointJson(problem, analysis.kalaiSmorodinsky),
@@ -190,6 +248,7 @@ function analysisSummary(
     egalitarian: pointJson(problem, analysis.egalitarian),
     agreement: {
       possible: analysis.agreement.possible,
+      ...(analysis.agreement.undecided ? { undecided: true } : {}),
       conflict: analysis.agreement.conflict.map((requirement) => requirementJson(analysis, profileFiles, requirement)),
     },
     ...(assessment && draft
@@ -199,7 +258,15 @@ function analysisSummary(
             utilities: assessment.utilities.map(toNumber),
             paretoOptimal: assessment.paretoOptimal,
             violates: assessment.violates.map((requirement) => requirementJson(analysis, profileFiles, requirement)),
-            improvements: assessment.improvements.slice(0, 10).map((index) => paretoEntry(problem, analysis, index)),
+            // Without the frontier: the best by the Nash product of the gains over the draft (see `ranked`).
+            improvements: assessment.ranked
+              ? assessment.ranked.nash.packages.map((pkg) => ({
+                  outcome: outcomeJson(problem, pkg.outcome),
+                  utilities: pkg.utilities.map(toNumber),
+                  count: null,
+                }))
+              : assessment.improvements.slice(0, 10).map((index) => paretoEntry(problem, analysis, index)),
+            ...(assessment.ranked ? { ranked: rankedJson(problem, profileFiles, assessment.ranked) } : {}),
           },
         }
       : {}),
@@ -218,15 +285,10 @@ export function analysisJson(
   analysis: NegotiationAnalysis,
   draft?: readonly number[],
   limit = Infinity,
+  draftBudget?: Budget,
 ) {
-  const { head, tail } = analysisSummary(problem, profileFiles, analysis, draft);
-  const pareto =
-    limit === Infinity
-      ? listedFrontier(analysis.frontier).indexes.map((index) => paretoEntry(problem, analysis, index))
-      : Array.from({ length: Math.min(limit, analysis.frontier.size) }, (_, index) =>
-          paretoEntry(problem, analysis, index),
-        );
-  return { ...head, pareto, ...tail };
+  const { head, tail } = analysisSummary(problem, profileFiles, analysis, draft, draftBudget);
+  return { ...head, pareto: listedEntries(problem, analysis, limit), ...tail };
 }
 
 /**
@@ -239,24 +301,25 @@ function writeAnalysisJson(
   profileFiles: readonly string[],
   analysis: NegotiationAnalysis,
   draft?: readonly number[],
+  draftBudget?: Budget,
 ): void {
-  const { head, tail } = analysisSummary(problem, profileFiles, analysis, draft);
+  const { head, tail } = analysisSummary(problem, profileFiles, analysis, draft, draftBudget);
   const fields = (object: object) =>
     Object.entries(object).map(
       ([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}`,
     );
   write(`{\n${fields(head).join(',\n')},\n  "pareto": [`);
-  const { indexes } = listedFrontier(analysis.frontier);
+  const entries = listedEntries(problem, analysis);
   let chunk: string[] = [];
-  indexes.forEach((index, k) => {
-    chunk.push(`\n    ${JSON.stringify(paretoEntry(problem, analysis, index))}`);
+  entries.forEach((entry, k) => {
+    chunk.push(`\n    ${JSON.stringify(entry)}`);
     if (chunk.length === 1000) {
-      write(`${chunk.join(',')}${k + 1 < indexes.length ? ',' : ''}`);
+      write(`${chunk.join(',')}${k + 1 < entries.length ? ',' : ''}`);
       chunk = [];
     }
   });
   if (chunk.length > 0) write(chunk.join(','));
-  write(`${indexes.length > 0 ? '\n  ' : ''}],\n${fields(tail).join(',\n')}\n}\n`);
+  write(`${entries.length > 0 ? '\n  ' : ''}],\n${fields(tail).join(',\n')}\n}\n`);
 }
 
 /** Parses `--draft "Issue=Option; Issue=Option"` into option indices; every issue needs an option. */
@@ -297,15 +360,21 @@ function printText(write: (chunk: string) => void, json: ReturnType<typeof analy
       `  party ${p + 1} ${party.profile}: utility ${party.minUtility?.toFixed(6) ?? '-'} .. ${party.maxUtility?.toFixed(6) ?? '-'}, reservation ${party.reservation}`,
     );
   });
-  out.push(`Pareto frontier: ${json.paretoSize} distinct utility vectors, ${json.paretoOutcomes} outcomes`);
+  if (json.paretoSize === null)
+    out.push(
+      `Pareto frontier: not listed (${json.paretoNotListed}); at most ${json.paretoSizeAtMost} distinct utility vectors. ${json.pareto.length} Pareto-optimal packages found without it, spread along it; --stream lists them all`,
+    );
+  else out.push(`Pareto frontier: ${json.paretoSize} distinct utility vectors, ${json.paretoOutcomes} outcomes`);
   for (const point of json.pareto) {
     out.push(
-      `  [${formatUtilities(point.utilities)}] x${point.count}  ${Object.entries(point.outcome)
+      `  [${formatUtilities(point.utilities)}]${point.count === null ? '' : ` x${point.count}`}  ${Object.entries(
+        point.outcome,
+      )
         .map(([k, v]) => `${k}=${v}`)
         .join('; ')}`,
     );
   }
-  if (json.paretoSize > json.pareto.length)
+  if (json.paretoSize !== null && json.paretoSize > json.pareto.length)
     out.push(
       `  … ${json.paretoSize - json.pareto.length} more (${json.paretoSize > READABLE_FRONTIER ? '--stream lists all of them, --json a sample' : 'use --json for all'})`,
     );
@@ -409,11 +478,20 @@ export function analyzeGenius(
     } finally {
       bar.finish();
     }
-    if (options.json) writeAnalysisJson(write, problem, profileFiles, analysis, draft);
+    // Without the frontier a draft's improvements are searched directly: within --budget, else 10 s.
+    const draftBudget = pointsBudget(options.budget).budget ?? pointsBudget('10').budget;
+    if (options.json) writeAnalysisJson(write, problem, profileFiles, analysis, draft, draftBudget);
     else
       printText(
         write,
-        analysisJson(problem, profileFiles, analysis, draft, Math.max(0, Number.parseInt(options.limit, 10) || 0)),
+        analysisJson(
+          problem,
+          profileFiles,
+          analysis,
+          draft,
+          Math.max(0, Number.parseInt(options.limit, 10) || 0),
+          draftBudget,
+        ),
       );
   } catch (error) {
     if (error instanceof GeniusFormatError) throw new CliError(error.message, EXIT.usage);

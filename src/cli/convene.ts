@@ -138,7 +138,7 @@ export function settlementText(result: Settlement): string {
       .join('; ')}`;
   const out = [
     `parties used: ${result.included.join(', ') || 'none'}${result.excluded.length ? `; left out: ${result.excluded.join(', ')}` : ''}`,
-    `red lines applied: ${result.redLinesApplied.length}; packages: ${result.outcomes}; Pareto frontier: ${result.frontierSize}`,
+    `red lines applied: ${result.redLinesApplied.length}; packages: ${result.outcomes}; Pareto frontier: ${result.frontierSize ?? `not listed, at most ${result.frontierSizeAtMost} packages (${result.frontier.length} shown)`}`,
   ];
   for (const [label, point] of [
     ['Nash', result.nash],
@@ -153,7 +153,9 @@ export function settlementText(result: Settlement): string {
     out.push(
       `draft: ${pack(result.draft)} ${result.draft.paretoOptimal ? 'is Pareto-optimal' : 'is not Pareto-optimal'}${result.draft.crosses.length ? `; crosses ${result.draft.crosses.join(', ')}` : ''}`,
     );
-    for (const better of result.draft.improvements.slice(0, 5)) out.push(`  better for all: ${pack(better)}`);
+    // Without the frontier the improvements are ranked by the Nash product of the gains over the draft.
+    for (const better of result.draft.improvements.slice(0, 5))
+      out.push(`  better for all${result.draft.ranked ? ' (by Nash product of the gains)' : ''}: ${pack(better)}`);
   } else if (result.draftOpenIssues.length) out.push(`the draft leaves open: ${result.draftOpenIssues.join(', ')}`);
   for (const note of result.notes) out.push(`note: ${note}`);
   return `${out.join('\n')}\n`;

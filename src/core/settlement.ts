@@ -44,10 +44,18 @@ export interface Settlement {
   frontier: Package[];
   /** Each of `frontier`'s position in the whole frontier, in the order the streamed listing gives it. */
   frontierIndexes: number[];
-  /** True when `frontier` is a sample (the frontier is longer than READABLE_FRONTIER); `frontierSize` says how long. */
+  /** True when `frontier` is a sample (the frontier is longer than READABLE_FRONTIER, or was not listed); `frontierSize` says how long. */
   frontierTruncated: boolean;
-  /** The number of packages on the frontier (distinct utility vectors), exactly. */
-  frontierSize: number;
+  /** The number of packages on the frontier (distinct utility vectors), exactly; null when it was not listed. */
+  frontierSize: number | null;
+  /**
+   * False when the frontier was not computed within the analysis' budget (too long to hold, or out of time):
+   * `frontier` then holds Pareto-optimal packages found without it (the bargaining points and weighted-welfare
+   * maxima), spread along it, in its order, and `frontierSizeAtMost` bounds its size.
+   */
+  frontierListed: boolean;
+  /** When the frontier was not listed: an upper bound of its size, a decimal string. */
+  frontierSizeAtMost: string | null;
   nash: Package | null;
   kalaiSmorodinsky: Package | null;
   maxWelfare: Package | null;
@@ -72,8 +80,18 @@ export interface Settlement {
     /** The red lines it crosses. */
     crosses: Id[];
     paretoOptimal: boolean;
-    /** Frontier packages that leave every included party at least as well off and one better, best first. */
+    /**
+     * Packages that leave every included party at least as well off and one better, best first: over the whole
+     * frontier by welfare when it was listed; otherwise searched directly, by the Nash product of the gains over
+     * the draft (see `ranked`).
+     */
     improvements: Package[];
+    /** When the frontier was not listed: the best improvements by each included party's gain, and whether each ranking is proved. */
+    ranked?: {
+      byParty: Record<Id, Package[]>;
+      /** Every ranking proved (else the best found within the time budget). */
+      complete: boolean;
+    };
   } | null;
   /** Issues the draft leaves open (then `draft` is null). */
   draftOpenIssues: Id[];
@@ -201,22 +219,39 @@ export function settlementOf(
         .filter((c) => c.forbids.every((clause) => clause.options.includes(outcome[clause.issue]!)))
         .map((c) => c.label!),
     ];
-    // The worker's answer lists them over the whole frontier; an answer without them, over the listed frontier.
-    const improvements = analysis.improvements
-      ? [...analysis.improvements]
-      : frontier
-          .filter(
-            (point) =>
-              point.utilities.every((u, p) => compare(u, utilities[p]!) >= 0) &&
-              point.utilities.some((u, p) => compare(u, utilities[p]!) > 0),
-          )
-          .sort((a, b) => welfare(b.utilities) - welfare(a.utilities));
+    // The worker's answer lists them over the whole frontier, or ranks them directly when it was not listed;
+    // an answer without them, over the listed frontier.
+    const ranked = analysis.ranked ?? null;
+    const improvements = ranked
+      ? [...ranked.nash.packages]
+      : analysis.improvements
+        ? [...analysis.improvements]
+        : frontier
+            .filter(
+              (point) =>
+                point.utilities.every((u, p) => compare(u, utilities[p]!) >= 0) &&
+                point.utilities.some((u, p) => compare(u, utilities[p]!) > 0),
+            )
+            .sort((a, b) => welfare(b.utilities) - welfare(a.utilities));
     draft = {
       choices: choicesOf(outcome),
       utilities: utilitiesOf(utilities),
       crosses: [...new Set(crosses)],
-      paretoOptimal: crosses.length === 0 && improvements.length === 0,
+      paretoOptimal: crosses.length === 0 && (ranked ? ranked.improvable === false : improvements.length === 0),
       improvements: improvements.slice(0, IMPROVEMENT_LIMIT).map((point) => pack(point)!),
+      ...(ranked
+        ? {
+            ranked: {
+              byParty: Object.fromEntries(
+                ranked.byParty.map((ranking, p) => [
+                  included[p]!,
+                  ranking.packages.slice(0, IMPROVEMENT_LIMIT).map((point) => pack(point)!),
+                ]),
+              ),
+              complete: ranked.complete,
+            },
+          }
+        : {}),
     };
   }
   return {
@@ -226,8 +261,12 @@ export function settlementOf(
     outcomes: String(analysis?.outcomes ?? issues.reduce((n, issue) => n * BigInt(issue.options.length), 1n)),
     frontier: frontier.slice(0, FRONTIER_LIMIT).map((point) => pack(point)!),
     frontierIndexes: (analysis?.paretoIndexes ?? frontier.map((_, index) => index)).slice(0, FRONTIER_LIMIT),
-    frontierTruncated: (analysis?.frontierSize ?? frontier.length) > Math.min(frontier.length, FRONTIER_LIMIT),
-    frontierSize: analysis?.frontierSize ?? frontier.length,
+    frontierTruncated:
+      analysis?.frontierListed === false ||
+      (analysis?.frontierSize ?? frontier.length) > Math.min(frontier.length, FRONTIER_LIMIT),
+    frontierSize: analysis ? analysis.frontierSize : frontier.length,
+    frontierListed: analysis?.frontierListed ?? true,
+    frontierSizeAtMost: analysis?.frontierSizeBound == null ? null : String(analysis.frontierSizeBound),
     nash: pack(analysis?.nash ?? null),
     kalaiSmorodinsky: pack(analysis?.kalaiSmorodinsky ?? null),
     maxWelfare: pack(analysis?.maxWelfare ?? null),
@@ -254,17 +293,38 @@ export function settlementOf(
     ),
     draft,
     draftOpenIssues: open,
-    notes:
-      analysis && !analysis.complete
+    notes: [
+      ...notes,
+      ...(analysis && analysis.frontierListed === false ? [notListed(analysis, frontier.length)] : []),
+      ...(analysis && !analysis.complete
         ? [
-            ...notes,
             'the time budget ran out before every bargaining point was proved optimal: see pointStatus for the best found and how far from optimal each may be',
           ]
-        : notes,
+        : []),
+      ...(analysis?.agreement.undecided
+        ? [
+            'the time budget ran out before a package giving every party its reservation value was found or ruled out: agreementPossible is not proved',
+          ]
+        : []),
+      ...(analysis?.ranked && !analysis.ranked.complete
+        ? [
+            "the time budget ran out before every ranking of the draft's improvements was proved: the best found are shown",
+          ]
+        : []),
+    ],
   };
 }
 
 const unique = (items: string[]) => [...new Set(items)];
+
+/** Why the frontier is not listed and what is shown instead, in words. */
+function notListed(analysis: PortableAnalysis, shown: number): string {
+  const why =
+    analysis.frontierCutReason === 'size'
+      ? `computing it held more than ${analysis.frontierLimit!.toLocaleString('en')} packages`
+      : 'it was not computed within its share of the time budget';
+  return `the Pareto frontier is not listed: ${why}; it has at most ${analysis.frontierSizeBound!.toLocaleString('en')} packages. ${shown} Pareto-optimal packages are shown, spread along it (the bargaining points and the best packages for weights spread over the parties); stream the whole frontier with GET …/analyses/{analysisId}/frontier`;
+}
 
 /** An outcome in the negotiation's words: {issueId: optionId}. */
 export function choicesOfOutcome(problem: NegotiationProblem, outcome: readonly number[]): Record<Id, Id> {

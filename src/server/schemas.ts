@@ -791,8 +791,26 @@ export const analysisSchema = z
       frontierIndexes: z
         .array(z.number().int())
         .describe("Each listed package's position in the whole frontier (the streamed listing's `index`)"),
-      frontierTruncated: z.boolean().describe('`frontier` is a sample: the frontier has more than 2,000 packages'),
-      frontierSize: z.number().int().describe('The number of packages on the frontier, exactly'),
+      frontierTruncated: z
+        .boolean()
+        .describe('`frontier` is a sample: the frontier has more than 2,000 packages, or was not listed'),
+      frontierSize: z
+        .number()
+        .int()
+        .nullable()
+        .describe('The number of packages on the frontier, exactly; null when it was not listed'),
+      frontierListed: z
+        .boolean()
+        .optional()
+        .describe(
+          'False when the frontier was too long to compute within the analysis budget (more than 200,000 packages held, or out of time): `frontier` then holds Pareto-optimal packages found without it (the bargaining points and the best packages for weights spread over the parties), in its order, `frontierIndexes` is empty, and `notes` says so. Absent from analyses stored before it existed (their frontier was listed)',
+        ),
+      frontierSizeAtMost: z
+        .string()
+        .nullable()
+        .optional()
+        .describe('When the frontier was not listed: an upper bound of its number of packages, a decimal string')
+        .meta({ example: '37252902984619140625' }),
       nash: packageSchema.nullable(),
       kalaiSmorodinsky: packageSchema.nullable(),
       maxWelfare: packageSchema.nullable(),
@@ -819,7 +837,20 @@ export const analysisSchema = z
           utilities: z.record(z.string(), z.number()),
           crosses: ids,
           paretoOptimal: z.boolean(),
-          improvements: z.array(packageSchema),
+          improvements: z
+            .array(packageSchema)
+            .describe(
+              'Packages at least as good for every included party and better for one, best first: by welfare over the frontier when it was listed, else searched directly by the Nash product of the gains over the draft',
+            ),
+          ranked: z
+            .object({
+              byParty: z
+                .record(z.string(), z.array(packageSchema))
+                .describe('{partyId: the best improvements by that party’s gain}'),
+              complete: z.boolean().describe('Every ranking proved within the time budget'),
+            })
+            .optional()
+            .describe('When the frontier was not listed: the improvements ranked by each party’s gain'),
         })
         .nullable(),
       draftOpenIssues: ids,
@@ -879,7 +910,7 @@ export const analysisSummarySchema = z
     stale: z.boolean().describe('An issue, preference or red line it used has changed since'),
     setAside: ids.describe('The red lines set aside for this what-if analysis'),
     agreementPossible: z.boolean(),
-    frontierSize: z.number().int().describe('Packages on its Pareto frontier'),
+    frontierSize: z.number().int().nullable().describe('Packages on its Pareto frontier; null when it was not listed'),
     included: ids,
     excluded: ids.describe('Parties whose preferences you may not see, or that have none'),
   })

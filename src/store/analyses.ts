@@ -41,7 +41,7 @@ export interface AnalysisSummary {
   stale: boolean;
   setAside: Id[];
   agreementPossible: boolean;
-  frontierSize: number;
+  frontierSize: number | null;
   included: Id[];
   excluded: Id[];
 }
@@ -322,7 +322,7 @@ export async function listAnalyses(store: Store, ctx: NegotiationContext): Promi
       stale: now === null || now !== row.inputs_key,
       setAside: row.set_aside ? (JSON.parse(row.set_aside) as Id[]) : [],
       agreementPossible: Boolean(row.agreement_possible),
-      frontierSize: Number(row.frontier_size),
+      frontierSize: row.frontier_size === null || row.frontier_size === undefined ? null : Number(row.frontier_size),
       included: JSON.parse(row.included ?? '[]') as Id[],
       excluded: JSON.parse(row.excluded ?? '[]') as Id[],
     });

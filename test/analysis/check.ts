@@ -41,7 +41,7 @@ function assertPoint(
 
 /** The frontier (as distinct vectors with counts and representatives) and the four points equal brute force exactly. */
 export function assertMatchesBruteForce(analysis: NegotiationAnalysis, oracle: OracleResult, label: string): void {
-  const frontier = analysis.frontier;
+  const frontier = analysis.frontier!;
   const actual = new Map<string, { count: bigint; representative: number[] }>();
   for (let i = 0; i < frontier.size; i++) {
     const utilities = Array.from({ length: frontier.parties }, (_, p) =>

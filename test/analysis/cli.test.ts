@@ -186,7 +186,7 @@ describe('parley analyze', () => {
     const files = [join(dir, 'domain.xml'), join(dir, 'party0.xml'), join(dir, 'party1.xml')];
     writeFileSync(files[0]!, writeGeniusDomain(space));
     problem.parties.forEach((p, i) => writeFileSync(files[i + 1]!, writeGeniusProfile(space, p)));
-    const frontier = analyzeNegotiation(problem).frontier;
+    const frontier = analyzeNegotiation(problem).frontier!;
     assert.ok(frontier.size > 2000, `a frontier of ${frontier.size}`);
 
     const json = parley('analyze', '--genius', ...files, '--json');

@@ -60,7 +60,7 @@ describe('exact comparisons', () => {
       ),
     ]);
     for (const strategy of STRATEGIES) {
-      const frontier = analyzeNegotiation(problem, { strategy }).frontier;
+      const frontier = analyzeNegotiation(problem, { strategy }).frontier!;
       assert.equal(frontier.size, 2, strategy);
     }
     checkProblem(problem, STRATEGIES, 'near-tie');
@@ -101,7 +101,7 @@ describe('exact comparisons', () => {
       ],
     };
     for (const strategy of STRATEGIES) {
-      const frontier = analyzeNegotiation(problem, { strategy }).frontier;
+      const frontier = analyzeNegotiation(problem, { strategy }).frontier!;
       assert.equal(frontier.size, 1, strategy);
       assert.equal(frontier.counts[0], 4, strategy);
       assert.deepEqual(frontier.representative(0), [0, 0, 0], strategy);
@@ -116,7 +116,7 @@ describe('exact comparisons', () => {
       additive(['0.5', '0.25', '0.25'], flat),
     ]);
     for (const strategy of STRATEGIES) {
-      const frontier = analyzeNegotiation(problem, { strategy }).frontier;
+      const frontier = analyzeNegotiation(problem, { strategy }).frontier!;
       assert.equal(frontier.size, 1, strategy);
       assert.equal(frontier.counts[0], 27, strategy);
       assert.deepEqual(frontier.representative(0), [0, 0, 0], strategy);
@@ -198,7 +198,7 @@ describe('no feasible outcome at all', () => {
     };
     for (const strategy of STRATEGIES) {
       const analysis = analyzeNegotiation(problem, { strategy });
-      assert.equal(analysis.frontier.size, 0, strategy);
+      assert.equal(analysis.frontier!.size, 0, strategy);
       assert.equal(analysis.nash, null);
       assert.equal(analysis.egalitarian, null);
       assert.equal(analysis.parties[0]!.maxUtility, null);
@@ -215,8 +215,8 @@ describe('degenerate spaces', () => {
   it('a space without issues has one outcome, the empty one', () => {
     for (const strategy of STRATEGIES) {
       const analysis = analyzeNegotiation(discreteProblem(2, 0, [additive([], []), additive([], [])]), { strategy });
-      assert.equal(analysis.frontier.size, 1, strategy);
-      assert.deepEqual(analysis.frontier.representative(0), []);
+      assert.equal(analysis.frontier!.size, 1, strategy);
+      assert.deepEqual(analysis.frontier!.representative(0), []);
       assert.equal(analysis.outcomes, 1n);
     }
   });
@@ -254,7 +254,7 @@ describe('branch and bound searches issues in its own order', () => {
     };
     const problem: NegotiationProblem = { space, parties: [party, party] };
     for (const strategy of STRATEGIES.filter((s) => s !== 'merge')) {
-      const frontier = analyzeNegotiation(problem, { strategy }).frontier;
+      const frontier = analyzeNegotiation(problem, { strategy }).frontier!;
       assert.equal(frontier.size, 1, strategy);
       assert.equal(frontier.counts[0], 2, strategy);
       assert.deepEqual(frontier.representative(0), [0, 1], strategy);

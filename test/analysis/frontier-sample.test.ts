@@ -15,7 +15,7 @@ import { loadFixture } from './fixtures.ts';
 describe('a frontier too long to read: its exact size and a sample spread along it', () => {
   const problem = opposedDomain({ parties: 4, issues: 8, options: 4, seed: 1 });
   const analysis = analyzeNegotiation(problem);
-  const frontier = analysis.frontier;
+  const frontier = analysis.frontier!;
 
   it('lists a readable frontier whole, and a longer one as a sample with its exact size', () => {
     assert.ok(frontier.size > READABLE_FRONTIER, `a frontier of ${frontier.size}`);

@@ -275,7 +275,7 @@ describe('GENIUS XML', () => {
       .split('\n')
       .filter((line) => line.trim())
       .map((line) => line.split(',').map(Number));
-    const frontier = analyzeNegotiation(problem).frontier;
+    const frontier = analyzeNegotiation(problem).frontier!;
     assert.equal(frontier.size, shipped.length);
     const ours = Array.from({ length: frontier.size }, (_, i) =>
       [0, 1].map((p) => toNumber({ num: frontier.exactNumerator(i, p), den: frontier.scaled[p]!.denominator })),

@@ -51,7 +51,7 @@ console.log(JSON.stringify({ frontier: analysis.frontier.size, nash: analysis.na
     assert.equal(used.code, 0, used.stderr);
     const expected = analyzeNegotiation(loadFixture('Laptop'));
     assert.deepEqual(JSON.parse(used.stdout), {
-      frontier: expected.frontier.size,
+      frontier: expected.frontier!.size,
       nash: expected.nash!.utilities.map(toNumber),
     });
     // Only what the package exports: the server's modules stay inside.

@@ -133,8 +133,8 @@ describe('drafts', () => {
           ),
       );
       const actual = assessment.improvements.map((i) =>
-        Array.from({ length: analysis.frontier.parties }, (_, p) =>
-          rational(analysis.frontier.exactNumerator(i, p), analysis.frontier.scaled[p]!.denominator),
+        Array.from({ length: analysis.frontier!.parties }, (_, p) =>
+          rational(analysis.frontier!.exactNumerator(i, p), analysis.frontier!.scaled[p]!.denominator),
         ),
       );
       assert.deepEqual(

@@ -12942,6 +12942,7 @@ export interface components {
                         [key: string]: string;
                     };
                     crosses: string[];
+                    /** @description Packages at least as good for every included party and better for one, best first: by welfare over the frontier when it was listed, else searched directly by the Nash product of the gains over the draft */
                     improvements: {
                         /** @description One option per issue: {issueId: optionId} */
                         choices: {
@@ -12953,6 +12954,24 @@ export interface components {
                         };
                     }[];
                     paretoOptimal: boolean;
+                    /** @description When the frontier was not listed: the improvements ranked by each party’s gain */
+                    ranked?: {
+                        /** @description {partyId: the best improvements by that party’s gain} */
+                        byParty: {
+                            [key: string]: {
+                                /** @description One option per issue: {issueId: optionId} */
+                                choices: {
+                                    [key: string]: string;
+                                };
+                                /** @description {partyId: utility}, for the parties included */
+                                utilities: {
+                                    [key: string]: number;
+                                };
+                            }[];
+                        };
+                        /** @description Every ranking proved within the time budget */
+                        complete: boolean;
+                    };
                     utilities: {
                         [key: string]: number;
                     };
@@ -12983,9 +13002,16 @@ export interface components {
                 }[];
                 /** @description Each listed package's position in the whole frontier (the streamed listing's `index`) */
                 frontierIndexes: number[];
-                /** @description The number of packages on the frontier, exactly */
-                frontierSize: number;
-                /** @description `frontier` is a sample: the frontier has more than 2,000 packages */
+                /** @description False when the frontier was too long to compute within the analysis budget (more than 200,000 packages held, or out of time): `frontier` then holds Pareto-optimal packages found without it (the bargaining points and the best packages for weights spread over the parties), in its order, `frontierIndexes` is empty, and `notes` says so. Absent from analyses stored before it existed (their frontier was listed) */
+                frontierListed?: boolean;
+                /** @description The number of packages on the frontier, exactly; null when it was not listed */
+                frontierSize: number | null;
+                /**
+                 * @description When the frontier was not listed: an upper bound of its number of packages, a decimal string
+                 * @example 37252902984619140625
+                 */
+                frontierSizeAtMost?: string | null;
+                /** @description `frontier` is a sample: the frontier has more than 2,000 packages, or was not listed */
                 frontierTruncated: boolean;
                 included: string[];
                 kalaiSmorodinsky: {
@@ -13066,6 +13092,7 @@ export interface components {
                         [key: string]: string;
                     };
                     crosses: string[];
+                    /** @description Packages at least as good for every included party and better for one, best first: by welfare over the frontier when it was listed, else searched directly by the Nash product of the gains over the draft */
                     improvements: {
                         /** @description One option per issue: {issueId: optionId} */
                         choices: {
@@ -13077,6 +13104,24 @@ export interface components {
                         };
                     }[];
                     paretoOptimal: boolean;
+                    /** @description When the frontier was not listed: the improvements ranked by each party’s gain */
+                    ranked?: {
+                        /** @description {partyId: the best improvements by that party’s gain} */
+                        byParty: {
+                            [key: string]: {
+                                /** @description One option per issue: {issueId: optionId} */
+                                choices: {
+                                    [key: string]: string;
+                                };
+                                /** @description {partyId: utility}, for the parties included */
+                                utilities: {
+                                    [key: string]: number;
+                                };
+                            }[];
+                        };
+                        /** @description Every ranking proved within the time budget */
+                        complete: boolean;
+                    };
                     utilities: {
                         [key: string]: number;
                     };
@@ -13107,9 +13152,16 @@ export interface components {
                 }[];
                 /** @description Each listed package's position in the whole frontier (the streamed listing's `index`) */
                 frontierIndexes: number[];
-                /** @description The number of packages on the frontier, exactly */
-                frontierSize: number;
-                /** @description `frontier` is a sample: the frontier has more than 2,000 packages */
+                /** @description False when the frontier was too long to compute within the analysis budget (more than 200,000 packages held, or out of time): `frontier` then holds Pareto-optimal packages found without it (the bargaining points and the best packages for weights spread over the parties), in its order, `frontierIndexes` is empty, and `notes` says so. Absent from analyses stored before it existed (their frontier was listed) */
+                frontierListed?: boolean;
+                /** @description The number of packages on the frontier, exactly; null when it was not listed */
+                frontierSize: number | null;
+                /**
+                 * @description When the frontier was not listed: an upper bound of its number of packages, a decimal string
+                 * @example 37252902984619140625
+                 */
+                frontierSizeAtMost?: string | null;
+                /** @description `frontier` is a sample: the frontier has more than 2,000 packages, or was not listed */
                 frontierTruncated: boolean;
                 included: string[];
                 kalaiSmorodinsky: {
@@ -13229,8 +13281,8 @@ export interface components {
             createdAt: string;
             /** @description Parties whose preferences you may not see, or that have none */
             excluded: string[];
-            /** @description Packages on its Pareto frontier */
-            frontierSize: number;
+            /** @description Packages on its Pareto frontier; null when it was not listed */
+            frontierSize: number | null;
             /**
              * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
              * @example pt-21
@@ -13253,8 +13305,8 @@ export interface components {
             createdAt: string;
             /** @description Parties whose preferences you may not see, or that have none */
             excluded: string[];
-            /** @description Packages on its Pareto frontier */
-            frontierSize: number;
+            /** @description Packages on its Pareto frontier; null when it was not listed */
+            frontierSize: number | null;
             /**
              * @description An id, e.g. "pt-21" or a UUID: 1–100 characters from A–Z, a–z, 0–9 and . _ : -
              * @example pt-21

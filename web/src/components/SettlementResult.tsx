@@ -160,8 +160,9 @@ export function SettlementResult({
           <h3>
             The Pareto frontier{' '}
             <span className="hint">
-              ({result.frontierSize} package{result.frontierSize === 1 ? '' : 's'}
-              {result.frontierTruncated ? `, ${result.frontier.length} shown, spread along it` : ''})
+              {result.frontierSize === null
+                ? `(too long to list: at most ${BigInt(result.frontierSizeAtMost ?? '0').toLocaleString('en')} packages; ${result.frontier.length} Pareto-optimal packages shown, spread along it)`
+                : `(${result.frontierSize} package${result.frontierSize === 1 ? '' : 's'}${result.frontierTruncated ? `, ${result.frontier.length} shown, spread along it` : ''})`}
             </span>
           </h3>
           {result.included.length > 2 ? (
@@ -216,7 +217,9 @@ export function SettlementResult({
             <p>
               {result.draft.paretoOptimal
                 ? 'It is on the Pareto frontier: no package makes someone better off without making someone worse off.'
-                : `It is not Pareto-optimal: ${result.draft.improvements.length} package${result.draft.improvements.length === 1 ? '' : 's'} make everyone at least as well off, and someone better off.`}
+                : result.draft.ranked
+                  ? `It is not Pareto-optimal: packages make everyone at least as well off, and someone better off; the best ${result.draft.improvements.length} are shown.`
+                  : `It is not Pareto-optimal: ${result.draft.improvements.length} package${result.draft.improvements.length === 1 ? '' : 's'} make everyone at least as well off, and someone better off.`}
             </p>
             {result.draft.crosses.length > 0 ? (
               <p>
@@ -226,7 +229,11 @@ export function SettlementResult({
             ) : null}
             {result.draft.improvements.length > 0 ? (
               <PackageTable
-                caption="Packages that improve on the draft, largest welfare first"
+                caption={
+                  result.draft.ranked
+                    ? 'Packages that improve on the draft, the largest Nash product of the gains over it first'
+                    : 'Packages that improve on the draft, largest welfare first'
+                }
                 rows={result.draft.improvements.map((p, i): PackageRow => ({
                   key: `i${i}`,
                   name: frontierNameOf(packages, p.choices) ?? `Improvement ${i + 1}`,

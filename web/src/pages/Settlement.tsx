@@ -354,7 +354,9 @@ function AnalysisList({
                 <td data-label="Version">{labelOf(a.versionId)}</td>
                 <td data-label="Found">
                   {a.agreementPossible
-                    ? `${a.frontierSize} package${a.frontierSize === 1 ? '' : 's'} on the frontier`
+                    ? a.frontierSize === null
+                      ? 'a frontier too long to list'
+                      : `${a.frontierSize} package${a.frontierSize === 1 ? '' : 's'} on the frontier`
                     : 'no agreement possible'}
                 </td>
                 <td data-label="Parties">
