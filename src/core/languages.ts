@@ -213,14 +213,18 @@ export function carriedLanguages(points: Point[], languages: { drafting: string;
  * What is wrong with the points' translations for a negotiation with these languages: a translation
  * in a language the negotiation does not have (or in its drafting language, which is the point's own
  * text), a bracket placeholder missing or extra in a translated text, alternatives for a bracket the
- * point does not have, or more alternatives than the bracket has. Empty when all is well.
+ * point does not have, or more alternatives than the bracket has. A translation carried unchanged from
+ * the same point of the parent version is not held to the point's brackets: it is behind the point's
+ * own text (`withLanguageStatus`), to be brought in step by its translator. Empty when all is well.
  */
 export function translationProblems(
   points: Point[],
   languages: { drafting: string; all: string[] },
+  parentPoints: Point[] = [],
 ): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
   const named = languages.all.map((l) => `${languageName(l)} (${l})`).join(', ');
+  const parents = new Map(parentPoints.map((point) => [point.id, point]));
   points.forEach((point, index) => {
     for (const [lang, translation] of Object.entries(point.translations ?? {})) {
       const at = `points[${index}].translations.${lang}`;
@@ -238,6 +242,10 @@ export function translationProblems(
         });
         continue;
       }
+      // A translation carried as it was while the point's own text changed (a bracket added or closed)
+      // is behind it, not wrong: its brackets are the translator's to bring in step.
+      const carried = parents.get(point.id)?.translations?.[lang];
+      if (carried && JSON.stringify(carried) === JSON.stringify(translation)) continue;
       const ids = point.brackets.map((b) => b.id).sort();
       const placed = placeholderIds(translation.text).sort();
       if (JSON.stringify(ids) !== JSON.stringify(placed))

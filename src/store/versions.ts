@@ -87,7 +87,7 @@ export async function createVersion(
   if (problem) throw invalid(problem.path, problem.message);
   // Translations only in the negotiation's languages; which of them are behind is the server's to say.
   const languages = { drafting: draftingLanguage(ctx.negotiation), all: textLanguages(ctx.negotiation) };
-  const untranslatable = translationProblems(input.points, languages)[0];
+  const untranslatable = translationProblems(input.points, languages, parent?.points)[0];
   if (untranslatable) throw invalid(untranslatable.path, untranslatable.message);
   input.points = withLanguageStatus(input.points, parent?.points ?? null, languages.all, languages.drafting);
   // A merged or split point names the points of its parent it was made from, and nothing else.

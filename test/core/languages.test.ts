@@ -195,6 +195,25 @@ describe('translations are checked against the negotiation’s languages and the
     assert.match(messages[0]!, /Ukrainian text of point 1 must hold each of the point's brackets once/);
     assert.match(messages[1]!, /point 1 has no bracket "b2"/);
   });
+
+  test('a translation carried unchanged while the point gains a bracket is behind, not refused; a changed one is held to the brackets', () => {
+    const uk = { title: 'Т', text: 'А Б.', alternatives: {} };
+    const parent = point('p1', 1, { text: 'A B.', translations: { uk } });
+    const bracketed = point('p1', 1, {
+      text: 'A [[b1]] B.',
+      brackets: [bracket('b1', 'x', 'y')],
+      translations: { uk },
+    });
+    assert.deepEqual(translationProblems([bracketed], ALL, [parent]), []);
+    const retranslated = { ...bracketed, translations: { uk: { ...uk, text: 'А, Б.' } } };
+    assert.match(
+      translationProblems([retranslated], ALL, [parent])[0]!.message,
+      /must hold each of the point's brackets/,
+    );
+    // Another point's translation is no excuse: only the same point's, by id.
+    const moved = { ...bracketed, id: 'p2' };
+    assert.equal(translationProblems([moved], ALL, [parent]).length, 1);
+  });
 });
 
 describe('reading a version in a language', () => {
