@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { zipSync } from 'fflate';
 import type { Id, Point } from '../../src/core/model.ts';
+import { FileRefused } from '../../src/formats/errors.ts';
+import { geniusImport, geniusUnzip, GeniusMappingError } from '../../src/formats/genius.ts';
+import { DOCX_MEDIA_TYPE, recogniseFile } from '../../src/formats/import-text.ts';
 import { exportInput } from '../../src/store/exports.ts';
 import { importVersion } from '../../src/store/imports.ts';
 import { setLanguages } from '../../src/store/languages.ts';
@@ -311,5 +315,56 @@ describe('red team: imports are written under the policy a version is', () => {
         assert.ok(r.status === 400 || r.status === 414, `${route} ${lang.slice(0, 20)}: ${r.status}`);
       }
     }
+  });
+});
+
+describe('red team: hostile file shapes are refused or read within bounds, never crash', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const refusedOrRead = async (work: () => Promise<unknown> | unknown) => {
+    try {
+      await work();
+    } catch (error) {
+      assert.ok(
+        error instanceof FileRefused || error instanceof GeniusMappingError,
+        `not a clear refusal: ${(error as Error).stack}`,
+      );
+    }
+  };
+
+  test('an Akoma Ntoso file of 100,000 empty elements, or one attribute of 4 MB', async () => {
+    const empty = `<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0"><act><body>${'<p/>'.repeat(100_000)}</body></act></akomaNtoso>`;
+    await refusedOrRead(() => recogniseFile({ bytes: enc(empty), name: 'a.xml', mediaType: 'application/akn+xml' }));
+    const wide = `<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0"><act name="${'x'.repeat(4_000_000)}"><body/></act></akomaNtoso>`;
+    await refusedOrRead(() => recogniseFile({ bytes: enc(wide), name: 'a.xml', mediaType: 'application/akn+xml' }));
+  });
+
+  test('a Word file whose document part is given twice, or among 999 tiny entries', async () => {
+    const part = (words: string) =>
+      enc(
+        `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>${words}</w:t></w:r></w:p></w:body></w:document>`,
+      );
+    const entries: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 999; i++) entries[`word/x${i}.xml`] = enc('<a/>');
+    entries['word/document.xml'] = part('1. Preamble The parties meet.');
+    await refusedOrRead(() =>
+      recogniseFile({ bytes: zipSync(entries), name: 'a.docx', mediaType: DOCX_MEDIA_TYPE }),
+    );
+  });
+
+  test('a GENIUS zip with names that climb out of a folder, absolute names and duplicates', async () => {
+    const domain =
+      '<negotiation_template><utility_space><objective index="0" name="root" type="objective" etype="objective"><issue index="1" name="Price" type="discrete" etype="discrete" vtype="discrete"><item index="1" value="low"/><item index="2" value="high"/></issue></objective></utility_space></negotiation_template>';
+    const profile =
+      '<utility_space><objective index="0" name="root" type="objective" etype="objective"><issue index="1" name="Price" type="discrete" etype="discrete" vtype="discrete"><item index="1" value="low" evaluation="1"/><item index="2" value="high" evaluation="0"/></issue><weight number="1" value="1"/></objective><reservation value="0"/></utility_space>';
+    const bytes = zipSync({
+      '../../etc/domain.xml': enc(domain),
+      '/abs/party-a.xml': enc(profile),
+      '..\\..\\party-b.xml': enc(profile),
+    });
+    await refusedOrRead(() => {
+      const files = geniusUnzip(bytes);
+      for (const file of files) assert.doesNotMatch(file.name, /\.\.\/|^\//);
+      return geniusImport(files);
+    });
   });
 });
