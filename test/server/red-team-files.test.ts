@@ -346,9 +346,7 @@ describe('red team: hostile file shapes are refused or read within bounds, never
     const entries: Record<string, Uint8Array> = {};
     for (let i = 0; i < 999; i++) entries[`word/x${i}.xml`] = enc('<a/>');
     entries['word/document.xml'] = part('1. Preamble The parties meet.');
-    await refusedOrRead(() =>
-      recogniseFile({ bytes: zipSync(entries), name: 'a.docx', mediaType: DOCX_MEDIA_TYPE }),
-    );
+    await refusedOrRead(() => recogniseFile({ bytes: zipSync(entries), name: 'a.docx', mediaType: DOCX_MEDIA_TYPE }));
   });
 
   test('a GENIUS zip with names that climb out of a folder, absolute names and duplicates', async () => {
@@ -366,5 +364,25 @@ describe('red team: hostile file shapes are refused or read within bounds, never
       for (const file of files) assert.doesNotMatch(file.name, /\.\.\/|^\//);
       return geniusImport(files);
     });
+  });
+});
+
+describe('red team: a refused import saves nothing', () => {
+  test('a file recognised but refused as a version (a point over its length) leaves no negotiation behind', async () => {
+    const store = await Store.open(await demoDatabase());
+    const { userByEmail } = await import('../../src/store/accounts.ts');
+    const { listNegotiations } = await import('../../src/store/negotiations.ts');
+    const { importNegotiation } = await import('../../src/store/imports.ts');
+    const user = (await userByEmail(store, 'ua@demo.parley'))!;
+    const before = (await listNegotiations(store, user)).length;
+    const long = `# Plan\n\n1. Preamble\n\n${'The parties meet in good faith. '.repeat(800)}\n\n2. End\n\nDone.\n`;
+    const recognised = await recogniseFile({
+      bytes: new TextEncoder().encode(long),
+      name: 'p.md',
+      mediaType: 'text/markdown',
+    }).catch(() => null);
+    if (recognised) await assert.rejects(importNegotiation(store, user, recognised, { fileName: 'p.md' }));
+    assert.equal((await listNegotiations(store, user)).length, before);
+    await store.close();
   });
 });
