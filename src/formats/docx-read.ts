@@ -51,7 +51,16 @@ function unzipPart(bytes: Uint8Array, wanted: string): Uint8Array {
       );
       return;
     }
-    if (file.name !== wanted || chunks !== null) return;
+    if (file.name !== wanted) return;
+    if (chunks !== null) {
+      // Word reads the archive's directory, this reader the entries in order: with two parts of one
+      // name they could show different texts, so such a file is refused.
+      refusal ??= new FileRefused(
+        422,
+        `the archive holds ${wanted} twice; a Word document holds each part once (save it again from Word)`,
+      );
+      return;
+    }
     chunks = [];
     const into = chunks;
     file.ondata = (error, chunk, final) => {

@@ -216,6 +216,10 @@ export function geniusUnzip(bytes: Uint8Array): GeniusFile[] {
       );
       return;
     }
+    if (entries.some((other) => other.name === file.name)) {
+      refusal = new GeniusMappingError('body', `the zip holds ${file.name} twice; send each file once`);
+      return;
+    }
     const entry = { name: file.name, chunks: [] as Uint8Array[], size: 0, done: false };
     entries.push(entry);
     file.ondata = (error, chunk, final) => {

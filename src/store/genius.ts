@@ -28,8 +28,9 @@ function asInvalid(error: unknown): unknown {
 
 /**
  * The negotiation's issues and options as a GENIUS domain, and one GENIUS profile for each party
- * whose preferences the reader may see (their own party's; a mediator, those shared with the
- * mediators): exactly what the settlement desk would use for this reader.
+ * whose preferences the reader may see (as `GET …/preferences` lists them: their own party's, those
+ * shared with the table, and for a mediator those shared with the mediators): exactly what the
+ * settlement desk would use for this reader.
  */
 export async function exportGenius(store: Store, ctx: NegotiationContext): Promise<GeniusFile[]> {
   const issues = await listIssues(store, ctx);

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { strToU8, zipSync } from 'fflate';
+import { Zip, ZipPassThrough, strToU8, zipSync } from 'fflate';
 import { renderPointText } from '../../src/core/document.ts';
 import { FileRefused, IMPORT_LIMITS } from '../../src/formats/errors.ts';
 import { DOCX_MEDIA_TYPE, recogniseFile } from '../../src/formats/import-text.ts';
@@ -154,6 +154,23 @@ describe('hostile files', () => {
     const bomb = docx(body, {}, 9);
     assert.ok(bomb.bytes.length < 200_000, `the bomb is small (${bomb.bytes.length} bytes)`);
     await assertRefused(bomb, 413, /zip bomb/);
+  });
+
+  test('an archive holding the document part twice is refused (422): Word and Parley could read different texts', async () => {
+    const parts: Uint8Array[] = [];
+    const zip = new Zip((error, chunk) => {
+      if (error) throw error;
+      parts.push(chunk);
+    });
+    for (const text of ['1. Shown by Parley', '1. Shown by Word']) {
+      const part = new ZipPassThrough('word/document.xml');
+      zip.add(part);
+      part.push(strToU8(`<w:document><w:body>${para(text)}</w:body></w:document>`), true);
+    }
+    zip.end();
+    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (bytes.set(p, at), at + p.length), 0);
+    await assertRefused({ bytes, name: 'twice.docx', mediaType: DOCX_MEDIA_TYPE }, 422, /word\/document\.xml twice/);
   });
 
   test('an archive with too many entries is refused (422)', async () => {
