@@ -5,6 +5,7 @@
  * cannot place it says in `notes`. Nothing here is saved: the store makes a version of what it
  * recognised when the person confirms. Every step is one pass over a bounded input.
  */
+import { documentProblems, pointsTextLength } from '../core/document.ts';
 import { TEXT_LIMITS } from '../core/limits.ts';
 import type { Bracket, Point } from '../core/model.ts';
 import { DOCX_STYLES, decodeUtf8, readDocx, type DocxParagraph } from './docx-read.ts';
@@ -100,7 +101,35 @@ export async function recogniseFile(file: ImportFile): Promise<RecognisedText> {
       415,
       `Parley does not read ${file.mediaType || 'this kind of file'}${file.name ? ` ("${file.name}")` : ''}; send ${TEXT_IMPORTS.map((i) => `${i.name} as ${i.mediaTypes[0]}`).join(', ')}`,
     );
-  return importer.recognise(file);
+  return withinVersionLimits(await importer.recognise(file));
+}
+
+/**
+ * A recognised text held to what a version may hold, whatever format it came from: as many points,
+ * as much text in each and in all, and every bracket placed once. Checked before anything is saved,
+ * so an import that would be refused as a version opens no negotiation either.
+ */
+function withinVersionLimits(text: RecognisedText): RecognisedText {
+  if (text.points.length > TEXT_LIMITS.pointsPerVersion)
+    throw new FileRefused(
+      422,
+      `the file has ${text.points.length} points, more than the ${TEXT_LIMITS.pointsPerVersion} a version holds; split it`,
+    );
+  const long = text.points.find((point) => point.text.length > TEXT_LIMITS.pointText);
+  if (long)
+    throw new FileRefused(
+      422,
+      `point ${long.number} is longer than ${TEXT_LIMITS.pointText.toLocaleString('en')} characters; split it into several points`,
+    );
+  const total = pointsTextLength(text.points);
+  if (total > TEXT_LIMITS.versionText)
+    throw new FileRefused(
+      422,
+      `the text holds ${total.toLocaleString('en')} characters, more than the ${TEXT_LIMITS.versionText.toLocaleString('en')} a version holds; split it`,
+    );
+  const problem = documentProblems(text.points)[0];
+  if (problem) throw new FileRefused(422, `the file's points cannot make a version: ${problem.message}`);
+  return text;
 }
 
 /** The importer for a file: by its media type, or by its name's extension where the type says nothing. */

@@ -173,6 +173,21 @@ describe('hostile files', () => {
     await assertRefused({ bytes, name: 'twice.docx', mediaType: DOCX_MEDIA_TYPE }, 422, /word\/document\.xml twice/);
   });
 
+  test('an Akoma Ntoso file of more text than a version holds is refused (422) before anything is saved', async () => {
+    const words = 'word '.repeat(3800);
+    const articles = Array.from(
+      { length: 30 },
+      (_, i) =>
+        `<article eId="art_${i}"><num>${i + 1}</num><heading>A${i}</heading><content><p>${words}</p></content></article>`,
+    ).join('');
+    const xml = `<?xml version="1.0" encoding="UTF-8"?><akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0"><act name="act"><meta/><body>${articles}</body></act></akomaNtoso>`;
+    await assertRefused(
+      { bytes: strToU8(xml), name: 'long.akn.xml', mediaType: 'application/akn+xml' },
+      422,
+      /more than the 500,000 a version holds/,
+    );
+  });
+
   test('an archive with too many entries is refused (422)', async () => {
     const extra = Object.fromEntries(
       Array.from({ length: IMPORT_LIMITS.zipEntries + 1 }, (_, i) => [`x/${i}`, new Uint8Array(1)]),
