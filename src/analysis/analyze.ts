@@ -228,7 +228,18 @@ export interface AnalysisOptions extends FrontierOptions {
   readonly frontierLimit?: number;
   /** The fraction of the budget left after the points that the frontier may take (default FRONTIER_SHARE). */
   readonly frontierShare?: number;
+  /**
+   * The most the attempt to list the frontier may take, on the budget's clock, whatever its share: a
+   * frontier that takes longer is too long to read (the settlement desk gives it FRONTIER_TIME_MS).
+   */
+  readonly frontierTime?: number;
 }
+
+/**
+ * The settlement desk's cap on the attempt to list the frontier, in milliseconds: every frontier of
+ * the benchmark's tables that a person can read (2,000 vectors or fewer) is listed in under half of it.
+ */
+export const FRONTIER_TIME_MS = 750;
 
 /** The frontier's default share of the budget left after the points: the desk answers without it when it is long. */
 export const FRONTIER_SHARE = 0.2;
@@ -267,7 +278,10 @@ export function analyzeNegotiation(problem: NegotiationProblem, options: Analysi
     const limit = options.frontierLimit ?? FRONTIER_HOLD_LIMIT;
     const budget = options.budget;
     const fraction = options.frontierShare ?? FRONTIER_SHARE;
-    const share = budget && { now: budget.now, deadline: budget.now() + (budget.deadline - budget.now()) * fraction };
+    const share = budget && {
+      now: budget.now,
+      deadline: budget.now() + Math.min((budget.deadline - budget.now()) * fraction, options.frontierTime ?? Infinity),
+    };
     let reason: FrontierCut['reason'] = 'size';
     const check: FrontierCheck = (held) => {
       if (held > limit) return true;

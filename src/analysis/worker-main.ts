@@ -1,7 +1,7 @@
 // A pooled analysis worker thread (worker.ts lends it to one job at a time). Compiled, it runs as
 // dist/analysis/worker-main.js; from the sources, worker-entry.js registers tsx and imports it.
 import { parentPort } from 'node:worker_threads';
-import { analyzeNegotiation, frontierPage, paretoFrontier } from './analyze.ts';
+import { FRONTIER_TIME_MS, analyzeNegotiation, frontierPage, paretoFrontier } from './analyze.ts';
 import { portableAnalysis } from './portable.ts';
 import type { WorkerReply, WorkerRequest } from './worker.ts';
 
@@ -32,7 +32,13 @@ async function run(request: Exclude<WorkerRequest, { kind: 'more' }>): Promise<v
     // With a draft, its improvements (searched directly when the frontier is not listed) get the last third.
     const analysis = analyzeNegotiation(request.problem, {
       ...rest,
-      ...(end === undefined ? {} : { budget: { now, deadline: request.draft ? now() + (budgetMs! * 2) / 3 : end } }),
+      ...(end === undefined
+        ? {}
+        : {
+            budget: { now, deadline: request.draft ? now() + (budgetMs! * 2) / 3 : end },
+            // The worker's clock is in milliseconds: a frontier not listed within the desk's cap is too long to read.
+            frontierTime: rest.frontierTime ?? FRONTIER_TIME_MS,
+          }),
       onProgress,
     });
     const draft = request.draft ? { problem: request.problem, outcome: request.draft } : undefined;
