@@ -3,26 +3,32 @@
  * benchmark can stop it at the case's time limit: the domain is rebuilt from its seed, one method
  * answers the four bargaining points, and the time and the points' exact utilities go back.
  *
- * Methods: `engine`, what the settlement engine answers without the frontier (`analyzeNegotiation` with
- * `frontierLimit: 0`: the points by branch and bound, their counts, a sample along the frontier); `frontier`, the frontier-first path (the exact Pareto frontier
- * by per-issue merging, then the points taken from it); `enumerate`, every outcome visited
+ * Methods: `points`, the four bargaining points alone, searched directly (`bargainingPoints`, exact,
+ * with their counts of outcomes); `desk`, the settlement desk's whole answer (what its worker does:
+ * `analyzeNegotiation` with the desk's 10 s budget and its cap on listing the frontier, then the answer
+ * made portable with a seeded draft's improvements ranked); `frontier`, the frontier-first path (the exact
+ * Pareto frontier by per-issue merging, then the points taken from it); `enumerate`, every outcome visited
  * (`enumerationFrontier`), then the points from its frontier.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import {
   analyzeNegotiation,
+  bargainingPoints,
   bargainingSolutions,
+  FRONTIER_TIME_MS,
+  portableAnalysis,
   compileConstraints,
   enumerationFrontier,
   frontierPoint,
   paretoFrontier,
   scaleParty,
   type AgreementPoint,
+  type NegotiationProblem,
   type ParetoFrontier,
 } from '../src/analysis/index.ts';
 import { realTableDomain, type RealTableOptions } from './synthetic.ts';
 
-export type Method = 'engine' | 'frontier' | 'enumerate';
+export type Method = 'points' | 'desk' | 'frontier' | 'enumerate';
 export const POINTS = ['nash', 'kalaiSmorodinsky', 'maxWelfare', 'egalitarian'] as const;
 export interface Measured {
   ms: number;
@@ -30,6 +36,9 @@ export interface Measured {
   points: Record<(typeof POINTS)[number], string[] | null>;
   frontierSize: number | null;
 }
+
+/** The settlement desk's default budget (src/store/analyses.ts). */
+const DESK_BUDGET_MS = 10_000;
 
 // Imported by the benchmark for POINTS and the types; measures only on its worker thread.
 if (!isMainThread) measure(workerData as { method: Method; table: RealTableOptions });
@@ -54,10 +63,21 @@ function measure({ method, table }: { method: Method; table: RealTableOptions })
 
   const started = performance.now();
   let result: Omit<Measured, 'ms'>;
-  if (method === 'engine') {
-    // The desk's path when the frontier is too long to list: the points searched directly, the frontier not
-    // computed (a cap of 0 vectors), a sample of Pareto-optimal packages found without it.
-    const analysis = analyzeNegotiation(problem, { frontierLimit: 0 });
+  if (method === 'points') {
+    const points = bargainingPoints(problem);
+    result = {
+      points: Object.fromEntries(POINTS.map((name) => [name, exact(points[name])])) as Measured['points'],
+      frontierSize: null,
+    };
+  } else if (method === 'desk') {
+    const now = () => performance.now();
+    const end = now() + DESK_BUDGET_MS;
+    // As the desk's worker (src/analysis/worker-main.ts): with a draft, the points and the frontier get two thirds.
+    const analysis = analyzeNegotiation(problem, {
+      budget: { now, deadline: now() + (DESK_BUDGET_MS * 2) / 3 },
+      frontierTime: FRONTIER_TIME_MS,
+    });
+    portableAnalysis(analysis, { problem, outcome: seededDraft(problem, table.seed) }, { now, deadline: end });
     result = {
       points: Object.fromEntries(POINTS.map((name) => [name, exact(analysis[name])])) as Measured['points'],
       frontierSize: analysis.frontier?.size ?? null,
@@ -70,4 +90,13 @@ function measure({ method, table }: { method: Method; table: RealTableOptions })
     result = { points: fromFrontier(frontier), frontierSize: frontier.size };
   }
   parentPort!.postMessage({ ...result, ms: performance.now() - started } satisfies Measured);
+}
+
+/** A draft package for the desk's improvements: options drawn from the seed, every issue settled. */
+export function seededDraft(problem: NegotiationProblem, seed: number): number[] {
+  let state = (seed * 7919) % 2147483648;
+  return problem.space.issues.map((issue) => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return Math.floor((state / 2147483648) * issue.options.length);
+  });
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { add, compare, ONE, ZERO } from '../../src/analysis/index.ts';
-import { measureOn } from '../../bench/real-table.ts';
+import { measureOn, pythonLowerBound } from '../../bench/real-table.ts';
+import { seededDraft } from '../../bench/real-table-worker.ts';
 import { realTableDomain } from '../../bench/synthetic.ts';
 
 describe('the real-table benchmark cases', () => {
@@ -27,16 +28,36 @@ describe('the real-table benchmark cases', () => {
     }
   });
 
-  it('are answered alike by the engine, the frontier-first path and enumeration, each stopped at its time limit', async () => {
+  it('are answered alike by the points, the desk, the frontier-first path and enumeration, each stopped at its time limit', async () => {
     const table = { parties: 3, issues: 6, seed: 4 };
     const answers = await Promise.all(
-      (['engine', 'frontier', 'enumerate'] as const).map((method) => measureOn(method, table, 60)),
+      (['points', 'desk', 'frontier', 'enumerate'] as const).map((method) => measureOn(method, table, 60)),
     );
     for (const answer of answers) assert.ok(!('failed' in answer), JSON.stringify(answer));
-    const [engine, ...baselines] = answers as Exclude<(typeof answers)[number], { failed: string }>[];
-    assert.ok(engine!.points.nash !== null);
-    for (const baseline of baselines) assert.deepEqual(baseline.points, engine!.points);
+    const [points, ...others] = answers as Exclude<(typeof answers)[number], { failed: string }>[];
+    assert.ok(points!.points.nash !== null);
+    for (const other of others) assert.deepEqual(other.points, points!.points);
     const stopped = await measureOn('frontier', { parties: 7, issues: 28, seed: 1 }, 0.05);
     assert.deepEqual(stopped, { failed: '> 0.05 s' });
+  });
+
+  it("draw the desk's draft from the seed: the same package each time, one valid option an issue", () => {
+    const problem = realTableDomain({ parties: 4, issues: 20, seed: 9 });
+    const draft = seededDraft(problem, 9);
+    assert.deepEqual(seededDraft(problem, 9), draft);
+    assert.notDeepEqual(seededDraft(problem, 10), draft);
+    draft.forEach((option, i) =>
+      assert.ok(Number.isInteger(option) && option >= 0 && option < problem.space.issues[i]!.options.length),
+    );
+  });
+
+  it('floor a Python brute force by enumerating every outcome and summing its utilities, stopped at the limit', async (t) => {
+    const problem = realTableDomain({ parties: 3, issues: 6, seed: 4 });
+    const run = pythonLowerBound(problem, 60);
+    if (run === null) return t.skip('python3 is not on the PATH');
+    const answer = await run;
+    assert.ok(!('failed' in answer) && answer.ms >= 0, JSON.stringify(answer));
+    const stopped = await pythonLowerBound(realTableDomain({ parties: 7, issues: 28, seed: 1 }), 0.5);
+    assert.deepEqual(stopped, { failed: '> 0.5 s' });
   });
 });
