@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { add, compare, ONE, ZERO } from '../../src/analysis/index.ts';
-import { measureOn, pythonLowerBound } from '../../bench/real-table.ts';
+import { measureOn, negmasRun, pythonLowerBound } from '../../bench/real-table.ts';
 import { seededDraft } from '../../bench/real-table-worker.ts';
 import { realTableDomain } from '../../bench/synthetic.ts';
 
@@ -49,6 +49,15 @@ describe('the real-table benchmark cases', () => {
     draft.forEach((option, i) =>
       assert.ok(Number.isInteger(option) && option >= 0 && option < problem.space.issues[i]!.options.length),
     );
+  });
+
+  it('run NegMAS where python3 imports it, its frontier the size of the exact one', async (t) => {
+    const problem = realTableDomain({ parties: 3, issues: 6, seed: 4 });
+    const run = negmasRun(problem, 120);
+    if (run === null) return t.skip('python3 cannot import negmas here (PYTHONPATH may name a checkout)');
+    const [answer, exact] = await Promise.all([run, measureOn('frontier', { parties: 3, issues: 6, seed: 4 }, 60)]);
+    assert.ok(!('failed' in answer) && !('failed' in exact), JSON.stringify([answer, exact]));
+    assert.equal(answer.frontierSize, exact.frontierSize);
   });
 
   it('floor a Python brute force by enumerating every outcome and summing its utilities, stopped at the limit', async (t) => {
