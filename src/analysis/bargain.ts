@@ -257,6 +257,51 @@ interface SearchResult {
   readonly nodes: number;
 }
 
+/** The hard constraints' nogoods by the depth at which the last issue they mention is chosen (issues in `order`). */
+export function nogoodsByDepth(
+  constraints: CompiledConstraints,
+  order: readonly number[],
+): CompiledConstraints['nogoods'][number][][] {
+  const position = new Int32Array(order.length);
+  order.forEach((issue, depth) => (position[issue] = depth));
+  const byDepth: CompiledConstraints['nogoods'][number][][] = Array.from({ length: order.length }, () => []);
+  for (const nogood of constraints.nogoods)
+    byDepth[Math.max(...nogood.clauses.map((clause) => position[clause.issue]!))]!.push(nogood);
+  return byDepth;
+}
+
+/** Whether the options chosen in `outcome` make up one of `nogoods` (all of whose issues are chosen). */
+export function completesNogood(nogoods: CompiledConstraints['nogoods'][number][], outcome: readonly number[]): boolean {
+  return (
+    nogoods.length > 0 &&
+    nogoods.some((nogood) => nogood.clauses.every((clause) => clause.options[outcome[clause.issue]!]))
+  );
+}
+
+/**
+ * A search's budget: the nodes it enters are counted and the clock read every 1,024; once the deadline
+ * has passed, no node is entered and the largest bound of those left is kept (the proven gap's base).
+ */
+export class SearchClock {
+  nodes = 0;
+  stopped = false;
+  openBound = -Infinity;
+  constructor(private readonly budget: Budget | undefined) {}
+  /** Whether the search enters a node whose bound is `bound`; when not, the bound is left open. */
+  enter(bound: number): boolean {
+    if (!this.stopped && ((++this.nodes & 1023) !== 0 || !this.budget || this.budget.now() < this.budget.deadline))
+      return true;
+    this.stopped = true;
+    if (bound > this.openBound) this.openBound = bound;
+    return false;
+  }
+  /** Whether the deadline has passed, read now (at a node where a costly step would start). */
+  expired(): boolean {
+    if (!this.stopped && this.budget && this.budget.now() >= this.budget.deadline) this.stopped = true;
+    return this.stopped;
+  }
+}
+
 /** Depth-first branch and bound for one objective. */
 function search(problem: Prepared, objective: Objective, budget: Budget | undefined): SearchResult {
   const { n, m, values, constraints } = problem;
@@ -265,20 +310,12 @@ function search(problem: Prepared, objective: Objective, budget: Budget | undefi
   const margin = objective.margin;
   const lower = problem.reservations.map((r) => r - margin);
   // Nogoods are checked at the depth of the last issue they mention.
-  const position = new Int32Array(m);
-  order.forEach((issue, d) => (position[issue] = d));
-  const nogoodsAt: CompiledConstraints['nogoods'][number][][] = Array.from({ length: m }, () => []);
-  for (const nogood of constraints.nogoods) {
-    const last = Math.max(...nogood.clauses.map((clause) => position[clause.issue]!));
-    nogoodsAt[last]!.push(nogood);
-  }
+  const nogoodsAt = nogoodsByDepth(constraints, order);
   const s = new Float64Array((m + 1) * n);
   const outcome = new Array<number>(m).fill(0);
   let best: Leaf | null = null;
   let bestScore = -Infinity;
-  let openBound = -Infinity;
-  let stopped = false;
-  let nodes = 0;
+  const clock = new SearchClock(budget);
   const levels: (Linear | null)[] = new Array<Linear | null>(m + 1).fill(null);
   const relinkDepth = objective.relink ? (objective.relinkDepth ?? 0) : 0;
   const residual: number[][] = options.map((row) => row);
@@ -328,9 +365,8 @@ function search(problem: Prepared, objective: Objective, budget: Budget | undefi
     const base = d * n;
     const next = base + n;
     levels[d] = d > 0 ? levels[d - 1]! : null;
-    if (d > 0 && d <= relinkDepth && d % 2 === 0 && !stopped) {
-      if (budget && budget.now() >= budget.deadline) stopped = true;
-      const linear = stopped ? null : relinkAt(d);
+    if (d > 0 && d <= relinkDepth && d % 2 === 0 && !clock.stopped) {
+      const linear = clock.expired() ? null : relinkAt(d);
       if (linear) {
         if (objective.bound(s, base, d, tables, linear) < bestScore - margin) return;
         levels[d] = linear;
@@ -339,11 +375,7 @@ function search(problem: Prepared, objective: Objective, budget: Budget | undefi
     const linear = levels[d]!;
     for (const option of options[d]!) {
       outcome[issue] = option;
-      if (
-        nogoodsAt[d]!.length > 0 &&
-        nogoodsAt[d]!.some((nogood) => nogood.clauses.every((clause) => clause.options[outcome[clause.issue]!]))
-      )
-        continue;
+      if (completesNogood(nogoodsAt[d]!, outcome)) continue;
       let feasible = true;
       for (let p = 0; p < n; p++) {
         const value = s[base + p]! + values[p]![issue]![option]!;
@@ -353,16 +385,7 @@ function search(problem: Prepared, objective: Objective, budget: Budget | undefi
       if (!feasible) continue;
       const bound = objective.bound(s, next, d + 1, tables, linear);
       if (bound < bestScore - margin) continue;
-      if (stopped) {
-        if (bound > openBound) openBound = bound;
-        continue;
-      }
-      if ((++nodes & 1023) === 0 && budget && budget.now() >= budget.deadline) {
-        stopped = true;
-        if (bound > openBound) openBound = bound;
-        continue;
-      }
-      visit(d + 1);
+      if (clock.enter(bound)) visit(d + 1);
     }
     outcome[issue] = 0;
   };
@@ -371,8 +394,8 @@ function search(problem: Prepared, objective: Objective, budget: Budget | undefi
     else visit(0);
   }
   // Bounds left open below the best found are no threat.
-  if (openBound < bestScore - margin) openBound = -Infinity;
-  return { best, bestScore, openBound, stopped: stopped && openBound > -Infinity, nodes };
+  const openBound = clock.openBound < bestScore - margin ? -Infinity : clock.openBound;
+  return { best, bestScore, openBound, stopped: clock.stopped && openBound > -Infinity, nodes: clock.nodes };
 }
 
 /** The result of a search as a point; `toValue` turns a float bound into the criterion's units. */
@@ -685,8 +708,6 @@ export function countOutcomes(
   };
   const spreads = Array.from({ length: m }, (_, issue) => (allowed[issue]!.length > 0 ? spread(issue) : 0));
   const order = Array.from({ length: m }, (_, issue) => issue).sort((a, b) => spreads[b]! - spreads[a]! || a - b);
-  const position = new Int32Array(m);
-  order.forEach((issue, d) => (position[issue] = d));
   const best = new Float64Array(n * (m + 1));
   const worst = new Float64Array(n * (m + 1));
   for (let p = 0; p < n; p++)
@@ -724,16 +745,13 @@ export function countOutcomes(
     return true;
   };
   // Nogoods are checked at the depth of the last issue they mention.
-  const lastDepth = constraints.nogoods.map((nogood) =>
-    Math.max(...nogood.clauses.map((clause) => position[clause.issue]!)),
-  );
+  const nogoodsAt = nogoodsByDepth(constraints, order);
   const s = new Float64Array((m + 1) * n);
   const outcome = new Array<number>(m).fill(0);
   let count = 0n;
-  let nodes = 0;
-  let stopped = false;
+  const clock = new SearchClock(budget);
   const visit = (d: number) => {
-    if (stopped) return;
+    if (clock.stopped) return;
     if (d === m) {
       const numerators = problem.numerators(outcome);
       if (numerators.every((value, p) => value === target[p])) count++;
@@ -742,12 +760,7 @@ export function countOutcomes(
     const issue = order[d]!;
     for (const option of allowed[issue]!) {
       outcome[issue] = option;
-      if (
-        constraints.nogoods.some(
-          (nogood, k) => lastDepth[k] === d && nogood.clauses.every((clause) => clause.options[outcome[clause.issue]!]),
-        )
-      )
-        continue;
+      if (completesNogood(nogoodsAt[d]!, outcome)) continue;
       let possible = true;
       for (let p = 0; p < n && possible; p++) {
         const value = s[d * n + p]! + values[p]![issue]![option]!;
@@ -756,15 +769,12 @@ export function countOutcomes(
         if (value + worst[p * (m + 1) + d + 1]! > goal[p]! + margin) possible = false;
       }
       if (!possible || !comboPossible(d + 1)) continue;
-      if ((++nodes & 1023) === 0 && budget && budget.now() >= budget.deadline) {
-        stopped = true;
-        return;
-      }
+      if (!clock.enter(0)) return;
       visit(d + 1);
     }
   };
   if (allowed.every((row) => row.length > 0)) visit(0);
-  return stopped ? null : count;
+  return clock.stopped ? null : count;
 }
 
 /**

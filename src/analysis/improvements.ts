@@ -27,7 +27,7 @@
 import type { CompiledConstraints } from './frontier.ts';
 import { compare, rational, sub, toNumber, ZERO, type Rational } from './rational.ts';
 import type { ScaledAdditive } from './scaled.ts';
-import { Prepared, type Budget, type Leaf } from './bargain.ts';
+import { completesNogood, nogoodsByDepth, Prepared, SearchClock, type Budget, type Leaf } from './bargain.ts';
 import { maxMinWeights, nashTangent, partyGainWeights, rationalOfDouble } from './bargain-bounds.ts';
 
 /** How many packages each ranking lists by default. */
@@ -203,13 +203,7 @@ function rank(
     return table;
   });
 
-  const position = new Int32Array(m);
-  order.forEach((issue, depth) => (position[issue] = depth));
-  const nogoodsAt: CompiledConstraints['nogoods'][number][][] = Array.from({ length: m }, () => []);
-  for (const nogood of constraints.nogoods) {
-    const last = Math.max(...nogood.clauses.map((clause) => position[clause.issue]!));
-    nogoodsAt[last]!.push(nogood);
-  }
+  const nogoodsAt = nogoodsByDepth(constraints, order);
 
   const exactValue = (leaf: Leaf): Rational => {
     if (criterion.kind === 'party') return problem.gain(leaf, criterion.party);
@@ -234,9 +228,7 @@ function rank(
   const s = new Float64Array((m + 1) * n);
   const outcome = new Array<number>(m).fill(0);
   const lower = d.map((x) => x - margin);
-  let nodes = 0;
-  let stopped = false;
-  let openBound = -Infinity;
+  const clock = new SearchClock(budget);
 
   /** The exact optimistic criterion at a node whose issues before `depth` are chosen, ≤ the k-th's? */
   const cannotBeatKth = (depth: number): boolean => {
@@ -318,11 +310,7 @@ function rank(
     const next = base + n;
     for (const option of options[depth]!) {
       outcome[issue] = option;
-      if (
-        nogoodsAt[depth]!.length > 0 &&
-        nogoodsAt[depth]!.some((nogood) => nogood.clauses.every((clause) => clause.options[outcome[clause.issue]!]))
-      )
-        continue;
+      if (completesNogood(nogoodsAt[depth]!, outcome)) continue;
       let feasible = true;
       for (let p = 0; p < n; p++) {
         const value = s[base + p]! + values[p]![issue]![option]!;
@@ -342,16 +330,7 @@ function rank(
           if (welfare < kthWelfare - margin && cannotBeatKth(depth + 1)) continue;
         }
       }
-      if (stopped) {
-        if (bound > openBound) openBound = bound;
-        continue;
-      }
-      if ((++nodes & 1023) === 0 && budget && budget.now() >= budget.deadline) {
-        stopped = true;
-        if (bound > openBound) openBound = bound;
-        continue;
-      }
-      visit(depth + 1);
+      if (clock.enter(bound)) visit(depth + 1);
     }
     outcome[issue] = 0;
   };
@@ -360,7 +339,7 @@ function rank(
     else visit(0);
   }
 
-  const proved = !stopped;
+  const proved = !clock.stopped;
   const packages = list.map((entry): Improvement => ({
     outcome: entry.leaf.outcome,
     utilities: entry.leaf.numerators.map((_, p) => problem.utility(entry.leaf, p)),
@@ -377,8 +356,8 @@ function rank(
   let gap: Rational | null = null;
   if (!proved && list.length > 0) {
     const last = list[list.length - 1]!.value;
-    const upper = rationalOfDouble(openBound + marginValue);
+    const upper = rationalOfDouble(clock.openBound + marginValue);
     gap = compare(upper, last) > 0 ? sub(upper, last) : ZERO;
   }
-  return { status: proved ? 'optimal' : 'best-found', packages, gap, nodes };
+  return { status: proved ? 'optimal' : 'best-found', packages, gap, nodes: clock.nodes };
 }
