@@ -271,7 +271,10 @@ export function nogoodsByDepth(
 }
 
 /** Whether the options chosen in `outcome` make up one of `nogoods` (all of whose issues are chosen). */
-export function completesNogood(nogoods: CompiledConstraints['nogoods'][number][], outcome: readonly number[]): boolean {
+export function completesNogood(
+  nogoods: CompiledConstraints['nogoods'][number][],
+  outcome: readonly number[],
+): boolean {
   return (
     nogoods.length > 0 &&
     nogoods.some((nogood) => nogood.clauses.every((clause) => clause.options[outcome[clause.issue]!]))
