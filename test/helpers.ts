@@ -13,6 +13,7 @@ import { Store, type StoreOptions } from '../src/store/store.ts';
 import { userByEmail } from '../src/store/accounts.ts';
 import { createNegotiation } from '../src/store/negotiations.ts';
 import { DomainError } from '../src/core/errors.ts';
+import { TEXT_LIMITS } from '../src/core/limits.ts';
 
 const cleanups: (() => unknown)[] = [];
 // Registered at the top level of the test file's process, so cleanups run once every test has ended
@@ -402,4 +403,60 @@ export async function analyse(
   if (job.state === 'failed')
     return { status: 400, contentType: 'application/problem+json', body: { field: 'versionId', detail: job.error } };
   return { ...(await as.get<any>(`${negotiationPath}/analyses/${job.analysisId}`)), status: 201 };
+}
+
+/**
+ * The largest text a version may hold: TEXT_LIMITS.pointsPerVersion points, their text filling
+ * TEXT_LIMITS.versionText, each with a stable id `p-big-<i>`.
+ */
+export function largestTextPoints() {
+  return Array.from({ length: TEXT_LIMITS.pointsPerVersion }, (_, i) => ({
+    id: `p-big-${i}`,
+    number: i + 1,
+    title: `Article ${i + 1}`,
+    text: Array.from({ length: 140 }, (_, w) => `word${(i * 7 + w) % 97}`)
+      .join(' ')
+      .slice(0, TEXT_LIMITS.versionText / TEXT_LIMITS.pointsPerVersion - 20),
+    brackets: [] as never[],
+    issueIds: [] as string[],
+    trackId: null,
+  }));
+}
+
+/**
+ * Asks a server's /api/health again and again, one request after another, until `stop()`, keeping the
+ * longest wait under each label `doing(label)` names (what the test is doing meanwhile). `stop()`
+ * resolves with them and the longest of all.
+ *
+ * @example
+ * const probe = probeHealth(server.url);
+ * probe.doing('export');
+ * await exportTheLargestText();
+ * const { worst, during } = await probe.stop();
+ */
+export function probeHealth(url: string) {
+  let running = true;
+  let label = '';
+  let worst = 0;
+  const during = new Map<string, number>();
+  const loop = (async () => {
+    while (running) {
+      const started = performance.now();
+      const at = label;
+      await (await fetch(`${url}/api/health`)).text();
+      const waited = performance.now() - started;
+      worst = Math.max(worst, waited);
+      during.set(at, Math.max(during.get(at) ?? 0, waited));
+    }
+  })();
+  return {
+    doing(what: string) {
+      label = what;
+    },
+    async stop(): Promise<{ worst: number; during: Map<string, number> }> {
+      running = false;
+      await loop;
+      return { worst, during };
+    },
+  };
 }

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { zipSync } from 'fflate';
-import { TEXT_LIMITS } from '../../src/core/limits.ts';
 import { IMPORT_LIMITS } from '../../src/formats/errors.ts';
-import { demoDatabase, signIn, startServer } from '../helpers.ts';
+import { demoDatabase, largestTextPoints, probeHealth, signIn, startServer } from '../helpers.ts';
 
 const N = '/api/negotiations/geneva-2025';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -55,17 +54,7 @@ describe('the largest files in and out while /api/health is probed', () => {
       body: JSON.stringify({ email: 'mediator@demo.parley', password: 'parley-demo' }),
     });
     const { token } = (await login.json()) as { token: string };
-    const points = Array.from({ length: TEXT_LIMITS.pointsPerVersion }, (_, i) => ({
-      id: `p-big-${i}`,
-      number: i + 1,
-      title: `Article ${i + 1}`,
-      text: Array.from({ length: 140 }, (_, w) => `word${(i * 7 + w) % 97}`)
-        .join(' ')
-        .slice(0, TEXT_LIMITS.versionText / TEXT_LIMITS.pointsPerVersion - 20),
-      brackets: [],
-      issueIds: [],
-      trackId: null,
-    }));
+    const points = largestTextPoints();
     const made = await mediator.post(`${N}/versions`, {
       parentId: null,
       kind: 'draft',
@@ -83,20 +72,9 @@ describe('the largest files in and out while /api/health is probed', () => {
     });
     assert.equal(changed.status, 201, JSON.stringify(changed.body).slice(0, 300));
 
-    let running = true;
-    let doing = '';
-    const worstDuring = new Map<string, number>();
-    const probe = (async () => {
-      while (running) {
-        const started = performance.now();
-        const during = doing;
-        await (await fetch(`${server.url}/api/health`)).text();
-        const waited = performance.now() - started;
-        worstDuring.set(during, Math.max(worstDuring.get(during) ?? 0, waited));
-      }
-    })();
+    const probe = probeHealth(server.url);
     const timed = async (what: string, work: () => Promise<Response>, expect: (answer: Response) => Promise<void>) => {
-      doing = what;
+      probe.doing(what);
       const started = performance.now();
       const answer = await work();
       await expect(answer);
@@ -144,9 +122,8 @@ describe('the largest files in and out while /api/health is probed', () => {
         },
       );
     } finally {
-      running = false;
-      await probe;
+      const { during } = await probe.stop();
+      for (const [what, ms] of during) console.log(`health waited ${ms.toFixed(0).padStart(5)} ms during ${what}`);
     }
-    for (const [what, ms] of worstDuring) console.log(`health waited ${ms.toFixed(0).padStart(5)} ms during ${what}`);
   });
 });

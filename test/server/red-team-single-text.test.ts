@@ -19,7 +19,15 @@ import { Store } from '../../src/store/store.ts';
 import { getVersion, listVersions } from '../../src/store/texts.ts';
 import { createVersion, transmitVersion } from '../../src/store/versions.ts';
 import { TEXT_LIMITS } from '../../src/core/limits.ts';
-import { assertForbidden, contextOf, demoDatabase, signIn, startServer } from '../helpers.ts';
+import {
+  assertForbidden,
+  contextOf,
+  demoDatabase,
+  largestTextPoints,
+  probeHealth,
+  signIn,
+  startServer,
+} from '../helpers.ts';
 
 /**
  * Red team on the single negotiating text: amendments, their decisions and consolidation, agreement
@@ -331,17 +339,7 @@ describe('red team: the largest single-text work while /api/health is probed', (
     const N = '/api/negotiations/geneva-2025';
     const mediator = await signIn(server.url, 'mediator@demo.parley');
     const russia = await signIn(server.url, 'ru@demo.parley');
-    const points = Array.from({ length: TEXT_LIMITS.pointsPerVersion }, (_, i) => ({
-      id: `p-big-${i}`,
-      number: i + 1,
-      title: `Article ${i + 1}`,
-      text: Array.from({ length: 140 }, (_, w) => `word${(i * 7 + w) % 97}`)
-        .join(' ')
-        .slice(0, TEXT_LIMITS.versionText / TEXT_LIMITS.pointsPerVersion - 20),
-      brackets: [],
-      issueIds: [],
-      trackId: null,
-    }));
+    const points = largestTextPoints();
     const made = await mediator.post(`${N}/versions`, {
       parentId: null,
       kind: 'draft',
@@ -392,23 +390,9 @@ describe('red team: the largest single-text work while /api/health is probed', (
           .execute();
       }
     });
-    let running = true;
-    let worst = 0;
-    let doing = '';
-    const worstDuring = new Map<string, number>();
-    const probe = (async () => {
-      while (running) {
-        const started = performance.now();
-        const during = doing;
-        const answer = await fetch(`${server.url}/api/health`);
-        await answer.text();
-        const waited = performance.now() - started;
-        worst = Math.max(worst, waited);
-        worstDuring.set(during, Math.max(worstDuring.get(during) ?? 0, waited));
-      }
-    })();
+    const probe = probeHealth(server.url);
     const timed = async (what: string, work: () => Promise<{ status: number; body: any }>, status = 200) => {
-      doing = what;
+      probe.doing(what);
       const started = performance.now();
       const answer = await work();
       console.log(`${(performance.now() - started).toFixed(0).padStart(6)} ms  ${what}`);
@@ -442,9 +426,8 @@ describe('red team: the largest single-text work while /api/health is probed', (
       }),
     );
     await timed('POST draft issue', () => mediator.post(`${N}/drafts/${draft.id}/issue`, {}), 201);
-    running = false;
-    await probe;
-    for (const [what, ms] of worstDuring) console.log(`health waited ${ms.toFixed(0).padStart(5)} ms during ${what}`);
+    const { worst, during } = await probe.stop();
+    for (const [what, ms] of during) console.log(`health waited ${ms.toFixed(0).padStart(5)} ms during ${what}`);
     console.log(`health: worst wait ${worst.toFixed(0)} ms`);
   });
 });
