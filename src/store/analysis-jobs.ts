@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { CompiledQuery } from 'kysely';
 import PgBoss from 'pg-boss';
 import { DomainError, notFound } from '../core/errors.ts';
 import type { Id, User } from '../core/model.ts';
@@ -222,6 +223,9 @@ interface JobOutput {
 }
 
 /** PostgreSQL's: pg-boss in the same database; every process works the one queue. */
+/** The advisory lock that makes a submit's count and insert one step (an arbitrary key, Parley's alone). */
+const SUBMIT_LOCK = 0x70617231; // "par1"
+
 class PostgresAnalysisJobs implements AnalysisJobs {
   answerWithinMs = ANSWER_WITHIN_MS;
   private readonly boss: PgBoss;
@@ -285,7 +289,6 @@ class PostgresAnalysisJobs implements AnalysisJobs {
     await this.start0();
     // The request is checked as the requester sees the negotiation now: a refusal comes at once.
     await prepareAnalysis(this.store, ctx, input);
-    await this.checkRoom(ctx.user.id);
     const data: JobData = {
       negotiationId: ctx.negotiation.id,
       requestedBy: ctx.user.id,
@@ -294,7 +297,17 @@ class PostgresAnalysisJobs implements AnalysisJobs {
       analysisId: this.store.id(),
       createdAt: this.store.nowIso(),
     };
-    const jobId = await this.boss.send(QUEUE, data);
+    // Counting the requester's jobs and queueing this one are one step for every process on the database
+    // (a transaction holding an advisory lock): requests sent at once, to one process or several, cannot
+    // all pass the count before any is queued.
+    const jobId = await this.store.db.transaction().execute(async (trx) => {
+      const db: PgBoss.Db = {
+        executeSql: async (text, values) => ({ rows: (await trx.executeQuery(CompiledQuery.raw(text, values))).rows }),
+      };
+      await db.executeSql('select pg_advisory_xact_lock($1)', [SUBMIT_LOCK]);
+      await this.checkRoom(ctx.user.id, db);
+      return this.boss.send(QUEUE, data, { db });
+    });
     if (!jobId) throw new Error('the analysis queue refused the job');
     // This process's idle workers look at once rather than at their next poll.
     for (const id of this.workerIds) this.boss.notifyWorker(id);
@@ -329,9 +342,9 @@ class PostgresAnalysisJobs implements AnalysisJobs {
   }
 
   /** A requester has at most their running and waiting share queued; the queue as a whole at most its `waiting`. */
-  private async checkRoom(account: Id): Promise<void> {
+  private async checkRoom(account: Id, db: PgBoss.Db): Promise<void> {
     const limits = analysisQueue(this.store).limits;
-    const { rows } = await this.boss.getDb().executeSql(
+    const { rows } = await db.executeSql(
       `select count(*) filter (where data->>'requestedBy' = $2)::int as mine,
               count(*) filter (where state < 'active')::int as waiting
          from pgboss.job where name = $1 and state < 'completed'`,

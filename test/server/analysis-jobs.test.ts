@@ -191,6 +191,21 @@ describe(
       );
     });
 
+    test("one account's requests at the same moment, through two processes, get no more than its share", async () => {
+      const location = await demoDatabase();
+      const fronts = [await serve(location, 0), await serve(location, 0)];
+      const limits = { perServer: 1, perAccount: 1, waiting: 16, waitingPerAccount: 1, retryAfterSeconds: 9 };
+      for (const front of fronts) {
+        analysisJobs(front.store).answerWithinMs = 0;
+        analysisQueue(front.store).limits = limits;
+      }
+      const clients = await Promise.all(fronts.map((front) => signIn(front.url, 'ua@demo.parley')));
+      // Six at once, three to each process: counting and queueing are one step across the database.
+      const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => clients[i % 2]!.post(`${N}/analyses`, {})));
+      const statuses = answers.map((answer) => answer.status).sort();
+      assert.deepEqual(statuses, [202, 202, 429, 429, 429, 429], JSON.stringify(answers.map((a) => a.body)));
+    });
+
     test('within the short wait, the requesting process answers 201 with the analysis another process ran', async () => {
       const location = await demoDatabase();
       const front = await serve(location, 0);
