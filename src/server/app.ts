@@ -23,7 +23,8 @@ import { MAX_PARAM_LENGTH, problemFor, sendProblem } from './problems.ts';
 import { ROUTE_DOCS } from './route-docs.ts';
 import * as s from './schemas.ts';
 import { serializerCompiler } from './serializer.ts';
-import { SignInGuard, type SignInGuardOptions } from './sign-in-guard.ts';
+import { ACCOUNT_RULE, ADDRESS_RULE, SignInGuard, type SignInGuardOptions } from './sign-in-guard.ts';
+import { addStrike, holdStrike, purgeOldStrikes, readStrikes } from '../store/sign-in-strikes.ts';
 import { checkCookieRequest, SESSION_COOKIE } from './web-session.ts';
 import { accountsRoutes } from './routes/accounts.ts';
 import { analysesRoutes } from './routes/analyses.ts';
@@ -344,10 +345,18 @@ export async function buildApp({
       );
   });
 
-  // Expired sessions go on a schedule too, not only at sign-in: a bounded batch each time.
+  // Expired sessions go on a schedule too, not only at sign-in: a bounded batch each time; and with them
+  // the sign-in guard's counts that have been forgotten (an hour without a failure, the window passed).
+  const strikesKeptMs = Math.max(
+    (signIn?.address ?? ADDRESS_RULE).forgetAfterMs,
+    (signIn?.account ?? ACCOUNT_RULE).forgetAfterMs,
+  );
   const purge = setInterval(() => {
     purgeExpiredSessions(store).catch((error: unknown) =>
       app.log.error({ err: error }, 'purging expired sessions failed'),
+    );
+    purgeOldStrikes(store, store.now().getTime(), strikesKeptMs).catch((error: unknown) =>
+      app.log.error({ err: error }, 'purging old sign-in counts failed'),
     );
   }, sessionPurgeMs);
   purge.unref();
@@ -370,7 +379,16 @@ export async function buildApp({
     app,
     store,
     loginAttemptsPerMinute,
-    signInGuard ?? new SignInGuard({ ...signIn, now: () => store.now().getTime() }),
+    signInGuard ??
+      new SignInGuard({
+        ...signIn,
+        now: () => store.now().getTime(),
+        shared: {
+          read: (keys) => readStrikes(store, keys),
+          add: (key, now, forgetAfterMs) => addStrike(store, key, now, forgetAfterMs),
+          hold: (key, until) => holdStrike(store, key, until),
+        },
+      }),
   );
   negotiationsRoutes(app, store);
   partiesRoutes(app, store);

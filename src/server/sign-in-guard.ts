@@ -16,8 +16,10 @@ import { TooManyRequests } from './problems.ts';
  *   once. Waiting addresses are served in turn, so a spray from one address delays another's sign-in
  *   only until one of the checks already running ends.
  *
- * The state is kept in memory, per server process: a restart forgets it, and several processes behind
- * a proxy each count their own.
+ * The counts are kept in memory and, given `shared` (the server passes the store's), in the database:
+ * every server process on it then applies every other's failures, so two processes behind a proxy do
+ * not give a guesser twice the attempts. The queue, and the addresses exempt from an account's count,
+ * are each process's own.
  */
 
 /** When failures start to cost, and how much. */
@@ -45,7 +47,13 @@ const MAX_KEYS = 100_000;
 export class Backoff {
   private readonly strikes = new Map<string, Strikes>();
 
-  constructor(private readonly rule: BackoffRule) {}
+  constructor(readonly rule: BackoffRule) {}
+
+  /** The end of the window that the key's `failures`-th failure at `now` opens (0: none, still free). */
+  windowEnd(failures: number, now: number): number {
+    const over = failures - this.rule.free;
+    return over > 0 ? now + Math.min(this.rule.maxDelayMs, this.rule.firstDelayMs * 2 ** Math.min(over - 1, 30)) : 0;
+  }
 
   /** When the key may try again (milliseconds since the epoch); 0 when it may now. */
   blockedUntil(key: string, now: number): number {
@@ -57,9 +65,8 @@ export class Backoff {
     const entry = this.current(key, now) ?? { failures: 0, lastFailure: now, until: 0 };
     entry.failures += 1;
     entry.lastFailure = now;
-    const over = entry.failures - this.rule.free;
-    if (over > 0)
-      entry.until = now + Math.min(this.rule.maxDelayMs, this.rule.firstDelayMs * 2 ** Math.min(over - 1, 30));
+    const end = this.windowEnd(entry.failures, now);
+    if (end > 0) entry.until = end;
     this.strikes.delete(key);
     this.strikes.set(key, entry);
     if (this.strikes.size > MAX_KEYS) this.strikes.delete(this.strikes.keys().next().value!);
@@ -156,6 +163,18 @@ export interface SignInGuardOptions {
   address?: BackoffRule;
   /** Failures on one account, across addresses (default: 5 free, then 1 s doubling to 15 min). */
   account?: BackoffRule;
+  /** Where every server process on the database counts failures too (sign-in-strikes.ts). */
+  shared?: SharedStrikes;
+}
+
+/** Counts of failures that every server process reads and adds to (keys `address:…`, `account:…`). */
+export interface SharedStrikes {
+  /** The stored windows of these keys (absent: none). */
+  read(keys: readonly string[]): Promise<Map<string, { readonly until: number }>>;
+  /** One more failure of `key` at `now`; its count after it (from one again once forgotten). */
+  add(key: string, now: number, forgetAfterMs: number): Promise<number>;
+  /** Refuses `key` until at least `until`. */
+  hold(key: string, until: number): Promise<void>;
 }
 
 export const ADDRESS_RULE: BackoffRule = {
@@ -177,9 +196,11 @@ export class SignInGuard {
   private readonly byAccount: Backoff;
   private readonly known = new Map<string, Map<string, number>>();
   private readonly now: () => number;
+  private readonly shared: SharedStrikes | undefined;
 
   constructor(options: SignInGuardOptions) {
     this.now = options.now;
+    this.shared = options.shared;
     this.queue = new FairQueue(
       options.concurrency ?? Math.min(4, Math.max(2, availableParallelism())),
       options.perAddress ?? 8,
@@ -204,9 +225,21 @@ export class SignInGuard {
   ): Promise<T> {
     const key = account?.trim().toLowerCase() ?? null;
     const now = this.now();
-    const addressUntil = this.byAddress.blockedUntil(address, now);
+    let addressUntil = this.byAddress.blockedUntil(address, now);
     const exempt = key !== null && !fromSession && this.isKnown(key, address, now);
-    const accountUntil = key !== null && !exempt ? this.byAccount.blockedUntil(key, now) : 0;
+    let accountUntil = key !== null && !exempt ? this.byAccount.blockedUntil(key, now) : 0;
+    const addressKey = `address:${address}`;
+    const accountKey = key === null ? null : `account:${key}`;
+    if (this.shared) {
+      // Another process's failures count here too.
+      const stored = await this.shared.read(accountKey !== null && !exempt ? [addressKey, accountKey] : [addressKey]);
+      const until = (k: string) => {
+        const end = stored.get(k)?.until ?? 0;
+        return end > now ? end : 0;
+      };
+      addressUntil = Math.max(addressUntil, until(addressKey));
+      if (accountKey !== null && !exempt) accountUntil = Math.max(accountUntil, until(accountKey));
+    }
     if (addressUntil > 0 || accountUntil > 0) {
       const until = Math.max(addressUntil, accountUntil);
       throw new TooManyRequests(
@@ -232,11 +265,21 @@ export class SignInGuard {
     if (failed(outcome)) {
       this.byAddress.fail(address, at);
       if (key !== null) this.byAccount.fail(key, at);
+      await this.share(addressKey, this.byAddress, at);
+      if (accountKey !== null) await this.share(accountKey, this.byAccount, at);
     } else if (key !== null && outcome.status === 'fulfilled') {
       this.remember(key, address, at);
     }
     if (outcome.status === 'rejected') throw outcome.reason;
     return outcome.value;
+  }
+
+  /** Counts the failure where every process reads it, and opens the window its count calls for. */
+  private async share(key: string, backoff: Backoff, now: number): Promise<void> {
+    if (!this.shared) return;
+    const failures = await this.shared.add(key, now, backoff.rule.forgetAfterMs);
+    const end = backoff.windowEnd(failures, now);
+    if (end > 0) await this.shared.hold(key, end);
   }
 
   private isKnown(account: string, address: string, now: number): boolean {

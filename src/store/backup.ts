@@ -41,6 +41,7 @@ const ENGINE_TABLES = new Set(['parley_clock']);
 export const TABLES: readonly { name: TableName; key: readonly string[] }[] = [
   { name: 'users', key: ['id'] },
   { name: 'sessions', key: ['token_hash'] },
+  { name: 'sign_in_strikes', key: ['key'] },
   { name: 'password_setups', key: ['user_id'] },
   { name: 'negotiations', key: ['id'] },
   { name: 'parties', key: ['negotiation_id', 'id'] },

@@ -26,6 +26,8 @@ export interface OwnedRow extends EntityRow {
 export interface Database {
   users: { id: string; email: string; name: string; password_hash: string; is_admin: number; created_at: string };
   sessions: { token_hash: string; user_id: string; created_at: string; expires_at: string };
+  /** Failed password checks per client address and per account, shared by every server process (sign-in-strikes.ts). */
+  sign_in_strikes: { key: string; failures: number; last_failure: number; until: number };
   negotiations: { id: string; revision: number; data: string; created_at: string };
   parties: EntityRow;
   memberships: {
@@ -583,6 +585,20 @@ export const migrations: Record<string, Migration> = {
     // The history reads a negotiation's events newest first, a page at a time: by negotiation and seq.
     async up(db: Kysely<unknown>) {
       await sql`create index audit_events_history on audit_events (negotiation_id, seq)`.execute(db);
+    },
+  },
+  '0014-sign-in-strikes': {
+    // The sign-in guard's back-off, counted in the database so that every server process on it applies it.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('sign_in_strikes')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('failures', 'integer', (c) => c.notNull())
+        // Milliseconds since the epoch (doubles: exact for them, and numbers on both engines).
+        .addColumn('last_failure', 'double precision', (c) => c.notNull())
+        .addColumn('until', 'double precision', (c) => c.notNull())
+        .execute();
+      await sql`create index sign_in_strikes_by_age on sign_in_strikes (last_failure)`.execute(db);
     },
   },
 };

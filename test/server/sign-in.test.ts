@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { SignInGuard } from '../../src/server/sign-in-guard.ts';
+import { purgeOldStrikes, readStrikes } from '../../src/store/sign-in-strikes.ts';
 import { Store } from '../../src/store/store.ts';
 import { demoDatabase } from '../helpers.ts';
 
@@ -368,5 +369,71 @@ describe('behind a reverse proxy', () => {
     assert.equal((await via('198.51.100.77', 'ua@demo.parley', 'parley-demo')).statusCode, 200);
     await proxied.close();
     await proxiedStore.close();
+  });
+});
+
+describe('several server processes on one database count failed sign-ins together', () => {
+  test('guesses spread over two processes back the account and the address off at both; the wait ends at both; forgotten counts are purged', async () => {
+    const location = await demoDatabase();
+    const rules = {
+      account: { free: 3, firstDelayMs: 60_000, maxDelayMs: 600_000, forgetAfterMs: 3_600_000 },
+      address: { free: 6, firstDelayMs: 60_000, maxDelayMs: 600_000, forgetAfterMs: 3_600_000 },
+    };
+    const opened = await Promise.all(
+      [0, 1].map(async () => {
+        const own = await Store.open(location, { now: () => new Date(clock) });
+        return { store: own, app: await buildApp({ store: own, logger: false, signIn: rules }) };
+      }),
+    );
+    try {
+      const at = (i: number, address: string, email: string, password: string) =>
+        opened[i % 2]!.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          remoteAddress: address,
+          payload: { email, password },
+        });
+      // Four guesses at one account, from four addresses, two at each process: each process alone has
+      // seen two (under the three free), together they are past them.
+      const guesses = [];
+      for (let i = 0; i < 4; i++)
+        guesses.push((await at(i, `198.18.1.${i + 1}`, 'us@demo.parley', `guess-${i}`)).statusCode);
+      assert.deepEqual(guesses, [401, 401, 401, 401]);
+      for (const i of [0, 1]) {
+        const answer = await at(i, '198.18.1.50', 'us@demo.parley', 'parley-demo');
+        assert.equal(answer.statusCode, 429, `process ${i}: ${answer.body}`);
+        assert.match(answer.json().detail, /too many failed sign-ins for this account/);
+      }
+      assert.equal(
+        (await at(0, '198.18.1.51', 'uk@demo.parley', 'parley-demo')).statusCode,
+        200,
+        'other accounts are untouched',
+      );
+
+      // Seven failures from one address, across accounts, alternating processes: past its six free at both.
+      for (let i = 0; i < 7; i++)
+        assert.equal((await at(i, '203.0.113.7', `nobody-${i}@example.org`, 'wrong-password')).statusCode, 401);
+      for (const i of [0, 1]) {
+        const answer = await at(i, '203.0.113.7', 'ua@demo.parley', 'parley-demo');
+        assert.equal(answer.statusCode, 429, `process ${i}: ${answer.body}`);
+        assert.match(answer.json().detail, /too many failed sign-ins from your address/);
+      }
+
+      clock += 60_000;
+      assert.equal((await at(1, '198.18.1.52', 'us@demo.parley', 'parley-demo')).statusCode, 200, 'no lockout');
+      assert.equal((await at(0, '203.0.113.7', 'ua@demo.parley', 'parley-demo')).statusCode, 200, 'no lockout');
+
+      // An hour and more without a failure, the window passed: the counts are forgotten, then purged.
+      const keys = ['account:us@demo.parley', 'address:203.0.113.7'];
+      assert.equal((await readStrikes(opened[0]!.store, keys)).size, 2);
+      clock += 3_600_000;
+      assert.ok((await purgeOldStrikes(opened[0]!.store, clock, 3_600_000)) >= 2);
+      assert.equal((await readStrikes(opened[1]!.store, keys)).size, 0);
+    } finally {
+      for (const { app: each, store: own } of opened) {
+        await each.close();
+        await own.close();
+      }
+    }
   });
 });
