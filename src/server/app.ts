@@ -23,8 +23,16 @@ import { MAX_PARAM_LENGTH, problemFor, sendProblem } from './problems.ts';
 import { ROUTE_DOCS } from './route-docs.ts';
 import * as s from './schemas.ts';
 import { serializerCompiler } from './serializer.ts';
-import { ACCOUNT_RULE, ADDRESS_RULE, SignInGuard, type SignInGuardOptions } from './sign-in-guard.ts';
-import { addStrike, holdStrike, purgeOldStrikes, readStrikes } from '../store/sign-in-strikes.ts';
+import { ACCOUNT_RULE, ADDRESS_RULE, KNOWN_ADDRESS_MS, SignInGuard, type SignInGuardOptions } from './sign-in-guard.ts';
+import {
+  addStrike,
+  holdStrike,
+  knownSince,
+  purgeOldAddresses,
+  purgeOldStrikes,
+  readStrikes,
+  rememberAddress,
+} from '../store/sign-in-strikes.ts';
 import { checkCookieRequest, SESSION_COOKIE } from './web-session.ts';
 import { accountsRoutes } from './routes/accounts.ts';
 import { analysesRoutes } from './routes/analyses.ts';
@@ -355,9 +363,9 @@ export async function buildApp({
     purgeExpiredSessions(store).catch((error: unknown) =>
       app.log.error({ err: error }, 'purging expired sessions failed'),
     );
-    purgeOldStrikes(store, store.now().getTime(), strikesKeptMs).catch((error: unknown) =>
-      app.log.error({ err: error }, 'purging old sign-in counts failed'),
-    );
+    purgeOldStrikes(store, store.now().getTime(), strikesKeptMs)
+      .then(() => purgeOldAddresses(store, store.now().getTime(), KNOWN_ADDRESS_MS))
+      .catch((error: unknown) => app.log.error({ err: error }, 'purging old sign-in counts failed'));
   }, sessionPurgeMs);
   purge.unref();
   app.addHook('onClose', async () => clearInterval(purge));
@@ -387,6 +395,8 @@ export async function buildApp({
           read: (keys) => readStrikes(store, keys),
           add: (key, now, forgetAfterMs) => addStrike(store, key, now, forgetAfterMs),
           hold: (key, until) => holdStrike(store, key, until),
+          knownSince: (account, address) => knownSince(store, account, address),
+          remember: (account, address, now) => rememberAddress(store, account, address, now),
         },
       }),
   );

@@ -148,7 +148,7 @@ export class FairQueue {
 }
 
 /** How long an address that signed an account in stays exempt from that account's back-off. */
-const KNOWN_ADDRESS_MS = 30 * 86_400_000;
+export const KNOWN_ADDRESS_MS = 30 * 86_400_000;
 /** Addresses remembered per account. */
 const KNOWN_ADDRESSES_PER_ACCOUNT = 10;
 
@@ -175,6 +175,10 @@ export interface SharedStrikes {
   add(key: string, now: number, forgetAfterMs: number): Promise<number>;
   /** Refuses `key` until at least `until`. */
   hold(key: string, until: number): Promise<void>;
+  /** When `account` last signed in from `address`, or null. */
+  knownSince(account: string, address: string): Promise<number | null>;
+  /** Records that `account` signed in from `address` at `now`. */
+  remember(account: string, address: string, now: number): Promise<void>;
 }
 
 export const ADDRESS_RULE: BackoffRule = {
@@ -226,7 +230,12 @@ export class SignInGuard {
     const key = account?.trim().toLowerCase() ?? null;
     const now = this.now();
     let addressUntil = this.byAddress.blockedUntil(address, now);
-    const exempt = key !== null && !fromSession && this.isKnown(key, address, now);
+    let exempt = key !== null && !fromSession && this.isKnown(key, address, now);
+    if (key !== null && !fromSession && !exempt && this.shared) {
+      // Known to the process that signed the person in, which may be another.
+      const since = await this.shared.knownSince(key, address);
+      exempt = since !== null && now - since < KNOWN_ADDRESS_MS;
+    }
     let accountUntil = key !== null && !exempt ? this.byAccount.blockedUntil(key, now) : 0;
     const addressKey = `address:${address}`;
     const accountKey = key === null ? null : `account:${key}`;
@@ -269,6 +278,7 @@ export class SignInGuard {
       if (accountKey !== null) await this.share(accountKey, this.byAccount, at);
     } else if (key !== null && outcome.status === 'fulfilled') {
       this.remember(key, address, at);
+      await this.shared?.remember(key, address, at);
     }
     if (outcome.status === 'rejected') throw outcome.reason;
     return outcome.value;

@@ -42,6 +42,7 @@ export const TABLES: readonly { name: TableName; key: readonly string[] }[] = [
   { name: 'users', key: ['id'] },
   { name: 'sessions', key: ['token_hash'] },
   { name: 'sign_in_strikes', key: ['key'] },
+  { name: 'sign_in_known', key: ['account', 'address'] },
   { name: 'password_setups', key: ['user_id'] },
   { name: 'negotiations', key: ['id'] },
   { name: 'parties', key: ['negotiation_id', 'id'] },

@@ -28,6 +28,8 @@ export interface Database {
   sessions: { token_hash: string; user_id: string; created_at: string; expires_at: string };
   /** Failed password checks per client address and per account, shared by every server process (sign-in-strikes.ts). */
   sign_in_strikes: { key: string; failures: number; last_failure: number; until: number };
+  /** Addresses an account signed in from, exempt from that account's back-off (sign-in-strikes.ts). */
+  sign_in_known: { account: string; address: string; last_success: number };
   negotiations: { id: string; revision: number; data: string; created_at: string };
   parties: EntityRow;
   memberships: {
@@ -599,6 +601,14 @@ export const migrations: Record<string, Migration> = {
         .addColumn('until', 'double precision', (c) => c.notNull())
         .execute();
       await sql`create index sign_in_strikes_by_age on sign_in_strikes (last_failure)`.execute(db);
+      await db.schema
+        .createTable('sign_in_known')
+        .addColumn('account', 'text', (c) => c.notNull())
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('last_success', 'double precision', (c) => c.notNull())
+        .addPrimaryKeyConstraint('sign_in_known_key', ['account', 'address'])
+        .execute();
+      await sql`create index sign_in_known_by_age on sign_in_known (last_success)`.execute(db);
     },
   },
 };

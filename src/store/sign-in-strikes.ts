@@ -4,6 +4,8 @@
  * process's memory, two processes behind a proxy gave a guesser twice the attempts. A key is a client
  * address or an account (`address:…`, `account:…`); each failure adds one to its count atomically (an
  * upsert), and its window only ever grows, so processes failing the same key at once lose nothing.
+ * The addresses an account signed in from (exempt from that account's count) are kept beside them, so
+ * that a person's usual address is known to every process, not only to the one that signed them in.
  */
 import type { Store } from './store.ts';
 
@@ -79,5 +81,48 @@ export async function purgeOldStrikes(store: Store, now: number, olderThanMs: nu
       .limit(STRIKE_PURGE_BATCH);
     return db.deleteFrom('sign_in_strikes').where('key', 'in', old).executeTakeFirst();
   });
+  return Number(result.numDeletedRows);
+}
+
+/** When `account` last signed in from `address` (milliseconds since the epoch), or null. */
+export async function knownSince(store: Store, account: string, address: string): Promise<number | null> {
+  const row = await store.db
+    .selectFrom('sign_in_known')
+    .select('last_success')
+    .where('account', '=', account)
+    .where('address', '=', address)
+    .executeTakeFirst();
+  return row ? Number(row.last_success) : null;
+}
+
+/** Records that `account` signed in from `address` at `now`. */
+export async function rememberAddress(store: Store, account: string, address: string, now: number): Promise<void> {
+  await store.unaudited((db) =>
+    db
+      .insertInto('sign_in_known')
+      .values({ account, address, last_success: now })
+      .onConflict((conflict) => conflict.columns(['account', 'address']).doUpdateSet({ last_success: now }))
+      .execute(),
+  );
+}
+
+/** Forgets addresses not signed in from for `olderThanMs`, at most a batch. */
+export async function purgeOldAddresses(store: Store, now: number, olderThanMs: number): Promise<number> {
+  const result = await store.unaudited((db) =>
+    db
+      .deleteFrom('sign_in_known')
+      .where('last_success', '<=', now - olderThanMs)
+      .where(({ eb, selectFrom }) =>
+        eb(
+          'last_success',
+          'in',
+          selectFrom('sign_in_known')
+            .select('last_success')
+            .where('last_success', '<=', now - olderThanMs)
+            .limit(STRIKE_PURGE_BATCH),
+        ),
+      )
+      .executeTakeFirst(),
+  );
   return Number(result.numDeletedRows);
 }

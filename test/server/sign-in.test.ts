@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
-import { SignInGuard } from '../../src/server/sign-in-guard.ts';
-import { purgeOldStrikes, readStrikes } from '../../src/store/sign-in-strikes.ts';
+import { KNOWN_ADDRESS_MS, SignInGuard } from '../../src/server/sign-in-guard.ts';
+import { knownSince, purgeOldAddresses, purgeOldStrikes, readStrikes } from '../../src/store/sign-in-strikes.ts';
 import { Store } from '../../src/store/store.ts';
 import { demoDatabase } from '../helpers.ts';
 
@@ -393,6 +393,8 @@ describe('several server processes on one database count failed sign-ins togethe
           remoteAddress: address,
           payload: { email, password },
         });
+      // The person signed in from the office, through the first process, before the guessing.
+      assert.equal((await at(0, '192.0.2.10', 'us@demo.parley', 'parley-demo')).statusCode, 200);
       // Four guesses at one account, from four addresses, two at each process: each process alone has
       // seen two (under the three free), together they are past them.
       const guesses = [];
@@ -409,6 +411,12 @@ describe('several server processes on one database count failed sign-ins togethe
         200,
         'other accounts are untouched',
       );
+      for (const i of [0, 1])
+        assert.equal(
+          (await at(i, '192.0.2.10', 'us@demo.parley', 'parley-demo')).statusCode,
+          200,
+          `process ${i}: the person's usual address is known to every process, not held back by the guesses`,
+        );
 
       // Seven failures from one address, across accounts, alternating processes: past its six free at both.
       for (let i = 0; i < 7; i++)
@@ -429,6 +437,11 @@ describe('several server processes on one database count failed sign-ins togethe
       clock += 3_600_000;
       assert.ok((await purgeOldStrikes(opened[0]!.store, clock, 3_600_000)) >= 2);
       assert.equal((await readStrikes(opened[1]!.store, keys)).size, 0);
+      // A usual address not signed in from for 30 days is forgotten too.
+      assert.notEqual(await knownSince(opened[1]!.store, 'us@demo.parley', '192.0.2.10'), null);
+      clock += KNOWN_ADDRESS_MS;
+      assert.ok((await purgeOldAddresses(opened[0]!.store, clock, KNOWN_ADDRESS_MS)) >= 1);
+      assert.equal(await knownSince(opened[1]!.store, 'us@demo.parley', '192.0.2.10'), null);
     } finally {
       for (const { app: each, store: own } of opened) {
         await each.close();
