@@ -6,6 +6,10 @@
  * upsert), and its window only ever grows, so processes failing the same key at once lose nothing.
  * The addresses an account signed in from (exempt from that account's count) are kept beside them, so
  * that a person's usual address is known to every process, not only to the one that signed them in.
+ *
+ * Each write is one statement outside the store's write lock and its count of commits: nothing reads
+ * these tables through the read cache, so a spray of failed sign-ins neither waits behind the
+ * negotiation's writes nor makes every process drop what it has cached.
  */
 import type { Store } from './store.ts';
 
@@ -36,51 +40,50 @@ export async function readStrikes(store: Store, keys: readonly string[]): Promis
  * `forgetAfterMs` old and whose window has passed starts again from one.
  */
 export async function addStrike(store: Store, key: string, now: number, forgetAfterMs: number): Promise<number> {
-  const row = await store.unaudited((db) =>
-    db
-      .insertInto('sign_in_strikes')
-      .values({ key, failures: 1, last_failure: now, until: 0 })
-      .onConflict((conflict) =>
-        conflict.column('key').doUpdateSet((eb) => ({
-          failures: eb
-            .case()
-            .when(
-              eb.and([
-                eb('sign_in_strikes.last_failure', '<=', now - forgetAfterMs),
-                eb('sign_in_strikes.until', '<=', now),
-              ]),
-            )
-            .then(1)
-            .else(eb('sign_in_strikes.failures', '+', 1))
-            .end(),
-          last_failure: now,
-        })),
-      )
-      .returning('failures')
-      .executeTakeFirstOrThrow(),
-  );
+  const row = await store.db
+    .insertInto('sign_in_strikes')
+    .values({ key, failures: 1, last_failure: now, until: 0 })
+    .onConflict((conflict) =>
+      conflict.column('key').doUpdateSet((eb) => ({
+        failures: eb
+          .case()
+          .when(
+            eb.and([
+              eb('sign_in_strikes.last_failure', '<=', now - forgetAfterMs),
+              eb('sign_in_strikes.until', '<=', now),
+            ]),
+          )
+          .then(1)
+          .else(eb('sign_in_strikes.failures', '+', 1))
+          .end(),
+        last_failure: now,
+      })),
+    )
+    .returning('failures')
+    .executeTakeFirstOrThrow();
   return Number(row.failures);
 }
 
 /** Refuses `key` until at least `until` (a later window already set stays). */
 export async function holdStrike(store: Store, key: string, until: number): Promise<void> {
-  await store.unaudited((db) =>
-    db.updateTable('sign_in_strikes').set({ until }).where('key', '=', key).where('until', '<', until).execute(),
-  );
+  await store.db
+    .updateTable('sign_in_strikes')
+    .set({ until })
+    .where('key', '=', key)
+    .where('until', '<', until)
+    .execute();
 }
 
 /** Removes keys whose last failure is older than `olderThanMs` and whose window has passed, at most a batch. */
 export async function purgeOldStrikes(store: Store, now: number, olderThanMs: number): Promise<number> {
-  const result = await store.unaudited((db) => {
-    const old = db
-      .selectFrom('sign_in_strikes')
-      .select('key')
-      .where('last_failure', '<=', now - olderThanMs)
-      .where('until', '<=', now)
-      .orderBy('last_failure')
-      .limit(STRIKE_PURGE_BATCH);
-    return db.deleteFrom('sign_in_strikes').where('key', 'in', old).executeTakeFirst();
-  });
+  const old = store.db
+    .selectFrom('sign_in_strikes')
+    .select('key')
+    .where('last_failure', '<=', now - olderThanMs)
+    .where('until', '<=', now)
+    .orderBy('last_failure')
+    .limit(STRIKE_PURGE_BATCH);
+  const result = await store.db.deleteFrom('sign_in_strikes').where('key', 'in', old).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 
@@ -97,32 +100,25 @@ export async function knownSince(store: Store, account: string, address: string)
 
 /** Records that `account` signed in from `address` at `now`. */
 export async function rememberAddress(store: Store, account: string, address: string, now: number): Promise<void> {
-  await store.unaudited((db) =>
-    db
-      .insertInto('sign_in_known')
-      .values({ account, address, last_success: now })
-      .onConflict((conflict) => conflict.columns(['account', 'address']).doUpdateSet({ last_success: now }))
-      .execute(),
-  );
+  await store.db
+    .insertInto('sign_in_known')
+    .values({ account, address, last_success: now })
+    .onConflict((conflict) => conflict.columns(['account', 'address']).doUpdateSet({ last_success: now }))
+    .execute();
 }
 
-/** Forgets addresses not signed in from for `olderThanMs`, at most a batch. */
+/** Forgets the addresses not signed in from for `olderThanMs` (about a batch at a time, the oldest first). */
 export async function purgeOldAddresses(store: Store, now: number, olderThanMs: number): Promise<number> {
-  const result = await store.unaudited((db) =>
-    db
-      .deleteFrom('sign_in_known')
-      .where('last_success', '<=', now - olderThanMs)
-      .where(({ eb, selectFrom }) =>
-        eb(
-          'last_success',
-          'in',
-          selectFrom('sign_in_known')
-            .select('last_success')
-            .where('last_success', '<=', now - olderThanMs)
-            .limit(STRIKE_PURGE_BATCH),
-        ),
-      )
-      .executeTakeFirst(),
-  );
+  const oldest = store.db
+    .selectFrom('sign_in_known')
+    .select('last_success')
+    .where('last_success', '<=', now - olderThanMs)
+    .orderBy('last_success')
+    .limit(STRIKE_PURGE_BATCH);
+  const result = await store.db
+    .deleteFrom('sign_in_known')
+    .where('last_success', '<=', now - olderThanMs)
+    .where('last_success', 'in', oldest)
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
