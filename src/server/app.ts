@@ -24,15 +24,7 @@ import { ROUTE_DOCS } from './route-docs.ts';
 import * as s from './schemas.ts';
 import { serializerCompiler } from './serializer.ts';
 import { ACCOUNT_RULE, ADDRESS_RULE, KNOWN_ADDRESS_MS, SignInGuard, type SignInGuardOptions } from './sign-in-guard.ts';
-import {
-  addStrike,
-  holdStrike,
-  knownSince,
-  purgeOldAddresses,
-  purgeOldStrikes,
-  readStrikes,
-  rememberAddress,
-} from '../store/sign-in-strikes.ts';
+import { purgeOldAddresses, purgeOldStrikes, storeStrikes } from '../store/sign-in-strikes.ts';
 import { checkCookieRequest, SESSION_COOKIE } from './web-session.ts';
 import { accountsRoutes } from './routes/accounts.ts';
 import { analysesRoutes } from './routes/analyses.ts';
@@ -391,13 +383,7 @@ export async function buildApp({
       new SignInGuard({
         ...signIn,
         now: () => store.now().getTime(),
-        shared: {
-          read: (keys) => readStrikes(store, keys),
-          add: (key, now, forgetAfterMs) => addStrike(store, key, now, forgetAfterMs),
-          hold: (key, until) => holdStrike(store, key, until),
-          knownSince: (account, address) => knownSince(store, account, address),
-          remember: (account, address, now) => rememberAddress(store, account, address, now),
-        },
+        shared: storeStrikes(store),
       }),
   );
   negotiationsRoutes(app, store);

@@ -122,3 +122,14 @@ export async function purgeOldAddresses(store: Store, now: number, olderThanMs: 
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** These functions on `store`, as the sign-in guard takes them (`SignInGuardOptions.shared`). */
+export function storeStrikes(store: Store) {
+  return {
+    read: (keys: readonly string[]) => readStrikes(store, keys),
+    add: (key: string, now: number, forgetAfterMs: number) => addStrike(store, key, now, forgetAfterMs),
+    hold: (key: string, until: number) => holdStrike(store, key, until),
+    knownSince: (account: string, address: string) => knownSince(store, account, address),
+    remember: (account: string, address: string, now: number) => rememberAddress(store, account, address, now),
+  };
+}
