@@ -270,9 +270,33 @@ export async function runAll(runs, { slots, alone = new Set() }) {
         `${wall}, ${duration(s.busy)} of file time${node.ms ? `; prepared in ${duration(node.ms)}` : ''}`,
     );
   }
-  const failures = states.flatMap((s) => s.results.filter((r) => r.failed).map((r) => `${s.run.name} · ${r.file}`));
-  if (failures.length) console.log(`Failed:\n${failures.map((f) => `  ✖ ${f}`).join('\n')}`);
+  const failures = states.flatMap((s) => s.results.filter((r) => r.failed).map((r) => ({ s, r })));
+  // What went wrong, again at the end, where a reader of only the log's last page sees it.
+  for (const { s, r } of failures) console.log(`\n✖ ${s.run.name} · ${r.file}:\n${whyFailed(r.output)}`);
+  if (failures.length)
+    console.log(`Failed:\n${failures.map(({ s, r }) => `  ✖ ${s.run.name} · ${r.file}`).join('\n')}`);
   for (const key of COUNTS) console.log(`# ${key} ${key === 'fail' ? failed : total[key]}`);
   console.log(`${total.pass} passed, ${failed} failed`);
   return failed === 0;
+}
+
+/** Lines of a failed file's output kept in the summary at most. */
+const WHY_LINES = 80;
+
+/**
+ * The part of a failed file's output that says why: the spec reporter's "failing tests" section
+ * (each failed test, its error and where), else the output's last lines (a crash, a file that did not
+ * load or did not end); at most WHY_LINES lines, colours removed.
+ */
+export function whyFailed(output) {
+  // eslint-disable-next-line no-control-regex
+  const plain = output.replace(/\u001b\[[0-9;]*m/g, '').trimEnd();
+  const at = plain.lastIndexOf('✖ failing tests:');
+  const lines = (at >= 0 ? plain.slice(at) : plain).split('\n');
+  const kept = at >= 0 ? lines.slice(0, WHY_LINES) : lines.slice(-WHY_LINES);
+  const cut = lines.length - kept.length;
+  const more = cut > 0 ? `  … ${cut} more line${cut === 1 ? '' : 's'} above in this file's output` : '';
+  return (at >= 0 ? [...kept, ...(more ? [more.replace('above', 'below')] : [])] : [...(more ? [more] : []), ...kept])
+    .map((line) => `  ${line}`)
+    .join('\n');
 }
