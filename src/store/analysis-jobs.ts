@@ -225,6 +225,8 @@ interface JobOutput {
 /** PostgreSQL's: pg-boss in the same database; every process works the one queue. */
 /** The advisory lock that makes a submit's count and insert one step (an arbitrary key, Parley's alone). */
 const SUBMIT_LOCK = 0x70617231; // "par1"
+/** The advisory lock under which one process at a time creates the queue (Parley's alone too). */
+const QUEUE_LOCK = 0x70617232; // "par2"
 
 class PostgresAnalysisJobs implements AnalysisJobs {
   answerWithinMs = ANSWER_WITHIN_MS;
@@ -258,11 +260,17 @@ class PostgresAnalysisJobs implements AnalysisJobs {
     if (this.stopped) return Promise.reject(new Error('the analysis queue is stopped'));
     this.ready ??= (async () => {
       await this.boss.start();
-      await this.boss.createQueue(QUEUE, {
-        name: QUEUE,
-        policy: 'standard',
-        retryLimit: JOB_RETRIES,
-        expireInSeconds: JOB_EXPIRES_S,
+      // Processes starting at once on a new database would create the queue together, and pg-boss's
+      // creation of its table deadlocks against itself (one process failed to start): one at a time,
+      // under an advisory lock held until the creation has committed; the later ones find it made.
+      await this.store.db.transaction().execute(async (trx) => {
+        await trx.executeQuery(CompiledQuery.raw('select pg_advisory_xact_lock($1)', [QUEUE_LOCK]));
+        await this.boss.createQueue(QUEUE, {
+          name: QUEUE,
+          policy: 'standard',
+          retryLimit: JOB_RETRIES,
+          expireInSeconds: JOB_EXPIRES_S,
+        });
       });
     })();
     return this.ready;

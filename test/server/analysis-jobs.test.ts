@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import PgBoss from 'pg-boss';
 import { buildApp } from '../../src/server/app.ts';
 import { analysisJobs } from '../../src/store/analysis-jobs.ts';
 import { analysisQueue } from '../../src/store/analyses.ts';
@@ -204,6 +206,57 @@ describe(
       const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => clients[i % 2]!.post(`${N}/analyses`, {})));
       const statuses = answers.map((answer) => answer.status).sort();
       assert.deepEqual(statuses, [202, 202, 429, 429, 429, 429], JSON.stringify(answers.map((a) => a.body)));
+    });
+
+    test('server processes starting at once on a new database all start: one creates the queue, the others find it', async () => {
+      const location = await demoDatabase();
+      // pg-boss's tables as its first start leaves them, without Parley's queue.
+      const boss = new PgBoss({ connectionString: location, schedule: false, supervise: false });
+      await boss.start();
+      await boss.stop({ graceful: false, wait: true });
+      // The queue's creation is held just after its row is written (its table is made like the jobs'
+      // table, which is locked here), so that every process is in it together: pg-boss's creations then
+      // deadlocked (each waiting on the first's row, the first on their hold of the queue table), and a
+      // process failed to start.
+      const holder = new pg.Client({ connectionString: location });
+      // Another connection watches: inside the holder's transaction, pg_stat_activity would not change.
+      const watcher = new pg.Client({ connectionString: location });
+      await holder.connect();
+      await watcher.connect();
+      try {
+        await holder.query('begin');
+        await holder.query('lock table pgboss.job in access exclusive mode');
+        const starting = Promise.allSettled(
+          [0, 1, 2].map(async () => {
+            const store = await Store.open(location);
+            const app = await buildApp({ store, logger: false, analysisWorkers: 0 }).catch(async (error: unknown) => {
+              await store.close();
+              throw error;
+            });
+            opened.push({ app, store });
+          }),
+        );
+        // All three wait for a lock: one for the jobs' table, the others for the first's creation or their turn.
+        const waiting = async () =>
+          Number(
+            (
+              await watcher.query<{ n: string }>(
+                `select count(*) as n from pg_stat_activity
+                  where datname = current_database() and wait_event_type = 'Lock'`,
+              )
+            ).rows[0]!.n,
+          );
+        while ((await waiting()) < 3) await new Promise((next) => setImmediate(next));
+        await holder.query('commit');
+        const started = await starting;
+        for (const result of started)
+          assert.equal(result.status, 'fulfilled', result.status === 'rejected' ? String(result.reason) : '');
+        const queues = await watcher.query<{ n: string }>(`select count(*) as n from pgboss.queue`);
+        assert.equal(Number(queues.rows[0]!.n), 1, 'one queue, made once');
+      } finally {
+        await holder.end();
+        await watcher.end();
+      }
     });
 
     test('within the short wait, the requesting process answers 201 with the analysis another process ran', async () => {
