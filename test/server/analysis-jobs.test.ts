@@ -1,13 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { buildApp } from '../../src/server/app.ts';
 import { analysisJobs } from '../../src/store/analysis-jobs.ts';
 import { analysisQueue } from '../../src/store/analyses.ts';
 import { Store } from '../../src/store/store.ts';
-import { demoDatabase, seatNewMember, signIn, startServer, TEST_ENGINE, type RunningServer } from '../helpers.ts';
+import {
+  demoDatabase,
+  newPostgresDatabase,
+  seatNewMember,
+  signIn,
+  startServer,
+  TEST_ENGINE,
+  type RunningServer,
+} from '../helpers.ts';
 
 const N = '/api/negotiations/geneva-2025';
 
@@ -257,6 +266,28 @@ describe(
         await holder.end();
         await watcher.end();
       }
+    });
+
+    test('server processes starting at once on an empty database all start, on the schema one of them made', async () => {
+      const location = await newPostgresDatabase();
+      const started = await Promise.allSettled(
+        [0, 1, 2].map(async () => {
+          const store = await Store.open(location);
+          const app = await buildApp({ store, logger: false, analysisWorkers: 0 }).catch(async (error: unknown) => {
+            await store.close();
+            throw error;
+          });
+          opened.push({ app, store });
+          return store;
+        }),
+      );
+      for (const result of started)
+        assert.equal(result.status, 'fulfilled', result.status === 'rejected' ? String(result.reason) : '');
+      const store = (started[0] as PromiseFulfilledResult<Store>).value;
+      const { rows } = await sql<{ n: string; names: string }>`
+        select count(*) as n, count(distinct name) as names from kysely_migration`.execute(store.db);
+      assert.ok(Number(rows[0]!.n) > 0, 'the schema is migrated');
+      assert.equal(Number(rows[0]!.n), Number(rows[0]!.names), 'each migration recorded once');
     });
 
     test('within the short wait, the requesting process answers 201 with the analysis another process ran', async () => {
