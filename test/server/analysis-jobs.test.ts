@@ -139,6 +139,17 @@ describe(
       }
     });
 
+    /** A server process on `location` as `parley serve` starts one (no listening socket, no workers). */
+    async function startProcess(location: string): Promise<Store> {
+      const store = await Store.open(location);
+      const app = await buildApp({ store, logger: false, analysisWorkers: 0 }).catch(async (error: unknown) => {
+        await store.close();
+        throw error;
+      });
+      opened.push({ app, store });
+      return store;
+    }
+
     async function serve(location: string, analysisWorkers: number) {
       const store = await Store.open(location);
       const app = await buildApp({ store, logger: false, analysisWorkers });
@@ -235,16 +246,7 @@ describe(
       try {
         await holder.query('begin');
         await holder.query('lock table pgboss.job in access exclusive mode');
-        const starting = Promise.allSettled(
-          [0, 1, 2].map(async () => {
-            const store = await Store.open(location);
-            const app = await buildApp({ store, logger: false, analysisWorkers: 0 }).catch(async (error: unknown) => {
-              await store.close();
-              throw error;
-            });
-            opened.push({ app, store });
-          }),
-        );
+        const starting = Promise.allSettled([0, 1, 2].map(() => startProcess(location)));
         // All three wait for a lock: one for the jobs' table, the others for the first's creation or their turn.
         const waiting = async () =>
           Number(
@@ -270,17 +272,7 @@ describe(
 
     test('server processes starting at once on an empty database all start, on the schema one of them made', async () => {
       const location = await newPostgresDatabase();
-      const started = await Promise.allSettled(
-        [0, 1, 2].map(async () => {
-          const store = await Store.open(location);
-          const app = await buildApp({ store, logger: false, analysisWorkers: 0 }).catch(async (error: unknown) => {
-            await store.close();
-            throw error;
-          });
-          opened.push({ app, store });
-          return store;
-        }),
-      );
+      const started = await Promise.allSettled([0, 1, 2].map(() => startProcess(location)));
       for (const result of started)
         assert.equal(result.status, 'fulfilled', result.status === 'rejected' ? String(result.reason) : '');
       const store = (started[0] as PromiseFulfilledResult<Store>).value;
