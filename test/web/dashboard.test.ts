@@ -17,6 +17,16 @@ describe('the dashboard, and the rounds and statements', () => {
     const current = page.getByTestId('current-version');
     await current.waitFor();
     assert.match(await current.innerText(), /Post-Geneva framework/);
+    // Every one of the mediator's tabs is in sight at 1280 px, none behind a sideways scroll.
+    const tabs = page.getByRole('navigation', { name: 'Negotiation' });
+    const [tabsWidth, tabsShown] = await tabs.evaluate((nav) => [nav.scrollWidth, nav.clientWidth]);
+    assert.equal(tabsWidth, tabsShown, `the tabs scroll sideways by ${tabsWidth - tabsShown} px at 1280 px`);
+    const viewport = page.viewportSize()!;
+    for (const tab of await tabs.getByRole('link').all()) {
+      const box = (await tab.boundingBox())!;
+      assert.ok(box.x >= 0 && box.x + box.width <= viewport.width, `${await tab.innerText()} is out of sight`);
+    }
+    assert.equal(await tabs.getByRole('link').count(), 13);
 
     const approvals = page.getByRole('region', { name: 'Open approvals' });
     await approvals.locator('.dash-approval').first().waitFor();
