@@ -293,10 +293,9 @@ export function whyFailed(output) {
   const plain = output.replace(/\u001b\[[0-9;]*m/g, '').trimEnd();
   const at = plain.lastIndexOf('✖ failing tests:');
   const lines = (at >= 0 ? plain.slice(at) : plain).split('\n');
-  const kept = at >= 0 ? lines.slice(0, WHY_LINES) : lines.slice(-WHY_LINES);
-  const cut = lines.length - kept.length;
-  const more = cut > 0 ? `  … ${cut} more line${cut === 1 ? '' : 's'} above in this file's output` : '';
-  return (at >= 0 ? [...kept, ...(more ? [more.replace('above', 'below')] : [])] : [...(more ? [more] : []), ...kept])
-    .map((line) => `  ${line}`)
-    .join('\n');
+  const cut = Math.max(0, lines.length - WHY_LINES);
+  const note = (where) => `  … ${cut} more line${cut === 1 ? '' : 's'} ${where} in this file's output`;
+  const kept =
+    cut === 0 ? lines : at >= 0 ? [...lines.slice(0, WHY_LINES), note('below')] : [note('above'), ...lines.slice(cut)];
+  return kept.map((line) => `  ${line}`).join('\n');
 }

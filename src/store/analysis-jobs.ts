@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, type Transaction } from 'kysely';
 import PgBoss from 'pg-boss';
 import { DomainError, notFound } from '../core/errors.ts';
 import type { Id, User } from '../core/model.ts';
 import { analysisQueue, analyzePrepared, prepareAnalysis, saveAnalysis, type AnalysisRecord } from './analyses.ts';
+import type { Database } from './schema.ts';
 import type { NegotiationContext, Store } from './store.ts';
 import { TooBusy } from './work-queue.ts';
 
@@ -228,6 +229,11 @@ const SUBMIT_LOCK = 0x70617231; // "par1"
 /** The advisory lock under which one process at a time creates the queue (Parley's alone too). */
 const QUEUE_LOCK = 0x70617232; // "par2"
 
+/** Takes the advisory lock `key` for the rest of `trx`: another process's transaction asking for it waits. */
+async function holdUntilCommit(trx: Transaction<Database>, key: number): Promise<void> {
+  await trx.executeQuery(CompiledQuery.raw('select pg_advisory_xact_lock($1)', [key]));
+}
+
 class PostgresAnalysisJobs implements AnalysisJobs {
   answerWithinMs = ANSWER_WITHIN_MS;
   private readonly boss: PgBoss;
@@ -264,7 +270,7 @@ class PostgresAnalysisJobs implements AnalysisJobs {
       // creation of its table deadlocks against itself (one process failed to start): one at a time,
       // under an advisory lock held until the creation has committed; the later ones find it made.
       await this.store.db.transaction().execute(async (trx) => {
-        await trx.executeQuery(CompiledQuery.raw('select pg_advisory_xact_lock($1)', [QUEUE_LOCK]));
+        await holdUntilCommit(trx, QUEUE_LOCK);
         await this.boss.createQueue(QUEUE, {
           name: QUEUE,
           policy: 'standard',
@@ -309,10 +315,10 @@ class PostgresAnalysisJobs implements AnalysisJobs {
     // (a transaction holding an advisory lock): requests sent at once, to one process or several, cannot
     // all pass the count before any is queued.
     const jobId = await this.store.db.transaction().execute(async (trx) => {
+      await holdUntilCommit(trx, SUBMIT_LOCK);
       const db: PgBoss.Db = {
         executeSql: async (text, values) => ({ rows: (await trx.executeQuery(CompiledQuery.raw(text, values))).rows }),
       };
-      await db.executeSql('select pg_advisory_xact_lock($1)', [SUBMIT_LOCK]);
       await this.checkRoom(ctx.user.id, db);
       return this.boss.send(QUEUE, data, { db });
     });
